@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Kaplan",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "kaplan", targets: ["kaplan"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // C: the system Lua 5.4 and libedit, and the shim Swift cannot live without.
+    .systemLibrary(
+      name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+    .systemLibrary(
+      name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+    .target(name: "CLuaShim", dependencies: ["CLua"]),
+
+    // Core libraries (see DESIGN.md for what each may touch).
+    .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
+    .target(name: "Datasets"),
+    .target(name: "Survival"),
+    .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
+    .target(name: "Plots"),
+    .target(
+      name: "Scripting",
+      dependencies: ["LuaHost", "Datasets", "Survival", "Analysis", "Plots"]),
+
+    // The command-line tool.
+    .executableTarget(
+      name: "kaplan",
+      dependencies: [
+        "Scripting", "LuaHost", "CEdit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // Tests. TestSupport holds shared helpers (fixtures, tolerances).
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "TestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+    .testTarget(name: "SurvivalTests", dependencies: ["Survival", "TestSupport"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Datasets", "TestSupport"]),
+    .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
+    .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaHost", "TestSupport"]),
+    .testTarget(name: "KaplanCLITests", dependencies: ["TestSupport"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// LuaHost module: see DESIGN.md.

@@ -1,0 +1,1 @@
+// Scripting module: see DESIGN.md.

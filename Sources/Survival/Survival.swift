@@ -1,0 +1,1 @@
+// Survival module: see DESIGN.md.
