@@ -36,6 +36,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // Benchmarks (scripts/bench.sh runs them next to R and lifelines).
+    .executableTarget(
+      name: "KaplanBench", dependencies: ["Datasets", "Survival", "Analysis"]),
+
     // Tests. TestSupport holds shared helpers (fixtures, tolerances).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "TestSupport"]),

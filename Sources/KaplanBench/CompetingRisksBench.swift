@@ -1,0 +1,3 @@
+func benchCompetingRisks(_ args: [String]) {
+  print("CompetingRisks benchmark: not written yet")
+}

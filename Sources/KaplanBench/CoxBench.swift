@@ -1,0 +1,3 @@
+func benchCox(_ args: [String]) {
+  print("Cox benchmark: not written yet")
+}

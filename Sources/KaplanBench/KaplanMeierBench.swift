@@ -1,0 +1,3 @@
+func benchKaplanMeier(_ args: [String]) {
+  print("KaplanMeier benchmark: not written yet")
+}

@@ -1,0 +1,20 @@
+// kaplan-bench AREA [ARGS...]: times one area's kernels on generated or given
+// data and prints one line per measurement. scripts/bench.sh drives it next
+// to R and lifelines and prints the ratios.
+import Foundation
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let area = arguments.first else {
+  FileHandle.standardError.write("usage: KaplanBench csv|km|cox|cuminc [ARGS...]\n".data(using: .utf8)!)
+  exit(2)
+}
+let rest = Array(arguments.dropFirst())
+switch area {
+case "csv": benchCSV(rest)
+case "km": benchKaplanMeier(rest)
+case "cox": benchCox(rest)
+case "cuminc": benchCompetingRisks(rest)
+default:
+  FileHandle.standardError.write("unknown area '\(area)'\n".data(using: .utf8)!)
+  exit(2)
+}
