@@ -1,1 +1,0 @@
-// Survival module: see DESIGN.md.

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func SurvivalBuilds() { #expect(1 + 1 == 2) }
