@@ -1,1 +1,0 @@
-// LuaHost module: see DESIGN.md.

@@ -1,0 +1,150 @@
+import CLua
+import CLuaShim
+
+/// A value kept alive in the Lua registry (a function or table that Swift
+/// holds on to). Released when the Swift reference goes away.
+public final class LuaRef {
+  let ref: Int32
+  let typeName: String
+  weak var state: LuaState?
+
+  init(ref: Int32, typeName: String, state: LuaState) {
+    self.ref = ref
+    self.typeName = typeName
+    self.state = state
+  }
+
+  deinit {
+    // luaL_unref writes into an existing registry slot: no allocation.
+    if let state { luaL_unref(state.L, kh_registryindex(), ref) }
+  }
+}
+
+extension LuaState {
+  /// Maximum nesting of tables decoded or pushed (guards against cycles).
+  static let maxDepth = 64
+
+  /// Pushes `value`. Stack: +1 on success; on failure the stack is restored
+  /// and the error thrown (a memory error when the limit is reached).
+  public func push(_ value: LuaValue) throws {
+    try push(value, depth: 0)
+  }
+
+  private func push(_ value: LuaValue, depth: Int) throws {
+    let top = lua_gettop(L)
+    guard depth < LuaState.maxDepth else {
+      throw LuaError.runtime("value nested more than \(LuaState.maxDepth) levels deep")
+    }
+    guard lua_checkstack(L, 8) != 0 else { throw LuaError.memory("stack overflow") }
+    switch value {
+    case .nil: lua_pushnil(L)
+    case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
+    case .integer(let i): lua_pushinteger(L, lua_Integer(i))
+    case .number(let d): lua_pushnumber(L, d)
+    case .string(let s):
+      let status = withCChars(s) { kh_ppushstring(L, $0, $1) }
+      try check(status, top: top)
+    case .numbers(let v, let nanAsNil):
+      let status = v.withUnsafeBufferPointer { kh_ppushdoubles(L, $0.baseAddress, $0.count, nanAsNil ? 1 : 0) }
+      try check(status, top: top)
+    case .table(let t):
+      try check(kh_pnewtable(L, Int32(clamping: t.array.count), Int32(clamping: t.fields.count)), top: top)
+      do {
+        for (i, item) in t.array.enumerated() {
+          try push(item, depth: depth + 1)
+          try check(kh_prawseti(L, -2, lua_Integer(i + 1)), top: top)
+        }
+        for (k, item) in t.fields {
+          try push(item, depth: depth + 1)
+          try check(k.withCString { kh_prawsetfield(L, -2, $0) }, top: top)
+        }
+      } catch {
+        lua_settop(L, top)
+        throw error
+      }
+    case .object(let object):
+      guard let type = types[ObjectIdentifier(Swift.type(of: object))] else {
+        throw LuaError.runtime("no Lua type registered for \(Swift.type(of: object))")
+      }
+      let raw = Unmanaged<AnyObject>.passRetained(object).toOpaque()
+      let status = kh_ppushbox(L, raw, type.metatableRef)
+      if status != LUA_OK { Unmanaged<AnyObject>.fromOpaque(raw).release() }
+      try check(status, top: top)
+    case .reference(let r):
+      lua_rawgeti(L, kh_registryindex(), lua_Integer(r.ref))
+    case .callback(let id):
+      try check(kh_ppushclosure(L, lua_Integer(id)), top: top)
+    }
+  }
+
+  /// Decodes the value at `index`. Tables are decoded deeply (sequence part
+  /// and string keys; other keys ignored); functions and unknown userdata
+  /// become references. Stack: balanced.
+  public func value(at index: Int32) throws -> LuaValue {
+    try value(at: lua_absindex(L, index), depth: 0)
+  }
+
+  private func value(at index: Int32, depth: Int) throws -> LuaValue {
+    switch lua_type(L, index) {
+    case LUA_TNIL, LUA_TNONE: return .nil
+    case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
+    case LUA_TNUMBER:
+      if lua_isinteger(L, index) != 0 {
+        var ok: Int32 = 0
+        return .integer(Int(kh_tointeger(L, index, &ok)))
+      }
+      var ok: Int32 = 0
+      return .number(kh_tonumber(L, index, &ok))
+    case LUA_TSTRING: return .string(string(at: index) ?? "")
+    case LUA_TTABLE:
+      guard depth < LuaState.maxDepth else {
+        throw LuaError.runtime("table nested more than \(LuaState.maxDepth) levels deep (a cycle?)")
+      }
+      return .table(try table(at: index, depth: depth))
+    case LUA_TUSERDATA:
+      for type in types.values {
+        if let raw = kh_tobox(L, index, type.metatableRef) {
+          return .object(Unmanaged<AnyObject>.fromOpaque(raw).takeUnretainedValue())
+        }
+      }
+      return .reference(try reference(at: index))
+    default:
+      return .reference(try reference(at: index))
+    }
+  }
+
+  private func table(at index: Int32, depth: Int) throws -> LuaTable {
+    let top = lua_gettop(L)
+    defer { lua_settop(L, top) }
+    guard lua_checkstack(L, 4) != 0 else { throw LuaError.memory("stack overflow") }
+    var result = LuaTable()
+    let n = lua_rawlen(L, index)
+    result.array.reserveCapacity(Int(n))
+    for i in 0..<Int(n) {
+      lua_rawgeti(L, index, lua_Integer(i + 1))
+      result.array.append(try value(at: lua_gettop(L), depth: depth + 1))
+      kh_pop(L, 1)
+    }
+    lua_pushnil(L)
+    while lua_next(L, index) != 0 {
+      // key at -2, value at -1; keys are only read, never converted.
+      if let key = string(at: -2) {
+        result.fields.append((key, try value(at: lua_gettop(L), depth: depth + 1)))
+      }
+      kh_pop(L, 1)
+    }
+    result.fields.sort { $0.0 < $1.0 }
+    return result
+  }
+
+  /// A registry reference to the value at `index`. Stack: balanced.
+  func reference(at index: Int32) throws -> LuaRef {
+    let top = lua_gettop(L)
+    let typeName = String(cString: lua_typename(L, lua_type(L, index)))
+    guard lua_checkstack(L, 4) != 0 else { throw LuaError.memory("stack overflow") }
+    lua_pushvalue(L, index)
+    var ref: Int32 = 0
+    try check(kh_pref(L, &ref), top: top)
+    return LuaRef(ref: ref, typeName: typeName, state: self)
+  }
+}
