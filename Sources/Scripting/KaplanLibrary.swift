@@ -1,0 +1,14 @@
+import LuaHost
+
+/// One of Kaplan's Lua libraries on the Swift side (datasets, survival,
+/// plots): it registers its userdata types and returns its raw functions,
+/// which the stdlib module of the same name wraps into the public surface.
+public protocol KaplanLibrary {
+  /// The key under `core` (`core.datasets`, ...) where its functions go.
+  var name: String { get }
+  /// Registers types and returns the raw functions, in a stable order.
+  func install(in runtime: KaplanRuntime) throws -> [(String, LuaValue)]
+}
+
+/// The libraries every runtime installs, in order.
+let kaplanLibraries: [KaplanLibrary] = []

@@ -1,0 +1,124 @@
+import Foundation
+import LuaHost
+
+/// How a runtime is set up: the sandbox, limits and script context of
+/// `kaplan run` / `kaplan repl`.
+public struct RuntimeOptions {
+  public var trusted = false
+  /// Extra readable paths (`--data` files).
+  public var readRoots: [String] = []
+  public var outputDirectory: String
+  public var workingDirectory: String
+  /// The script's directory: readable, and searched by `require`.
+  public var scriptDirectory: String?
+  public var timeout: Double?
+  /// Bytes Lua may allocate (0 = unlimited).
+  public var maxMemory = 4 << 30
+  public var seed = 20_021_004
+  public var scriptName = "kaplan"
+  public var arguments: [String] = []
+  public var stdlibPath: String?
+
+  public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    self.workingDirectory = workingDirectory
+    self.outputDirectory = workingDirectory
+  }
+}
+
+/// A Lua state with Kaplan's libraries, stdlib and sandbox: everything a
+/// script or REPL line runs in.
+public final class KaplanRuntime {
+  public static let version = "0.1.0"
+  public let lua: LuaState
+  public let options: RuntimeOptions
+  public let policy: SandboxPolicy
+  public let stdlibPath: String
+
+  public init(options: RuntimeOptions) throws {
+    self.options = options
+    guard let stdlib = options.stdlibPath ?? StdlibLocator.locate() else {
+      throw LuaError.runtime(
+        "cannot find Kaplan's stdlib (set KAPLAN_STDLIB to the stdlib directory, or reinstall)")
+    }
+    stdlibPath = stdlib
+    var roots = [options.workingDirectory, stdlib] + options.readRoots
+    if let dir = options.scriptDirectory { roots.append(dir) }
+    policy = SandboxPolicy(
+      trusted: options.trusted, readRoots: roots,
+      outputDirectory: options.outputDirectory, workingDirectory: options.workingDirectory)
+    lua = try LuaState()
+    try setUp()
+    // The limit counts what the stdlib took, so scripts get `maxMemory` on top.
+    if options.maxMemory > 0 { lua.memoryLimit = lua.memoryUsed + options.maxMemory }
+  }
+
+  private func setUp() throws {
+    let policy = self.policy
+    let checkRead = lua.function("check_read") { call in [.string(try policy.checkRead(try call.string(1)))] }
+    let checkWrite = lua.function("check_write") { call in [.string(try policy.checkWrite(try call.string(1)))] }
+
+    // package.path: the script's directory first, then the stdlib.
+    var paths: [String] = []
+    if let dir = options.scriptDirectory { paths += ["\(dir)/?.lua", "\(dir)/?/init.lua"] }
+    paths += ["\(stdlibPath)/?.lua", "\(stdlibPath)/?/init.lua"]
+    let setPath = try lua.load("package.path = ...; math.randomseed(select(2, ...))", chunkName: "=setup")
+    _ = try lua.call(setPath, [.string(paths.joined(separator: ";")), .integer(options.seed)])
+
+    if !options.trusted {
+      let sandbox = try loadStdlibFile("kaplan/sandbox.lua")
+      _ = try lua.call(sandbox, [checkRead, checkWrite])
+    }
+
+    var core: [(String, LuaValue)] = [("check_read", checkRead), ("check_write", checkWrite)]
+    for library in kaplanLibraries {
+      core.append((library.name, .table(LuaTable(fields: try library.install(in: self)))))
+    }
+    let settings: LuaValue = .record([
+      "version": .string(KaplanRuntime.version),
+      "trusted": .boolean(options.trusted),
+      "output_directory": .string(policy.outputDirectory),
+      "stdlib": .string(stdlibPath),
+      "interactive": .boolean(false),
+    ])
+    let initChunk = try loadStdlibFile("kaplan/init.lua")
+    _ = try lua.call(initChunk, [.table(LuaTable(fields: core)), settings])
+
+    // `arg` as lua.c: arg[0] the script, arg[1...] its arguments.
+    let argTable = LuaTable(array: options.arguments.map { .string($0) })
+    try lua.setGlobal("arg", .table(argTable))
+    _ = try lua.call(try lua.load("arg[0] = ...", chunkName: "=setup"), [.string(options.scriptName)])
+    lua.setTimeLimit(options.timeout)
+  }
+
+  private func loadStdlibFile(_ relative: String) throws -> LuaValue {
+    let path = (stdlibPath as NSString).appendingPathComponent(relative)
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      throw LuaError.runtime("cannot read stdlib file '\(path)'")
+    }
+    return try lua.load(text, chunkName: "@" + path)
+  }
+
+  /// Binds each `--data NAME=PATH` as a global dataset (through the stdlib's
+  /// `read_csv`).
+  public func bindData(_ bindings: [(name: String, path: String)]) throws {
+    for (name, path) in bindings {
+      let reader = try lua.global("read_csv")
+      guard reader != .nil else {
+        throw LuaError.runtime("--data \(name)=\(path): datasets are not available in this build")
+      }
+      let results = try lua.call(reader, [.string(path)])
+      guard let dataset = results.first, dataset != .nil else {
+        let message = results.count > 1 ? (try? lua.tostring(results[1])) ?? "" : ""
+        throw LuaError.runtime("--data \(name)=\(path): \(message)")
+      }
+      try lua.setGlobal(name, dataset)
+    }
+  }
+
+  /// Runs a script file's text. Errors come back as `LuaError` (syntax or
+  /// runtime with traceback).
+  public func runScript(source: String, chunkName: String) throws {
+    let chunk = try lua.load(source, chunkName: "@" + chunkName)
+    _ = try lua.call(chunk, options.arguments.map { .string($0) })
+  }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import LuaHost
+
+/// The read–eval–print logic of `kaplan repl`, independent of the terminal
+/// (libedit lives in the executable), so tests can drive it.
+///
+/// As `lua.c`: a line is first compiled as `return <line>;` so that an
+/// expression prints its value; otherwise as a statement; a chunk whose
+/// syntax error ends at `<eof>` is incomplete and more lines are read.
+public final class ReplSession {
+  public let runtime: KaplanRuntime
+
+  public enum Outcome: Equatable {
+    /// The chunk so far is incomplete: read another line and call again with both.
+    case incomplete
+    /// Ran; any values were printed.
+    case done
+    /// A syntax or runtime error, with its message (and traceback).
+    case error(String)
+  }
+
+  public init(runtime: KaplanRuntime) {
+    self.runtime = runtime
+  }
+
+  /// Evaluates `source` (one or more lines). Values of an expression are
+  /// printed with `show` (result objects print their summary).
+  public func evaluate(_ source: String) -> Outcome {
+    let lua = runtime.lua
+    LuaState.clearInterrupt()
+    let chunk: LuaValue
+    if let asExpression = try? lua.load("return " + source + ";", chunkName: "=stdin") {
+      chunk = asExpression
+    } else {
+      do {
+        chunk = try lua.load(source, chunkName: "=stdin")
+      } catch LuaError.syntax(let message, let incomplete) {
+        return incomplete ? .incomplete : .error(message)
+      } catch {
+        return .error(String(describing: error))
+      }
+    }
+    do {
+      let results = try lua.call(chunk)
+      if !results.isEmpty {
+        _ = try lua.call(try lua.run("return show", chunkName: "=repl")[0], results)
+      }
+      fflush(stdout)
+      return .done
+    } catch {
+      fflush(stdout)
+      return .error(String(describing: error))
+    }
+  }
+
+  /// Candidate completions of `word` (globals, fields after `.`, methods after `:`).
+  public func completions(for word: String) -> [String] {
+    guard let fn = try? runtime.lua.load(
+      "return require('kaplan.complete').complete(...)", chunkName: "=complete"),
+      let out = try? runtime.lua.call(fn, [.string(word)]),
+      case .table(let t)? = out.first
+    else { return [] }
+    return t.array.compactMap { $0.stringValue }
+  }
+}

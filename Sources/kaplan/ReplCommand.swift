@@ -1,0 +1,119 @@
+import ArgumentParser
+import CEdit
+import Foundation
+import LuaHost
+import Scripting
+
+/// `kaplan repl`: the interactive read–eval–print loop. With a terminal it
+/// uses libedit (line editing, history in ~/.kaplan_history, tab
+/// completion); without one it reads standard input line by line.
+struct Repl: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Start the interactive REPL (the default).")
+
+  @OptionGroup var sandbox: SandboxOptions
+
+  func run() throws {
+    let session: ReplSession
+    do {
+      let runtime = try KaplanRuntime(options: try sandbox.runtimeOptions(
+        scriptDirectory: nil, scriptName: "repl", arguments: []))
+      try runtime.bindData(try sandbox.dataBindings())
+      session = ReplSession(runtime: runtime)
+    } catch let error as ValidationError {
+      throw error
+    } catch {
+      printError("kaplan: \(error)")
+      throw ExitCode(1)
+    }
+    installInterruptHandler()
+    let interactive = isatty(STDIN_FILENO) != 0
+    let reader: LineReader = interactive ? EditLineReader(session: session) : PlainLineReader()
+    if interactive {
+      print("Kaplan \(KaplanRuntime.version) (Lua 5.4). help() lists functions; Ctrl-D quits.")
+      fflush(stdout)
+    }
+    var failed = false
+    var buffer = ""
+    while let line = reader.readLine(prompt: buffer.isEmpty ? "> " : ">> ") {
+      buffer = buffer.isEmpty ? line : buffer + "\n" + line
+      switch session.evaluate(buffer) {
+      case .incomplete:
+        continue
+      case .done:
+        reader.remember(buffer)
+      case .error(let message):
+        reader.remember(buffer)
+        printError(message)
+        failed = true
+      }
+      buffer = ""
+    }
+    if !buffer.isEmpty, case .error(let message) = session.evaluate(buffer + "\n") {
+      printError(message)
+      failed = true
+    }
+    reader.close()
+    if interactive { print("") }
+    // Piped input that failed exits 1, so scripts and tests see it.
+    if failed && !interactive { throw ExitCode(1) }
+  }
+}
+
+protocol LineReader {
+  func readLine(prompt: String) -> String?
+  func remember(_ entry: String)
+  func close()
+}
+
+struct PlainLineReader: LineReader {
+  func readLine(prompt: String) -> String? { Swift.readLine(strippingNewline: true) }
+  func remember(_ entry: String) {}
+  func close() {}
+}
+
+/// libedit's readline interface: editing, history file and completion.
+final class EditLineReader: LineReader {
+  let historyPath = (NSHomeDirectory() as NSString).appendingPathComponent(".kaplan_history")
+  static var session: ReplSession?
+  static var candidates: [String] = []
+
+  init(session: ReplSession) {
+    EditLineReader.session = session
+    using_history()
+    read_history(historyPath)
+    rl_completion_entry_function = { text, state in
+      guard let text else { return nil }
+      if state == 0 {
+        // '.' and ':' are not break characters, so `text` is the whole
+        // chain ("fit.str", "d:he") and candidates replace it whole.
+        EditLineReader.candidates = EditLineReader.session?.completions(for: String(cString: text)) ?? []
+      }
+      let i = Int(state)
+      guard i < EditLineReader.candidates.count else { return nil }
+      return strdup(EditLineReader.candidates[i])
+    }
+    // Break words at anything but identifier characters, '.' and ':'.
+    rl_basic_word_break_characters = EditLineReader.breakCharacters
+  }
+
+  static let breakCharacters: UnsafePointer<CChar> = {
+    let s = " \t\n\"'`@$><=;|&{(,)[]+-*/%^#~"
+    return UnsafePointer(strdup(s)!)
+  }()
+
+  func readLine(prompt: String) -> String? {
+    fflush(stdout)
+    guard let raw = readline(prompt) else { return nil }
+    defer { free(raw) }
+    return String(cString: raw)
+  }
+
+  func remember(_ entry: String) {
+    guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+    add_history(entry)
+  }
+
+  func close() {
+    write_history(historyPath)
+  }
+}

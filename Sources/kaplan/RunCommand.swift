@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import LuaHost
+import Scripting
+
+/// `kaplan run SCRIPT`: runs a script in the sandbox.
+/// Exit status: 0 success, 1 script error (syntax or runtime), 2 usage or
+/// a script that cannot be read.
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Run an analysis script.")
+
+  @Argument(help: "The Lua script to run.")
+  var script: String
+
+  @OptionGroup var sandbox: SandboxOptions
+
+  @Argument(parsing: .postTerminator, help: "Arguments for the script (after --), as arg[1], arg[2], ...")
+  var scriptArguments: [String] = []
+
+  func run() throws {
+    guard let data = FileManager.default.contents(atPath: script) else {
+      let reason = FileManager.default.fileExists(atPath: script) ? "permission denied" : "No such file or directory"
+      printError("kaplan: cannot open script '\(script)': \(reason)")
+      throw ExitCode(2)
+    }
+    guard let source = String(data: data, encoding: .utf8) else {
+      printError("kaplan: script '\(script)' is not valid UTF-8 text")
+      throw ExitCode(2)
+    }
+    let directory = (URL(fileURLWithPath: script).standardizedFileURL.deletingLastPathComponent().path)
+    let runtime: KaplanRuntime
+    do {
+      runtime = try KaplanRuntime(options: try sandbox.runtimeOptions(
+        scriptDirectory: directory, scriptName: script, arguments: scriptArguments))
+      installInterruptHandler()
+      try runtime.bindData(try sandbox.dataBindings())
+    } catch let error as ValidationError {
+      throw error
+    } catch {
+      printError("kaplan: \(error)")
+      throw ExitCode(1)
+    }
+    do {
+      try runtime.runScript(source: source, chunkName: script)
+      fflush(stdout)
+    } catch {
+      printError("kaplan: \(error)")
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// Ctrl-C asks the running chunk to stop at its next hook (signal-safe).
+func installInterruptHandler() {
+  signal(SIGINT) { _ in LuaState.requestInterrupt() }
+}

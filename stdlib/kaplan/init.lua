@@ -1,0 +1,29 @@
+-- Kaplan's Lua standard library: loaded into every state before the script.
+-- The Swift host passes `core` (its raw functions) and the run's settings;
+-- this file builds the public, documented Lua surface from them.
+local core, settings = ...
+
+local kaplan = { core = core, settings = settings, version = settings.version }
+package.loaded.kaplan = kaplan
+
+local help = require("kaplan.help")
+kaplan.help = help
+help.install(kaplan)
+
+local show = require("kaplan.show")
+kaplan.show = show
+_G.show = show.show
+show.install_docs(help.doc)
+
+-- Libraries that later capabilities add register themselves here; each is
+-- optional so that a host built without one still starts.
+for _, name in ipairs({ "kaplan.datasets", "kaplan.survival", "kaplan.plots" }) do
+  local ok, lib = pcall(require, name)
+  if ok and type(lib) == "table" and lib.install then
+    lib.install(kaplan)
+  elseif not ok and not tostring(lib):find("module '" .. name .. "' not found", 1, true) then
+    error(lib, 0)
+  end
+end
+
+return kaplan
