@@ -49,13 +49,20 @@ double kh_monotonic_seconds(void) {
 
 static void limit_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
+  /* Level 0 is the running Lua function: its line is where we stopped. */
   if (interrupt_flag) {
     interrupt_flag = 0;
-    luaL_error(L, "interrupted");
+    luaL_where(L, 0);
+    lua_pushstring(L, "interrupted");
+    lua_concat(L, 2);
+    lua_error(L);
   }
   if (hook_deadline > 0 && kh_monotonic_seconds() > hook_deadline) {
     hook_deadline = 0;
-    luaL_error(L, "time limit of %f s exceeded (raise it with --timeout)", hook_limit);
+    luaL_where(L, 0);
+    lua_pushfstring(L, "time limit of %f s exceeded (raise it with --timeout)", hook_limit);
+    lua_concat(L, 2);
+    lua_error(L);
   }
 }
 

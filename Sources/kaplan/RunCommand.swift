@@ -18,6 +18,9 @@ struct Run: ParsableCommand {
   var scriptArguments: [String] = []
 
   func run() throws {
+    let directory = (URL(fileURLWithPath: script).standardizedFileURL.deletingLastPathComponent().path)
+    let options = try sandbox.runtimeOptions(
+      scriptDirectory: directory, scriptName: script, arguments: scriptArguments)
     guard let data = FileManager.default.contents(atPath: script) else {
       let reason = FileManager.default.fileExists(atPath: script) ? "permission denied" : "No such file or directory"
       printError("kaplan: cannot open script '\(script)': \(reason)")
@@ -27,11 +30,9 @@ struct Run: ParsableCommand {
       printError("kaplan: script '\(script)' is not valid UTF-8 text")
       throw ExitCode(2)
     }
-    let directory = (URL(fileURLWithPath: script).standardizedFileURL.deletingLastPathComponent().path)
     let runtime: KaplanRuntime
     do {
-      runtime = try KaplanRuntime(options: try sandbox.runtimeOptions(
-        scriptDirectory: directory, scriptName: script, arguments: scriptArguments))
+      runtime = try KaplanRuntime(options: options)
       installInterruptHandler()
       try runtime.bindData(try sandbox.dataBindings())
     } catch let error as ValidationError {

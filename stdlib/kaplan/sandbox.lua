@@ -10,8 +10,10 @@ local function refused(what)
 end
 
 -- Libraries and functions that reach outside the analysis.
-debug = nil
-package.loaded.debug = nil
+debug = setmetatable({}, { __index = function(_, k)
+  error("debug." .. tostring(k) .. " is not allowed in the sandbox (run with --trust to allow it)", 2)
+end })
+package.loaded.debug = debug
 package.loadlib = refused("package.loadlib")
 package.cpath = ""
 package.searchers[3] = nil   -- C libraries
