@@ -38,7 +38,7 @@ let package = Package(
 
     // Benchmarks (scripts/bench.sh runs them next to R and lifelines).
     .executableTarget(
-      name: "KaplanBench", dependencies: ["Datasets", "Survival", "Analysis"]),
+      name: "KaplanBench", dependencies: ["Datasets", "Survival", "Analysis", "LuaHost"]),
 
     // Tests. TestSupport holds shared helpers (fixtures, tolerances).
     .target(name: "TestSupport", path: "Tests/TestSupport"),

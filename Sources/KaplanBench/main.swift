@@ -5,11 +5,12 @@ import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let area = arguments.first else {
-  FileHandle.standardError.write("usage: KaplanBench csv|km|cox|cuminc [ARGS...]\n".data(using: .utf8)!)
+  FileHandle.standardError.write("usage: KaplanBench host|csv|km|cox|cuminc [ARGS...]\n".data(using: .utf8)!)
   exit(2)
 }
 let rest = Array(arguments.dropFirst())
 switch area {
+case "host": benchHost(rest)
 case "csv": benchCSV(rest)
 case "km": benchKaplanMeier(rest)
 case "cox": benchCox(rest)
