@@ -10,3 +10,8 @@ import Testing
   let ci = try SurvivalPlot(TrialData.incidence(), options: PlotOptions(percent: true, cumulativeEvents: true))
   try ci.svg().write(toFile: dir + "/ci.svg", atomically: true, encoding: .utf8)
 }
+
+@Test func scratchForest() throws {
+  let f = try ForestPlot(TrialData.forest())
+  try f.svg().write(toFile: "/tmp/plots-scratch/forest.svg", atomically: true, encoding: .utf8)
+}

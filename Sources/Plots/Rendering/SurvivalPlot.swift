@@ -90,7 +90,7 @@ public struct SurvivalPlot: Sendable {
       w.openGroup([("class", "risk-table")])
       w.text(table.title.string, at: table.title.at, size: table.title.size, bold: true)
       for row in table.rows {
-        w.text(row.label, at: Point(x: p.minX - tick - 4, y: row.baseline), size: fs, anchor: .end, fill: row.color)
+        w.text(row.label, at: Point(x: table.labelRight, y: row.baseline), size: fs, anchor: .end, fill: row.color)
         for (x, n) in zip(table.columns, row.counts) {
           w.text(String(n), at: Point(x: x, y: row.baseline), size: fs, anchor: .middle, fill: row.color)
         }

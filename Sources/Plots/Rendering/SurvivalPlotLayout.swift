@@ -48,6 +48,8 @@ public struct SurvivalPlotLayout: Equatable, Sendable {
   public struct Table: Equatable, Sendable {
     public var title: Text
     public var columns: [Double]
+    /// Right edge of the group labels, left of the first column's numbers.
+    public var labelRight: Double
     public var rows: [Row]
   }
 
@@ -139,9 +141,11 @@ extension SurvivalPlotLayout {
     let yTickWidth = yTickLabels.map { TextMetrics.width($0, size: fs) }.max() ?? 0
     var left = margin + axisTitleSize + 10 + yTickWidth + Self.tickLength + 4
     let anyTable = options.riskTable || options.cumulativeEvents || options.cumulativeCensored
+    // The labels end left of the widest count centred on the first tick.
+    let labelGap = TextMetrics.width("000", size: fs) / 2 + 10
     if anyTable {
       let labelWidth = labels.map { TextMetrics.width($0, size: fs) }.max() ?? 0
-      left = max(left, margin + labelWidth + Self.tickLength + 4)
+      left = max(left, margin + labelWidth + labelGap)
     }
     let lastTickHalf = (xTickLabels.last.map { TextMetrics.width($0, size: fs) } ?? 0) / 2
     let countHalf = anyTable ? TextMetrics.width("0000", size: fs) / 2 : 0
@@ -257,25 +261,16 @@ extension SurvivalPlotLayout {
         let baseline = blockTop + fs * 1.3 + fs * 1.2 + rowHeight * Double(g) + rowHeight / 2 + fs * 0.35
         rows.append(Row(label: labels[g], color: colors[g], baseline: baseline, counts: xTicks.map { count(s, $0) }))
       }
-      tables.append(Table(title: Text(string: name, at: Point(x: margin, y: titleBaseline), size: fs), columns: columns, rows: rows))
+      tables.append(Table(title: Text(string: name, at: Point(x: margin, y: titleBaseline), size: fs), columns: columns, labelRight: panel.minX - labelGap, rows: rows))
       blockTop += blockHeight
     }
 
-    // Annotations: where the curves are not. Survival curves fall, so the
-    // lower left is empty; incidence curves rise, so the upper left is.
+    // Annotations go in the panel corner the curves, bands and median
+    // guides cross least; survival curves fall, so lower left is tried
+    // first, incidence curves rise, so upper left is.
     let notes = [data.pValueText, data.hazardRatioText].compactMap { $0 }.filter { !$0.isEmpty }
-    var annotations: [Text] = []
-    let noteX = panel.minX + panel.width * 0.04
-    let lineGap = fs * 1.45
-    for (i, note) in notes.enumerated() {
-      let yPos: Double
-      if data.kind == .survival {
-        yPos = panel.maxY - panel.height * 0.06 - lineGap * Double(notes.count - 1 - i)
-      } else {
-        yPos = panel.minY + panel.height * 0.06 + fs + lineGap * Double(i)
-      }
-      annotations.append(Text(string: note, at: Point(x: noteX, y: yPos), size: fs * 1.05))
-    }
+    let annotations = Self.placeAnnotations(
+      notes, size: fs * 1.05, panel: panel, kind: data.kind, groups: groups, medianSegments: medianSegments)
 
     let defaultYLab = data.kind == .survival ? "Survival probability" : "Cumulative incidence"
     self.init(
@@ -285,6 +280,57 @@ extension SurvivalPlotLayout {
       xTitle: Text(string: options.xlab ?? "Time", at: Point(x: panel.minX + panel.width / 2, y: panel.maxY + xTitleOffset), size: axisTitleSize),
       yTitle: Text(string: options.ylab ?? defaultYLab, at: Point(x: margin + axisTitleSize * 0.8, y: panel.minY + panel.height / 2), size: axisTitleSize),
       annotations: annotations, medianSegments: medianSegments, fontSize: fs)
+  }
+
+  /// Lays out annotation lines as a left- or right-aligned block in one of
+  /// the panel's corners, choosing the first corner (in order of preference)
+  /// whose box no curve segment or median guide crosses, or else the one
+  /// crossed least. Right-aligned corners keep the text left-anchored by
+  /// shifting it left by its measured width.
+  static func placeAnnotations(
+    _ notes: [String], size: Double, panel: Rect, kind: SurvivalPlotData.Kind, groups: [Group],
+    medianSegments: [Segment]
+  ) -> [Text] {
+    guard !notes.isEmpty else { return [] }
+    let lineGap = size * 1.4
+    let blockWidth = notes.map { TextMetrics.width($0, size: size) }.max() ?? 0
+    let blockHeight = lineGap * Double(notes.count - 1) + size
+    let insetX = panel.width * 0.04
+    let insetY = panel.height * 0.05
+    let left = panel.minX + insetX
+    let right = panel.maxX - insetX - blockWidth
+    let top = panel.minY + insetY
+    let bottom = panel.maxY - insetY - blockHeight
+    let corners = kind == .survival
+      ? [(left, bottom), (right, top), (right, bottom), (left, top)]
+      : [(left, top), (right, bottom), (right, top), (left, bottom)]
+    var segments: [Segment] = medianSegments
+    for g in groups where g.curve.count > 1 {
+      for i in 1..<g.curve.count { segments.append(Segment(from: g.curve[i - 1], to: g.curve[i])) }
+    }
+    var best = corners[0]
+    var bestHits = Int.max
+    for corner in corners {
+      let box = Rect(x: corner.0 - 4, y: corner.1 - 4, width: blockWidth + 8, height: blockHeight + 8)
+      let hits = segments.filter { intersects($0, box) }.count
+      if hits < bestHits {
+        best = corner
+        bestHits = hits
+      }
+      if hits == 0 { break }
+    }
+    return notes.enumerated().map { i, note in
+      Text(string: note, at: Point(x: best.0, y: best.1 + size * 0.8 + lineGap * Double(i)), size: size)
+    }
+  }
+
+  /// Whether an axis-aligned segment meets a rectangle.
+  static func intersects(_ s: Segment, _ r: Rect) -> Bool {
+    let x0 = min(s.from.x, s.to.x)
+    let x1 = max(s.from.x, s.to.x)
+    let y0 = min(s.from.y, s.to.y)
+    let y1 = max(s.from.y, s.to.y)
+    return x1 >= r.minX && x0 <= r.maxX && y1 >= r.minY && y0 <= r.maxY
   }
 
   /// The step curve in data units: (origin, start), then for every change

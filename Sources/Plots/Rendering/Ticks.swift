@@ -79,7 +79,7 @@ enum Ticks {
 
   /// Ticks for a positive log axis over `[lower, upper]`: the coarsest of
   /// 1, 1-2-5, 1-1.5-2-3-5-7 and finer per-decade sets that gives at least
-  /// 3 ticks (and at most 9, thinning whole decades when the range is wide).
+  /// 4 ticks (and at most 9, thinning whole decades when the range is wide).
   static func logTicks(lower: Double, upper: Double) -> [Double] {
     let sets: [[Double]] = [
       [1], [1, 2, 5], [1, 1.5, 2, 3, 5, 7], [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8],
@@ -97,7 +97,7 @@ enum Ticks {
         }
       }
       best = ticks
-      if ticks.count >= 3 { break }
+      if ticks.count >= 4 { break }
     }
     if best.count > 9 {
       // Wide range with decades only: keep every n-th decade.
