@@ -15,3 +15,8 @@ import Testing
   let f = try ForestPlot(TrialData.forest())
   try f.svg().write(toFile: "/tmp/plots-scratch/forest.svg", atomically: true, encoding: .utf8)
 }
+
+@Test func scratchPreview() throws {
+  print(try TerminalPreview.render(TrialData.survival()))
+  print(try TerminalPreview.render(TrialData.incidence(), options: PlotOptions(title: "CIF", percent: true), color: false))
+}
