@@ -52,7 +52,15 @@ import FoundationXML
       return
     }
     let golden = try String(contentsOf: url, encoding: .utf8)
-    #expect(output == golden, "\(name) differs from its golden file; if intended, rerun with KAPLAN_UPDATE_GOLDEN=1")
+    let matches = output == golden
+    if !matches {
+      // Leave the new output next to the temporary directory for a diff.
+      let actual = FileManager.default.temporaryDirectory.appendingPathComponent("kaplan-actual-\(name)")
+      try? Data(output.utf8).write(to: actual)
+    }
+    #expect(
+      matches,
+      "\(name) differs from its golden file (new output in the temporary directory as kaplan-actual-\(name)); if intended, rerun with KAPLAN_UPDATE_GOLDEN=1")
   }
 
   @Test(arguments: cases.map(\.name).filter { $0.hasSuffix(".svg") })

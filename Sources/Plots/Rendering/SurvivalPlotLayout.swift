@@ -103,24 +103,29 @@ extension SurvivalPlotLayout {
 
     // x domain and ticks.
     let lastTime = data.series.compactMap(\.time.last).max() ?? data.origin
-    var lo = options.xlim?[0] ?? data.origin
-    var hi = options.xlim?[1] ?? max(lastTime, data.origin)
-    if hi <= lo { hi = lo + 1 }
-    let step = options.breaks ?? Ticks.timeStep(lower: lo, upper: hi)
-    if options.xlim == nil {
-      // Round the axis out to whole ticks so it ends on a labelled tick.
-      lo = min(lo, (lo / step).rounded(.down) * step)
-      hi = (hi / step - 1e-9).rounded(.up) * step
-      if hi <= lo { hi = lo + step }
+    let dataLo = options.xlim?[0] ?? data.origin
+    var dataHi = options.xlim?[1] ?? max(lastTime, data.origin)
+    if dataHi <= dataLo { dataHi = dataLo + 1 }
+    func xAxis(_ step: Double) -> (lo: Double, hi: Double, ticks: [Double], labels: [String]) {
+      var lo = dataLo
+      var hi = dataHi
+      if options.xlim == nil {
+        // Round the axis out to whole ticks so it ends on a labelled tick.
+        lo = min(lo, (lo / step).rounded(.down) * step)
+        hi = (hi / step - 1e-9).rounded(.up) * step
+        if hi <= lo { hi = lo + step }
+      }
+      let ticks = (hi - lo) / step > 100 ? [] : Ticks.multiples(of: step, in: lo, hi)
+      let decimals = Ticks.decimals(for: step)
+      return (lo, hi, ticks, ticks.map { Ticks.format($0, decimals: decimals) })
     }
-    if (hi - lo) / step > 100 {
+    var step = options.breaks ?? Ticks.timeStep(lower: dataLo, upper: dataHi)
+    var axis = xAxis(step)
+    if (axis.hi - axis.lo) / step > 100 {
       throw PlotError.invalidOption(
         option: "breaks",
-        message: "breaks = \(PlotOptions.show(step)) gives more than 100 ticks over the time axis (\(PlotOptions.show(lo)) to \(PlotOptions.show(hi)))")
+        message: "breaks = \(PlotOptions.show(step)) gives more than 100 ticks over the time axis (\(PlotOptions.show(axis.lo)) to \(PlotOptions.show(axis.hi)))")
     }
-    let xTicks = Ticks.multiples(of: step, in: lo, hi)
-    let xDecimals = Ticks.decimals(for: step)
-    let xTickLabels = xTicks.map { Ticks.format($0, decimals: xDecimals) }
 
     // y domain and ticks.
     let yLo = options.ylim?[0] ?? 0
@@ -147,7 +152,7 @@ extension SurvivalPlotLayout {
       let labelWidth = labels.map { TextMetrics.width($0, size: fs) }.max() ?? 0
       left = max(left, margin + labelWidth + labelGap)
     }
-    let lastTickHalf = (xTickLabels.last.map { TextMetrics.width($0, size: fs) } ?? 0) / 2
+    let lastTickHalf = (axis.labels.last.map { TextMetrics.width($0, size: fs) } ?? 0) / 2
     let countHalf = anyTable ? TextMetrics.width("0000", size: fs) / 2 : 0
     let right = max(20, max(lastTickHalf, countHalf) + 10)
     let panelWidth = width - left - right
@@ -157,12 +162,25 @@ extension SurvivalPlotLayout {
         message: "width = \(PlotOptions.show(width)) leaves no room for the plot panel; use at least \(PlotOptions.show((left + right + 120).rounded(.up)))")
     }
 
+    // Crowded ticks (a narrow figure, a large font): double the interval
+    // until the labels have room, unless `breaks` fixed it.
+    if options.breaks == nil {
+      for _ in 0..<6 {
+        let widest = axis.labels.map { TextMetrics.width($0, size: fs) }.max() ?? 0
+        let spacing = panelWidth * step / (axis.hi - axis.lo)
+        guard spacing < widest + fs * 1.5 else { break }
+        step *= 2
+        axis = xAxis(step)
+      }
+    }
+    let (lo, hi, xTicks, xTickLabels) = axis
+
     // Vertical layout, top down: title, legend, panel, axis, tables.
     var top = margin
     var title: Text?
     if let t = options.title, !t.isEmpty {
       title = Text(string: t, at: Point(x: left + panelWidth / 2, y: top + titleSize * 0.8), size: titleSize)
-      top += titleSize * 1.4
+      top += titleSize * 1.7
     }
     var legend: [LegendEntry] = []
     if options.legend {
@@ -278,7 +296,12 @@ extension SurvivalPlotLayout {
       xTickLabels: xTickLabels, yTicks: yTicks, yTickLabels: yTickLabels, groups: groups,
       tables: tables, legend: legend, title: title,
       xTitle: Text(string: options.xlab ?? "Time", at: Point(x: panel.minX + panel.width / 2, y: panel.maxY + xTitleOffset), size: axisTitleSize),
-      yTitle: Text(string: options.ylab ?? defaultYLab, at: Point(x: margin + axisTitleSize * 0.8, y: panel.minY + panel.height / 2), size: axisTitleSize),
+      // Rotated text's baseline is its right edge: keep it just clear of
+      // the tick labels, wherever the table labels put the panel.
+      yTitle: Text(
+        string: options.ylab ?? defaultYLab,
+        at: Point(x: panel.minX - Self.tickLength - 4 - yTickWidth - 10 - axisTitleSize * 0.2, y: panel.minY + panel.height / 2),
+        size: axisTitleSize),
       annotations: annotations, medianSegments: medianSegments, fontSize: fs)
   }
 

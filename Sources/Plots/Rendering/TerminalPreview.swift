@@ -106,10 +106,24 @@ public enum TerminalPreview {
     let xTitle = layout.xTitle.string
     out += String(repeating: " ", count: gutter + 1 + max(0, (columns - xTitle.count) / 2)) + xTitle + "\n"
 
-    var legend = String(repeating: " ", count: gutter + 1)
+    // Legend entries, wrapped to the plot's width.
+    let indent = String(repeating: " ", count: gutter + 1)
+    var legend = indent
+    var used = 0
     for (g, group) in layout.groups.enumerated() {
       let swatch = color ? "━━" : DashPattern.forGroup(g).legend
-      legend += paint(swatch, g) + " " + group.label + (g < layout.groups.count - 1 ? "   " : "")
+      let entryWidth = 3 + group.label.count
+      if used > 0 && used + 3 + entryWidth > columns {
+        out += legend + "\n"
+        legend = indent
+        used = 0
+      }
+      if used > 0 {
+        legend += "   "
+        used += 3
+      }
+      legend += paint(swatch, g) + " " + group.label
+      used += entryWidth
     }
     out += legend + "\n"
     return out
