@@ -48,4 +48,17 @@ import Testing
     let svg = try ForestPlot(ForestPlotData(rows: rows)).svg()
     #expect(svg.contains("<path d=\"M"))
   }
+
+  @Test func xlimSetsTheHazardRatioAxis() throws {
+    let layout = try ForestPlotLayout(data, options: PlotOptions(xlim: [0.25, 4]))
+    #expect(layout.x.domainLower == 0.25 && layout.x.domainUpper == 4)
+    #expect(layout.ticks == [0.25, 0.5, 1, 2, 4])
+    let narrow = try ForestPlotLayout(data, options: PlotOptions(xlim: [0.5, 2]))
+    let nodes = narrow.rows[6]
+    #expect(nodes.point == nil && nodes.clippedHigh)  // 2.48 (1.96–3.14): only the start shows
+    #expect(narrow.rows[2].clippedHigh == false && narrow.rows[2].clippedLow == true)
+    #expect(throws: PlotError.invalidOption(option: "xlim", message: "xlim must be positive on the hazard-ratio axis (got {0, 2})")) {
+      try ForestPlotLayout(data, options: PlotOptions(xlim: [0, 2]))
+    }
+  }
 }

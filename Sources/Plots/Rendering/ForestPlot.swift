@@ -130,7 +130,15 @@ extension ForestPlotLayout {
     let logSpan = max(log10(hi) - log10(lo), log10(2))
     let mid = (log10(hi) + log10(lo)) / 2
     let halfSpan = logSpan / 2 * 1.08
-    let domain = (pow(10, mid - halfSpan), pow(10, mid + halfSpan))
+    var domain = (pow(10, mid - halfSpan), pow(10, mid + halfSpan))
+    if let xlim = options.xlim {
+      guard xlim[0] > 0 else {
+        throw PlotError.invalidOption(
+          option: "xlim",
+          message: "xlim must be positive on the hazard-ratio axis (got {\(PlotOptions.show(xlim[0])), \(PlotOptions.show(xlim[1]))})")
+      }
+      domain = (xlim[0], xlim[1])
+    }
     let xs = LogScale(domain: domain, range: (panel.minX, panel.maxX))
     let ticks = Ticks.logTicks(lower: domain.0, upper: domain.1)
     let tickLabels = ticks.map { Ticks.formatTrimmed($0, maxDecimals: 3) }
@@ -157,13 +165,14 @@ extension ForestPlotLayout {
       var clippedLow = false
       var clippedHigh = false
       if !r.isReference, let hr = r.hazardRatio, hr.isFinite {
-        point = Point(x: xs(hr), y: center)
+        // An estimate outside a user's xlim is not drawn; its interval is clipped.
+        if hr >= domain.0 && hr <= domain.1 { point = Point(x: xs(hr), y: center) }
         if let l = r.lower, let u = r.upper, !l.isNaN, !u.isNaN {
           clippedLow = !(l.isFinite && l >= domain.0)
           clippedHigh = !(u.isFinite && u <= domain.1)
           let a = clippedLow ? domain.0 : l
           let b = clippedHigh ? domain.1 : u
-          whisker = .init(from: Point(x: xs(a), y: center), to: Point(x: xs(b), y: center))
+          if a < b { whisker = .init(from: Point(x: xs(a), y: center), to: Point(x: xs(b), y: center)) }
         }
       }
       rows.append(
@@ -234,8 +243,10 @@ public struct ForestPlot: Sendable {
     w.text("p", at: Point(x: l.pColumn, y: l.headerBaseline), size: fs, bold: true)
 
     // Reference line at HR = 1 across the rows.
-    let one = l.x(1)
-    w.line(Point(x: one, y: l.panel.minY), Point(x: one, y: l.panel.maxY), stroke: PlotStyle.referenceLine, width: 1, dash: "4 3")
+    if l.x.domainLower <= 1 && 1 <= l.x.domainUpper {
+      let one = l.x(1)
+      w.line(Point(x: one, y: l.panel.minY), Point(x: one, y: l.panel.maxY), stroke: PlotStyle.referenceLine, width: 1, dash: "4 3")
+    }
 
     let color = options.colors?.first ?? PlotStyle.ink
     let half = fs * 0.36

@@ -77,8 +77,8 @@ enum Ticks {
     return s == "-0" ? "0" : s
   }
 
-  /// Ticks for a positive log axis over `[lower, upper]`: the coarsest of
-  /// 1, 1-2-5, 1-1.5-2-3-5-7 and finer per-decade sets that gives at least
+  /// Ticks for a positive log axis over `[lower, upper]`: powers of two
+  /// when 4 to 9 of them fall in range, else the coarsest of 1, 1-2-5, 1-1.5-2-3-5-7 and finer per-decade sets that gives at least
   /// 4 ticks (and at most 9, thinning whole decades when the range is wide).
   static func logTicks(lower: Double, upper: Double) -> [Double] {
     let sets: [[Double]] = [
@@ -88,6 +88,10 @@ enum Ticks {
     let k0 = Int(floor(log10(lower))) - 1
     let k1 = Int(ceil(log10(upper))) + 1
     var best: [Double] = []
+    // Doublings around 1 (0.25, 0.5, 1, 2, 4) read best on a ratio axis
+    // when they give enough ticks; otherwise decimal sets, coarse to fine.
+    let doublings = (-12...12).map { pow(2, Double($0)) }.filter { $0 >= lower * (1 - 1e-9) && $0 <= upper * (1 + 1e-9) }
+    if doublings.count >= 4 && doublings.count <= 9 { return doublings }
     for set in sets {
       var ticks: [Double] = []
       for k in k0...k1 {
