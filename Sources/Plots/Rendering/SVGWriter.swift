@@ -114,7 +114,7 @@ struct SVGWriter {
     ]
     if anchor != .start { attrs.append(("text-anchor", anchor.rawValue)) }
     if bold { attrs.append(("font-weight", "bold")) }
-    if fill != PlotStyle.ink { attrs.append(("fill", fill)) } else { attrs.append(("fill", PlotStyle.ink)) }
+    attrs.append(("fill", fill))
     if let rotate {
       attrs.append(("transform", "rotate(\(SVGWriter.number(rotate)) \(SVGWriter.number(p.x)) \(SVGWriter.number(p.y)))"))
     }
