@@ -185,4 +185,28 @@ import Testing
     let labelWidth = TextMetrics.width("Observation", size: layout.fontSize)
     #expect(table.labelRight - labelWidth >= 0)
   }
+
+  @Test func numberAtRiskRuleOnAHandWorkedSeries() {
+    // Times 2, 5 (censored), 9; four subjects, one still at risk after 9.
+    let s = SurvivalSeries(
+      label: "a", time: [2, 5, 9], value: [0.75, 0.75, 0.375], nRisk: [4, 3, 2], nEvent: [1, 0, 1],
+      nCensor: [0, 1, 0])
+    #expect([0, 2, 2.5, 5, 6, 9, 9.5].map { s.nRisk(at: $0) } == [4, 4, 3, 3, 2, 2, 0])
+    #expect([0, 2, 5, 9].map { s.cumulativeEvents(at: $0) } == [0, 1, 1, 2])
+    #expect(s.censorMarks == [CensorMark(time: 5, value: 0.75)])
+    #expect(s.value(at: 8.9, start: 1) == 0.75)
+    #expect(s.medianTime(kind: .survival) == 9)
+  }
+
+  @Test func svgDrawsTheLayout() throws {
+    let plot = try SurvivalPlot(data)
+    let svg = plot.svg()
+    let l = plot.layout
+    let table = l.tables[0]
+    let first = "<text x=\"\(SVGWriter.number(table.columns[0]))\" y=\"\(SVGWriter.number(table.rows[0].baseline))\""
+    #expect(svg.contains(first + " font-size=\"12\" text-anchor=\"middle\" fill=\"#0072B2\">62</text>"))
+    #expect(svg.contains("points=\"" + SVGWriter.pointList(l.groups[1].curve) + "\""))
+    #expect(svg.contains(">Number at risk</text>"))
+    #expect(svg.contains(">Log-rank p = 0.0042</text>"))
+  }
 }
