@@ -94,6 +94,8 @@ final class EditLineReader: LineReader {
     }
     // Break words at anything but identifier characters, '.' and ':'.
     rl_basic_word_break_characters = EditLineReader.breakCharacters
+    // No space after a completion: "math" is usually followed by "." .
+    rl_completion_append_character = 0
   }
 
   static let breakCharacters: UnsafePointer<CChar> = {
