@@ -78,7 +78,9 @@ json_values <- function(v) {
   if (is.factor(v) || is.character(v)) {
     s <- json_str(as.character(v)); s[is.na(v)] <- "null"; json_arr(s)
   } else {
-    s <- num_text(as.numeric(v)); s[is.na(v)] <- "null"; json_arr(s)
+    # Numbers as strings: some JSON parsers (Foundation's on Linux) do not
+    # round decimal text correctly, and the tests compare bit for bit.
+    s <- json_str(num_text(as.numeric(v))); s[is.na(v)] <- "null"; json_arr(s)
   }
 }
 
@@ -116,7 +118,7 @@ for (name in names(datasets)) {
     })), collapse = ", "), "},\n",
     "    \"missing\": {", paste(vapply(cols, function(c) paste0(json_str(c), ": ", sum(is.na(d[[c]]))), ""), collapse = ", "), "},\n",
     "    \"sums\": {", paste(unlist(lapply(cols, function(c) {
-      v <- d[[c]]; if (is.factor(v) || is.character(v)) NULL else paste0(json_str(c), ": ", num_text(sum(as.numeric(v), na.rm = TRUE)))
+      v <- d[[c]]; if (is.factor(v) || is.character(v)) NULL else paste0(json_str(c), ": ", json_str(num_text(sum(as.numeric(v), na.rm = TRUE))))
     })), collapse = ", "), "},\n",
     "    \"head\": {", paste(vapply(cols, function(c) paste0(json_str(c), ": ", json_values(h[[c]])), ""), collapse = ", "), "}\n",
     "  }")
