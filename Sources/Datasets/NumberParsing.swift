@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Parsing of integers and doubles straight from CSV bytes.
+///
+/// Doubles must equal what C `strtod` returns for the same text (correct
+/// rounding). The fast path (Clinger 1990) covers decimal text whose
+/// significand has at most 19 digits and fits 2^53, with a power of ten
+/// |e| ≤ 22: both the significand and 10^|e| are then exact doubles, so one
+/// IEEE multiplication or division gives the correctly rounded result.
+/// Everything else goes to `strtod` (after this file has checked the text is
+/// plain decimal, so `strtod`'s hex, whitespace and locale extensions never
+/// apply).
+enum NumberParsing {
+  static let powersOfTen: [Double] = (0...22).map { e in
+    var v = 1.0
+    for _ in 0..<e { v *= 10 }
+    return v
+  }
+
+  /// An optionally signed decimal integer that fits `Int` and is not the NA
+  /// sentinel `Int.min`.
+  @inline(__always)
+  static func parseInt(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+    guard n > 0 else { return nil }
+    var i = 0
+    var negative = false
+    if p[0] == 45 || p[0] == 43 {  // - +
+      negative = p[0] == 45
+      i = 1
+      guard n > 1 else { return nil }
+    }
+    var value = 0
+    while i < n {
+      let d = Int(p[i]) &- 48
+      guard d >= 0, d <= 9 else { return nil }
+      let (m, o1) = value.multipliedReportingOverflow(by: 10)
+      let (s, o2) = negative ? m.subtractingReportingOverflow(d) : m.addingReportingOverflow(d)
+      guard !o1, !o2 else { return nil }
+      value = s
+      i += 1
+    }
+    return value == Int.min ? nil : value
+  }
+
+  /// A decimal floating-point number (`[+-]digits[.digits][(e|E)[+-]digits]`,
+  /// at least one digit in the significand), or `inf`/`infinity`/`nan` in any
+  /// case with an optional sign.
+  @inline(__always)
+  static func parseDouble(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+    guard n > 0 else { return nil }
+    var i = 0
+    var negative = false
+    if p[0] == 45 || p[0] == 43 {
+      negative = p[0] == 45
+      i = 1
+    }
+    var mantissa: UInt64 = 0
+    var significantDigits = 0
+    var digitCount = 0
+    var exponent = 0
+    while i < n {
+      let d = UInt64(p[i]) &- 48
+      if d > 9 { break }
+      if mantissa != 0 || d != 0 {
+        significantDigits += 1
+        if significantDigits <= 19 { mantissa = mantissa &* 10 &+ d } else { exponent += 1 }
+      }
+      digitCount += 1
+      i += 1
+    }
+    if i < n, p[i] == 46 {  // .
+      i += 1
+      while i < n {
+        let d = UInt64(p[i]) &- 48
+        if d > 9 { break }
+        if mantissa != 0 || d != 0 {
+          significantDigits += 1
+          if significantDigits <= 19 {
+            mantissa = mantissa &* 10 &+ d
+            exponent -= 1
+          }
+        } else {
+          exponent -= 1
+        }
+        digitCount += 1
+        i += 1
+      }
+    }
+    if digitCount == 0 { return parseSpecial(p, n) }
+    if i < n, p[i] | 0x20 == 101 {  // e E
+      i += 1
+      var expNegative = false
+      if i < n, p[i] == 45 || p[i] == 43 {
+        expNegative = p[i] == 45
+        i += 1
+      }
+      var e = 0
+      var expDigits = 0
+      while i < n {
+        let d = Int(p[i]) &- 48
+        if d < 0 || d > 9 { break }
+        if e < 100_000 { e = e * 10 + d }
+        expDigits += 1
+        i += 1
+      }
+      guard expDigits > 0 else { return nil }
+      exponent += expNegative ? -e : e
+    }
+    guard i == n else { return nil }
+    if mantissa == 0 { return negative ? -0.0 : 0.0 }
+    if significantDigits <= 19, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+      let m = Double(mantissa)
+      let v = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
+      return negative ? -v : v
+    }
+    return strtodFallback(p, n)
+  }
+
+  static func parseSpecial(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+    var i = 0
+    var negative = false
+    if p[0] == 45 || p[0] == 43 {
+      negative = p[0] == 45
+      i = 1
+    }
+    var word: [UInt8] = []
+    while i < n, word.count < 9 {
+      word.append(p[i] | 0x20)
+      i += 1
+    }
+    guard i == n else { return nil }
+    switch String(decoding: word, as: UTF8.self) {
+    case "inf", "infinity": return negative ? -.infinity : .infinity
+    case "nan": return .nan
+    default: return nil
+    }
+  }
+
+  /// `strtod` on a NUL-terminated copy of text already checked to be decimal.
+  static func strtodFallback(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buffer -> Double? in
+      guard let base = buffer.baseAddress else { return nil }
+      for k in 0..<n { base[k] = CChar(bitPattern: p[k]) }
+      base[n] = 0
+      var end: UnsafeMutablePointer<CChar>?
+      let value = strtod(base, &end)
+      guard let end, end == base + n else { return nil }
+      return value
+    }
+  }
+}
