@@ -17,10 +17,35 @@
 /// plain decimal, so `strtod`'s hex, whitespace and locale extensions never
 /// apply).
 enum NumberParsing {
-  static let powersOfTen: [Double] = (0...22).map { e in
-    var v = 1.0
-    for _ in 0..<e { v *= 10 }
-    return v
+  /// 10^e for 0 ≤ e ≤ 22, all exact doubles. A switch rather than a global
+  /// array: no lazy-initialisation check in the per-field loop.
+  @inline(__always)
+  static func powerOfTen(_ e: Int) -> Double {
+    switch e {
+    case 0: return 1
+    case 1: return 1e1
+    case 2: return 1e2
+    case 3: return 1e3
+    case 4: return 1e4
+    case 5: return 1e5
+    case 6: return 1e6
+    case 7: return 1e7
+    case 8: return 1e8
+    case 9: return 1e9
+    case 10: return 1e10
+    case 11: return 1e11
+    case 12: return 1e12
+    case 13: return 1e13
+    case 14: return 1e14
+    case 15: return 1e15
+    case 16: return 1e16
+    case 17: return 1e17
+    case 18: return 1e18
+    case 19: return 1e19
+    case 20: return 1e20
+    case 21: return 1e21
+    default: return 1e22
+    }
   }
 
   /// An optionally signed decimal integer that fits `Int` and is not the NA
@@ -116,7 +141,7 @@ enum NumberParsing {
     if mantissa == 0 { return negative ? -0.0 : 0.0 }
     if significantDigits <= 19, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
       let m = Double(mantissa)
-      let v = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
+      let v = exponent >= 0 ? m * powerOfTen(exponent) : m / powerOfTen(-exponent)
       return negative ? -v : v
     }
     return strtodFallback(p, n)

@@ -83,24 +83,40 @@ struct ColumnConverter {
   // they return nil (with the row that failed) so inference can move on.
 
   func ints(strict: Bool) throws -> (values: [Int], failedAt: Int?) {
+    // Most columns that are not Int show it in their first value: give up
+    // then, before allocating the column.
+    if !strict, let first = (0..<rows).first(where: { !isMissing(span($0)) }) {
+      let f = span(first)
+      if NumberParsing.parseInt(base + FieldSpan.start(f), FieldSpan.length(f)) == nil { return ([], first) }
+    }
     var out = [Int](repeating: Column.naInt, count: rows)
-    for r in 0..<rows {
-      let f = span(r)
-      if isMissing(f) { continue }
-      if let v = NumberParsing.parseInt(base + FieldSpan.start(f), FieldSpan.length(f)) {
-        out[r] = v
-      } else {
-        if strict { throw mismatch(r, expected: "int") }
-        return (out, r)
+    var failedAt: Int?
+    tokens.fields.withUnsafeBufferPointer { fields in
+      out.withUnsafeMutableBufferPointer { o in
+        let stride = tokens.columnCount
+        var k = index
+        for r in 0..<rows {
+          let f = fields[k]
+          k &+= stride
+          if isMissing(f) { continue }
+          if let v = NumberParsing.parseInt(base + FieldSpan.start(f), FieldSpan.length(f)) {
+            o[r] = v
+          } else {
+            failedAt = r
+            return
+          }
+        }
       }
     }
-    return (out, nil)
+    if let failedAt, strict { throw mismatch(failedAt, expected: "int") }
+    return (out, failedAt)
   }
 
   /// Doubles, continuing from integer values already parsed in rows before `from`.
   func doubles(strict: Bool, prefix: [Int] = [], from: Int = 0) throws -> [Double]? {
     var out = [Double](repeating: .nan, count: rows)
-    for r in 0..<from where prefix[r] != Column.naInt { out[r] = Double(prefix[r]) }
+    // `prefix` is empty when the rows before `from` are all missing.
+    for r in 0..<min(from, prefix.count) where prefix[r] != Column.naInt { out[r] = Double(prefix[r]) }
     var failedAt: Int?
     tokens.fields.withUnsafeBufferPointer { fields in
       out.withUnsafeMutableBufferPointer { o in

@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Testing
 
 @Suite("CSV reader: well-formed input")
@@ -65,6 +66,18 @@ struct CSVReaderTests {
     #expect(d["i"] == .int([1, 2, -3]))
     #expect(d["d"] == .double([1, 2.5, 1000]))
     #expect(d["big"] == .double([1, 1e20, 3]))
+  }
+
+  @Test func promotionAfterLeadingMissingValues() throws {
+    let d = try CSVReader.read(text: "x,y,z\nNA,NA,NA\n1.5,1,\n,2.5,\n")
+    #expect(identical(d["x"]!, .double([.nan, 1.5, .nan])))
+    #expect(identical(d["y"]!, .double([.nan, 1, 2.5])))
+    #expect(identical(d["z"]!, .double([.nan, .nan, .nan])))
+  }
+
+  @Test func dataInputAndMissingMask() throws {
+    let d = try CSVReader.read(data: Data("a\n1\nNA\n".utf8))
+    #expect(d["a"]?.missingMask() == .bool([0, 1]))
   }
 
   @Test func isoDatesInferred() throws {

@@ -11,8 +11,9 @@ BENCH="$(swift build -c release --show-bin-path)/KaplanBench"
 [ -f "$FILE" ] || "$BENCH" csv --rows "$ROWS" --write "$FILE"
 MB=$(awk -v b="$(wc -c < "$FILE")" 'BEGIN { printf "%.1f", b / 1e6 }')
 
-kaplan=$("$BENCH" csv "$FILE" | sed -n 's/.*: \([0-9.]*\) s, .*/\1/p')
-echo "kaplan  $kaplan s"
+line=$("$BENCH" csv "$FILE")
+kaplan=$(echo "$line" | sed -n 's/.*columns: \([0-9.]*\) s, .*/\1/p')
+echo "kaplan  $kaplan s  ($line)"
 
 r="NA"
 if command -v Rscript >/dev/null; then
