@@ -10,5 +10,8 @@ public protocol KaplanLibrary {
   func install(in runtime: KaplanRuntime) throws -> [(String, LuaValue)]
 }
 
-/// The libraries every runtime installs, in order.
-let kaplanLibraries: [KaplanLibrary] = []
+/// The libraries a runtime installs, in order: new instances for each
+/// runtime, since a library may keep references into its Lua state.
+func makeKaplanLibraries() -> [KaplanLibrary] { [
+  DatasetLibrary(),
+] }

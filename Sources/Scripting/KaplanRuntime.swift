@@ -70,7 +70,7 @@ public final class KaplanRuntime {
     }
 
     var core: [(String, LuaValue)] = [("check_read", checkRead), ("check_write", checkWrite)]
-    for library in kaplanLibraries {
+    for library in makeKaplanLibraries() {
       core.append((library.name, .table(LuaTable(fields: try library.install(in: self)))))
     }
     let settings: LuaValue = .record([

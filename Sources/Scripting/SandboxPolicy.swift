@@ -3,7 +3,8 @@ import Foundation
 /// Which files a script may read and write (DESIGN.md, "Sandbox").
 ///
 /// Reads are allowed under the script's directory, the working directory,
-/// the stdlib and `--data` paths; writes only under the output directory.
+/// the stdlib, the output directory and `--data` paths; writes only under
+/// the output directory.
 /// Relative write paths are taken relative to the output directory, so
 /// `plot(fit, {file = "os.svg"})` with `--out out` writes `out/os.svg`.
 /// With `trusted` (`--trust`) every path is allowed.
@@ -23,7 +24,8 @@ public struct SandboxPolicy: Sendable {
   /// The absolute path to read for `path`, or an error naming the path and the flag.
   public func checkRead(_ path: String) throws -> String {
     let resolved = SandboxPolicy.canonical(path, relativeTo: workingDirectory)
-    if trusted || readRoots.contains(where: { SandboxPolicy.isInside(resolved, $0) }) {
+    if trusted || SandboxPolicy.isInside(resolved, outputDirectory)
+      || readRoots.contains(where: { SandboxPolicy.isInside(resolved, $0) }) {
       return resolved
     }
     throw SandboxError(message:

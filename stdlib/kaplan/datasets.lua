@@ -1,0 +1,229 @@
+-- Datasets: reading, bundled data, printing and the Lua-side helpers of
+-- the dataset and column types (the types themselves live in Swift).
+local M = {}
+
+-- Whole doubles print without ".0" (3 rather than 3.0), as R prints them.
+local function tidy(s)
+  return (s:gsub("^(%-?%d+)%.0$", "%1"))
+end
+
+local function fmt_cell(s, width)
+  if #s > width then return s:sub(1, width - 1) .. "…" end
+  return s
+end
+
+--- A tidy preview: dimensions, column types and the first rows.
+function M.format(d, n)
+  n = n or 10
+  local p = M.core.preview(d, n)
+  local cols = {}
+  for j, name in ipairs(p.names) do
+    local w = math.max(utf8.len(name) or #name, #p.types[j] + 2)
+    for _, row in ipairs(p.rows) do w = math.max(w, math.min(utf8.len(tidy(row[j])) or #row[j], 24)) end
+    cols[j] = w
+  end
+  local function line(cells, right)
+    local parts = {}
+    for j, c in ipairs(cells) do
+      c = fmt_cell(c, 24)
+      local pad = string.rep(" ", cols[j] - (utf8.len(c) or #c))
+      parts[j] = right[j] and (pad .. c) or (c .. pad)
+    end
+    return table.concat(parts, "  ")
+  end
+  local right = {}
+  for j, t in ipairs(p.types) do right[j] = (t == "double" or t == "int") end
+  local types = {}
+  for j, t in ipairs(p.types) do types[j] = "<" .. t .. ">" end
+  local out = { string.format("dataset: %d rows × %d columns", p.nrow, #p.names), line(p.names, right), line(types, right) }
+  for _, row in ipairs(p.rows) do
+    local cells = {}
+    for j, c in ipairs(row) do cells[j] = tidy(c) end
+    out[#out + 1] = line(cells, right)
+  end
+  if p.nrow > #p.rows then out[#out + 1] = string.format("… %d more rows", p.nrow - #p.rows) end
+  return table.concat(out, "\n")
+end
+
+--- describe(): per-column summary as a printable table.
+local describe_mt = {}
+describe_mt.__index = describe_mt
+describe_mt.__tostring = function(self)
+  local out = {}
+  local function num(x)
+    if x == nil then return "NA" end
+    if type(x) == "number" then return string.format("%.6g", x) end
+    return tidy(tostring(x))
+  end
+  for _, s in ipairs(self) do
+    local line = string.format("%-14s <%s>  missing %d", s.name, s.type, s.missing)
+    if s.type == "string" or s.type == "bool" then
+      local parts = {}
+      for _, l in ipairs(s.levels) do parts[#parts + 1] = l.level .. " " .. l.count end
+      line = line .. ":  " .. table.concat(parts, ", ")
+    elseif s.min then
+      line = line .. string.format(":  min %s  median %s  max %s", num(s.min), num(s.median), num(s.max))
+    end
+    out[#out + 1] = line
+  end
+  return table.concat(out, "\n")
+end
+
+function M.install(kaplan)
+  local core = kaplan.core.datasets
+  M.core = core
+  local doc = kaplan.help.doc
+
+  -- The Swift functions are bound directly, so errors point at the script's line.
+  _G.read_csv = core.read_csv
+  doc { name = "read_csv", fn = _G.read_csv, section = "Datasets",
+    signature = "read_csv(path [, opts])",
+    summary = "Reads a CSV/TSV file into a dataset; returns nil, message when the file is missing or malformed.",
+    options = {
+      { "delimiter", "one character (default from the extension: .tsv is tab, else comma)" },
+      { "missing", "strings read as NA (default {\"\", \"NA\", \"NaN\", \".\"})" },
+      { "types", "column types to force, e.g. {id = \"string\", dose = \"double\"}" },
+      { "levels", "level order of string columns, e.g. {arm = {\"systemic\", \"combined\"}}" },
+      { "date_format", "format of date columns, e.g. \"%d/%m/%Y\" (ISO is always recognised)" },
+      { "skip", "lines to skip before the header" },
+      { "comment", "prefix of comment lines to skip, e.g. \"#\"" },
+    },
+    example = "local d = assert(read_csv(\"trial.csv\", {date_format = \"%d/%m/%Y\"}))\nprint(d)" }
+
+  _G.write_csv = core.write_csv
+  doc { name = "write_csv", fn = _G.write_csv, section = "Datasets",
+    signature = "write_csv(d, path)",
+    summary = "Writes a dataset as CSV (NA as NA, dates ISO); the path is relative to --out.",
+    example = "write_csv(dataset(\"aml\"), \"aml.csv\")" }
+
+  local dataset_fn = setmetatable({ from = core.from }, {
+    __call = function(_, name) return core.bundled(name) end })
+  _G.dataset = dataset_fn
+  doc { name = "dataset", section = "Datasets",
+    signature = "dataset(name)",
+    summary = "Loads a bundled dataset (datasets() lists them): colon, lung, veteran, aml, myeloid, heart.",
+    example = "local lung = dataset(\"lung\")\nprint(#lung, lung:names())" }
+  doc { name = "dataset.from", fn = core.from, section = "Datasets",
+    signature = "dataset.from{col = {...}, ...}",
+    summary = "Builds a dataset from Lua arrays or columns (named columns sorted by name; {{name, values}, ...} keeps order).",
+    example = "local d = dataset.from{{\"time\", {5, 8, 12}}, {\"event\", {1, 0, 1}}}" }
+
+  function _G.datasets()
+    local list = core.list()
+    return setmetatable(list, { __tostring = function(t)
+      local out = {}
+      for _, e in ipairs(t) do
+        out[#out + 1] = string.format("%-8s %5d × %-3d %s", e.name, e.rows, e.columns, e.description)
+      end
+      return table.concat(out, "\n")
+    end })
+  end
+  doc { name = "datasets", fn = _G.datasets, section = "Datasets",
+    signature = "datasets()",
+    summary = "Lists the bundled datasets with their size and a one-line description.",
+    example = "print(datasets())" }
+
+  _G.date = core.date
+  doc { name = "date", fn = core.date, section = "Datasets",
+    signature = "date(text [, format])",
+    summary = "A calendar date: date(\"2004-03-01\") or date(\"01/03/2004\", \"%d/%m/%Y\"). a - b gives days.",
+    example = "local cutoff = date(\"2012-06-30\")\nprint(cutoff - date(\"2002-01-01\"))" }
+  _G.months_between = core.months_between
+  doc { name = "months_between", fn = core.months_between, section = "Datasets",
+    signature = "months_between(a, b)",
+    summary = "Months from a to b for date columns or dates: (b - a) in days / 30.4375.",
+    example = "d = d:with{ os_months = months_between(d.randomized, d.last_seen) }" }
+  _G.years_between = core.years_between
+  doc { name = "years_between", fn = core.years_between, section = "Datasets",
+    signature = "years_between(a, b)",
+    summary = "Years from a to b for date columns or dates: (b - a) in days / 365.25.",
+    example = "d = d:with{ age = years_between(d.born, d.randomized) }" }
+
+  core.extend("dataset", {
+    where = M.where, rows = M.rows, describe = M.describe,
+    __tostring = function(d) return M.format(d) end,
+  })
+  core.extend("column", {
+    __tostring = M.format_column,
+  })
+  kaplan.datasets = M
+  -- Documentation of the methods (they are called as d:method(...)).
+  local methods = {
+    { "d:names()", "Column names, in order." },
+    { "d:types()", "Column name → type (double, int, string, bool, date)." },
+    { "d:head([n]) / d:tail([n])", "The first / last n rows (default 6) as a dataset." },
+    { "d:describe()", "Per-column summary: type, missing count, min/median/max or level counts." },
+    { "d:with{name = expr, ...}", "A new dataset with columns added or replaced (columns, arrays or scalars)." },
+    { "d:where(mask | function(row))", "Rows where a bool column is true (NA drops the row), or the function returns true." },
+    { "d:select{...} / d:drop{...}", "Keep / remove columns by name." },
+    { "d:sort{\"arm\", \"-age\"}", "Rows sorted by keys; a leading - sorts descending; NA last." },
+    { "d:rows()", "Iterator over read-only row views: for i, row in d:rows() do ... end" },
+    { "d:split(\"arm\")", "Label → dataset per level, in level order (iterate with ipairs for order)." },
+    { "d:count{\"arm\", \"sex\"}", "A cross-tab as a dataset with a count column n." },
+    { "d:relevel(\"arm\", \"systemic\")", "Makes a level the reference (first) level." },
+    { "d:levels(\"arm\" [, {...}])", "The levels of a string column, or a dataset with them in the given order." },
+    { "#d, d.col, d[\"col\"]", "Rows; a column object." },
+    { "c[i], #c", "Value i (NA is nil); length." },
+    { "c:sum() c:mean() c:min() c:max() c:median() c:quantile(p)", "Summaries ignoring NA (quantile: R type 7)." },
+    { "c:levels() c:count() c:is_missing() c:values()", "Levels; level → count; NA mask; all values as an array." },
+    { "c + - * / x, -c", "Element-wise arithmetic with columns or numbers; NA propagates." },
+    { "c:eq(x) c:ne(x) c:lt(x) c:le(x) c:gt(x) c:ge(x)", "Element-wise comparisons giving bool columns (Lua's == and < cannot)." },
+    { "a & b, a | b, ~a", "Element-wise and, or, not of bool columns (three-valued with NA)." },
+  }
+  doc { name = "dataset methods", section = "Datasets",
+    signature = "d:method(...)",
+    summary = "Datasets are immutable: every method returns a new dataset.",
+    options = methods,
+    example = "local lung = dataset(\"lung\")\nlocal old = lung:where(lung.age:ge(65))\nprint(old:describe())" }
+end
+
+--- The Lua-side methods of datasets (where with a function, rows, describe, printing).
+function M.where(d, cond)
+  if type(cond) == "function" then
+    local keep = {}
+    for i, row in M.rows(d) do
+      if cond(row) then keep[#keep + 1] = i end
+    end
+    return d:take(keep)
+  end
+  return d:where_mask(cond)
+end
+
+function M.rows(d)
+  local cols = d:columns()
+  local names = d:names()
+  local n = #d
+  local i = 0
+  return function()
+    i = i + 1
+    if i > n then return nil end
+    local row = {}
+    for _, name in ipairs(names) do row[name] = cols[name][i] end
+    return i, setmetatable({}, {
+      __index = row,
+      __newindex = function() error("rows are read-only; use d:with{...} to derive columns", 2) end,
+      __pairs = function() return next, row, nil end,
+    })
+  end
+end
+
+--- A column prints its name, type, length and first values.
+function M.format_column(c)
+  local n = #c
+  local parts = {}
+  for i = 1, math.min(n, 12) do
+    local v = c[i]
+    if v == nil then parts[i] = "NA"
+    elseif type(v) == "string" then parts[i] = string.format("%q", v)
+    elseif math.type(v) == "float" then parts[i] = string.format("%.6g", v)
+    else parts[i] = tostring(v) end
+  end
+  local more = n > 12 and string.format(", … (%d more)", n - 12) or ""
+  return string.format("column %s <%s> [%d]: %s%s", c:name(), c:type(), n, table.concat(parts, ", "), more)
+end
+
+function M.describe(d)
+  return setmetatable(M.core.describe(d), describe_mt)
+end
+
+return M
