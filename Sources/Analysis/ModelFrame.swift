@@ -1,0 +1,339 @@
+import Datasets
+
+/// How the event column of `Surv()` is read.
+public enum EventCoding: Sendable, Equatable {
+  /// Survival: 0/1, false/true, or 1/2 (1 censored, 2 event), as R's `Surv`.
+  case binary
+  /// Competing risks: a status code (number) or label (string) column in
+  /// which `censor` marks censoring and every other value is a cause.
+  /// `nil` means `0` for numbers and `"censored"` for strings.
+  case competingRisks(censor: StatusValue?)
+}
+
+/// A value of a competing-risks status column.
+public enum StatusValue: Sendable, Equatable {
+  case code(Double)
+  case label(String)
+}
+
+/// Options of `ModelFrame`.
+public struct ModelFrameOptions: Sendable, Equatable {
+  /// Column of case weights (non-negative, finite), as R's `weights =`.
+  public var weights: String?
+  public var eventCoding: EventCoding
+
+  public init(weights: String? = nil, eventCoding: EventCoding = .binary) {
+    self.weights = weights
+    self.eventCoding = eventCoding
+  }
+}
+
+/// The rows and variables a formula uses, checked and ready for the
+/// numerics, as R's `model.frame` with `na.action = na.omit` followed by
+/// `Surv()`, `strata()` and `cluster()` in `survfit`, `survdiff` and `coxph`.
+///
+/// Rows with a missing value in any variable used (response, terms, strata,
+/// cluster, offset, weights) are dropped; every other problem is an error
+/// naming the 1-based row of the original dataset and the column. Unlike R,
+/// which turns bad status values and `start >= stop` into NA with a
+/// warning, Kaplan refuses them.
+public struct ModelFrame: Sendable {
+  public let formula: Formula
+  /// The original (0-based) row of each row of the frame.
+  public let rows: [Int]
+  /// The number of rows dropped for missing values.
+  public let droppedCount: Int
+  /// Entry times of `Surv(start, stop, event)`; `nil` for `Surv(time, event)`.
+  public let start: [Double]?
+  /// Follow-up times (the stop times of counting-process data).
+  public let time: [Double]
+  /// Binary coding: 0 censored, 1 event. Competing risks: 0 censored,
+  /// k ≥ 1 the k-th entry of `causes`.
+  public let event: [Int32]
+  /// Competing risks: the causes present, in order (codes ascending, or
+  /// labels in level order), as R's `cmprsk::cuminc` orders them; empty for
+  /// binary coding.
+  public let causes: [String]
+  /// Case weights, if a weights column was given.
+  public let weights: [Double]?
+  /// The strata of `strata()` terms (all strata variables combined).
+  public let strata: Grouping?
+  /// The combinations of the variables of the regular terms, labelled as
+  /// `survfit` and `survdiff` label curves and groups (`arm=A`,
+  /// `a=x, b=y`); `nil` for `~ 1` (R's `survfit` has no strata then).
+  public let groups: Grouping?
+  /// The cluster of each row (0-based, clusters in sorted order), for
+  /// `cluster(id)`.
+  public let cluster: [Int]?
+  /// The sum of the `offset()` columns.
+  public let offset: [Double]?
+  /// Variables of the regular terms on the frame's rows, for `DesignMatrix`.
+  let covariates: [FormulaVariable: Covariate]
+
+  /// The number of rows of the frame.
+  public var count: Int { rows.count }
+
+  public init(dataset: Dataset, formula: Formula, options: ModelFrameOptions = ModelFrameOptions())
+    throws
+  {
+    let resolver = try ColumnResolver(dataset: dataset, formula: formula, weights: options.weights)
+    let allRows = Array(0..<dataset.rowCount)
+    let kept = allRows.filter { row in !resolver.used.contains { $0.isMissing(row) } }
+    guard !kept.isEmpty else {
+      throw ModelFrameError(
+        dataset.rowCount == 0
+          ? "the dataset has no rows"
+          : "no complete rows: each of the \(dataset.rowCount) rows has a missing value in a column used ("
+            + resolver.usedNames.joined(separator: ", ") + ")")
+    }
+    self.formula = formula
+    self.rows = kept
+    self.droppedCount = dataset.rowCount - kept.count
+
+    let response = formula.response
+    let stopColumn = try resolver.numeric(response.stop, role: "time")
+    let time = try Self.times(stopColumn, name: response.stop, rows: kept)
+    if let startName = response.start {
+      let startColumn = try resolver.numeric(startName, role: "start time")
+      let start = try Self.times(startColumn, name: startName, rows: kept)
+      for (i, row) in kept.enumerated() where !(start[i] < time[i]) {
+        throw ModelFrameError(
+          "row \(row + 1): start (\(RValueFormat.number(start[i]))) must be less than stop "
+            + "(\(RValueFormat.number(time[i]))) in columns '\(startName)' and '\(response.stop)'")
+      }
+      self.start = start
+    } else {
+      self.start = nil
+    }
+    self.time = time
+
+    let eventColumn = try resolver.column(response.event)
+    switch options.eventCoding {
+    case .binary:
+      event = try Self.binaryEvents(eventColumn, name: response.event, rows: kept)
+      causes = []
+    case .competingRisks(let censor):
+      (event, causes) = try Self.competingEvents(
+        eventColumn, name: response.event, rows: kept, censor: censor)
+    }
+
+    if let w = options.weights {
+      let column = try resolver.numeric(w, role: "weights")
+      let values = column.asDoubles()
+      weights = try kept.map { row in
+        let v = values[row]
+        guard v >= 0, v.isFinite else {
+          throw ModelFrameError(
+            "row \(row + 1): weight must be non-negative and finite, got \(RValueFormat.number(v)) "
+              + "in column '\(w)'")
+        }
+        return v
+      }
+    } else {
+      weights = nil
+    }
+
+    if formula.offsets.isEmpty {
+      offset = nil
+    } else {
+      var sum = [Double](repeating: 0, count: kept.count)
+      for name in formula.offsets {
+        let values = try resolver.numeric(name, role: "offset").asDoubles()
+        for (i, row) in kept.enumerated() { sum[i] += values[row] }
+      }
+      offset = sum
+    }
+
+    if formula.strata.isEmpty {
+      strata = nil
+    } else {
+      strata = try Grouping.combining(
+        formula.strata.map { name in
+          (name, Categorical.coding(
+            try resolver.column(name), rows: kept, levelRows: kept, keepDeclaredLevels: false))
+        })
+    }
+
+    let variables = formula.variables
+    if variables.isEmpty {
+      groups = nil
+    } else {
+      groups = try Grouping.combining(
+        variables.map { v in
+          (v.plainLabel, Categorical.coding(
+            try resolver.column(v.column), rows: kept, levelRows: kept, keepDeclaredLevels: false))
+        })
+    }
+
+    if let name = formula.cluster {
+      let coding = Categorical.coding(
+        try resolver.column(name), rows: kept, levelRows: kept, keepDeclaredLevels: false)
+      cluster = coding.codes.map { Int($0) }
+    } else {
+      cluster = nil
+    }
+
+    var covariates: [FormulaVariable: Covariate] = [:]
+    for v in variables {
+      covariates[v] = Covariate(try resolver.column(v.column), variable: v, rows: kept)
+    }
+    self.covariates = covariates
+  }
+
+  // MARK: Response
+
+  private static func times(_ column: Column, name: String, rows: [Int]) throws -> [Double] {
+    let values = column.asDoubles()
+    return try rows.map { row in
+      let t = values[row]
+      guard t.isFinite else {
+        throw ModelFrameError("row \(row + 1): time must be finite, got \(RValueFormat.number(t)) in column '\(name)'")
+      }
+      guard t >= 0 else {
+        throw ModelFrameError(
+          "row \(row + 1): time must not be negative, got \(RValueFormat.number(t)) in column '\(name)'")
+      }
+      return t
+    }
+  }
+
+  /// 0/1 events; numbers whose largest value is 2 are read as 1/2 (1
+  /// censored), as R's `Surv` does.
+  private static func binaryEvents(_ column: Column, name: String, rows: [Int]) throws -> [Int32] {
+    switch column {
+    case .bool(let values):
+      return rows.map { Int32(values[$0]) }
+    case .double, .int:
+      let values = column.asDoubles()
+      let largest = values.lazy.filter { !$0.isNaN }.max() ?? 0
+      let shift: Double = largest == 2 ? 1 : 0
+      return try rows.map { row in
+        let v = values[row] - shift
+        guard v == 0 || v == 1 else {
+          throw ModelFrameError(
+            "row \(row + 1): event must be 0/1 (or 1/2, or true/false), got "
+              + "\(RValueFormat.number(values[row])) in column '\(name)'")
+        }
+        return Int32(v)
+      }
+    case .factor, .date:
+      throw ModelFrameError(
+        "event column '\(name)' must be 0/1 or true/false, but it holds \(column.kindNoun)"
+          + (column.kind == .string ? "; for several causes use competing risks" : ""))
+    }
+  }
+
+  private static func competingEvents(
+    _ column: Column, name: String, rows: [Int], censor: StatusValue?
+  ) throws -> ([Int32], [String]) {
+    switch column {
+    case .double, .int:
+      let censorCode: Double
+      switch censor {
+      case nil: censorCode = 0
+      case .code(let c): censorCode = c
+      case .label(let text):
+        guard let c = Double(text) else {
+          throw ModelFrameError(
+            "censoring value '\(text)' is not a number, but status column '\(name)' holds numbers")
+        }
+        censorCode = c
+      }
+      let values = column.asDoubles()
+      let causeCodes = Array(Set(rows.map { values[$0] }.filter { $0 != censorCode })).sorted()
+      var position = [Double: Int32]()
+      for (i, c) in causeCodes.enumerated() { position[c] = Int32(i + 1) }
+      let codes = rows.map { position[values[$0]] ?? 0 }
+      return (codes, causeCodes.map(RValueFormat.number))
+    case .factor(let codes, let levels):
+      let censorLabel: String
+      switch censor {
+      case nil: censorLabel = "censored"
+      case .label(let text): censorLabel = text
+      case .code(let c): censorLabel = RValueFormat.number(c)
+      }
+      let censorCode = levels.firstIndex(of: censorLabel).map { Int32($0) } ?? -1
+      var present = [Bool](repeating: false, count: levels.count)
+      for row in rows { present[Int(codes[row])] = true }
+      var position = [Int32](repeating: 0, count: levels.count)
+      var causes: [String] = []
+      for (i, level) in levels.enumerated() where present[i] && Int32(i) != censorCode {
+        causes.append(level)
+        position[i] = Int32(causes.count)
+      }
+      return (rows.map { position[Int(codes[$0])] }, causes)
+    case .bool, .date:
+      throw ModelFrameError(
+        "status column '\(name)' must hold cause codes (numbers) or labels (strings), "
+          + "but it holds \(column.kindNoun)")
+    }
+  }
+}
+
+/// A variable of the regular terms on the rows of a model frame.
+enum Covariate: Sendable {
+  /// Numbers, dates (days since 1970-01-01) as R's `model.matrix` uses them.
+  case numeric([Double])
+  /// Factors, booleans and `factor(x)`, with the levels R would give them.
+  case categorical(Categorical)
+
+  init(_ column: Column, variable: FormulaVariable, rows: [Int]) {
+    if variable.isFactorCall {
+      // R evaluates factor(x) before dropping incomplete rows, so its
+      // levels are those of the whole column.
+      let levelRows = (0..<column.count).filter { !column.isMissing($0) }
+      self = .categorical(
+        Categorical.coding(column, rows: rows, levelRows: levelRows, keepDeclaredLevels: false))
+      return
+    }
+    switch column {
+    case .factor, .bool:
+      self = .categorical(
+        Categorical.coding(column, rows: rows, levelRows: rows, keepDeclaredLevels: true))
+    case .double, .int, .date:
+      let values = column.asDoubles()
+      self = .numeric(rows.map { values[$0] })
+    }
+  }
+}
+
+/// The columns a formula reads, looked up once with did-you-mean errors.
+private struct ColumnResolver {
+  let dataset: Dataset
+  /// The columns in which a missing value drops a row.
+  let used: [Column]
+  let usedNames: [String]
+
+  init(dataset: Dataset, formula: Formula, weights: String?) throws {
+    self.dataset = dataset
+    var names = formula.columnNames
+    if let w = weights, !names.contains(w) { names.append(w) }
+    usedNames = names
+    used = try names.map { try ColumnLookup.column($0, in: dataset) }
+  }
+
+  func column(_ name: String) throws -> Column {
+    try ColumnLookup.column(name, in: dataset)
+  }
+
+  func numeric(_ name: String, role: String) throws -> Column {
+    let c = try column(name)
+    switch c {
+    case .double, .int: return c
+    case .factor, .bool, .date:
+      throw ModelFrameError("\(role) column '\(name)' must be numeric, but it holds \(c.kindNoun)")
+    }
+  }
+}
+
+extension Column {
+  /// What the column holds, for messages: "strings", "dates", ...
+  var kindNoun: String {
+    switch kind {
+    case .double, .int: return "numbers"
+    case .string: return "strings"
+    case .bool: return "true/false values"
+    case .date: return "dates"
+    }
+  }
+}
