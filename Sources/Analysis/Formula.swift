@@ -25,6 +25,10 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
   /// The columns of the `offset()` terms (R adds several offsets together).
   public let offsets: [String]
 
+  /// Where `strata()` stands among the variables, in order of appearance
+  /// (for the curve labels of `survfit`).
+  let strataPosition: Int
+
   public var description: String { text }
 
   /// The distinct variables of the regular terms, in R's variable order.
@@ -60,8 +64,9 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
 
   init(
     text: String, response: SurvResponse, terms: [Term], strata: [String],
-    cluster: String?, offsets: [String]
+    cluster: String?, offsets: [String], strataPosition: Int
   ) {
+    self.strataPosition = strataPosition
     self.text = text
     self.response = response
     self.terms = terms

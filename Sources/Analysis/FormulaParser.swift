@@ -24,6 +24,8 @@ struct FormulaParser {
   private var index = 0
   /// Variables in order of first appearance (R's variable order).
   private var variables: [FormulaVariable] = []
+  /// How many variables had appeared when the first strata() was read.
+  private var strataPosition: Int?
 
   private static let supportedFunctions = "supported are strata(), cluster(), offset() and factor()"
 
@@ -34,7 +36,9 @@ struct FormulaParser {
     index = 0
     let response = try parseResponse()
     if current.kind == .end {
-      return Formula(text: text, response: response, terms: [], strata: [], cluster: nil, offsets: [])
+      return Formula(
+        text: text, response: response, terms: [], strata: [], cluster: nil, offsets: [],
+        strataPosition: 0)
     }
     guard current.kind == .tilde else {
       throw error("expected '~' after the Surv() response", got: current)
@@ -177,6 +181,7 @@ struct FormulaParser {
       }
       throw error("unknown function '\(name)()'; \(Self.supportedFunctions)", at: position)
     }
+    if special == .strata, strataPosition == nil { strataPosition = variables.count }
     var columns = [try columnName()]
     if special == .strata {
       while current.kind == .comma {
@@ -236,7 +241,7 @@ struct FormulaParser {
     let terms = ordered.map { Term($0.element.map { variables[$0] }) }
     return Formula(
       text: text, response: response, terms: terms, strata: strata, cluster: cluster,
-      offsets: offsets)
+      offsets: offsets, strataPosition: strataPosition ?? 0)
   }
 
   /// The terms of a sub-expression, each a sorted list of variable indices.

@@ -62,6 +62,11 @@ public struct ModelFrame: Sendable {
   /// `survfit` and `survdiff` label curves and groups (`arm=A`,
   /// `a=x, b=y`); `nil` for `~ 1` (R's `survfit` has no strata then).
   public let groups: Grouping?
+  /// The curves of R's `survfit` for this formula: the group variables and
+  /// the strata combined, labelled as `names(fit$strata)`
+  /// (`rx=Obs, strata(sex)=sex=0`); `nil` for `~ 1`. `survdiff` and `coxph`
+  /// use `groups` and `strata` separately instead.
+  public let curves: Grouping?
   /// The cluster of each row (0-based, clusters in sorted order), for
   /// `cluster(id)`.
   public let cluster: [Int]?
@@ -155,14 +160,26 @@ public struct ModelFrame: Sendable {
     }
 
     let variables = formula.variables
-    if variables.isEmpty {
-      groups = nil
+    let groupParts = try variables.map { v in
+      (name: v.plainLabel, coding: Categorical.coding(
+        try resolver.column(v.column), rows: kept, levelRows: kept, keepDeclaredLevels: false))
+    }
+    groups = groupParts.isEmpty ? nil : try Grouping.combining(groupParts)
+
+    let strataName = "strata(" + formula.strata.joined(separator: ", ") + ")"
+    if let strata = strata, !groupParts.isEmpty {
+      var parts = groupParts
+      let strataPart = (
+        name: strataName,
+        coding: Categorical(codes: strata.index.map { Int32($0) }, levels: strata.labels))
+      parts.insert(strataPart, at: min(formula.strataPosition, parts.count))
+      curves = try Grouping.combining(parts)
+    } else if let strata = strata {
+      curves = Grouping(
+        index: strata.index,
+        labels: strata.labels.map { strataName + "=" + $0 })
     } else {
-      groups = try Grouping.combining(
-        variables.map { v in
-          (v.plainLabel, Categorical.coding(
-            try resolver.column(v.column), rows: kept, levelRows: kept, keepDeclaredLevels: false))
-        })
+      curves = groups
     }
 
     if let name = formula.cluster {
