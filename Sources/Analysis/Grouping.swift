@@ -35,6 +35,9 @@ public struct Grouping: Sendable, Equatable {
     for (name, coding) in variables {
       let width = Int64(max(1, coding.levels.count))
       for i in 0..<n {
+        guard coding.codes[i] >= 0, Int(coding.codes[i]) < coding.levels.count else {
+          throw ModelFrameError("column '\(name)' has an invalid level code")
+        }
         let (shifted, overflow) = keys[i].multipliedReportingOverflow(by: width)
         if overflow {
           throw ModelFrameError("too many combinations of groups (at variable '\(name)')")
@@ -119,7 +122,8 @@ struct Categorical: Sendable, Equatable {
       newCode[i] = Int32(kept.count)
       kept.append(level)
     }
-    return Categorical(codes: codes.map { $0 >= 0 ? newCode[Int($0)] : -1 }, levels: kept)
+    return Categorical(
+      codes: codes.map { $0 >= 0 && Int($0) < levels.count ? newCode[Int($0)] : -1 }, levels: kept)
   }
 
   /// Sorted distinct values of `levelValues` (missing ones skipped) and the

@@ -34,9 +34,12 @@ public struct ModelFrameOptions: Sendable, Equatable {
 ///
 /// Rows with a missing value in any variable used (response, terms, strata,
 /// cluster, offset, weights) are dropped; every other problem is an error
-/// naming the 1-based row of the original dataset and the column. Unlike R,
-/// which turns bad status values and `start >= stop` into NA with a
-/// warning, Kaplan refuses them.
+/// naming the 1-based row of the original dataset and the column: unknown
+/// columns (with a suggestion), times that are not numeric, negative or
+/// infinite, `start >= stop`, event values other than 0/1 (1/2, false/true),
+/// negative weights. Unlike R, which turns bad status values and
+/// `start >= stop` into NA with a warning (so the row is silently dropped),
+/// Kaplan refuses them.
 public struct ModelFrame: Sendable {
   public let formula: Formula
   /// The original (0-based) row of each row of the frame.
@@ -82,8 +85,9 @@ public struct ModelFrame: Sendable {
     throws
   {
     let resolver = try ColumnResolver(dataset: dataset, formula: formula, weights: options.weights)
-    let allRows = Array(0..<dataset.rowCount)
-    let kept = allRows.filter { row in !resolver.used.contains { $0.isMissing(row) } }
+    var missing = [Bool](repeating: false, count: dataset.rowCount)
+    for column in resolver.used { column.markMissing(&missing) }
+    let kept = missing.indices.filter { !missing[$0] }
     guard !kept.isEmpty else {
       throw ModelFrameError(
         dataset.rowCount == 0
@@ -219,7 +223,12 @@ public struct ModelFrame: Sendable {
   private static func binaryEvents(_ column: Column, name: String, rows: [Int]) throws -> [Int32] {
     switch column {
     case .bool(let values):
-      return rows.map { Int32(values[$0]) }
+      return try rows.map { row in
+        guard values[row] <= 1 else {
+          throw ModelFrameError("row \(row + 1): event column '\(name)' holds an invalid boolean")
+        }
+        return Int32(values[row])
+      }
     case .double, .int:
       let values = column.asDoubles()
       let largest = values.lazy.filter { !$0.isNaN }.max() ?? 0
@@ -271,7 +280,13 @@ public struct ModelFrame: Sendable {
       }
       let censorCode = levels.firstIndex(of: censorLabel).map { Int32($0) } ?? -1
       var present = [Bool](repeating: false, count: levels.count)
-      for row in rows { present[Int(codes[row])] = true }
+      for row in rows {
+        let code = Int(codes[row])
+        guard code < levels.count else {
+          throw ModelFrameError("row \(row + 1): status column '\(name)' has an invalid level code")
+        }
+        present[code] = true
+      }
       var position = [Int32](repeating: 0, count: levels.count)
       var causes: [String] = []
       for (i, level) in levels.enumerated() where present[i] && Int32(i) != censorCode {
@@ -344,6 +359,17 @@ private struct ColumnResolver {
 }
 
 extension Column {
+  /// Sets `missing[i]` for each missing row, one pass over the buffer.
+  func markMissing(_ missing: inout [Bool]) {
+    switch self {
+    case .double(let v): for i in v.indices where v[i].isNaN { missing[i] = true }
+    case .int(let v): for i in v.indices where v[i] == Column.naInt { missing[i] = true }
+    case .factor(let c, _): for i in c.indices where c[i] < 0 { missing[i] = true }
+    case .bool(let v): for i in v.indices where v[i] == Column.naBool { missing[i] = true }
+    case .date(let v): for i in v.indices where v[i] == Column.naDate { missing[i] = true }
+    }
+  }
+
   /// What the column holds, for messages: "strings", "dates", ...
   var kindNoun: String {
     switch kind {
