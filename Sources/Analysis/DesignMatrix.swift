@@ -45,21 +45,23 @@ public struct DesignMatrix: Sendable {
   public init(frame: ModelFrame) throws {
     let n = frame.count
     let terms = frame.formula.terms
-    var names: [String] = []
-    var values: [Double] = []
-    var termColumns: [Range<Int>] = []
+    var covariates: [FormulaVariable: Covariate] = [:]
+    for v in frame.formula.variables { covariates[v] = frame.covariate(v) }
 
+    // First the columns as products of parts, then one pass per column.
+    var specs: [(name: String, parts: [Part])] = []
+    var termColumns: [Range<Int>] = []
     for (k, term) in terms.enumerated() {
-      let first = names.count
-      // Each variable's block: its columns (value per row) and name pieces.
-      var blocks: [(columns: [[Double]], names: [String])] = []
+      let first = specs.count
+      var product: [(name: String, parts: [Part])] = [("", [])]
       for variable in term.variables {
-        guard let covariate = frame.covariates[variable] else {
+        guard let covariate = covariates[variable] else {
           throw ModelFrameError("internal: variable '\(variable.label)' missing from the model frame")
         }
+        var block: [(name: String, part: Part)] = []
         switch covariate {
         case .numeric(let x):
-          blocks.append(([x], [variable.label]))
+          block = [(variable.label, .numeric(x))]
         case .categorical(let coding):
           let contrasts = Self.usesContrasts(variable, in: term, preceding: terms[..<k])
           if contrasts, coding.levels.count < 2 {
@@ -69,34 +71,49 @@ public struct DesignMatrix: Sendable {
                 + "; a factor needs at least two levels to be used as a covariate")
           }
           let levels = contrasts ? Array(coding.levels.indices.dropFirst()) : Array(coding.levels.indices)
-          let columns = levels.map { level in coding.codes.map { $0 == Int32(level) ? 1.0 : 0.0 } }
-          blocks.append((columns, levels.map { variable.label + coding.levels[$0] }))
+          block = levels.map { (variable.label + coding.levels[$0], .indicator(coding.codes, Int32($0))) }
         }
-      }
-      // Cartesian product, first variable varying fastest.
-      var product: [(column: [Double], name: String)] = [([Double](repeating: 1, count: n), "")]
-      for block in blocks {
-        var next: [(column: [Double], name: String)] = []
-        for (column, name) in zip(block.columns, block.names) {
-          for (prefix, prefixName) in product {
-            var c = prefix
-            for i in 0..<n { c[i] *= column[i] }
-            next.append((c, prefixName.isEmpty ? name : prefixName + ":" + name))
+        // Cartesian product, first variable varying fastest.
+        product = block.flatMap { piece in
+          product.map { prefix in
+            (prefix.name.isEmpty ? piece.name : prefix.name + ":" + piece.name, prefix.parts + [piece.part])
           }
         }
-        product = next
       }
-      for (column, name) in product {
-        values.append(contentsOf: column)
-        names.append(name)
+      specs += product
+      termColumns.append(first..<specs.count)
+    }
+
+    var values = [Double](repeating: 1, count: n * specs.count)
+    values.withUnsafeMutableBufferPointer { buffer in
+      for (j, spec) in specs.enumerated() {
+        let base = j * n
+        for part in spec.parts {
+          switch part {
+          case .numeric(let x):
+            x.withUnsafeBufferPointer { x in
+              for i in 0..<n { buffer[base + i] *= x[i] }
+            }
+          case .indicator(let codes, let level):
+            codes.withUnsafeBufferPointer { codes in
+              for i in 0..<n where codes[i] != level { buffer[base + i] = 0 }
+            }
+          }
+        }
       }
-      termColumns.append(first..<names.count)
     }
     self.rowCount = n
-    self.columnNames = names
+    self.columnNames = specs.map(\.name)
     self.values = values
     self.termLabels = terms.map(\.label)
     self.termColumns = termColumns
+  }
+
+  /// A factor of one design column: a numeric variable, or the indicator
+  /// of one level of a categorical one.
+  private enum Part {
+    case numeric([Double])
+    case indicator([Int32], Int32)
   }
 
   /// R's rule (`TermCode` in `model.c`): a factor in a term is coded by

@@ -27,42 +27,49 @@ public struct Grouping: Sendable, Equatable {
 
   /// Groups from the combinations of `variables`, as R's `strata(...)`
   /// applied to the model frame (unused levels and combinations dropped).
-  static func combining(_ variables: [(name: String, coding: Categorical)]) throws -> Grouping {
-    guard let n = variables.first?.coding.codes.count else {
-      throw ModelFrameError("a grouping needs at least one variable")
-    }
-    var keys = [Int64](repeating: 0, count: n)
+  ///
+  /// One pass per variable: the combination so far (compacted to the
+  /// combinations observed, in order) times the variable's levels, marked in
+  /// a dense table when it is small and sorted otherwise. A code of -1
+  /// (which a model frame never holds) becomes a level "NA".
+  static func combining(_ variables: [(name: String, coding: Categorical)]) -> Grouping {
+    let n = variables.first?.coding.codes.count ?? 0
+    var combined = [Int](repeating: 0, count: n)
+    var labels = [""]
     for (name, coding) in variables {
-      let width = Int64(max(1, coding.levels.count))
-      for i in 0..<n {
-        guard coding.codes[i] >= 0, Int(coding.codes[i]) < coding.levels.count else {
-          throw ModelFrameError("column '\(name)' has an invalid level code")
+      var levels = coding.levels
+      var codes = coding.codes
+      let levelCount = coding.levels.count
+      if codes.contains(where: { $0 < 0 || Int($0) >= levelCount }) {
+        levels.append("NA")
+        let na = Int32(levels.count - 1)
+        codes = codes.map { $0 < 0 || Int($0) >= levelCount ? na : $0 }
+      }
+      let width = levels.count
+      let space = labels.count * width
+      var observed: [Int] = []
+      if space <= max(4 * n, 1 << 16) {
+        var table = [Int32](repeating: -1, count: space)
+        for i in 0..<n { table[combined[i] * width + Int(codes[i])] = 0 }
+        for key in 0..<space where table[key] == 0 {
+          table[key] = Int32(observed.count)
+          observed.append(key)
         }
-        let (shifted, overflow) = keys[i].multipliedReportingOverflow(by: width)
-        if overflow {
-          throw ModelFrameError("too many combinations of groups (at variable '\(name)')")
-        }
-        keys[i] = shifted + Int64(coding.codes[i])
+        for i in 0..<n { combined[i] = Int(table[combined[i] * width + Int(codes[i])]) }
+      } else {
+        for i in 0..<n { combined[i] = combined[i] * width + Int(codes[i]) }
+        observed = Array(Set(combined)).sorted()
+        var position = [Int: Int](minimumCapacity: observed.count)
+        for (i, key) in observed.enumerated() { position[key] = i }
+        for i in 0..<n { combined[i] = position[combined[i]] ?? 0 }
+      }
+      labels = observed.map { key in
+        let prefix = labels[key / width]
+        let part = "\(name)=\(levels[key % width])"
+        return prefix.isEmpty ? part : prefix + ", " + part
       }
     }
-    let observed = Array(Set(keys)).sorted()
-    var position = [Int64: Int](minimumCapacity: observed.count)
-    for (i, key) in observed.enumerated() { position[key] = i }
-    let index = keys.map { position[$0] ?? 0 }
-
-    // Decode each observed key back into its levels (last variable fastest).
-    let labels = observed.map { key -> String in
-      var rest = key
-      var parts: [String] = []
-      for (name, coding) in variables.reversed() {
-        let width = Int64(max(1, coding.levels.count))
-        let code = Int(rest % width)
-        rest /= width
-        parts.append("\(name)=\(coding.levels[code])")
-      }
-      return parts.reversed().joined(separator: ", ")
-    }
-    return Grouping(index: index, labels: labels)
+    return Grouping(index: combined, labels: variables.isEmpty ? [] : labels)
   }
 }
 
@@ -93,20 +100,32 @@ struct Categorical: Sendable, Equatable {
         rows.map { Int32(values[$0]) }, levels: ["FALSE", "TRUE"],
         levelCodes: levelRows.map { Int32(values[$0]) }, keepAll: keepDeclaredLevels)
     case .int(let values):
-      let (levels, codes) = sortedLevels(rows.map { values[$0] }, levelRows.map { values[$0] }) { v in
-        v == Column.naInt
+      let x = rows.map { values[$0] }
+      let levelValues = levelRows.map { values[$0] }.filter { $0 != Column.naInt }
+      if let (levels, codes) = denseLevels(x, levelValues) {
+        return Categorical(codes: codes, levels: levels.map { String($0) })
       }
+      let (levels, codes) = sortedLevels(x, levelValues)
       return Categorical(codes: codes, levels: levels.map { String($0) })
     case .double(let values):
-      let (levels, codes) = sortedLevels(rows.map { values[$0] + 0 }, levelRows.map { values[$0] + 0 }) {
-        $0.isNaN
+      let x = rows.map { values[$0] + 0 }
+      let levelValues = levelRows.map { values[$0] + 0 }.filter { !$0.isNaN }
+      // Whole numbers (codes stored as doubles) take the dense path.
+      let limit = 9.0e15
+      if levelValues.allSatisfy({ $0.rounded() == $0 && abs($0) < limit }),
+        x.allSatisfy({ $0.rounded() == $0 && abs($0) < limit }),
+        let (levels, codes) = denseLevels(x.map { Int($0) }, levelValues.map { Int($0) })
+      {
+        return Categorical(codes: codes, levels: levels.map { RValueFormat.number(Double($0)) })
       }
+      let (levels, codes) = sortedLevels(x, levelValues)
       return Categorical(codes: codes, levels: levels.map(RValueFormat.number))
     case .date(let values):
-      let (levels, codes) = sortedLevels(rows.map { values[$0] }, levelRows.map { values[$0] }) {
-        $0 == Column.naDate
-      }
-      return Categorical(codes: codes, levels: levels.map { RValueFormat.date(daysSinceEpoch: $0) })
+      let x = rows.map { Int(values[$0]) }
+      let levelValues = levelRows.map { values[$0] }.filter { $0 != Column.naDate }.map { Int($0) }
+      let (levels, codes) = denseLevels(x, levelValues) ?? sortedLevels(x, levelValues)
+      return Categorical(
+        codes: codes, levels: levels.map { RValueFormat.date(daysSinceEpoch: Int32($0)) })
     }
   }
 
@@ -126,14 +145,34 @@ struct Categorical: Sendable, Equatable {
       codes: codes.map { $0 >= 0 && Int($0) < levels.count ? newCode[Int($0)] : -1 }, levels: kept)
   }
 
-  /// Sorted distinct values of `levelValues` (missing ones skipped) and the
-  /// code of each of `values` among them.
+  /// Sorted distinct values of `levelValues` (none missing) and the code
+  /// of each of `values` among them (-1 when absent), by hashing.
   private static func sortedLevels<T: Comparable & Hashable>(
-    _ values: [T], _ levelValues: [T], isMissing: (T) -> Bool
+    _ values: [T], _ levelValues: [T]
   ) -> ([T], [Int32]) {
-    let levels = Array(Set(levelValues.filter { !isMissing($0) })).sorted()
+    let levels = Array(Set(levelValues)).sorted()
     var position = [T: Int32](minimumCapacity: levels.count)
     for (i, v) in levels.enumerated() { position[v] = Int32(i) }
     return (levels, values.map { position[$0] ?? -1 })
+  }
+
+  /// As `sortedLevels`, by a table over the range of the values when that
+  /// range is small (codes, years, counts); `nil` otherwise.
+  private static func denseLevels(_ values: [Int], _ levelValues: [Int]) -> ([Int], [Int32])? {
+    guard let low = levelValues.min(), let high = levelValues.max() else { return ([], values.map { _ in -1 }) }
+    let (range, overflow) = high.subtractingReportingOverflow(low)
+    guard !overflow, range < max(4 * values.count, 1 << 16) else { return nil }
+    var table = [Int32](repeating: -1, count: range + 1)
+    for v in levelValues { table[v - low] = 0 }
+    var levels: [Int] = []
+    for k in table.indices where table[k] == 0 {
+      table[k] = Int32(levels.count)
+      levels.append(low + k)
+    }
+    let codes = values.map { v -> Int32 in
+      let (k, o) = v.subtractingReportingOverflow(low)
+      return !o && k >= 0 && k <= range ? table[k] : -1
+    }
+    return (levels, codes)
   }
 }

@@ -59,24 +59,54 @@ public struct ModelFrame: Sendable {
   public let causes: [String]
   /// Case weights, if a weights column was given.
   public let weights: [Double]?
-  /// The strata of `strata()` terms (all strata variables combined).
+  /// The strata of `strata()` terms (all strata variables combined), as
+  /// `coxph` and `survdiff` use them; labels as R's `strata()` writes them
+  /// (`sex=1`, `sex=1, ph.ecog=0`).
   public let strata: Grouping?
-  /// The combinations of the variables of the regular terms, labelled as
-  /// `survfit` and `survdiff` label curves and groups (`arm=A`,
-  /// `a=x, b=y`); `nil` for `~ 1` (R's `survfit` has no strata then).
-  public let groups: Grouping?
-  /// The curves of R's `survfit` for this formula: the group variables and
-  /// the strata combined, labelled as `names(fit$strata)`
-  /// (`rx=Obs, strata(sex)=sex=0`); `nil` for `~ 1`. `survdiff` and `coxph`
-  /// use `groups` and `strata` separately instead.
-  public let curves: Grouping?
   /// The cluster of each row (0-based, clusters in sorted order), for
   /// `cluster(id)`.
   public let cluster: [Int]?
   /// The sum of the `offset()` columns.
   public let offset: [Double]?
-  /// Variables of the regular terms on the frame's rows, for `DesignMatrix`.
-  let covariates: [FormulaVariable: Covariate]
+  /// The dataset column of each variable of the regular terms (all rows).
+  let variableColumns: [FormulaVariable: Column]
+
+  /// The combinations of the variables of the regular terms, labelled as
+  /// `survfit` and `survdiff` label curves and groups (`arm=A`,
+  /// `a=x, b=y`); `nil` for `~ 1` (R's `survfit` has no strata then).
+  /// Computed on each access.
+  public var groups: Grouping? {
+    let parts = groupParts
+    return parts.isEmpty ? nil : Grouping.combining(parts)
+  }
+
+  /// The curves of R's `survfit` for this formula: the group variables and
+  /// the strata combined, labelled as `names(fit$strata)`
+  /// (`rx=Obs, strata(sex)=sex=0`); `nil` for `~ 1`. `survdiff` and `coxph`
+  /// use `groups` and `strata` separately instead. Computed on each access.
+  public var curves: Grouping? {
+    var parts = groupParts
+    guard let strata = strata else { return parts.isEmpty ? nil : Grouping.combining(parts) }
+    let strataName = "strata(" + formula.strata.joined(separator: ", ") + ")"
+    let strataPart = (
+      name: strataName,
+      coding: Categorical(codes: strata.index.map { Int32($0) }, levels: strata.labels))
+    parts.insert(strataPart, at: min(formula.strataPosition, parts.count))
+    return Grouping.combining(parts)
+  }
+
+  private var groupParts: [(name: String, coding: Categorical)] {
+    formula.variables.compactMap { v in
+      variableColumns[v].map { column in
+        (v.plainLabel, Categorical.coding(column, rows: rows, levelRows: rows, keepDeclaredLevels: false))
+      }
+    }
+  }
+
+  /// Variable `v` of the regular terms on the frame's rows, for `DesignMatrix`.
+  func covariate(_ v: FormulaVariable) -> Covariate? {
+    variableColumns[v].map { Covariate($0, variable: v, rows: rows) }
+  }
 
   /// The number of rows of the frame.
   public var count: Int { rows.count }
@@ -87,7 +117,9 @@ public struct ModelFrame: Sendable {
     let resolver = try ColumnResolver(dataset: dataset, formula: formula, weights: options.weights)
     var missing = [Bool](repeating: false, count: dataset.rowCount)
     for column in resolver.used { column.markMissing(&missing) }
-    let kept = missing.indices.filter { !missing[$0] }
+    var kept: [Int] = []
+    kept.reserveCapacity(dataset.rowCount)
+    for i in missing.indices where !missing[i] { kept.append(i) }
     guard !kept.isEmpty else {
       throw ModelFrameError(
         dataset.rowCount == 0
@@ -156,34 +188,11 @@ public struct ModelFrame: Sendable {
     if formula.strata.isEmpty {
       strata = nil
     } else {
-      strata = try Grouping.combining(
-        formula.strata.map { name in
+      strata = Grouping.combining(
+        try formula.strata.map { name in
           (name, Categorical.coding(
             try resolver.column(name), rows: kept, levelRows: kept, keepDeclaredLevels: false))
         })
-    }
-
-    let variables = formula.variables
-    let groupParts = try variables.map { v in
-      (name: v.plainLabel, coding: Categorical.coding(
-        try resolver.column(v.column), rows: kept, levelRows: kept, keepDeclaredLevels: false))
-    }
-    groups = groupParts.isEmpty ? nil : try Grouping.combining(groupParts)
-
-    let strataName = "strata(" + formula.strata.joined(separator: ", ") + ")"
-    if let strata = strata, !groupParts.isEmpty {
-      var parts = groupParts
-      let strataPart = (
-        name: strataName,
-        coding: Categorical(codes: strata.index.map { Int32($0) }, levels: strata.labels))
-      parts.insert(strataPart, at: min(formula.strataPosition, parts.count))
-      curves = try Grouping.combining(parts)
-    } else if let strata = strata {
-      curves = Grouping(
-        index: strata.index,
-        labels: strata.labels.map { strataName + "=" + $0 })
-    } else {
-      curves = groups
     }
 
     if let name = formula.cluster {
@@ -194,11 +203,9 @@ public struct ModelFrame: Sendable {
       cluster = nil
     }
 
-    var covariates: [FormulaVariable: Covariate] = [:]
-    for v in variables {
-      covariates[v] = Covariate(try resolver.column(v.column), variable: v, rows: kept)
-    }
-    self.covariates = covariates
+    var variableColumns: [FormulaVariable: Column] = [:]
+    for v in formula.variables { variableColumns[v] = try resolver.column(v.column) }
+    self.variableColumns = variableColumns
   }
 
   // MARK: Response
