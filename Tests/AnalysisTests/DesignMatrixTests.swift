@@ -14,7 +14,7 @@ import TestSupport
   }
 
   @Test func fixtureHasCases() throws {
-    #expect(try Self.fixture.get().designs.count == 10)
+    #expect(try Self.fixture.get().designs.count == 12)
   }
 
   @Test(arguments: formulas)

@@ -100,6 +100,21 @@ private func frame(
     #expect(f.groups?.labels == ["flag=FALSE, factor(n)=1", "flag=TRUE, factor(n)=3"])
   }
 
+  @Test func dateAndWideIntegerGroups() throws {
+    let d = try Dataset(
+      names: ["t", "e", "visit", "id"],
+      columns: [
+        .double([1, 2, 3, 4]), .int([1, 0, 1, 1]), .date([18262, 0, 18262, -1]),
+        .int([1_000_000_000, -5, 7, 1_000_000_000]),
+      ])
+    let f = try frame("Surv(t, e) ~ visit + cluster(id)", data: d)
+    #expect(f.groups?.labels == ["visit=1969-12-31", "visit=1970-01-01", "visit=2020-01-01"])
+    #expect(f.groups?.index == [2, 1, 2, 0])
+    #expect(f.cluster == [2, 0, 1, 2])
+    let g = try frame("Surv(t, e) ~ id", data: d)
+    #expect(g.groups?.labels == ["id=-5", "id=7", "id=1000000000"])
+  }
+
   @Test func countingProcessTimes() throws {
     let f = try frame("Surv(entry, time, status) ~ 1")
     #expect(f.start == [0, 1, 0, 2, 0, 1])
