@@ -1,0 +1,129 @@
+/// The covariate matrix of a regression, as R's `model.matrix` builds it for
+/// `coxph` (with the intercept column removed).
+///
+/// - Numeric and date variables enter as they are.
+/// - Factors (string columns, `factor(x)`) and booleans use treatment
+///   contrasts: one indicator per level after the first, named variable then
+///   level (`rxLev`, `factor(ecog)2`, `femaleTRUE`). A boolean always has the
+///   levels `FALSE`, `TRUE`; a string column keeps all its declared levels,
+///   so an unused level gives a column of zeros, as in R.
+/// - Interactions multiply the columns of their variables, the first
+///   variable varying fastest, names joined by `:` (`rxLev:age`). A factor in
+///   an interaction is coded by contrasts when the term without it appears
+///   among the preceding terms (or is empty), and by one indicator per level
+///   otherwise, as R's `terms.formula` decides (`age:rx` without `rx` gives
+///   `age:rxObs`, `age:rxLev`, ...).
+///
+/// Constant or collinear columns are kept; the fitter decides what to do.
+public struct DesignMatrix: Sendable {
+  /// Rows (those of the model frame).
+  public let rowCount: Int
+  /// Column names as in R's `colnames(model.matrix(fit))`.
+  public let columnNames: [String]
+  /// Column-major values: column `j` is `values[j*rowCount ..< (j+1)*rowCount]`.
+  public let values: [Double]
+  /// The label of each term (`formula.terms[k].label`).
+  public let termLabels: [String]
+  /// The columns of each term, as R's `assign` attribute groups them.
+  public let termColumns: [Range<Int>]
+
+  public var columnCount: Int { columnNames.count }
+
+  /// The values of column `j`.
+  public func column(_ j: Int) -> ArraySlice<Double> {
+    values[(j * rowCount)..<((j + 1) * rowCount)]
+  }
+
+  /// The term (index into `termLabels`) of each column.
+  public var assign: [Int] {
+    termColumns.enumerated().flatMap { k, range in Array(repeating: k, count: range.count) }
+  }
+
+  /// Builds the matrix of the regular terms of `frame.formula`; throws when
+  /// a factor to be coded by contrasts has fewer than two levels (R's
+  /// "contrasts can be applied only to factors with 2 or more levels").
+  public init(frame: ModelFrame) throws {
+    let n = frame.count
+    let terms = frame.formula.terms
+    var covariates: [FormulaVariable: Covariate] = [:]
+    for v in frame.formula.variables { covariates[v] = frame.covariate(v) }
+
+    // First the columns as products of parts, then one pass per column.
+    var specs: [(name: String, parts: [Part])] = []
+    var termColumns: [Range<Int>] = []
+    for (k, term) in terms.enumerated() {
+      let first = specs.count
+      var product: [(name: String, parts: [Part])] = [("", [])]
+      for variable in term.variables {
+        guard let covariate = covariates[variable] else {
+          throw ModelFrameError("internal: variable '\(variable.label)' missing from the model frame")
+        }
+        var block: [(name: String, part: Part)] = []
+        switch covariate {
+        case .numeric(let x):
+          block = [(variable.label, .numeric(x))]
+        case .categorical(let coding):
+          let contrasts = Self.usesContrasts(variable, in: term, preceding: terms[..<k])
+          if contrasts, coding.levels.count < 2 {
+            throw ModelFrameError(
+              "factor '\(variable.label)' has only one level"
+                + (coding.levels.first.map { " ('\($0)')" } ?? "")
+                + "; a factor needs at least two levels to be used as a covariate")
+          }
+          let levels = contrasts ? Array(coding.levels.indices.dropFirst()) : Array(coding.levels.indices)
+          block = levels.map { (variable.label + coding.levels[$0], .indicator(coding.codes, Int32($0))) }
+        }
+        // Cartesian product, first variable varying fastest.
+        product = block.flatMap { piece in
+          product.map { prefix in
+            (prefix.name.isEmpty ? piece.name : prefix.name + ":" + piece.name, prefix.parts + [piece.part])
+          }
+        }
+      }
+      specs += product
+      termColumns.append(first..<specs.count)
+    }
+
+    var values = [Double](repeating: 1, count: n * specs.count)
+    values.withUnsafeMutableBufferPointer { buffer in
+      for (j, spec) in specs.enumerated() {
+        let base = j * n
+        for part in spec.parts {
+          switch part {
+          case .numeric(let x):
+            x.withUnsafeBufferPointer { x in
+              for i in 0..<n { buffer[base + i] *= x[i] }
+            }
+          case .indicator(let codes, let level):
+            codes.withUnsafeBufferPointer { codes in
+              for i in 0..<n where codes[i] != level { buffer[base + i] = 0 }
+            }
+          }
+        }
+      }
+    }
+    self.rowCount = n
+    self.columnNames = specs.map(\.name)
+    self.values = values
+    self.termLabels = terms.map(\.label)
+    self.termColumns = termColumns
+  }
+
+  /// A factor of one design column: a numeric variable, or the indicator
+  /// of one level of a categorical one.
+  private enum Part {
+    case numeric([Double])
+    case indicator([Int32], Int32)
+  }
+
+  /// R's rule (`TermCode` in `model.c`): a factor in a term is coded by
+  /// contrasts when the term without it is empty or contained in a
+  /// preceding term; otherwise by indicators of all its levels.
+  private static func usesContrasts(
+    _ variable: FormulaVariable, in term: Term, preceding: ArraySlice<Term>
+  ) -> Bool {
+    let rest = Set(term.variables.filter { $0 != variable })
+    if rest.isEmpty { return true }
+    return preceding.contains { rest.isSubset(of: Set($0.variables)) }
+  }
+}

@@ -1,0 +1,161 @@
+/// A survival model formula in R's `survival` syntax, parsed and expanded.
+///
+/// `Formula(parsing: "Surv(time, status) ~ rx * sex + strata(inst)")` mirrors
+/// what R's `terms()` makes of the same formula in `coxph`, `survfit` and
+/// `survdiff`: the response columns, the regular terms in R's order (main
+/// effects first, then two-way interactions, ..., each group in order of
+/// appearance; `a*b` expands to `a + b + a:b`; repeated terms dropped), and
+/// the special terms `strata()`, `cluster()` and `offset()` set apart.
+///
+/// A formula without `~` (`"Surv(time, status)"`) is read as `~ 1`, the
+/// response-only form used for follow-up summaries.
+public struct Formula: Sendable, Equatable, CustomStringConvertible {
+  /// The text as given.
+  public let text: String
+  /// The `Surv(...)` response.
+  public let response: SurvResponse
+  /// Regular terms, in the order of R's `attr(terms(f), "term.labels")`
+  /// with the special terms removed. Empty for `~ 1`.
+  public let terms: [Term]
+  /// The columns of all `strata()` terms, in order (`strata(a) +
+  /// strata(b, c)` gives `["a", "b", "c"]`); empty when there is none.
+  public let strata: [String]
+  /// The column of the `cluster()` term, if any.
+  public let cluster: String?
+  /// The columns of the `offset()` terms (R adds several offsets together).
+  public let offsets: [String]
+
+  /// Where `strata()` stands among the variables, in order of appearance
+  /// (for the curve labels of `survfit`).
+  let strataPosition: Int
+
+  public var description: String { text }
+
+  /// The distinct variables of the regular terms, in R's variable order.
+  public var variables: [FormulaVariable] {
+    var seen = Set<FormulaVariable>()
+    var out: [FormulaVariable] = []
+    for term in terms {
+      for v in term.variables where seen.insert(v).inserted { out.append(v) }
+    }
+    return out
+  }
+
+  /// Every column the formula reads, each once, in order of first use:
+  /// response, terms, strata, cluster, offsets.
+  public var columnNames: [String] {
+    var seen = Set<String>()
+    var out: [String] = []
+    func add(_ name: String) { if seen.insert(name).inserted { out.append(name) } }
+    response.columnNames.forEach(add)
+    for term in terms { term.variables.forEach { add($0.column) } }
+    strata.forEach(add)
+    cluster.map(add)
+    offsets.forEach(add)
+    return out
+  }
+
+  /// Parses `text`; throws `FormulaError` naming the 1-based position of the
+  /// problem and what was expected there.
+  public init(parsing text: String) throws {
+    var parser = FormulaParser(text: text)
+    self = try parser.parseFormula()
+  }
+
+  init(
+    text: String, response: SurvResponse, terms: [Term], strata: [String],
+    cluster: String?, offsets: [String], strataPosition: Int
+  ) {
+    self.strataPosition = strataPosition
+    self.text = text
+    self.response = response
+    self.terms = terms
+    self.strata = strata
+    self.cluster = cluster
+    self.offsets = offsets
+  }
+}
+
+/// The left-hand side `Surv(time, event)` or `Surv(start, stop, event)`.
+public struct SurvResponse: Sendable, Equatable {
+  /// Entry time column for counting-process data (`Surv(start, stop, event)`).
+  public let start: String?
+  /// The follow-up time (or the stop time of an interval).
+  public let stop: String
+  /// The event (status) column.
+  public let event: String
+
+  public init(start: String? = nil, stop: String, event: String) {
+    self.start = start
+    self.stop = stop
+    self.event = event
+  }
+
+  var columnNames: [String] { (start.map { [$0] } ?? []) + [stop, event] }
+}
+
+/// A regular model term: one variable (`age`) or an interaction of several
+/// (`rx:age`), with the variables in R's order (order of first appearance
+/// in the formula, whatever order the interaction was written in).
+public struct Term: Sendable, Hashable, CustomStringConvertible {
+  public let variables: [FormulaVariable]
+
+  public init(_ variables: [FormulaVariable]) { self.variables = variables }
+
+  /// The label R gives the term (`"rx:age"`, `` "`my var`" ``, `"factor(ecog)"`).
+  public var label: String { variables.map(\.label).joined(separator: ":") }
+  public var description: String { label }
+}
+
+/// A variable of a term: a column as it is, or a column wrapped in
+/// `factor()` (categorical whatever its type, as R's `factor(x)`).
+public struct FormulaVariable: Sendable, Hashable, CustomStringConvertible {
+  public let column: String
+  public let isFactorCall: Bool
+
+  public init(column: String, isFactorCall: Bool = false) {
+    self.column = column
+    self.isFactorCall = isFactorCall
+  }
+
+  /// The name R gives the variable in term labels and design column names:
+  /// non-syntactic names in backquotes, `factor(x)` spelled out.
+  public var label: String {
+    let name = Self.deparse(column)
+    return isFactorCall ? "factor(\(name))" : name
+  }
+
+  /// The name used in group and strata labels (`arm=A`): no backquotes, as
+  /// R's `strata()` names the columns of a model frame.
+  public var plainLabel: String { isFactorCall ? "factor(\(column))" : column }
+
+  public var description: String { label }
+
+  private static let reserved: Set<String> = [
+    "if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
+    "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_",
+    "NA_character_", "in",
+  ]
+
+  /// R's `deparse` of a symbol: backquoted unless it is a syntactic name.
+  static func deparse(_ name: String) -> String {
+    isSyntactic(name) ? name : "`\(name)`"
+  }
+
+  static func isSyntactic(_ name: String) -> Bool {
+    let scalars = Array(name.unicodeScalars)
+    guard let first = scalars.first, !reserved.contains(name) else { return false }
+    if first == "." {
+      if scalars.count > 1, isDigit(scalars[1]) { return false }
+    } else if !isLetter(first) {
+      return false
+    }
+    return scalars.allSatisfy { isLetter($0) || isDigit($0) || $0 == "." || $0 == "_" }
+  }
+
+  static func isLetter(_ s: Unicode.Scalar) -> Bool {
+    ("a"..."z").contains(s) || ("A"..."Z").contains(s)
+  }
+
+  static func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
+}

@@ -1,0 +1,102 @@
+/// A token of the formula language, with its 1-based character position.
+struct FormulaToken: Equatable {
+  enum Kind: Equatable {
+    /// A name; `quoted` when written in backquotes.
+    case name(String, quoted: Bool)
+    case number(String)
+    case leftParen, rightParen, comma, plus, colon, star, tilde
+    case end
+  }
+
+  let kind: Kind
+  let position: Int
+
+  /// How the token is named in "expected ..., got X" messages.
+  var spelling: String {
+    switch kind {
+    case .name(let n, let quoted): return quoted ? "`\(n)`" : "'\(n)'"
+    case .number(let n): return "'\(n)'"
+    case .leftParen: return "'('"
+    case .rightParen: return "')'"
+    case .comma: return "','"
+    case .plus: return "'+'"
+    case .colon: return "':'"
+    case .star: return "'*'"
+    case .tilde: return "'~'"
+    case .end: return "the end of the formula"
+    }
+  }
+}
+
+/// Splits a formula into tokens; whitespace is free between tokens.
+enum FormulaLexer {
+  static func tokenize(_ text: String) throws -> [FormulaToken] {
+    let chars = Array(text)
+    var tokens: [FormulaToken] = []
+    var i = 0
+    func fail(_ message: String, at index: Int) -> FormulaError {
+      FormulaError(formula: text, position: index + 1, message: message)
+    }
+    while i < chars.count {
+      let c = chars[i]
+      let position = i + 1
+      if c.isWhitespace {
+        i += 1
+        continue
+      }
+      let single: FormulaToken.Kind? = {
+        switch c {
+        case "(": return .leftParen
+        case ")": return .rightParen
+        case ",": return .comma
+        case "+": return .plus
+        case ":": return .colon
+        case "*": return .star
+        case "~": return .tilde
+        default: return nil
+        }
+      }()
+      if let kind = single {
+        tokens.append(FormulaToken(kind: kind, position: position))
+        i += 1
+      } else if c == "`" {
+        guard let close = chars[(i + 1)...].firstIndex(of: "`") else {
+          throw fail("unterminated backquoted name", at: i)
+        }
+        let name = String(chars[(i + 1)..<close])
+        if name.isEmpty { throw fail("empty backquoted name", at: i) }
+        tokens.append(FormulaToken(kind: .name(name, quoted: true), position: position))
+        i = close + 1
+      } else if isNameStart(c) && !(c == "." && i + 1 < chars.count && chars[i + 1].isASCIIDigit) {
+        var j = i + 1
+        while j < chars.count, isNameStart(chars[j]) || chars[j].isASCIIDigit || chars[j] == "_" {
+          j += 1
+        }
+        tokens.append(FormulaToken(kind: .name(String(chars[i..<j]), quoted: false), position: position))
+        i = j
+      } else if c.isASCIIDigit || c == "." {
+        var j = i + 1
+        while j < chars.count, chars[j].isASCIIDigit || chars[j] == "." { j += 1 }
+        tokens.append(FormulaToken(kind: .number(String(chars[i..<j])), position: position))
+        i = j
+      } else if c == "-" {
+        throw fail("removing terms with '-' is not supported", at: i)
+      } else if c == "\"" || c == "'" {
+        throw fail("unexpected quote \(c); write column names bare or in backquotes", at: i)
+      } else {
+        throw fail("unexpected character '\(c)'", at: i)
+      }
+    }
+    let endPosition = chars.lastIndex(where: { !$0.isWhitespace }).map { $0 + 1 } ?? 1
+    tokens.append(FormulaToken(kind: .end, position: endPosition))
+    return tokens
+  }
+
+  private static func isNameStart(_ c: Character) -> Bool {
+    c == "." || c.isLetter
+  }
+}
+
+extension Character {
+  fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,290 @@
+/// Recursive-descent parser for survival formulas, with R's precedence
+/// (`:` binds tighter than `*`, which binds tighter than `+`) and R's
+/// expansion of terms (`terms.formula`: `a*b` is `a + b + a:b`, `(a+b):c`
+/// is `a:c + b:c`, repeated terms dropped, terms sorted by order).
+struct FormulaParser {
+  /// The special functions of the right-hand side.
+  enum Special: String {
+    case strata, cluster, offset
+  }
+
+  /// The right-hand side as written, before expansion.
+  indirect enum Expression {
+    case variable(Int)
+    case intercept(position: Int)
+    case special(Special, columns: [String], position: Int)
+    case sum(Expression, Expression)
+    case interaction(Expression, Expression)
+    case cross(Expression, Expression)
+    case group(Expression)
+  }
+
+  private let text: String
+  private var tokens: [FormulaToken] = []
+  private var index = 0
+  /// Variables in order of first appearance (R's variable order).
+  private var variables: [FormulaVariable] = []
+  /// How many variables had appeared when the first strata() was read.
+  private var strataPosition: Int?
+
+  private static let supportedFunctions = "supported are strata(), cluster(), offset() and factor()"
+
+  init(text: String) { self.text = text }
+
+  mutating func parseFormula() throws -> Formula {
+    tokens = try FormulaLexer.tokenize(text)
+    index = 0
+    let response = try parseResponse()
+    if current.kind == .end {
+      return Formula(
+        text: text, response: response, terms: [], strata: [], cluster: nil, offsets: [],
+        strataPosition: 0)
+    }
+    guard current.kind == .tilde else {
+      throw error("expected '~' after the Surv() response", got: current)
+    }
+    advance()
+    let rhs = try parseSum()
+    guard current.kind == .end else {
+      throw error("expected '+', ':', '*' or the end of the formula", got: current)
+    }
+    return try expand(rhs, response: response)
+  }
+
+  // MARK: Tokens
+
+  private var current: FormulaToken { tokens[index] }
+
+  private mutating func advance() {
+    if index < tokens.count - 1 { index += 1 }
+  }
+
+  private func error(_ message: String, at position: Int) -> FormulaError {
+    FormulaError(formula: text, position: position, message: message)
+  }
+
+  /// "expected X" at the token, adding what was found unless the text ended.
+  private func error(_ expected: String, got token: FormulaToken) -> FormulaError {
+    if token.kind == .end { return error(expected, at: token.position) }
+    return error("\(expected), got \(token.spelling)", at: token.position)
+  }
+
+  private mutating func expect(_ kind: FormulaToken.Kind, _ expected: String) throws {
+    guard current.kind == kind else { throw error(expected, got: current) }
+    advance()
+  }
+
+  private mutating func columnName(_ expected: String = "expected a column name") throws -> String {
+    guard case .name(let name, _) = current.kind else { throw error(expected, got: current) }
+    advance()
+    return name
+  }
+
+  // MARK: Response
+
+  private mutating func parseResponse() throws -> SurvResponse {
+    let expected = "expected Surv(time, event) or Surv(start, stop, event)"
+    guard case .name("Surv", quoted: false) = current.kind else {
+      throw error(expected, at: current.position)
+    }
+    let survPosition = current.position
+    advance()
+    guard current.kind == .leftParen else { throw error("expected '(' after Surv", got: current) }
+    advance()
+    var columns = [try columnName()]
+    while current.kind == .comma {
+      advance()
+      if columns.count == 3 {
+        throw error("Surv() takes 2 or 3 column names (time, event or start, stop, event)", at: current.position)
+      }
+      columns.append(try columnName())
+    }
+    guard current.kind == .rightParen else { throw error("expected ',' or ')'", got: current) }
+    if columns.count < 2 {
+      throw error(
+        "Surv() needs a time and an event column: Surv(time, event) or Surv(start, stop, event)",
+        at: survPosition)
+    }
+    advance()
+    if columns.count == 3 {
+      return SurvResponse(start: columns[0], stop: columns[1], event: columns[2])
+    }
+    return SurvResponse(stop: columns[0], event: columns[1])
+  }
+
+  // MARK: Right-hand side
+
+  private mutating func parseSum() throws -> Expression {
+    var left = try parseProduct()
+    while current.kind == .plus {
+      advance()
+      left = .sum(left, try parseProduct())
+    }
+    return left
+  }
+
+  private mutating func parseProduct() throws -> Expression {
+    var left = try parseInteraction()
+    while current.kind == .star {
+      advance()
+      left = .cross(left, try parseInteraction())
+    }
+    return left
+  }
+
+  private mutating func parseInteraction() throws -> Expression {
+    var left = try parseAtom()
+    while current.kind == .colon {
+      advance()
+      left = .interaction(left, try parseAtom())
+    }
+    return left
+  }
+
+  private mutating func parseAtom() throws -> Expression {
+    let token = current
+    switch token.kind {
+    case .number(let n):
+      guard n == "1" else {
+        throw error(
+          "expected a term, got the number \(n) (only '1', a model without covariates, is allowed)",
+          at: token.position)
+      }
+      advance()
+      return .intercept(position: token.position)
+    case .leftParen:
+      advance()
+      let inner = try parseSum()
+      try expect(.rightParen, "expected ')'")
+      return .group(inner)
+    case .name(let name, let quoted):
+      advance()
+      if !quoted, current.kind == .leftParen {
+        return try parseCall(name, at: token.position)
+      }
+      return .variable(register(FormulaVariable(column: name)))
+    default:
+      throw error("expected a term", got: token)
+    }
+  }
+
+  private mutating func parseCall(_ name: String, at position: Int) throws -> Expression {
+    advance()  // the '('
+    if name == "factor" {
+      let column = try columnName()
+      try expect(.rightParen, "factor() takes one column name; expected ')'")
+      return .variable(register(FormulaVariable(column: column, isFactorCall: true)))
+    }
+    guard let special = Special(rawValue: name) else {
+      if name == "Surv" {
+        throw error("Surv() belongs on the left of '~'", at: position)
+      }
+      throw error("unknown function '\(name)()'; \(Self.supportedFunctions)", at: position)
+    }
+    if special == .strata, strataPosition == nil { strataPosition = variables.count }
+    var columns = [try columnName()]
+    if special == .strata {
+      while current.kind == .comma {
+        advance()
+        columns.append(try columnName())
+      }
+      try expect(.rightParen, "expected ',' or ')'")
+    } else {
+      try expect(.rightParen, "\(name)() takes one column name; expected ')'")
+    }
+    return .special(special, columns: columns, position: position)
+  }
+
+  private mutating func register(_ variable: FormulaVariable) -> Int {
+    if let i = variables.firstIndex(of: variable) { return i }
+    variables.append(variable)
+    return variables.count - 1
+  }
+
+  // MARK: Expansion (R's terms.formula)
+
+  private func expand(_ rhs: Expression, response: SurvResponse) throws -> Formula {
+    var operands: [Expression] = []
+    func flatten(_ e: Expression) {
+      if case .sum(let l, let r) = e {
+        flatten(l)
+        flatten(r)
+      } else {
+        operands.append(e)
+      }
+    }
+    flatten(rhs)
+
+    var termSets: [[Int]] = []
+    var strata: [String] = []
+    var cluster: String?
+    var offsets: [String] = []
+    for operand in operands {
+      switch operand {
+      case .special(.strata, let columns, _):
+        for c in columns where !strata.contains(c) { strata.append(c) }
+      case .special(.cluster, let columns, let position):
+        if cluster != nil { throw error("only one cluster() term is allowed", at: position) }
+        cluster = columns[0]
+      case .special(.offset, let columns, _):
+        offsets.append(columns[0])
+      case .intercept:
+        break
+      default:
+        termSets = Self.trimRepeats(termSets + (try terms(of: operand)))
+      }
+    }
+    // R sorts terms by order (number of variables), stably.
+    let ordered = termSets.enumerated().sorted {
+      ($0.element.count, $0.offset) < ($1.element.count, $1.offset)
+    }
+    let terms = ordered.map { Term($0.element.map { variables[$0] }) }
+    return Formula(
+      text: text, response: response, terms: terms, strata: strata, cluster: cluster,
+      offsets: offsets, strataPosition: strataPosition ?? 0)
+  }
+
+  /// The terms of a sub-expression, each a sorted list of variable indices.
+  private func terms(of e: Expression) throws -> [[Int]] {
+    switch e {
+    case .variable(let i):
+      return [[i]]
+    case .intercept(let position):
+      throw error("'1' cannot be part of an interaction", at: position)
+    case .special(let s, _, let position):
+      throw error("\(s.rawValue)() must be a term of its own, not part of an interaction", at: position)
+    case .group(let inner):
+      if case .intercept = inner { return [] }
+      return try terms(of: inner)
+    case .sum(let l, let r):
+      // `(a + 1)` means `a`: an intercept among summands adds no term.
+      let left = try Self.isIntercept(l) ? [] : terms(of: l)
+      let right = try Self.isIntercept(r) ? [] : terms(of: r)
+      return Self.trimRepeats(left + right)
+    case .interaction(let l, let r):
+      return Self.interact(try terms(of: l), try terms(of: r))
+    case .cross(let l, let r):
+      let left = try terms(of: l)
+      let right = try terms(of: r)
+      return Self.trimRepeats(left + right + Self.interact(left, right))
+    }
+  }
+
+  private static func isIntercept(_ e: Expression) -> Bool {
+    if case .intercept = e { return true }
+    return false
+  }
+
+  private static func interact(_ left: [[Int]], _ right: [[Int]]) -> [[Int]] {
+    var out: [[Int]] = []
+    for a in left {
+      for b in right { out.append(Array(Set(a).union(b)).sorted()) }
+    }
+    return trimRepeats(out)
+  }
+
+  private static func trimRepeats(_ terms: [[Int]]) -> [[Int]] {
+    var seen = Set<[Int]>()
+    return terms.filter { seen.insert($0).inserted }
+  }
+}

@@ -1,0 +1,74 @@
+import Datasets
+
+/// A partition of the model frame's rows into labelled groups: the curves of
+/// `survfit`, the groups of `survdiff`, or the strata of `coxph`.
+public struct Grouping: Sendable, Equatable {
+  /// The group of each row of the model frame, 0-based into `labels`.
+  public let index: [Int]
+  /// The group labels as R's `strata()` writes them: `sex=1`, or
+  /// `sex=1, ph.ecog=0` for several variables. Only combinations that occur
+  /// are kept, ordered with the first variable varying slowest and each
+  /// variable's levels in factor order (numbers and dates ascending).
+  public let labels: [String]
+
+  public var count: Int { labels.count }
+
+  public init(index: [Int], labels: [String]) {
+    self.index = index
+    self.labels = labels
+  }
+
+  /// The rows (0-based, of the model frame) of each group, in row order.
+  public var rowsByGroup: [[Int]] {
+    var rows = [[Int]](repeating: [], count: labels.count)
+    for (row, g) in index.enumerated() { rows[g].append(row) }
+    return rows
+  }
+
+  /// Groups from the combinations of `variables`, as R's `strata(...)`
+  /// applied to the model frame (unused levels and combinations dropped).
+  ///
+  /// One pass per variable: the combination so far (compacted to the
+  /// combinations observed, in order) times the variable's levels, marked in
+  /// a dense table when it is small and sorted otherwise. A code of -1
+  /// (which a model frame never holds) becomes a level "NA".
+  static func combining(_ variables: [(name: String, coding: Categorical)]) -> Grouping {
+    let n = variables.first?.coding.codes.count ?? 0
+    var combined = [Int](repeating: 0, count: n)
+    var labels = [""]
+    for (name, coding) in variables {
+      var levels = coding.levels
+      var codes = coding.codes
+      let levelCount = coding.levels.count
+      if codes.contains(where: { $0 < 0 || Int($0) >= levelCount }) {
+        levels.append("NA")
+        let na = Int32(levels.count - 1)
+        codes = codes.map { $0 < 0 || Int($0) >= levelCount ? na : $0 }
+      }
+      let width = levels.count
+      let space = labels.count * width
+      var observed: [Int] = []
+      if space <= max(4 * n, 1 << 16) {
+        var table = [Int32](repeating: -1, count: space)
+        for i in 0..<n { table[combined[i] * width + Int(codes[i])] = 0 }
+        for key in 0..<space where table[key] == 0 {
+          table[key] = Int32(observed.count)
+          observed.append(key)
+        }
+        for i in 0..<n { combined[i] = Int(table[combined[i] * width + Int(codes[i])]) }
+      } else {
+        for i in 0..<n { combined[i] = combined[i] * width + Int(codes[i]) }
+        observed = Array(Set(combined)).sorted()
+        var position = [Int: Int](minimumCapacity: observed.count)
+        for (i, key) in observed.enumerated() { position[key] = i }
+        for i in 0..<n { combined[i] = position[combined[i]] ?? 0 }
+      }
+      labels = observed.map { key in
+        let prefix = labels[key / width]
+        let part = "\(name)=\(levels[key % width])"
+        return prefix.isEmpty ? part : prefix + ", " + part
+      }
+    }
+    return Grouping(index: combined, labels: variables.isEmpty ? [] : labels)
+  }
+}

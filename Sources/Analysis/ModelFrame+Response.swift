@@ -1,0 +1,102 @@
+import Datasets
+
+/// Reading the `Surv()` response: times and event codes, checked row by row.
+extension ModelFrame {
+  static func times(_ column: Column, name: String, rows: [Int]) throws -> [Double] {
+    let values = column.asDoubles()
+    return try rows.map { row in
+      let t = values[row]
+      guard t.isFinite else {
+        throw ModelFrameError("row \(row + 1): time must be finite, got \(RValueFormat.number(t)) in column '\(name)'")
+      }
+      guard t >= 0 else {
+        throw ModelFrameError(
+          "row \(row + 1): time must not be negative, got \(RValueFormat.number(t)) in column '\(name)'")
+      }
+      return t
+    }
+  }
+
+  /// 0/1 events; numbers whose largest value is 2 are read as 1/2 (1
+  /// censored), as R's `Surv` does.
+  static func binaryEvents(_ column: Column, name: String, rows: [Int]) throws -> [Int32] {
+    switch column {
+    case .bool(let values):
+      return try rows.map { row in
+        guard values[row] <= 1 else {
+          throw ModelFrameError("row \(row + 1): event column '\(name)' holds an invalid boolean")
+        }
+        return Int32(values[row])
+      }
+    case .double, .int:
+      let values = column.asDoubles()
+      let largest = values.lazy.filter { !$0.isNaN }.max() ?? 0
+      let shift: Double = largest == 2 ? 1 : 0
+      return try rows.map { row in
+        let v = values[row] - shift
+        guard v == 0 || v == 1 else {
+          throw ModelFrameError(
+            "row \(row + 1): event must be 0/1 (or 1/2, or true/false), got "
+              + "\(RValueFormat.number(values[row])) in column '\(name)'")
+        }
+        return Int32(v)
+      }
+    case .factor, .date:
+      throw ModelFrameError(
+        "event column '\(name)' must be 0/1 or true/false, but it holds \(column.analysisKindNoun)"
+          + (column.kind == .string ? "; for several causes use competing risks" : ""))
+    }
+  }
+
+  static func competingEvents(
+    _ column: Column, name: String, rows: [Int], censor: StatusValue?
+  ) throws -> ([Int32], [String]) {
+    switch column {
+    case .double, .int:
+      let censorCode: Double
+      switch censor {
+      case nil: censorCode = 0
+      case .code(let c): censorCode = c
+      case .label(let text):
+        guard let c = Double(text) else {
+          throw ModelFrameError(
+            "censoring value '\(text)' is not a number, but status column '\(name)' holds numbers")
+        }
+        censorCode = c
+      }
+      let values = column.asDoubles()
+      let causeCodes = Array(Set(rows.map { values[$0] }.filter { $0 != censorCode })).sorted()
+      var position = [Double: Int32]()
+      for (i, c) in causeCodes.enumerated() { position[c] = Int32(i + 1) }
+      let codes = rows.map { position[values[$0]] ?? 0 }
+      return (codes, causeCodes.map(RValueFormat.number))
+    case .factor(let codes, let levels):
+      let censorLabel: String
+      switch censor {
+      case nil: censorLabel = "censored"
+      case .label(let text): censorLabel = text
+      case .code(let c): censorLabel = RValueFormat.number(c)
+      }
+      let censorCode = levels.firstIndex(of: censorLabel).map { Int32($0) } ?? -1
+      var present = [Bool](repeating: false, count: levels.count)
+      for row in rows {
+        let code = Int(codes[row])
+        guard code < levels.count else {
+          throw ModelFrameError("row \(row + 1): status column '\(name)' has an invalid level code")
+        }
+        present[code] = true
+      }
+      var position = [Int32](repeating: 0, count: levels.count)
+      var causes: [String] = []
+      for (i, level) in levels.enumerated() where present[i] && Int32(i) != censorCode {
+        causes.append(level)
+        position[i] = Int32(causes.count)
+      }
+      return (rows.map { position[Int(codes[$0])] }, causes)
+    case .bool, .date:
+      throw ModelFrameError(
+        "status column '\(name)' must hold cause codes (numbers) or labels (strings), "
+          + "but it holds \(column.analysisKindNoun)")
+    }
+  }
+}

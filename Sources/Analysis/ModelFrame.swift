@@ -1,0 +1,210 @@
+import Datasets
+
+/// How the event column of `Surv()` is read.
+public enum EventCoding: Sendable, Equatable {
+  /// Survival: 0/1, false/true, or 1/2 (1 censored, 2 event), as R's `Surv`.
+  case binary
+  /// Competing risks: a status code (number) or label (string) column in
+  /// which `censor` marks censoring and every other value is a cause.
+  /// `nil` means `0` for numbers and `"censored"` for strings.
+  case competingRisks(censor: StatusValue?)
+}
+
+/// A value of a competing-risks status column.
+public enum StatusValue: Sendable, Equatable {
+  case code(Double)
+  case label(String)
+}
+
+/// Options of `ModelFrame`.
+public struct ModelFrameOptions: Sendable, Equatable {
+  /// Column of case weights (non-negative, finite), as R's `weights =`.
+  public var weights: String?
+  public var eventCoding: EventCoding
+
+  public init(weights: String? = nil, eventCoding: EventCoding = .binary) {
+    self.weights = weights
+    self.eventCoding = eventCoding
+  }
+}
+
+/// The rows and variables a formula uses, checked and ready for the
+/// numerics, as R's `model.frame` with `na.action = na.omit` followed by
+/// `Surv()`, `strata()` and `cluster()` in `survfit`, `survdiff` and `coxph`.
+///
+/// Rows with a missing value in any variable used (response, terms, strata,
+/// cluster, offset, weights) are dropped; every other problem is an error
+/// naming the 1-based row of the original dataset and the column: unknown
+/// columns (with a suggestion), times that are not numeric, negative or
+/// infinite, `start >= stop`, event values other than 0/1 (1/2, false/true),
+/// negative weights. Unlike R, which turns bad status values and
+/// `start >= stop` into NA with a warning (so the row is silently dropped),
+/// Kaplan refuses them.
+public struct ModelFrame: Sendable {
+  public let formula: Formula
+  /// The original (0-based) row of each row of the frame.
+  public let rows: [Int]
+  /// The number of rows dropped for missing values.
+  public let droppedCount: Int
+  /// Entry times of `Surv(start, stop, event)`; `nil` for `Surv(time, event)`.
+  public let start: [Double]?
+  /// Follow-up times (the stop times of counting-process data).
+  public let time: [Double]
+  /// Binary coding: 0 censored, 1 event. Competing risks: 0 censored,
+  /// k ≥ 1 the k-th entry of `causes`.
+  public let event: [Int32]
+  /// Competing risks: the causes present, in order (codes ascending, or
+  /// labels in level order), as R's `cmprsk::cuminc` orders them; empty for
+  /// binary coding.
+  public let causes: [String]
+  /// Case weights, if a weights column was given.
+  public let weights: [Double]?
+  /// The strata of `strata()` terms (all strata variables combined), as
+  /// `coxph` and `survdiff` use them; labels as R's `strata()` writes them
+  /// (`sex=1`, `sex=1, ph.ecog=0`).
+  public let strata: Grouping?
+  /// The cluster of each row (0-based, clusters in sorted order), for
+  /// `cluster(id)`.
+  public let cluster: [Int]?
+  /// The sum of the `offset()` columns.
+  public let offset: [Double]?
+  /// The dataset column of each variable of the regular terms (all rows).
+  let variableColumns: [FormulaVariable: Column]
+
+  /// The combinations of the variables of the regular terms, labelled as
+  /// `survfit` and `survdiff` label curves and groups (`arm=A`,
+  /// `a=x, b=y`); `nil` for `~ 1` (R's `survfit` has no strata then).
+  /// Computed on each access.
+  public var groups: Grouping? {
+    let parts = groupParts
+    return parts.isEmpty ? nil : Grouping.combining(parts)
+  }
+
+  /// The curves of R's `survfit` for this formula: the group variables and
+  /// the strata combined, labelled as `names(fit$strata)`
+  /// (`rx=Obs, strata(sex)=sex=0`); `nil` for `~ 1`. `survdiff` and `coxph`
+  /// use `groups` and `strata` separately instead. Computed on each access.
+  public var curves: Grouping? {
+    var parts = groupParts
+    guard let strata = strata else { return parts.isEmpty ? nil : Grouping.combining(parts) }
+    let strataName = "strata(" + formula.strata.joined(separator: ", ") + ")"
+    let strataPart = (
+      name: strataName,
+      coding: Categorical(codes: strata.index.map { Int32($0) }, levels: strata.labels))
+    parts.insert(strataPart, at: min(formula.strataPosition, parts.count))
+    return Grouping.combining(parts)
+  }
+
+  private var groupParts: [(name: String, coding: Categorical)] {
+    formula.variables.compactMap { v in
+      variableColumns[v].map { column in
+        (v.plainLabel, Categorical.coding(column, rows: rows, levelRows: rows, keepDeclaredLevels: false))
+      }
+    }
+  }
+
+  /// Variable `v` of the regular terms on the frame's rows, for `DesignMatrix`.
+  func covariate(_ v: FormulaVariable) -> Covariate? {
+    variableColumns[v].map { Covariate($0, variable: v, rows: rows) }
+  }
+
+  /// The number of rows of the frame.
+  public var count: Int { rows.count }
+
+  public init(dataset: Dataset, formula: Formula, options: ModelFrameOptions = ModelFrameOptions())
+    throws
+  {
+    let resolver = try ColumnResolver(dataset: dataset, formula: formula, weights: options.weights)
+    var missing = [Bool](repeating: false, count: dataset.rowCount)
+    for column in resolver.used { column.analysisMarkMissing(&missing) }
+    var kept: [Int] = []
+    kept.reserveCapacity(dataset.rowCount)
+    for i in missing.indices where !missing[i] { kept.append(i) }
+    guard !kept.isEmpty else {
+      throw ModelFrameError(
+        dataset.rowCount == 0
+          ? "the dataset has no rows"
+          : "no complete rows: each of the \(dataset.rowCount) rows has a missing value in a column used ("
+            + resolver.usedNames.joined(separator: ", ") + ")")
+    }
+    self.formula = formula
+    self.rows = kept
+    self.droppedCount = dataset.rowCount - kept.count
+
+    let response = formula.response
+    let stopColumn = try resolver.numeric(response.stop, role: "time")
+    let time = try Self.times(stopColumn, name: response.stop, rows: kept)
+    if let startName = response.start {
+      let startColumn = try resolver.numeric(startName, role: "start time")
+      let start = try Self.times(startColumn, name: startName, rows: kept)
+      for (i, row) in kept.enumerated() where !(start[i] < time[i]) {
+        throw ModelFrameError(
+          "row \(row + 1): start (\(RValueFormat.number(start[i]))) must be less than stop "
+            + "(\(RValueFormat.number(time[i]))) in columns '\(startName)' and '\(response.stop)'")
+      }
+      self.start = start
+    } else {
+      self.start = nil
+    }
+    self.time = time
+
+    let eventColumn = try resolver.column(response.event)
+    switch options.eventCoding {
+    case .binary:
+      event = try Self.binaryEvents(eventColumn, name: response.event, rows: kept)
+      causes = []
+    case .competingRisks(let censor):
+      (event, causes) = try Self.competingEvents(
+        eventColumn, name: response.event, rows: kept, censor: censor)
+    }
+
+    if let w = options.weights {
+      let column = try resolver.numeric(w, role: "weights")
+      let values = column.asDoubles()
+      weights = try kept.map { row in
+        let v = values[row]
+        guard v >= 0, v.isFinite else {
+          throw ModelFrameError(
+            "row \(row + 1): weight must be non-negative and finite, got \(RValueFormat.number(v)) "
+              + "in column '\(w)'")
+        }
+        return v
+      }
+    } else {
+      weights = nil
+    }
+
+    if formula.offsets.isEmpty {
+      offset = nil
+    } else {
+      var sum = [Double](repeating: 0, count: kept.count)
+      for name in formula.offsets {
+        let values = try resolver.numeric(name, role: "offset").asDoubles()
+        for (i, row) in kept.enumerated() { sum[i] += values[row] }
+      }
+      offset = sum
+    }
+
+    if formula.strata.isEmpty {
+      strata = nil
+    } else {
+      strata = Grouping.combining(
+        try formula.strata.map { name in
+          (name, Categorical.coding(
+            try resolver.column(name), rows: kept, levelRows: kept, keepDeclaredLevels: false))
+        })
+    }
+
+    if let name = formula.cluster {
+      let coding = Categorical.coding(
+        try resolver.column(name), rows: kept, levelRows: kept, keepDeclaredLevels: false)
+      cluster = coding.codes.map { Int($0) }
+    } else {
+      cluster = nil
+    }
+
+    var variableColumns: [FormulaVariable: Column] = [:]
+    for v in formula.variables { variableColumns[v] = try resolver.column(v.column) }
+    self.variableColumns = variableColumns
+  }
+}
