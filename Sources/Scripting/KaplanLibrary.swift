@@ -14,4 +14,5 @@ public protocol KaplanLibrary {
 /// runtime, since a library may keep references into its Lua state.
 func makeKaplanLibraries() -> [KaplanLibrary] { [
   DatasetLibrary(),
+  PlotLibrary(),
 ] }
