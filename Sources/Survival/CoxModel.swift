@@ -236,10 +236,11 @@ public enum CoxModel {
     try CoxPreparedData.validate(
       n: n, p: columns, covariates: covariates, time: time, start: start, status: status,
       weights: weights, strata: strata, offset: offset, cluster: nil, initial: beta)
-    // No centring, so the score and information are those of the raw columns.
+    // Centring leaves ℓ, U and I unchanged; undo the scaling (x' = s·x, so
+    // U = U'·s and I = s·I'·s in the scaled coordinates become U'/s, I'/(s s)).
     let data = CoxPreparedData(
       n: n, p: columns, covariates: covariates, time: time, start: start, status: status,
-      weights: weights, strata: strata, offset: offset, nocenter: [])
+      weights: weights, strata: strata, offset: offset, nocenter: [-1, 0, 1])
     let kernel = makeKernel(data: data, ties: ties)
     var u = [Double](repeating: 0, count: columns)
     var imat = [Double](repeating: 0, count: columns * columns)
@@ -247,8 +248,8 @@ public enum CoxModel {
     let loglik = kernel.evaluate(beta: scaledBeta, score: &u, information: &imat)
     let s = data.scale
     return CoxLikelihoodEvaluation(
-      loglik: loglik, score: (0..<columns).map { u[$0] * s[$0] },
-      information: (0..<(columns * columns)).map { imat[$0] * s[$0 / columns] * s[$0 % columns] })
+      loglik: loglik, score: (0..<columns).map { u[$0] / s[$0] },
+      information: (0..<(columns * columns)).map { imat[$0] / (s[$0 / columns] * s[$0 % columns]) })
   }
 
   /// Likelihood-ratio test of `reduced` nested in `full` (R `anova(reduced, full)`):

@@ -158,6 +158,24 @@ struct CoxFixtureTests {
     #expect(test.df == (reference["df"] as? NSNumber)?.intValue)
   }
 
+  /// The exposed evaluation at R's estimate gives R's log-likelihood, a
+  /// zero score, and an information matrix whose inverse is R's variance.
+  @Test func evaluationAtTheEstimate() throws {
+    let fixture = try CoxFixture("lung_efron")
+    let cols = fixture.columns
+    let beta = try #require(fixture.outputDoubles("coef"))
+    let e = try CoxModel.partialLikelihood(
+      time: try #require(fixture.inputDoubles("time")),
+      status: try #require(fixture.inputDoubles("status")), covariates: cols.flatMap { $0 },
+      columns: cols.count, beta: beta)
+    let loglik = try #require(fixture.outputDoubles("loglik"))
+    #expect(approxEqual(e.loglik, loglik[1], relative: Tolerance.iterative))
+    // At the optimum |U| is tiny next to the information scale.
+    for j in 0..<3 { #expect(abs(e.score[j]) < 1e-6 * e.information[j * 3 + j].squareRoot()) }
+    let inverse = CholeskyLDL(e.information, n: 3).inverse()
+    expectClose(inverse, fixture.outputDoubles("var"), "inverse information", "lung_efron")
+  }
+
   @Test func collinearAndConstantColumnsAreNaN() throws {
     let collinear = try CoxFixture("lung_collinear").fit()
     #expect(collinear.singular == [false, false, true])
