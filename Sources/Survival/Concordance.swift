@@ -62,122 +62,85 @@ public struct Concordance: Sendable, Equatable {
     time: [Double], status: [Double], start: [Double]?, predictor: [Double], weights: [Double],
     strata: [Int], cluster: [Int]?, reverse: Bool
   ) -> Concordance {
+    let stopOrder = RowOrder.order(strata: strata, key: time, descending: true)
+    let startOrder = start.map { RowOrder.order(strata: strata, key: $0, descending: true) }
+    return compute(
+      time: time, status: status, start: start, predictor: predictor, weights: weights,
+      strata: strata, cluster: cluster, reverse: reverse, stopOrder: stopOrder,
+      startOrder: startOrder)
+  }
+
+  /// The core. `stopOrder` lists the rows by stratum (ascending), time
+  /// descending; `startOrder`, for counting-process data, by stratum
+  /// (ascending), start descending. Strata are independent, so they are
+  /// shared between two workers when the data are large.
+  static func compute(
+    time: [Double], status: [Double], start: [Double]?, predictor: [Double], weights: [Double],
+    strata: [Int], cluster: [Int]?, reverse: Bool, stopOrder: [Int], startOrder: [Int]?
+  ) -> Concordance {
     let n = time.count
-    // Ranks of the predictor (0-based, ties share a rank).
-    let byValue = (0..<n).sorted { predictor[$0] < predictor[$1] }
+    // Ranks of the predictor within each stratum (ties share a rank).
     var rank = [Int](repeating: 0, count: n)
-    var ranks = 0
+    let byValue = RowOrder.order(strata: strata, key: predictor, descending: false)
+    var current = -1
     for (k, i) in byValue.enumerated() {
-      if k > 0 && predictor[i] != predictor[byValue[k - 1]] { ranks += 1 }
-      rank[i] = ranks
-    }
-    ranks += 1
-    // Processing order: stratum, time descending, censored before events,
-    // events by predictor (so tied.xy groups are contiguous).
-    let order = (0..<n).sorted { a, b in
-      if strata[a] != strata[b] { return strata[a] < strata[b] }
-      if time[a] != time[b] { return time[a] > time[b] }
-      if status[a] != status[b] { return status[a] < status[b] }
-      if rank[a] != rank[b] { return rank[a] < rank[b] }
-      return a < b
-    }
-    let startOrder: [Int]? = start.map { s in
-      (0..<n).sorted { a, b in
-        if strata[a] != strata[b] { return strata[a] < strata[b] }
-        if s[a] != s[b] { return s[a] > s[b] }
-        return a < b
+      if k == 0 || strata[i] != strata[byValue[k - 1]] {
+        current = 0
+      } else if predictor[i] != predictor[byValue[k - 1]] {
+        current += 1
       }
+      rank[i] = current
     }
-
-    var atRisk = FenwickTree(size: ranks)
-    var deaths = FenwickTree(size: ranks)
-    var influence = [Double](repeating: 0, count: 3 * n)  // concordant, discordant, tied.x
-    var counts = [Double](repeating: 0, count: 5)
-    var inTree = [Bool](repeating: false, count: n)
-
-    // A row leaves the risk set: close its comparator influence.
-    func finish(_ i: Int) {
-      let d = deaths.query(rank[i])
-      influence[3 * i] += d.less
-      influence[3 * i + 1] += d.greater
-      influence[3 * i + 2] += d.equal
-    }
-    func enter(_ i: Int) {
-      let d = deaths.query(rank[i])
-      influence[3 * i] -= d.less
-      influence[3 * i + 1] -= d.greater
-      influence[3 * i + 2] -= d.equal
-      atRisk.add(rank[i], weights[i])
-      inTree[i] = true
-    }
-
+    // Processing order: within a tied time, censored rows first, then
+    // events by predictor rank (tied.xy groups contiguous).
+    var order = stopOrder
     var k = 0
-    var removal = 0
     while k < n {
-      let stratum = strata[order[k]]
-      var stratumEnd = k
-      while stratumEnd < n && strata[order[stratumEnd]] == stratum { stratumEnd += 1 }
-      var stratumStartEnd = removal
-      if startOrder != nil {
-        while stratumStartEnd < n, let so = startOrder, strata[so[stratumStartEnd]] == stratum {
-          stratumStartEnd += 1
+      var e = k + 1
+      while e < n && time[order[e]] == time[order[k]] && strata[order[e]] == strata[order[k]] {
+        e += 1
+      }
+      if e - k > 1 {
+        order[k..<e].sort { a, b in
+          if status[a] != status[b] { return status[a] < status[b] }
+          if rank[a] != rank[b] { return rank[a] < rank[b] }
+          return a < b
         }
       }
-      var i = k
-      while i < stratumEnd {
-        let row = order[i]
-        if status[row] == 0 {
-          enter(row)
-          i += 1
-          continue
-        }
-        let t = time[row]
-        var blockEnd = i
-        while blockEnd < stratumEnd && time[order[blockEnd]] == t { blockEnd += 1 }
-        // Counting process: rows that entered at or after t are not at risk.
-        if let s = start, let so = startOrder {
-          while removal < stratumStartEnd && s[so[removal]] >= t {
-            let r = so[removal]
-            if inTree[r] {
-              finish(r)
-              atRisk.add(rank[r], -weights[r])
-              inTree[r] = false
-            }
-            removal += 1
-          }
-        }
-        var tiedWeight = 0.0
-        var groupWeight = 0.0
-        for j in i..<blockEnd {
-          let d = order[j]
-          let q = atRisk.query(rank[d])
-          counts[0] += weights[d] * q.greater
-          counts[1] += weights[d] * q.less
-          counts[2] += weights[d] * q.equal
-          influence[3 * d] += q.greater
-          influence[3 * d + 1] += q.less
-          influence[3 * d + 2] += q.equal
-          counts[3] += weights[d] * tiedWeight
-          tiedWeight += weights[d]
-          if j > i && rank[d] != rank[order[j - 1]] { groupWeight = 0 }
-          counts[4] += weights[d] * groupWeight
-          groupWeight += weights[d]
-        }
-        for j in i..<blockEnd { deaths.add(rank[order[j]], weights[order[j]]) }
-        for j in i..<blockEnd { enter(order[j]) }
-        i = blockEnd
-      }
-      for j in k..<stratumEnd where inTree[order[j]] {
-        finish(order[j])
-        inTree[order[j]] = false
-      }
-      for j in k..<stratumEnd {
-        atRisk.clear(rank[order[j]])
-        deaths.clear(rank[order[j]])
-      }
-      removal = max(removal, stratumStartEnd)
-      k = stratumEnd
+      k = e
     }
+    // Stratum blocks (the same positions in both orders).
+    var blocks: [Range<Int>] = []
+    k = 0
+    while k < n {
+      var e = k + 1
+      while e < n && strata[order[e]] == strata[order[k]] { e += 1 }
+      blocks.append(k..<e)
+      k = e
+    }
+    var influence = [Double](repeating: 0, count: 3 * n)
+    let workers = n >= 20_000 && blocks.count > 1 ? 2 : 1
+    var assignment = [[Range<Int>]](repeating: [], count: workers)
+    var load = [Int](repeating: 0, count: workers)
+    for block in blocks.sorted(by: { $0.count > $1.count }) {
+      let w = load[0] <= load[workers - 1] ? 0 : workers - 1
+      assignment[w].append(block)
+      load[w] += block.count
+    }
+    var partial = [[Double]](repeating: [0, 0, 0, 0, 0], count: workers)
+    influence.withUnsafeMutableBufferPointer { infl in
+      let inflBase = infl
+      partial.withUnsafeMutableBufferPointer { partialCounts in
+        let countsBase = partialCounts
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+          countsBase[w] = ConcordanceWorker.run(
+            blocks: assignment[w], order: order, startOrder: startOrder, time: time,
+            status: status, start: start, rank: rank, weights: weights, influence: inflBase)
+        }
+      }
+    }
+    var counts = [Double](repeating: 0, count: 5)
+    for w in 0..<workers { for c in 0..<5 { counts[c] += partial[w][c] } }
     counts[3] -= counts[4]
 
     let npair = counts[0] + counts[1] + counts[2]
@@ -206,6 +169,87 @@ public struct Concordance: Sendable, Equatable {
     return Concordance(
       concordant: counts[0], discordant: counts[1], tiedX: counts[2], tiedY: counts[3],
       tiedXY: counts[4], concordance: c, standardError: variance.squareRoot())
+  }
+}
+
+/// One worker's share of the strata: counts and per-row influence.
+enum ConcordanceWorker {
+  // swiftlint:disable:next function_parameter_count
+  static func run(
+    blocks: [Range<Int>], order: [Int], startOrder: [Int]?, time: [Double], status: [Double],
+    start: [Double]?, rank: [Int], weights: [Double],
+    influence: UnsafeMutableBufferPointer<Double>
+  ) -> [Double] {
+    var counts = [Double](repeating: 0, count: 5)
+    let size = (blocks.map(\.count).max() ?? 0)
+    var atRisk = FenwickTree(size: size)
+    var deaths = FenwickTree(size: size)
+    // A row leaves the risk set: close its comparator influence.
+    func finish(_ i: Int) {
+      let d = deaths.query(rank[i])
+      influence[3 * i] += d.less
+      influence[3 * i + 1] += d.greater
+      influence[3 * i + 2] += d.equal
+    }
+    func enter(_ i: Int) {
+      let d = deaths.query(rank[i])
+      influence[3 * i] -= d.less
+      influence[3 * i + 1] -= d.greater
+      influence[3 * i + 2] -= d.equal
+      atRisk.add(rank[i], weights[i])
+    }
+    for block in blocks {
+      var removal = block.lowerBound
+      var removed = Set<Int>()
+      var i = block.lowerBound
+      while i < block.upperBound {
+        let row = order[i]
+        if status[row] == 0 {
+          enter(row)
+          i += 1
+          continue
+        }
+        let t = time[row]
+        var blockEnd = i
+        while blockEnd < block.upperBound && time[order[blockEnd]] == t { blockEnd += 1 }
+        // Counting process: rows that entered at or after t are not at risk.
+        if let s = start, let so = startOrder {
+          while removal < block.upperBound && s[so[removal]] >= t {
+            let r = so[removal]
+            finish(r)
+            atRisk.add(rank[r], -weights[r])
+            removed.insert(r)
+            removal += 1
+          }
+        }
+        var tiedWeight = 0.0
+        var groupWeight = 0.0
+        for j in i..<blockEnd {
+          let d = order[j]
+          let q = atRisk.query(rank[d])
+          counts[0] += weights[d] * q.greater
+          counts[1] += weights[d] * q.less
+          counts[2] += weights[d] * q.equal
+          influence[3 * d] += q.greater
+          influence[3 * d + 1] += q.less
+          influence[3 * d + 2] += q.equal
+          counts[3] += weights[d] * tiedWeight
+          tiedWeight += weights[d]
+          if j > i && rank[d] != rank[order[j - 1]] { groupWeight = 0 }
+          counts[4] += weights[d] * groupWeight
+          groupWeight += weights[d]
+        }
+        for j in i..<blockEnd { deaths.add(rank[order[j]], weights[order[j]]) }
+        for j in i..<blockEnd { enter(order[j]) }
+        i = blockEnd
+      }
+      for j in block where !removed.contains(order[j]) { finish(order[j]) }
+      for j in block {
+        atRisk.clear(rank[order[j]])
+        deaths.clear(rank[order[j]])
+      }
+    }
+    return counts
   }
 }
 

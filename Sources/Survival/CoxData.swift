@@ -111,20 +111,7 @@ struct CoxPreparedData {
     self.n = n
     self.p = p
     let strataIn = strata ?? [Int](repeating: 0, count: n)
-    var order = Array(0..<n)
-    if start == nil {
-      order.sort { a, b in
-        if strataIn[a] != strataIn[b] { return strataIn[a] < strataIn[b] }
-        if time[a] != time[b] { return time[a] < time[b] }
-        return a < b
-      }
-    } else {
-      order.sort { a, b in
-        if strataIn[a] != strataIn[b] { return strataIn[a] < strataIn[b] }
-        if time[a] != time[b] { return time[a] > time[b] }
-        return a < b
-      }
-    }
+    let order = RowOrder.order(strata: strata, key: time, descending: start != nil)
     self.order = order
     self.time = order.map { time[$0] }
     self.start = start.map { s in order.map { s[$0] } }
@@ -136,13 +123,7 @@ struct CoxPreparedData {
 
     if let startSorted = self.start {
       // Positions in stop order, re-sorted by stratum then start descending.
-      var byStart = Array(0..<n)
-      let st = self.stratum
-      byStart.sort { a, b in
-        if st[a] != st[b] { return st[a] < st[b] }
-        if startSorted[a] != startSorted[b] { return startSorted[a] > startSorted[b] }
-        return a < b
-      }
+      let byStart = RowOrder.order(strata: self.stratum, key: startSorted, descending: true)
       self.byStartDescending = byStart
     } else {
       self.byStartDescending = nil
@@ -156,9 +137,12 @@ struct CoxPreparedData {
     for j in 0..<p {
       let column = j * n
       var center = false
-      for i in 0..<n where !nocenter.contains(covariates[column + i]) {
-        center = true
-        break
+      for i in 0..<n {
+        let v = covariates[column + i]
+        if !nocenter.contains(v) {
+          center = true
+          break
+        }
       }
       var mean = 0.0
       var factor = 1.0

@@ -363,11 +363,23 @@ public enum CoxModel {
     let waldChol = CholeskyLDL(waldMatrix, n: kept.count, tolerance: options.cholTolerance)
     let wald = kept.isEmpty ? 0 : waldChol.quadraticForm(kept.map { beta[$0] - initial[$0] })
 
+    // The rows are already sorted: positions by stratum, then time
+    // (ascending for right-censored data, so each stratum is read backwards).
+    var stopOrder = Array(0..<n)
+    if !isCounting {
+      var k = 0
+      while k < n {
+        var e = k + 1
+        while e < n && data.stratum[e] == data.stratum[k] { e += 1 }
+        stopOrder[k..<e].reverse()
+        k = e
+      }
+    }
     let concordance = Concordance.compute(
-      time: data.time, status: data.status,
-      start: data.start, predictor: data.order.map { linearPredictor[$0] },
-      weights: data.weight, strata: data.stratum,
-      cluster: cluster.map { c in data.order.map { c[$0] } }, reverse: true)
+      time: data.time, status: data.status, start: data.start,
+      predictor: data.order.map { linearPredictor[$0] }, weights: data.weight,
+      strata: data.stratum, cluster: cluster.map { c in data.order.map { c[$0] } },
+      reverse: true, stopOrder: stopOrder, startOrder: data.byStartDescending)
 
     return CoxFit(
       ties: options.ties, coefficients: beta, standardErrors: se,
