@@ -76,7 +76,8 @@ public struct Concordance: Sendable, Equatable {
   /// shared between two workers when the data are large.
   static func compute(
     time: [Double], status: [Double], start: [Double]?, predictor: [Double], weights: [Double],
-    strata: [Int], cluster: [Int]?, reverse: Bool, stopOrder: [Int], startOrder: [Int]?
+    strata: [Int], cluster: [Int]?, reverse: Bool, stopOrder: [Int], startOrder: [Int]?,
+    parallelThreshold: Int = 20_000
   ) -> Concordance {
     let n = time.count
     // Ranks of the predictor within each stratum (ties share a rank).
@@ -119,7 +120,7 @@ public struct Concordance: Sendable, Equatable {
       k = e
     }
     var influence = [Double](repeating: 0, count: 3 * n)
-    let workers = n >= 20_000 && blocks.count > 1 ? 2 : 1
+    let workers = n >= parallelThreshold && blocks.count > 1 ? 2 : 1
     var assignment = [[Range<Int>]](repeating: [], count: workers)
     var load = [Int](repeating: 0, count: workers)
     for block in blocks.sorted(by: { $0.count > $1.count }) {

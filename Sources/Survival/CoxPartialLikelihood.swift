@@ -23,27 +23,68 @@ import Foundation
 /// The sweep runs once over the rows sorted by (stratum, time) from the
 /// largest time down, so the risk-set sums are reverse cumulative sums;
 /// buffers are allocated once per fit, never per iteration or row.
+///
+/// Strata are independent sums, so with several strata and many rows the
+/// strata are shared between two workers, each with its own scratch, and
+/// their totals added in a fixed order (the result does not depend on
+/// thread timing).
 final class CoxRightCensoredKernel: CoxLikelihoodKernel {
   let data: CoxPreparedData
   let efron: Bool
   var p: Int { data.p }
-  private var a: [Double]
-  private var a2: [Double]
-  private var cmat: [Double]
-  private var cmat2: [Double]
+  /// Rows (sorted positions) per worker, as stratum blocks.
+  private let assignment: [[Range<Int>]]
+  private let scratch: [CoxSweepScratch]
 
-  init(data: CoxPreparedData, efron: Bool) {
+  /// Rows below which one worker does all the work (thread start-up costs more).
+  static let parallelThreshold = 50_000
+
+  init(data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold) {
     self.data = data
     self.efron = efron
-    let p = data.p
-    a = [Double](repeating: 0, count: p)
-    a2 = [Double](repeating: 0, count: p)
-    cmat = [Double](repeating: 0, count: p * p)
-    cmat2 = [Double](repeating: 0, count: p * p)
+    var blocks: [Range<Int>] = []
+    var k = 0
+    while k < data.n {
+      var e = k + 1
+      while e < data.n && data.stratum[e] == data.stratum[k] { e += 1 }
+      blocks.append(k..<e)
+      k = e
+    }
+    let workers = data.n >= parallelThreshold && blocks.count > 1 ? 2 : 1
+    var assignment = [[Range<Int>]](repeating: [], count: workers)
+    var load = [Int](repeating: 0, count: workers)
+    for block in blocks.sorted(by: { $0.count > $1.count || ($0.count == $1.count && $0.lowerBound < $1.lowerBound) }) {
+      let w = load[0] <= load[workers - 1] ? 0 : workers - 1
+      assignment[w].append(block)
+      load[w] += block.count
+    }
+    self.assignment = assignment
+    self.scratch = (0..<workers).map { _ in CoxSweepScratch(p: data.p) }
   }
 
   func evaluate(beta: [Double], score: inout [Double], information: inout [Double]) -> Double {
-    let n = data.n
+    let p = data.p
+    if scratch.count == 1 {
+      let loglik = sweep(blocks: assignment[0], beta: beta, scratch: scratch[0])
+      for i in 0..<p { score[i] = scratch[0].u[i] }
+      for i in 0..<(p * p) { information[i] = scratch[0].imat[i] }
+      return loglik
+    }
+    var logliks = [0.0, 0.0]
+    logliks.withUnsafeMutableBufferPointer { out in
+      let results = out
+      DispatchQueue.concurrentPerform(iterations: scratch.count) { w in
+        results[w] = sweep(blocks: assignment[w], beta: beta, scratch: scratch[w])
+      }
+    }
+    for i in 0..<p { score[i] = scratch[0].u[i] + scratch[1].u[i] }
+    for i in 0..<(p * p) { information[i] = scratch[0].imat[i] + scratch[1].imat[i] }
+    return logliks[0] + logliks[1]
+  }
+
+  /// One sweep over the given strata, from the largest time down; writes the
+  /// score and information of those strata into `scratch` and returns ℓ.
+  private func sweep(blocks: [Range<Int>], beta: [Double], scratch: CoxSweepScratch) -> Double {
     let p = data.p
     var loglik = 0.0
     data.x.withUnsafeBufferPointer { x in
@@ -51,66 +92,83 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
     data.status.withUnsafeBufferPointer { status in
     data.weight.withUnsafeBufferPointer { weight in
     data.offset.withUnsafeBufferPointer { offset in
-    data.stratum.withUnsafeBufferPointer { stratum in
     beta.withUnsafeBufferPointer { b in
-    score.withUnsafeMutableBufferPointer { u in
-    information.withUnsafeMutableBufferPointer { imat in
-    a.withUnsafeMutableBufferPointer { a in
-    a2.withUnsafeMutableBufferPointer { a2 in
-    cmat.withUnsafeMutableBufferPointer { cmat in
-    cmat2.withUnsafeMutableBufferPointer { cmat2 in
+    scratch.u.withUnsafeMutableBufferPointer { u in
+    scratch.imat.withUnsafeMutableBufferPointer { imat in
+    scratch.a.withUnsafeMutableBufferPointer { a in
+    scratch.a2.withUnsafeMutableBufferPointer { a2 in
+    scratch.cmat.withUnsafeMutableBufferPointer { cmat in
+    scratch.cmat2.withUnsafeMutableBufferPointer { cmat2 in
       for i in 0..<p { u[i] = 0; a2[i] = 0 }
       for i in 0..<(p * p) { imat[i] = 0; cmat2[i] = 0 }
-      var denom = 0.0
-      var person = n - 1
-      while person >= 0 {
-        if person == n - 1 || stratum[person] != stratum[person + 1] {
-          denom = 0
-          for i in 0..<p { a[i] = 0 }
-          for i in 0..<(p * p) { cmat[i] = 0 }
-        }
-        let dtime = time[person]
-        let currentStratum = stratum[person]
-        var ndead = 0
-        var deadWeight = 0.0
-        var denom2 = 0.0
-        while person >= 0 && time[person] == dtime && stratum[person] == currentStratum {
-          let row = person * p
-          var eta = offset[person]
-          for i in 0..<p { eta += b[i] * x[row + i] }
-          let risk = exp(eta) * weight[person]
-          if status[person] == 0 {
-            denom += risk
-            for i in 0..<p {
-              let rx = risk * x[row + i]
-              a[i] += rx
-              for j in 0...i { cmat[i * p + j] += rx * x[row + j] }
+      for block in blocks {
+        var denom = 0.0
+        for i in 0..<p { a[i] = 0 }
+        for i in 0..<(p * p) { cmat[i] = 0 }
+        var person = block.upperBound - 1
+        let first = block.lowerBound
+        while person >= first {
+          let dtime = time[person]
+          var ndead = 0
+          var deadWeight = 0.0
+          var denom2 = 0.0
+          while person >= first && time[person] == dtime {
+            let row = person * p
+            var eta = offset[person]
+            for i in 0..<p { eta += b[i] * x[row + i] }
+            let risk = exp(eta) * weight[person]
+            if status[person] == 0 {
+              denom += risk
+              for i in 0..<p {
+                let rx = risk * x[row + i]
+                a[i] += rx
+                for j in 0...i { cmat[i * p + j] += rx * x[row + j] }
+              }
+            } else {
+              ndead += 1
+              deadWeight += weight[person]
+              denom2 += risk
+              loglik += weight[person] * eta
+              for i in 0..<p {
+                let rx = risk * x[row + i]
+                u[i] += weight[person] * x[row + i]
+                a2[i] += rx
+                for j in 0...i { cmat2[i * p + j] += rx * x[row + j] }
+              }
             }
-          } else {
-            ndead += 1
-            deadWeight += weight[person]
-            denom2 += risk
-            loglik += weight[person] * eta
-            for i in 0..<p {
-              let rx = risk * x[row + i]
-              u[i] += weight[person] * x[row + i]
-              a2[i] += rx
-              for j in 0...i { cmat2[i * p + j] += rx * x[row + j] }
-            }
+            person -= 1
           }
-          person -= 1
+          guard ndead > 0 else { continue }
+          loglik -= CoxTiedDeaths.add(
+            deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p,
+            denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
+          for i in 0..<p { a2[i] = 0 }
+          for i in 0..<(p * p) { cmat2[i] = 0 }
         }
-        guard ndead > 0 else { continue }
-        loglik -= CoxTiedDeaths.add(
-          deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p,
-          denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
-        for i in 0..<p { a2[i] = 0 }
-        for i in 0..<(p * p) { cmat2[i] = 0 }
       }
       // Mirror the lower triangle.
       for i in 0..<p { for j in 0..<i { imat[j * p + i] = imat[i * p + j] } }
-    }}}}}}}}}}}}}
+    }}}}}}}}}}}}
     return loglik
+  }
+}
+
+/// Per-worker accumulators of one likelihood sweep.
+final class CoxSweepScratch: @unchecked Sendable {
+  var u: [Double]
+  var imat: [Double]
+  var a: [Double]
+  var a2: [Double]
+  var cmat: [Double]
+  var cmat2: [Double]
+
+  init(p: Int) {
+    u = [Double](repeating: 0, count: p)
+    imat = [Double](repeating: 0, count: p * p)
+    a = [Double](repeating: 0, count: p)
+    a2 = [Double](repeating: 0, count: p)
+    cmat = [Double](repeating: 0, count: p * p)
+    cmat2 = [Double](repeating: 0, count: p * p)
   }
 }
 
