@@ -174,6 +174,13 @@ public struct Concordance: Sendable, Equatable {
 }
 
 /// One worker's share of the strata: counts and per-row influence.
+///
+/// The risk set and the events seen so far live in one Fenwick tree of
+/// (at-risk weight, event weight) pairs over the predictor ranks, so a row
+/// costs two tree walks: a query when it enters and an update. A row's
+/// influence as a comparator is the event weight that arrives while it is
+/// at risk: the event tree at its exit minus at its entry. Exits at the end
+/// of a stratum read a prefix-sum table instead of the tree.
 enum ConcordanceWorker {
   // swiftlint:disable:next function_parameter_count
   static func run(
@@ -183,30 +190,21 @@ enum ConcordanceWorker {
   ) -> [Double] {
     var counts = [Double](repeating: 0, count: 5)
     let size = (blocks.map(\.count).max() ?? 0)
-    var atRisk = FenwickTree(size: size)
-    var deaths = FenwickTree(size: size)
-    // A row leaves the risk set: close its comparator influence.
-    func finish(_ i: Int) {
-      let d = deaths.query(rank[i])
-      influence[3 * i] += d.less
-      influence[3 * i + 1] += d.greater
-      influence[3 * i + 2] += d.equal
-    }
-    func enter(_ i: Int) {
-      let d = deaths.query(rank[i])
-      influence[3 * i] -= d.less
-      influence[3 * i + 1] -= d.greater
-      influence[3 * i + 2] -= d.equal
-      atRisk.add(rank[i], weights[i])
-    }
+    var tree = PairFenwickTree(size: size)
+    var cumulative = [Double](repeating: 0, count: size + 1)
+    var exited = [Bool](repeating: false, count: start == nil ? 0 : time.count)
     for block in blocks {
+      tree.reset(size: block.count)
       var removal = block.lowerBound
-      var removed = Set<Int>()
       var i = block.lowerBound
       while i < block.upperBound {
         let row = order[i]
         if status[row] == 0 {
-          enter(row)
+          let q = tree.query(rank[row])
+          influence[3 * row] -= q.deathLess
+          influence[3 * row + 1] -= tree.deathTotal - q.deathLess - q.deathEqual
+          influence[3 * row + 2] -= q.deathEqual
+          tree.add(rank[row], risk: weights[row], death: 0)
           i += 1
           continue
         }
@@ -217,83 +215,138 @@ enum ConcordanceWorker {
         if let s = start, let so = startOrder {
           while removal < block.upperBound && s[so[removal]] >= t {
             let r = so[removal]
-            finish(r)
-            atRisk.add(rank[r], -weights[r])
-            removed.insert(r)
+            let q = tree.query(rank[r])
+            influence[3 * r] += q.deathLess
+            influence[3 * r + 1] += tree.deathTotal - q.deathLess - q.deathEqual
+            influence[3 * r + 2] += q.deathEqual
+            tree.add(rank[r], risk: -weights[r], death: 0)
+            exited[r] = true
             removal += 1
           }
         }
-        var tiedWeight = 0.0
-        var groupWeight = 0.0
+        // The events of this time, in rank order: their own weights below,
+        // at and above each one, for tied.y and for their entry influence.
+        var blockWeight = 0.0
+        for j in i..<blockEnd { blockWeight += weights[order[j]] }
+        var below = 0.0
+        var groupStart = i
+        while groupStart < blockEnd {
+          var groupEnd = groupStart
+          var groupWeight = 0.0
+          while groupEnd < blockEnd && rank[order[groupEnd]] == rank[order[groupStart]] {
+            groupWeight += weights[order[groupEnd]]
+            groupEnd += 1
+          }
+          var earlier = 0.0
+          for j in groupStart..<groupEnd {
+            let d = order[j]
+            let w = weights[d]
+            let q = tree.query(rank[d])
+            let riskGreater = tree.riskTotal - q.riskLess - q.riskEqual
+            counts[0] += w * riskGreater
+            counts[1] += w * q.riskLess
+            counts[2] += w * q.riskEqual
+            influence[3 * d] += riskGreater
+            influence[3 * d + 1] += q.riskLess
+            influence[3 * d + 2] += q.riskEqual
+            // Entry as a comparator, after this time's events are counted.
+            let deathLess = q.deathLess + below
+            let deathEqual = q.deathEqual + groupWeight
+            let deathTotal = tree.deathTotal + blockWeight
+            influence[3 * d] -= deathLess
+            influence[3 * d + 1] -= deathTotal - deathLess - deathEqual
+            influence[3 * d + 2] -= deathEqual
+            counts[3] += w * (below + earlier)
+            counts[4] += w * earlier
+            earlier += w
+          }
+          below += groupWeight
+          groupStart = groupEnd
+        }
         for j in i..<blockEnd {
           let d = order[j]
-          let q = atRisk.query(rank[d])
-          counts[0] += weights[d] * q.greater
-          counts[1] += weights[d] * q.less
-          counts[2] += weights[d] * q.equal
-          influence[3 * d] += q.greater
-          influence[3 * d + 1] += q.less
-          influence[3 * d + 2] += q.equal
-          counts[3] += weights[d] * tiedWeight
-          tiedWeight += weights[d]
-          if j > i && rank[d] != rank[order[j - 1]] { groupWeight = 0 }
-          counts[4] += weights[d] * groupWeight
-          groupWeight += weights[d]
+          tree.add(rank[d], risk: weights[d], death: weights[d])
         }
-        for j in i..<blockEnd { deaths.add(rank[order[j]], weights[order[j]]) }
-        for j in i..<blockEnd { enter(order[j]) }
         i = blockEnd
       }
-      for j in block where !removed.contains(order[j]) { finish(order[j]) }
+      // Exit of everyone still at risk: the final event tree as prefix sums.
+      let m = block.count
+      tree.deathPrefixSums(into: &cumulative, count: m)
       for j in block {
-        atRisk.clear(rank[order[j]])
-        deaths.clear(rank[order[j]])
+        let r = order[j]
+        if !exited.isEmpty && exited[r] { continue }
+        let less = cumulative[rank[r]]
+        let equal = cumulative[rank[r] + 1] - less
+        influence[3 * r] += less
+        influence[3 * r + 1] += cumulative[m] - less - equal
+        influence[3 * r + 2] += equal
       }
     }
     return counts
   }
 }
 
-/// Sums of weights over predictor ranks: below, at and above a rank.
-struct FenwickTree {
-  private var tree: [Double]
-  private var node: [Double]
-  private(set) var total = 0.0
+/// A Fenwick tree of (at-risk weight, event weight) pairs over predictor
+/// ranks, with exact per-rank weights kept beside it for the ties.
+struct PairFenwickTree {
+  private var tree: [Double]  // interleaved (risk, death), 1-based
+  private var riskNode: [Double]
+  private var deathNode: [Double]
+  private var size = 0
+  private(set) var riskTotal = 0.0
+  private(set) var deathTotal = 0.0
 
   init(size: Int) {
-    tree = [Double](repeating: 0, count: size + 1)
-    node = [Double](repeating: 0, count: size)
+    tree = [Double](repeating: 0, count: 2 * (size + 1))
+    riskNode = [Double](repeating: 0, count: size)
+    deathNode = [Double](repeating: 0, count: size)
   }
 
-  mutating func add(_ rank: Int, _ weight: Double) {
-    node[rank] += weight
-    total += weight
+  /// Empties the tree and uses ranks 0..<size.
+  mutating func reset(size: Int) {
+    self.size = size
+    for i in 0..<(2 * (size + 1)) { tree[i] = 0 }
+    for i in 0..<size {
+      riskNode[i] = 0
+      deathNode[i] = 0
+    }
+    riskTotal = 0
+    deathTotal = 0
+  }
+
+  mutating func add(_ rank: Int, risk: Double, death: Double) {
+    riskNode[rank] += risk
+    deathNode[rank] += death
+    riskTotal += risk
+    deathTotal += death
     var i = rank + 1
-    while i < tree.count {
-      tree[i] += weight
-      i += i & -i
+    tree.withUnsafeMutableBufferPointer { t in
+      while i <= size {
+        t[2 * i] += risk
+        t[2 * i + 1] += death
+        i += i & -i
+      }
     }
   }
 
-  /// Resets the entries touched by `rank` to exact zeros.
-  mutating func clear(_ rank: Int) {
-    node[rank] = 0
-    total = 0
-    var i = rank + 1
-    while i < tree.count {
-      tree[i] = 0
-      i += i & -i
-    }
-  }
-
-  func query(_ rank: Int) -> (less: Double, equal: Double, greater: Double) {
-    var less = 0.0
+  /// Weights below `rank` and at it, for both trees.
+  func query(_ rank: Int) -> (riskLess: Double, riskEqual: Double, deathLess: Double, deathEqual: Double) {
+    var riskLess = 0.0
+    var deathLess = 0.0
     var i = rank
-    while i > 0 {
-      less += tree[i]
-      i -= i & -i
+    tree.withUnsafeBufferPointer { t in
+      while i > 0 {
+        riskLess += t[2 * i]
+        deathLess += t[2 * i + 1]
+        i -= i & -i
+      }
     }
-    let equal = node[rank]
-    return (less, equal, total - less - equal)
+    return (riskLess, riskNode[rank], deathLess, deathNode[rank])
+  }
+
+  /// cumulative[k] = event weight at ranks below k, for k = 0 … count.
+  func deathPrefixSums(into cumulative: inout [Double], count: Int) {
+    cumulative[0] = 0
+    for k in 0..<count { cumulative[k + 1] = cumulative[k] + deathNode[k] }
   }
 }
