@@ -38,8 +38,8 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
     eta = [Double](repeating: 0, count: data.n)
     a = [Double](repeating: 0, count: p)
     a2 = [Double](repeating: 0, count: p)
-    cmat = [Double](repeating: 0, count: p * p)
-    cmat2 = [Double](repeating: 0, count: p * p)
+    cmat = [Double](repeating: 0, count: p * (p + 1) / 2)
+    cmat2 = [Double](repeating: 0, count: p * (p + 1) / 2)
   }
 
   /// Whether each sorted row's interval (start, stop] holds a death time of its stratum.
@@ -108,7 +108,7 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
         denom = 0
         nrisk = 0
         for i in 0..<p { a[i] = 0 }
-        for i in 0..<(p * p) { cmat[i] = 0 }
+        for i in 0..<cmat.count { cmat[i] = 0 }
       }
       resetRiskSet()
       var person = 0
@@ -145,11 +145,8 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
           } else {
             let risk = exp(eta[q]) * weight[q]
             denom -= risk
-            for i in 0..<p {
-              let rx = risk * x[q * p + i]
-              a[i] -= rx
-              for j in 0...i { cmat[i * p + j] -= rx * x[q * p + j] }
-            }
+            CoxTiedDeaths.accumulate(
+              x.baseAddress.unsafelyUnwrapped + q * p, risk: -risk, p: p, sum: a, squares: cmat)
           }
           removal += 1
         }
@@ -158,7 +155,7 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
         var deadWeight = 0.0
         var denom2 = 0.0
         for i in 0..<p { a2[i] = 0 }
-        for i in 0..<(p * p) { cmat2[i] = 0 }
+        for i in 0..<cmat2.count { cmat2[i] = 0 }
         while person < m {
           let q = stopList[person]
           if stratum[q] != currentStratum || stop[q] < deathTime { break }
@@ -169,19 +166,13 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
             denom2 += risk
             deadWeight += weight[q]
             loglik += weight[q] * eta[q]
-            for i in 0..<p {
-              let xi = x[q * p + i]
-              u[i] += weight[q] * xi
-              a2[i] += risk * xi
-              for j in 0...i { cmat2[i * p + j] += risk * xi * x[q * p + j] }
-            }
+            for i in 0..<p { u[i] += weight[q] * x[q * p + i] }
+            CoxTiedDeaths.accumulate(
+              x.baseAddress.unsafelyUnwrapped + q * p, risk: risk, p: p, sum: a2, squares: cmat2)
           } else {
             denom += risk
-            for i in 0..<p {
-              let rx = risk * x[q * p + i]
-              a[i] += rx
-              for j in 0...i { cmat[i * p + j] += rx * x[q * p + j] }
-            }
+            CoxTiedDeaths.accumulate(
+              x.baseAddress.unsafelyUnwrapped + q * p, risk: risk, p: p, sum: a, squares: cmat)
           }
           person += 1
         }

@@ -132,8 +132,10 @@ struct CoxPreparedData {
     var x = [Double](repeating: 0, count: n * p)
     var means = [Double](repeating: 0, count: p)
     var scale = [Double](repeating: 1, count: p)
-    let w = self.weight
-    let totalWeight = w.reduce(0, +)
+    // Means and scales in the input order (sequential reads), then one gather.
+    let wIn = weights ?? [Double](repeating: 1, count: n)
+    var totalWeight = 0.0
+    for k in 0..<n { totalWeight += self.weight[k] }
     for j in 0..<p {
       let column = j * n
       var center = false
@@ -144,18 +146,22 @@ struct CoxPreparedData {
           break
         }
       }
+      guard center else { continue }
       var mean = 0.0
-      var factor = 1.0
-      if center {
-        for k in 0..<n { mean += w[k] * covariates[column + order[k]] }
-        mean /= totalWeight
-        var absSum = 0.0
-        for k in 0..<n { absSum += w[k] * abs(covariates[column + order[k]] - mean) }
-        factor = absSum > 0 ? totalWeight / absSum : 1
-      }
+      for i in 0..<n { mean += wIn[i] * covariates[column + i] }
+      mean /= totalWeight
+      var absSum = 0.0
+      for i in 0..<n { absSum += wIn[i] * abs(covariates[column + i] - mean) }
       means[j] = mean
-      scale[j] = factor
-      for k in 0..<n { x[k * p + j] = (covariates[column + order[k]] - mean) * factor }
+      scale[j] = absSum > 0 ? totalWeight / absSum : 1
+    }
+    x.withUnsafeMutableBufferPointer { out in
+      covariates.withUnsafeBufferPointer { cov in
+        for k in 0..<n {
+          let source = order[k]
+          for j in 0..<p { out[k * p + j] = (cov[j * n + source] - means[j]) * scale[j] }
+        }
+      }
     }
     self.x = x
     self.means = means

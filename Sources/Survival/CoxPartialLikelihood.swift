@@ -99,12 +99,14 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
     scratch.a2.withUnsafeMutableBufferPointer { a2 in
     scratch.cmat.withUnsafeMutableBufferPointer { cmat in
     scratch.cmat2.withUnsafeMutableBufferPointer { cmat2 in
+      let packed = p * (p + 1) / 2
       for i in 0..<p { u[i] = 0; a2[i] = 0 }
-      for i in 0..<(p * p) { imat[i] = 0; cmat2[i] = 0 }
+      for i in 0..<(p * p) { imat[i] = 0 }
+      for i in 0..<packed { cmat2[i] = 0 }
       for block in blocks {
         var denom = 0.0
         for i in 0..<p { a[i] = 0 }
-        for i in 0..<(p * p) { cmat[i] = 0 }
+        for i in 0..<packed { cmat[i] = 0 }
         var person = block.upperBound - 1
         let first = block.lowerBound
         while person >= first {
@@ -113,28 +115,20 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
           var deadWeight = 0.0
           var denom2 = 0.0
           while person >= first && time[person] == dtime {
-            let row = person * p
+            let xr = x.baseAddress.unsafelyUnwrapped + person * p
             var eta = offset[person]
-            for i in 0..<p { eta += b[i] * x[row + i] }
+            for i in 0..<p { eta += b[i] * xr[i] }
             let risk = exp(eta) * weight[person]
             if status[person] == 0 {
               denom += risk
-              for i in 0..<p {
-                let rx = risk * x[row + i]
-                a[i] += rx
-                for j in 0...i { cmat[i * p + j] += rx * x[row + j] }
-              }
+              CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a, squares: cmat)
             } else {
               ndead += 1
               deadWeight += weight[person]
               denom2 += risk
               loglik += weight[person] * eta
-              for i in 0..<p {
-                let rx = risk * x[row + i]
-                u[i] += weight[person] * x[row + i]
-                a2[i] += rx
-                for j in 0...i { cmat2[i * p + j] += rx * x[row + j] }
-              }
+              for i in 0..<p { u[i] += weight[person] * xr[i] }
+              CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a2, squares: cmat2)
             }
             person -= 1
           }
@@ -143,7 +137,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
             deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p,
             denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
           for i in 0..<p { a2[i] = 0 }
-          for i in 0..<(p * p) { cmat2[i] = 0 }
+          for i in 0..<packed { cmat2[i] = 0 }
         }
       }
       // Mirror the lower triangle.
@@ -167,8 +161,8 @@ final class CoxSweepScratch: @unchecked Sendable {
     imat = [Double](repeating: 0, count: p * p)
     a = [Double](repeating: 0, count: p)
     a2 = [Double](repeating: 0, count: p)
-    cmat = [Double](repeating: 0, count: p * p)
-    cmat2 = [Double](repeating: 0, count: p * p)
+    cmat = [Double](repeating: 0, count: p * (p + 1) / 2)
+    cmat2 = [Double](repeating: 0, count: p * (p + 1) / 2)
   }
 }
 
@@ -176,9 +170,26 @@ final class CoxSweepScratch: @unchecked Sendable {
 /// the amount to subtract from the log-likelihood (Σ_D w · log S0, or its
 /// Efron form). On entry `denom`, `a`, `cmat` hold the risk-set sums
 /// without the deaths and `denom2`, `a2`, `cmat2` the deaths' own sums; on
-/// exit the risk-set sums include the deaths. Matrices are row-major p × p,
-/// lower triangle used.
+/// exit the risk-set sums include the deaths. `cmat`/`cmat2` hold the lower
+/// triangle packed by rows (entry (i, j), j ≤ i, at i(i+1)/2 + j);
+/// `information` is row-major p × p, lower triangle written.
 enum CoxTiedDeaths {
+  /// sum += risk·x, squares += risk·x xᵀ (packed lower triangle).
+  @inline(__always)
+  static func accumulate(
+    _ x: UnsafePointer<Double>, risk: Double, p: Int, sum: UnsafeMutableBufferPointer<Double>,
+    squares: UnsafeMutableBufferPointer<Double>
+  ) {
+    let s = squares.baseAddress.unsafelyUnwrapped
+    var m = 0
+    for i in 0..<p {
+      let rx = risk * x[i]
+      sum[i] += rx
+      for j in 0..<(i + 1) { s[m + j] += rx * x[j] }
+      m += i + 1
+    }
+  }
+
   @inline(__always)
   static func add(
     deaths: Int, deadWeight: Double, deathRisk: Double, efron: Bool, p: Int,
@@ -191,13 +202,15 @@ enum CoxTiedDeaths {
     if !efron || deaths == 1 {
       denom += deathRisk
       penalty += deadWeight * log(denom)
+      var m = 0
       for i in 0..<p {
         a[i] += a2[i]
         let mean = a[i] / denom
         u[i] -= deadWeight * mean
         for j in 0...i {
-          cmat[i * p + j] += cmat2[i * p + j]
-          imat[i * p + j] += deadWeight * (cmat[i * p + j] - mean * a[j]) / denom
+          cmat[m] += cmat2[m]
+          imat[i * p + j] += deadWeight * (cmat[m] - mean * a[j]) / denom
+          m += 1
         }
       }
     } else {
@@ -208,13 +221,15 @@ enum CoxTiedDeaths {
       for _ in 0..<deaths {
         denom += deathRisk / d
         penalty += meanWeight * log(denom)
+        var m = 0
         for i in 0..<p {
           a[i] += a2[i] / d
           let mean = a[i] / denom
           u[i] -= meanWeight * mean
           for j in 0...i {
-            cmat[i * p + j] += cmat2[i * p + j] / d
-            imat[i * p + j] += meanWeight * (cmat[i * p + j] - mean * a[j]) / denom
+            cmat[m] += cmat2[m] / d
+            imat[i * p + j] += meanWeight * (cmat[m] - mean * a[j]) / denom
+            m += 1
           }
         }
       }

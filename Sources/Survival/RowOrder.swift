@@ -41,15 +41,57 @@ enum RowOrder {
       items[fill[blockOf[i]]] = Item(key: descending ? ~k : k, row: i)
       fill[blockOf[i]] += 1
     }
+    var spare = [Item](repeating: Item(key: 0, row: 0), count: n)
     items.withUnsafeMutableBufferPointer { buffer in
-      for b in 0..<blockCount where start[b + 1] - start[b] > 1 {
-        let lower: Int = start[b]
-        let upper: Int = start[b + 1]
-        var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
-        slice.sort(by: RowOrder.precedes)
+      spare.withUnsafeMutableBufferPointer { other in
+        for b in 0..<blockCount where start[b + 1] - start[b] > 1 {
+          let lower: Int = start[b]
+          let upper: Int = start[b + 1]
+          if upper - lower < 256 {
+            var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
+            slice.sort(by: RowOrder.precedes)
+          } else {
+            radixSort(
+              UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
+              scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
+          }
+        }
       }
     }
     return items.map(\.row)
+  }
+
+  /// Stable LSD radix sort on the 64-bit keys, 16 bits per pass; passes in
+  /// which every key has the same digit are skipped. Rows enter in
+  /// ascending order, so stability breaks ties by row.
+  private static func radixSort(
+    _ items: UnsafeMutableBufferPointer<Item>, scratch: UnsafeMutableBufferPointer<Item>
+  ) {
+    let n = items.count
+    var source = items
+    var target = scratch
+    var histogram = [Int](repeating: 0, count: 65_536)
+    for pass in 0..<4 {
+      let shift = UInt64(16 * pass)
+      for d in 0..<65_536 { histogram[d] = 0 }
+      for i in 0..<n { histogram[Int((source[i].key >> shift) & 0xFFFF)] += 1 }
+      if histogram[Int((source[0].key >> shift) & 0xFFFF)] == n { continue }
+      var total = 0
+      for d in 0..<65_536 {
+        let c = histogram[d]
+        histogram[d] = total
+        total += c
+      }
+      for i in 0..<n {
+        let d = Int((source[i].key >> shift) & 0xFFFF)
+        target[histogram[d]] = source[i]
+        histogram[d] += 1
+      }
+      swap(&source, &target)
+    }
+    if source.baseAddress != items.baseAddress {
+      for i in 0..<n { items[i] = source[i] }
+    }
   }
 
   /// Dense 0-based block numbers in ascending stratum order.
