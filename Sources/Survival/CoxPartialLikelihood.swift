@@ -202,16 +202,19 @@ enum CoxTiedDeaths {
     if !efron || deaths == 1 {
       denom += deathRisk
       penalty += deadWeight * log(denom)
+      let inverse = 1 / denom
+      let factor = deadWeight * inverse
       var m = 0
       for i in 0..<p {
         a[i] += a2[i]
-        let mean = a[i] / denom
+        let mean = a[i] * inverse
         u[i] -= deadWeight * mean
-        for j in 0...i {
-          cmat[m] += cmat2[m]
-          imat[i * p + j] += deadWeight * (cmat[m] - mean * a[j]) / denom
-          m += 1
+        let row = imat.baseAddress.unsafelyUnwrapped + i * p
+        for j in 0..<(i + 1) {
+          cmat[m + j] += cmat2[m + j]
+          row[j] += factor * (cmat[m + j] - mean * a[j])
         }
+        m += i + 1
       }
     } else {
       // Efron: d successive events, the deaths leaving the risk set a
@@ -221,16 +224,20 @@ enum CoxTiedDeaths {
       for _ in 0..<deaths {
         denom += deathRisk / d
         penalty += meanWeight * log(denom)
+        let inverse = 1 / denom
+        let factor = meanWeight * inverse
+        let share = 1 / d
         var m = 0
         for i in 0..<p {
-          a[i] += a2[i] / d
-          let mean = a[i] / denom
+          a[i] += a2[i] * share
+          let mean = a[i] * inverse
           u[i] -= meanWeight * mean
-          for j in 0...i {
-            cmat[m] += cmat2[m] / d
-            imat[i * p + j] += meanWeight * (cmat[m] - mean * a[j]) / denom
-            m += 1
+          let row = imat.baseAddress.unsafelyUnwrapped + i * p
+          for j in 0..<(i + 1) {
+            cmat[m + j] += cmat2[m + j] * share
+            row[j] += factor * (cmat[m + j] - mean * a[j])
           }
+          m += i + 1
         }
       }
     }
