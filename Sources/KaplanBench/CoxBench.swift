@@ -13,7 +13,7 @@ import Foundation
 import Survival
 
 /// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, reproducible.
-struct SplitMix64 {
+struct CoxBenchRandom {
   var state: UInt64
   mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
@@ -39,7 +39,7 @@ struct CoxBenchData {
 
   init(n: Int, seed: UInt64 = 20_240_605) {
     self.n = n
-    var rng = SplitMix64(state: seed)
+    var rng = CoxBenchRandom(state: seed)
     time = [Double](repeating: 0, count: n)
     status = [Double](repeating: 0, count: n)
     covariates = [Double](repeating: 0, count: n * 7)
