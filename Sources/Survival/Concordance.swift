@@ -1,0 +1,352 @@
+import Foundation
+
+/// Harrell's concordance between a predictor and a (possibly stratified,
+/// weighted, counting-process) survival outcome, with its infinitesimal-
+/// jackknife standard error, as R `survival` 3.5 `concordancefit` with
+/// `timewt = "n"`, `timefix = FALSE` (what `coxph` stores in `fit$concordance`).
+///
+/// A pair is comparable when one member i has an event at t_i and the other
+/// j is still at risk then (T_j > t_i, or censored at t_i; for
+/// `(start, stop]` data also start_j < t_i), within a stratum. With case
+/// weights w the counts are Σ w_i w_j over comparable pairs: concordant when
+/// the one who fails first has the larger predictor (with `reverse`, as for
+/// a Cox linear predictor; without, the smaller), discordant when it has
+/// the smaller, tied.x when the predictors are equal; tied.y counts pairs of
+/// events at the same time (predictors unequal), tied.xy those also tied on
+/// the predictor. C = (concordant + tied.x/2) / (concordant + discordant + tied.x).
+///
+/// Standard error: each row's influence on the three counts is summed over
+/// the pairs it belongs to; the dfbeta of Somers' d, (I_c − I_d − (I_c +
+/// I_d + I_t) · d) · w / (2 · npair), is summed within clusters, and
+/// var(C) = Σ dfbeta². Risk sets are kept in Fenwick trees over the ranks
+/// of the predictor, so the cost is O(n log n).
+public struct Concordance: Sendable, Equatable {
+  public let concordant: Double
+  public let discordant: Double
+  public let tiedX: Double
+  public let tiedY: Double
+  public let tiedXY: Double
+  /// The concordance C.
+  public let concordance: Double
+  /// √var(C), the infinitesimal-jackknife standard error.
+  public let standardError: Double
+
+  /// Computes the concordance from rows in any order.
+  /// - Parameters:
+  ///   - status: 1 = event, 0 = censored.
+  ///   - start: entry times for counting-process data.
+  ///   - reverse: true when a larger predictor means shorter survival (Cox risk scores).
+  public static func compute(
+    time: [Double], status: [Double], predictor: [Double], start: [Double]? = nil,
+    weights: [Double]? = nil, strata: [Int]? = nil, cluster: [Int]? = nil, reverse: Bool = false
+  ) throws -> Concordance {
+    let n = time.count
+    for (name, count) in [
+      ("status", status.count), ("predictor", predictor.count), ("start", start?.count ?? n),
+      ("weights", weights?.count ?? n), ("strata", strata?.count ?? n),
+      ("cluster", cluster?.count ?? n),
+    ] where count != n {
+      throw CoxInputError("\(name) has \(count) values but time has \(n)")
+    }
+    if predictor.contains(where: { !$0.isFinite }) || time.contains(where: { !$0.isFinite }) {
+      throw CoxInputError("concordance needs finite times and predictor values")
+    }
+    return compute(
+      time: time, status: status, start: start, predictor: predictor,
+      weights: weights ?? [Double](repeating: 1, count: n),
+      strata: strata ?? [Int](repeating: 0, count: n),
+      cluster: cluster, reverse: reverse)
+  }
+
+  static func compute(
+    time: [Double], status: [Double], start: [Double]?, predictor: [Double], weights: [Double],
+    strata: [Int], cluster: [Int]?, reverse: Bool
+  ) -> Concordance {
+    let stopOrder = RowOrder.order(strata: strata, key: time, descending: true)
+    let startOrder = start.map { RowOrder.order(strata: strata, key: $0, descending: true) }
+    return compute(
+      time: time, status: status, start: start, predictor: predictor, weights: weights,
+      strata: strata, cluster: cluster, reverse: reverse, stopOrder: stopOrder,
+      startOrder: startOrder)
+  }
+
+  /// The core. `stopOrder` lists the rows by stratum (ascending), time
+  /// descending; `startOrder`, for counting-process data, by stratum
+  /// (ascending), start descending. Strata are independent, so they are
+  /// shared between two workers when the data are large.
+  static func compute(
+    time: [Double], status: [Double], start: [Double]?, predictor: [Double], weights: [Double],
+    strata: [Int], cluster: [Int]?, reverse: Bool, stopOrder: [Int], startOrder: [Int]?,
+    parallelThreshold: Int = 20_000
+  ) -> Concordance {
+    let n = time.count
+    // Ranks of the predictor within each stratum (ties share a rank).
+    var rank = [Int](repeating: 0, count: n)
+    let byValue = RowOrder.order(strata: strata, key: predictor, descending: false)
+    var current = -1
+    for (k, i) in byValue.enumerated() {
+      if k == 0 || strata[i] != strata[byValue[k - 1]] {
+        current = 0
+      } else if predictor[i] != predictor[byValue[k - 1]] {
+        current += 1
+      }
+      rank[i] = current
+    }
+    // Processing order: within a tied time, censored rows first, then
+    // events by predictor rank (tied.xy groups contiguous).
+    var order = stopOrder
+    var k = 0
+    while k < n {
+      var e = k + 1
+      while e < n && time[order[e]] == time[order[k]] && strata[order[e]] == strata[order[k]] {
+        e += 1
+      }
+      if e - k > 1 {
+        order[k..<e].sort { a, b in
+          if status[a] != status[b] { return status[a] < status[b] }
+          if rank[a] != rank[b] { return rank[a] < rank[b] }
+          return a < b
+        }
+      }
+      k = e
+    }
+    // Stratum blocks (the same positions in both orders).
+    var blocks: [Range<Int>] = []
+    k = 0
+    while k < n {
+      var e = k + 1
+      while e < n && strata[order[e]] == strata[order[k]] { e += 1 }
+      blocks.append(k..<e)
+      k = e
+    }
+    var influence = [Double](repeating: 0, count: 3 * n)
+    let workers = n >= parallelThreshold && blocks.count > 1 ? 2 : 1
+    var assignment = [[Range<Int>]](repeating: [], count: workers)
+    var load = [Int](repeating: 0, count: workers)
+    for block in blocks.sorted(by: { $0.count > $1.count }) {
+      let w = load[0] <= load[workers - 1] ? 0 : workers - 1
+      assignment[w].append(block)
+      load[w] += block.count
+    }
+    var partial = [[Double]](repeating: [0, 0, 0, 0, 0], count: workers)
+    influence.withUnsafeMutableBufferPointer { infl in
+      let inflBase = infl
+      partial.withUnsafeMutableBufferPointer { partialCounts in
+        let countsBase = partialCounts
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+          countsBase[w] = ConcordanceWorker.run(
+            blocks: assignment[w], order: order, startOrder: startOrder, time: time,
+            status: status, start: start, rank: rank, weights: weights, influence: inflBase)
+        }
+      }
+    }
+    var counts = [Double](repeating: 0, count: 5)
+    for w in 0..<workers { for c in 0..<5 { counts[c] += partial[w][c] } }
+    counts[3] -= counts[4]
+
+    let npair = counts[0] + counts[1] + counts[2]
+    let somers = (counts[0] - counts[1]) / npair
+    var dfbeta = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      let c = influence[3 * i]
+      let d = influence[3 * i + 1]
+      let t = influence[3 * i + 2]
+      dfbeta[i] = ((c - d) - (c + d + t) * somers) * weights[i] / (2 * npair)
+    }
+    var variance = 0.0
+    if let cluster = cluster {
+      var sums: [Int: Double] = [:]
+      for i in 0..<n { sums[cluster[i], default: 0] += dfbeta[i] }
+      for value in sums.values { variance += value * value }
+    } else {
+      for value in dfbeta { variance += value * value }
+    }
+    let c = (somers + 1) / 2
+    if reverse {
+      return Concordance(
+        concordant: counts[1], discordant: counts[0], tiedX: counts[2], tiedY: counts[3],
+        tiedXY: counts[4], concordance: 1 - c, standardError: variance.squareRoot())
+    }
+    return Concordance(
+      concordant: counts[0], discordant: counts[1], tiedX: counts[2], tiedY: counts[3],
+      tiedXY: counts[4], concordance: c, standardError: variance.squareRoot())
+  }
+}
+
+/// One worker's share of the strata: counts and per-row influence.
+///
+/// The risk set and the events seen so far live in one Fenwick tree of
+/// (at-risk weight, event weight) pairs over the predictor ranks, so a row
+/// costs two tree walks: a query when it enters and an update. A row's
+/// influence as a comparator is the event weight that arrives while it is
+/// at risk: the event tree at its exit minus at its entry. Exits at the end
+/// of a stratum read a prefix-sum table instead of the tree.
+enum ConcordanceWorker {
+  // swiftlint:disable:next function_parameter_count
+  static func run(
+    blocks: [Range<Int>], order: [Int], startOrder: [Int]?, time: [Double], status: [Double],
+    start: [Double]?, rank: [Int], weights: [Double],
+    influence: UnsafeMutableBufferPointer<Double>
+  ) -> [Double] {
+    var counts = [Double](repeating: 0, count: 5)
+    let size = (blocks.map(\.count).max() ?? 0)
+    var tree = PairFenwickTree(size: size)
+    var cumulative = [Double](repeating: 0, count: size + 1)
+    var exited = [Bool](repeating: false, count: start == nil ? 0 : time.count)
+    for block in blocks {
+      tree.reset(size: block.count)
+      var removal = block.lowerBound
+      var i = block.lowerBound
+      while i < block.upperBound {
+        let row = order[i]
+        if status[row] == 0 {
+          let q = tree.query(rank[row])
+          influence[3 * row] -= q.deathLess
+          influence[3 * row + 1] -= tree.deathTotal - q.deathLess - q.deathEqual
+          influence[3 * row + 2] -= q.deathEqual
+          tree.add(rank[row], risk: weights[row], death: 0)
+          i += 1
+          continue
+        }
+        let t = time[row]
+        var blockEnd = i
+        while blockEnd < block.upperBound && time[order[blockEnd]] == t { blockEnd += 1 }
+        // Counting process: rows that entered at or after t are not at risk.
+        if let s = start, let so = startOrder {
+          while removal < block.upperBound && s[so[removal]] >= t {
+            let r = so[removal]
+            let q = tree.query(rank[r])
+            influence[3 * r] += q.deathLess
+            influence[3 * r + 1] += tree.deathTotal - q.deathLess - q.deathEqual
+            influence[3 * r + 2] += q.deathEqual
+            tree.add(rank[r], risk: -weights[r], death: 0)
+            exited[r] = true
+            removal += 1
+          }
+        }
+        // The events of this time, in rank order: their own weights below,
+        // at and above each one, for tied.y and for their entry influence.
+        var blockWeight = 0.0
+        for j in i..<blockEnd { blockWeight += weights[order[j]] }
+        var below = 0.0
+        var groupStart = i
+        while groupStart < blockEnd {
+          var groupEnd = groupStart
+          var groupWeight = 0.0
+          while groupEnd < blockEnd && rank[order[groupEnd]] == rank[order[groupStart]] {
+            groupWeight += weights[order[groupEnd]]
+            groupEnd += 1
+          }
+          var earlier = 0.0
+          for j in groupStart..<groupEnd {
+            let d = order[j]
+            let w = weights[d]
+            let q = tree.query(rank[d])
+            let riskGreater = tree.riskTotal - q.riskLess - q.riskEqual
+            counts[0] += w * riskGreater
+            counts[1] += w * q.riskLess
+            counts[2] += w * q.riskEqual
+            influence[3 * d] += riskGreater
+            influence[3 * d + 1] += q.riskLess
+            influence[3 * d + 2] += q.riskEqual
+            // Entry as a comparator, after this time's events are counted.
+            let deathLess = q.deathLess + below
+            let deathEqual = q.deathEqual + groupWeight
+            let deathTotal = tree.deathTotal + blockWeight
+            influence[3 * d] -= deathLess
+            influence[3 * d + 1] -= deathTotal - deathLess - deathEqual
+            influence[3 * d + 2] -= deathEqual
+            counts[3] += w * (below + earlier)
+            counts[4] += w * earlier
+            earlier += w
+          }
+          below += groupWeight
+          groupStart = groupEnd
+        }
+        for j in i..<blockEnd {
+          let d = order[j]
+          tree.add(rank[d], risk: weights[d], death: weights[d])
+        }
+        i = blockEnd
+      }
+      // Exit of everyone still at risk: the final event tree as prefix sums.
+      let m = block.count
+      tree.deathPrefixSums(into: &cumulative, count: m)
+      for j in block {
+        let r = order[j]
+        if !exited.isEmpty && exited[r] { continue }
+        let less = cumulative[rank[r]]
+        let equal = cumulative[rank[r] + 1] - less
+        influence[3 * r] += less
+        influence[3 * r + 1] += cumulative[m] - less - equal
+        influence[3 * r + 2] += equal
+      }
+    }
+    return counts
+  }
+}
+
+/// A Fenwick tree of (at-risk weight, event weight) pairs over predictor
+/// ranks, with exact per-rank weights kept beside it for the ties.
+struct PairFenwickTree {
+  private var tree: [Double]  // interleaved (risk, death), 1-based
+  private var riskNode: [Double]
+  private var deathNode: [Double]
+  private var size = 0
+  private(set) var riskTotal = 0.0
+  private(set) var deathTotal = 0.0
+
+  init(size: Int) {
+    tree = [Double](repeating: 0, count: 2 * (size + 1))
+    riskNode = [Double](repeating: 0, count: size)
+    deathNode = [Double](repeating: 0, count: size)
+  }
+
+  /// Empties the tree and uses ranks 0..<size.
+  mutating func reset(size: Int) {
+    self.size = size
+    for i in 0..<(2 * (size + 1)) { tree[i] = 0 }
+    for i in 0..<size {
+      riskNode[i] = 0
+      deathNode[i] = 0
+    }
+    riskTotal = 0
+    deathTotal = 0
+  }
+
+  mutating func add(_ rank: Int, risk: Double, death: Double) {
+    riskNode[rank] += risk
+    deathNode[rank] += death
+    riskTotal += risk
+    deathTotal += death
+    var i = rank + 1
+    tree.withUnsafeMutableBufferPointer { t in
+      while i <= size {
+        t[2 * i] += risk
+        t[2 * i + 1] += death
+        i += i & -i
+      }
+    }
+  }
+
+  /// Weights below `rank` and at it, for both trees.
+  func query(_ rank: Int) -> (riskLess: Double, riskEqual: Double, deathLess: Double, deathEqual: Double) {
+    var riskLess = 0.0
+    var deathLess = 0.0
+    var i = rank
+    tree.withUnsafeBufferPointer { t in
+      while i > 0 {
+        riskLess += t[2 * i]
+        deathLess += t[2 * i + 1]
+        i -= i & -i
+      }
+    }
+    return (riskLess, riskNode[rank], deathLess, deathNode[rank])
+  }
+
+  /// cumulative[k] = event weight at ranks below k, for k = 0 … count.
+  func deathPrefixSums(into cumulative: inout [Double], count: Int) {
+    cumulative[0] = 0
+    for k in 0..<count { cumulative[k + 1] = cumulative[k] + deathNode[k] }
+  }
+}

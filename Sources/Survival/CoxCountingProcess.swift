@@ -1,0 +1,187 @@
+import Foundation
+
+/// The Breslow/Efron log partial likelihood for counting-process data
+/// `(start, stop]` (time-varying covariates, delayed entry).
+///
+/// Subject i is at risk at t when start_i < t ≤ stop_i; otherwise the
+/// formulas are those of `CoxRightCensoredKernel`. The rows are held in
+/// (stratum, stop descending) order and a second index orders them by
+/// (stratum, start descending); one sweep down the death times adds rows whose
+/// stop reaches the current time and removes rows whose start does, so each
+/// row is added and removed once per evaluation. When the risk set empties
+/// the sums are reset to exact zeros, so removal round-off cannot build up.
+/// Rows whose interval holds no death time of their stratum take no part,
+/// as in R.
+///
+/// Reference: Therneau & Grambsch (2000), §3.7; matches R `survival` 3.5
+/// `agreg.fit`/`agfit4`.
+final class CoxCountingProcessKernel: CoxLikelihoodKernel {
+  let data: CoxPreparedData
+  let efron: Bool
+  var p: Int { data.p }
+  /// Sorted positions taking part, in stop order and in start order.
+  let stopList: [Int]
+  let startList: [Int]
+  private var eta: [Double]
+  private var a: [Double]
+  private var a2: [Double]
+  private var cmat: [Double]
+  private var cmat2: [Double]
+
+  init(data: CoxPreparedData, efron: Bool) {
+    self.data = data
+    self.efron = efron
+    let used = CoxCountingProcessKernel.spansDeath(data)
+    stopList = (0..<data.n).filter { used[$0] }
+    startList = (data.byStartDescending ?? []).filter { used[$0] }
+    let p = data.p
+    eta = [Double](repeating: 0, count: data.n)
+    a = [Double](repeating: 0, count: p)
+    a2 = [Double](repeating: 0, count: p)
+    cmat = [Double](repeating: 0, count: p * (p + 1) / 2)
+    cmat2 = [Double](repeating: 0, count: p * (p + 1) / 2)
+  }
+
+  /// Whether each sorted row's interval (start, stop] holds a death time of its stratum.
+  static func spansDeath(_ data: CoxPreparedData) -> [Bool] {
+    var used = [Bool](repeating: false, count: data.n)
+    guard let start = data.start else { return used }
+    var blockStart = 0
+    while blockStart < data.n {
+      var blockEnd = blockStart
+      while blockEnd < data.n && data.stratum[blockEnd] == data.stratum[blockStart] { blockEnd += 1 }
+      // Death times of the stratum, ascending.
+      var deaths: [Double] = []
+      for k in stride(from: blockEnd - 1, through: blockStart, by: -1) where data.status[k] == 1 {
+        if deaths.last != data.time[k] { deaths.append(data.time[k]) }
+      }
+      func countAtMost(_ t: Double) -> Int {
+        var lo = 0
+        var hi = deaths.count
+        while lo < hi {
+          let mid = (lo + hi) / 2
+          if deaths[mid] <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+      }
+      for k in blockStart..<blockEnd {
+        used[k] = countAtMost(start[k]) != countAtMost(data.time[k])
+      }
+      blockStart = blockEnd
+    }
+    return used
+  }
+
+  func evaluate(beta: [Double], score: inout [Double], information: inout [Double]) -> Double {
+    let p = data.p
+    let m = stopList.count
+    var loglik = 0.0
+    guard m > 0, let startTimes = data.start else { return 0 }
+    data.x.withUnsafeBufferPointer { x in
+    data.time.withUnsafeBufferPointer { stop in
+    startTimes.withUnsafeBufferPointer { start in
+    data.status.withUnsafeBufferPointer { status in
+    data.weight.withUnsafeBufferPointer { weight in
+    data.offset.withUnsafeBufferPointer { offset in
+    data.stratum.withUnsafeBufferPointer { stratum in
+    stopList.withUnsafeBufferPointer { stopList in
+    startList.withUnsafeBufferPointer { startList in
+    eta.withUnsafeMutableBufferPointer { eta in
+    beta.withUnsafeBufferPointer { b in
+    score.withUnsafeMutableBufferPointer { u in
+    information.withUnsafeMutableBufferPointer { imat in
+    a.withUnsafeMutableBufferPointer { a in
+    a2.withUnsafeMutableBufferPointer { a2 in
+    cmat.withUnsafeMutableBufferPointer { cmat in
+    cmat2.withUnsafeMutableBufferPointer { cmat2 in
+      for k in 0..<m {
+        let q = stopList[k]
+        var e = offset[q]
+        for i in 0..<p { e += b[i] * x[q * p + i] }
+        eta[q] = e
+      }
+      for i in 0..<p { u[i] = 0 }
+      for i in 0..<(p * p) { imat[i] = 0 }
+      var denom = 0.0
+      var nrisk = 0
+      func resetRiskSet() {
+        denom = 0
+        nrisk = 0
+        for i in 0..<p { a[i] = 0 }
+        for i in 0..<cmat.count { cmat[i] = 0 }
+      }
+      resetRiskSet()
+      var person = 0
+      var removal = 0
+      var currentStratum = stratum[stopList[0]]
+      while person < m {
+        // The next death time (at or after `person` in stop order).
+        var k = person
+        var deathTime = 0.0
+        var found = false
+        while k < m {
+          let q = stopList[k]
+          if stratum[q] != currentStratum {
+            currentStratum = stratum[q]
+            resetRiskSet()
+            person = k
+            removal = k
+          }
+          if status[q] == 1 {
+            deathTime = stop[q]
+            found = true
+            break
+          }
+          k += 1
+        }
+        if !found { break }
+        // Remove rows that entered at or after the death time.
+        while removal < m {
+          let q = startList[removal]
+          if start[q] < deathTime || stratum[q] != currentStratum { break }
+          nrisk -= 1
+          if nrisk == 0 {
+            resetRiskSet()
+          } else {
+            let risk = exp(eta[q]) * weight[q]
+            denom -= risk
+            CoxTiedDeaths.accumulate(
+              x.baseAddress.unsafelyUnwrapped + q * p, risk: -risk, p: p, sum: a, squares: cmat)
+          }
+          removal += 1
+        }
+        // Add rows whose stop reaches the death time.
+        var deaths = 0
+        var deadWeight = 0.0
+        var denom2 = 0.0
+        for i in 0..<p { a2[i] = 0 }
+        for i in 0..<cmat2.count { cmat2[i] = 0 }
+        while person < m {
+          let q = stopList[person]
+          if stratum[q] != currentStratum || stop[q] < deathTime { break }
+          nrisk += 1
+          let risk = exp(eta[q]) * weight[q]
+          if status[q] == 1 {
+            deaths += 1
+            denom2 += risk
+            deadWeight += weight[q]
+            loglik += weight[q] * eta[q]
+            for i in 0..<p { u[i] += weight[q] * x[q * p + i] }
+            CoxTiedDeaths.accumulate(
+              x.baseAddress.unsafelyUnwrapped + q * p, risk: risk, p: p, sum: a2, squares: cmat2)
+          } else {
+            denom += risk
+            CoxTiedDeaths.accumulate(
+              x.baseAddress.unsafelyUnwrapped + q * p, risk: risk, p: p, sum: a, squares: cmat)
+          }
+          person += 1
+        }
+        loglik -= CoxTiedDeaths.add(
+          deaths: deaths, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p,
+          denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
+      }
+      for i in 0..<p { for j in 0..<i { imat[j * p + i] = imat[i * p + j] } }
+    }}}}}}}}}}}}}}}}}
+    return loglik
+  }
+}

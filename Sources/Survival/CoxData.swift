@@ -1,0 +1,180 @@
+/// Input validation and the one-time preparation of a Cox fit: the rows are
+/// sorted once (by stratum, then time), copied into a contiguous row-major
+/// buffer, and each covariate is centred and scaled as R `coxph` does.
+///
+/// Centring and scaling follow R `survival` 3.5 `coxph.fit`/`coxfit6`: a column
+/// whose values all lie in `nocenter` (default {−1, 0, 1}) is left alone;
+/// any other column has its weighted mean subtracted and is multiplied by
+/// Σw / Σ w|x − mean|. Neither changes the mathematics of the fit (Newton–
+/// Raphson is affine invariant); they change round-off and which columns the
+/// Cholesky tolerance deems redundant, so R's choice is kept.
+
+/// A problem with the arrays handed to a Cox fit (lengths, codes, values).
+public struct CoxInputError: Error, Equatable, CustomStringConvertible, Sendable {
+  public let message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// Validated, sorted, centred and scaled data shared by the likelihood kernels.
+struct CoxPreparedData {
+  let n: Int
+  let p: Int
+  /// Row-major n × p, in sorted order, centred and scaled.
+  var x: [Double]
+  let time: [Double]
+  /// For counting-process data, the entry times in sorted (stop) order.
+  let start: [Double]?
+  let status: [Double]
+  let weight: [Double]
+  let offset: [Double]
+  let stratum: [Int]
+  /// `order[k]` is the original row at sorted position k.
+  let order: [Int]
+  /// For counting-process data: sorted positions ordered by stratum, then
+  /// start time descending (the removal order of the risk-set sweep).
+  let byStartDescending: [Int]?
+  /// Column means subtracted (0 for columns left alone).
+  let means: [Double]
+  /// Column scale factors applied after centring.
+  let scale: [Double]
+  let events: Int
+
+  /// Checks lengths and values; throws `CoxInputError` with a message naming the argument.
+  static func validate(
+    n: Int, p: Int, covariates: [Double], time: [Double], start: [Double]?, status: [Double],
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, cluster: [Int]?, initial: [Double]?
+  ) throws {
+    func check(_ name: String, _ count: Int?) throws {
+      if let count = count, count != n {
+        throw CoxInputError("\(name) has \(count) values but time has \(n)")
+      }
+    }
+    if n == 0 { throw CoxInputError("no observations: time is empty") }
+    try check("status", status.count)
+    try check("start", start?.count)
+    try check("weights", weights?.count)
+    try check("strata", strata?.count)
+    try check("offset", offset?.count)
+    try check("cluster", cluster?.count)
+    if p < 0 || covariates.count != n * p {
+      throw CoxInputError(
+        "covariates has \(covariates.count) values, expected n × p = \(n) × \(p) (column-major)")
+    }
+    if let initial = initial, initial.count != p {
+      throw CoxInputError("init has \(initial.count) values but the model has \(p) coefficients")
+    }
+    for (i, t) in time.enumerated() where !t.isFinite {
+      throw CoxInputError("time[\(i + 1)] is not a finite number")
+    }
+    if let start = start {
+      for i in 0..<n {
+        if !start[i].isFinite { throw CoxInputError("start[\(i + 1)] is not a finite number") }
+        if !(start[i] < time[i]) {
+          throw CoxInputError("stop time must be > start time (row \(i + 1))")
+        }
+      }
+    }
+    var events = 0
+    for (i, s) in status.enumerated() {
+      if s == 1 { events += 1 } else if s != 0 {
+        throw CoxInputError("status[\(i + 1)] is \(s); status must be 0 (censored) or 1 (event)")
+      }
+    }
+    if events == 0 { throw CoxInputError("no events: a Cox model cannot be fitted with 0 failures") }
+    for (i, v) in covariates.enumerated() where !v.isFinite {
+      throw CoxInputError("covariate column \(i / n + 1), row \(i % n + 1) is not a finite number")
+    }
+    if let weights = weights {
+      for (i, w) in weights.enumerated() where !(w > 0 && w.isFinite) {
+        throw CoxInputError("weights[\(i + 1)] is \(w); case weights must be finite and > 0")
+      }
+    }
+    if let offset = offset {
+      for (i, o) in offset.enumerated() where !o.isFinite {
+        throw CoxInputError("offset[\(i + 1)] is not a finite number")
+      }
+    }
+    if let initial = initial, initial.contains(where: { !$0.isFinite }) {
+      throw CoxInputError("init must be finite")
+    }
+  }
+
+  /// Sorts and copies. Right-censored data are ordered by (stratum, time,
+  /// row) ascending, as R's `order(strata, time)`; the kernels sweep it
+  /// backwards. Counting-process data are ordered by (stratum, stop
+  /// descending, row), as `agreg.fit`'s `sort.end`.
+  init(
+    n: Int, p: Int, covariates: [Double], time: [Double], start: [Double]?, status: [Double],
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double]
+  ) {
+    self.n = n
+    self.p = p
+    let strataIn = strata ?? [Int](repeating: 0, count: n)
+    let order = RowOrder.order(strata: strata, key: time, descending: start != nil)
+    self.order = order
+    self.time = order.map { time[$0] }
+    self.start = start.map { s in order.map { s[$0] } }
+    self.status = order.map { status[$0] }
+    self.weight = weights.map { w in order.map { w[$0] } } ?? [Double](repeating: 1, count: n)
+    self.offset = offset.map { o in order.map { o[$0] } } ?? [Double](repeating: 0, count: n)
+    self.stratum = order.map { strataIn[$0] }
+    self.events = status.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+
+    if let startSorted = self.start {
+      // Positions in stop order, re-sorted by stratum then start descending.
+      let byStart = RowOrder.order(strata: self.stratum, key: startSorted, descending: true)
+      self.byStartDescending = byStart
+    } else {
+      self.byStartDescending = nil
+    }
+
+    var x = [Double](repeating: 0, count: n * p)
+    var means = [Double](repeating: 0, count: p)
+    var scale = [Double](repeating: 1, count: p)
+    // Means and scales in the input order (sequential reads), then one gather.
+    let wIn = weights ?? [Double](repeating: 1, count: n)
+    var totalWeight = 0.0
+    for k in 0..<n { totalWeight += self.weight[k] }
+    for j in 0..<p {
+      let column = j * n
+      var center = false
+      for i in 0..<n {
+        let v = covariates[column + i]
+        if !nocenter.contains(v) {
+          center = true
+          break
+        }
+      }
+      guard center else { continue }
+      var mean = 0.0
+      for i in 0..<n { mean += wIn[i] * covariates[column + i] }
+      mean /= totalWeight
+      var absSum = 0.0
+      for i in 0..<n { absSum += wIn[i] * abs(covariates[column + i] - mean) }
+      means[j] = mean
+      scale[j] = absSum > 0 ? totalWeight / absSum : 1
+    }
+    // Transpose to rows in input order (sequential reads and writes), then
+    // move whole rows into sorted order: one cache miss per row instead of p.
+    var inputRows = [Double](repeating: 0, count: n * p)
+    inputRows.withUnsafeMutableBufferPointer { rows in
+      covariates.withUnsafeBufferPointer { cov in
+        for i in 0..<n {
+          for j in 0..<p { rows[i * p + j] = (cov[j * n + i] - means[j]) * scale[j] }
+        }
+      }
+    }
+    x.withUnsafeMutableBufferPointer { out in
+      inputRows.withUnsafeBufferPointer { rows in
+        for k in 0..<n {
+          let source = order[k] * p
+          for j in 0..<p { out[k * p + j] = rows[source + j] }
+        }
+      }
+    }
+    self.x = x
+    self.means = means
+    self.scale = scale
+  }
+}

@@ -1,0 +1,401 @@
+import Foundation
+
+/// How tied death times enter the partial likelihood.
+public enum CoxTies: String, Sendable, CaseIterable {
+  /// Efron's approximation (R's default).
+  case efron
+  /// Breslow's approximation (SAS PHREG and Stata default).
+  case breslow
+  /// The exact (discrete-time, conditional logistic) partial likelihood.
+  case exact
+}
+
+/// Options of a Cox fit, named and defaulted as R `coxph` / `coxph.control`.
+public struct CoxOptions: Sendable {
+  public var ties: CoxTies = .efron
+  /// Initial coefficients (R `init`); zeros when nil.
+  public var initial: [Double]? = nil
+  /// R `iter.max`.
+  public var maxIterations: Int = 20
+  /// R `eps`: convergence when |1 − ℓ_old/ℓ_new| ≤ eps.
+  public var epsilon: Double = 1e-9
+  /// R `toler.chol` (`.Machine$double.eps^0.75`).
+  public var cholTolerance: Double = 1.818989403545856e-12
+  /// R `toler.inf`; √eps when nil.
+  public var infTolerance: Double? = nil
+  /// Robust (sandwich) variance; implied when a cluster index is given.
+  public var robust: Bool = false
+  /// Level of the hazard-ratio confidence intervals.
+  public var confidenceLevel: Double = 0.95
+  /// Columns whose values all lie in this set are not centred (R `nocenter`).
+  public var nocenter: [Double] = [-1, 0, 1]
+
+  public init(
+    ties: CoxTies = .efron, initial: [Double]? = nil, maxIterations: Int = 20,
+    epsilon: Double = 1e-9, robust: Bool = false, confidenceLevel: Double = 0.95
+  ) {
+    self.ties = ties
+    self.initial = initial
+    self.maxIterations = maxIterations
+    self.epsilon = epsilon
+    self.robust = robust
+    self.confidenceLevel = confidenceLevel
+  }
+}
+
+/// A chi-square test statistic with its degrees of freedom and upper-tail p-value.
+public struct CoxChiSquareTest: Sendable, Equatable {
+  public let statistic: Double
+  public let df: Int
+  public let p: Double
+
+  init(_ statistic: Double, df: Int) {
+    self.statistic = statistic
+    self.df = df
+    self.p = df > 0 ? ChiSquare.upperTail(statistic, df: Double(df)) : .nan
+  }
+}
+
+/// Something R would warn about; the fit still returns its numbers.
+public enum CoxWarning: Sendable, Equatable {
+  /// Newton–Raphson ran out of iterations (R: "Ran out of iterations and did not converge").
+  case didNotConverge(iterations: Int)
+  /// The log-likelihood converged while these coefficients (0-based) were still
+  /// moving: monotone likelihood, the estimate may be infinite.
+  case infiniteCoefficients([Int])
+  /// Out of iterations with a huge linear predictor (R: "one or more coefficients may be infinite").
+  case possiblyInfinite
+  /// These columns (0-based) are linear combinations of earlier ones; their
+  /// coefficients are NaN (R: NA, "X matrix deemed to be singular").
+  case singular([Int])
+
+  /// R's wording (columns 1-based, as R numbers them).
+  public var message: String {
+    switch self {
+    case .didNotConverge: return "Ran out of iterations and did not converge"
+    case .infiniteCoefficients(let columns):
+      return "Loglik converged before variable  \(columns.map { String($0 + 1) }.joined(separator: ",")) ; coefficient may be infinite. "
+    case .possiblyInfinite: return "one or more coefficients may be infinite"
+    case .singular(let columns):
+      return "X matrix deemed to be singular; variable \(columns.map { String($0 + 1) }.joined(separator: " "))"
+    }
+  }
+}
+
+/// The result of a Cox proportional-hazards fit. Vectors are per column of
+/// the design matrix; matrices are row-major p × p. Values follow R
+/// `survival` 3.5.3 `coxph` (and `summary.coxph`) to 1e-6 relative.
+public struct CoxFit: Sendable {
+  public let ties: CoxTies
+  /// Estimated coefficients; NaN for columns dropped as collinear (R: NA).
+  public let coefficients: [Double]
+  /// Model-based standard errors, √diag(I⁻¹); NaN where the coefficient is.
+  public let standardErrors: [Double]
+  /// Robust (sandwich) standard errors when `robust` or a cluster was given.
+  public let robustStandardErrors: [Double]?
+  /// coef / se, with the robust se when there is one.
+  public let z: [Double]
+  /// Two-sided Wald p-values of `z`.
+  public let p: [Double]
+  /// exp(coef).
+  public let hazardRatios: [Double]
+  /// exp(coef ∓ z_{(1+level)/2} · se), with the robust se when there is one.
+  public let lower: [Double]
+  public let upper: [Double]
+  public let confidenceLevel: Double
+  /// The variance used for inference: robust when robust (R's `fit$var`).
+  public let variance: [Double]
+  /// The model-based variance I⁻¹ (R's `naive.var` when robust, else `var`).
+  public let naiveVariance: [Double]
+  /// Log partial likelihood at the initial coefficients (the null model when init is 0).
+  public let loglikInitial: Double
+  /// Log partial likelihood at the estimate.
+  public let loglik: Double
+  /// Score (log-rank) test at the initial coefficients.
+  public let scoreTest: CoxChiSquareTest
+  /// Wald test of coef = init, with the robust variance when robust.
+  public let waldTest: CoxChiSquareTest
+  /// Likelihood-ratio test 2(ℓ − ℓ_init).
+  public let likelihoodRatioTest: CoxChiSquareTest
+  /// Robust score test (R `rscore`) when robust.
+  public let robustScoreTest: CoxChiSquareTest?
+  /// Newton–Raphson iterations, as R counts them.
+  public let iterations: Int
+  public let converged: Bool
+  /// Rank of the information matrix.
+  public let rank: Int
+  /// Columns dropped as collinear.
+  public let singular: [Bool]
+  public let warnings: [CoxWarning]
+  /// Rows used, and events among them.
+  public let n: Int
+  public let events: Int
+  /// Column centring values (R `fit$means`).
+  public let means: [Double]
+  /// Score vector at the estimate (≈ 0 when converged).
+  public let score: [Double]
+  /// Linear predictor xᵀβ + offset − Σ βⱼ meanⱼ per input row (R `linear.predictors`).
+  public let linearPredictor: [Double]
+  /// Harrell's concordance of the linear predictor (R `fit$concordance`).
+  public let concordance: Concordance
+}
+
+/// The log partial likelihood, score and information at one β (for checks by hand).
+public struct CoxLikelihoodEvaluation: Sendable {
+  public let loglik: Double
+  public let score: [Double]
+  /// Row-major p × p.
+  public let information: [Double]
+}
+
+/// Likelihood-ratio test between nested Cox fits (R `anova(small, big)`).
+public struct CoxLikelihoodRatioTest: Sendable {
+  public let chiSquare: Double
+  public let df: Int
+  public let p: Double
+}
+
+/// Cox proportional-hazards regression on arrays (R `survival` 3.5 `coxph`).
+///
+/// Inputs are the response, a column-major n × p design matrix (already
+/// coded: factor dummies, interactions), and optional case weights, strata,
+/// offset and cluster index. Rows are sorted once per fit; the likelihood
+/// kernels sweep the sorted rows with reverse cumulative risk-set sums
+/// (O(n p²) per iteration). Fitting follows R: centred covariates,
+/// Newton–Raphson with step-halving, convergence on the relative change of
+/// the log partial likelihood; non-convergence, infinite and collinear
+/// coefficients are reported in `CoxFit.warnings`, never thrown.
+public enum CoxModel {
+  /// Fits right-censored data `Surv(time, status)`.
+  /// - Parameters:
+  ///   - covariates: column-major n × p, `columns` = p.
+  ///   - status: 1 = event, 0 = censored.
+  ///   - strata: stratum index per row (separate baseline hazards).
+  ///   - cluster: cluster index per row; implies the robust variance.
+  public static func fit(
+    time: [Double], status: [Double], covariates: [Double], columns: Int,
+    weights: [Double]? = nil, strata: [Int]? = nil, offset: [Double]? = nil,
+    cluster: [Int]? = nil, options: CoxOptions = CoxOptions()
+  ) throws -> CoxFit {
+    try fit(
+      start: nil, stop: time, status: status, covariates: covariates, columns: columns,
+      weights: weights, strata: strata, offset: offset, cluster: cluster, options: options)
+  }
+
+  /// Fits counting-process data `Surv(start, stop, status)`: row i is at
+  /// risk on (start_i, stop_i].
+  public static func fit(
+    start: [Double]?, stop: [Double], status: [Double], covariates: [Double], columns: Int,
+    weights: [Double]? = nil, strata: [Int]? = nil, offset: [Double]? = nil,
+    cluster: [Int]? = nil, options: CoxOptions = CoxOptions()
+  ) throws -> CoxFit {
+    let n = stop.count
+    let p = columns
+    try CoxPreparedData.validate(
+      n: n, p: p, covariates: covariates, time: stop, start: start, status: status,
+      weights: weights, strata: strata, offset: offset, cluster: cluster,
+      initial: options.initial)
+    if p == 0 { throw CoxInputError("the model has no covariates (p = 0)") }
+    if options.maxIterations < 0 { throw CoxInputError("max_iter must be ≥ 0") }
+    if !(options.epsilon > 0) { throw CoxInputError("eps must be > 0") }
+    if !(options.confidenceLevel > 0 && options.confidenceLevel < 1) {
+      throw CoxInputError("conf_level must be between 0 and 1")
+    }
+    if options.ties == .exact {
+      if start != nil {
+        throw CoxInputError("ties = exact is not available for (start, stop] data; use efron or breslow")
+      }
+      if let weights = weights, weights.contains(where: { $0 != 1 }) {
+        throw CoxInputError("case weights are not supported for ties = exact (as in R)")
+      }
+    }
+    let data = CoxPreparedData(
+      n: n, p: p, covariates: covariates, time: stop, start: start, status: status,
+      weights: weights, strata: strata, offset: offset, nocenter: options.nocenter)
+    let initial = options.initial ?? [Double](repeating: 0, count: p)
+    let isCounting = start != nil
+    let kernel = makeKernel(data: data, ties: options.ties)
+    let flavour: CoxNewtonRaphson.Flavour =
+      options.ties == .exact ? .exact : isCounting ? .countingProcess : .rightCensored
+    let result = CoxNewtonRaphson.run(
+      kernel: kernel, scale: data.scale, initial: initial, maxIterations: options.maxIterations,
+      epsilon: options.epsilon, cholTolerance: options.cholTolerance, flavour: flavour)
+    return assemble(
+      result: result, data: data, isCounting: isCounting, covariates: covariates, n: n, p: p,
+      offset: offset, cluster: cluster, initial: initial, options: options)
+  }
+
+  /// The log partial likelihood, score and information at `beta` (no
+  /// iteration), e.g. to check the kernels against formulas worked by hand.
+  public static func partialLikelihood(
+    time: [Double], status: [Double], covariates: [Double], columns: Int, beta: [Double],
+    weights: [Double]? = nil, strata: [Int]? = nil, offset: [Double]? = nil,
+    ties: CoxTies = .efron, start: [Double]? = nil
+  ) throws -> CoxLikelihoodEvaluation {
+    let n = time.count
+    try CoxPreparedData.validate(
+      n: n, p: columns, covariates: covariates, time: time, start: start, status: status,
+      weights: weights, strata: strata, offset: offset, cluster: nil, initial: beta)
+    // Centring leaves ℓ, U and I unchanged; undo the scaling (x' = s·x, so
+    // U = U'·s and I = s·I'·s in the scaled coordinates become U'/s, I'/(s s)).
+    let data = CoxPreparedData(
+      n: n, p: columns, covariates: covariates, time: time, start: start, status: status,
+      weights: weights, strata: strata, offset: offset, nocenter: [-1, 0, 1])
+    let kernel = makeKernel(data: data, ties: ties)
+    var u = [Double](repeating: 0, count: columns)
+    var imat = [Double](repeating: 0, count: columns * columns)
+    let scaledBeta = (0..<columns).map { beta[$0] / data.scale[$0] }
+    let loglik = kernel.evaluate(beta: scaledBeta, score: &u, information: &imat)
+    let s = data.scale
+    return CoxLikelihoodEvaluation(
+      loglik: loglik, score: (0..<columns).map { u[$0] / s[$0] },
+      information: (0..<(columns * columns)).map { imat[$0] / (s[$0 / columns] * s[$0 % columns]) })
+  }
+
+  /// Likelihood-ratio test of `reduced` nested in `full` (R `anova(reduced, full)`):
+  /// 2(ℓ_full − ℓ_reduced) on the difference in non-NA coefficients.
+  public static func likelihoodRatioTest(_ reduced: CoxFit, _ full: CoxFit) -> CoxLikelihoodRatioTest {
+    let df = full.singular.filter { !$0 }.count - reduced.singular.filter { !$0 }.count
+    let chi = 2 * (full.loglik - reduced.loglik)
+    return CoxLikelihoodRatioTest(
+      chiSquare: chi, df: df, p: df > 0 ? ChiSquare.upperTail(chi, df: Double(df)) : .nan)
+  }
+
+  static func makeKernel(data: CoxPreparedData, ties: CoxTies) -> CoxLikelihoodKernel {
+    switch ties {
+    case .exact:
+      return CoxExactKernel(data: data)
+    case .efron, .breslow:
+      if data.start != nil { return CoxCountingProcessKernel(data: data, efron: ties == .efron) }
+      return CoxRightCensoredKernel(data: data, efron: ties == .efron)
+    }
+  }
+
+  // swiftlint:disable:next function_parameter_count
+  static func assemble(
+    result: CoxIterationResult, data: CoxPreparedData, isCounting: Bool, covariates: [Double],
+    n: Int, p: Int, offset: [Double]?, cluster: [Int]?, initial: [Double], options: CoxOptions
+  ) -> CoxFit {
+    var warnings: [CoxWarning] = []
+    let naive = result.variance
+    // R marks columns with a zero variance diagonal, except when coxfit6
+    // ran out of iterations (its flag is then 1000, not a rank).
+    let marksSingular = result.converged || isCounting || options.maxIterations == 0
+    let singular: [Bool] = (0..<p).map { marksSingular && naive[$0 * p + $0] == 0 }
+    var beta = result.beta
+    // Linear predictor with R's centring: coxph.fit uses the weighted means
+    // of the fit, agreg.fit unweighted column means.
+    var means = data.means
+    if isCounting {
+      for j in 0..<p where data.means[j] != 0 || data.scale[j] != 1 {
+        var s = 0.0
+        for i in 0..<n { s += covariates[j * n + i] }
+        means[j] = s / Double(n)
+      }
+    }
+    var linearPredictor = [Double](repeating: 0, count: n)
+    var centre = 0.0
+    for j in 0..<p { centre += beta[j] * means[j] }
+    for i in 0..<n {
+      var eta = (offset?[i] ?? 0) - centre
+      for j in 0..<p { eta += covariates[j * n + i] * beta[j] }
+      linearPredictor[i] = eta
+    }
+
+    let epsilon = options.epsilon
+    let infTolerance = options.infTolerance ?? epsilon.squareRoot()
+    if options.maxIterations > 1 {
+      var infs = [Double](repeating: 0, count: p)
+      for j in 0..<p {
+        var s = 0.0
+        for k in 0..<p { s += result.score[k] * naive[k * p + j] }
+        infs[j] = abs(s)
+      }
+      if !result.converged {
+        warnings.append(.didNotConverge(iterations: result.iterations))
+        if !isCounting && (linearPredictor.max() ?? 0 > 500 || infs.contains { !$0.isFinite }) {
+          warnings.append(.possiblyInfinite)
+        }
+      } else {
+        let flagged = (0..<p).filter { j in
+          if !result.score[j].isFinite { return true }
+          if isCounting && options.ties != .exact {
+            return infs[j] > infTolerance * (1 + abs(beta[j]))
+          }
+          return infs[j] > epsilon && infs[j] > infTolerance * abs(beta[j])
+        }
+        if !flagged.isEmpty { warnings.append(.infiniteCoefficients(flagged)) }
+      }
+    }
+    let singularColumns = (0..<p).filter { singular[$0] }
+    if !singularColumns.isEmpty {
+      warnings.append(.singular(singularColumns))
+      if options.maxIterations > 0 { for j in singularColumns { beta[j] = .nan } }
+    }
+
+    // Robust variance.
+    let robust = options.robust || cluster != nil
+    var variance = naive
+    var robustScore: CoxChiSquareTest? = nil
+    var robustSE: [Double]? = nil
+    if robust && singularColumns.count < p {
+      let sandwich = CoxRobustVariance.compute(
+        data: data, beta: result.beta, naiveVariance: naive, initial: initial,
+        covariates: covariates, cluster: cluster, efron: options.ties != .breslow,
+        cholTolerance: options.cholTolerance)
+      variance = sandwich.variance
+      robustScore = CoxChiSquareTest(sandwich.scoreTest, df: p - singularColumns.count)
+      robustSE = (0..<p).map { singular[$0] ? .nan : variance[$0 * p + $0].squareRoot() }
+    }
+
+    let se = (0..<p).map { singular[$0] ? Double.nan : naive[$0 * p + $0].squareRoot() }
+    let inferenceSE = robustSE ?? se
+    let zq = Normal.quantile(1 - (1 - options.confidenceLevel) / 2)
+    let z = (0..<p).map { beta[$0] / inferenceSE[$0] }
+    let df = p - singularColumns.count
+
+    // Wald test on the non-singular columns.
+    let kept = (0..<p).filter { !singular[$0] }
+    var waldMatrix = [Double](repeating: 0, count: kept.count * kept.count)
+    for (a, i) in kept.enumerated() {
+      for (b, j) in kept.enumerated() { waldMatrix[a * kept.count + b] = variance[i * p + j] }
+    }
+    let waldChol = CholeskyLDL(waldMatrix, n: kept.count, tolerance: options.cholTolerance)
+    let wald = kept.isEmpty ? 0 : waldChol.quadraticForm(kept.map { beta[$0] - initial[$0] })
+
+    // The rows are already sorted: positions by stratum, then time
+    // (ascending for right-censored data, so each stratum is read backwards).
+    var stopOrder = Array(0..<n)
+    if !isCounting {
+      var k = 0
+      while k < n {
+        var e = k + 1
+        while e < n && data.stratum[e] == data.stratum[k] { e += 1 }
+        stopOrder[k..<e].reverse()
+        k = e
+      }
+    }
+    let concordance = Concordance.compute(
+      time: data.time, status: data.status, start: data.start,
+      predictor: data.order.map { linearPredictor[$0] }, weights: data.weight,
+      strata: data.stratum, cluster: cluster.map { c in data.order.map { c[$0] } },
+      reverse: true, stopOrder: stopOrder, startOrder: data.byStartDescending)
+
+    return CoxFit(
+      ties: options.ties, coefficients: beta, standardErrors: se,
+      robustStandardErrors: robustSE, z: z, p: z.map { Normal.twoSidedP($0) },
+      hazardRatios: beta.map { exp($0) },
+      lower: (0..<p).map { exp(beta[$0] - zq * inferenceSE[$0]) },
+      upper: (0..<p).map { exp(beta[$0] + zq * inferenceSE[$0]) },
+      confidenceLevel: options.confidenceLevel, variance: variance, naiveVariance: naive,
+      loglikInitial: result.loglikInitial, loglik: result.loglikFinal,
+      scoreTest: CoxChiSquareTest(result.scoreTest, df: df),
+      waldTest: CoxChiSquareTest(wald, df: df),
+      likelihoodRatioTest: CoxChiSquareTest(
+        2 * (result.loglikFinal - result.loglikInitial), df: df),
+      robustScoreTest: robustScore, iterations: result.iterations, converged: result.converged,
+      rank: result.rank, singular: singular, warnings: warnings, n: n, events: data.events,
+      means: means, score: result.score, linearPredictor: linearPredictor,
+      concordance: concordance)
+  }
+}

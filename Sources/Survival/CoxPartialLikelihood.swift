@@ -1,0 +1,246 @@
+import Foundation
+
+/// The log partial likelihood of a Cox model with its score vector and
+/// information matrix, for right-censored data with Breslow or Efron ties.
+///
+/// With risk scores r_i = w_i exp(η_i), η_i = x_iᵀβ + offset_i, and at each
+/// distinct death time t within a stratum: R(t) the risk set {i: T_i ≥ t},
+/// D(t) the d deaths, S0 = Σ_R r_i, S1 = Σ_R r_i x_i, S2 = Σ_R r_i x_i x_iᵀ
+/// and their death-only parts E0, E1, E2, the mean weight of the deaths
+/// w̄ = Σ_D w_i / d:
+///
+/// - Breslow: ℓ = Σ_t [Σ_D w_i η_i − Σ_D w_i · log S0],
+///   U = Σ_t [Σ_D w_i x_i − Σ_D w_i · S1/S0],
+///   I = Σ_t Σ_D w_i · (S2/S0 − S1 S1ᵀ/S0²).
+/// - Efron: the d deaths are d successive events; in the k-th
+///   (k = 0 … d−1) the deaths count with weight (1 − k/d):
+///   S0ₖ = S0 − (k/d) E0, S1ₖ, S2ₖ likewise, and each contributes
+///   w̄ · (log S0ₖ, S1ₖ/S0ₖ, S2ₖ/S0ₖ − S1ₖS1ₖᵀ/S0ₖ²).
+///
+/// Reference: Therneau & Grambsch (2000), §3.3 and appendix E; matches R
+/// `survival` 3.5 `coxfit6` (its accumulation order, so round-off agrees).
+///
+/// The sweep runs once over the rows sorted by (stratum, time) from the
+/// largest time down, so the risk-set sums are reverse cumulative sums;
+/// buffers are allocated once per fit, never per iteration or row.
+///
+/// Strata are independent sums, so with several strata and many rows the
+/// strata are shared between two workers, each with its own scratch, and
+/// their totals added in a fixed order (the result does not depend on
+/// thread timing).
+final class CoxRightCensoredKernel: CoxLikelihoodKernel {
+  let data: CoxPreparedData
+  let efron: Bool
+  var p: Int { data.p }
+  /// Rows (sorted positions) per worker, as stratum blocks.
+  private let assignment: [[Range<Int>]]
+  private let scratch: [CoxSweepScratch]
+
+  /// Rows below which one worker does all the work (thread start-up costs more).
+  static let parallelThreshold = 50_000
+
+  init(data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold) {
+    self.data = data
+    self.efron = efron
+    var blocks: [Range<Int>] = []
+    var k = 0
+    while k < data.n {
+      var e = k + 1
+      while e < data.n && data.stratum[e] == data.stratum[k] { e += 1 }
+      blocks.append(k..<e)
+      k = e
+    }
+    let workers = data.n >= parallelThreshold && blocks.count > 1 ? 2 : 1
+    var assignment = [[Range<Int>]](repeating: [], count: workers)
+    var load = [Int](repeating: 0, count: workers)
+    for block in blocks.sorted(by: { $0.count > $1.count || ($0.count == $1.count && $0.lowerBound < $1.lowerBound) }) {
+      let w = load[0] <= load[workers - 1] ? 0 : workers - 1
+      assignment[w].append(block)
+      load[w] += block.count
+    }
+    self.assignment = assignment
+    self.scratch = (0..<workers).map { _ in CoxSweepScratch(p: data.p) }
+  }
+
+  func evaluate(beta: [Double], score: inout [Double], information: inout [Double]) -> Double {
+    let p = data.p
+    if scratch.count == 1 {
+      let loglik = sweep(blocks: assignment[0], beta: beta, scratch: scratch[0])
+      for i in 0..<p { score[i] = scratch[0].u[i] }
+      for i in 0..<(p * p) { information[i] = scratch[0].imat[i] }
+      return loglik
+    }
+    var logliks = [0.0, 0.0]
+    logliks.withUnsafeMutableBufferPointer { out in
+      let results = out
+      DispatchQueue.concurrentPerform(iterations: scratch.count) { w in
+        results[w] = sweep(blocks: assignment[w], beta: beta, scratch: scratch[w])
+      }
+    }
+    for i in 0..<p { score[i] = scratch[0].u[i] + scratch[1].u[i] }
+    for i in 0..<(p * p) { information[i] = scratch[0].imat[i] + scratch[1].imat[i] }
+    return logliks[0] + logliks[1]
+  }
+
+  /// One sweep over the given strata, from the largest time down; writes the
+  /// score and information of those strata into `scratch` and returns ℓ.
+  private func sweep(blocks: [Range<Int>], beta: [Double], scratch: CoxSweepScratch) -> Double {
+    let p = data.p
+    var loglik = 0.0
+    data.x.withUnsafeBufferPointer { x in
+    data.time.withUnsafeBufferPointer { time in
+    data.status.withUnsafeBufferPointer { status in
+    data.weight.withUnsafeBufferPointer { weight in
+    data.offset.withUnsafeBufferPointer { offset in
+    beta.withUnsafeBufferPointer { b in
+    scratch.u.withUnsafeMutableBufferPointer { u in
+    scratch.imat.withUnsafeMutableBufferPointer { imat in
+    scratch.a.withUnsafeMutableBufferPointer { a in
+    scratch.a2.withUnsafeMutableBufferPointer { a2 in
+    scratch.cmat.withUnsafeMutableBufferPointer { cmat in
+    scratch.cmat2.withUnsafeMutableBufferPointer { cmat2 in
+      let packed = p * (p + 1) / 2
+      for i in 0..<p { u[i] = 0; a2[i] = 0 }
+      for i in 0..<(p * p) { imat[i] = 0 }
+      for i in 0..<packed { cmat2[i] = 0 }
+      for block in blocks {
+        var denom = 0.0
+        for i in 0..<p { a[i] = 0 }
+        for i in 0..<packed { cmat[i] = 0 }
+        var person = block.upperBound - 1
+        let first = block.lowerBound
+        while person >= first {
+          let dtime = time[person]
+          var ndead = 0
+          var deadWeight = 0.0
+          var denom2 = 0.0
+          while person >= first && time[person] == dtime {
+            let xr = x.baseAddress.unsafelyUnwrapped + person * p
+            var eta = offset[person]
+            for i in 0..<p { eta += b[i] * xr[i] }
+            let risk = exp(eta) * weight[person]
+            if status[person] == 0 {
+              denom += risk
+              CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a, squares: cmat)
+            } else {
+              ndead += 1
+              deadWeight += weight[person]
+              denom2 += risk
+              loglik += weight[person] * eta
+              for i in 0..<p { u[i] += weight[person] * xr[i] }
+              CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a2, squares: cmat2)
+            }
+            person -= 1
+          }
+          guard ndead > 0 else { continue }
+          loglik -= CoxTiedDeaths.add(
+            deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p,
+            denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
+          for i in 0..<p { a2[i] = 0 }
+          for i in 0..<packed { cmat2[i] = 0 }
+        }
+      }
+      // Mirror the lower triangle.
+      for i in 0..<p { for j in 0..<i { imat[j * p + i] = imat[i * p + j] } }
+    }}}}}}}}}}}}
+    return loglik
+  }
+}
+
+/// Per-worker accumulators of one likelihood sweep.
+final class CoxSweepScratch: @unchecked Sendable {
+  var u: [Double]
+  var imat: [Double]
+  var a: [Double]
+  var a2: [Double]
+  var cmat: [Double]
+  var cmat2: [Double]
+
+  init(p: Int) {
+    u = [Double](repeating: 0, count: p)
+    imat = [Double](repeating: 0, count: p * p)
+    a = [Double](repeating: 0, count: p)
+    a2 = [Double](repeating: 0, count: p)
+    cmat = [Double](repeating: 0, count: p * (p + 1) / 2)
+    cmat2 = [Double](repeating: 0, count: p * (p + 1) / 2)
+  }
+}
+
+/// Adds one block of tied deaths to the score and information, and returns
+/// the amount to subtract from the log-likelihood (Σ_D w · log S0, or its
+/// Efron form). On entry `denom`, `a`, `cmat` hold the risk-set sums
+/// without the deaths and `denom2`, `a2`, `cmat2` the deaths' own sums; on
+/// exit the risk-set sums include the deaths. `cmat`/`cmat2` hold the lower
+/// triangle packed by rows (entry (i, j), j ≤ i, at i(i+1)/2 + j);
+/// `information` is row-major p × p, lower triangle written.
+enum CoxTiedDeaths {
+  /// sum += risk·x, squares += risk·x xᵀ (packed lower triangle).
+  @inline(__always)
+  static func accumulate(
+    _ x: UnsafePointer<Double>, risk: Double, p: Int, sum: UnsafeMutableBufferPointer<Double>,
+    squares: UnsafeMutableBufferPointer<Double>
+  ) {
+    let s = squares.baseAddress.unsafelyUnwrapped
+    var m = 0
+    for i in 0..<p {
+      let rx = risk * x[i]
+      sum[i] += rx
+      for j in 0..<(i + 1) { s[m + j] += rx * x[j] }
+      m += i + 1
+    }
+  }
+
+  @inline(__always)
+  static func add(
+    deaths: Int, deadWeight: Double, deathRisk: Double, efron: Bool, p: Int,
+    denom: inout Double, a: UnsafeMutableBufferPointer<Double>,
+    cmat: UnsafeMutableBufferPointer<Double>, a2: UnsafeMutableBufferPointer<Double>,
+    cmat2: UnsafeMutableBufferPointer<Double>, score u: UnsafeMutableBufferPointer<Double>,
+    information imat: UnsafeMutableBufferPointer<Double>
+  ) -> Double {
+    var penalty = 0.0
+    if !efron || deaths == 1 {
+      denom += deathRisk
+      penalty += deadWeight * log(denom)
+      let inverse = 1 / denom
+      let factor = deadWeight * inverse
+      var m = 0
+      for i in 0..<p {
+        a[i] += a2[i]
+        let mean = a[i] * inverse
+        u[i] -= deadWeight * mean
+        let row = imat.baseAddress.unsafelyUnwrapped + i * p
+        for j in 0..<(i + 1) {
+          cmat[m + j] += cmat2[m + j]
+          row[j] += factor * (cmat[m + j] - mean * a[j])
+        }
+        m += i + 1
+      }
+    } else {
+      // Efron: d successive events, the deaths leaving the risk set a
+      // fraction 1/d at a time.
+      let d = Double(deaths)
+      let meanWeight = deadWeight / d
+      for _ in 0..<deaths {
+        denom += deathRisk / d
+        penalty += meanWeight * log(denom)
+        let inverse = 1 / denom
+        let factor = meanWeight * inverse
+        let share = 1 / d
+        var m = 0
+        for i in 0..<p {
+          a[i] += a2[i] * share
+          let mean = a[i] * inverse
+          u[i] -= meanWeight * mean
+          let row = imat.baseAddress.unsafelyUnwrapped + i * p
+          for j in 0..<(i + 1) {
+            cmat[m + j] += cmat2[m + j] * share
+            row[j] += factor * (cmat[m + j] - mean * a[j])
+          }
+          m += i + 1
+        }
+      }
+    }
+    return penalty
+  }
+}

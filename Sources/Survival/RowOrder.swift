@@ -1,0 +1,117 @@
+import Foundation
+
+/// Fast, deterministic row orderings for the survival kernels: by stratum,
+/// then by a Double key, ties by row index.
+///
+/// Strata are placed by a counting pass; within each stratum the rows are
+/// sorted as contiguous (key, row) pairs, the Double mapped to a UInt64
+/// whose unsigned order is the numeric order (flip all bits of negatives,
+/// the sign bit of the rest; −0 is folded into +0 first). This is several
+/// times faster than an index sort whose comparator reads three arrays.
+enum RowOrder {
+  private struct Item {
+    var key: UInt64
+    var row: Int
+  }
+
+  @inline(__always)
+  private static func precedes(_ a: Item, _ b: Item) -> Bool {
+    a.key != b.key ? a.key < b.key : a.row < b.row
+  }
+
+  /// The order-preserving image of a finite Double.
+  @inline(__always)
+  static func sortableBits(_ value: Double) -> UInt64 {
+    let bits = (value + 0.0).bitPattern
+    return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+  }
+
+  /// Row indices ordered by stratum ascending (when given), then `key`
+  /// ascending or descending, then row index ascending.
+  static func order(strata: [Int]?, key: [Double], descending: Bool) -> [Int] {
+    let n = key.count
+    let (blockOf, blockCount) = denseStrata(strata, n: n)
+    var start = [Int](repeating: 0, count: blockCount + 1)
+    for i in 0..<n { start[blockOf[i] + 1] += 1 }
+    for b in 0..<blockCount { start[b + 1] += start[b] }
+    var items = [Item](repeating: Item(key: 0, row: 0), count: n)
+    var fill = start
+    for i in 0..<n {
+      let k = sortableBits(key[i])
+      items[fill[blockOf[i]]] = Item(key: descending ? ~k : k, row: i)
+      fill[blockOf[i]] += 1
+    }
+    var spare = [Item](repeating: Item(key: 0, row: 0), count: n)
+    items.withUnsafeMutableBufferPointer { buffer in
+      spare.withUnsafeMutableBufferPointer { other in
+        for b in 0..<blockCount where start[b + 1] - start[b] > 1 {
+          let lower: Int = start[b]
+          let upper: Int = start[b + 1]
+          if upper - lower < 256 {
+            var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
+            slice.sort(by: RowOrder.precedes)
+          } else {
+            radixSort(
+              UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
+              scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
+          }
+        }
+      }
+    }
+    return items.map(\.row)
+  }
+
+  /// Stable LSD radix sort on the 64-bit keys, 16 bits per pass; passes in
+  /// which every key has the same digit are skipped. Rows enter in
+  /// ascending order, so stability breaks ties by row.
+  private static func radixSort(
+    _ items: UnsafeMutableBufferPointer<Item>, scratch: UnsafeMutableBufferPointer<Item>
+  ) {
+    let n = items.count
+    var source = items
+    var target = scratch
+    var histogram = [Int](repeating: 0, count: 65_536)
+    for pass in 0..<4 {
+      let shift = UInt64(16 * pass)
+      for d in 0..<65_536 { histogram[d] = 0 }
+      for i in 0..<n { histogram[Int((source[i].key >> shift) & 0xFFFF)] += 1 }
+      if histogram[Int((source[0].key >> shift) & 0xFFFF)] == n { continue }
+      var total = 0
+      for d in 0..<65_536 {
+        let c = histogram[d]
+        histogram[d] = total
+        total += c
+      }
+      for i in 0..<n {
+        let d = Int((source[i].key >> shift) & 0xFFFF)
+        target[histogram[d]] = source[i]
+        histogram[d] += 1
+      }
+      swap(&source, &target)
+    }
+    if source.baseAddress != items.baseAddress {
+      for i in 0..<n { items[i] = source[i] }
+    }
+  }
+
+  /// Dense 0-based block numbers in ascending stratum order.
+  static func denseStrata(_ strata: [Int]?, n: Int) -> ([Int], Int) {
+    guard let strata = strata, let low = strata.min(), let high = strata.max() else {
+      return ([Int](repeating: 0, count: n), 1)
+    }
+    if high - low < 4 * n + 16 {
+      var used = [Int](repeating: -1, count: high - low + 1)
+      for s in strata { used[s - low] = 0 }
+      var count = 0
+      for v in 0..<used.count where used[v] == 0 {
+        used[v] = count
+        count += 1
+      }
+      return (strata.map { used[$0 - low] }, count)
+    }
+    let levels = Array(Set(strata)).sorted()
+    var index: [Int: Int] = [:]
+    for (k, v) in levels.enumerated() { index[v] = k }
+    return (strata.map { index[$0] ?? 0 }, levels.count)
+  }
+}
