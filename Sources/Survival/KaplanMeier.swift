@@ -40,6 +40,8 @@ public struct KaplanMeierCurve: Sendable, Equatable {
   public let cumhaz: [Double]
   /// Standard error of the cumulative hazard (R `std.chaz`).
   public let stdChaz: [Double]
+  /// The transformation of `lower`/`upper` (all NaN for `.none`).
+  public let confType: ConfidenceType
 
   /// Number of rows.
   public var count: Int { time.count }
@@ -219,7 +221,7 @@ public struct KaplanMeier: Sendable {
     return KaplanMeierCurve(
       n: range.count, events: events, time: table.time, nRisk: table.nRisk, nEvent: table.nEvent,
       nCensor: table.nCensor, surv: surv, stdErr: stdErr, logStdErr: logStdErr, lower: lower, upper: upper,
-      cumhaz: cumhaz, stdChaz: stdChaz)
+      cumhaz: cumhaz, stdChaz: stdChaz, confType: confType)
   }
 }
 
