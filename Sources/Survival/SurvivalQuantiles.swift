@@ -67,13 +67,20 @@ extension KaplanMeierCurve {
       x.append(allX[i])
       y.append(v)
     }
-    // Knots of approx(): the non-NA positions, in increasing y.
+    // Knots of approx(): the non-NA points, which approx orders by value. A
+    // confidence curve need not be monotone, so "first" means the smallest
+    // value ≥ p, not the earliest time.
     let knots = (0..<y.count).filter { !y[$0].isNaN }
+    let lowest = knots.map { y[$0] }.min() ?? .nan
+    let highest = knots.map { y[$0] }.max() ?? .nan
     func firstIndex(shift: Double, p: Double) -> Int? {
-      guard let first = knots.first, let last = knots.last else { return nil }
-      if p < y[first] + shift || p > y[last] + shift { return nil }
-      for j in knots where y[j] + shift >= p { return j }
-      return nil
+      if knots.isEmpty || p < lowest + shift || p > highest + shift { return nil }
+      var best: Int?
+      for j in knots where y[j] + shift >= p {
+        if let b = best, y[b] + shift <= y[j] + shift { continue }
+        best = j
+      }
+      return best
     }
     let lastY = y[y.count - 1]
     return probs.map { p in
