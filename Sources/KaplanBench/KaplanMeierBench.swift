@@ -43,6 +43,10 @@ func benchKaplanMeier(_ args: [String]) {
       fatalError("benchmark data rejected: \(error)")
     }
   }
+  let sampleOnly = bestOf(3) {
+    (try? SurvivalSample(time: data.time, event: data.event, group: data.group, groupCount: 3))?.count ?? 0
+  }
+  print(String(format: "sample_seconds %.6f", sampleOnly))
   print("rows \(rows) groups 3")
   print(String(format: "kaplan_meier_seconds %.6f", km))
   print(String(format: "logrank_seconds %.6f", logRank))
@@ -65,7 +69,7 @@ private func bestOf(_ runs: Int, _ body: () -> Int) -> Double {
 /// Deterministic trial-like data: exponential event times with a hazard per
 /// group, uniform administrative censoring, times rounded to 1/1000 so that
 /// ties occur as in real follow-up data.
-struct KaplanMeierBenchData {
+private struct KaplanMeierBenchData {
   var time: [Double]
   var event: [Double]
   var group: [Int]
@@ -104,7 +108,7 @@ struct KaplanMeierBenchData {
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): small, fast, reproducible everywhere.
-struct SplitMix64 {
+private struct SplitMix64 {
   var state: UInt64
   init(seed: UInt64) { state = seed }
   mutating func next() -> UInt64 {

@@ -113,13 +113,14 @@ public struct KaplanMeier: Sendable {
   }
 
   static func table(_ sample: SurvivalSample, range: Range<Int>) -> Table {
-    let time = sample.time
-    let order = sample.order
+    let time = sample.sortedTime
     var distinct = 0
     var last = -Double.infinity
-    for p in range {
-      let t = time[order[p]]
-      if t != last { distinct += 1; last = t }
+    time.withUnsafeBufferPointer { tp in
+      for p in range {
+        let t = tp[p]
+        if t != last { distinct += 1; last = t }
+      }
     }
     var table = Table(
       time: [Double](repeating: 0, count: distinct), nRisk: [Double](repeating: 0, count: distinct),
@@ -127,42 +128,51 @@ public struct KaplanMeier: Sendable {
       rawEvents: [Int](repeating: 0, count: distinct))
     if distinct == 0 { return table }
     let weights = sample.weights
-    let event = sample.event
+    let order = sample.order
     let entry = sample.entry
     let entryOrder = sample.entryOrder
     var atRisk = 0.0
     var person2 = range.upperBound - 1
     var person1 = range.upperBound - 1
     time.withUnsafeBufferPointer { tp in
-      order.withUnsafeBufferPointer { op in
-        event.withUnsafeBufferPointer { ep in
-          for k in stride(from: distinct - 1, through: 0, by: -1) {
-            let t = tp[op[person2]]
-            var d = 0
-            var dw = 0.0
-            var cw = 0.0
-            while person2 >= range.lowerBound {
-              let row = op[person2]
-              if tp[row] != t { break }
-              let w = weights?[row] ?? 1
+      sample.sortedEvent.withUnsafeBufferPointer { ep in
+        for k in stride(from: distinct - 1, through: 0, by: -1) {
+          let t = tp[person2]
+          var d = 0
+          var dw = 0.0
+          var cw = 0.0
+          if let weights = weights {
+            while person2 >= range.lowerBound && tp[person2] == t {
+              let w = weights[order[person2]]
               atRisk += w
-              if ep[row] == 1 { d += 1; dw += w } else { cw += w }
+              if ep[person2] == 1 { d += 1; dw += w } else { cw += w }
               person2 -= 1
             }
-            if let entry = entry, let entryOrder = entryOrder {
-              while person1 >= range.lowerBound {
-                let row = entryOrder[person1]
-                if entry[row] < t { break }
-                atRisk -= weights?[row] ?? 1
-                person1 -= 1
-              }
+          } else {
+            // Unweighted: counts are small integers, exact in any order.
+            var rows = 0
+            while person2 >= range.lowerBound && tp[person2] == t {
+              d += Int(ep[person2])
+              rows += 1
+              person2 -= 1
             }
-            table.time[k] = t
-            table.nRisk[k] = atRisk
-            table.nEvent[k] = dw
-            table.nCensor[k] = cw
-            table.rawEvents[k] = d
+            atRisk += Double(rows)
+            dw = Double(d)
+            cw = Double(rows - d)
           }
+          if let entry = entry, let entryOrder = entryOrder {
+            while person1 >= range.lowerBound {
+              let row = entryOrder[person1]
+              if entry[row] < t { break }
+              atRisk -= weights?[row] ?? 1
+              person1 -= 1
+            }
+          }
+          table.time[k] = t
+          table.nRisk[k] = atRisk
+          table.nEvent[k] = dw
+          table.nCensor[k] = cw
+          table.rawEvents[k] = d
         }
       }
     }

@@ -77,12 +77,21 @@ public struct LogRankTest: Sendable {
   }
 
   static func compute(sample: SurvivalSample, group: [Int], groupCount k: Int, rho: Double, gamma: Double) -> LogRankTest {
-    let time = sample.time
-    let event = sample.event
+    // Sequential copies in (stratum, time) order; the kernel never goes through the permutation.
+    let time = sample.sortedTime
+    let event = sample.sortedEvent
     let order = sample.order
     let strataCount = sample.groupCount
     var counts = [Int](repeating: 0, count: k)
     for g in group { counts[g] += 1 }
+    var sortedGroup = [Int](repeating: 0, count: order.count)
+    order.withUnsafeBufferPointer { o in
+      group.withUnsafeBufferPointer { gr in
+        sortedGroup.withUnsafeMutableBufferPointer { out in
+          for p in 0..<o.count { out[p] = gr[o[p]] }
+        }
+      }
+    }
     var obs = [[Double]](repeating: [Double](repeating: 0, count: k), count: strataCount)
     var exp = obs
     var v = [Double](repeating: 0, count: k * k)
@@ -98,13 +107,13 @@ public struct LogRankTest: Sendable {
         var km = 1.0
         var p = start
         while p < end {
-          let t = time[order[p]]
+          let t = time[p]
           var deaths = 0.0
           let nrisk = Double(end - p)
           var q = p
-          while q < end && time[order[q]] == t {
+          while q < end && time[q] == t {
             kaplan[q] = km
-            deaths += Double(event[order[q]])
+            deaths += Double(event[q])
             q += 1
           }
           km = km * (nrisk - deaths) / nrisk
@@ -120,13 +129,12 @@ public struct LogRankTest: Sendable {
           let s0 = kaplan[i]
           w = (rho != 0 ? Foundation.pow(s0, rho) : 1) * (gamma != 0 ? Foundation.pow(1 - s0, gamma) : 1)
         }
-        let t = time[order[i]]
+        let t = time[i]
         var deaths = 0.0
         var j = i
-        while j >= start && time[order[j]] == t {
-          let row = order[j]
-          let g = group[row]
-          let status = Double(event[row])
+        while j >= start && time[j] == t {
+          let g = sortedGroup[j]
+          let status = Double(event[j])
           deaths += status
           risk[g] += 1
           obsS[g] += status * w

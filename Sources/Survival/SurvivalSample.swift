@@ -27,6 +27,9 @@ public struct SurvivalSample: Sendable {
 
   /// Subjects ordered by (group, time), ties in input order.
   let order: [Int]
+  /// `time[order[p]]` and `event[order[p]]`: kernels read these sequentially.
+  let sortedTime: [Double]
+  let sortedEvent: [UInt8]
   /// Where each group starts in `order` (`groupCount + 1` offsets).
   let groupStart: [Int]
   /// Subjects ordered by (group, entry) when there is delayed entry.
@@ -103,6 +106,16 @@ public struct SurvivalSample: Sendable {
     let sorted = RadixOrder.order(key: time, group: group, groupCount: groupCount)
     self.order = sorted.order
     self.groupStart = sorted.groupStart
+    self.sortedTime = sorted.sortedKey
+    var sortedEvent = [UInt8](repeating: 0, count: n)
+    sorted.order.withUnsafeBufferPointer { o in
+      events.withUnsafeBufferPointer { e in
+        sortedEvent.withUnsafeMutableBufferPointer { out in
+          for p in 0..<n { out[p] = e[o[p]] }
+        }
+      }
+    }
+    self.sortedEvent = sortedEvent
     if let e = entry {
       self.entryOrder = RadixOrder.order(key: e, group: group, groupCount: groupCount).order
     } else {
