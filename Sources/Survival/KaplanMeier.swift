@@ -71,6 +71,12 @@ public struct KaplanMeier: Sendable {
   /// Whether the data had delayed entry.
   public let hasDelayedEntry: Bool
 
+  /// The horizon R uses for `print(fit, rmean = "common")` (its default
+  /// when `survfit.print.rmean` is TRUE): the largest last time of any curve.
+  public var commonRestrictionTime: Double {
+    curves.compactMap(\.time.last).max() ?? 0
+  }
+
   /// Fits one curve per group of `sample`.
   public static func fit(
     _ sample: SurvivalSample, confType: ConfidenceType = .logLog, confLevel: Double = 0.95

@@ -133,6 +133,16 @@ public struct SurvivalSample: Sendable {
       group: group, groupCount: groupCount)
   }
 
+  /// Events as bytes (0 or 1), for callers holding compact event columns.
+  public init(
+    entry: [Double]? = nil, time: [Double], eventBytes event: [UInt8], weights: [Double]? = nil,
+    group: [Int]? = nil, groupCount: Int = 1
+  ) throws {
+    try self.init(
+      entry: entry, time: time, event: event.map(Double.init), weights: weights,
+      group: group, groupCount: groupCount)
+  }
+
   /// Number of subjects in each group.
   public var groupSizes: [Int] {
     (0..<groupCount).map { groupStart[$0 + 1] - groupStart[$0] }

@@ -94,6 +94,16 @@ struct KaplanMeierHandWorkedTests {
     #expect(throws: SurvivalInputError.self) { try c.at([10]) }
   }
 
+  // R's rmean = "common" horizon is the largest last time over the curves;
+  // byte events give the same fit as Double events.
+  @Test func commonHorizonAndByteEvents() throws {
+    let sample = try SurvivalSample(time: [1, 5, 2, 3], eventBytes: [1, 0, 1, 1], group: [0, 0, 1, 1], groupCount: 2)
+    let fit = try KaplanMeier.fit(sample)
+    #expect(fit.commonRestrictionTime == 5)
+    let same = try KaplanMeier.fit(time: [1, 5, 2, 3], event: [1, 0, 1, 1], group: [0, 0, 1, 1], groupCount: 2)
+    #expect(fit.curves.map(\.surv) == same.curves.map(\.surv))
+  }
+
   // Weights 2 on one subject equal duplicating it (Greenwood with weighted counts).
   @Test func wholeNumberWeightsEqualDuplication() throws {
     let weighted = try KaplanMeier.fit(time: [1, 2, 3], event: [1, 1, 0], weights: [2, 1, 1]).curves[0]
