@@ -149,7 +149,7 @@ public struct KaplanMeier: Sendable {
           var cw = 0.0
           if let weights = weights {
             while person2 >= range.lowerBound && tp[person2] == t {
-              let w = weights[order[person2]]
+              let w = weights[Int(order[person2])]
               atRisk += w
               if ep[person2] == 1 { d += 1; dw += w } else { cw += w }
               person2 -= 1
@@ -168,7 +168,7 @@ public struct KaplanMeier: Sendable {
           }
           if let entry = entry, let entryOrder = entryOrder {
             while person1 >= range.lowerBound {
-              let row = entryOrder[person1]
+              let row = Int(entryOrder[person1])
               if entry[row] < t { break }
               atRisk -= weights?[row] ?? 1
               person1 -= 1
@@ -271,7 +271,7 @@ struct RobustKaplanMeier {
     var person2 = range.lowerBound
     if entry == nil {
       for p in range {
-        let w = weights?[order[p]] ?? 1
+        let w = weights?[Int(order[p])] ?? 1
         a += w * w
       }
     }
@@ -279,7 +279,7 @@ struct RobustKaplanMeier {
       let t = table.time[i]
       if let entry = entry, let entryOrder = entryOrder {
         while person1 < range.upperBound {
-          let row = entryOrder[person1]
+          let row = Int(entryOrder[person1])
           if entry[row] >= t { break }
           let w = weights?[row] ?? 1
           let w2 = w * w
@@ -302,7 +302,7 @@ struct RobustKaplanMeier {
         if km == 0 { survivalIsZero = true }
       }
       while person2 < range.upperBound {
-        let row = order[person2]
+        let row = Int(order[person2])
         if time[row] > t { break }
         let w = weights?[row] ?? 1
         let w2 = w * w

@@ -88,7 +88,7 @@ public struct LogRankTest: Sendable {
     order.withUnsafeBufferPointer { o in
       group.withUnsafeBufferPointer { gr in
         sortedGroup.withUnsafeMutableBufferPointer { out in
-          for p in 0..<o.count { out[p] = gr[o[p]] }
+          for p in 0..<o.count { out[p] = gr[Int(o[p])] }
         }
       }
     }

@@ -26,14 +26,14 @@ public struct SurvivalSample: Sendable {
   public let group: [Int]
 
   /// Subjects ordered by (group, time), ties in input order.
-  let order: [Int]
+  let order: [UInt32]
   /// `time[order[p]]` and `event[order[p]]`: kernels read these sequentially.
   let sortedTime: [Double]
   let sortedEvent: [UInt8]
   /// Where each group starts in `order` (`groupCount + 1` offsets).
   let groupStart: [Int]
   /// Subjects ordered by (group, entry) when there is delayed entry.
-  let entryOrder: [Int]?
+  let entryOrder: [UInt32]?
 
   /// Right-censored data, `Surv(time, event)`.
   public init(
@@ -103,19 +103,11 @@ public struct SurvivalSample: Sendable {
     self.event = events
     self.weights = weights
     self.group = group ?? [Int](repeating: 0, count: n)
-    let sorted = RadixOrder.order(key: time, group: group, groupCount: groupCount)
+    let sorted = RadixOrder.order(key: time, group: group, groupCount: groupCount, flag: events)
     self.order = sorted.order
     self.groupStart = sorted.groupStart
     self.sortedTime = sorted.sortedKey
-    var sortedEvent = [UInt8](repeating: 0, count: n)
-    sorted.order.withUnsafeBufferPointer { o in
-      events.withUnsafeBufferPointer { e in
-        sortedEvent.withUnsafeMutableBufferPointer { out in
-          for p in 0..<n { out[p] = e[o[p]] }
-        }
-      }
-    }
-    self.sortedEvent = sortedEvent
+    self.sortedEvent = sorted.sortedFlag
     if let e = entry {
       self.entryOrder = RadixOrder.order(key: e, group: group, groupCount: groupCount).order
     } else {
