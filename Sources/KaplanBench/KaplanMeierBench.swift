@@ -46,7 +46,7 @@ func benchKaplanMeier(_ args: [String]) {
   let sampleOnly = bestOf(3) {
     (try? SurvivalSample(time: data.time, event: data.event, group: data.group, groupCount: 3))?.count ?? 0
   }
-  print(String(format: "sample_seconds %.6f", sampleOnly))
+  print(String(format: "validate_and_sort_seconds %.6f", sampleOnly))
   print("rows \(rows) groups 3")
   print(String(format: "kaplan_meier_seconds %.6f", km))
   print(String(format: "logrank_seconds %.6f", logRank))

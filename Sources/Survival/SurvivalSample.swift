@@ -22,8 +22,8 @@ public struct SurvivalSample: Sendable {
   public let event: [UInt8]
   /// Case weights, nil when unweighted.
   public let weights: [Double]?
-  /// Group of each subject.
-  public let group: [Int]
+  /// Group of each subject; nil when there is one group.
+  public let group: [Int]?
 
   /// Subjects ordered by (group, time), ties in input order.
   let order: [UInt32]
@@ -102,7 +102,7 @@ public struct SurvivalSample: Sendable {
     self.entry = entry
     self.event = events
     self.weights = weights
-    self.group = group ?? [Int](repeating: 0, count: n)
+    self.group = group
     let sorted = RadixOrder.order(key: time, group: group, groupCount: groupCount, flag: events)
     self.order = sorted.order
     self.groupStart = sorted.groupStart
