@@ -3,6 +3,10 @@
 # same generated data (1,000,000 rows, 3 groups by default), best of 3 each.
 # The data go through a CSV that R reads before its clock starts.
 #   scripts/bench/km.sh [ROWS]
+# Measured 2026-11-27 (2 shared cores, other builds running; release build,
+# R 4.x + survival 3.5.3, 1e6 rows): survfit 1.54 s vs Kaplan 0.055 s (28x),
+# survdiff 1.36 s vs Kaplan 0.056 s (24x). Under heavier load single runs
+# of the Kaplan side vary from 0.05 to 0.10 s; rerun for a stable ratio.
 set -eu
 cd "$(dirname "$0")/../.."
 rows=${1:-1000000}
