@@ -1,0 +1,229 @@
+import Foundation
+
+/// The k-sample log-rank test and its weighted (G-rho, Fleming–Harrington)
+/// variants, identical to R survival 3.5.3 `survdiff(Surv(time, event) ~
+/// group + strata(s), rho =)` (C routine `survdiff2`).
+///
+/// Within each stratum, at each distinct event time with n at risk, d
+/// events and nⱼ at risk in group j, the weight is w = S(t−)^ρ·(1 − S(t−))^γ
+/// where S(t−) is the left-continuous Kaplan–Meier curve of the pooled data
+/// of the stratum (R's `rho`; γ = 0 in R; γ > 0 as lifelines'
+/// `weightings = "fleming-harrington"`, p = ρ, q = γ). Then
+/// Oⱼ += w·dⱼ, Eⱼ += w·d·nⱼ/n, Vⱼⱼ += w²·d·nⱼ(n − d)/(n(n − 1)),
+/// Vⱼₖ −= w²·d·nⱼ(n − d)nₖ/(n²(n − 1)), summed over strata. The statistic is
+/// (O − E)ᵀ V⁻ (O − E) over the groups with E > 0 minus the first, with
+/// df = #(E > 0) − 1. Data must be right-censored (R: "Right censored data
+/// only"); R `survdiff` takes no case weights, and neither does this.
+/// Tolerance: 1e-10 relative.
+public struct LogRankTest: Sendable {
+  /// ρ of S(t−)^ρ.
+  public let rho: Double
+  /// γ of (1 − S(t−))^γ.
+  public let gamma: Double
+  /// Subjects per group.
+  public let n: [Int]
+  /// Observed (weighted) events per group, summed over strata.
+  public let observed: [Double]
+  /// Expected (weighted) events per group, summed over strata.
+  public let expected: [Double]
+  /// Per stratum (outer) and group (inner), as R's matrix `obs` when stratified.
+  public let observedByStratum: [[Double]]
+  public let expectedByStratum: [[Double]]
+  /// Variance matrix of O − E, row-major `groupCount × groupCount`.
+  public let variance: [Double]
+  public let chiSquare: Double
+  public let df: Int
+  public let p: Double
+
+  public var groupCount: Int { n.count }
+
+  /// (O − E)²/E per group, as `print.survdiff`.
+  public var chiSquareContributionByExpected: [Double] {
+    (0..<groupCount).map { j in
+      let d = observed[j] - expected[j]
+      return d * d / expected[j]
+    }
+  }
+
+  /// (O − E)²/V per group with V the diagonal of `variance`, as `print.survdiff`.
+  public var chiSquareContributionByVariance: [Double] {
+    (0..<groupCount).map { j in
+      let d = observed[j] - expected[j]
+      return d * d / variance[j * groupCount + j]
+    }
+  }
+
+  /// Runs the test. `strata` (indices `0..<strataCount`) gives the
+  /// stratified test; nil is one stratum.
+  public static func test(
+    time: [Double], event: [Double], group: [Int], groupCount: Int,
+    strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0
+  ) throws -> LogRankTest {
+    guard rho.isFinite, gamma.isFinite, gamma >= 0 else {
+      throw SurvivalInputError.invalidOption("rho must be finite and gamma finite and non-negative, got rho \(rho), gamma \(gamma)")
+    }
+    // Validation of time/event/strata and the (stratum, time) order come from the sample.
+    let sample = try SurvivalSample(time: time, event: event, group: strata, groupCount: strataCount)
+    guard group.count == time.count else {
+      throw SurvivalInputError.lengthMismatch(argument: "group", expected: time.count, actual: group.count)
+    }
+    guard groupCount >= 2 else {
+      throw SurvivalInputError.invalidOption("the log-rank test needs at least 2 groups, got \(groupCount)")
+    }
+    for i in 0..<group.count where group[i] < 0 || group[i] >= groupCount {
+      throw SurvivalInputError.invalidGroup(index: i, value: group[i], groupCount: groupCount)
+    }
+    return compute(sample: sample, group: group, groupCount: groupCount, rho: rho, gamma: gamma)
+  }
+
+  static func compute(sample: SurvivalSample, group: [Int], groupCount k: Int, rho: Double, gamma: Double) -> LogRankTest {
+    // Sequential copies in (stratum, time) order; the kernel never goes through the permutation.
+    let time = sample.sortedTime
+    let event = sample.sortedEvent
+    let order = sample.order
+    let strataCount = sample.groupCount
+    var counts = [Int](repeating: 0, count: k)
+    for g in group { counts[g] += 1 }
+    var sortedGroup = [Int](repeating: 0, count: order.count)
+    order.withUnsafeBufferPointer { o in
+      group.withUnsafeBufferPointer { gr in
+        sortedGroup.withUnsafeMutableBufferPointer { out in
+          for p in 0..<o.count { out[p] = gr[Int(o[p])] }
+        }
+      }
+    }
+    var obs = [[Double]](repeating: [Double](repeating: 0, count: k), count: strataCount)
+    var exp = obs
+    var v = [Double](repeating: 0, count: k * k)
+    var risk = [Double](repeating: 0, count: k)
+    let weighted = rho != 0 || gamma != 0
+    var kaplan = [Double](repeating: 1, count: weighted ? order.count : 0)
+    for s in 0..<strataCount {
+      let start = sample.groupStart[s], end = sample.groupStart[s + 1]
+      if start == end { continue }
+      for j in 0..<k { risk[j] = 0 }
+      if weighted {
+        // Left-continuous pooled KM: kaplan[p] = S just before the time of row p.
+        var km = 1.0
+        var p = start
+        while p < end {
+          let t = time[p]
+          var deaths = 0.0
+          let nrisk = Double(end - p)
+          var q = p
+          while q < end && time[q] == t {
+            kaplan[q] = km
+            deaths += Double(event[q])
+            q += 1
+          }
+          km = km * (nrisk - deaths) / nrisk
+          p = q
+        }
+      }
+      var obsS = [Double](repeating: 0, count: k)
+      var expS = [Double](repeating: 0, count: k)
+      var i = end - 1
+      while i >= start {
+        var w = 1.0
+        if weighted {
+          let s0 = kaplan[i]
+          w = (rho != 0 ? Foundation.pow(s0, rho) : 1) * (gamma != 0 ? Foundation.pow(1 - s0, gamma) : 1)
+        }
+        let t = time[i]
+        var deaths = 0.0
+        var j = i
+        while j >= start && time[j] == t {
+          let g = sortedGroup[j]
+          let status = Double(event[j])
+          deaths += status
+          risk[g] += 1
+          obsS[g] += status * w
+          j -= 1
+        }
+        i = j
+        let nrisk = Double(end - (j + 1))
+        if deaths > 0 {
+          for g in 0..<k { expS[g] += w * deaths * risk[g] / nrisk }
+          if nrisk != 1 {
+            let w2 = w * w
+            for a in 0..<k {
+              let tmp = w2 * deaths * risk[a] * (nrisk - deaths) / (nrisk * (nrisk - 1))
+              v[a * k + a] += tmp
+              for b in 0..<k { v[a * k + b] -= tmp * risk[b] / nrisk }
+            }
+          }
+        }
+      }
+      obs[s] = obsS
+      exp[s] = expS
+    }
+    var observed = [Double](repeating: 0, count: k)
+    var expected = [Double](repeating: 0, count: k)
+    for s in 0..<strataCount {
+      for g in 0..<k {
+        observed[g] += obs[s][g]
+        expected[g] += exp[s][g]
+      }
+    }
+    let (chi, df) = quadraticStatistic(observed: observed, expected: expected, variance: v, k: k)
+    return LogRankTest(
+      rho: rho, gamma: gamma, n: counts, observed: observed, expected: expected,
+      observedByStratum: obs, expectedByStratum: exp, variance: v, chiSquare: chi, df: df,
+      p: chiSquarePValue(chi, df: df))
+  }
+
+  /// (O − E)ᵀ V⁻ (O − E) over groups with E > 0, the first of them dropped.
+  static func quadraticStatistic(observed: [Double], expected: [Double], variance: [Double], k: Int) -> (Double, Int) {
+    let used = (0..<k).filter { expected[$0] > 0 }
+    let df = used.count - 1
+    if used.count < 2 { return (0, max(df, 0)) }
+    let kept = Array(used.dropFirst())
+    let m = kept.count
+    var sub = [Double](repeating: 0, count: m * m)
+    var diff = [Double](repeating: 0, count: m)
+    for (a, ga) in kept.enumerated() {
+      diff[a] = observed[ga] - expected[ga]
+      for (b, gb) in kept.enumerated() { sub[a * m + b] = variance[ga * k + gb] }
+    }
+    let solved = CholeskyLDL(sub, n: m).solve(diff)
+    var chi = 0.0
+    for a in 0..<m { chi += solved[a] * diff[a] }
+    return (chi, df)
+  }
+
+  /// R's `pchisq(x, df, lower.tail = FALSE)`, with df 0 the point mass at 0.
+  static func chiSquarePValue(_ x: Double, df: Int) -> Double {
+    if df == 0 { return 0 }
+    return ChiSquare.upperTail(x, df: Double(df))
+  }
+
+  /// The test for trend across ordered groups: U = Σ wⱼ(Oⱼ − Eⱼ),
+  /// χ² = U² / (wᵀVw) on 1 df, with scores `scores` (default 1, 2, …, k).
+  /// Equivalent for any scores that differ by a shift, since O − E and
+  /// the rows of V sum to 0.
+  public func trend(scores: [Double]? = nil) throws -> TrendTest {
+    let k = groupCount
+    let w = scores ?? (1...k).map(Double.init)
+    guard w.count == k else {
+      throw SurvivalInputError.invalidOption("trend scores: \(w.count) given for \(k) groups")
+    }
+    var u = 0.0
+    for j in 0..<k { u += w[j] * (observed[j] - expected[j]) }
+    var q = 0.0
+    for a in 0..<k { for b in 0..<k { q += w[a] * variance[a * k + b] * w[b] } }
+    let chi = u * u / q
+    return TrendTest(scores: w, score: u, variance: q, chiSquare: chi, df: 1, p: ChiSquare.upperTail(chi, df: 1))
+  }
+}
+
+/// The log-rank test for trend (one degree of freedom).
+public struct TrendTest: Sendable, Equatable {
+  public let scores: [Double]
+  /// U = Σ w(O − E).
+  public let score: Double
+  /// wᵀVw.
+  public let variance: Double
+  public let chiSquare: Double
+  public let df: Int
+  public let p: Double
+}

@@ -1,0 +1,149 @@
+/// Validated per-subject survival data, sorted once by (group, time).
+///
+/// Right-censored data `Surv(time, event)` or delayed entry
+/// `Surv(entry, exit, event)`: a subject is at risk at time t when
+/// entry < t ≤ exit (R `survival` counting-process convention). Case weights
+/// are optional (R `survfit(weights =)`); groups are indices `0..<groupCount`
+/// built by the Analysis layer, which also keeps their labels.
+///
+/// Preconditions, checked with a thrown `SurvivalInputError`: at least one
+/// subject; all buffers as long as `time`; times finite and ≥ 0; entry < exit;
+/// events 0 or 1; weights finite and ≥ 0; groups in range.
+public struct SurvivalSample: Sendable {
+  /// Number of subjects.
+  public let count: Int
+  /// Number of groups; curves are returned for each, empty ones included.
+  public let groupCount: Int
+  /// Exit (event or censoring) time of each subject.
+  public let time: [Double]
+  /// Entry time of each subject, nil for right-censored data.
+  public let entry: [Double]?
+  /// 1 for an event, 0 for a censoring.
+  public let event: [UInt8]
+  /// Case weights, nil when unweighted.
+  public let weights: [Double]?
+  /// Group of each subject; nil when there is one group.
+  public let group: [Int]?
+
+  /// Subjects ordered by (group, time), ties in input order.
+  let order: [UInt32]
+  /// `time[order[p]]` and `event[order[p]]`: kernels read these sequentially.
+  let sortedTime: [Double]
+  let sortedEvent: [UInt8]
+  /// Where each group starts in `order` (`groupCount + 1` offsets).
+  let groupStart: [Int]
+  /// Subjects ordered by (group, entry) when there is delayed entry.
+  let entryOrder: [UInt32]?
+
+  /// Right-censored data, `Surv(time, event)`.
+  public init(
+    time: [Double], event: [Double], weights: [Double]? = nil,
+    group: [Int]? = nil, groupCount: Int = 1
+  ) throws {
+    try self.init(entry: nil, time: time, event: event, weights: weights, group: group, groupCount: groupCount)
+  }
+
+  /// Delayed entry (left truncation), `Surv(entry, exit, event)`; `entry` nil
+  /// means every subject is at risk from time 0.
+  public init(
+    entry: [Double]?, time: [Double], event: [Double], weights: [Double]? = nil,
+    group: [Int]? = nil, groupCount: Int = 1
+  ) throws {
+    let n = time.count
+    guard n > 0 else { throw SurvivalInputError.empty }
+    guard groupCount >= 1 else {
+      throw SurvivalInputError.invalidOption("groupCount must be at least 1, got \(groupCount)")
+    }
+    if event.count != n { throw SurvivalInputError.lengthMismatch(argument: "event", expected: n, actual: event.count) }
+    if let w = weights, w.count != n {
+      throw SurvivalInputError.lengthMismatch(argument: "weights", expected: n, actual: w.count)
+    }
+    if let g = group, g.count != n {
+      throw SurvivalInputError.lengthMismatch(argument: "group", expected: n, actual: g.count)
+    }
+    if let e = entry, e.count != n {
+      throw SurvivalInputError.lengthMismatch(argument: "entry", expected: n, actual: e.count)
+    }
+    for i in 0..<n where !(time[i].isFinite && time[i] >= 0) {
+      throw SurvivalInputError.invalidTime(argument: "time", index: i, value: time[i])
+    }
+    if let e = entry {
+      for i in 0..<n {
+        if !(e[i].isFinite && e[i] >= 0) {
+          throw SurvivalInputError.invalidTime(argument: "entry", index: i, value: e[i])
+        }
+        if !(e[i] < time[i]) {
+          throw SurvivalInputError.entryNotBeforeExit(index: i, entry: e[i], exit: time[i])
+        }
+      }
+    }
+    var events = [UInt8](repeating: 0, count: n)
+    for i in 0..<n {
+      let v = event[i]
+      if v == 1 { events[i] = 1 } else if v != 0 {
+        throw SurvivalInputError.invalidEvent(index: i, value: v)
+      }
+    }
+    if let w = weights {
+      for i in 0..<n where !(w[i].isFinite && w[i] >= 0) {
+        throw SurvivalInputError.invalidWeight(index: i, value: w[i])
+      }
+    }
+    if let g = group {
+      for i in 0..<n where g[i] < 0 || g[i] >= groupCount {
+        throw SurvivalInputError.invalidGroup(index: i, value: g[i], groupCount: groupCount)
+      }
+    } else if groupCount != 1 {
+      throw SurvivalInputError.invalidOption("groupCount is \(groupCount) but no group indices were given")
+    }
+    self.count = n
+    self.groupCount = groupCount
+    self.time = time
+    self.entry = entry
+    self.event = events
+    self.weights = weights
+    self.group = group
+    let sorted = RadixOrder.order(key: time, group: group, groupCount: groupCount, flag: events)
+    self.order = sorted.order
+    self.groupStart = sorted.groupStart
+    self.sortedTime = sorted.sortedKey
+    self.sortedEvent = sorted.sortedFlag
+    if let e = entry {
+      self.entryOrder = RadixOrder.order(key: e, group: group, groupCount: groupCount).order
+    } else {
+      self.entryOrder = nil
+    }
+  }
+
+  /// Boolean events, for callers holding `Bool` columns.
+  public init(
+    time: [Double], event: [Bool], weights: [Double]? = nil,
+    group: [Int]? = nil, groupCount: Int = 1
+  ) throws {
+    try self.init(
+      entry: nil, time: time, event: event.map { $0 ? 1.0 : 0.0 }, weights: weights,
+      group: group, groupCount: groupCount)
+  }
+
+  /// Events as bytes (0 or 1), for callers holding compact event columns.
+  public init(
+    entry: [Double]? = nil, time: [Double], eventBytes event: [UInt8], weights: [Double]? = nil,
+    group: [Int]? = nil, groupCount: Int = 1
+  ) throws {
+    try self.init(
+      entry: entry, time: time, event: event.map(Double.init), weights: weights,
+      group: group, groupCount: groupCount)
+  }
+
+  /// Number of subjects in each group.
+  public var groupSizes: [Int] {
+    (0..<groupCount).map { groupStart[$0 + 1] - groupStart[$0] }
+  }
+
+  /// Whether the weights are not all whole numbers, in which case R's
+  /// `survfit` switches to the robust (infinitesimal jackknife) variance.
+  var hasFractionalWeights: Bool {
+    guard let w = weights else { return false }
+    return w.contains { $0 != $0.rounded(.down) }
+  }
+}
