@@ -1,0 +1,233 @@
+import Foundation
+
+/// Gray's K-sample test for equality of the cumulative incidence of one
+/// cause across groups, stratified, as R `cmprsk::cuminc` (2.2-11, Fortran
+/// `crstm`; Gray 1988, Ann. Statist. 16:1141–1154).
+///
+/// Within each stratum, at each distinct time the score for group j adds
+/// w(t)·(d_1j − d_1 · R_j / Σ R), where R_j = r_j (1 − F̂_j(t−)) / Ŝ_j(t−)
+/// is Gray's weighted risk set, F̂_j and Ŝ_j the group's cause-specific
+/// cumulative incidence and all-cause Kaplan–Meier, and the weight is
+/// w(t) = (1 − F̂(t−))^ρ with F̂ the pooled-sample cumulative incidence
+/// computed from the weighted risk sets. Scores and Gray's variance
+/// (including the censoring terms) are summed over strata; the statistic is
+/// s′ V⁻¹ s over the first K − 1 groups, chi-square with K − 1 df.
+///
+/// Groups are the non-empty groups among 0..<k (cmprsk drops empty factor
+/// levels). With one non-empty group there is no test (`df` 0, NaN).
+/// When V is singular (for a cause that never occurs V = 0) cmprsk reports
+/// the statistic −1 and p 1; here both are NaN and `isSingular` is true.
+public struct GrayTest: Sendable {
+  public let cause: Int
+  public let statistic: Double
+  public let df: Int
+  public let p: Double
+  /// Scores of the first K − 1 non-empty groups.
+  public let score: [Double]
+  /// Their (K − 1)² covariance, row-major.
+  public let variance: [Double]
+  public let isSingular: Bool
+
+  /// Tests `cause` (1-based) across `group` (0..<k), stratified by `strata`
+  /// (0..<s; default one stratum), with weight power `rho`.
+  public static func test(
+    time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
+    cause: Int, rho: Double = 0
+  ) -> GrayTest {
+    let order = CompetingRisksSort.ascendingOrder(time)
+    return test(sortedOrder: order, time: time, status: status, group: group, strata: strata, cause: cause, rho: rho)
+  }
+
+  /// One test per cause 1...m (default m = max status), sharing one sort.
+  public static func testAll(
+    time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
+    causeCount: Int? = nil, rho: Double = 0
+  ) -> [GrayTest] {
+    let m = causeCount ?? max(status.max() ?? 0, 0)
+    guard m > 0 else { return [] }
+    let order = CompetingRisksSort.ascendingOrder(time)
+    return (1...m).map {
+      test(sortedOrder: order, time: time, status: status, group: group, strata: strata, cause: $0, rho: rho)
+    }
+  }
+
+  static func test(
+    sortedOrder order: [Int], time: [Double], status: [Int], group: [Int], strata: [Int]?,
+    cause: Int, rho: Double
+  ) -> GrayTest {
+    let n = time.count
+    precondition(status.count == n && group.count == n, "time, status and group must have equal lengths")
+    let strata = strata ?? [Int](repeating: 0, count: n)
+    precondition(strata.count == n, "strata must have the length of time")
+    // Non-empty groups, recoded 0..<ng in increasing group index.
+    let k = (group.max() ?? -1) + 1
+    var present = [Bool](repeating: false, count: max(k, 0))
+    for g in group { present[g] = true }
+    var code = [Int](repeating: -1, count: max(k, 0))
+    var ng = 0
+    for g in 0..<max(k, 0) where present[g] {
+      code[g] = ng
+      ng += 1
+    }
+    guard ng > 1 else {
+      return GrayTest(cause: cause, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
+    }
+    let nst = (strata.max() ?? 0) + 1
+    let parts = CompetingRisksSort.partition(order, by: strata, count: nst)
+    var accumulator = GrayAccumulator(groups: ng)
+    for s in 0..<nst where !parts[s].isEmpty {
+      accumulator.addStratum(parts[s], time: time, status: status, groupCode: code, groupOf: group, cause: cause, rho: rho)
+    }
+    let ng1 = ng - 1
+    let ldl = CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7)
+    if ldl.rank < ng1 {
+      return GrayTest(cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v, isSingular: true)
+    }
+    let stat = ldl.quadraticForm(accumulator.s)
+    return GrayTest(
+      cause: cause, statistic: stat, df: ng1, p: ChiSquare.upperTail(stat, df: Double(ng1)),
+      score: accumulator.s, variance: accumulator.v, isSingular: false)
+  }
+}
+
+/// Gray's score and variance summed over strata (the mathematics of cmprsk's `crst`).
+struct GrayAccumulator {
+  let ng: Int
+  /// Scores of groups 0..<ng−1; variance (ng−1)² row-major.
+  var s: [Double]
+  var v: [Double]
+
+  init(groups: Int) {
+    ng = groups
+    s = [Double](repeating: 0, count: groups - 1)
+    v = [Double](repeating: 0, count: (groups - 1) * (groups - 1))
+  }
+
+  /// Adds one stratum: `idx` are its subjects in ascending time order.
+  mutating func addStratum(
+    _ idx: [Int], time: [Double], status: [Int], groupCode: [Int], groupOf: [Int],
+    cause: Int, rho: Double
+  ) {
+    let ng = self.ng
+    let ng1 = ng - 1
+    var rs = [Int](repeating: 0, count: ng)
+    for i in idx { rs[groupCode[groupOf[i]]] += 1 }
+    var f1m = [Double](repeating: 0, count: ng)
+    var f1 = f1m
+    var skmm = [Double](repeating: 1, count: ng)
+    var skm = skmm
+    var v3 = [Double](repeating: 0, count: ng)
+    var v2 = [Double](repeating: 0, count: ng1 * ng)  // v2[i*ng + k]
+    var c = [Double](repeating: 0, count: ng * ng)
+    var a = [Double](repeating: 0, count: ng * ng)
+    var vs = [Double](repeating: 0, count: ng1 * ng1)  // lower triangle used
+    var ss = [Double](repeating: 0, count: ng1)
+    var d1 = [Int](repeating: 0, count: ng)
+    var d2 = [Int](repeating: 0, count: ng)
+    var fm = 0.0
+    var f = 0.0
+    let n = idx.count
+    var start = 0
+    while start < n {
+      let t = time[idx[start]]
+      var end = start
+      for j in 0..<ng { d1[j] = 0; d2[j] = 0 }
+      while end < n && time[idx[end]] == t {
+        let i = idx[end]
+        let st = status[i]
+        if st == cause { d1[groupCode[groupOf[i]]] += 1 } else if st != 0 { d2[groupCode[groupOf[i]]] += 1 }
+        end += 1
+      }
+      var nd1 = 0
+      var nd2 = 0
+      for j in 0..<ng { nd1 += d1[j]; nd2 += d2[j] }
+      if nd1 > 0 || nd2 > 0 {
+        var tr = 0.0
+        var tq = 0.0
+        for j in 0..<ng where rs[j] > 0 {
+          let r = Double(rs[j])
+          skm[j] = skmm[j] * (r - Double(d1[j] + d2[j])) / r
+          f1[j] = f1m[j] + (skmm[j] * Double(d1[j])) / r
+          tr += r / skmm[j]
+          tq += r * (1 - f1m[j]) / skmm[j]
+        }
+        f = fm + Double(nd1) / tr
+        let fb = pow(1 - fm, rho)
+        for i in 0..<ng {
+          for j in i..<ng { a[i * ng + j] = 0 }
+          guard rs[i] > 0 else { continue }
+          let t1 = Double(rs[i]) / skmm[i]
+          a[i * ng + i] = fb * t1 * (1 - t1 / tr)
+          if a[i * ng + i] != 0 { c[i * ng + i] += a[i * ng + i] * Double(nd1) / (tr * (1 - fm)) }
+          for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
+            a[i * ng + j] = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
+            if a[i * ng + j] != 0 { c[i * ng + j] += a[i * ng + j] * Double(nd1) / (tr * (1 - fm)) }
+          }
+        }
+        for i in 1..<ng {
+          for j in 0..<i {
+            a[i * ng + j] = a[j * ng + i]
+            c[i * ng + j] = c[j * ng + i]
+          }
+        }
+        for i in 0..<ng1 where rs[i] > 0 {
+          ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
+        }
+        if nd1 > 0 {
+          for k in 0..<ng where rs[k] > 0 {
+            let t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
+            let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
+            let t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
+            v3[k] += t4 * t4 * t3
+            for i in 0..<ng1 {
+              let t1 = a[i * ng + k] - t4 * c[i * ng + k]
+              v2[i * ng + k] += t1 * t4 * t3
+              for j in 0...i {
+                let t2 = a[j * ng + k] - t4 * c[j * ng + k]
+                vs[i * ng1 + j] += t1 * t2 * t3
+              }
+            }
+          }
+        }
+        if nd2 > 0 {
+          for k in 0..<ng where skm[k] > 0 && d2[k] > 0 {
+            let t4 = (1 - f) / skm[k]
+            let t5 = d2[k] > 1 ? 1 - Double(d2[k] - 1) / (Double(rs[k]) - 1) : 1
+            let t6 = Double(rs[k])
+            let t3 = t5 * ((skmm[k] * skmm[k]) * Double(d2[k])) / (t6 * t6)
+            v3[k] += t4 * t4 * t3
+            for i in 0..<ng1 {
+              let t1 = t4 * c[i * ng + k]
+              v2[i * ng + k] -= t1 * t4 * t3
+              for j in 0...i {
+                let t2 = t4 * c[j * ng + k]
+                vs[i * ng1 + j] += t1 * t2 * t3
+              }
+            }
+          }
+        }
+      }
+      if end >= n { break }
+      for p in start..<end { rs[groupCode[groupOf[idx[p]]]] -= 1 }
+      fm = f
+      for j in 0..<ng {
+        f1m[j] = f1[j]
+        skmm[j] = skm[j]
+      }
+      start = end
+    }
+    for i in 0..<ng1 {
+      for j in 0...i {
+        var x = vs[i * ng1 + j]
+        for k in 0..<ng {
+          x += c[i * ng + k] * c[j * ng + k] * v3[k]
+          x += c[i * ng + k] * v2[j * ng + k]
+          x += c[j * ng + k] * v2[i * ng + k]
+        }
+        v[i * ng1 + j] += x
+        if i != j { v[j * ng1 + i] += x }
+      }
+      s[i] += ss[i]
+    }
+  }
+}
