@@ -96,9 +96,10 @@ struct CompetingRisksTests {
     #expect(f2.time == [2, 4])
     #expect(approxEqual(f2.estimate[0], 1.0 / 6, relative: 1e-15))
     #expect(approxEqual(f2.estimate[1], 5.0 / 12, relative: 1e-15))
-    // Variance at t=1 (first jump, r=6, d=1): F(1−F)/n-like term fk²·1/36 ·
-    // (1 + F/S)² with S = 5/6, F = 1/6: (1 + 1/5)² / 36 = 0.04.
-    #expect(approxEqual(f1.variance[0], 0.04, relative: 1e-14))
+    // Variance at t=1 (first jump, r=6, d=1, S = 5/6, F = 1/6): cinc's sums
+    // are v1 = v2 = v3 = (1 + F/S)²/36 = 0.04, and var = v1 + F²v3 − 2F·v2
+    // = 0.04 (1 − F)² = 1/36.
+    #expect(approxEqual(f1.variance[0], 1.0 / 36, relative: 1e-14))
     // Estimates and the total are consistent: F1 + F2 + S = 1 at t=4.
     #expect(approxEqual(f1.estimate[1] + f2.estimate[1] + 0.25, 1, relative: 1e-15))
     // timepoints: before 0 NA, between jumps the previous value, beyond the last time NA.
