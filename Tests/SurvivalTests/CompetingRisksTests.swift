@@ -168,3 +168,32 @@ struct SplitMix {
     return z ^ (z >> 31)
   }
 }
+
+/// The survival-package form: survfit(Surv(time, factor(status)) ~ group)
+/// pstate and infinitesimal-jackknife std.err (survival 3.5-3).
+struct CompetingRisksJackknifeTests {
+  @Test(arguments: CompetingRisksTests.fixtures)
+  func survfitMultistateMatches(name: String) throws {
+    let fx = try CompetingRisksFixture(name)
+    let fit = AalenJohansenJackknife.fit(
+      time: fx.time, status: fx.status, group: fx.group, groupCount: fx.groups, causeCount: fx.causes)
+    let blocks = try #require(fx.json["ij"] as? [[String: Any]])
+    #expect(blocks.count == fx.groups)
+    for block in blocks {
+      let g = try #require((block["group"] as? NSNumber)?.intValue)
+      let curve = fit.curves[g]
+      #expect(curve.time == CompetingRisksFixture.doubles(block["time"]), "\(name) \(g) time")
+      #expect(curve.nRisk == CompetingRisksFixture.ints(block["n_risk"]), "\(name) \(g) n.risk")
+      let pstate = CompetingRisksFixture.rows(block["pstate"])
+      let stderr = CompetingRisksFixture.rows(block["std_err"])
+      for s in 0...fx.causes {
+        let p = pstate.map { $0[s] }
+        let e = stderr.map { $0[s] }
+        #expect(allClose(curve.pstate[s], p, relative: Tolerance.closedForm),
+                "\(name) \(g) pstate \(s) \(firstMismatch(curve.pstate[s], p, relative: Tolerance.closedForm))")
+        #expect(allClose(curve.standardError[s], e, relative: Tolerance.closedForm),
+                "\(name) \(g) std.err \(s) \(firstMismatch(curve.standardError[s], e, relative: Tolerance.closedForm))")
+      }
+    }
+  }
+}

@@ -13,6 +13,7 @@ struct FineGrayTests {
   func crrMatches(name: String) throws {
     let fx = try CompetingRisksFixture(name)
     let fits = try #require(fx.json["crr"] as? [[String: Any]])
+    #expect(!fits.isEmpty)
     for spec in fits {
       let p = try #require((spec["p"] as? NSNumber)?.intValue)
       let failCode = try #require((spec["failcode"] as? NSNumber)?.intValue)
