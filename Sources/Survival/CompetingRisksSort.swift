@@ -68,3 +68,4 @@ enum CompetingRisksSort {
     return parts
   }
 }
+

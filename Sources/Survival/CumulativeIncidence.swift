@@ -125,11 +125,55 @@ public struct CumulativeIncidence: Sendable {
     precondition(status.allSatisfy { (0...m).contains($0) }, "status must be in 0...causeCount")
     precondition(group.allSatisfy { (0..<max(k, 1)).contains($0) }, "group must be in 0..<groupCount")
     let order = CompetingRisksSort.ascendingOrder(time)
-    let parts = CompetingRisksSort.partition(order, by: group, count: k)
+    return fit(sortedOrder: order, time: time, status: status, group: group, groupCount: k, causeCount: m,
+               confidenceLevel: confidenceLevel, confidenceType: confidenceType)
+  }
+
+  /// Curves and Gray's test for every cause from one sort (what one
+  /// `cmprsk::cuminc(ftime, fstatus, group, strata, rho)` call returns).
+  public static func fitWithTests(
+    time: [Double], status: [Int], group: [Int], strata: [Int]? = nil, rho: Double = 0,
+    groupCount: Int? = nil, causeCount: Int? = nil,
+    confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
+  ) -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
+    let order = CompetingRisksSort.ascendingOrder(time)
+    let k = groupCount ?? ((group.max() ?? -1) + 1)
+    let m = causeCount ?? max(status.max() ?? 0, 0)
+    precondition(time.count == status.count && time.count == group.count, "time, status and group must have equal lengths")
+    precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
+    precondition(status.allSatisfy { (0...m).contains($0) }, "status must be in 0...causeCount")
+    precondition(group.allSatisfy { (0..<max(k, 1)).contains($0) }, "group must be in 0..<groupCount")
+    let incidence = fit(sortedOrder: order, time: time, status: status, group: group, groupCount: k, causeCount: m,
+                        confidenceLevel: confidenceLevel, confidenceType: confidenceType)
+    let tests = GrayTest.testAll(sortedOrder: order, time: time, status: status, group: group, strata: strata,
+                                 causeCount: m, rho: rho)
+    return (incidence, tests)
+  }
+
+  static func fit(
+    sortedOrder order: [Int], time: [Double], status: [Int], group: [Int], groupCount k: Int, causeCount m: Int,
+    confidenceLevel: Double, confidenceType: ConfidenceType
+  ) -> CumulativeIncidence {
     let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
+    // Gather each group's subjects contiguously in time order (counting sort by group).
+    var offsets = [Int](repeating: 0, count: k + 1)
+    for g in group { offsets[g + 1] += 1 }
+    for g in 0..<k { offsets[g + 1] += offsets[g] }
+    var fill = offsets
+    var sTime = [Double](repeating: 0, count: time.count)
+    var sStatus = [Int](repeating: 0, count: time.count)
+    for i in order {
+      let g = group[i]
+      let at = fill[g]
+      sTime[at] = time[i]
+      sStatus[at] = status[i]
+      fill[g] = at + 1
+    }
     var byGroup = [[Curve]]()
     for g in 0..<k {
-      byGroup.append(groupCurves(parts[g], group: g, time: time, status: status, causes: m, z: z, type: confidenceType))
+      byGroup.append(groupCurves(
+        time: sTime[offsets[g]..<offsets[g + 1]], status: sStatus[offsets[g]..<offsets[g + 1]],
+        group: g, causes: m, z: z, type: confidenceType))
     }
     var curves = [Curve]()
     for c in 0..<m { for g in 0..<k { curves.append(byGroup[g][c]) } }
@@ -141,10 +185,11 @@ public struct CumulativeIncidence: Sendable {
   /// One pass over a group's time-sorted subjects updating every cause
   /// (cmprsk's `cinc` run once per cause gives the same numbers).
   static func groupCurves(
-    _ idx: [Int], group g: Int, time: [Double], status: [Int], causes m: Int,
+    time: ArraySlice<Double>, status: ArraySlice<Int>, group g: Int, causes m: Int,
     z: Double, type: ConfidenceType
   ) -> [Curve] {
-    let n = idx.count
+    let n = time.count
+    let base = time.startIndex
     var f = [Double](repeating: 0, count: m + 1)
     var v1 = f, v2 = f, v3 = f
     var times = [[Double]](repeating: [], count: m + 1)
@@ -155,11 +200,11 @@ public struct CumulativeIncidence: Sendable {
     var fk = 1.0
     var start = 0
     while start < n {
-      let t = time[idx[start]]
+      let t = time[base + start]
       var end = start
       for c in 0...m { dc[c] = 0 }
-      while end < n && time[idx[end]] == t {
-        dc[status[idx[end]]] += 1
+      while end < n && time[base + end] == t {
+        dc[status[base + end]] += 1
         end += 1
       }
       let nd = end - start - dc[0]
@@ -199,7 +244,7 @@ public struct CumulativeIncidence: Sendable {
       }
       start = end
     }
-    let last = n > 0 ? time[idx[n - 1]] : .nan
+    let last = n > 0 ? time[base + n - 1] : .nan
     return (1...max(m, 1)).filter { $0 <= m }.map { c in
       var lower = [Double](), upper = [Double]()
       lower.reserveCapacity(ests[c].count)

@@ -46,20 +46,40 @@ public struct GrayTest: Sendable {
     let m = causeCount ?? max(status.max() ?? 0, 0)
     guard m > 0 else { return [] }
     let order = CompetingRisksSort.ascendingOrder(time)
-    return (1...m).map {
-      test(sortedOrder: order, time: time, status: status, group: group, strata: strata, cause: $0, rho: rho)
-    }
+    return testAll(sortedOrder: order, time: time, status: status, group: group, strata: strata, causeCount: m, rho: rho)
+  }
+
+  static func testAll(
+    sortedOrder order: [Int], time: [Double], status: [Int], group: [Int], strata: [Int]?,
+    causeCount m: Int, rho: Double
+  ) -> [GrayTest] {
+    guard m > 0 else { return [] }
+    let prepared = GrayData(sortedOrder: order, time: time, status: status, group: group, strata: strata)
+    return (1...m).map { prepared.test(cause: $0, rho: rho) }
   }
 
   static func test(
     sortedOrder order: [Int], time: [Double], status: [Int], group: [Int], strata: [Int]?,
     cause: Int, rho: Double
   ) -> GrayTest {
+    GrayData(sortedOrder: order, time: time, status: status, group: group, strata: strata).test(cause: cause, rho: rho)
+  }
+}
+
+/// Subjects gathered contiguously by stratum in time order, groups recoded
+/// to the non-empty groups 0..<ng; shared by the tests of all causes.
+struct GrayData {
+  let ng: Int
+  let time: [Double]
+  let status: [Int]
+  let groupCode: [Int]
+  /// Stratum s covers offsets[s]..<offsets[s + 1].
+  let offsets: [Int]
+
+  init(sortedOrder order: [Int], time: [Double], status: [Int], group: [Int], strata: [Int]?) {
     let n = time.count
     precondition(status.count == n && group.count == n, "time, status and group must have equal lengths")
-    let strata = strata ?? [Int](repeating: 0, count: n)
-    precondition(strata.count == n, "strata must have the length of time")
-    // Non-empty groups, recoded 0..<ng in increasing group index.
+    precondition(strata == nil || strata?.count == n, "strata must have the length of time")
     let k = (group.max() ?? -1) + 1
     var present = [Bool](repeating: false, count: max(k, 0))
     for g in group { present[g] = true }
@@ -69,14 +89,36 @@ public struct GrayTest: Sendable {
       code[g] = ng
       ng += 1
     }
+    self.ng = ng
+    let nst = (strata?.max() ?? 0) + 1
+    var offsets = [Int](repeating: 0, count: nst + 1)
+    if let strata { for s in strata { offsets[s + 1] += 1 } } else { offsets[1] = n }
+    for s in 0..<nst { offsets[s + 1] += offsets[s] }
+    var fill = offsets
+    var sTime = [Double](repeating: 0, count: n)
+    var sStatus = [Int](repeating: 0, count: n)
+    var sGroup = [Int](repeating: 0, count: n)
+    for i in order {
+      let s = strata?[i] ?? 0
+      let at = fill[s]
+      sTime[at] = time[i]
+      sStatus[at] = status[i]
+      sGroup[at] = code[group[i]]
+      fill[s] = at + 1
+    }
+    self.time = sTime
+    self.status = sStatus
+    self.groupCode = sGroup
+    self.offsets = offsets
+  }
+
+  func test(cause: Int, rho: Double) -> GrayTest {
     guard ng > 1 else {
       return GrayTest(cause: cause, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
     }
-    let nst = (strata.max() ?? 0) + 1
-    let parts = CompetingRisksSort.partition(order, by: strata, count: nst)
     var accumulator = GrayAccumulator(groups: ng)
-    for s in 0..<nst where !parts[s].isEmpty {
-      accumulator.addStratum(parts[s], time: time, status: status, groupCode: code, groupOf: group, cause: cause, rho: rho)
+    for s in 0..<(offsets.count - 1) where offsets[s] < offsets[s + 1] {
+      accumulator.addStratum(offsets[s]..<offsets[s + 1], time: time, status: status, groupCode: groupCode, cause: cause, rho: rho)
     }
     let ng1 = ng - 1
     let ldl = CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7)
@@ -105,13 +147,12 @@ struct GrayAccumulator {
 
   /// Adds one stratum: `idx` are its subjects in ascending time order.
   mutating func addStratum(
-    _ idx: [Int], time: [Double], status: [Int], groupCode: [Int], groupOf: [Int],
-    cause: Int, rho: Double
+    _ range: Range<Int>, time: [Double], status: [Int], groupCode: [Int], cause: Int, rho: Double
   ) {
     let ng = self.ng
     let ng1 = ng - 1
     var rs = [Int](repeating: 0, count: ng)
-    for i in idx { rs[groupCode[groupOf[i]]] += 1 }
+    for i in range { rs[groupCode[i]] += 1 }
     var f1m = [Double](repeating: 0, count: ng)
     var f1 = f1m
     var skmm = [Double](repeating: 1, count: ng)
@@ -126,16 +167,17 @@ struct GrayAccumulator {
     var d2 = [Int](repeating: 0, count: ng)
     var fm = 0.0
     var f = 0.0
-    let n = idx.count
+    let n = range.count
+    let base = range.lowerBound
     var start = 0
     while start < n {
-      let t = time[idx[start]]
+      let t = time[base + start]
       var end = start
       for j in 0..<ng { d1[j] = 0; d2[j] = 0 }
-      while end < n && time[idx[end]] == t {
-        let i = idx[end]
+      while end < n && time[base + end] == t {
+        let i = base + end
         let st = status[i]
-        if st == cause { d1[groupCode[groupOf[i]]] += 1 } else if st != 0 { d2[groupCode[groupOf[i]]] += 1 }
+        if st == cause { d1[groupCode[i]] += 1 } else if st != 0 { d2[groupCode[i]] += 1 }
         end += 1
       }
       var nd1 = 0
@@ -208,7 +250,7 @@ struct GrayAccumulator {
         }
       }
       if end >= n { break }
-      for p in start..<end { rs[groupCode[groupOf[idx[p]]]] -= 1 }
+      for p in start..<end { rs[groupCode[base + p]] -= 1 }
       fm = f
       for j in 0..<ng {
         f1m[j] = f1[j]
