@@ -24,6 +24,10 @@ func benchCompetingRisks(_ args: [String]) {
   if let path = value("--fg-csv") { small.writeCSV(path) }
 
   var sink = 0.0
+  if args.contains("--parts") {
+    print("fit", bestOfThree { sink += CumulativeIncidence.fit(time: data.time, status: data.status, group: data.group).curves[0].estimate.last ?? 0 })
+    print("gray", bestOfThree { sink += GrayTest.testAll(time: data.time, status: data.status, group: data.group)[0].statistic })
+  }
   let cuminc = bestOfThree {
     let (fit, tests) = CumulativeIncidence.fitWithTests(
       time: data.time, status: data.status, group: data.group, groupCount: 3, causeCount: 2)

@@ -124,8 +124,8 @@ public struct CumulativeIncidence: Sendable {
     precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
     precondition(status.allSatisfy { (0...m).contains($0) }, "status must be in 0...causeCount")
     precondition(group.allSatisfy { (0..<max(k, 1)).contains($0) }, "group must be in 0..<groupCount")
-    let order = CompetingRisksSort.ascendingOrder(time)
-    return fit(sortedOrder: order, time: time, status: status, group: group, groupCount: k, causeCount: m,
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
+    return fit(sorted: sorted, groupCount: k, causeCount: m,
                confidenceLevel: confidenceLevel, confidenceType: confidenceType)
   }
 
@@ -136,39 +136,26 @@ public struct CumulativeIncidence: Sendable {
     groupCount: Int? = nil, causeCount: Int? = nil,
     confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
   ) -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
-    let order = CompetingRisksSort.ascendingOrder(time)
     let k = groupCount ?? ((group.max() ?? -1) + 1)
     let m = causeCount ?? max(status.max() ?? 0, 0)
     precondition(time.count == status.count && time.count == group.count, "time, status and group must have equal lengths")
     precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
     precondition(status.allSatisfy { (0...m).contains($0) }, "status must be in 0...causeCount")
     precondition(group.allSatisfy { (0..<max(k, 1)).contains($0) }, "group must be in 0..<groupCount")
-    let incidence = fit(sortedOrder: order, time: time, status: status, group: group, groupCount: k, causeCount: m,
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
                         confidenceLevel: confidenceLevel, confidenceType: confidenceType)
-    let tests = GrayTest.testAll(sortedOrder: order, time: time, status: status, group: group, strata: strata,
-                                 causeCount: m, rho: rho)
+    let tests = GrayTest.testAll(sorted: sorted, causeCount: m, rho: rho)
     return (incidence, tests)
   }
 
   static func fit(
-    sortedOrder order: [Int], time: [Double], status: [Int], group: [Int], groupCount k: Int, causeCount m: Int,
+    sorted: CompetingRisksSorted, groupCount k: Int, causeCount m: Int,
     confidenceLevel: Double, confidenceType: ConfidenceType
   ) -> CumulativeIncidence {
     let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
-    // Gather each group's subjects contiguously in time order (counting sort by group).
-    var offsets = [Int](repeating: 0, count: k + 1)
-    for g in group { offsets[g + 1] += 1 }
-    for g in 0..<k { offsets[g + 1] += offsets[g] }
-    var fill = offsets
-    var sTime = [Double](repeating: 0, count: time.count)
-    var sStatus = [Int](repeating: 0, count: time.count)
-    for i in order {
-      let g = group[i]
-      let at = fill[g]
-      sTime[at] = time[i]
-      sStatus[at] = status[i]
-      fill[g] = at + 1
-    }
+    // Each group's subjects contiguous in time order.
+    let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
     var byGroup = [[Curve]]()
     for g in 0..<k {
       byGroup.append(groupCurves(

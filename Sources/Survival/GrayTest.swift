@@ -34,8 +34,8 @@ public struct GrayTest: Sendable {
     time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
     cause: Int, rho: Double = 0
   ) -> GrayTest {
-    let order = CompetingRisksSort.ascendingOrder(time)
-    return test(sortedOrder: order, time: time, status: status, group: group, strata: strata, cause: cause, rho: rho)
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    return GrayData(sorted: sorted).test(cause: cause, rho: rho)
   }
 
   /// One test per cause 1...m (default m = max status), sharing one sort.
@@ -45,25 +45,16 @@ public struct GrayTest: Sendable {
   ) -> [GrayTest] {
     let m = causeCount ?? max(status.max() ?? 0, 0)
     guard m > 0 else { return [] }
-    let order = CompetingRisksSort.ascendingOrder(time)
-    return testAll(sortedOrder: order, time: time, status: status, group: group, strata: strata, causeCount: m, rho: rho)
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    return testAll(sorted: sorted, causeCount: m, rho: rho)
   }
 
-  static func testAll(
-    sortedOrder order: [Int], time: [Double], status: [Int], group: [Int], strata: [Int]?,
-    causeCount m: Int, rho: Double
-  ) -> [GrayTest] {
+  static func testAll(sorted: CompetingRisksSorted, causeCount m: Int, rho: Double) -> [GrayTest] {
     guard m > 0 else { return [] }
-    let prepared = GrayData(sortedOrder: order, time: time, status: status, group: group, strata: strata)
+    let prepared = GrayData(sorted: sorted)
     return (1...m).map { prepared.test(cause: $0, rho: rho) }
   }
 
-  static func test(
-    sortedOrder order: [Int], time: [Double], status: [Int], group: [Int], strata: [Int]?,
-    cause: Int, rho: Double
-  ) -> GrayTest {
-    GrayData(sortedOrder: order, time: time, status: status, group: group, strata: strata).test(cause: cause, rho: rho)
-  }
 }
 
 /// Subjects gathered contiguously by stratum in time order, groups recoded
@@ -76,13 +67,10 @@ struct GrayData {
   /// Stratum s covers offsets[s]..<offsets[s + 1].
   let offsets: [Int]
 
-  init(sortedOrder order: [Int], time: [Double], status: [Int], group: [Int], strata: [Int]?) {
-    let n = time.count
-    precondition(status.count == n && group.count == n, "time, status and group must have equal lengths")
-    precondition(strata == nil || strata?.count == n, "strata must have the length of time")
-    let k = (group.max() ?? -1) + 1
+  init(sorted: CompetingRisksSorted) {
+    let k = (sorted.group.max() ?? -1) + 1
     var present = [Bool](repeating: false, count: max(k, 0))
-    for g in group { present[g] = true }
+    for g in sorted.group { present[g] = true }
     var code = [Int](repeating: -1, count: max(k, 0))
     var ng = 0
     for g in 0..<max(k, 0) where present[g] {
@@ -90,26 +78,12 @@ struct GrayData {
       ng += 1
     }
     self.ng = ng
-    let nst = (strata?.max() ?? 0) + 1
-    var offsets = [Int](repeating: 0, count: nst + 1)
-    if let strata { for s in strata { offsets[s + 1] += 1 } } else { offsets[1] = n }
-    for s in 0..<nst { offsets[s + 1] += offsets[s] }
-    var fill = offsets
-    var sTime = [Double](repeating: 0, count: n)
-    var sStatus = [Int](repeating: 0, count: n)
-    var sGroup = [Int](repeating: 0, count: n)
-    for i in order {
-      let s = strata?[i] ?? 0
-      let at = fill[s]
-      sTime[at] = time[i]
-      sStatus[at] = status[i]
-      sGroup[at] = code[group[i]]
-      fill[s] = at + 1
-    }
-    self.time = sTime
-    self.status = sStatus
-    self.groupCode = sGroup
-    self.offsets = offsets
+    let nst = (sorted.strata.max() ?? 0) + 1
+    let runs = sorted.runs(by: sorted.strata, count: nst)
+    self.time = runs.time
+    self.status = runs.status
+    self.groupCode = runs.group.map { code[$0] }
+    self.offsets = runs.offsets
   }
 
   func test(cause: Int, rho: Double) -> GrayTest {
