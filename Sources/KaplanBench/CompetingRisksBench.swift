@@ -1,7 +1,8 @@
 import Foundation
 import Survival
 
-/// kaplan-bench cuminc [--rows N] [--fg-rows N] [--csv PATH] [--fg-csv PATH]
+/// kaplan-bench cuminc [--rows N] [--fg-rows N] [--csv PATH] [--fg-csv PATH] [--parts]
+/// (`--parts` also times the curves and the Gray tests separately)
 ///
 /// Times `CumulativeIncidence.fitWithTests` (curves and Gray's tests: what one
 /// `cmprsk::cuminc` call computes) on N rows (default 1,000,000; 3 groups,

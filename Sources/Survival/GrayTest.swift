@@ -79,11 +79,19 @@ struct GrayData {
     }
     self.ng = ng
     let nst = (sorted.strata.max() ?? 0) + 1
-    let runs = sorted.runs(by: sorted.strata, count: nst)
-    self.time = runs.time
-    self.status = runs.status
-    self.groupCode = runs.group.map { code[$0] }
-    self.offsets = runs.offsets
+    if nst == 1 {
+      // One stratum: the sorted columns are already the run.
+      self.time = sorted.time
+      self.status = sorted.status
+      self.groupCode = sorted.group.map { code[$0] }
+      self.offsets = [0, sorted.time.count]
+    } else {
+      let runs = sorted.runs(by: sorted.strata, count: nst)
+      self.time = runs.time
+      self.status = runs.status
+      self.groupCode = runs.group.map { code[$0] }
+      self.offsets = runs.offsets
+    }
   }
 
   func test(cause: Int, rho: Double) -> GrayTest {
