@@ -1,7 +1,7 @@
 import Foundation
 import Survival
 
-/// kaplan-bench cuminc [--rows N] [--fg-rows N] [--csv PATH] [--fg-csv PATH] [--parts]
+/// kaplan-bench cuminc [--rows N] [--fg-rows N] [--csv PATH] [--fg-csv PATH] [--parts] [--cuminc-only]
 /// (`--parts` also times the curves and the Gray tests separately)
 ///
 /// Times `CumulativeIncidence.fitWithTests` (curves and Gray's tests: what one
@@ -36,6 +36,7 @@ func benchCompetingRisks(_ args: [String]) {
     sink += tests[0].statistic
   }
   print("cuminc_\(rows) \(cuminc)")
+  if args.contains("--cuminc-only") { return }
   let fgSmall = bestOfThree {
     let fit = FineGray.fit(time: small.time, status: small.status, covariates: small.covariates, p: 3)
     sink += fit.coefficients[0]

@@ -147,6 +147,7 @@ struct GrayAccumulator {
     var ss = [Double](repeating: 0, count: ng1)
     var d1 = [Int](repeating: 0, count: ng)
     var d2 = [Int](repeating: 0, count: ng)
+    var leaving = [Int](repeating: 0, count: ng)
     var fm = 0.0
     var f = 0.0
     let n = range.count
@@ -155,11 +156,13 @@ struct GrayAccumulator {
     while start < n {
       let t = time[base + start]
       var end = start
-      for j in 0..<ng { d1[j] = 0; d2[j] = 0 }
+      for j in 0..<ng { d1[j] = 0; d2[j] = 0; leaving[j] = 0 }
       while end < n && time[base + end] == t {
         let i = base + end
         let st = status[i]
-        if st == cause { d1[groupCode[i]] += 1 } else if st != 0 { d2[groupCode[i]] += 1 }
+        let g = groupCode[i]
+        leaving[g] += 1
+        if st == cause { d1[g] += 1 } else if st != 0 { d2[g] += 1 }
         end += 1
       }
       var nd1 = 0
@@ -232,7 +235,7 @@ struct GrayAccumulator {
         }
       }
       if end >= n { break }
-      for p in start..<end { rs[groupCode[base + p]] -= 1 }
+      for j in 0..<ng { rs[j] -= leaving[j] }
       fm = f
       for j in 0..<ng {
         f1m[j] = f1[j]
