@@ -1,7 +1,8 @@
 import Foundation
 
 /// Fine–Gray proportional subdistribution hazards regression, equal to R
-/// `cmprsk::crr` (2.2-11) without censoring groups or time-varying terms.
+/// `cmprsk::crr` (2.2-11), with censoring groups (`cengroup`), without
+/// time-varying terms (`cov2`/`tf`).
 ///
 /// Model: the subdistribution hazard of cause `failCode` is
 /// λ₁(t | x) = λ₁₀(t) exp(xβ). Subjects failing from another cause stay in
@@ -76,18 +77,22 @@ public struct FineGray: Sendable {
   ///   - status: cause codes; `failCode` is the cause of interest,
   ///     `censorCode` censored, anything else a competing cause.
   ///   - covariates: column-major n × p matrix.
+  ///   - censoringGroup: crr's `cengroup` as 0..<g (the censoring
+  ///     distribution is estimated within each group); nil for one group.
   ///   - maxIterations: crr's `maxiter` (10); `gradientTolerance`: crr's `gtol` (1e-6).
   public static func fit(
     time: [Double], status: [Int], covariates: [Double], p: Int,
-    failCode: Int = 1, censorCode: Int = 0,
+    failCode: Int = 1, censorCode: Int = 0, censoringGroup: [Int]? = nil,
     maxIterations: Int = 10, gradientTolerance: Double = 1e-6, confidenceLevel: Double = 0.95
   ) -> FineGray {
     let n = time.count
     precondition(status.count == n, "status must have the length of time")
     precondition(p >= 1 && covariates.count == n * p, "covariates must be n × p, column-major")
     precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
+    precondition(censoringGroup.map { $0.count == n && $0.allSatisfy { $0 >= 0 } } ?? true,
+                 "censoringGroup must have the length of time, codes ≥ 0")
     let data = FineGrayData(time: time, status: status, covariates: covariates, p: p,
-                            failCode: failCode, censorCode: censorCode)
+                            failCode: failCode, censorCode: censorCode, censoringGroup: censoringGroup)
     var beta = [Double](repeating: 0, count: p)
     var current = data.evaluate(beta, derivatives: true)
     var converged = false

@@ -7,7 +7,7 @@ import TestSupport
 /// (fixtures of scripts/fixtures/competing_risks.R): colon with the factor
 /// rx expanded by model.matrix plus numeric age, sex, obstruct (both causes);
 /// myeloid with trt and sex; the tied generated data with numeric and
-/// dummy covariates. Iterative results are compared at Tolerance.iterative.
+/// dummy covariates; with censoring groups (cengroup) on colon and tied. Iterative results are compared at Tolerance.iterative.
 struct FineGrayTests {
   @Test(arguments: ["colon", "myeloid", "tied"])
   func crrMatches(name: String) throws {
@@ -18,8 +18,10 @@ struct FineGrayTests {
       let p = try #require((spec["p"] as? NSNumber)?.intValue)
       let failCode = try #require((spec["failcode"] as? NSNumber)?.intValue)
       let x = CompetingRisksFixture.doubles(spec["x"])
-      let fit = FineGray.fit(time: fx.time, status: fx.status, covariates: x, p: p, failCode: failCode)
-      let label = "\(name) failcode \(failCode)"
+      let cengroup = spec["cengroup"] is [Any] ? CompetingRisksFixture.ints(spec["cengroup"]) : nil
+      let fit = FineGray.fit(
+        time: fx.time, status: fx.status, covariates: x, p: p, failCode: failCode, censoringGroup: cengroup)
+      let label = "\(name) failcode \(failCode)\(cengroup == nil ? "" : " cengroup")"
       let tol = Tolerance.iterative
       #expect(fit.converged == ((spec["converged"] as? Bool) ?? false), "\(label) converged")
       let coef = CompetingRisksFixture.doubles(spec["coef"])
