@@ -51,8 +51,7 @@ public struct GrayTest: Sendable {
 
   static func testAll(sorted: CompetingRisksSorted, causeCount m: Int, rho: Double) -> [GrayTest] {
     guard m > 0 else { return [] }
-    let prepared = GrayData(sorted: sorted)
-    return (1...m).map { prepared.test(cause: $0, rho: rho) }
+    return GrayData(sorted: sorted).tests(causes: Array(1...m), causeCount: m, rho: rho)
   }
 
 }
@@ -95,154 +94,215 @@ struct GrayData {
   }
 
   func test(cause: Int, rho: Double) -> GrayTest {
+    let m = max(cause, status.max() ?? 0)
+    return tests(causes: [cause], causeCount: m, rho: rho)[0]
+  }
+
+  /// The tests of `causes`, all from one scan per stratum: each block of
+  /// tied times is tabulated once (group × status) and every cause's state
+  /// steps on that table.
+  func tests(causes: [Int], causeCount m: Int, rho: Double) -> [GrayTest] {
     guard ng > 1 else {
-      return GrayTest(cause: cause, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
+      return causes.map {
+        GrayTest(cause: $0, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
+      }
     }
-    var accumulator = GrayAccumulator(groups: ng)
-    for s in 0..<(offsets.count - 1) where offsets[s] < offsets[s + 1] {
-      accumulator.addStratum(offsets[s]..<offsets[s + 1], time: time, status: status, groupCode: groupCode, cause: cause, rho: rho)
+    var accumulators = causes.map { _ in GrayAccumulator(groups: ng) }
+    let width = max(m, status.max() ?? 0) + 1
+    var counts = [Int](repeating: 0, count: ng * width)
+    var leaving = [Int](repeating: 0, count: ng)
+    var d1 = [Int](repeating: 0, count: ng)
+    var d2 = [Int](repeating: 0, count: ng)
+    time.withUnsafeBufferPointer { time in
+      status.withUnsafeBufferPointer { status in
+        groupCode.withUnsafeBufferPointer { groupCode in
+          for stratum in 0..<(offsets.count - 1) where offsets[stratum] < offsets[stratum + 1] {
+            let lo = offsets[stratum]
+            let hi = offsets[stratum + 1]
+            var rs = [Int](repeating: 0, count: ng)
+            for i in lo..<hi { rs[groupCode[i]] += 1 }
+            var scans = causes.map { _ in GrayStratumScan(groups: ng, rho: rho) }
+            var start = lo
+            while start < hi {
+              let t = time[start]
+              for j in 0..<counts.count { counts[j] = 0 }
+              var end = start
+              while end < hi && time[end] == t {
+                counts[groupCode[end] * width + status[end]] += 1
+                end += 1
+              }
+              for g in 0..<ng {
+                var total = 0
+                for st in 0..<width { total += counts[g * width + st] }
+                leaving[g] = total
+              }
+              for (j, cause) in causes.enumerated() {
+                var any = false
+                for g in 0..<ng {
+                  d1[g] = counts[g * width + cause]
+                  d2[g] = leaving[g] - counts[g * width] - d1[g]
+                  if d1[g] > 0 || d2[g] > 0 { any = true }
+                }
+                if any { scans[j].step(rs: rs, d1: d1, d2: d2) }
+              }
+              if end >= hi { break }
+              for g in 0..<ng { rs[g] -= leaving[g] }
+              for j in scans.indices { scans[j].advance() }
+              start = end
+            }
+            for j in scans.indices { scans[j].finish(into: &accumulators[j]) }
+          }
+        }
+      }
     }
-    let ng1 = ng - 1
-    let ldl = CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7)
-    if ldl.rank < ng1 {
-      return GrayTest(cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v, isSingular: true)
+    return zip(causes, accumulators).map { cause, accumulator in
+      let ng1 = ng - 1
+      let ldl = CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7)
+      if ldl.rank < ng1 {
+        return GrayTest(cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v, isSingular: true)
+      }
+      let stat = ldl.quadraticForm(accumulator.s)
+      return GrayTest(
+        cause: cause, statistic: stat, df: ng1, p: ChiSquare.upperTail(stat, df: Double(ng1)),
+        score: accumulator.s, variance: accumulator.v, isSingular: false)
     }
-    let stat = ldl.quadraticForm(accumulator.s)
-    return GrayTest(
-      cause: cause, statistic: stat, df: ng1, p: ChiSquare.upperTail(stat, df: Double(ng1)),
-      score: accumulator.s, variance: accumulator.v, isSingular: false)
   }
 }
 
-/// Gray's score and variance summed over strata (the mathematics of cmprsk's `crst`).
+/// Gray's score and variance summed over strata.
 struct GrayAccumulator {
-  let ng: Int
   /// Scores of groups 0..<ng−1; variance (ng−1)² row-major.
   var s: [Double]
   var v: [Double]
 
   init(groups: Int) {
-    ng = groups
     s = [Double](repeating: 0, count: groups - 1)
     v = [Double](repeating: 0, count: (groups - 1) * (groups - 1))
   }
+}
 
-  /// Adds one stratum: `idx` are its subjects in ascending time order.
-  mutating func addStratum(
-    _ range: Range<Int>, time: [Double], status: [Int], groupCode: [Int], cause: Int, rho: Double
-  ) {
+/// One cause's scan through one stratum (the mathematics of cmprsk's
+/// `crst`): per-group left-continuous cumulative incidence (f1m) and
+/// all-cause Kaplan–Meier (skmm), the pooled F̂ (fm), the score, and the
+/// pieces (v2, v3, c) of Gray's variance, which `finish` combines.
+struct GrayStratumScan {
+  let ng: Int
+  let rho: Double
+  var f1m: [Double]
+  var f1: [Double]
+  var skmm: [Double]
+  var skm: [Double]
+  var v3: [Double]
+  var v2: [Double]  // (ng−1) × ng, v2[i*ng + k]
+  var c: [Double]
+  var a: [Double]
+  var vs: [Double]  // (ng−1)², lower triangle used
+  var ss: [Double]
+  var fm = 0.0
+  var f = 0.0
+
+  init(groups ng: Int, rho: Double) {
+    self.ng = ng
+    self.rho = rho
+    f1m = [Double](repeating: 0, count: ng)
+    f1 = f1m
+    skmm = [Double](repeating: 1, count: ng)
+    skm = skmm
+    v3 = [Double](repeating: 0, count: ng)
+    v2 = [Double](repeating: 0, count: (ng - 1) * ng)
+    c = [Double](repeating: 0, count: ng * ng)
+    a = [Double](repeating: 0, count: ng * ng)
+    vs = [Double](repeating: 0, count: (ng - 1) * (ng - 1))
+    ss = [Double](repeating: 0, count: ng - 1)
+  }
+
+  /// A time with events: `rs` at risk per group, `d1` events of the cause
+  /// and `d2` of other causes per group.
+  mutating func step(rs: [Int], d1: [Int], d2: [Int]) {
     let ng = self.ng
     let ng1 = ng - 1
-    var rs = [Int](repeating: 0, count: ng)
-    for i in range { rs[groupCode[i]] += 1 }
-    var f1m = [Double](repeating: 0, count: ng)
-    var f1 = f1m
-    var skmm = [Double](repeating: 1, count: ng)
-    var skm = skmm
-    var v3 = [Double](repeating: 0, count: ng)
-    var v2 = [Double](repeating: 0, count: ng1 * ng)  // v2[i*ng + k]
-    var c = [Double](repeating: 0, count: ng * ng)
-    var a = [Double](repeating: 0, count: ng * ng)
-    var vs = [Double](repeating: 0, count: ng1 * ng1)  // lower triangle used
-    var ss = [Double](repeating: 0, count: ng1)
-    var d1 = [Int](repeating: 0, count: ng)
-    var d2 = [Int](repeating: 0, count: ng)
-    var leaving = [Int](repeating: 0, count: ng)
-    var fm = 0.0
-    var f = 0.0
-    let n = range.count
-    let base = range.lowerBound
-    var start = 0
-    while start < n {
-      let t = time[base + start]
-      var end = start
-      for j in 0..<ng { d1[j] = 0; d2[j] = 0; leaving[j] = 0 }
-      while end < n && time[base + end] == t {
-        let i = base + end
-        let st = status[i]
-        let g = groupCode[i]
-        leaving[g] += 1
-        if st == cause { d1[g] += 1 } else if st != 0 { d2[g] += 1 }
-        end += 1
-      }
-      var nd1 = 0
-      var nd2 = 0
-      for j in 0..<ng { nd1 += d1[j]; nd2 += d2[j] }
-      if nd1 > 0 || nd2 > 0 {
-        var tr = 0.0
-        var tq = 0.0
-        for j in 0..<ng where rs[j] > 0 {
-          let r = Double(rs[j])
-          skm[j] = skmm[j] * (r - Double(d1[j] + d2[j])) / r
-          f1[j] = f1m[j] + (skmm[j] * Double(d1[j])) / r
-          tr += r / skmm[j]
-          tq += r * (1 - f1m[j]) / skmm[j]
-        }
-        f = fm + Double(nd1) / tr
-        let fb = pow(1 - fm, rho)
-        for i in 0..<ng {
-          for j in i..<ng { a[i * ng + j] = 0 }
-          guard rs[i] > 0 else { continue }
-          let t1 = Double(rs[i]) / skmm[i]
-          a[i * ng + i] = fb * t1 * (1 - t1 / tr)
-          if a[i * ng + i] != 0 { c[i * ng + i] += a[i * ng + i] * Double(nd1) / (tr * (1 - fm)) }
-          for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
-            a[i * ng + j] = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
-            if a[i * ng + j] != 0 { c[i * ng + j] += a[i * ng + j] * Double(nd1) / (tr * (1 - fm)) }
-          }
-        }
-        for i in 1..<ng {
-          for j in 0..<i {
-            a[i * ng + j] = a[j * ng + i]
-            c[i * ng + j] = c[j * ng + i]
-          }
-        }
-        for i in 0..<ng1 where rs[i] > 0 {
-          ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
-        }
-        if nd1 > 0 {
-          for k in 0..<ng where rs[k] > 0 {
-            let t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
-            let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
-            let t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
-            v3[k] += t4 * t4 * t3
-            for i in 0..<ng1 {
-              let t1 = a[i * ng + k] - t4 * c[i * ng + k]
-              v2[i * ng + k] += t1 * t4 * t3
-              for j in 0...i {
-                let t2 = a[j * ng + k] - t4 * c[j * ng + k]
-                vs[i * ng1 + j] += t1 * t2 * t3
-              }
-            }
-          }
-        }
-        if nd2 > 0 {
-          for k in 0..<ng where skm[k] > 0 && d2[k] > 0 {
-            let t4 = (1 - f) / skm[k]
-            let t5 = d2[k] > 1 ? 1 - Double(d2[k] - 1) / (Double(rs[k]) - 1) : 1
-            let t6 = Double(rs[k])
-            let t3 = t5 * ((skmm[k] * skmm[k]) * Double(d2[k])) / (t6 * t6)
-            v3[k] += t4 * t4 * t3
-            for i in 0..<ng1 {
-              let t1 = t4 * c[i * ng + k]
-              v2[i * ng + k] -= t1 * t4 * t3
-              for j in 0...i {
-                let t2 = t4 * c[j * ng + k]
-                vs[i * ng1 + j] += t1 * t2 * t3
-              }
-            }
-          }
-        }
-      }
-      if end >= n { break }
-      for j in 0..<ng { rs[j] -= leaving[j] }
-      fm = f
-      for j in 0..<ng {
-        f1m[j] = f1[j]
-        skmm[j] = skm[j]
-      }
-      start = end
+    var nd1 = 0
+    for j in 0..<ng { nd1 += d1[j] }
+    var nd2 = 0
+    for j in 0..<ng { nd2 += d2[j] }
+    var tr = 0.0
+    var tq = 0.0
+    for j in 0..<ng where rs[j] > 0 {
+      let r = Double(rs[j])
+      skm[j] = skmm[j] * (r - Double(d1[j] + d2[j])) / r
+      f1[j] = f1m[j] + (skmm[j] * Double(d1[j])) / r
+      tr += r / skmm[j]
+      tq += r * (1 - f1m[j]) / skmm[j]
     }
+    f = fm + Double(nd1) / tr
+    let fb = pow(1 - fm, rho)
+    for i in 0..<ng {
+      for j in i..<ng { a[i * ng + j] = 0 }
+      guard rs[i] > 0 else { continue }
+      let t1 = Double(rs[i]) / skmm[i]
+      a[i * ng + i] = fb * t1 * (1 - t1 / tr)
+      if a[i * ng + i] != 0 { c[i * ng + i] += a[i * ng + i] * Double(nd1) / (tr * (1 - fm)) }
+      for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
+        a[i * ng + j] = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
+        if a[i * ng + j] != 0 { c[i * ng + j] += a[i * ng + j] * Double(nd1) / (tr * (1 - fm)) }
+      }
+    }
+    for i in 1..<ng {
+      for j in 0..<i {
+        a[i * ng + j] = a[j * ng + i]
+        c[i * ng + j] = c[j * ng + i]
+      }
+    }
+    for i in 0..<ng1 where rs[i] > 0 {
+      ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
+    }
+    if nd1 > 0 {
+      for k in 0..<ng where rs[k] > 0 {
+        let t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
+        let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
+        let t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
+        v3[k] += t4 * t4 * t3
+        for i in 0..<ng1 {
+          let t1 = a[i * ng + k] - t4 * c[i * ng + k]
+          v2[i * ng + k] += t1 * t4 * t3
+          for j in 0...i {
+            let t2 = a[j * ng + k] - t4 * c[j * ng + k]
+            vs[i * ng1 + j] += t1 * t2 * t3
+          }
+        }
+      }
+    }
+    if nd2 > 0 {
+      for k in 0..<ng where skm[k] > 0 && d2[k] > 0 {
+        let t4 = (1 - f) / skm[k]
+        let t5 = d2[k] > 1 ? 1 - Double(d2[k] - 1) / (Double(rs[k]) - 1) : 1
+        let t6 = Double(rs[k])
+        let t3 = t5 * ((skmm[k] * skmm[k]) * Double(d2[k])) / (t6 * t6)
+        v3[k] += t4 * t4 * t3
+        for i in 0..<ng1 {
+          let t1 = t4 * c[i * ng + k]
+          v2[i * ng + k] -= t1 * t4 * t3
+          for j in 0...i {
+            let t2 = t4 * c[j * ng + k]
+            vs[i * ng1 + j] += t1 * t2 * t3
+          }
+        }
+      }
+    }
+  }
+
+  /// Moves past a time: right-continuous values become the left limits.
+  mutating func advance() {
+    fm = f
+    for j in 0..<ng {
+      f1m[j] = f1[j]
+      skmm[j] = skm[j]
+    }
+  }
+
+  /// Adds this stratum's score and variance to `total`.
+  func finish(into total: inout GrayAccumulator) {
+    let ng1 = ng - 1
     for i in 0..<ng1 {
       for j in 0...i {
         var x = vs[i * ng1 + j]
@@ -251,10 +311,10 @@ struct GrayAccumulator {
           x += c[i * ng + k] * v2[j * ng + k]
           x += c[j * ng + k] * v2[i * ng + k]
         }
-        v[i * ng1 + j] += x
-        if i != j { v[j * ng1 + i] += x }
+        total.v[i * ng1 + j] += x
+        if i != j { total.v[j * ng1 + i] += x }
       }
-      s[i] += ss[i]
+      total.s[i] += ss[i]
     }
   }
 }
