@@ -109,6 +109,7 @@ struct CompetingRisksSorted {
     let n = time.count
     precondition(status.count == n && group.count == n && (strata?.count ?? n) == n,
                  "time, status, group and strata must have equal lengths")
+    precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
     var payload = [UInt64](repeating: 0, count: n)
     for i in 0..<n {
       let st = status[i]
