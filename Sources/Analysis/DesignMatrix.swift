@@ -119,7 +119,7 @@ public struct DesignMatrix: Sendable {
   /// R's rule (`TermCode` in `model.c`): a factor in a term is coded by
   /// contrasts when the term without it is empty or contained in a
   /// preceding term; otherwise by indicators of all its levels.
-  private static func usesContrasts(
+  static func usesContrasts(
     _ variable: FormulaVariable, in term: Term, preceding: ArraySlice<Term>
   ) -> Bool {
     let rest = Set(term.variables.filter { $0 != variable })

@@ -1,0 +1,192 @@
+import Datasets
+import Survival
+
+/// Options of `FineGrayAnalysis`, as R `cmprsk::crr`'s arguments
+/// (`failcode`, `cencode`, `cengroup`, `maxiter`) plus the interval level.
+public struct FineGrayOptions: Sendable, Equatable {
+  /// The status value meaning censored (nil: 0 for numbers, "censored" for strings).
+  public var censor: StatusValue? = nil
+  /// The cause of interest (nil: the first cause, as crr's `failcode = 1`).
+  public var cause: StatusValue? = nil
+  public var confidenceLevel = 0.95
+  /// Column whose groups each get their own censoring distribution (crr's `cengroup`).
+  public var censoringGroup: String? = nil
+  /// crr's `maxiter`.
+  public var maxIterations = 10
+
+  public init() {}
+}
+
+/// What one Fine–Gray coefficient stands for: R's coefficient name and the
+/// formula variable, factor level and reference level behind it.
+public struct FineGrayTerm: Sendable, Equatable {
+  /// R's column name (`rxLev+5FU`, `age`, `age:sex`).
+  public let name: String
+  /// The formula term's label (`rx`, `age:sex`).
+  public let term: String
+  /// The variable (`rx`, `factor(ecog)`); for an interaction, its variables joined by `:`.
+  public let variable: String
+  /// The factor level of the column; nil for numeric covariates and interactions.
+  public let level: String?
+  /// The factor's reference level, for a factor column.
+  public let referenceLevel: String?
+}
+
+/// Fine–Gray proportional subdistribution hazards regression on a dataset,
+/// as R `cmprsk::crr(ftime, fstatus, cov1 = model.matrix(~ terms)[, -1],
+/// cengroup, failcode, cencode)` (cmprsk 2.2-11) with the formula
+/// `Surv(time, status) ~ terms`, and `predict.crr` for covariate profiles.
+///
+/// The pipeline: `Formula` → `ModelFrame` (competing-risks coding,
+/// incomplete rows dropped and counted, also rows missing the censoring
+/// group) → `DesignMatrix` (R's column names and treatment contrasts, as
+/// for `cox`) → `FineGray.fit`. Non-convergence is reported in the fit,
+/// never thrown.
+public struct FineGrayAnalysis: Sendable {
+  public let formula: Formula
+  public let options: FineGrayOptions
+  /// The cause modelled, the other causes (competing), and the censoring value.
+  public let cause: String
+  public let competingCauses: [String]
+  public let censor: String
+  /// One label per coefficient, in the order of `fit`'s vectors.
+  public let terms: [FineGrayTerm]
+  public let fit: FineGray
+  /// Rows used; their events of the cause, competing events and censorings.
+  public let n: Int
+  public let events: Int
+  public let competingEvents: Int
+  public let censored: Int
+  public let droppedCount: Int
+  /// The censoring groups' labels (`sex=0`, ...) with `censoringGroup`.
+  public let censoringGroups: [String]?
+  /// Turns covariate profiles into design rows for `predict`.
+  public let profile: DesignProfile
+
+  public init(dataset: Dataset, formula text: String, options: FineGrayOptions = FineGrayOptions()) throws {
+    let formula = try Formula(parsing: text)
+    guard !formula.terms.isEmpty else {
+      throw ModelFrameError(
+        "formula '\(text)' has no covariates: a Fine–Gray model needs at least one term after '~'")
+    }
+    if !formula.strata.isEmpty {
+      throw ModelFrameError(
+        "finegray has no strata() (crr does not stratify); to estimate the censoring distribution "
+          + "within groups give {cengroup = \"\(formula.strata[0])\"}")
+    }
+    guard options.confidenceLevel > 0, options.confidenceLevel < 1 else {
+      throw ModelFrameError("the confidence level must be between 0 and 1, got \(options.confidenceLevel)")
+    }
+    let cr = try CompetingRisksFrame(
+      dataset: dataset, formula: formula, censor: options.censor, function: "finegray")
+    let frame = cr.frame
+    let design = try DesignMatrix(frame: frame)
+    let causeIndex = try options.cause.map { try cr.causeIndex($0, function: "finegray") } ?? 1
+    guard causeIndex <= cr.causes.count else {
+      throw ModelFrameError(
+        "no events: all \(frame.count) rows used are censored (column '\(formula.response.event)'), "
+          + "so there is no cause to model")
+    }
+
+    // Rows missing the censoring group are dropped like any incomplete row.
+    var keep = [Bool](repeating: true, count: frame.count)
+    var censoringGroup: [Int]? = nil
+    var censoringGroups: [String]? = nil
+    if let name = options.censoringGroup {
+      let column = try ColumnLookup.column(name, in: dataset)
+      for (i, row) in frame.rows.enumerated() where column.isMissing(row) { keep[i] = false }
+      let kept = frame.rows.indices.filter { keep[$0] }.map { frame.rows[$0] }
+      let coding = Categorical.coding(column, rows: kept, levelRows: kept, keepDeclaredLevels: false)
+      censoringGroup = coding.codes.map { Int($0) }
+      censoringGroups = coding.levels.map { "\(name)=\($0)" }
+    }
+    let used = keep.indices.filter { keep[$0] }
+    guard !used.isEmpty else {
+      throw ModelFrameError("no complete rows: the censoring group '\(options.censoringGroup ?? "")' is missing in every row")
+    }
+    let p = design.columnCount
+    let n = used.count
+    let time = used.map { frame.time[$0] }
+    let status = used.map { cr.status[$0] }
+    var covariates = [Double](repeating: 0, count: n * p)
+    for j in 0..<p {
+      let column = design.column(j)
+      let base = column.startIndex
+      for (i, r) in used.enumerated() {
+        let x = column[base + r]
+        guard x.isFinite else {
+          throw ModelFrameError(
+            "row \(frame.rows[r] + 1): covariate '\(design.columnNames[j])' is "
+              + "\(RValueFormat.number(x)); covariates must be finite")
+        }
+        covariates[j * n + i] = x
+      }
+    }
+    let events = status.lazy.filter { $0 == causeIndex }.count
+    guard events > 0 else {
+      throw ModelFrameError(
+        "no events of cause \(cr.causes[causeIndex - 1]) in the \(n) rows used, so there is nothing to model")
+    }
+    let censored = status.lazy.filter { $0 == 0 }.count
+    // Status for crr: the cause of interest 1, censored 0, competing causes ≥ 2.
+    let crrStatus = status.map { $0 == 0 ? 0 : ($0 == causeIndex ? 1 : 2) }
+    let fit = FineGray.fit(
+      time: time, status: crrStatus, covariates: covariates, p: p, failCode: 1, censorCode: 0,
+      censoringGroup: censoringGroup, maxIterations: options.maxIterations,
+      confidenceLevel: options.confidenceLevel)
+
+    self.formula = formula
+    self.options = options
+    self.cause = cr.causes[causeIndex - 1]
+    self.competingCauses = cr.causes.enumerated().filter { $0.offset != causeIndex - 1 }.map(\.element)
+    self.censor = cr.censorText
+    self.terms = Self.labels(design: design, frame: frame)
+    self.fit = fit
+    self.n = n
+    self.events = events
+    self.competingEvents = n - events - censored
+    self.censored = censored
+    self.droppedCount = frame.droppedCount + (frame.count - n)
+    self.censoringGroups = censoringGroups
+    self.profile = DesignProfile(frame: frame, design: design)
+  }
+
+  /// Predicted cumulative incidence of the cause at `fit.failureTimes` for
+  /// each profile (variable → value), as `predict.crr`.
+  public func predict(_ profiles: [[String: ProfileValue]]) throws -> [[Double]] {
+    try predict(rows: try profiles.map { try profile.row($0) })
+  }
+
+  /// As `predict`, from design rows (`cov1` rows of `predict.crr`).
+  public func predict(rows: [[Double]]) throws -> [[Double]] {
+    try rows.map { row in
+      guard row.count == fit.p else {
+        throw ModelFrameError(
+          "a covariate row must have \(fit.p) values (\(profile.columnNames.joined(separator: ", "))), got \(row.count)")
+      }
+      guard row.allSatisfy(\.isFinite) else { throw ModelFrameError("covariate rows must be finite") }
+      return fit.predict(row)
+    }
+  }
+
+  /// The label of each design column, from the term it belongs to.
+  static func labels(design: DesignMatrix, frame: ModelFrame) -> [FineGrayTerm] {
+    var out: [FineGrayTerm] = []
+    for (k, term) in frame.formula.terms.enumerated() {
+      let range = design.termColumns[k]
+      let variable = term.variables.map(\.plainLabel).joined(separator: ":")
+      var levels: [String]? = nil
+      if term.variables.count == 1, case .categorical(let coding)? = frame.covariate(term.variables[0]),
+        coding.levels.count == range.count + 1
+      {
+        levels = coding.levels
+      }
+      for (offset, j) in range.enumerated() {
+        out.append(FineGrayTerm(
+          name: design.columnNames[j], term: term.label, variable: variable,
+          level: levels.map { $0[offset + 1] }, referenceLevel: levels?.first))
+      }
+    }
+    return out
+  }
+}

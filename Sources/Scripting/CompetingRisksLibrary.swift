@@ -1,0 +1,254 @@
+import Analysis
+import Datasets
+import LuaHost
+import Survival
+
+/// A fitted Fine–Gray model kept for `m:predict` (the result table itself
+/// is plain data; `competing.lua` keeps this handle beside it).
+final class FineGrayModel {
+  let analysis: FineGrayAnalysis
+  init(_ analysis: FineGrayAnalysis) { self.analysis = analysis }
+}
+
+/// The Swift half of competing risks (R `cmprsk` `cuminc`, `timepoints`,
+/// `crr`, `predict.crr`; `survival::survfit` multi-state for the IJ
+/// variance): `core.competing.cuminc(d, formula, opts)` and
+/// `core.competing.finegray(d, formula, opts)` decode and check the
+/// options, run `CompetingRisksAnalysis` / `FineGrayAnalysis` and return
+/// plain tables (`finegray` also a model handle);
+/// `core.competing.predict(handle, profiles)` gives predicted cumulative
+/// incidence. `stdlib/kaplan/competing.lua` builds the public `cuminc()` and
+/// `finegray()` with printing, `ci:at`, `m:predict` and help.
+struct CompetingRisksLibrary: KaplanLibrary {
+  let name = "competing"
+
+  /// The options of `cuminc()` and `finegray()`, in the order messages list them.
+  static let cumincOptionNames = ["censor", "cause", "conf_level", "conf_type", "rho", "variance"]
+  static let finegrayOptionNames = ["cause", "censor", "conf_level", "cengroup", "max_iter"]
+
+  func install(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
+    let lua = runtime.lua
+    try lua.registerType(FineGrayModel.self, name: "kaplan.finegray_model")
+    return [
+      ("cuminc", lua.function("cuminc") { call in
+        let (d, formula) = try datasetAndFormula(call)
+        let options = try cumincOptions(try call.optionalTable(3))
+        let analysis: CompetingRisksAnalysis
+        do {
+          analysis = try CompetingRisksAnalysis(dataset: d, formula: formula, options: options)
+        } catch let error as LuaError {
+          throw error
+        } catch {
+          throw LuaError.runtime("cuminc: \(error)")
+        }
+        return [CompetingRisksEncoding.cuminc(analysis)]
+      }),
+      ("finegray", lua.function("finegray") { call in
+        let (d, formula) = try datasetAndFormula(call)
+        let options = try finegrayOptions(try call.optionalTable(3))
+        let analysis: FineGrayAnalysis
+        do {
+          analysis = try FineGrayAnalysis(dataset: d, formula: formula, options: options)
+        } catch let error as LuaError {
+          throw error
+        } catch {
+          throw LuaError.runtime("finegray: \(error)")
+        }
+        return [CompetingRisksEncoding.finegray(analysis), .object(FineGrayModel(analysis))]
+      }),
+      // predict(handle, profiles) -> {time, rows = {{...}, ...}, cif = {{...}, ...}}
+      ("predict", lua.function("predict") { call in
+        let model = try call.object(1, as: FineGrayModel.self).analysis
+        let profiles = try predictProfiles(try call.value(2))
+        do {
+          let rows = try profiles.map { p -> [Double] in
+            switch p {
+            case .named(let values): return try model.profile.row(values)
+            case .row(let x): return x
+            }
+          }
+          let cif = try model.predict(rows: rows)
+          return [.record([
+            "time": .numbers(model.fit.failureTimes, nanAsNil: true),
+            "rows": .array(rows.map { .numbers($0, nanAsNil: true) }),
+            "cif": .array(cif.map { .numbers($0, nanAsNil: true) }),
+          ])]
+        } catch let error as LuaError {
+          throw error
+        } catch {
+          throw LuaError.runtime("predict: \(error)")
+        }
+      }),
+      ("cuminc_options", .strings(CompetingRisksLibrary.cumincOptionNames)),
+      ("finegray_options", .strings(CompetingRisksLibrary.finegrayOptionNames)),
+    ]
+  }
+}
+
+private func datasetAndFormula(_ call: LuaCall) throws -> (Dataset, String) {
+  let d = try call.object(1, as: LuaDataset.self).dataset
+  guard case .string(let formula) = try call.value(2) else {
+    throw call.argumentError(2, "formula string expected, got \(call.typeName(2))")
+  }
+  return (d, formula)
+}
+
+/// Checks of one options table: unknown keys and wrong types are errors
+/// naming the key (`cuminc: option 'rho' must be a number, got string`).
+private struct OptionReader {
+  let function: String
+  let known: [String]
+  let key: String
+  let value: LuaValue
+
+  func wrong(_ what: String) -> LuaError {
+    let shown: String
+    switch value {
+    case .string(let s): shown = "\"\(s)\""
+    case .integer(let i): shown = String(i)
+    case .number(let x): shown = RNumber.text(x)
+    default: shown = value.typeName
+    }
+    return LuaError.runtime("\(function): option '\(key)' must be \(what), got \(shown)")
+  }
+
+  func typeError(_ what: String) -> LuaError {
+    LuaError.runtime("\(function): option '\(key)' must be \(what), got \(value.typeName)")
+  }
+
+  /// A status value: a code (number) or a label (string).
+  func status() throws -> StatusValue {
+    switch value {
+    case .integer(let i): return .code(Double(i))
+    case .number(let x):
+      guard x.isFinite else { throw wrong("a finite number or a string") }
+      return .code(x)
+    case .string(let s): return .label(s)
+    default: throw typeError("a number or a string")
+    }
+  }
+
+  func level() throws -> Double {
+    guard let x = value.doubleValue else { throw typeError("a number") }
+    guard x > 0, x < 1 else { throw wrong("between 0 and 1 (e.g. 0.95)") }
+    return x
+  }
+
+  func unknown() -> LuaError {
+    LuaError.runtime("\(function): unknown option '\(key)' (options: \(known.joined(separator: ", ")))")
+  }
+
+  static func each(_ table: LuaTable?, function: String, known: [String], _ body: (OptionReader) throws -> Void)
+    throws
+  {
+    guard let table else { return }
+    if !table.array.isEmpty {
+      throw LuaError.runtime(
+        "\(function): options must be given as key = value (options: \(known.joined(separator: ", ")))")
+    }
+    for (key, value) in table.fields {
+      try body(OptionReader(function: function, known: known, key: key, value: value))
+    }
+  }
+}
+
+/// Short text of a number for messages (whole numbers without ".0").
+private enum RNumber {
+  static func text(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+  }
+}
+
+private func cumincOptions(_ table: LuaTable?) throws -> CompetingRisksOptions {
+  var o = CompetingRisksOptions()
+  try OptionReader.each(table, function: "cuminc", known: CompetingRisksLibrary.cumincOptionNames) { r in
+    switch r.key {
+    case "censor": o.censor = try r.status()
+    case "cause": o.cause = try r.status()
+    case "conf_level": o.confidenceLevel = try r.level()
+    case "conf_type":
+      guard let s = r.value.stringValue else { throw r.typeError("\"log-log\" or \"plain\"") }
+      switch s {
+      case "log-log": o.confidenceType = .logLog
+      case "plain": o.confidenceType = .plain
+      default: throw r.wrong("\"log-log\" or \"plain\"")
+      }
+    case "rho":
+      guard let x = r.value.doubleValue else { throw r.typeError("a number") }
+      guard x.isFinite else { throw r.wrong("a finite number (default 0)") }
+      o.rho = x
+    case "variance":
+      guard let s = r.value.stringValue else { throw r.typeError("\"aalen\" or \"ij\"") }
+      guard let v = CumulativeIncidenceVariance(rawValue: s) else { throw r.wrong("\"aalen\" or \"ij\"") }
+      o.variance = v
+    default: throw r.unknown()
+    }
+  }
+  return o
+}
+
+private func finegrayOptions(_ table: LuaTable?) throws -> FineGrayOptions {
+  var o = FineGrayOptions()
+  try OptionReader.each(table, function: "finegray", known: CompetingRisksLibrary.finegrayOptionNames) { r in
+    switch r.key {
+    case "censor": o.censor = try r.status()
+    case "cause": o.cause = try r.status()
+    case "conf_level": o.confidenceLevel = try r.level()
+    case "cengroup":
+      guard let s = r.value.stringValue else { throw r.typeError("a column name (string)") }
+      o.censoringGroup = s
+    case "max_iter":
+      guard let x = r.value.doubleValue else { throw r.typeError("a whole number ≥ 0") }
+      guard x >= 0, x == x.rounded(), x < 1e9 else { throw r.wrong("a whole number ≥ 0") }
+      o.maxIterations = Int(x)
+    default: throw r.unknown()
+    }
+  }
+  return o
+}
+
+/// A profile for `predict`: variable → value, or a row of design values.
+private enum Profile {
+  case named([String: ProfileValue])
+  case row([Double])
+}
+
+/// `m:predict(profiles)`'s argument: one profile (`{age = 60, rx = "Lev"}`
+/// or a design row `{0, 1, 60}`) or an array of them.
+private func predictProfiles(_ value: LuaValue) throws -> [Profile] {
+  guard case .table(let t) = value else {
+    throw LuaError.runtime(
+      "predict: profiles expected (a table such as {age = 60, rx = \"Lev\"} or an array of them), got \(value.typeName)")
+  }
+  if t.array.isEmpty && t.fields.isEmpty {
+    throw LuaError.runtime("predict: no profiles given (e.g. m:predict{ {age = 60, rx = \"Lev\"} })")
+  }
+  let isList = t.fields.isEmpty && t.array.allSatisfy { if case .table = $0 { return true } else { return false } }
+  let items = isList ? t.array.compactMap(\.tableValue) : [t]
+  return try items.enumerated().map { i, p in
+    let which = isList ? "profile \(i + 1)" : "the profile"
+    if !p.array.isEmpty {
+      guard p.fields.isEmpty else {
+        throw LuaError.runtime("predict: \(which) mixes named values and a row of numbers")
+      }
+      return .row(try p.array.map { v in
+        guard let x = v.doubleValue else {
+          throw LuaError.runtime("predict: \(which) must hold numbers in a design row, got \(v.typeName)")
+        }
+        return x
+      })
+    }
+    var named: [String: ProfileValue] = [:]
+    for (key, v) in p.fields {
+      switch v {
+      case .integer(let x): named[key] = .number(Double(x))
+      case .number(let x): named[key] = .number(x)
+      case .string(let s): named[key] = .text(s)
+      case .boolean(let b): named[key] = .boolean(b)
+      default:
+        throw LuaError.runtime("predict: '\(key)' in \(which) must be a number, string or boolean, got \(v.typeName)")
+      }
+    }
+    return .named(named)
+  }
+}

@@ -1,0 +1,87 @@
+/// The risk table of competing-risks data: for each group, every distinct
+/// time at which something happens (an event of any cause or a censoring)
+/// with the number at risk just before it and the events of each cause and
+/// the censorings at it — the rows of R `survival::survfit(Surv(time,
+/// factor(status)) ~ group)` (`time`, `n.risk[, 1]`, `n.event`,
+/// `n.censor`), which plots need for their risk tables and which the
+/// cumulative incidence curves are laid out on.
+public struct CompetingRisksRiskTable: Sendable {
+  /// One group's rows.
+  public struct Group: Sendable {
+    /// Distinct times, ascending.
+    public let time: [Double]
+    /// Subjects with time ≥ `time[j]` (at risk just before it).
+    public let nRisk: [Int]
+    /// `nEvent[c - 1][j]`: events of cause c at `time[j]`.
+    public let nEvent: [[Int]]
+    /// Censorings at `time[j]`.
+    public let nCensor: [Int]
+  }
+
+  /// Groups 0..<groupCount.
+  public let groups: [Group]
+
+  /// Tabulates every group 0..<`groupCount` (an empty group has no rows)
+  /// for causes 1...`causeCount`.
+  /// - Precondition: as `CumulativeIncidence.fit`.
+  public static func tabulate(
+    time: [Double], status: [Int], group: [Int]? = nil, groupCount: Int? = nil, causeCount: Int? = nil
+  ) -> CompetingRisksRiskTable {
+    let n = time.count
+    let group = group ?? [Int](repeating: 0, count: n)
+    precondition(status.count == n && group.count == n, "time, status and group must have equal lengths")
+    let k = groupCount ?? ((group.max() ?? -1) + 1)
+    let m = causeCount ?? max(status.max() ?? 0, 0)
+    precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
+    precondition(status.allSatisfy { (0...m).contains($0) }, "status must be in 0...causeCount")
+    precondition(group.allSatisfy { (0..<max(k, 1)).contains($0) }, "group must be in 0..<groupCount")
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
+    let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
+    let groups = (0..<k).map { g -> Group in
+      let lo = offsets[g]
+      let hi = offsets[g + 1]
+      var times = [Double]()
+      var risk = [Int]()
+      var events = [[Int]](repeating: [], count: m)
+      var censor = [Int]()
+      var start = lo
+      while start < hi {
+        let t = sTime[start]
+        var end = start
+        while end < hi && sTime[end] == t { end += 1 }
+        var counts = [Int](repeating: 0, count: m + 1)
+        for i in start..<end { counts[sStatus[i]] += 1 }
+        times.append(t)
+        risk.append(hi - start)
+        censor.append(counts[0])
+        for c in 0..<m { events[c].append(counts[c + 1]) }
+        start = end
+      }
+      return Group(time: times, nRisk: risk, nEvent: events, nCensor: censor)
+    }
+    return CompetingRisksRiskTable(groups: groups)
+  }
+}
+
+extension CumulativeIncidence.Curve {
+  /// The curve's right-continuous step values at each of `grid` (ascending
+  /// times, typically the group's `CompetingRisksRiskTable` times): the
+  /// estimate, variance and limits at the last jump ≤ t, and 0 before the
+  /// first jump. Between jumps cmprsk's variance is carried forward, as
+  /// `cmprsk::timepoints` reads it; the values are copies, never recomputed.
+  public func steps(on grid: [Double]) -> (estimate: [Double], variance: [Double], lower: [Double], upper: [Double]) {
+    var est = [Double](repeating: 0, count: grid.count)
+    var vars = est, lo = est, hi = est
+    var j = 0  // jumps with time ≤ grid[i]
+    for (i, t) in grid.enumerated() {
+      while j < time.count && time[j] <= t { j += 1 }
+      if j > 0 {
+        est[i] = estimate[j - 1]
+        vars[i] = variance[j - 1]
+        lo[i] = lower[j - 1]
+        hi[i] = upper[j - 1]
+      }
+    }
+    return (est, vars, lo, hi)
+  }
+}
