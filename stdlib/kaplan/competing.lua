@@ -37,8 +37,51 @@ end
 local function num(x, digits)
   if is_na(x) then return "NA" end
   if x == math.huge then return "Inf" elseif x == -math.huge then return "-Inf" end
-  local s = string.format("%." .. (digits or 4) .. "g", x)
-  return s
+  return string.format("%." .. (digits or 4) .. "g", x)
+end
+
+-- Significant digits and decimal exponent of x at `digits` significant
+-- digits, trailing zeros dropped (as R's formatReal counts them).
+local function sig_exp(x, digits)
+  local s = string.format("%." .. (digits - 1) .. "e", math.abs(x))
+  local mant, e = s:match("^([%d%.]+)e([-+]%d+)$")
+  local d = mant:gsub("%.", ""):gsub("0+$", "")
+  return math.max(#d, 1), tonumber(e)
+end
+
+--- Formats a column of numbers with a common layout, as R's format() does
+-- with `digits` significant digits: fixed notation with the decimals the
+-- most demanding value needs, or scientific when that is narrower.
+function M.format_column(values, n, digits)
+  digits = digits or 4
+  local rgt, left, mxsig, neg = 0, 1, 1, 0
+  local mxe, mne, any = -math.huge, math.huge, false
+  for i = 1, n do
+    local x = values[i]
+    if not is_na(x) and x ~= math.huge and x ~= -math.huge and x ~= 0 then
+      any = true
+      local sig, e = sig_exp(x, digits)
+      rgt = math.max(rgt, sig - 1 - e)
+      left = math.max(left, e >= 0 and e + 1 or 1)
+      mxsig = math.max(mxsig, sig)
+      mxe, mne = math.max(mxe, e), math.min(mne, e)
+    end
+    if not is_na(x) and x < 0 then neg = 1 end
+  end
+  rgt = math.min(math.max(rgt, 0), 15)
+  local fixed_width = neg + left + (rgt > 0 and rgt + 1 or 0)
+  local sci_width = neg + (mxsig > 1 and mxsig + 1 or 1) + ((mxe >= 100 or mne <= -100) and 5 or 4)
+  local sci = any and fixed_width > sci_width
+  local out = {}
+  for i = 1, n do
+    local x = values[i]
+    if is_na(x) then out[i] = "NA"
+    elseif x == math.huge then out[i] = "Inf"
+    elseif x == -math.huge then out[i] = "-Inf"
+    elseif sci then out[i] = string.format("%." .. (mxsig - 1) .. "e", x)
+    else out[i] = string.format("%." .. rgt .. "f", x) end
+  end
+  return out
 end
 
 -- A probability with a fixed 4 decimals ("0.2190"), NA as "NA".
@@ -81,19 +124,20 @@ local variance_text = {
   ij = "Aalen–Johansen with survival's infinitesimal-jackknife variance",
 }
 
--- "Nice" times for a summary: multiples of a 1-2-2.5-5 step, about four of
--- them, up to `horizon` (the shortest follow-up among the groups).
+-- "Nice" times for a summary: multiples of a 1-2-2.5-5 step, three to five
+-- of them, up to `horizon`.
 local function nice_times(horizon)
-  if is_na(horizon) or horizon <= 0 then return {} end
-  local raw = horizon / 4
-  local mag = 10 ^ math.floor(math.log(raw, 10))
-  local r = raw / mag
-  local step = (r <= 1 and 1 or r <= 2 and 2 or r <= 2.5 and 2.5 or r <= 5 and 5 or 10) * mag
+  if is_na(horizon) or horizon <= 0 or horizon == math.huge then return {} end
+  local mag = 10 ^ math.floor(math.log(horizon / 4, 10))
+  local step = 20 * mag
+  for _, r in ipairs({ 1, 2, 2.5, 5, 10, 20 }) do
+    if math.floor(horizon / (r * mag) + 1e-9) <= 5 then step = r * mag; break end
+  end
   local times = {}
-  local t = step
-  while t <= horizon * (1 + 1e-12) and #times < 6 do
+  for k = 1, 5 do
+    local t = k * step
+    if t > horizon * (1 + 1e-12) then break end
     times[#times + 1] = (t == math.floor(t)) and math.tointeger(t) or t
-    t = t + step
   end
   return times
 end
@@ -170,8 +214,9 @@ local function curve_at(c, times)
   return r
 end
 
+-- `level` is the error level as seen from at_impl's caller.
 local function at_impl(ci, times, level)
-  times = check_times(times, "at", level + 1)
+  times = check_times(times, "at", level + 2)
   local out = { kind = "cuminc_at", formula = ci.formula, time = times, conf_level = ci.conf_level,
     conf_type = ci.conf_type, variance = ci.variance, causes = ci.causes, curves = {} }
   for i, c in ipairs(ci.curves) do out.curves[i] = curve_at(c, times) end
@@ -184,7 +229,8 @@ function cuminc_methods.at(ci, times)
   if getmetatable(ci) ~= cuminc_mt then
     error("calling 'at' on bad self (cuminc result expected, got " .. type_of(ci) .. ")", 2)
   end
-  return at_impl(ci, times, 2)
+  local at = at_impl(ci, times, 2)  -- not a tail call: the error level counts this frame
+  return at
 end
 
 -- Lines of an "at" table for one cause: group, n at risk, time, est, CI.
@@ -225,6 +271,28 @@ cuminc_at_mt.__tostring = function(at)
   return table.concat(out, "\n")
 end
 
+-- The horizon of the summary's times: when 90% of the reported events have
+-- happened, but no later than the shortest follow-up among the groups.
+local function summary_horizon(ci)
+  local last = math.huge
+  local events, total = {}, 0
+  for _, c in ipairs(ci.curves) do
+    if #c.time > 0 and c.time[#c.time] < last then last = c.time[#c.time] end
+    for j, t in ipairs(c.time) do
+      local e = c.n_event[j]
+      if e > 0 then events[#events + 1] = { t, e }; total = total + e end
+    end
+  end
+  if total == 0 then return last end
+  table.sort(events, function(a, b) return a[1] < b[1] end)
+  local seen = 0
+  for _, te in ipairs(events) do
+    seen = seen + te[2]
+    if seen >= 0.9 * total then return math.min(te[1], last) end
+  end
+  return last
+end
+
 --- The summary of a cuminc result: incidence at a few times per group and
 -- cause with CIs, and Gray's test per cause.
 function M.format_cuminc(ci)
@@ -240,13 +308,7 @@ function M.format_cuminc(ci)
     out[#out + 1] = "No events of any cause: every row is censored."
     return table.concat(out, "\n")
   end
-  -- Groups: n and events per cause.
-  local horizon = math.huge
-  for _, c in ipairs(ci.curves) do
-    local last = c.time[#c.time]
-    if last and last < horizon then horizon = last end
-  end
-  local at = at_impl(ci, nice_times(horizon), 3)
+  local at = at_impl(ci, nice_times(summary_horizon(ci)), 3)
   for _, cause in ipairs(ci.causes) do
     out[#out + 1] = ""
     local counts = {}
@@ -360,8 +422,15 @@ function M.format_finegray(m)
   local n = #terms
   local level = level_text(m.conf_level)
   local function col(header, key, fmt)
-    local cells = { header }
-    for i = 1, n do cells[i + 1] = (fmt or function(x) return num(x, 4) end)(terms[i][key]) end
+    local values = {}
+    for i = 1, n do values[i] = terms[i][key] end
+    local cells = {}
+    if fmt then
+      for i = 1, n do cells[i] = fmt(values[i]) end
+    else
+      cells = M.format_column(values, n, 4)
+    end
+    table.insert(cells, 1, header)
     return cells
   end
   local names = { "" }

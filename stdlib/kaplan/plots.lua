@@ -48,8 +48,16 @@ local function survival_spec(fit, opts)
   return spec
 end
 
+-- A cause given as a number (1) names the cause "1", as cuminc labels codes.
+local function cause_name(cause)
+  if math.type(cause) == "float" and cause == math.floor(cause) and math.abs(cause) < 2^53 then
+    return string.format("%d", cause)
+  end
+  return cause ~= nil and tostring(cause) or nil
+end
+
 local function incidence_spec(ci, opts)
-  local cause = opts.cause or ci.causes[1]
+  local cause = cause_name(opts.cause) or ci.causes[1]
   local spec = { kind = "incidence", series = {} }
   for _, c in ipairs(ci.curves) do
     if c.cause == cause then
