@@ -209,6 +209,7 @@ import TestSupport
     #expect(r[3] == r[4])  // Gray's test does not depend on the variance of the curves
     let groups = f["ij"] as? [[String: Any]] ?? []
     let k = s.labels.count
+    #expect(groups.count == k)
     for block in groups {
       let g = (block["group"] as? NSNumber)?.intValue ?? -1
       let time = CompetingRisksFixture.doubles(block["time"])
@@ -259,6 +260,7 @@ import TestSupport
     #expect(luaDoubles(r[4]) == times, "\(label) predict times")
     let cif = CompetingRisksFixture.rows(spec["predict_cif"])
     let profiles = (spec["n_profiles"] as? NSNumber)?.intValue ?? 0
+    #expect(profiles > 0 && p > 0 && !times.isEmpty, "\(label): empty fixture")
     for j in 0..<profiles {
       let ours = luaDoubles(luaItem(r[5], j + 1))
       let want = cif.map { $0[j] }
@@ -275,6 +277,7 @@ import TestSupport
   @Test func finegrayEqualsCrrOnColon() throws {
     let f = try CompetingRisksFixture("colon")
     let specs = f["crr"] as? [[String: Any]] ?? []
+    try #require(specs.count == 3)
     let rt = try makeRuntime()
     let formula = "Surv(ctime, cstat) ~ rx + age + sex + obstruct"
     // Cause 1 with named profiles.
@@ -320,6 +323,7 @@ import TestSupport
 
     let tied = try CompetingRisksFixture("tied")
     let specs = tied["crr"] as? [[String: Any]] ?? []
+    try #require(specs.count == 3)
     let formula = "Surv(time, status) ~ x1 + x2 + g1 + g2"
     r = try lua(rt, try Self.tied() + """
       local m = finegray(td, "\(formula)")
