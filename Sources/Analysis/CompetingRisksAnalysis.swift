@@ -109,7 +109,7 @@ public struct CompetingRisksAnalysis: Sendable {
     let cr = try CompetingRisksFrame(
       dataset: dataset, formula: formula, censor: options.censor, function: "cuminc")
     let frame = cr.frame
-    let selected = try options.cause.map { [try cr.causeIndex($0, function: "cuminc")] }
+    let selected = try options.cause.map { [try cr.causeIndex($0)] }
       ?? Array(1..<(cr.causes.count + 1))
     let grouping = frame.groups
     let k = grouping?.count ?? 1

@@ -60,7 +60,7 @@ struct CompetingRisksFrame {
   }
 
   /// The 1-based index of `cause` among the causes; an error lists them.
-  func causeIndex(_ cause: StatusValue, function: String) throws -> Int {
+  func causeIndex(_ cause: StatusValue) throws -> Int {
     let text: String
     switch cause {
     case .code(let c): text = RValueFormat.number(c)

@@ -81,7 +81,7 @@ public struct FineGrayAnalysis: Sendable {
       dataset: dataset, formula: formula, censor: options.censor, function: "finegray")
     let frame = cr.frame
     let design = try DesignMatrix(frame: frame)
-    let causeIndex = try options.cause.map { try cr.causeIndex($0, function: "finegray") } ?? 1
+    let causeIndex = try options.cause.map { try cr.causeIndex($0) } ?? 1
     guard causeIndex <= cr.causes.count else {
       throw ModelFrameError(
         "no events: all \(frame.count) rows used are censored (column '\(formula.response.event)'), "

@@ -404,6 +404,15 @@ import TestSupport
     #expect(svg.contains("Gray") && svg.contains(">A<") && svg.contains(">B<"))
   }
 
+  @Test func plotDrawsAFineGrayForest() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, Self.colon + """
+      return plot(finegray(cr, "Surv(ctime, cstat) ~ rx + age"), {file = "fg.svg"})
+      """)
+    let svg = try String(contentsOfFile: r.first?.stringValue ?? "", encoding: .utf8)
+    #expect(svg.contains("Subdistribution hazard ratio") && svg.contains("Lev+5FU") && svg.contains("Obs"))
+  }
+
   @Test func helpDocumentsBothFunctions() throws {
     let rt = try makeRuntime()
     let r = try lua(rt, """

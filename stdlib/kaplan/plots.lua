@@ -118,6 +118,12 @@ function M.plot(result, opts)
     out = core.survival(spec, render, opts.file, opts.color)
   elseif result.kind == "cox" then
     out = core.forest(forest_spec(result), render, opts.file)
+  elseif result.kind == "finegray" then
+    -- A Fine–Gray model's forest plot shows subdistribution hazard ratios.
+    local terms = {}
+    for i, t in ipairs(result.terms) do terms[i] = setmetatable({ hr = t.shr }, { __index = t }) end
+    if render.xlab == nil then render.xlab = "Subdistribution hazard ratio" end
+    out = core.forest(forest_spec({ terms = terms, conf_level = result.conf_level }), render, opts.file)
   else
     error("plot: cannot plot a " .. tostring(result.kind) .. " result", 2)
   end
@@ -150,7 +156,7 @@ function M.install(kaplan)
   }
   kaplan.help.doc { name = "plot", fn = M.plot, section = "Plots",
     signature = "plot(result [, opts])",
-    summary = "Draws a km or cuminc result (curves with risk table) or a cox fit (forest plot) to SVG/PNG/PDF, or previews it in the terminal.",
+    summary = "Draws a km or cuminc result (curves with risk table) or a cox or finegray fit (forest plot) to SVG/PNG/PDF, or previews it in the terminal.",
     options = options,
     example = "local fit = km(dataset(\"colon\"), \"Surv(time, status) ~ rx\")\nplot(fit, {file = \"os.svg\", pvalue = true, breaks = 365})" }
 end
