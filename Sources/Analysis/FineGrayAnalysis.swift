@@ -135,6 +135,16 @@ public struct FineGrayAnalysis: Sendable {
       censoringGroup: censoringGroup, maxIterations: options.maxIterations,
       confidenceLevel: options.confidenceLevel)
 
+    // A constant or collinear column leaves the information singular: crr
+    // stops in solve(); here the coefficient would read 0 with se 0.
+    let singular = (0..<p).filter { !(fit.standardErrors[$0] > 0) || !fit.coefficients[$0].isFinite }
+    if !singular.isEmpty {
+      throw ModelFrameError(
+        "the covariate\(singular.count == 1 ? "" : "s") "
+          + singular.map { "'\(design.columnNames[$0])'" }.joined(separator: ", ")
+          + " cannot be estimated: constant in the rows used or a linear combination of other covariates")
+    }
+
     self.formula = formula
     self.options = options
     self.cause = cr.causes[causeIndex - 1]

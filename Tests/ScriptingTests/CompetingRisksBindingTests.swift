@@ -465,6 +465,8 @@ import TestSupport
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {cause = 'relapse'})", "finegray: unknown cause 'relapse'"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ 1')", "finegray: formula 'Surv(ctime, cstat) ~ 1' has no covariates"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx + strata(sex)')", "{cengroup = \"sex\"}"),
+      ("finegray(cr:with{one = 1}, 'Surv(ctime, cstat) ~ rx + one')",
+       "finegray: the covariate 'one' cannot be estimated: constant in the rows used"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict{ {rx = 'Obs'}, {rx = 'Placebo'} }",
        "predict: 'rx' = \"Placebo\" in the profile is not a level of 'rx' (levels: Obs, Lev, Lev+5FU)"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx + age'):predict{rx = 'Obs'}", "predict: the profile has no value for 'age'"),
