@@ -14,5 +14,6 @@ public protocol KaplanLibrary {
 /// runtime, since a library may keep references into its Lua state.
 func makeKaplanLibraries() -> [KaplanLibrary] { [
   DatasetLibrary(),
+  SurvivalLibrary(),
   PlotLibrary(),
 ] }
