@@ -18,7 +18,7 @@ struct OptionTable {
     }
     guard table.array.isEmpty else {
       throw LuaError.runtime(
-        "\(function): options are named, e.g. {\(allowed.first ?? "key") = ...}; got a list of \(table.array.count) values")
+        "\(function): options are named, e.g. {\(allowed.first ?? "key") = ...}; got a list")
     }
     var values: [String: LuaValue] = [:]
     for (key, value) in table.fields {
