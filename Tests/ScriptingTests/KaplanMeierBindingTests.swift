@@ -238,4 +238,36 @@ import TestSupport
     #expect(r == [.integer(1), .number(365), .integer(3), .number(0.5), .boolean(true),
                   .string("kaplan.km_at"), .string("kaplan.km_quantile"), .string("kaplan.km_rmst"), .boolean(true)])
   }
+
+  /// Tiny data worked by hand: a tie of an event and a censoring at time 2,
+  /// all censored (NA median and limits), a single subject.
+  @Test func handWorkedTinyData() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, densePrelude + """
+      local fit = km(dataset.from{{"t", {2, 2, 3, 5}}, {"e", {1, 0, 1, 0}}}, "Surv(t, e) ~ 1")
+      local s = fit.strata[1]
+      local none = km(dataset.from{{"t", {1, 2}}, {"e", {0, 0}}}, "Surv(t, e) ~ 1")
+      local one = km(dataset.from{{"t", {4}}, {"e", {1}}}, "Surv(t, e) ~ 1")
+      return s.time, s.n_risk, s.n_event, s.n_censor, s.surv, s.std_err, s.cumhaz, s.median,
+        none.strata[1].surv, none.strata[1].median, dense(none.strata[1].lower, 2), tostring(none),
+        one.strata[1].surv, one.strata[1].median, one.events
+      """)
+    #expect(r[0].doubles == [2, 3, 5])
+    #expect(r[1].doubles == [4, 2, 1])
+    #expect(r[2].doubles == [1, 1, 0])
+    #expect(r[3].doubles == [1, 0, 1])
+    #expect(r[4].doubles == [0.75, 0.375, 0.375])
+    // Greenwood: S(2)·√(1/(4·3)); S(3)·√(1/12 + 1/(2·1)).
+    SurvivalFixture.expectArray(r[5].doubles, [0.75 * (1.0 / 12).squareRoot(), 0.375 * (1.0 / 12 + 0.5).squareRoot(),
+                                               0.375 * (1.0 / 12 + 0.5).squareRoot()], "std_err")
+    #expect(r[6].doubles == [0.25, 0.75, 0.75])
+    #expect(r[7] == .number(3))
+    #expect(r[8].doubles == [1, 1])
+    #expect(r[9] == .nil)
+    #expect(r[10].doubles.allSatisfy { $0.isNaN })
+    #expect(r[11].stringValue?.contains("all 2      0     NA      NA      NA") == true)
+    #expect(r[12].doubles == [0])
+    #expect(r[13] == .number(4))
+    #expect(r[14] == .integer(1))
+  }
 }
