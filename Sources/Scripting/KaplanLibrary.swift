@@ -15,4 +15,5 @@ public protocol KaplanLibrary {
 func makeKaplanLibraries() -> [KaplanLibrary] { [
   DatasetLibrary(),
   PlotLibrary(),
+  CoxLibrary(),
 ] }
