@@ -8,8 +8,11 @@ public struct CoxAnalysisOptions: Sendable, Equatable {
   public var ties: CoxTies = .efron
   /// Column of case weights (R `weights =`); R requires them to be > 0.
   public var weights: String? = nil
-  /// Robust (sandwich) variance; implied by a `cluster()` term.
-  public var robust: Bool = false
+  /// Robust (sandwich) variance. `nil` is R's default: robust when the
+  /// formula has a `cluster()` term or a case weight is not a whole number.
+  /// `false` with a `cluster()` term ignores the cluster, as R does (with a
+  /// warning).
+  public var robust: Bool? = nil
   public var confidenceLevel: Double = 0.95
   /// Initial coefficients, one per design column (R `init`).
   public var initial: [Double]? = nil
@@ -91,16 +94,24 @@ public struct CoxAnalysis: Sendable {
     let labels = Self.labels(design: design, frame: frame)
     try Self.check(frame: frame, design: design, options: options)
 
-    var coxOptions = CoxOptions(
+    // R coxph's default for `robust`: a cluster, or weights that are not whole numbers.
+    let fractionalWeights = frame.weights?.contains { $0 != $0.rounded(.down) } ?? false
+    let robust = options.robust ?? (frame.cluster != nil || fractionalWeights)
+    let cluster = robust ? frame.cluster : nil
+    if options.robust == true, frame.start != nil, frame.cluster == nil {
+      // R: "one of cluster or id is needed": the rows of one subject are not independent.
+      throw ModelFrameError(
+        "robust = true with Surv(start, stop, event) data needs cluster(id) in the formula, "
+          + "so that the rows of one subject are grouped (R: one of cluster or id is needed)")
+    }
+    let coxOptions = CoxOptions(
       ties: options.ties, initial: options.initial, maxIterations: options.maxIterations,
-      epsilon: options.tolerance, robust: options.robust,
-      confidenceLevel: options.confidenceLevel)
-    coxOptions.robust = options.robust || frame.cluster != nil
+      epsilon: options.tolerance, robust: robust, confidenceLevel: options.confidenceLevel)
     let status = frame.event.map { Double($0) }
     let fit = try CoxModel.fit(
       start: frame.start, stop: frame.time, status: status, covariates: design.values,
       columns: design.columnCount, weights: frame.weights, strata: frame.strata?.index,
-      offset: frame.offset, cluster: frame.cluster, options: coxOptions)
+      offset: frame.offset, cluster: cluster, options: coxOptions)
 
     self.formula = formula
     self.options = options
@@ -111,8 +122,12 @@ public struct CoxAnalysis: Sendable {
     self.droppedCount = frame.droppedCount
     self.strata = frame.strata?.labels ?? []
     self.isCountingProcess = frame.start != nil
-    self.cluster = formula.cluster
-    self.warnings = fit.warnings.map { Self.message($0, names: design.columnNames) }
+    self.cluster = cluster == nil ? nil : formula.cluster
+    var warnings = fit.warnings.map { Self.message($0, names: design.columnNames) }
+    if frame.cluster != nil && !robust {
+      warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
+    }
+    self.warnings = warnings
   }
 
   /// The label of each design column, from the term it belongs to.

@@ -238,7 +238,8 @@ end
 
 --- lrtest(m1, m2): likelihood-ratio test between nested Cox fits (R anova).
 function M.lrtest(m1, m2)
-  return lrtest_impl(m1, m2, "lrtest", 1)
+  local r = lrtest_impl(m1, m2, "lrtest", 1)  -- not a tail call: errors name the caller's line
+  return r
 end
 
 local methods = {}
@@ -248,15 +249,18 @@ function methods.anova(m, other)
   if other == nil then
     error("bad argument #1 to 'anova' (cox model expected, got no value: m:anova(m2) compares two models)", 2)
   end
-  return lrtest_impl(m, other, "anova", 0)
+  local r = lrtest_impl(m, other, "anova", 0)
+  return r
 end
 
 cox_mt.__index = methods
 cox_mt.__tostring = function(m) return M.format(m) end
 
 --- cox(d, formula [, opts]): fits the model (see help(cox)).
-function M.cox(d, formula, opts)
-  local ok, res = pcall(M.core.fit, d, formula, opts)
+-- Called through pcall so that Swift's errors carry no position of this
+-- file; error(res, 2) then points at the script's line.
+function M.cox(...)
+  local ok, res = pcall(M.core.fit, ...)
   if not ok then error(res, 2) end
   return setmetatable(res, cox_mt)
 end
@@ -273,7 +277,7 @@ function M.install(kaplan)
     options = {
       { "ties", "\"efron\" (default, as R), \"breslow\" (as SAS and Stata) or \"exact\"" },
       { "weights", "column of case weights (> 0), e.g. \"w\"" },
-      { "robust", "true: robust (sandwich) standard errors; implied by cluster(id) in the formula" },
+      { "robust", "robust (sandwich) standard errors; default as R: true with cluster(id) or non-integer weights" },
       { "conf_level", "level of the hazard-ratio confidence intervals (default 0.95)" },
       { "init", "initial coefficients, one per coefficient (default zeros)" },
       { "max_iter", "Newton–Raphson iterations (default 20, R's iter.max)" },
