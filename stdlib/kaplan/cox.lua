@@ -279,14 +279,15 @@ function M.install(kaplan)
       { "weights", "column of case weights (> 0), e.g. \"w\"" },
       { "robust", "robust (sandwich) standard errors; default as R: true with cluster(id) or non-integer weights" },
       { "conf_level", "level of the hazard-ratio confidence intervals (default 0.95)" },
-      { "init", "initial coefficients, one per coefficient (default zeros)" },
+      { "init", "initial coefficients, one per coefficient (default zeros); loglik.null and the tests are then at init, as in R" },
       { "max_iter", "Newton–Raphson iterations (default 20, R's iter.max)" },
       { "tol", "convergence tolerance on the relative change of the log-likelihood (default 1e-9, R's eps)" },
       { "formula", "Surv(time, event) or Surv(start, stop, event) ~ terms; a + b, a:b, a*b, factor(x), "
         .. "strata(x), cluster(id), offset(x); string columns are factors (first level is the reference)" },
       { "result", "terms[i] = {name, variable, level, reference_level, coef, hr, se, robust_se, z, p, lower, upper}; "
         .. "loglik = {null, fitted}; n, events, n_dropped; tests.lr/wald/score(/robust_score) = {statistic, df, p}; "
-        .. "concordance = {c, se}; var; iterations, converged, warnings" },
+        .. "concordance = {c, se}; var (rows; robust when robust, naive_var then model-based); means; "
+        .. "iterations, converged, robust, ties, conf_level, formula, strata, cluster, warnings" },
     },
     example = "local colon = dataset(\"colon\")\n"
       .. "local deaths = colon:where(colon.etype:eq(2))\n"
