@@ -16,4 +16,5 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   DatasetLibrary(),
   SurvivalLibrary(),
   PlotLibrary(),
+  CoxLibrary(),
 ] }

@@ -1,0 +1,320 @@
+import Foundation
+
+/// Gray's K-sample test for equality of the cumulative incidence of one
+/// cause across groups, stratified, as R `cmprsk::cuminc` (2.2-11, Fortran
+/// `crstm`; Gray 1988, Ann. Statist. 16:1141–1154).
+///
+/// Within each stratum, at each distinct time the score for group j adds
+/// w(t)·(d_1j − d_1 · R_j / Σ R), where R_j = r_j (1 − F̂_j(t−)) / Ŝ_j(t−)
+/// is Gray's weighted risk set, F̂_j and Ŝ_j the group's cause-specific
+/// cumulative incidence and all-cause Kaplan–Meier, and the weight is
+/// w(t) = (1 − F̂(t−))^ρ with F̂ the pooled-sample cumulative incidence
+/// computed from the weighted risk sets. Scores and Gray's variance
+/// (including the censoring terms) are summed over strata; the statistic is
+/// s′ V⁻¹ s over the first K − 1 groups, chi-square with K − 1 df.
+///
+/// Groups are the non-empty groups among 0..<k (cmprsk drops empty factor
+/// levels). With one non-empty group there is no test (`df` 0, NaN).
+/// When V is singular (for a cause that never occurs V = 0) cmprsk reports
+/// the statistic −1 and p 1; here both are NaN and `isSingular` is true.
+public struct GrayTest: Sendable {
+  public let cause: Int
+  public let statistic: Double
+  public let df: Int
+  public let p: Double
+  /// Scores of the first K − 1 non-empty groups.
+  public let score: [Double]
+  /// Their (K − 1)² covariance, row-major.
+  public let variance: [Double]
+  public let isSingular: Bool
+
+  /// Tests `cause` (1-based) across `group` (0..<k), stratified by `strata`
+  /// (0..<s; default one stratum), with weight power `rho`.
+  public static func test(
+    time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
+    cause: Int, rho: Double = 0
+  ) -> GrayTest {
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    return GrayData(sorted: sorted).test(cause: cause, rho: rho)
+  }
+
+  /// One test per cause 1...m (default m = max status), sharing one sort.
+  public static func testAll(
+    time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
+    causeCount: Int? = nil, rho: Double = 0
+  ) -> [GrayTest] {
+    let m = causeCount ?? max(status.max() ?? 0, 0)
+    guard m > 0 else { return [] }
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    return testAll(sorted: sorted, causeCount: m, rho: rho)
+  }
+
+  static func testAll(sorted: CompetingRisksSorted, causeCount m: Int, rho: Double) -> [GrayTest] {
+    guard m > 0 else { return [] }
+    return GrayData(sorted: sorted).tests(causes: Array(1...m), causeCount: m, rho: rho)
+  }
+
+}
+
+/// Subjects gathered contiguously by stratum in time order, groups recoded
+/// to the non-empty groups 0..<ng; shared by the tests of all causes.
+struct GrayData {
+  let ng: Int
+  let time: [Double]
+  let status: [Int]
+  let groupCode: [Int]
+  /// Stratum s covers offsets[s]..<offsets[s + 1].
+  let offsets: [Int]
+
+  init(sorted: CompetingRisksSorted) {
+    let k = (sorted.group.max() ?? -1) + 1
+    var present = [Bool](repeating: false, count: max(k, 0))
+    for g in sorted.group { present[g] = true }
+    var code = [Int](repeating: -1, count: max(k, 0))
+    var ng = 0
+    for g in 0..<max(k, 0) where present[g] {
+      code[g] = ng
+      ng += 1
+    }
+    self.ng = ng
+    let nst = (sorted.strata.max() ?? 0) + 1
+    if nst == 1 {
+      // One stratum: the sorted columns are already the run.
+      self.time = sorted.time
+      self.status = sorted.status
+      self.groupCode = sorted.group.map { code[$0] }
+      self.offsets = [0, sorted.time.count]
+    } else {
+      let runs = sorted.runs(by: sorted.strata, count: nst)
+      self.time = runs.time
+      self.status = runs.status
+      self.groupCode = runs.group.map { code[$0] }
+      self.offsets = runs.offsets
+    }
+  }
+
+  func test(cause: Int, rho: Double) -> GrayTest {
+    let m = max(cause, status.max() ?? 0)
+    return tests(causes: [cause], causeCount: m, rho: rho)[0]
+  }
+
+  /// The tests of `causes`, all from one scan per stratum: each block of
+  /// tied times is tabulated once (group × status) and every cause's state
+  /// steps on that table.
+  func tests(causes: [Int], causeCount m: Int, rho: Double) -> [GrayTest] {
+    guard ng > 1 else {
+      return causes.map {
+        GrayTest(cause: $0, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
+      }
+    }
+    var accumulators = causes.map { _ in GrayAccumulator(groups: ng) }
+    let width = max(m, status.max() ?? 0) + 1
+    var counts = [Int](repeating: 0, count: ng * width)
+    var leaving = [Int](repeating: 0, count: ng)
+    var d1 = [Int](repeating: 0, count: ng)
+    var d2 = [Int](repeating: 0, count: ng)
+    time.withUnsafeBufferPointer { time in
+      status.withUnsafeBufferPointer { status in
+        groupCode.withUnsafeBufferPointer { groupCode in
+          for stratum in 0..<(offsets.count - 1) where offsets[stratum] < offsets[stratum + 1] {
+            let lo = offsets[stratum]
+            let hi = offsets[stratum + 1]
+            var rs = [Int](repeating: 0, count: ng)
+            for i in lo..<hi { rs[groupCode[i]] += 1 }
+            var scans = causes.map { _ in GrayStratumScan(groups: ng, rho: rho) }
+            var start = lo
+            while start < hi {
+              let t = time[start]
+              for j in 0..<counts.count { counts[j] = 0 }
+              var end = start
+              while end < hi && time[end] == t {
+                counts[groupCode[end] * width + status[end]] += 1
+                end += 1
+              }
+              for g in 0..<ng {
+                var total = 0
+                for st in 0..<width { total += counts[g * width + st] }
+                leaving[g] = total
+              }
+              for (j, cause) in causes.enumerated() {
+                var any = false
+                for g in 0..<ng {
+                  d1[g] = counts[g * width + cause]
+                  d2[g] = leaving[g] - counts[g * width] - d1[g]
+                  if d1[g] > 0 || d2[g] > 0 { any = true }
+                }
+                if any { scans[j].step(rs: rs, d1: d1, d2: d2) }
+              }
+              if end >= hi { break }
+              for g in 0..<ng { rs[g] -= leaving[g] }
+              for j in scans.indices { scans[j].advance() }
+              start = end
+            }
+            for j in scans.indices { scans[j].finish(into: &accumulators[j]) }
+          }
+        }
+      }
+    }
+    return zip(causes, accumulators).map { cause, accumulator in
+      let ng1 = ng - 1
+      let ldl = CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7)
+      if ldl.rank < ng1 {
+        return GrayTest(cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v, isSingular: true)
+      }
+      let stat = ldl.quadraticForm(accumulator.s)
+      return GrayTest(
+        cause: cause, statistic: stat, df: ng1, p: ChiSquare.upperTail(stat, df: Double(ng1)),
+        score: accumulator.s, variance: accumulator.v, isSingular: false)
+    }
+  }
+}
+
+/// Gray's score and variance summed over strata.
+struct GrayAccumulator {
+  /// Scores of groups 0..<ng−1; variance (ng−1)² row-major.
+  var s: [Double]
+  var v: [Double]
+
+  init(groups: Int) {
+    s = [Double](repeating: 0, count: groups - 1)
+    v = [Double](repeating: 0, count: (groups - 1) * (groups - 1))
+  }
+}
+
+/// One cause's scan through one stratum (the mathematics of cmprsk's
+/// `crst`): per-group left-continuous cumulative incidence (f1m) and
+/// all-cause Kaplan–Meier (skmm), the pooled F̂ (fm), the score, and the
+/// pieces (v2, v3, c) of Gray's variance, which `finish` combines.
+struct GrayStratumScan {
+  let ng: Int
+  let rho: Double
+  var f1m: [Double]
+  var f1: [Double]
+  var skmm: [Double]
+  var skm: [Double]
+  var v3: [Double]
+  var v2: [Double]  // (ng−1) × ng, v2[i*ng + k]
+  var c: [Double]
+  var a: [Double]
+  var vs: [Double]  // (ng−1)², lower triangle used
+  var ss: [Double]
+  var fm = 0.0
+  var f = 0.0
+
+  init(groups ng: Int, rho: Double) {
+    self.ng = ng
+    self.rho = rho
+    f1m = [Double](repeating: 0, count: ng)
+    f1 = f1m
+    skmm = [Double](repeating: 1, count: ng)
+    skm = skmm
+    v3 = [Double](repeating: 0, count: ng)
+    v2 = [Double](repeating: 0, count: (ng - 1) * ng)
+    c = [Double](repeating: 0, count: ng * ng)
+    a = [Double](repeating: 0, count: ng * ng)
+    vs = [Double](repeating: 0, count: (ng - 1) * (ng - 1))
+    ss = [Double](repeating: 0, count: ng - 1)
+  }
+
+  /// A time with events: `rs` at risk per group, `d1` events of the cause
+  /// and `d2` of other causes per group.
+  mutating func step(rs: [Int], d1: [Int], d2: [Int]) {
+    let ng = self.ng
+    let ng1 = ng - 1
+    var nd1 = 0
+    for j in 0..<ng { nd1 += d1[j] }
+    var nd2 = 0
+    for j in 0..<ng { nd2 += d2[j] }
+    var tr = 0.0
+    var tq = 0.0
+    for j in 0..<ng where rs[j] > 0 {
+      let r = Double(rs[j])
+      skm[j] = skmm[j] * (r - Double(d1[j] + d2[j])) / r
+      f1[j] = f1m[j] + (skmm[j] * Double(d1[j])) / r
+      tr += r / skmm[j]
+      tq += r * (1 - f1m[j]) / skmm[j]
+    }
+    f = fm + Double(nd1) / tr
+    let fb = pow(1 - fm, rho)
+    for i in 0..<ng {
+      for j in i..<ng { a[i * ng + j] = 0 }
+      guard rs[i] > 0 else { continue }
+      let t1 = Double(rs[i]) / skmm[i]
+      a[i * ng + i] = fb * t1 * (1 - t1 / tr)
+      if a[i * ng + i] != 0 { c[i * ng + i] += a[i * ng + i] * Double(nd1) / (tr * (1 - fm)) }
+      for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
+        a[i * ng + j] = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
+        if a[i * ng + j] != 0 { c[i * ng + j] += a[i * ng + j] * Double(nd1) / (tr * (1 - fm)) }
+      }
+    }
+    for i in 1..<ng {
+      for j in 0..<i {
+        a[i * ng + j] = a[j * ng + i]
+        c[i * ng + j] = c[j * ng + i]
+      }
+    }
+    for i in 0..<ng1 where rs[i] > 0 {
+      ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
+    }
+    if nd1 > 0 {
+      for k in 0..<ng where rs[k] > 0 {
+        let t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
+        let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
+        let t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
+        v3[k] += t4 * t4 * t3
+        for i in 0..<ng1 {
+          let t1 = a[i * ng + k] - t4 * c[i * ng + k]
+          v2[i * ng + k] += t1 * t4 * t3
+          for j in 0...i {
+            let t2 = a[j * ng + k] - t4 * c[j * ng + k]
+            vs[i * ng1 + j] += t1 * t2 * t3
+          }
+        }
+      }
+    }
+    if nd2 > 0 {
+      for k in 0..<ng where skm[k] > 0 && d2[k] > 0 {
+        let t4 = (1 - f) / skm[k]
+        let t5 = d2[k] > 1 ? 1 - Double(d2[k] - 1) / (Double(rs[k]) - 1) : 1
+        let t6 = Double(rs[k])
+        let t3 = t5 * ((skmm[k] * skmm[k]) * Double(d2[k])) / (t6 * t6)
+        v3[k] += t4 * t4 * t3
+        for i in 0..<ng1 {
+          let t1 = t4 * c[i * ng + k]
+          v2[i * ng + k] -= t1 * t4 * t3
+          for j in 0...i {
+            let t2 = t4 * c[j * ng + k]
+            vs[i * ng1 + j] += t1 * t2 * t3
+          }
+        }
+      }
+    }
+  }
+
+  /// Moves past a time: right-continuous values become the left limits.
+  mutating func advance() {
+    fm = f
+    for j in 0..<ng {
+      f1m[j] = f1[j]
+      skmm[j] = skm[j]
+    }
+  }
+
+  /// Adds this stratum's score and variance to `total`.
+  func finish(into total: inout GrayAccumulator) {
+    let ng1 = ng - 1
+    for i in 0..<ng1 {
+      for j in 0...i {
+        var x = vs[i * ng1 + j]
+        for k in 0..<ng {
+          x += c[i * ng + k] * c[j * ng + k] * v3[k]
+          x += c[i * ng + k] * v2[j * ng + k]
+          x += c[j * ng + k] * v2[i * ng + k]
+        }
+        total.v[i * ng1 + j] += x
+        if i != j { total.v[j * ng1 + i] += x }
+      }
+      total.s[i] += ss[i]
+    }
+  }
+}
