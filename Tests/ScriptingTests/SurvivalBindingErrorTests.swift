@@ -92,7 +92,7 @@ import TestSupport
     #expect(error("local d = lung:with{e = lung.time}; km(d, 'Surv(e, time, status) ~ sex')").contains(
       "km: row 1: start (306) must be less than stop (306) in columns 'e' and 'time'"))
     #expect(error("local d = dataset.from{{'t', {0/0, 0/0}}, {'e', {1, 0}}}; km(d, 'Surv(t, e) ~ 1')").contains(
-      "km: no complete rows: each of the 2 rows has a missing value in a column used (t, e)"))
+      "km: no complete rows: column 't' is missing (NA) in all 2 rows"))
   }
 
   @Test func methodsRefuseWhatRWouldRefuse() {

@@ -115,4 +115,18 @@ import TestSupport
     let svg = try String(contentsOfFile: r.first?.stringValue ?? "", encoding: .utf8)
     #expect(svg.contains("Log-rank p = 0.0013"))
   }
+
+  /// Results serialise with json(): the dataset is left out, NA is null.
+  @Test func resultsSerialiseToJson() throws {
+    let r = try lua(rt, """
+      local aml = dataset('aml')
+      return json(km(aml, 'Surv(time, status) ~ x')), json(logrank(aml, 'Surv(time, status) ~ x')),
+        json(followup(aml, 'Surv(time, status)'))
+      """)
+    let km = r[0].stringValue ?? ""
+    #expect(km.contains(#""kind":"km""#) && km.contains(#""label":"x=Maintained""#) && !km.contains(#""data""#))
+    #expect(km.contains(#""median":31,"median_lower":13,"n":11"#))  // R: upper limit NA (left out)
+    #expect(r[1].stringValue?.contains(#""kind":"logrank""#) == true)
+    #expect(r[2].stringValue?.contains(#""kind":"followup""#) == true)
+  }
 }
