@@ -121,11 +121,18 @@ public struct ModelFrame: Sendable {
     kept.reserveCapacity(dataset.rowCount)
     for i in missing.indices where !missing[i] { kept.append(i) }
     guard !kept.isEmpty else {
+      if dataset.rowCount == 0 { throw ModelFrameError("the dataset has no rows") }
+      let empty = zip(resolver.usedNames, resolver.used).filter { _, column in
+        (0..<column.count).allSatisfy { column.isMissing($0) }
+      }.map { "'\($0.0)'" }
+      if !empty.isEmpty {
+        throw ModelFrameError(
+          "no complete rows: column\(empty.count == 1 ? "" : "s") \(empty.joined(separator: ", ")) "
+            + "\(empty.count == 1 ? "is" : "are") missing (NA) in all \(dataset.rowCount) rows")
+      }
       throw ModelFrameError(
-        dataset.rowCount == 0
-          ? "the dataset has no rows"
-          : "no complete rows: each of the \(dataset.rowCount) rows has a missing value in a column used ("
-            + resolver.usedNames.joined(separator: ", ") + ")")
+        "no complete rows: each of the \(dataset.rowCount) rows has a missing value in a column used ("
+          + resolver.usedNames.joined(separator: ", ") + ")")
     }
     self.formula = formula
     self.rows = kept

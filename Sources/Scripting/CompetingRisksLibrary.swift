@@ -93,116 +93,50 @@ private func datasetAndFormula(_ call: LuaCall) throws -> (Dataset, String) {
   return (d, formula)
 }
 
-/// Checks of one options table: unknown keys and wrong types are errors
-/// naming the key (`cuminc: option 'rho' must be a number, got string`).
-private struct OptionReader {
-  let function: String
-  let known: [String]
-  let key: String
-  let value: LuaValue
-
-  func wrong(_ what: String) -> LuaError {
-    let shown: String
-    switch value {
-    case .string(let s): shown = "\"\(s)\""
-    case .integer(let i): shown = String(i)
-    case .number(let x): shown = RNumber.text(x)
-    default: shown = value.typeName
-    }
-    return LuaError.runtime("\(function): option '\(key)' must be \(what), got \(shown)")
-  }
-
-  func typeError(_ what: String) -> LuaError {
-    LuaError.runtime("\(function): option '\(key)' must be \(what), got \(value.typeName)")
-  }
-
-  /// A status value: a code (number) or a label (string).
-  func status() throws -> StatusValue {
-    switch value {
-    case .integer(let i): return .code(Double(i))
-    case .number(let x):
-      guard x.isFinite else { throw wrong("a finite number or a string") }
-      return .code(x)
-    case .string(let s): return .label(s)
-    default: throw typeError("a number or a string")
-    }
-  }
-
-  func level() throws -> Double {
-    guard let x = value.doubleValue else { throw typeError("a number") }
-    guard x > 0, x < 1 else { throw wrong("between 0 and 1 (e.g. 0.95)") }
-    return x
-  }
-
-  func unknown() -> LuaError {
-    LuaError.runtime("\(function): unknown option '\(key)' (options: \(known.joined(separator: ", ")))")
-  }
-
-  static func each(_ table: LuaTable?, function: String, known: [String], _ body: (OptionReader) throws -> Void)
-    throws
-  {
-    guard let table else { return }
-    if !table.array.isEmpty {
-      throw LuaError.runtime(
-        "\(function): options must be given as key = value (options: \(known.joined(separator: ", ")))")
-    }
-    for (key, value) in table.fields {
-      try body(OptionReader(function: function, known: known, key: key, value: value))
-    }
-  }
-}
-
-/// Short text of a number for messages (whole numbers without ".0").
-private enum RNumber {
-  static func text(_ x: Double) -> String {
-    x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+/// A status value option (`censor`, `cause`): a code (number) or a label (string).
+private func statusValue(_ options: OptionTable, _ key: String) throws -> StatusValue? {
+  guard let v = options.value(key) else { return nil }
+  switch v {
+  case .integer(let i): return .code(Double(i))
+  case .number(let x):
+    guard x.isFinite else { throw options.wrong(key, "a finite number or a string", got: v) }
+    return .code(x)
+  case .string(let s): return .label(s)
+  default: throw options.wrong(key, "a number or a string", got: v)
   }
 }
 
 private func cumincOptions(_ table: LuaTable?) throws -> CompetingRisksOptions {
+  let t = try OptionTable(table, function: "cuminc", allowed: CompetingRisksLibrary.cumincOptionNames)
   var o = CompetingRisksOptions()
-  try OptionReader.each(table, function: "cuminc", known: CompetingRisksLibrary.cumincOptionNames) { r in
-    switch r.key {
-    case "censor": o.censor = try r.status()
-    case "cause": o.cause = try r.status()
-    case "conf_level": o.confidenceLevel = try r.level()
-    case "conf_type":
-      guard let s = r.value.stringValue else { throw r.typeError("\"log-log\" or \"plain\"") }
-      switch s {
-      case "log-log": o.confidenceType = .logLog
-      case "plain": o.confidenceType = .plain
-      default: throw r.wrong("\"log-log\" or \"plain\"")
-      }
-    case "rho":
-      guard let x = r.value.doubleValue else { throw r.typeError("a number") }
-      guard x.isFinite else { throw r.wrong("a finite number (default 0)") }
-      o.rho = x
-    case "variance":
-      guard let s = r.value.stringValue else { throw r.typeError("\"aalen\" or \"ij\"") }
-      guard let v = CumulativeIncidenceVariance(rawValue: s) else { throw r.wrong("\"aalen\" or \"ij\"") }
-      o.variance = v
-    default: throw r.unknown()
-    }
+  o.censor = try statusValue(t, "censor")
+  o.cause = try statusValue(t, "cause")
+  if let x = try t.probability("conf_level") { o.confidenceLevel = x }
+  let types: [(String, CumulativeIncidence.ConfidenceType)] = [("log-log", .logLog), ("plain", .plain)]
+  if let c = try t.choice("conf_type", types) { o.confidenceType = c }
+  if let x = try t.number("rho") {
+    guard x.isFinite else { throw t.wrong("rho", "a finite number (default 0)", got: .number(x)) }
+    o.rho = x
+  }
+  if let v = try t.choice("variance", CumulativeIncidenceVariance.allCases.map { ($0.rawValue, $0) }) {
+    o.variance = v
   }
   return o
 }
 
 private func finegrayOptions(_ table: LuaTable?) throws -> FineGrayOptions {
+  let t = try OptionTable(table, function: "finegray", allowed: CompetingRisksLibrary.finegrayOptionNames)
   var o = FineGrayOptions()
-  try OptionReader.each(table, function: "finegray", known: CompetingRisksLibrary.finegrayOptionNames) { r in
-    switch r.key {
-    case "censor": o.censor = try r.status()
-    case "cause": o.cause = try r.status()
-    case "conf_level": o.confidenceLevel = try r.level()
-    case "cengroup":
-      guard let s = r.value.stringValue else { throw r.typeError("a column name (string)") }
-      o.censoringGroup = s
-    case "max_iter":
-      guard let x = r.value.doubleValue else { throw r.typeError("a whole number ≥ 0") }
-      guard x >= 0, x == x.rounded(), x < 1e9 else { throw r.wrong("a whole number ≥ 0") }
-      o.maxIterations = Int(x)
-    default: throw r.unknown()
-    }
+  o.censor = try statusValue(t, "censor")
+  o.cause = try statusValue(t, "cause")
+  if let x = try t.probability("conf_level") { o.confidenceLevel = x }
+  if let v = t.value("cengroup") {
+    guard let s = v.stringValue else { throw t.wrong("cengroup", "a column name (string)", got: v) }
+    o.censoringGroup = s
+  }
+  if let x = try t.number("max_iter") {
+    guard x >= 0, x == x.rounded(), x < 1e9 else { throw t.wrong("max_iter", "a whole number ≥ 0", got: .number(x)) }
+    o.maxIterations = Int(x)
   }
   return o
 }

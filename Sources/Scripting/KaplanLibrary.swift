@@ -14,6 +14,8 @@ public protocol KaplanLibrary {
 /// runtime, since a library may keep references into its Lua state.
 func makeKaplanLibraries() -> [KaplanLibrary] { [
   DatasetLibrary(),
+  SurvivalLibrary(),
   PlotLibrary(),
+  CoxLibrary(),
   CompetingRisksLibrary(),
 ] }

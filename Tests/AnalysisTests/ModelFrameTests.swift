@@ -249,9 +249,12 @@ private func frame(
   @Test func noCompleteRows() throws {
     let d = try Dataset(
       names: ["t", "e", "x"], columns: [.double([1, 2]), .int([1, 0]), .double([.nan, .nan])])
+    expectError("no complete rows: column 'x' is missing (NA) in all 2 rows", "Surv(t, e) ~ x", data: d)
+    let mixed = try Dataset(
+      names: ["t", "e", "x"], columns: [.double([1, .nan]), .int([1, 0]), .double([.nan, 3])])
     expectError(
       "no complete rows: each of the 2 rows has a missing value in a column used (t, e, x)",
-      "Surv(t, e) ~ x", data: d)
+      "Surv(t, e) ~ x", data: mixed)
   }
 }
 

@@ -413,10 +413,32 @@ import TestSupport
     #expect(svg.contains("Subdistribution hazard ratio") && svg.contains("Lev+5FU") && svg.contains("Obs"))
   }
 
-  @Test func helpDocumentsBothFunctions() throws {
+  @Test func resultsSerialiseToJson() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, Self.myeloid + """
+      local ci = cuminc(my, "Surv(mtime, mstat) ~ trt")
+      local m = finegray(my, "Surv(mtime, mstat) ~ trt + sex")
+      return json(ci), json(ci:at{100, 5000}), json(m), json(m:predict{trt = "A", sex = "f"})
+      """)
+    for (i, value) in r.enumerated() {
+      let text = try #require(value.stringValue)
+      let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+      #expect(object != nil, "json \(i + 1)")
+    }
+    let ci = try JSONSerialization.jsonObject(with: Data((r[0].stringValue ?? "").utf8)) as? [String: Any]
+    #expect(ci?["kind"] as? String == "cuminc" && (ci?["curves"] as? [Any])?.count == 4)
+    let m = try JSONSerialization.jsonObject(with: Data((r[2].stringValue ?? "").utf8)) as? [String: Any]
+    #expect((m?["terms"] as? [[String: Any]])?.first?["name"] as? String == "trtB")
+  }
+
+  @Test func helpDocumentsBothFunctionsWithWorkingExamples() throws {
     let rt = try makeRuntime()
     let r = try lua(rt, """
       local h = package.loaded["kaplan.help"]
+      for _, name in ipairs({"cuminc", "finegray"}) do
+        local env = setmetatable({ print = function() end }, { __index = _G })
+        assert(load(h.entries[name].example, "=example", "t", env))()
+      end
       return h.render(h.entries.cuminc), h.render(h.entries.finegray)
       """)
     let cuminc = r[0].stringValue ?? ""
@@ -438,13 +460,13 @@ import TestSupport
        "cuminc: unknown option 'colour' (options: censor, cause, conf_level, conf_type, rho, variance)"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {rho = 'one'})", "cuminc: option 'rho' must be a number, got string"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {conf_type = 'log'})",
-       "cuminc: option 'conf_type' must be \"log-log\" or \"plain\", got \"log\""),
+       "cuminc: option 'conf_type' must be one of \"log-log\", \"plain\", got 'log'"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {conf_level = 95})",
-       "cuminc: option 'conf_level' must be between 0 and 1 (e.g. 0.95), got 95"),
+       "cuminc: option 'conf_level' must be between 0 and 1 (exclusive), got 95"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {variance = true})",
-       "cuminc: option 'variance' must be \"aalen\" or \"ij\", got boolean"),
+       "cuminc: option 'variance' must be one of \"aalen\", \"ij\", got boolean"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {cause = {1}})", "cuminc: option 'cause' must be a number or a string, got table"),
-      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {0.9})", "cuminc: options must be given as key = value"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {0.9})", "cuminc: options are named, e.g. {censor = ...}; got a list"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {cause = 3})",
        "cuminc: unknown cause '3': status column 'cstat' has the causes 1, 2"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {cause = 0})", "cuminc: cause 0 is the censoring value"),
@@ -461,7 +483,7 @@ import TestSupport
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {ties = 'efron'})",
        "finegray: unknown option 'ties' (options: cause, censor, conf_level, cengroup, max_iter)"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {cengroup = 1})",
-       "finegray: option 'cengroup' must be a column name (string), got number"),
+       "finegray: option 'cengroup' must be a column name (string), got 1"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {cause = 'relapse'})", "finegray: unknown cause 'relapse'"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ 1')", "finegray: formula 'Surv(ctime, cstat) ~ 1' has no covariates"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx + strata(sex)')", "{cengroup = \"sex\"}"),

@@ -532,9 +532,17 @@ function M.install(kaplan)
       { "m:predict(profiles)", "predicted cumulative incidence for profiles such as "
         .. "{ {rx = \"Obs\", age = 60}, {rx = \"Lev+5FU\", age = 60} } (or one profile, or design rows)" },
     },
-    example = "local m = finegray(my, \"Surv(t, event) ~ trt + sex\", {cause = 1})\n"
+    example = "local my = dataset(\"myeloid\")\n"
+      .. "local t, e = {}, {}\n"
+      .. "for i, r in my:rows() do\n"
+      .. "  t[i] = r.crtime or r.futime\n"
+      .. "  e[i] = r.crtime and 1 or (r.death == 1 and 2 or 0)\n"
+      .. "end\n"
+      .. "my = my:with{ t = t, event = e }\n"
+      .. "local m = finegray(my, \"Surv(t, event) ~ trt + sex\", {cause = 1})\n"
       .. "print(m)\n"
-      .. "print(m:predict{ {trt = \"A\", sex = \"f\"}, {trt = \"B\", sex = \"f\"} })" }
+      .. "print(m:predict{ {trt = \"A\", sex = \"f\"}, {trt = \"B\", sex = \"f\"} })\n"
+      .. "plot(m, {file = \"shr.svg\"})" }
 end
 
 return M

@@ -99,7 +99,7 @@ function M.install(kaplan)
   local dataset_fn = setmetatable({ from = core.from }, {
     __call = function(_, name) return core.bundled(name) end })
   _G.dataset = dataset_fn
-  doc { name = "dataset", section = "Datasets",
+  doc { name = "dataset", fn = dataset_fn, section = "Datasets",
     signature = "dataset(name)",
     summary = "Loads a bundled dataset (datasets() lists them): colon, lung, veteran, aml, myeloid, heart.",
     example = "local lung = dataset(\"lung\")\nprint(#lung, lung:names())" }

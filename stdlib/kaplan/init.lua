@@ -15,9 +15,13 @@ kaplan.show = show
 _G.show = show.show
 show.install_docs(help.doc)
 
+local json = require("kaplan.json")
+_G.json = json.json
+json.install_docs(help.doc)
+
 -- Libraries that later capabilities add register themselves here; each is
 -- optional so that a host built without one still starts.
-for _, name in ipairs({ "kaplan.datasets", "kaplan.survival", "kaplan.competing", "kaplan.plots" }) do
+for _, name in ipairs({ "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kaplan.competing", "kaplan.plots" }) do
   local ok, lib = pcall(require, name)
   if ok and type(lib) == "table" and lib.install then
     lib.install(kaplan)

@@ -87,8 +87,10 @@ local function forest_spec(fit)
       seen[t.variable] = true
       rows[#rows + 1] = { variable = t.variable, label = t.reference_level, reference = true }
     end
-    rows[#rows + 1] = { variable = t.variable, label = t.level or t.name, hr = t.hr, lower = t.lower,
-      upper = t.upper, p = t.p }
+    -- Factor levels are grouped under their variable; numeric terms and
+    -- interactions stand alone under their coefficient name.
+    rows[#rows + 1] = { variable = t.level and t.variable or nil, label = t.level or t.name, hr = t.hr,
+      lower = t.lower, upper = t.upper, p = t.p }
   end
   return { rows = rows, conf_level = fit.conf_level }
 end

@@ -1,0 +1,206 @@
+import Datasets
+import Survival
+
+/// Options of a Cox regression on a dataset, as R `coxph`'s arguments and
+/// `coxph.control` name them (`ties`, `weights`, `robust`, `init`,
+/// `iter.max`, `eps`) and `summary.coxph`'s `conf.int`.
+public struct CoxAnalysisOptions: Sendable, Equatable {
+  public var ties: CoxTies = .efron
+  /// Column of case weights (R `weights =`); R requires them to be > 0.
+  public var weights: String? = nil
+  /// Robust (sandwich) variance. `nil` is R's default: robust when the
+  /// formula has a `cluster()` term or a case weight is not a whole number.
+  /// `false` with a `cluster()` term ignores the cluster, as R does (with a
+  /// warning).
+  public var robust: Bool? = nil
+  public var confidenceLevel: Double = 0.95
+  /// Initial coefficients, one per design column (R `init`).
+  public var initial: [Double]? = nil
+  /// R `iter.max`.
+  public var maxIterations: Int = 20
+  /// R `eps`: convergence on the relative change of the log partial likelihood.
+  public var tolerance: Double = 1e-9
+
+  public init() {}
+}
+
+/// What one coefficient of a Cox model stands for: R's coefficient name
+/// and the formula variable, factor level and reference level behind it.
+public struct CoxCoefficientLabel: Sendable, Equatable {
+  /// R's coefficient name (`names(coef(fit))`): `age`, `rxLev+5FU`,
+  /// `celltypesmallcell`, `age:sex`.
+  public let name: String
+  /// The label of the formula term the column belongs to (`rx`, `age:sex`).
+  public let term: String
+  /// The formula variable (`rx`, `factor(ecog)`); for an interaction, its
+  /// variables joined by `:`.
+  public let variable: String
+  /// The factor level of the column (`Lev+5FU`); nil for numeric covariates
+  /// and interactions.
+  public let level: String?
+  /// The factor's reference level (`Obs`) for a factor column; else nil.
+  public let referenceLevel: String?
+}
+
+/// A Cox proportional-hazards regression of a dataset on a formula, as R
+/// `survival` 3.5 `coxph(formula, data, ties, weights, robust, init,
+/// control = coxph.control(iter.max, eps))` with `na.action = na.omit`.
+///
+/// The pipeline: `Formula(parsing:)` → `ModelFrame` (incomplete rows dropped
+/// and counted, strata, cluster, offset, weights) → `DesignMatrix` (R's
+/// column names and treatment contrasts) → `CoxModel.fit`. The result labels
+/// each coefficient with its variable and factor level. Problems with the
+/// formula or the data are thrown (`FormulaError`, `ModelFrameError`, or
+/// `CoxInputError` from the fitter) with messages naming the column and the
+/// row of the original dataset; problems R only warns about
+/// (non-convergence, infinite or collinear coefficients) are returned in
+/// `warnings`.
+public struct CoxAnalysis: Sendable {
+  public let formula: Formula
+  public let options: CoxAnalysisOptions
+  /// One label per coefficient, in the order of `fit`'s vectors.
+  public let coefficients: [CoxCoefficientLabel]
+  public let fit: CoxFit
+  /// Rows used, events among them, and rows dropped for missing values.
+  public let n: Int
+  public let events: Int
+  public let droppedCount: Int
+  /// The strata labels (`sex=1`, `sex=2`); empty without `strata()`.
+  public let strata: [String]
+  /// Whether the response is `Surv(start, stop, event)`.
+  public let isCountingProcess: Bool
+  /// The `cluster()` column, if any.
+  public let cluster: String?
+  /// Whether the variance is the robust (sandwich) one.
+  public var isRobust: Bool { fit.robustStandardErrors != nil }
+  /// R's warnings, with the coefficient names added after R's column numbers.
+  public let warnings: [String]
+
+  /// Fits `formula` (R syntax, e.g. `Surv(time, status) ~ rx + age + strata(sex)`)
+  /// to `dataset`.
+  public init(dataset: Dataset, formula text: String, options: CoxAnalysisOptions = CoxAnalysisOptions())
+    throws
+  {
+    let formula = try Formula(parsing: text)
+    guard !formula.terms.isEmpty else {
+      throw ModelFrameError(
+        "formula '\(text)' has no covariates: a Cox model needs at least one term after '~' "
+          + "(strata(), cluster() and offset() are not covariates)")
+    }
+    var frameOptions = ModelFrameOptions()
+    frameOptions.weights = options.weights
+    let frame = try ModelFrame(dataset: dataset, formula: formula, options: frameOptions)
+    let design = try DesignMatrix(frame: frame)
+    let labels = Self.labels(design: design, frame: frame)
+    try Self.check(frame: frame, design: design, options: options)
+
+    // R coxph's default for `robust`: a cluster, or weights that are not whole numbers.
+    let fractionalWeights = frame.weights?.contains { $0 != $0.rounded(.down) } ?? false
+    let robust = options.robust ?? (frame.cluster != nil || fractionalWeights)
+    let cluster = robust ? frame.cluster : nil
+    if options.robust == true, frame.start != nil, frame.cluster == nil {
+      // R: "one of cluster or id is needed": the rows of one subject are not independent.
+      throw ModelFrameError(
+        "robust = true with Surv(start, stop, event) data needs cluster(id) in the formula, "
+          + "so that the rows of one subject are grouped (R: one of cluster or id is needed)")
+    }
+    let coxOptions = CoxOptions(
+      ties: options.ties, initial: options.initial, maxIterations: options.maxIterations,
+      epsilon: options.tolerance, robust: robust, confidenceLevel: options.confidenceLevel)
+    let status = frame.event.map { Double($0) }
+    let fit = try CoxModel.fit(
+      start: frame.start, stop: frame.time, status: status, covariates: design.values,
+      columns: design.columnCount, weights: frame.weights, strata: frame.strata?.index,
+      offset: frame.offset, cluster: cluster, options: coxOptions)
+
+    self.formula = formula
+    self.options = options
+    self.coefficients = labels
+    self.fit = fit
+    self.n = fit.n
+    self.events = fit.events
+    self.droppedCount = frame.droppedCount
+    self.strata = frame.strata?.labels ?? []
+    self.isCountingProcess = frame.start != nil
+    self.cluster = cluster == nil ? nil : formula.cluster
+    var warnings = fit.warnings.map { Self.message($0, names: design.columnNames) }
+    if frame.cluster != nil && !robust {
+      warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
+    }
+    self.warnings = warnings
+  }
+
+  /// The label of each design column, from the term it belongs to.
+  static func labels(design: DesignMatrix, frame: ModelFrame) -> [CoxCoefficientLabel] {
+    var out: [CoxCoefficientLabel] = []
+    for (k, term) in frame.formula.terms.enumerated() {
+      let range = design.termColumns[k]
+      let variable = term.variables.map(\.plainLabel).joined(separator: ":")
+      var levels: [String]? = nil
+      if term.variables.count == 1, case .categorical(let coding)? = frame.covariate(term.variables[0]),
+        coding.levels.count == range.count + 1
+      {
+        levels = coding.levels
+      }
+      for (offset, j) in range.enumerated() {
+        out.append(CoxCoefficientLabel(
+          name: design.columnNames[j], term: term.label, variable: variable,
+          level: levels.map { $0[offset + 1] }, referenceLevel: levels?.first))
+      }
+    }
+    return out
+  }
+
+  /// Data problems stated in terms of the dataset before the fitter sees
+  /// them: no events, non-finite covariates, weights R refuses, `init` of
+  /// the wrong length.
+  static func check(frame: ModelFrame, design: DesignMatrix, options: CoxAnalysisOptions) throws {
+    let eventColumn = frame.formula.response.event
+    if !frame.event.contains(where: { $0 != 0 }) {
+      throw ModelFrameError(
+        "no events: all \(frame.count) rows used are censored (column '\(eventColumn)'), "
+          + "so there is no partial likelihood to maximise")
+    }
+    let n = design.rowCount
+    for j in 0..<design.columnCount {
+      let base = j * n
+      for i in 0..<n where !design.values[base + i].isFinite {
+        throw ModelFrameError(
+          "row \(frame.rows[i] + 1): covariate '\(design.columnNames[j])' is "
+            + "\(RValueFormat.number(design.values[base + i])); covariates must be finite")
+      }
+    }
+    if let weights = frame.weights, let name = options.weights {
+      for (i, w) in weights.enumerated() where !(w > 0) {
+        throw ModelFrameError(
+          "row \(frame.rows[i] + 1): weight \(RValueFormat.number(w)) in column '\(name)'; "
+            + "Cox case weights must be > 0 (as in R)")
+      }
+    }
+    if let initial = options.initial, initial.count != design.columnCount {
+      throw ModelFrameError(
+        "init has \(initial.count) value\(initial.count == 1 ? "" : "s") but the model has "
+          + "\(design.columnCount) coefficient\(design.columnCount == 1 ? "" : "s") ("
+          + design.columnNames.joined(separator: ", ") + ")")
+    }
+  }
+
+  /// R's wording, with the names of the columns R only numbers.
+  static func message(_ warning: CoxWarning, names: [String]) -> String {
+    func columns(_ js: [Int]) -> String {
+      js.map { "\($0 + 1) (\(names[$0]))" }.joined(separator: ", ")
+    }
+    switch warning {
+    case .didNotConverge(let iterations):
+      return "Ran out of iterations and did not converge (\(iterations) iterations; "
+        + "raise max_iter or check for an infinite coefficient)"
+    case .infiniteCoefficients(let js):
+      return "Loglik converged before variable \(columns(js)); coefficient may be infinite"
+    case .possiblyInfinite:
+      return warning.message
+    case .singular(let js):
+      return "X matrix deemed to be singular; variable \(columns(js)): coefficient NA "
+        + "(constant, or a linear combination of other columns)"
+    }
+  }
+}

@@ -1,0 +1,309 @@
+-- Cox proportional-hazards regression: cox(d, formula [, opts]) as R's
+-- survival::coxph, and lrtest(m1, m2) / m:anova(m2) as anova(m1, m2).
+-- Swift (Sources/Scripting/CoxLibrary.swift) fits and returns plain data;
+-- this file checks the call, attaches the metatable and prints the summary.
+local M = {}
+
+-- Number formatting -----------------------------------------------------
+
+local function is_na(x) return x == nil or x ~= x end
+
+-- Significant digits and decimal exponent of x at `digits` significant
+-- digits, trailing zeros dropped (as R's formatReal counts them).
+local function sig_exp(x, digits)
+  local s = string.format("%." .. (digits - 1) .. "e", math.abs(x))
+  local mant, e = s:match("^([%d%.]+)e([-+]%d+)$")
+  local d = mant:gsub("%.", ""):gsub("0+$", "")
+  return math.max(#d, 1), tonumber(e)
+end
+
+--- Formats a column of numbers with a common layout, as R's format()
+-- does with `digits` significant digits: fixed notation with the decimals
+-- the most demanding value needs, or scientific when that is narrower.
+-- NA (nil or NaN) becomes "NA"; infinities "Inf"/"-Inf".
+function M.format_column(values, n, digits)
+  digits = digits or 4
+  local rgt, left, mxsig, neg = 0, 1, 1, 0
+  local mxe, mne, any = -math.huge, math.huge, false
+  for i = 1, n do
+    local x = values[i]
+    if not is_na(x) and x ~= math.huge and x ~= -math.huge and x ~= 0 then
+      any = true
+      local sig, e = sig_exp(x, digits)
+      rgt = math.max(rgt, sig - 1 - e)
+      left = math.max(left, e >= 0 and e + 1 or 1)
+      mxsig = math.max(mxsig, sig)
+      mxe, mne = math.max(mxe, e), math.min(mne, e)
+    end
+    if not is_na(x) and x < 0 then neg = 1 end
+  end
+  rgt = math.min(math.max(rgt, 0), 15)
+  local fixed_width = neg + left + (rgt > 0 and rgt + 1 or 0)
+  local sci_width = neg + (mxsig > 1 and mxsig + 1 or 1) + ((mxe >= 100 or mne <= -100) and 5 or 4)
+  local sci = any and fixed_width > sci_width
+  local out = {}
+  for i = 1, n do
+    local x = values[i]
+    if is_na(x) then out[i] = "NA"
+    elseif x == math.huge then out[i] = "Inf"
+    elseif x == -math.huge then out[i] = "-Inf"
+    elseif sci then out[i] = string.format("%." .. (mxsig - 1) .. "e", x)
+    else out[i] = string.format("%." .. rgt .. "f", x) end
+  end
+  return out
+end
+
+--- A p-value as R's format.pval prints it: 3 significant digits, "<2e-16"
+-- below machine precision.
+function M.format_p(p)
+  if is_na(p) then return "NA" end
+  if p < 2.220446e-16 then return "<2e-16" end
+  return M.format_column({ p }, 1, 3)[1]
+end
+
+-- A test statistic rounded to 2 decimals, as summary.coxph prints it.
+local function format_stat(x)
+  if is_na(x) then return "NA" end
+  local s = string.format("%.2f", x)
+  return (s:gsub("%.?0+$", ""))
+end
+
+local function pad_left(s, w) return string.rep(" ", w - (utf8.len(s) or #s)) .. s end
+local function pad_right(s, w) return s .. string.rep(" ", w - (utf8.len(s) or #s)) end
+
+-- Lines of a table: columns[j] = {header, cells...}; the first column is left-aligned.
+local function table_lines(columns, rows)
+  local widths = {}
+  for j, col in ipairs(columns) do
+    local w = utf8.len(col[1]) or #col[1]
+    for i = 1, rows do w = math.max(w, utf8.len(col[i + 1]) or #col[i + 1]) end
+    widths[j] = w
+  end
+  local lines = {}
+  for i = 1, rows + 1 do
+    local cells = {}
+    for j, col in ipairs(columns) do
+      cells[j] = j == 1 and pad_right(col[i], widths[j]) or pad_left(col[i], widths[j])
+    end
+    lines[i] = (table.concat(cells, "  "):gsub("%s+$", ""))
+  end
+  return lines
+end
+
+local function plural(n, word, words) return n .. " " .. (n == 1 and word or (words or word .. "s")) end
+
+-- Printing ----------------------------------------------------------------
+
+local function level_text(level)
+  return string.format("%g%%", level * 100)
+end
+
+--- The R-like summary of a Cox fit (print(m)).
+function M.format(m)
+  local terms = m.terms
+  local n = #terms
+  local function col(header, key, fmt)
+    local values = {}
+    for i = 1, n do values[i] = terms[i][key] end
+    local cells = fmt and {} or M.format_column(values, n, 4)
+    if fmt then for i = 1, n do cells[i] = fmt(values[i]) end end
+    table.insert(cells, 1, header)
+    return cells
+  end
+  local names = { "" }
+  for i = 1, n do names[i + 1] = terms[i].name end
+  local level = level_text(m.conf_level)
+  local columns = { names, col("coef", "coef"), col("HR", "hr"), col("SE", "se") }
+  if m.robust then columns[#columns + 1] = col("robust SE", "robust_se") end
+  columns[#columns + 1] = col("z", "z")
+  columns[#columns + 1] = col("p", "p", M.format_p)
+  columns[#columns + 1] = col("lower " .. level, "lower")
+  columns[#columns + 1] = col("upper " .. level, "upper")
+
+  local variance = "model-based"
+  if m.robust then
+    variance = "robust (sandwich)" .. (m.cluster and (", clustered by " .. m.cluster) or "")
+  end
+  local out = {
+    "Cox proportional hazards model: " .. m.formula,
+    string.format("  ties: %s; variance: %s; HR with %s CI", m.ties, variance, level),
+  }
+  if m.strata then
+    local list = #m.strata <= 6 and (": " .. table.concat(m.strata, "; ")) or ""
+    out[#out + 1] = "  stratified: " .. plural(#m.strata, "stratum", "strata") .. list
+  end
+  if m.weights then out[#out + 1] = "  case weights: " .. m.weights end
+  out[#out + 1] = ""
+  for _, line in ipairs(table_lines(columns, n)) do out[#out + 1] = line end
+  local singular = 0
+  for i = 1, n do if terms[i].singular then singular = singular + 1 end end
+  if singular > 0 then
+    out[#out + 1] = string.format("(%d not defined because of singularities)", singular)
+  end
+  out[#out + 1] = ""
+  out[#out + 1] = string.format("n = %d, events = %d, %s dropped for missing values",
+    m.n, m.events, plural(m.n_dropped, "row"))
+  local t = m.tests
+  local function test_line(label, x)
+    local p = M.format_p(x.p)
+    return string.format("%-22s= %s on %s, p %s", label, format_stat(x.statistic), plural(x.df, "df", "df"),
+      p:sub(1, 1) == "<" and ("< " .. p:sub(2)) or ("= " .. p))
+  end
+  out[#out + 1] = test_line("Likelihood ratio test", t.lr)
+  out[#out + 1] = test_line("Wald test", t.wald)
+  out[#out + 1] = test_line("Score (log-rank) test", t.score)
+  if t.robust_score then out[#out + 1] = test_line("Robust score test", t.robust_score) end
+  if m.robust then
+    out[#out + 1] = "  (the likelihood ratio and score tests assume independent rows; "
+      .. "the Wald and robust score tests do not)"
+  end
+  local c = m.concordance
+  if c and not is_na(c.c) then
+    out[#out + 1] = string.format("Concordance = %.3f (se = %.3f)", c.c, c.se or 0 / 0)
+  end
+  local warned = false
+  for _, w in ipairs(m.warnings or {}) do
+    out[#out + 1] = "Warning: " .. w
+    warned = warned or w:find("did not converge", 1, true) ~= nil
+  end
+  if not m.converged and not warned then
+    out[#out + 1] = string.format("Warning: did not converge (%s; see max_iter)", plural(m.iterations, "iteration"))
+  end
+  return table.concat(out, "\n")
+end
+
+-- Likelihood-ratio test ---------------------------------------------------
+
+local lrtest_mt = { __name = "kaplan.lrtest" }
+
+lrtest_mt.__tostring = function(r)
+  local out = {
+    "Likelihood ratio test of nested Cox models",
+    "  Model 1: " .. r.formulas[1],
+    "  Model 2: " .. r.formulas[2],
+    "",
+  }
+  local ll = M.format_column(r.loglik, 2, 7)
+  local columns = {
+    { "", "1", "2" }, { "loglik", ll[1], ll[2] },
+    { "Chisq", "", M.format_column({ r.statistic }, 1, 5)[1] },
+    { "Df", "", tostring(r.df) },
+    { "p", "", M.format_p(r.p) },
+  }
+  for _, line in ipairs(table_lines(columns, 2)) do out[#out + 1] = line end
+  return table.concat(out, "\n")
+end
+
+local cox_mt = { __name = "kaplan.cox" }
+
+local function is_cox(m) return type(m) == "table" and getmetatable(m) == cox_mt end
+
+local function type_of(x)
+  local mt = getmetatable(x)
+  if type(mt) == "table" and type(mt.__name) == "string" then return mt.__name end
+  return type(x)
+end
+
+local function response(f) return (f:match("^(.-)~") or f):gsub("%s+", "") end
+
+-- The test itself; `fname` names the caller in argument errors and errors
+-- are raised at level 3 (the caller of lrtest or anova).
+local function lrtest_impl(m1, m2, fname, first)
+  if not is_cox(m1) then
+    error(string.format("bad argument #%d to '%s' (cox model expected, got %s)", first, fname, type_of(m1)), 3)
+  end
+  if not is_cox(m2) then
+    error(string.format("bad argument #%d to '%s' (cox model expected, got %s)", first + 1, fname, type_of(m2)), 3)
+  end
+  if response(m1.formula) ~= response(m2.formula) then
+    error(string.format("%s: the models have different responses (%s and %s)", fname,
+      response(m1.formula), response(m2.formula)), 3)
+  end
+  if m1.n ~= m2.n then
+    error(string.format("%s: the models were fitted to different numbers of rows (%d and %d); "
+      .. "fit both to the same complete rows (drop the rows missing in either model first)",
+      fname, m1.n, m2.n), 3)
+  end
+  local df1, df2 = m1.tests.lr.df, m2.tests.lr.df
+  if df1 == df2 then
+    error(string.format("%s: both models have %s; the likelihood-ratio test compares a model "
+      .. "with a smaller one nested in it", fname, plural(df1, "coefficient")), 3)
+  end
+  local r = M.core.lrtest(m1.loglik.fitted, df1, m2.loglik.fitted, df2)
+  r.kind = "lrtest"
+  r.loglik = { m1.loglik.fitted, m2.loglik.fitted }
+  r.formulas = { m1.formula, m2.formula }
+  return setmetatable(r, lrtest_mt)
+end
+
+--- lrtest(m1, m2): likelihood-ratio test between nested Cox fits (R anova).
+function M.lrtest(m1, m2)
+  local r = lrtest_impl(m1, m2, "lrtest", 1)  -- not a tail call: errors name the caller's line
+  return r
+end
+
+local methods = {}
+
+--- m:anova(m2): the same test as lrtest(m, m2).
+function methods.anova(m, other)
+  if other == nil then
+    error("bad argument #1 to 'anova' (cox model expected, got no value: m:anova(m2) compares two models)", 2)
+  end
+  local r = lrtest_impl(m, other, "anova", 0)
+  return r
+end
+
+cox_mt.__index = methods
+cox_mt.__tostring = function(m) return M.format(m) end
+
+--- cox(d, formula [, opts]): fits the model (see help(cox)).
+-- Called through pcall so that Swift's errors carry no position of this
+-- file; error(res, 2) then points at the script's line.
+function M.cox(...)
+  local ok, res = pcall(M.core.fit, ...)
+  if not ok then error(res, 2) end
+  return setmetatable(res, cox_mt)
+end
+
+function M.install(kaplan)
+  M.core = kaplan.core.cox
+  kaplan.cox = M
+  _G.cox = M.cox
+  _G.lrtest = M.lrtest
+  local doc = kaplan.help.doc
+  doc { name = "cox", fn = M.cox, section = "Survival",
+    signature = "cox(d, formula [, opts])",
+    summary = "Cox proportional-hazards regression, as R's coxph: hazard ratios with CIs, Wald/LR/score tests, concordance.",
+    options = {
+      { "ties", "\"efron\" (default, as R), \"breslow\" (as SAS and Stata) or \"exact\"" },
+      { "weights", "column of case weights (> 0), e.g. \"w\"" },
+      { "robust", "robust (sandwich) standard errors; default as R: true with cluster(id) or non-integer weights" },
+      { "conf_level", "level of the hazard-ratio confidence intervals (default 0.95)" },
+      { "init", "initial coefficients, one per coefficient (default zeros); loglik.null and the tests are then at init, as in R" },
+      { "max_iter", "Newton–Raphson iterations (default 20, R's iter.max)" },
+      { "tol", "convergence tolerance on the relative change of the log-likelihood (default 1e-9, R's eps)" },
+      { "formula", "Surv(time, event) or Surv(start, stop, event) ~ terms; a + b, a:b, a*b, factor(x), "
+        .. "strata(x), cluster(id), offset(x); string columns are factors (first level is the reference)" },
+      { "result", "terms[i] = {name, variable, level, reference_level, coef, hr, se, robust_se, z, p, lower, upper}; "
+        .. "loglik = {null, fitted}; n, events, n_dropped; tests.lr/wald/score(/robust_score) = {statistic, df, p}; "
+        .. "concordance = {c, se}; var (rows; robust when robust, naive_var then model-based); means; "
+        .. "iterations, converged, robust, ties, conf_level, formula, strata, cluster, warnings" },
+    },
+    example = "local colon = dataset(\"colon\")\n"
+      .. "local deaths = colon:where(colon.etype:eq(2))\n"
+      .. "local m = cox(deaths, \"Surv(time, status) ~ rx + age + nodes + strata(sex)\")\n"
+      .. "print(m)\n"
+      .. "print(m.terms[2].hr, m.terms[2].lower, m.terms[2].upper)" }
+  doc { name = "lrtest", fn = M.lrtest, section = "Survival",
+    signature = "lrtest(m1, m2)",
+    summary = "Likelihood-ratio test between nested Cox models fitted to the same rows (R's anova(m1, m2)); also m1:anova(m2).",
+    options = {
+      { "result", "statistic (2 × the log-likelihood difference), df, p; loglik = {m1, m2}" },
+    },
+    example = "local lung = dataset(\"lung\"):where(function(r) return r[\"ph.ecog\"] ~= nil end)\n"
+      .. "local small = cox(lung, \"Surv(time, status) ~ age\")\n"
+      .. "local big = cox(lung, \"Surv(time, status) ~ age + sex + ph.ecog\")\n"
+      .. "print(lrtest(small, big))" }
+end
+
+return M
