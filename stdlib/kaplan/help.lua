@@ -50,7 +50,9 @@ function M.help(what)
       out[#out + 1] = ""
       out[#out + 1] = s .. ":"
       for _, spec in ipairs(sections[s]) do
-        out[#out + 1] = string.format("  %-34s %s", spec.signature, spec.summary:match("^[^.]*%.?"))
+        -- The first sentence: up to a period followed by a capital ("e.g. a" is not an end).
+        local first = spec.summary:match("^(.-%.)%s+%u") or spec.summary
+        out[#out + 1] = string.format("  %-34s %s", spec.signature, first)
       end
     end
     print(table.concat(out, "\n"))
