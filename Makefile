@@ -35,7 +35,7 @@ test: deps
 
 demo: build
 	@mkdir -p out
-	$(BIN) run scripts/demo.lua --out out
+	$(BIN) run scripts/clocc.lua --out out
 
 install: build
 	install -d $(PREFIX)/bin $(PREFIX)/share/kaplan
