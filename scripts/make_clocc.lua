@@ -39,16 +39,19 @@
 
 local SEED = 40004       -- default seed (chosen so that scripts/check_clocc.R passes)
 local MAX_TRIES = 10000
+local VERBOSE = false    -- --verbose: report why draws were rejected
 
 local i = 1
 while i <= #arg do
   local a = arg[i]
   if a == "--seed" then
     SEED = assert(math.tointeger(tonumber(arg[i + 1])), "--seed needs an integer"); i = i + 2
+  elseif a == "--verbose" then
+    VERBOSE = true; i = i + 1
   elseif a == "--tries" then
     MAX_TRIES = assert(math.tointeger(tonumber(arg[i + 1])), "--tries needs an integer"); i = i + 2
   else
-    error("unknown option '" .. tostring(a) .. "' (known: --seed N, --tries N)")
+    error("unknown option '" .. tostring(a) .. "' (known: --seed N, --tries N, --verbose)")
   end
 end
 math.randomseed(SEED)
@@ -68,14 +71,16 @@ local GAP_DAYS = 14              -- a progression precedes death by at least thi
 -- combined arm, below OS at every time).
 local ARMS = {
   {
-    name = "combined", n = 60, deaths = 39, pd_deaths = 35, dnp = 2, hepatic_share = 0.38,
-    os  = { t = { 0, 36, 45.6, 60, 96 }, s = { 1, 0.569, 0.5, 0.431, 0.359 }, tail = 0.002 },
-    pfs = { t = { 0, 16.8, 36, 60, 96 }, s = { 1, 0.5, 0.276, 0.235, 0.205 }, tail = 0.002 },
+    name = "combined", n = 60, deaths = 39, pd_deaths = 35, dnp = 2,
+    hepatic_share = 0.33,
+    os  = { t = { 0, 12, 30, 36, 45.6, 60, 96 }, s = { 1, 0.93, 0.617, 0.569, 0.5, 0.431, 0.359 }, tail = 0.002 },
+    pfs = { t = { 0, 3, 16.8, 36, 60, 96 }, s = { 1, 0.93, 0.5, 0.276, 0.235, 0.205 }, tail = 0.002 },
   },
   {
-    name = "systemic", n = 59, deaths = 53, pd_deaths = 49, dnp = 2, hepatic_share = 0.62,
-    os  = { t = { 0, 36, 40.5, 60, 96 }, s = { 1, 0.552, 0.5, 0.303, 0.089 }, tail = 0.005 },
-    pfs = { t = { 0, 9.9, 36, 60, 96 }, s = { 1, 0.5, 0.106, 0.055, 0.040 }, tail = 0.004 },
+    name = "systemic", n = 59, deaths = 53, pd_deaths = 49, dnp = 2,
+    hepatic_share = 0.62,
+    os  = { t = { 0, 12, 30, 36, 40.5, 60, 96 }, s = { 1, 0.90, 0.576, 0.552, 0.5, 0.303, 0.089 }, tail = 0.005 },
+    pfs = { t = { 0, 3, 9.9, 36, 60, 96 }, s = { 1, 0.88, 0.5, 0.106, 0.055, 0.040 }, tail = 0.004 },
   },
 }
 
@@ -203,19 +208,33 @@ local function arm_times(arm)
   table.sort(order, function(a, b) return score[a] < score[b] end)
   local prog = {}
   for r, k in ipairs(order) do prog[k] = to_days(inverse(arm.pfs, w[r])) end
-  -- Repair by swaps: every progression at least GAP_DAYS before death.
-  local function ok(k, p) return p <= death[k] - GAP_DAYS end
-  for k = 1, n do
-    if not ok(k, prog[k]) then
-      local candidates = {}
-      for j = 1, n do
-        if j ~= k and ok(k, prog[j]) and ok(j, prog[k]) then candidates[#candidates + 1] = j end
+  -- Constraint: every progression at least GAP_DAYS before death. Patients
+  -- in order of death take, among the PFS times still free and early
+  -- enough, the one nearest to their copula pairing. This never fails when
+  -- the k-th earliest death has k free times early enough (Hall's condition),
+  -- which is checked.
+  local by_death = {}
+  for k = 1, n do by_death[k] = k end
+  table.sort(by_death, function(a, b) return death[a] < death[b] end)
+  local pool = {}
+  for k = 1, n do pool[k] = prog[k] end
+  table.sort(pool)
+  local taken, paired = {}, {}
+  for _, k in ipairs(by_death) do
+    local best
+    for j = 1, n do
+      if not taken[j] and pool[j] <= death[k] - GAP_DAYS then
+        if not best or math.abs(pool[j] - prog[k]) < math.abs(pool[best] - prog[k]) then best = j end
       end
-      if #candidates == 0 then return nil end
-      local j = candidates[math.random(#candidates)]
-      prog[k], prog[j] = prog[j], prog[k]
+    end
+    if best then
+      taken[best], paired[k] = true, pool[best]
+    else
+      paired[k] = death[k]  -- dies too early to progress first: death without progression
     end
   end
+  -- Free times left over (one per death without progression) are dropped.
+  prog = paired
   local loss = {}
   for k = 1, n do
     loss[k] = math.floor(-math.log(1 - math.random()) / LOSS_PER_YEAR * 365.25) + 1
@@ -287,13 +306,20 @@ local function draw()
   end
   local time, dead = followup(best_cut)
   -- Condition on the published death counts, then fill in the events.
+  local deaths = {}
+  for a in ipairs(ARMS) do deaths[a] = 0 end
+  for k, p in ipairs(P) do
+    if dead[k] then deaths[p.arm] = deaths[p.arm] + 1 end
+  end
   for a, arm in ipairs(ARMS) do
-    local deaths, progressed_deaths = 0, 0
-    for k, p in ipairs(P) do
-      if p.arm == a and dead[k] then deaths = deaths + 1 end
+    local forced = 0
+    for _, p in ipairs(P) do
+      if p.arm == a and p.prog >= p.death then forced = forced + 1 end
     end
-    if deaths ~= arm.deaths then return nil, "deaths" end
-    if deaths - arm.pd_deaths < arm.dnp then return nil, "causes" end
+    if forced > arm.dnp then return nil, "early deaths" end
+    if deaths[a] ~= arm.deaths then
+      return nil, string.format("deaths %d/%d, %d/%d", deaths[1], ARMS[1].n, deaths[2], ARMS[2].n)
+    end
   end
   for k, p in ipairs(P) do
     p.os_days, p.os_event = time[k], dead[k] and 1 or 0
@@ -318,7 +344,7 @@ local function draw()
     end)
     for k = 1, arm.dnp do
       local p = deaths[k]
-      p.pfs_days, p.first_event, p.death_cause = p.os_days, "death", "other"
+      p.pfs_days, p.pfs_event, p.first_event, p.death_cause = p.os_days, 1, "death", "other"
     end
     -- Other deaths after progression, at random, up to the published count.
     local rest = {}
@@ -340,9 +366,17 @@ local function draw()
 end
 
 local P, cut, tries
+local rejected = {}
 for t = 1, MAX_TRIES do
   P, cut = draw()
   if P then tries = t; break end
+  rejected[cut] = (rejected[cut] or 0) + 1
+end
+if VERBOSE then
+  local reasons = {}
+  for r in pairs(rejected) do reasons[#reasons + 1] = r end
+  table.sort(reasons)
+  for _, r in ipairs(reasons) do print("rejected", r, rejected[r]) end
 end
 assert(P, "no draw met the conditions in " .. MAX_TRIES .. " tries (raise --tries)")
 
