@@ -71,13 +71,13 @@ local GAP_DAYS = 14              -- a progression precedes death by at least thi
 -- combined arm, below OS at every time).
 local ARMS = {
   {
-    name = "combined", n = 60, deaths = 39, pd_deaths = 35, dnp = 2,
-    hepatic_share = 0.33,
+    name = "combined", n = 60, deaths = 39, pd_deaths = 35, dnp = 4,
+    hepatic_share = 0.38,
     os  = { t = { 0, 12, 30, 36, 45.6, 60, 96 }, s = { 1, 0.93, 0.617, 0.569, 0.5, 0.431, 0.359 }, tail = 0.002 },
-    pfs = { t = { 0, 3, 16.8, 36, 60, 96 }, s = { 1, 0.93, 0.5, 0.276, 0.235, 0.205 }, tail = 0.002 },
+    pfs = { t = { 0, 3, 16.8, 36, 60, 96 }, s = { 1, 0.93, 0.5, 0.276, 0.25, 0.235 }, tail = 0.002 },
   },
   {
-    name = "systemic", n = 59, deaths = 53, pd_deaths = 49, dnp = 2,
+    name = "systemic", n = 59, deaths = 53, pd_deaths = 49, dnp = 1,
     hepatic_share = 0.62,
     os  = { t = { 0, 12, 30, 36, 40.5, 60, 96 }, s = { 1, 0.90, 0.576, 0.552, 0.5, 0.303, 0.089 }, tail = 0.005 },
     pfs = { t = { 0, 3, 9.9, 36, 60, 96 }, s = { 1, 0.88, 0.5, 0.106, 0.055, 0.040 }, tail = 0.004 },
