@@ -3,7 +3,7 @@
 -- (Ruers et al., Ann Oncol 2012; JNCI 2017). The trial's patient-level data
 -- are not public: every row written here is invented.
 --
---   kaplan run scripts/make_clocc.lua --out stdlib/data -- [--seed N] [--tries N]
+--   kaplan run scripts/make_clocc.lua --out stdlib/data -- [--seed N] [--tries N] [--verbose]
 --
 -- Writes clocc.csv and clocc.schema.tsv to the output directory and adds (or
 -- replaces) the `clocc` line of its index.tsv. Run it from the project root
@@ -15,27 +15,35 @@
 --  2. Per arm, overall survival (OS) and progression-free survival (PFS)
 --     follow survival functions interpolated log-linearly (piecewise
 --     exponential) through the published landmarks (0, median, 3, 5, 8
---     years), with a constant hazard after 8 years. Times are drawn by
+--     years; OS also 30 months from the 2012 report) plus assumed early
+--     knots (OS at 1 year, PFS at 3 months) and, for PFS, extrapolated
+--     5- and 8-year knots; a constant hazard after the last knot. Times are drawn by
 --     inversion from stratified uniforms ((k - 1 + U) / n for a random
 --     permutation k of 1..n), so each arm's times are spread over the whole
 --     distribution as a sample of n rarely is.
---  3. PFS times are paired with OS times by a Gaussian copula on the ranks
---     (correlation RHO), then repaired by swaps so that every progression
---     comes at least GAP_DAYS before death. A few deaths (DNP per arm, those
---     closest to their paired progression) become deaths without progression:
---     their PFS ends at death.
+--  3. PFS times (a second stratified set) are paired with OS times by a
+--     Gaussian copula on the ranks (correlation RHO), then adjusted so that
+--     every progression comes at least GAP_DAYS before death: patients in
+--     order of death take the free PFS time nearest to their copula pairing
+--     among those early enough. Exactly `dnp` deaths per arm are deaths
+--     without progression (PFS ends at death): those who die too early to
+--     progress first, then the deaths closest to their paired progression.
 --  4. Censoring: a small loss-to-follow-up hazard and a common cut-off date,
 --     chosen so that the median follow-up by reverse Kaplan-Meier is 9.7
 --     years.
 --  5. Conditioning: a draw is kept only if it has exactly the published death
---     counts per arm (39/60, 53/59) and room for the published deaths of
---     progressive disease (35, 49); otherwise the whole draw is repeated
---     (rejection sampling, deterministic for a seed). Deaths not of
---     progression: the deaths without progression, plus deaths after
---     progression picked at random to make up the published count.
+--     counts per arm (39/60, 53/59) and no more early deaths than `dnp`;
+--     otherwise the whole draw is repeated (rejection sampling,
+--     deterministic for a seed). Causes of death: the deaths without
+--     progression, plus deaths after progression picked at random to make
+--     up the published count of deaths not of progression (4 and 4), are
+--     "other"; the rest (35 and 49) "progression".
 --  6. Site of first progression: per arm a fixed share of the observed
---     progressions (HEPATIC_SHARE, rounded) is hepatic, the rest
+--     progressions (`hepatic_share`, rounded) is hepatic, the rest
 --     extrahepatic, assigned at random.
+--  Baseline columns (age, sex, WHO performance status, number of liver
+--  metastases) are drawn independently of outcome: they carry no
+--  prognostic information.
 
 local SEED = 40004       -- default seed (chosen so that scripts/check_clocc.R passes)
 local MAX_TRIES = 10000
@@ -83,6 +91,10 @@ local ARMS = {
     pfs = { t = { 0, 3, 9.9, 36, 60, 96 }, s = { 1, 0.88, 0.5, 0.106, 0.055, 0.040 }, tail = 0.004 },
   },
 }
+
+for _, arm in ipairs(ARMS) do
+  assert(arm.deaths - arm.pd_deaths >= arm.dnp, arm.name .. ": more deaths without progression than deaths not of progression")
+end
 
 -- Random helpers (all draws come from math.random, so a seed fixes them).
 local function normal()
@@ -368,9 +380,10 @@ end
 local P, cut, tries
 local rejected = {}
 for t = 1, MAX_TRIES do
-  P, cut = draw()
-  if P then tries = t; break end
-  rejected[cut] = (rejected[cut] or 0) + 1
+  local why
+  P, why = draw()
+  if P then cut, tries = why, t; break end
+  rejected[why] = (rejected[why] or 0) + 1
 end
 if VERBOSE then
   local reasons = {}
