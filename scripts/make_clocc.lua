@@ -222,9 +222,9 @@ local function arm_times(arm)
   for r, k in ipairs(order) do prog[k] = to_days(inverse(arm.pfs, w[r])) end
   -- Constraint: every progression at least GAP_DAYS before death. Patients
   -- in order of death take, among the PFS times still free and early
-  -- enough, the one nearest to their copula pairing. This never fails when
-  -- the k-th earliest death has k free times early enough (Hall's condition),
-  -- which is checked.
+  -- enough, the one nearest to their copula pairing (a later death can use
+  -- any time an earlier one could, so this only runs short for deaths too
+  -- early to follow any free time: those die without progression).
   local by_death = {}
   for k = 1, n do by_death[k] = k end
   table.sort(by_death, function(a, b) return death[a] < death[b] end)
