@@ -101,7 +101,7 @@ function M.install(kaplan)
   _G.dataset = dataset_fn
   doc { name = "dataset", fn = dataset_fn, section = "Datasets",
     signature = "dataset(name)",
-    summary = "Loads a bundled dataset (datasets() lists them): colon, lung, veteran, aml, myeloid, heart.",
+    summary = "Loads a bundled dataset (datasets() lists them): colon, lung, veteran, aml, myeloid, heart, and the synthetic trial clocc.",
     example = "local lung = dataset(\"lung\")\nprint(#lung, lung:names())" }
   doc { name = "dataset.from", fn = core.from, section = "Datasets",
     signature = "dataset.from{col = {...}, ...}",
