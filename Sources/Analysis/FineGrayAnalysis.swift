@@ -130,7 +130,7 @@ public struct FineGrayAnalysis: Sendable {
     let censored = status.lazy.filter { $0 == 0 }.count
     // Status for crr: the cause of interest 1, censored 0, competing causes ≥ 2.
     let crrStatus = status.map { $0 == 0 ? 0 : ($0 == causeIndex ? 1 : 2) }
-    let fit = FineGray.fit(
+    let fit = try FineGray.fit(
       time: time, status: crrStatus, covariates: covariates, p: p, failCode: 1, censorCode: 0,
       censoringGroup: censoringGroup, maxIterations: options.maxIterations,
       confidenceLevel: options.confidenceLevel)

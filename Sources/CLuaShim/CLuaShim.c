@@ -75,6 +75,9 @@ void kh_set_limits(lua_State *L, double deadline_seconds, double limit_seconds) 
 void kh_request_interrupt(void) { interrupt_flag = 1; }
 void kh_clear_interrupt(void) { interrupt_flag = 0; }
 int kh_interrupt_requested(void) { return interrupt_flag != 0; }
+int kh_stop_requested(void) {
+  return interrupt_flag != 0 || (hook_deadline > 0 && kh_monotonic_seconds() > hook_deadline);
+}
 
 /* ---------------------------------------------------------- Swift callbacks */
 

@@ -27,4 +27,8 @@ extension LuaState {
 
   /// Whether an interrupt is pending: long Swift computations poll this.
   public static var interruptRequested: Bool { kh_interrupt_requested() != 0 }
+
+  /// Whether running code should stop: an interrupt is pending or the time
+  /// limit has passed. Long Swift computations poll this.
+  public static var stopRequested: Bool { kh_stop_requested() != 0 }
 }

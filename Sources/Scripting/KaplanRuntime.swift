@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import Survival
 
 /// How a runtime is set up: the sandbox, limits and script context of
 /// `kaplan run` / `kaplan repl`.
@@ -119,6 +120,12 @@ public final class KaplanRuntime {
   /// runtime with traceback).
   public func runScript(source: String, chunkName: String) throws {
     let chunk = try lua.load(source, chunkName: "@" + chunkName)
-    _ = try lua.call(chunk, options.arguments.map { .string($0) })
+    _ = try stoppable { try lua.call(chunk, options.arguments.map { .string($0) }) }
+  }
+
+  /// Runs `body` with the Survival kernels' cancellation bound to this
+  /// host's Ctrl-C flag and time limit (DESIGN.md, safety rule 5).
+  public func stoppable<R>(_ body: () throws -> R) rethrows -> R {
+    try Cancellation.$isRequested.withValue({ LuaState.stopRequested }, operation: body)
   }
 }

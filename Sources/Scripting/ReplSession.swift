@@ -41,7 +41,7 @@ public final class ReplSession {
       }
     }
     do {
-      let results = try lua.call(chunk)
+      let results = try runtime.stoppable { try lua.call(chunk) }
       if !results.isEmpty {
         _ = try lua.call(try lua.run("return show", chunkName: "=repl")[0], results)
       }

@@ -84,7 +84,7 @@ public struct FineGray: Sendable {
     time: [Double], status: [Int], covariates: [Double], p: Int,
     failCode: Int = 1, censorCode: Int = 0, censoringGroup: [Int]? = nil,
     maxIterations: Int = 10, gradientTolerance: Double = 1e-6, confidenceLevel: Double = 0.95
-  ) -> FineGray {
+  ) throws -> FineGray {
     let n = time.count
     precondition(status.count == n, "status must have the length of time")
     precondition(p >= 1 && covariates.count == n * p, "covariates must be n × p, column-major")
@@ -99,6 +99,7 @@ public struct FineGray: Sendable {
     var iterations = 0
     var step = [Double](repeating: 0, count: p)
     for ll in 0...max(maxIterations, 0) {
+      try Cancellation.check()
       iterations = ll
       var gradientSize = 0.0
       for j in 0..<p { gradientSize = max(gradientSize, abs(current.score[j]) * max(abs(beta[j]), 1)) }

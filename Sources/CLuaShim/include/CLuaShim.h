@@ -44,6 +44,8 @@ void kh_set_limits(lua_State *L, double deadline_seconds, double limit_seconds);
 void kh_request_interrupt(void);
 void kh_clear_interrupt(void);
 int kh_interrupt_requested(void);
+/* An interrupt is pending or the deadline has passed (for Swift kernels to poll). */
+int kh_stop_requested(void);
 double kh_monotonic_seconds(void);
 
 /* ---- Swift callbacks ---- */
