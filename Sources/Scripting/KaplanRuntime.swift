@@ -126,6 +126,6 @@ public final class KaplanRuntime {
   /// Runs `body` with the Survival kernels' cancellation bound to this
   /// host's Ctrl-C flag and time limit (DESIGN.md, safety rule 5).
   public func stoppable<R>(_ body: () throws -> R) rethrows -> R {
-    try Cancellation.$isRequested.withValue({ LuaState.stopRequested }, operation: body)
+    try Cancellation.withCheck({ LuaState.stopRequested }, body)
   }
 }

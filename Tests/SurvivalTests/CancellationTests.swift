@@ -9,7 +9,7 @@ struct CancellationTests {
 
   @Test func fineGrayStopsWhenCancellationIsRequested() throws {
     #expect(throws: ComputationCancelled.self) {
-      try Cancellation.$isRequested.withValue({ true }) {
+      try Cancellation.withCheck({ true }) {
         _ = try FineGray.fit(time: time, status: status, covariates: x, p: 1)
       }
     }
