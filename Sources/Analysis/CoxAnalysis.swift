@@ -24,23 +24,8 @@ public struct CoxAnalysisOptions: Sendable, Equatable {
   public init() {}
 }
 
-/// What one coefficient of a Cox model stands for: R's coefficient name
-/// and the formula variable, factor level and reference level behind it.
-public struct CoxCoefficientLabel: Sendable, Equatable {
-  /// R's coefficient name (`names(coef(fit))`): `age`, `rxLev+5FU`,
-  /// `celltypesmallcell`, `age:sex`.
-  public let name: String
-  /// The label of the formula term the column belongs to (`rx`, `age:sex`).
-  public let term: String
-  /// The formula variable (`rx`, `factor(ecog)`); for an interaction, its
-  /// variables joined by `:`.
-  public let variable: String
-  /// The factor level of the column (`Lev+5FU`); nil for numeric covariates
-  /// and interactions.
-  public let level: String?
-  /// The factor's reference level (`Obs`) for a factor column; else nil.
-  public let referenceLevel: String?
-}
+/// The label of one coefficient of a Cox model (see `CoefficientLabel`).
+public typealias CoxCoefficientLabel = CoefficientLabel
 
 /// A Cox proportional-hazards regression of a dataset on a formula, as R
 /// `survival` 3.5 `coxph(formula, data, ties, weights, robust, init,
@@ -91,7 +76,7 @@ public struct CoxAnalysis: Sendable {
     frameOptions.weights = options.weights
     let frame = try ModelFrame(dataset: dataset, formula: formula, options: frameOptions)
     let design = try DesignMatrix(frame: frame)
-    let labels = Self.labels(design: design, frame: frame)
+    let labels = CoefficientLabel.labels(design: design, frame: frame)
     try Self.check(frame: frame, design: design, options: options)
 
     // R coxph's default for `robust`: a cluster, or weights that are not whole numbers.
@@ -128,27 +113,6 @@ public struct CoxAnalysis: Sendable {
       warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
     }
     self.warnings = warnings
-  }
-
-  /// The label of each design column, from the term it belongs to.
-  static func labels(design: DesignMatrix, frame: ModelFrame) -> [CoxCoefficientLabel] {
-    var out: [CoxCoefficientLabel] = []
-    for (k, term) in frame.formula.terms.enumerated() {
-      let range = design.termColumns[k]
-      let variable = term.variables.map(\.plainLabel).joined(separator: ":")
-      var levels: [String]? = nil
-      if term.variables.count == 1, case .categorical(let coding)? = frame.covariate(term.variables[0]),
-        coding.levels.count == range.count + 1
-      {
-        levels = coding.levels
-      }
-      for (offset, j) in range.enumerated() {
-        out.append(CoxCoefficientLabel(
-          name: design.columnNames[j], term: term.label, variable: variable,
-          level: levels.map { $0[offset + 1] }, referenceLevel: levels?.first))
-      }
-    }
-    return out
   }
 
   /// Data problems stated in terms of the dataset before the fitter sees

@@ -17,20 +17,8 @@ public struct FineGrayOptions: Sendable, Equatable {
   public init() {}
 }
 
-/// What one Fine–Gray coefficient stands for: R's coefficient name and the
-/// formula variable, factor level and reference level behind it.
-public struct FineGrayTerm: Sendable, Equatable {
-  /// R's column name (`rxLev+5FU`, `age`, `age:sex`).
-  public let name: String
-  /// The formula term's label (`rx`, `age:sex`).
-  public let term: String
-  /// The variable (`rx`, `factor(ecog)`); for an interaction, its variables joined by `:`.
-  public let variable: String
-  /// The factor level of the column; nil for numeric covariates and interactions.
-  public let level: String?
-  /// The factor's reference level, for a factor column.
-  public let referenceLevel: String?
-}
+/// The label of one coefficient of a Fine–Gray model (see `CoefficientLabel`).
+public typealias FineGrayTerm = CoefficientLabel
 
 /// Fine–Gray proportional subdistribution hazards regression on a dataset,
 /// as R `cmprsk::crr(ftime, fstatus, cov1 = model.matrix(~ terms)[, -1],
@@ -150,7 +138,7 @@ public struct FineGrayAnalysis: Sendable {
     self.cause = cr.causes[causeIndex - 1]
     self.competingCauses = cr.causes.enumerated().filter { $0.offset != causeIndex - 1 }.map(\.element)
     self.censor = cr.censorText
-    self.terms = Self.labels(design: design, frame: frame)
+    self.terms = CoefficientLabel.labels(design: design, frame: frame)
     self.fit = fit
     self.n = n
     self.events = events
@@ -177,26 +165,5 @@ public struct FineGrayAnalysis: Sendable {
       guard row.allSatisfy(\.isFinite) else { throw ModelFrameError("covariate rows must be finite") }
       return fit.predict(row)
     }
-  }
-
-  /// The label of each design column, from the term it belongs to.
-  static func labels(design: DesignMatrix, frame: ModelFrame) -> [FineGrayTerm] {
-    var out: [FineGrayTerm] = []
-    for (k, term) in frame.formula.terms.enumerated() {
-      let range = design.termColumns[k]
-      let variable = term.variables.map(\.plainLabel).joined(separator: ":")
-      var levels: [String]? = nil
-      if term.variables.count == 1, case .categorical(let coding)? = frame.covariate(term.variables[0]),
-        coding.levels.count == range.count + 1
-      {
-        levels = coding.levels
-      }
-      for (offset, j) in range.enumerated() {
-        out.append(FineGrayTerm(
-          name: design.columnNames[j], term: term.label, variable: variable,
-          level: levels.map { $0[offset + 1] }, referenceLevel: levels?.first))
-      }
-    }
-    return out
   }
 }

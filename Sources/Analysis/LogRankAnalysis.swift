@@ -44,13 +44,19 @@ public struct LogRankAnalysis: Sendable {
   /// The trend test, when asked for.
   public let trend: TrendTest?
 
+  /// The Fleming–Harrington weight S(t−)^ρ (1 − S(t−))^γ needs a finite ρ
+  /// and a finite γ ≥ 0 (also for `PairwiseLogRankAnalysis`).
+  static func checkWeights(rho: Double, gamma: Double) throws {
+    guard rho.isFinite else {
+      throw SurvivalAnalysisError("rho must be a finite number, got \(RValueFormat.number(rho))")
+    }
+    guard gamma.isFinite && gamma >= 0 else {
+      throw SurvivalAnalysisError("gamma must be finite and non-negative, got \(RValueFormat.number(gamma))")
+    }
+  }
+
   public init(dataset: Dataset, formula: Formula, options: LogRankOptions = LogRankOptions()) throws {
-    guard options.rho.isFinite else {
-      throw SurvivalAnalysisError("rho must be a finite number, got \(RValueFormat.number(options.rho))")
-    }
-    guard options.gamma.isFinite && options.gamma >= 0 else {
-      throw SurvivalAnalysisError("gamma must be finite and non-negative, got \(RValueFormat.number(options.gamma))")
-    }
+    try LogRankAnalysis.checkWeights(rho: options.rho, gamma: options.gamma)
     let frame = try ModelFrame(dataset: dataset, formula: formula)
     let (groups, strata) = try Self.groupsAndStrata(frame, formula: formula)
     self.formula = formula

@@ -29,12 +29,7 @@ public struct PairwiseLogRankAnalysis: Sendable {
   public let result: PairwiseLogRank
 
   public init(dataset: Dataset, formula: Formula, options: PairwiseLogRankOptions = PairwiseLogRankOptions()) throws {
-    guard options.rho.isFinite else {
-      throw SurvivalAnalysisError("rho must be a finite number, got \(RValueFormat.number(options.rho))")
-    }
-    guard options.gamma.isFinite && options.gamma >= 0 else {
-      throw SurvivalAnalysisError("gamma must be finite and non-negative, got \(RValueFormat.number(options.gamma))")
-    }
+    try LogRankAnalysis.checkWeights(rho: options.rho, gamma: options.gamma)
     let frame = try ModelFrame(dataset: dataset, formula: formula)
     let (groups, strata) = try LogRankAnalysis.groupsAndStrata(frame, formula: formula)
     self.formula = formula

@@ -27,14 +27,8 @@ public struct CompetingRisksRiskTable: Sendable {
   public static func tabulate(
     time: [Double], status: [Int], group: [Int]? = nil, groupCount: Int? = nil, causeCount: Int? = nil
   ) -> CompetingRisksRiskTable {
-    let n = time.count
-    let group = group ?? [Int](repeating: 0, count: n)
-    precondition(status.count == n && group.count == n, "time, status and group must have equal lengths")
-    let k = groupCount ?? ((group.max() ?? -1) + 1)
-    let m = causeCount ?? max(status.max() ?? 0, 0)
-    precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
-    precondition(status.allSatisfy { (0...m).contains($0) }, "status must be in 0...causeCount")
-    precondition(group.allSatisfy { (0..<max(k, 1)).contains($0) }, "group must be in 0..<groupCount")
+    let (group, k, m) = CompetingRisksInput.checked(
+      time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
     let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
     let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
     let groups = (0..<k).map { g -> Group in

@@ -116,14 +116,8 @@ public struct CumulativeIncidence: Sendable {
     groupCount: Int? = nil, causeCount: Int? = nil,
     confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
   ) -> CumulativeIncidence {
-    let n = time.count
-    let group = group ?? [Int](repeating: 0, count: n)
-    precondition(status.count == n && group.count == n, "time, status and group must have equal lengths")
-    let k = groupCount ?? ((group.max() ?? -1) + 1)
-    let m = causeCount ?? max(status.max() ?? 0, 0)
-    precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
-    precondition(status.allSatisfy { (0...m).contains($0) }, "status must be in 0...causeCount")
-    precondition(group.allSatisfy { (0..<max(k, 1)).contains($0) }, "group must be in 0..<groupCount")
+    let (group, k, m) = CompetingRisksInput.checked(
+      time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
     let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
     return fit(sorted: sorted, groupCount: k, causeCount: m,
                confidenceLevel: confidenceLevel, confidenceType: confidenceType)
@@ -136,12 +130,8 @@ public struct CumulativeIncidence: Sendable {
     groupCount: Int? = nil, causeCount: Int? = nil,
     confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
   ) -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
-    let k = groupCount ?? ((group.max() ?? -1) + 1)
-    let m = causeCount ?? max(status.max() ?? 0, 0)
-    precondition(time.count == status.count && time.count == group.count, "time, status and group must have equal lengths")
-    precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
-    precondition(status.allSatisfy { (0...m).contains($0) }, "status must be in 0...causeCount")
-    precondition(group.allSatisfy { (0..<max(k, 1)).contains($0) }, "group must be in 0..<groupCount")
+    let (_, k, m) = CompetingRisksInput.checked(
+      time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
     let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
     let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
                         confidenceLevel: confidenceLevel, confidenceType: confidenceType)

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Number parsing equals strtod")
 struct NumberParsingTests {

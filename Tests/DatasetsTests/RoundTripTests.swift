@@ -1,5 +1,6 @@
 import Datasets
 import Testing
+import TestSupport
 
 /// Random datasets of every column type with missing values.
 struct RandomDatasets {

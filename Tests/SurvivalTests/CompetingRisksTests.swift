@@ -148,24 +148,11 @@ struct CompetingRisksTests {
   }
 
   @Test func radixOrderIsStableAndSorted() {
-    var rng = SplitMix(seed: 7)
+    var rng = SplitMix64(seed: 7)
     let time = (0..<5000).map { _ in Double(rng.next() % 300) / 4 }
     let order = CompetingRisksSort.ascendingOrder(time)
     let reference = (0..<time.count).sorted { time[$0] < time[$1] || (time[$0] == time[$1] && $0 < $1) }
     #expect(order == reference)
-  }
-}
-
-/// Deterministic generator for tests (SplitMix64).
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
 

@@ -8,30 +8,12 @@ local M = {}
 
 -- Formatting ----------------------------------------------------------------
 
-local function is_na(x) return x == nil or x ~= x end
+local format = require("kaplan.format")
+local is_na, plural = format.is_na, format.plural
 
-local function pad_left(s, w) return string.rep(" ", w - (utf8.len(s) or #s)) .. s end
-local function pad_right(s, w) return s .. string.rep(" ", w - (utf8.len(s) or #s)) end
-
--- Lines of a table: columns[j] = {header, cells...}; the first `left` columns are left-aligned.
-local function table_lines(columns, rows, left)
-  left = left or 1
-  local widths = {}
-  for j, col in ipairs(columns) do
-    local w = 0
-    for i = 1, rows + 1 do w = math.max(w, utf8.len(col[i]) or #col[i]) end
-    widths[j] = w
-  end
-  local lines = {}
-  for i = 1, rows + 1 do
-    local cells = {}
-    for j, col in ipairs(columns) do
-      cells[j] = j <= left and pad_right(col[i], widths[j]) or pad_left(col[i], widths[j])
-    end
-    lines[i] = "  " .. (table.concat(cells, "  "):gsub("%s+$", ""))
-  end
-  return lines
-end
+-- Lines of a table: columns[j] = {header, cells...}; the first column is
+-- left-aligned; every line indented by two spaces.
+local function table_lines(columns, rows) return format.table_lines(columns, rows, "  ") end
 
 -- A number with up to `digits` significant digits, as R's print shows them.
 local function num(x, digits)
@@ -40,49 +22,9 @@ local function num(x, digits)
   return string.format("%." .. (digits or 4) .. "g", x)
 end
 
--- Significant digits and decimal exponent of x at `digits` significant
--- digits, trailing zeros dropped (as R's formatReal counts them).
-local function sig_exp(x, digits)
-  local s = string.format("%." .. (digits - 1) .. "e", math.abs(x))
-  local mant, e = s:match("^([%d%.]+)e([-+]%d+)$")
-  local d = mant:gsub("%.", ""):gsub("0+$", "")
-  return math.max(#d, 1), tonumber(e)
-end
-
 --- Formats a column of numbers with a common layout, as R's format() does
--- with `digits` significant digits: fixed notation with the decimals the
--- most demanding value needs, or scientific when that is narrower.
-function M.format_column(values, n, digits)
-  digits = digits or 4
-  local rgt, left, mxsig, neg = 0, 1, 1, 0
-  local mxe, mne, any = -math.huge, math.huge, false
-  for i = 1, n do
-    local x = values[i]
-    if not is_na(x) and x ~= math.huge and x ~= -math.huge and x ~= 0 then
-      any = true
-      local sig, e = sig_exp(x, digits)
-      rgt = math.max(rgt, sig - 1 - e)
-      left = math.max(left, e >= 0 and e + 1 or 1)
-      mxsig = math.max(mxsig, sig)
-      mxe, mne = math.max(mxe, e), math.min(mne, e)
-    end
-    if not is_na(x) and x < 0 then neg = 1 end
-  end
-  rgt = math.min(math.max(rgt, 0), 15)
-  local fixed_width = neg + left + (rgt > 0 and rgt + 1 or 0)
-  local sci_width = neg + (mxsig > 1 and mxsig + 1 or 1) + ((mxe >= 100 or mne <= -100) and 5 or 4)
-  local sci = any and fixed_width > sci_width
-  local out = {}
-  for i = 1, n do
-    local x = values[i]
-    if is_na(x) then out[i] = "NA"
-    elseif x == math.huge then out[i] = "Inf"
-    elseif x == -math.huge then out[i] = "-Inf"
-    elseif sci then out[i] = string.format("%." .. (mxsig - 1) .. "e", x)
-    else out[i] = string.format("%." .. rgt .. "f", x) end
-  end
-  return out
-end
+-- with `digits` significant digits (see kaplan.format).
+M.format_column = format.format_column
 
 -- A probability with a fixed 4 decimals ("0.2190"), NA as "NA".
 local function prob(x)
@@ -116,8 +58,6 @@ local function level_text(level)
   if pct == math.floor(pct) then return string.format("%d%%", pct) end
   return string.format("%g%%", pct)
 end
-
-local function plural(n, word, words) return n .. " " .. (n == 1 and word or (words or word .. "s")) end
 
 local variance_text = {
   aalen = "Aalen–Johansen with cmprsk's (Gray's delta-method) variance",
@@ -254,7 +194,7 @@ local function at_lines(at, cause, with_var)
       end
     end
   end
-  return table_lines(cols, rows, 1)
+  return table_lines(cols, rows)
 end
 
 cuminc_at_mt.__tostring = function(at)
@@ -333,7 +273,7 @@ function M.format_cuminc(ci)
       cols[3][i + 1] = tostring(t.df)
       cols[4][i + 1] = M.format_p(t.p)
     end
-    for _, line in ipairs(table_lines(cols, #ci.tests, 1)) do out[#out + 1] = line end
+    for _, line in ipairs(table_lines(cols, #ci.tests)) do out[#out + 1] = line end
     for _, t in ipairs(ci.tests) do
       if is_na(t.statistic) then
         out[#out + 1] = "  (NA: Gray's variance is singular for cause " .. t.cause .. ")"
@@ -411,7 +351,7 @@ predict_mt.__tostring = function(r)
     local j = last_at_or_before(r.time, t)
     for i, c in ipairs(r.curves) do cols[i + 1][k + 1] = j == 0 and prob(0) or prob(c.est[j]) end
   end
-  for _, line in ipairs(table_lines(cols, #times, 1)) do out[#out + 1] = line end
+  for _, line in ipairs(table_lines(cols, #times)) do out[#out + 1] = line end
   out[#out + 1] = string.format("  (%s in r.time, values in r.curves[i].est)", plural(#r.time, "event time"))
   return table.concat(out, "\n")
 end
@@ -448,8 +388,7 @@ function M.format_finegray(m)
       table.concat(m.cengroups, "; "))
   end
   out[#out + 1] = ""
-  local lines = table_lines(columns, n, 1)
-  for _, line in ipairs(lines) do out[#out + 1] = line:sub(3) end
+  for _, line in ipairs(format.table_lines(columns, n)) do out[#out + 1] = line end
   out[#out + 1] = ""
   out[#out + 1] = string.format("n = %d, events = %d (cause %s), competing events = %d, censored = %d, %s dropped for missing values",
     m.n, m.events, m.cause, m.competing_events, m.censored, plural(m.n_dropped, "row"))

@@ -6,52 +6,12 @@ local M = {}
 
 -- Number formatting -----------------------------------------------------
 
-local function is_na(x) return x == nil or x ~= x end
-
--- Significant digits and decimal exponent of x at `digits` significant
--- digits, trailing zeros dropped (as R's formatReal counts them).
-local function sig_exp(x, digits)
-  local s = string.format("%." .. (digits - 1) .. "e", math.abs(x))
-  local mant, e = s:match("^([%d%.]+)e([-+]%d+)$")
-  local d = mant:gsub("%.", ""):gsub("0+$", "")
-  return math.max(#d, 1), tonumber(e)
-end
+local format = require("kaplan.format")
+local is_na, table_lines, plural = format.is_na, format.table_lines, format.plural
 
 --- Formats a column of numbers with a common layout, as R's format()
--- does with `digits` significant digits: fixed notation with the decimals
--- the most demanding value needs, or scientific when that is narrower.
--- NA (nil or NaN) becomes "NA"; infinities "Inf"/"-Inf".
-function M.format_column(values, n, digits)
-  digits = digits or 4
-  local rgt, left, mxsig, neg = 0, 1, 1, 0
-  local mxe, mne, any = -math.huge, math.huge, false
-  for i = 1, n do
-    local x = values[i]
-    if not is_na(x) and x ~= math.huge and x ~= -math.huge and x ~= 0 then
-      any = true
-      local sig, e = sig_exp(x, digits)
-      rgt = math.max(rgt, sig - 1 - e)
-      left = math.max(left, e >= 0 and e + 1 or 1)
-      mxsig = math.max(mxsig, sig)
-      mxe, mne = math.max(mxe, e), math.min(mne, e)
-    end
-    if not is_na(x) and x < 0 then neg = 1 end
-  end
-  rgt = math.min(math.max(rgt, 0), 15)
-  local fixed_width = neg + left + (rgt > 0 and rgt + 1 or 0)
-  local sci_width = neg + (mxsig > 1 and mxsig + 1 or 1) + ((mxe >= 100 or mne <= -100) and 5 or 4)
-  local sci = any and fixed_width > sci_width
-  local out = {}
-  for i = 1, n do
-    local x = values[i]
-    if is_na(x) then out[i] = "NA"
-    elseif x == math.huge then out[i] = "Inf"
-    elseif x == -math.huge then out[i] = "-Inf"
-    elseif sci then out[i] = string.format("%." .. (mxsig - 1) .. "e", x)
-    else out[i] = string.format("%." .. rgt .. "f", x) end
-  end
-  return out
-end
+-- does with `digits` significant digits (see kaplan.format).
+M.format_column = format.format_column
 
 --- A p-value as R's format.pval prints it: 3 significant digits, "<2e-16"
 -- below machine precision.
@@ -67,30 +27,6 @@ local function format_stat(x)
   local s = string.format("%.2f", x)
   return (s:gsub("%.?0+$", ""))
 end
-
-local function pad_left(s, w) return string.rep(" ", w - (utf8.len(s) or #s)) .. s end
-local function pad_right(s, w) return s .. string.rep(" ", w - (utf8.len(s) or #s)) end
-
--- Lines of a table: columns[j] = {header, cells...}; the first column is left-aligned.
-local function table_lines(columns, rows)
-  local widths = {}
-  for j, col in ipairs(columns) do
-    local w = utf8.len(col[1]) or #col[1]
-    for i = 1, rows do w = math.max(w, utf8.len(col[i + 1]) or #col[i + 1]) end
-    widths[j] = w
-  end
-  local lines = {}
-  for i = 1, rows + 1 do
-    local cells = {}
-    for j, col in ipairs(columns) do
-      cells[j] = j == 1 and pad_right(col[i], widths[j]) or pad_left(col[i], widths[j])
-    end
-    lines[i] = (table.concat(cells, "  "):gsub("%s+$", ""))
-  end
-  return lines
-end
-
-local function plural(n, word, words) return n .. " " .. (n == 1 and word or (words or word .. "s")) end
 
 -- Printing ----------------------------------------------------------------
 

@@ -20,12 +20,8 @@ end
 -- fewest significant digits up to `digits` that show every value, fixed
 -- notation unless scientific is narrower.
 
-local function significant(x, digits)
-  local s = string.format("%." .. (digits - 1) .. "e", math.abs(x))
-  local mantissa, exponent = s:match("^([%d%.]+)e([-+]%d+)$")
-  local d = mantissa:gsub("%.", ""):gsub("0+$", "")
-  return math.max(#d, 1), tonumber(exponent)
-end
+-- Significant digits and decimal exponent of x (see kaplan.format).
+local significant = require("kaplan.format").sig_exp
 
 local function is_number(x)
   return type(x) == "number" and x == x and x ~= math.huge and x ~= -math.huge
