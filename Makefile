@@ -27,10 +27,9 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c $(CONFIG) $(STATIC)
+	$(SWIFT) build -c $(CONFIG) $(STATIC) --product kaplan
 
 test: deps
-	$(SWIFT) build
 	$(SWIFT) test
 
 demo: build
