@@ -111,14 +111,22 @@ struct CoxPreparedData {
     self.n = n
     self.p = p
     let strataIn = strata ?? [Int](repeating: 0, count: n)
-    let order = RowOrder.order(strata: strata, key: time, descending: start != nil)
+    // The sort hands back the sorted times and the stratum boundaries, so
+    // neither is gathered again.
+    let sorted = RowOrder.sorted(strata: strata, key: time, descending: start != nil)
+    let order = sorted.rows
     self.order = order
-    self.time = order.map { time[$0] }
+    self.time = sorted.keys
     self.start = start.map { s in order.map { s[$0] } }
     self.status = order.map { status[$0] }
     self.weight = weights.map { w in order.map { w[$0] } } ?? [Double](repeating: 1, count: n)
     self.offset = offset.map { o in order.map { o[$0] } } ?? [Double](repeating: 0, count: n)
-    self.stratum = order.map { strataIn[$0] }
+    var stratum = [Int](repeating: 0, count: n)
+    for b in 0..<(sorted.blockStart.count - 1) where sorted.blockStart[b] < sorted.blockStart[b + 1] {
+      let value = strataIn[order[sorted.blockStart[b]]]
+      for k in sorted.blockStart[b]..<sorted.blockStart[b + 1] { stratum[k] = value }
+    }
+    self.stratum = stratum
     self.events = status.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
 
     if let startSorted = self.start {

@@ -217,29 +217,45 @@ enum CoxTiedDeaths {
         m += i + 1
       }
     } else {
-      // Efron: d successive events, the deaths leaving the risk set a
-      // fraction 1/d at a time.
+      // Efron: d successive events, the k-th (k = 1 … d) with the deaths'
+      // sums counted at a fraction f_k = k/d (the order of the k does not
+      // matter). With q_k = w̄/S0_k the d steps add up in closed form:
+      //   U −= (Σq) a + (Σq f) a2,
+      //   I += (Σq) C + (Σq f) C2 − Σ(q/S0)(a + f a2)(a + f a2)ᵀ,
+      // the last expanded in the powers of f, so a block of tied deaths
+      // costs O(p²) however many deaths it has.
       let d = Double(deaths)
       let meanWeight = deadWeight / d
-      for _ in 0..<deaths {
-        denom += deathRisk / d
-        penalty += meanWeight * log(denom)
-        let inverse = 1 / denom
-        let factor = meanWeight * inverse
-        let share = 1 / d
-        var m = 0
-        for i in 0..<p {
-          a[i] += a2[i] * share
-          let mean = a[i] * inverse
-          u[i] -= meanWeight * mean
-          let row = imat.baseAddress.unsafelyUnwrapped + i * p
-          for j in 0..<(i + 1) {
-            cmat[m + j] += cmat2[m + j] * share
-            row[j] += factor * (cmat[m + j] - mean * a[j])
-          }
-          m += i + 1
-        }
+      let base = denom
+      var q0 = 0.0, q1 = 0.0, r0 = 0.0, r1 = 0.0, r2 = 0.0
+      for k in 1...deaths {
+        let f = Double(k) / d
+        let s0 = base + f * deathRisk
+        penalty += meanWeight * log(s0)
+        let q = meanWeight / s0
+        let r = q / s0
+        q0 += q
+        q1 += q * f
+        r0 += r
+        r1 += r * f
+        r2 += r * f * f
       }
+      denom = base + deathRisk
+      var m = 0
+      for i in 0..<p {
+        let ai = a[i]
+        let a2i = a2[i]
+        u[i] -= q0 * ai + q1 * a2i
+        let row = imat.baseAddress.unsafelyUnwrapped + i * p
+        let c0 = r0 * ai + r1 * a2i
+        let c1 = r1 * ai + r2 * a2i
+        for j in 0..<(i + 1) {
+          row[j] += q0 * cmat[m + j] + q1 * cmat2[m + j] - (c0 * a[j] + c1 * a2[j])
+          cmat[m + j] += cmat2[m + j]
+        }
+        m += i + 1
+      }
+      for i in 0..<p { a[i] += a2[i] }
     }
     return penalty
   }
