@@ -82,19 +82,23 @@ public struct Concordance: Sendable, Equatable {
     let n = time.count
     // Ranks of the predictor within each stratum (ties share a rank).
     var rank = [Int](repeating: 0, count: n)
-    let byValue = RowOrder.order(strata: strata, key: predictor, descending: false)
-    var current = -1
-    for (k, i) in byValue.enumerated() {
-      if k == 0 || strata[i] != strata[byValue[k - 1]] {
-        current = 0
-      } else if predictor[i] != predictor[byValue[k - 1]] {
-        current += 1
+    // The sort returns the sorted values and the stratum boundaries, so
+    // ties are found by reading neighbours, not by gathering.
+    let byValue = RowOrder.sorted(strata: strata, key: predictor, descending: false)
+    byValue.rows.withUnsafeBufferPointer { rows in
+      byValue.keys.withUnsafeBufferPointer { keys in
+        rank.withUnsafeMutableBufferPointer { r in
+          for b in 0..<(byValue.blockStart.count - 1) {
+            let lower = byValue.blockStart[b], upper = byValue.blockStart[b + 1]
+            var current = 0
+            for k in lower..<upper {
+              if k > lower && keys[k] != keys[k - 1] { current += 1 }
+              r[rows[k]] = current
+            }
+          }
+        }
       }
-      rank[i] = current
     }
-    // Processing order: within a tied time, censored rows first, then
-    // events by predictor rank (tied.xy groups contiguous), then position.
-    // Each tied group is sorted on one packed integer key.
     var order = stopOrder
     precondition(n < 1 << 31, "concordance supports fewer than 2^31 rows")
     var keys = [UInt64]()

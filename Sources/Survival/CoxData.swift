@@ -1,3 +1,5 @@
+import Foundation
+
 /// Input validation and the one-time preparation of a Cox fit: the rows are
 /// sorted once (by stratum, then time), copied into a contiguous row-major
 /// buffer, and each covariate is centred and scaled as R `coxph` does.
@@ -137,47 +139,70 @@ struct CoxPreparedData {
       self.byStartDescending = nil
     }
 
-    var x = [Double](repeating: 0, count: n * p)
     var means = [Double](repeating: 0, count: p)
     var scale = [Double](repeating: 1, count: p)
-    // Means and scales in the input order (sequential reads), then one gather.
-    let wIn = weights ?? [Double](repeating: 1, count: n)
+    // Means and scales in the input order (sequential reads).
     var totalWeight = 0.0
     for k in 0..<n { totalWeight += self.weight[k] }
-    for j in 0..<p {
-      let column = j * n
-      var center = false
-      for i in 0..<n {
-        let v = covariates[column + i]
-        if !nocenter.contains(v) {
-          center = true
-          break
+    covariates.withUnsafeBufferPointer { cov in
+      for j in 0..<p {
+        let column = UnsafeBufferPointer(rebasing: cov[(j * n)..<((j + 1) * n)])
+        var center = false
+        nocenter.withUnsafeBufferPointer { levels in
+          for v in column {
+            var listed = false
+            for level in levels where v == level {
+              listed = true
+              break
+            }
+            if !listed {
+              center = true
+              break
+            }
+          }
         }
-      }
-      guard center else { continue }
-      var mean = 0.0
-      for i in 0..<n { mean += wIn[i] * covariates[column + i] }
-      mean /= totalWeight
-      var absSum = 0.0
-      for i in 0..<n { absSum += wIn[i] * abs(covariates[column + i] - mean) }
-      means[j] = mean
-      scale[j] = absSum > 0 ? totalWeight / absSum : 1
-    }
-    // Transpose to rows in input order (sequential reads and writes), then
-    // move whole rows into sorted order: one cache miss per row instead of p.
-    var inputRows = [Double](repeating: 0, count: n * p)
-    inputRows.withUnsafeMutableBufferPointer { rows in
-      covariates.withUnsafeBufferPointer { cov in
-        for i in 0..<n {
-          for j in 0..<p { rows[i * p + j] = (cov[j * n + i] - means[j]) * scale[j] }
+        guard center else { continue }
+        var mean = 0.0
+        if let w = weights {
+          for i in 0..<n { mean += w[i] * column[i] }
+        } else {
+          for i in 0..<n { mean += column[i] }
         }
+        mean /= totalWeight
+        var absSum = 0.0
+        if let w = weights {
+          for i in 0..<n { absSum += w[i] * abs(column[i] - mean) }
+        } else {
+          for i in 0..<n { absSum += abs(column[i] - mean) }
+        }
+        means[j] = mean
+        scale[j] = absSum > 0 ? totalWeight / absSum : 1
       }
     }
+    // One gather into sorted row-major order, a block of rows at a time
+    // (the block's output stays in cache while each column is read), the
+    // blocks shared between two workers when the data are large.
+    var x = [Double](repeating: 0, count: n * p)
+    let chunk = 4_096
+    let chunks = (n + chunk - 1) / chunk
     x.withUnsafeMutableBufferPointer { out in
-      inputRows.withUnsafeBufferPointer { rows in
-        for k in 0..<n {
-          let source = order[k] * p
-          for j in 0..<p { out[k * p + j] = rows[source + j] }
+      covariates.withUnsafeBufferPointer { cov in
+        order.withUnsafeBufferPointer { ord in
+          let out = out, cov = cov, ord = ord
+          let workers = n >= 100_000 ? 2 : 1
+          DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var c = w
+            while c < chunks {
+              let lower = c * chunk
+              let upper = min(n, lower + chunk)
+              for j in 0..<p {
+                let column = cov.baseAddress.unsafelyUnwrapped + j * n
+                let m = means[j], f = scale[j]
+                for k in lower..<upper { out[k &* p &+ j] = (column[ord[k]] - m) * f }
+              }
+              c += workers
+            }
+          }
         }
       }
     }
