@@ -182,7 +182,7 @@ struct CoxPreparedData {
     // One gather into sorted row-major order, a block of rows at a time
     // (the block's output stays in cache while each column is read), the
     // blocks shared between two workers when the data are large.
-    var x = [Double](repeating: 0, count: n * p)
+    var x = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }
     let chunk = 4_096
     let chunks = (n + chunk - 1) / chunk
     x.withUnsafeMutableBufferPointer { out in

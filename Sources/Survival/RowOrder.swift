@@ -43,7 +43,8 @@ enum RowOrder {
     var start = [Int](repeating: 0, count: blockCount + 1)
     for i in 0..<n { start[blockOf[i] + 1] += 1 }
     for b in 0..<blockCount { start[b + 1] += start[b] }
-    var items = [Item](repeating: Item(key: 0, row: 0), count: n)
+    // Every slot below is written before it is read: no zero fill.
+    var items = [Item](unsafeUninitializedCapacity: n) { _, count in count = n }
     var fill = start
     key.withUnsafeBufferPointer { k in
       blockOf.withUnsafeBufferPointer { block in
@@ -59,7 +60,7 @@ enum RowOrder {
         }
       }
     }
-    var spare = [Item](repeating: Item(key: 0, row: 0), count: n)
+    var spare = [Item](unsafeUninitializedCapacity: n) { _, count in count = n }
     items.withUnsafeMutableBufferPointer { buffer in
       spare.withUnsafeMutableBufferPointer { other in
         for b in 0..<blockCount where start[b + 1] - start[b] > 1 {
@@ -76,8 +77,10 @@ enum RowOrder {
         }
       }
     }
-    var rows = [Int](repeating: 0, count: n)
-    var keys = [Double](repeating: 0, count: keepKeys ? n : 0)
+    var rows = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
+    var keys = [Double](unsafeUninitializedCapacity: keepKeys ? n : 0) { _, count in
+      count = keepKeys ? n : 0
+    }
     items.withUnsafeBufferPointer { it in
       rows.withUnsafeMutableBufferPointer { r in
         for i in 0..<n { r[i] = it[i].row }
@@ -99,10 +102,10 @@ enum RowOrder {
 
   /// Stable LSD radix sort on the 64-bit keys, 11 bits per pass (the
   /// histogram and the scatter targets stay in cache), after subtracting
-  /// the smallest key so that only the significant bits are sorted; all
-  /// histograms come from one read, and passes in which every key has the
-  /// same digit are skipped. Rows enter in ascending order, so stability
-  /// breaks ties by row.
+  /// the smallest key so that only the significant bits are sorted; each
+  /// pass counts the next digit while it scatters, and passes in which
+  /// every key has the same digit move nothing. Rows enter in ascending
+  /// order, so stability breaks ties by row.
   private static func radixSort(
     _ items: UnsafeMutableBufferPointer<Item>, scratch: UnsafeMutableBufferPointer<Item>
   ) {
@@ -118,34 +121,56 @@ enum RowOrder {
     let bits = 64 - (high - low).leadingZeroBitCount
     let passes = (bits + digitBits - 1) / digitBits
     let mask = UInt64(buckets - 1)
-    var histogram = [Int](repeating: 0, count: buckets * passes)
+    var histogram = [Int](repeating: 0, count: 2 * buckets)
     histogram.withUnsafeMutableBufferPointer { h in
+      // Subtract the smallest key and count the first digit; each scatter
+      // counts the next pass's digit as it goes, so a pass reads once.
       for i in 0..<n {
         let k = items[i].key &- low
         items[i].key = k
-        for pass in 0..<passes {
-          h[pass * buckets + Int((k >> UInt64(pass * digitBits)) & mask)] += 1
-        }
+        h[Int(k & mask)] &+= 1
       }
       var source = items
       var target = scratch
+      var current = 0
       for pass in 0..<passes {
         let shift = UInt64(pass * digitBits)
-        let base = pass * buckets
-        if h[base + Int((source[0].key >> shift) & mask)] == n { continue }
-        var total = 0
-        for d in 0..<buckets {
-          let c = h[base + d]
-          h[base + d] = total
-          total += c
+        let nextShift = UInt64((pass + 1) * digitBits)
+        let countNext = pass + 1 < passes
+        let base = current * buckets
+        let nextBase = (1 - current) * buckets
+        for d in 0..<buckets { h[nextBase + d] = 0 }
+        if h[base + Int((source[0].key >> shift) & mask)] == n {
+          // One digit value: nothing moves; only count the next digit.
+          if countNext {
+            for i in 0..<n { h[nextBase + Int((source[i].key >> nextShift) & mask)] &+= 1 }
+          }
+        } else {
+          var total = 0
+          for d in 0..<buckets {
+            let c = h[base + d]
+            h[base + d] = total
+            total &+= c
+          }
+          if countNext {
+            for i in 0..<n {
+              let item = source[i]
+              let slot = base &+ Int((item.key >> shift) & mask)
+              target[h[slot]] = item
+              h[slot] &+= 1
+              h[nextBase &+ Int((item.key >> nextShift) & mask)] &+= 1
+            }
+          } else {
+            for i in 0..<n {
+              let item = source[i]
+              let slot = base &+ Int((item.key >> shift) & mask)
+              target[h[slot]] = item
+              h[slot] &+= 1
+            }
+          }
+          swap(&source, &target)
         }
-        for i in 0..<n {
-          let item = source[i]
-          let slot = base + Int((item.key >> shift) & mask)
-          target[h[slot]] = item
-          h[slot] += 1
-        }
-        swap(&source, &target)
+        current = 1 - current
       }
       if source.baseAddress != items.baseAddress {
         for i in 0..<n { items[i] = source[i] }
