@@ -84,8 +84,17 @@ struct CoxPreparedData {
       }
     }
     if events == 0 { throw CoxInputError("no events: a Cox model cannot be fitted with 0 failures") }
-    for (i, v) in covariates.enumerated() where !v.isFinite {
-      throw CoxInputError("covariate column \(i / n + 1), row \(i % n + 1) is not a finite number")
+    // v − v is 0 for a finite v and NaN otherwise: one branch-free pass,
+    // and a search for the culprit only when there is one.
+    let allFinite = covariates.withUnsafeBufferPointer { cov -> Bool in
+      var probe = 0.0
+      for v in cov { probe += v - v }
+      return probe == 0
+    }
+    if !allFinite {
+      for (i, v) in covariates.enumerated() where !v.isFinite {
+        throw CoxInputError("covariate column \(i / n + 1), row \(i % n + 1) is not a finite number")
+      }
     }
     if let weights = weights {
       for (i, w) in weights.enumerated() where !(w > 0 && w.isFinite) {

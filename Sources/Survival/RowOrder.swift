@@ -61,18 +61,24 @@ enum RowOrder {
       }
     }
     var spare = [Item](unsafeUninitializedCapacity: n) { _, count in count = n }
+    // Strata sort independently: with several large ones, two workers
+    // share them (each stratum's result does not depend on which).
     items.withUnsafeMutableBufferPointer { buffer in
       spare.withUnsafeMutableBufferPointer { other in
-        for b in 0..<blockCount where start[b + 1] - start[b] > 1 {
-          let lower: Int = start[b]
-          let upper: Int = start[b + 1]
-          if upper - lower < 256 {
-            var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
-            slice.sort(by: RowOrder.precedes)
-          } else {
-            radixSort(
-              UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
-              scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
+        let buffer = buffer, other = other
+        let workers = n >= 100_000 && blockCount > 1 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+          for b in stride(from: w, to: blockCount, by: workers) where start[b + 1] - start[b] > 1 {
+            let lower: Int = start[b]
+            let upper: Int = start[b + 1]
+            if upper - lower < 256 {
+              var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
+              slice.sort(by: RowOrder.precedes)
+            } else {
+              radixSort(
+                UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
+                scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
+            }
           }
         }
       }
