@@ -188,28 +188,31 @@ struct CoxPreparedData {
         scale[j] = absSum > 0 ? totalWeight / absSum : 1
       }
     }
-    // One gather into sorted row-major order, a block of rows at a time
-    // (the block's output stays in cache while each column is read), the
-    // blocks shared between two workers when the data are large.
+    // Into sorted row-major order by a scatter: the input rows are read in
+    // order (every column streams), and each row is written whole to its
+    // sorted position, one random cache line per row where a gather would
+    // take p random reads. Two workers take halves of the input.
+    var position = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
     var x = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }
-    let chunk = 4_096
-    let chunks = (n + chunk - 1) / chunk
+    let workers = n >= 100_000 ? 2 : 1
+    position.withUnsafeMutableBufferPointer { pos in
+      order.withUnsafeBufferPointer { ord in
+        let pos = pos, ord = ord
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+          for k in (w * n / workers)..<((w + 1) * n / workers) { pos[ord[k]] = k }
+        }
+      }
+    }
     x.withUnsafeMutableBufferPointer { out in
       covariates.withUnsafeBufferPointer { cov in
-        order.withUnsafeBufferPointer { ord in
-          let out = out, cov = cov, ord = ord
-          let workers = n >= 100_000 ? 2 : 1
+        position.withUnsafeBufferPointer { pos in
+          let out = out, cov = cov, pos = pos
           DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var c = w
-            while c < chunks {
-              let lower = c * chunk
-              let upper = min(n, lower + chunk)
-              for j in 0..<p {
-                let column = cov.baseAddress.unsafelyUnwrapped + j * n
-                let m = means[j], f = scale[j]
-                for k in lower..<upper { out[k &* p &+ j] = (column[ord[k]] - m) * f }
-              }
-              c += workers
+            let lower = w * n / workers, upper = (w + 1) * n / workers
+            let base = cov.baseAddress.unsafelyUnwrapped
+            for i in lower..<upper {
+              let target = out.baseAddress.unsafelyUnwrapped + pos[i] &* p
+              for j in 0..<p { target[j] = (base[j &* n &+ i] - means[j]) * scale[j] }
             }
           }
         }
