@@ -82,35 +82,59 @@ public struct Concordance: Sendable, Equatable {
     let n = time.count
     // Ranks of the predictor within each stratum (ties share a rank).
     var rank = [Int](repeating: 0, count: n)
-    let byValue = RowOrder.order(strata: strata, key: predictor, descending: false)
-    var current = -1
-    for (k, i) in byValue.enumerated() {
-      if k == 0 || strata[i] != strata[byValue[k - 1]] {
-        current = 0
-      } else if predictor[i] != predictor[byValue[k - 1]] {
-        current += 1
-      }
-      rank[i] = current
-    }
-    // Processing order: within a tied time, censored rows first, then
-    // events by predictor rank (tied.xy groups contiguous).
-    var order = stopOrder
-    var k = 0
-    while k < n {
-      var e = k + 1
-      while e < n && time[order[e]] == time[order[k]] && strata[order[e]] == strata[order[k]] {
-        e += 1
-      }
-      if e - k > 1 {
-        order[k..<e].sort { a, b in
-          if status[a] != status[b] { return status[a] < status[b] }
-          if rank[a] != rank[b] { return rank[a] < rank[b] }
-          return a < b
+    // The sort returns the sorted values and the stratum boundaries, so
+    // ties are found by reading neighbours, not by gathering.
+    let byValue = RowOrder.sorted(strata: strata, key: predictor, descending: false)
+    byValue.rows.withUnsafeBufferPointer { rows in
+      byValue.keys.withUnsafeBufferPointer { keys in
+        rank.withUnsafeMutableBufferPointer { r in
+          for b in 0..<(byValue.blockStart.count - 1) {
+            let lower = byValue.blockStart[b], upper = byValue.blockStart[b + 1]
+            var current = 0
+            for k in lower..<upper {
+              if k > lower && keys[k] != keys[k - 1] { current += 1 }
+              r[rows[k]] = current
+            }
+          }
         }
       }
-      k = e
+    }
+    var order = stopOrder
+    precondition(n < 1 << 31, "concordance supports fewer than 2^31 rows")
+    var keys = [UInt64]()
+    order.withUnsafeMutableBufferPointer { o in
+      time.withUnsafeBufferPointer { tm in
+        var k = 0
+        while k < n {
+          var e = k + 1
+          while e < n && tm[o[e]] == tm[o[k]] && strata[o[e]] == strata[o[k]] { e += 1 }
+          if e - k > 1 {
+            keys.removeAll(keepingCapacity: true)
+            for j in k..<e {
+              let a = o[j]
+              keys.append(UInt64(status[a] == 0 ? 0 : 1) << 63 | UInt64(rank[a]) << 32 | UInt64(a))
+            }
+            if keys.count <= 16 {
+              for j in 1..<keys.count {
+                let v = keys[j]
+                var m = j
+                while m > 0 && keys[m - 1] > v {
+                  keys[m] = keys[m - 1]
+                  m -= 1
+                }
+                keys[m] = v
+              }
+            } else {
+              keys.sort()
+            }
+            for j in k..<e { o[j] = Int(keys[j - k] & 0xFFFF_FFFF) }
+          }
+          k = e
+        }
+      }
     }
     // Stratum blocks (the same positions in both orders).
+    var k = 0
     var blocks: [Range<Int>] = []
     k = 0
     while k < n {
@@ -286,67 +310,77 @@ enum ConcordanceWorker {
   }
 }
 
-/// A Fenwick tree of (at-risk weight, event weight) pairs over predictor
-/// ranks, with exact per-rank weights kept beside it for the ties.
+/// (At-risk weight, event weight) pairs over predictor ranks, for prefix
+/// sums: the per-rank pairs in one array, and a Fenwick tree over blocks
+/// of 16 ranks. The block tree is small enough to stay in cache; a query
+/// walks it and then adds the few ranks of its own block, which are
+/// contiguous, so each operation touches one random cache line or two
+/// instead of a dozen.
 struct PairFenwickTree {
-  private var tree: [Double]  // interleaved (risk, death), 1-based
-  private var riskNode: [Double]
-  private var deathNode: [Double]
+  private static let blockShift = 4
+  private var leaf: [SIMD2<Double>]  // per rank: (risk, death)
+  private var tree: [SIMD2<Double>]  // Fenwick over blocks, 1-based
   private var size = 0
-  private(set) var riskTotal = 0.0
-  private(set) var deathTotal = 0.0
+  private var blocks = 0
+  private(set) var total = SIMD2<Double>(0, 0)
+  var riskTotal: Double { total.x }
+  var deathTotal: Double { total.y }
 
   init(size: Int) {
-    tree = [Double](repeating: 0, count: 2 * (size + 1))
-    riskNode = [Double](repeating: 0, count: size)
-    deathNode = [Double](repeating: 0, count: size)
+    leaf = [SIMD2<Double>](repeating: .zero, count: size)
+    tree = [SIMD2<Double>](repeating: .zero, count: (size >> PairFenwickTree.blockShift) + 2)
   }
 
   /// Empties the tree and uses ranks 0..<size.
   mutating func reset(size: Int) {
     self.size = size
-    for i in 0..<(2 * (size + 1)) { tree[i] = 0 }
-    for i in 0..<size {
-      riskNode[i] = 0
-      deathNode[i] = 0
+    blocks = (size >> PairFenwickTree.blockShift) + 1
+    leaf.withUnsafeMutableBufferPointer { l in
+      for i in 0..<size { l[i] = .zero }
     }
-    riskTotal = 0
-    deathTotal = 0
+    tree.withUnsafeMutableBufferPointer { t in
+      for i in 0...blocks { t[i] = .zero }
+    }
+    total = .zero
   }
 
+  @inline(__always)
   mutating func add(_ rank: Int, risk: Double, death: Double) {
-    riskNode[rank] += risk
-    deathNode[rank] += death
-    riskTotal += risk
-    deathTotal += death
-    var i = rank + 1
+    let v = SIMD2<Double>(risk, death)
+    total += v
+    let blocks = self.blocks
+    leaf.withUnsafeMutableBufferPointer { l in l[rank] += v }
     tree.withUnsafeMutableBufferPointer { t in
-      while i <= size {
-        t[2 * i] += risk
-        t[2 * i + 1] += death
+      var i = (rank >> PairFenwickTree.blockShift) + 1
+      while i <= blocks {
+        t[i] += v
         i += i & -i
       }
     }
   }
 
   /// Weights below `rank` and at it, for both trees.
+  @inline(__always)
   func query(_ rank: Int) -> (riskLess: Double, riskEqual: Double, deathLess: Double, deathEqual: Double) {
-    var riskLess = 0.0
-    var deathLess = 0.0
-    var i = rank
+    var less = SIMD2<Double>.zero
+    let block = rank >> PairFenwickTree.blockShift
     tree.withUnsafeBufferPointer { t in
+      var i = block
       while i > 0 {
-        riskLess += t[2 * i]
-        deathLess += t[2 * i + 1]
+        less += t[i]
         i -= i & -i
       }
     }
-    return (riskLess, riskNode[rank], deathLess, deathNode[rank])
+    let equal: SIMD2<Double> = leaf.withUnsafeBufferPointer { l in
+      for r in (block << PairFenwickTree.blockShift)..<rank { less += l[r] }
+      return l[rank]
+    }
+    return (less.x, equal.x, less.y, equal.y)
   }
 
   /// cumulative[k] = event weight at ranks below k, for k = 0 … count.
   func deathPrefixSums(into cumulative: inout [Double], count: Int) {
     cumulative[0] = 0
-    for k in 0..<count { cumulative[k + 1] = cumulative[k] + deathNode[k] }
+    for k in 0..<count { cumulative[k + 1] = cumulative[k] + leaf[k].y }
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Input validation and the one-time preparation of a Cox fit: the rows are
 /// sorted once (by stratum, then time), copied into a contiguous row-major
 /// buffer, and each covariate is centred and scaled as R `coxph` does.
@@ -82,8 +84,17 @@ struct CoxPreparedData {
       }
     }
     if events == 0 { throw CoxInputError("no events: a Cox model cannot be fitted with 0 failures") }
-    for (i, v) in covariates.enumerated() where !v.isFinite {
-      throw CoxInputError("covariate column \(i / n + 1), row \(i % n + 1) is not a finite number")
+    // v − v is 0 for a finite v and NaN otherwise: one branch-free pass,
+    // and a search for the culprit only when there is one.
+    let allFinite = covariates.withUnsafeBufferPointer { cov -> Bool in
+      var probe = 0.0
+      for v in cov { probe += v - v }
+      return probe == 0
+    }
+    if !allFinite {
+      for (i, v) in covariates.enumerated() where !v.isFinite {
+        throw CoxInputError("covariate column \(i / n + 1), row \(i % n + 1) is not a finite number")
+      }
     }
     if let weights = weights {
       for (i, w) in weights.enumerated() where !(w > 0 && w.isFinite) {
@@ -111,14 +122,22 @@ struct CoxPreparedData {
     self.n = n
     self.p = p
     let strataIn = strata ?? [Int](repeating: 0, count: n)
-    let order = RowOrder.order(strata: strata, key: time, descending: start != nil)
+    // The sort hands back the sorted times and the stratum boundaries, so
+    // neither is gathered again.
+    let sorted = RowOrder.sorted(strata: strata, key: time, descending: start != nil)
+    let order = sorted.rows
     self.order = order
-    self.time = order.map { time[$0] }
+    self.time = sorted.keys
     self.start = start.map { s in order.map { s[$0] } }
     self.status = order.map { status[$0] }
     self.weight = weights.map { w in order.map { w[$0] } } ?? [Double](repeating: 1, count: n)
     self.offset = offset.map { o in order.map { o[$0] } } ?? [Double](repeating: 0, count: n)
-    self.stratum = order.map { strataIn[$0] }
+    var stratum = [Int](repeating: 0, count: n)
+    for b in 0..<(sorted.blockStart.count - 1) where sorted.blockStart[b] < sorted.blockStart[b + 1] {
+      let value = strataIn[order[sorted.blockStart[b]]]
+      for k in sorted.blockStart[b]..<sorted.blockStart[b + 1] { stratum[k] = value }
+    }
+    self.stratum = stratum
     self.events = status.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
 
     if let startSorted = self.start {
@@ -129,47 +148,73 @@ struct CoxPreparedData {
       self.byStartDescending = nil
     }
 
-    var x = [Double](repeating: 0, count: n * p)
     var means = [Double](repeating: 0, count: p)
     var scale = [Double](repeating: 1, count: p)
-    // Means and scales in the input order (sequential reads), then one gather.
-    let wIn = weights ?? [Double](repeating: 1, count: n)
+    // Means and scales in the input order (sequential reads).
     var totalWeight = 0.0
     for k in 0..<n { totalWeight += self.weight[k] }
-    for j in 0..<p {
-      let column = j * n
-      var center = false
-      for i in 0..<n {
-        let v = covariates[column + i]
-        if !nocenter.contains(v) {
-          center = true
-          break
+    covariates.withUnsafeBufferPointer { cov in
+      for j in 0..<p {
+        let column = UnsafeBufferPointer(rebasing: cov[(j * n)..<((j + 1) * n)])
+        var center = false
+        nocenter.withUnsafeBufferPointer { levels in
+          for v in column {
+            var listed = false
+            for level in levels where v == level {
+              listed = true
+              break
+            }
+            if !listed {
+              center = true
+              break
+            }
+          }
         }
+        guard center else { continue }
+        var mean = 0.0
+        if let w = weights {
+          for i in 0..<n { mean += w[i] * column[i] }
+        } else {
+          for i in 0..<n { mean += column[i] }
+        }
+        mean /= totalWeight
+        var absSum = 0.0
+        if let w = weights {
+          for i in 0..<n { absSum += w[i] * abs(column[i] - mean) }
+        } else {
+          for i in 0..<n { absSum += abs(column[i] - mean) }
+        }
+        means[j] = mean
+        scale[j] = absSum > 0 ? totalWeight / absSum : 1
       }
-      guard center else { continue }
-      var mean = 0.0
-      for i in 0..<n { mean += wIn[i] * covariates[column + i] }
-      mean /= totalWeight
-      var absSum = 0.0
-      for i in 0..<n { absSum += wIn[i] * abs(covariates[column + i] - mean) }
-      means[j] = mean
-      scale[j] = absSum > 0 ? totalWeight / absSum : 1
     }
-    // Transpose to rows in input order (sequential reads and writes), then
-    // move whole rows into sorted order: one cache miss per row instead of p.
-    var inputRows = [Double](repeating: 0, count: n * p)
-    inputRows.withUnsafeMutableBufferPointer { rows in
-      covariates.withUnsafeBufferPointer { cov in
-        for i in 0..<n {
-          for j in 0..<p { rows[i * p + j] = (cov[j * n + i] - means[j]) * scale[j] }
+    // Into sorted row-major order by a scatter: the input rows are read in
+    // order (every column streams), and each row is written whole to its
+    // sorted position, one random cache line per row where a gather would
+    // take p random reads. Two workers take halves of the input.
+    var position = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
+    var x = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }
+    let workers = n >= 100_000 ? 2 : 1
+    position.withUnsafeMutableBufferPointer { pos in
+      order.withUnsafeBufferPointer { ord in
+        let pos = pos, ord = ord
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+          for k in (w * n / workers)..<((w + 1) * n / workers) { pos[ord[k]] = k }
         }
       }
     }
     x.withUnsafeMutableBufferPointer { out in
-      inputRows.withUnsafeBufferPointer { rows in
-        for k in 0..<n {
-          let source = order[k] * p
-          for j in 0..<p { out[k * p + j] = rows[source + j] }
+      covariates.withUnsafeBufferPointer { cov in
+        position.withUnsafeBufferPointer { pos in
+          let out = out, cov = cov, pos = pos
+          DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let lower = w * n / workers, upper = (w + 1) * n / workers
+            let base = cov.baseAddress.unsafelyUnwrapped
+            for i in lower..<upper {
+              let target = out.baseAddress.unsafelyUnwrapped + pos[i] &* p
+              for j in 0..<p { target[j] = (base[j &* n &+ i] - means[j]) * scale[j] }
+            }
+          }
         }
       }
     }

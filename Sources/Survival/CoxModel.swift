@@ -293,13 +293,25 @@ public enum CoxModel {
         means[j] = s / Double(n)
       }
     }
-    var linearPredictor = [Double](repeating: 0, count: n)
     var centre = 0.0
     for j in 0..<p { centre += beta[j] * means[j] }
-    for i in 0..<n {
-      var eta = (offset?[i] ?? 0) - centre
-      for j in 0..<p { eta += covariates[j * n + i] * beta[j] }
-      linearPredictor[i] = eta
+    // Column by column (sequential, vectorisable); each row still sums
+    // offset − centre, then the columns in order, so the bits are those of
+    // a row-by-row loop.
+    let linearPredictor = [Double](unsafeUninitializedCapacity: n) { lp, count in
+      if let offset = offset {
+        for i in 0..<n { lp[i] = offset[i] - centre }
+      } else {
+        for i in 0..<n { lp[i] = 0 - centre }
+      }
+      covariates.withUnsafeBufferPointer { cov in
+        for j in 0..<p {
+          let column = cov.baseAddress.unsafelyUnwrapped + j * n
+          let b = beta[j]
+          for i in 0..<n { lp[i] += column[i] * b }
+        }
+      }
+      count = n
     }
 
     let epsilon = options.epsilon
@@ -377,7 +389,8 @@ public enum CoxModel {
     }
     let concordance = Concordance.compute(
       time: data.time, status: data.status, start: data.start,
-      predictor: data.order.map { linearPredictor[$0] }, weights: data.weight,
+      predictor: linearPredictor.withUnsafeBufferPointer { lp in data.order.map { lp[$0] } },
+      weights: data.weight,
       strata: data.stratum, cluster: cluster.map { c in data.order.map { c[$0] } },
       reverse: true, stopOrder: stopOrder, startOrder: data.byStartDescending)
 

@@ -99,52 +99,110 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
     scratch.a2.withUnsafeMutableBufferPointer { a2 in
     scratch.cmat.withUnsafeMutableBufferPointer { cmat in
     scratch.cmat2.withUnsafeMutableBufferPointer { cmat2 in
-      let packed = p * (p + 1) / 2
-      for i in 0..<p { u[i] = 0; a2[i] = 0 }
-      for i in 0..<(p * p) { imat[i] = 0 }
-      for i in 0..<packed { cmat2[i] = 0 }
-      for block in blocks {
-        var denom = 0.0
-        for i in 0..<p { a[i] = 0 }
-        for i in 0..<packed { cmat[i] = 0 }
-        var person = block.upperBound - 1
-        let first = block.lowerBound
-        while person >= first {
-          let dtime = time[person]
-          var ndead = 0
-          var deadWeight = 0.0
-          var denom2 = 0.0
-          while person >= first && time[person] == dtime {
-            let xr = x.baseAddress.unsafelyUnwrapped + person * p
-            var eta = offset[person]
-            for i in 0..<p { eta += b[i] * xr[i] }
-            let risk = exp(eta) * weight[person]
-            if status[person] == 0 {
-              denom += risk
-              CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a, squares: cmat)
-            } else {
-              ndead += 1
-              deadWeight += weight[person]
-              denom2 += risk
-              loglik += weight[person] * eta
-              for i in 0..<p { u[i] += weight[person] * xr[i] }
-              CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a2, squares: cmat2)
-            }
-            person -= 1
-          }
-          guard ndead > 0 else { continue }
-          loglik -= CoxTiedDeaths.add(
-            deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p,
-            denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
-          for i in 0..<p { a2[i] = 0 }
-          for i in 0..<packed { cmat2[i] = 0 }
-        }
+      // The sweep with p a constant for the common widths, so the compiler
+      // unrolls the O(p²) row updates; any other width runs the same code
+      // with p read at run time.
+      let buffers = CoxSweepBuffers(
+        x: x.baseAddress.unsafelyUnwrapped, time: time, status: status, weight: weight,
+        offset: offset, beta: b, u: u, imat: imat, a: a, a2: a2, cmat: cmat, cmat2: cmat2)
+      switch p {
+      case 1: loglik = Self.sweepRows(CoxWidth1.self, p: p, blocks: blocks, efron: efron, buffers)
+      case 2: loglik = Self.sweepRows(CoxWidth2.self, p: p, blocks: blocks, efron: efron, buffers)
+      case 3: loglik = Self.sweepRows(CoxWidth3.self, p: p, blocks: blocks, efron: efron, buffers)
+      case 4: loglik = Self.sweepRows(CoxWidth4.self, p: p, blocks: blocks, efron: efron, buffers)
+      case 5: loglik = Self.sweepRows(CoxWidth5.self, p: p, blocks: blocks, efron: efron, buffers)
+      case 6: loglik = Self.sweepRows(CoxWidth6.self, p: p, blocks: blocks, efron: efron, buffers)
+      case 7: loglik = Self.sweepRows(CoxWidth7.self, p: p, blocks: blocks, efron: efron, buffers)
+      case 8: loglik = Self.sweepRows(CoxWidth8.self, p: p, blocks: blocks, efron: efron, buffers)
+      default: loglik = Self.sweepRows(CoxWidthAny.self, p: p, blocks: blocks, efron: efron, buffers)
       }
-      // Mirror the lower triangle.
-      for i in 0..<p { for j in 0..<i { imat[j * p + i] = imat[i * p + j] } }
     }}}}}}}}}}}}
     return loglik
   }
+
+  private static func sweepRows<W: CoxKernelWidth>(
+    _ width: W.Type, p runtimeP: Int, blocks: [Range<Int>], efron: Bool, _ buffers: CoxSweepBuffers
+  ) -> Double {
+    let p = W.p > 0 ? W.p : runtimeP
+    let x = buffers.x, time = buffers.time, status = buffers.status, weight = buffers.weight
+    let offset = buffers.offset, b = buffers.beta, u = buffers.u, imat = buffers.imat
+    let a = buffers.a, a2 = buffers.a2, cmat = buffers.cmat, cmat2 = buffers.cmat2
+    var loglik = 0.0
+    let packed = p * (p + 1) / 2
+    for i in 0..<p { u[i] = 0; a2[i] = 0 }
+    for i in 0..<(p * p) { imat[i] = 0 }
+    for i in 0..<packed { cmat2[i] = 0 }
+    for block in blocks {
+      var denom = 0.0
+      for i in 0..<p { a[i] = 0 }
+      for i in 0..<packed { cmat[i] = 0 }
+      var person = block.upperBound - 1
+      let first = block.lowerBound
+      while person >= first {
+        let dtime = time[person]
+        var ndead = 0
+        var deadWeight = 0.0
+        var denom2 = 0.0
+        while person >= first && time[person] == dtime {
+          let xr = x + person * p
+          var eta = offset[person]
+          for i in 0..<p { eta += b[i] * xr[i] }
+          let risk = exp(eta) * weight[person]
+          if status[person] == 0 {
+            denom += risk
+            CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a, squares: cmat)
+          } else {
+            ndead += 1
+            deadWeight += weight[person]
+            denom2 += risk
+            loglik += weight[person] * eta
+            for i in 0..<p { u[i] += weight[person] * xr[i] }
+            CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a2, squares: cmat2)
+          }
+          person -= 1
+        }
+        guard ndead > 0 else { continue }
+        loglik -= CoxTiedDeaths.add(
+          deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p,
+          denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
+        for i in 0..<p { a2[i] = 0 }
+        for i in 0..<packed { cmat2[i] = 0 }
+      }
+    }
+    // Mirror the lower triangle.
+    for i in 0..<p { for j in 0..<i { imat[j * p + i] = imat[i * p + j] } }
+    return loglik
+  }
+}
+
+/// The number of covariates as a type, so that the sweep is specialised
+/// with p a compile-time constant (its O(p²) row update fully unrolled);
+/// `CoxWidthAny` reads p at run time.
+protocol CoxKernelWidth { static var p: Int { get } }
+enum CoxWidthAny: CoxKernelWidth { static var p: Int { 0 } }
+enum CoxWidth1: CoxKernelWidth { static var p: Int { 1 } }
+enum CoxWidth2: CoxKernelWidth { static var p: Int { 2 } }
+enum CoxWidth3: CoxKernelWidth { static var p: Int { 3 } }
+enum CoxWidth4: CoxKernelWidth { static var p: Int { 4 } }
+enum CoxWidth5: CoxKernelWidth { static var p: Int { 5 } }
+enum CoxWidth6: CoxKernelWidth { static var p: Int { 6 } }
+enum CoxWidth7: CoxKernelWidth { static var p: Int { 7 } }
+enum CoxWidth8: CoxKernelWidth { static var p: Int { 8 } }
+
+/// The arrays one sweep reads and writes.
+struct CoxSweepBuffers {
+  let x: UnsafePointer<Double>
+  let time: UnsafeBufferPointer<Double>
+  let status: UnsafeBufferPointer<Double>
+  let weight: UnsafeBufferPointer<Double>
+  let offset: UnsafeBufferPointer<Double>
+  let beta: UnsafeBufferPointer<Double>
+  let u: UnsafeMutableBufferPointer<Double>
+  let imat: UnsafeMutableBufferPointer<Double>
+  let a: UnsafeMutableBufferPointer<Double>
+  let a2: UnsafeMutableBufferPointer<Double>
+  let cmat: UnsafeMutableBufferPointer<Double>
+  let cmat2: UnsafeMutableBufferPointer<Double>
 }
 
 /// Per-worker accumulators of one likelihood sweep.
@@ -181,12 +239,27 @@ enum CoxTiedDeaths {
     squares: UnsafeMutableBufferPointer<Double>
   ) {
     let s = squares.baseAddress.unsafelyUnwrapped
+    let sumBase = sum.baseAddress.unsafelyUnwrapped
+    if p <= 8 {
+      // The row in registers: the stores below cannot alias it, so each
+      // covariate is loaded once (with p a constant the loops unroll).
+      var xv = SIMD8<Double>.zero
+      for i in 0..<p { xv[i] = x[i] }
+      var m = 0
+      for i in 0..<p {
+        let rx = risk * xv[i]
+        sumBase[i] += rx
+        for j in 0..<(i &+ 1) { s[m &+ j] += rx * xv[j] }
+        m = m &+ i &+ 1
+      }
+      return
+    }
     var m = 0
     for i in 0..<p {
       let rx = risk * x[i]
-      sum[i] += rx
-      for j in 0..<(i + 1) { s[m + j] += rx * x[j] }
-      m += i + 1
+      sumBase[i] += rx
+      for j in 0..<(i &+ 1) { s[m &+ j] += rx * x[j] }
+      m = m &+ i &+ 1
     }
   }
 
@@ -217,29 +290,45 @@ enum CoxTiedDeaths {
         m += i + 1
       }
     } else {
-      // Efron: d successive events, the deaths leaving the risk set a
-      // fraction 1/d at a time.
+      // Efron: d successive events, the k-th (k = 1 … d) with the deaths'
+      // sums counted at a fraction f_k = k/d (the order of the k does not
+      // matter). With q_k = w̄/S0_k the d steps add up in closed form:
+      //   U −= (Σq) a + (Σq f) a2,
+      //   I += (Σq) C + (Σq f) C2 − Σ(q/S0)(a + f a2)(a + f a2)ᵀ,
+      // the last expanded in the powers of f, so a block of tied deaths
+      // costs O(p²) however many deaths it has.
       let d = Double(deaths)
       let meanWeight = deadWeight / d
-      for _ in 0..<deaths {
-        denom += deathRisk / d
-        penalty += meanWeight * log(denom)
-        let inverse = 1 / denom
-        let factor = meanWeight * inverse
-        let share = 1 / d
-        var m = 0
-        for i in 0..<p {
-          a[i] += a2[i] * share
-          let mean = a[i] * inverse
-          u[i] -= meanWeight * mean
-          let row = imat.baseAddress.unsafelyUnwrapped + i * p
-          for j in 0..<(i + 1) {
-            cmat[m + j] += cmat2[m + j] * share
-            row[j] += factor * (cmat[m + j] - mean * a[j])
-          }
-          m += i + 1
-        }
+      let base = denom
+      var q0 = 0.0, q1 = 0.0, r0 = 0.0, r1 = 0.0, r2 = 0.0
+      for k in 1...deaths {
+        let f = Double(k) / d
+        let s0 = base + f * deathRisk
+        penalty += meanWeight * log(s0)
+        let q = meanWeight / s0
+        let r = q / s0
+        q0 += q
+        q1 += q * f
+        r0 += r
+        r1 += r * f
+        r2 += r * f * f
       }
+      denom = base + deathRisk
+      var m = 0
+      for i in 0..<p {
+        let ai = a[i]
+        let a2i = a2[i]
+        u[i] -= q0 * ai + q1 * a2i
+        let row = imat.baseAddress.unsafelyUnwrapped + i * p
+        let c0 = r0 * ai + r1 * a2i
+        let c1 = r1 * ai + r2 * a2i
+        for j in 0..<(i + 1) {
+          row[j] += q0 * cmat[m + j] + q1 * cmat2[m + j] - (c0 * a[j] + c1 * a2[j])
+          cmat[m + j] += cmat2[m + j]
+        }
+        m += i + 1
+      }
+      for i in 0..<p { a[i] += a2[i] }
     }
     return penalty
   }

@@ -29,68 +29,159 @@ enum RowOrder {
   /// Row indices ordered by stratum ascending (when given), then `key`
   /// ascending or descending, then row index ascending.
   static func order(strata: [Int]?, key: [Double], descending: Bool) -> [Int] {
+    sorted(strata: strata, key: key, descending: descending, keepKeys: false).rows
+  }
+
+  /// The same order with, per sorted position, the key (−0 read as +0)
+  /// and the offsets at which each stratum begins (`blockStart.count` =
+  /// strata + 1), so callers need not gather the key or the strata again.
+  static func sorted(
+    strata: [Int]?, key: [Double], descending: Bool, keepKeys: Bool = true
+  ) -> (rows: [Int], keys: [Double], blockStart: [Int]) {
     let n = key.count
     let (blockOf, blockCount) = denseStrata(strata, n: n)
     var start = [Int](repeating: 0, count: blockCount + 1)
     for i in 0..<n { start[blockOf[i] + 1] += 1 }
     for b in 0..<blockCount { start[b + 1] += start[b] }
-    var items = [Item](repeating: Item(key: 0, row: 0), count: n)
+    // Every slot below is written before it is read: no zero fill.
+    var items = [Item](unsafeUninitializedCapacity: n) { _, count in count = n }
     var fill = start
-    for i in 0..<n {
-      let k = sortableBits(key[i])
-      items[fill[blockOf[i]]] = Item(key: descending ? ~k : k, row: i)
-      fill[blockOf[i]] += 1
-    }
-    var spare = [Item](repeating: Item(key: 0, row: 0), count: n)
-    items.withUnsafeMutableBufferPointer { buffer in
-      spare.withUnsafeMutableBufferPointer { other in
-        for b in 0..<blockCount where start[b + 1] - start[b] > 1 {
-          let lower: Int = start[b]
-          let upper: Int = start[b + 1]
-          if upper - lower < 256 {
-            var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
-            slice.sort(by: RowOrder.precedes)
-          } else {
-            radixSort(
-              UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
-              scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
+    key.withUnsafeBufferPointer { k in
+      blockOf.withUnsafeBufferPointer { block in
+        items.withUnsafeMutableBufferPointer { out in
+          fill.withUnsafeMutableBufferPointer { f in
+            for i in 0..<n {
+              let bits = sortableBits(k[i])
+              let b = block[i]
+              out[f[b]] = Item(key: descending ? ~bits : bits, row: i)
+              f[b] += 1
+            }
           }
         }
       }
     }
-    return items.map(\.row)
+    var spare = [Item](unsafeUninitializedCapacity: n) { _, count in count = n }
+    // Strata sort independently: with several large ones, two workers
+    // share them (each stratum's result does not depend on which).
+    items.withUnsafeMutableBufferPointer { buffer in
+      spare.withUnsafeMutableBufferPointer { other in
+        let buffer = buffer, other = other
+        let workers = n >= 100_000 && blockCount > 1 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+          for b in stride(from: w, to: blockCount, by: workers) where start[b + 1] - start[b] > 1 {
+            let lower: Int = start[b]
+            let upper: Int = start[b + 1]
+            if upper - lower < 256 {
+              var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
+              slice.sort(by: RowOrder.precedes)
+            } else {
+              radixSort(
+                UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
+                scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
+            }
+          }
+        }
+      }
+    }
+    var rows = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
+    var keys = [Double](unsafeUninitializedCapacity: keepKeys ? n : 0) { _, count in
+      count = keepKeys ? n : 0
+    }
+    items.withUnsafeBufferPointer { it in
+      rows.withUnsafeMutableBufferPointer { r in
+        for i in 0..<n { r[i] = it[i].row }
+      }
+      if keepKeys {
+        keys.withUnsafeMutableBufferPointer { out in
+          for i in 0..<n {
+            let k = descending ? ~it[i].key : it[i].key
+            out[i] = Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k)
+          }
+        }
+      }
+    }
+    return (rows, keys, start)
   }
 
-  /// Stable LSD radix sort on the 64-bit keys, 16 bits per pass; passes in
-  /// which every key has the same digit are skipped. Rows enter in
-  /// ascending order, so stability breaks ties by row.
+  private static let digitBits = 11
+  private static let buckets = 1 << digitBits
+
+  /// Stable LSD radix sort on the 64-bit keys, 11 bits per pass (the
+  /// histogram and the scatter targets stay in cache), after subtracting
+  /// the smallest key so that only the significant bits are sorted; each
+  /// pass counts the next digit while it scatters, and passes in which
+  /// every key has the same digit move nothing. Rows enter in ascending
+  /// order, so stability breaks ties by row.
   private static func radixSort(
     _ items: UnsafeMutableBufferPointer<Item>, scratch: UnsafeMutableBufferPointer<Item>
   ) {
     let n = items.count
-    var source = items
-    var target = scratch
-    var histogram = [Int](repeating: 0, count: 65_536)
-    for pass in 0..<4 {
-      let shift = UInt64(16 * pass)
-      for d in 0..<65_536 { histogram[d] = 0 }
-      for i in 0..<n { histogram[Int((source[i].key >> shift) & 0xFFFF)] += 1 }
-      if histogram[Int((source[0].key >> shift) & 0xFFFF)] == n { continue }
-      var total = 0
-      for d in 0..<65_536 {
-        let c = histogram[d]
-        histogram[d] = total
-        total += c
-      }
-      for i in 0..<n {
-        let d = Int((source[i].key >> shift) & 0xFFFF)
-        target[histogram[d]] = source[i]
-        histogram[d] += 1
-      }
-      swap(&source, &target)
+    var low = UInt64.max
+    var high = UInt64.min
+    for i in 0..<n {
+      let k = items[i].key
+      low = min(low, k)
+      high = max(high, k)
     }
-    if source.baseAddress != items.baseAddress {
-      for i in 0..<n { items[i] = source[i] }
+    if low == high { return }
+    let bits = 64 - (high - low).leadingZeroBitCount
+    let passes = (bits + digitBits - 1) / digitBits
+    let mask = UInt64(buckets - 1)
+    var histogram = [Int](repeating: 0, count: 2 * buckets)
+    histogram.withUnsafeMutableBufferPointer { h in
+      // Subtract the smallest key and count the first digit; each scatter
+      // counts the next pass's digit as it goes, so a pass reads once.
+      for i in 0..<n {
+        let k = items[i].key &- low
+        items[i].key = k
+        h[Int(k & mask)] &+= 1
+      }
+      var source = items
+      var target = scratch
+      var current = 0
+      for pass in 0..<passes {
+        let shift = UInt64(pass * digitBits)
+        let nextShift = UInt64((pass + 1) * digitBits)
+        let countNext = pass + 1 < passes
+        let base = current * buckets
+        let nextBase = (1 - current) * buckets
+        for d in 0..<buckets { h[nextBase + d] = 0 }
+        if h[base + Int((source[0].key >> shift) & mask)] == n {
+          // One digit value: nothing moves; only count the next digit.
+          if countNext {
+            for i in 0..<n { h[nextBase + Int((source[i].key >> nextShift) & mask)] &+= 1 }
+          }
+        } else {
+          var total = 0
+          for d in 0..<buckets {
+            let c = h[base + d]
+            h[base + d] = total
+            total &+= c
+          }
+          if countNext {
+            for i in 0..<n {
+              let item = source[i]
+              let slot = base &+ Int((item.key >> shift) & mask)
+              target[h[slot]] = item
+              h[slot] &+= 1
+              h[nextBase &+ Int((item.key >> nextShift) & mask)] &+= 1
+            }
+          } else {
+            for i in 0..<n {
+              let item = source[i]
+              let slot = base &+ Int((item.key >> shift) & mask)
+              target[h[slot]] = item
+              h[slot] &+= 1
+            }
+          }
+          swap(&source, &target)
+        }
+        current = 1 - current
+      }
+      if source.baseAddress != items.baseAddress {
+        for i in 0..<n { items[i] = source[i] }
+      }
+      for i in 0..<n { items[i].key = items[i].key &+ low }
     }
   }
 
