@@ -19,8 +19,15 @@ public final class ReplSession {
     case error(String)
   }
 
-  public init(runtime: KaplanRuntime) {
+  private let showResults: LuaValue
+
+  public init(runtime: KaplanRuntime) throws {
     self.runtime = runtime
+    showResults = try runtime.lua.load("""
+      local chunk = ...
+      local results = table.pack(chunk())
+      if results.n > 0 then show(table.unpack(results, 1, results.n)) end
+      """, chunkName: "=repl")
   }
 
   /// Evaluates `source` (one or more lines). Values of an expression are
@@ -41,10 +48,9 @@ public final class ReplSession {
       }
     }
     do {
-      let results = try runtime.stoppable { try lua.call(chunk) }
-      if !results.isEmpty {
-        _ = try lua.call(try lua.run("return show", chunkName: "=repl")[0], results)
-      }
+      // Run and show in Lua, so results keep their metatables (a value
+      // decoded into Swift and pushed back would lose them).
+      _ = try runtime.stoppable { try lua.call(showResults, [chunk]) }
       fflush(stdout)
       return .done
     } catch {

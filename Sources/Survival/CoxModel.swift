@@ -217,7 +217,7 @@ public enum CoxModel {
     let kernel = makeKernel(data: data, ties: options.ties)
     let flavour: CoxNewtonRaphson.Flavour =
       options.ties == .exact ? .exact : isCounting ? .countingProcess : .rightCensored
-    let result = CoxNewtonRaphson.run(
+    let result = try CoxNewtonRaphson.run(
       kernel: kernel, scale: data.scale, initial: initial, maxIterations: options.maxIterations,
       epsilon: options.epsilon, cholTolerance: options.cholTolerance, flavour: flavour)
     return assemble(

@@ -48,7 +48,7 @@ enum CoxNewtonRaphson {
   static func run(
     kernel: CoxLikelihoodKernel, scale: [Double], initial: [Double], maxIterations: Int,
     epsilon: Double, cholTolerance: Double, flavour: Flavour
-  ) -> CoxIterationResult {
+  ) throws -> CoxIterationResult {
     let p = kernel.p
     var beta = (0..<p).map { initial[$0] / scale[$0] }
     var u = [Double](repeating: 0, count: p)
@@ -90,6 +90,7 @@ enum CoxNewtonRaphson {
     case .rightCensored:
       var newBeta = (0..<p).map { beta[$0] + step[$0] }
       for iteration in 1...maxIterations {
+        try Cancellation.check()
         let newLoglik = kernel.evaluate(beta: newBeta, score: &u, information: &imat)
         chol = CholeskyLDL(imat, n: p, tolerance: cholTolerance)
         let finite = allFinite(newLoglik)
@@ -127,6 +128,7 @@ enum CoxNewtonRaphson {
       for i in 0..<p { beta[i] += step[i] }
       var newLoglik = loglik0
       for iteration in 1...maxIterations {
+        try Cancellation.check()
         newLoglik = kernel.evaluate(beta: beta, score: &u, information: &imat)
         var fail = imat.indices.contains { $0 % (p + 1) == 0 && !imat[$0].isFinite }
         chol = CholeskyLDL(imat, n: p, tolerance: cholTolerance)

@@ -18,7 +18,7 @@ struct Repl: ParsableCommand {
       let runtime = try KaplanRuntime(options: try sandbox.runtimeOptions(
         scriptDirectory: nil, scriptName: "repl", arguments: []))
       try runtime.bindData(try sandbox.dataBindings())
-      session = ReplSession(runtime: runtime)
+      session = try ReplSession(runtime: runtime)
     } catch let error as ValidationError {
       throw error
     } catch {

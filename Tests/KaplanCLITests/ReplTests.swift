@@ -29,6 +29,22 @@ struct ReplTests {
     #expect(r.stdout.contains("Example:"))
   }
 
+  @Test func resultObjectsPrintTheirSummary() throws {
+    // Values shown by the REPL keep their metatables (and so their __tostring).
+    let r = try runKaplan(["repl"], stdin: "fit = km(dataset('aml'), 'Surv(time, status) ~ x')\nfit:quantile()\ndataset('aml'):describe()\n")
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Quantiles of survival time: Surv(time, status) ~ x"))
+    #expect(r.stdout.contains("Maintained 11, Nonmaintained 12"))
+  }
+
+  @Test func plotWithoutFileDrawsAPreview() throws {
+    // aml's Nonmaintained curve reaches 0: its last confidence limits are NA.
+    let r = try runKaplan(["repl"], stdin: "plot(km(dataset('aml'), 'Surv(time, status) ~ x'), {color = false})\n")
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Nonmaintained"))
+    #expect(r.stdout.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
+  }
+
   @Test func noArgumentsStartsTheRepl() throws {
     let r = try runKaplan([], stdin: "print(6 * 7)\n")
     #expect(r.stdout == "42\n")

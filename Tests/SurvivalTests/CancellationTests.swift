@@ -15,6 +15,16 @@ struct CancellationTests {
     }
   }
 
+  @Test func coxStopsWhenCancellationIsRequested() throws {
+    let status: [Double] = [1, 1, 1, 0, 1, 1]
+    #expect(throws: ComputationCancelled.self) {
+      try Cancellation.withCheck({ true }) {
+        _ = try CoxModel.fit(time: time, status: status, covariates: x, columns: 1)
+      }
+    }
+    #expect(try CoxModel.fit(time: time, status: status, covariates: x, columns: 1).iterations >= 1)
+  }
+
   @Test func fineGrayRunsWhenNothingIsRequested() throws {
     let fit = try FineGray.fit(time: time, status: status, covariates: x, p: 1)
     #expect(fit.iterations >= 1)

@@ -24,6 +24,18 @@ function M.format_hr(fit, term)
   return string.format("HR %.2f (%d%% CI %.2f–%.2f)", t.hr, level, t.lower, t.upper)
 end
 
+-- An array of exactly n numbers: NA (nil, e.g. a confidence limit after the
+-- curve reaches 0) becomes NaN, which the renderer treats as undefined.
+local function dense(a, n)
+  if a == nil then return nil end
+  local out = {}
+  for i = 1, n do
+    local v = a[i]
+    out[i] = v == nil and 0 / 0 or v
+  end
+  return out
+end
+
 -- A group's label without "var=" when one variable defines the groups.
 local function short_label(label)
   if label:find(",", 1, true) then return label end
@@ -34,7 +46,7 @@ local function survival_spec(fit, opts)
   local spec = { kind = "survival", series = {} }
   for i, s in ipairs(fit.strata) do
     spec.series[i] = { label = short_label(s.label or ("group " .. i)), time = s.time, value = s.surv,
-      lower = s.lower, upper = s.upper, n_risk = s.n_risk, n_event = s.n_event, n_censor = s.n_censor,
+      lower = dense(s.lower, #s.time), upper = dense(s.upper, #s.time), n_risk = s.n_risk, n_event = s.n_event, n_censor = s.n_censor,
       median = s.median }
   end
   if opts.pvalue == true then
@@ -62,7 +74,7 @@ local function incidence_spec(ci, opts)
   for _, c in ipairs(ci.curves) do
     if c.cause == cause then
       spec.series[#spec.series + 1] = { label = short_label(c.group or "all"), time = c.time, value = c.est,
-        lower = c.lower, upper = c.upper, n_risk = c.n_risk, n_event = c.n_event, n_censor = c.n_censor }
+        lower = dense(c.lower, #c.time), upper = dense(c.upper, #c.time), n_risk = c.n_risk, n_event = c.n_event, n_censor = c.n_censor }
     end
   end
   if #spec.series == 0 then
