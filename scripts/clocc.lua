@@ -70,7 +70,7 @@ print("\nPublished vs Kaplan on the synthetic data ([CI limits])")
 local line = "%-34s %10s %10s %8s"
 print(line:format("", "published", "Kaplan", "diff"))
 for _, r in ipairs(rows) do
-  local fmt = r[1]:find(" P") and "%.4f" or "%.2f"   -- p-values: 4 decimals
+  local fmt = (r[1]:find(" P$") or r[1]:find(" P,")) and "%.4f" or "%.2f"   -- p-values: 4 decimals
   local function f(x, br) return type(x) ~= "number" and x or (br or "%s"):format(fmt:format(x)) end
   print(line:format(r[1], f(r[2]), f(r[3]), type(r[2]) == "number" and f(r[3] - r[2]) or ""))
   for j = 4, #r, 2 do print(line:format("", f(r[j], "[%s]"), f(r[j + 1], "[%s]"), f(r[j + 1] - r[j]))) end
