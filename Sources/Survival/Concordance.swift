@@ -478,13 +478,6 @@ enum ConcordanceMergeCount {
       counts: counts, influence: influence, weights: weights, cluster: cluster, reverse: reverse)
   }
 
-  @inline(__always)
-  static func precedesInTime(_ a: Element, _ b: Element) -> Bool {
-    // Within one time: censored first, then deaths by predictor, then row.
-    if a.death != b.death && (a.death == 0 || b.death == 0) { return a.death == 0 && b.death != 0 }
-    return a.key != b.key ? a.key < b.key : a.row < b.row
-  }
-
   // swiftlint:disable:next function_parameter_count function_body_length
   static func run(
     blocks: [Range<Int>], order: UnsafeBufferPointer<Int>, time: UnsafeBufferPointer<Double>,
@@ -521,19 +514,28 @@ enum ConcordanceMergeCount {
         var e = k + 1
         while e < m && time[a[e].row] == t { e += 1 }
         if e - k > 1 {
-          if e - k <= 16 {
-            for j in (k + 1)..<e {
-              let v = a[j]
-              var i = j
-              while i > k && precedesInTime(v, a[i - 1]) {
-                a[i] = a[i - 1]
-                i -= 1
+          // Censored rows to the front (their order among themselves does
+          // not matter), then the deaths by predictor.
+          var c = k
+          for i in k..<e where a[i].death == 0 {
+            if i != c { swap(&a[i], &a[c]) }
+            c += 1
+          }
+          if e - c <= 32 {
+            if e - c > 1 {
+              for j in (c + 1)..<e {
+                let v = a[j]
+                var i = j
+                while i > c && v.key < a[i - 1].key {
+                  a[i] = a[i - 1]
+                  i -= 1
+                }
+                a[i] = v
               }
-              a[i] = v
             }
           } else {
-            var group = UnsafeMutableBufferPointer(start: a + k, count: e - k)
-            group.sort(by: precedesInTime)
+            var deaths = UnsafeMutableBufferPointer(start: a + c, count: e - c)
+            deaths.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
           }
         }
         // Censored rows of this time.
