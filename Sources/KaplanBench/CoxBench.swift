@@ -81,12 +81,14 @@ func benchCox(_ args: [String]) {
   var n = 1_000_000
   var repeats = 3
   var csv: String? = nil
+  var dump: String? = nil
   var k = 0
   while k < args.count {
     switch args[k] {
     case "--n": n = Int(args[k + 1]) ?? n; k += 1
     case "--repeats": repeats = Int(args[k + 1]) ?? repeats; k += 1
     case "--csv": csv = args[k + 1]; k += 1
+    case "--dump": dump = args[k + 1]; k += 1
     default: break
     }
     k += 1
@@ -115,6 +117,22 @@ func benchCox(_ args: [String]) {
     best = min(best, now() - t0)
   }
   guard let fit = fit else { return }
+  if let dump = dump {
+    // Every number of the fit at full precision, one per line, to compare builds.
+    var lines: [String] = []
+    func add(_ name: String, _ values: [Double]) {
+      for (i, v) in values.enumerated() { lines.append("\(name)[\(i)] \(String(format: "%.17g", v))") }
+    }
+    add("coef", fit.coefficients)
+    add("se", fit.standardErrors)
+    add("var", fit.variance)
+    add("score", fit.score)
+    add("loglik", [fit.loglikInitial, fit.loglik, fit.scoreTest.statistic, fit.waldTest.statistic])
+    let c = fit.concordance
+    add("concordance", [c.concordant, c.discordant, c.tiedX, c.tiedY, c.tiedXY, c.concordance, c.standardError])
+    add("lp", stride(from: 0, to: n, by: max(1, n / 1000)).map { fit.linearPredictor[$0] })
+    try? lines.joined(separator: "\n").write(toFile: dump, atomically: true, encoding: .utf8)
+  }
 
   // Floor: one streaming pass over a row-major copy (what each likelihood
   // evaluation must read: 7 covariates, exp, 28 products per row) and one

@@ -58,4 +58,60 @@ struct CoxParallelTests {
     #expect(approxEqual(direct.concordance, fit.concordance.concordance, relative: 1e-12))
     #expect(approxEqual(direct.standardError, fit.concordance.standardError, relative: 1e-12))
   }
+
+  /// Right-censored concordance (the merge count) above the two-worker
+  /// threshold, with tied times, tied predictors, censored rows tied with
+  /// deaths and case weights: one worker and two agree, and both agree with
+  /// the Fenwick-tree sweep (reached through entry times before every time).
+  @Test func rightCensoredConcordanceMatchesTreeSweep() throws {
+    var state: UInt64 = 12_345
+    func next() -> Double {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Double(state >> 11) / 9_007_199_254_740_992
+    }
+    let n = 24_000
+    var time = [Double](), status = [Double](), predictor = [Double](), strata = [Int]()
+    var weights = [Double]()
+    for _ in 0..<n {
+      time.append((next() * 300).rounded(.up))
+      status.append(next() < 0.6 ? 1 : 0)
+      predictor.append((next() * 40).rounded() / 8)
+      strata.append(Int(next() * 3))
+      weights.append(1 + (next() * 4).rounded() / 4)
+    }
+    let stopOrder = RowOrder.order(strata: strata, key: time, descending: true)
+    let merged = [Int.max, 0].map { threshold in
+      Concordance.compute(
+        time: time, status: status, start: nil, predictor: predictor, weights: weights,
+        strata: strata, cluster: nil, reverse: true, stopOrder: stopOrder, startOrder: nil,
+        parallelThreshold: threshold)
+    }
+    let start = [Double](repeating: -1, count: n)
+    let tree = Concordance.compute(
+      time: time, status: status, start: start, predictor: predictor, weights: weights,
+      strata: strata, cluster: nil, reverse: true, stopOrder: stopOrder,
+      startOrder: RowOrder.order(strata: strata, key: start, descending: true), parallelThreshold: 0)
+    #expect(tree.tiedX > 0 && tree.tiedY > 0 && tree.tiedXY > 0)
+    for result in merged {
+      // Quarter weights: every count is exact in both.
+      #expect(result.concordant == tree.concordant)
+      #expect(result.discordant == tree.discordant)
+      #expect(result.tiedX == tree.tiedX)
+      #expect(result.tiedY == tree.tiedY)
+      #expect(result.tiedXY == tree.tiedXY)
+      #expect(approxEqual(result.concordance, tree.concordance, relative: Self.reassociation))
+      #expect(approxEqual(result.standardError, tree.standardError, relative: Self.reassociation))
+    }
+    // With a cluster index (sums of the influence by cluster).
+    let cluster = (0..<n).map { $0 / 3 }
+    let a = Concordance.compute(
+      time: time, status: status, start: nil, predictor: predictor, weights: weights,
+      strata: strata, cluster: cluster, reverse: false, stopOrder: stopOrder, startOrder: nil)
+    let b = Concordance.compute(
+      time: time, status: status, start: start, predictor: predictor, weights: weights,
+      strata: strata, cluster: cluster, reverse: false, stopOrder: stopOrder,
+      startOrder: RowOrder.order(strata: strata, key: start, descending: true))
+    #expect(approxEqual(a.concordance, b.concordance, relative: Self.reassociation))
+    #expect(approxEqual(a.standardError, b.standardError, relative: Self.reassociation))
+  }
 }
