@@ -44,7 +44,17 @@ public struct LuaCall {
 
   /// Any value (tables decoded deeply).
   public func value(_ index: Int) throws -> LuaValue {
-    index > count ? .nil : try state.value(at: Int32(index))
+    index > count ? .nil : try decoded(index)
+  }
+
+  /// Argument `index` decoded; a table that cannot be (one that contains
+  /// itself) is an argument error naming it.
+  private func decoded(_ index: Int) throws -> LuaValue {
+    do {
+      return try state.value(at: Int32(index))
+    } catch LuaError.runtime(let message) {
+      throw argumentError(index, message)
+    }
   }
 
   public func number(_ index: Int) throws -> Double {
@@ -89,7 +99,7 @@ public struct LuaCall {
 
   public func table(_ index: Int) throws -> LuaTable {
     guard lua_type(L, Int32(index)) == LUA_TTABLE else { throw expected("table", index) }
-    guard case .table(let t) = try state.value(at: Int32(index)) else { throw expected("table", index) }
+    guard case .table(let t) = try decoded(index) else { throw expected("table", index) }
     return t
   }
 

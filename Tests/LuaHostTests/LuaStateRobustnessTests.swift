@@ -52,4 +52,34 @@ struct LuaStateRobustnessTests {
     #expect(e == [.boolean(false), .string("co:1: bad argument #2 to 'add' (number expected, got table)")])
     #expect(lua.stackTop == 0)
   }
+
+  @Test func sharedTablesAreDecodedOnceAndBounded() throws {
+    // 2^40 paths through 41 tables: decoded naively this never finished
+    // (and no time limit could stop it, being Swift). Now it is an error
+    // as soon as the expansion passes the bound, and moderate sharing works.
+    let lua = try makeState()
+    let r = try lua.run("""
+      local t = {1}
+      for i = 1, 40 do t = {t, t} end
+      return select(2, pcall(echo, t))
+      """, chunkName: "=t")
+    #expect(r == [.string("bad argument #1 to 'echo' (table too large: it expands to more than 100000000 values (a table shared many times?))")])
+    let ok = try lua.run("""
+      local t = {1}
+      for i = 1, 10 do t = {t, t} end
+      local e = echo(t)
+      for i = 1, 10 do e = e[2] end
+      return e[1]
+      """, chunkName: "=t")
+    #expect(ok == [.integer(1)])
+  }
+
+  @Test func cyclicTablesAreArgumentErrors() throws {
+    let lua = try makeState()
+    let r = try lua.run("local t = {}; t.self = t; return select(2, pcall(echo, t))", chunkName: "=t")
+    #expect(r == [.string("bad argument #1 to 'echo' (a table contains itself (a cycle cannot be passed to Kaplan))")])
+    // Siblings sharing a table are not a cycle.
+    let s = try lua.run("local s = {7}; return echo({a = s, b = s}).b[1]", chunkName: "=t")
+    #expect(s == [.integer(7)])
+  }
 }
