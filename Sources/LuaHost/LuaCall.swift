@@ -31,7 +31,12 @@ public struct LuaCall {
   public func typeName(_ index: Int) -> String {
     let i = Int32(index)
     if index > count { return "no value" }
-    if let name = state.metatableName(at: i) { return name }
+    if let name = state.metatableName(at: i) {
+      // A table named as a registered type ("dataset expected, got dataset")
+      // would hide that it is a table: only userdata carry those names.
+      let registered = state.types.values.contains { $0.name == name }
+      if lua_type(L, i) == LUA_TUSERDATA || !registered { return name }
+    }
     if lua_type(L, i) == LUA_TLIGHTUSERDATA { return "light userdata" }
     return String(cString: lua_typename(L, lua_type(L, i)))
   }

@@ -82,4 +82,14 @@ struct LuaStateRobustnessTests {
     let s = try lua.run("local s = {7}; return echo({a = s, b = s}).b[1]", chunkName: "=t")
     #expect(s == [.integer(7)])
   }
+
+  @Test func tablesCannotPoseAsRegisteredTypes() throws {
+    let lua = try makeState()
+    let r = try lua.run("""
+      return select(2, pcall(needs_counter, setmetatable({}, {__name = 'counter'}))),
+             select(2, pcall(needs_counter, setmetatable({}, {__name = 'kaplan.km'})))
+      """, chunkName: "=t")
+    #expect(r == [.string("bad argument #1 to 'needs_counter' (counter expected, got table)"),
+                  .string("bad argument #1 to 'needs_counter' (counter expected, got kaplan.km)")])
+  }
 }
