@@ -116,7 +116,13 @@ struct DatasetLibrary: KaplanLibrary {
         }
       }),
       ("date", lua.function("date") { call in
-        if let days = try? call.number(1) { return [.object(LuaDate(days: Int32(days)))] }
+        if let days = try? call.number(1) {
+          // Days since 1970-01-01; anything else would trap in Int32(_:).
+          guard let d = Int32(exactly: days), d != Column.naDate else {
+            throw call.argumentError(1, "days since 1970-01-01 must be a whole number between -2147483647 and 2147483647, got \(OptionTable.describe(.number(days)))")
+          }
+          return [.object(LuaDate(days: d))]
+        }
         let text = try call.string(1)
         let format = try call.optionalString(2)
         let parsed: Int32?
@@ -200,15 +206,15 @@ struct DatasetLibrary: KaplanLibrary {
         if call.isObject(1, of: LuaDate.self), call.isObject(2, of: LuaDate.self) {
           return [.integer(Int(try call.object(1, as: LuaDate.self).days) - Int(try call.object(2, as: LuaDate.self).days))]
         }
-        if call.isObject(1, of: LuaDate.self), let n = try? call.integer(2) {
-          return [.object(LuaDate(days: try call.object(1, as: LuaDate.self).days - Int32(n)))]
+        if call.isObject(1, of: LuaDate.self), let n = try wholeDays(call, 2) {
+          return [.object(try shiftedDate(try call.object(1, as: LuaDate.self).days, by: n, sign: -1, op: "-"))]
         }
         return [try columnValue(try Column.apply(.subtract, try operand(call, 1), try operand(call, 2)), name: "days")]
       },
       "__add": { call in
         let (date, n) = call.isObject(1, of: LuaDate.self) ? (1, 2) : (2, 1)
-        if let days = try? call.integer(n) {
-          return [.object(LuaDate(days: try call.object(date, as: LuaDate.self).days + Int32(days)))]
+        if let days = try wholeDays(call, n) {
+          return [.object(try shiftedDate(try call.object(date, as: LuaDate.self).days, by: days, sign: 1, op: "+"))]
         }
         return [try columnValue(try Column.apply(.add, try operand(call, 1), try operand(call, 2)), name: "date")]
       },
@@ -398,6 +404,25 @@ func operand(_ call: LuaCall, _ index: Int) throws -> Operand {
   case .nil: return .scalar(.missing)
   default: throw call.argumentError(index, "column, number, string, boolean or date expected, got \(call.typeName(index))")
   }
+}
+
+/// The whole number of days at argument `index` when it is a number (nil
+/// for other values, which are column operands); a fraction, NaN or
+/// infinity is an error rather than a trap in `Int32(_:)`.
+private func wholeDays(_ call: LuaCall, _ index: Int) throws -> Int? {
+  guard let x = try? call.number(index) else { return nil }
+  guard x == x.rounded(), abs(x) < 1e9 else {
+    throw LuaError.runtime("date arithmetic: a date moves by whole days, got \(OptionTable.describe(.number(x)))")
+  }
+  return Int(x)
+}
+
+/// `days + sign * n` as a date, or an error when it leaves the range of dates.
+private func shiftedDate(_ days: Int32, by n: Int, sign: Int, op: String) throws -> LuaDate {
+  guard let d = Int32(exactly: Int(days) + sign * n), d != Column.naDate else {
+    throw LuaError.runtime("date arithmetic: \(CalendarDate.formatISO(days)) \(op) \(n) days is out of the range of dates")
+  }
+  return LuaDate(days: d)
 }
 
 func columnValue(_ column: Column, name: String) throws -> LuaValue {

@@ -1,0 +1,32 @@
+import Foundation
+import LuaHost
+import Scripting
+import Testing
+import TestSupport
+
+/// Hostile and clumsy calls found by the robustness probes
+/// (scripts/probes/*.probes): each is a clear Lua error at the script's
+/// line, never a trap of the host.
+@Suite struct RobustnessTests {
+  let rt: KaplanRuntime
+  init() throws { rt = try makeRuntime() }
+
+  // MARK: dates
+
+  @Test func datesOutOfRangeAreErrorsNotTraps() throws {
+    // Each of these trapped in Int32(_:) or in Int32 arithmetic.
+    let range = "days since 1970-01-01 must be a whole number between -2147483647 and 2147483647"
+    #expect(luaError(rt, "date(0/0)") == "test:1: bad argument #1 to 'date' (\(range), got nan)")
+    #expect(luaError(rt, "date(1e300)") == "test:1: bad argument #1 to 'date' (\(range), got 1e+300)")
+    #expect(luaError(rt, "date(2^31)") == "test:1: bad argument #1 to 'date' (\(range), got 2147483648)")
+    #expect(luaError(rt, "date(1.5)") == "test:1: bad argument #1 to 'date' (\(range), got 1.5)")
+    #expect(luaError(rt, "return date('2020-01-01') + math.maxinteger")
+      == "test:1: date arithmetic: a date moves by whole days, got 9.223372036854776e+18")
+    #expect(luaError(rt, "return date('2020-01-01') - 0/0") == "test:1: date arithmetic: a date moves by whole days, got nan")
+    #expect(luaError(rt, "return date(2^31 - 1) + 1")
+      == "test:1: date arithmetic: 5881580-07-11 + 1 days is out of the range of dates")
+    #expect(luaError(rt, "return date(-2^31 + 1) - 1").contains("is out of the range of dates"))
+    let ok = try lua(rt, "return tostring(date(0)), tostring(date('2020-01-01') + 31), tostring(3 + date('2020-01-01')), tostring(date('2020-01-01') - 1)")
+    #expect(ok == [.string("1970-01-01"), .string("2020-02-01"), .string("2020-01-04"), .string("2019-12-31")])
+  }
+}
