@@ -137,10 +137,10 @@ struct DatasetLibrary: KaplanLibrary {
         return [.object(LuaDate(days: days))]
       }),
       ("months_between", lua.function("months_between") { call in
-        [try columnValue(try Column.monthsBetween(try operand(call, 1), try operand(call, 2)), name: "months")]
+        try between(call, name: "months", Column.monthsBetween)
       }),
       ("years_between", lua.function("years_between") { call in
-        [try columnValue(try Column.yearsBetween(try operand(call, 1), try operand(call, 2)), name: "years")]
+        try between(call, name: "years", Column.yearsBetween)
       }),
       ("is_dataset", lua.function("is_dataset") { call in [.boolean(call.isObject(1, of: LuaDataset.self))] }),
       ("is_column", lua.function("is_column") { call in [.boolean(call.isObject(1, of: LuaColumn.self))] }),
@@ -423,6 +423,17 @@ private func shiftedDate(_ days: Int32, by n: Int, sign: Int, op: String) throws
     throw LuaError.runtime("date arithmetic: \(CalendarDate.formatISO(days)) \(op) \(n) days is out of the range of dates")
   }
   return LuaDate(days: d)
+}
+
+/// `months_between` / `years_between`: a column when either argument is a
+/// column, a number for two dates.
+private func between(_ call: LuaCall, name: String, _ f: (Operand, Operand) throws -> Column) throws -> [LuaValue] {
+  var a = try operand(call, 1), b = try operand(call, 2)
+  guard case .scalar(let x) = a, case .scalar(let y) = b else { return [try columnValue(try f(a, b), name: name)] }
+  // Two scalars: compute on a one-row date column, return the number.
+  if case .date = x { a = .column(try Column(values: [x])) } else if case .date = y { b = .column(try Column(values: [y])) }
+  let column = try f(a, b)
+  return [column.count == 1 ? scalarValue(column.value(at: 0)) : try columnValue(column, name: name)]
 }
 
 func columnValue(_ column: Column, name: String) throws -> LuaValue {

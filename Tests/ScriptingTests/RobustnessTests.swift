@@ -29,4 +29,17 @@ import TestSupport
     let ok = try lua(rt, "return tostring(date(0)), tostring(date('2020-01-01') + 31), tostring(3 + date('2020-01-01')), tostring(date('2020-01-01') - 1)")
     #expect(ok == [.string("1970-01-01"), .string("2020-02-01"), .string("2020-01-04"), .string("2019-12-31")])
   }
+
+  @Test func monthsBetweenTwoDatesIsANumber() throws {
+    // help(months_between) promises dates or date columns; two dates gave
+    // "'-': at least one operand must be a column".
+    let r = try lua(rt, """
+      return months_between(date('2020-01-01'), date('2020-01-31')),
+             years_between(date('2020-01-01'), '2021-01-01'),
+             months_between(dataset.from{d = {date('2020-01-01')}}.d, date('2020-01-31'))[1]
+      """)
+    let expected: [LuaValue] = [.number(30 / 30.4375), .number(366 / 365.25), .number(30 / 30.4375)]
+    #expect(r == expected)
+    #expect(luaError(rt, "return months_between(1, 2)") == "test:1: months_between needs two dates")
+  }
 }
