@@ -402,7 +402,11 @@ func operand(_ call: LuaCall, _ index: Int) throws -> Operand {
   case .string(let s): return .scalar(.string(s))
   case .boolean(let b): return .scalar(.bool(b))
   case .nil: return .scalar(.missing)
-  default: throw call.argumentError(index, "column, number, string, boolean or date expected, got \(call.typeName(index))")
+  default:
+    // A closed column or date: say so (call.object names it) rather than "column expected, got column".
+    if call.typeName(index) == "column" { _ = try call.object(index, as: LuaColumn.self) }
+    if call.typeName(index) == "date" { _ = try call.object(index, as: LuaDate.self) }
+    throw call.argumentError(index, "column, number, string, boolean or date expected, got \(call.typeName(index))")
   }
 }
 

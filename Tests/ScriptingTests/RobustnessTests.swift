@@ -42,4 +42,13 @@ import TestSupport
     #expect(r == expected)
     #expect(luaError(rt, "return months_between(1, 2)") == "test:1: months_between needs two dates")
   }
+
+  @Test func closedColumnsAndDatesAsOperandsSaySo() throws {
+    #expect(luaError(rt, "local c = dataset('aml').time; do local x <close> = c end; return c + 1")
+      == "test:1: bad argument #1 to '__add' (column has been closed)")
+    #expect(luaError(rt, "local c = dataset('aml').time; do local x <close> = c end; return c:lt(3)")
+      == "test:1: calling 'lt' on bad self (column has been closed)")
+    #expect(luaError(rt, "local t = date('2020-01-01'); do local x <close> = t end; return dataset('aml').time:lt(t)")
+      == "test:1: bad argument #1 to 'lt' (date has been closed)")
+  }
 }
