@@ -276,7 +276,10 @@ struct DatasetLibrary: KaplanLibrary {
       "where_mask": { call in
         let ds = try d(call)
         let mask = try call.object(2, as: LuaColumn.self).column
-        return try wrap(call) { try ds.filter(mask) }
+        // Called by d:where(mask) (datasets.lua): messages name 'where'.
+        do { return [.object(LuaDataset(try ds.filter(mask)))] } catch let e as DatasetError {
+          throw LuaError.runtime("where: \(e)")
+        }
       },
       "take": { call in
         // Rows by 1-based index (used by where(function) in Lua).

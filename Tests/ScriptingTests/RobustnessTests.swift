@@ -51,4 +51,18 @@ import TestSupport
     #expect(luaError(rt, "local t = date('2020-01-01'); do local x <close> = t end; return dataset('aml').time:lt(t)")
       == "test:1: bad argument #1 to 'lt' (date has been closed)")
   }
+
+  // MARK: messages at the script's line
+
+  @Test func whereNamesItselfAndTheScriptLine() throws {
+    // These named the internal 'where_mask' at datasets.lua:189.
+    let d = "local d = dataset('aml')\n"
+    #expect(luaError(rt, d + "local x = d.where(d.time:lt(3))")
+      == "test:2: calling 'where' on bad self (dataset expected, got column; call it as d:where(...))")
+    #expect(luaError(rt, d + "local x = d:where(5)") == "test:2: bad argument #1 to 'where' (bool column or function expected, got number)")
+    #expect(luaError(rt, d + "local x = d:where(d.x)") == "test:2: where: filter needs a bool column, got string")
+    #expect(luaError(rt, d + "local x = d:where(dataset.from{m = {true}}.m)") == "test:2: where: filter mask has 1 rows, the dataset 23")
+    let ok = try lua(rt, d + "return #d:where(d.time:lt(10)), #d:where(function(r) return r.time < 10 end)")
+    #expect(ok == [.integer(5), .integer(5)])
+  }
 }
