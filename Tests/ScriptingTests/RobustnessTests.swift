@@ -65,4 +65,19 @@ import TestSupport
     let ok = try lua(rt, d + "return #d:where(d.time:lt(10)), #d:where(function(r) return r.time < 10 end)")
     #expect(ok == [.integer(5), .integer(5)])
   }
+
+  @Test func plotOfAChangedOrFakeResultIsAnErrorAtTheScriptLine() throws {
+    let fit = "local f = km(dataset('aml'), 'Surv(time, status) ~ x')\n"
+    // Int(1e300) trapped when the risk table was built.
+    #expect(luaError(rt, fit + "f.strata[1].n_risk = {1e300}; plot(f, {file = 'x.svg', risk_table = true})")
+      == "test:2: plot: series 'Maintained': n_risk holds 1e+300, not a count")
+    // A table that only claims a kind: "attempt to index a nil value" without a position.
+    #expect(luaError(rt, "plot({kind = 'km'})")
+      == "test:1: bad argument #1 to 'plot' (a km result expected, but the table has no 'strata' list)")
+    // Errors of the renderer pointed at plots.lua.
+    #expect(luaError(rt, fit + "plot(f, {file = 'x.svg', width = 1e300})")
+      == "test:2: plot: width must be between 200 and 10000 (got 1e+300)")
+    #expect(luaError(rt, "plot(cox(dataset('aml'), 'Surv(time, status) ~ x'))")
+      == "test:1: plot: forest plots have no terminal preview; give {file = \"forest.svg\"}")
+  }
 }
