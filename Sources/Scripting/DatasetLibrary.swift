@@ -545,7 +545,19 @@ private func csvOptions(_ table: LuaTable?, call: LuaCall) throws -> CSVOptions 
       }
     case "levels":
       guard let t = value.tableValue else { throw bad("table of column = {levels}") }
-      for (col, v) in t.fields { o.levels[col] = v.tableValue?.array.compactMap(\.stringValue) ?? [] }
+      for (col, v) in t.fields {
+        // {arm = "b"} became an empty list of levels ("expected one of the
+        // declared levels ()"), {"b", 1} dropped the 1: say what is wrong.
+        guard let list = v.tableValue, list.fields.isEmpty, !list.array.isEmpty,
+          case let levels = list.array.compactMap(\.stringValue), levels.count == list.array.count
+        else {
+          throw call.argumentError(2, "option 'levels': levels of '\(col)' must be an array of strings, got \(OptionTable.describe(v))")
+        }
+        if let twice = levels.enumerated().first(where: { levels[..<$0.offset].contains($0.element) })?.element {
+          throw call.argumentError(2, "option 'levels': level '\(twice)' of '\(col)' is given twice")
+        }
+        o.levels[col] = levels
+      }
     case "date_format":
       guard let s = value.stringValue else { throw bad("string") }
       do { o.dateFormat = try DateFormat(s) } catch { throw call.argumentError(2, "option 'date_format': \(error)") }

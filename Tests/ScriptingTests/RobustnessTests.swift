@@ -80,4 +80,17 @@ import TestSupport
     #expect(luaError(rt, "plot(cox(dataset('aml'), 'Surv(time, status) ~ x'))")
       == "test:1: plot: forest plots have no terminal preview; give {file = \"forest.svg\"}")
   }
+
+  @Test func readCsvLevelsMustBeAnArrayOfDistinctStrings() throws {
+    let dir = try temporaryDirectory()
+    var o = RuntimeOptions(workingDirectory: dir.path)
+    o.stdlibPath = projectRoot.appendingPathComponent("stdlib").path
+    let rt = try KaplanRuntime(options: o)
+    try "time,arm\n1,a\n2,b\n".write(to: dir.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+    #expect(luaError(rt, "local d = read_csv('s.csv', {levels = {arm = 'b'}})")
+      == "test:1: bad argument #2 to 'read_csv' (option 'levels': levels of 'arm' must be an array of strings, got 'b')")
+    #expect(luaError(rt, "local d = read_csv('s.csv', {levels = {arm = {'b', 'b', 'a'}}})")
+      == "test:1: bad argument #2 to 'read_csv' (option 'levels': level 'b' of 'arm' is given twice)")
+    #expect(try lua(rt, "return read_csv('s.csv', {levels = {arm = {'b', 'a'}}}).arm:levels()[1]") == [.string("b")])
+  }
 }
