@@ -16,7 +16,9 @@ public struct FormulaError: Error, Sendable, Equatable, CustomStringConvertible 
   }
 
   public var description: String {
-    "formula '\(formula)': \(message) at position \(position)"
+    // A formula pasted from a file can be huge: quote its start only.
+    let quoted = formula.count > 120 ? String(formula.prefix(100)) + "…" : formula
+    return "formula '\(quoted)': \(message) at position \(position)"
   }
 }
 

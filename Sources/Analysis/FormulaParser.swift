@@ -29,10 +29,21 @@ struct FormulaParser {
 
   private static let supportedFunctions = "supported are strata(), cluster(), offset() and factor()"
 
+  /// Limits that keep the recursive descent (and the recursive expansion
+  /// and release of the expression tree) far from the end of the stack:
+  /// no real formula comes near them.
+  static let maxTokens = 10_000
+  static let maxNesting = 100
+  /// Parentheses open at the current token.
+  private var nesting = 0
+
   init(text: String) { self.text = text }
 
   mutating func parseFormula() throws -> Formula {
     tokens = try FormulaLexer.tokenize(text)
+    guard tokens.count <= Self.maxTokens else {
+      throw error("the formula is too long (\(tokens.count) tokens; at most \(Self.maxTokens))", at: 1)
+    }
     index = 0
     let response = try parseResponse()
     if current.kind == .end {
@@ -153,8 +164,13 @@ struct FormulaParser {
       advance()
       return .intercept(position: token.position)
     case .leftParen:
+      guard nesting < Self.maxNesting else {
+        throw error("parentheses nested more than \(Self.maxNesting) deep", at: token.position)
+      }
       advance()
+      nesting += 1
       let inner = try parseSum()
+      nesting -= 1
       try expect(.rightParen, "expected ')'")
       return .group(inner)
     case .name(let name, let quoted):
@@ -204,16 +220,18 @@ struct FormulaParser {
   // MARK: Expansion (R's terms.formula)
 
   private func expand(_ rhs: Expression, response: SurvResponse) throws -> Formula {
+    // The summands left to right, without recursion (a + b + c + ... is a
+    // left-deep tree as long as the formula).
     var operands: [Expression] = []
-    func flatten(_ e: Expression) {
+    var pending = [rhs]
+    while let e = pending.popLast() {
       if case .sum(let l, let r) = e {
-        flatten(l)
-        flatten(r)
+        pending.append(r)
+        pending.append(l)
       } else {
         operands.append(e)
       }
     }
-    flatten(rhs)
 
     var termSets: [[Int]] = []
     var strata: [String] = []

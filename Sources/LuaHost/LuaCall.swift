@@ -31,7 +31,12 @@ public struct LuaCall {
   public func typeName(_ index: Int) -> String {
     let i = Int32(index)
     if index > count { return "no value" }
-    if let name = state.metatableName(at: i) { return name }
+    if let name = state.metatableName(at: i) {
+      // A table named as a registered type ("dataset expected, got dataset")
+      // would hide that it is a table: only userdata carry those names.
+      let registered = state.types.values.contains { $0.name == name }
+      if lua_type(L, i) == LUA_TUSERDATA || !registered { return name }
+    }
     if lua_type(L, i) == LUA_TLIGHTUSERDATA { return "light userdata" }
     return String(cString: lua_typename(L, lua_type(L, i)))
   }
@@ -44,7 +49,17 @@ public struct LuaCall {
 
   /// Any value (tables decoded deeply).
   public func value(_ index: Int) throws -> LuaValue {
-    index > count ? .nil : try state.value(at: Int32(index))
+    index > count ? .nil : try decoded(index)
+  }
+
+  /// Argument `index` decoded; a table that cannot be (one that contains
+  /// itself) is an argument error naming it.
+  private func decoded(_ index: Int) throws -> LuaValue {
+    do {
+      return try state.value(at: Int32(index))
+    } catch LuaError.runtime(let message) {
+      throw argumentError(index, message)
+    }
   }
 
   public func number(_ index: Int) throws -> Double {
@@ -89,7 +104,7 @@ public struct LuaCall {
 
   public func table(_ index: Int) throws -> LuaTable {
     guard lua_type(L, Int32(index)) == LUA_TTABLE else { throw expected("table", index) }
-    guard case .table(let t) = try state.value(at: Int32(index)) else { throw expected("table", index) }
+    guard case .table(let t) = try decoded(index) else { throw expected("table", index) }
     return t
   }
 

@@ -79,12 +79,29 @@ extension LuaState {
 
   /// Decodes the value at `index`. Tables are decoded deeply (sequence part
   /// and string keys; other keys ignored); functions and unknown userdata
-  /// become references. Stack: balanced.
+  /// become references. A table reached twice (`t = {s, s}`) is decoded
+  /// once and shared, so nesting shared tables cannot blow up; a table that
+  /// contains itself is an error. Stack: balanced.
   public func value(at index: Int32) throws -> LuaValue {
-    try value(at: lua_absindex(L, index), depth: 0)
+    var seen = DecodedTables()
+    return try value(at: lua_absindex(L, index), depth: 0, seen: &seen)
   }
 
-  private func value(at index: Int32, depth: Int) throws -> LuaValue {
+  /// Values (scalars and tables, counting a shared table at every place
+  /// it appears) one decode may expand to: Swift code that walks or pushes
+  /// the result back stays bounded, however the tables are shared.
+  static let maxExpandedValues = 100_000_000
+
+  /// Tables of one decode: finished ones (by address, with their expanded
+  /// size) and the open path.
+  private struct DecodedTables {
+    var done: [UnsafeRawPointer: (table: LuaTable, size: Int)] = [:]
+    var open: Set<UnsafeRawPointer> = []
+    /// Expanded size of the tables finished last, for their parent.
+    var lastSize = 0
+  }
+
+  private func value(at index: Int32, depth: Int, seen: inout DecodedTables) throws -> LuaValue {
     switch lua_type(L, index) {
     case LUA_TNIL, LUA_TNONE: return .nil
     case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
@@ -97,10 +114,23 @@ extension LuaState {
       return .number(kh_tonumber(L, index, &ok))
     case LUA_TSTRING: return .string(string(at: index) ?? "")
     case LUA_TTABLE:
-      guard depth < LuaState.maxDepth else {
-        throw LuaError.runtime("table nested more than \(LuaState.maxDepth) levels deep (a cycle?)")
+      guard let address = lua_topointer(L, index) else { return .table(LuaTable()) }
+      if let done = seen.done[address] {
+        seen.lastSize = done.size
+        return .table(done.table)
       }
-      return .table(try table(at: index, depth: depth))
+      guard !seen.open.contains(address) else {
+        throw LuaError.runtime("a table contains itself (a cycle cannot be passed to Kaplan)")
+      }
+      guard depth < LuaState.maxDepth else {
+        throw LuaError.runtime("table nested more than \(LuaState.maxDepth) levels deep")
+      }
+      seen.open.insert(address)
+      let (table, size) = try self.table(at: index, depth: depth, seen: &seen)
+      seen.open.remove(address)
+      seen.done[address] = (table, size)
+      seen.lastSize = size
+      return .table(table)
     case LUA_TUSERDATA:
       for type in types.values {
         if let raw = kh_tobox(L, index, type.metatableRef) {
@@ -113,28 +143,40 @@ extension LuaState {
     }
   }
 
-  private func table(at index: Int32, depth: Int) throws -> LuaTable {
+  /// The table at `index` and its expanded size (itself and every value
+  /// under it, shared tables counted at each place).
+  private func table(at index: Int32, depth: Int, seen: inout DecodedTables) throws -> (LuaTable, Int) {
     let top = lua_gettop(L)
     defer { lua_settop(L, top) }
     guard lua_checkstack(L, 4) != 0 else { throw LuaError.memory("stack overflow") }
     var result = LuaTable()
+    var size = 1
+    func element(_ seen: inout DecodedTables) throws -> LuaValue {
+      seen.lastSize = 1
+      let v = try value(at: lua_gettop(L), depth: depth + 1, seen: &seen)
+      size += seen.lastSize
+      guard size <= LuaState.maxExpandedValues else {
+        throw LuaError.runtime("table too large: it expands to more than \(LuaState.maxExpandedValues) values (a table shared many times?)")
+      }
+      return v
+    }
     let n = lua_rawlen(L, index)
     result.array.reserveCapacity(Int(n))
     for i in 0..<Int(n) {
       lua_rawgeti(L, index, lua_Integer(i + 1))
-      result.array.append(try value(at: lua_gettop(L), depth: depth + 1))
+      result.array.append(try element(&seen))
       kh_pop(L, 1)
     }
     lua_pushnil(L)
     while lua_next(L, index) != 0 {
       // key at -2, value at -1; keys are only read, never converted.
       if let key = string(at: -2) {
-        result.fields.append((key, try value(at: lua_gettop(L), depth: depth + 1)))
+        result.fields.append((key, try element(&seen)))
       }
       kh_pop(L, 1)
     }
     result.fields.sort { $0.0 < $1.0 }
-    return result
+    return (result, size)
   }
 
   /// A registry reference to the value at `index`. Stack: balanced.

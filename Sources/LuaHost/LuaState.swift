@@ -18,8 +18,13 @@ public typealias LuaCallback = (LuaCall) throws -> [LuaValue]
 /// `lua_next`); every allocation goes through a `kh_p*` helper of CLuaShim.
 /// Each public method documents its stack effect and restores the stack top.
 public final class LuaState {
-  /// The raw state, for the C shim; never escapes this module's API.
-  let L: OpaquePointer
+  /// The thread Swift works on, for the C shim; never escapes this module's
+  /// API. It is the main thread, except while a Swift function called from a
+  /// coroutine runs: then it is that coroutine, whose stack holds the
+  /// arguments and receives the results (the dispatcher switches it).
+  var L: OpaquePointer
+  /// The state as created (closed in deinit).
+  private let mainThread: OpaquePointer
   private let alloc: UnsafeMutablePointer<kh_alloc_state>
   var callbacks: [Callback] = []
   var types: [ObjectIdentifier: BoxType] = [:]
@@ -41,6 +46,7 @@ public final class LuaState {
       throw LuaError.memory("cannot create a Lua state: not enough memory")
     }
     self.L = L
+    self.mainThread = L
     // The extra space of the state points back to this object (unretained:
     // the object owns the state, not the other way round).
     kh_extraspace(L).storeBytes(of: Unmanaged.passUnretained(self).toOpaque(), as: UnsafeMutableRawPointer.self)
@@ -53,7 +59,7 @@ public final class LuaState {
   }
 
   deinit {
-    lua_close(L)  // runs __gc of boxes, releasing their Swift objects
+    lua_close(mainThread)  // runs __gc of boxes, releasing their Swift objects
     alloc.deallocate()
   }
 
@@ -153,7 +159,13 @@ public final class LuaState {
 /// object that came from Lua.
 private let luaDispatch: kh_dispatch_fn = { L in
   guard let L else { return 0 }
+  // Lua 5.4 copies the main thread's extra space into every new thread, so
+  // this finds the state from a coroutine too.
   let state = LuaState.from(L)
+  // Serve the call on the thread that made it (a coroutine has its own stack).
+  let caller = state.L
+  state.L = L
+  defer { state.L = caller }
   var isnum: Int32 = 0
   let id = Int(kh_tointeger(L, kh_upvalueindex(1), &isnum))
   guard isnum != 0, id >= 0, id < state.callbacks.count else { return 0 }

@@ -116,7 +116,13 @@ struct DatasetLibrary: KaplanLibrary {
         }
       }),
       ("date", lua.function("date") { call in
-        if let days = try? call.number(1) { return [.object(LuaDate(days: Int32(days)))] }
+        if let days = try? call.number(1) {
+          // Days since 1970-01-01; anything else would trap in Int32(_:).
+          guard let d = Int32(exactly: days), d != Column.naDate else {
+            throw call.argumentError(1, "days since 1970-01-01 must be a whole number between -2147483647 and 2147483647, got \(OptionTable.describe(.number(days)))")
+          }
+          return [.object(LuaDate(days: d))]
+        }
         let text = try call.string(1)
         let format = try call.optionalString(2)
         let parsed: Int32?
@@ -131,10 +137,10 @@ struct DatasetLibrary: KaplanLibrary {
         return [.object(LuaDate(days: days))]
       }),
       ("months_between", lua.function("months_between") { call in
-        [try columnValue(try Column.monthsBetween(try operand(call, 1), try operand(call, 2)), name: "months")]
+        try between(call, name: "months", Column.monthsBetween)
       }),
       ("years_between", lua.function("years_between") { call in
-        [try columnValue(try Column.yearsBetween(try operand(call, 1), try operand(call, 2)), name: "years")]
+        try between(call, name: "years", Column.yearsBetween)
       }),
       ("is_dataset", lua.function("is_dataset") { call in [.boolean(call.isObject(1, of: LuaDataset.self))] }),
       ("is_column", lua.function("is_column") { call in [.boolean(call.isObject(1, of: LuaColumn.self))] }),
@@ -200,15 +206,15 @@ struct DatasetLibrary: KaplanLibrary {
         if call.isObject(1, of: LuaDate.self), call.isObject(2, of: LuaDate.self) {
           return [.integer(Int(try call.object(1, as: LuaDate.self).days) - Int(try call.object(2, as: LuaDate.self).days))]
         }
-        if call.isObject(1, of: LuaDate.self), let n = try? call.integer(2) {
-          return [.object(LuaDate(days: try call.object(1, as: LuaDate.self).days - Int32(n)))]
+        if call.isObject(1, of: LuaDate.self), let n = try wholeDays(call, 2) {
+          return [.object(try shiftedDate(try call.object(1, as: LuaDate.self).days, by: n, sign: -1, op: "-"))]
         }
         return [try columnValue(try Column.apply(.subtract, try operand(call, 1), try operand(call, 2)), name: "days")]
       },
       "__add": { call in
         let (date, n) = call.isObject(1, of: LuaDate.self) ? (1, 2) : (2, 1)
-        if let days = try? call.integer(n) {
-          return [.object(LuaDate(days: try call.object(date, as: LuaDate.self).days + Int32(days)))]
+        if let days = try wholeDays(call, n) {
+          return [.object(try shiftedDate(try call.object(date, as: LuaDate.self).days, by: days, sign: 1, op: "+"))]
         }
         return [try columnValue(try Column.apply(.add, try operand(call, 1), try operand(call, 2)), name: "date")]
       },
@@ -270,7 +276,10 @@ struct DatasetLibrary: KaplanLibrary {
       "where_mask": { call in
         let ds = try d(call)
         let mask = try call.object(2, as: LuaColumn.self).column
-        return try wrap(call) { try ds.filter(mask) }
+        // Called by d:where(mask) (datasets.lua): messages name 'where'.
+        do { return [.object(LuaDataset(try ds.filter(mask)))] } catch let e as DatasetError {
+          throw LuaError.runtime("where: \(e)")
+        }
       },
       "take": { call in
         // Rows by 1-based index (used by where(function) in Lua).
@@ -396,8 +405,42 @@ func operand(_ call: LuaCall, _ index: Int) throws -> Operand {
   case .string(let s): return .scalar(.string(s))
   case .boolean(let b): return .scalar(.bool(b))
   case .nil: return .scalar(.missing)
-  default: throw call.argumentError(index, "column, number, string, boolean or date expected, got \(call.typeName(index))")
+  default:
+    // A closed column or date: say so (call.object names it) rather than "column expected, got column".
+    if call.typeName(index) == "column" { _ = try call.object(index, as: LuaColumn.self) }
+    if call.typeName(index) == "date" { _ = try call.object(index, as: LuaDate.self) }
+    throw call.argumentError(index, "column, number, string, boolean or date expected, got \(call.typeName(index))")
   }
+}
+
+/// The whole number of days at argument `index` when it is a number (nil
+/// for other values, which are column operands); a fraction, NaN or
+/// infinity is an error rather than a trap in `Int32(_:)`.
+private func wholeDays(_ call: LuaCall, _ index: Int) throws -> Int? {
+  guard let x = try? call.number(index) else { return nil }
+  guard x == x.rounded(), abs(x) < 1e9 else {
+    throw LuaError.runtime("date arithmetic: a date moves by whole days, got \(OptionTable.describe(.number(x)))")
+  }
+  return Int(x)
+}
+
+/// `days + sign * n` as a date, or an error when it leaves the range of dates.
+private func shiftedDate(_ days: Int32, by n: Int, sign: Int, op: String) throws -> LuaDate {
+  guard let d = Int32(exactly: Int(days) + sign * n), d != Column.naDate else {
+    throw LuaError.runtime("date arithmetic: \(CalendarDate.formatISO(days)) \(op) \(n) days is out of the range of dates")
+  }
+  return LuaDate(days: d)
+}
+
+/// `months_between` / `years_between`: a column when either argument is a
+/// column, a number for two dates.
+private func between(_ call: LuaCall, name: String, _ f: (Operand, Operand) throws -> Column) throws -> [LuaValue] {
+  var a = try operand(call, 1), b = try operand(call, 2)
+  guard case .scalar(let x) = a, case .scalar(let y) = b else { return [try columnValue(try f(a, b), name: name)] }
+  // Two scalars: compute on a one-row date column, return the number.
+  if case .date = x { a = .column(try Column(values: [x])) } else if case .date = y { b = .column(try Column(values: [y])) }
+  let column = try f(a, b)
+  return [column.count == 1 ? scalarValue(column.value(at: 0)) : try columnValue(column, name: name)]
 }
 
 func columnValue(_ column: Column, name: String) throws -> LuaValue {
@@ -502,7 +545,19 @@ private func csvOptions(_ table: LuaTable?, call: LuaCall) throws -> CSVOptions 
       }
     case "levels":
       guard let t = value.tableValue else { throw bad("table of column = {levels}") }
-      for (col, v) in t.fields { o.levels[col] = v.tableValue?.array.compactMap(\.stringValue) ?? [] }
+      for (col, v) in t.fields {
+        // {arm = "b"} became an empty list of levels ("expected one of the
+        // declared levels ()"), {"b", 1} dropped the 1: say what is wrong.
+        guard let list = v.tableValue, list.fields.isEmpty, !list.array.isEmpty,
+          case let levels = list.array.compactMap(\.stringValue), levels.count == list.array.count
+        else {
+          throw call.argumentError(2, "option 'levels': levels of '\(col)' must be an array of strings, got \(OptionTable.describe(v))")
+        }
+        if let twice = levels.enumerated().first(where: { levels[..<$0.offset].contains($0.element) })?.element {
+          throw call.argumentError(2, "option 'levels': level '\(twice)' of '\(col)' is given twice")
+        }
+        o.levels[col] = levels
+      }
     case "date_format":
       guard let s = value.stringValue else { throw bad("string") }
       do { o.dateFormat = try DateFormat(s) } catch { throw call.argumentError(2, "option 'date_format': \(error)") }

@@ -87,7 +87,15 @@ private func survivalData(_ spec: LuaTable, call: LuaCall) throws -> SurvivalPlo
     let time = try numbers(s["time"], "time", call: call) ?? []
     let value = try numbers(s["value"], "value", call: call) ?? []
     func counts(_ key: String) throws -> [Int] {
-      (try numbers(s[key], key, call: call) ?? Array(repeating: 0, count: time.count)).map { $0.isFinite ? Int($0) : 0 }
+      // Counts come from a result table a script may have changed: a value
+      // Int(_:) cannot hold is an error, not a trap.
+      try (try numbers(s[key], key, call: call) ?? Array(repeating: 0, count: time.count)).map { x in
+        guard x.isFinite else { return 0 }
+        guard let n = Int(exactly: x.rounded(.towardZero)), abs(n) < 1 << 53 else {
+          throw LuaError.runtime("plot: series '\(label)': \(key) holds \(x), not a count")
+        }
+        return n
+      }
     }
     guard value.count == time.count else {
       throw LuaError.runtime("plot: series '\(label)' has \(time.count) times but \(value.count) values")

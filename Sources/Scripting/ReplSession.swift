@@ -59,6 +59,19 @@ public final class ReplSession {
     }
   }
 
+  /// Evaluates what is left when the input ends: a chunk that is still
+  /// incomplete is a syntax error (as `lua.c` reports it), not dropped.
+  public func finish(_ source: String) -> Outcome {
+    let outcome = evaluate(source)
+    guard outcome == .incomplete else { return outcome }
+    do {
+      _ = try runtime.lua.load(source, chunkName: "=stdin")
+      return .error("stdin: incomplete input at the end")
+    } catch {
+      return .error(String(describing: error))
+    }
+  }
+
   /// Candidate completions of `word` (globals, fields after `.`, methods after `:`).
   public func completions(for word: String) -> [String] {
     guard let fn = try? runtime.lua.load(

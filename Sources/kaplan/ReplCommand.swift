@@ -48,7 +48,7 @@ struct Repl: ParsableCommand {
       }
       buffer = ""
     }
-    if !buffer.isEmpty, case .error(let message) = session.evaluate(buffer + "\n") {
+    if !buffer.isEmpty, case .error(let message) = session.finish(buffer + "\n") {
       printError(message)
       failed = true
     }

@@ -124,3 +124,38 @@ import Testing
     #expect(error.description == "formula 'Surv(t, e) ~ a +': expected a term at position 16")
   }
 }
+
+/// Hostile formulas (robustness probes, scripts/probes/formulas.probes):
+/// huge or deeply nested input is an error, never a stack overflow.
+@Suite struct FormulaParserLimitTests {
+  @Test func deepParenthesesAreAnError() throws {
+    let deep = "Surv(t, e) ~ " + String(repeating: "(", count: 100_000) + "x" + String(repeating: ")", count: 100_000)
+    #expect(throws: FormulaError.self) { try Formula(parsing: deep) }
+    let nested = "Surv(t, e) ~ " + String(repeating: "(", count: 101) + "x" + String(repeating: ")", count: 101)
+    #expect(throws: FormulaError(formula: nested, position: 114, message: "parentheses nested more than 100 deep")) {
+      try Formula(parsing: nested)
+    }
+    // 100 levels are still fine.
+    let ok = "Surv(t, e) ~ " + String(repeating: "(", count: 100) + "x" + String(repeating: ")", count: 100)
+    #expect(try Formula(parsing: ok).terms.count == 1)
+  }
+
+  @Test func veryLongFormulasAreAnError() throws {
+    let long = "Surv(t, e) ~ " + String(repeating: "x + ", count: 100_000) + "x"
+    #expect(throws: FormulaError.self) { try Formula(parsing: long) }
+  }
+
+  @Test func longSumsExpandWithoutRecursion() throws {
+    // A left-deep sum of ~4,000 terms: flattened iteratively.
+    let text = "Surv(t, e) ~ " + (1...4_000).map { "x\($0 % 50)" }.joined(separator: " + ")
+    #expect(try Formula(parsing: text).terms.count == 50)
+  }
+
+  @Test func longFormulasAreQuotedShortInMessages() {
+    let text = "Surv(t, e) ~ " + String(repeating: "x + ", count: 100) + "?"
+    let message = String(describing: FormulaError(formula: text, position: 1, message: "m"))
+    #expect(message.hasPrefix("formula 'Surv(t, e) ~ x + x"))
+    #expect(message.contains("…': m at position 1"))
+    #expect(message.count < 140)
+  }
+}

@@ -23,6 +23,18 @@ struct ReplTests {
     #expect(r.status == 1)
   }
 
+  @Test func incompleteChunkAtEndOfInputIsReported() throws {
+    // Found by the robustness probes: the unfinished chunk was dropped
+    // silently and the session exited 0.
+    let r = try runKaplan(["repl"], stdin: "print(1+1)\nfor i = 1, 3 do\n  print(i)\n")
+    #expect(r.stdout == "2\n")
+    #expect(r.stderr == "stdin:3: 'end' expected (to close 'for' at line 1) near <eof>\n")
+    #expect(r.status == 1)
+    let r2 = try runKaplan(["repl"], stdin: "x = ")
+    #expect(r2.stderr == "stdin:2: unexpected symbol near <eof>\n")
+    #expect(r2.status == 1)
+  }
+
   @Test func helpListsAndDescribesFunctions() throws {
     let r = try runKaplan(["repl"], stdin: "help()\nhelp(show)\n")
     #expect(r.stdout.contains("show(x, ...)"))

@@ -46,6 +46,25 @@ struct SandboxTests {
     }
   }
 
+  @Test(arguments: [
+    ("local f = io.open('/etc/passwd')", "kaplan: s.lua:1: reading '/etc/passwd' is not allowed"),
+    ("local f = io.lines('/etc/passwd')", "kaplan: s.lua:1: reading '/etc/passwd' is not allowed"),
+    ("local f = loadfile('/etc/passwd')", "kaplan: s.lua:1: reading '/etc/passwd' is not allowed"),
+    ("dofile('/etc/passwd')", "kaplan: s.lua:1: reading '/etc/passwd' is not allowed"),
+    ("package.path = '/etc/?'\nlocal m = require('passwd')", "kaplan: s.lua:2: reading '/etc/passwd' is not allowed"),
+    ("local f = io.open('x.csv', 5)", "kaplan: s.lua:1: bad argument #2 to 'open' (string expected, got number)"),
+    ("local f = io.open('x.csv', 'x')", "kaplan: s.lua:1: bad argument #2 to 'open' (invalid mode 'x'"),
+  ])
+  func refusalsAndBadModesPointAtTheScript(code: String, message: String) throws {
+    // Found by the robustness probes: these pointed at sandbox.lua (or said
+    // "attempt to index a number value (local 'mode')").
+    let dir = try temporaryDirectory()
+    try code.write(to: dir.appendingPathComponent("s.lua"), atomically: true, encoding: .utf8)
+    let r = try runKaplan(["run", "s.lua"], directory: dir)
+    #expect(r.status == 1)
+    #expect(r.stderr.hasPrefix(message), "stderr: \(r.stderr)")
+  }
+
   @Test func writesInsideOutDirectoryAreAllowed() throws {
     let dir = try temporaryDirectory()
     try "local f = assert(io.open('result.txt', 'w')) f:write('ok') f:close() print(io.open('out/result.txt'):read('a'))"

@@ -178,7 +178,25 @@ function M.install(kaplan)
 end
 
 --- The Lua-side methods of datasets (where with a function, rows, describe, printing).
+-- A value's type as messages name it (Kaplan's userdata by their names).
+local function type_name(v)
+  if M.core.is_dataset(v) then return "dataset" end
+  if M.core.is_column(v) then return "column" end
+  if M.core.is_date(v) then return "date" end
+  return type(v)
+end
+
+-- Re-raises an error of a pcall at the caller of where() (level 3), so the
+-- message points at the script's line rather than at this file.
+local function raise_at_caller(ok, ...)
+  if not ok then error((...), 3) end
+  return ...
+end
+
 function M.where(d, cond)
+  if not M.core.is_dataset(d) then
+    error("calling 'where' on bad self (dataset expected, got " .. type_name(d) .. "; call it as d:where(...))", 2)
+  end
   if type(cond) == "function" then
     local keep = {}
     for i, row in M.rows(d) do
@@ -186,7 +204,10 @@ function M.where(d, cond)
     end
     return d:take(keep)
   end
-  return d:where_mask(cond)
+  if not M.core.is_column(cond) then
+    error("bad argument #1 to 'where' (bool column or function expected, got " .. type_name(cond) .. ")", 2)
+  end
+  return (raise_at_caller(pcall(d.where_mask, d, cond)))  -- not a tail call: keeps the levels
 end
 
 function M.rows(d)

@@ -1,5 +1,6 @@
--- json(x): results as JSON text, for other tools. Tables with a sequence
--- part become arrays, others objects with sorted keys; nil holes in arrays
+-- json(x): results as JSON text, for other tools. Tables whose keys are all
+-- positive integers become arrays, others objects with sorted keys (number
+-- keys written as text; other keys are an error); nil holes in arrays
 -- (NA) become null; NaN and infinities become null; values JSON cannot hold
 -- (datasets, functions) are left out of objects and are null in arrays.
 local M = {}
@@ -11,13 +12,28 @@ local function escape(s)
   end))
 end
 
-local function is_array(t)
-  local n = #t
-  if n == 0 then return next(t) == nil and false end
+-- The largest index when every key is a positive integer (an array, NA
+-- holes allowed), else nil. An array sparser than half full past index 10
+-- ({[1e9] = 1}) is written as an object instead of a billion nulls.
+local function array_length(t)
+  local n, count = 0, 0
   for k in pairs(t) do
-    if math.type(k) ~= "integer" or k < 1 or k > n then return false end
+    if math.type(k) ~= "integer" or k < 1 then return nil end
+    if k > n then n = k end
+    count = count + 1
   end
-  return true
+  if count == 0 or (n > 10 and n > 2 * count) then return nil end
+  return n
+end
+
+-- An object key: strings as they are, numbers as text (so {1, 2, x = 3}
+-- keeps its 1 and 2); other keys cannot be written and are an error
+-- rather than dropped.
+local function key_text(k)
+  if type(k) == "string" then return k end
+  if math.type(k) == "integer" then return string.format("%d", k) end
+  if type(k) == "number" then return string.format("%.17g", k) end
+  error("json: a table has a " .. type(k) .. " key, which JSON cannot hold", 0)
 end
 
 local function encode(x, depth, seen, out)
@@ -30,13 +46,12 @@ local function encode(x, depth, seen, out)
     else out[#out + 1] = string.format("%.17g", x) end
   elseif t == "string" then out[#out + 1] = '"' .. escape(x) .. '"'
   elseif t == "table" then
-    if seen[x] then error("json: a table contains itself", 3) end
-    if depth > 100 then error("json: nested too deeply", 3) end
+    if seen[x] then error("json: a table contains itself", 0) end
+    if depth > 100 then error("json: nested too deeply", 0) end
     seen[x] = true
-    if is_array(x) then
-      -- the sequence may have nil holes (NA): use the largest index
-      local n = 0
-      for k in pairs(x) do if k > n then n = k end end
+    local n = array_length(x)
+    if n then
+      -- the sequence may have nil holes (NA): up to the largest index
       out[#out + 1] = "["
       for i = 1, n do
         if i > 1 then out[#out + 1] = "," end
@@ -46,16 +61,21 @@ local function encode(x, depth, seen, out)
       end
       out[#out + 1] = "]"
     else
-      local keys = {}
+      local keys, by_text = {}, {}
       for k, v in pairs(x) do
-        if type(k) == "string" and type(v) ~= "function" and type(v) ~= "userdata" then keys[#keys + 1] = k end
+        if type(v) ~= "function" and type(v) ~= "userdata" then
+          local text = key_text(k)
+          if by_text[text] ~= nil then error("json: keys " .. text .. " and \"" .. text .. "\" would both be \"" .. text .. "\"", 0) end
+          by_text[text] = k
+          keys[#keys + 1] = text
+        end
       end
       table.sort(keys)
       out[#out + 1] = "{"
-      for i, k in ipairs(keys) do
+      for i, text in ipairs(keys) do
         if i > 1 then out[#out + 1] = "," end
-        out[#out + 1] = '"' .. escape(k) .. '":'
-        encode(x[k], depth + 1, seen, out)
+        out[#out + 1] = '"' .. escape(text) .. '":'
+        encode(x[by_text[text]], depth + 1, seen, out)
       end
       out[#out + 1] = "}"
     end
@@ -67,7 +87,14 @@ end
 
 function M.json(x)
   local out = {}
-  encode(x, 0, {}, out)
+  -- Errors of encode (raised without a position, at any depth) are raised
+  -- again at the line that called json().
+  local ok, message = pcall(encode, x, 0, {}, out)
+  if not ok then
+    -- Errors of a metamethod of the value keep their own position.
+    local own = type(message) == "string" and message:sub(1, 5) == "json:"
+    error(message, own and 2 or 0)
+  end
   return table.concat(out)
 end
 

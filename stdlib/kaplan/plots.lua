@@ -107,9 +107,25 @@ local function forest_spec(fit)
   return { rows = rows, conf_level = fit.conf_level }
 end
 
+-- The list field each kind of result must have (a table that only claims
+-- a kind is not a result).
+local required_field = { km = "strata", cuminc = "curves", cox = "terms", finegray = "terms" }
+
+-- Re-raises an error of a pcall at the caller of plot() (level 3), so the
+-- message points at the script's line rather than at this file.
+local function raise_at_caller(ok, ...)
+  if not ok then error((...), 3) end
+  return ...
+end
+
 function M.plot(result, opts)
   if type(result) ~= "table" or result.kind == nil then
     error("bad argument #1 to 'plot' (a km, cuminc or cox result expected, got " .. type(result) .. ")", 2)
+  end
+  local field = required_field[result.kind]
+  if field and type(result[field]) ~= "table" then
+    error("bad argument #1 to 'plot' (a " .. tostring(result.kind) .. " result expected, but the table has no '"
+      .. field .. "' list)", 2)
   end
   if opts ~= nil and type(opts) ~= "table" then
     error("bad argument #2 to 'plot' (options table expected, got " .. type(opts) .. ")", 2)
@@ -125,19 +141,19 @@ function M.plot(result, opts)
   if result.kind == "km" then
     local spec = survival_spec(result, opts)
     if opts.hr then spec.hr_text = M.format_hr(opts.hr) end
-    out = core.survival(spec, render, opts.file, opts.color)
+    out = raise_at_caller(pcall(core.survival, spec, render, opts.file, opts.color))
   elseif result.kind == "cuminc" then
     local spec = incidence_spec(result, opts)
     if opts.hr then spec.hr_text = M.format_hr(opts.hr) end
-    out = core.survival(spec, render, opts.file, opts.color)
+    out = raise_at_caller(pcall(core.survival, spec, render, opts.file, opts.color))
   elseif result.kind == "cox" then
-    out = core.forest(forest_spec(result), render, opts.file)
+    out = raise_at_caller(pcall(core.forest, forest_spec(result), render, opts.file))
   elseif result.kind == "finegray" then
     -- A Fine–Gray model's forest plot shows subdistribution hazard ratios.
     local terms = {}
     for i, t in ipairs(result.terms) do terms[i] = setmetatable({ hr = t.shr }, { __index = t }) end
     if render.xlab == nil then render.xlab = "Subdistribution hazard ratio" end
-    out = core.forest(forest_spec({ terms = terms, conf_level = result.conf_level }), render, opts.file)
+    out = raise_at_caller(pcall(core.forest, forest_spec({ terms = terms, conf_level = result.conf_level }), render, opts.file))
   else
     error("plot: cannot plot a " .. tostring(result.kind) .. " result", 2)
   end

@@ -35,28 +35,48 @@ end
 
 -- Files: reads under the allowed roots, writes under the output directory.
 local raw_open, raw_lines, raw_loadfile = io.open, io.lines, loadfile
-local function writing(mode) return mode ~= nil and mode:find("[wa+]") ~= nil end
+local find, match, type, pcall, error = string.find, string.match, type, pcall, error
+local function writing(mode) return mode ~= nil and find(mode, "[wa+]") ~= nil end
+
+-- Runs a path check; a refusal is raised at `level` as error() counts it
+-- from the caller of checked (2: the script that called the wrapper), so
+-- the message names the script's line rather than this file.
+local function checked(check, path, level)
+  local ok, resolved = pcall(check, path)
+  if not ok then error(resolved, level + 1) end
+  return resolved
+end
 
 io.popen = refused("io.popen")
 io.tmpfile = refused("io.tmpfile")
 function io.open(path, mode)
   if type(path) ~= "string" then error("bad argument #1 to 'open' (string expected, got " .. type(path) .. ")", 2) end
-  local resolved = writing(mode) and check_write(path) or check_read(path)
-  return raw_open(resolved, mode)
+  if mode ~= nil and type(mode) ~= "string" then
+    error("bad argument #2 to 'open' (string expected, got " .. type(mode) .. ")", 2)
+  end
+  if mode ~= nil and not match(mode, "^[rwa]%+?b*$") then
+    error("bad argument #2 to 'open' (invalid mode '" .. mode .. "'; r, w, a, r+, w+ or a+, with b)", 2)
+  end
+  local resolved = checked(writing(mode) and check_write or check_read, path, 2)
+  local f, message, code = raw_open(resolved, mode)
+  return f, message, code
 end
 function io.lines(path, ...)
   if path == nil then return raw_lines() end
-  return raw_lines(check_read(path), ...)
+  local resolved = checked(check_read, path, 2)
+  return raw_lines(resolved, ...)
 end
 io.input = refused("io.input")
 io.output = refused("io.output")
 function loadfile(path, mode, env)
   if path == nil then error("loadfile: standard input is not allowed in the sandbox", 2) end
-  if env == nil then return raw_loadfile(check_read(path), "t") end
-  return raw_loadfile(check_read(path), "t", env)
+  local resolved = checked(check_read, path, 2)
+  if env == nil then return raw_loadfile(resolved, "t") end
+  return raw_loadfile(resolved, "t", env)
 end
 function dofile(path)
-  local f = assert(loadfile(path))
+  if path == nil then error("dofile: standard input is not allowed in the sandbox", 2) end
+  local f = assert(raw_loadfile(checked(check_read, path, 2), "t"))
   return f()
 end
 -- `require` finds Lua modules next to the script and in the stdlib only;
@@ -64,7 +84,8 @@ end
 package.searchers[2] = function(name)
   local path, err = package.searchpath(name, package.path)
   if not path then return "\n\t" .. err end
-  local f, msg = raw_loadfile(check_read(path), "t")
+  -- 3: the refusal is raised at the script's require (past require itself).
+  local f, msg = raw_loadfile(checked(check_read, path, 3), "t")
   if not f then error(msg, 2) end
   return f, path
 end
