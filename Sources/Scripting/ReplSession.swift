@@ -20,6 +20,7 @@ public final class ReplSession {
   }
 
   private let showResults: LuaValue
+  private let complete: LuaValue
 
   public init(runtime: KaplanRuntime) throws {
     self.runtime = runtime
@@ -28,6 +29,8 @@ public final class ReplSession {
       local results = table.pack(chunk())
       if results.n > 0 then show(table.unpack(results, 1, results.n)) end
       """, chunkName: "=repl")
+    complete = try runtime.lua.load(
+      "return require('kaplan.complete').complete(...)", chunkName: "=complete")
   }
 
   /// Evaluates `source` (one or more lines). Values of an expression are
@@ -74,9 +77,7 @@ public final class ReplSession {
 
   /// Candidate completions of `word` (globals, fields after `.`, methods after `:`).
   public func completions(for word: String) -> [String] {
-    guard let fn = try? runtime.lua.load(
-      "return require('kaplan.complete').complete(...)", chunkName: "=complete"),
-      let out = try? runtime.lua.call(fn, [.string(word)]),
+    guard let out = try? runtime.lua.call(complete, [.string(word)]),
       case .table(let t)? = out.first
     else { return [] }
     return t.array.compactMap { $0.stringValue }
