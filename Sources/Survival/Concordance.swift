@@ -62,16 +62,44 @@ public struct Concordance: Sendable, Equatable {
     time: [Double], status: [Double], start: [Double]?, predictor: [Double], weights: [Double],
     strata: [Int], cluster: [Int]?, reverse: Bool
   ) -> Concordance {
+    guard let start = start else {
+      // Right-censored: into (stratum, time) order for the rank sweep.
+      let sorted = RowOrder.sorted(strata: strata, key: time, descending: false)
+      let rows = sorted.rows
+      var blocks: [Range<Int>] = []
+      for b in 0..<(sorted.blockStart.count - 1) where sorted.blockStart[b] < sorted.blockStart[b + 1] {
+        blocks.append(sorted.blockStart[b]..<sorted.blockStart[b + 1])
+      }
+      return rightCensored(
+        time: sorted.keys, status: rows.map { status[$0] }, predictor: rows.map { predictor[$0] },
+        weights: rows.map { weights[$0] }, blocks: blocks,
+        cluster: cluster.map { c in rows.map { c[$0] } }, reverse: reverse)
+    }
     let stopOrder = RowOrder.order(strata: strata, key: time, descending: true)
-    let startOrder = start.map { RowOrder.order(strata: strata, key: $0, descending: true) }
+    let startOrder = RowOrder.order(strata: strata, key: start, descending: true)
     return compute(
       time: time, status: status, start: start, predictor: predictor, weights: weights,
       strata: strata, cluster: cluster, reverse: reverse, stopOrder: stopOrder,
       startOrder: startOrder)
   }
 
-  /// The core. `stopOrder` lists the rows by stratum (ascending), time
-  /// descending; `startOrder`, for counting-process data, by stratum
+  /// Right-censored data already sorted by stratum, then time ascending
+  /// (`blocks` are the strata): the rank sweep (`ConcordanceRankSweep`).
+  static func rightCensored(
+    time: [Double], status: [Double], predictor: [Double], weights: [Double],
+    blocks: [Range<Int>], cluster: [Int]?, reverse: Bool, parallelThreshold: Int = 20_000
+  ) -> Concordance {
+    let (counts, influence) = ConcordanceRankSweep.compute(
+      time: time, status: status, predictor: predictor, weights: weights, blocks: blocks,
+      parallelThreshold: parallelThreshold)
+    return finish(
+      counts: counts, influence: influence, weights: weights, cluster: cluster, reverse: reverse)
+  }
+
+  /// The tree sweep over rows in any order, for counting-process data (and,
+  /// with `start` nil, a second right-censored method the tests compare the
+  /// rank sweep with). `stopOrder` lists the rows by stratum (ascending),
+  /// time descending; `startOrder`, for counting-process data, by stratum
   /// (ascending), start descending. Strata are independent, so they are
   /// shared between two workers when the data are large.
   static func compute(
@@ -80,12 +108,6 @@ public struct Concordance: Sendable, Equatable {
     parallelThreshold: Int = 20_000
   ) -> Concordance {
     let n = time.count
-    if start == nil {
-      return ConcordanceMergeCount.compute(
-        time: time, status: status, predictor: predictor, weights: weights, strata: strata,
-        cluster: cluster, reverse: reverse, stopOrder: stopOrder,
-        parallelThreshold: parallelThreshold)
-    }
     // Ranks of the predictor within each stratum (ties share a rank).
     var rank = [Int](repeating: 0, count: n)
     // The sort returns the sorted values and the stratum boundaries, so
@@ -400,300 +422,5 @@ struct PairFenwickTree {
   func deathPrefixSums(into cumulative: inout [Double], count: Int) {
     cumulative[0] = 0
     for k in 0..<count { cumulative[k + 1] = cumulative[k] + leaf[k].y }
-  }
-}
-
-/// Right-censored concordance by merge sort (no predictor ranks, no tree).
-///
-/// Within a stratum the rows are laid out in the sweep order: time
-/// descending, and at each time the censored rows before the deaths, the
-/// deaths by predictor. Then (j, d) is a comparable pair exactly when d is
-/// a death, j comes before d, and the two are not deaths of the same time.
-/// A stable merge sort on the predictor over that sequence visits every
-/// pair (earlier, later) once, in the merge that joins their halves, and
-/// splits it by the predictor (less, equal): each later row collects the
-/// weight of the earlier rows below and at its value (its risk set, when it
-/// is a death), each earlier row the death weight of the later rows below
-/// and at its value (the deaths it is compared with). Pairs of deaths of
-/// the same time are taken out again by the corrections set before the
-/// sort (the deaths of a time are in predictor order, so those counted are
-/// known). "Greater" is the total minus less and equal. The merges are
-/// depth first, so all but the top few levels run in cache, and memory is
-/// read in order; strata go to two workers.
-enum ConcordanceMergeCount {
-  struct Element {
-    var key: UInt64  // order-preserving bits of the predictor
-    var weight: Double
-    var death: Double  // weight if a death, else 0
-    var riskLess = 0.0
-    var riskEqual = 0.0
-    var deathLess = 0.0
-    var deathEqual = 0.0
-    var row: Int
-  }
-
-  // swiftlint:disable:next function_parameter_count
-  static func compute(
-    time: [Double], status: [Double], predictor: [Double], weights: [Double], strata: [Int],
-    cluster: [Int]?, reverse: Bool, stopOrder order: [Int], parallelThreshold: Int
-  ) -> Concordance {
-    let n = time.count
-    var blocks: [Range<Int>] = []
-    var k = 0
-    while k < n {
-      var e = k + 1
-      while e < n && strata[order[e]] == strata[order[k]] { e += 1 }
-      blocks.append(k..<e)
-      k = e
-    }
-    let workers = n >= parallelThreshold && blocks.count > 1 ? 2 : 1
-    var assignment = [[Range<Int>]](repeating: [], count: workers)
-    var load = [Int](repeating: 0, count: workers)
-    for block in blocks.sorted(by: { $0.count > $1.count || ($0.count == $1.count && $0.lowerBound < $1.lowerBound) }) {
-      let w = load[0] <= load[workers - 1] ? 0 : workers - 1
-      assignment[w].append(block)
-      load[w] += block.count
-    }
-    var influence = [Double](unsafeUninitializedCapacity: 3 * n) { _, count in count = 3 * n }
-    var partial = [[Double]](repeating: [0, 0, 0, 0, 0], count: workers)
-    influence.withUnsafeMutableBufferPointer { infl in
-      partial.withUnsafeMutableBufferPointer { partialCounts in
-        let inflBase = infl, countsBase = partialCounts
-        time.withUnsafeBufferPointer { tm in
-        status.withUnsafeBufferPointer { st in
-        predictor.withUnsafeBufferPointer { pr in
-        weights.withUnsafeBufferPointer { wt in
-        order.withUnsafeBufferPointer { ord in
-          DispatchQueue.concurrentPerform(iterations: workers) { w in
-            countsBase[w] = run(
-              blocks: assignment[w], order: ord, time: tm, status: st, predictor: pr,
-              weights: wt, influence: inflBase)
-          }
-        }}}}}
-      }
-    }
-    var counts = [Double](repeating: 0, count: 5)
-    for w in 0..<workers { for c in 0..<5 { counts[c] += partial[w][c] } }
-    return Concordance.finish(
-      counts: counts, influence: influence, weights: weights, cluster: cluster, reverse: reverse)
-  }
-
-  // swiftlint:disable:next function_parameter_count function_body_length
-  static func run(
-    blocks: [Range<Int>], order: UnsafeBufferPointer<Int>, time: UnsafeBufferPointer<Double>,
-    status: UnsafeBufferPointer<Double>, predictor: UnsafeBufferPointer<Double>,
-    weights: UnsafeBufferPointer<Double>, influence: UnsafeMutableBufferPointer<Double>
-  ) -> [Double] {
-    var counts = [Double](repeating: 0, count: 5)
-    let size = blocks.map(\.count).max() ?? 0
-    let a = UnsafeMutablePointer<Element>.allocate(capacity: max(size, 1))
-    let b = UnsafeMutablePointer<Element>.allocate(capacity: max(size, 1))
-    defer {
-      a.deallocate()
-      b.deallocate()
-    }
-    for block in blocks {
-      let m = block.count
-      let lo = block.lowerBound
-      var totalDeath = 0.0
-      for k in 0..<m {
-        let row = order[lo + k]
-        let w = weights[row]
-        let d = status[row] == 0 ? 0 : w
-        totalDeath += d
-        a[k] = Element(key: RowOrder.sortableBits(predictor[row]), weight: w, death: d, row: row)
-      }
-      // Each time's rows: censored first, deaths by predictor; and the
-      // totals and same-time corrections, stored in the influence slots
-      // (risk total, death total) and the accumulators.
-      var riskBefore = 0.0, deathThrough = 0.0
-      var counts3 = 0.0, counts4 = 0.0
-      var k = 0
-      while k < m {
-        let t = time[a[k].row]
-        var e = k + 1
-        while e < m && time[a[e].row] == t { e += 1 }
-        if e - k > 1 {
-          // Censored rows to the front (their order among themselves does
-          // not matter), then the deaths by predictor.
-          var c = k
-          for i in k..<e where a[i].death == 0 {
-            if i != c { swap(&a[i], &a[c]) }
-            c += 1
-          }
-          if e - c <= 32 {
-            if e - c > 1 {
-              for j in (c + 1)..<e {
-                let v = a[j]
-                var i = j
-                while i > c && v.key < a[i - 1].key {
-                  a[i] = a[i - 1]
-                  i -= 1
-                }
-                a[i] = v
-              }
-            }
-          } else {
-            var deaths = UnsafeMutableBufferPointer(start: a + c, count: e - c)
-            deaths.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
-          }
-        }
-        // Censored rows of this time.
-        var j = k
-        while j < e && a[j].death == 0 {
-          riskBefore += a[j].weight
-          influence[3 * a[j].row + 1] = totalDeath - deathThrough  // deaths after it
-          j += 1
-        }
-        if j < e {
-          // Deaths j..<e, by predictor.
-          var blockDeath = 0.0
-          for i in j..<e { blockDeath += a[i].death }
-          let deathAfter = totalDeath - deathThrough - blockDeath
-          var below = 0.0
-          var g = j
-          while g < e {
-            var h = g
-            var groupWeight = 0.0
-            while h < e && a[h].key == a[g].key {
-              groupWeight += a[h].weight
-              h += 1
-            }
-            var earlier = 0.0
-            for i in g..<h {
-              let w = a[i].weight
-              // The merges will count the deaths of this time before it
-              // (below and at its value) and after it at its value.
-              a[i].riskLess = -below
-              a[i].riskEqual = -earlier
-              a[i].deathEqual = -(groupWeight - earlier - w)
-              influence[3 * a[i].row] = riskBefore
-              influence[3 * a[i].row + 1] = deathAfter
-              counts3 += w * (below + earlier)
-              counts4 += w * earlier
-              earlier += w
-            }
-            below += groupWeight
-            g = h
-          }
-          for i in j..<e { riskBefore += a[i].weight }
-          deathThrough += blockDeath
-        }
-        k = e
-      }
-      counts[3] += counts3
-      counts[4] += counts4
-      b.update(from: a, count: m)
-      sortInto(source: b, target: a, lo: 0, hi: m)
-      var c0 = 0.0, c1 = 0.0, c2 = 0.0
-      for i in 0..<m {
-        let x = a[i]
-        let slot = 3 * x.row
-        if x.death != 0 {
-          let riskTotal = influence[slot]
-          let riskGreater = riskTotal - x.riskLess - x.riskEqual
-          c0 += x.weight * riskGreater
-          c1 += x.weight * x.riskLess
-          c2 += x.weight * x.riskEqual
-          let deathTotal = influence[slot + 1]
-          influence[slot] = riskGreater + x.deathLess
-          influence[slot + 1] = x.riskLess + (deathTotal - x.deathLess - x.deathEqual)
-          influence[slot + 2] = x.riskEqual + x.deathEqual
-        } else {
-          let deathTotal = influence[slot + 1]
-          influence[slot] = x.deathLess
-          influence[slot + 1] = deathTotal - x.deathLess - x.deathEqual
-          influence[slot + 2] = x.deathEqual
-        }
-      }
-      counts[0] += c0
-      counts[1] += c1
-      counts[2] += c2
-    }
-    return counts
-  }
-
-  /// Sorts source[lo..<hi] by key (stably) into target[lo..<hi]; both hold
-  /// the same elements on entry. Each merge adds to the rows the pair
-  /// counts between its halves.
-  static func sortInto(
-    source: UnsafeMutablePointer<Element>, target: UnsafeMutablePointer<Element>, lo: Int, hi: Int
-  ) {
-    if hi - lo < 2 { return }
-    let mid = lo + (hi - lo) / 2
-    sortInto(source: target, target: source, lo: lo, hi: mid)
-    sortInto(source: target, target: source, lo: mid, hi: hi)
-    merge(source, target, lo: lo, mid: mid, hi: hi)
-  }
-
-  @inline(__always)
-  static func merge(
-    _ src: UnsafeMutablePointer<Element>, _ dst: UnsafeMutablePointer<Element>,
-    lo: Int, mid: Int, hi: Int
-  ) {
-    var i = lo, j = mid, k = lo
-    var leftWeight = 0.0  // weight of the earlier rows already placed (all below)
-    var rightDeath = 0.0  // death weight of the later rows already placed
-    while i < mid && j < hi {
-      let ki = src[i].key, kj = src[j].key
-      if ki < kj {
-        var x = src[i]
-        x.deathLess += rightDeath
-        leftWeight += x.weight
-        dst[k] = x
-        i += 1
-        k += 1
-      } else if kj < ki {
-        var x = src[j]
-        x.riskLess += leftWeight
-        rightDeath += x.death
-        dst[k] = x
-        j += 1
-        k += 1
-      } else {
-        var i2 = i, equalWeight = 0.0
-        while i2 < mid && src[i2].key == ki {
-          equalWeight += src[i2].weight
-          i2 += 1
-        }
-        var j2 = j, equalDeath = 0.0
-        while j2 < hi && src[j2].key == ki {
-          equalDeath += src[j2].death
-          j2 += 1
-        }
-        while i < i2 {
-          var x = src[i]
-          x.deathLess += rightDeath
-          x.deathEqual += equalDeath
-          dst[k] = x
-          i += 1
-          k += 1
-        }
-        while j < j2 {
-          var x = src[j]
-          x.riskLess += leftWeight
-          x.riskEqual += equalWeight
-          dst[k] = x
-          j += 1
-          k += 1
-        }
-        leftWeight += equalWeight
-        rightDeath += equalDeath
-      }
-    }
-    while i < mid {
-      var x = src[i]
-      x.deathLess += rightDeath
-      dst[k] = x
-      i += 1
-      k += 1
-    }
-    while j < hi {
-      var x = src[j]
-      x.riskLess += leftWeight
-      dst[k] = x
-      j += 1
-      k += 1
-    }
   }
 }

@@ -223,3 +223,18 @@ struct CoxPreparedData {
     self.scale = scale
   }
 }
+
+extension CoxPreparedData {
+  /// The strata as ranges of sorted positions (each stratum is contiguous).
+  func strataBlocks() -> [Range<Int>] {
+    var blocks: [Range<Int>] = []
+    var k = 0
+    while k < n {
+      var e = k + 1
+      while e < n && stratum[e] == stratum[k] { e += 1 }
+      blocks.append(k..<e)
+      k = e
+    }
+    return blocks
+  }
+}

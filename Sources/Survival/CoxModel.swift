@@ -375,24 +375,21 @@ public enum CoxModel {
     let waldChol = CholeskyLDL(waldMatrix, n: kept.count, tolerance: options.cholTolerance)
     let wald = kept.isEmpty ? 0 : waldChol.quadraticForm(kept.map { beta[$0] - initial[$0] })
 
-    // The rows are already sorted: positions by stratum, then time
-    // (ascending for right-censored data, so each stratum is read backwards).
-    var stopOrder = Array(0..<n)
-    if !isCounting {
-      var k = 0
-      while k < n {
-        var e = k + 1
-        while e < n && data.stratum[e] == data.stratum[k] { e += 1 }
-        stopOrder[k..<e].reverse()
-        k = e
-      }
+    // The rows are already sorted by stratum, then time (ascending for
+    // right-censored data, descending stop for counting-process data).
+    let sortedPredictor = linearPredictor.withUnsafeBufferPointer { lp in data.order.map { lp[$0] } }
+    let sortedCluster = cluster.map { c in data.order.map { c[$0] } }
+    let concordance: Concordance
+    if isCounting {
+      concordance = Concordance.compute(
+        time: data.time, status: data.status, start: data.start, predictor: sortedPredictor,
+        weights: data.weight, strata: data.stratum, cluster: sortedCluster, reverse: true,
+        stopOrder: Array(0..<n), startOrder: data.byStartDescending)
+    } else {
+      concordance = Concordance.rightCensored(
+        time: data.time, status: data.status, predictor: sortedPredictor, weights: data.weight,
+        blocks: data.strataBlocks(), cluster: sortedCluster, reverse: true)
     }
-    let concordance = Concordance.compute(
-      time: data.time, status: data.status, start: data.start,
-      predictor: linearPredictor.withUnsafeBufferPointer { lp in data.order.map { lp[$0] } },
-      weights: data.weight,
-      strata: data.stratum, cluster: cluster.map { c in data.order.map { c[$0] } },
-      reverse: true, stopOrder: stopOrder, startOrder: data.byStartDescending)
 
     return CoxFit(
       ties: options.ties, coefficients: beta, standardErrors: se,

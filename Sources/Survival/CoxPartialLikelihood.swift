@@ -42,14 +42,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
   init(data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold) {
     self.data = data
     self.efron = efron
-    var blocks: [Range<Int>] = []
-    var k = 0
-    while k < data.n {
-      var e = k + 1
-      while e < data.n && data.stratum[e] == data.stratum[k] { e += 1 }
-      blocks.append(k..<e)
-      k = e
-    }
+    let blocks = data.strataBlocks()
     let workers = data.n >= parallelThreshold && blocks.count > 1 ? 2 : 1
     var assignment = [[Range<Int>]](repeating: [], count: workers)
     var load = [Int](repeating: 0, count: workers)

@@ -9,7 +9,8 @@ import Foundation
 /// the sign bit of the rest; −0 is folded into +0 first). This is several
 /// times faster than an index sort whose comparator reads three arrays.
 enum RowOrder {
-  private struct Item {
+  /// A sort key with its row.
+  struct Item {
     var key: UInt64
     var row: Int
   }
@@ -101,6 +102,20 @@ enum RowOrder {
       }
     }
     return (rows, keys, start)
+  }
+
+  /// Sorts (key, row) items by key, then row: a comparison sort for short
+  /// runs, else the radix sort (which keeps rows entered in ascending order
+  /// in that order).
+  static func sortItems(
+    _ items: UnsafeMutableBufferPointer<Item>, scratch: UnsafeMutableBufferPointer<Item>
+  ) {
+    if items.count < 256 {
+      var items = items
+      items.sort(by: RowOrder.precedes)
+    } else {
+      radixSort(items, scratch: scratch)
+    }
   }
 
   private static let digitBits = 11

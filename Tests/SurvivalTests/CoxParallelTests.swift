@@ -59,10 +59,11 @@ struct CoxParallelTests {
     #expect(approxEqual(direct.standardError, fit.concordance.standardError, relative: 1e-12))
   }
 
-  /// Right-censored concordance (the merge count) above the two-worker
+  /// Right-censored concordance (the rank sweep) above the two-worker
   /// threshold, with tied times, tied predictors, censored rows tied with
   /// deaths and case weights: one worker and two agree, and both agree with
-  /// the Fenwick-tree sweep (reached through entry times before every time).
+  /// the Fenwick-tree sweep over rows in any order (reached through entry
+  /// times before every time).
   @Test func rightCensoredConcordanceMatchesTreeSweep() throws {
     var state: UInt64 = 12_345
     func next() -> Double {
@@ -80,10 +81,13 @@ struct CoxParallelTests {
       weights.append(1 + (next() * 4).rounded() / 4)
     }
     let stopOrder = RowOrder.order(strata: strata, key: time, descending: true)
-    let merged = [Int.max, 0].map { threshold in
-      Concordance.compute(
-        time: time, status: status, start: nil, predictor: predictor, weights: weights,
-        strata: strata, cluster: nil, reverse: true, stopOrder: stopOrder, startOrder: nil,
+    let sorted = RowOrder.sorted(strata: strata, key: time, descending: false)
+    let rows = sorted.rows
+    let blocks = (0..<(sorted.blockStart.count - 1)).map { sorted.blockStart[$0]..<sorted.blockStart[$0 + 1] }
+    let swept = [Int.max, 0].map { threshold in
+      Concordance.rightCensored(
+        time: sorted.keys, status: rows.map { status[$0] }, predictor: rows.map { predictor[$0] },
+        weights: rows.map { weights[$0] }, blocks: blocks, cluster: nil, reverse: true,
         parallelThreshold: threshold)
     }
     let start = [Double](repeating: -1, count: n)
@@ -92,7 +96,7 @@ struct CoxParallelTests {
       strata: strata, cluster: nil, reverse: true, stopOrder: stopOrder,
       startOrder: RowOrder.order(strata: strata, key: start, descending: true), parallelThreshold: 0)
     #expect(tree.tiedX > 0 && tree.tiedY > 0 && tree.tiedXY > 0)
-    for result in merged {
+    for result in swept {
       // Quarter weights: every count is exact in both.
       #expect(result.concordant == tree.concordant)
       #expect(result.discordant == tree.discordant)
@@ -106,7 +110,7 @@ struct CoxParallelTests {
     let cluster = (0..<n).map { $0 / 3 }
     let a = Concordance.compute(
       time: time, status: status, start: nil, predictor: predictor, weights: weights,
-      strata: strata, cluster: cluster, reverse: false, stopOrder: stopOrder, startOrder: nil)
+      strata: strata, cluster: cluster, reverse: false)
     let b = Concordance.compute(
       time: time, status: status, start: start, predictor: predictor, weights: weights,
       strata: strata, cluster: cluster, reverse: false, stopOrder: stopOrder,
