@@ -66,37 +66,12 @@ public struct CoxAnalysis: Sendable {
   public init(dataset: Dataset, formula text: String, options: CoxAnalysisOptions = CoxAnalysisOptions())
     throws
   {
-    let formula = try Formula(parsing: text)
-    guard !formula.terms.isEmpty else {
-      throw ModelFrameError(
-        "formula '\(text)' has no covariates: a Cox model needs at least one term after '~' "
-          + "(strata(), cluster() and offset() are not covariates)")
-    }
-    var frameOptions = ModelFrameOptions()
-    frameOptions.weights = options.weights
-    let frame = try ModelFrame(dataset: dataset, formula: formula, options: frameOptions)
-    let design = try DesignMatrix(frame: frame)
+    let prepared = try Self.prepare(dataset: dataset, formula: text, options: options)
+    let (formula, frame, design) = (prepared.formula, prepared.frame, prepared.design)
     let labels = CoefficientLabel.labels(design: design, frame: frame)
-    try Self.check(frame: frame, design: design, options: options)
-
-    // R coxph's default for `robust`: a cluster, or weights that are not whole numbers.
-    let fractionalWeights = frame.weights?.contains { $0 != $0.rounded(.down) } ?? false
-    let robust = options.robust ?? (frame.cluster != nil || fractionalWeights)
-    let cluster = robust ? frame.cluster : nil
-    if options.robust == true, frame.start != nil, frame.cluster == nil {
-      // R: "one of cluster or id is needed": the rows of one subject are not independent.
-      throw ModelFrameError(
-        "robust = true with Surv(start, stop, event) data needs cluster(id) in the formula, "
-          + "so that the rows of one subject are grouped (R: one of cluster or id is needed)")
-    }
-    let coxOptions = CoxOptions(
-      ties: options.ties, initial: options.initial, maxIterations: options.maxIterations,
-      epsilon: options.tolerance, robust: robust, confidenceLevel: options.confidenceLevel)
-    let status = frame.event.map { Double($0) }
-    let fit = try CoxModel.fit(
-      start: frame.start, stop: frame.time, status: status, covariates: design.values,
-      columns: design.columnCount, weights: frame.weights, strata: frame.strata?.index,
-      offset: frame.offset, cluster: cluster, options: coxOptions)
+    let robust = prepared.options.robust
+    let cluster = prepared.cluster
+    let fit = try prepared.fit(columns: design.columnCount)
 
     self.formula = formula
     self.options = options
@@ -113,6 +88,63 @@ public struct CoxAnalysis: Sendable {
       warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
     }
     self.warnings = warnings
+  }
+
+  /// A Cox regression ready to fit: the model frame, the design matrix and
+  /// the fitter's options (robust as R's default decides it).
+  struct Prepared {
+    let formula: Formula
+    let frame: ModelFrame
+    let design: DesignMatrix
+    let options: CoxOptions
+    /// The cluster index when the variance is robust and there is one.
+    let cluster: [Int]?
+
+    /// Fits the first `columns` design columns (all of them for the model;
+    /// fewer for the nested models of a deviance table).
+    func fit(columns: Int, options fitOptions: CoxOptions? = nil) throws -> CoxFit {
+      let status = frame.event.map { Double($0) }
+      let values = columns == design.columnCount
+        ? design.values : Array(design.values[0..<(columns * design.rowCount)])
+      return try CoxModel.fit(
+        start: frame.start, stop: frame.time, status: status, covariates: values,
+        columns: columns, weights: frame.weights, strata: frame.strata?.index,
+        offset: frame.offset, cluster: cluster, options: fitOptions ?? options)
+    }
+  }
+
+  /// Parses the formula, builds the model frame and design matrix, checks
+  /// the data, and settles the options as R `coxph` does.
+  static func prepare(dataset: Dataset, formula text: String, options: CoxAnalysisOptions) throws
+    -> Prepared
+  {
+    let formula = try Formula(parsing: text)
+    guard !formula.terms.isEmpty else {
+      throw ModelFrameError(
+        "formula '\(text)' has no covariates: a Cox model needs at least one term after '~' "
+          + "(strata(), cluster() and offset() are not covariates)")
+    }
+    var frameOptions = ModelFrameOptions()
+    frameOptions.weights = options.weights
+    let frame = try ModelFrame(dataset: dataset, formula: formula, options: frameOptions)
+    let design = try DesignMatrix(frame: frame)
+    try check(frame: frame, design: design, options: options)
+
+    // R coxph's default for `robust`: a cluster, or weights that are not whole numbers.
+    let fractionalWeights = frame.weights?.contains { $0 != $0.rounded(.down) } ?? false
+    let robust = options.robust ?? (frame.cluster != nil || fractionalWeights)
+    if options.robust == true, frame.start != nil, frame.cluster == nil {
+      // R: "one of cluster or id is needed": the rows of one subject are not independent.
+      throw ModelFrameError(
+        "robust = true with Surv(start, stop, event) data needs cluster(id) in the formula, "
+          + "so that the rows of one subject are grouped (R: one of cluster or id is needed)")
+    }
+    let coxOptions = CoxOptions(
+      ties: options.ties, initial: options.initial, maxIterations: options.maxIterations,
+      epsilon: options.tolerance, robust: robust, confidenceLevel: options.confidenceLevel)
+    return Prepared(
+      formula: formula, frame: frame, design: design, options: coxOptions,
+      cluster: robust ? frame.cluster : nil)
   }
 
   /// Data problems stated in terms of the dataset before the fitter sees

@@ -34,6 +34,30 @@ struct CoxLibrary: KaplanLibrary {
         }
         return [coxResult(analysis)]
       }),
+      ("anova", lua.function("anova") { call in
+        let d = try call.object(1, as: LuaDataset.self).dataset
+        let formula = try call.string(2)
+        let options = try coxOptions(try call.optionalTable(3))
+        let table: CoxDevianceTable
+        do {
+          table = try CoxDevianceTable(dataset: d, formula: formula, options: options)
+        } catch let error as LuaError {
+          throw error
+        } catch {
+          throw LuaError.runtime("anova: \(error)")
+        }
+        let rows: [LuaValue] = table.rows.map { row in
+          var fields: [(String, LuaValue)] = [("term", .string(row.term)), ("loglik", number(row.loglik))]
+          if let chi = row.chiSquare { fields.append(("chisq", number(chi))) }
+          if let df = row.df { fields.append(("df", .integer(df))) }
+          if let p = row.p { fields.append(("p", number(p))) }
+          return .table(LuaTable(fields: fields))
+        }
+        return [.record([
+          "kind": .string("anova"), "formula": .string(table.formula.text),
+          "ties": .string(table.ties.rawValue), "n": .integer(table.n), "rows": .array(rows),
+        ])]
+      }),
       ("lrtest", lua.function("lrtest") { call in
         let (l1, df1, l2, df2) = (try call.number(1), try call.integer(2), try call.number(3), try call.integer(4))
         // anova.coxphlist: |2 Δloglik| on |Δdf| degrees of freedom.

@@ -180,10 +180,56 @@ end
 
 local methods = {}
 
---- m:anova(m2): the same test as lrtest(m, m2).
+-- The dataset and options each fit was made from, for m:anova() (weak
+-- keys: a model that is no longer used takes its dataset with it).
+local inputs = setmetatable({}, { __mode = "k" })
+
+-- Analysis of deviance ------------------------------------------------------
+
+local anova_mt = { __name = "kaplan.anova" }
+
+anova_mt.__tostring = function(a)
+  local rows = a.rows
+  local n = #rows
+  local names, ll, chi, df, p = { "" }, {}, { "Chisq" }, { "Df" }, { "p" }
+  local chis = {}
+  for i = 1, n do
+    names[i + 1] = rows[i].term
+    ll[i] = rows[i].loglik
+    chis[i] = rows[i].chisq or 0 / 0
+  end
+  local llcells = M.format_column(ll, n, 5)
+  table.insert(llcells, 1, "loglik")
+  local chicells = M.format_column(chis, n, 5)
+  for i = 1, n do
+    local r = rows[i]
+    chi[i + 1] = r.chisq and chicells[i] or ""
+    df[i + 1] = r.df and tostring(r.df) or ""
+    p[i + 1] = r.df and M.format_p(r.p) or ""
+  end
+  local out = {
+    "Analysis of deviance of a Cox model: " .. a.formula,
+    string.format("  terms added sequentially (first to last); ties: %s; n = %d", a.ties, a.n),
+    "",
+  }
+  for _, line in ipairs(table_lines({ names, llcells, chi, df, p }, n)) do out[#out + 1] = line end
+  return table.concat(out, "\n")
+end
+
+--- m:anova(): the sequential analysis of deviance (R anova(m));
+-- m:anova(m2): the likelihood-ratio test of lrtest(m, m2).
 function methods.anova(m, other)
   if other == nil then
-    error("bad argument #1 to 'anova' (cox model expected, got no value: m:anova(m2) compares two models)", 2)
+    if not is_cox(m) then
+      error(string.format("bad argument #1 to 'anova' (cox model expected, got %s)", type_of(m)), 2)
+    end
+    local given = inputs[m]
+    if not given then
+      error("anova: this model's dataset is not known (m:anova() needs a model made by cox())", 2)
+    end
+    local ok, res = pcall(M.core.anova, given.d, m.formula, given.opts)
+    if not ok then error(res, 2) end
+    return setmetatable(res, anova_mt)
   end
   local r = lrtest_impl(m, other, "anova", 0)
   return r
@@ -198,7 +244,10 @@ cox_mt.__tostring = function(m) return M.format(m) end
 function M.cox(...)
   local ok, res = pcall(M.core.fit, ...)
   if not ok then error(res, 2) end
-  return setmetatable(res, cox_mt)
+  setmetatable(res, cox_mt)
+  local d, _, opts = ...
+  inputs[res] = { d = d, opts = opts }
+  return res
 end
 
 function M.install(kaplan)
@@ -230,6 +279,17 @@ function M.install(kaplan)
       .. "local m = cox(deaths, \"Surv(time, status) ~ rx + age + nodes + strata(sex)\")\n"
       .. "print(m)\n"
       .. "print(m.terms[2].hr, m.terms[2].lower, m.terms[2].upper)" }
+  doc { name = "anova", fn = methods.anova, section = "Survival",
+    signature = "m:anova() / m:anova(m2)",
+    summary = "Analysis of deviance of a Cox model, as R's anova(m): terms added one at a time, each with its "
+      .. "likelihood-ratio test; with a second model, the test of lrtest(m, m2).",
+    options = {
+      { "result", "rows[i] = {term, loglik, chisq, df, p} (the first row, NULL, has loglik only); formula, ties, n" },
+      { "notes", "every model uses the full model's rows, strata, offset and case weights (R drops the weights in "
+        .. "the nested models); refused with a robust variance, as in R" },
+    },
+    example = "local m = cox(dataset(\"veteran\"), \"Surv(time, status) ~ trt + celltype + karno\")\n"
+      .. "print(m:anova())" }
   doc { name = "lrtest", fn = M.lrtest, section = "Survival",
     signature = "lrtest(m1, m2)",
     summary = "Likelihood-ratio test between nested Cox models fitted to the same rows (R's anova(m1, m2)); also m1:anova(m2).",
