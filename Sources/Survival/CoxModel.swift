@@ -377,7 +377,19 @@ public enum CoxModel {
 
     // The rows are already sorted by stratum, then time (ascending for
     // right-censored data, descending stop for counting-process data).
-    let sortedPredictor = linearPredictor.withUnsafeBufferPointer { lp in data.order.map { lp[$0] } }
+    // Into sorted order by a gather: random reads, shared by two workers.
+    let sortedPredictor = [Double](unsafeUninitializedCapacity: n) { out, count in
+      linearPredictor.withUnsafeBufferPointer { lp in
+        data.order.withUnsafeBufferPointer { order in
+          let out = out
+          let workers = n >= 100_000 ? 2 : 1
+          DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for k in (w * n / workers)..<((w + 1) * n / workers) { out[k] = lp[order[k]] }
+          }
+        }
+      }
+      count = n
+    }
     let sortedCluster = cluster.map { c in data.order.map { c[$0] } }
     let concordance: Concordance
     if isCounting {
