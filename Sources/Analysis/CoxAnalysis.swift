@@ -190,7 +190,7 @@ public struct CoxAnalysis: Sendable {
     case .didNotConverge(let iterations):
       return "Ran out of iterations and did not converge (\(iterations) iterations; "
         + "raise max_iter or check for an infinite coefficient)"
-    case .infiniteCoefficients(let js):
+    case .infiniteCoefficients(let js, _):
       return "Loglik converged before variable \(columns(js)); coefficient may be infinite"
     case .possiblyInfinite:
       return warning.message

@@ -114,10 +114,11 @@ struct CoxPreparedData {
   /// Sorts and copies. Right-censored data are ordered by (stratum, time,
   /// row) ascending, as R's `order(strata, time)`; the kernels sweep it
   /// backwards. Counting-process data are ordered by (stratum, stop
-  /// descending, row), as `agreg.fit`'s `sort.end`.
+  /// descending, row), as `agreg.fit`'s `sort.end`. With `scaled` false the
+  /// centred columns keep their scale (R `agexact.fit` only centres).
   init(
     n: Int, p: Int, covariates: [Double], time: [Double], start: [Double]?, status: [Double],
-    weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double]
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true
   ) {
     self.n = n
     self.p = p
@@ -178,13 +179,14 @@ struct CoxPreparedData {
           for i in 0..<n { mean += column[i] }
         }
         mean /= totalWeight
+        means[j] = mean
+        guard scaled else { continue }
         var absSum = 0.0
         if let w = weights {
           for i in 0..<n { absSum += w[i] * abs(column[i] - mean) }
         } else {
           for i in 0..<n { absSum += abs(column[i] - mean) }
         }
-        means[j] = mean
         scale[j] = absSum > 0 ? totalWeight / absSum : 1
       }
     }

@@ -19,10 +19,7 @@ import Foundation
 final class CoxExactKernel: CoxLikelihoodKernel {
   let data: CoxPreparedData
   var p: Int { data.p }
-  private var b: [Double]
-  private var db: [Double]
-  private var d2b: [Double]
-  private var rowOuter: [Double]
+  private var term: CoxExactDeathTerm
   private var eta: [Double]
 
   init(data: CoxPreparedData) {
@@ -39,11 +36,7 @@ final class CoxExactKernel: CoxLikelihoodKernel {
       maxDeaths = max(maxDeaths, d)
       k = e
     }
-    let p = data.p
-    b = [Double](repeating: 0, count: maxDeaths + 1)
-    db = [Double](repeating: 0, count: (maxDeaths + 1) * p)
-    d2b = [Double](repeating: 0, count: (maxDeaths + 1) * p * p)
-    rowOuter = [Double](repeating: 0, count: p * p)
+    term = CoxExactDeathTerm(p: data.p, maxDeaths: maxDeaths)
     eta = [Double](repeating: 0, count: data.n)
   }
 
@@ -76,7 +69,9 @@ final class CoxExactKernel: CoxLikelihoodKernel {
           e += 1
         }
         if deaths > 0 {
-          addDeathTime(deaths: deaths, riskSet: k..<stratumEnd, loglik: &loglik, u: &u, imat: &imat)
+          term.add(
+            deaths: deaths, riskSet: k..<stratumEnd, eta: eta, x: x, loglik: &loglik, u: &u,
+            imat: &imat)
         }
         k = e
       }
@@ -84,14 +79,37 @@ final class CoxExactKernel: CoxLikelihoodKernel {
     }
     return loglik
   }
+}
 
-  private func addDeathTime(
-    deaths d: Int, riskSet: Range<Int>, loglik: inout Double, u: inout [Double],
-    imat: inout [Double]
-  ) {
-    let p = data.p
+/// The denominator of one exact death-time term and its derivatives: the
+/// recursion B(k, j) = B(k−1, j) + r_k B(k−1, j−1) over the rows of the risk
+/// set (in any order), with the derivative recursions of `CoxExactKernel`'s
+/// doc comment. It subtracts log B(m, d) from ℓ, ∂B/B from U and adds
+/// ∂²B/B − (∂B/B)(∂B/B)ᵀ to I; the caller adds Σ_D η and Σ_D x. Scratch for
+/// up to `maxDeaths` tied deaths is allocated once.
+struct CoxExactDeathTerm {
+  let p: Int
+  private var b: [Double]
+  private var db: [Double]
+  private var d2b: [Double]
+  private var rowOuter: [Double]
+
+  init(p: Int, maxDeaths: Int) {
+    self.p = p
+    b = [Double](repeating: 0, count: maxDeaths + 1)
+    db = [Double](repeating: 0, count: (maxDeaths + 1) * p)
+    d2b = [Double](repeating: 0, count: (maxDeaths + 1) * p * p)
+    rowOuter = [Double](repeating: 0, count: p * p)
+  }
+
+  /// - Parameters:
+  ///   - riskSet: the sorted positions at risk (deaths included).
+  ///   - eta: linear predictor per sorted position; `x` row-major n × p.
+  mutating func add<Rows: Sequence>(
+    deaths d: Int, riskSet: Rows, eta: [Double], x: [Double], loglik: inout Double,
+    u: inout [Double], imat: inout [Double]
+  ) where Rows.Element == Int {
     let pp = p * p
-    let x = data.x
     for j in 0...d { b[j] = j == 0 ? 1 : 0 }
     for i in 0..<((d + 1) * p) { db[i] = 0 }
     for i in 0..<((d + 1) * pp) { d2b[i] = 0 }

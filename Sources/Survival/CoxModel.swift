@@ -61,8 +61,10 @@ public enum CoxWarning: Sendable, Equatable {
   /// Newton–Raphson ran out of iterations (R: "Ran out of iterations and did not converge").
   case didNotConverge(iterations: Int)
   /// The log-likelihood converged while these coefficients (0-based) were still
-  /// moving: monotone likelihood, the estimate may be infinite.
-  case infiniteCoefficients([Int])
+  /// moving: monotone likelihood, the estimate may be infinite. `saysBeta`:
+  /// R's wording of `agreg.fit`, `coxexact.fit` and `agexact.fit` ("beta may
+  /// be infinite") rather than `coxph.fit`'s ("coefficient may be infinite").
+  case infiniteCoefficients([Int], saysBeta: Bool = false)
   /// Out of iterations with a huge linear predictor (R: "one or more coefficients may be infinite").
   case possiblyInfinite
   /// These columns (0-based) are linear combinations of earlier ones; their
@@ -73,8 +75,9 @@ public enum CoxWarning: Sendable, Equatable {
   public var message: String {
     switch self {
     case .didNotConverge: return "Ran out of iterations and did not converge"
-    case .infiniteCoefficients(let columns):
-      return "Loglik converged before variable  \(columns.map { String($0 + 1) }.joined(separator: ",")) ; coefficient may be infinite. "
+    case .infiniteCoefficients(let columns, let saysBeta):
+      return "Loglik converged before variable  \(columns.map { String($0 + 1) }.joined(separator: ",")) ; "
+        + (saysBeta ? "beta" : "coefficient") + " may be infinite. "
     case .possiblyInfinite: return "one or more coefficients may be infinite"
     case .singular(let columns):
       return "X matrix deemed to be singular; variable \(columns.map { String($0 + 1) }.joined(separator: " "))"
@@ -201,22 +204,24 @@ public enum CoxModel {
     if !(options.confidenceLevel > 0 && options.confidenceLevel < 1) {
       throw CoxInputError("conf_level must be between 0 and 1")
     }
-    if options.ties == .exact {
-      if start != nil {
-        throw CoxInputError("ties = exact is not available for (start, stop] data; use efron or breslow")
-      }
-      if let weights = weights, weights.contains(where: { $0 != 1 }) {
-        throw CoxInputError("case weights are not supported for ties = exact (as in R)")
-      }
+    if options.ties == .exact, let weights = weights, weights.contains(where: { $0 != 1 }) {
+      throw CoxInputError("case weights are not supported for ties = exact (as in R)")
     }
+    let isCounting = start != nil
+    // R's agexact.fit centres the columns but does not scale them.
     let data = CoxPreparedData(
       n: n, p: p, covariates: covariates, time: stop, start: start, status: status,
-      weights: weights, strata: strata, offset: offset, nocenter: options.nocenter)
+      weights: weights, strata: strata, offset: offset, nocenter: options.nocenter,
+      scaled: !(isCounting && options.ties == .exact))
     let initial = options.initial ?? [Double](repeating: 0, count: p)
-    let isCounting = start != nil
     let kernel = makeKernel(data: data, ties: options.ties)
-    let flavour: CoxNewtonRaphson.Flavour =
-      options.ties == .exact ? .exact : isCounting ? .countingProcess : .rightCensored
+    let flavour: CoxNewtonRaphson.Flavour
+    switch (options.ties, isCounting) {
+    case (.exact, true): flavour = .countingExact
+    case (.exact, false): flavour = .exact
+    case (_, true): flavour = .countingProcess
+    case (_, false): flavour = .rightCensored
+    }
     let result = try CoxNewtonRaphson.run(
       kernel: kernel, scale: data.scale, initial: initial, maxIterations: options.maxIterations,
       epsilon: options.epsilon, cholTolerance: options.cholTolerance, flavour: flavour)
@@ -264,6 +269,7 @@ public enum CoxModel {
   static func makeKernel(data: CoxPreparedData, ties: CoxTies) -> CoxLikelihoodKernel {
     switch ties {
     case .exact:
+      if data.start != nil { return CoxExactCountingProcessKernel(data: data) }
       return CoxExactKernel(data: data)
     case .efron, .breslow:
       if data.start != nil { return CoxCountingProcessKernel(data: data, efron: ties == .efron) }
@@ -278,9 +284,11 @@ public enum CoxModel {
   ) -> CoxFit {
     var warnings: [CoxWarning] = []
     let naive = result.variance
-    // R marks columns with a zero variance diagonal, except when coxfit6
-    // ran out of iterations (its flag is then 1000, not a rank).
-    let marksSingular = result.converged || isCounting || options.maxIterations == 0
+    // R marks columns with a zero variance diagonal, except when coxfit6 or
+    // agexact ran out of iterations (their flag is then 1000, not a rank).
+    let exactCounting = isCounting && options.ties == .exact
+    let marksSingular =
+      result.converged || (isCounting && !exactCounting) || options.maxIterations == 0
     let singular: [Bool] = (0..<p).map { marksSingular && naive[$0 * p + $0] == 0 }
     var beta = result.beta
     // Linear predictor with R's centring: coxph.fit uses the weighted means
@@ -336,7 +344,10 @@ public enum CoxModel {
           }
           return infs[j] > epsilon && infs[j] > infTolerance * abs(beta[j])
         }
-        if !flagged.isEmpty { warnings.append(.infiniteCoefficients(flagged)) }
+        if !flagged.isEmpty {
+          warnings.append(
+            .infiniteCoefficients(flagged, saysBeta: isCounting || options.ties == .exact))
+        }
       }
     }
     let singularColumns = (0..<p).filter { singular[$0] }
@@ -351,9 +362,13 @@ public enum CoxModel {
     var robustScore: CoxChiSquareTest? = nil
     var robustSE: [Double]? = nil
     if robust && singularColumns.count < p {
+      // R's agexact.fit labels its fit "coxph", not "exact", so the dfbeta
+      // residuals behind the sandwich are Breslow's (for right-censored
+      // exact fits R refuses; Efron's are used).
       let sandwich = CoxRobustVariance.compute(
         data: data, beta: result.beta, naiveVariance: naive, initial: initial,
-        covariates: covariates, cluster: cluster, efron: options.ties != .breslow,
+        covariates: covariates, cluster: cluster,
+        efron: options.ties == .efron || (options.ties == .exact && !isCounting),
         cholTolerance: options.cholTolerance)
       variance = sandwich.variance
       robustScore = CoxChiSquareTest(sandwich.scoreTest, df: p - singularColumns.count)

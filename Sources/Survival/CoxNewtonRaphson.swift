@@ -42,8 +42,16 @@ struct CoxIterationResult {
 /// - `.countingProcess` (`agfit4`): converges only after a full step; on
 ///   running out it keeps the last attempted β unless that was worse than
 ///   the best by more than eps (then the best), `iterations = max`.
+/// - `.exact` (`coxexact`): as `.countingProcess`, but a bad step is always
+///   halved (β ← (β + β_old)/2) and on running out (max > 1) the last good β
+///   is kept.
+/// - `.countingExact` (`agexact`): halves as `.exact` and converges only
+///   after a full step, but tests neither the rank nor the finiteness of
+///   the information, and on running out keeps the last attempted β, with
+///   its ℓ and information, `iterations = max`. (A non-finite ℓ is halved
+///   here; R would take the step.)
 enum CoxNewtonRaphson {
-  enum Flavour { case rightCensored, countingProcess, exact }
+  enum Flavour { case rightCensored, countingProcess, exact, countingExact }
 
   static func run(
     kernel: CoxLikelihoodKernel, scale: [Double], initial: [Double], maxIterations: Int,
@@ -159,6 +167,34 @@ enum CoxNewtonRaphson {
         }
       }
       return finish(beta, u, chol.inverse(), newLoglik, maxIterations, initialRank, false)
+
+    case .countingExact:
+      var oldBeta = beta
+      for i in 0..<p { beta[i] += step[i] }
+      var newLoglik = loglik0
+      for iteration in 1...maxIterations {
+        try Cancellation.check()
+        newLoglik = kernel.evaluate(beta: beta, score: &u, information: &imat)
+        chol = CholeskyLDL(imat, n: p, tolerance: cholTolerance)
+        if halving == 0 && abs(1 - best / newLoglik) <= epsilon {
+          return finish(beta, u, chol.inverse(), newLoglik, iteration, chol.rank, true)
+        }
+        if iteration == maxIterations { break }
+        if !newLoglik.isFinite || newLoglik < best {
+          halving = 1
+          for i in 0..<p { beta[i] = (beta[i] + oldBeta[i]) / 2 }
+        } else {
+          halving = 0
+          best = newLoglik
+          for i in 0..<p { step[i] = u[i] }
+          chol.solveInPlace(&step)
+          for i in 0..<p {
+            oldBeta[i] = beta[i]
+            beta[i] += step[i]
+          }
+        }
+      }
+      return finish(beta, u, chol.inverse(), newLoglik, maxIterations, chol.rank, false)
     }
   }
 }

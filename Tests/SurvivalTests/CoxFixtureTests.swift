@@ -66,13 +66,32 @@ struct CoxFixtureTests {
     "lung_weighted", "lung_weighted_breslow", "lung_offset", "lung_cluster_inst",
     "colon_death", "colon_cluster", "veteran", "veteran_exact", "aml", "aml_breslow",
     "aml_exact", "heart", "heart_breslow", "heart_cluster", "heart_strata", "lung_monotone",
-    "lung_maxiter", "lung_collinear", "lung_constant",
+    "lung_maxiter", "lung_collinear", "lung_constant", "heart_exact", "heart_exact_strata",
+    "heart_exact_cluster", "heart_exact_maxiter", "heart_exact_monotone", "tied_exact",
+    "tied_exact_strata", "tied_exact_collinear",
   ]
 
   /// Relative tolerance, with an absolute floor for entries that are zero in R
   /// (variance rows of dropped columns, means of uncentred columns) where a
   /// relative comparison means nothing; the floor is far below any reported digit.
   static let zeroFloor = 1e-12
+
+  /// Values that double precision itself fixes less tightly than
+  /// `Tolerance.iterative`, with the tolerance used instead.
+  /// heart_exact_monotone: the information entries of the infinite
+  /// coefficient (dead, β ≈ 20) are differences of nearly equal sums over the
+  /// tied-death subsets, so the (age, dead) covariance carries only ~6
+  /// digits: R moves it by 1.8e-6 relative when dead is recoded as dead − 1
+  /// (the same model, other round-off), and our recursion lands as close to
+  /// either as they are to each other.
+  static let looser: [String: (quantities: Set<String>, relative: Double)] = [
+    "heart_exact_monotone": (["var", "naive var"], 1e-5)
+  ]
+
+  static func tolerance(_ fixture: String, _ what: String) -> Double {
+    if let entry = looser[fixture], entry.quantities.contains(what) { return entry.relative }
+    return Tolerance.iterative
+  }
 
   func expectClose(
     _ actual: [Double], _ expected: [Double]?, _ what: String, _ fixture: String,
@@ -121,8 +140,12 @@ struct CoxFixtureTests {
       [fit.likelihoodRatioTest.statistic], fixture.outputDoubles("lr_test"), "LR test", name)
     expectClose([fit.likelihoodRatioTest.p], fixture.outputDoubles("lr_p"), "LR p", name)
     #expect(fit.waldTest.df == (out["df"] as? NSNumber)?.intValue)
-    expectClose(fit.variance, fixture.outputDoubles("var"), "var", name)
-    expectClose(fit.naiveVariance, fixture.outputDoubles("naive_var"), "naive var", name)
+    expectClose(
+      fit.variance, fixture.outputDoubles("var"), "var", name,
+      relative: Self.tolerance(name, "var"))
+    expectClose(
+      fit.naiveVariance, fixture.outputDoubles("naive_var"), "naive var", name,
+      relative: Self.tolerance(name, "naive var"))
     #expect(fit.iterations == (out["iter"] as? NSNumber)?.intValue, "\(name) iterations")
     #expect(fit.n == (out["n"] as? NSNumber)?.intValue)
     #expect(fit.events == (out["nevent"] as? NSNumber)?.intValue)

@@ -110,14 +110,50 @@ struct CoxHandWorkedTests {
       information: m1 * (1 - m1) + 2 * m2a * (1 - m2a) + 2 * m2b * (1 - m2b))
   }
 
+  /// Exact ties on (start, stop] data: six rows, one covariate, r = exp(β).
+  ///
+  ///   row  (start, stop]  x  event
+  ///    1      (0, 4]      1    1
+  ///    2      (2, 4]      0    1
+  ///    3      (0, 6]      1    0
+  ///    4      (4, 7]      0    1     enters at 4: not at risk at t = 4
+  ///    5      (1, 3]      2    1
+  ///    6      (3, 7]      1    0
+  ///
+  /// t=3: risk set {1, 2, 3, 5}, x = (1, 0, 1, 2), row 5 dies alone:
+  ///      B = r + 1 + r + r² = (1+r)², term 2β − 2 log(1+r),
+  ///      U = 2 − 2r/(1+r), I = 2r/(1+r)².
+  /// t=4: risk set {1, 2, 3, 6} (start < 4 ≤ stop), x = (1, 0, 1, 1); rows 1
+  ///      and 2 die. 2-subsets: the three pairs of x=1 rows (product r², sum
+  ///      of x 2) and the three pairs with row 2 (product r, sum 1):
+  ///      B = 3r² + 3r = 3r(1+r), numerator exp(1·β + 0·β) = r,
+  ///      term β − log 3 − β − log(1+r) = −log 3 − log(1+r);
+  ///      U = 1 − (6r² + 3r)/(3r² + 3r) = −r/(1+r);
+  ///      I = (4·3r² + 1·3r)/(3r² + 3r) − ((2r+1)/(r+1))² = r/(1+r)².
+  /// t=7: risk set {4, 6}, x = (0, 1), row 4 dies: B = 1 + r,
+  ///      term −log(1+r), U = −r/(1+r), I = r/(1+r)².
+  /// Total: ℓ = 2β − log 3 − 4 log(1+r), U = 2 − 4r/(1+r), I = 4r/(1+r)².
+  /// (Counting row 4 at t = 4, as start ≤ t would, gives B = 3r² + 6r + 1.)
+  @Test(arguments: [0.0, log(2.0), -1.3])
+  func exactCountingProcess(beta: Double) throws {
+    let r = exp(beta)
+    let e = try CoxModel.partialLikelihood(
+      time: [4, 4, 6, 7, 3, 7], status: [1, 1, 0, 1, 1, 0], covariates: [1, 0, 1, 0, 2, 1],
+      columns: 1, beta: [beta], ties: .exact, start: [0, 2, 0, 4, 1, 3])
+    expectHand(
+      e, loglik: 2 * beta - log(3) - 4 * log(1 + r), score: 2 - 4 * r / (1 + r),
+      information: 4 * r / ((1 + r) * (1 + r)))
+  }
+
   /// Splitting each subject's follow-up into (start, stop] pieces leaves the
   /// likelihood unchanged, so the counting-process fit must equal the
-  /// right-censored one.
-  @Test(arguments: [CoxTies.efron, .breslow])
+  /// right-censored one (exact ties: without weights, which R refuses).
+  @Test(arguments: [CoxTies.efron, .breslow, .exact])
   func countingProcessSplitEqualsUnsplit(ties: CoxTies) throws {
+    let weights = ties == .exact ? [Double](repeating: 1, count: Self.time.count) : Self.weights
     let whole = try CoxModel.fit(
       time: Self.time, status: Self.status, covariates: Self.x, columns: 1,
-      weights: Self.weights, options: CoxOptions(ties: ties))
+      weights: weights, options: CoxOptions(ties: ties))
     var start: [Double] = []
     var stop: [Double] = []
     var status: [Double] = []
@@ -129,13 +165,13 @@ struct CoxHandWorkedTests {
         stop += [1.5, Self.time[i]]
         status += [0, Self.status[i]]
         x += [Self.x[i], Self.x[i]]
-        w += [Self.weights[i], Self.weights[i]]
+        w += [weights[i], weights[i]]
       } else {
         start.append(0)
         stop.append(Self.time[i])
         status.append(Self.status[i])
         x.append(Self.x[i])
-        w.append(Self.weights[i])
+        w.append(weights[i])
       }
     }
     let split = try CoxModel.fit(

@@ -260,7 +260,9 @@ function M.install(kaplan)
     signature = "cox(d, formula [, opts])",
     summary = "Cox proportional-hazards regression, as R's coxph: hazard ratios with CIs, Wald/LR/score tests, concordance.",
     options = {
-      { "ties", "\"efron\" (default, as R), \"breslow\" (as SAS and Stata) or \"exact\"" },
+      { "ties", "\"efron\" (default, as R), \"breslow\" (as SAS and Stata) or \"exact\" "
+        .. "(conditional logistic; no case weights; with Surv(start, stop, event) and cluster(id) "
+        .. "the robust variance uses Breslow score residuals, as R)" },
       { "weights", "column of case weights (> 0), e.g. \"w\"" },
       { "robust", "robust (sandwich) standard errors; default as R: true with cluster(id) or non-integer weights" },
       { "conf_level", "level of the hazard-ratio confidence intervals (default 0.95)" },
