@@ -207,6 +207,15 @@ public enum CoxModel {
     if options.ties == .exact, let weights = weights, weights.contains(where: { $0 != 1 }) {
       throw CoxInputError("case weights are not supported for ties = exact (as in R)")
     }
+    if options.ties == .exact, start == nil, options.robust || cluster != nil {
+      // R: "dfbeta residuals are not available for the exact method". (For
+      // (start, stop] data R's agexact path does give a sandwich, built from
+      // Breslow-type residuals, and so does Kaplan.)
+      throw CoxInputError(
+        "a robust variance (robust = true or cluster()) is not available for ties = exact on "
+          + "Surv(time, event) data (as in R: no dfbeta residuals for the exact partial likelihood); "
+          + "use ties = efron")
+    }
     let isCounting = start != nil
     // R's agexact.fit centres the columns but does not scale them.
     let data = CoxPreparedData(

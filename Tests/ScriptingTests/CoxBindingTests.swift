@@ -328,6 +328,11 @@ import TestSupport
       .contains("cox: row 1: weight 0 in column 'w'; Cox case weights must be > 0"))
     #expect(luaError(rt, "local h = dataset('heart')\ncox(h:with{w = 2}, 'Surv(start, stop, event) ~ age', {ties = 'exact', weights = 'w'})")
       .contains("cox: case weights are not supported for ties = exact (as in R)"))
+    // R: "dfbeta residuals are not available for the exact method".
+    #expect(error("cox(d, 'Surv(time, status) ~ age + sex + cluster(inst)', {ties = 'exact'})")
+      .contains("cox: a robust variance (robust = true or cluster()) is not available for ties = exact on Surv(time, event) data"))
+    #expect(error("cox(d, 'Surv(time, status) ~ age', {ties = 'exact', robust = true})")
+      .contains("(as in R: no dfbeta residuals for the exact partial likelihood); use ties = efron"))
     #expect(luaError(rt, "cox(dataset('heart'), 'Surv(start, stop, event) ~ age', {robust = true})")
       .contains("cox: robust = true with Surv(start, stop, event) data needs cluster(id) in the formula"))
   }
