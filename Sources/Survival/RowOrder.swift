@@ -35,8 +35,14 @@ enum RowOrder {
   /// The same order with, per sorted position, the key (−0 read as +0)
   /// and the offsets at which each stratum begins (`blockStart.count` =
   /// strata + 1), so callers need not gather the key or the strata again.
+  ///
+  /// `alongside` is independent work of the caller's, run while the strata
+  /// are sorted: the two workers take these tasks first, in order, then the
+  /// strata as they come free (with one large stratum, a worker would
+  /// otherwise be idle).
   static func sorted(
-    strata: [Int]?, key: [Double], descending: Bool, keepKeys: Bool = true
+    strata: [Int]?, key: [Double], descending: Bool, keepKeys: Bool = true,
+    alongside: [() -> Void] = []
   ) -> (rows: [Int], keys: [Double], blockStart: [Int]) {
     let n = key.count
     let (blockOf, blockCount) = denseStrata(strata, n: n)
@@ -61,25 +67,32 @@ enum RowOrder {
       }
     }
     var spare = [Item](unsafeUninitializedCapacity: n) { _, count in count = n }
-    // Strata sort independently: with several large ones, two workers
-    // share them (each stratum's result does not depend on which).
+    // Strata sort independently (each result does not depend on which
+    // worker sorts it), so with several large ones two workers share them.
     items.withUnsafeMutableBufferPointer { buffer in
       spare.withUnsafeMutableBufferPointer { other in
         let buffer = buffer, other = other
-        let workers = n >= 100_000 && blockCount > 1 ? 2 : 1
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-          for b in stride(from: w, to: blockCount, by: workers) where start[b + 1] - start[b] > 1 {
-            let lower: Int = start[b]
-            let upper: Int = start[b + 1]
-            if upper - lower < 256 {
-              var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
-              slice.sort(by: RowOrder.precedes)
-            } else {
-              radixSort(
-                UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
-                scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
-            }
+        func sortBlock(_ b: Int) {
+          let lower: Int = start[b]
+          let upper: Int = start[b + 1]
+          if upper - lower < 2 { return }
+          if upper - lower < 256 {
+            var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
+            slice.sort(by: RowOrder.precedes)
+          } else {
+            radixSort(
+              UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
+              scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
           }
+        }
+        let extra = alongside.count
+        if n >= 100_000 && blockCount + extra > 1 {
+          DispatchQueue.concurrentPerform(iterations: extra + blockCount) { task in
+            if task < extra { alongside[task]() } else { sortBlock(task - extra) }
+          }
+        } else {
+          for task in alongside { task() }
+          for b in 0..<blockCount { sortBlock(b) }
         }
       }
     }
