@@ -20,9 +20,10 @@ struct CoxPreparedDataTests {
 
   /// Rounded times (ties, −0 and negative values), p columns of which some
   /// are 0/1 or −1/0/1 (left alone), one constant (scale 1) and the rest
-  /// continuous.
+  /// continuous; stratum values `spread` apart.
   static func input(
-    n: Int, p: Int, strata: Int, weights: Bool, offset: Bool, counting: Bool, seed: UInt64
+    n: Int, p: Int, strata: Int, weights: Bool, offset: Bool, counting: Bool, seed: UInt64,
+    spread: Int = 3
   ) -> Input {
     var rng = SplitMix64(seed: seed)
     func uniform() -> Double { Double(rng.next() >> 11) / 9_007_199_254_740_992 }
@@ -50,7 +51,7 @@ struct CoxPreparedDataTests {
       n: n, p: p, covariates: covariates, time: time, start: start,
       status: (0..<n).map { _ in uniform() < 0.4 ? 1 : 0 },
       weights: weights ? (0..<n).map { _ in 0.25 + uniform() * 3 } : nil,
-      strata: strata > 0 ? (0..<n).map { _ in Int(rng.next() % UInt64(strata)) * 3 - 2 } : nil,
+      strata: strata > 0 ? (0..<n).map { _ in Int(rng.next() % UInt64(strata)) * spread - 2 } : nil,
       offset: offset ? (0..<n).map { _ in uniform() - 0.5 } : nil)
   }
 
@@ -140,6 +141,15 @@ struct CoxPreparedDataTests {
       }
     }
     Self.check(Self.input(n: 500, p: 4, strata: 3, weights: true, offset: true, counting: true, seed: 7))
+    // Stratum values too far apart for a table indexed by value.
+    Self.check(Self.input(
+      n: 400, p: 2, strata: 5, weights: false, offset: false, counting: false, seed: 6,
+      spread: 1 << 60))
+    // Stratum values whose span overflows Int.
+    var extreme = Self.input(
+      n: 300, p: 2, strata: 0, weights: false, offset: false, counting: false, seed: 5)
+    extreme.strata = (0..<300).map { [Int.min, 0, Int.max][$0 % 3] }
+    Self.check(extreme)
     Self.check(Self.input(n: 1, p: 2, strata: 0, weights: false, offset: false, counting: false, seed: 8))
     Self.check(
       Self.input(n: 300, p: 6, strata: 2, weights: false, offset: false, counting: false, seed: 9),
@@ -155,5 +165,8 @@ struct CoxPreparedDataTests {
       n: 120_000, p: 7, strata: 5, weights: true, offset: true, counting: false, seed: 12))
     Self.check(Self.input(
       n: 110_000, p: 3, strata: 2, weights: true, offset: false, counting: true, seed: 13))
+    Self.check(Self.input(
+      n: 100_000, p: 2, strata: 3, weights: false, offset: true, counting: false, seed: 14,
+      spread: 1 << 61))
   }
 }
