@@ -27,11 +27,16 @@ struct CoxColumnScaling {
   ) {
     var means = [Double](repeating: 0, count: p)
     var scale = [Double](repeating: 1, count: p)
+    // With no rows every column is (vacuously) left alone.
+    guard n > 0, p > 0, let base = covariates.baseAddress else {
+      self.means = means
+      self.scale = scale
+      return
+    }
     let workers = max(1, min(workers, p))
     means.withUnsafeMutableBufferPointer { meansOut in
       scale.withUnsafeMutableBufferPointer { scaleOut in
         let meansOut = meansOut, scaleOut = scaleOut
-        let base = covariates.baseAddress.unsafelyUnwrapped
         func column(_ j: Int) -> UnsafePointer<Double> { base + j * n }
         // Each worker writes only its own columns' entries.
         DispatchQueue.concurrentPerform(iterations: workers) { w in

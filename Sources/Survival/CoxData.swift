@@ -4,12 +4,13 @@ import Foundation
 /// sorted once (by stratum, then time), copied into a contiguous row-major
 /// buffer, and each covariate is centred and scaled as R `coxph` does.
 ///
-/// Centring and scaling follow R `survival` 3.5 `coxph.fit`/`coxfit6`: a column
-/// whose values all lie in `nocenter` (default {−1, 0, 1}) is left alone;
-/// any other column has its weighted mean subtracted and is multiplied by
-/// Σw / Σ w|x − mean|. Neither changes the mathematics of the fit (Newton–
-/// Raphson is affine invariant); they change round-off and which columns the
-/// Cholesky tolerance deems redundant, so R's choice is kept.
+/// Centring and scaling (`CoxColumnScaling`) follow R `survival` 3.5
+/// `coxph.fit`/`coxfit6`: a column whose values all lie in `nocenter`
+/// (default {−1, 0, 1}) is left alone; any other column has its weighted
+/// mean subtracted and is multiplied by Σw / Σ w|x − mean|. Neither changes
+/// the mathematics of the fit (Newton–Raphson is affine invariant); they
+/// change round-off and which columns the Cholesky tolerance deems
+/// redundant, so R's choice is kept.
 
 /// A problem with the arrays handed to a Cox fit (lengths, codes, values).
 public struct CoxInputError: Error, Equatable, CustomStringConvertible, Sendable {

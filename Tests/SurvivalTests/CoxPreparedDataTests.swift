@@ -151,6 +151,8 @@ struct CoxPreparedDataTests {
     extreme.strata = (0..<300).map { [Int.min, 0, Int.max][$0 % 3] }
     Self.check(extreme)
     Self.check(Self.input(n: 1, p: 2, strata: 0, weights: false, offset: false, counting: false, seed: 8))
+    Self.check(Self.input(n: 0, p: 2, strata: 2, weights: true, offset: false, counting: false, seed: 4))
+    Self.check(Self.input(n: 50, p: 0, strata: 2, weights: false, offset: false, counting: false, seed: 3))
     Self.check(
       Self.input(n: 300, p: 6, strata: 2, weights: false, offset: false, counting: false, seed: 9),
       nocenter: [])
