@@ -59,7 +59,7 @@ enum InputScan {
             // mispredicted at every other row.
             failed |= (code == 0 ? 0 : 1) & (code == 1 ? 0 : 1)
           }
-          events[range.lowerBound == 0 ? 0 : 1] = count
+          events[range.lowerBound == 0 ? 0 : 1] = count  // first half or second
           return failed
         }
       }
