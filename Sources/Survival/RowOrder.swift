@@ -36,71 +36,62 @@ enum RowOrder {
   /// The same order with, per sorted position, the key (−0 read as +0)
   /// and the offsets at which each stratum begins (`blockStart.count` =
   /// strata + 1), so callers need not gather the key or the strata again.
+  ///
+  /// `alongside` is independent work of the caller's, run while the strata
+  /// are sorted: the two workers take these tasks first, in order, then the
+  /// strata as they come free (with one large stratum, a worker would
+  /// otherwise be idle).
   static func sorted(
-    strata: [Int]?, key: [Double], descending: Bool, keepKeys: Bool = true
+    strata: [Int]?, key: [Double], descending: Bool, keepKeys: Bool = true,
+    alongside: [() -> Void] = []
   ) -> (rows: [Int], keys: [Double], blockStart: [Int]) {
     let n = key.count
-    let (blockOf, blockCount) = denseStrata(strata, n: n)
-    var start = [Int](repeating: 0, count: blockCount + 1)
-    for i in 0..<n { start[blockOf[i] + 1] += 1 }
-    for b in 0..<blockCount { start[b + 1] += start[b] }
     // Every slot below is written before it is read: no zero fill.
     var items = [Item](unsafeUninitializedCapacity: n) { _, count in count = n }
-    var fill = start
-    key.withUnsafeBufferPointer { k in
-      blockOf.withUnsafeBufferPointer { block in
-        items.withUnsafeMutableBufferPointer { out in
-          fill.withUnsafeMutableBufferPointer { f in
-            for i in 0..<n {
-              let bits = sortableBits(k[i])
-              let b = block[i]
-              out[f[b]] = Item(key: descending ? ~bits : bits, row: i)
-              f[b] += 1
-            }
-          }
-        }
+    let start = items.withUnsafeMutableBufferPointer { out in
+      key.withUnsafeBufferPointer { k in
+        place(strata, keys: k, descending: descending, into: out)
       }
     }
+    let blockCount = start.count - 1
     var spare = [Item](unsafeUninitializedCapacity: n) { _, count in count = n }
-    // Strata sort independently: with several large ones, two workers
-    // share them (each stratum's result does not depend on which).
-    items.withUnsafeMutableBufferPointer { buffer in
-      spare.withUnsafeMutableBufferPointer { other in
-        let buffer = buffer, other = other
-        let workers = n >= 100_000 && blockCount > 1 ? 2 : 1
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-          for b in stride(from: w, to: blockCount, by: workers) where start[b + 1] - start[b] > 1 {
-            let lower: Int = start[b]
-            let upper: Int = start[b + 1]
-            if upper - lower < 256 {
-              var slice = UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper])
-              slice.sort(by: RowOrder.precedes)
-            } else {
-              radixSort(
-                UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
-                scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
-            }
-          }
-        }
-      }
-    }
     var rows = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
     var keys = [Double](unsafeUninitializedCapacity: keepKeys ? n : 0) { _, count in
       count = keepKeys ? n : 0
     }
-    items.withUnsafeBufferPointer { it in
-      rows.withUnsafeMutableBufferPointer { r in
-        for i in 0..<n { r[i] = it[i].row }
-      }
-      if keepKeys {
-        keys.withUnsafeMutableBufferPointer { out in
-          for i in 0..<n {
-            let k = descending ? ~it[i].key : it[i].key
-            out[i] = Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k)
+    // Strata sort independently (each result does not depend on which
+    // worker sorts it), so with several large ones two workers share them.
+    // Each stratum's rows and keys are read out as soon as it is sorted,
+    // while its items are still in cache.
+    items.withUnsafeMutableBufferPointer { buffer in
+    spare.withUnsafeMutableBufferPointer { other in
+    rows.withUnsafeMutableBufferPointer { rows in
+    keys.withUnsafeMutableBufferPointer { keys in
+      let buffer = buffer, other = other, rows = rows, keys = keys
+      func sortBlock(_ b: Int) {
+        let lower: Int = start[b]
+        let upper: Int = start[b + 1]
+        sortItems(
+          UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
+          scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
+        for i in lower..<upper { rows[i] = buffer[i].row }
+        if keepKeys {
+          for i in lower..<upper {
+            let k = descending ? ~buffer[i].key : buffer[i].key
+            keys[i] = Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k)
           }
         }
       }
-    }
+      let extra = alongside.count
+      if n >= 100_000 && blockCount + extra > 1 {
+        DispatchQueue.concurrentPerform(iterations: extra + blockCount) { task in
+          if task < extra { alongside[task]() } else { sortBlock(task - extra) }
+        }
+      } else {
+        for task in alongside { task() }
+        for b in 0..<blockCount { sortBlock(b) }
+      }
+    }}}}
     return (rows, keys, start)
   }
 
@@ -200,24 +191,56 @@ enum RowOrder {
     }
   }
 
-  /// Dense 0-based block numbers in ascending stratum order.
-  static func denseStrata(_ strata: [Int]?, n: Int) -> ([Int], Int) {
-    guard let strata = strata, let low = strata.min(), let high = strata.max() else {
-      return ([Int](repeating: 0, count: n), 1)
+  /// Writes the (key, row) items grouped by stratum, in ascending stratum
+  /// order and by row within a stratum (a counting sort), and returns the
+  /// offsets at which the strata begin. Stratum values spanning a range up
+  /// to a few times n are counted in a table indexed by value; wider ones
+  /// are first numbered through a dictionary.
+  private static func place(
+    _ strata: [Int]?, keys: UnsafeBufferPointer<Double>, descending: Bool,
+    into out: UnsafeMutableBufferPointer<Item>
+  ) -> [Int] {
+    let n = keys.count
+    @inline(__always) func item(_ i: Int) -> Item {
+      let bits = sortableBits(keys[i])
+      return Item(key: descending ? ~bits : bits, row: i)
     }
-    if high - low < 4 * n + 16 {
-      var used = [Int](repeating: -1, count: high - low + 1)
-      for s in strata { used[s - low] = 0 }
-      var count = 0
-      for v in 0..<used.count where used[v] == 0 {
-        used[v] = count
-        count += 1
+    guard let strata = strata, n > 0 else {
+      for i in 0..<n { out[i] = item(i) }
+      return [0, n]
+    }
+    var low = strata[0], high = strata[0]
+    for s in strata {
+      low = min(low, s)
+      high = max(high, s)
+    }
+    let (span, overflow) = high.subtractingReportingOverflow(low)
+    if overflow || span >= 4 * n + 16 {
+      let levels = Array(Set(strata)).sorted()
+      var index: [Int: Int] = [:]
+      for (k, v) in levels.enumerated() { index[v] = k }
+      return place(strata.map { index[$0] ?? 0 }, keys: keys, descending: descending, into: out)
+    }
+    // fill[v]: the next slot of the stratum with value low + v.
+    var fill = [Int](repeating: 0, count: span + 1)
+    var start = [0]
+    strata.withUnsafeBufferPointer { strata in
+      fill.withUnsafeMutableBufferPointer { fill in
+        for s in strata { fill[s &- low] &+= 1 }
+        var total = 0
+        for v in 0..<fill.count where fill[v] > 0 {
+          let count = fill[v]
+          fill[v] = total
+          total += count
+          start.append(total)
+        }
+        for i in 0..<n {
+          let v = strata[i] &- low
+          out[fill[v]] = item(i)
+          fill[v] &+= 1
+        }
       }
-      return (strata.map { used[$0 - low] }, count)
     }
-    let levels = Array(Set(strata)).sorted()
-    var index: [Int: Int] = [:]
-    for (k, v) in levels.enumerated() { index[v] = k }
-    return (strata.map { index[$0] ?? 0 }, levels.count)
+    return start
   }
 }
