@@ -8,7 +8,7 @@ import Foundation
 /// whose unsigned order is the numeric order (flip all bits of negatives,
 /// the sign bit of the rest; −0 is folded into +0 first). This is several
 /// times faster than an index sort whose comparator reads three arrays.
-enum RowOrder {
+@_spi(Benchmark) public enum RowOrder {
   /// A sort key with its row.
   struct Item {
     var key: UInt64
@@ -29,7 +29,7 @@ enum RowOrder {
 
   /// Row indices ordered by stratum ascending (when given), then `key`
   /// ascending or descending, then row index ascending.
-  static func order(strata: [Int]?, key: [Double], descending: Bool) -> [Int] {
+  @_spi(Benchmark) public static func order(strata: [Int]?, key: [Double], descending: Bool) -> [Int] {
     sorted(strata: strata, key: key, descending: descending, keepKeys: false).rows
   }
 
