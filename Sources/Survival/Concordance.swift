@@ -254,7 +254,7 @@ enum ConcordanceWorker {
   ) -> [Double] {
     var counts = [Double](repeating: 0, count: 5)
     let size = (blocks.map(\.count).max() ?? 0)
-    var tree = PairFenwickTree(size: size)
+    var tree = PairFenwickTree<Double>(size: size)
     var cumulative = [Double](repeating: 0, count: size + 1)
     var exited = [Bool](repeating: false, count: start == nil ? 0 : time.count)
     for block in blocks {
@@ -347,80 +347,5 @@ enum ConcordanceWorker {
       }
     }
     return counts
-  }
-}
-
-/// (At-risk weight, event weight) pairs over predictor ranks, for prefix
-/// sums: the per-rank pairs in one array, and a Fenwick tree over blocks
-/// of 16 ranks. The block tree is small enough to stay in cache; a query
-/// walks it and then adds the few ranks of its own block, which are
-/// contiguous, so each operation touches one random cache line or two
-/// instead of a dozen.
-struct PairFenwickTree {
-  private static let blockShift = 4
-  private var leaf: [SIMD2<Double>]  // per rank: (risk, death)
-  private var tree: [SIMD2<Double>]  // Fenwick over blocks, 1-based
-  private var size = 0
-  private var blocks = 0
-  private(set) var total = SIMD2<Double>(0, 0)
-  var riskTotal: Double { total.x }
-  var deathTotal: Double { total.y }
-
-  init(size: Int) {
-    leaf = [SIMD2<Double>](repeating: .zero, count: size)
-    tree = [SIMD2<Double>](repeating: .zero, count: (size >> PairFenwickTree.blockShift) + 2)
-  }
-
-  /// Empties the tree and uses ranks 0..<size.
-  mutating func reset(size: Int) {
-    self.size = size
-    blocks = (size >> PairFenwickTree.blockShift) + 1
-    leaf.withUnsafeMutableBufferPointer { l in
-      for i in 0..<size { l[i] = .zero }
-    }
-    tree.withUnsafeMutableBufferPointer { t in
-      for i in 0...blocks { t[i] = .zero }
-    }
-    total = .zero
-  }
-
-  @inline(__always)
-  mutating func add(_ rank: Int, risk: Double, death: Double) {
-    let v = SIMD2<Double>(risk, death)
-    total += v
-    let blocks = self.blocks
-    leaf.withUnsafeMutableBufferPointer { l in l[rank] += v }
-    tree.withUnsafeMutableBufferPointer { t in
-      var i = (rank >> PairFenwickTree.blockShift) + 1
-      while i <= blocks {
-        t[i] += v
-        i += i & -i
-      }
-    }
-  }
-
-  /// Weights below `rank` and at it, for both trees.
-  @inline(__always)
-  func query(_ rank: Int) -> (riskLess: Double, riskEqual: Double, deathLess: Double, deathEqual: Double) {
-    var less = SIMD2<Double>.zero
-    let block = rank >> PairFenwickTree.blockShift
-    tree.withUnsafeBufferPointer { t in
-      var i = block
-      while i > 0 {
-        less += t[i]
-        i -= i & -i
-      }
-    }
-    let equal: SIMD2<Double> = leaf.withUnsafeBufferPointer { l in
-      for r in (block << PairFenwickTree.blockShift)..<rank { less += l[r] }
-      return l[rank]
-    }
-    return (less.x, equal.x, less.y, equal.y)
-  }
-
-  /// cumulative[k] = event weight at ranks below k, for k = 0 … count.
-  func deathPrefixSums(into cumulative: inout [Double], count: Int) {
-    cumulative[0] = 0
-    for k in 0..<count { cumulative[k + 1] = cumulative[k] + leaf[k].y }
   }
 }

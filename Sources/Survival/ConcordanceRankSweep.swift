@@ -21,7 +21,8 @@ import Foundation
 ///
 /// Cost per stratum: one radix sort of the predictor for its ranks, then a
 /// query and an update per row on a tree whose upper part stays in cache
-/// (`PairFenwickTree`), and a final linear pass; memory is read in order
+/// (`PairFenwickTree`, counting in Int32 when every weight is 1), and a
+/// final linear pass; memory is read in order
 /// except the tree. Strata go to two workers when the data are large.
 /// The counts are those of R `survival` 3.5 `concordancefit` (Therneau's
 /// `concordance` vignette, "timewt = n"); see `Concordance`.
@@ -44,6 +45,8 @@ enum ConcordanceRankSweep {
       assignment[w].append(block)
       load[w] += block.count
     }
+    // All weights 1 (and counts that fit): the tree counts in Int32.
+    let unweighted = n < Int(Int32.max) && !weights.contains { $0 != 1 }
     // Every slot is written by the sweep before it is read: no zero fill.
     var influence = [Double](unsafeUninitializedCapacity: 3 * n) { _, count in count = 3 * n }
     var partial = [[Double]](repeating: [0, 0, 0, 0, 0], count: workers)
@@ -55,9 +58,13 @@ enum ConcordanceRankSweep {
         predictor.withUnsafeBufferPointer { pr in
         weights.withUnsafeBufferPointer { wt in
           DispatchQueue.concurrentPerform(iterations: workers) { w in
-            countsBase[w] = run(
-              blocks: assignment[w], time: tm, status: st, predictor: pr, weights: wt,
-              influence: inflBase)
+            countsBase[w] = unweighted
+              ? run(
+                Int32.self, blocks: assignment[w], time: tm, status: st, predictor: pr,
+                weights: wt, influence: inflBase)
+              : run(
+                Double.self, blocks: assignment[w], time: tm, status: st, predictor: pr,
+                weights: wt, influence: inflBase)
           }
         }}}}
       }
@@ -68,15 +75,15 @@ enum ConcordanceRankSweep {
   }
 
   // swiftlint:disable:next function_parameter_count function_body_length
-  static func run(
-    blocks: [Range<Int>], time: UnsafeBufferPointer<Double>, status: UnsafeBufferPointer<Double>,
+  static func run<Scalar: FenwickScalar>(
+    _ scalar: Scalar.Type, blocks: [Range<Int>], time: UnsafeBufferPointer<Double>, status: UnsafeBufferPointer<Double>,
     predictor: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>,
     influence: UnsafeMutableBufferPointer<Double>
   ) -> [Double] {
     var counts = [Double](repeating: 0, count: 5)
     let size = blocks.map(\.count).max() ?? 0
     guard size > 0 else { return counts }
-    var tree = PairFenwickTree(size: size)
+    var tree = PairFenwickTree<Scalar>(size: size)
     var cumulative = [Double](repeating: 0, count: size + 1)
     var items = [RowOrder.Item](repeating: RowOrder.Item(key: 0, row: 0), count: size)
     var spare = items

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Survival
+@_spi(Benchmark) @testable import Survival
 
 /// The two-worker paths (strata shared between threads) give the one-worker
 /// numbers: the same sums, added in another order.
@@ -61,10 +61,11 @@ struct CoxParallelTests {
 
   /// Right-censored concordance (the rank sweep) above the two-worker
   /// threshold, with tied times, tied predictors, censored rows tied with
-  /// deaths and case weights: one worker and two agree, and both agree with
-  /// the Fenwick-tree sweep over rows in any order (reached through entry
-  /// times before every time).
-  @Test func rightCensoredConcordanceMatchesTreeSweep() throws {
+  /// deaths, with case weights (the sweep counts in Double) and without
+  /// (in Int32): one worker and two agree, and both agree with the
+  /// Fenwick-tree sweep over rows in any order (reached through entry times
+  /// before every time).
+  @Test(arguments: [true, false]) func rightCensoredConcordanceMatchesTreeSweep(weighted: Bool) throws {
     var state: UInt64 = 12_345
     func next() -> Double {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -78,7 +79,8 @@ struct CoxParallelTests {
       status.append(next() < 0.6 ? 1 : 0)
       predictor.append((next() * 40).rounded() / 8)
       strata.append(Int(next() * 3))
-      weights.append(1 + (next() * 4).rounded() / 4)
+      let w = 1 + (next() * 4).rounded() / 4
+      weights.append(weighted ? w : 1)
     }
     let stopOrder = RowOrder.order(strata: strata, key: time, descending: true)
     let sorted = RowOrder.sorted(strata: strata, key: time, descending: false)
