@@ -192,18 +192,16 @@ anova_mt.__tostring = function(a)
   local rows = a.rows
   local n = #rows
   local names, ll, chi, df, p = { "" }, {}, { "Chisq" }, { "Df" }, { "p" }
-  local chis = {}
   for i = 1, n do
     names[i + 1] = rows[i].term
     ll[i] = rows[i].loglik
-    chis[i] = rows[i].chisq or 0 / 0
   end
   local llcells = M.format_column(ll, n, 5)
   table.insert(llcells, 1, "loglik")
-  local chicells = M.format_column(chis, n, 5)
   for i = 1, n do
     local r = rows[i]
-    chi[i + 1] = r.chisq and chicells[i] or ""
+    -- Four decimals, as R's print.anova shows this column.
+    chi[i + 1] = r.chisq and string.format("%.4f", r.chisq) or ""
     df[i + 1] = r.df and tostring(r.df) or ""
     p[i + 1] = r.df and M.format_p(r.p) or ""
   end
