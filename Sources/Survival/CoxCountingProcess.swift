@@ -111,34 +111,12 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
         for i in 0..<cmat.count { cmat[i] = 0 }
       }
       resetRiskSet()
-      var person = 0
-      var removal = 0
-      var currentStratum = stratum[stopList[0]]
-      while person < m {
-        // The next death time (at or after `person` in stop order).
-        var k = person
-        var deathTime = 0.0
-        var found = false
-        while k < m {
-          let q = stopList[k]
-          if stratum[q] != currentStratum {
-            currentStratum = stratum[q]
-            resetRiskSet()
-            person = k
-            removal = k
-          }
-          if status[q] == 1 {
-            deathTime = stop[q]
-            found = true
-            break
-          }
-          k += 1
-        }
-        if !found { break }
+      var walk = CoxCountingProcessWalk(firstStratum: stratum[stopList[0]])
+      while let deathTime = walk.nextDeathTime(
+        stopOrder: stopList, strata: stratum, status: status, stop: stop, newStratum: resetRiskSet)
+      {
         // Remove rows that entered at or after the death time.
-        while removal < m {
-          let q = startList[removal]
-          if start[q] < deathTime || stratum[q] != currentStratum { break }
+        while let q = walk.nextLeaving(startOrder: startList, strata: stratum, start: start, before: deathTime) {
           nrisk -= 1
           if nrisk == 0 {
             resetRiskSet()
@@ -148,7 +126,6 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
             CoxTiedDeaths.accumulate(
               x.baseAddress.unsafelyUnwrapped + q * p, risk: -risk, p: p, sum: a, squares: cmat)
           }
-          removal += 1
         }
         // Add rows whose stop reaches the death time.
         var deaths = 0
@@ -156,9 +133,7 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
         var denom2 = 0.0
         for i in 0..<p { a2[i] = 0 }
         for i in 0..<cmat2.count { cmat2[i] = 0 }
-        while person < m {
-          let q = stopList[person]
-          if stratum[q] != currentStratum || stop[q] < deathTime { break }
+        while let q = walk.nextJoining(stopOrder: stopList, strata: stratum, stop: stop, at: deathTime) {
           nrisk += 1
           let risk = exp(eta[q]) * weight[q]
           if status[q] == 1 {
@@ -174,7 +149,6 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
             CoxTiedDeaths.accumulate(
               x.baseAddress.unsafelyUnwrapped + q * p, risk: risk, p: p, sum: a, squares: cmat)
           }
-          person += 1
         }
         loglik -= CoxTiedDeaths.add(
           deaths: deaths, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p,

@@ -87,35 +87,13 @@ final class CoxExactCountingProcessKernel: CoxLikelihoodKernel {
       for k in 0..<count { slot[atRisk[k]] = -1 }
       count = 0
     }
-    var person = 0
-    var removal = 0
-    var currentStratum = stratum[stopList[0]]
-    while person < m {
-      // The next death time (at or after `person` in stop order).
-      var k = person
-      var deathTime = 0.0
-      var found = false
-      while k < m {
-        let q = stopList[k]
-        if stratum[q] != currentStratum {
-          currentStratum = stratum[q]
-          clearRiskSet()
-          person = k
-          removal = k
-        }
-        if status[q] == 1 {
-          deathTime = stop[q]
-          found = true
-          break
-        }
-        k += 1
-      }
-      if !found { break }
+    var walk = CoxCountingProcessWalk(firstStratum: stratum[stopList[0]])
+    while let deathTime = walk.nextDeathTime(
+      stopOrder: stopList, strata: stratum, status: status, stop: stop, newStratum: clearRiskSet)
+    {
       // Rows that entered at or after the death time leave (each joined at
       // a later death time of the stratum, since its interval holds one).
-      while removal < m {
-        let q = startList[removal]
-        if start[q] < deathTime || stratum[q] != currentStratum { break }
+      while let q = walk.nextLeaving(startOrder: startList, strata: stratum, start: start, before: deathTime) {
         let s = slot[q]
         assert(s >= 0, "a leaving row was never at risk")
         count -= 1
@@ -123,14 +101,11 @@ final class CoxExactCountingProcessKernel: CoxLikelihoodKernel {
         atRisk[s] = last
         slot[last] = s
         slot[q] = -1
-        removal += 1
       }
       // Rows whose stop reaches the death time join; those dying at it
       // give the numerator.
       var deaths = 0
-      while person < m {
-        let q = stopList[person]
-        if stratum[q] != currentStratum || stop[q] < deathTime { break }
+      while let q = walk.nextJoining(stopOrder: stopList, strata: stratum, stop: stop, at: deathTime) {
         slot[q] = count
         atRisk[count] = q
         count += 1
@@ -139,7 +114,6 @@ final class CoxExactCountingProcessKernel: CoxLikelihoodKernel {
           loglik += eta[q]
           for j in 0..<p { u[j] += x[q * p + j] }
         }
-        person += 1
       }
       term.add(
         deaths: deaths, riskSet: atRisk[0..<count], eta: eta, x: x, loglik: &loglik, u: &u,
