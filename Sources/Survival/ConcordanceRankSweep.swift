@@ -22,8 +22,8 @@ import Foundation
 /// Cost per stratum: one radix sort of the predictor for its ranks, then a
 /// query and an update per row on a tree whose upper part stays in cache
 /// (`PairFenwickTree`, counting in Int32 when every weight is 1), and a
-/// final linear pass; memory is read in order
-/// except the tree. Strata go to two workers when the data are large.
+/// final linear pass; memory is read in order except the tree. Strata go
+/// to two workers when the data are large.
 /// The counts are those of R `survival` 3.5 `concordancefit` (Therneau's
 /// `concordance` vignette, "timewt = n"); see `Concordance`.
 enum ConcordanceRankSweep {
