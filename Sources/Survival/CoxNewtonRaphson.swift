@@ -94,6 +94,19 @@ enum CoxNewtonRaphson {
 
     var best = loglik0
     var halving = 0.0
+    /// After an evaluation that improved ℓ (every flavour): it becomes the
+    /// best, halving stops, `previous` keeps β and β takes a full Newton
+    /// step, β + I⁻¹U with the information just factored.
+    func accept(_ loglik: Double, stepping beta: inout [Double], keeping previous: inout [Double]) {
+      halving = 0
+      best = loglik
+      for i in 0..<p { step[i] = u[i] }
+      chol.solveInPlace(&step)
+      for i in 0..<p {
+        previous[i] = beta[i]
+        beta[i] += step[i]
+      }
+    }
     switch flavour {
     case .rightCensored:
       var newBeta = (0..<p).map { beta[$0] + step[$0] }
@@ -109,14 +122,7 @@ enum CoxNewtonRaphson {
           halving += 1
           for i in 0..<p { newBeta[i] = (newBeta[i] + halving * beta[i]) / (halving + 1) }
         } else {
-          halving = 0
-          best = newLoglik
-          for i in 0..<p { step[i] = u[i] }
-          chol.solveInPlace(&step)
-          for i in 0..<p {
-            beta[i] = newBeta[i]
-            newBeta[i] += step[i]
-          }
+          accept(newLoglik, stepping: &newBeta, keeping: &beta)
         }
       }
       if maxIterations > 1 {
@@ -156,14 +162,7 @@ enum CoxNewtonRaphson {
           halving = exact ? 1 : halving + 1
           for i in 0..<p { beta[i] = (oldBeta[i] * halving + beta[i]) / (halving + 1) }
         } else {
-          halving = 0
-          best = newLoglik
-          for i in 0..<p { step[i] = u[i] }
-          chol.solveInPlace(&step)
-          for i in 0..<p {
-            oldBeta[i] = beta[i]
-            beta[i] += step[i]
-          }
+          accept(newLoglik, stepping: &beta, keeping: &oldBeta)
         }
       }
       return finish(beta, u, chol.inverse(), newLoglik, maxIterations, initialRank, false)
@@ -184,14 +183,7 @@ enum CoxNewtonRaphson {
           halving = 1
           for i in 0..<p { beta[i] = (beta[i] + oldBeta[i]) / 2 }
         } else {
-          halving = 0
-          best = newLoglik
-          for i in 0..<p { step[i] = u[i] }
-          chol.solveInPlace(&step)
-          for i in 0..<p {
-            oldBeta[i] = beta[i]
-            beta[i] += step[i]
-          }
+          accept(newLoglik, stepping: &beta, keeping: &oldBeta)
         }
       }
       return finish(beta, u, chol.inverse(), newLoglik, maxIterations, chol.rank, false)
