@@ -33,26 +33,16 @@ struct CompetingRisksLibrary: KaplanLibrary {
       ("cuminc", lua.function("cuminc") { call in
         let (d, formula) = try datasetAndFormula(call)
         let options = try cumincOptions(try call.optionalTable(3))
-        let analysis: CompetingRisksAnalysis
-        do {
-          analysis = try CompetingRisksAnalysis(dataset: d, formula: formula, options: options)
-        } catch let error as LuaError {
-          throw error
-        } catch {
-          throw LuaError.runtime("cuminc: \(error)")
+        let analysis = try analysisStep("cuminc") {
+          try CompetingRisksAnalysis(dataset: d, formula: formula, options: options)
         }
         return [CompetingRisksEncoding.cuminc(analysis)]
       }),
       ("finegray", lua.function("finegray") { call in
         let (d, formula) = try datasetAndFormula(call)
         let options = try finegrayOptions(try call.optionalTable(3))
-        let analysis: FineGrayAnalysis
-        do {
-          analysis = try FineGrayAnalysis(dataset: d, formula: formula, options: options)
-        } catch let error as LuaError {
-          throw error
-        } catch {
-          throw LuaError.runtime("finegray: \(error)")
+        let analysis = try analysisStep("finegray") {
+          try FineGrayAnalysis(dataset: d, formula: formula, options: options)
         }
         return [CompetingRisksEncoding.finegray(analysis), .object(FineGrayModel(analysis))]
       }),
@@ -60,7 +50,7 @@ struct CompetingRisksLibrary: KaplanLibrary {
       ("predict", lua.function("predict") { call in
         let model = try call.object(1, as: FineGrayModel.self).analysis
         let profiles = try predictProfiles(try call.value(2))
-        do {
+        return try analysisStep("predict") {
           let rows = try profiles.map { p -> [Double] in
             switch p {
             case .named(let values): return try model.profile.row(values)
@@ -73,10 +63,6 @@ struct CompetingRisksLibrary: KaplanLibrary {
             "rows": .array(rows.map { .numbers($0, nanAsNil: true) }),
             "cif": .array(cif.map { .numbers($0, nanAsNil: true) }),
           ])]
-        } catch let error as LuaError {
-          throw error
-        } catch {
-          throw LuaError.runtime("predict: \(error)")
         }
       }),
       ("cuminc_options", .strings(CompetingRisksLibrary.cumincOptionNames)),

@@ -24,13 +24,8 @@ struct CoxLibrary: KaplanLibrary {
           throw call.argumentError(2, "formula string expected, got \(call.typeName(2))")
         }
         let options = try coxOptions(try call.optionalTable(3))
-        let analysis: CoxAnalysis
-        do {
-          analysis = try CoxAnalysis(dataset: d, formula: formula, options: options)
-        } catch let error as LuaError {
-          throw error
-        } catch {
-          throw LuaError.runtime("cox: \(error)")
+        let analysis = try analysisStep("cox") {
+          try CoxAnalysis(dataset: d, formula: formula, options: options)
         }
         return [coxResult(analysis)]
       }),
@@ -38,13 +33,8 @@ struct CoxLibrary: KaplanLibrary {
         let d = try call.object(1, as: LuaDataset.self).dataset
         let formula = try call.string(2)
         let options = try coxOptions(try call.optionalTable(3))
-        let table: CoxDevianceTable
-        do {
-          table = try CoxDevianceTable(dataset: d, formula: formula, options: options)
-        } catch let error as LuaError {
-          throw error
-        } catch {
-          throw LuaError.runtime("anova: \(error)")
+        let table = try analysisStep("anova") {
+          try CoxDevianceTable(dataset: d, formula: formula, options: options)
         }
         let rows: [LuaValue] = table.rows.map { row in
           var fields: [(String, LuaValue)] = [("term", .string(row.term)), ("loglik", number(row.loglik))]

@@ -139,18 +139,6 @@ private func analysisArguments(_ call: LuaCall) throws -> (Dataset, Formula) {
   return (dataset, formula)
 }
 
-/// Runs an analysis step, turning its errors into Lua errors prefixed with
-/// the function's name (`km: column 'tme' not found (did you mean 'time'?)`).
-private func analysisStep<T>(_ function: String, _ body: () throws -> T) throws -> T {
-  do {
-    return try body()
-  } catch let error as LuaError {
-    throw error
-  } catch {
-    throw LuaError.runtime("\(function): \(error)")
-  }
-}
-
 /// A number or an array of numbers at argument `index`.
 private func numberList(_ call: LuaCall, _ index: Int, what: String) throws -> [Double] {
   switch try call.value(index) {
