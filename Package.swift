@@ -20,8 +20,10 @@ let package = Package(
 
     // Core libraries (see DESIGN.md for what each may touch).
     .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
-    .target(name: "Datasets"),
-    .target(name: "Survival"),
+    // Cancellation and the memory budget: polled by every computing module.
+    .target(name: "RunControl"),
+    .target(name: "Datasets", dependencies: ["RunControl"]),
+    .target(name: "Survival", dependencies: ["RunControl"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
     .target(name: "Plots"),
     .target(
