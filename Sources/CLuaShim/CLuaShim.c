@@ -361,3 +361,10 @@ int kh_docall(lua_State *L, int nargs, int nresults) {
   lua_remove(L, base);
   return status;
 }
+
+/* ------------------------------------------------------------- collection */
+
+int kh_gc_collect(lua_State *L) {
+  lua_gc(L, LUA_GCCOLLECT);
+  return lua_gc(L, LUA_GCCOUNT);
+}

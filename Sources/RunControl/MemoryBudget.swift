@@ -36,8 +36,12 @@ public enum MemoryBudget {
 
   /// Throws `MemoryLimitExceeded` when `bytes` more would pass the budget.
   /// `what` names the allocation in the message ("a column of 10000000 rows").
+  /// When the request does not fit, the account first reclaims what it can
+  /// (Lua's collector frees datasets that are already garbage) and asks again.
   public static func require(_ bytes: Int, for what: @autoclosure () -> String) throws {
     guard let account = current else { return }
+    if bytes <= account.availableBytes { return }
+    account.reclaim()
     let available = account.availableBytes
     if bytes > available {
       throw MemoryLimitExceeded(requested: bytes, available: available, what: what(), limit: account.limitBytes)
@@ -67,6 +71,9 @@ public protocol MemoryAccount: AnyObject {
   func charge(_ bytes: Int)
   /// Gives back what `charge` counted, when the value is collected.
   func release(_ bytes: Int)
+  /// Frees what is no longer reachable (a full collection of Lua's garbage),
+  /// before a request is refused.
+  func reclaim()
 }
 
 /// A request beyond the run's memory budget.

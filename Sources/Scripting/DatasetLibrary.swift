@@ -1,20 +1,31 @@
 import Datasets
 import Foundation
 import LuaHost
+import RunControl
 
 /// A dataset as Lua sees it: an immutable userdata (`dataset`).
 public final class LuaDataset {
   public let dataset: Dataset
-  public init(_ dataset: Dataset) { self.dataset = dataset }
+  /// Its columns' share of the run's memory budget (RunMemoryAccount).
+  private let lease: MemoryLease?
+  /// Throws when the dataset's new buffers do not fit in `--max-memory`.
+  public init(_ dataset: Dataset) throws {
+    self.dataset = dataset
+    lease = try MemoryLease.take(
+      dataset.columns, what: "a dataset of \(dataset.rowCount) rows and \(dataset.columns.count) columns")
+  }
 }
 
 /// A column as Lua sees it (`column`): values with element-wise operators.
 public final class LuaColumn {
   public let column: Column
   public let name: String
-  public init(_ column: Column, name: String) {
+  private let lease: MemoryLease?
+  /// Throws when the column's buffer is new and does not fit in `--max-memory`.
+  public init(_ column: Column, name: String) throws {
     self.column = column
     self.name = name
+    lease = try MemoryLease.take([column], what: "a column of \(column.count) rows")
   }
 }
 
@@ -59,7 +70,7 @@ struct DatasetLibrary: KaplanLibrary {
         let resolved = try policy.checkRead(path)
         do {
           let dataset = try CSVReader.read(path: resolved, options: options)
-          return [.object(LuaDataset(dataset))]
+          return [.object(try LuaDataset(dataset))]
         } catch let error as DatasetError {
           // Expected failures (a missing file, a malformed row) return nil, message.
           return [.nil, .string(String(describing: error).replacingOccurrences(of: resolved, with: path))]
@@ -79,7 +90,7 @@ struct DatasetLibrary: KaplanLibrary {
       ("bundled", lua.function("dataset") { call in
         let name = try call.string(1)
         do {
-          return [.object(LuaDataset(try BundledDatasets.load(name, stdlib: stdlib)))]
+          return [.object(try LuaDataset(try BundledDatasets.load(name, stdlib: stdlib)))]
         } catch {
           throw call.argumentError(1, String(describing: error))
         }
@@ -110,7 +121,7 @@ struct DatasetLibrary: KaplanLibrary {
           columns.append(try columnFrom(v, name: n, call: call, argument: 1))
         }
         do {
-          return [.object(LuaDataset(try Dataset(names: names, columns: columns)))]
+          return [.object(try LuaDataset(try Dataset(names: names, columns: columns)))]
         } catch {
           throw call.argumentError(1, String(describing: error))
         }
@@ -183,7 +194,7 @@ struct DatasetLibrary: KaplanLibrary {
         guard case .string(let key) = try call.value(2) else { return [.nil] }
         if let method = extensions.lookup("dataset", key) { return [method] }
         guard let column = d[key] else { return [.nil] }
-        return [.object(LuaColumn(column, name: key))]
+        return [.object(try LuaColumn(column, name: key))]
       })
     try lua.registerType(LuaColumn.self, name: "column", methods: columnMethods(),
       metamethods: columnMetamethods(),
@@ -229,7 +240,7 @@ struct DatasetLibrary: KaplanLibrary {
   private func datasetMethods() -> [String: LuaCallback] {
     func d(_ call: LuaCall) throws -> Dataset { try call.object(1, as: LuaDataset.self).dataset }
     func wrap(_ call: LuaCall, _ body: () throws -> Dataset) throws -> [LuaValue] {
-      do { return [.object(LuaDataset(try body()))] } catch let e as DatasetError {
+      do { return [.object(try LuaDataset(try body()))] } catch let e as DatasetError {
         throw LuaError.runtime("\(call.name): \(e)")
       }
     }
@@ -251,7 +262,7 @@ struct DatasetLibrary: KaplanLibrary {
       "column": { call in
         let ds = try d(call)
         let name = try call.string(2)
-        do { return [.object(LuaColumn(try ds.column(named: name), name: name))] } catch {
+        do { return [.object(try LuaColumn(try ds.column(named: name), name: name))] } catch {
           throw call.argumentError(2, String(describing: error))
         }
       },
@@ -277,7 +288,7 @@ struct DatasetLibrary: KaplanLibrary {
         let ds = try d(call)
         let mask = try call.object(2, as: LuaColumn.self).column
         // Called by d:where(mask) (datasets.lua): messages name 'where'.
-        do { return [.object(LuaDataset(try ds.filter(mask)))] } catch let e as DatasetError {
+        do { return [.object(try LuaDataset(try ds.filter(mask)))] } catch let e as DatasetError {
           throw LuaError.runtime("where: \(e)")
         }
       },
@@ -298,7 +309,7 @@ struct DatasetLibrary: KaplanLibrary {
         let name = try call.string(2)
         do {
           let parts = try ds.split(by: name)
-          return [.array(parts.map { .record(["label": .string($0.label), "data": .object(LuaDataset($0.dataset))]) })]
+          return [.array(try parts.map { .record(["label": .string($0.label), "data": .object(try LuaDataset($0.dataset))]) })]
         } catch { throw LuaError.runtime("split: \(error)") }
       },
       "count": { call in
@@ -378,7 +389,11 @@ struct DatasetLibrary: KaplanLibrary {
 
   private func columnMetamethods() -> [String: LuaCallback] {
     func binary(_ op: BinaryOperator) -> LuaCallback {
-      { call in [try columnValue(try Column.apply(op, try operand(call, 1), try operand(call, 2)), name: op.rawValue)] }
+      { call in
+        let a = try operand(call, 1), b = try operand(call, 2)
+        try requireColumn(rows: max(rows(of: a), rows(of: b)))
+        return [try columnValue(try Column.apply(op, a, b), name: op.rawValue)]
+      }
     }
     return [
       "__len": { call in [.integer(try call.object(1, as: LuaColumn.self).column.count)] },
@@ -443,8 +458,20 @@ private func between(_ call: LuaCall, name: String, _ f: (Operand, Operand) thro
   return [column.count == 1 ? scalarValue(column.value(at: 0)) : try columnValue(column, name: name)]
 }
 
+/// Rows of an operand (0 for a scalar).
+func rows(of operand: Operand) -> Int {
+  if case .column(let c) = operand { return c.count }
+  return 0
+}
+
+/// Refuses, before it is computed, a new column of `rows` rows that the
+/// run's memory budget cannot hold (8 bytes a row: the widest column type).
+func requireColumn(rows: Int) throws {
+  try MemoryBudget.require(count: rows, stride: MemoryLayout<Double>.stride, for: "a column of \(rows) rows")
+}
+
 func columnValue(_ column: Column, name: String) throws -> LuaValue {
-  .object(LuaColumn(column, name: name))
+  .object(try LuaColumn(column, name: name))
 }
 
 /// A Lua value for one scalar; NA is nil.

@@ -34,6 +34,8 @@ public final class KaplanRuntime {
   public let options: RuntimeOptions
   public let policy: SandboxPolicy
   public let stdlibPath: String
+  /// The one memory budget of Lua and the host (`--max-memory`).
+  public let memory: RunMemoryAccount
 
   public init(options: RuntimeOptions) throws {
     self.options = options
@@ -48,9 +50,10 @@ public final class KaplanRuntime {
       trusted: options.trusted, readRoots: roots,
       outputDirectory: options.outputDirectory, workingDirectory: options.workingDirectory)
     lua = try LuaState()
+    memory = RunMemoryAccount(lua: lua)
     try setUp()
-    // The limit counts what the stdlib took, so scripts get `maxMemory` on top.
-    if options.maxMemory > 0 { lua.memoryLimit = lua.memoryUsed + options.maxMemory }
+    // The budget counts what the stdlib took, so scripts get `maxMemory` on top.
+    memory.start(budget: options.maxMemory)
   }
 
   private func setUp() throws {
@@ -102,6 +105,10 @@ public final class KaplanRuntime {
   /// Binds each `--data NAME=PATH` as a global dataset (through the stdlib's
   /// `read_csv`).
   public func bindData(_ bindings: [(name: String, path: String)]) throws {
+    try stoppable { try bindDataNow(bindings) }
+  }
+
+  private func bindDataNow(_ bindings: [(name: String, path: String)]) throws {
     for (name, path) in bindings {
       let reader = try lua.global("read_csv")
       guard reader != .nil else {
@@ -124,8 +131,11 @@ public final class KaplanRuntime {
   }
 
   /// Runs `body` with the Survival kernels' cancellation bound to this
-  /// host's Ctrl-C flag and time limit (DESIGN.md, safety rule 5).
+  /// host's Ctrl-C flag and time limit (DESIGN.md, safety rule 5), and the
+  /// run's memory budget installed for the host's allocations.
   public func stoppable<R>(_ body: () throws -> R) rethrows -> R {
-    try Cancellation.withCheck({ LuaState.stopRequested }, body)
+    try MemoryBudget.withAccount(memory) {
+      try Cancellation.withCheck({ LuaState.stopRequested }, body)
+    }
   }
 }

@@ -91,4 +91,9 @@ int kh_msghandler(lua_State *L);
 /* Calls the function below nargs arguments with kh_msghandler, cleaning it up. */
 int kh_docall(lua_State *L, int nargs, int nresults);
 
+/* A full garbage collection (lua_gc is variadic: Swift cannot call it).
+ * Finalizers run protected; a collection asked for inside a finalizer is
+ * skipped by Lua itself. Returns Lua's heap size in KB afterwards. */
+int kh_gc_collect(lua_State *L);
+
 #endif

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `--max-memory` bounds the host's datasets and columns, not only Lua's
+/// allocator (issue 12, item 4: 400 derived columns of a 10^6-row dataset,
+/// 3.2 GB, passed a 100 MB limit).
+struct MemoryLimitCLITests {
+  let makeData = """
+    local x = {}
+    for i = 1, 1000000 do x[i] = i * 0.5 end
+    local d = dataset.from{ {"x", x} }
+    x = nil
+
+    """
+
+  func run(_ code: String) throws -> ProcessResult {
+    let dir = try temporaryDirectory()
+    try code.write(to: dir.appendingPathComponent("m.lua"), atomically: true, encoding: .utf8)
+    return try runKaplan(["run", "m.lua", "--max-memory", "100M", "--timeout", "60"], directory: dir)
+  }
+
+  @Test func derivedColumnsBeyondTheLimitAreACleanError() throws {
+    let r = try run(makeData + "local keep = {}\nfor i = 1, 400 do keep[i] = d.x * i end\n")
+    #expect(r.status == 1)
+    #expect(r.stderr.hasPrefix("kaplan: m.lua:6: not enough memory for a column of 1000000 rows"))
+    #expect(r.stderr.contains("raise it with --max-memory"))
+  }
+
+  @Test func garbageDatasetsDoNotCountAgainstTheLimit() throws {
+    let r = try run(makeData + """
+      local s = 0
+      for i = 1, 100 do s = s + d:with{ y = d.x * i }:nrow() end
+      print(s)
+      """)
+    #expect(r.status == 0)
+    #expect(r.stdout == "100000000\n")
+  }
+}
