@@ -484,12 +484,12 @@ func columnFrom(_ value: LuaValue, name: String, call: LuaCall, argument: Int, r
       default: throw call.argumentError(argument, "column '\(name)': value \(i + 1) is a \(v.typeName)")
       }
     }
-    do { return try Column(values: scalars) } catch {
+    do { return try Column(values: scalars, name: name) } catch {
       throw call.argumentError(argument, "column '\(name)': \(error)")
     }
   default:
     if let rows, let s = try? scalarFrom(value) {
-      do { return try Column(values: Array(repeating: s, count: rows)) } catch {
+      do { return try Column(values: Array(repeating: s, count: rows), name: name) } catch {
         throw call.argumentError(argument, "column '\(name)': \(error)")
       }
     }
