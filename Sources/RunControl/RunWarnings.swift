@@ -26,9 +26,20 @@ public enum RunWarnings {
     return try body()
   }
 
+  /// Runs `body` with its warnings passed through `transform` to the sink
+  /// in place before (such as a resolved path shown as the script gave it).
+  public static func rewriting<R>(_ transform: @escaping (String) -> String, _ body: () throws -> R) rethrows -> R {
+    let previous = Thread.current.threadDictionary[key] as? Sink
+    return try withSink({ message in deliver(transform(message), to: previous) }, body)
+  }
+
   /// Reports `message` (one line, without the "warning:" prefix).
   public static func emit(_ message: String) {
-    if let sink = Thread.current.threadDictionary[key] as? Sink {
+    deliver(message, to: Thread.current.threadDictionary[key] as? Sink)
+  }
+
+  private static func deliver(_ message: String, to sink: Sink?) {
+    if let sink {
       sink.receive(message)
       return
     }

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import LuaHost
+import RunControl
 
 /// A dataset as Lua sees it: an immutable userdata (`dataset`).
 public final class LuaDataset {
@@ -58,7 +59,10 @@ struct DatasetLibrary: KaplanLibrary {
         let options = try csvOptions(try call.optionalTable(2), call: call)
         let resolved = try policy.checkRead(path)
         do {
-          let dataset = try CSVReader.read(path: resolved, options: options)
+          // Warnings name the file as the script did, as errors do below.
+          let dataset = try RunWarnings.rewriting({ $0.replacingOccurrences(of: resolved, with: path) }) {
+            try CSVReader.read(path: resolved, options: options)
+          }
           return [.object(LuaDataset(dataset))]
         } catch let error as DatasetError {
           // Expected failures (a missing file, a malformed row) return nil, message.

@@ -41,6 +41,22 @@ import TestSupport
     #expect(warnings.first?.hasPrefix("column 'x': value 1 is -9223372036854775808") == true)
   }
 
+  @Test func minintegerInACSVWarnsWithTheScriptsPath() throws {
+    let dir = try temporaryDirectory()
+    try "x\n1\n-9223372036854775808\n".write(to: dir.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+    var o = RuntimeOptions(workingDirectory: dir.path)
+    o.stdlibPath = projectRoot.appendingPathComponent("stdlib").path
+    let runtime = try KaplanRuntime(options: o)
+    var warnings: [String] = []
+    let r = try RunWarnings.withSink({ warnings.append($0) }) {
+      try lua(runtime, "local d = assert(read_csv('m.csv')); return d:types().x, d.x[2] == math.mininteger")
+    }
+    #expect(r == [.string("double"), .boolean(true)])
+    #expect(warnings == [
+      "column 'x': m.csv:3: the value is -9223372036854775808 (math.mininteger), the NA code of int columns, so the column is stored as double",
+    ])
+  }
+
   @Test func stringsWithNULAreDistinctKeys() throws {
     let r = try lua(rt, """
       local c = dataset.from{s = {"a\\0b", "a\\0c", "a\\0c", "a"}}.s
