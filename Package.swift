@@ -45,7 +45,7 @@ let package = Package(
     // Tests. TestSupport holds shared helpers (fixtures, tolerances).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "TestSupport"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunControl", "TestSupport"]),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival", "TestSupport"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Datasets", "TestSupport"]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),

@@ -155,11 +155,11 @@ int kh_pnewtable(lua_State *L, int narr, int nrec) {
 }
 
 /* For setters the table and value are moved into the protected call. */
-struct setfieldarg { const char *k; lua_Integer i; };
+struct setfieldarg { const char *k; size_t len; lua_Integer i; };
 static int p_rawsetfield(lua_State *L) {
   struct setfieldarg *a = (struct setfieldarg *)lua_touserdata(L, 3);
   lua_settop(L, 2);               /* t v */
-  lua_pushstring(L, a->k);        /* t v k */
+  lua_pushlstring(L, a->k, a->len); /* t v k (keys may hold '\0') */
   lua_insert(L, 2);               /* t k v */
   lua_rawset(L, 1);
   return 0;
@@ -182,11 +182,15 @@ static int setter(lua_State *L, int tindex, lua_CFunction f, struct setfieldarg 
   return status;
 }
 int kh_prawsetfield(lua_State *L, int tindex, const char *k) {
-  struct setfieldarg a = {k, 0};
+  struct setfieldarg a = {k, strlen(k), 0};
+  return setter(L, tindex, p_rawsetfield, &a);
+}
+int kh_prawsetlfield(lua_State *L, int tindex, const char *k, size_t len) {
+  struct setfieldarg a = {k, len, 0};
   return setter(L, tindex, p_rawsetfield, &a);
 }
 int kh_prawseti(lua_State *L, int tindex, lua_Integer i) {
-  struct setfieldarg a = {NULL, i};
+  struct setfieldarg a = {NULL, 0, i};
   return setter(L, tindex, p_rawseti, &a);
 }
 

@@ -1,3 +1,5 @@
+import RunControl
+
 /// An operand of element-wise column operations: a column, or a constant
 /// broadcast to every row.
 public enum Operand: Sendable {
@@ -28,13 +30,19 @@ extension Column {
   /// result, except `and`/`or`, which use three-valued logic (R's `&`, `|`):
   /// `NA and false` is false, `NA or true` is true.
   ///
-  /// Types: Int ± * Int is Int (NA on overflow), `/` and any Double operand
+  /// Types: Int ± * Int is Int, `/` and any Double operand
   /// give Double; Bool counts as Int 0/1 in arithmetic. Date − Date is Int
   /// days; Date ± Int (or whole Double) days is a Date. Comparisons give
   /// Bool: numbers numerically, dates by day (a string scalar compared with a
   /// Date column is read as ISO `YYYY-MM-DD`), strings (factors) only with
   /// `==`/`~=`, by label. Columns must have equal lengths; at least one
   /// operand must be a column.
+  ///
+  /// Where R gives NA for an integer overflow (with a warning), Kaplan
+  /// never turns a value into NA: an Int result that overflows, or would be
+  /// `Int.min` (the NA code of int columns), makes the whole result Double,
+  /// with a warning (`RunWarnings`). An Int scalar operand of `Int.min`
+  /// (`math.mininteger`) is computed and compared as the double −2^63.
   public static func apply(_ op: BinaryOperator, _ lhs: Operand, _ rhs: Operand) throws -> Column {
     let n: Int
     switch (lhs, rhs) {
@@ -55,9 +63,10 @@ extension Column {
       throw DatasetError.invalid("'\(op.rawValue)' is not defined for \(lk.name) and \(rk.name)")
     }
     if op.isComparison { return compareNumbers(op, lhs, rhs, n) }
-    if lk != .double, rk != .double, op != .divide {
+    if lk != .double, rk != .double, op != .divide, !holdsIntNACode(lhs), !holdsIntNACode(rhs) {
       let a = ints(lhs, n), b = ints(rhs, n)
       var out = [Int](repeating: Column.naInt, count: n)
+      var overflowRow: Int?
       for i in 0..<n where a[i] != Column.naInt && b[i] != Column.naInt {
         let (v, overflow): (Int, Bool)
         switch op {
@@ -65,9 +74,16 @@ extension Column {
         case .subtract: (v, overflow) = a[i].subtractingReportingOverflow(b[i])
         default: (v, overflow) = a[i].multipliedReportingOverflow(by: b[i])
         }
-        if !overflow, v != Column.naInt { out[i] = v }
+        if overflow || v == Column.naInt {
+          overflowRow = i
+          break
+        }
+        out[i] = v
       }
-      return .int(out)
+      guard let row = overflowRow else { return .int(out) }
+      RunWarnings.emit(
+        "'\(op.rawValue)': the integer result in row \(row + 1) does not fit an int column "
+          + "(beyond ±9223372036854775807), so the result is computed as double")
     }
     let a = doubles(lhs, n), b = doubles(rhs, n)
     var out = [Double](repeating: .nan, count: n)
@@ -152,6 +168,12 @@ extension Column {
     }
   }
 
+  /// Whether `o` is the Int scalar `Int.min`, which `ints` would read as NA.
+  static func holdsIntNACode(_ o: Operand) -> Bool {
+    if case .scalar(.int(Column.naInt)) = o { return true }
+    return false
+  }
+
   static func ints(_ o: Operand, _ n: Int) -> [Int] {
     switch o {
     case .column(.int(let v)): return v
@@ -175,7 +197,7 @@ extension Column {
 
   static func compareNumbers(_ op: BinaryOperator, _ lhs: Operand, _ rhs: Operand, _ n: Int) -> Column {
     var out = [UInt8](repeating: Column.naBool, count: n)
-    if OperandKind(lhs) != .double, OperandKind(rhs) != .double {
+    if OperandKind(lhs) != .double, OperandKind(rhs) != .double, !holdsIntNACode(lhs), !holdsIntNACode(rhs) {
       let a = ints(lhs, n), b = ints(rhs, n)
       for i in 0..<n where a[i] != Column.naInt && b[i] != Column.naInt {
         out[i] = compare(op, a[i], b[i]) ? 1 : 0

@@ -1,9 +1,12 @@
+import RunControl
+
 /// One typed column of a `Dataset`.
 ///
 /// Missing values (NA) are stored in-band with a sentinel per type, so numeric
 /// kernels read one contiguous buffer without a separate mask:
 /// - `double`: `Double.nan`
-/// - `int`: `Column.naInt` (`Int.min`)
+/// - `int`: `Column.naInt` (`Int.min`); integers that include `Int.min`
+///   are stored as `double` instead, with a warning (`Column(values:name:)`)
 /// - `factor`: code `-1` (codes index `levels`, 0-based)
 /// - `bool`: `Column.naBool` (255); otherwise 0 = false, 1 = true
 /// - `date`: `Column.naDate` (`Int32.min`); otherwise days since 1970-01-01
@@ -75,5 +78,22 @@ public enum Column: Sendable, Equatable {
     case .bool(let v): return .bool(indices.map { v[$0] })
     case .date(let v): return .date(indices.map { v[$0] })
     }
+  }
+}
+
+extension Column {
+  /// Whole numbers beyond ±2^53 are not all exact in a double.
+  static let exactDoubleIntegerLimit = 1 << 53
+
+  /// Warns that an int column is stored as double because it holds
+  /// `Int.min`, the NA code of int columns (its `position`, e.g. "value 3"
+  /// or "line 4"), and whether other values lose precision as doubles.
+  static func warnIntNA<S: Sequence>(column name: String?, at position: String, ints: S) where S.Element == Int {
+    let inexact = ints.contains { $0 != Column.naInt && ($0 > exactDoubleIntegerLimit || $0 < -exactDoubleIntegerLimit) }
+    let subject = name.map { "column '\($0)'" } ?? "an integer column"
+    RunWarnings.emit(
+      "\(subject): \(position) is -9223372036854775808 (math.mininteger), the NA code of int columns, "
+        + "so the column is stored as double"
+        + (inexact ? " (integers beyond ±2^53 in it lose precision)" : ""))
   }
 }

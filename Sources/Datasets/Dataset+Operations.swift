@@ -1,3 +1,5 @@
+import RunControl
+
 /// Table operations. Every one returns a new `Dataset`; names given by the
 /// caller must exist (the error lists the columns that do).
 extension Dataset {
@@ -163,7 +165,18 @@ extension Dataset {
     guard !keys.isEmpty else { throw DatasetError.invalid("count needs at least one column") }
     let groups = try keys.map { try column(named: $0).factorized() }
     let sizes = groups.map { $0.labels.count }
-    let cells = sizes.reduce(1, *)
+    // The product of the level counts can overflow Int, or ask for more
+    // cells than the memory budget holds: errors, checked before allocating.
+    var cells = 1
+    for size in sizes {
+      let (product, overflow) = cells.multipliedReportingOverflow(by: size)
+      guard !overflow, product <= Self.maxCountCells else {
+        throw DatasetError.invalid(
+          "count: the \(keys.count) columns have \(sizes.map(String.init).joined(separator: " × ")) level combinations, more than \(Self.maxCountCells)")
+      }
+      cells = product
+    }
+    try MemoryBudget.require(count: cells, stride: 8 + 4 * keys.count, for: "count of \(cells) level combinations")
     var counts = [Int](repeating: 0, count: cells)
     rowLoop: for r in 0..<rowCount {
       var cell = 0
@@ -184,6 +197,9 @@ extension Dataset {
     let countName = keys.contains("n") ? "count" : "n"
     return try Dataset(names: keys + [countName], columns: keyColumns + [.int(counts)])
   }
+
+  /// Level combinations `count(by:)` may tabulate (every one is a row).
+  public static let maxCountCells = 1 << 31
 
   /// The dataset with `column` added at the end, or replacing the column of
   /// the same name in place.

@@ -6,32 +6,44 @@
   import Darwin
 #endif
 
+import RunControl
+
 /// Whole-file reads and writes with the system's own error text
 /// (`cannot open 'x.csv': No such file or directory`). The only place in
 /// Datasets that calls the C file API.
 enum FileBytes {
+  /// The bytes of the regular file at `path`.
+  ///
+  /// Only regular files are read: a named pipe, a device (`/dev/zero`,
+  /// endless), a socket or a directory is an error naming the path. The
+  /// file is opened with `O_NONBLOCK`, so that opening a FIFO without a
+  /// writer returns at once instead of blocking past `--timeout`; `fstat`
+  /// on the open descriptor then tells what it is. The size known up front
+  /// is checked against the run's memory budget (`MemoryBudget`) before the
+  /// buffer is allocated, and exactly that many bytes are read (a file that
+  /// grows meanwhile is read as it was when opened; one that shrinks, up to
+  /// its end).
   static func read(path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY)
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { throw DatasetError.io("cannot open '\(path)': \(lastError())") }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw DatasetError.io("cannot read '\(path)': \(lastError())") }
-    if (info.st_mode & S_IFMT) == S_IFDIR {
-      throw DatasetError.io("cannot read '\(path)': Is a directory")
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw DatasetError.io("cannot read '\(path)': Is a directory")
+    default: throw DatasetError.io("cannot read '\(path)': \(kindName(info.st_mode)) is not a regular file")
     }
-    // Read straight into an array of the file's size (plus one byte, so
-    // that end of file is seen without a reallocation); grow for pipes.
-    var capacity = max(Int(info.st_size), 0) + 1
+    guard let size = Int(exactly: info.st_size), size >= 0 else {
+      throw DatasetError.io("cannot read '\(path)': the system reports a size of \(info.st_size) bytes")
+    }
+    try MemoryBudget.require(count: size, stride: 1, for: "reading '\(path)' (\(size) bytes)")
+    var bytes = [UInt8](repeating: 0, count: size)
     var used = 0
-    var bytes = [UInt8](repeating: 0, count: capacity)
-    while true {
-      if used == capacity {
-        capacity *= 2
-        bytes += [UInt8](repeating: 0, count: capacity - bytes.count)
-      }
+    while used < size {
       let n = bytes.withUnsafeMutableBytes { raw -> Int in
         guard let base = raw.baseAddress else { return 0 }
-        return Glibc_read(fd, base + used, capacity - used)
+        return Glibc_read(fd, base + used, size - used)
       }
       if n < 0 {
         if errno == EINTR { continue }
@@ -40,8 +52,20 @@ enum FileBytes {
       if n == 0 { break }
       used += n
     }
-    bytes.removeSubrange(used...)
+    if used < size { bytes.removeSubrange(used...) }
     return bytes
+  }
+
+  /// What a file that is not regular is, for messages: "a named pipe (FIFO)".
+  static func kindName(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFIFO: return "a named pipe (FIFO)"
+    case S_IFCHR: return "a character device"
+    case S_IFBLK: return "a block device"
+    case S_IFSOCK: return "a socket"
+    case S_IFLNK: return "a symbolic link"
+    default: return "it"
+    }
   }
 
   static func write(path: String, bytes: [UInt8]) throws {

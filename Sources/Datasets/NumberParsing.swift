@@ -52,6 +52,19 @@ enum NumberParsing {
   /// sentinel `Int.min`.
   @inline(__always)
   static func parseInt(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+    guard let value = parseFullInt(p, n) else { return nil }
+    return value == Int.min ? nil : value
+  }
+
+  /// Whether the text is an integer equal to `Int.min`
+  /// (-9223372036854775808), which an int column cannot hold.
+  static func isIntNACode(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    parseFullInt(p, n) == Int.min
+  }
+
+  /// An optionally signed decimal integer that fits `Int`, `Int.min` included.
+  @inline(__always)
+  static func parseFullInt(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
     guard n > 0 else { return nil }
     var i = 0
     var negative = false
@@ -70,7 +83,7 @@ enum NumberParsing {
       value = s
       i += 1
     }
-    return value == Int.min ? nil : value
+    return value
   }
 
   /// A decimal floating-point number (`[+-]digits[.digits][(e|E)[+-]digits]`,

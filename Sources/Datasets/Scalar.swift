@@ -1,3 +1,5 @@
+import RunControl
+
 /// One value of a column, or a constant operand of column arithmetic.
 public enum Scalar: Sendable, Equatable, CustomStringConvertible {
   case missing
@@ -36,7 +38,12 @@ extension Column {
   /// Double); `.missing` is NA. Strings become a factor with sorted levels.
   /// An array of only `.missing` gives a Double column. Mixing other kinds
   /// is an error naming the first offending position (1-based).
-  public init(values: [Scalar]) throws {
+  ///
+  /// Integers that include `Int.min` (Lua's `math.mininteger`), the NA code
+  /// of int columns, make a Double column (−2^63 is exact in a double) with
+  /// a warning through `RunWarnings` naming `name`: the value is kept, never
+  /// read back as NA.
+  public init(values: [Scalar], name: String? = nil) throws {
     var kind: Column.Kind?
     for (i, v) in values.enumerated() {
       let k: Column.Kind
@@ -55,6 +62,11 @@ extension Column {
       case (let a?, let b):
         throw DatasetError.invalid("value \(i + 1) is \(b.rawValue), but earlier values are \(a.rawValue)")
       }
+    }
+    if kind == .int, let i = values.firstIndex(of: .int(Column.naInt)) {
+      Column.warnIntNA(column: name, at: "value \(i + 1)",
+                       ints: values.lazy.compactMap { if case .int(let v) = $0 { return v } else { return nil } })
+      kind = .double
     }
     switch kind ?? .double {
     case .double:

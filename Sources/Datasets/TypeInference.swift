@@ -1,3 +1,5 @@
+import RunControl
+
 /// Missing-value tokens as bytes, matched against a field without making a
 /// `String`.
 struct MissingTokens {
@@ -82,6 +84,9 @@ struct ColumnConverter {
   // MARK: Per-type parsers. `strict` throws at the first bad value; otherwise
   // they return nil (with the row that failed) so inference can move on.
 
+  /// Int values, or the first row that is not an int. A value of
+  /// `Int.min` (the NA code) fails too: declared int, it is an error saying
+  /// why; inferred, the column becomes double with a warning (`infer`).
   func ints(strict: Bool) throws -> (values: [Int], failedAt: Int?) {
     // Most columns that are not Int show it in their first value: give up
     // then, before allocating the column.
@@ -108,7 +113,12 @@ struct ColumnConverter {
         }
       }
     }
-    if let failedAt, strict { throw mismatch(failedAt, expected: "int") }
+    if let failedAt, strict {
+      if holdsIntNACode(failedAt) {
+        throw mismatch(failedAt, expected: "int (-9223372036854775808 is the NA code of int columns; declare the column double)")
+      }
+      throw mismatch(failedAt, expected: "int")
+    }
     return (out, failedAt)
   }
 
@@ -244,12 +254,25 @@ struct ColumnConverter {
     let (intValues, failedAt) = try ints(strict: false)
     guard let failedAt else { return allMissing(intValues) ? .double(.init(repeating: .nan, count: rows)) : .int(intValues) }
     if let d = try doubles(strict: false, prefix: intValues, from: failedAt) {
+      // A column of integers that holds Int.min reads as double: say so
+      // (the value is kept exactly; a warning, not a silent change of type).
+      if holdsIntNACode(failedAt), d.allSatisfy({ $0.isNaN || $0 == $0.rounded() }) {
+        Column.warnIntNA(
+          column: name, at: "\(file):\(tokens.rowLines[failedAt]): the value",
+          ints: d.lazy.filter { !$0.isNaN && abs($0) < 0x1p63 }.map { Int($0) })
+      }
       return .double(d)
     }
     if let d = try dates(format: nil, strict: false) { return .date(d) }
     if let format = dateFormat, let d = try dates(format: format, strict: false) { return .date(d) }
     if let b = try bools(strict: false) { return .bool(b) }
     return try factor(declared: nil)
+  }
+
+  /// Whether row `row` holds the integer `Int.min`.
+  private func holdsIntNACode(_ row: Int) -> Bool {
+    let f = span(row)
+    return NumberParsing.isIntNACode(base + FieldSpan.start(f), FieldSpan.length(f))
   }
 
   private func allMissing(_ v: [Int]) -> Bool { !v.contains { $0 != Column.naInt } }

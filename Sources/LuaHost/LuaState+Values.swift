@@ -56,7 +56,8 @@ extension LuaState {
         }
         for (k, item) in t.fields {
           try push(item, depth: depth + 1)
-          try check(k.withCString { kh_prawsetfield(L, -2, $0) }, top: top)
+          // With its length: a key such as "a\0b" must not be cut at the NUL.
+          try check(withCChars(k) { kh_prawsetlfield(L, -2, $0, $1) }, top: top)
         }
       } catch {
         lua_settop(L, top)
@@ -160,9 +161,9 @@ extension LuaState {
       }
       return v
     }
-    let n = lua_rawlen(L, index)
-    result.array.reserveCapacity(Int(n))
-    for i in 0..<Int(n) {
+    let n = try sequenceLength(at: index)
+    result.array.reserveCapacity(n)
+    for i in 0..<n {
       lua_rawgeti(L, index, lua_Integer(i + 1))
       result.array.append(try element(&seen))
       kh_pop(L, 1)
@@ -177,6 +178,41 @@ extension LuaState {
     }
     result.fields.sort { $0.0 < $1.0 }
     return (result, size)
+  }
+
+  /// Holes a sequence may have beyond its values, as in `{nil, nil, 3}`
+  /// (length 3, one value): the border `lua_rawlen` reports may exceed the
+  /// number of values by this factor before the table counts as sparse.
+  static let maxHoleFactor = 2
+  /// Holes allowed whatever the number of values (`{nil, nil, nil, 4}`).
+  static let maxHoleSlack = 16
+
+  /// The length of the sequence part of the table at `index`, checked
+  /// against the number of values the table holds.
+  ///
+  /// `lua_rawlen` returns *a* border (Lua 5.4 manual, §3.4.7): for a
+  /// table such as `{[1] = 1, [2^40] = 1}` it may be 2^40 while two values
+  /// exist, and a capacity or a loop taken from it would try to allocate or
+  /// visit 2^40 elements. A border beyond `maxHoleFactor` times the values
+  /// (plus `maxHoleSlack`) is a sparse table: an error, not an array of nils.
+  /// Stack: balanced.
+  private func sequenceLength(at index: Int32) throws -> Int {
+    let border = lua_rawlen(L, index)
+    guard border > 0 else { return 0 }
+    var values = 0
+    let top = lua_gettop(L)
+    lua_pushnil(L)
+    while lua_next(L, index) != 0 {
+      values += 1
+      kh_pop(L, 1)
+    }
+    lua_settop(L, top)
+    let allowed = UInt64(values) * UInt64(LuaState.maxHoleFactor) + UInt64(LuaState.maxHoleSlack)
+    guard UInt64(border) <= allowed, let length = Int(exactly: border) else {
+      throw LuaError.runtime(
+        "table is sparse: its length (border) is \(border) but it holds \(values) value\(values == 1 ? "" : "s") (pass a sequence without large holes)")
+    }
+    return length
   }
 
   /// A registry reference to the value at `index`. Stack: balanced.

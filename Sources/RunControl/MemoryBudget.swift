@@ -76,6 +76,11 @@ public protocol MemoryAccount: AnyObject {
   func reclaim()
 }
 
+extension MemoryAccount {
+  /// Nothing to reclaim by default (an account with no collector).
+  public func reclaim() {}
+}
+
 /// A request beyond the run's memory budget.
 public struct MemoryLimitExceeded: Error, CustomStringConvertible {
   public let requested: Int

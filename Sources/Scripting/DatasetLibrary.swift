@@ -69,7 +69,10 @@ struct DatasetLibrary: KaplanLibrary {
         let options = try csvOptions(try call.optionalTable(2), call: call)
         let resolved = try policy.checkRead(path)
         do {
-          let dataset = try CSVReader.read(path: resolved, options: options)
+          // Warnings name the file as the script did, as errors do below.
+          let dataset = try RunWarnings.rewriting({ $0.replacingOccurrences(of: resolved, with: path) }) {
+            try CSVReader.read(path: resolved, options: options)
+          }
           return [.object(try LuaDataset(dataset))]
         } catch let error as DatasetError {
           // Expected failures (a missing file, a malformed row) return nil, message.
@@ -511,12 +514,12 @@ func columnFrom(_ value: LuaValue, name: String, call: LuaCall, argument: Int, r
       default: throw call.argumentError(argument, "column '\(name)': value \(i + 1) is a \(v.typeName)")
       }
     }
-    do { return try Column(values: scalars) } catch {
+    do { return try Column(values: scalars, name: name) } catch {
       throw call.argumentError(argument, "column '\(name)': \(error)")
     }
   default:
     if let rows, let s = try? scalarFrom(value) {
-      do { return try Column(values: Array(repeating: s, count: rows)) } catch {
+      do { return try Column(values: Array(repeating: s, count: rows), name: name) } catch {
         throw call.argumentError(argument, "column '\(name)': \(error)")
       }
     }

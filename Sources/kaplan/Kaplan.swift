@@ -27,7 +27,7 @@ struct SandboxOptions: ParsableArguments {
   @Option(name: .customLong("timeout"), help: ArgumentHelp("Stop the script after S seconds.", valueName: "S"))
   var timeout: Double?
 
-  @Option(name: .customLong("max-memory"), help: ArgumentHelp("Memory Lua may use, e.g. 512M or 2G (default 4G).", valueName: "SIZE"))
+  @Option(name: .customLong("max-memory"), help: ArgumentHelp("Memory the script may use, e.g. 512M or 1.5G (K/M/G/T are powers of 1024; default 4G; 0 or unlimited for no limit).", valueName: "SIZE"))
   var maxMemory: String?
 
   @Option(name: .customLong("seed"), help: ArgumentHelp("Seed of math.random (default fixed, so runs reproduce).", valueName: "N"))
@@ -64,18 +64,39 @@ struct SandboxOptions: ParsableArguments {
   }
 }
 
-/// Parses "512M", "2G", "1048576" (bytes; K, M, G are powers of 1024).
+/// Parses a `--max-memory` size: a decimal number of bytes with an optional
+/// unit K, M, G or T (powers of 1024, an optional trailing B): "512M",
+/// "1.5G", "1048576". "0" and "unlimited" mean no limit, explicitly.
+///
+/// A fractional size rounds up to a whole byte ("0.5K" is 512 bytes); a
+/// size below one byte ("0.5", most likely meant as 0.5G) is an error, as
+/// is anything that is not plain decimal (inf, nan, 0x10, 1e30G, -1) or
+/// more than `maxMemorySize`. Returns bytes, 0 for no limit.
 func parseSize(_ text: String) throws -> Int {
-  let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-  var digits = text.uppercased()
-  var scale = 1
+  let units: [Character: Double] = ["K": 0x1p10, "M": 0x1p20, "G": 0x1p30, "T": 0x1p40]
+  var digits = text.uppercased().trimmingCharacters(in: .whitespaces)
+  if digits == "UNLIMITED" { return 0 }
+  var scale = 1.0
   if digits.hasSuffix("B") { digits.removeLast() }
   if let last = digits.last, let u = units[last] { scale = u; digits.removeLast() }
-  guard let n = Double(digits), n > 0 else {
-    throw ValidationError("--max-memory: '\(text)' is not a size (e.g. 512M, 2G)")
+  let plainDecimal = digits.range(of: "^[0-9]+(\\.[0-9]*)?$|^\\.[0-9]+$", options: .regularExpression) != nil
+  guard plainDecimal, let n = Double(digits), n.isFinite else {
+    throw ValidationError("--max-memory: '\(text)' is not a size (e.g. 512M, 2G; 0 or unlimited for no limit)")
   }
-  return Int(n * Double(scale))
+  if n == 0 { return 0 }
+  let bytes = (n * scale).rounded(.up)
+  guard n * scale >= 1 else {
+    throw ValidationError("--max-memory: '\(text)' is less than one byte (did you mean \(text)G? 0 or unlimited for no limit)")
+  }
+  guard bytes <= Double(maxMemorySize) else {
+    throw ValidationError("--max-memory: '\(text)' is more than \(maxMemorySize >> 40)T (0 or unlimited for no limit)")
+  }
+  return Int(bytes)
 }
+
+/// The largest `--max-memory` (1 PiB): beyond any machine, and far enough
+/// from `Int.max` that adding the stdlib's own use cannot overflow.
+let maxMemorySize = 1 << 50
 
 /// Writes to stderr (diagnostics never go to stdout).
 func printError(_ message: String) {

@@ -71,7 +71,7 @@ import Testing
     }
     var data = TrialData.forest()
     data.rows[1].lower = -1
-    #expect(throws: PlotError.invalidData("row 2 (\"Lev\"): lower must be positive (got -1.0)")) {
+    #expect(throws: PlotError.invalidData("row 2 (\"Lev\"): lower must not be negative (got -1.0)")) {
       try ForestPlot(data)
     }
   }

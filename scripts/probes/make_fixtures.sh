@@ -27,4 +27,9 @@ printf 'time\tevent\n1\t1\n' > tabs.tsv
 mkdir -p sub out; printf 'x\n1\n' > sub/ok.csv
 ln -sf /etc/passwd link_passwd.csv
 ln -sf /etc link_etc
+# Issue 12, items 5-7: subnormal times, math.mininteger, a NUL in a header, a named pipe.
+printf 'time,event\n4.9e-324,1\n1e-323,0\n' > subnormal.csv
+printf 'x,y\n1,2\n-9223372036854775808,3\n' > minint.csv
+printf 'a\000b,a\000c\n1,x\n' > nulheader.csv
+rm -f fifo.csv; mkfifo fifo.csv
 cd - >/dev/null

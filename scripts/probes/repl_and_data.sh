@@ -36,3 +36,15 @@ for a in d=ragged.csv d=empty.csv d=bom.csv d=nonexist.csv d=/etc/passwd d=sub =
   timeout -s KILL 20 "$bin" run s.lua --data "$a" >out.txt 2>&1
   echo "[status $?]"; head -c 300 out.txt; echo
 done
+# Issue 12, items 5 and 7: an endless device as --data, and --max-memory sizes.
+for a in z=/dev/zero z=fifo.csv; do
+  printf '=== run --data %s\n' "$a"
+  timeout -s KILL 20 "$bin" run s.lua --data "$a" --max-memory 100M >out.txt 2>&1
+  echo "[status $?]"; head -c 300 out.txt; echo
+done
+echo 'print("ran")' > r.lua
+for m in inf 1e30G 0.5 -1 0x10 0 unlimited 1.5G; do
+  printf '=== run --max-memory %s\n' "$m"
+  timeout -s KILL 20 "$bin" run r.lua --max-memory "$m" >out.txt 2>&1
+  echo "[status $?]"; head -c 300 out.txt; echo
+done

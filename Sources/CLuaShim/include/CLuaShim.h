@@ -61,6 +61,8 @@ int kh_ppushstring(lua_State *L, const char *s, size_t len);
 int kh_pnewtable(lua_State *L, int narr, int nrec);
 /* t[k] = v, raw, where t is at tindex and v on top (popped). */
 int kh_prawsetfield(lua_State *L, int tindex, const char *k);
+/* As kh_prawsetfield, with a key of `len` bytes that may contain NUL. */
+int kh_prawsetlfield(lua_State *L, int tindex, const char *k, size_t len);
 /* t[i] = v, raw, where t is at tindex and v on top (popped). */
 int kh_prawseti(lua_State *L, int tindex, lua_Integer i);
 /* A new array table {v[0], ..., v[n-1]}; NaN entries become nil when nan_as_nil. */

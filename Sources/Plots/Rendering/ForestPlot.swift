@@ -55,8 +55,9 @@ extension ForestPlotLayout {
     }
     for (i, r) in data.rows.enumerated() where !r.isReference {
       for (name, v) in [("hazard ratio", r.hazardRatio), ("lower", r.lower), ("upper", r.upper)] {
-        if let v, v.isNaN == false, v <= 0 {
-          throw PlotError.invalidData("row \(i + 1) (\"\(r.label)\"): \(name) must be positive (got \(v))")
+        // Zero is exp(β) underflowing (β < −745): drawn off the axis, as +∞ is.
+        if let v, v.isNaN == false, v < 0 {
+          throw PlotError.invalidData("row \(i + 1) (\"\(r.label)\"): \(name) must not be negative (got \(v))")
         }
       }
     }
@@ -125,8 +126,12 @@ extension ForestPlotLayout {
     for r in data.rows where !r.isReference {
       for v in [r.hazardRatio, r.lower, r.upper] { if let v, v.isFinite, v > 0 { values.append(v) } }
     }
-    let lo = values.min() ?? 1
-    let hi = values.max() ?? 1
+    // The automatic axis stops at 10^±maxAxisDecades: a hazard ratio of
+    // 1e305 (a covariate on a tiny scale) is drawn as an arrow off the axis
+    // with its value in the text column, not as an axis of 600 decades.
+    let limit = pow(10, Self.maxAxisDecades)
+    let lo = max(values.min() ?? 1, 1 / limit)
+    let hi = min(values.max() ?? 1, limit)
     let logSpan = max(log10(hi) - log10(lo), log10(2))
     let mid = (log10(hi) + log10(lo)) / 2
     let halfSpan = logSpan / 2 * 1.08
@@ -164,15 +169,31 @@ extension ForestPlotLayout {
       var whisker: SurvivalPlotLayout.Segment?
       var clippedLow = false
       var clippedHigh = false
-      if !r.isReference, let hr = r.hazardRatio, hr.isFinite {
-        // An estimate outside a user's xlim is not drawn; its interval is clipped.
+      if !r.isReference, let hr = r.hazardRatio, !hr.isNaN {
+        // An estimate outside the axis (a user's xlim, or beyond
+        // 10^±maxAxisDecades, 0 or +∞ included) has no marker; its interval
+        // is clipped to the axis with an arrow at the clipped end.
         if hr >= domain.0 && hr <= domain.1 { point = Point(x: xs(hr), y: center) }
-        if let l = r.lower, let u = r.upper, !l.isNaN, !u.isNaN {
-          clippedLow = !(l.isFinite && l >= domain.0)
-          clippedHigh = !(u.isFinite && u <= domain.1)
-          let a = clippedLow ? domain.0 : l
-          let b = clippedHigh ? domain.1 : u
-          if a < b { whisker = .init(from: Point(x: xs(a), y: center), to: Point(x: xs(b), y: center)) }
+        var l = hr, u = hr
+        if let lower = r.lower, let upper = r.upper, !lower.isNaN, !upper.isNaN { (l, u) = (lower, upper) }
+        clippedLow = !(l >= domain.0)
+        clippedHigh = !(u <= domain.1)
+        let a = clippedLow ? domain.0 : min(l, domain.1)
+        let b = clippedHigh ? domain.1 : max(u, domain.0)
+        if a < b {
+          whisker = .init(from: Point(x: xs(a), y: center), to: Point(x: xs(b), y: center))
+        } else if l > domain.1 || u < domain.0 {
+          // Wholly off one side: a short arrow at that edge points to it.
+          let beyondHigh = l > domain.1
+          let edge = xs(beyondHigh ? domain.1 : domain.0)
+          let tail = edge + (beyondHigh ? -Self.offAxisArrow : Self.offAxisArrow)
+          whisker = beyondHigh
+            ? .init(from: Point(x: tail, y: center), to: Point(x: edge, y: center))
+            : .init(from: Point(x: edge, y: center), to: Point(x: tail, y: center))
+          clippedHigh = beyondHigh
+          clippedLow = !beyondHigh
+        } else {
+          (clippedLow, clippedHigh) = (false, false)
         }
       }
       rows.append(
@@ -196,11 +217,15 @@ extension ForestPlotLayout {
   }
 
   static let tickLength = 5.0
+  /// Decades either side of 1 the automatic hazard-ratio axis may span.
+  static let maxAxisDecades = 6.0
+  /// Length in pixels of the arrow drawn for an estimate wholly off the axis.
+  static let offAxisArrow = 14.0
 
   /// "0.58 (0.38–0.88)", "reference", or "NA" when the estimate is undefined.
   static func estimateText(_ r: ForestRow) -> String {
     if r.isReference { return "reference" }
-    guard let hr = r.hazardRatio, hr.isFinite else { return "NA" }
+    guard let hr = r.hazardRatio, !hr.isNaN else { return "NA" }
     let f = { (v: Double?) -> String in
       guard let v, !v.isNaN else { return "NA" }
       return v.isInfinite ? "Inf" : Ticks.format(v, decimals: 2)

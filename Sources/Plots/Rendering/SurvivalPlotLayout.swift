@@ -105,17 +105,28 @@ extension SurvivalPlotLayout {
     let lastTime = data.series.compactMap(\.time.last).max() ?? data.origin
     let dataLo = options.xlim?[0] ?? data.origin
     var dataHi = options.xlim?[1] ?? max(lastTime, data.origin)
-    if dataHi <= dataLo { dataHi = dataLo + 1 }
+    // One more unit, or one more representable value where 1 is lost
+    // (times of 1e300).
+    if dataHi <= dataLo { dataHi = max(dataLo + 1, dataLo.nextUp) }
+    guard dataHi.isFinite, (dataHi - dataLo).isFinite else {
+      throw PlotError.invalidData(
+        "the time axis from \(PlotOptions.show(dataLo)) to \(PlotOptions.show(dataHi)) is too wide to draw")
+    }
     func xAxis(_ step: Double) -> (lo: Double, hi: Double, ticks: [Double], labels: [String]) {
       var lo = dataLo
       var hi = dataHi
       if options.xlim == nil {
-        // Round the axis out to whole ticks so it ends on a labelled tick.
+        // Round the axis out to whole ticks so it ends on a labelled tick
+        // (unless rounding leaves the finite range: times near 1.8e308).
         lo = min(lo, (lo / step).rounded(.down) * step)
         hi = (hi / step - 1e-9).rounded(.up) * step
         if hi <= lo { hi = lo + step }
+        if !(lo.isFinite && hi.isFinite && (hi - lo).isFinite && hi > lo) { (lo, hi) = (dataLo, dataHi) }
       }
       let ticks = (hi - lo) / step > 100 ? [] : Ticks.multiples(of: step, in: lo, hi)
+      // Steps below a millionth (subnormal times) cannot be printed with
+      // fixed decimals: their ticks print in Swift's shortest form.
+      if step < 1e-6 { return (lo, hi, ticks, ticks.map { $0 == 0 ? "0" : "\($0)" }) }
       let decimals = Ticks.decimals(for: step)
       return (lo, hi, ticks, ticks.map { Ticks.format($0, decimals: decimals) })
     }

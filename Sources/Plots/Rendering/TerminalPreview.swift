@@ -33,8 +33,8 @@ public enum TerminalPreview {
     var canvas = BrailleCanvas(columns: columns, rows: rows)
     let dotsX = Double(canvas.dotWidth - 1)
     let dotsY = Double(canvas.dotHeight - 1)
-    func dx(_ t: Double) -> Int { Int(((t - lo) / (hi - lo) * dotsX).rounded()) }
-    func dy(_ v: Double) -> Int { Int(((yHi - v) / (yHi - yLo) * dotsY).rounded()) }
+    func dx(_ t: Double) -> Int { BrailleCanvas.dot((t - lo) / (hi - lo) * dotsX, limit: canvas.dotWidth) }
+    func dy(_ v: Double) -> Int { BrailleCanvas.dot((yHi - v) / (yHi - yLo) * dotsY, limit: canvas.dotHeight) }
 
     for (g, s) in data.series.enumerated() {
       let vertices = SurvivalPlotLayout.clip(
@@ -170,6 +170,15 @@ struct BrailleCanvas {
 
   /// Dot (x, y) within a cell → its bit in U+2800...U+28FF.
   private static let dotBits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
+
+  /// A dot coordinate from a pixel position: rounded, and clamped to one
+  /// dot outside `0..<limit` (NaN too), so that no coordinate traps in
+  /// `Int(_:)` and lines to points off the canvas stay short.
+  static func dot(_ x: Double, limit: Int) -> Int {
+    guard x >= -1 else { return -1 }
+    guard x <= Double(limit) else { return limit }
+    return Int(x.rounded())
+  }
 
   mutating func set(_ x: Int, _ y: Int, owner g: Int) {
     guard x >= 0, y >= 0, x < dotWidth, y < dotHeight else { return }

@@ -21,21 +21,40 @@ enum Ticks {
 
   /// The smallest 1/2/2.5/5 × 10^k step giving at most `maxIntervals`
   /// intervals over `span`, preferring at least `minIntervals`.
+  ///
+  /// A span too small for a 10^k step to be a normal double (times of
+  /// 4.9e-324, the smallest subnormal) gives the span itself, one interval;
+  /// a span that is not a positive finite number gives 1.
   static func niceStep(span: Double, maxIntervals: Double, minIntervals: Double) -> Double {
-    let base = pow(10, floor(log10(span / maxIntervals)))
+    guard span.isFinite, span > 0 else { return 1 }
+    let base = pow(10, floor(log10(span) - log10(maxIntervals)))
     for m in [1.0, 2, 2.5, 5, 10, 20, 25, 50] {
       let step = m * base
+      guard step.isNormal else { return span }
       if span / step <= maxIntervals + 1e-9 { return step }
     }
-    return 100 * base
+    return (100 * base).isFinite ? 100 * base : span
   }
+
+  /// Ticks `multiples` will place at most; a step that would give more
+  /// (or whose multiples are not exact integers times the step) gives none.
+  static let maxMultiples = 10_000.0
 
   /// Multiples of `step` in `[lower, upper]` (with a little slack for
   /// rounding), computed as `k · step` so there is no accumulated error.
+  ///
+  /// The indices k are checked before they become integers: a zero,
+  /// subnormal or non-finite step, or bounds far from it (1e300 with a step
+  /// of 1), give no ticks rather than a trap in `Int(_:)`.
   static func multiples(of step: Double, in lower: Double, _ upper: Double) -> [Double] {
+    guard step.isFinite, step > 0, lower.isFinite, upper.isFinite else { return [] }
     let eps = step * 1e-9
-    let first = Int((lower / step - 1e-9).rounded(.up))
-    let last = Int((upper / step + 1e-9).rounded(.down))
+    let firstK = (lower / step - 1e-9).rounded(.up)
+    let lastK = (upper / step + 1e-9).rounded(.down)
+    guard firstK.isFinite, lastK.isFinite, abs(firstK) < 0x1p53, abs(lastK) < 0x1p53,
+      lastK - firstK <= maxMultiples
+    else { return [] }
+    let first = Int(firstK), last = Int(lastK)
     guard first <= last else { return [] }
     return (first...last).map { Double($0) * step }.filter { $0 >= lower - eps && $0 <= upper + eps }
   }
@@ -80,7 +99,9 @@ enum Ticks {
   /// Ticks for a positive log axis over `[lower, upper]`: powers of two
   /// when 4 to 9 of them fall in range, else the coarsest of 1, 1-2-5, 1-1.5-2-3-5-7 and finer per-decade sets that gives at least
   /// 4 ticks (and at most 9, thinning whole decades when the range is wide).
+  /// Bounds that are not positive, finite and increasing give no ticks.
   static func logTicks(lower: Double, upper: Double) -> [Double] {
+    guard lower > 0, upper.isFinite, lower < upper else { return [] }
     let sets: [[Double]] = [
       [1], [1, 2, 5], [1, 1.5, 2, 3, 5, 7], [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8],
       [1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2, 2.25, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9],

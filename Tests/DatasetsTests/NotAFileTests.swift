@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Foundation
+import RunControl
+import Testing
+import TestSupport
+@testable import Datasets
+
+/// Inputs that are not regular files (issue 12, item 7): a device such as
+/// /dev/zero read for ever, and a named pipe blocked `open` for ever. The
+/// reader refuses both at once, naming the path, and checks a regular
+/// file's size against the memory budget before allocating.
+@Suite struct NotAFileTests {
+  @Test func anEndlessDeviceIsRefusedAtOnce() {
+    #expect(throws: DatasetError.io("cannot read '/dev/zero': a character device is not a regular file")) {
+      try CSVReader.read(path: "/dev/zero")
+    }
+  }
+
+  @Test func aNamedPipeIsRefusedWithoutBlocking() throws {
+    let fifo = try temporaryDirectory().appendingPathComponent("data.csv").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    // Were `open` to block (no writer), this writer unblocks it after a few
+    // seconds: the test then fails on the result instead of hanging.
+    let unblock = DispatchWorkItem {
+      let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+      if fd >= 0 { close(fd) }
+    }
+    DispatchQueue.global().asyncAfter(deadline: .now() + 5, execute: unblock)
+    defer { unblock.cancel() }
+    let started = Date()
+    #expect(throws: DatasetError.io("cannot read '\(fifo)': a named pipe (FIFO) is not a regular file")) {
+      try CSVReader.read(path: fifo)
+    }
+    #expect(Date().timeIntervalSince(started) < 2)
+  }
+
+  @Test func aDirectoryIsNamedAsOne() throws {
+    let dir = try temporaryDirectory().path
+    #expect(throws: DatasetError.io("cannot read '\(dir)': Is a directory")) { try CSVReader.read(path: dir) }
+  }
+
+  /// An account with a fixed number of bytes left.
+  final class FixedAccount: MemoryAccount {
+    let availableBytes: Int
+    init(_ bytes: Int) { availableBytes = bytes }
+    var limitBytes: Int { availableBytes }
+    func charge(_ bytes: Int) {}
+    func release(_ bytes: Int) {}
+  }
+
+  @Test func aFileLargerThanTheBudgetIsRefusedBeforeReading() throws {
+    let path = try temporaryDirectory().appendingPathComponent("big.csv").path
+    let text = "x\n" + String(repeating: "1\n", count: 5000)
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(throws: MemoryLimitExceeded.self) {
+      try MemoryBudget.withAccount(FixedAccount(1000)) { try CSVReader.read(path: path) }
+    }
+    // With room, the same file reads in full.
+    let d = try MemoryBudget.withAccount(FixedAccount(1 << 20)) { try CSVReader.read(path: path) }
+    #expect(d.rowCount == 5000)
+  }
+}
