@@ -14,6 +14,11 @@ public enum ReplInputText {
     /// 1-based byte position in the line.
     public let column: Int
 
+    public init(byte: UInt8, column: Int) {
+      self.byte = byte
+      self.column = column
+    }
+
     public var description: String {
       let hex = "0x" + String(byte, radix: 16, uppercase: true)
       return "stdin: line not run: byte \(hex) at column \(column) is not valid UTF-8 "

@@ -36,3 +36,12 @@ for a in d=ragged.csv d=empty.csv d=bom.csv d=nonexist.csv d=/etc/passwd d=sub =
   timeout -s KILL 20 "$bin" run s.lua --data "$a" >out.txt 2>&1
   echo "[status $?]"; head -c 300 out.txt; echo
 done
+# Issue 12 item 8: lines that are not UTF-8 are refused, never run altered;
+# --out that cannot be a directory names the option and the path.
+repl '\0351t\0351 = 5\nprint(t)\n'
+repl 'x = {\n\0351,\n}\nprint(x)\n'
+for o in /dev/null /etc/passwd/sub; do
+  printf '=== run --out %s\n' "$o"
+  timeout -s KILL 20 "$bin" run s.lua --out "$o" >out.txt 2>&1
+  echo "[status $?]"; head -c 300 out.txt; echo
+done
