@@ -61,16 +61,23 @@ extension Dataset {
     try filter(.bool(keep.map { $0 ? 1 : 0 }))
   }
 
-  /// The first `n` rows (all when fewer).
+  /// The first `n` rows (all when fewer). A negative `n` keeps all but the
+  /// last `|n|` rows, as R's `head(x, -n)` (none when `|n|` ≥ the row count).
   public func head(_ n: Int = 6) -> Dataset {
-    let k = Swift.max(0, Swift.min(n, rowCount))
-    return slice(0..<k)
+    slice(0..<Self.keptRows(n, of: rowCount))
   }
 
-  /// The last `n` rows (all when fewer).
+  /// The last `n` rows (all when fewer). A negative `n` keeps all but the
+  /// first `|n|` rows, as R's `tail(x, -n)`.
   public func tail(_ n: Int = 6) -> Dataset {
-    let k = Swift.max(0, Swift.min(n, rowCount))
-    return slice((rowCount - k)..<rowCount)
+    slice((rowCount - Self.keptRows(n, of: rowCount))..<rowCount)
+  }
+
+  /// How many rows `head(n)`/`tail(n)` keep out of `count`: `n` clamped to
+  /// the count, or for a negative `n` the count less `|n|` (R's rule).
+  /// `count + n` cannot overflow: `count` ≥ 0 and `n` < 0.
+  static func keptRows(_ n: Int, of count: Int) -> Int {
+    n >= 0 ? Swift.min(n, count) : Swift.max(0, count + n)
   }
 
   private func slice(_ range: Range<Int>) -> Dataset {

@@ -41,6 +41,14 @@ public struct LuaCall {
     return String(cString: lua_typename(L, lua_type(L, i)))
   }
 
+  /// A method called with a wrong self, usually `d.head(5)` (a dot for a
+  /// colon): the message says how to call it. The hint names self by the
+  /// type's initial (d:head, c:sum), as the help and the README write them.
+  private func badSelf(_ type: String) -> LuaError {
+    let receiver = type.first.map { String($0).lowercased() } ?? "x"
+    return argumentError(1, "\(type) expected, got \(typeName(1)); call it as \(receiver):\(name)(...)")
+  }
+
   private func expected(_ what: String, _ index: Int) -> LuaError {
     argumentError(index, "\(what) expected, got \(typeName(index))")
   }
@@ -128,7 +136,7 @@ public struct LuaCall {
       if lua_type(L, Int32(index)) == LUA_TUSERDATA, typeName(index) == box.name {
         throw argumentError(index, "\(box.name) has been closed")
       }
-      throw expected(box.name, index)
+      throw isMethod && index == 1 ? badSelf(box.name) : expected(box.name, index)
     }
     return Unmanaged<T>.fromOpaque(raw).takeUnretainedValue()
   }

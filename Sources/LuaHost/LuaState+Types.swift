@@ -15,7 +15,9 @@ extension LuaState {
   /// closed object is refused by `LuaCall.object` with a clear message),
   /// `__index` resolving `methods` first and then `index` (for field access
   /// such as `d.age`), and the given metamethods (`__tostring`, `__len`,
-  /// `__add`, ...). Methods are called as `obj:method(...)`.
+  /// `__add`, ...). Methods are called as `obj:method(...)`; each checks its
+  /// self first (`calling 'head' on bad self (dataset expected, got number;
+  /// call it as d:head(...))`).
   public func registerType<T: AnyObject>(
     _ type: T.Type, name: String,
     methods: [String: LuaCallback] = [:],
@@ -34,7 +36,12 @@ extension LuaState {
     }
     var methodIDs: [String: LuaValue] = [:]
     for (key, body) in methods.sorted(by: { $0.key < $1.key }) {
-      methodIDs[key] = function(key, isMethod: true, body)
+      // Self is checked before the method reads any argument, so `d.head(5)`
+      // (a dot for a colon) says so rather than complaining about argument 1.
+      methodIDs[key] = function(key, isMethod: true) { call in
+        _ = try call.object(1, as: T.self)
+        return try body(call)
+      }
     }
     if let index {
       let lookup: LuaCallback = { call in

@@ -294,10 +294,16 @@ public enum CoxModel {
     var warnings: [CoxWarning] = []
     let naive = result.variance
     // R marks columns with a zero variance diagonal, except when coxfit6 or
-    // agexact ran out of iterations (their flag is then 1000, not a rank).
+    // agexact ran out of iterations (their flag is then 1000, not a rank),
+    // and only when the Cholesky of the scaled information found the rank
+    // deficient (coxph.fit and agreg.fit: `if (flag < nvar) which.sing <-
+    // diag(var) == 0`). A covariate on a huge scale (values near 1e200) has
+    // a full-rank scaled information but a variance that underflows to 0
+    // once unscaled; R estimates its coefficient (SE 0), so does Kaplan.
     let exactCounting = isCounting && options.ties == .exact
     let marksSingular =
-      result.converged || (isCounting && !exactCounting) || options.maxIterations == 0
+      (result.converged || (isCounting && !exactCounting) || options.maxIterations == 0)
+      && result.rank < p
     let singular: [Bool] = (0..<p).map { marksSingular && naive[$0 * p + $0] == 0 }
     var beta = result.beta
     // Linear predictor with R's centring: coxph.fit uses the weighted means
@@ -397,7 +403,12 @@ public enum CoxModel {
       for (b, j) in kept.enumerated() { waldMatrix[a * kept.count + b] = variance[i * p + j] }
     }
     let waldChol = CholeskyLDL(waldMatrix, n: kept.count, tolerance: options.cholTolerance)
-    let wald = kept.isEmpty ? 0 : waldChol.quadraticForm(kept.map { beta[$0] - initial[$0] })
+    let waldBeta = kept.map { beta[$0] - initial[$0] }
+    // One coefficient: b²/v as R's coxph.wtest (NaN when v underflowed to 0,
+    // where the Cholesky would drop the column and say 0).
+    let wald = kept.isEmpty ? 0
+      : kept.count == 1 ? waldBeta[0] * waldBeta[0] / waldMatrix[0]
+      : waldChol.quadraticForm(waldBeta)
 
     // The rows are already sorted by stratum, then time (ascending for
     // right-censored data, descending stop for counting-process data).

@@ -54,7 +54,7 @@ struct SandboxOptions: ParsableArguments {
     o.arguments = arguments
     o.timeout = timeout
     if let out {
-      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      try prepareOutputDirectory(out)
       o.outputDirectory = out
     }
     if let maxMemory { o.maxMemory = try parseSize(maxMemory) }

@@ -6,7 +6,8 @@ import Scripting
 
 /// `kaplan repl`: the interactive read–eval–print loop. With a terminal it
 /// uses libedit (line editing, history in ~/.kaplan_history, tab
-/// completion); without one it reads standard input line by line.
+/// completion); without one it reads standard input line by line. Lines
+/// that are not UTF-8 are refused (ReplLineInput.swift).
 struct Repl: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Start the interactive REPL (the default).")
 
@@ -34,7 +35,13 @@ struct Repl: ParsableCommand {
     }
     var failed = false
     var buffer = ""
-    while let line = reader.readLine(prompt: buffer.isEmpty ? "> " : ">> ") {
+    while let read = reader.readLine(prompt: buffer.isEmpty ? "> " : ">> ") {
+      guard case .text(let line) = read else {
+        // Not UTF-8: refused on stderr; the pending chunk is dropped whole, never run altered.
+        buffer = ""
+        failed = true
+        continue
+      }
       buffer = buffer.isEmpty ? line : buffer + "\n" + line
       switch session.evaluate(buffer) {
       case .incomplete:
@@ -60,27 +67,30 @@ struct Repl: ParsableCommand {
 }
 
 protocol LineReader {
-  func readLine(prompt: String) -> String?
+  /// The next line, `.refused` (after saying why on stderr) when it was not
+  /// UTF-8 text, or nil at the end of the input.
+  func readLine(prompt: String) -> ReplLine?
   func remember(_ entry: String)
   func close()
 }
 
 struct PlainLineReader: LineReader {
-  func readLine(prompt: String) -> String? { Swift.readLine(strippingNewline: true) }
+  func readLine(prompt: String) -> ReplLine? { readPlainLine() }
   func remember(_ entry: String) {}
   func close() {}
 }
 
 /// libedit's readline interface: editing, history file and completion.
 final class EditLineReader: LineReader {
-  let historyPath = (NSHomeDirectory() as NSString).appendingPathComponent(".kaplan_history")
+  var history = ReplHistory()
   static var session: ReplSession?
   static var candidates: [String] = []
 
   init(session: ReplSession) {
     EditLineReader.session = session
+    TerminalInput.install()
     using_history()
-    read_history(historyPath)
+    history.load()
     rl_completion_entry_function = { text, state in
       guard let text else { return nil }
       if state == 0 {
@@ -103,11 +113,12 @@ final class EditLineReader: LineReader {
     return UnsafePointer(strdup(s)!)
   }()
 
-  func readLine(prompt: String) -> String? {
+  func readLine(prompt: String) -> ReplLine? {
     fflush(stdout)
+    TerminalInput.beginLine()
     guard let raw = readline(prompt) else { return nil }
     defer { free(raw) }
-    return String(cString: raw)
+    return TerminalInput.finishLine(raw)
   }
 
   func remember(_ entry: String) {
@@ -116,6 +127,6 @@ final class EditLineReader: LineReader {
   }
 
   func close() {
-    write_history(historyPath)
+    history.save()
   }
 }

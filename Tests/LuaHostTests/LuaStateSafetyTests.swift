@@ -126,7 +126,7 @@ struct LuaStateSafetyTests {
     let r = try lua.run("return select(2, pcall(function() count_of(o) end))", chunkName: "=u")
     #expect(r == [.string("u:1: bad argument #1 to 'count_of' (counter expected, got other)")])
     let r2 = try lua.run("return select(2, pcall(function() c.bump(o) end))", chunkName: "=u")
-    #expect(r2 == [.string("u:1: calling 'bump' on bad self (counter expected, got other)")])
+    #expect(r2 == [.string("u:1: calling 'bump' on bad self (counter expected, got other; call it as c:bump(...))")])
     let r3 = try lua.run("return select(2, pcall(function() count_of(io.stdout) end))", chunkName: "=u")
     #expect(r3 == [.string("u:1: bad argument #1 to 'count_of' (counter expected, got FILE*)")])
   }

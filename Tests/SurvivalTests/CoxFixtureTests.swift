@@ -68,7 +68,7 @@ struct CoxFixtureTests {
     "aml_exact", "heart", "heart_breslow", "heart_cluster", "heart_strata", "lung_monotone",
     "lung_maxiter", "lung_collinear", "lung_constant", "heart_exact", "heart_exact_strata",
     "heart_exact_cluster", "heart_exact_maxiter", "heart_exact_monotone", "tied_exact",
-    "tied_exact_strata", "tied_exact_collinear",
+    "tied_exact_strata", "tied_exact_collinear", "lung_huge_scale",
   ]
 
   /// Relative tolerance, with an absolute floor for entries that are zero in R

@@ -48,3 +48,12 @@ for m in inf 1e30G 0.5 -1 0x10 0 unlimited 1.5G; do
   timeout -s KILL 20 "$bin" run r.lua --max-memory "$m" >out.txt 2>&1
   echo "[status $?]"; head -c 300 out.txt; echo
 done
+# Issue 12 item 8: lines that are not UTF-8 are refused, never run altered;
+# --out that cannot be a directory names the option and the path.
+repl '\0351t\0351 = 5\nprint(t)\n'
+repl 'x = {\n\0351,\n}\nprint(x)\n'
+for o in /dev/null /etc/passwd/sub; do
+  printf '=== run --out %s\n' "$o"
+  timeout -s KILL 20 "$bin" run s.lua --out "$o" >out.txt 2>&1
+  echo "[status $?]"; head -c 300 out.txt; echo
+done

@@ -140,7 +140,9 @@ function M.install(kaplan)
     example = "d = d:with{ age = years_between(d.born, d.randomized) }" }
 
   core.extend("dataset", {
-    where = M.where, rows = M.rows, describe = M.describe,
+    where = M.where,
+    rows = M.method("dataset", "d", "rows", M.rows),
+    describe = M.method("dataset", "d", "describe", M.describe),
     __tostring = function(d) return M.format(d) end,
   })
   core.extend("column", {
@@ -151,7 +153,7 @@ function M.install(kaplan)
   local methods = {
     { "d:names()", "Column names, in order." },
     { "d:types()", "Column name → type (double, int, string, bool, date)." },
-    { "d:head([n]) / d:tail([n])", "The first / last n rows (default 6) as a dataset." },
+    { "d:head([n]) / d:tail([n])", "The first / last n rows (default 6) as a dataset; a negative n keeps all but the last / first -n rows (R's head(d, -n))." },
     { "d:describe()", "Per-column summary: type, missing count, min/median/max or level counts." },
     { "d:with{name = expr, ...}", "A new dataset with columns added or replaced (columns, arrays or scalars)." },
     { "d:where(mask | function(row))", "Rows where a bool column is true (NA drops the row), or the function returns true." },
@@ -193,10 +195,27 @@ local function raise_at_caller(ok, ...)
   return ...
 end
 
-function M.where(d, cond)
-  if not M.core.is_dataset(d) then
-    error("calling 'where' on bad self (dataset expected, got " .. type_name(d) .. "; call it as d:where(...))", 2)
+--- The message of a method called with a wrong self, as the Swift methods
+-- word it (LuaCall.argumentError), with the fix: `d.rows(5)` or `d.rows()`
+-- (a dot instead of a colon) passes 5 or nothing as self.
+function M.bad_self(kind, var, name, self)
+  return string.format("calling '%s' on bad self (%s expected, got %s; call it as %s:%s(...))",
+    name, kind, type_name(self), var, name)
+end
+
+--- Wraps a Lua-side method of `kind` ("dataset" or "column"; `var` is the
+-- name the hint uses, d or c) so that a wrong self is a clear error at the
+-- caller's line rather than an internal one inside this file.
+function M.method(kind, var, name, fn)
+  local is_kind = kind == "dataset" and M.core.is_dataset or M.core.is_column
+  return function(self, ...)
+    if not is_kind(self) then error(M.bad_self(kind, var, name, self), 2) end
+    return fn(self, ...)
   end
+end
+
+function M.where(d, cond)
+  if not M.core.is_dataset(d) then error(M.bad_self("dataset", "d", "where", d), 2) end
   if type(cond) == "function" then
     local keep = {}
     for i, row in M.rows(d) do
