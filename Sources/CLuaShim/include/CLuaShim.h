@@ -91,4 +91,8 @@ int kh_msghandler(lua_State *L);
 /* Calls the function below nargs arguments with kh_msghandler, cleaning it up. */
 int kh_docall(lua_State *L, int nargs, int nresults);
 
+/* ---- sandbox: io.open of a resolved path with O_NOFOLLOW (FinalOpen.c) ---- */
+/* A lua_CFunction, called from Lua only: open_final(path, mode, shown). */
+int kh_open_final(lua_State *L);
+
 #endif
