@@ -27,4 +27,8 @@ printf 'time\tevent\n1\t1\n' > tabs.tsv
 mkdir -p sub out; printf 'x\n1\n' > sub/ok.csv
 ln -sf /etc/passwd link_passwd.csv
 ln -sf /etc link_etc
+# Issue 12: links in the output directory that lead outside it, dangling.
+mkdir -p escaped; printf 'inside\n' > out/real.txt
+for f in results.txt table.csv figure.png figure.pdf; do ln -sf "$work/escaped/$f" "out/$f"; done
+ln -sf ../escaped/figure.svg out/figure.svg; ln -sf results.txt out/chain.txt; ln -sf real.txt out/inside_link.txt
 cd - >/dev/null

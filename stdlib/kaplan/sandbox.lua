@@ -9,6 +9,9 @@
 -- resolved path with O_NOFOLLOW (CLuaShim/FinalOpen.c): a link put in its
 -- place after the check is refused, not followed.
 local check_read, check_write, open_final = ...
+if type(check_read) ~= "function" or type(open_final) ~= "function" then
+  error("kaplan.sandbox is applied by the host before a script runs; it cannot be required", 2)
+end
 
 local function refused(what)
   return function()
