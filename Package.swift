@@ -17,6 +17,8 @@ let package = Package(
     .systemLibrary(
       name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
     .target(name: "CLuaShim", dependencies: ["CLua"]),
+    // The Landlock system calls (Linux), for the kernel layer of the sandbox.
+    .target(name: "CLandlock"),
 
     // Core libraries (see DESIGN.md for what each may touch).
     .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
@@ -28,7 +30,7 @@ let package = Package(
     .target(name: "Plots"),
     .target(
       name: "Scripting",
-      dependencies: ["LuaHost", "Datasets", "Survival", "Analysis", "Plots"]),
+      dependencies: ["LuaHost", "Datasets", "Survival", "Analysis", "Plots", "CLandlock"]),
 
     // The command-line tool.
     .executableTarget(

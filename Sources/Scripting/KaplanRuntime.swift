@@ -70,7 +70,7 @@ public final class KaplanRuntime {
 
     if !options.trusted {
       let sandbox = try loadStdlibFile("kaplan/sandbox.lua")
-      _ = try lua.call(sandbox, [checkRead, checkWrite])
+      _ = try lua.call(sandbox, [checkRead, checkWrite, try lua.finalPathOpener()])
     }
 
     var core: [(String, LuaValue)] = [("check_read", checkRead), ("check_write", checkWrite)]

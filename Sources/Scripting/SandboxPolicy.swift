@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Which files a script may read and write (DESIGN.md, "Sandbox").
 ///
 /// Reads are allowed under the script's directory, the working directory,
@@ -8,26 +14,55 @@ import Foundation
 /// Relative write paths are taken relative to the output directory, so
 /// `plot(fit, {file = "os.svg"})` with `--out out` writes `out/os.svg`.
 /// With `trusted` (`--trust`) every path is allowed.
+///
+/// A path is judged by where it really leads: every symbolic link on it is
+/// followed, the last component included and whether or not its target
+/// exists (issue 12: `results.txt -> ~/.bash_profile`, a dangling link in a
+/// shared folder, let `io.open("results.txt", "w")` create the outside
+/// file). The checks return that resolved path, and callers open it with
+/// `O_NOFOLLOW`, so a link swapped in afterwards is refused by the kernel
+/// rather than followed. On Linux, Landlock (`KernelSandbox`) enforces the
+/// same roots in the kernel; these checks are the first layer and give the
+/// clear messages.
+///
+/// A refusal never depends on whether an outside file exists: a path that
+/// is not, as written, under a root is refused before the disk is looked
+/// at (so `package.searchpath` and `require` cannot probe outside), and the
+/// message names only the path the script gave.
 public struct SandboxPolicy: Sendable {
   public var trusted: Bool
   public var readRoots: [String]
   public var outputDirectory: String
   public var workingDirectory: String
 
+  /// Links followed for one path before it is refused, as Linux's
+  /// `MAXSYMLINKS` (40) bounds `open(2)` (ELOOP).
+  static let maxLinks = 40
+
+  /// The roots as written (absolute, `.`/`..` removed, links not
+  /// followed): a path must be inside one of these before the disk is
+  /// looked at, so nothing outside the roots is ever probed.
+  var writtenReadRoots: [String]
+  var writtenOutputDirectory: String
+
   public init(trusted: Bool, readRoots: [String], outputDirectory: String, workingDirectory: String) {
     self.trusted = trusted
-    self.workingDirectory = SandboxPolicy.canonical(workingDirectory, relativeTo: "/")
-    self.readRoots = readRoots.map { SandboxPolicy.canonical($0, relativeTo: workingDirectory) }
-    self.outputDirectory = SandboxPolicy.canonical(outputDirectory, relativeTo: workingDirectory)
+    let cwd = SandboxPolicy.canonical(workingDirectory, relativeTo: "/") ?? workingDirectory
+    self.workingDirectory = cwd
+    self.readRoots = readRoots.map { SandboxPolicy.canonical($0, relativeTo: cwd) ?? $0 }
+    self.outputDirectory = SandboxPolicy.canonical(outputDirectory, relativeTo: cwd) ?? outputDirectory
+    writtenReadRoots = readRoots.map { SandboxPolicy.lexical($0, relativeTo: workingDirectory) }
+    writtenOutputDirectory = SandboxPolicy.lexical(outputDirectory, relativeTo: workingDirectory)
   }
 
   /// The absolute path to read for `path`, or an error naming the path and the flag.
   public func checkRead(_ path: String) throws -> String {
-    let resolved = SandboxPolicy.canonical(path, relativeTo: workingDirectory)
-    if trusted || SandboxPolicy.isInside(resolved, outputDirectory)
-      || readRoots.contains(where: { SandboxPolicy.isInside(resolved, $0) }) {
-      return resolved
-    }
+    try SandboxPolicy.checkNoZeroByte(path, "reading")
+    let written = SandboxPolicy.lexical(path, relativeTo: workingDirectory)
+    let inside = trusted || isInsideReadRoot(written, physical: false)
+    let resolved = inside ? SandboxPolicy.canonical(path, relativeTo: workingDirectory) : nil
+    if let resolved, trusted || isInsideReadRoot(resolved, physical: true) { return resolved }
+    if trusted { throw SandboxError(message: "reading '\(path)': too many levels of symbolic links") }
     throw SandboxError(message:
       "reading '\(path)' is not allowed in the sandbox: scripts read under the script's directory, "
       + "the working directory and --data paths (pass the file with --data NAME=PATH, or run with --trust)")
@@ -35,28 +70,91 @@ public struct SandboxPolicy: Sendable {
 
   /// The absolute path to write for `path`, or an error naming the path and the flag.
   public func checkWrite(_ path: String) throws -> String {
+    try SandboxPolicy.checkNoZeroByte(path, "writing")
     let base = trusted ? workingDirectory : outputDirectory
-    let resolved = SandboxPolicy.canonical(path, relativeTo: base)
-    if trusted || SandboxPolicy.isInside(resolved, outputDirectory) { return resolved }
+    let written = SandboxPolicy.lexical(path, relativeTo: base)
+    let inside = trusted || SandboxPolicy.isInside(written, outputDirectory)
+      || SandboxPolicy.isInside(written, writtenOutputDirectory)
+    let resolved = inside ? SandboxPolicy.canonical(path, relativeTo: base) : nil
+    if let resolved, trusted || SandboxPolicy.isInside(resolved, outputDirectory) { return resolved }
+    if trusted { throw SandboxError(message: "writing '\(path)': too many levels of symbolic links") }
     throw SandboxError(message:
       "writing '\(path)' is not allowed in the sandbox: scripts write only under the output directory "
       + "'\(outputDirectory)' (choose it with --out DIR, or run with --trust)")
   }
 
-  /// Absolute, standardized path with symbolic links of its existing part resolved.
-  static func canonical(_ path: String, relativeTo base: String) -> String {
-    let absolute = path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
-    var url = URL(fileURLWithPath: absolute).standardizedFileURL
-    // Resolve links in the longest existing prefix, so "out/../../etc" or a
-    // link pointing outside cannot escape.
-    var tail: [String] = []
-    while !FileManager.default.fileExists(atPath: url.path) && url.path != "/" {
-      tail.insert(url.lastPathComponent, at: 0)
-      url.deleteLastPathComponent()
+  /// A Lua string may hold a zero byte, which the C file API would take as
+  /// the end of the path: the path checked and the path opened would differ.
+  static func checkNoZeroByte(_ path: String, _ verb: String) throws {
+    if path.utf8.contains(0) {
+      throw SandboxError(message: "\(verb) '\(path.replacingOccurrences(of: "\0", with: "\\0"))': a path cannot contain a zero byte")
     }
-    url = url.resolvingSymlinksInPath()
-    for component in tail { url.appendPathComponent(component) }
-    return url.standardizedFileURL.path
+  }
+
+  /// Whether an absolute path lies under a readable root: the resolved
+  /// roots, and with `physical == false` also the roots as written.
+  func isInsideReadRoot(_ path: String, physical: Bool) -> Bool {
+    var roots = readRoots + [outputDirectory]
+    if !physical { roots += writtenReadRoots + [writtenOutputDirectory] }
+    return roots.contains(where: { SandboxPolicy.isInside(path, $0) })
+  }
+
+  /// `path` made absolute against `base`, with `.` and `..` removed as
+  /// text (no file system access).
+  static func lexical(_ path: String, relativeTo base: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
+    return URL(fileURLWithPath: absolute).standardizedFileURL.path
+  }
+
+  /// The absolute path `path` leads to, with every symbolic link on it
+  /// followed (the last component too, dangling or not); nil after
+  /// `maxLinks` links (a loop).
+  ///
+  /// `.` and `..` written in `path` are removed lexically first (so
+  /// `out/../../etc` is judged as `/etc` without looking at the disk, and
+  /// nothing outside is probed for a path that is lexically inside); `..`
+  /// coming from a link's target then climbs the resolved, physical
+  /// directory, as the kernel does. A component that does not exist ends
+  /// the walk: the rest is appended as written.
+  static func canonical(_ path: String, relativeTo base: String) -> String? {
+    var pending = ArraySlice(lexical(path, relativeTo: base).split(separator: "/", omittingEmptySubsequences: true).map(String.init))
+    var resolved: [String] = []
+    var links = 0
+    var exists = true
+    while let component = pending.first {
+      pending = pending.dropFirst()
+      if component == "." { continue }
+      if component == ".." {
+        if !resolved.isEmpty { resolved.removeLast() }
+        continue
+      }
+      guard exists else { resolved.append(component); continue }
+      let candidate = "/" + (resolved + [component]).joined(separator: "/")
+      var info = stat()
+      guard lstat(candidate, &info) == 0 else {
+        exists = false
+        resolved.append(component)
+        continue
+      }
+      guard (info.st_mode & S_IFMT) == S_IFLNK else {
+        resolved.append(component)
+        continue
+      }
+      links += 1
+      guard links <= maxLinks, let target = readLink(candidate) else { return nil }
+      if target.hasPrefix("/") { resolved = [] }
+      let parts = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+      pending = ArraySlice(parts + pending)
+    }
+    return "/" + resolved.joined(separator: "/")
+  }
+
+  /// The target of the symbolic link at `path` (nil if it cannot be read).
+  private static func readLink(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = readlink(path, &buffer, buffer.count - 1)
+    guard n >= 0 else { return nil }
+    return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   static func isInside(_ path: String, _ root: String) -> Bool {

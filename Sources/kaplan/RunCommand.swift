@@ -10,14 +10,23 @@ struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Run an analysis script.")
 
   @Argument(help: "The Lua script to run.")
-  var script: String
+  var script: String?
+
+  @Flag(name: .customLong("sandbox-info"), help: "Print what the sandbox enforces and how (path checks, Landlock), then exit.")
+  var sandboxInfo = false
 
   @OptionGroup var sandbox: SandboxOptions
 
   @Argument(parsing: .postTerminator, help: "Arguments for the script (after --), as arg[1], arg[2], ...")
   var scriptArguments: [String] = []
 
+  func validate() throws {
+    if script == nil && !sandboxInfo { throw ValidationError("Missing expected argument '<script>'") }
+  }
+
   func run() throws {
+    if sandboxInfo { return try printSandboxInfo(sandbox: sandbox, script: script) }
+    let script = self.script ?? ""
     let directory = (URL(fileURLWithPath: script).standardizedFileURL.deletingLastPathComponent().path)
     let options = try sandbox.runtimeOptions(
       scriptDirectory: directory, scriptName: script, arguments: scriptArguments)
@@ -33,6 +42,7 @@ struct Run: ParsableCommand {
     let runtime: KaplanRuntime
     do {
       runtime = try KaplanRuntime(options: options)
+      restrictWithKernelSandbox(runtime)
       installInterruptHandler()
       try runtime.bindData(try sandbox.dataBindings())
     } catch let error as ValidationError {

@@ -32,4 +32,8 @@ printf 'time,event\n4.9e-324,1\n1e-323,0\n' > subnormal.csv
 printf 'x,y\n1,2\n-9223372036854775808,3\n' > minint.csv
 printf 'a\000b,a\000c\n1,x\n' > nulheader.csv
 rm -f fifo.csv; mkfifo fifo.csv
+# Issue 12: links in the output directory that lead outside it, dangling.
+mkdir -p escaped; printf 'inside\n' > out/real.txt
+for f in results.txt table.csv figure.png figure.pdf; do ln -sf "$work/escaped/$f" "out/$f"; done
+ln -sf ../escaped/figure.svg out/figure.svg; ln -sf results.txt out/chain.txt; ln -sf real.txt out/inside_link.txt
 cd - >/dev/null

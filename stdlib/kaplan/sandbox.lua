@@ -1,7 +1,17 @@
 -- The sandbox of DESIGN.md, applied to the global environment before a
 -- script runs (not with --trust). The originals are kept in upvalues here;
 -- scripts cannot reach them (no `debug` library).
-local check_read, check_write = ...
+--
+-- check_read / check_write (SandboxPolicy.swift) return the path a file
+-- really is, every symbolic link followed, or raise the refusal; they refuse
+-- a path outside the roots before looking at the disk, so no answer here
+-- depends on whether an outside file exists. open_final opens such a
+-- resolved path with O_NOFOLLOW (CLuaShim/FinalOpen.c): a link put in its
+-- place after the check is refused, not followed.
+local check_read, check_write, open_final = ...
+if type(check_read) ~= "function" or type(open_final) ~= "function" then
+  error("kaplan.sandbox is applied by the host before a script runs; it cannot be required", 2)
+end
 
 local function refused(what)
   return function()
@@ -58,7 +68,7 @@ function io.open(path, mode)
     error("bad argument #2 to 'open' (invalid mode '" .. mode .. "'; r, w, a, r+, w+ or a+, with b)", 2)
   end
   local resolved = checked(writing(mode) and check_write or check_read, path, 2)
-  local f, message, code = raw_open(resolved, mode)
+  local f, message, code = open_final(resolved, mode or "r", path)
   return f, message, code
 end
 function io.lines(path, ...)
@@ -79,12 +89,58 @@ function dofile(path)
   local f = assert(raw_loadfile(checked(check_read, path, 2), "t"))
   return f()
 end
+-- package.searchpath looks only inside the sandbox: each candidate is
+-- checked before it is opened, and the first one outside ends the search
+-- with the refusal, whether or not it exists (issue 12: searchpath("",
+-- "/root/.ssh/id_rsa") and require's "not allowed" versus "not found" told
+-- a script which outside files exist).
+local gsub, gmatch, concat = string.gsub, string.gmatch, table.concat
+local function plain(s) return (gsub(s, "[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")) end
+
+-- Returns the file found, or nil, the message and whether it is a refusal.
+local function search(name, path, sep, rep)
+  sep = sep or "."
+  rep = rep or "/"
+  if sep ~= "" then name = gsub(name, plain(sep), (gsub(rep, "%%", "%%%%"))) end
+  local tried = {}
+  for template in gmatch(path, "[^;]+") do
+    local candidate = gsub(template, "%?", (gsub(name, "%%", "%%%%")))
+    local ok, resolved = pcall(check_read, candidate)
+    if not ok then return nil, resolved, true end
+    local f = open_final(resolved, "r")
+    if f then
+      f:close()
+      return candidate
+    end
+    tried[#tried + 1] = "no file '" .. candidate .. "'"
+  end
+  return nil, concat(tried, "\n\t"), false
+end
+
+-- Arguments as luaL_checkstring takes them (numbers become strings).
+local function string_arg(v, i, optional)
+  if type(v) == "string" then return v end
+  if type(v) == "number" then return tostring(v) end
+  if optional and v == nil then return nil end
+  error("bad argument #" .. i .. " to 'searchpath' (string expected, got " .. (v == nil and "no value" or type(v)) .. ")", 3)
+end
+
+function package.searchpath(name, path, sep, rep)
+  name, path = string_arg(name, 1), string_arg(path, 2)
+  sep, rep = string_arg(sep, 3, true), string_arg(rep, 4, true)
+  local found, message = search(name, path, sep, rep)
+  if found then return found end
+  return nil, message
+end
+
 -- `require` finds Lua modules next to the script and in the stdlib only;
 -- package.path is set by the host, and the loader reads through check_read.
 package.searchers[2] = function(name)
-  local path, err = package.searchpath(name, package.path)
-  if not path then return "\n\t" .. err end
+  if type(package.path) ~= "string" then error("'package.path' must be a string", 2) end
+  local path, err, refused = search(name, package.path)
   -- 3: the refusal is raised at the script's require (past require itself).
+  if refused then error(err, 3) end
+  if not path then return err end   -- require adds the "\n\t" before it (5.4)
   local f, msg = raw_loadfile(checked(check_read, path, 3), "t")
   if not f then error(msg, 2) end
   return f, path

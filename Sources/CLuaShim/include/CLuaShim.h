@@ -97,5 +97,8 @@ int kh_docall(lua_State *L, int nargs, int nresults);
  * Finalizers run protected; a collection asked for inside a finalizer is
  * skipped by Lua itself. Returns Lua's heap size in KB afterwards. */
 int kh_gc_collect(lua_State *L);
+/* ---- sandbox: io.open of a resolved path with O_NOFOLLOW (FinalOpen.c) ---- */
+/* A lua_CFunction, called from Lua only: open_final(path, mode, shown). */
+int kh_open_final(lua_State *L);
 
 #endif

@@ -67,14 +67,18 @@ public struct PlotFile: Sendable {
     }
     defer { try? FileManager.default.removeItem(at: temp) }
 
+    let output = try FinalFile.create(url.path, shown: path)
+    var succeeded = false
+    defer { output.finish(succeeded: succeeded) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: converter)
-    var arguments = ["--format", format.rawValue, "--output", url.path]
+    // The output is rsvg-convert's standard output (FinalFile: O_NOFOLLOW).
+    var arguments = ["--format", format.rawValue]
     if format == .png && zoom != 1 { arguments += ["--zoom", String(zoom)] }
     process.arguments = arguments + [temp.path]
     let errors = Pipe()
     process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
+    process.standardOutput = output.handle
     do {
       try process.run()
     } catch {
@@ -86,6 +90,7 @@ public struct PlotFile: Sendable {
       let text = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
       throw PlotError.conversionFailed(path: path, status: process.terminationStatus, message: text)
     }
+    succeeded = true
   }
 
   /// Fails early, naming the path, when the directory is missing or not
