@@ -17,6 +17,8 @@ let package = Package(
     .systemLibrary(
       name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
     .target(name: "CLuaShim", dependencies: ["CLua"]),
+    // Child processes (rsvg-convert) in their own group, dying with Kaplan.
+    .target(name: "CProcess"),
 
     // Core libraries (see DESIGN.md for what each may touch).
     .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
@@ -25,10 +27,10 @@ let package = Package(
     .target(name: "Datasets", dependencies: ["RunControl"]),
     .target(name: "Survival", dependencies: ["RunControl"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
-    .target(name: "Plots"),
+    .target(name: "Plots", dependencies: ["RunControl", "CProcess"]),
     .target(
       name: "Scripting",
-      dependencies: ["LuaHost", "Datasets", "Survival", "Analysis", "Plots"]),
+      dependencies: ["LuaHost", "Datasets", "Survival", "Analysis", "Plots", "CProcess"]),
 
     // The command-line tool.
     .executableTarget(

@@ -123,9 +123,12 @@ public final class KaplanRuntime {
     _ = try stoppable { try lua.call(chunk, options.arguments.map { .string($0) }) }
   }
 
-  /// Runs `body` with the Survival kernels' cancellation bound to this
-  /// host's Ctrl-C flag and time limit (DESIGN.md, safety rule 5).
+  /// Runs `body` with the kernels' cancellation bound to this state's
+  /// Ctrl-C flag and time limit (DESIGN.md, safety rule 5). The stop is
+  /// sticky: once it happened every later poll throws, until the state's
+  /// `clearStop()`.
   public func stoppable<R>(_ body: () throws -> R) rethrows -> R {
-    try Cancellation.withCheck({ LuaState.stopRequested }, body)
+    let lua = self.lua
+    return try Cancellation.withCheck({ lua.stopRequested }, body)
   }
 }

@@ -28,7 +28,8 @@ public struct PlotFile: Sendable {
   }
 
   /// Writes `svg` to `path`. SVG is written directly (atomically); PNG and
-  /// PDF are converted by `rsvg-convert` from a temporary SVG file.
+  /// PDF are converted by `rsvg-convert`, which reads the SVG from a file
+  /// with no name (see `ConverterProcess`).
   public func write(svg: String, to path: String) throws {
     let format = try Self.format(of: path)
     let url = URL(fileURLWithPath: path)
@@ -58,33 +59,22 @@ public struct PlotFile: Sendable {
   }
 
   private func convert(svg: String, to url: URL, path: String, format: Format, converter: String) throws {
-    let temp = FileManager.default.temporaryDirectory
-      .appendingPathComponent("kaplan-plot-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).svg")
-    do {
-      try Data(svg.utf8).write(to: temp)
-    } catch {
-      throw PlotError.unwritablePath(path: temp.path, reason: Self.reason(error))
-    }
-    defer { try? FileManager.default.removeItem(at: temp) }
-
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: converter)
+    // The SVG goes to the converter's standard input (ConverterProcess):
+    // no temporary file is left behind, however the run ends.
     var arguments = ["--format", format.rawValue, "--output", url.path]
     if format == .png && zoom != 1 { arguments += ["--zoom", String(zoom)] }
-    process.arguments = arguments + [temp.path]
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
+    let result: (status: Int32, errors: String)
     do {
-      try process.run()
+      result = try ConverterProcess(converter: converter, arguments: arguments).run(svg: svg)
+    } catch let error as PlotError {
+      throw error
     } catch {
-      throw PlotError.conversionFailed(path: path, status: -1, message: Self.reason(error))
+      // Stopped (Ctrl-C or the time limit): no half-written figure stays.
+      try? FileManager.default.removeItem(at: url)
+      throw error
     }
-    let message = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      let text = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-      throw PlotError.conversionFailed(path: path, status: process.terminationStatus, message: text)
+    guard result.status == 0 else {
+      throw PlotError.conversionFailed(path: path, status: result.status, message: result.errors)
     }
   }
 
