@@ -1,5 +1,6 @@
 #include "CLuaShim.h"
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -247,7 +248,12 @@ int kh_install_sigint_handler(void) {
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
-  return sigaction(SIGINT, &sa, NULL);
+  if (sigaction(SIGINT, &sa, NULL) != 0) return -1;
+  /* A parent may have started us with SIGINT blocked (test runners do). */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int kh_abandon_requested(void) { return atomic_load(&abandon_requested) != 0; }

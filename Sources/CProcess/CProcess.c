@@ -142,8 +142,12 @@ int kp_install_termination_handlers(void) {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_termination;
   sigemptyset(&sa.sa_mask);
-  if (sigaction(SIGTERM, &sa, NULL) != 0) return -1;
-  return sigaction(SIGHUP, &sa, NULL);
+  if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGHUP, &sa, NULL) != 0) return -1;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 void kp_end_process(const char *message, int status) {
