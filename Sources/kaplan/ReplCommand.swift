@@ -34,7 +34,20 @@ struct Repl: ParsableCommand {
     }
     var failed = false
     var buffer = ""
-    while let line = reader.readLine(prompt: buffer.isEmpty ? "> " : ">> ") {
+    let lua = session.runtime.lua
+    while true {
+      guard let line = reader.readLine(prompt: buffer.isEmpty ? "> " : ">> ") else {
+        // Ctrl-C at the prompt ends libedit's line, not the session: the
+        // line (and an unfinished chunk) is dropped, as in a shell.
+        if interactive && lua.interruptRequested {
+          lua.clearStop()
+          LuaState.clearAbandonRequest()
+          print("")
+          buffer = ""
+          continue
+        }
+        break
+      }
       buffer = buffer.isEmpty ? line : buffer + "\n" + line
       let outcome = ChunkRunner.run(session.runtime.lua) { session.evaluate(buffer) }
       guard case .finished(let result) = outcome else {
