@@ -57,6 +57,7 @@ struct kh_host {
   atomic_llong deadline_ns;     /* CLOCK_MONOTONIC nanoseconds; 0 = none */
   atomic_int was_target;        /* was the SIGINT target: never freed */
   double limit;                 /* seconds, for the message */
+  char *internal;               /* chunk-name prefix of library code, or NULL */
 };
 
 static long long monotonic_ns(void) {
@@ -87,6 +88,7 @@ void kh_host_free(kh_host *h) {
   /* A SIGINT handler on another thread may still hold the pointer it read:
    * a state that was ever the target is left allocated (one per REPL). */
   if (atomic_load(&h->was_target)) return;
+  free(h->internal);
   free(h);
 }
 
@@ -159,12 +161,35 @@ size_t kh_stop_message(kh_host *h, char *buf, size_t size) {
   return strlen(buf);
 }
 
+void kh_set_internal_source(kh_host *h, const char *prefix) {
+  free(h->internal);
+  h->internal = prefix ? strdup(prefix) : NULL;
+}
+
+/* Pushes "chunk:line: " of the first function from `level` up that is Lua
+ * code outside the library (h->internal), so that a stop met inside the
+ * stdlib names the script's line; as luaL_where when there is none. */
+static void where_outside_library(lua_State *L, kh_host *h, int level) {
+  if (h->internal != NULL) {
+    size_t n = strlen(h->internal);
+    lua_Debug ar;
+    for (int l = level; lua_getstack(L, l, &ar); l++) {
+      if (!lua_getinfo(L, "Sl", &ar)) break;
+      if (ar.currentline > 0 && strncmp(ar.source, h->internal, n) != 0) {
+        lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+        return;
+      }
+    }
+  }
+  luaL_where(L, level);
+}
+
 /* Raises the stop's message at `level` (0: the running Lua function, as the
  * hook sees it; 1: the caller of a C function). */
 static int raise_stop(lua_State *L, kh_host *h, int level) {
   char message[128];
   kh_stop_message(h, message, sizeof message);
-  luaL_where(L, level);
+  where_outside_library(L, h, level);
   lua_pushstring(L, message);
   lua_concat(L, 2);
   return lua_error(L);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -45,12 +46,12 @@ void kp_kill_children(void) {
 /* -------------------------------------------------------------------- spawn */
 
 int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stderr_fd, pid_t *pid_out) {
-  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  if (devnull < 0) return errno;
   /* The child reports a failed exec through this pipe (close-on-exec: EOF
    * means the exec succeeded). */
   int report[2];
-  if (pipe2(report, O_CLOEXEC) != 0) { int e = errno; close(devnull); return e; }
+  if (pipe(report) != 0) return errno;
+  fcntl(report[0], F_SETFD, FD_CLOEXEC);
+  fcntl(report[1], F_SETFD, FD_CLOEXEC);
   pid_t parent = getpid();
   /* Block signals around fork so the child runs no inherited handler
    * before it resets them. */
@@ -64,6 +65,8 @@ int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stderr_fd, 
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);  /* the parent died before prctl */
+#else
+    (void)parent;
 #endif
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
@@ -74,7 +77,9 @@ int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stderr_fd, 
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (dup2(stdin_fd, 0) < 0 || dup2(devnull, 1) < 0 || dup2(stderr_fd, 2) < 0) {
+    /* stdout joins stderr: rsvg-convert writes its figure to --output, and
+     * opening /dev/null would need write access a sandbox may not grant. */
+    if (dup2(stdin_fd, 0) < 0 || dup2(stderr_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) {
       int e = errno;
       (void)!write(report[1], &e, sizeof e);
       _exit(127);
@@ -86,7 +91,6 @@ int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stderr_fd, 
   }
   int fork_errno = errno;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
-  close(devnull);
   close(report[1]);
   if (pid < 0) { close(report[0]); return fork_errno; }
   /* Also set the group from the parent, so that a kill of the group right
@@ -108,25 +112,25 @@ int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stderr_fd, 
   return 0;
 }
 
-/* ----------------------------------------------------------- anonymous file */
+/* ------------------------------------------------------------ stdin channel */
 
-int kp_anonymous_file(const char *dir) {
-  int fd;
-#ifdef O_TMPFILE
-  fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd >= 0) return fd;
+int kp_channel(int fds[2]) {
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) return -1;
+  for (int i = 0; i < 2; i++) fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+#ifdef SO_NOSIGPIPE
+  int one = 1;
+  setsockopt(fds[0], SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
 #endif
-  size_t len = strlen(dir);
-  char *template = malloc(len + 32);
-  if (template == NULL) { errno = ENOMEM; return -1; }
-  memcpy(template, dir, len);
-  strcpy(template + len, "/kaplan-plot-XXXXXX");
-  fd = mkostemp(template, O_CLOEXEC);
-  if (fd >= 0) unlink(template);
-  int e = errno;
-  free(template);
-  errno = e;
-  return fd;
+  return 0;
+}
+
+long kp_send(int fd, const void *bytes, unsigned long count) {
+#ifdef MSG_NOSIGNAL
+  return (long)send(fd, bytes, count, MSG_NOSIGNAL);
+#else
+  return (long)send(fd, bytes, count, 0);
+#endif
 }
 
 /* --------------------------------------------------------------- signals */

@@ -59,6 +59,13 @@ extension LuaState {
     return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
+  /// Chunks named with this prefix (the stdlib's "@/path/stdlib/") are
+  /// library code: a stop met inside them is reported at the first line
+  /// outside, the script's.
+  public func setLibrarySource(prefix: String?) {
+    kh_set_internal_source(host, prefix)
+  }
+
   /// Makes Ctrl-C (SIGINT) interrupt this state, and installs the handler.
   /// The handler is async-signal-safe: it only sets this state's flag (and,
   /// for a second Ctrl-C within a second, `abandonRequested`).

@@ -48,6 +48,7 @@ public final class KaplanRuntime {
       trusted: options.trusted, readRoots: roots,
       outputDirectory: options.outputDirectory, workingDirectory: options.workingDirectory)
     lua = try LuaState()
+    lua.setLibrarySource(prefix: "@" + (stdlib.hasSuffix("/") ? stdlib : stdlib + "/"))
     try setUp()
     // The limit counts what the stdlib took, so scripts get `maxMemory` on top.
     if options.maxMemory > 0 { lua.memoryLimit = lua.memoryUsed + options.maxMemory }

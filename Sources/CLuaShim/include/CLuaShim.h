@@ -71,6 +71,9 @@ int kh_stop_reason(kh_host *h);
  * with --timeout)"), or "" while running; returns its length. */
 size_t kh_stop_message(kh_host *h, char *buf, size_t size);
 double kh_monotonic_seconds(void);
+/* Chunks whose name starts with `prefix` (e.g. "@/usr/share/kaplan/") are
+ * library code: a stop raised inside them names the first line outside. */
+void kh_set_internal_source(kh_host *h, const char *prefix);
 
 /* SIGINT: the handler (async-signal-safe) interrupts the target state; a
  * second SIGINT within a second, while the first is still pending, also

@@ -12,20 +12,23 @@
 #include <sys/types.h>
 
 /* Starts `path` with `argv` (NULL-terminated) in a new process group, with
- * stdin from `stdin_fd`, stdout to /dev/null and stderr to `stderr_fd`, and
- * records it as live. Returns 0 and the pid, or an errno value. */
+ * stdin from `stdin_fd` and stdout and stderr to `stderr_fd`, and records it
+ * as live. Returns 0 and the pid, or an errno value. */
 int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stderr_fd, pid_t *pid_out);
+
+/* A socket pair for a child's standard input: fds[0] (non-blocking, for
+ * kp_send) stays with Kaplan, fds[1] becomes the child's stdin. A socket,
+ * not a pipe, so that writing to a child that died raises no SIGPIPE.
+ * Returns 0, or -1 with errno. */
+int kp_channel(int fds[2]);
+/* send(2) without SIGPIPE: bytes sent, or -1 with errno (EAGAIN when full). */
+long kp_send(int fd, const void *bytes, unsigned long count);
 
 /* Forgets a child that has been reaped. */
 void kp_forget(pid_t pid);
 
 /* SIGKILLs the process group of every live child. Async-signal-safe. */
 void kp_kill_children(void);
-
-/* A file with no name in `dir` (O_TMPFILE, or created and unlinked at once),
- * open for reading and writing, close-on-exec; -1 with errno on failure.
- * Nothing is left in `dir` however the process ends. */
-int kp_anonymous_file(const char *dir);
 
 /* SIGTERM and SIGHUP kill the children's process groups, then end Kaplan by
  * the same signal (so `timeout` and shells see the usual status). */

@@ -8,11 +8,12 @@ import Darwin
 #endif
 
 /// One run of `rsvg-convert`, contained: it never outlives Kaplan, never
-/// outlasts the run's time limit, and leaves no file behind.
+/// outlasts the run's time limit, and leaves no file behind (issue 12,
+/// item 3).
 ///
-/// - The SVG goes to the converter's standard input from a file with no name
-///   (`O_TMPFILE`, or created and unlinked at once), so no temporary file is
-///   left in the temporary directory however Kaplan ends (issue 12, item 3).
+/// - The SVG goes to the converter's standard input through a socket, not a
+///   temporary file: nothing is left in the temporary directory however
+///   Kaplan ends, and no directory outside `--out` needs write access.
 /// - The converter runs in its own process group with `PR_SET_PDEATHSIG`
 ///   (CProcess), so it dies with Kaplan even when Kaplan is killed by a
 ///   signal, and the watchdog or a SIGTERM can kill it (and anything it
@@ -30,22 +31,16 @@ struct ConverterProcess {
   static let maxErrorBytes = 16 * 1024
 
   /// Runs the converter on `svg`; returns its exit status (128 + the signal
-  /// when a signal ended it) and what it wrote to stderr.
+  /// when a signal ended it) and what it wrote to stdout and stderr.
   func run(svg: String) throws -> (status: Int32, errors: String) {
-    let tempDirectory = FileManager.default.temporaryDirectory.path
-    let input = kp_anonymous_file(tempDirectory)
-    guard input >= 0 else {
-      throw PlotError.unwritablePath(path: tempDirectory, reason: String(cString: strerror(errno)))
-    }
-    defer { close(input) }
-    try Self.writeAll(svg, to: input, directory: tempDirectory)
-    guard lseek(input, 0, SEEK_SET) == 0 else {
-      throw PlotError.unwritablePath(path: tempDirectory, reason: String(cString: strerror(errno)))
-    }
-
+    var channel: [Int32] = [-1, -1]
+    guard kp_channel(&channel) == 0 else { throw failure(errno) }
+    var input: Int32? = channel[0]
+    defer { if let input { close(input) } }
     var pipeEnds: [Int32] = [-1, -1]
     guard pipe(&pipeEnds) == 0 else {
-      throw PlotError.conversionFailed(path: converter, status: -1, message: String(cString: strerror(errno)))
+      close(channel[1])
+      throw failure(errno)
     }
     let (errorRead, errorWrite) = (pipeEnds[0], pipeEnds[1])
     _ = fcntl(errorRead, F_SETFD, FD_CLOEXEC)
@@ -56,32 +51,50 @@ struct ConverterProcess {
     defer { argv.forEach { free($0) } }
     var cArguments: [UnsafeMutablePointer<CChar>?] = argv + [nil]
     var pid: pid_t = 0
-    let spawnError = kp_spawn(converter, &cArguments, input, errorWrite, &pid)
+    let spawnError = kp_spawn(converter, &cArguments, channel[1], errorWrite, &pid)
     close(errorWrite)
-    guard spawnError == 0 else {
-      throw PlotError.conversionFailed(path: converter, status: -1, message: String(cString: strerror(spawnError)))
-    }
-    return try wait(pid: pid, errors: errorRead)
-  }
+    close(channel[1])
+    guard spawnError == 0 else { throw failure(spawnError) }
 
-  private func wait(pid: pid_t, errors: Int32) throws -> (status: Int32, errors: String) {
+    let svgBytes = Array(svg.utf8)
+    var sent = 0
     var message = Data()
     var errorsOpen = true
     var buffer = [UInt8](repeating: 0, count: 4096)
     var status: Int32 = 0
     while true {
-      if errorsOpen {
-        var fd = pollfd(fd: errors, events: Int16(POLLIN), revents: 0)
-        if poll(&fd, 1, Self.pollMilliseconds) > 0 {
-          let n = read(errors, &buffer, buffer.count)
-          if n > 0 {
-            if message.count < Self.maxErrorBytes { message.append(contentsOf: buffer[0..<n]) }
-          } else if n == 0 || errno != EINTR {
-            errorsOpen = false
-          }
-        }
+      if sent == svgBytes.count, let fd = input {
+        close(fd)  // end of the SVG
+        input = nil
+      }
+      var fds = [pollfd(fd: errorsOpen ? errorRead : -1, events: Int16(POLLIN), revents: 0),
+                 pollfd(fd: input ?? -1, events: Int16(POLLOUT), revents: 0)]
+      if errorsOpen || input != nil {
+        _ = poll(&fds, 2, Self.pollMilliseconds)
       } else {
         usleep(UInt32(Self.pollMilliseconds) * 1000)
+      }
+      if errorsOpen && fds[0].revents != 0 {
+        let n = read(errorRead, &buffer, buffer.count)
+        if n > 0 {
+          if message.count < Self.maxErrorBytes { message.append(contentsOf: buffer[0..<n]) }
+        } else if n == 0 || errno != EINTR {
+          errorsOpen = false
+        }
+      }
+      if let fd = input, fds[1].revents != 0 {
+        let n = svgBytes.withUnsafeBytes { raw -> Int in
+          guard let base = raw.baseAddress else { return 0 }
+          return kp_send(fd, base + sent, UInt(raw.count - sent))
+        }
+        if n > 0 {
+          sent += n
+        } else if n < 0 && errno != EAGAIN && errno != EINTR {
+          // The converter stopped reading (it failed): its status says why.
+          close(fd)
+          input = nil
+          sent = svgBytes.count
+        }
       }
       let reaped = waitpid(pid, &status, WNOHANG)
       if reaped == pid || (reaped < 0 && errno != EINTR) { break }
@@ -95,25 +108,21 @@ struct ConverterProcess {
       }
     }
     kp_forget(pid)
+    // What is left of the messages, without waiting for processes the
+    // converter may have left holding the pipe.
+    _ = fcntl(errorRead, F_SETFL, O_NONBLOCK)
+    while errorsOpen && message.count < Self.maxErrorBytes {
+      let n = read(errorRead, &buffer, buffer.count)
+      guard n > 0 else { break }
+      message.append(contentsOf: buffer[0..<n])
+    }
     let signal = status & 0x7f
     let code = signal == 0 ? (status >> 8) & 0xff : 128 + signal
     let text = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     return (code, text)
   }
 
-  private static func writeAll(_ text: String, to fd: Int32, directory: String) throws {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { raw -> Int in
-        guard let base = raw.baseAddress else { return 0 }
-        return write(fd, base + offset, raw.count - offset)
-      }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else {
-        throw PlotError.unwritablePath(path: directory, reason: String(cString: strerror(errno)))
-      }
-      offset += n
-    }
+  private func failure(_ code: Int32) -> PlotError {
+    .conversionFailed(path: converter, status: -1, message: String(cString: strerror(code)))
   }
 }

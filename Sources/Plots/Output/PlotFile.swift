@@ -28,8 +28,8 @@ public struct PlotFile: Sendable {
   }
 
   /// Writes `svg` to `path`. SVG is written directly (atomically); PNG and
-  /// PDF are converted by `rsvg-convert`, which reads the SVG from a file
-  /// with no name (see `ConverterProcess`).
+  /// PDF are converted by `rsvg-convert`, which reads the SVG from its
+  /// standard input (see `ConverterProcess`).
   public func write(svg: String, to path: String) throws {
     let format = try Self.format(of: path)
     let url = URL(fileURLWithPath: path)
