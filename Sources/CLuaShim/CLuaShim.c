@@ -56,7 +56,7 @@ struct kh_host {
   atomic_int stopped;           /* KH_RUNNING, or why the run stopped (sticky) */
   atomic_llong deadline_ns;     /* CLOCK_MONOTONIC nanoseconds; 0 = none */
   atomic_int was_target;        /* was the SIGINT target: never freed */
-  double limit;                 /* seconds, for the message */
+  _Atomic double limit;         /* seconds, for the message */
   char *internal;               /* chunk-name prefix of library code, or NULL */
 };
 
@@ -76,6 +76,7 @@ kh_host *kh_host_new(void *object) {
   atomic_init(&h->stopped, KH_RUNNING);
   atomic_init(&h->deadline_ns, 0);
   atomic_init(&h->was_target, 0);
+  atomic_init(&h->limit, 0.0);
   return h;
 }
 
@@ -102,11 +103,11 @@ void kh_host_set_object(kh_host *h, void *object) { h->object = object; }
 
 void kh_set_deadline(kh_host *h, double seconds) {
   if (seconds > 0 && seconds < 1e9) {
-    h->limit = seconds;
+    atomic_store(&h->limit, seconds);
     atomic_store(&h->deadline_ns, monotonic_ns() + (long long)(seconds * 1e9));
   } else {
     /* No limit (also for limits beyond 30 years, which no clock reaches). */
-    h->limit = 0;
+    atomic_store(&h->limit, 0.0);
     atomic_store(&h->deadline_ns, 0);
   }
   int timed_out = KH_TIMED_OUT;
@@ -114,7 +115,7 @@ void kh_set_deadline(kh_host *h, double seconds) {
 }
 
 double kh_deadline(kh_host *h) { return (double)atomic_load(&h->deadline_ns) * 1e-9; }
-double kh_time_limit(kh_host *h) { return atomic_load(&h->deadline_ns) ? h->limit : 0; }
+double kh_time_limit(kh_host *h) { return atomic_load(&h->deadline_ns) ? atomic_load(&h->limit) : 0; }
 
 void kh_request_interrupt(kh_host *h) { atomic_store(&h->interrupt, 1); }
 int kh_interrupt_requested(kh_host *h) { return atomic_load(&h->interrupt) != 0; }
@@ -155,7 +156,7 @@ size_t kh_stop_message(kh_host *h, char *buf, size_t size) {
     snprintf(buf, size, "interrupted");
   } else if (reason == KH_TIMED_OUT) {
     char limit[32];
-    format_seconds(limit, sizeof limit, h->limit);
+    format_seconds(limit, sizeof limit, atomic_load(&h->limit));
     snprintf(buf, size, "time limit of %s s exceeded (raise it with --timeout)", limit);
   }
   return strlen(buf);

@@ -11,12 +11,17 @@ struct TimeLimitCLITests {
   /// 2 s grace and a loaded machine's start-up.
   static let promptly = 8.0
 
-  func run(_ code: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> (ProcessResult, Double) {
+  /// Runs `code` under `--timeout 1`; a run that outlives 20 s is killed
+  /// (status 9), so that a regression fails instead of hanging the suite.
+  struct Result { let status: Int32; let stdout: String; let stderr: String }
+
+  func run(_ code: String, _ extra: [String] = []) throws -> (Result, Double) {
     let dir = try temporaryDirectory()
     try code.write(to: dir.appendingPathComponent("t.lua"), atomically: true, encoding: .utf8)
-    let started = Date()
-    let r = try runKaplan(["run", "t.lua", "--timeout", "1"] + extra, directory: dir, environment: environment)
-    return (r, Date().timeIntervalSince(started))
+    let kaplan = try LiveKaplan(["run", "t.lua", "--timeout", "1"] + extra, directory: dir)
+    kaplan.closeInput()
+    let status = kaplan.finish(within: 20)
+    return (Result(status: status, stdout: kaplan.stdout, stderr: kaplan.stderr), kaplan.elapsed)
   }
 
   @Test(arguments: [
