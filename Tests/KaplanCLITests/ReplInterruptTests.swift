@@ -53,4 +53,53 @@ struct ReplInterruptTests {
     #expect(repl.finish(within: 8) == 1)
     #expect(repl.stderr.contains("time limit of 1 s exceeded (raise it with --timeout), and the chunk did not stop"), "\(repl.stderr)")
   }
+
+  @Test func terminalSessionStartsAfreshAfterTheSecondCtrlC() throws {
+    // A terminal through util-linux `script`: Ctrl-C is the byte 0x03 that
+    // the pty turns into SIGINT, as a person's keyboard does.
+    let script = "/usr/bin/script"
+    guard FileManager.default.isExecutableFile(atPath: script) else { return }
+    let dir = try temporaryDirectory()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: script)
+    process.arguments = ["-qfec", "'\(kaplanExecutable().path)' repl", "/dev/null"]
+    process.currentDirectoryURL = dir
+    var env = ProcessInfo.processInfo.environment
+    env["KAPLAN_STDLIB"] = projectRoot.appendingPathComponent("stdlib").path
+    env["HOME"] = dir.path
+    process.environment = env
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = output
+    final class Sink: @unchecked Sendable { let lock = NSLock(); var data = Data() }
+    let sink = Sink()
+    output.fileHandleForReading.readabilityHandler = { h in
+      let d = h.availableData
+      sink.lock.withLock { sink.data.append(d) }
+    }
+    try process.run()
+    func text() -> String { sink.lock.withLock { String(decoding: sink.data, as: UTF8.self) } }
+    func waitFor(_ s: String, _ seconds: Double = 10) -> Bool {
+      let end = Date().addingTimeInterval(seconds)
+      while Date() < end { if text().contains(s) { return true }; usleep(20_000) }
+      return false
+    }
+    func send(_ s: String) { input.fileHandleForWriting.write(Data(s.utf8)) }
+    #expect(waitFor("Ctrl-D quits"))
+    send("x = 3\nprint('go') print(string.rep('a', 4e4):find('.-.-.-.-b'))\n")
+    #expect(waitFor("go\r\n"))
+    usleep(300_000)
+    send("\u{03}")
+    usleep(300_000)
+    send("\u{03}")
+    #expect(waitFor("Starting a fresh session (globals are lost)."), "\(text())")
+    send("print(x, 'fresh')\n")
+    #expect(waitFor("nil\tfresh"), "\(text())")
+    send("\u{04}")
+    let end = Date().addingTimeInterval(10)
+    while process.isRunning && Date() < end { usleep(20_000) }
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+  }
 }
