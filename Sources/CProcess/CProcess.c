@@ -45,7 +45,7 @@ void kp_kill_children(void) {
 
 /* -------------------------------------------------------------------- spawn */
 
-int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stderr_fd, pid_t *pid_out) {
+int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out) {
   /* The child reports a failed exec through this pipe (close-on-exec: EOF
    * means the exec succeeded). */
   int report[2];
@@ -77,9 +77,10 @@ int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stderr_fd, 
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    /* stdout joins stderr: rsvg-convert writes its figure to --output, and
-     * opening /dev/null would need write access a sandbox may not grant. */
-    if (dup2(stdin_fd, 0) < 0 || dup2(stderr_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) {
+    /* Without an output descriptor stdout joins stderr (opening /dev/null
+     * would need write access a sandbox may not grant). */
+    if (stdout_fd < 0) stdout_fd = stderr_fd;
+    if (dup2(stdin_fd, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) {
       int e = errno;
       (void)!write(report[1], &e, sizeof e);
       _exit(127);

@@ -12,9 +12,10 @@
 #include <sys/types.h>
 
 /* Starts `path` with `argv` (NULL-terminated) in a new process group, with
- * stdin from `stdin_fd` and stdout and stderr to `stderr_fd`, and records it
- * as live. Returns 0 and the pid, or an errno value. */
-int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stderr_fd, pid_t *pid_out);
+ * stdin from `stdin_fd`, stdout to `stdout_fd` (-1: to `stderr_fd`) and
+ * stderr to `stderr_fd`, and records it as live. Returns 0 and the pid, or
+ * an errno value. */
+int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out);
 
 /* A socket pair for a child's standard input: fds[0] (non-blocking, for
  * kp_send) stays with Kaplan, fds[1] becomes the child's stdin. A socket,

@@ -23,6 +23,9 @@ import Darwin
 struct ConverterProcess {
   let converter: String
   let arguments: [String]
+  /// The converter's standard output (a figure opened by Kaplan), or nil:
+  /// then its standard output is read with its messages.
+  var output: Int32? = nil
 
   /// How often the wait looks at the converter and the cancellation flag.
   static let pollMilliseconds: Int32 = 50
@@ -31,7 +34,8 @@ struct ConverterProcess {
   static let maxErrorBytes = 16 * 1024
 
   /// Runs the converter on `svg`; returns its exit status (128 + the signal
-  /// when a signal ended it) and what it wrote to stdout and stderr.
+  /// when a signal ended it) and what it wrote to stderr (and to stdout
+  /// when `output` is nil).
   func run(svg: String) throws -> (status: Int32, errors: String) {
     var channel: [Int32] = [-1, -1]
     guard kp_channel(&channel) == 0 else { throw failure(errno) }
@@ -51,7 +55,7 @@ struct ConverterProcess {
     defer { argv.forEach { free($0) } }
     var cArguments: [UnsafeMutablePointer<CChar>?] = argv + [nil]
     var pid: pid_t = 0
-    let spawnError = kp_spawn(converter, &cArguments, channel[1], errorWrite, &pid)
+    let spawnError = kp_spawn(converter, &cArguments, channel[1], output ?? -1, errorWrite, &pid)
     close(errorWrite)
     close(channel[1])
     guard spawnError == 0 else { throw failure(spawnError) }
