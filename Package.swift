@@ -19,6 +19,8 @@ let package = Package(
     .target(name: "CLuaShim", dependencies: ["CLua"]),
     // The Landlock system calls (Linux), for the kernel layer of the sandbox.
     .target(name: "CLandlock"),
+    // Child processes (rsvg-convert) in their own group, dying with Kaplan.
+    .target(name: "CProcess"),
 
     // Core libraries (see DESIGN.md for what each may touch).
     .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
@@ -27,10 +29,10 @@ let package = Package(
     .target(name: "Datasets", dependencies: ["RunControl"]),
     .target(name: "Survival", dependencies: ["RunControl"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
-    .target(name: "Plots"),
+    .target(name: "Plots", dependencies: ["RunControl", "CProcess"]),
     .target(
       name: "Scripting",
-      dependencies: ["LuaHost", "Datasets", "Survival", "Analysis", "Plots", "CLandlock"]),
+      dependencies: ["LuaHost", "Datasets", "Survival", "Analysis", "Plots", "CLandlock", "CProcess"]),
 
     // The command-line tool.
     .executableTarget(

@@ -1,5 +1,9 @@
 #include "CLuaShim.h"
+#include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,48 +40,250 @@ lua_State *kh_newstate(kh_alloc_state *alloc) {
   return L;
 }
 
+static int run_protected(lua_State *L, lua_CFunction f, void *arg, int nresults);
+
 /* ------------------------------------------------------------------- limits */
 
-static volatile sig_atomic_t interrupt_flag = 0;
-static double hook_deadline = 0, hook_limit = 0;
+/* Each state has its own host record (its extra space points to it), so a
+ * limit set or cleared on one state never touches another. The stop is
+ * sticky: once the deadline has passed or an interrupt arrived, every hook
+ * call, every Swift entry point, every kernel poll and the return of every
+ * error-catching function (pcall, xpcall, coroutine.resume/close, load)
+ * raises again, until the host clears it (kh_clear_stop) for the next run. */
+struct kh_host {
+  void *object;                 /* the Swift LuaState, unretained */
+  atomic_int interrupt;         /* Ctrl-C or another thread asked to stop */
+  atomic_int stopped;           /* KH_RUNNING, or why the run stopped (sticky) */
+  atomic_llong deadline_ns;     /* CLOCK_MONOTONIC nanoseconds; 0 = none */
+  atomic_int was_target;        /* was the SIGINT target: never freed */
+  _Atomic double limit;         /* seconds, for the message */
+  char *internal;               /* chunk-name prefix of library code, or NULL */
+};
 
-double kh_monotonic_seconds(void) {
+static long long monotonic_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+  return (long long)ts.tv_sec * 1000000000LL + (long long)ts.tv_nsec;
+}
+
+double kh_monotonic_seconds(void) { return (double)monotonic_ns() * 1e-9; }
+
+kh_host *kh_host_new(void *object) {
+  kh_host *h = (kh_host *)calloc(1, sizeof *h);
+  if (h == NULL) return NULL;
+  h->object = object;
+  atomic_init(&h->interrupt, 0);
+  atomic_init(&h->stopped, KH_RUNNING);
+  atomic_init(&h->deadline_ns, 0);
+  atomic_init(&h->was_target, 0);
+  atomic_init(&h->limit, 0.0);
+  return h;
+}
+
+static _Atomic(kh_host *) sigint_target = NULL;
+
+void kh_host_free(kh_host *h) {
+  if (h == NULL) return;
+  kh_host *expected = h;
+  atomic_compare_exchange_strong(&sigint_target, &expected, NULL);
+  /* A SIGINT handler on another thread may still hold the pointer it read:
+   * a state that was ever the target is left allocated (one per REPL). */
+  if (atomic_load(&h->was_target)) return;
+  free(h->internal);
+  free(h);
+}
+
+void kh_attach_host(lua_State *L, kh_host *h) {
+  *(kh_host **)lua_getextraspace(L) = h;
+}
+
+kh_host *kh_host_of(lua_State *L) { return *(kh_host **)lua_getextraspace(L); }
+void *kh_host_object(kh_host *h) { return h ? h->object : NULL; }
+void kh_host_set_object(kh_host *h, void *object) { h->object = object; }
+
+void kh_set_deadline(kh_host *h, double seconds) {
+  if (seconds > 0 && seconds < 1e9) {
+    atomic_store(&h->limit, seconds);
+    atomic_store(&h->deadline_ns, monotonic_ns() + (long long)(seconds * 1e9));
+  } else {
+    /* No limit (also for limits beyond 30 years, which no clock reaches). */
+    atomic_store(&h->limit, 0.0);
+    atomic_store(&h->deadline_ns, 0);
+  }
+  int timed_out = KH_TIMED_OUT;
+  atomic_compare_exchange_strong(&h->stopped, &timed_out, KH_RUNNING);
+}
+
+double kh_deadline(kh_host *h) { return (double)atomic_load(&h->deadline_ns) * 1e-9; }
+double kh_time_limit(kh_host *h) { return atomic_load(&h->deadline_ns) ? atomic_load(&h->limit) : 0; }
+
+void kh_request_interrupt(kh_host *h) { atomic_store(&h->interrupt, 1); }
+int kh_interrupt_requested(kh_host *h) { return atomic_load(&h->interrupt) != 0; }
+
+void kh_clear_stop(kh_host *h) {
+  atomic_store(&h->interrupt, 0);
+  atomic_store(&h->stopped, KH_RUNNING);
+}
+
+int kh_stop_reason(kh_host *h) {
+  if (h == NULL) return KH_RUNNING;
+  int reason = atomic_load(&h->stopped);
+  if (reason != KH_RUNNING) return reason;
+  if (atomic_load(&h->interrupt)) reason = KH_INTERRUPTED;
+  else {
+    long long deadline = atomic_load(&h->deadline_ns);
+    if (deadline > 0 && monotonic_ns() > deadline) reason = KH_TIMED_OUT;
+  }
+  if (reason != KH_RUNNING) {
+    int running = KH_RUNNING;
+    /* The first reason wins (an interrupt after the deadline stays a timeout). */
+    if (!atomic_compare_exchange_strong(&h->stopped, &running, reason)) reason = running;
+  }
+  return reason;
+}
+
+/* "5", "0.5", "1.25": the limit as the user wrote it, not "5.000000". */
+static void format_seconds(char *buf, size_t size, double s) {
+  if (s >= 1 && s < 1e15 && (double)(long long)s == s) snprintf(buf, size, "%lld", (long long)s);
+  else snprintf(buf, size, "%.3g", s);
+}
+
+size_t kh_stop_message(kh_host *h, char *buf, size_t size) {
+  int reason = h ? atomic_load(&h->stopped) : KH_RUNNING;
+  if (size == 0) return 0;
+  buf[0] = 0;
+  if (reason == KH_INTERRUPTED) {
+    snprintf(buf, size, "interrupted");
+  } else if (reason == KH_TIMED_OUT) {
+    char limit[32];
+    format_seconds(limit, sizeof limit, atomic_load(&h->limit));
+    snprintf(buf, size, "time limit of %s s exceeded (raise it with --timeout)", limit);
+  }
+  return strlen(buf);
+}
+
+void kh_set_internal_source(kh_host *h, const char *prefix) {
+  free(h->internal);
+  h->internal = prefix ? strdup(prefix) : NULL;
+}
+
+/* Pushes "chunk:line: " of the first function from `level` up that is Lua
+ * code outside the library (h->internal), so that a stop met inside the
+ * stdlib names the script's line; as luaL_where when there is none. */
+static void where_outside_library(lua_State *L, kh_host *h, int level) {
+  if (h->internal != NULL) {
+    size_t n = strlen(h->internal);
+    lua_Debug ar;
+    for (int l = level; lua_getstack(L, l, &ar); l++) {
+      if (!lua_getinfo(L, "Sl", &ar)) break;
+      if (ar.currentline > 0 && strncmp(ar.source, h->internal, n) != 0) {
+        lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+        return;
+      }
+    }
+  }
+  luaL_where(L, level);
+}
+
+/* Raises the stop's message at `level` (0: the running Lua function, as the
+ * hook sees it; 1: the caller of a C function). */
+static int raise_stop(lua_State *L, kh_host *h, int level) {
+  char message[128];
+  kh_stop_message(h, message, sizeof message);
+  where_outside_library(L, h, level);
+  lua_pushstring(L, message);
+  lua_concat(L, 2);
+  return lua_error(L);
 }
 
 static void limit_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
-  /* Level 0 is the running Lua function: its line is where we stopped. */
-  if (interrupt_flag) {
-    interrupt_flag = 0;
-    luaL_where(L, 0);
-    lua_pushstring(L, "interrupted");
-    lua_concat(L, 2);
-    lua_error(L);
-  }
-  if (hook_deadline > 0 && kh_monotonic_seconds() > hook_deadline) {
-    hook_deadline = 0;
-    luaL_where(L, 0);
-    lua_pushfstring(L, "time limit of %f s exceeded (raise it with --timeout)", hook_limit);
-    lua_concat(L, 2);
-    lua_error(L);
-  }
+  kh_host *h = kh_host_of(L);
+  if (kh_stop_reason(h) != KH_RUNNING) raise_stop(L, h, 0);
 }
 
-void kh_set_limits(lua_State *L, double deadline_seconds, double limit_seconds) {
-  hook_deadline = deadline_seconds;
-  hook_limit = limit_seconds;
+/* pcall, xpcall, coroutine.resume, coroutine.close and load return an error
+ * instead of raising it; wrapped, they raise the stop again as soon as they
+ * return. The original is upvalue 1; a continuation keeps yields across
+ * them working as before. */
+static int after_catcher(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  (void)ctx;
+  kh_host *h = kh_host_of(L);
+  if (kh_stop_reason(h) != KH_RUNNING) return raise_stop(L, h, 1);
+  return lua_gettop(L);
+}
+
+static int catcher(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_callk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, after_catcher);
+  return after_catcher(L, LUA_OK, 0);
+}
+
+static void wrap_field(lua_State *L, int table, const char *name) {
+  if (lua_getfield(L, table, name) != LUA_TFUNCTION) { lua_pop(L, 1); return; }
+  lua_pushcclosure(L, catcher, 1);
+  lua_setfield(L, table, name);
+}
+
+static int p_installlimits(lua_State *L) {
   lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1000);
+  lua_pushglobaltable(L);
+  int g = lua_gettop(L);
+  wrap_field(L, g, "pcall");
+  wrap_field(L, g, "xpcall");
+  wrap_field(L, g, "load");
+  if (lua_getfield(L, g, "coroutine") == LUA_TTABLE) {
+    int co = lua_gettop(L);
+    wrap_field(L, co, "resume");
+    wrap_field(L, co, "close");
+  }
+  return 0;
+}
+int kh_pinstalllimits(lua_State *L) { return run_protected(L, p_installlimits, NULL, 0); }
+
+/* ---- SIGINT: one process-global pointer to the state being interrupted ---- */
+
+static atomic_llong last_sigint_ns = 0;
+static atomic_int abandon_requested = 0;
+
+static void on_sigint(int sig) {
+  (void)sig;
+  int saved = errno;
+  long long now = monotonic_ns();
+  long long last = atomic_exchange(&last_sigint_ns, now);
+  kh_host *h = atomic_load(&sigint_target);
+  if (h != NULL) {
+    /* A second Ctrl-C within a second of one that has not been served yet. */
+    if (atomic_load(&h->interrupt) && last > 0 && now - last < 1000000000LL)
+      atomic_store(&abandon_requested, 1);
+    atomic_store(&h->interrupt, 1);
+  }
+  errno = saved;
 }
 
-void kh_request_interrupt(void) { interrupt_flag = 1; }
-void kh_clear_interrupt(void) { interrupt_flag = 0; }
-int kh_interrupt_requested(void) { return interrupt_flag != 0; }
-int kh_stop_requested(void) {
-  return interrupt_flag != 0 || (hook_deadline > 0 && kh_monotonic_seconds() > hook_deadline);
+void kh_set_interrupt_target(kh_host *h) {
+  if (h) atomic_store(&h->was_target, 1);
+  atomic_store(&sigint_target, h);
 }
+
+int kh_install_sigint_handler(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  if (sigaction(SIGINT, &sa, NULL) != 0) return -1;
+  /* A parent may have started us with SIGINT blocked (test runners do). */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+int kh_abandon_requested(void) { return atomic_load(&abandon_requested) != 0; }
+void kh_clear_abandon_request(void) { atomic_store(&abandon_requested, 0); }
 
 /* ---------------------------------------------------------- Swift callbacks */
 
@@ -94,7 +300,13 @@ void kh_install_swift(kh_dispatch_fn dispatch, kh_release_fn release) {
  * prepended, as luaL_error does) and -2 for error objects that came from Lua
  * (already positioned; raised as they are). */
 static int trampoline(lua_State *L) {
+  /* A stopped run enters no Swift function, and a Swift function that
+   * returned after the stop (a kernel that noticed it, or one that swallowed
+   * an error) raises the stop rather than its own result. */
+  kh_host *h = kh_host_of(L);
+  if (kh_stop_reason(h) != KH_RUNNING) return raise_stop(L, h, 1);
   int n = swift_dispatch(L);
+  if (kh_stop_reason(h) != KH_RUNNING) return raise_stop(L, h, 1);
   if (n == -1) {
     if (lua_type(L, -1) == LUA_TSTRING) {
       luaL_where(L, 1);

@@ -26,6 +26,9 @@ public final class LuaState {
   /// The state as created (closed in deinit).
   private let mainThread: OpaquePointer
   private let alloc: UnsafeMutablePointer<kh_alloc_state>
+  /// This state's host record (CLuaShim): the way back to this object from
+  /// C, and the state's own deadline, limit and interrupt flag.
+  let host: OpaquePointer
   var callbacks: [Callback] = []
   var types: [ObjectIdentifier: BoxType] = [:]
 
@@ -41,25 +44,35 @@ public final class LuaState {
     LuaState.installTrampolines
     alloc = .allocate(capacity: 1)
     alloc.initialize(to: kh_alloc_state(used: 0, limit: 0, peak: 0))
+    guard let host = kh_host_new(nil) else {
+      alloc.deallocate()
+      throw LuaError.memory("cannot create a Lua state: not enough memory")
+    }
+    self.host = host
     guard let L = kh_newstate(alloc) else {
+      kh_host_free(host)
       alloc.deallocate()
       throw LuaError.memory("cannot create a Lua state: not enough memory")
     }
     self.L = L
     self.mainThread = L
-    // The extra space of the state points back to this object (unretained:
-    // the object owns the state, not the other way round).
-    kh_extraspace(L).storeBytes(of: Unmanaged.passUnretained(self).toOpaque(), as: UnsafeMutableRawPointer.self)
-    if kh_popenlibs(L) != LUA_OK {
+    // The extra space of the state points to the host record, which points
+    // back to this object (unretained: the object owns the state, not the
+    // other way round).
+    kh_attach_host(L, host)
+    if kh_popenlibs(L) != LUA_OK || kh_pinstalllimits(L) != LUA_OK {
       lua_close(L)
+      kh_host_free(host)
       alloc.deallocate()
       throw LuaError.memory("cannot open the Lua libraries: not enough memory")
     }
     self.memoryLimit = memoryLimit
+    kh_host_set_object(host, Unmanaged.passUnretained(self).toOpaque())
   }
 
   deinit {
     lua_close(mainThread)  // runs __gc of boxes, releasing their Swift objects
+    kh_host_free(host)
     alloc.deallocate()
   }
 
@@ -75,8 +88,8 @@ public final class LuaState {
   /// Current stack top (for tests of stack balance).
   public var stackTop: Int32 { lua_gettop(L) }
 
-  static func from(_ L: OpaquePointer) -> LuaState {
-    let raw = kh_extraspace(L).load(as: UnsafeMutableRawPointer.self)
+  static func from(_ L: OpaquePointer) -> LuaState? {
+    guard let host = kh_host_of(L), let raw = kh_host_object(host) else { return nil }
     return Unmanaged<LuaState>.fromOpaque(raw).takeUnretainedValue()
   }
 
@@ -117,8 +130,11 @@ public final class LuaState {
   /// and restoring the stack to `top`.
   func check(_ status: Int32, top: Int32) throws {
     if status == LUA_OK { return }
-    let message = errorMessage(at: -1)
+    var message = errorMessage(at: -1)
     lua_settop(L, top)
+    // A stopped run reports the stop, whatever error a `__close` handler or
+    // message handler put in its place on the way out.
+    if let stop = stopMessage, !message.contains(stop) { message = stop }
     if status == LUA_ERRMEM { throw LuaError.memory(message) }
     throw LuaError.lua(message: message, status: status)
   }
@@ -161,7 +177,7 @@ private let luaDispatch: kh_dispatch_fn = { L in
   guard let L else { return 0 }
   // Lua 5.4 copies the main thread's extra space into every new thread, so
   // this finds the state from a coroutine too.
-  let state = LuaState.from(L)
+  guard let state = LuaState.from(L) else { return 0 }
   // Serve the call on the thread that made it (a coroutine has its own stack).
   let caller = state.L
   state.L = L

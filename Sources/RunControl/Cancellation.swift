@@ -5,8 +5,10 @@ import Foundation
 /// Lua's count hook cannot stop Swift code, so iterative kernels (the
 /// Newton–Raphson loops of Cox and Fine–Gray fits) call `check()` once per
 /// iteration. The host installs a check for the duration of a script with
-/// `withCheck` (its Ctrl-C flag and time limit); elsewhere nothing is ever
-/// cancelled. The check is per thread, so tests and concurrent hosts do not
+/// `withCheck` (its Lua state's Ctrl-C flag and time limit); elsewhere
+/// nothing is ever cancelled. The host's stop is sticky (issue 12): once a
+/// check returned true, every later check of that run does too, so a kernel
+/// that swallowed one `ComputationCancelled` is stopped at its next poll. The check is per thread, so tests and concurrent hosts do not
 /// see each other's requests. (Not a `@TaskLocal`: with the statically
 /// linked Swift runtime of release builds, pushing a task-local value
 /// outside a task crashes.)

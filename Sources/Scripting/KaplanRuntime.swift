@@ -51,6 +51,7 @@ public final class KaplanRuntime {
       outputDirectory: options.outputDirectory, workingDirectory: options.workingDirectory)
     lua = try LuaState()
     memory = RunMemoryAccount(lua: lua)
+    lua.setLibrarySource(prefix: "@" + (stdlib.hasSuffix("/") ? stdlib : stdlib + "/"))
     try setUp()
     // The budget counts what the stdlib took, so scripts get `maxMemory` on top.
     memory.start(budget: options.maxMemory)
@@ -130,12 +131,15 @@ public final class KaplanRuntime {
     _ = try stoppable { try lua.call(chunk, options.arguments.map { .string($0) }) }
   }
 
-  /// Runs `body` with the Survival kernels' cancellation bound to this
-  /// host's Ctrl-C flag and time limit (DESIGN.md, safety rule 5), and the
-  /// run's memory budget installed for the host's allocations.
+  /// Runs `body` with the kernels' cancellation bound to this state's
+  /// Ctrl-C flag and time limit (DESIGN.md, safety rule 5), and the run's
+  /// memory budget installed for the host's allocations. The stop is
+  /// sticky: once it happened every later poll throws, until the state's
+  /// `clearStop()`.
   public func stoppable<R>(_ body: () throws -> R) rethrows -> R {
-    try MemoryBudget.withAccount(memory) {
-      try Cancellation.withCheck({ LuaState.stopRequested }, body)
+    let lua = self.lua
+    return try MemoryBudget.withAccount(memory) {
+      try Cancellation.withCheck({ lua.stopRequested }, body)
     }
   }
 }

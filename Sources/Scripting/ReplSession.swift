@@ -35,9 +35,19 @@ public final class ReplSession {
 
   /// Evaluates `source` (one or more lines). Values of an expression are
   /// printed with `show` (result objects print their summary).
+  ///
+  /// Each chunk is a run of its own: `--timeout` limits each chunk, and a
+  /// Ctrl-C or time limit that stopped one chunk (the stop is sticky while
+  /// the chunk runs) is cleared before and after it, so that the session,
+  /// and completion at the prompt, go on.
   public func evaluate(_ source: String) -> Outcome {
     let lua = runtime.lua
-    LuaState.clearInterrupt()
+    lua.setTimeLimit(runtime.options.timeout)
+    lua.clearStop()
+    defer {
+      lua.setTimeLimit(nil)
+      lua.clearStop()
+    }
     let chunk: LuaValue
     if let asExpression = try? lua.load("return " + source + ";", chunkName: "=stdin") {
       chunk = asExpression

@@ -52,7 +52,13 @@ struct SandboxOptions: ParsableArguments {
     o.scriptDirectory = scriptDirectory
     o.scriptName = scriptName
     o.arguments = arguments
-    o.timeout = timeout
+    if let timeout {
+      // NaN, 0 and negative limits are mistakes, not "no limit" (inf is).
+      guard timeout > 0 else {
+        throw ValidationError("--timeout: expects a positive number of seconds, got '\(timeout)'")
+      }
+      o.timeout = timeout.isInfinite ? nil : timeout
+    }
     if let out {
       try prepareOutputDirectory(out)
       o.outputDirectory = out

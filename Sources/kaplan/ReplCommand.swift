@@ -26,7 +26,7 @@ struct Repl: ParsableCommand {
       printError("kaplan: \(error)")
       throw ExitCode(1)
     }
-    installInterruptHandler()
+    installInterruptHandler(session.runtime.lua)
     let interactive = isatty(STDIN_FILENO) != 0
     let reader: LineReader = interactive ? EditLineReader(session: session) : PlainLineReader()
     if interactive {
@@ -35,7 +35,20 @@ struct Repl: ParsableCommand {
     }
     var failed = false
     var buffer = ""
-    while let read = reader.readLine(prompt: buffer.isEmpty ? "> " : ">> ") {
+    let lua = session.runtime.lua
+    while true {
+      guard let read = reader.readLine(prompt: buffer.isEmpty ? "> " : ">> ") else {
+        // Ctrl-C at the prompt ends libedit's line, not the session: the
+        // line (and an unfinished chunk) is dropped, as in a shell.
+        if interactive && lua.interruptRequested {
+          lua.clearStop()
+          LuaState.clearAbandonRequest()
+          print("")
+          buffer = ""
+          continue
+        }
+        break
+      }
       guard case .text(let line) = read else {
         // Not UTF-8: refused on stderr; the pending chunk is dropped whole, never run altered.
         buffer = ""
@@ -43,7 +56,12 @@ struct Repl: ParsableCommand {
         continue
       }
       buffer = buffer.isEmpty ? line : buffer + "\n" + line
-      switch session.evaluate(buffer) {
+      let outcome = ChunkRunner.run(session.runtime.lua) { session.evaluate(buffer) }
+      guard case .finished(let result) = outcome else {
+        reader.remember(buffer)
+        abandon(outcome, interactive: interactive, reader: reader)
+      }
+      switch result {
       case .incomplete:
         continue
       case .done:
@@ -55,9 +73,15 @@ struct Repl: ParsableCommand {
       }
       buffer = ""
     }
-    if !buffer.isEmpty, case .error(let message) = session.finish(buffer + "\n") {
-      printError(message)
-      failed = true
+    if !buffer.isEmpty {
+      let outcome = ChunkRunner.run(session.runtime.lua) { session.finish(buffer + "\n") }
+      guard case .finished(let result) = outcome else {
+        abandon(outcome, interactive: false, reader: reader)
+      }
+      if case .error(let message) = result {
+        printError(message)
+        failed = true
+      }
     }
     reader.close()
     if interactive { print("") }

@@ -43,7 +43,9 @@ struct Run: ParsableCommand {
     do {
       runtime = try KaplanRuntime(options: options)
       restrictWithKernelSandbox(runtime)
-      installInterruptHandler()
+      installInterruptHandler(runtime.lua)
+      // The backstop of --timeout and Ctrl-C (pattern bombs, finalizers).
+      Watchdog.watch(runtime.lua)
       try runtime.bindData(try sandbox.dataBindings())
     } catch let error as ValidationError {
       throw error
@@ -61,7 +63,9 @@ struct Run: ParsableCommand {
   }
 }
 
-/// Ctrl-C asks the running chunk to stop at its next hook (signal-safe).
-func installInterruptHandler() {
-  signal(SIGINT) { _ in LuaState.requestInterrupt() }
+/// Ctrl-C asks `lua`'s running chunk to stop (async-signal-safe; the stop
+/// is sticky); SIGTERM and SIGHUP kill the `rsvg-convert` children first.
+func installInterruptHandler(_ lua: LuaState) {
+  lua.receiveInterrupts()
+  Watchdog.installTerminationHandlers()
 }

@@ -164,14 +164,17 @@ struct LuaStateSafetyTests {
   @Test func interruptStopsRunningChunk() throws {
     let lua = try LuaState()
     lua.setTimeLimit(nil)
-    try lua.register("interrupt_me") { _ in LuaState.requestInterrupt(); return [] }
+    try lua.register("interrupt_me") { [unowned lua] _ in lua.requestInterrupt(); return [] }
     do {
       try lua.run("interrupt_me() while true do end")
       Issue.record("expected an interrupt")
     } catch LuaError.lua(let message, _) {
       #expect(message.contains("interrupted"))
     }
-    #expect(!LuaState.interruptRequested)
+    // The stop is sticky until the host clears it for the next run.
+    #expect(lua.interruptRequested)
+    lua.clearStop()
+    #expect(try lua.run("return 1") == [.integer(1)])
   }
 
   @Test func syntaxErrorsReportIncompleteInput() throws {

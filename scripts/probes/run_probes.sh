@@ -13,10 +13,12 @@ trap 'rm -rf "$work"' EXIT
 . "$here/make_fixtures.sh"
 [ $# -eq 0 ] && set -- "$here"/*.probes
 for file in "$@"; do
+  # A line "#args: ..." gives extra `kaplan run` arguments for the file.
+  args=$(sed -n 's/^#args: //p' "$file" | head -n 1)
   while IFS= read -r probe; do
     case "$probe" in ''|'#'*) continue ;; esac
     printf '%s\n' "$probe" > "$work/p.lua"
-    ( cd "$work" && KAPLAN_STDLIB="$root/stdlib" timeout -s KILL 20 "$bin" run p.lua --out "$work/out" \
+    ( cd "$work" && KAPLAN_STDLIB="$root/stdlib" timeout -s KILL 20 "$bin" run p.lua --out "$work/out" $args \
         </dev/null >"$work/stdout" 2>"$work/stderr" )
     rc=$?
     case $rc in

@@ -35,18 +35,53 @@ typedef struct kh_alloc_state {
 /* A new state with the limiting allocator; NULL when even that fails. */
 lua_State *kh_newstate(kh_alloc_state *alloc);
 
+/* ---- the host record of a state: its Swift object and its limits ---- */
+/* Every state has its own record (its extra space points to it; coroutines
+ * inherit it), holding the deadline, the limit and the interrupt flag, so
+ * that limits of concurrent states are independent. */
+typedef struct kh_host kh_host;
+enum { KH_RUNNING = 0, KH_INTERRUPTED = 1, KH_TIMED_OUT = 2 };
+kh_host *kh_host_new(void *object);
+void kh_host_free(kh_host *h);
+void kh_attach_host(lua_State *L, kh_host *h);
+kh_host *kh_host_of(lua_State *L);
+void *kh_host_object(kh_host *h);
+void kh_host_set_object(kh_host *h, void *object);
+
 /* ---- limits: time (count hook) and cancellation (Ctrl-C, timeouts) ---- */
-/* Installs a count hook that raises "interrupted" when kh_interrupt_requested
- * is set, and "time limit of N s exceeded" after deadline (CLOCK_MONOTONIC
- * seconds; 0 = none). */
-void kh_set_limits(lua_State *L, double deadline_seconds, double limit_seconds);
-/* Async-signal-safe: asks the running chunk to stop at its next hook. */
-void kh_request_interrupt(void);
-void kh_clear_interrupt(void);
-int kh_interrupt_requested(void);
-/* An interrupt is pending or the deadline has passed (for Swift kernels to poll). */
-int kh_stop_requested(void);
+/* Installs the count hook (every 1000 instructions) and wraps pcall, xpcall,
+ * load, coroutine.resume and coroutine.close so that they re-raise a stop.
+ * Call once, after kh_popenlibs and before any coroutine exists. */
+int kh_pinstalllimits(lua_State *L);
+/* Limits what runs from now on to `seconds` (<= 0: no limit) and clears a
+ * time-limit stop. */
+void kh_set_deadline(kh_host *h, double seconds);
+/* The deadline (CLOCK_MONOTONIC seconds, 0 = none) and the limit (seconds). */
+double kh_deadline(kh_host *h);
+double kh_time_limit(kh_host *h);
+/* Thread-safe: asks the running chunk to stop. */
+void kh_request_interrupt(kh_host *h);
+int kh_interrupt_requested(kh_host *h);
+/* Clears the interrupt and the sticky stop (before the next REPL chunk). */
+void kh_clear_stop(kh_host *h);
+/* KH_RUNNING, or why the run stopped; latches the stop when the deadline has
+ * passed or an interrupt is pending (for hooks and Swift kernels to poll). */
+int kh_stop_reason(kh_host *h);
+/* The stop's message ("interrupted", "time limit of 5 s exceeded (raise it
+ * with --timeout)"), or "" while running; returns its length. */
+size_t kh_stop_message(kh_host *h, char *buf, size_t size);
 double kh_monotonic_seconds(void);
+/* Chunks whose name starts with `prefix` (e.g. "@/usr/share/kaplan/") are
+ * library code: a stop raised inside them names the first line outside. */
+void kh_set_internal_source(kh_host *h, const char *prefix);
+
+/* SIGINT: the handler (async-signal-safe) interrupts the target state; a
+ * second SIGINT within a second, while the first is still pending, also
+ * sets the abandon request that the REPL and the run watchdog serve. */
+void kh_set_interrupt_target(kh_host *h);
+int kh_install_sigint_handler(void);
+int kh_abandon_requested(void);
+void kh_clear_abandon_request(void);
 
 /* ---- Swift callbacks ---- */
 /* Swift's dispatcher: returns the number of results, or -1 after leaving an

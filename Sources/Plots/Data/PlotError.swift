@@ -16,6 +16,8 @@ public enum PlotError: Error, Equatable, Sendable, CustomStringConvertible {
   case converterNotFound(format: String)
   /// `rsvg-convert` ran and failed.
   case conversionFailed(path: String, status: Int32, message: String)
+  /// `rsvg-convert` could not be started (or its pipes made).
+  case converterNotStarted(program: String, reason: String)
 
   public var description: String {
     switch self {
@@ -33,6 +35,8 @@ public enum PlotError: Error, Equatable, Sendable, CustomStringConvertible {
     case .conversionFailed(let path, let status, let message):
       let detail = message.isEmpty ? "" : ": \(message)"
       return "rsvg-convert failed writing '\(path)' (exit status \(status))\(detail)"
+    case .converterNotStarted(let program, let reason):
+      return "cannot run rsvg-convert ('\(program)'): \(reason)"
     }
   }
 }

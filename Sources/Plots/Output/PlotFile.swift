@@ -28,7 +28,8 @@ public struct PlotFile: Sendable {
   }
 
   /// Writes `svg` to `path`. SVG is written directly (atomically); PNG and
-  /// PDF are converted by `rsvg-convert` from a temporary SVG file.
+  /// PDF are converted by `rsvg-convert`, which reads the SVG from its
+  /// standard input (see `ConverterProcess`).
   public func write(svg: String, to path: String) throws {
     let format = try Self.format(of: path)
     let url = URL(fileURLWithPath: path)
@@ -58,37 +59,20 @@ public struct PlotFile: Sendable {
   }
 
   private func convert(svg: String, to url: URL, path: String, format: Format, converter: String) throws {
-    let temp = FileManager.default.temporaryDirectory
-      .appendingPathComponent("kaplan-plot-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).svg")
-    do {
-      try Data(svg.utf8).write(to: temp)
-    } catch {
-      throw PlotError.unwritablePath(path: temp.path, reason: Self.reason(error))
-    }
-    defer { try? FileManager.default.removeItem(at: temp) }
-
+    // The SVG goes to the converter's standard input (ConverterProcess): no
+    // temporary file is left behind, however the run ends. The figure is its
+    // standard output, opened here (FinalFile: O_NOFOLLOW), and removed again
+    // if the conversion fails or is stopped (Ctrl-C, the time limit).
     let output = try FinalFile.create(url.path, shown: path)
     var succeeded = false
     defer { output.finish(succeeded: succeeded) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: converter)
-    // The output is rsvg-convert's standard output (FinalFile: O_NOFOLLOW).
     var arguments = ["--format", format.rawValue]
     if format == .png && zoom != 1 { arguments += ["--zoom", String(zoom)] }
-    process.arguments = arguments + [temp.path]
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = output.handle
-    do {
-      try process.run()
-    } catch {
-      throw PlotError.conversionFailed(path: path, status: -1, message: Self.reason(error))
-    }
-    let message = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      let text = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-      throw PlotError.conversionFailed(path: path, status: process.terminationStatus, message: text)
+    let result = try ConverterProcess(
+      converter: converter, arguments: arguments, output: output.handle.fileDescriptor
+    ).run(svg: svg)
+    guard result.status == 0 else {
+      throw PlotError.conversionFailed(path: path, status: result.status, message: result.errors)
     }
     succeeded = true
   }
