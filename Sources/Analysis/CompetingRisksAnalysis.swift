@@ -115,6 +115,14 @@ public struct CompetingRisksAnalysis: Sendable {
     let k = grouping?.count ?? 1
     let group = grouping?.index ?? [Int](repeating: 0, count: frame.count)
     let m = cr.causes.count
+    // The risk table counts every cause at every distinct time of each group,
+    // and every reported curve is laid out on those times: (causes + 7 ×
+    // reported causes) × rows numbers at most, asked of the budget first (a
+    // status column of 65,536 codes makes this the largest allocation).
+    try MemoryBudget.require(
+      count: m + 7 * selected.count, stride: max(frame.count, 1) * MemoryLayout<Double>.stride,
+      for: "\(selected.count * k) cumulative incidence curves and the risk table of \(m) causes")
+    try Cancellation.check()
     let table = CompetingRisksRiskTable.tabulate(
       time: frame.time, status: cr.status, group: group, groupCount: k, causeCount: m)
     var sizes = [Int](repeating: 0, count: k)
@@ -125,10 +133,10 @@ public struct CompetingRisksAnalysis: Sendable {
     func label(_ g: Int) -> String? { grouping?.labels[g] }
     switch options.variance {
     case .aalen:
-      let (incidence, tests) = CumulativeIncidence.fitWithTests(
+      let (incidence, tests) = try CumulativeIncidence.fitWithTests(
         time: frame.time, status: cr.status, group: group, strata: frame.strata?.index, rho: options.rho,
-        groupCount: k, causeCount: m, confidenceLevel: options.confidenceLevel,
-        confidenceType: options.confidenceType)
+        groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [],
+        confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
       grayTests = tests
       for c in selected {
         for g in 0..<k {
@@ -144,9 +152,9 @@ public struct CompetingRisksAnalysis: Sendable {
       let aj = AalenJohansenJackknife.fit(
         time: frame.time, status: cr.status, group: group, groupCount: k, causeCount: m)
       if k > 1 && m > 0 {
-        grayTests = GrayTest.testAll(
+        grayTests = try GrayTest.tests(
           time: frame.time, status: cr.status, group: group, strata: frame.strata?.index,
-          causeCount: m, rho: options.rho)
+          causes: selected, causeCount: m, rho: options.rho)
       }
       let z = Normal.quantile(1 - (1 - options.confidenceLevel) / 2)
       for c in selected {
@@ -181,7 +189,8 @@ public struct CompetingRisksAnalysis: Sendable {
     self.curves = curves
     if k > 1 {
       self.tests = selected.map { c in
-        let t = grayTests[c - 1]
+        // One test per reported cause, in the order of `selected`.
+        let t = grayTests[selected.firstIndex(of: c) ?? 0]
         return Test(cause: cr.causes[c - 1], statistic: t.statistic, df: t.df, p: t.p)
       }
     } else {

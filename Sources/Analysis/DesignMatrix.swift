@@ -1,3 +1,5 @@
+import RunControl
+
 /// The covariate matrix of a regression, as R's `model.matrix` builds it for
 /// `coxph` (with the intercept column removed).
 ///
@@ -84,9 +86,15 @@ public struct DesignMatrix: Sendable {
       termColumns.append(first..<specs.count)
     }
 
+    // n × p: a 3,000-level factor on 10⁵ rows is 2.4 GB, and a fit copies it
+    // (sorted, centred) and adds a p × p information matrix.
+    try MemoryBudget.require(
+      count: n, stride: specs.count * MemoryLayout<Double>.stride,
+      for: "the design matrix of \(n) rows × \(specs.count) columns")
     var values = [Double](repeating: 1, count: n * specs.count)
-    values.withUnsafeMutableBufferPointer { buffer in
+    try values.withUnsafeMutableBufferPointer { buffer in
       for (j, spec) in specs.enumerated() {
+        if j % 64 == 63 { try Cancellation.check() }
         let base = j * n
         for part in spec.parts {
           switch part {

@@ -139,18 +139,51 @@ public struct CumulativeIncidence: Sendable {
     return (incidence, tests)
   }
 
+  /// Curves of every cause and Gray's tests of `testCauses` (1-based; the
+  /// causes reported), polling for cancellation (`ComputationCancelled`) and
+  /// asking the memory budget for the tests (`MemoryLimitExceeded`).
+  public static func fitWithTests(
+    time: [Double], status: [Int], group: [Int], strata: [Int]? = nil, rho: Double = 0,
+    groupCount: Int? = nil, causeCount: Int? = nil, testCauses: [Int],
+    confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
+  ) throws -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
+    let (_, k, m) = CompetingRisksInput.checked(
+      time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
+    let poll = KernelPoll()
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    try poll.check()
+    let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
+                        confidenceLevel: confidenceLevel, confidenceType: confidenceType, poll: poll)
+    try poll.check()
+    let tests = try GrayTest.tests(sorted: sorted, causes: testCauses, causeCount: m, rho: rho, poll: poll)
+    return (incidence, tests)
+  }
+
   static func fit(
     sorted: CompetingRisksSorted, groupCount k: Int, causeCount m: Int,
-    confidenceLevel: Double, confidenceType: ConfidenceType
+    confidenceLevel: Double, confidenceType: ConfidenceType, poll: KernelPoll? = nil
   ) -> CumulativeIncidence {
     let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
     // Each group's subjects contiguous in time order.
     let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
     var byGroup = [[Curve]]()
+    var work = 0
     for g in 0..<k {
       byGroup.append(groupCurves(
         time: sTime[offsets[g]..<offsets[g + 1]], status: sStatus[offsets[g]..<offsets[g + 1]],
         group: g, causes: m, z: z, type: confidenceType))
+      // A group's pass costs O(rows · causes); a stop leaves the rest empty
+      // (the caller throws on seeing it).
+      work += (offsets[g + 1] - offsets[g] + 1) * (m + 1)
+      if let poll, work > KernelPoll.interval / 16 {
+        work = 0
+        if poll.stopRequested() {
+          for g2 in (g + 1)..<max(g + 1, k) {
+            byGroup.append(groupCurves(time: sTime[0..<0], status: sStatus[0..<0], group: g2, causes: m, z: z, type: confidenceType))
+          }
+          break
+        }
+      }
     }
     var curves = [Curve]()
     for c in 0..<m { for g in 0..<k { curves.append(byGroup[g][c]) } }

@@ -51,7 +51,26 @@ public struct GrayTest: Sendable {
 
   static func testAll(sorted: CompetingRisksSorted, causeCount m: Int, rho: Double) -> [GrayTest] {
     guard m > 0 else { return [] }
-    return GrayData(sorted: sorted).tests(causes: Array(1...m), causeCount: m, rho: rho)
+    // No poll installed on this path: nothing can cancel it.
+    return (try? GrayData(sorted: sorted).tests(causes: Array(1...m), causeCount: m, rho: rho, poll: KernelPoll())) ?? []
+  }
+
+  /// The tests of `causes` (1-based, each in 1...m), polling for
+  /// cancellation and asking the memory budget (`ComputationCancelled`,
+  /// `MemoryLimitExceeded`).
+  public static func tests(
+    time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
+    causes: [Int], causeCount m: Int, rho: Double = 0
+  ) throws -> [GrayTest] {
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    return try tests(sorted: sorted, causes: causes, causeCount: m, rho: rho, poll: KernelPoll())
+  }
+
+  static func tests(
+    sorted: CompetingRisksSorted, causes: [Int], causeCount m: Int, rho: Double, poll: KernelPoll
+  ) throws -> [GrayTest] {
+    guard m > 0, !causes.isEmpty else { return [] }
+    return try GrayData(sorted: sorted).tests(causes: causes, causeCount: m, rho: rho, poll: poll)
   }
 
 }
@@ -95,59 +114,92 @@ struct GrayData {
 
   func test(cause: Int, rho: Double) -> GrayTest {
     let m = max(cause, status.max() ?? 0)
-    return tests(causes: [cause], causeCount: m, rho: rho)[0]
+    // No poll installed on this path: nothing can cancel it.
+    return (try? tests(causes: [cause], causeCount: m, rho: rho, poll: KernelPoll()))?.first
+      ?? GrayTest(cause: cause, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
   }
 
   /// The tests of `causes`, all from one scan per stratum: each block of
-  /// tied times is tabulated once (group × status) and every cause's state
-  /// steps on that table.
-  func tests(causes: [Int], causeCount m: Int, rho: Double) -> [GrayTest] {
+  /// tied times is tabulated once (group × status, touching only the groups
+  /// present in the block) and every cause's state steps on that table.
+  ///
+  /// A step costs O(K³) (cmprsk's `crstm` accumulates the variance of every
+  /// group pair for every group at each event time), so the scans poll for
+  /// cancellation by work done, and the K² state of each cause is asked of
+  /// the memory budget first.
+  func tests(causes: [Int], causeCount m: Int, rho: Double, poll: KernelPoll) throws -> [GrayTest] {
     guard ng > 1 else {
       return causes.map {
         GrayTest(cause: $0, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
       }
     }
+    try MemoryBudget.require(
+      count: causes.count, stride: 6 * ng * ng * MemoryLayout<Double>.stride,
+      for: "Gray's test of \(causes.count) causes across \(ng) groups")
     var accumulators = causes.map { _ in GrayAccumulator(groups: ng) }
     let width = max(m, status.max() ?? 0) + 1
     var counts = [Int](repeating: 0, count: ng * width)
     var leaving = [Int](repeating: 0, count: ng)
     var d1 = [Int](repeating: 0, count: ng)
     var d2 = [Int](repeating: 0, count: ng)
+    var touched = [Int]()
+    var stopped = false
+    var work = 0
     time.withUnsafeBufferPointer { time in
       status.withUnsafeBufferPointer { status in
         groupCode.withUnsafeBufferPointer { groupCode in
-          for stratum in 0..<(offsets.count - 1) where offsets[stratum] < offsets[stratum + 1] {
+          for stratum in 0..<(offsets.count - 1) where offsets[stratum] < offsets[stratum + 1] && !stopped {
             let lo = offsets[stratum]
             let hi = offsets[stratum + 1]
             var rs = [Int](repeating: 0, count: ng)
             for i in lo..<hi { rs[groupCode[i]] += 1 }
             var scans = causes.map { _ in GrayStratumScan(groups: ng, rho: rho) }
+            var stepped = [Bool](repeating: false, count: causes.count)
             var start = lo
             while start < hi {
               let t = time[start]
-              for j in 0..<counts.count { counts[j] = 0 }
               var end = start
               while end < hi && time[end] == t {
-                counts[groupCode[end] * width + status[end]] += 1
+                let g = groupCode[end]
+                if leaving[g] == 0 { touched.append(g) }
+                leaving[g] += 1
+                counts[g * width + status[end]] += 1
                 end += 1
-              }
-              for g in 0..<ng {
-                var total = 0
-                for st in 0..<width { total += counts[g * width + st] }
-                leaving[g] = total
               }
               for (j, cause) in causes.enumerated() {
                 var any = false
-                for g in 0..<ng {
+                for g in touched {
                   d1[g] = counts[g * width + cause]
                   d2[g] = leaving[g] - counts[g * width] - d1[g]
                   if d1[g] > 0 || d2[g] > 0 { any = true }
                 }
-                if any { scans[j].step(rs: rs, d1: d1, d2: d2) }
+                if any {
+                  scans[j].step(rs: rs, d1: d1, d2: d2)
+                  stepped[j] = true
+                  work += ng * ng * ng + ng
+                }
+                for g in touched { d1[g] = 0; d2[g] = 0 }
               }
-              if end >= hi { break }
-              for g in 0..<ng { rs[g] -= leaving[g] }
-              for j in scans.indices { scans[j].advance() }
+              for i in start..<end { counts[groupCode[i] * width + status[i]] = 0 }
+              if work > KernelPoll.interval {
+                work = 0
+                if poll.stopRequested() { stopped = true; break }
+              }
+              if end >= hi {
+                for g in touched { leaving[g] = 0 }
+                touched.removeAll(keepingCapacity: true)
+                break
+              }
+              for g in touched {
+                rs[g] -= leaving[g]
+                leaving[g] = 0
+              }
+              touched.removeAll(keepingCapacity: true)
+              // A scan that did not step keeps its left limits as they are.
+              for j in scans.indices where stepped[j] {
+                scans[j].advance()
+                stepped[j] = false
+              }
               start = end
             }
             for j in scans.indices { scans[j].finish(into: &accumulators[j]) }
@@ -155,9 +207,10 @@ struct GrayData {
         }
       }
     }
-    return zip(causes, accumulators).map { cause, accumulator in
+    try poll.check()
+    return try zip(causes, accumulators).map { cause, accumulator in
       let ng1 = ng - 1
-      let ldl = CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7)
+      let ldl = try CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7, poll: { try poll.check() })
       if ldl.rank < ng1 {
         return GrayTest(cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v, isSingular: true)
       }
