@@ -159,7 +159,14 @@ struct FineGrayData {
     var q0All = [Double](repeating: 0, count: ncg)
     var q1All = [Double](repeating: 0, count: ncg * p)
     var q2All = [Double](repeating: 0, count: derivatives ? ncg * pp : 0)
+    var totalsWork = 0
     for i in 0..<n where kind[i] == 2 {
+      totalsWork &+= derivatives ? pp + p : p + 1
+      if totalsWork > KernelPoll.interval {
+        totalsWork = 0
+        // Left early: `FineGray.fit` throws on seeing the same stop.
+        if poll.stopRequested() { break }
+      }
       let g = group[i]
       let w = e[i] / gMinus[i]
       q0All[g] += w

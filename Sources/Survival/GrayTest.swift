@@ -174,13 +174,17 @@ struct GrayData {
                   if d1[g] > 0 || d2[g] > 0 { any = true }
                 }
                 if any {
-                  scans[j].step(rs: rs, d1: d1, d2: d2)
+                  if !scans[j].step(rs: rs, d1: d1, d2: d2, poll: poll) {
+                    stopped = true
+                    break
+                  }
                   stepped[j] = true
-                  work += ng * ng * ng + ng
+                  work += ng
                 }
                 for g in touched { d1[g] = 0; d2[g] = 0 }
               }
               for i in start..<end { counts[groupCode[i] * width + status[i]] = 0 }
+              if stopped { break }
               if work > KernelPoll.interval {
                 work = 0
                 if poll.stopRequested() { stopped = true; break }
@@ -202,7 +206,9 @@ struct GrayData {
               }
               start = end
             }
-            for j in scans.indices { scans[j].finish(into: &accumulators[j]) }
+            for j in scans.indices where !stopped {
+              if !scans[j].finish(into: &accumulators[j], poll: poll) { stopped = true }
+            }
           }
         }
       }
@@ -269,9 +275,14 @@ struct GrayStratumScan {
     ss = [Double](repeating: 0, count: ng - 1)
   }
 
+  /// Multiply-adds since the last poll.
+  var work = 0
+
   /// A time with events: `rs` at risk per group, `d1` events of the cause
-  /// and `d2` of other causes per group.
-  mutating func step(rs: [Int], d1: [Int], d2: [Int]) {
+  /// and `d2` of other causes per group. The variance update costs O(K³)
+  /// (K² per group at risk), so it polls by work done; false when `poll`
+  /// saw a stop (the scan is then abandoned half-way).
+  mutating func step(rs: [Int], d1: [Int], d2: [Int], poll: KernelPoll) -> Bool {
     let ng = self.ng
     let ng1 = ng - 1
     var nd1 = 0
@@ -309,8 +320,14 @@ struct GrayStratumScan {
     for i in 0..<ng1 where rs[i] > 0 {
       ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
     }
+    work &+= 2 * ng * ng
     if nd1 > 0 {
       for k in 0..<ng where rs[k] > 0 {
+        work &+= ng1 * ng1 / 2 + ng1
+        if work > KernelPoll.interval {
+          work = 0
+          if poll.stopRequested() { return false }
+        }
         let t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
         let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
         let t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
@@ -327,6 +344,11 @@ struct GrayStratumScan {
     }
     if nd2 > 0 {
       for k in 0..<ng where skm[k] > 0 && d2[k] > 0 {
+        work &+= ng1 * ng1 / 2 + ng1
+        if work > KernelPoll.interval {
+          work = 0
+          if poll.stopRequested() { return false }
+        }
         let t4 = (1 - f) / skm[k]
         let t5 = d2[k] > 1 ? 1 - Double(d2[k] - 1) / (Double(rs[k]) - 1) : 1
         let t6 = Double(rs[k])
@@ -342,6 +364,7 @@ struct GrayStratumScan {
         }
       }
     }
+    return true
   }
 
   /// Moves past a time: right-continuous values become the left limits.
@@ -353,10 +376,17 @@ struct GrayStratumScan {
     }
   }
 
-  /// Adds this stratum's score and variance to `total`.
-  func finish(into total: inout GrayAccumulator) {
+  /// Adds this stratum's score and variance to `total` (O(K³), polled per
+  /// row; false when `poll` saw a stop).
+  func finish(into total: inout GrayAccumulator, poll: KernelPoll) -> Bool {
     let ng1 = ng - 1
+    var work = 0
     for i in 0..<ng1 {
+      work &+= 3 * (i + 1) * ng
+      if work > KernelPoll.interval {
+        work = 0
+        if poll.stopRequested() { return false }
+      }
       for j in 0...i {
         var x = vs[i * ng1 + j]
         for k in 0..<ng {
@@ -369,5 +399,6 @@ struct GrayStratumScan {
       }
       total.s[i] += ss[i]
     }
+    return true
   }
 }
