@@ -175,7 +175,7 @@ struct GroupScalingTests {
     for i in 0..<n where d.group[i] > 0 { x[(d.group[i] - 1) * n + i] = 1 }
     for i in 0..<n { x[i] = d.time[i].truncatingRemainder(dividingBy: 7) }
     Self.stopsPromptly {
-      _ = try FineGray.fit(time: d.time, status: status, covariates: x, p: p, censoringGroup: d.group)
+      _ = try FineGray.fit(time: d.time, status: status, covariates: x, p: p)
     }
   }
 
