@@ -136,7 +136,11 @@ struct GrayData {
     try MemoryBudget.require(
       count: causes.count, stride: 6 * ng * ng * MemoryLayout<Double>.stride,
       for: "Gray's test of \(causes.count) causes across \(ng) groups")
-    var accumulators = causes.map { _ in GrayAccumulator(groups: ng) }
+    var accumulators = [GrayAccumulator]()
+    for _ in causes {
+      try poll.check()
+      accumulators.append(GrayAccumulator(groups: ng))
+    }
     let width = max(m, status.max() ?? 0) + 1
     var counts = [Int](repeating: 0, count: ng * width)
     var leaving = [Int](repeating: 0, count: ng)
@@ -153,7 +157,13 @@ struct GrayData {
             let hi = offsets[stratum + 1]
             var rs = [Int](repeating: 0, count: ng)
             for i in lo..<hi { rs[groupCode[i]] += 1 }
-            var scans = causes.map { _ in GrayStratumScan(groups: ng, rho: rho) }
+            // Each scan holds about 4K² numbers (gigabytes for 10,000
+            // groups): a poll between the allocations.
+            var scans = [GrayStratumScan]()
+            for _ in causes where !stopped {
+              if poll.stopRequested() { stopped = true } else { scans.append(GrayStratumScan(groups: ng, rho: rho)) }
+            }
+            if stopped { break }
             var stepped = [Bool](repeating: false, count: causes.count)
             var start = lo
             while start < hi {

@@ -144,6 +144,7 @@ public struct LogRankTest: Sendable {
     var sub = [Double](repeating: 0, count: m * m)
     var diff = [Double](repeating: 0, count: m)
     for (a, ga) in kept.enumerated() {
+      if a % 256 == 255 { try poll() }
       diff[a] = observed[ga] - expected[ga]
       for (b, gb) in kept.enumerated() { sub[a * m + b] = variance[ga * k + gb] }
     }
