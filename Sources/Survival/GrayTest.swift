@@ -331,6 +331,7 @@ struct GrayStratumScan {
       ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
     }
     work &+= 2 * ng * ng
+    var column = [Double](repeating: 0, count: ng1)
     if nd1 > 0 {
       for k in 0..<ng where rs[k] > 0 {
         work &+= ng1 * ng1 / 2 + ng1
@@ -342,14 +343,12 @@ struct GrayStratumScan {
         let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
         let t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
         v3[k] += t4 * t4 * t3
-        for i in 0..<ng1 {
-          let t1 = a[i * ng + k] - t4 * c[i * ng + k]
-          v2[i * ng + k] += t1 * t4 * t3
-          for j in 0...i {
-            let t2 = a[j * ng + k] - t4 * c[j * ng + k]
-            vs[i * ng1 + j] += t1 * t2 * t3
-          }
-        }
+        // Column k of a − t4·c, read along row k (a and c are exactly
+        // symmetric), so that the O(K²) update below runs over contiguous
+        // memory; the products are the same as cmprsk's, in the same order.
+        for j in 0..<ng1 { column[j] = a[k * ng + j] - t4 * c[k * ng + j] }
+        Self.addOuter(column, ng1: ng1, scale: t3, into: &vs)
+        for i in 0..<ng1 { v2[i * ng + k] += column[i] * t4 * t3 }
       }
     }
     if nd2 > 0 {
@@ -364,17 +363,25 @@ struct GrayStratumScan {
         let t6 = Double(rs[k])
         let t3 = t5 * ((skmm[k] * skmm[k]) * Double(d2[k])) / (t6 * t6)
         v3[k] += t4 * t4 * t3
-        for i in 0..<ng1 {
-          let t1 = t4 * c[i * ng + k]
-          v2[i * ng + k] -= t1 * t4 * t3
-          for j in 0...i {
-            let t2 = t4 * c[j * ng + k]
-            vs[i * ng1 + j] += t1 * t2 * t3
-          }
-        }
+        for j in 0..<ng1 { column[j] = t4 * c[k * ng + j] }
+        Self.addOuter(column, ng1: ng1, scale: t3, into: &vs)
+        for i in 0..<ng1 { v2[i * ng + k] -= column[i] * t4 * t3 }
       }
     }
     return true
+  }
+
+  /// vs[i][j] += (x[i]·x[j])·scale for j ≤ i < ng1 (lower triangle).
+  private static func addOuter(_ x: [Double], ng1: Int, scale: Double, into vs: inout [Double]) {
+    x.withUnsafeBufferPointer { x in
+      vs.withUnsafeMutableBufferPointer { vs in
+        for i in 0..<ng1 {
+          let xi = x[i]
+          let row = i &* ng1
+          for j in 0...i { vs[row &+ j] += xi * x[j] * scale }
+        }
+      }
+    }
   }
 
   /// Moves past a time: right-continuous values become the left limits.

@@ -28,7 +28,7 @@ struct GroupScalingCLITests {
     """
   }
 
-  @Test(arguments: [
+  @Test(.serialized, arguments: [
     (20_000, 10_000, "logrank(d, 'Surv(time, status) ~ grp')"),
     (20_000, 5_000, "pairwise_logrank(d, 'Surv(time, status) ~ grp')"),
     (20_000, 1_000, "cuminc(d, 'Surv(time, cause) ~ grp')"),
