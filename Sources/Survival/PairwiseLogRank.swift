@@ -107,65 +107,76 @@ public struct PairwiseLogRank: Sendable {
     }
     let poll = KernelPoll()
     var kernel = LogRankKernel(groups: 2, rho: rho, gamma: gamma)
-    var pairTime = [Double](), pairEvent = [UInt8](), pairGroup = [Int32]()
+    // One pair's rows, written in place (the largest pair fits).
+    var largest = 0
+    for g in 0..<k { largest = max(largest, groupStart[g + 1] - groupStart[g]) }
+    var pairTime = [Double](repeating: 0, count: 2 * largest)
+    var pairEvent = [UInt8](repeating: 0, count: 2 * largest)
+    var pairGroup = [Int32](repeating: 0, count: 2 * largest)
     var comparisons = [Comparison]()
     comparisons.reserveCapacity(pairs)
     var raw = [Double]()
     raw.reserveCapacity(pairs)
+    var strataStart = [Int]()
     var work = 0
-    for a in 0..<k {
-      for b in (a + 1)..<max(a + 1, k) {
-        let rowsA = groupStart[a]..<groupStart[a + 1], rowsB = groupStart[b]..<groupStart[b + 1]
-        if rowsA.isEmpty && rowsB.isEmpty {
-          comparisons.append(Comparison(first: a, second: b, chiSquare: .nan, p: .nan, adjustedP: .nan))
-          raw.append(.nan)
-          continue
-        }
-        pairTime.removeAll(keepingCapacity: true)
-        pairEvent.removeAll(keepingCapacity: true)
-        pairGroup.removeAll(keepingCapacity: true)
-        var strataStart = [0]
-        var i = rowsA.lowerBound, j = rowsB.lowerBound
-        var lastStratum: Int32 = -1
-        while i < rowsA.upperBound || j < rowsB.upperBound {
-          let fromA = j >= rowsB.upperBound || (i < rowsA.upperBound && positions[i] < positions[j])
-          let position = Int(fromA ? positions[i] : positions[j])
-          if fromA { i += 1 } else { j += 1 }
-          if stratumAt[position] != lastStratum {
-            if lastStratum >= 0 { strataStart.append(pairTime.count) }
-            lastStratum = stratumAt[position]
+    try sample.sortedTime.withUnsafeBufferPointer { sortedTime in
+    try sample.sortedEvent.withUnsafeBufferPointer { sortedEvent in
+    try positions.withUnsafeBufferPointer { positions in
+    try stratumAt.withUnsafeBufferPointer { stratumAt in
+    try pairTime.withUnsafeMutableBufferPointer { pairTime in
+    try pairEvent.withUnsafeMutableBufferPointer { pairEvent in
+    try pairGroup.withUnsafeMutableBufferPointer { pairGroup in
+      for a in 0..<k {
+        for b in (a + 1)..<max(a + 1, k) {
+          let rowsA = groupStart[a]..<groupStart[a + 1], rowsB = groupStart[b]..<groupStart[b + 1]
+          if rowsA.isEmpty && rowsB.isEmpty {
+            comparisons.append(Comparison(first: a, second: b, chiSquare: .nan, p: .nan, adjustedP: .nan))
+            raw.append(.nan)
+            continue
           }
-          pairTime.append(sample.sortedTime[position])
-          pairEvent.append(sample.sortedEvent[position])
-          pairGroup.append(fromA ? 0 : 1)
-        }
-        strataStart.append(pairTime.count)
-        pairTime.withUnsafeBufferPointer { t in
-          pairEvent.withUnsafeBufferPointer { e in
-            pairGroup.withUnsafeBufferPointer { g in
-              kernel.run(time: t, event: e, group: g, strataStart: strataStart, poll: {})
+          strataStart.removeAll(keepingCapacity: true)
+          strataStart.append(0)
+          var i = rowsA.lowerBound, j = rowsB.lowerBound
+          var count = 0
+          var lastStratum: Int32 = -1
+          while i < rowsA.upperBound || j < rowsB.upperBound {
+            let fromA = j >= rowsB.upperBound || (i < rowsA.upperBound && positions[i] < positions[j])
+            let position = Int(fromA ? positions[i] : positions[j])
+            if fromA { i += 1 } else { j += 1 }
+            if stratumAt[position] != lastStratum {
+              if lastStratum >= 0 { strataStart.append(count) }
+              lastStratum = stratumAt[position]
+            }
+            pairTime[count] = sortedTime[position]
+            pairEvent[count] = sortedEvent[position]
+            pairGroup[count] = fromA ? 0 : 1
+            count += 1
+          }
+          strataStart.append(count)
+          kernel.run(
+            time: UnsafeBufferPointer(rebasing: pairTime[0..<count]),
+            event: UnsafeBufferPointer(rebasing: pairEvent[0..<count]),
+            group: UnsafeBufferPointer(rebasing: pairGroup[0..<count]), strataStart: strataStart, poll: {})
+          var observed = [0.0, 0.0], expected = [0.0, 0.0]
+          for s in 0..<(strataStart.count - 1) {
+            for g in 0..<2 {
+              observed[g] += kernel.observed[s * 2 + g]
+              expected[g] += kernel.expected[s * 2 + g]
             }
           }
-        }
-        var observed = [0.0, 0.0], expected = [0.0, 0.0]
-        for s in 0..<(strataStart.count - 1) {
-          for g in 0..<2 {
-            observed[g] += kernel.observed[s * 2 + g]
-            expected[g] += kernel.expected[s * 2 + g]
+          let (chi, df) = LogRankTest.quadraticStatistic(
+            observed: observed, expected: expected, variance: kernel.variance, k: 2, poll: {})
+          let p = LogRankTest.chiSquarePValue(chi, df: df)
+          comparisons.append(Comparison(first: a, second: b, chiSquare: chi, p: p, adjustedP: p))
+          raw.append(p)
+          work += count + 64
+          if work > KernelPoll.interval / 16 {
+            work = 0
+            try poll.check()
           }
         }
-        let (chi, df) = LogRankTest.quadraticStatistic(
-          observed: observed, expected: expected, variance: kernel.variance, k: 2, poll: {})
-        let p = LogRankTest.chiSquarePValue(chi, df: df)
-        comparisons.append(Comparison(first: a, second: b, chiSquare: chi, p: p, adjustedP: p))
-        raw.append(p)
-        work += pairTime.count + 64
-        if work > KernelPoll.interval / 16 {
-          work = 0
-          try poll.check()
-        }
       }
-    }
+    }}}}}}}
     try poll.check()
     let adjusted = adjustment.adjust(raw)
     for i in comparisons.indices {
