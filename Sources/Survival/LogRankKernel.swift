@@ -118,21 +118,22 @@ struct LogRankKernel {
       for g in active { risk[g] = 0 }
       active.removeAll(keepingCapacity: true)
     }
-    // Pair sums to the variance: off-diagonal −(Mⱼₖ + Mₖⱼ), diagonal the row sums.
-    for a in 0..<k {
-      var row = 0.0
-      for c in 0..<k where c != a {
-        let m = variance[a * k + c] + variance[c * k + a]
-        row += m
-      }
-      variance[a * k + a] = row
-      if a % 64 == 63 { try poll() }
-    }
-    for a in 0..<k {
-      for c in (a + 1)..<max(a + 1, k) {
-        let m = -(variance[a * k + c] + variance[c * k + a])
-        variance[a * k + c] = m
-        variance[c * k + a] = m
+    // Pair sums to the variance in one pass over the upper triangle:
+    // off-diagonal −(Mⱼₖ + Mₖⱼ), diagonal the row sums (each accumulated in
+    // ascending k), with a poll every 64 rows.
+    var rowSum = [Double](repeating: 0, count: k)
+    try variance.withUnsafeMutableBufferPointer { v in
+      for a in 0..<k {
+        if a % 64 == 63 { try poll() }
+        var row = rowSum[a]
+        for c in (a + 1)..<max(a + 1, k) {
+          let m = v[a * k + c] + v[c * k + a]
+          row += m
+          rowSum[c] += m
+          v[a * k + c] = -m
+          v[c * k + a] = -m
+        }
+        v[a * k + a] = row
       }
     }
   }
