@@ -115,8 +115,17 @@ public struct CompetingRisksAnalysis: Sendable {
     let k = grouping?.count ?? 1
     let group = grouping?.index ?? [Int](repeating: 0, count: frame.count)
     let m = cr.causes.count
+    // Every reported curve is laid out on the distinct times of its group,
+    // with the risk table's counts: 8 × reported causes × rows numbers at
+    // most, asked of the budget first (all causes of a status column of
+    // 65,536 codes make this the largest allocation).
+    try MemoryBudget.require(
+      count: 8 * selected.count, stride: max(frame.count, 1) * MemoryLayout<Double>.stride,
+      for: "\(selected.count * k) cumulative incidence curves")
+    try Cancellation.check()
+    // The risk table's event counts, of the reported causes only.
     let table = CompetingRisksRiskTable.tabulate(
-      time: frame.time, status: cr.status, group: group, groupCount: k, causeCount: m)
+      time: frame.time, status: cr.status, group: group, groupCount: k, causeCount: m, causes: selected)
     var sizes = [Int](repeating: 0, count: k)
     for g in group { sizes[g] += 1 }
 
@@ -125,31 +134,35 @@ public struct CompetingRisksAnalysis: Sendable {
     func label(_ g: Int) -> String? { grouping?.labels[g] }
     switch options.variance {
     case .aalen:
-      let (incidence, tests) = CumulativeIncidence.fitWithTests(
+      let (incidence, tests) = try CumulativeIncidence.fitWithTests(
         time: frame.time, status: cr.status, group: group, strata: frame.strata?.index, rho: options.rho,
-        groupCount: k, causeCount: m, confidenceLevel: options.confidenceLevel,
-        confidenceType: options.confidenceType)
+        groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
+        confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
       grayTests = tests
-      for c in selected {
+      for (position, c) in selected.enumerated() {
         for g in 0..<k {
           let rows = table.groups[g]
           let s = incidence.curve(group: g, cause: c).steps(on: rows.time)
           curves.append(Curve(
-            group: label(g), cause: cr.causes[c - 1], n: sizes[g], events: rows.nEvent[c - 1].reduce(0, +),
+            group: label(g), cause: cr.causes[c - 1], n: sizes[g], events: rows.nEvent[position].reduce(0, +),
             time: rows.time, estimate: s.estimate, variance: s.variance, lower: s.lower, upper: s.upper,
-            nRisk: rows.nRisk, nEvent: rows.nEvent[c - 1], nCensor: rows.nCensor))
+            nRisk: rows.nRisk, nEvent: rows.nEvent[position], nCensor: rows.nCensor))
         }
       }
     case .ij:
+      // The multi-state fit carries every state (all causes) at every time.
+      try MemoryBudget.require(
+        count: 3 * (m + 1), stride: max(frame.count, 1) * MemoryLayout<Double>.stride,
+        for: "the Aalen–Johansen states of \(m) causes")
       let aj = AalenJohansenJackknife.fit(
         time: frame.time, status: cr.status, group: group, groupCount: k, causeCount: m)
       if k > 1 && m > 0 {
-        grayTests = GrayTest.testAll(
+        grayTests = try GrayTest.tests(
           time: frame.time, status: cr.status, group: group, strata: frame.strata?.index,
-          causeCount: m, rho: options.rho)
+          causes: selected, causeCount: m, rho: options.rho)
       }
       let z = Normal.quantile(1 - (1 - options.confidenceLevel) / 2)
-      for c in selected {
+      for (position, c) in selected.enumerated() {
         for g in 0..<k {
           let rows = table.groups[g]
           let estimate = aj.curves[g].pstate[c]
@@ -164,9 +177,9 @@ public struct CompetingRisksAnalysis: Sendable {
             upper.append(ci.upper)
           }
           curves.append(Curve(
-            group: label(g), cause: cr.causes[c - 1], n: sizes[g], events: rows.nEvent[c - 1].reduce(0, +),
+            group: label(g), cause: cr.causes[c - 1], n: sizes[g], events: rows.nEvent[position].reduce(0, +),
             time: rows.time, estimate: estimate, variance: variance, lower: lower, upper: upper,
-            nRisk: rows.nRisk, nEvent: rows.nEvent[c - 1], nCensor: rows.nCensor))
+            nRisk: rows.nRisk, nEvent: rows.nEvent[position], nCensor: rows.nCensor))
         }
       }
     }
@@ -181,7 +194,8 @@ public struct CompetingRisksAnalysis: Sendable {
     self.curves = curves
     if k > 1 {
       self.tests = selected.map { c in
-        let t = grayTests[c - 1]
+        // One test per reported cause, in the order of `selected`.
+        let t = grayTests[selected.firstIndex(of: c) ?? 0]
         return Test(cause: cr.causes[c - 1], statistic: t.statistic, df: t.df, p: t.p)
       }
     } else {

@@ -1,4 +1,5 @@
 import Foundation
+import RunControl
 
 /// Reads delimited text (CSV, TSV) into a `Dataset`.
 ///
@@ -56,6 +57,8 @@ public enum CSVReader {
       var columns: [Column] = []
       columns.reserveCapacity(names.count)
       for (j, name) in names.enumerated() {
+        // One poll per column: converting a column is a single pass.
+        try Cancellation.check()
         var declared = options.columnTypes[name]
         let levels = options.levels[name]
         if levels != nil {

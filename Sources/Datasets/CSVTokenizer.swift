@@ -1,3 +1,5 @@
+import RunControl
+
 /// The byte span of one field: start offset (40 bits), length (22 bits),
 /// whether it was quoted (1 bit) and whether doubled quotes occur inside
 /// (1 bit), packed in one word so that 10^7 fields cost 80 MB and no
@@ -80,6 +82,9 @@ enum CSVTokenizer {
     var columnCount = -1
 
     while pos < n {
+      // A time limit stops a large file: a poll every 65,536 lines (each
+      // pass of this loop consumes at least one) and fields (below).
+      if line & 0xFFFF == 0 { try Cancellation.check() }
       if !comment.isEmpty, pos + comment.count <= n,
         (0..<comment.count).allSatisfy({ p[pos + $0] == comment[$0] })
       {
@@ -144,6 +149,7 @@ enum CSVTokenizer {
         }
         fields.append(FieldSpan.pack(start: start, length: length, quoted: quoted, escaped: escaped))
         fieldCount += 1
+        if fields.count & 0xFFFF == 0 { try Cancellation.check() }
         if pos < n, p[pos] == delimiter {
           pos += 1
           continue

@@ -22,6 +22,16 @@ public struct CholeskyLDL {
   /// Factorizes `matrix` (row-major n × n, symmetric).
   /// - Parameter tolerance: R's `toler.chol`, default `.Machine$double.eps^0.75`.
   public init(_ matrix: [Double], n: Int, tolerance: Double = 1.818989403545856e-12) {
+    self.init(matrix, n: n, tolerance: tolerance, poll: {})
+  }
+
+  /// Factorizes `matrix`, calling `poll` every few columns of a large
+  /// matrix so that a time limit stops the O(n³) work (the information
+  /// matrix of a 3,000-level factor; the variance of a log-rank test of
+  /// thousands of groups): `poll` throws to abandon it.
+  public init(
+    _ matrix: [Double], n: Int, tolerance: Double = 1.818989403545856e-12, poll: () throws -> Void
+  ) rethrows {
     precondition(matrix.count == n * n, "matrix must be n × n")
     var a = matrix
     self.n = n
@@ -30,7 +40,10 @@ public struct CholeskyLDL {
     let eps = scale == 0 ? tolerance : tolerance * scale
     var rank = 0
     var psd = true
+    // About 2²² multiply-adds between polls.
+    let pollEvery = max(1, (1 << 22) / max(1, n * n / 2))
     for j in 0..<n {
+      if j % pollEvery == pollEvery - 1 { try poll() }
       let pivot = a[j * n + j]
       if pivot < eps {
         if pivot < -8 * eps { psd = false }
@@ -85,9 +98,16 @@ public struct CholeskyLDL {
   /// The (generalized) inverse of A, row-major n × n, with zero rows and
   /// columns for redundant columns.
   public func inverse() -> [Double] {
+    inverse(poll: {})
+  }
+
+  /// `inverse()`, calling `poll` every few columns of a large matrix.
+  public func inverse(poll: () throws -> Void) rethrows -> [Double] {
     var inv = [Double](repeating: 0, count: n * n)
     var e = [Double](repeating: 0, count: n)
+    let pollEvery = max(1, (1 << 22) / max(1, n * n))
     for j in 0..<n {
+      if j % pollEvery == pollEvery - 1 { try poll() }
       if factor[j * n + j] == 0 { continue }
       for i in 0..<n { e[i] = i == j ? 1 : 0 }
       solveInPlace(&e)

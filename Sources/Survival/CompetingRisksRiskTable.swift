@@ -22,33 +22,41 @@ public struct CompetingRisksRiskTable: Sendable {
   public let groups: [Group]
 
   /// Tabulates every group 0..<`groupCount` (an empty group has no rows)
-  /// for causes 1...`causeCount`.
+  /// for causes 1...`causeCount`, or only for `causes` (1-based; then
+  /// `nEvent[i]` counts `causes[i]`: a status column of 65,536 codes with
+  /// one cause reported needs one count per time, not 65,536).
   /// - Precondition: as `CumulativeIncidence.fit`.
   public static func tabulate(
-    time: [Double], status: [Int], group: [Int]? = nil, groupCount: Int? = nil, causeCount: Int? = nil
+    time: [Double], status: [Int], group: [Int]? = nil, groupCount: Int? = nil, causeCount: Int? = nil,
+    causes: [Int]? = nil
   ) -> CompetingRisksRiskTable {
     let (group, k, m) = CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
+    let listed = causes ?? Array(1..<(m + 1))
     let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
     let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
+    // One count per status, reset after each time by the rows that set it.
+    var counts = [Int](repeating: 0, count: m + 1)
     let groups = (0..<k).map { g -> Group in
       let lo = offsets[g]
       let hi = offsets[g + 1]
       var times = [Double]()
       var risk = [Int]()
-      var events = [[Int]](repeating: [], count: m)
+      var events = [[Int]](repeating: [], count: listed.count)
       var censor = [Int]()
       var start = lo
       while start < hi {
         let t = sTime[start]
         var end = start
-        while end < hi && sTime[end] == t { end += 1 }
-        var counts = [Int](repeating: 0, count: m + 1)
-        for i in start..<end { counts[sStatus[i]] += 1 }
+        while end < hi && sTime[end] == t {
+          counts[sStatus[end]] += 1
+          end += 1
+        }
         times.append(t)
         risk.append(hi - start)
         censor.append(counts[0])
-        for c in 0..<m { events[c].append(counts[c + 1]) }
+        for (i, c) in listed.enumerated() { events[i].append(counts[c]) }
+        for i in start..<end { counts[sStatus[i]] = 0 }
         start = end
       }
       return Group(time: times, nRisk: risk, nEvent: events, nCensor: censor)

@@ -103,27 +103,48 @@ struct CompetingRisksSorted {
   let group: [Int]
   let strata: [Int]
 
-  /// - Precondition: status in 0..<2¹⁶, group and strata in 0..<2²⁴ (they
-  ///   travel packed in one 64-bit word through the sort).
+  /// Status, group and stratum codes travel through the sort packed in one
+  /// 64-bit word, each in as many bits as its largest code needs; when they
+  /// do not fit together (a status column of 65,536 distinct codes with many
+  /// groups and strata) the row index travels instead and the columns are
+  /// gathered through it.
+  /// - Precondition: equal lengths, times finite and ≥ 0, codes ≥ 0 (the
+  ///   callers check these: `CompetingRisksInput`, the Analysis layer).
   init(time: [Double], status: [Int], group: [Int], strata: [Int]?) {
     let n = time.count
     precondition(status.count == n && group.count == n && (strata?.count ?? n) == n,
                  "time, status, group and strata must have equal lengths")
     precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
-    var payload = [UInt64](repeating: 0, count: n)
-    for i in 0..<n {
-      let st = status[i]
-      let g = group[i]
-      let s = strata?[i] ?? 0
-      precondition(st >= 0 && st < 1 << 16 && g >= 0 && g < 1 << 24 && s >= 0 && s < 1 << 24,
-                   "status, group or stratum code out of range")
-      payload[i] = UInt64(st) | UInt64(g) << 16 | UInt64(s) << 40
+    func bits(_ values: [Int]?) -> Int {
+      guard let values else { return 0 }
+      var largest = 0
+      for v in values {
+        precondition(v >= 0, "status, group and stratum codes must be ≥ 0")
+        largest = max(largest, v)
+      }
+      return Int.bitWidth - largest.leadingZeroBitCount
     }
-    let sorted = CompetingRisksSort.sortByTime(time, payload: payload)
-    self.time = sorted.time
-    self.status = sorted.payload.map { Int($0 & 0xFFFF) }
-    self.group = sorted.payload.map { Int(($0 >> 16) & 0xFF_FFFF) }
-    self.strata = sorted.payload.map { Int($0 >> 40) }
+    let statusBits = bits(status), groupBits = bits(group), strataBits = bits(strata)
+    if statusBits + groupBits + strataBits <= 64 {
+      var payload = [UInt64](repeating: 0, count: n)
+      let groupShift = UInt64(statusBits), strataShift = UInt64(statusBits + groupBits)
+      for i in 0..<n {
+        payload[i] = UInt64(status[i]) | UInt64(group[i]) << groupShift | UInt64(strata?[i] ?? 0) << strataShift
+      }
+      let sorted = CompetingRisksSort.sortByTime(time, payload: payload)
+      let statusMask = statusBits == 64 ? UInt64.max : (UInt64(1) << UInt64(statusBits)) - 1
+      let groupMask = groupBits == 64 ? UInt64.max : (UInt64(1) << UInt64(groupBits)) - 1
+      self.time = sorted.time
+      self.status = sorted.payload.map { Int($0 & statusMask) }
+      self.group = sorted.payload.map { Int(($0 >> groupShift) & groupMask) }
+      self.strata = strataBits == 0 ? [Int](repeating: 0, count: n) : sorted.payload.map { Int($0 >> strataShift) }
+    } else {
+      let sorted = CompetingRisksSort.sortByTime(time, payload: (0..<UInt64(n)).map { $0 })
+      self.time = sorted.time
+      self.status = sorted.payload.map { status[Int($0)] }
+      self.group = sorted.payload.map { group[Int($0)] }
+      self.strata = strata.map { s in sorted.payload.map { s[Int($0)] } } ?? [Int](repeating: 0, count: n)
+    }
   }
 
   /// Stable scatter into contiguous runs by `label` (0..<count): run j is

@@ -16,6 +16,7 @@ import Foundation
 /// Reference: Therneau & Grambsch (2000), §3.7; matches R `survival` 3.5
 /// `agreg.fit`/`agfit4`.
 final class CoxCountingProcessKernel: CoxLikelihoodKernel {
+  let poll = KernelPoll()
   let data: CoxPreparedData
   let efron: Bool
   var p: Int { data.p }
@@ -112,11 +113,21 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
       }
       resetRiskSet()
       var walk = CoxCountingProcessWalk(firstStratum: stratum[stopList[0]])
+      // Work since the last poll (each row in or out costs about p² multiply-adds).
+      var work = 0
+      let rowCost = p * p + p + 1
       while let deathTime = walk.nextDeathTime(
         stopOrder: stopList, strata: stratum, status: status, stop: stop, newStratum: resetRiskSet)
       {
+        work &+= rowCost
+        if work > KernelPoll.interval {
+          work = 0
+          // Left early: the driver throws on seeing the same stop.
+          if poll.stopRequested() { break }
+        }
         // Remove rows that entered at or after the death time.
         while let q = walk.nextLeaving(startOrder: startList, strata: stratum, start: start, before: deathTime) {
+          work &+= rowCost
           nrisk -= 1
           if nrisk == 0 {
             resetRiskSet()
@@ -134,6 +145,7 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
         for i in 0..<p { a2[i] = 0 }
         for i in 0..<cmat2.count { cmat2[i] = 0 }
         while let q = walk.nextJoining(stopOrder: stopList, strata: stratum, stop: stop, at: deathTime) {
+          work &+= rowCost
           nrisk += 1
           let risk = exp(eta[q]) * weight[q]
           if status[q] == 1 {

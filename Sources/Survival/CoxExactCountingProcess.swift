@@ -29,6 +29,7 @@ import Foundation
 ///
 /// Reference: R `survival` 3.5 `agexact.fit`/`agexact.c`.
 final class CoxExactCountingProcessKernel: CoxLikelihoodKernel {
+  let poll = KernelPoll()
   let data: CoxPreparedData
   var p: Int { data.p }
   /// Sorted positions taking part, in stop order and in start order.
@@ -88,9 +89,17 @@ final class CoxExactCountingProcessKernel: CoxLikelihoodKernel {
       count = 0
     }
     var walk = CoxCountingProcessWalk(firstStratum: stratum[stopList[0]])
+    var work = 0
     while let deathTime = walk.nextDeathTime(
       stopOrder: stopList, strata: stratum, status: status, stop: stop, newStratum: clearRiskSet)
     {
+      // Each death time costs about (risk set) · p² and more for ties.
+      work &+= (count + 1) &* (p * p + 1)
+      if work > KernelPoll.interval {
+        work = 0
+        // Left early: the driver throws on seeing the same stop.
+        if poll.stopRequested() { break }
+      }
       // Rows that entered at or after the death time leave (each joined at
       // a later death time of the stratum, since its interval holds one).
       while let q = walk.nextLeaving(startOrder: startList, strata: stratum, start: start, before: deathTime) {

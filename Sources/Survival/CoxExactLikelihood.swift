@@ -17,6 +17,7 @@ import Foundation
 ///
 /// Reference: R `survival` 3.5 `coxexact.fit`/`coxexact.c` (right-censored data).
 final class CoxExactKernel: CoxLikelihoodKernel {
+  let poll = KernelPoll()
   let data: CoxPreparedData
   var p: Int { data.p }
   private var term: CoxExactDeathTerm
@@ -53,6 +54,7 @@ final class CoxExactKernel: CoxLikelihoodKernel {
       eta[k] = e
     }
     var blockStart = 0
+    var work = 0
     while blockStart < n {
       var stratumEnd = blockStart
       while stratumEnd < n && data.stratum[stratumEnd] == data.stratum[blockStart] { stratumEnd += 1 }
@@ -69,6 +71,13 @@ final class CoxExactKernel: CoxLikelihoodKernel {
           e += 1
         }
         if deaths > 0 {
+          // The exact term costs O(risk set · deaths · p²): poll by work done.
+          work &+= (stratumEnd - k) &* deaths &* (p * p + 1)
+          if work > KernelPoll.interval {
+            work = 0
+            // Left early: the driver throws on seeing the same stop.
+            if poll.stopRequested() { return loglik }
+          }
           term.add(
             deaths: deaths, riskSet: k..<stratumEnd, eta: eta, x: x, loglik: &loglik, u: &u,
             imat: &imat)

@@ -217,6 +217,13 @@ public enum CoxModel {
           + "use ties = efron")
     }
     let isCounting = start != nil
+    // The sorted, centred copy of the covariates (n × p) and the p × p
+    // matrices of the fit (information, its factor and inverse, scratch).
+    try MemoryBudget.require(
+      count: n, stride: p * MemoryLayout<Double>.stride, for: "the sorted covariates of the Cox fit (\(n) × \(p))")
+    try MemoryBudget.require(
+      count: p, stride: 8 * p * MemoryLayout<Double>.stride, for: "the \(p) × \(p) matrices of the Cox fit")
+    try Cancellation.check()
     // R's agexact.fit centres the columns but does not scale them.
     let data = CoxPreparedData(
       n: n, p: p, covariates: covariates, time: stop, start: start, status: status,
@@ -260,6 +267,7 @@ public enum CoxModel {
     var imat = [Double](repeating: 0, count: columns * columns)
     let scaledBeta = (0..<columns).map { beta[$0] / data.scale[$0] }
     let loglik = kernel.evaluate(beta: scaledBeta, score: &u, information: &imat)
+    try kernel.poll.check()
     let s = data.scale
     return CoxLikelihoodEvaluation(
       loglik: loglik, score: (0..<columns).map { u[$0] / s[$0] },

@@ -6,6 +6,10 @@ import Foundation
 /// iterations allocate nothing per row.
 protocol CoxLikelihoodKernel: AnyObject {
   var p: Int { get }
+  /// The kernel's sweeps count their work and leave early when this poll
+  /// sees a stop (a 3,000-level factor costs minutes per sweep); the driver
+  /// then throws `ComputationCancelled` through `poll.check()`.
+  var poll: KernelPoll { get }
   func evaluate(beta: [Double], score: inout [Double], information: inout [Double]) -> Double
 }
 
@@ -63,8 +67,18 @@ enum CoxNewtonRaphson {
     var imat = [Double](repeating: 0, count: p * p)
     var step = [Double](repeating: 0, count: p)
 
-    let loglik0 = kernel.evaluate(beta: beta, score: &u, information: &imat)
-    var chol = CholeskyLDL(imat, n: p, tolerance: cholTolerance)
+    try MemoryBudget.require(
+      count: p, stride: 4 * p * MemoryLayout<Double>.stride, for: "the \(p) × \(p) information matrix of the Cox fit")
+    let poll = kernel.poll
+    let check: () throws -> Void = { try poll.check() }
+    /// ℓ, U and I at `b`, then a poll: a sweep left early throws here.
+    func evaluate(_ b: [Double]) throws -> Double {
+      let loglik = kernel.evaluate(beta: b, score: &u, information: &imat)
+      try poll.check()
+      return loglik
+    }
+    let loglik0 = try evaluate(beta)
+    var chol = try CholeskyLDL(imat, n: p, tolerance: cholTolerance, poll: check)
     let initialRank = chol.rank
     for i in 0..<p { step[i] = u[i] }
     chol.solveInPlace(&step)
@@ -84,7 +98,7 @@ enum CoxNewtonRaphson {
     }
 
     if maxIterations == 0 || !loglik0.isFinite {
-      return finish(beta, u, chol.inverse(), loglik0, 0, chol.rank, maxIterations == 0)
+      return finish(beta, u, try chol.inverse(poll: check), loglik0, 0, chol.rank, maxIterations == 0)
     }
 
     func allFinite(_ loglik: Double) -> Bool {
@@ -112,11 +126,11 @@ enum CoxNewtonRaphson {
       var newBeta = (0..<p).map { beta[$0] + step[$0] }
       for iteration in 1...maxIterations {
         try Cancellation.check()
-        let newLoglik = kernel.evaluate(beta: newBeta, score: &u, information: &imat)
-        chol = CholeskyLDL(imat, n: p, tolerance: cholTolerance)
+        let newLoglik = try evaluate(newBeta)
+        chol = try CholeskyLDL(imat, n: p, tolerance: cholTolerance, poll: check)
         let finite = allFinite(newLoglik)
         if finite && abs(1 - best / newLoglik) <= epsilon {
-          return finish(newBeta, u, chol.inverse(), newLoglik, iteration, chol.rank, true)
+          return finish(newBeta, u, try chol.inverse(poll: check), newLoglik, iteration, chol.rank, true)
         }
         if !finite || newLoglik < best {
           halving += 1
@@ -126,14 +140,14 @@ enum CoxNewtonRaphson {
         }
       }
       if maxIterations > 1 {
-        best = kernel.evaluate(beta: beta, score: &u, information: &imat)
+        best = try evaluate(beta)
         // R 3.5.3 inverts this information without factoring it first,
         // which amounts to inverting its diagonal.
         var diagonal = [Double](repeating: 0, count: p * p)
         for i in 0..<p where imat[i * p + i] > 0 { diagonal[i * p + i] = 1 / imat[i * p + i] }
         return finish(beta, u, diagonal, best, maxIterations + 1, chol.rank, false)
       }
-      return finish(beta, u, chol.inverse(), best, maxIterations + 1, chol.rank, false)
+      return finish(beta, u, try chol.inverse(poll: check), best, maxIterations + 1, chol.rank, false)
 
     case .countingProcess, .exact:
       // agfit4 pulls back by (h·β_old + β)/(h + 1); coxexact always halves.
@@ -143,18 +157,18 @@ enum CoxNewtonRaphson {
       var newLoglik = loglik0
       for iteration in 1...maxIterations {
         try Cancellation.check()
-        newLoglik = kernel.evaluate(beta: beta, score: &u, information: &imat)
+        newLoglik = try evaluate(beta)
         var fail = imat.indices.contains { $0 % (p + 1) == 0 && !imat[$0].isFinite }
-        chol = CholeskyLDL(imat, n: p, tolerance: cholTolerance)
+        chol = try CholeskyLDL(imat, n: p, tolerance: cholTolerance, poll: check)
         fail = fail || !newLoglik.isFinite || chol.rank != initialRank
         if !fail && halving == 0 && abs(1 - best / newLoglik) <= epsilon {
-          return finish(beta, u, chol.inverse(), newLoglik, iteration, initialRank, true)
+          return finish(beta, u, try chol.inverse(poll: check), newLoglik, iteration, initialRank, true)
         }
         if iteration == maxIterations {
           if maxIterations > 1 && (exact || (newLoglik - best) / abs(best) < -epsilon) {
             beta = oldBeta
-            newLoglik = kernel.evaluate(beta: beta, score: &u, information: &imat)
-            chol = CholeskyLDL(imat, n: p, tolerance: cholTolerance)
+            newLoglik = try evaluate(beta)
+            chol = try CholeskyLDL(imat, n: p, tolerance: cholTolerance, poll: check)
           }
           break
         }
@@ -165,7 +179,7 @@ enum CoxNewtonRaphson {
           accept(newLoglik, stepping: &beta, keeping: &oldBeta)
         }
       }
-      return finish(beta, u, chol.inverse(), newLoglik, maxIterations, initialRank, false)
+      return finish(beta, u, try chol.inverse(poll: check), newLoglik, maxIterations, initialRank, false)
 
     case .countingExact:
       var oldBeta = beta
@@ -173,10 +187,10 @@ enum CoxNewtonRaphson {
       var newLoglik = loglik0
       for iteration in 1...maxIterations {
         try Cancellation.check()
-        newLoglik = kernel.evaluate(beta: beta, score: &u, information: &imat)
-        chol = CholeskyLDL(imat, n: p, tolerance: cholTolerance)
+        newLoglik = try evaluate(beta)
+        chol = try CholeskyLDL(imat, n: p, tolerance: cholTolerance, poll: check)
         if halving == 0 && abs(1 - best / newLoglik) <= epsilon {
-          return finish(beta, u, chol.inverse(), newLoglik, iteration, chol.rank, true)
+          return finish(beta, u, try chol.inverse(poll: check), newLoglik, iteration, chol.rank, true)
         }
         if iteration == maxIterations { break }
         if !newLoglik.isFinite || newLoglik < best {
@@ -186,7 +200,7 @@ enum CoxNewtonRaphson {
           accept(newLoglik, stepping: &beta, keeping: &oldBeta)
         }
       }
-      return finish(beta, u, chol.inverse(), newLoglik, maxIterations, chol.rank, false)
+      return finish(beta, u, try chol.inverse(poll: check), newLoglik, maxIterations, chol.rank, false)
     }
   }
 }

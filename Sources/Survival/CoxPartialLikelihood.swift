@@ -35,6 +35,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
   /// Rows (sorted positions) per worker, as stratum blocks.
   private let assignment: [[Range<Int>]]
   private let scratch: [CoxSweepScratch]
+  let poll = KernelPoll()
 
   /// Rows below which one worker does all the work (thread start-up costs more).
   static let parallelThreshold = 50_000
@@ -99,22 +100,23 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
         x: x.baseAddress.unsafelyUnwrapped, time: time, status: status, weight: weight,
         offset: offset, beta: b, u: u, imat: imat, a: a, a2: a2, cmat: cmat, cmat2: cmat2)
       switch p {
-      case 1: loglik = Self.sweepRows(CoxWidth1.self, p: p, blocks: blocks, efron: efron, buffers)
-      case 2: loglik = Self.sweepRows(CoxWidth2.self, p: p, blocks: blocks, efron: efron, buffers)
-      case 3: loglik = Self.sweepRows(CoxWidth3.self, p: p, blocks: blocks, efron: efron, buffers)
-      case 4: loglik = Self.sweepRows(CoxWidth4.self, p: p, blocks: blocks, efron: efron, buffers)
-      case 5: loglik = Self.sweepRows(CoxWidth5.self, p: p, blocks: blocks, efron: efron, buffers)
-      case 6: loglik = Self.sweepRows(CoxWidth6.self, p: p, blocks: blocks, efron: efron, buffers)
-      case 7: loglik = Self.sweepRows(CoxWidth7.self, p: p, blocks: blocks, efron: efron, buffers)
-      case 8: loglik = Self.sweepRows(CoxWidth8.self, p: p, blocks: blocks, efron: efron, buffers)
-      default: loglik = Self.sweepRows(CoxWidthAny.self, p: p, blocks: blocks, efron: efron, buffers)
+      case 1: loglik = Self.sweepRows(CoxWidth1.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
+      case 2: loglik = Self.sweepRows(CoxWidth2.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
+      case 3: loglik = Self.sweepRows(CoxWidth3.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
+      case 4: loglik = Self.sweepRows(CoxWidth4.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
+      case 5: loglik = Self.sweepRows(CoxWidth5.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
+      case 6: loglik = Self.sweepRows(CoxWidth6.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
+      case 7: loglik = Self.sweepRows(CoxWidth7.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
+      case 8: loglik = Self.sweepRows(CoxWidth8.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
+      default: loglik = Self.sweepRows(CoxWidthAny.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
       }
     }}}}}}}}}}}}
     return loglik
   }
 
   private static func sweepRows<W: CoxKernelWidth>(
-    _ width: W.Type, p runtimeP: Int, blocks: [Range<Int>], efron: Bool, _ buffers: CoxSweepBuffers
+    _ width: W.Type, p runtimeP: Int, blocks: [Range<Int>], efron: Bool, _ buffers: CoxSweepBuffers,
+    poll: KernelPoll
   ) -> Double {
     let p = W.p > 0 ? W.p : runtimeP
     let x = buffers.x, time = buffers.time, status = buffers.status, weight = buffers.weight
@@ -125,13 +127,21 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
     for i in 0..<p { u[i] = 0; a2[i] = 0 }
     for i in 0..<(p * p) { imat[i] = 0 }
     for i in 0..<packed { cmat2[i] = 0 }
+    // Work since the last poll: each row costs about p²/2 multiply-adds.
+    var work = 0
     for block in blocks {
       var denom = 0.0
       for i in 0..<p { a[i] = 0 }
       for i in 0..<packed { cmat[i] = 0 }
       var person = block.upperBound - 1
       let first = block.lowerBound
+      work &+= packed
       while person >= first {
+        if work > KernelPoll.interval {
+          work = 0
+          // Left early: the driver throws on seeing the same stop.
+          if poll.stopRequested() { return loglik }
+        }
         let dtime = time[person]
         var ndead = 0
         var deadWeight = 0.0
@@ -153,6 +163,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
             CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a2, squares: cmat2)
           }
           person -= 1
+          work &+= packed + p
         }
         guard ndead > 0 else { continue }
         loglik -= CoxTiedDeaths.add(

@@ -139,18 +139,55 @@ public struct CumulativeIncidence: Sendable {
     return (incidence, tests)
   }
 
+  /// Curves of every cause (or of `curveCauses` only: the others are left
+  /// without jumps) and Gray's tests of `testCauses` (1-based; the causes
+  /// reported), polling for cancellation (`ComputationCancelled`) and
+  /// asking the memory budget for the tests (`MemoryLimitExceeded`).
+  public static func fitWithTests(
+    time: [Double], status: [Int], group: [Int], strata: [Int]? = nil, rho: Double = 0,
+    groupCount: Int? = nil, causeCount: Int? = nil, testCauses: [Int], curveCauses: [Int]? = nil,
+    confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
+  ) throws -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
+    let (_, k, m) = CompetingRisksInput.checked(
+      time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
+    let poll = KernelPoll()
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    try poll.check()
+    let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
+                        confidenceLevel: confidenceLevel, confidenceType: confidenceType, poll: poll,
+                        causes: curveCauses)
+    try poll.check()
+    let tests = try GrayTest.tests(sorted: sorted, causes: testCauses, causeCount: m, rho: rho, poll: poll)
+    return (incidence, tests)
+  }
+
   static func fit(
     sorted: CompetingRisksSorted, groupCount k: Int, causeCount m: Int,
-    confidenceLevel: Double, confidenceType: ConfidenceType
+    confidenceLevel: Double, confidenceType: ConfidenceType, poll: KernelPoll? = nil, causes: [Int]? = nil
   ) -> CumulativeIncidence {
+    let listed = causes ?? Array(1..<(m + 1))
     let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
     // Each group's subjects contiguous in time order.
     let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
     var byGroup = [[Curve]]()
+    var work = 0
     for g in 0..<k {
       byGroup.append(groupCurves(
         time: sTime[offsets[g]..<offsets[g + 1]], status: sStatus[offsets[g]..<offsets[g + 1]],
-        group: g, causes: m, z: z, type: confidenceType))
+        group: g, causes: m, listed: listed, z: z, type: confidenceType))
+      // A group's pass costs O(rows · causes); a stop leaves the rest empty
+      // (the caller throws on seeing it).
+      work += (offsets[g + 1] - offsets[g] + 1) * (listed.count + 1)
+      if let poll, work > KernelPoll.interval / 16 {
+        work = 0
+        if poll.stopRequested() {
+          for g2 in (g + 1)..<max(g + 1, k) {
+            byGroup.append(groupCurves(
+              time: sTime[0..<0], status: sStatus[0..<0], group: g2, causes: m, listed: [], z: z, type: confidenceType))
+          }
+          break
+        }
+      }
     }
     var curves = [Curve]()
     for c in 0..<m { for g in 0..<k { curves.append(byGroup[g][c]) } }
@@ -162,9 +199,11 @@ public struct CumulativeIncidence: Sendable {
   /// One pass over a group's time-sorted subjects updating every cause
   /// (cmprsk's `cinc` run once per cause gives the same numbers).
   static func groupCurves(
-    time: ArraySlice<Double>, status: ArraySlice<Int>, group g: Int, causes m: Int,
+    time: ArraySlice<Double>, status: ArraySlice<Int>, group g: Int, causes m: Int, listed: [Int]? = nil,
     z: Double, type: ConfidenceType
   ) -> [Curve] {
+    // The causes whose curves are computed (the others get no jumps).
+    let listed = listed ?? Array(1..<(m + 1))
     let n = time.count
     let base = time.startIndex
     var f = [Double](repeating: 0, count: m + 1)
@@ -179,16 +218,18 @@ public struct CumulativeIncidence: Sendable {
     while start < n {
       let t = time[base + start]
       var end = start
-      for c in 0...m { dc[c] = 0 }
       while end < n && time[base + end] == t {
         dc[status[base + end]] += 1
         end += 1
       }
+      // dc is reset below by the rows that set it (not 0...m at every time).
+      let block = start..<end
+      defer { for i in block { dc[status[base + i]] = 0 } }
       let nd = end - start - dc[0]
       if nd > 0 {
         let rs = Double(n - start)
         let fkn = fk * (rs - Double(nd)) / rs
-        for c in 1...max(m, 1) where c <= m {
+        for c in listed {
           let nd1 = dc[c]
           let nd2 = nd - nd1
           if nd1 > 0 { f[c] += fk * Double(nd1) / rs }

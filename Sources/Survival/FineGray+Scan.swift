@@ -29,6 +29,9 @@ struct FineGrayData {
   let gFail: [Double]
   /// Per failure block k and group g: failures of the cause in group g.
   let failuresByGroup: [Int]
+  /// Made on the calling thread; the scans leave early when it sees a stop,
+  /// and `FineGray.fit` throws through `poll.check()`.
+  let poll = KernelPoll()
 
   init(
     time: [Double], status: [Int], covariates: [Double], p: Int, failCode: Int, censorCode: Int,
@@ -156,7 +159,14 @@ struct FineGrayData {
     var q0All = [Double](repeating: 0, count: ncg)
     var q1All = [Double](repeating: 0, count: ncg * p)
     var q2All = [Double](repeating: 0, count: derivatives ? ncg * pp : 0)
+    var totalsWork = 0
     for i in 0..<n where kind[i] == 2 {
+      totalsWork &+= derivatives ? pp + p : p + 1
+      if totalsWork > KernelPoll.interval {
+        totalsWork = 0
+        // Left early: `FineGray.fit` throws on seeing the same stop.
+        if poll.stopRequested() { break }
+      }
       let g = group[i]
       let w = e[i] / gMinus[i]
       q0All[g] += w
@@ -182,9 +192,16 @@ struct FineGrayData {
       store.pointee.s0 = [Double](repeating: 0, count: k)
       store.pointee.s1 = [Double](repeating: 0, count: k * p)
     }
+    // Work since the last poll: rows cost about p², failure blocks ncg·p².
+    var work = 0
     for b in stride(from: blockStart.count - 2, through: 0, by: -1) {
       let lo = blockStart[b]
       let hi = blockStart[b + 1]
+      work &+= (hi - lo + (blockFailures[b] > 0 ? ncg : 0)) &* (derivatives ? pp + p + 1 : p + 1)
+      if work > KernelPoll.interval {
+        work = 0
+        if poll.stopRequested() { break }
+      }
       for a in 0..<p { failX[a] = 0 }
       for i in lo..<hi {
         let w = e[i]
@@ -325,9 +342,15 @@ struct FineGrayData {
     var u = [Double](repeating: 0, count: p)
     var meat = [Double](repeating: 0, count: p * p)
     var nextFailure = 0
+    var work = 0
     for b in 0..<(blockStart.count - 1) {
       let lo = blockStart[b]
       let hi = blockStart[b + 1]
+      work &+= (hi - lo + ncg) &* (p * p + p + 1)
+      if work > KernelPoll.interval {
+        work = 0
+        if poll.stopRequested() { break }
+      }
       let here = nextFailure < nf && fBlock[nextFailure] == b ? nextFailure : -1
       if here >= 0 {
         prefA += fa[here]

@@ -91,10 +91,29 @@ public struct FineGray: Sendable {
     precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
     precondition(censoringGroup.map { $0.count == n && $0.allSatisfy { $0 >= 0 } } ?? true,
                  "censoringGroup must have the length of time, codes ≥ 0")
+    // The sorted copy of the covariates (n × p) and, per failure time and
+    // censoring group, the censoring survival and the suffix sums of the
+    // sandwich (2 + 2p numbers): asked of the budget before they are made.
+    let groups = max((censoringGroup?.max() ?? 0) + 1, 1)
+    let failures = status.reduce(0) { $0 + ($1 == failCode ? 1 : 0) }
+    try MemoryBudget.require(count: n, stride: (p + 4) * MemoryLayout<Double>.stride,
+                             for: "the sorted covariates of the Fine–Gray fit (\(n) × \(p))")
+    try MemoryBudget.require(
+      count: failures, stride: groups * (2 * p + 4) * MemoryLayout<Double>.stride,
+      for: "the censoring weights of \(failures) failures in \(groups) censoring groups")
+    try MemoryBudget.require(count: groups, stride: 2 * p * p * MemoryLayout<Double>.stride,
+                             for: "the competing-risk sums of \(groups) censoring groups")
+    try Cancellation.check()
     let data = FineGrayData(time: time, status: status, covariates: covariates, p: p,
                             failCode: failCode, censorCode: censorCode, censoringGroup: censoringGroup)
+    /// An evaluation, then a poll (a scan left early throws here).
+    func evaluate(_ b: [Double], derivatives: Bool) throws -> FineGrayData.Evaluation {
+      let e = data.evaluate(b, derivatives: derivatives)
+      try data.poll.check()
+      return e
+    }
     var beta = [Double](repeating: 0, count: p)
-    var current = data.evaluate(beta, derivatives: true)
+    var current = try evaluate(beta, derivatives: true)
     var converged = false
     var iterations = 0
     var step = [Double](repeating: 0, count: p)
@@ -108,26 +127,27 @@ public struct FineGray: Sendable {
         break
       }
       if ll == maxIterations { break }
-      let ldl = CholeskyLDL(current.hessian, n: p)
+      let ldl = try CholeskyLDL(current.hessian, n: p, poll: { try data.poll.check() })
       step = ldl.solve(current.score).map { -$0 }
       var slope = 0.0
       for j in 0..<p { slope += step[j] * current.score[j] }
       var candidate = zip(beta, step).map { $0 + $1 }
-      var fCandidate = data.evaluate(candidate, derivatives: false).lik
+      var fCandidate = try evaluate(candidate, derivatives: false).lik
       var halvings = 0
       while fCandidate.isNaN || fCandidate > current.lik + 1e-4 * slope {
         halvings += 1
         for j in 0..<p { step[j] *= 0.5 }
         candidate = zip(beta, step).map { $0 + $1 }
-        fCandidate = data.evaluate(candidate, derivatives: false).lik
+        fCandidate = try evaluate(candidate, derivatives: false).lik
         if halvings > 20 { break }
       }
       if halvings > 20 { break }
       beta = candidate
-      current = data.evaluate(beta, derivatives: true)
+      current = try evaluate(beta, derivatives: true)
     }
-    let null = data.evaluate([Double](repeating: 0, count: p), derivatives: false).lik
+    let null = try evaluate([Double](repeating: 0, count: p), derivatives: false).lik
     let sandwich = data.sandwich(beta, information: current.hessian)
+    try data.poll.check()
     let se = (0..<p).map { sandwich[$0 * p + $0].squareRoot() }
     let zc = Normal.quantile(1 - (1 - confidenceLevel) / 2)
     let zs = (0..<p).map { beta[$0] / se[$0] }

@@ -51,7 +51,26 @@ public struct GrayTest: Sendable {
 
   static func testAll(sorted: CompetingRisksSorted, causeCount m: Int, rho: Double) -> [GrayTest] {
     guard m > 0 else { return [] }
-    return GrayData(sorted: sorted).tests(causes: Array(1...m), causeCount: m, rho: rho)
+    // No poll installed on this path: nothing can cancel it.
+    return (try? GrayData(sorted: sorted).tests(causes: Array(1...m), causeCount: m, rho: rho, poll: KernelPoll())) ?? []
+  }
+
+  /// The tests of `causes` (1-based, each in 1...m), polling for
+  /// cancellation and asking the memory budget (`ComputationCancelled`,
+  /// `MemoryLimitExceeded`).
+  public static func tests(
+    time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
+    causes: [Int], causeCount m: Int, rho: Double = 0
+  ) throws -> [GrayTest] {
+    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    return try tests(sorted: sorted, causes: causes, causeCount: m, rho: rho, poll: KernelPoll())
+  }
+
+  static func tests(
+    sorted: CompetingRisksSorted, causes: [Int], causeCount m: Int, rho: Double, poll: KernelPoll
+  ) throws -> [GrayTest] {
+    guard m > 0, !causes.isEmpty else { return [] }
+    return try GrayData(sorted: sorted).tests(causes: causes, causeCount: m, rho: rho, poll: poll)
   }
 
 }
@@ -95,69 +114,119 @@ struct GrayData {
 
   func test(cause: Int, rho: Double) -> GrayTest {
     let m = max(cause, status.max() ?? 0)
-    return tests(causes: [cause], causeCount: m, rho: rho)[0]
+    // No poll installed on this path: nothing can cancel it.
+    return (try? tests(causes: [cause], causeCount: m, rho: rho, poll: KernelPoll()))?.first
+      ?? GrayTest(cause: cause, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
   }
 
   /// The tests of `causes`, all from one scan per stratum: each block of
-  /// tied times is tabulated once (group × status) and every cause's state
-  /// steps on that table.
-  func tests(causes: [Int], causeCount m: Int, rho: Double) -> [GrayTest] {
+  /// tied times is tabulated once (group × status, touching only the groups
+  /// present in the block) and every cause's state steps on that table.
+  ///
+  /// A step costs O(K³) (cmprsk's `crstm` accumulates the variance of every
+  /// group pair for every group at each event time), so the scans poll for
+  /// cancellation by work done, and the K² state of each cause is asked of
+  /// the memory budget first.
+  func tests(causes: [Int], causeCount m: Int, rho: Double, poll: KernelPoll) throws -> [GrayTest] {
     guard ng > 1 else {
       return causes.map {
         GrayTest(cause: $0, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
       }
     }
-    var accumulators = causes.map { _ in GrayAccumulator(groups: ng) }
+    try MemoryBudget.require(
+      count: causes.count, stride: 6 * ng * ng * MemoryLayout<Double>.stride,
+      for: "Gray's test of \(causes.count) causes across \(ng) groups")
+    var accumulators = [GrayAccumulator]()
+    for _ in causes {
+      try poll.check()
+      accumulators.append(GrayAccumulator(groups: ng))
+    }
     let width = max(m, status.max() ?? 0) + 1
     var counts = [Int](repeating: 0, count: ng * width)
     var leaving = [Int](repeating: 0, count: ng)
     var d1 = [Int](repeating: 0, count: ng)
     var d2 = [Int](repeating: 0, count: ng)
+    var touched = [Int]()
+    var stopped = false
+    var work = 0
     time.withUnsafeBufferPointer { time in
       status.withUnsafeBufferPointer { status in
         groupCode.withUnsafeBufferPointer { groupCode in
-          for stratum in 0..<(offsets.count - 1) where offsets[stratum] < offsets[stratum + 1] {
+          for stratum in 0..<(offsets.count - 1) where offsets[stratum] < offsets[stratum + 1] && !stopped {
             let lo = offsets[stratum]
             let hi = offsets[stratum + 1]
             var rs = [Int](repeating: 0, count: ng)
             for i in lo..<hi { rs[groupCode[i]] += 1 }
-            var scans = causes.map { _ in GrayStratumScan(groups: ng, rho: rho) }
+            // Each scan holds about 4K² numbers (gigabytes for 10,000
+            // groups): a poll between the allocations.
+            var scans = [GrayStratumScan]()
+            for _ in causes where !stopped {
+              if poll.stopRequested() { stopped = true } else { scans.append(GrayStratumScan(groups: ng, rho: rho)) }
+            }
+            if stopped { break }
+            var stepped = [Bool](repeating: false, count: causes.count)
             var start = lo
             while start < hi {
               let t = time[start]
-              for j in 0..<counts.count { counts[j] = 0 }
               var end = start
               while end < hi && time[end] == t {
-                counts[groupCode[end] * width + status[end]] += 1
+                let g = groupCode[end]
+                if leaving[g] == 0 { touched.append(g) }
+                leaving[g] += 1
+                counts[g * width + status[end]] += 1
                 end += 1
-              }
-              for g in 0..<ng {
-                var total = 0
-                for st in 0..<width { total += counts[g * width + st] }
-                leaving[g] = total
               }
               for (j, cause) in causes.enumerated() {
                 var any = false
-                for g in 0..<ng {
+                for g in touched {
                   d1[g] = counts[g * width + cause]
                   d2[g] = leaving[g] - counts[g * width] - d1[g]
                   if d1[g] > 0 || d2[g] > 0 { any = true }
                 }
-                if any { scans[j].step(rs: rs, d1: d1, d2: d2) }
+                if any {
+                  if !scans[j].step(rs: rs, d1: d1, d2: d2, poll: poll) {
+                    stopped = true
+                    break
+                  }
+                  stepped[j] = true
+                  work += ng
+                }
+                for g in touched { d1[g] = 0; d2[g] = 0 }
               }
-              if end >= hi { break }
-              for g in 0..<ng { rs[g] -= leaving[g] }
-              for j in scans.indices { scans[j].advance() }
+              for i in start..<end { counts[groupCode[i] * width + status[i]] = 0 }
+              if stopped { break }
+              if work > KernelPoll.interval {
+                work = 0
+                if poll.stopRequested() { stopped = true; break }
+              }
+              if end >= hi {
+                for g in touched { leaving[g] = 0 }
+                touched.removeAll(keepingCapacity: true)
+                break
+              }
+              for g in touched {
+                rs[g] -= leaving[g]
+                leaving[g] = 0
+              }
+              touched.removeAll(keepingCapacity: true)
+              // A scan that did not step keeps its left limits as they are.
+              for j in scans.indices where stepped[j] {
+                scans[j].advance()
+                stepped[j] = false
+              }
               start = end
             }
-            for j in scans.indices { scans[j].finish(into: &accumulators[j]) }
+            for j in scans.indices where !stopped {
+              if !scans[j].finish(into: &accumulators[j], poll: poll) { stopped = true }
+            }
           }
         }
       }
     }
-    return zip(causes, accumulators).map { cause, accumulator in
+    try poll.check()
+    return try zip(causes, accumulators).map { cause, accumulator in
       let ng1 = ng - 1
-      let ldl = CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7)
+      let ldl = try CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7, poll: { try poll.check() })
       if ldl.rank < ng1 {
         return GrayTest(cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v, isSingular: true)
       }
@@ -216,9 +285,14 @@ struct GrayStratumScan {
     ss = [Double](repeating: 0, count: ng - 1)
   }
 
+  /// Multiply-adds since the last poll.
+  var work = 0
+
   /// A time with events: `rs` at risk per group, `d1` events of the cause
-  /// and `d2` of other causes per group.
-  mutating func step(rs: [Int], d1: [Int], d2: [Int]) {
+  /// and `d2` of other causes per group. The variance update costs O(K³)
+  /// (K² per group at risk), so it polls by work done; false when `poll`
+  /// saw a stop (the scan is then abandoned half-way).
+  mutating func step(rs: [Int], d1: [Int], d2: [Int], poll: KernelPoll) -> Bool {
     let ng = self.ng
     let ng1 = ng - 1
     var nd1 = 0
@@ -256,36 +330,55 @@ struct GrayStratumScan {
     for i in 0..<ng1 where rs[i] > 0 {
       ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
     }
+    work &+= 2 * ng * ng
+    var column = [Double](repeating: 0, count: ng1)
     if nd1 > 0 {
       for k in 0..<ng where rs[k] > 0 {
+        work &+= ng1 * ng1 / 2 + ng1
+        if work > KernelPoll.interval {
+          work = 0
+          if poll.stopRequested() { return false }
+        }
         let t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
         let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
         let t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
         v3[k] += t4 * t4 * t3
-        for i in 0..<ng1 {
-          let t1 = a[i * ng + k] - t4 * c[i * ng + k]
-          v2[i * ng + k] += t1 * t4 * t3
-          for j in 0...i {
-            let t2 = a[j * ng + k] - t4 * c[j * ng + k]
-            vs[i * ng1 + j] += t1 * t2 * t3
-          }
-        }
+        // Column k of a − t4·c, read along row k (a and c are exactly
+        // symmetric), so that the O(K²) update below runs over contiguous
+        // memory; the products are the same as cmprsk's, in the same order.
+        for j in 0..<ng1 { column[j] = a[k * ng + j] - t4 * c[k * ng + j] }
+        Self.addOuter(column, ng1: ng1, scale: t3, into: &vs)
+        for i in 0..<ng1 { v2[i * ng + k] += column[i] * t4 * t3 }
       }
     }
     if nd2 > 0 {
       for k in 0..<ng where skm[k] > 0 && d2[k] > 0 {
+        work &+= ng1 * ng1 / 2 + ng1
+        if work > KernelPoll.interval {
+          work = 0
+          if poll.stopRequested() { return false }
+        }
         let t4 = (1 - f) / skm[k]
         let t5 = d2[k] > 1 ? 1 - Double(d2[k] - 1) / (Double(rs[k]) - 1) : 1
         let t6 = Double(rs[k])
         let t3 = t5 * ((skmm[k] * skmm[k]) * Double(d2[k])) / (t6 * t6)
         v3[k] += t4 * t4 * t3
+        for j in 0..<ng1 { column[j] = t4 * c[k * ng + j] }
+        Self.addOuter(column, ng1: ng1, scale: t3, into: &vs)
+        for i in 0..<ng1 { v2[i * ng + k] -= column[i] * t4 * t3 }
+      }
+    }
+    return true
+  }
+
+  /// vs[i][j] += (x[i]·x[j])·scale for j ≤ i < ng1 (lower triangle).
+  private static func addOuter(_ x: [Double], ng1: Int, scale: Double, into vs: inout [Double]) {
+    x.withUnsafeBufferPointer { x in
+      vs.withUnsafeMutableBufferPointer { vs in
         for i in 0..<ng1 {
-          let t1 = t4 * c[i * ng + k]
-          v2[i * ng + k] -= t1 * t4 * t3
-          for j in 0...i {
-            let t2 = t4 * c[j * ng + k]
-            vs[i * ng1 + j] += t1 * t2 * t3
-          }
+          let xi = x[i]
+          let row = i &* ng1
+          for j in 0...i { vs[row &+ j] += xi * x[j] * scale }
         }
       }
     }
@@ -300,10 +393,17 @@ struct GrayStratumScan {
     }
   }
 
-  /// Adds this stratum's score and variance to `total`.
-  func finish(into total: inout GrayAccumulator) {
+  /// Adds this stratum's score and variance to `total` (O(K³), polled per
+  /// row; false when `poll` saw a stop).
+  func finish(into total: inout GrayAccumulator, poll: KernelPoll) -> Bool {
     let ng1 = ng - 1
+    var work = 0
     for i in 0..<ng1 {
+      work &+= 3 * (i + 1) * ng
+      if work > KernelPoll.interval {
+        work = 0
+        if poll.stopRequested() { return false }
+      }
       for j in 0...i {
         var x = vs[i * ng1 + j]
         for k in 0..<ng {
@@ -316,5 +416,6 @@ struct GrayStratumScan {
       }
       total.s[i] += ss[i]
     }
+    return true
   }
 }

@@ -73,99 +73,59 @@ public struct LogRankTest: Sendable {
     for i in 0..<group.count where group[i] < 0 || group[i] >= groupCount {
       throw SurvivalInputError.invalidGroup(index: i, value: group[i], groupCount: groupCount)
     }
-    return compute(sample: sample, group: group, groupCount: groupCount, rho: rho, gamma: gamma)
+    return try compute(sample: sample, group: group, groupCount: groupCount, rho: rho, gamma: gamma)
   }
 
-  static func compute(sample: SurvivalSample, group: [Int], groupCount k: Int, rho: Double, gamma: Double) -> LogRankTest {
-    // Sequential copies in (stratum, time) order; the kernel never goes through the permutation.
-    let time = sample.sortedTime
-    let event = sample.sortedEvent
-    let order = sample.order
+  /// The test on a validated sample: the sums of `LogRankKernel`, then the
+  /// quadratic form. The k × k variance (R's `var`) and the per-stratum
+  /// tables are the output, so their memory is asked of the run's budget
+  /// first, and the kernel polls for cancellation.
+  static func compute(sample: SurvivalSample, group: [Int], groupCount k: Int, rho: Double, gamma: Double) throws
+    -> LogRankTest
+  {
     let strataCount = sample.groupCount
+    try MemoryBudget.require(count: k, stride: 3 * k * MemoryLayout<Double>.stride,
+                             for: "the variance matrix of the log-rank test of \(k) groups")
+    try MemoryBudget.require(count: strataCount, stride: 4 * k * MemoryLayout<Double>.stride,
+                             for: "the observed and expected events of \(k) groups in \(strataCount) strata")
+    let order = sample.order
     var counts = [Int](repeating: 0, count: k)
     for g in group { counts[g] += 1 }
-    var sortedGroup = [Int](repeating: 0, count: order.count)
+    var sortedGroup = [Int32](repeating: 0, count: order.count)
     order.withUnsafeBufferPointer { o in
       group.withUnsafeBufferPointer { gr in
         sortedGroup.withUnsafeMutableBufferPointer { out in
-          for p in 0..<o.count { out[p] = gr[Int(o[p])] }
+          for p in 0..<o.count { out[p] = Int32(truncatingIfNeeded: gr[Int(o[p])]) }
         }
       }
     }
-    var obs = [[Double]](repeating: [Double](repeating: 0, count: k), count: strataCount)
-    var exp = obs
-    var v = [Double](repeating: 0, count: k * k)
-    var risk = [Double](repeating: 0, count: k)
-    let weighted = rho != 0 || gamma != 0
-    var kaplan = [Double](repeating: 1, count: weighted ? order.count : 0)
-    for s in 0..<strataCount {
-      let start = sample.groupStart[s], end = sample.groupStart[s + 1]
-      if start == end { continue }
-      for j in 0..<k { risk[j] = 0 }
-      if weighted {
-        // Left-continuous pooled KM: kaplan[p] = S just before the time of row p.
-        var km = 1.0
-        var p = start
-        while p < end {
-          let t = time[p]
-          var deaths = 0.0
-          let nrisk = Double(end - p)
-          var q = p
-          while q < end && time[q] == t {
-            kaplan[q] = km
-            deaths += Double(event[q])
-            q += 1
-          }
-          km = km * (nrisk - deaths) / nrisk
-          p = q
+    var kernel = LogRankKernel(groups: k, rho: rho, gamma: gamma)
+    let check: () throws -> Void = { try Cancellation.check() }
+    try sample.sortedTime.withUnsafeBufferPointer { time in
+      try sample.sortedEvent.withUnsafeBufferPointer { event in
+        try sortedGroup.withUnsafeBufferPointer { grp in
+          try kernel.run(time: time, event: event, group: grp, strataStart: sample.groupStart, poll: check)
         }
       }
-      var obsS = [Double](repeating: 0, count: k)
-      var expS = [Double](repeating: 0, count: k)
-      var i = end - 1
-      while i >= start {
-        var w = 1.0
-        if weighted {
-          let s0 = kaplan[i]
-          w = (rho != 0 ? Foundation.pow(s0, rho) : 1) * (gamma != 0 ? Foundation.pow(1 - s0, gamma) : 1)
-        }
-        let t = time[i]
-        var deaths = 0.0
-        var j = i
-        while j >= start && time[j] == t {
-          let g = sortedGroup[j]
-          let status = Double(event[j])
-          deaths += status
-          risk[g] += 1
-          obsS[g] += status * w
-          j -= 1
-        }
-        i = j
-        let nrisk = Double(end - (j + 1))
-        if deaths > 0 {
-          for g in 0..<k { expS[g] += w * deaths * risk[g] / nrisk }
-          if nrisk != 1 {
-            let w2 = w * w
-            for a in 0..<k {
-              let tmp = w2 * deaths * risk[a] * (nrisk - deaths) / (nrisk * (nrisk - 1))
-              v[a * k + a] += tmp
-              for b in 0..<k { v[a * k + b] -= tmp * risk[b] / nrisk }
-            }
-          }
-        }
-      }
-      obs[s] = obsS
-      exp[s] = expS
     }
+    var obs = [[Double]]()
+    var exp = [[Double]]()
+    obs.reserveCapacity(strataCount)
+    exp.reserveCapacity(strataCount)
     var observed = [Double](repeating: 0, count: k)
     var expected = [Double](repeating: 0, count: k)
+    for s in 0..<strataCount {
+      obs.append(Array(kernel.observed[(s * k)..<((s + 1) * k)]))
+      exp.append(Array(kernel.expected[(s * k)..<((s + 1) * k)]))
+    }
     for s in 0..<strataCount {
       for g in 0..<k {
         observed[g] += obs[s][g]
         expected[g] += exp[s][g]
       }
     }
-    let (chi, df) = quadraticStatistic(observed: observed, expected: expected, variance: v, k: k)
+    let v = kernel.variance
+    let (chi, df) = try quadraticStatistic(observed: observed, expected: expected, variance: v, k: k, poll: check)
     return LogRankTest(
       rho: rho, gamma: gamma, n: counts, observed: observed, expected: expected,
       observedByStratum: obs, expectedByStratum: exp, variance: v, chiSquare: chi, df: df,
@@ -173,7 +133,9 @@ public struct LogRankTest: Sendable {
   }
 
   /// (O − E)ᵀ V⁻ (O − E) over groups with E > 0, the first of them dropped.
-  static func quadraticStatistic(observed: [Double], expected: [Double], variance: [Double], k: Int) -> (Double, Int) {
+  static func quadraticStatistic(
+    observed: [Double], expected: [Double], variance: [Double], k: Int, poll: () throws -> Void = {}
+  ) rethrows -> (Double, Int) {
     let used = (0..<k).filter { expected[$0] > 0 }
     let df = used.count - 1
     if used.count < 2 { return (0, max(df, 0)) }
@@ -182,10 +144,11 @@ public struct LogRankTest: Sendable {
     var sub = [Double](repeating: 0, count: m * m)
     var diff = [Double](repeating: 0, count: m)
     for (a, ga) in kept.enumerated() {
+      if a % 256 == 255 { try poll() }
       diff[a] = observed[ga] - expected[ga]
       for (b, gb) in kept.enumerated() { sub[a * m + b] = variance[ga * k + gb] }
     }
-    let solved = CholeskyLDL(sub, n: m).solve(diff)
+    let solved = try CholeskyLDL(sub, n: m, poll: poll).solve(diff)
     var chi = 0.0
     for a in 0..<m { chi += solved[a] * diff[a] }
     return (chi, df)

@@ -70,28 +70,119 @@ public struct PairwiseLogRank: Sendable {
     strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0,
     adjustment: PValueAdjustment = .holm
   ) throws -> PairwiseLogRank {
-    // Validate everything once on the full data.
-    _ = try SurvivalSample(time: time, event: event, group: strata, groupCount: strataCount)
+    guard rho.isFinite, gamma.isFinite, gamma >= 0 else {
+      throw SurvivalInputError.invalidOption("rho must be finite and gamma finite and non-negative, got rho \(rho), gamma \(gamma)")
+    }
+    // Validate everything once on the full data, and sort it once by (stratum, time).
+    let sample = try SurvivalSample(time: time, event: event, group: strata, groupCount: strataCount)
     guard group.count == time.count else {
       throw SurvivalInputError.lengthMismatch(argument: "group", expected: time.count, actual: group.count)
     }
-    var raw: [(Int, Int, Double, Double)] = []
-    for a in 0..<groupCount {
-      for b in (a + 1)..<max(a + 1, groupCount) {
-        let rows = group.indices.filter { group[$0] == a || group[$0] == b }
-        if rows.isEmpty { raw.append((a, b, .nan, .nan)); continue }
-        let result = try LogRankTest.test(
-          time: rows.map { time[$0] }, event: rows.map { event[$0] },
-          group: rows.map { group[$0] == a ? 0 : 1 }, groupCount: 2,
-          strata: strata.map { s in rows.map { s[$0] } }, strataCount: strataCount, rho: rho, gamma: gamma)
-        raw.append((a, b, result.chiSquare, result.p))
-      }
+    for i in 0..<group.count where group[i] < 0 || group[i] >= groupCount {
+      throw SurvivalInputError.invalidGroup(index: i, value: group[i], groupCount: groupCount)
     }
-    let adjusted = adjustment.adjust(raw.map(\.3))
-    return PairwiseLogRank(
-      adjustment: adjustment,
-      comparisons: raw.indices.map {
-        Comparison(first: raw[$0].0, second: raw[$0].1, chiSquare: raw[$0].2, p: raw[$0].3, adjustedP: adjusted[$0])
-      })
+    let k = max(groupCount, 0)
+    let pairs = k * (k - 1) / 2
+    // The comparisons are the output, G(G − 1)/2 of them: asked of the budget first.
+    try MemoryBudget.require(
+      count: pairs, stride: MemoryLayout<Comparison>.stride + 2 * MemoryLayout<Double>.stride,
+      for: "the \(pairs) pairwise comparisons of \(k) groups")
+    // Each group's sorted positions, ascending: a pair's rows in (stratum,
+    // time) order are the merge of two lists, which is what sorting the
+    // pair's subset (ties in input order) gives, in O(n_a + n_b).
+    let n = sample.count
+    var stratumAt = [Int32](repeating: 0, count: n)
+    for s in 0..<sample.groupCount {
+      for position in sample.groupStart[s]..<sample.groupStart[s + 1] { stratumAt[position] = Int32(s) }
+    }
+    var groupStart = [Int](repeating: 0, count: k + 1)
+    for g in group { groupStart[g + 1] += 1 }
+    for g in 0..<k { groupStart[g + 1] += groupStart[g] }
+    var positions = [Int32](repeating: 0, count: n)
+    var fill = groupStart
+    for position in 0..<n {
+      let g = group[Int(sample.order[position])]
+      positions[fill[g]] = Int32(position)
+      fill[g] += 1
+    }
+    let poll = KernelPoll()
+    var kernel = LogRankKernel(groups: 2, rho: rho, gamma: gamma)
+    // One pair's rows, written in place (the largest pair fits).
+    var largest = 0
+    for g in 0..<k { largest = max(largest, groupStart[g + 1] - groupStart[g]) }
+    var pairTime = [Double](repeating: 0, count: 2 * largest)
+    var pairEvent = [UInt8](repeating: 0, count: 2 * largest)
+    var pairGroup = [Int32](repeating: 0, count: 2 * largest)
+    var comparisons = [Comparison]()
+    comparisons.reserveCapacity(pairs)
+    var raw = [Double]()
+    raw.reserveCapacity(pairs)
+    var strataStart = [Int]()
+    var work = 0
+    try sample.sortedTime.withUnsafeBufferPointer { sortedTime in
+    try sample.sortedEvent.withUnsafeBufferPointer { sortedEvent in
+    try positions.withUnsafeBufferPointer { positions in
+    try stratumAt.withUnsafeBufferPointer { stratumAt in
+    try pairTime.withUnsafeMutableBufferPointer { pairTime in
+    try pairEvent.withUnsafeMutableBufferPointer { pairEvent in
+    try pairGroup.withUnsafeMutableBufferPointer { pairGroup in
+      for a in 0..<k {
+        for b in (a + 1)..<max(a + 1, k) {
+          let rowsA = groupStart[a]..<groupStart[a + 1], rowsB = groupStart[b]..<groupStart[b + 1]
+          if rowsA.isEmpty && rowsB.isEmpty {
+            comparisons.append(Comparison(first: a, second: b, chiSquare: .nan, p: .nan, adjustedP: .nan))
+            raw.append(.nan)
+            continue
+          }
+          strataStart.removeAll(keepingCapacity: true)
+          strataStart.append(0)
+          var i = rowsA.lowerBound, j = rowsB.lowerBound
+          var count = 0
+          var lastStratum: Int32 = -1
+          while i < rowsA.upperBound || j < rowsB.upperBound {
+            let fromA = j >= rowsB.upperBound || (i < rowsA.upperBound && positions[i] < positions[j])
+            let position = Int(fromA ? positions[i] : positions[j])
+            if fromA { i += 1 } else { j += 1 }
+            if stratumAt[position] != lastStratum {
+              if lastStratum >= 0 { strataStart.append(count) }
+              lastStratum = stratumAt[position]
+            }
+            pairTime[count] = sortedTime[position]
+            pairEvent[count] = sortedEvent[position]
+            pairGroup[count] = fromA ? 0 : 1
+            count += 1
+          }
+          strataStart.append(count)
+          kernel.run(
+            time: UnsafeBufferPointer(rebasing: pairTime[0..<count]),
+            event: UnsafeBufferPointer(rebasing: pairEvent[0..<count]),
+            group: UnsafeBufferPointer(rebasing: pairGroup[0..<count]), strataStart: strataStart, poll: {})
+          var observed = [0.0, 0.0], expected = [0.0, 0.0]
+          for s in 0..<(strataStart.count - 1) {
+            for g in 0..<2 {
+              observed[g] += kernel.observed[s * 2 + g]
+              expected[g] += kernel.expected[s * 2 + g]
+            }
+          }
+          let (chi, df) = LogRankTest.quadraticStatistic(
+            observed: observed, expected: expected, variance: kernel.variance, k: 2, poll: {})
+          let p = LogRankTest.chiSquarePValue(chi, df: df)
+          comparisons.append(Comparison(first: a, second: b, chiSquare: chi, p: p, adjustedP: p))
+          raw.append(p)
+          work += count + 64
+          if work > KernelPoll.interval / 16 {
+            work = 0
+            try poll.check()
+          }
+        }
+      }
+    }}}}}}}
+    try poll.check()
+    let adjusted = adjustment.adjust(raw)
+    for i in comparisons.indices {
+      let c = comparisons[i]
+      comparisons[i] = Comparison(first: c.first, second: c.second, chiSquare: c.chiSquare, p: c.p, adjustedP: adjusted[i])
+    }
+    return PairwiseLogRank(adjustment: adjustment, comparisons: comparisons)
   }
 }
