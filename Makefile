@@ -49,13 +49,15 @@ bench: build
 # built in their own scratch path. SwiftPM links an executable with
 # `--defsym main=<module>_main`, which clashes with libFuzzer's `main`:
 # `-z muldefs` lets the link through (either main runs the same target).
+# `-enable-testing`: the Lua fuzzers reach the lua_State (@testable) to add
+# Lua line coverage to libFuzzer's feedback.
 FUZZ_TARGETS ?= csv formula json lua-api
 FUZZ_SECONDS ?= 60
 FUZZ_CONFIG ?= release
 FUZZ_SANITIZE ?= fuzzer
 FUZZ_SCRATCH = .build-fuzz
 FUZZ_BUILD = KAPLAN_FUZZ=1 $(SWIFT) build -c $(FUZZ_CONFIG) --scratch-path $(FUZZ_SCRATCH) \
-  -Xswiftc -sanitize=$(FUZZ_SANITIZE) -Xlinker -z -Xlinker muldefs
+  -Xswiftc -sanitize=$(FUZZ_SANITIZE) -Xswiftc -enable-testing -Xlinker -z -Xlinker muldefs
 FUZZ_BIN = $(shell KAPLAN_FUZZ=1 $(SWIFT) build -c $(FUZZ_CONFIG) --scratch-path $(FUZZ_SCRATCH) --show-bin-path)
 # Per-input limits: -timeout (s) is far above the runtime's 5 s time limit,
 # so a hit means a limit did not hold; -rss_limit_mb likewise for memory.

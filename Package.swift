@@ -62,7 +62,8 @@ let package = Package(
 if Context.environment["KAPLAN_FUZZ"] != nil {
   package.targets += [
     .target(name: "FuzzDriver", path: "Sources/Fuzz/Driver"),
-    .target(name: "FuzzLua", dependencies: ["Scripting", "LuaHost"], path: "Sources/Fuzz/Lua"),
+    .target(name: "FuzzCoverage", dependencies: ["CLua"], path: "Sources/Fuzz/Coverage"),
+    .target(name: "FuzzLua", dependencies: ["Scripting", "LuaHost", "FuzzCoverage"], path: "Sources/Fuzz/Lua"),
     .executableTarget(name: "fuzz-csv", dependencies: ["Datasets", "FuzzDriver"], path: "Sources/Fuzz/CSV"),
     .executableTarget(
       name: "fuzz-formula", dependencies: ["Analysis", "Datasets", "FuzzDriver"], path: "Sources/Fuzz/Formula"),

@@ -1,5 +1,6 @@
 import Foundation
-import LuaHost
+import FuzzCoverage
+@testable import LuaHost
 import Scripting
 
 /// A sandboxed `KaplanRuntime` for one fuzz input, as `kaplan run` makes it
@@ -33,19 +34,6 @@ public enum FuzzRuntime {
       return try KaplanRuntime(options: options)
     } catch {
       fuzzAbort("cannot create a KaplanRuntime: \(error)")
-    }
-  }
-
-  /// Runs `program` (Lua source that starts with `local G = ...`, receiving
-  /// the value generator) in `runtime` on `input`; returns what it returned,
-  /// or nil when it raised (a Lua error is a fine outcome).
-  public static func run(_ runtime: KaplanRuntime, program: String, input: [UInt8]) -> [LuaValue]? {
-    let hex = hexText(input)
-    return try? runtime.stoppable {
-      let values = try runtime.lua.load(fuzzValuesLua, chunkName: "=fuzz-values")
-      let generator = try runtime.lua.call(values, [.string(hex)])
-      let chunk = try runtime.lua.load(program, chunkName: "=fuzz-program")
-      return try runtime.lua.call(chunk, [generator.first ?? .nil])
     }
   }
 
@@ -87,4 +75,49 @@ public enum FuzzRuntime {
     FileHandle.standardError.write(Data("fuzz: \(message)\n".utf8))
     abort()
   }
+}
+
+/// A runtime with the value generator and a fuzz program loaded: `run`
+/// feeds it one input. The API fuzzer makes a session per input (its calls
+/// change the state); the JSON fuzzer reuses one for many inputs.
+public final class FuzzSession {
+  public let runtime: KaplanRuntime
+  let start: LuaValue
+  let generator: LuaValue
+  let program: LuaValue
+
+  /// `program` is Lua source that receives `G` (the generator, its input
+  /// set) as `...`.
+  public init(program source: String) {
+    let runtime = FuzzRuntime.make()
+    self.runtime = runtime
+    do {
+      let values = try runtime.lua.load(fuzzValuesLua, chunkName: "=fuzz-values")
+      generator = try runtime.stoppable { try runtime.lua.call(values) }.first ?? .nil
+      start = try runtime.lua.load("local G, hex = ...; G.start(hex)", chunkName: "=fuzz-start")
+      program = try runtime.lua.load(source, chunkName: "=fuzz-program")
+    } catch {
+      FuzzRuntime.fuzzAbort("cannot load the fuzz program: \(error)")
+    }
+    // After the stdlib and the pool: their lines would be covered by every
+    // input and tell libFuzzer nothing.
+    fuzz_coverage_install(runtime.lua.L)
+  }
+
+  /// Runs the program on `input`; what it returned, or nil when it raised
+  /// (a Lua error is a fine outcome).
+  public func run(_ input: [UInt8]) -> [LuaValue]? {
+    do {
+      return try runtime.stoppable {
+        _ = try runtime.lua.call(start, [generator, .string(FuzzRuntime.hexText(input))])
+        return try runtime.lua.call(program, [generator])
+      }
+    } catch {
+      if FuzzSession.verbose { FileHandle.standardError.write(Data("fuzz: \(error)\n".utf8)) }
+      return nil
+    }
+  }
+
+  /// KAPLAN_FUZZ_VERBOSE=1: print the Lua errors (to see what a run reaches).
+  static let verbose = ProcessInfo.processInfo.environment["KAPLAN_FUZZ_VERBOSE"] != nil
 }

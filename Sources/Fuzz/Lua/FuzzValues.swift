@@ -2,18 +2,21 @@
 /// values driven by the fuzzer's bytes, and `G.pool`, the objects a script
 /// meets (bundled datasets, columns, fits and test results, formulas).
 ///
-/// The chunk receives the input as hex text (a Swift `String` cannot carry
-/// invalid UTF-8, a Lua string can) and returns `G`. Values cover what the
+/// The chunk returns `G`; `G.start(hex)` sets the input, passed as hex text
+/// (a Swift `String` cannot carry invalid UTF-8, a Lua string can). Values cover what the
 /// hostile review of issue 12 used: NaN, ±inf, huge, subnormal,
 /// `math.mininteger`, strings with NUL and invalid UTF-8, sparse tables with
 /// a border of 2^40, self-referencing tables, metatables whose metamethods
 /// raise or yield, functions that raise, return or yield, and the pool's
 /// objects themselves (so methods meet other methods' results).
 let fuzzValuesLua = #"""
-local hex = ...
-local input = hex:gsub("%x%x", function(h) return string.char(tonumber(h, 16)) end)
-local pos = 1
+local input, pos = "", 1
 local G = { pool = {} }
+
+function G.start(hex)
+  input = hex:gsub("%x%x", function(h) return string.char(tonumber(h, 16)) end)
+  pos = 1
+end
 
 function G.more() return pos <= #input end
 function G.byte() local b = input:byte(pos) or 0; pos = pos + 1; return b end

@@ -129,7 +129,6 @@ return #callables
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLuaAPI(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-  let runtime = FuzzRuntime.make()
-  _ = FuzzRuntime.run(runtime, program: apiProgram, input: fuzzBytes(data, size))
+  _ = FuzzSession(program: apiProgram).run(fuzzBytes(data, size))
   return 0
 }
