@@ -82,9 +82,8 @@ public enum FuzzRuntime {
 /// change the state); the JSON fuzzer reuses one for many inputs.
 public final class FuzzSession {
   public let runtime: KaplanRuntime
-  let start: LuaValue
-  let generator: LuaValue
-  let program: LuaValue
+  /// `runner(hex, trace)` of `fuzzValuesLua`.
+  let runner: LuaValue
 
   /// `program` is Lua source that receives `G` (the generator, its input
   /// set) as `...`.
@@ -93,9 +92,8 @@ public final class FuzzSession {
     self.runtime = runtime
     do {
       let values = try runtime.lua.load(fuzzValuesLua, chunkName: "=fuzz-values")
-      generator = try runtime.stoppable { try runtime.lua.call(values) }.first ?? .nil
-      start = try runtime.lua.load("local G, hex = ...; G.start(hex)", chunkName: "=fuzz-start")
-      program = try runtime.lua.load(source, chunkName: "=fuzz-program")
+      let program = try runtime.lua.load(source, chunkName: "=fuzz-program")
+      runner = try runtime.stoppable { try runtime.lua.call(values, [program]) }.first ?? .nil
     } catch {
       FuzzRuntime.fuzzAbort("cannot load the fuzz program: \(error)")
     }
@@ -109,8 +107,7 @@ public final class FuzzSession {
   public func run(_ input: [UInt8]) -> [LuaValue]? {
     do {
       return try runtime.stoppable {
-        _ = try runtime.lua.call(start, [generator, .string(FuzzRuntime.hexText(input))])
-        return try runtime.lua.call(program, [generator])
+        try runtime.lua.call(runner, [.string(FuzzRuntime.hexText(input)), .boolean(FuzzSession.verbose)])
       }
     } catch {
       if FuzzSession.verbose { FileHandle.standardError.write(Data("fuzz: \(error)\n".utf8)) }
@@ -118,6 +115,7 @@ public final class FuzzSession {
     }
   }
 
-  /// KAPLAN_FUZZ_VERBOSE=1: print the Lua errors (to see what a run reaches).
+  /// KAPLAN_FUZZ_VERBOSE=1: print the Lua errors, and (API fuzzer) each call
+  /// with its arguments, to see what an input does.
   static let verbose = ProcessInfo.processInfo.environment["KAPLAN_FUZZ_VERBOSE"] != nil
 }

@@ -2,14 +2,18 @@
 /// values driven by the fuzzer's bytes, and `G.pool`, the objects a script
 /// meets (bundled datasets, columns, fits and test results, formulas).
 ///
-/// The chunk returns `G`; `G.start(hex)` sets the input, passed as hex text
-/// (a Swift `String` cannot carry invalid UTF-8, a Lua string can). Values cover what the
+/// The chunk receives the fuzz program (a loaded chunk) and returns a runner,
+/// `runner(hex, trace)`, which sets the input, passed as hex text (a Swift
+/// `String` cannot carry invalid UTF-8, a Lua string can), and calls the
+/// program with `G`. `G` never crosses into Swift: `LuaHost` would return a
+/// table as a copy, without its metatables. Values cover what the
 /// hostile review of issue 12 used: NaN, ±inf, huge, subnormal,
-/// `math.mininteger`, strings with NUL and invalid UTF-8, sparse tables with
-/// a border of 2^40, self-referencing tables, metatables whose metamethods
+/// `math.mininteger`, strings with NUL and invalid UTF-8, sparse tables and
+/// tables whose border (`#t`) is 2^40, self-referencing tables, metatables whose metamethods
 /// raise or yield, functions that raise, return or yield, and the pool's
 /// objects themselves (so methods meet other methods' results).
 let fuzzValuesLua = #"""
+local program = ...
 local input, pos = "", 1
 local G = { pool = {} }
 
@@ -102,6 +106,17 @@ function G.value(depth)
     for i = 1, n do t[i] = (G.byte() % 32) * scale end
     return t
   elseif k == 13 then
+    if G.byte() % 2 == 0 then
+      -- A border (#t, lua_rawlen) of 2^k: keys 2^k, 2^(k-1), ..., 1,
+      -- inserted from the top so that they stay in the hash part, where
+      -- the length operator's doubling search finds 2^k.
+      local top = G.pick({ 1 << 40, 1 << 31, 1 << 24, 1 << 62 })
+      local t = {}
+      t[top] = G.value(depth + 1)
+      local j = top // 2
+      while j >= 1 do t[j] = 1; j = j // 2 end
+      return t
+    end
     local t = { G.value(depth + 1), G.value(depth + 1) }
     t[G.pick({ 1 << 40, 1 << 31, 2^53, 1000000, math.maxinteger, math.mininteger, -1, 0, 3.5, 4 })] = 1
     return t
@@ -150,5 +165,9 @@ end
 add(date, "2004-03-01")
 add(function() return "Surv(time, status) ~ x" end)
 add(function() return { 1, 2, 3 } end)
-return G
+return function(hex, trace)
+  G.start(hex)
+  G.trace = trace
+  return program(G)
+end
 """#

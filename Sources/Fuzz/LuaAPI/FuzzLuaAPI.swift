@@ -28,7 +28,7 @@ local function callable(v)
   return type(mt) == "table" and rawget(mt, "__call") ~= nil
 end
 
-local callables, seen = {}, { [_G] = true, [package.loaded] = true }
+local callables, seen = {}, { [package.loaded] = true }
 local function collect(t, prefix, depth)
   if seen[t] then return end
   seen[t] = true
@@ -39,6 +39,11 @@ local function collect(t, prefix, depth)
   end
 end
 collect(_G, "", 0)
+if G.trace then
+  local names = {}
+  for i, c in ipairs(callables) do names[i] = c[1] end
+  io.stderr:write("fuzz callables (", #callables, "): ", table.concat(names, " "), "\n")
+end
 
 local function methods_of(obj)
   local out = {}
@@ -92,6 +97,26 @@ local function stop_on_limit(ok, ...)
   return ok, ...
 end
 
+-- With KAPLAN_FUZZ_VERBOSE: each step on stderr, to read a reproducer.
+local function show(v)
+  local t = type(v)
+  if t == "string" then return string.format("%q", #v > 40 and v:sub(1, 40) .. "..." or v) end
+  if t == "number" then return string.format(math.type(v) == "integer" and "%d" or "%.17g", v) end
+  if t == "table" then
+    local n = 0
+    for _ in next, v do n = n + 1 end
+    local mt = getmetatable(v)
+    return string.format("table(%d keys, #%d%s)", n, rawlen(v), mt and ", metatable" or "")
+  end
+  return t
+end
+local function trace(what, list, n)
+  if not G.trace then return end
+  local shown = {}
+  for i = 1, n do shown[i] = show(list[i]) end
+  io.stderr:write("fuzz step: ", what, "(", table.concat(shown, ", "), ")\n")
+end
+
 local function args(max)
   local list, n = {}, G.byte() % (max + 1)
   for i = 1, n do list[i] = G.value(0) end
@@ -105,6 +130,7 @@ for _ = 1, 64 do
   if what < 4 then
     local f = G.pick(callables)
     local list, n = args(4)
+    trace(f[1], list, n)
     results = table.pack(stop_on_limit(pcall(f[2], table.unpack(list, 1, n))))
   elseif what < 7 then
     local obj = G.pick(G.pool)
@@ -112,11 +138,14 @@ for _ = 1, 64 do
     if #methods > 0 then
       local m = G.pick(methods)
       local list, n = args(3)
+      trace("<" .. show(obj) .. ">:" .. m[1], list, n)
       results = table.pack(stop_on_limit(pcall(m[2], obj, table.unpack(list, 1, n))))
     end
   else
-    local op = G.pick(ops)
-    results = table.pack(stop_on_limit(pcall(op, G.pick(G.pool), G.value(0))))
+    local k = G.byte() % #ops + 1
+    local a, b = G.pick(G.pool), G.value(0)
+    trace("operator " .. k, { a, b }, 2)
+    results = table.pack(stop_on_limit(pcall(ops[k], a, b)))
   end
   if results and results[1] then
     for i = 2, math.min(results.n, 3) do
