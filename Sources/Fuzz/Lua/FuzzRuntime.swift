@@ -107,7 +107,9 @@ public final class FuzzSession {
   public func run(_ input: [UInt8]) -> [LuaValue]? {
     do {
       return try runtime.stoppable {
-        try runtime.lua.call(runner, [.string(FuzzRuntime.hexText(input)), .boolean(FuzzSession.verbose)])
+        try runtime.lua.call(runner, [
+          .string(FuzzRuntime.hexText(input)), .boolean(FuzzSession.verbose), .boolean(FuzzSession.skipBorders),
+        ])
       }
     } catch {
       if FuzzSession.verbose { FileHandle.standardError.write(Data("fuzz: \(error)\n".utf8)) }
@@ -118,4 +120,8 @@ public final class FuzzSession {
   /// KAPLAN_FUZZ_VERBOSE=1: print the Lua errors, and (API fuzzer) each call
   /// with its arguments, to see what an input does.
   static let verbose = ProcessInfo.processInfo.environment["KAPLAN_FUZZ_VERBOSE"] != nil
+
+  /// KAPLAN_FUZZ_SKIP_BORDERS=1: no tables with a border of 2^k, so that a
+  /// long run can look past that known class of crash (issue 12, item 5).
+  static let skipBorders = ProcessInfo.processInfo.environment["KAPLAN_FUZZ_SKIP_BORDERS"] != nil
 }

@@ -106,7 +106,7 @@ function G.value(depth)
     for i = 1, n do t[i] = (G.byte() % 32) * scale end
     return t
   elseif k == 13 then
-    if G.byte() % 2 == 0 then
+    if G.byte() % 2 == 0 and not G.skip_borders then
       -- A border (#t, lua_rawlen) of 2^k: keys 2^k, 2^(k-1), ..., 1,
       -- inserted from the top so that they stay in the hash part, where
       -- the length operator's doubling search finds 2^k.
@@ -165,9 +165,10 @@ end
 add(date, "2004-03-01")
 add(function() return "Surv(time, status) ~ x" end)
 add(function() return { 1, 2, 3 } end)
-return function(hex, trace)
+return function(hex, trace, skip_borders)
   G.start(hex)
   G.trace = trace
+  G.skip_borders = skip_borders
   return program(G)
 end
 """#
