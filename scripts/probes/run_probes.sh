@@ -32,6 +32,7 @@ done
 # One probe (internal, run in parallel by xargs): --one WORK INDEX
 if [ "${1:-}" = "--one" ]; then
   work=$2; i=$3; mode=$4
+  exec 2>/dev/null   # no "Killed"/"Segmentation fault" notes: the status says it
   extra=""; [ "$mode" = 1 ] && extra="--timeout ${PROBE_TIMEOUT:-5}"
   ( cd "$work" && KAPLAN_STDLIB="$root/stdlib" timeout -s KILL 20 "$bin" run "p$i.lua" --out "$work/out" $extra \
       </dev/null >"$work/stdout$i" 2>"$work/stderr$i" )
