@@ -6,8 +6,10 @@
 #
 # Usage: scripts/probes/run_probes.sh [--check] [--jobs N] [probe-file...]
 #   (default: all *.probes)
+# A line `#args: ...` in a probe file gives extra `kaplan run` arguments for
+# its probes.
 #   --check   the CI mode: each probe runs with `--timeout $PROBE_TIMEOUT`
-#             (default 5 s; killed at 20 s), only problems and a summary are
+#             (default 5 s, unless the file's #args set one; killed at 20 s), only problems and a summary are
 #             printed, and the exit status is 1 if a probe crashed, hung or
 #             ended with a status other than 0 or 1. A probe preceded by the
 #             line `#! hang-allowed: <why>` may hang (a known, open escape of
@@ -33,8 +35,12 @@ done
 if [ "${1:-}" = "--one" ]; then
   work=$2; i=$3; mode=$4
   exec 2>/dev/null   # no "Killed"/"Segmentation fault" notes: the status says it
-  extra=""; [ "$mode" = 1 ] && extra="--timeout ${PROBE_TIMEOUT:-5}"
-  ( cd "$work" && KAPLAN_STDLIB="$root/stdlib" timeout -s KILL 20 "$bin" run "p$i.lua" --out "$work/out" $extra \
+  args=$(cat "$work/args$i")
+  case " $args " in
+    *" --timeout "*) ;;
+    *) [ "$mode" = 1 ] && args="$args --timeout ${PROBE_TIMEOUT:-5}" ;;
+  esac
+  ( cd "$work" && KAPLAN_STDLIB="$root/stdlib" timeout -s KILL 20 "$bin" run "p$i.lua" --out "$work/out" $args \
       </dev/null >"$work/stdout$i" 2>"$work/stderr$i" )
   rc=$?
   case $rc in
@@ -60,6 +66,8 @@ trap 'rm -rf "$work"' EXIT
 n=0; allowed=0
 : > "$work/allowed"
 for file in "$@"; do
+  # A line "#args: ..." gives extra `kaplan run` arguments for the file.
+  args=$(sed -n 's/^#args: //p' "$file" | head -n 1)
   while IFS= read -r probe; do
     case "$probe" in
       '#! hang-allowed'*) allowed=1; continue ;;
@@ -67,6 +75,7 @@ for file in "$@"; do
     esac
     n=$((n + 1))
     printf '%s\n' "$probe" > "$work/p$n.lua"
+    printf '%s\n' "$args" > "$work/args$n"
     [ $allowed = 1 ] && echo "$n" >> "$work/allowed"
     allowed=0
   done < "$file"
