@@ -8,7 +8,7 @@ CONFIG ?= release
 APT_PACKAGES := liblua5.4-dev libedit-dev
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)/kaplan
 
-.PHONY: all deps build test demo install bench clean
+.PHONY: all deps build test demo install bench clean fuzz fuzz-build asan tsan probes
 
 all: build
 
@@ -44,5 +44,69 @@ install: build
 bench: build
 	bash scripts/bench.sh
 
+# --- Robustness (Tests/Fuzz/README.md) -------------------------------------
+# libFuzzer targets, declared in Package.swift only when KAPLAN_FUZZ is set and
+# built in their own scratch path. SwiftPM links an executable with
+# `--defsym main=<module>_main`, which clashes with libFuzzer's `main`:
+# `-z muldefs` lets the link through (either main runs the same target).
+# `-enable-testing`: the Lua fuzzers reach the lua_State (@testable) to add
+# Lua line coverage to libFuzzer's feedback.
+FUZZ_TARGETS ?= csv formula json lua-api
+FUZZ_SECONDS ?= 60
+FUZZ_CONFIG ?= release
+FUZZ_SANITIZE ?= fuzzer
+FUZZ_SCRATCH = .build-fuzz
+FUZZ_BUILD = KAPLAN_FUZZ=1 $(SWIFT) build -c $(FUZZ_CONFIG) --scratch-path $(FUZZ_SCRATCH) \
+  -Xswiftc -sanitize=$(FUZZ_SANITIZE) -Xswiftc -enable-testing -Xlinker -z -Xlinker muldefs
+FUZZ_BIN = $(shell KAPLAN_FUZZ=1 $(SWIFT) build -c $(FUZZ_CONFIG) --scratch-path $(FUZZ_SCRATCH) --show-bin-path)
+# Per-input limits: -timeout (s) is far above the runtime's 5 s time limit,
+# so a hit means a limit did not hold; -rss_limit_mb likewise for memory.
+FUZZ_FLAGS ?= -timeout=30 -rss_limit_mb=3072 -max_len=4096 -print_final_stats=1
+
+fuzz-build: deps
+	for t in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product fuzz-$$t || exit 1; done
+
+# Runs each target for FUZZ_SECONDS on its committed corpus (new inputs go to
+# .build-fuzz/corpus, crashes to .build-fuzz/artifacts) and prints the number
+# of executions. Fails if a target crashed, hung or ran out of memory. The
+# Lua targets take long inputs from the start (a step of the API fuzzer
+# needs several bytes; libFuzzer would otherwise begin at 4).
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_SCRATCH)/artifacts
+	@status=0; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_SCRATCH)/corpus/$$t; \
+	  log=$(FUZZ_SCRATCH)/fuzz-$$t.log; \
+	  case $$t in json|lua-api) extra="-len_control=0 -max_len=1024" ;; *) extra= ;; esac; \
+	  SWIFT_BACKTRACE=enable=no KAPLAN_STDLIB=$(CURDIR)/stdlib \
+	    $(FUZZ_BIN)/fuzz-$$t $(FUZZ_FLAGS) $$extra -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=$(CURDIR)/$(FUZZ_SCRATCH)/artifacts/$$t- \
+	    $(CURDIR)/$(FUZZ_SCRATCH)/corpus/$$t $(CURDIR)/Tests/FuzzCorpus/$$t </dev/null >$$log 2>&1; \
+	  rc=$$?; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log | tail -1); \
+	  if [ $$rc -eq 0 ]; then echo "fuzz-$$t: $${runs:-?} executions in $(FUZZ_SECONDS) s, no crash"; \
+	  else echo "fuzz-$$t: FAILED (exit $$rc) after $${runs:-?} executions:"; \
+	    grep -E -A12 'ERROR|Fatal error|fuzz property failed|deadly signal|timeout|out-of-memory' $$log | head -40; \
+	    ls -1 $(FUZZ_SCRATCH)/artifacts/$$t-* 2>/dev/null; status=1; fi; \
+	done; exit $$status
+
+# The test suite under AddressSanitizer, and the parallel kernels under
+# ThreadSanitizer, each in its own scratch path. Leak detection is off: the
+# Swift runtime, XCTest and Foundation's Process leave allocations that
+# LeakSanitizer reports at exit, which would fail every CLI test.
+ASAN_FILTER ?=
+TSAN_FILTER ?= CoxParallelTests|RadixOrderTests|CoxPreparedDataTests
+asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan $(if $(ASAN_FILTER),--filter '$(ASAN_FILTER)')
+tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_FILTER)'
+
+# The hostile-input probes (scripts/probes) on the debug build: fails on a
+# crash, an unexpected hang or an unexpected exit status.
+probes: deps
+	$(SWIFT) build --product kaplan
+	KAPLAN=$$($(SWIFT) build --show-bin-path)/kaplan scripts/probes/run_probes.sh --check
+
 clean:
-	rm -rf .build out
+	rm -rf .build .build-fuzz .build-asan .build-tsan out

@@ -58,3 +58,23 @@ let package = Package(
   ],
   swiftLanguageModes: [.v5]
 )
+
+// libFuzzer targets (Tests/Fuzz/README.md). Declared only when KAPLAN_FUZZ is
+// set, as `make fuzz` does, so that `swift build` and `swift test` neither
+// build them nor link libFuzzer's `main` into another executable. `make fuzz`
+// builds them with `-sanitize=fuzzer` in their own scratch path (.build-fuzz).
+if Context.environment["KAPLAN_FUZZ"] != nil {
+  package.targets += [
+    .target(name: "FuzzDriver", path: "Sources/Fuzz/Driver"),
+    .target(name: "FuzzCoverage", dependencies: ["CLua"], path: "Sources/Fuzz/Coverage"),
+    .target(name: "FuzzLua", dependencies: ["Scripting", "LuaHost", "FuzzCoverage"], path: "Sources/Fuzz/Lua"),
+    .executableTarget(name: "fuzz-csv", dependencies: ["Datasets", "FuzzDriver"], path: "Sources/Fuzz/CSV"),
+    .executableTarget(
+      name: "fuzz-formula", dependencies: ["Analysis", "Datasets", "FuzzDriver"], path: "Sources/Fuzz/Formula"),
+    .executableTarget(name: "fuzz-json", dependencies: ["FuzzLua", "FuzzDriver"], path: "Sources/Fuzz/JSON"),
+    .executableTarget(name: "fuzz-lua-api", dependencies: ["FuzzLua", "FuzzDriver"], path: "Sources/Fuzz/LuaAPI"),
+  ]
+  package.products += ["fuzz-csv", "fuzz-formula", "fuzz-json", "fuzz-lua-api"].map {
+    .executable(name: $0, targets: [$0])
+  }
+}

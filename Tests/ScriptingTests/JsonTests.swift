@@ -37,4 +37,16 @@ import Testing
     #expect(luaError(rt, "local s = json({[1] = 1, ['1'] = 2, x = 3})").hasPrefix("test:1: json: keys 1 and \"1\""))
     #expect(luaError(rt, "local t = {a = {}}; t.a.b = t; local s = json(t)") == "test:1: json: a table contains itself")
   }
+
+  @Test func stringsThatAreNotUTF8AreAnError() throws {
+    // Found by the JSON fuzzer: json("\xe9") returned text no JSON parser
+    // accepts (JSON text is UTF-8, RFC 8259 section 8.1).
+    let rt = try makeRuntime()
+    #expect(luaError(rt, "local s = json({label = 'caf\\xe9'})")
+      == #"test:1: json: string "caf\xE9" is not valid UTF-8 (byte 4); JSON text must be UTF-8"#)
+    #expect(luaError(rt, "local s = json({['\\xff'] = 1})").contains("is not valid UTF-8 (byte 1)"))
+    #expect(luaError(rt, "local s = json('\\xed\\xa0\\x80')").contains("is not valid UTF-8"))
+    let r = try lua(rt, "return json({'été', 'a\\0b'})")
+    #expect(r == [.string(#"["été","a\u0000b"]"#)])
+  }
 }

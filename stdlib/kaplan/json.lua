@@ -5,7 +5,16 @@
 -- (datasets, functions) are left out of objects and are null in arrays.
 local M = {}
 
+-- JSON text is UTF-8 (RFC 8259, section 8.1): a string that is not (Latin-1
+-- labels, binary data) cannot be written as it is, and replacing its bytes
+-- would change the value silently, so it is an error naming the string and
+-- the first bad byte. Found by the JSON fuzzer (Tests/Fuzz/README.md).
 local function escape(s)
+  local ok, bad = utf8.len(s)
+  if not ok then
+    local shown = s:sub(1, 40):gsub("[^%w%p ]", function(c) return string.format("\\x%02X", c:byte()) end)
+    error(string.format("json: string \"%s\" is not valid UTF-8 (byte %d); JSON text must be UTF-8", shown, bad), 0)
+  end
   return (s:gsub('[%c"\\]', function(c)
     local map = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
     return map[c] or string.format("\\u%04x", c:byte())

@@ -1,0 +1,4 @@
+import FuzzDriver
+import FuzzLua
+
+runFuzzer(fuzzLuaAPI)
