@@ -94,7 +94,7 @@ fuzz: fuzz-build
 # Swift runtime, XCTest and Foundation's Process leave allocations that
 # LeakSanitizer reports at exit, which would fail every CLI test.
 ASAN_FILTER ?=
-TSAN_FILTER ?= CoxParallelTests|RadixOrderTests|CoxPreparedDataTests
+TSAN_FILTER ?= CoxParallelTests|RadixOrderTests|CoxPreparedDataTests|GroupScalingTests|LuaLimitsTests|CancellationBindingTests
 asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan $(if $(ASAN_FILTER),--filter '$(ASAN_FILTER)')

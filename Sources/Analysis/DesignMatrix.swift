@@ -28,6 +28,8 @@ public struct DesignMatrix: Sendable {
   public let termLabels: [String]
   /// The columns of each term, as R's `assign` attribute groups them.
   public let termColumns: [Range<Int>]
+  /// The matrix's share of the run's memory budget, given back with it.
+  private let reservation: MemoryReservation?
 
   public var columnCount: Int { columnNames.count }
 
@@ -88,7 +90,9 @@ public struct DesignMatrix: Sendable {
 
     // n × p: a 3,000-level factor on 10⁵ rows is 2.4 GB, and a fit copies it
     // (sorted, centred) and adds a p × p information matrix.
-    try MemoryBudget.require(
+    // Counted for as long as the matrix lives, so that the fit's own copies
+    // are asked of what it leaves.
+    let reservation = try MemoryBudget.reserve(
       count: n, stride: specs.count * MemoryLayout<Double>.stride,
       for: "the design matrix of \(n) rows × \(specs.count) columns")
     // Filled column by column with a poll every 64 columns, so that a time
@@ -116,6 +120,7 @@ public struct DesignMatrix: Sendable {
         }
       }
     }
+    self.reservation = reservation
     self.rowCount = n
     self.columnNames = specs.map(\.name)
     self.values = values

@@ -60,6 +60,34 @@ public enum MemoryBudget {
   }
 }
 
+extension MemoryBudget {
+  /// `require`, and then counts the bytes against the budget for as long as
+  /// the returned reservation lives: for a buffer that outlives the call
+  /// that made it (a design matrix held through a fit), so that the next
+  /// request sees what it already takes. Outside a run: nil, nothing counted.
+  public static func reserve(count: Int, stride: Int, for what: @autoclosure () -> String) throws -> MemoryReservation? {
+    guard let account = current else { return nil }
+    try require(count: count, stride: stride, for: what())
+    let bytes = count * stride  // no overflow: require refused that
+    account.charge(bytes)
+    return MemoryReservation(account: account, bytes: bytes)
+  }
+}
+
+/// Bytes counted against a run's budget until this object is released
+/// (`MemoryBudget.reserve`).
+public final class MemoryReservation: @unchecked Sendable {
+  private let account: MemoryAccount
+  public let bytes: Int
+
+  init(account: MemoryAccount, bytes: Int) {
+    self.account = account
+    self.bytes = bytes
+  }
+
+  deinit { account.release(bytes) }
+}
+
 /// What a host offers a memory budget: how much is left, and a running
 /// count of the host bytes that live as long as a Lua value does.
 public protocol MemoryAccount: AnyObject {

@@ -98,4 +98,27 @@ import TestSupport
     // Outside a run (tests, benchmarks) nothing is counted or refused.
     try MemoryBudget.require(count: 1 << 40, stride: 8, for: "a design matrix")
   }
+
+  /// A design matrix is counted for as long as the fit holds it: with 250
+  /// levels on 20,000 rows it is 39.8 MB, and so is the fit's sorted copy;
+  /// each fits alone in what the budget leaves, both together do not.
+  @Test func aFitsCopiesAreAskedOfWhatItsDesignMatrixLeaves() throws {
+    let rt = try runtime()
+    let message: String
+    do {
+      try run(rt, """
+        local time, status, level = {}, {}, {}
+        for i = 1, 20000 do time[i] = i % 97 + 1; status[i] = i % 3 == 0 and 1 or 0; level[i] = "L" .. (i % 250) end
+        local d = dataset.from{ time = time, status = status, level = level }
+        time, status, level = nil, nil, nil
+        collectgarbage()
+        cox(d, "Surv(time, status) ~ level")
+        """)
+      message = "(no error)"
+    } catch { message = String(describing: error) }
+    #expect(message.contains("not enough memory for the sorted covariates of the Cox fit (20000 × 249)"), "\(message)")
+    // The reservation is given back with the matrix.
+    try run(rt, "collectgarbage()")
+    #expect(rt.memory.hostBytes < 1 << 20)
+  }
 }
