@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -346,7 +347,7 @@ static int run_protected(lua_State *L, lua_CFunction f, void *arg, int nresults)
  * string.rep("", 1 << 60) spins inside C, where the time limit's count hook
  * never runs (found by fuzz-lua-api). This one returns "" at once when there
  * is nothing to copy, and otherwise builds the result in one buffer sized up
- * front (refusing a size that overflows, as Lua does). */
+ * front (refusing more than INT_MAX bytes, as the string library does). */
 static int string_rep(lua_State *L) {
   size_t len, seplen;
   const char *s = luaL_checklstring(L, 1, &len);
@@ -356,8 +357,9 @@ static int string_rep(lua_State *L) {
     lua_pushliteral(L, "");
     return 1;
   }
+  /* The string library's own bound on a result: INT_MAX bytes. */
   size_t piece = len + seplen;
-  if (piece < len || (size_t)n > (((size_t)-1 >> 1) - seplen) / piece)
+  if (piece < len || (size_t)n > ((size_t)INT_MAX + seplen) / piece)
     return luaL_error(L, "resulting string too large");
   size_t total = (size_t)n * len + (size_t)(n - 1) * seplen;
   luaL_Buffer b;
