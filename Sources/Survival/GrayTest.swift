@@ -123,10 +123,9 @@ struct GrayData {
   /// tied times is tabulated once (group × status, touching only the groups
   /// present in the block) and every cause's state steps on that table.
   ///
-  /// A step costs O(K³) (cmprsk's `crstm` accumulates the variance of every
-  /// group pair for every group at each event time), so the scans poll for
-  /// cancellation by work done, and the K² state of each cause is asked of
-  /// the memory budget first.
+  /// A step costs O(K²) (see `GrayStratumScan`; cmprsk's `crstm` spends
+  /// O(K³)), so the scans poll for cancellation by work done, and the K²
+  /// state of each cause is asked of the memory budget first.
   func tests(causes: [Int], causeCount m: Int, rho: Double, poll: KernelPoll) throws -> [GrayTest] {
     guard ng > 1 else {
       return causes.map {
@@ -157,7 +156,7 @@ struct GrayData {
             let hi = offsets[stratum + 1]
             var rs = [Int](repeating: 0, count: ng)
             for i in lo..<hi { rs[groupCode[i]] += 1 }
-            // Each scan holds about 4K² numbers (gigabytes for 10,000
+            // Each scan holds about 3K² numbers (gigabytes for 10,000
             // groups): a poll between the allocations.
             var scans = [GrayStratumScan]()
             for _ in causes where !stopped {
@@ -251,9 +250,35 @@ struct GrayAccumulator {
 }
 
 /// One cause's scan through one stratum (the mathematics of cmprsk's
-/// `crst`): per-group left-continuous cumulative incidence (f1m) and
-/// all-cause Kaplan–Meier (skmm), the pooled F̂ (fm), the score, and the
-/// pieces (v2, v3, c) of Gray's variance, which `finish` combines.
+/// `crst`; Gray RJ (1988) Ann. Statist. 16:1141–1154), in O(K²) per event
+/// time instead of the O(K³) of the direct accumulation.
+///
+/// Notation at an event time t (K groups, r_j at risk, S_j = Ŝ_j(t−)):
+/// u_j = r_j / S_j (0 when r_j = 0), tr = Σ u_j, L = diag(u) − u uᵀ/tr,
+/// fb = (1 − F̂(t−))^ρ, γ = d₁/(tr (1 − F̂(t−))), g = γ·fb. Gray's matrix
+/// a_t = fb·L and c, the running sum c_t = c_{t−1} + Δ_t with Δ_t = γ·a_t.
+/// For each group k, the direct algorithm (as cmprsk) adds
+///   vs += t3_k x_k x_kᵀ, x_k = a_t e_k − t4_k c_t e_k   (cause events),
+///   vs += t3′_k t4′_k² c_t e_k e_kᵀ c_t                (other causes),
+///   v3_k += t3_k t4_k² (+ t3′_k t4′_k²),  v2 += a_t H_t − c_t E_t,
+/// with D = diag(t3), H = diag(t3·t4), E_t = the v3 increment; and the
+/// variance is V = vs + C W C + v2 C + C v2ᵀ (C, W = diag(v3) final).
+/// Expanding x_k: vs = Σ_t [a D a − a H c_t − c_t H a + c_t E_t c_t]. The
+/// only O(K³) term, Σ_t c_t E_t c_t, telescopes with P_t = Σ_{t′≤t} E_{t′}
+/// (so P_T = v3): since c_t P c_t − c_{t−1} P c_{t−1} =
+/// Δ P c_t + c_t P Δ − Δ P Δ,
+///   Σ_t c_t E_t c_t = C P_T C − Σ_t [Δ_t P_{t−1} c_t + c_t P_{t−1} Δ_t
+///                                    − Δ_t P_{t−1} Δ_t].
+/// Hence V = Vacc + 2 C W C + v2 C + C v2ᵀ, where
+///   Vacc = Σ_t [L M L − Y_t − Y_tᵀ],  M = diag(fb²·t3 + g²·P_{t−1}),
+///   Y_t = L diag(r) c_t,  r = fb·t3·t4 + g·P_{t−1},
+/// and both are diagonal-plus-low-rank times c_t: with q = u∘r,
+/// y = qᵀc_t, s₂ = Σ u_k² m_k,
+///   (L M L)_ij = δ_ij u_i² m_i − (u_i² m_i u_j + u_j² m_j u_i)/tr
+///                + s₂ u_i u_j/tr²,
+///   Y_ij = q_i c_ij − u_i y_j/tr,
+/// O(K²) per time. c, v2 and v3 are updated exactly as cmprsk does (O(K²)
+/// per time); `finish` is O(K³) once per stratum.
 struct GrayStratumScan {
   let ng: Int
   let rho: Double
@@ -264,11 +289,18 @@ struct GrayStratumScan {
   var v3: [Double]
   var v2: [Double]  // (ng−1) × ng, v2[i*ng + k]
   var c: [Double]
-  var a: [Double]
-  var vs: [Double]  // (ng−1)², lower triangle used
+  var vs: [Double]  // (ng−1)², lower triangle used: Vacc above
   var ss: [Double]
   var fm = 0.0
   var f = 0.0
+  // Per-time scratch (length ng).
+  var u: [Double]
+  var p: [Double]
+  var t3: [Double]
+  var t4: [Double]
+  var m: [Double]
+  var q: [Double]
+  var y: [Double]
 
   init(groups ng: Int, rho: Double) {
     self.ng = ng
@@ -280,18 +312,24 @@ struct GrayStratumScan {
     v3 = [Double](repeating: 0, count: ng)
     v2 = [Double](repeating: 0, count: (ng - 1) * ng)
     c = [Double](repeating: 0, count: ng * ng)
-    a = [Double](repeating: 0, count: ng * ng)
     vs = [Double](repeating: 0, count: (ng - 1) * (ng - 1))
     ss = [Double](repeating: 0, count: ng - 1)
+    u = v3
+    p = v3
+    t3 = v3
+    t4 = v3
+    m = v3
+    q = v3
+    y = v3
   }
 
   /// Multiply-adds since the last poll.
   var work = 0
 
   /// A time with events: `rs` at risk per group, `d1` events of the cause
-  /// and `d2` of other causes per group. The variance update costs O(K³)
-  /// (K² per group at risk), so it polls by work done; false when `poll`
-  /// saw a stop (the scan is then abandoned half-way).
+  /// and `d2` of other causes per group. O(K²) (plus O(K·d) for other
+  /// causes), polled by work done; false when `poll` saw a stop (the scan
+  /// is then abandoned half-way).
   mutating func step(rs: [Int], d1: [Int], d2: [Int], poll: KernelPoll) -> Bool {
     let ng = self.ng
     let ng1 = ng - 1
@@ -301,87 +339,127 @@ struct GrayStratumScan {
     for j in 0..<ng { nd2 += d2[j] }
     var tr = 0.0
     var tq = 0.0
-    for j in 0..<ng where rs[j] > 0 {
+    for j in 0..<ng {
+      u[j] = 0
+      guard rs[j] > 0 else { continue }
       let r = Double(rs[j])
       skm[j] = skmm[j] * (r - Double(d1[j] + d2[j])) / r
       f1[j] = f1m[j] + (skmm[j] * Double(d1[j])) / r
       tr += r / skmm[j]
       tq += r * (1 - f1m[j]) / skmm[j]
+      u[j] = r / skmm[j]
     }
     f = fm + Double(nd1) / tr
     let fb = pow(1 - fm, rho)
-    for i in 0..<ng {
-      for j in i..<ng { a[i * ng + j] = 0 }
-      guard rs[i] > 0 else { continue }
-      let t1 = Double(rs[i]) / skmm[i]
-      a[i * ng + i] = fb * t1 * (1 - t1 / tr)
-      if a[i * ng + i] != 0 { c[i * ng + i] += a[i * ng + i] * Double(nd1) / (tr * (1 - fm)) }
-      for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
-        a[i * ng + j] = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
-        if a[i * ng + j] != 0 { c[i * ng + j] += a[i * ng + j] * Double(nd1) / (tr * (1 - fm)) }
-      }
-    }
-    for i in 1..<ng {
-      for j in 0..<i {
-        a[i * ng + j] = a[j * ng + i]
-        c[i * ng + j] = c[j * ng + i]
-      }
-    }
     for i in 0..<ng1 where rs[i] > 0 {
       ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
     }
-    work &+= 2 * ng * ng
-    var column = [Double](repeating: 0, count: ng1)
     if nd1 > 0 {
-      for k in 0..<ng where rs[k] > 0 {
-        work &+= ng1 * ng1 / 2 + ng1
-        if work > KernelPoll.interval {
-          work = 0
-          if poll.stopRequested() { return false }
+      // P_{t−1}: v3 before this time's increments.
+      for k in 0..<ng { p[k] = v3[k] }
+      let gamma = Double(nd1) / (tr * (1 - fm))
+      c.withUnsafeMutableBufferPointer { c in
+        // c += γ·a (a = fb·L), entry by entry as cmprsk (upper triangle,
+        // then mirrored), so that c is the same to the last bit.
+        for i in 0..<ng where rs[i] > 0 {
+          let t1 = Double(rs[i]) / skmm[i]
+          let aii = fb * t1 * (1 - t1 / tr)
+          if aii != 0 { c[i &* ng &+ i] += aii * gamma }
+          for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
+            let aij = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
+            if aij != 0 { c[i &* ng &+ j] += aij * gamma }
+          }
         }
-        let t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
+        for i in 1..<ng {
+          for j in 0..<i { c[i &* ng &+ j] = c[j &* ng &+ i] }
+        }
+      }
+      work &+= 3 * ng * ng
+      if work > KernelPoll.interval {
+        work = 0
+        if poll.stopRequested() { return false }
+      }
+      for k in 0..<ng {
+        t3[k] = 0
+        t4[k] = 0
+        guard rs[k] > 0 else { continue }
+        let t4k = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
         let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
-        let t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
-        v3[k] += t4 * t4 * t3
-        // Column k of a − t4·c, read along row k (a and c are exactly
-        // symmetric), so that the O(K²) update below runs over contiguous
-        // memory; the products are the same as cmprsk's, in the same order.
-        for j in 0..<ng1 { column[j] = a[k * ng + j] - t4 * c[k * ng + j] }
-        Self.addOuter(column, ng1: ng1, scale: t3, into: &vs)
-        for i in 0..<ng1 { v2[i * ng + k] += column[i] * t4 * t3 }
+        let t3k = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
+        v3[k] += t4k * t4k * t3k
+        t3[k] = t3k
+        t4[k] = t4k
+      }
+      // v2[i][k] += (a_ik − t4_k c_ik)·t4_k·t3_k, as cmprsk.
+      v2.withUnsafeMutableBufferPointer { v2 in
+        c.withUnsafeBufferPointer { c in
+          for i in 0..<ng1 {
+            let ui = rs[i] > 0 ? Double(rs[i]) / skmm[i] : 0
+            let row = i &* ng
+            for k in 0..<ng where rs[k] > 0 {
+              let t1 = Double(rs[k]) / skmm[k]
+              let aki: Double
+              if i == k {
+                aki = fb * t1 * (1 - t1 / tr)
+              } else if rs[i] > 0 {
+                // a is symmetric: cmprsk's a[min][max] = −fb·u_min·r_max/(S_max·tr).
+                aki = i < k ? -fb * ui * Double(rs[k]) / (skmm[k] * tr) : -fb * t1 * Double(rs[i]) / (skmm[i] * tr)
+              } else {
+                aki = 0
+              }
+              let column = aki - t4[k] * c[k &* ng &+ i]
+              v2[row &+ k] += column * t4[k] * t3[k]
+            }
+          }
+        }
+      }
+      // Vacc += L M L − Y − Yᵀ (lower triangle).
+      let g = gamma * fb
+      var s2 = 0.0
+      for k in 0..<ng {
+        m[k] = fb * fb * t3[k] + g * g * p[k]
+        q[k] = u[k] * (fb * t3[k] * t4[k] + g * p[k])
+        s2 += u[k] * u[k] * m[k]
+      }
+      c.withUnsafeBufferPointer { c in
+        for j in 0..<ng1 { y[j] = 0 }
+        for k in 0..<ng where q[k] != 0 {
+          let qk = q[k]
+          let row = k &* ng
+          for j in 0..<ng1 { y[j] += qk * c[row &+ j] }
+        }
+        vs.withUnsafeMutableBufferPointer { vs in
+          let tr2 = tr * tr
+          for i in 0..<ng1 {
+            let ui = u[i]
+            let umi = ui * ui * m[i]
+            let qi = q[i]
+            let yi = y[i]
+            let row = i &* ng1
+            let crow = i &* ng
+            for j in 0...i {
+              let uj = u[j]
+              var x = -(umi * uj + uj * uj * m[j] * ui) / tr + s2 * ui * uj / tr2
+              x += -(qi + q[j]) * c[crow &+ j] + (ui * y[j] + uj * yi) / tr
+              vs[row &+ j] += x
+            }
+            vs[row &+ i] += umi
+          }
+        }
       }
     }
     if nd2 > 0 {
       for k in 0..<ng where skm[k] > 0 && d2[k] > 0 {
-        work &+= ng1 * ng1 / 2 + ng1
-        if work > KernelPoll.interval {
-          work = 0
-          if poll.stopRequested() { return false }
-        }
+        work &+= ng1
         let t4 = (1 - f) / skm[k]
         let t5 = d2[k] > 1 ? 1 - Double(d2[k] - 1) / (Double(rs[k]) - 1) : 1
         let t6 = Double(rs[k])
         let t3 = t5 * ((skmm[k] * skmm[k]) * Double(d2[k])) / (t6 * t6)
         v3[k] += t4 * t4 * t3
-        for j in 0..<ng1 { column[j] = t4 * c[k * ng + j] }
-        Self.addOuter(column, ng1: ng1, scale: t3, into: &vs)
-        for i in 0..<ng1 { v2[i * ng + k] -= column[i] * t4 * t3 }
+        for i in 0..<ng1 { v2[i * ng + k] -= t4 * c[k * ng + i] * t4 * t3 }
       }
     }
     return true
-  }
-
-  /// vs[i][j] += (x[i]·x[j])·scale for j ≤ i < ng1 (lower triangle).
-  private static func addOuter(_ x: [Double], ng1: Int, scale: Double, into vs: inout [Double]) {
-    x.withUnsafeBufferPointer { x in
-      vs.withUnsafeMutableBufferPointer { vs in
-        for i in 0..<ng1 {
-          let xi = x[i]
-          let row = i &* ng1
-          for j in 0...i { vs[row &+ j] += xi * x[j] * scale }
-        }
-      }
-    }
   }
 
   /// Moves past a time: right-continuous values become the left limits.
@@ -393,29 +471,39 @@ struct GrayStratumScan {
     }
   }
 
-  /// Adds this stratum's score and variance to `total` (O(K³), polled per
-  /// row; false when `poll` saw a stop).
+  /// Adds this stratum's score and variance to `total`:
+  /// V = Vacc + 2 C W C + v2 C + C v2ᵀ (O(K³), polled per row; false when
+  /// `poll` saw a stop).
   func finish(into total: inout GrayAccumulator, poll: KernelPoll) -> Bool {
     let ng1 = ng - 1
     var work = 0
-    for i in 0..<ng1 {
-      work &+= 3 * (i + 1) * ng
-      if work > KernelPoll.interval {
-        work = 0
-        if poll.stopRequested() { return false }
-      }
-      for j in 0...i {
-        var x = vs[i * ng1 + j]
-        for k in 0..<ng {
-          x += c[i * ng + k] * c[j * ng + k] * v3[k]
-          x += c[i * ng + k] * v2[j * ng + k]
-          x += c[j * ng + k] * v2[i * ng + k]
+    var stopped = false
+    c.withUnsafeBufferPointer { c in
+      v2.withUnsafeBufferPointer { v2 in
+        v3.withUnsafeBufferPointer { v3 in
+          for i in 0..<ng1 where !stopped {
+            work &+= 3 * (i + 1) * ng
+            if work > KernelPoll.interval {
+              work = 0
+              if poll.stopRequested() { stopped = true; break }
+            }
+            let ci = i &* ng
+            for j in 0...i {
+              let cj = j &* ng
+              var x = vs[i * ng1 + j]
+              for k in 0..<ng {
+                x += 2 * c[ci &+ k] * c[cj &+ k] * v3[k]
+                x += c[ci &+ k] * v2[cj &+ k]
+                x += c[cj &+ k] * v2[ci &+ k]
+              }
+              total.v[i * ng1 + j] += x
+              if i != j { total.v[j * ng1 + i] += x }
+            }
+            total.s[i] += ss[i]
+          }
         }
-        total.v[i * ng1 + j] += x
-        if i != j { total.v[j * ng1 + i] += x }
       }
-      total.s[i] += ss[i]
     }
-    return true
+    return !stopped
   }
 }
