@@ -277,8 +277,8 @@ struct GrayAccumulator {
 ///   (L M L)_ij = δ_ij u_i² m_i − (u_i² m_i u_j + u_j² m_j u_i)/tr
 ///                + s₂ u_i u_j/tr²,
 ///   Y_ij = q_i c_ij − u_i y_j/tr,
-/// O(K²) per time. c, v2 and v3 are updated exactly as cmprsk does (O(K²)
-/// per time); `finish` is O(K³) once per stratum.
+/// O(K²) per time, as are the updates of c (c += g·L) and of v2
+/// (v2 += a H − c_t E, row by row); `finish` is O(K³) once per stratum.
 struct GrayStratumScan {
   let ng: Int
   let rho: Double
@@ -301,6 +301,8 @@ struct GrayStratumScan {
   var m: [Double]
   var q: [Double]
   var y: [Double]
+  var e: [Double]
+  var w: [Double]
 
   init(groups ng: Int, rho: Double) {
     self.ng = ng
@@ -321,6 +323,8 @@ struct GrayStratumScan {
     m = v3
     q = v3
     y = v3
+    e = v3
+    w = v3
   }
 
   /// Multiply-adds since the last poll.
@@ -358,76 +362,76 @@ struct GrayStratumScan {
       // P_{t−1}: v3 before this time's increments.
       for k in 0..<ng { p[k] = v3[k] }
       let gamma = Double(nd1) / (tr * (1 - fm))
-      c.withUnsafeMutableBufferPointer { c in
-        // c += γ·a (a = fb·L), entry by entry as cmprsk (upper triangle,
-        // then mirrored), so that c is the same to the last bit.
-        for i in 0..<ng where rs[i] > 0 {
-          let t1 = Double(rs[i]) / skmm[i]
-          let aii = fb * t1 * (1 - t1 / tr)
-          if aii != 0 { c[i &* ng &+ i] += aii * gamma }
-          for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
-            let aij = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
-            if aij != 0 { c[i &* ng &+ j] += aij * gamma }
-          }
-        }
-        for i in 1..<ng {
-          for j in 0..<i { c[i &* ng &+ j] = c[j &* ng &+ i] }
-        }
-      }
-      work &+= 3 * ng * ng
-      if work > KernelPoll.interval {
-        work = 0
-        if poll.stopRequested() { return false }
-      }
+      let g = gamma * fb
+      var s2 = 0.0
       for k in 0..<ng {
         t3[k] = 0
         t4[k] = 0
-        guard rs[k] > 0 else { continue }
-        let t4k = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
-        let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
-        let t3k = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
-        v3[k] += t4k * t4k * t3k
-        t3[k] = t3k
-        t4[k] = t4k
+        if rs[k] > 0 {
+          let t4k = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
+          let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
+          let t3k = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
+          v3[k] += t4k * t4k * t3k
+          t3[k] = t3k
+          t4[k] = t4k
+        }
+        let h = t3[k] * t4[k]
+        e[k] = t4[k] * t4[k] * t3[k]
+        w[k] = u[k] * h
+        m[k] = fb * fb * t3[k] + g * g * p[k]
+        q[k] = u[k] * (fb * h + g * p[k])
+        s2 += u[k] * u[k] * m[k]
+        y[k] = 0
       }
-      // v2[i][k] += (a_ik − t4_k c_ik)·t4_k·t3_k, as cmprsk.
-      v2.withUnsafeMutableBufferPointer { v2 in
-        c.withUnsafeBufferPointer { c in
-          for i in 0..<ng1 {
-            let ui = rs[i] > 0 ? Double(rs[i]) / skmm[i] : 0
-            let row = i &* ng
-            for k in 0..<ng where rs[k] > 0 {
-              let t1 = Double(rs[k]) / skmm[k]
-              let aki: Double
-              if i == k {
-                aki = fb * t1 * (1 - t1 / tr)
-              } else if rs[i] > 0 {
-                // a is symmetric: cmprsk's a[min][max] = −fb·u_min·r_max/(S_max·tr).
-                aki = i < k ? -fb * ui * Double(rs[k]) / (skmm[k] * tr) : -fb * t1 * Double(rs[i]) / (skmm[i] * tr)
-              } else {
-                aki = 0
+      // A non-finite γ (F̂ = 1) is left to cmprsk's entry-by-entry update,
+      // which skips the zero entries of a.
+      let exact = !g.isFinite
+      c.withUnsafeMutableBufferPointer { c in
+        v2.withUnsafeMutableBufferPointer { v2 in
+          if exact {
+            for i in 0..<ng where rs[i] > 0 {
+              let t1 = Double(rs[i]) / skmm[i]
+              let aii = fb * t1 * (1 - t1 / tr)
+              if aii != 0 { c[i &* ng &+ i] += aii * gamma }
+              for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
+                let aij = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
+                if aij != 0 { c[i &* ng &+ j] += aij * gamma }
               }
-              let column = aki - t4[k] * c[k &* ng &+ i]
-              v2[row &+ k] += column * t4[k] * t3[k]
+            }
+            for i in 1..<ng {
+              for j in 0..<i { c[i &* ng &+ j] = c[j &* ng &+ i] }
+            }
+          }
+          // One pass over the rows: c_t = c_{t−1} + g·L; v2 += a H − c_t E
+          // (a_ik = fb(δ_ik u_i − u_i u_k/tr)); y += q_i c_t[i, ·].
+          for i in 0..<ng {
+            let ui = u[i]
+            let row = i &* ng
+            if !exact && ui != 0 {
+              let cii = c[row &+ i]
+              let s = g * ui / tr
+              for j in 0..<ng { c[row &+ j] -= s * u[j] }
+              c[row &+ i] = cii + fb * ui * (1 - ui / tr) * gamma
+            }
+            if i < ng1 {
+              let alpha = -fb * ui / tr
+              for k in 0..<ng { v2[row &+ k] += alpha * w[k] - c[row &+ k] * e[k] }
+              v2[row &+ i] += fb * ui * t3[i] * t4[i]
+            }
+            let qi = q[i]
+            if qi != 0 {
+              for j in 0..<ng1 { y[j] += qi * c[row &+ j] }
             }
           }
         }
       }
-      // Vacc += L M L − Y − Yᵀ (lower triangle).
-      let g = gamma * fb
-      var s2 = 0.0
-      for k in 0..<ng {
-        m[k] = fb * fb * t3[k] + g * g * p[k]
-        q[k] = u[k] * (fb * t3[k] * t4[k] + g * p[k])
-        s2 += u[k] * u[k] * m[k]
+      work &+= 4 * ng * ng
+      if work > KernelPoll.interval {
+        work = 0
+        if poll.stopRequested() { return false }
       }
+      // Vacc += L M L − Y − Yᵀ (lower triangle).
       c.withUnsafeBufferPointer { c in
-        for j in 0..<ng1 { y[j] = 0 }
-        for k in 0..<ng where q[k] != 0 {
-          let qk = q[k]
-          let row = k &* ng
-          for j in 0..<ng1 { y[j] += qk * c[row &+ j] }
-        }
         vs.withUnsafeMutableBufferPointer { vs in
           let tr2 = tr * tr
           for i in 0..<ng1 {
