@@ -279,6 +279,12 @@ struct GrayAccumulator {
 ///   Y_ij = q_i c_ij − u_i y_j/tr,
 /// O(K²) per time, as are the updates of c (c += g·L) and of v2
 /// (v2 += a H − c_t E, row by row); `finish` is O(K³) once per stratum.
+///
+/// (A further step, not taken here: by the same summation by parts v2 =
+/// Σ_t L_t diag(r_t) − C W, and then every C cancels:
+/// V = Σ_t [L_t M_t L_t + g_t (A_{t−1} L_t + L_t A_{t−1}ᵀ)] with the running
+/// A_t = Σ_{s≤t} L_s diag(r_s); still O(K²) per time, but with no c, v2 or
+/// O(K³) finish, and each row update contiguous.)
 struct GrayStratumScan {
   let ng: Int
   let rho: Double
