@@ -156,7 +156,7 @@ struct GrayData {
             let hi = offsets[stratum + 1]
             var rs = [Int](repeating: 0, count: ng)
             for i in lo..<hi { rs[groupCode[i]] += 1 }
-            // Each scan holds about 3K² numbers (gigabytes for 10,000
+            // Each scan holds about 2K² numbers (gigabytes for 10,000
             // groups): a poll between the allocations.
             var scans = [GrayStratumScan]()
             for _ in causes where !stopped {
@@ -251,7 +251,8 @@ struct GrayAccumulator {
 
 /// One cause's scan through one stratum (the mathematics of cmprsk's
 /// `crst`; Gray RJ (1988) Ann. Statist. 16:1141–1154), in O(K²) per event
-/// time instead of the O(K³) of the direct accumulation.
+/// time with no O(K³) step, instead of the O(K³) per time of the direct
+/// accumulation.
 ///
 /// Notation at an event time t (K groups, r_j at risk, S_j = Ŝ_j(t−)):
 /// u_j = r_j / S_j (0 when r_j = 0), tr = Σ u_j, L = diag(u) − u uᵀ/tr,
@@ -263,28 +264,22 @@ struct GrayAccumulator {
 ///   v3_k += t3_k t4_k² (+ t3′_k t4′_k²),  v2 += a_t H_t − c_t E_t,
 /// with D = diag(t3), H = diag(t3·t4), E_t = the v3 increment; and the
 /// variance is V = vs + C W C + v2 C + C v2ᵀ (C, W = diag(v3) final).
-/// Expanding x_k: vs = Σ_t [a D a − a H c_t − c_t H a + c_t E_t c_t]. The
-/// only O(K³) term, Σ_t c_t E_t c_t, telescopes with P_t = Σ_{t′≤t} E_{t′}
-/// (so P_T = v3): since c_t P c_t − c_{t−1} P c_{t−1} =
-/// Δ P c_t + c_t P Δ − Δ P Δ,
-///   Σ_t c_t E_t c_t = C P_T C − Σ_t [Δ_t P_{t−1} c_t + c_t P_{t−1} Δ_t
-///                                    − Δ_t P_{t−1} Δ_t].
-/// Hence V = Vacc + 2 C W C + v2 C + C v2ᵀ, where
-///   Vacc = Σ_t [L M L − Y_t − Y_tᵀ],  M = diag(fb²·t3 + g²·P_{t−1}),
-///   Y_t = L diag(r) c_t,  r = fb·t3·t4 + g·P_{t−1},
-/// and both are diagonal-plus-low-rank times c_t: with q = u∘r,
-/// y = qᵀc_t, s₂ = Σ u_k² m_k,
+/// Expanding x_k: vs = Σ_t [a D a − a H c_t − c_t H a + c_t E_t c_t].
+/// With P_t = Σ_{t′≤t} E_{t′} (so P_T = W), summation by parts gives
+///   Σ_t c_t E_t c_t = C W C − Σ_t [Δ_t P_{t−1} c_t + c_t P_{t−1} Δ_t
+///                                    − Δ_t P_{t−1} Δ_t],
+///   v2 = A_T − C W,  A_t = Σ_{s≤t} L_s diag(r_s),  r = fb·t3·t4 + g·P_{t−1},
+/// and Σ_t L_t diag(r_t) c_t = A_T C − Σ_t A_{t−1} Δ_t. Every C cancels:
+///   V = Σ_t [L_t M_t L_t + g_t (A_{t−1} L_t + L_t A_{t−1}ᵀ)],
+///   M = diag(fb²·t3 + g²·P_{t−1}).
+/// With q = u∘r, s₂ = Σ u_k² m_k and (A u)_i = Σ_k A_ik u_k:
 ///   (L M L)_ij = δ_ij u_i² m_i − (u_i² m_i u_j + u_j² m_j u_i)/tr
 ///                + s₂ u_i u_j/tr²,
-///   Y_ij = q_i c_ij − u_i y_j/tr,
-/// O(K²) per time, as are the updates of c (c += g·L) and of v2
-/// (v2 += a H − c_t E, row by row); `finish` is O(K³) once per stratum.
-///
-/// (A further step, not taken here: by the same summation by parts v2 =
-/// Σ_t L_t diag(r_t) − C W, and then every C cancels:
-/// V = Σ_t [L_t M_t L_t + g_t (A_{t−1} L_t + L_t A_{t−1}ᵀ)] with the running
-/// A_t = Σ_{s≤t} L_s diag(r_s); still O(K²) per time, but with no c, v2 or
-/// O(K³) finish, and each row update contiguous.)
+///   (A L)_ij = (A_ij − (A u)_i/tr) u_j,
+///   A_ik += δ_ik q_i − u_i q_k/tr,
+/// each a contiguous pass over the rows of A (K − 1 rows of K) and of
+/// X = Σ_t [½ L M L + g A L], with V = X + Xᵀ. Other-cause times only add
+/// to P (v3). Only the first K − 1 rows and columns of V are needed.
 struct GrayStratumScan {
   let ng: Int
   let rho: Double
@@ -293,22 +288,17 @@ struct GrayStratumScan {
   var skmm: [Double]
   var skm: [Double]
   var v3: [Double]
-  var v2: [Double]  // (ng−1) × ng, v2[i*ng + k]
-  var c: [Double]
-  var vs: [Double]  // (ng−1)², lower triangle used: Vacc above
+  /// A: (ng−1) × ng, row-major.
+  var aSum: [Double]
+  /// X: (ng−1) × (ng−1), row-major (not symmetric).
+  var x: [Double]
   var ss: [Double]
   var fm = 0.0
   var f = 0.0
   // Per-time scratch (length ng).
   var u: [Double]
-  var p: [Double]
-  var t3: [Double]
-  var t4: [Double]
   var m: [Double]
   var q: [Double]
-  var y: [Double]
-  var e: [Double]
-  var w: [Double]
 
   init(groups ng: Int, rho: Double) {
     self.ng = ng
@@ -318,27 +308,20 @@ struct GrayStratumScan {
     skmm = [Double](repeating: 1, count: ng)
     skm = skmm
     v3 = [Double](repeating: 0, count: ng)
-    v2 = [Double](repeating: 0, count: (ng - 1) * ng)
-    c = [Double](repeating: 0, count: ng * ng)
-    vs = [Double](repeating: 0, count: (ng - 1) * (ng - 1))
+    aSum = [Double](repeating: 0, count: (ng - 1) * ng)
+    x = [Double](repeating: 0, count: (ng - 1) * (ng - 1))
     ss = [Double](repeating: 0, count: ng - 1)
     u = v3
-    p = v3
-    t3 = v3
-    t4 = v3
     m = v3
     q = v3
-    y = v3
-    e = v3
-    w = v3
   }
 
   /// Multiply-adds since the last poll.
   var work = 0
 
   /// A time with events: `rs` at risk per group, `d1` events of the cause
-  /// and `d2` of other causes per group. O(K²) (plus O(K·d) for other
-  /// causes), polled by work done; false when `poll` saw a stop (the scan
+  /// and `d2` of other causes per group. O(K²) when the cause occurs, O(K)
+  /// otherwise, polled by work done; false when `poll` saw a stop (the scan
   /// is then abandoned half-way).
   mutating func step(rs: [Int], d1: [Int], d2: [Int], poll: KernelPoll) -> Bool {
     let ng = self.ng
@@ -365,108 +348,66 @@ struct GrayStratumScan {
       ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
     }
     if nd1 > 0 {
-      // P_{t−1}: v3 before this time's increments.
-      for k in 0..<ng { p[k] = v3[k] }
       let gamma = Double(nd1) / (tr * (1 - fm))
       let g = gamma * fb
       var s2 = 0.0
       for k in 0..<ng {
-        t3[k] = 0
-        t4[k] = 0
+        // P_{t−1} = v3 before this time's increments.
+        let pk = v3[k]
+        var t3 = 0.0
+        var t4 = 0.0
         if rs[k] > 0 {
-          let t4k = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
+          t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
           let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
-          let t3k = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
-          v3[k] += t4k * t4k * t3k
-          t3[k] = t3k
-          t4[k] = t4k
+          t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
+          v3[k] += t4 * t4 * t3
         }
-        let h = t3[k] * t4[k]
-        e[k] = t4[k] * t4[k] * t3[k]
-        w[k] = u[k] * h
-        m[k] = fb * fb * t3[k] + g * g * p[k]
-        q[k] = u[k] * (fb * h + g * p[k])
+        m[k] = fb * fb * t3 + g * g * pk
+        q[k] = u[k] * (fb * t3 * t4 + g * pk)
         s2 += u[k] * u[k] * m[k]
-        y[k] = 0
       }
-      // A non-finite γ (F̂ = 1) is left to cmprsk's entry-by-entry update,
-      // which skips the zero entries of a.
-      let exact = !g.isFinite
-      c.withUnsafeMutableBufferPointer { c in
-        v2.withUnsafeMutableBufferPointer { v2 in
-          if exact {
-            for i in 0..<ng where rs[i] > 0 {
-              let t1 = Double(rs[i]) / skmm[i]
-              let aii = fb * t1 * (1 - t1 / tr)
-              if aii != 0 { c[i &* ng &+ i] += aii * gamma }
-              for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
-                let aij = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
-                if aij != 0 { c[i &* ng &+ j] += aij * gamma }
-              }
-            }
-            for i in 1..<ng {
-              for j in 0..<i { c[i &* ng &+ j] = c[j &* ng &+ i] }
-            }
-          }
-          // One pass over the rows: c_t = c_{t−1} + g·L; v2 += a H − c_t E
-          // (a_ik = fb(δ_ik u_i − u_i u_k/tr)); y += q_i c_t[i, ·].
-          for i in 0..<ng {
+      let tr2 = tr * tr
+      aSum.withUnsafeMutableBufferPointer { a in
+        x.withUnsafeMutableBufferPointer { x in
+          for i in 0..<ng1 {
+            let arow = i &* ng
+            let xrow = i &* ng1
             let ui = u[i]
-            let row = i &* ng
-            if !exact && ui != 0 {
-              let cii = c[row &+ i]
-              let s = g * ui / tr
-              for j in 0..<ng { c[row &+ j] -= s * u[j] }
-              c[row &+ i] = cii + fb * ui * (1 - ui / tr) * gamma
+            let umi = ui * ui * m[i]
+            var au = 0.0
+            for k in 0..<ng { au += a[arow &+ k] * u[k] }
+            let shift = au / tr
+            // ½ L M L + g A_{t−1} L, row i.
+            let h1 = -0.5 * umi / tr
+            let h2 = 0.5 * ui / tr
+            let h3 = 0.5 * s2 * ui / tr2
+            for j in 0..<ng1 {
+              let uj = u[j]
+              x[xrow &+ j] += (h1 + h3 + g * (a[arow &+ j] - shift)) * uj - h2 * uj * uj * m[j]
             }
-            if i < ng1 {
-              let alpha = -fb * ui / tr
-              for k in 0..<ng { v2[row &+ k] += alpha * w[k] - c[row &+ k] * e[k] }
-              v2[row &+ i] += fb * ui * t3[i] * t4[i]
+            x[xrow &+ i] += 0.5 * umi
+            // A_t = A_{t−1} + L diag(r).
+            let s = ui / tr
+            if s != 0 {
+              for k in 0..<ng { a[arow &+ k] -= s * q[k] }
             }
-            let qi = q[i]
-            if qi != 0 {
-              for j in 0..<ng1 { y[j] += qi * c[row &+ j] }
-            }
+            a[arow &+ i] += q[i]
           }
         }
       }
-      work &+= 4 * ng * ng
+      work &+= 3 * ng * ng
       if work > KernelPoll.interval {
         work = 0
         if poll.stopRequested() { return false }
       }
-      // Vacc += L M L − Y − Yᵀ (lower triangle).
-      c.withUnsafeBufferPointer { c in
-        vs.withUnsafeMutableBufferPointer { vs in
-          let tr2 = tr * tr
-          for i in 0..<ng1 {
-            let ui = u[i]
-            let umi = ui * ui * m[i]
-            let qi = q[i]
-            let yi = y[i]
-            let row = i &* ng1
-            let crow = i &* ng
-            for j in 0...i {
-              let uj = u[j]
-              var x = -(umi * uj + uj * uj * m[j] * ui) / tr + s2 * ui * uj / tr2
-              x += -(qi + q[j]) * c[crow &+ j] + (ui * y[j] + uj * yi) / tr
-              vs[row &+ j] += x
-            }
-            vs[row &+ i] += umi
-          }
-        }
-      }
     }
     if nd2 > 0 {
       for k in 0..<ng where skm[k] > 0 && d2[k] > 0 {
-        work &+= ng1
         let t4 = (1 - f) / skm[k]
         let t5 = d2[k] > 1 ? 1 - Double(d2[k] - 1) / (Double(rs[k]) - 1) : 1
         let t6 = Double(rs[k])
         let t3 = t5 * ((skmm[k] * skmm[k]) * Double(d2[k])) / (t6 * t6)
         v3[k] += t4 * t4 * t3
-        for i in 0..<ng1 { v2[i * ng + k] -= t4 * c[k * ng + i] * t4 * t3 }
       }
     }
     return true
@@ -481,39 +422,15 @@ struct GrayStratumScan {
     }
   }
 
-  /// Adds this stratum's score and variance to `total`:
-  /// V = Vacc + 2 C W C + v2 C + C v2ᵀ (O(K³), polled per row; false when
-  /// `poll` saw a stop).
+  /// Adds this stratum's score and variance V = X + Xᵀ to `total` (O(K²);
+  /// false when `poll` saw a stop).
   func finish(into total: inout GrayAccumulator, poll: KernelPoll) -> Bool {
     let ng1 = ng - 1
-    var work = 0
-    var stopped = false
-    c.withUnsafeBufferPointer { c in
-      v2.withUnsafeBufferPointer { v2 in
-        v3.withUnsafeBufferPointer { v3 in
-          for i in 0..<ng1 where !stopped {
-            work &+= 3 * (i + 1) * ng
-            if work > KernelPoll.interval {
-              work = 0
-              if poll.stopRequested() { stopped = true; break }
-            }
-            let ci = i &* ng
-            for j in 0...i {
-              let cj = j &* ng
-              var x = vs[i * ng1 + j]
-              for k in 0..<ng {
-                x += 2 * c[ci &+ k] * c[cj &+ k] * v3[k]
-                x += c[ci &+ k] * v2[cj &+ k]
-                x += c[cj &+ k] * v2[ci &+ k]
-              }
-              total.v[i * ng1 + j] += x
-              if i != j { total.v[j * ng1 + i] += x }
-            }
-            total.s[i] += ss[i]
-          }
-        }
-      }
+    if poll.stopRequested() { return false }
+    for i in 0..<ng1 {
+      for j in 0..<ng1 { total.v[i * ng1 + j] += x[i * ng1 + j] + x[j * ng1 + i] }
+      total.s[i] += ss[i]
     }
-    return !stopped
+    return true
   }
 }
