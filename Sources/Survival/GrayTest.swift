@@ -123,10 +123,9 @@ struct GrayData {
   /// tied times is tabulated once (group × status, touching only the groups
   /// present in the block) and every cause's state steps on that table.
   ///
-  /// A step costs O(K³) (cmprsk's `crstm` accumulates the variance of every
-  /// group pair for every group at each event time), so the scans poll for
-  /// cancellation by work done, and the K² state of each cause is asked of
-  /// the memory budget first.
+  /// A step costs O(K²) (see `GrayStratumScan`; cmprsk's `crstm` spends
+  /// O(K³)), so the scans poll for cancellation by work done, and the K²
+  /// state of each cause is asked of the memory budget first.
   func tests(causes: [Int], causeCount m: Int, rho: Double, poll: KernelPoll) throws -> [GrayTest] {
     guard ng > 1 else {
       return causes.map {
@@ -157,7 +156,7 @@ struct GrayData {
             let hi = offsets[stratum + 1]
             var rs = [Int](repeating: 0, count: ng)
             for i in lo..<hi { rs[groupCode[i]] += 1 }
-            // Each scan holds about 4K² numbers (gigabytes for 10,000
+            // Each scan holds about 2K² numbers (gigabytes for 10,000
             // groups): a poll between the allocations.
             var scans = [GrayStratumScan]()
             for _ in causes where !stopped {
@@ -251,9 +250,36 @@ struct GrayAccumulator {
 }
 
 /// One cause's scan through one stratum (the mathematics of cmprsk's
-/// `crst`): per-group left-continuous cumulative incidence (f1m) and
-/// all-cause Kaplan–Meier (skmm), the pooled F̂ (fm), the score, and the
-/// pieces (v2, v3, c) of Gray's variance, which `finish` combines.
+/// `crst`; Gray RJ (1988) Ann. Statist. 16:1141–1154), in O(K²) per event
+/// time with no O(K³) step, instead of the O(K³) per time of the direct
+/// accumulation.
+///
+/// Notation at an event time t (K groups, r_j at risk, S_j = Ŝ_j(t−)):
+/// u_j = r_j / S_j (0 when r_j = 0), tr = Σ u_j, L = diag(u) − u uᵀ/tr,
+/// fb = (1 − F̂(t−))^ρ, γ = d₁/(tr (1 − F̂(t−))), g = γ·fb. Gray's matrix
+/// a_t = fb·L and c, the running sum c_t = c_{t−1} + Δ_t with Δ_t = γ·a_t.
+/// For each group k, the direct algorithm (as cmprsk) adds
+///   vs += t3_k x_k x_kᵀ, x_k = a_t e_k − t4_k c_t e_k   (cause events),
+///   vs += t3′_k t4′_k² c_t e_k e_kᵀ c_t                (other causes),
+///   v3_k += t3_k t4_k² (+ t3′_k t4′_k²),  v2 += a_t H_t − c_t E_t,
+/// with D = diag(t3), H = diag(t3·t4), E_t = the v3 increment; and the
+/// variance is V = vs + C W C + v2 C + C v2ᵀ (C, W = diag(v3) final).
+/// Expanding x_k: vs = Σ_t [a D a − a H c_t − c_t H a + c_t E_t c_t].
+/// With P_t = Σ_{t′≤t} E_{t′} (so P_T = W), summation by parts gives
+///   Σ_t c_t E_t c_t = C W C − Σ_t [Δ_t P_{t−1} c_t + c_t P_{t−1} Δ_t
+///                                    − Δ_t P_{t−1} Δ_t],
+///   v2 = A_T − C W,  A_t = Σ_{s≤t} L_s diag(r_s),  r = fb·t3·t4 + g·P_{t−1},
+/// and Σ_t L_t diag(r_t) c_t = A_T C − Σ_t A_{t−1} Δ_t. Every C cancels:
+///   V = Σ_t [L_t M_t L_t + g_t (A_{t−1} L_t + L_t A_{t−1}ᵀ)],
+///   M = diag(fb²·t3 + g²·P_{t−1}).
+/// With q = u∘r, s₂ = Σ u_k² m_k and (A u)_i = Σ_k A_ik u_k:
+///   (L M L)_ij = δ_ij u_i² m_i − (u_i² m_i u_j + u_j² m_j u_i)/tr
+///                + s₂ u_i u_j/tr²,
+///   (A L)_ij = (A_ij − (A u)_i/tr) u_j,
+///   A_ik += δ_ik q_i − u_i q_k/tr,
+/// each a contiguous pass over the rows of A (K − 1 rows of K) and of
+/// X = Σ_t [½ L M L + g A L], with V = X + Xᵀ. Other-cause times only add
+/// to P (v3). Only the first K − 1 rows and columns of V are needed.
 struct GrayStratumScan {
   let ng: Int
   let rho: Double
@@ -262,13 +288,17 @@ struct GrayStratumScan {
   var skmm: [Double]
   var skm: [Double]
   var v3: [Double]
-  var v2: [Double]  // (ng−1) × ng, v2[i*ng + k]
-  var c: [Double]
-  var a: [Double]
-  var vs: [Double]  // (ng−1)², lower triangle used
+  /// A: (ng−1) × ng, row-major.
+  var aSum: [Double]
+  /// X: (ng−1) × (ng−1), row-major (not symmetric).
+  var x: [Double]
   var ss: [Double]
   var fm = 0.0
   var f = 0.0
+  // Per-time scratch (length ng).
+  var u: [Double]
+  var m: [Double]
+  var q: [Double]
 
   init(groups ng: Int, rho: Double) {
     self.ng = ng
@@ -278,20 +308,21 @@ struct GrayStratumScan {
     skmm = [Double](repeating: 1, count: ng)
     skm = skmm
     v3 = [Double](repeating: 0, count: ng)
-    v2 = [Double](repeating: 0, count: (ng - 1) * ng)
-    c = [Double](repeating: 0, count: ng * ng)
-    a = [Double](repeating: 0, count: ng * ng)
-    vs = [Double](repeating: 0, count: (ng - 1) * (ng - 1))
+    aSum = [Double](repeating: 0, count: (ng - 1) * ng)
+    x = [Double](repeating: 0, count: (ng - 1) * (ng - 1))
     ss = [Double](repeating: 0, count: ng - 1)
+    u = v3
+    m = v3
+    q = v3
   }
 
   /// Multiply-adds since the last poll.
   var work = 0
 
   /// A time with events: `rs` at risk per group, `d1` events of the cause
-  /// and `d2` of other causes per group. The variance update costs O(K³)
-  /// (K² per group at risk), so it polls by work done; false when `poll`
-  /// saw a stop (the scan is then abandoned half-way).
+  /// and `d2` of other causes per group. O(K²) when the cause occurs, O(K)
+  /// otherwise, polled by work done; false when `poll` saw a stop (the scan
+  /// is then abandoned half-way).
   mutating func step(rs: [Int], d1: [Int], d2: [Int], poll: KernelPoll) -> Bool {
     let ng = self.ng
     let ng1 = ng - 1
@@ -301,87 +332,85 @@ struct GrayStratumScan {
     for j in 0..<ng { nd2 += d2[j] }
     var tr = 0.0
     var tq = 0.0
-    for j in 0..<ng where rs[j] > 0 {
+    for j in 0..<ng {
+      u[j] = 0
+      guard rs[j] > 0 else { continue }
       let r = Double(rs[j])
       skm[j] = skmm[j] * (r - Double(d1[j] + d2[j])) / r
       f1[j] = f1m[j] + (skmm[j] * Double(d1[j])) / r
       tr += r / skmm[j]
       tq += r * (1 - f1m[j]) / skmm[j]
+      u[j] = r / skmm[j]
     }
     f = fm + Double(nd1) / tr
     let fb = pow(1 - fm, rho)
-    for i in 0..<ng {
-      for j in i..<ng { a[i * ng + j] = 0 }
-      guard rs[i] > 0 else { continue }
-      let t1 = Double(rs[i]) / skmm[i]
-      a[i * ng + i] = fb * t1 * (1 - t1 / tr)
-      if a[i * ng + i] != 0 { c[i * ng + i] += a[i * ng + i] * Double(nd1) / (tr * (1 - fm)) }
-      for j in (i + 1)..<max(i + 1, ng) where rs[j] > 0 {
-        a[i * ng + j] = -fb * t1 * Double(rs[j]) / (skmm[j] * tr)
-        if a[i * ng + j] != 0 { c[i * ng + j] += a[i * ng + j] * Double(nd1) / (tr * (1 - fm)) }
-      }
-    }
-    for i in 1..<ng {
-      for j in 0..<i {
-        a[i * ng + j] = a[j * ng + i]
-        c[i * ng + j] = c[j * ng + i]
-      }
-    }
     for i in 0..<ng1 where rs[i] > 0 {
       ss[i] += fb * (Double(d1[i]) - Double(nd1) * Double(rs[i]) * (1 - f1m[i]) / (skmm[i] * tq))
     }
-    work &+= 2 * ng * ng
-    var column = [Double](repeating: 0, count: ng1)
     if nd1 > 0 {
-      for k in 0..<ng where rs[k] > 0 {
-        work &+= ng1 * ng1 / 2 + ng1
-        if work > KernelPoll.interval {
-          work = 0
-          if poll.stopRequested() { return false }
+      let gamma = Double(nd1) / (tr * (1 - fm))
+      let g = gamma * fb
+      var s2 = 0.0
+      for k in 0..<ng {
+        // P_{t−1} = v3 before this time's increments.
+        let pk = v3[k]
+        var t3 = 0.0
+        var t4 = 0.0
+        if rs[k] > 0 {
+          t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
+          let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
+          t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
+          v3[k] += t4 * t4 * t3
         }
-        let t4 = skm[k] > 0 ? 1 - (1 - f) / skm[k] : 1
-        let t5 = nd1 > 1 ? 1 - Double(nd1 - 1) / (tr * skmm[k] - 1) : 1
-        let t3 = t5 * skmm[k] * Double(nd1) / (tr * Double(rs[k]))
-        v3[k] += t4 * t4 * t3
-        // Column k of a − t4·c, read along row k (a and c are exactly
-        // symmetric), so that the O(K²) update below runs over contiguous
-        // memory; the products are the same as cmprsk's, in the same order.
-        for j in 0..<ng1 { column[j] = a[k * ng + j] - t4 * c[k * ng + j] }
-        Self.addOuter(column, ng1: ng1, scale: t3, into: &vs)
-        for i in 0..<ng1 { v2[i * ng + k] += column[i] * t4 * t3 }
+        m[k] = fb * fb * t3 + g * g * pk
+        q[k] = u[k] * (fb * t3 * t4 + g * pk)
+        s2 += u[k] * u[k] * m[k]
+      }
+      let tr2 = tr * tr
+      aSum.withUnsafeMutableBufferPointer { a in
+        x.withUnsafeMutableBufferPointer { x in
+          for i in 0..<ng1 {
+            let arow = i &* ng
+            let xrow = i &* ng1
+            let ui = u[i]
+            let umi = ui * ui * m[i]
+            var au = 0.0
+            for k in 0..<ng { au += a[arow &+ k] * u[k] }
+            let shift = au / tr
+            // ½ L M L + g A_{t−1} L, row i.
+            let h1 = -0.5 * umi / tr
+            let h2 = 0.5 * ui / tr
+            let h3 = 0.5 * s2 * ui / tr2
+            for j in 0..<ng1 {
+              let uj = u[j]
+              x[xrow &+ j] += (h1 + h3 + g * (a[arow &+ j] - shift)) * uj - h2 * uj * uj * m[j]
+            }
+            x[xrow &+ i] += 0.5 * umi
+            // A_t = A_{t−1} + L diag(r).
+            let s = ui / tr
+            if s != 0 {
+              for k in 0..<ng { a[arow &+ k] -= s * q[k] }
+            }
+            a[arow &+ i] += q[i]
+          }
+        }
+      }
+      work &+= 3 * ng * ng
+      if work > KernelPoll.interval {
+        work = 0
+        if poll.stopRequested() { return false }
       }
     }
     if nd2 > 0 {
       for k in 0..<ng where skm[k] > 0 && d2[k] > 0 {
-        work &+= ng1 * ng1 / 2 + ng1
-        if work > KernelPoll.interval {
-          work = 0
-          if poll.stopRequested() { return false }
-        }
         let t4 = (1 - f) / skm[k]
         let t5 = d2[k] > 1 ? 1 - Double(d2[k] - 1) / (Double(rs[k]) - 1) : 1
         let t6 = Double(rs[k])
         let t3 = t5 * ((skmm[k] * skmm[k]) * Double(d2[k])) / (t6 * t6)
         v3[k] += t4 * t4 * t3
-        for j in 0..<ng1 { column[j] = t4 * c[k * ng + j] }
-        Self.addOuter(column, ng1: ng1, scale: t3, into: &vs)
-        for i in 0..<ng1 { v2[i * ng + k] -= column[i] * t4 * t3 }
       }
     }
     return true
-  }
-
-  /// vs[i][j] += (x[i]·x[j])·scale for j ≤ i < ng1 (lower triangle).
-  private static func addOuter(_ x: [Double], ng1: Int, scale: Double, into vs: inout [Double]) {
-    x.withUnsafeBufferPointer { x in
-      vs.withUnsafeMutableBufferPointer { vs in
-        for i in 0..<ng1 {
-          let xi = x[i]
-          let row = i &* ng1
-          for j in 0...i { vs[row &+ j] += xi * x[j] * scale }
-        }
-      }
-    }
   }
 
   /// Moves past a time: right-continuous values become the left limits.
@@ -393,27 +422,13 @@ struct GrayStratumScan {
     }
   }
 
-  /// Adds this stratum's score and variance to `total` (O(K³), polled per
-  /// row; false when `poll` saw a stop).
+  /// Adds this stratum's score and variance V = X + Xᵀ to `total` (O(K²);
+  /// false when `poll` saw a stop).
   func finish(into total: inout GrayAccumulator, poll: KernelPoll) -> Bool {
     let ng1 = ng - 1
-    var work = 0
+    if poll.stopRequested() { return false }
     for i in 0..<ng1 {
-      work &+= 3 * (i + 1) * ng
-      if work > KernelPoll.interval {
-        work = 0
-        if poll.stopRequested() { return false }
-      }
-      for j in 0...i {
-        var x = vs[i * ng1 + j]
-        for k in 0..<ng {
-          x += c[i * ng + k] * c[j * ng + k] * v3[k]
-          x += c[i * ng + k] * v2[j * ng + k]
-          x += c[j * ng + k] * v2[i * ng + k]
-        }
-        total.v[i * ng1 + j] += x
-        if i != j { total.v[j * ng1 + i] += x }
-      }
+      for j in 0..<ng1 { total.v[i * ng1 + j] += x[i * ng1 + j] + x[j * ng1 + i] }
       total.s[i] += ss[i]
     }
     return true
