@@ -63,4 +63,15 @@ import TestSupport
     let d = try MemoryBudget.withAccount(FixedAccount(1 << 20)) { try CSVReader.read(path: path) }
     #expect(d.rowCount == 5000)
   }
+
+  @Test func manyDistinctStringsAskTheBudgetWhileReading() throws {
+    // 20,000 distinct strings (about 130 KB of text) need about 2.5 MB as
+    // levels: refused under a 1 MB budget while reading, not after.
+    let text = "s\n" + (0..<20_000).map { "v\($0)" }.joined(separator: "\n") + "\n"
+    #expect(throws: MemoryLimitExceeded.self) {
+      try MemoryBudget.withAccount(FixedAccount(1 << 20)) { try CSVReader.read(text: text) }
+    }
+    let d = try MemoryBudget.withAccount(FixedAccount(64 << 20)) { try CSVReader.read(text: text) }
+    #expect(d.rowCount == 20_000)
+  }
 }
