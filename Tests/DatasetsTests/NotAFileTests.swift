@@ -74,4 +74,15 @@ import TestSupport
     let d = try MemoryBudget.withAccount(FixedAccount(64 << 20)) { try CSVReader.read(text: text) }
     #expect(d.rowCount == 20_000)
   }
+
+  @Test func manyRowsAskTheBudgetWhileTokenizing() throws {
+    // 40,000 one-digit rows (80 KB) need more than 512 KB of field spans
+    // at 16,384 rows: refused while tokenizing, before any column exists.
+    let text = "x\n" + String(repeating: "1\n", count: 40_000)
+    #expect(throws: MemoryLimitExceeded.self) {
+      try MemoryBudget.withAccount(FixedAccount(512 << 10)) { try CSVReader.read(text: text) }
+    }
+    let d = try MemoryBudget.withAccount(FixedAccount(8 << 20)) { try CSVReader.read(text: text) }
+    #expect(d.rowCount == 40_000)
+  }
 }
