@@ -222,6 +222,33 @@ static int catcher(lua_State *L) {
   return after_catcher(L, LUA_OK, 0);
 }
 
+/* xpcall's message handler runs before the error unwinds, and when the
+ * error is the stop raised by the count hook it runs with hooks still off
+ * (Lua re-enables them only once the protected call returns): a handler
+ * that loops was never stopped (review of issue 12:
+ * `xpcall(function() while true do end end, function() while true do end end)`
+ * needed the watchdog). Once the run is stopped the handler is skipped and
+ * the message passed on; xpcall's catcher then raises the stop again. */
+static int stop_aware_handler(lua_State *L) {
+  if (kh_stop_reason(kh_host_of(L)) != KH_RUNNING) {
+    lua_settop(L, 1);
+    return 1;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+static int xpcall_catcher(lua_State *L) {
+  if (lua_gettop(L) >= 2) {
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, stop_aware_handler, 1);
+    lua_replace(L, 2);
+  }
+  return catcher(L);
+}
+
 static void wrap_field(lua_State *L, int table, const char *name) {
   if (lua_getfield(L, table, name) != LUA_TFUNCTION) { lua_pop(L, 1); return; }
   lua_pushcclosure(L, catcher, 1);
@@ -233,7 +260,12 @@ static int p_installlimits(lua_State *L) {
   lua_pushglobaltable(L);
   int g = lua_gettop(L);
   wrap_field(L, g, "pcall");
-  wrap_field(L, g, "xpcall");
+  if (lua_getfield(L, g, "xpcall") == LUA_TFUNCTION) {
+    lua_pushcclosure(L, xpcall_catcher, 1);
+    lua_setfield(L, g, "xpcall");
+  } else {
+    lua_pop(L, 1);
+  }
   wrap_field(L, g, "load");
   if (lua_getfield(L, g, "coroutine") == LUA_TTABLE) {
     int co = lua_gettop(L);

@@ -168,6 +168,14 @@ enum CSVTokenizer {
           message: "expected \(columnCount) fields, found \(fieldCount)")
       } else {
         rowLines.append(rowLine)
+        if rowLines.count >= 1 << 14, rowLines.count & (rowLines.count - 1) == 0 {
+          // The spans about to double, with the file's bytes they point into
+          // (8 bytes per field and per row's line number): asked of the
+          // memory budget as they grow, not once the dataset is finished.
+          try MemoryBudget.require(
+            n + 16 * rowLines.count * (columnCount + 1),
+            for: "reading '\(file)' (more than \(rowLines.count) rows of \(columnCount) fields)")
+        }
       }
     }
     guard columnCount >= 0 else {

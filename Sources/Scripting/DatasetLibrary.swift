@@ -109,6 +109,23 @@ struct DatasetLibrary: KaplanLibrary {
         let spec = try call.table(1)
         var names: [String] = []
         var columns: [Column] = []
+        // Each array column is asked of the memory budget before it is
+        // built (its values as Scalars, then its buffer), with the columns
+        // built before it: the dataset's lease comes only at the end, and
+        // eight columns of one shared 4M-row table reached 590 MB under
+        // --max-memory 200M before it refused (review of issue 12).
+        var built = 0
+        func columnFrom(_ value: LuaValue, name: String, call: LuaCall, argument: Int) throws -> Column {
+          if case .table(let t) = value {
+            let rows = t.array.count
+            do {
+              try MemoryBudget.require(
+                built + rows * (MemoryLayout<Scalar>.stride + 8), for: "column '\(name)' of \(rows) rows")
+            } catch { throw call.argumentError(argument, String(describing: error)) }
+            built += rows * 8
+          }
+          return try Scripting.columnFrom(value, name: name, call: call, argument: argument)
+        }
         // Either {{"name", {values}}, ...} (ordered) or {name = {values}, ...} (sorted by name).
         if !spec.array.isEmpty {
           for (i, item) in spec.array.enumerated() {

@@ -76,7 +76,12 @@ public struct SandboxPolicy: Sendable {
     let inside = trusted || SandboxPolicy.isInside(written, outputDirectory)
       || SandboxPolicy.isInside(written, writtenOutputDirectory)
     let resolved = inside ? SandboxPolicy.canonical(path, relativeTo: base) : nil
-    if let resolved, trusted || SandboxPolicy.isInside(resolved, outputDirectory) { return resolved }
+    if let resolved, trusted { return resolved }
+    if let resolved, SandboxPolicy.isInside(resolved, outputDirectory) {
+      try SandboxPolicy.checkNotSpecial(resolved, shown: path, "writing")
+      try SandboxPolicy.checkSingleLink(resolved, shown: path)
+      return resolved
+    }
     if trusted { throw SandboxError(message: "writing '\(path)': too many levels of symbolic links") }
     throw SandboxError(message:
       "writing '\(path)' is not allowed in the sandbox: scripts write only under the output directory "
@@ -115,6 +120,19 @@ public struct SandboxPolicy: Sendable {
     default: return
     }
     throw SandboxError(message: "\(verb) '\(path)' is not allowed: it is \(kind), not a regular file")
+  }
+
+  /// An existing file with more than one hard link is refused for writing:
+  /// its other names may lie outside the output directory (a hard link
+  /// `out/results.txt` to `~/.bash_profile` is the same file), and neither
+  /// the path checks nor Landlock, which judge the name, can tell (review
+  /// of issue 12). Only paths inside the output directory are looked at.
+  static func checkSingleLink(_ resolved: String, shown path: String) throws {
+    var info = stat()
+    guard lstat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_nlink > 1 else { return }
+    throw SandboxError(message:
+      "writing '\(path)' is not allowed in the sandbox: the file has \(info.st_nlink) hard links, "
+      + "and another name of it may lie outside the output directory (run with --trust to write it)")
   }
 
   /// A Lua string may hold a zero byte, which the C file API would take as

@@ -63,4 +63,26 @@ import TestSupport
     let d = try MemoryBudget.withAccount(FixedAccount(1 << 20)) { try CSVReader.read(path: path) }
     #expect(d.rowCount == 5000)
   }
+
+  @Test func manyDistinctStringsAskTheBudgetWhileReading() throws {
+    // 20,000 distinct strings (about 130 KB of text) need about 2.5 MB as
+    // levels: refused under a 1 MB budget while reading, not after.
+    let text = "s\n" + (0..<20_000).map { "v\($0)" }.joined(separator: "\n") + "\n"
+    #expect(throws: MemoryLimitExceeded.self) {
+      try MemoryBudget.withAccount(FixedAccount(1 << 20)) { try CSVReader.read(text: text) }
+    }
+    let d = try MemoryBudget.withAccount(FixedAccount(64 << 20)) { try CSVReader.read(text: text) }
+    #expect(d.rowCount == 20_000)
+  }
+
+  @Test func manyRowsAskTheBudgetWhileTokenizing() throws {
+    // 40,000 one-digit rows (80 KB) need more than 512 KB of field spans
+    // at 16,384 rows: refused while tokenizing, before any column exists.
+    let text = "x\n" + String(repeating: "1\n", count: 40_000)
+    #expect(throws: MemoryLimitExceeded.self) {
+      try MemoryBudget.withAccount(FixedAccount(512 << 10)) { try CSVReader.read(text: text) }
+    }
+    let d = try MemoryBudget.withAccount(FixedAccount(8 << 20)) { try CSVReader.read(text: text) }
+    #expect(d.rowCount == 40_000)
+  }
 }

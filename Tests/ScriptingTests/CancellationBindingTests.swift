@@ -47,4 +47,28 @@ struct CancellationBindingTests {
     a.lua.clearStop()
     #expect(throws: Never.self) { try a.stoppable { try Cancellation.check() } }
   }
+
+  @Test func xpcallHandlersAreSkippedOnceStopped() throws {
+    // The count hook's stop reaches xpcall's message handler with hooks
+    // off, so a handler that looped was never stopped (review of issue 12).
+    // Once stopped, the handler is not run and the stop is raised again.
+    let runtime = try makeRuntime()
+    runtime.lua.setTimeLimit(0.3)
+    do {
+      _ = try runtime.stoppable {
+        try runtime.lua.run(
+          "xpcall(function() while true do end end, function(m) handled = true; return m end)", chunkName: "=x")
+      }
+      Issue.record("expected the time limit")
+    } catch {
+      #expect(String(describing: error).contains("time limit of 0.3 s exceeded"), "\(error)")
+    }
+    runtime.lua.setTimeLimit(nil)
+    runtime.lua.clearStop()
+    #expect(try runtime.lua.run("return handled", chunkName: "=h") == [.nil])
+    // Before a stop, the handler runs as in Lua.
+    #expect(try runtime.lua.run(
+      "return select(2, xpcall(error, function(m) return 'handled: ' .. m end, 'boom'))", chunkName: "=e")
+      == [.string("handled: boom")])
+  }
 }

@@ -121,4 +121,21 @@ import TestSupport
     try run(rt, "collectgarbage()")
     #expect(rt.memory.hostBytes < 1 << 20)
   }
+
+  @Test func datasetFromAsksBeforeEachColumnIsBuilt() throws {
+    // Eight columns of one shared 1M-row table need 64 MB as columns (and
+    // more as the values they are built from): refused at the column that
+    // does not fit, not after all eight were built (review of issue 12).
+    let rt = try runtime()
+    var message = "(no error)"
+    do {
+      try run(rt, """
+        local x = {}
+        for i = 1, \(MemoryBudgetTests.rows) do x[i] = i * 0.5 end
+        d = dataset.from{a = x, b = x, c = x, d = x, e = x, f = x, g = x, h = x}
+        """)
+    } catch { message = String(describing: error) }
+    #expect(message.contains("not enough memory for column '"), "\(message)")
+    #expect(message.contains("of \(MemoryBudgetTests.rows) rows"), "\(message)")
+  }
 }

@@ -11,6 +11,19 @@ import TestSupport
   let rt: KaplanRuntime
   init() throws { rt = try makeRuntime() }
 
+  // MARK: show
+
+  @Test func showLooksOnlyAtTheItemsItShows() throws {
+    // A __len of 2^62 made show() scan 2^62 items for nested tables (found
+    // in the review of issue 12: the REPL prints every result with show).
+    rt.lua.setTimeLimit(5)
+    defer { rt.lua.setTimeLimit(nil) }
+    let r = try lua(rt, """
+      return require('kaplan.show').render(setmetatable({1, 2}, {__len = function() return 1 << 62 end}))
+      """)
+    #expect(r.first.map { "\($0)" }?.contains("more") == true, "\(r)")
+  }
+
   // MARK: dates
 
   @Test func datesOutOfRangeAreErrorsNotTraps() throws {

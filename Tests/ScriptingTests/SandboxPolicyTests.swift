@@ -73,6 +73,25 @@ struct SandboxPolicyTests {
     #expect(try policy.checkRead("out/../s.lua") == project + "/s.lua")
   }
 
+  @Test func hardLinkedFilesAreNotWritten() throws {
+    // A hard link in the output directory is the outside file itself: the
+    // name is inside, so only the link count can tell (review of issue 12).
+    try "secret\n".write(toFile: outside + "/profile", atomically: false, encoding: .utf8)
+    try FileManager.default.linkItem(atPath: outside + "/profile", toPath: project + "/out/results.txt")
+    #expect(throws: SandboxError.self) { try policy.checkWrite("results.txt") }
+    #expect(throws: SandboxError.self) { try policy.checkLuaWrite("results.txt") }
+    // A file with one name is written as before; reading a linked file is allowed.
+    try "mine\n".write(toFile: project + "/out/mine.txt", atomically: false, encoding: .utf8)
+    #expect(try policy.checkWrite("mine.txt") == project + "/out/mine.txt")
+    #expect(try policy.checkRead("out/results.txt") == project + "/out/results.txt")
+  }
+
+  @Test func namedPipesAreNotWritten() throws {
+    // write_csv and plot would block in open(2) on a FIFO without a reader.
+    #expect(mkfifo(project + "/out/table.csv", 0o644) == 0)
+    #expect(throws: SandboxError.self) { try policy.checkWrite("table.csv") }
+  }
+
   @Test func zeroBytesAreRefused() {
     #expect(throws: SandboxError.self) { try policy.checkWrite("x.txt\0/../../../etc/passwd") }
     #expect(throws: SandboxError.self) { try policy.checkRead("s.lua\0") }

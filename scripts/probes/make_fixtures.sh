@@ -36,4 +36,7 @@ rm -f fifo.csv; mkfifo fifo.csv
 mkdir -p escaped; printf 'inside\n' > out/real.txt
 for f in results.txt table.csv figure.png figure.pdf; do ln -sf "$work/escaped/$f" "out/$f"; done
 ln -sf ../escaped/figure.svg out/figure.svg; ln -sf results.txt out/chain.txt; ln -sf real.txt out/inside_link.txt
+# Review of issue 12: a hard link in --out to a file outside it, and a named pipe in --out.
+printf 'outside\n' > escaped/profile.txt; rm -f out/hard.txt out/hard.svg out/pipe.csv
+ln escaped/profile.txt out/hard.txt; ln escaped/profile.txt out/hard.svg; mkfifo out/pipe.csv
 cd - >/dev/null

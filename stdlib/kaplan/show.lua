@@ -50,7 +50,8 @@ function M.render(x, depth, max_items, indent, seen)
   local inner = indent .. "  "
   -- Short flat arrays of scalars fit on one line.
   local flat = #keys == 0
-  for i = 1, n do if type(x[i]) == "table" then flat = false; break end end
+  -- Only the items shown are looked at: a table's __len may claim 2^62.
+  for i = 1, math.min(n, max_items) do if type(x[i]) == "table" then flat = false; break end end
   if flat then
     local parts = {}
     for i = 1, math.min(n, max_items) do parts[#parts + 1] = M.render(x[i], depth - 1, max_items, inner, seen) end
