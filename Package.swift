@@ -23,7 +23,7 @@ let package = Package(
     .target(name: "CProcess"),
 
     // Core libraries (see DESIGN.md for what each may touch).
-    .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
+    .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "RunControl"]),
     // Cancellation and the memory budget: polled by every computing module.
     .target(name: "RunControl"),
     .target(name: "Datasets", dependencies: ["RunControl"]),

@@ -1,5 +1,6 @@
 import CLua
 import CLuaShim
+import RunControl
 
 /// A value kept alive in the Lua registry (a function or table that Swift
 /// holds on to). Released when the Swift reference goes away.
@@ -162,6 +163,12 @@ extension LuaState {
       return v
     }
     let n = try sequenceLength(at: index)
+    // Decoded values live beside Lua's own copy until the call returns: a
+    // table of millions of values is asked of the run's memory budget
+    // first (each value boxed: its stride and an allocation).
+    try MemoryBudget.require(
+      count: n, stride: MemoryLayout<LuaValue>.stride + LuaState.decodedValueOverhead,
+      for: "the \(n) values of a table argument")
     result.array.reserveCapacity(n)
     for i in 0..<n {
       lua_rawgeti(L, index, lua_Integer(i + 1))
@@ -179,6 +186,10 @@ extension LuaState {
     result.fields.sort { $0.0 < $1.0 }
     return (result, size)
   }
+
+  /// Bytes of the heap box of one decoded value (`LuaValue` is indirect):
+  /// a 16-byte header and the payload, as the allocator rounds it.
+  static let decodedValueOverhead = 32
 
   /// Holes a sequence may have beyond its values, as in `{nil, nil, 3}`
   /// (length 3, one value): the border `lua_rawlen` reports may exceed the

@@ -138,4 +138,21 @@ import TestSupport
     #expect(message.contains("not enough memory for column '"), "\(message)")
     #expect(message.contains("of \(MemoryBudgetTests.rows) rows"), "\(message)")
   }
+
+  /// A table argument is decoded into Swift values that live beside Lua's
+  /// own copy: 1.5 million numbers (33.5 MB in Lua, whose array part grows
+  /// to 2^21 slots) take about 60 MB more while `dataset.from` reads them,
+  /// which the 64 MB budget cannot hold.
+  @Test func decodingAHugeTableArgumentIsAskedOfTheBudget() throws {
+    let rt = try runtime()
+    let message: String
+    do {
+      try run(rt, "t = {}; for i = 1, 1500000 do t[i] = i + 0.5 end; d = dataset.from{x = t}")
+      message = "(no error)"
+    } catch { message = String(describing: error) }
+    #expect(message.contains("not enough memory for the 1500000 values of a table argument"), "\(message)")
+    // A smaller table still goes through.
+    #expect(try run(rt, "t = nil; collectgarbage(); local s = {}; for i = 1, 100000 do s[i] = i end; return dataset.from{x = s}:nrow()")
+      == [.integer(100_000)])
+  }
 }
