@@ -47,7 +47,7 @@ let package = Package(
       name: "KaplanBench", dependencies: ["Datasets", "Survival", "Analysis", "LuaHost"]),
 
     // Tests. TestSupport holds shared helpers (fixtures, tolerances).
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["RunControl"], path: "Tests/TestSupport"),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunControl", "TestSupport"]),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival", "TestSupport"]),

@@ -2,21 +2,13 @@ import Datasets
 import Foundation
 import RunControl
 import Testing
+import TestSupport
 @testable import Analysis
 
 /// Issue 12, item 7: a status column of 65,536 distinct codes (a trap in
 /// the sort before) gives a result when one cause is reported, and a clean
 /// memory error before the allocation when all 65,536 curves are asked for.
 struct CompetingRisksScalingTests {
-  /// A budget that refuses anything above `limit` bytes.
-  final class SmallBudget: MemoryAccount {
-    let limitBytes: Int
-    init(_ limit: Int) { limitBytes = limit }
-    var availableBytes: Int { limitBytes }
-    func charge(_ bytes: Int) {}
-    func release(_ bytes: Int) {}
-  }
-
   /// 70,000 rows: codes 1...65,536 once each, then censorings.
   static func data() throws -> Dataset {
     let n = 70_000
@@ -42,7 +34,7 @@ struct CompetingRisksScalingTests {
   @Test func allCausesAskTheBudgetFirst() throws {
     let d = try Self.data()
     #expect(throws: MemoryLimitExceeded.self) {
-      try MemoryBudget.withAccount(SmallBudget(1 << 30)) {
+      try MemoryBudget.withAccount(FixedMemoryAccount(1 << 30)) {
         _ = try CompetingRisksAnalysis(dataset: d, formula: "Surv(time, status) ~ 1")
       }
     }

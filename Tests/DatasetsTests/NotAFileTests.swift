@@ -43,24 +43,15 @@ import TestSupport
     #expect(throws: DatasetError.io("cannot read '\(dir)': Is a directory")) { try CSVReader.read(path: dir) }
   }
 
-  /// An account with a fixed number of bytes left.
-  final class FixedAccount: MemoryAccount {
-    let availableBytes: Int
-    init(_ bytes: Int) { availableBytes = bytes }
-    var limitBytes: Int { availableBytes }
-    func charge(_ bytes: Int) {}
-    func release(_ bytes: Int) {}
-  }
-
   @Test func aFileLargerThanTheBudgetIsRefusedBeforeReading() throws {
     let path = try temporaryDirectory().appendingPathComponent("big.csv").path
     let text = "x\n" + String(repeating: "1\n", count: 5000)
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     #expect(throws: MemoryLimitExceeded.self) {
-      try MemoryBudget.withAccount(FixedAccount(1000)) { try CSVReader.read(path: path) }
+      try MemoryBudget.withAccount(FixedMemoryAccount(1000)) { try CSVReader.read(path: path) }
     }
     // With room, the same file reads in full.
-    let d = try MemoryBudget.withAccount(FixedAccount(1 << 20)) { try CSVReader.read(path: path) }
+    let d = try MemoryBudget.withAccount(FixedMemoryAccount(1 << 20)) { try CSVReader.read(path: path) }
     #expect(d.rowCount == 5000)
   }
 
@@ -69,9 +60,9 @@ import TestSupport
     // levels: refused under a 1 MB budget while reading, not after.
     let text = "s\n" + (0..<20_000).map { "v\($0)" }.joined(separator: "\n") + "\n"
     #expect(throws: MemoryLimitExceeded.self) {
-      try MemoryBudget.withAccount(FixedAccount(1 << 20)) { try CSVReader.read(text: text) }
+      try MemoryBudget.withAccount(FixedMemoryAccount(1 << 20)) { try CSVReader.read(text: text) }
     }
-    let d = try MemoryBudget.withAccount(FixedAccount(64 << 20)) { try CSVReader.read(text: text) }
+    let d = try MemoryBudget.withAccount(FixedMemoryAccount(64 << 20)) { try CSVReader.read(text: text) }
     #expect(d.rowCount == 20_000)
   }
 
@@ -80,9 +71,9 @@ import TestSupport
     // at 16,384 rows: refused while tokenizing, before any column exists.
     let text = "x\n" + String(repeating: "1\n", count: 40_000)
     #expect(throws: MemoryLimitExceeded.self) {
-      try MemoryBudget.withAccount(FixedAccount(512 << 10)) { try CSVReader.read(text: text) }
+      try MemoryBudget.withAccount(FixedMemoryAccount(512 << 10)) { try CSVReader.read(text: text) }
     }
-    let d = try MemoryBudget.withAccount(FixedAccount(8 << 20)) { try CSVReader.read(text: text) }
+    let d = try MemoryBudget.withAccount(FixedMemoryAccount(8 << 20)) { try CSVReader.read(text: text) }
     #expect(d.rowCount == 40_000)
   }
 }

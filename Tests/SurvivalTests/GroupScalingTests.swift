@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Survival
 
 /// Issue 12, item 3: analyses of many groups cost about O(n log n + n·G)
@@ -192,19 +193,10 @@ struct GroupScalingTests {
     }
   }
 
-  /// A budget that refuses anything above `limit` bytes.
-  final class SmallBudget: MemoryAccount {
-    let limitBytes: Int
-    init(_ limit: Int) { limitBytes = limit }
-    var availableBytes: Int { limitBytes }
-    func charge(_ bytes: Int) {}
-    func release(_ bytes: Int) {}
-  }
-
   @Test func quadraticOutputsAskTheMemoryBudgetFirst() {
     let k = 20_000
     let d = Data(n: 40_000, groups: k, strata: 1, distinctTimes: 1000, seed: 9)
-    let budget = SmallBudget(100 << 20)
+    let budget = FixedMemoryAccount(100 << 20)
     #expect(throws: MemoryLimitExceeded.self) {
       try MemoryBudget.withAccount(budget) {
         _ = try LogRankTest.test(time: d.time, event: d.event, group: d.group, groupCount: k)
