@@ -58,14 +58,7 @@ enum FileBytes {
 
   /// What a file that is not regular is, for messages: "a named pipe (FIFO)".
   static func kindName(_ mode: mode_t) -> String {
-    switch mode & S_IFMT {
-    case S_IFIFO: return "a named pipe (FIFO)"
-    case S_IFCHR: return "a character device"
-    case S_IFBLK: return "a block device"
-    case S_IFSOCK: return "a socket"
-    case S_IFLNK: return "a symbolic link"
-    default: return "it"
-    }
+    specialFileKind(mode) ?? ((mode & S_IFMT) == S_IFLNK ? "a symbolic link" : "it")
   }
 
   /// Writes `bytes` to `path`, whose last component is not followed if it
@@ -103,4 +96,18 @@ private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
 @inline(__always)
 private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
   write(fd, buffer, count)
+}
+
+/// What a file of `mode` is when opening it could block or never end (a
+/// named pipe, a device, a socket), for messages: "a named pipe (FIFO)";
+/// nil for regular files, directories and links. The readers here and the
+/// sandbox's checks before Lua's own `fopen` name them alike.
+public func specialFileKind(_ mode: mode_t) -> String? {
+  switch mode & S_IFMT {
+  case S_IFIFO: return "a named pipe (FIFO)"
+  case S_IFCHR: return "a character device"
+  case S_IFBLK: return "a block device"
+  case S_IFSOCK: return "a socket"
+  default: return nil
+  }
 }

@@ -60,7 +60,7 @@ public final class KaplanRuntime {
   private func setUp() throws {
     let policy = self.policy
     let checkRead = lua.function("check_read") { call in [.string(try policy.checkLuaRead(try call.string(1)))] }
-    let checkWrite = lua.function("check_write") { call in [.string(try policy.checkLuaWrite(try call.string(1)))] }
+    let checkWrite = lua.function("check_write") { call in [.string(try policy.checkWrite(try call.string(1)))] }
 
     // package.path: the script's directory first, then the stdlib.
     var paths: [String] = []

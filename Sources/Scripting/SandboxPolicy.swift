@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 #if canImport(Glibc)
@@ -92,7 +93,8 @@ public struct SandboxPolicy: Sendable {
   /// dofile, require), which open with `fopen`: a named pipe, device or
   /// socket is refused before `fopen` would wait on it for ever or read an
   /// endless device (issue 12, item 7). Kaplan's readers check this
-  /// themselves after opening (FileBytes). Only paths inside the roots are
+  /// themselves after opening (FileBytes); `checkWrite` checks it for every
+  /// writer. Only paths inside the roots are
   /// looked at, so this tells nothing about files outside.
   public func checkLuaRead(_ path: String) throws -> String {
     let resolved = try checkRead(path)
@@ -100,25 +102,10 @@ public struct SandboxPolicy: Sendable {
     return resolved
   }
 
-  /// `checkWrite` for Lua's io.open: a pipe would block `fopen` as well.
-  public func checkLuaWrite(_ path: String) throws -> String {
-    let resolved = try checkWrite(path)
-    if !trusted { try SandboxPolicy.checkNotSpecial(resolved, shown: path, "writing") }
-    return resolved
-  }
-
   /// Regular files, directories and paths that do not exist yet pass.
   static func checkNotSpecial(_ resolved: String, shown path: String, _ verb: String) throws {
     var info = stat()
-    guard stat(resolved, &info) == 0 else { return }
-    let kind: String
-    switch info.st_mode & S_IFMT {
-    case S_IFIFO: kind = "a named pipe (FIFO)"
-    case S_IFCHR: kind = "a character device"
-    case S_IFBLK: kind = "a block device"
-    case S_IFSOCK: kind = "a socket"
-    default: return
-    }
+    guard stat(resolved, &info) == 0, let kind = specialFileKind(info.st_mode) else { return }
     throw SandboxError(message: "\(verb) '\(path)' is not allowed: it is \(kind), not a regular file")
   }
 

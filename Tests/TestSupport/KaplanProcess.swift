@@ -21,6 +21,13 @@ public func kaplanExecutable() -> URL {
 /// Runs `kaplan` with `arguments`, feeding `stdin`, in `directory`.
 public func runKaplan(_ arguments: [String], stdin: String? = nil, directory: URL? = nil,
                       environment: [String: String] = [:]) throws -> ProcessResult {
+  try runKaplan(arguments, stdinBytes: stdin.map { Data($0.utf8) }, directory: directory, environment: environment)
+}
+
+/// `runKaplan` with raw bytes on stdin (a String cannot hold bytes that are
+/// not UTF-8, which the REPL's input tests send).
+public func runKaplan(_ arguments: [String], stdinBytes: Data?, directory: URL? = nil,
+                      environment: [String: String] = [:]) throws -> ProcessResult {
   let process = Process()
   process.executableURL = kaplanExecutable()
   process.arguments = arguments
@@ -34,7 +41,7 @@ public func runKaplan(_ arguments: [String], stdin: String? = nil, directory: UR
   process.standardError = err
   process.standardInput = input
   try process.run()
-  if let stdin { input.fileHandleForWriting.write(stdin.data(using: .utf8) ?? Data()) }
+  if let stdinBytes { input.fileHandleForWriting.write(stdinBytes) }
   try input.fileHandleForWriting.close()
   // Read both pipes fully before waiting, so a large output cannot block.
   final class Sink: @unchecked Sendable { var data = Data() }
