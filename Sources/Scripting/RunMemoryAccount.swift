@@ -172,11 +172,6 @@ public final class RunMemoryAccount: MemoryAccount {
     case .date(let v): return address(v).map { ($0, v.count * MemoryLayout<Int32>.stride) }
     }
   }
-
-  /// Bytes of `columns` (for admission before a value is made).
-  static func bytes(of columns: [Column]) -> Int {
-    columns.reduce(0) { $0 + (buffer(of: $1)?.1 ?? 0) }
-  }
 }
 
 /// The host memory that one Lua value (a boxed dataset or column) holds in
