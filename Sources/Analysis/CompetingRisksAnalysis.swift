@@ -193,10 +193,9 @@ public struct CompetingRisksAnalysis: Sendable {
     self.strata = frame.strata?.labels ?? []
     self.curves = curves
     if k > 1 {
-      self.tests = selected.map { c in
-        // One test per reported cause, in the order of `selected`.
-        let t = grayTests[selected.firstIndex(of: c) ?? 0]
-        return Test(cause: cr.causes[c - 1], statistic: t.statistic, df: t.df, p: t.p)
+      // One test per reported cause, in the order of `selected`.
+      self.tests = zip(selected, grayTests).map { c, t in
+        Test(cause: cr.causes[c - 1], statistic: t.statistic, df: t.df, p: t.p)
       }
     } else {
       self.tests = nil
