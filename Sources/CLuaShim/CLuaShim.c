@@ -329,8 +329,10 @@ void kh_install_swift(kh_dispatch_fn dispatch, kh_release_fn release) {
 }
 
 /* Runs a Swift callback; raises its error only after Swift has returned. */
-/* Swift returns -1 for its own errors (a message: the caller's position is
- * prepended, as luaL_error does) and -2 for error objects that came from Lua
+/* Swift returns -1 for its own errors (a message: the position of the first
+ * caller outside the stdlib is prepended, as luaL_error prepends the
+ * caller's, so an error of a Swift function that a stdlib wrapper called
+ * names the script's line: the one place error positions are computed) and -2 for error objects that came from Lua
  * (already positioned; raised as they are). */
 static int trampoline(lua_State *L) {
   /* A stopped run enters no Swift function, and a Swift function that
@@ -342,7 +344,7 @@ static int trampoline(lua_State *L) {
   if (kh_stop_reason(h) != KH_RUNNING) return raise_stop(L, h, 1);
   if (n == -1) {
     if (lua_type(L, -1) == LUA_TSTRING) {
-      luaL_where(L, 1);
+      where_outside_library(L, h, 1);
       lua_insert(L, -2);
       lua_concat(L, 2);
     }

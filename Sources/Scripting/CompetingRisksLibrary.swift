@@ -26,7 +26,11 @@ struct CompetingRisksLibrary: KaplanLibrary {
   static let cumincOptionNames = ["censor", "cause", "conf_level", "conf_type", "rho", "variance"]
   static let finegrayOptionNames = ["cause", "censor", "conf_level", "cengroup", "max_iter"]
 
-  func install(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
+  func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
+    LibraryBinding(internals: try installInternals(in: runtime))
+  }
+
+  func installInternals(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
     let lua = runtime.lua
     try lua.registerType(FineGrayModel.self, name: "kaplan.finegray_model")
     return [

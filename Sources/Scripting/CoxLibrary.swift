@@ -15,7 +15,11 @@ struct CoxLibrary: KaplanLibrary {
   /// The options of `cox()`, in the order the messages list them.
   static let optionNames = ["ties", "weights", "robust", "conf_level", "init", "max_iter", "tol"]
 
-  func install(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
+  func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
+    LibraryBinding(internals: try installInternals(in: runtime))
+  }
+
+  func installInternals(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
     let lua = runtime.lua
     return [
       ("fit", lua.function("cox") { call in

@@ -50,7 +50,11 @@ struct DatasetLibrary: KaplanLibrary {
   }
   let extensions = LuaExtensions()
 
-  func install(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
+  func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
+    LibraryBinding(internals: try installInternals(in: runtime))
+  }
+
+  func installInternals(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
     let lua = runtime.lua
     try registerTypes(lua)
     let policy = runtime.policy

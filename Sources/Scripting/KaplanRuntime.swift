@@ -75,9 +75,19 @@ public final class KaplanRuntime {
     }
 
     var core: [(String, LuaValue)] = [("check_read", checkRead), ("check_write", checkWrite)]
+    var registry: [LuaValue] = []
+    var kinds: [LuaValue] = []
     for library in makeKaplanLibraries() {
-      core.append((library.name, .table(LuaTable(fields: try library.install(in: self)))))
+      let binding = try library.install(in: self)
+      core.append((library.name, .table(LuaTable(fields: binding.internals))))
+      for declaration in binding.functions {
+        let callback = try BindingRegistry.callback(declaration, in: lua)
+        registry.append(BindingRegistry.entry(declaration, library: library.name, callback: callback))
+      }
+      kinds += binding.kinds.map(BindingRegistry.kindEntry)
     }
+    core.append(("registry", .array(registry)))
+    core.append(("kinds", .array(kinds)))
     let settings: LuaValue = .record([
       "version": .string(KaplanRuntime.version),
       "trusted": .boolean(options.trusted),

@@ -21,7 +21,11 @@ struct PlotLibrary: KaplanLibrary {
     "cumulative_censored", "median_lines", "legend",
   ]
 
-  func install(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
+  func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
+    LibraryBinding(internals: try installInternals(in: runtime))
+  }
+
+  func installInternals(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
     let lua = runtime.lua
     let policy = runtime.policy
     return [

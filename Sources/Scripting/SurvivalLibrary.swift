@@ -3,124 +3,218 @@ import Datasets
 import LuaHost
 import Survival
 
-/// A Kaplan–Meier fit kept on the Swift side for the methods of a `km`
-/// result (`fit:at`, `fit:quantile`, `fit:rmst`); `stdlib/kaplan/survival.lua`
-/// holds it next to the result table.
-final class KaplanMeierFitHandle {
-  let analysis: KaplanMeierAnalysis
-  init(_ analysis: KaplanMeierAnalysis) { self.analysis = analysis }
-}
-
-/// The Swift half of the survival functions (`core.survival`): each takes a
-/// dataset, a formula and an options table, runs the analysis and returns
-/// plain tables; `stdlib/kaplan/survival.lua` makes the results printable
-/// and defines the globals `km`, `logrank`, `pairwise_logrank`, `followup`.
-///
-/// Raw functions:
-/// - `km(d, formula, opts)` → result table, fit handle (R `survfit`)
-/// - `km_at(handle, times, opts)` (R `summary(fit, times =)`),
-///   `km_quantile(handle, probs)` (R `quantile.survfit`),
-///   `km_rmst(handle, tau)` (R `print(fit, rmean = tau)`): called as methods
-/// - `logrank(d, formula, opts)` (R `survdiff`)
-/// - `pairwise_logrank(d, formula, opts)` (survminer `pairwise_survdiff`)
-/// - `followup(d, formula, opts)` (reverse Kaplan–Meier, `survfit(Surv(t, 1 - e) ~ g)`)
+/// The survival functions, declared through the binding layer: `km` (R
+/// `survfit`) with its methods `fit:at` (R `summary(fit, times =)`),
+/// `fit:quantile` (R `quantile.survfit`) and `fit:rmst` (R `print(fit,
+/// rmean = tau)`); `logrank` (R `survdiff`); `pairwise_logrank` (survminer
+/// `pairwise_survdiff`); `followup` (reverse Kaplan–Meier). Each runs its
+/// Analysis and encodes the result as a plain table (`SurvivalEncoding`);
+/// `stdlib/kaplan/survival.lua` prints them as R does.
 struct SurvivalLibrary: KaplanLibrary {
   let name = "survival"
 
-  static let kmOptions = ["conf_type", "conf_level", "weights"]
-  static let atOptions = ["extend"]
-  static let logrankOptions = ["rho", "gamma", "trend"]
-  static let pairwiseOptions = ["adjust", "rho", "gamma"]
-  static let followupOptions = ["conf_type", "conf_level"]
+  func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
+    LibraryBinding(functions: [km, at, quantile, rmst, logrank, pairwise, followup], kinds: kinds)
+  }
 
-  func install(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
-    let lua = runtime.lua
-    try lua.registerType(KaplanMeierFitHandle.self, name: "km fit", metamethods: [
-      "__tostring": { _ in [.string("km fit")] },
-    ])
-    return [
-      ("km", lua.function("km") { call in
-        let (dataset, formula) = try analysisArguments(call)
-        let o = try OptionTable(try call.optionalTable(3), function: "km", allowed: Self.kmOptions)
-        let options = KaplanMeierOptions(
-          confType: try o.choice("conf_type", confidenceTypes) ?? .logLog,
-          confLevel: try o.probability("conf_level") ?? 0.95,
-          weights: try o.string("weights"))
-        let analysis = try analysisStep("km") {
-          try KaplanMeierAnalysis(dataset: dataset, formula: formula, options: options)
-        }
-        return [SurvivalEncoding.km(analysis), .object(KaplanMeierFitHandle(analysis))]
-      }),
-      ("km_at", lua.function("at", isMethod: true) { call in
-        let analysis = try call.object(1, as: KaplanMeierFitHandle.self).analysis
-        let times = try numberList(call, 2, what: "times")
-        let o = try OptionTable(try call.optionalTable(3), function: "at", allowed: Self.atOptions)
-        let extend = try o.boolean("extend") ?? false
-        let rows = try analysisStep("at") { try analysis.at(times, extend: extend) }
-        return [SurvivalEncoding.at(analysis, rows)]
-      }),
-      ("km_quantile", lua.function("quantile", isMethod: true) { call in
-        let analysis = try call.object(1, as: KaplanMeierFitHandle.self).analysis
-        let probs = call.isNil(2) ? [0.25, 0.5, 0.75] : try numberList(call, 2, what: "probabilities")
-        let q = try analysisStep("quantile") { try analysis.quantiles(probs) }
-        return [SurvivalEncoding.quantiles(analysis, probs: probs, q)]
-      }),
-      ("km_rmst", lua.function("rmst", isMethod: true) { call in
-        let analysis = try call.object(1, as: KaplanMeierFitHandle.self).analysis
-        let tau = try call.optionalNumber(2)
-        let summary = try analysisStep("rmst") { try analysis.restrictedMeans(tau: tau) }
-        return [SurvivalEncoding.rmst(analysis, summary)]
-      }),
-      ("logrank", lua.function("logrank") { call in
-        let (dataset, formula) = try analysisArguments(call)
-        let o = try OptionTable(try call.optionalTable(3), function: "logrank", allowed: Self.logrankOptions)
-        var trend = LogRankOptions.Trend.none
-        if let value = o.value("trend") {
-          switch value {
-          case .boolean(let b): trend = b ? .ordered : .none
-          case .table: trend = .scores(try o.numbers("trend") ?? [])
-          default: throw o.wrong("trend", "true or an array of scores", got: value)
-          }
-        }
-        let options = LogRankOptions(rho: try o.number("rho") ?? 0, gamma: try o.number("gamma") ?? 0, trend: trend)
-        let analysis = try analysisStep("logrank") {
-          try LogRankAnalysis(dataset: dataset, formula: formula, options: options)
-        }
-        return [SurvivalEncoding.logrank(analysis)]
-      }),
-      ("pairwise_logrank", lua.function("pairwise_logrank") { call in
-        let (dataset, formula) = try analysisArguments(call)
-        let o = try OptionTable(try call.optionalTable(3), function: "pairwise_logrank", allowed: Self.pairwiseOptions)
-        let options = PairwiseLogRankOptions(
-          adjustment: try o.choice("adjust", adjustments) ?? .holm,
-          rho: try o.number("rho") ?? 0, gamma: try o.number("gamma") ?? 0)
-        let analysis = try analysisStep("pairwise_logrank") {
-          try PairwiseLogRankAnalysis(dataset: dataset, formula: formula, options: options)
-        }
-        return [SurvivalEncoding.pairwise(analysis)]
-      }),
-      ("followup", lua.function("followup") { call in
-        let (dataset, formula) = try analysisArguments(call)
-        let o = try OptionTable(try call.optionalTable(3), function: "followup", allowed: Self.followupOptions)
-        let options = FollowUpOptions(
-          confType: try o.choice("conf_type", confidenceTypes) ?? .logLog,
-          confLevel: try o.probability("conf_level") ?? 0.95)
-        let analysis = try analysisStep("followup") {
-          try FollowUpAnalysis(dataset: dataset, formula: formula, options: options)
-        }
-        return [SurvivalEncoding.followup(analysis)]
-      }),
-      ("options", .record([
-        "km": .strings(Self.kmOptions), "at": .strings(Self.atOptions),
-        "logrank": .strings(Self.logrankOptions), "pairwise_logrank": .strings(Self.pairwiseOptions),
-        "followup": .strings(Self.followupOptions),
-      ])),
-    ]
+  private var kinds: [ResultKind] { [
+    ResultKind("km", section: "Survival", summary: "Kaplan–Meier curves (km()).", fields: [
+      ("formula", "the formula as given"), ("n", "rows used"), ("events", "events"),
+      ("n_dropped", "rows dropped for a missing value"), ("conf_type", "CI transformation"),
+      ("conf_level", "confidence level"), ("variance", "\"greenwood\" or \"robust\""),
+      ("weights", "the case-weight column, if any"),
+      ("strata", "one table per curve: label, n, events, time, n_risk, n_event, n_censor, surv, std_err, "
+        + "lower, upper, cumhaz, std_chaz, median, median_lower, median_upper"),
+    ]),
+    ResultKind("km_at", section: "Survival", summary: "Survival at chosen times (fit:at()).", fields: [
+      ("strata", "per curve: label, time, n_risk, n_event, n_censor, surv, std_err, lower, upper"),
+      ("conf_type", "CI transformation"), ("conf_level", "confidence level"),
+    ]),
+    ResultKind("km_quantile", section: "Survival", summary: "Quantiles of survival time (fit:quantile()).",
+               fields: [("probs", "the probabilities"), ("strata", "per curve: label, quantile, lower, upper")]),
+    ResultKind("km_rmst", section: "Survival", summary: "Restricted mean survival time (fit:rmst()).", fields: [
+      ("tau", "the truncation time"), ("strata", "per curve: label, n, events, rmean, se"),
+      ("difference", "with two curves: label, estimate, lower, upper, p, conf_level"),
+    ]),
+    ResultKind("logrank", section: "Survival", summary: "A log-rank test (logrank()).", fields: [
+      ("chisq", "the test statistic"), ("df", "degrees of freedom"), ("p", "p-value"),
+      ("groups", "per group: label, n, observed, expected, oe2_e, oe2_v"),
+      ("trend", "the trend test, when asked: scores, chisq, p"),
+    ]),
+    ResultKind("pairwise_logrank", section: "Survival", summary: "Pairwise log-rank tests (pairwise_logrank()).",
+               fields: [("pairs", "per pair: first, second, chisq, p, p_adjusted"), ("adjust", "the adjustment")]),
+    ResultKind("followup", section: "Survival", summary: "Median follow-up (followup()).", fields: [
+      ("overall", "label, n, censored, median, lower, upper, median_censored"),
+      ("groups", "the same per group"), ("time", "the time column"),
+    ]),
+  ] }
+
+  private static let confType = OptionSpec.choice(
+    "conf_type", confidenceTypes, default: "log-log",
+    doc: "CI transformation: \"log-log\" (as SAS/Stata), \"log\" (R's default), \"plain\", \"logit\", "
+      + "\"arcsin\", \"none\"")
+  private static let confLevel = OptionSpec("conf_level", .number(.probability), default: .number(0.95),
+                                            doc: "confidence level")
+  private static let rho = OptionSpec("rho", .number(.any), default: .number(0),
+                                      doc: "G-rho weights S(t-)^rho (0: the log-rank test; 1: Peto–Peto)")
+  private static let gamma = OptionSpec("gamma", .number(.any), default: .number(0),
+                                        doc: "Fleming–Harrington weights S(t-)^rho (1 - S(t-))^gamma")
+
+  private var km: KaplanFunction {
+    KaplanFunction(
+      "km", section: "Survival", signature: "km(d, formula [, opts])",
+      summary: "Kaplan–Meier curves per group with Greenwood CIs, medians and the Nelson–Aalen hazard, "
+        + "as R's survfit.",
+      options: [
+        Self.confType, Self.confLevel,
+        OptionSpec("weights", .column, doc: "column of case weights; fractional weights use R's robust variance"),
+      ],
+      optionsArgument: 3, returns: "km",
+      example: """
+        local lung = dataset("lung")
+        local fit = km(lung, "Surv(time, status) ~ sex")
+        print(fit)                          -- n, events, median (95% CI, log-log)
+        print(fit.strata[1].label, fit.strata[1].median)
+        print(fit:at{180, 365, 730})        -- survival at 6 months, 1 and 2 years
+        print(km(lung, "Surv(time, status) ~ 1", {conf_type = "log"}))
+        """
+    ) { call in
+      let (dataset, formula) = try analysisArguments(call)
+      let o = call.options
+      let options = KaplanMeierOptions(
+        confType: try o.choice("conf_type", confidenceTypes), confLevel: try o.number("conf_level"),
+        weights: try o.optionalString("weights"))
+      let analysis = try KaplanMeierAnalysis(dataset: dataset, formula: formula, options: options)
+      return call.result(SurvivalEncoding.km(analysis), of: analysis)
+    }
+  }
+
+  private var at: KaplanFunction {
+    KaplanFunction(
+      "at", receiver: "km", section: "Survival", signature: "fit:at(times [, opts])",
+      summary: "Survival at chosen times with CIs, per curve, as R's summary(fit, times =).",
+      options: [OptionSpec("extend", .boolean, default: .boolean(false),
+                           doc: "report times past the end of follow-up (last value, 0 at risk)")],
+      optionsArgument: 2, returns: "km_at",
+      example: "local fit = km(dataset(\"colon\"), \"Surv(time, status) ~ rx\")\nprint(fit:at{365, 1826})"
+    ) { call in
+      let analysis = try call.receiver(as: KaplanMeierAnalysis.self)
+      let times = try numberList(call.lua, 2, what: "times")
+      let rows = try analysis.at(times, extend: try call.options.boolean("extend"))
+      return call.result(SurvivalEncoding.at(analysis, rows), of: analysis)
+    }
+  }
+
+  private var quantile: KaplanFunction {
+    KaplanFunction(
+      "quantile", receiver: "km", section: "Survival", signature: "fit:quantile([probs])",
+      summary: "Quantiles of survival time with CIs (default probs 0.25, 0.5, 0.75), as R's quantile.survfit.",
+      returns: "km_quantile",
+      example: "local fit = km(dataset(\"colon\"), \"Surv(time, status) ~ rx\")\nprint(fit:quantile{0.25, 0.5})"
+    ) { call in
+      let analysis = try call.receiver(as: KaplanMeierAnalysis.self)
+      let probs = call.lua.isNil(2) ? [0.25, 0.5, 0.75] : try numberList(call.lua, 2, what: "probabilities")
+      let q = try analysis.quantiles(probs)
+      return call.result(SurvivalEncoding.quantiles(analysis, probs: probs, q), of: analysis)
+    }
+  }
+
+  private var rmst: KaplanFunction {
+    KaplanFunction(
+      "rmst", receiver: "km", section: "Survival", signature: "fit:rmst([tau])",
+      summary: "Restricted mean survival time up to tau (default: the longest follow-up) per curve; with two "
+        + "curves the difference (second - first), its CI and p.",
+      returns: "km_rmst",
+      example: "local fit = km(dataset(\"colon\"), \"Surv(time, status) ~ rx\")\nprint(fit:rmst(2000))"
+    ) { call in
+      let analysis = try call.receiver(as: KaplanMeierAnalysis.self)
+      let tau = try call.lua.optionalNumber(2)
+      let summary = try analysis.restrictedMeans(tau: tau)
+      return call.result(SurvivalEncoding.rmst(analysis, summary), of: analysis)
+    }
+  }
+
+  private var logrank: KaplanFunction {
+    KaplanFunction(
+      "logrank", section: "Survival", signature: "logrank(d, formula [, opts])",
+      summary: "The k-sample log-rank test (strata(x) for the stratified test), as R's survdiff: chisq, df, p, "
+        + "O and E per group.",
+      options: [
+        Self.rho, Self.gamma,
+        OptionSpec("trend", .either(.boolean, .numbers), default: .boolean(false),
+                   doc: "true: test for trend across the ordered groups (scores 1, 2, ...); or an array of scores"),
+      ],
+      optionsArgument: 3, returns: "logrank",
+      example: """
+        local vet = dataset("veteran")
+        print(logrank(vet, "Surv(time, status) ~ trt + strata(celltype)"))
+        print(logrank(vet, "Surv(time, status) ~ celltype", {rho = 1}).p)
+        """
+    ) { call in
+      let (dataset, formula) = try analysisArguments(call)
+      let o = call.options
+      let trend: LogRankOptions.Trend
+      switch try o.value("trend") {
+      case .boolean(true)?: trend = .ordered
+      case .table?: trend = .scores(try o.optionalNumbers("trend") ?? [])
+      default: trend = .none
+      }
+      let options = LogRankOptions(rho: try o.number("rho"), gamma: try o.number("gamma"), trend: trend)
+      let analysis = try LogRankAnalysis(dataset: dataset, formula: formula, options: options)
+      return call.result(SurvivalEncoding.logrank(analysis), of: analysis)
+    }
+  }
+
+  private var pairwise: KaplanFunction {
+    KaplanFunction(
+      "pairwise_logrank", section: "Survival", signature: "pairwise_logrank(d, formula [, opts])",
+      summary: "Log-rank tests of every pair of groups with adjusted p-values (survminer's pairwise_survdiff).",
+      options: [
+        OptionSpec.choice("adjust", adjustments, default: "holm",
+                          doc: "p-value adjustment, as R's p.adjust: \"holm\", \"bonferroni\", \"BH\" (or \"bh\"), \"none\""),
+        Self.rho, Self.gamma,
+      ],
+      optionsArgument: 3, returns: "pairwise_logrank",
+      example: """
+        local colon = dataset("colon")
+        local death = colon:where(colon.etype:eq(2))
+        print(pairwise_logrank(death, "Surv(time, status) ~ rx", {adjust = "bonferroni"}))
+        """
+    ) { call in
+      let (dataset, formula) = try analysisArguments(call)
+      let o = call.options
+      let options = PairwiseLogRankOptions(
+        adjustment: try o.choice("adjust", adjustments), rho: try o.number("rho"), gamma: try o.number("gamma"))
+      let analysis = try PairwiseLogRankAnalysis(dataset: dataset, formula: formula, options: options)
+      return call.result(SurvivalEncoding.pairwise(analysis), of: analysis)
+    }
+  }
+
+  private var followup: KaplanFunction {
+    KaplanFunction(
+      "followup", section: "Survival", signature: "followup(d, formula [, opts])",
+      summary: "Median follow-up by reverse Kaplan–Meier with its CI, overall and per group (formula ~ g), "
+        + "and the median censored time.",
+      options: [Self.confType, Self.confLevel],
+      optionsArgument: 3, returns: "followup",
+      example: """
+        local lung = dataset("lung")
+        print(followup(lung, "Surv(time, status)"))
+        print(followup(lung, "Surv(time, status) ~ sex").overall.median)
+        """
+    ) { call in
+      let (dataset, formula) = try analysisArguments(call)
+      let o = call.options
+      let options = FollowUpOptions(
+        confType: try o.choice("conf_type", confidenceTypes), confLevel: try o.number("conf_level"))
+      let analysis = try FollowUpAnalysis(dataset: dataset, formula: formula, options: options)
+      return call.result(SurvivalEncoding.followup(analysis), of: analysis)
+    }
   }
 }
 
 /// `conf_type` values, in the order the help lists them.
-private let confidenceTypes: [(String, ConfidenceType)] = [
+let confidenceTypes: [(String, ConfidenceType)] = [
   ("log-log", .logLog), ("log", .log), ("plain", .plain), ("logit", .logit), ("arcsin", .arcsin), ("none", .none),
 ]
 
@@ -130,24 +224,27 @@ private let adjustments: [(String, PValueAdjustment)] = [
 ]
 
 /// Arguments 1 and 2 of an analysis: the dataset and the parsed formula.
-private func analysisArguments(_ call: LuaCall) throws -> (Dataset, Formula) {
-  let dataset = try call.object(1, as: LuaDataset.self).dataset
-  guard case .string(let text) = try call.value(2) else {
-    throw call.argumentError(2, "formula string expected, got \(call.typeName(2))")
+func analysisArguments(_ call: KaplanCall) throws -> (Dataset, Formula) {
+  let dataset = try call.lua.object(1, as: LuaDataset.self).dataset
+  guard case .string(let text) = try call.lua.value(2) else {
+    throw call.lua.argumentError(2, "formula string expected, got \(call.lua.typeName(2))")
   }
-  let formula = try analysisStep(call.name) { try Formula(parsing: text) }
-  return (dataset, formula)
+  return (dataset, try Formula(parsing: text))
 }
 
-/// A number or an array of numbers at argument `index`.
-private func numberList(_ call: LuaCall, _ index: Int, what: String) throws -> [Double] {
+/// A number or an array of numbers at argument `index`; any entry that is
+/// not a number, and any named field, is an error (nothing is dropped).
+func numberList(_ call: LuaCall, _ index: Int, what: String) throws -> [Double] {
   switch try call.value(index) {
   case .integer(let i): return [Double(i)]
   case .number(let x): return [x]
-  case .table(let t) where t.fields.isEmpty && !t.array.isEmpty:
-    return try t.array.map { item in
-      guard let x = item.doubleValue else {
-        throw call.argumentError(index, "array of \(what) expected, but it holds a \(item.typeName)")
+  case .table(let t) where !t.array.isEmpty:
+    if let (key, _) = t.fields.first {
+      throw call.argumentError(index, "array of \(what) expected, but it has a field '\(key)'")
+    }
+    return try t.array.enumerated().map { i, item in
+      guard item.typeName == "number", let x = item.doubleValue else {
+        throw call.argumentError(index, "array of \(what) expected, but entry \(i + 1) is a \(item.typeName)")
       }
       return x
     }

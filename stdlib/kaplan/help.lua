@@ -69,6 +69,7 @@ M.render = render
 
 function M.install(kaplan)
   _G.help = M.help
+  kaplan.bind.implement("help", M.help)
   M.doc { name = "help", fn = M.help, section = "General",
     signature = "help([f])",
     summary = "Lists Kaplan's functions; help(f) prints f's signature, options and an example.",

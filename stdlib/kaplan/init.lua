@@ -6,6 +6,10 @@ local core, settings = ...
 local kaplan = { core = core, settings = settings, version = settings.version }
 package.loaded.kaplan = kaplan
 
+local bind = require("kaplan.bind")
+kaplan.bind = bind
+bind.install(kaplan)
+
 local help = require("kaplan.help")
 kaplan.help = help
 help.install(kaplan)
@@ -13,10 +17,12 @@ help.install(kaplan)
 local show = require("kaplan.show")
 kaplan.show = show
 _G.show = show.show
+bind.implement("show", show.show)
 show.install_docs(help.doc)
 
 local json = require("kaplan.json")
 _G.json = json.json
+bind.implement("json", json.json)
 json.install_docs(help.doc)
 
 -- Libraries that later capabilities add register themselves here; each is
@@ -29,5 +35,9 @@ for _, name in ipairs({ "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kap
     error(lib, 0)
   end
 end
+
+-- The globals and methods of every declared function, now that each module
+-- has supplied its Lua implementations.
+bind.finish()
 
 return kaplan

@@ -4,16 +4,7 @@
 -- labels the results, gives them methods and prints them as R does.
 local M = {}
 
-local core -- kaplan.core.survival, set by install
-
--- Calls a Swift function and re-raises its error at the caller of the
--- public function (level 3: invoke, the public function, its caller), so
--- that messages point at the script's line, not at this file.
-local function invoke(f, ...)
-  local r = table.pack(pcall(f, ...))
-  if not r[1] then error(r[2], 3) end
-  return table.unpack(r, 2, r.n)
-end
+local bind = require("kaplan.bind")
 
 ---------------------------------------------------------------------------
 -- Number formatting as R prints a column of a matrix (formatReal): the
@@ -136,51 +127,10 @@ end
 ---------------------------------------------------------------------------
 -- km
 
--- The Swift fit behind each km result, for its methods (weak keys: the
--- handle goes with the result).
-local handles = setmetatable({}, { __mode = "k" })
-
-local KM = {}
-local km_mt = { __name = "kaplan.km", __index = KM }
-local at_mt = { __name = "kaplan.km_at" }
-local quantile_mt = { __name = "kaplan.km_quantile" }
-local rmst_mt = { __name = "kaplan.km_rmst" }
-
-local function handle_of(fit, method)
-  local h = type(fit) == "table" and handles[fit]
-  if not h then
-    error(string.format("calling '%s' on bad self (km result expected, got %s)", method,
-      type(fit) == "table" and "a table not made by km()" or type(fit)), 3)
-  end
-  return h
-end
-
---- km(d, formula [, opts]): Kaplan–Meier curves as R's survfit.
-function M.km(d, formula, opts)
-  local fit, handle = invoke(core.km, d, formula, opts)
-  fit.kind = "km"
-  fit.data = d
-  handles[fit] = handle
-  return setmetatable(fit, km_mt)
-end
-
-function KM.at(fit, times, opts)
-  local r = invoke(core.km_at, handle_of(fit, "at"), times, opts)
-  r.kind = "km_at"
-  return setmetatable(r, at_mt)
-end
-
-function KM.quantile(fit, probs)
-  local r = invoke(core.km_quantile, handle_of(fit, "quantile"), probs)
-  r.kind = "km_quantile"
-  return setmetatable(r, quantile_mt)
-end
-
-function KM.rmst(fit, tau)
-  local r = invoke(core.km_rmst, handle_of(fit, "rmst"), tau)
-  r.kind = "km_rmst"
-  return setmetatable(r, rmst_mt)
-end
+local km_mt = bind.metatable("km")
+local at_mt = bind.metatable("km_at")
+local quantile_mt = bind.metatable("km_quantile")
+local rmst_mt = bind.metatable("km_rmst")
 
 local function km_title(fit)
   local extra = {}
@@ -274,14 +224,7 @@ end
 ---------------------------------------------------------------------------
 -- logrank
 
-local logrank_mt = { __name = "kaplan.logrank" }
-
---- logrank(d, formula [, opts]): the k-sample log-rank test as R's survdiff.
-function M.logrank(d, formula, opts)
-  local r = invoke(core.logrank, d, formula, opts)
-  r.kind = "logrank"
-  return setmetatable(r, logrank_mt)
-end
+local logrank_mt = bind.metatable("logrank")
 
 local function test_name(rho, gamma)
   if (rho or 0) == 0 and (gamma or 0) == 0 then return "Log-rank test" end
@@ -321,14 +264,7 @@ end
 ---------------------------------------------------------------------------
 -- pairwise_logrank
 
-local pairwise_mt = { __name = "kaplan.pairwise_logrank" }
-
---- pairwise_logrank(d, formula [, opts]): log-rank tests of all pairs of groups.
-function M.pairwise_logrank(d, formula, opts)
-  local r = invoke(core.pairwise_logrank, d, formula, opts)
-  r.kind = "pairwise_logrank"
-  return setmetatable(r, pairwise_mt)
-end
+local pairwise_mt = bind.metatable("pairwise_logrank")
 
 pairwise_mt.__tostring = function(r)
   local k = #r.pairs
@@ -350,14 +286,7 @@ end
 ---------------------------------------------------------------------------
 -- followup
 
-local followup_mt = { __name = "kaplan.followup" }
-
---- followup(d, "Surv(time, event)" [, opts]): median follow-up by reverse Kaplan–Meier.
-function M.followup(d, formula, opts)
-  local r = invoke(core.followup, d, formula, opts)
-  r.kind = "followup"
-  return setmetatable(r, followup_mt)
-end
+local followup_mt = bind.metatable("followup")
 
 followup_mt.__tostring = function(r)
   local rows = { r.overall }
@@ -391,77 +320,7 @@ end
 ---------------------------------------------------------------------------
 
 function M.install(kaplan)
-  core = kaplan.core.survival
-  M.core = core
-  _G.km = M.km
-  _G.logrank = M.logrank
-  _G.pairwise_logrank = M.pairwise_logrank
-  _G.followup = M.followup
   kaplan.survival = M
-  local doc = kaplan.help.doc
-
-  doc { name = "km", fn = M.km, section = "Survival",
-    signature = "km(d, formula [, opts])",
-    summary = "Kaplan–Meier curves per group with Greenwood CIs, medians and the Nelson–Aalen hazard, as R's survfit.",
-    options = {
-      { "conf_type", "\"log-log\" (default, as SAS/Stata), \"log\" (R's default), \"plain\", \"logit\", \"arcsin\", \"none\"" },
-      { "conf_level", "confidence level (default 0.95)" },
-      { "weights", "column of case weights; fractional weights use R's robust variance" },
-    },
-    example = "local lung = dataset(\"lung\")\n" ..
-      "local fit = km(lung, \"Surv(time, status) ~ sex\")\n" ..
-      "print(fit)                          -- n, events, median (95% CI, log-log)\n" ..
-      "print(fit.strata[1].label, fit.strata[1].median)\n" ..
-      "print(fit:at{180, 365, 730})        -- survival at 6 months, 1 and 2 years\n" ..
-      "print(km(lung, \"Surv(time, status) ~ 1\", {conf_type = \"log\"}))" }
-
-  doc { name = "km methods", section = "Survival",
-    signature = "fit:at(times [, opts]) / fit:quantile([probs]) / fit:rmst([tau])",
-    summary = "Reading a km fit: survival at times (R summary(fit, times =)), quantiles with CIs, restricted mean survival.",
-    options = {
-      { "fit:at{36, 60}", "per curve: time, n_risk, n_event, n_censor, surv, std_err, lower, upper" },
-      { "fit:at(t, {extend = true})", "report times past the end of follow-up (last value, 0 at risk)" },
-      { "fit:quantile{0.25, 0.5}", "per curve: probs, quantile, lower, upper (default probs 0.25, 0.5, 0.75)" },
-      { "fit:rmst(tau)", "per curve rmean, se; with two curves the difference (second - first), CI and p" },
-      { "fit.strata[i]", "label, n, events, time, n_risk, n_event, n_censor, surv, std_err, lower, upper," ..
-        " cumhaz, std_chaz, median, median_lower, median_upper" },
-      { "fit.n, fit.events, fit.n_dropped", "rows used, events, rows dropped for missing values" },
-    },
-    example = "local fit = km(dataset(\"colon\"), \"Surv(time, status) ~ rx\")\n" ..
-      "print(fit:at{365, 1826})\nprint(fit:quantile{0.25, 0.5})\nprint(fit:rmst(2000))" }
-
-  doc { name = "logrank", fn = M.logrank, section = "Survival",
-    signature = "logrank(d, formula [, opts])",
-    summary = "The k-sample log-rank test (strata(x) for the stratified test), as R's survdiff: chisq, df, p, O and E per group.",
-    options = {
-      { "rho", "G-rho weights S(t-)^rho (default 0, the log-rank test; 1 is Peto–Peto)" },
-      { "gamma", "Fleming–Harrington weights S(t-)^rho (1 - S(t-))^gamma (default 0)" },
-      { "trend", "true: test for trend across the ordered groups (scores 1, 2, ...); or an array of scores" },
-    },
-    example = "local vet = dataset(\"veteran\")\n" ..
-      "print(logrank(vet, \"Surv(time, status) ~ trt + strata(celltype)\"))\n" ..
-      "print(logrank(vet, \"Surv(time, status) ~ celltype\", {rho = 1}).p)" }
-
-  doc { name = "pairwise_logrank", fn = M.pairwise_logrank, section = "Survival",
-    signature = "pairwise_logrank(d, formula [, opts])",
-    summary = "Log-rank tests of every pair of groups with adjusted p-values (survminer's pairwise_survdiff).",
-    options = {
-      { "adjust", "\"holm\" (default), \"bonferroni\", \"BH\" (or \"bh\"), \"none\"" },
-      { "rho", "G-rho weights, as logrank (default 0)" },
-      { "gamma", "Fleming–Harrington gamma, as logrank (default 0)" },
-    },
-    example = "local colon = dataset(\"colon\")\nlocal death = colon:where(colon.etype:eq(2))\n" ..
-      "print(pairwise_logrank(death, \"Surv(time, status) ~ rx\", {adjust = \"bonferroni\"}))" }
-
-  doc { name = "followup", fn = M.followup, section = "Survival",
-    signature = "followup(d, formula [, opts])",
-    summary = "Median follow-up by reverse Kaplan–Meier with its CI, overall and per group (formula ~ g), and the median censored time.",
-    options = {
-      { "conf_type", "CI of the median, as km (default \"log-log\")" },
-      { "conf_level", "confidence level (default 0.95)" },
-    },
-    example = "local lung = dataset(\"lung\")\nprint(followup(lung, \"Surv(time, status)\"))\n" ..
-      "print(followup(lung, \"Surv(time, status) ~ sex\").overall.median)" }
 end
 
 return M

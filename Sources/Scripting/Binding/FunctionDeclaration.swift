@@ -1,0 +1,125 @@
+import LuaHost
+
+/// One public Kaplan function or method, declared once: what help prints,
+/// what completion offers, how its options are checked, and the body that
+/// calls into Analysis and encodes the result.
+///
+/// A declaration is the only thing a library writes to add a function; the
+/// binding layer (`BindingRegistry`) makes the Lua function from it, checks
+/// the options table against `options` before `body` runs, positions every
+/// error at the script's line, and publishes the declaration to the stdlib
+/// (`kaplan.registry`) for `help()`, completion and the registry test.
+public struct KaplanFunction {
+  /// The Lua name: `km`, or the method name (`at`) when `receiver` is set.
+  public let name: String
+  /// The kind a method is called on: a result kind (`km`, `cox`), or
+  /// `dataset` / `column` / `date` for the userdata types; nil for globals.
+  public let receiver: String?
+  /// The section of `help()` (Survival, Datasets, ...).
+  public let section: String
+  /// `km(d, formula [, opts])` or `fit:at(times [, opts])`.
+  public let signature: String
+  /// One paragraph; its first sentence is the line `help()` lists.
+  public let summary: String
+  /// The options table's schema (empty: the function takes none).
+  public let options: [OptionSpec]
+  /// Which argument is the options table, counted as the caller counts
+  /// (self not counted for methods); nil when there is none.
+  public let optionsArgument: Int?
+  /// A runnable example (the registry test runs every one).
+  public let example: String
+  /// The result kind it returns (`km`), nil for plain values.
+  public let returns: String?
+  /// The Swift body; it returns the Lua results (see `KaplanCall.result`).
+  /// Nil for a function written in the stdlib (`help`, `show`, `d:where`
+  /// with a function): its Lua module supplies it with `bind.implement`.
+  public let body: ((KaplanCall) throws -> [LuaValue])?
+
+  public init(
+    _ name: String, receiver: String? = nil, section: String, signature: String, summary: String,
+    options: [OptionSpec] = [], optionsArgument: Int? = nil, returns: String? = nil, example: String,
+    body: ((KaplanCall) throws -> [LuaValue])?
+  ) {
+    self.name = name
+    self.receiver = receiver
+    self.section = section
+    self.signature = signature
+    self.summary = summary
+    self.options = options
+    self.optionsArgument = optionsArgument
+    self.returns = returns
+    self.example = example
+    self.body = body
+  }
+
+  /// `km` or `km:at`: the name help and messages use for the registry entry.
+  public var qualifiedName: String { receiver.map { "\($0):\(name)" } ?? name }
+}
+
+/// A kind of result (`km`, `cox`, `cuminc`, ...) or of userdata (`dataset`,
+/// `column`): what `help(x)` says of a value of that kind. Its methods are
+/// the functions declared with this kind as `receiver`.
+public struct ResultKind {
+  public let name: String
+  public let section: String
+  public let summary: String
+  /// The fields of the result table, with one line of doc each.
+  public let fields: [(String, String)]
+
+  public init(_ name: String, section: String, summary: String, fields: [(String, String)] = []) {
+    self.name = name
+    self.section = section
+    self.summary = summary
+    self.fields = fields
+  }
+}
+
+/// The Swift result behind a result table: the analysis that methods
+/// (`fit:at`, `m:predict`) and `plot()` use. The stdlib keeps it beside the
+/// table it was returned with; the table is a copy for reading, so editing
+/// it never changes what the methods compute.
+public final class ResultHandle {
+  public let kind: String
+  public let value: Any
+
+  public init(kind: String, value: Any) {
+    self.kind = kind
+    self.value = value
+  }
+}
+
+/// One call of a declared function: the Lua arguments, the checked options
+/// and the receiver's Swift result.
+public struct KaplanCall {
+  public let lua: LuaCall
+  public let options: OptionValues
+  public let declaration: KaplanFunction
+
+  /// The function's name as messages give it (`km`, `at`).
+  public var name: String { declaration.name }
+
+  /// The Swift result of the receiver (argument 1 of a result method), as `T`.
+  public func receiver<T>(as type: T.Type) throws -> T {
+    let handle = try lua.object(1, as: ResultHandle.self)
+    guard let value = handle.value as? T else {
+      let kind = declaration.receiver ?? "result"
+      throw lua.argumentError(1, "\(kind) result expected, got a \(handle.kind) result")
+    }
+    return value
+  }
+
+  /// The Swift result at argument `index` (a handle passed by the stdlib).
+  public func result<T>(_ index: Int, as type: T.Type, kind: String) throws -> T {
+    let handle = try lua.object(index, as: ResultHandle.self)
+    guard let value = handle.value as? T else {
+      throw lua.argumentError(index, "\(kind) result expected, got a \(handle.kind) result")
+    }
+    return value
+  }
+
+  /// The results of a function that returns a result kind: the plain table
+  /// and the handle to `value` that the stdlib keeps beside it.
+  public func result(_ table: LuaValue, of value: Any) -> [LuaValue] {
+    [table, .object(ResultHandle(kind: declaration.returns ?? declaration.name, value: value))]
+  }
+}

@@ -1,0 +1,158 @@
+-- The Lua half of the binding layer (Sources/Scripting/Binding): every
+-- public Kaplan function is declared once in Swift (KaplanFunction) and
+-- reaches Lua through kaplan.core.registry; this module makes the public
+-- globals and result methods from those entries.
+--
+-- Results: a function that returns a result kind ("km", "cox", ...) returns
+-- a plain table and a handle to its Swift result. bind.result() gives the
+-- table the kind's metatable and keeps the handle beside it (one weak
+-- table, here, for every kind). Methods and plot() use the handle, never
+-- the table: a result table is a copy for reading, and editing it changes
+-- nothing that its methods compute.
+--
+-- Errors: bind.raise(msg) raises msg at the first line outside the stdlib,
+-- the position every Swift error gets from the C trampoline; stdlib code
+-- never counts error levels.
+local M = {}
+
+local core       -- kaplan.core
+local entries = {}        -- the registry, in declaration order
+local by_name = {}        -- "km", "km:at", "dataset:head" -> entry
+local by_fn = {}          -- public function -> entry (for help)
+local kinds = {}          -- kind name -> kind entry {name, section, summary, fields}
+local metatables = {}     -- kind name -> metatable of its results
+local implementations = {} -- qualified name -> Lua implementation
+local handles = setmetatable({}, { __mode = "k" })
+
+--- Raises `message` at the script's line (the first outside the stdlib).
+function M.raise(message)
+  core.binding.raise(message)
+end
+
+--- The metatable of results of `kind` (made on first use): __name
+-- "kaplan.<kind>", methods in __index. Modules add __tostring.
+function M.metatable(kind)
+  local mt = metatables[kind]
+  if not mt then
+    mt = { __name = "kaplan." .. kind, __index = {}, kaplan_kind = kind }
+    metatables[kind] = mt
+  end
+  return mt
+end
+
+--- Makes `t` a result of `kind` with its Swift `handle` (nil for results
+-- without one). Returns t.
+function M.result(kind, t, handle)
+  if type(t) ~= "table" then return t end
+  t.kind = kind
+  if handle ~= nil then handles[t] = handle end
+  return setmetatable(t, M.metatable(kind))
+end
+
+--- The kind of a result made by bind.result (nil for anything else).
+function M.kind_of(x)
+  if type(x) ~= "table" then return nil end
+  local mt = getmetatable(x)
+  return type(mt) == "table" and rawget(mt, "kaplan_kind") or nil
+end
+
+--- The Swift handle of result `x` of `kind`, or an error at the script's
+-- line naming the method: "calling 'at' on bad self (km result expected,
+-- got table)".
+function M.handle(x, kind, method)
+  local h = handles[x]
+  if h == nil or M.kind_of(x) ~= kind then
+    local got = M.kind_of(x) and (M.kind_of(x) .. " result") or type(x)
+    if type(x) == "table" and not M.kind_of(x) then got = "a table not made by a Kaplan function" end
+    M.raise(string.format("calling '%s' on bad self (%s result expected, got %s)", method, kind, got))
+  end
+  return h
+end
+
+--- The handle and kind of any result (for plot), nil when x has none.
+function M.any_handle(x)
+  local h = handles[x]
+  if h == nil then return nil end
+  return h, M.kind_of(x)
+end
+
+--- Supplies the Lua implementation of a declared function or method
+-- ("help", "plot", "dataset:where", "cox:anova"): it replaces the one made
+-- from the Swift body, or gives one to a declaration without a body.
+function M.implement(qualified_name, fn)
+  implementations[qualified_name] = fn
+end
+
+--- The registry entry of a qualified name ("km", "km:at", "d:with" is
+-- found as "dataset:with").
+function M.entry(name)
+  return by_name[name]
+end
+
+--- The entry of a public function value, for help(f).
+function M.entry_of(fn)
+  return by_fn[fn]
+end
+
+--- Every entry, in declaration order; every kind.
+function M.entries() return entries end
+function M.kinds() return kinds end
+
+-- Wraps a Swift function that returns a result of `kind`.
+local function returning(kind, fn)
+  return function(...)
+    return M.result(kind, fn(...))
+  end
+end
+
+-- Wraps a Swift method of result `kind`: self is replaced by its handle.
+local function method_of(kind, name, fn, returns)
+  if returns then
+    return function(self, ...)
+      return M.result(returns, fn(M.handle(self, kind, name), ...))
+    end
+  end
+  return function(self, ...)
+    return fn(M.handle(self, kind, name), ...)
+  end
+end
+
+--- Reads the registry (called by init.lua before the libraries' modules).
+function M.install(kaplan)
+  core = kaplan.core
+  for _, k in ipairs(core.kinds) do kinds[k.name] = k end
+  for _, e in ipairs(core.registry) do
+    entries[#entries + 1] = e
+    by_name[e.qualified_name] = e
+  end
+  kaplan.registry = M
+end
+
+--- Makes the globals and methods (called by init.lua after every module
+-- had its say with bind.implement). A declaration with neither a Swift
+-- body nor a Lua implementation is an error of Kaplan's own.
+function M.finish()
+  for _, e in ipairs(entries) do
+    local fn = implementations[e.qualified_name]
+    if not fn and e.fn then
+      if e.receiver and kinds[e.receiver] and e.receiver ~= "dataset" and e.receiver ~= "column"
+        and e.receiver ~= "date" then
+        fn = method_of(e.receiver, e.name, e.fn, e.returns)
+      elseif e.returns and not e.receiver then
+        fn = returning(e.returns, e.fn)
+      else
+        fn = e.fn
+      end
+    end
+    if not fn then error("kaplan: " .. e.qualified_name .. " is declared but has no implementation", 0) end
+    e.public = fn
+    by_fn[fn] = e
+    if not e.receiver then
+      rawset(_G, e.name, fn)
+    elseif kinds[e.receiver] and e.receiver ~= "dataset" and e.receiver ~= "column" and e.receiver ~= "date" then
+      M.metatable(e.receiver).__index[e.name] = fn
+    end
+  end
+end
+
+return M
