@@ -48,14 +48,9 @@ local raw_open, raw_lines, raw_loadfile = io.open, io.lines, loadfile
 local find, match, type, pcall, error = string.find, string.match, type, pcall, error
 local function writing(mode) return mode ~= nil and find(mode, "[wa+]") ~= nil end
 
--- Runs a path check; a refusal is raised at `level` as error() counts it
--- from the caller of checked (2: the script that called the wrapper), so
--- the message names the script's line rather than this file.
-local function checked(check, path, level)
-  local ok, resolved = pcall(check, path)
-  if not ok then error(resolved, level + 1) end
-  return resolved
-end
+-- The path checks are Swift functions: a refusal is raised at the first
+-- line outside the stdlib (the C trampoline positions every Swift error so),
+-- the script's, however the check was reached.
 
 io.popen = refused("io.popen")
 io.tmpfile = refused("io.tmpfile")
@@ -67,26 +62,26 @@ function io.open(path, mode)
   if mode ~= nil and not match(mode, "^[rwa]%+?b*$") then
     error("bad argument #2 to 'open' (invalid mode '" .. mode .. "'; r, w, a, r+, w+ or a+, with b)", 2)
   end
-  local resolved = checked(writing(mode) and check_write or check_read, path, 2)
+  local resolved = (writing(mode) and check_write or check_read)(path)
   local f, message, code = open_final(resolved, mode or "r", path)
   return f, message, code
 end
 function io.lines(path, ...)
   if path == nil then return raw_lines() end
-  local resolved = checked(check_read, path, 2)
+  local resolved = check_read(path)
   return raw_lines(resolved, ...)
 end
 io.input = refused("io.input")
 io.output = refused("io.output")
 function loadfile(path, mode, env)
   if path == nil then error("loadfile: standard input is not allowed in the sandbox", 2) end
-  local resolved = checked(check_read, path, 2)
+  local resolved = check_read(path)
   if env == nil then return raw_loadfile(resolved, "t") end
   return raw_loadfile(resolved, "t", env)
 end
 function dofile(path)
   if path == nil then error("dofile: standard input is not allowed in the sandbox", 2) end
-  local f = assert(raw_loadfile(checked(check_read, path, 2), "t"))
+  local f = assert(raw_loadfile(check_read(path), "t"))
   return f()
 end
 -- package.searchpath looks only inside the sandbox: each candidate is
@@ -138,10 +133,10 @@ end
 package.searchers[2] = function(name)
   if type(package.path) ~= "string" then error("'package.path' must be a string", 2) end
   local path, err, refused = search(name, package.path)
-  -- 3: the refusal is raised at the script's require (past require itself).
-  if refused then error(err, 3) end
+  -- The refusal came from check_read, already positioned at the script's line.
+  if refused then error(err, 0) end
   if not path then return err end   -- require adds the "\n\t" before it (5.4)
-  local f, msg = raw_loadfile(checked(check_read, path, 3), "t")
+  local f, msg = raw_loadfile(check_read(path), "t")
   if not f then error(msg, 2) end
   return f, path
 end
