@@ -6,7 +6,7 @@ import CLuaShim
 /// Lua code is stopped by a count hook (every 1000 VM instructions) that
 /// raises when the deadline passes or an interrupt was requested (Ctrl-C).
 /// Swift computations cannot be reached by the hook, so long kernels poll
-/// `stopRequested` and throw (DESIGN.md, safety rule 5).
+/// `stopRequested` and throw (docs/ARCHITECTURE.md, safety rule 5).
 ///
 /// The stop is sticky and cannot be caught: once it happened, every later
 /// hook call, every Swift function called from Lua (before and after it

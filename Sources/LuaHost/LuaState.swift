@@ -12,7 +12,7 @@ public typealias LuaCallback = (LuaCall) throws -> [LuaValue]
 /// An owned, memory-limited `lua_State` and the Swift functions and types
 /// registered in it.
 ///
-/// Safety (DESIGN.md, "Lua safety rules"): no method here calls a Lua API
+/// Safety (docs/ARCHITECTURE.md, "Lua safety rules"): no method here calls a Lua API
 /// that can raise outside a protected call. Reads use non-raising APIs
 /// (`lua_type`, `lua_tonumberx`, `lua_tolstring` on strings only, raw gets,
 /// `lua_next`); every allocation goes through a `kh_p*` helper of CLuaShim.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Cooperative cancellation of long computations (DESIGN.md, safety rule 5).
+/// Cooperative cancellation of long computations (docs/ARCHITECTURE.md, safety rule 5).
 ///
 /// Lua's count hook cannot stop Swift code, so iterative kernels (the
 /// Newton–Raphson loops of Cox and Fine–Gray fits) call `check()` once per

@@ -142,7 +142,7 @@ public final class KaplanRuntime {
   }
 
   /// Runs `body` with the kernels' cancellation bound to this state's
-  /// Ctrl-C flag and time limit (DESIGN.md, safety rule 5), and the run's
+  /// Ctrl-C flag and time limit (docs/ARCHITECTURE.md, safety rule 5), and the run's
   /// memory budget installed for the host's allocations. The stop is
   /// sticky: once it happened every later poll throws, until the state's
   /// `clearStop()`.

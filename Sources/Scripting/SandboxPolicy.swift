@@ -7,7 +7,7 @@ import Foundation
   import Darwin
 #endif
 
-/// Which files a script may read and write (DESIGN.md, "Sandbox").
+/// Which files a script may read and write (docs/ARCHITECTURE.md, "Sandbox").
 ///
 /// Reads are allowed under the script's directory, the working directory,
 /// the stdlib, the output directory and `--data` paths; writes only under
