@@ -1,7 +1,7 @@
 import Testing
 @testable import Survival
 
-/// Long fits stop when the host asks (DESIGN.md, safety rule 5), and only then.
+/// Long fits stop when the host asks (docs/ARCHITECTURE.md, safety rule 5), and only then.
 struct CancellationTests {
   let time: [Double] = [1, 2, 3, 4, 5, 6]
   let status = [1, 2, 1, 0, 1, 1]

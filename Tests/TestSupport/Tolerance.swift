@@ -1,6 +1,6 @@
 import Foundation
 
-/// Named tolerances shared by the numeric tests (DESIGN.md, Correctness).
+/// Named tolerances shared by the numeric tests (docs/ARCHITECTURE.md, "Correctness and performance").
 public enum Tolerance {
   /// Closed-form estimators (KM, log-rank, Aalen–Johansen, Gray): 1e-10 relative.
   public static let closedForm = 1e-10

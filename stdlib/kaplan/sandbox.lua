@@ -1,4 +1,4 @@
--- The sandbox of DESIGN.md, applied to the global environment before a
+-- The sandbox of docs/ARCHITECTURE.md, applied to the global environment before a
 -- script runs (not with --trust). The originals are kept in upvalues here;
 -- scripts cannot reach them (no `debug` library).
 --
