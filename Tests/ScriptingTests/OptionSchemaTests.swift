@@ -1,0 +1,158 @@
+import LuaHost
+import Testing
+
+@testable import Scripting
+
+/// The one interpreter of option tables (`OptionValues.parse`): what it
+/// accepts, what it refuses and how it words each refusal.
+@Suite struct OptionSchemaTests {
+  static let schema: [OptionSpec] = [
+    OptionSpec.choice("conf_type", [("log-log", 1), ("log", 2)], default: "log-log", doc: "CI"),
+    OptionSpec("conf_level", .number(.probability), default: .number(0.95), doc: "level"),
+    OptionSpec("weights", .column, doc: "weights"),
+    OptionSpec("max_iter", .integer(.atLeast(1)), default: .integer(20), doc: "iterations"),
+    OptionSpec("trend", .either(.boolean, .numbers), default: .boolean(false), doc: "trend"),
+    OptionSpec("robust", .boolean, default: .boolean(false), doc: "robust"),
+  ]
+
+  func parse(_ fields: [(String, LuaValue)], array: [LuaValue] = []) throws -> OptionValues {
+    try OptionValues.parse(
+      .table(LuaTable(array: array, fields: fields)), function: "km", schema: Self.schema,
+      error: { LuaError.badArgument(function: "km", index: 3, message: $0) })
+  }
+
+  func message(_ fields: [(String, LuaValue)], array: [LuaValue] = []) -> String {
+    do {
+      _ = try parse(fields, array: array)
+      return "(accepted)"
+    } catch {
+      return String(describing: error)
+    }
+  }
+
+  @Test func defaultsApplyWhenNothingIsGiven() throws {
+    let o = try OptionValues.parse(
+      .nil, function: "km", schema: Self.schema, error: { LuaError.runtime($0) })
+    #expect(try o.number("conf_level") == 0.95)
+    #expect(try o.choice("conf_type", [("log-log", 1), ("log", 2)]) == 1)
+    #expect(try o.optionalString("weights") == nil)
+    #expect(try o.integer("max_iter") == 20)
+    #expect(try o.boolean("robust") == false)
+    #expect(!o.has("conf_level"))
+  }
+
+  @Test func givenValuesAreRead() throws {
+    let o = try parse([
+      ("conf_type", .string("log")), ("conf_level", .number(0.9)), ("weights", .string("w")),
+      ("max_iter", .integer(5)), ("trend", .array([.integer(1), .number(2.5)])),
+    ])
+    #expect(try o.choice("conf_type", [("log-log", 1), ("log", 2)]) == 2)
+    #expect(try o.number("conf_level") == 0.9)
+    #expect(try o.optionalString("weights") == "w")
+    #expect(try o.integer("max_iter") == 5)
+    #expect(try o.optionalNumbers("trend") == [1, 2.5])
+    #expect(o.has("trend"))
+  }
+
+  @Test func unknownKeysAreRefusedWithTheNearestKnownOne() {
+    #expect(message([("conf_typ", .string("log"))]) ==
+      "bad argument #3 to 'km' (unknown option 'conf_typ'; did you mean 'conf_type'? "
+      + "(options: conf_type, conf_level, weights, max_iter, trend, robust))")
+    #expect(message([("colour", .string("red"))]) ==
+      "bad argument #3 to 'km' (unknown option 'colour' "
+      + "(options: conf_type, conf_level, weights, max_iter, trend, robust))")
+  }
+
+  @Test func wrongTypesAndRangesNameTheKeyAndWhatItTakes() {
+    #expect(message([("conf_level", .number(1.5))]) ==
+      "bad argument #3 to 'km' (option 'conf_level' must be a number between 0 and 1 (exclusive), got 1.5)")
+    #expect(message([("conf_level", .integer(0))]).contains("got 0)"))
+    #expect(message([("conf_level", .string("0.9"))]).hasSuffix("got \"0.9\")"))
+    #expect(message([("conf_type", .string("lg"))]) ==
+      "bad argument #3 to 'km' (option 'conf_type' must be one of \"log-log\", \"log\", got \"lg\")")
+    #expect(message([("max_iter", .number(2.5))]) ==
+      "bad argument #3 to 'km' (option 'max_iter' must be an integer ≥ 1, got 2.5)")
+    #expect(message([("max_iter", .integer(0))]).contains("must be an integer ≥ 1, got 0"))
+    #expect(message([("robust", .string("yes"))]).contains("option 'robust' must be true or false, got \"yes\""))
+    #expect(message([("weights", .integer(3))]).contains("option 'weights' must be a column name (string), got 3"))
+    #expect(message([("trend", .string("yes"))]).contains(
+      "option 'trend' must be true or false or an array of numbers, got \"yes\""))
+    #expect(message([("trend", .array([.integer(1), .string("x")]))]).contains("must be true or false or an array"))
+    #expect(message([("conf_level", .number(.nan))]).contains("got nan"))
+  }
+
+  @Test func aListIsNotOptions() {
+    #expect(message([], array: [.string("log")]).hasPrefix(
+      "bad argument #3 to 'km' (options are named, as {conf_type = ...}; got a list"))
+  }
+
+  @Test func aNonTableIsRefused() {
+    let text: String
+    do {
+      _ = try OptionValues.parse(
+        .string("log"), function: "km", schema: Self.schema,
+        error: { LuaError.badArgument(function: "km", index: 3, message: $0) })
+      text = "(accepted)"
+    } catch { text = String(describing: error) }
+    #expect(text == "bad argument #3 to 'km' (options table expected, got string)")
+  }
+
+  @Test func rangesDescribeThemselves() {
+    #expect(OptionType.number(.positive).description == "a positive number")
+    #expect(OptionType.integer(.positive).description == "a positive integer")
+    #expect(OptionType.number(.nonNegative).description == "a number ≥ 0")
+    #expect(OptionType.number(.between(200, 10_000)).description == "a number from 200 to 10000")
+    #expect(!OptionType.number(.positive).accepts(.number(0)))
+    #expect(OptionType.number(.nonNegative).accepts(.number(0)))
+    #expect(!OptionType.number(.between(1, 2)).accepts(.number(2.0000001)))
+  }
+
+  @Test func defaultsDescribeThemselvesForHelp() {
+    #expect(Self.schema[0].defaultDescription == "\"log-log\"")
+    #expect(Self.schema[1].defaultDescription == "0.95")
+    #expect(Self.schema[2].defaultDescription == "none")
+    #expect(Self.schema[5].defaultDescription == "false")
+  }
+}
+
+/// Errors of Swift functions reached through the stdlib name the script's
+/// line (the trampoline's one positioning rule), however deep the call.
+@Suite struct ErrorPositionTests {
+  @Test func optionErrorsOfWrappedFunctionsPointAtTheScript() throws {
+    let rt = try makeRuntime()
+    let code = "local d = dataset('aml')\nlocal f = km(d, 'Surv(time, status) ~ x', {conf_level = 2})"
+    #expect(luaError(rt, code) ==
+      "test:2: bad argument #3 to 'km' (option 'conf_level' must be a number between 0 and 1 (exclusive), got 2)")
+  }
+
+  @Test func methodErrorsPointAtTheScript() throws {
+    let rt = try makeRuntime()
+    let fit = "local f = km(dataset('aml'), 'Surv(time, status) ~ x')\n"
+    #expect(luaError(rt, fit + "f:at{1, 'x'}") ==
+      "test:2: bad argument #1 to 'at' (array of times expected, but entry 2 is a string)")
+    #expect(luaError(rt, fit + "f.at({}, {1})") ==
+      "test:2: calling 'at' on bad self (km result expected, got a table not made by a Kaplan function)")
+    // A tail call leaves no frame of g: the error names the line that called g.
+    #expect(luaError(rt, fit + "local g = function() return f:at({1}, {extnd = true}) end\ng()") ==
+      "test:3: bad argument #2 to 'at' (unknown option 'extnd'; did you mean 'extend'? (options: extend))")
+  }
+
+  @Test func analysisErrorsNameTheFunction() throws {
+    let rt = try makeRuntime()
+    #expect(luaError(rt, "km(dataset('aml'), 'Surv(tme, status) ~ x')") ==
+      "test:1: km: column 'tme' not found (did you mean 'time'?)")
+  }
+
+  @Test func editingAResultTableDoesNotChangeItsMethods() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local f = km(dataset('aml'), 'Surv(time, status) ~ x')
+      local before = f:at{12}.strata[1].surv[1]
+      f.strata[1].surv[1] = 0.123
+      f.strata[1].time = {1}
+      return before, f:at{12}.strata[1].surv[1], f.strata[1].surv[1]
+      """)
+    #expect(r[0] == r[1])
+    #expect(r[2] == .number(0.123))
+  }
+}
