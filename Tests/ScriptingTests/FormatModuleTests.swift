@@ -6,7 +6,7 @@ import Testing
 
 /// R's printed strings for the inputs of the format module, written by
 /// scripts/fixtures/format.R (R 4.2) to Tests/Fixtures/format/format.json.
-private struct FormatFixture: Decodable {
+struct FormatFixture: Decodable {
   struct PvalCase: Decodable { let p: [String]; let digits: Int; let expected: [String] }
   struct ColumnCase: Decodable { let x: [String]; let digits: Int; let expected: [String] }
   struct PrintCase: Decodable { let x: String; let integer: Bool; let expected: String }
