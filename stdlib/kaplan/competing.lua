@@ -367,12 +367,14 @@ function M.format_finegray(m)
   out[#out + 1] = ""
   out[#out + 1] = table_text(columns, n, "")
   out[#out + 1] = ""
-  out[#out + 1] = string.format("n = %d, events = %d (cause %s), competing events = %d, censored = %d, %s dropped for missing values",
+  out[#out + 1] = string.format(
+    "n = %d, events = %d (cause %s), competing events = %d, censored = %d, %s dropped for missing values",
     m.n, m.events, m.cause, m.competing_events, m.censored, plural(m.n_dropped, "row"))
   out[#out + 1] = string.format("Pseudo log-likelihood = %s (null %s)", num(m.loglik, 8), num(m.loglik_null, 8))
   local t = m.lr_test
   out[#out + 1] = string.format("Pseudo likelihood ratio test = %s on %s, p = %s",
-    is_na(t.statistic) and "NA" or string.format("%.2f", t.statistic), plural(t.df, "df", "df"), format.format_pval(t.p, 3))
+    is_na(t.statistic) and "NA" or string.format("%.2f", t.statistic), plural(t.df, "df", "df"),
+    format.format_pval(t.p, 3))
   if m.converged then
     out[#out + 1] = string.format("Converged in %s.", plural(m.iterations, "iteration"))
   else
