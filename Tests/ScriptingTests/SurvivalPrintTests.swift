@@ -74,14 +74,16 @@ import TestSupport
     #expect(p.contains("adjusted for 6 comparisons by holm"))
   }
 
-  /// R's column formatting: the fewest digits (up to 3 significant) that
-  /// show every value; scientific when narrower; NA for missing values.
+  /// R's column formatting at print.survdiff's digits (kaplan.format, as
+  /// survival.lua calls it): the fewest digits (up to 3 significant) that
+  /// show every value; scientific when narrower; NA for missing values;
+  /// p-values at 1 digit.
   @Test func numbersFormatAsRPrintsThem() throws {
     let r = try lua(rt, """
-      local s = package.loaded["kaplan.survival"]
-      local a = s.format_column({270, 5.42, nil}, 3)
-      return a[1], a[2], a[3], s.format_number(0.00131), s.format_pval(0.00131), s.format_pval(2.63e-5),
-        s.format_pval(1e-20), s.format_number(123456789)
+      local s = package.loaded["kaplan.format"]
+      local a = s.format_column({270, 5.42, nil}, 3, 3)
+      return a[1], a[2], a[3], s.format_number(0.00131, 3), s.format_pval(0.00131, 1), s.format_pval(2.63e-5, 1),
+        s.format_pval(1e-20, 1), s.format_number(123456789, 3)
       """)
     #expect(r.map(\.stringValue) == ["270.00", "5.42", "NA", "0.00131", "0.001", "3e-05", "<2e-16", "1.23e+08"])
   }

@@ -9,22 +9,18 @@ local M = {}
 -- Formatting ----------------------------------------------------------------
 
 local format = require("kaplan.format")
-local is_na, plural = format.is_na, format.plural
+local is_na, plural, level_text = format.is_na, format.plural, format.level_text
 
--- Lines of a table: columns[j] = {header, cells...}; the first column is
--- left-aligned; every line indented by two spaces.
-local function table_lines(columns, rows) return format.table_lines(columns, rows, "  ") end
-
--- A number with up to `digits` significant digits, as R's print shows them.
-local function num(x, digits)
-  if is_na(x) then return "NA" end
-  if x == math.huge then return "Inf" elseif x == -math.huge then return "-Inf" end
-  return string.format("%." .. (digits or 4) .. "g", x)
+-- A table: columns[j] = {header, cells...} with `rows` cells; the first
+-- column left-aligned, two spaces between columns, each line after `indent`.
+local function table_text(columns, rows, indent)
+  local spec = {}
+  for j, c in ipairs(columns) do spec[j] = { c[1], table.move(c, 2, rows + 1, 1, {}), left = j == 1 } end
+  return format.format_table(spec, rows, indent, "  ")
 end
 
---- Formats a column of numbers with a common layout, as R's format() does
--- with `digits` significant digits (see kaplan.format).
-M.format_column = format.format_column
+-- One number as R's format(x, digits = d).
+local num = format.format_number
 
 -- A probability with a fixed 4 decimals ("0.2190"), NA as "NA".
 local function prob(x)
@@ -40,24 +36,9 @@ local function time_text(t)
   return num(t, 6)
 end
 
---- A p-value as R's format.pval prints it: 3 significant digits, "<2e-16"
--- below machine precision.
-function M.format_p(p)
-  if is_na(p) then return "NA" end
-  if p < 2.220446e-16 then return "<2e-16" end
-  if p >= 1e-4 then
-    local s = string.format("%.3g", p)
-    if s:find("e") then s = string.format("%.4f", p) end
-    return s
-  end
-  return string.format("%.2e", p)
-end
-
-local function level_text(level)
-  local pct = level * 100
-  if pct == math.floor(pct) then return string.format("%d%%", pct) end
-  return string.format("%g%%", pct)
-end
+-- p-values as R's format.pval at 3 digits ("<2e-16" below machine
+-- precision); a column of them is formatted together, as R does.
+local function format_ps(values, n) return format.format_pvals(values, n, 3) end
 
 local variance_text = {
   aalen = "Aalen–Johansen with cmprsk's (Gray's delta-method) variance",
@@ -194,7 +175,7 @@ local function at_lines(at, cause, with_var)
       end
     end
   end
-  return table_lines(cols, rows)
+  return table_text(cols, rows, "  ")
 end
 
 cuminc_at_mt.__tostring = function(at)
@@ -206,7 +187,7 @@ cuminc_at_mt.__tostring = function(at)
   for _, cause in ipairs(at.causes) do
     out[#out + 1] = ""
     out[#out + 1] = "Cause " .. cause .. ":"
-    for _, line in ipairs(at_lines(at, cause, true)) do out[#out + 1] = line end
+    out[#out + 1] = at_lines(at, cause, true)
   end
   return table.concat(out, "\n")
 end
@@ -259,21 +240,22 @@ function M.format_cuminc(ci)
     end
     out[#out + 1] = string.format("Cause %s (events/n: %s):", cause, table.concat(counts, ", "))
     if #at.time > 0 then
-      for _, line in ipairs(at_lines(at, cause, false)) do out[#out + 1] = line end
+      out[#out + 1] = at_lines(at, cause, false)
     end
   end
   if ci.tests then
     out[#out + 1] = ""
     local strata = ci.strata and (", stratified by " .. plural(#ci.strata, "stratum", "strata")) or ""
     out[#out + 1] = string.format("Gray's test (rho = %s%s):", num(ci.rho, 6), strata)
-    local cols = { { "cause" }, { "statistic" }, { "df" }, { "p" } }
+    local cols, ps = { { "cause" }, { "statistic" }, { "df" }, { "p" } }, {}
     for i, t in ipairs(ci.tests) do
       cols[1][i + 1] = t.cause
       cols[2][i + 1] = is_na(t.statistic) and "NA" or string.format("%.4f", t.statistic)
       cols[3][i + 1] = tostring(t.df)
-      cols[4][i + 1] = M.format_p(t.p)
+      ps[i] = t.p
     end
-    for _, line in ipairs(table_lines(cols, #ci.tests)) do out[#out + 1] = line end
+    table.move(format_ps(ps, #ci.tests), 1, #ci.tests, 2, cols[4])
+    out[#out + 1] = table_text(cols, #ci.tests, "  ")
     for _, t in ipairs(ci.tests) do
       if is_na(t.statistic) then
         out[#out + 1] = "  (NA: Gray's variance is singular for cause " .. t.cause .. ")"
@@ -351,7 +333,7 @@ predict_mt.__tostring = function(r)
     local j = last_at_or_before(r.time, t)
     for i, c in ipairs(r.curves) do cols[i + 1][k + 1] = j == 0 and prob(0) or prob(c.est[j]) end
   end
-  for _, line in ipairs(table_lines(cols, #times)) do out[#out + 1] = line end
+  out[#out + 1] = table_text(cols, #times, "  ")
   out[#out + 1] = string.format("  (%s in r.time, values in r.curves[i].est)", plural(#r.time, "event time"))
   return table.concat(out, "\n")
 end
@@ -364,19 +346,14 @@ function M.format_finegray(m)
   local function col(header, key, fmt)
     local values = {}
     for i = 1, n do values[i] = terms[i][key] end
-    local cells = {}
-    if fmt then
-      for i = 1, n do cells[i] = fmt(values[i]) end
-    else
-      cells = M.format_column(values, n, 4)
-    end
+    local cells = (fmt or format.format_column)(values, n, 4)
     table.insert(cells, 1, header)
     return cells
   end
   local names = { "" }
   for i = 1, n do names[i + 1] = terms[i].name end
   local columns = { names, col("coef", "coef"), col("SHR", "shr"), col("SE", "se"), col("z", "z"),
-    col("p", "p", M.format_p), col("lower " .. level, "lower"), col("upper " .. level, "upper") }
+    col("p", "p", format_ps), col("lower " .. level, "lower"), col("upper " .. level, "upper") }
   local competing = #m.competing > 0 and table.concat(m.competing, ", ") or "none"
   local out = {
     "Fine–Gray subdistribution hazards model: " .. m.formula,
@@ -388,14 +365,16 @@ function M.format_finegray(m)
       table.concat(m.cengroups, "; "))
   end
   out[#out + 1] = ""
-  for _, line in ipairs(format.table_lines(columns, n)) do out[#out + 1] = line end
+  out[#out + 1] = table_text(columns, n, "")
   out[#out + 1] = ""
-  out[#out + 1] = string.format("n = %d, events = %d (cause %s), competing events = %d, censored = %d, %s dropped for missing values",
+  out[#out + 1] = string.format(
+    "n = %d, events = %d (cause %s), competing events = %d, censored = %d, %s dropped for missing values",
     m.n, m.events, m.cause, m.competing_events, m.censored, plural(m.n_dropped, "row"))
   out[#out + 1] = string.format("Pseudo log-likelihood = %s (null %s)", num(m.loglik, 8), num(m.loglik_null, 8))
   local t = m.lr_test
   out[#out + 1] = string.format("Pseudo likelihood ratio test = %s on %s, p = %s",
-    is_na(t.statistic) and "NA" or string.format("%.2f", t.statistic), plural(t.df, "df", "df"), M.format_p(t.p))
+    is_na(t.statistic) and "NA" or string.format("%.2f", t.statistic), plural(t.df, "df", "df"),
+    format.format_pval(t.p, 3))
   if m.converged then
     out[#out + 1] = string.format("Converged in %s.", plural(m.iterations, "iteration"))
   else

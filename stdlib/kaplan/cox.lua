@@ -7,18 +7,17 @@ local M = {}
 -- Number formatting -----------------------------------------------------
 
 local format = require("kaplan.format")
-local is_na, table_lines, plural = format.is_na, format.table_lines, format.plural
+local is_na, plural, level_text = format.is_na, format.plural, format.level_text
 
---- Formats a column of numbers with a common layout, as R's format()
--- does with `digits` significant digits (see kaplan.format).
-M.format_column = format.format_column
+-- p-values as R's printCoefmat shows them: format.pval at 3 digits,
+-- "<2e-16" below machine precision; a column is formatted together.
+local function format_ps(values, n) return format.format_pvals(values, n, 3) end
 
---- A p-value as R's format.pval prints it: 3 significant digits, "<2e-16"
--- below machine precision.
-function M.format_p(p)
-  if is_na(p) then return "NA" end
-  if p < 2.220446e-16 then return "<2e-16" end
-  return M.format_column({ p }, 1, 3)[1]
+-- Lines of a table: columns[j] = {header, cells}, the first left-aligned,
+-- two spaces between columns.
+local function table_text(columns, rows)
+  for j, c in ipairs(columns) do c.left = j == 1 end
+  return format.format_table(columns, rows, "", "  ")
 end
 
 -- A test statistic rounded to 2 decimals, as summary.coxph prints it.
@@ -30,10 +29,6 @@ end
 
 -- Printing ----------------------------------------------------------------
 
-local function level_text(level)
-  return string.format("%g%%", level * 100)
-end
-
 --- The R-like summary of a Cox fit (print(m)).
 function M.format(m)
   local terms = m.terms
@@ -41,18 +36,15 @@ function M.format(m)
   local function col(header, key, fmt)
     local values = {}
     for i = 1, n do values[i] = terms[i][key] end
-    local cells = fmt and {} or M.format_column(values, n, 4)
-    if fmt then for i = 1, n do cells[i] = fmt(values[i]) end end
-    table.insert(cells, 1, header)
-    return cells
+    return { header, (fmt or format.format_column)(values, n, 4) }
   end
-  local names = { "" }
-  for i = 1, n do names[i + 1] = terms[i].name end
+  local names = {}
+  for i = 1, n do names[i] = terms[i].name end
   local level = level_text(m.conf_level)
-  local columns = { names, col("coef", "coef"), col("HR", "hr"), col("SE", "se") }
+  local columns = { { "", names }, col("coef", "coef"), col("HR", "hr"), col("SE", "se") }
   if m.robust then columns[#columns + 1] = col("robust SE", "robust_se") end
   columns[#columns + 1] = col("z", "z")
-  columns[#columns + 1] = col("p", "p", M.format_p)
+  columns[#columns + 1] = col("p", "p", format_ps)
   columns[#columns + 1] = col("lower " .. level, "lower")
   columns[#columns + 1] = col("upper " .. level, "upper")
 
@@ -70,7 +62,7 @@ function M.format(m)
   end
   if m.weights then out[#out + 1] = "  case weights: " .. m.weights end
   out[#out + 1] = ""
-  for _, line in ipairs(table_lines(columns, n)) do out[#out + 1] = line end
+  out[#out + 1] = table_text(columns, n)
   local singular = 0
   for i = 1, n do if terms[i].singular then singular = singular + 1 end end
   if singular > 0 then
@@ -81,7 +73,7 @@ function M.format(m)
     m.n, m.events, plural(m.n_dropped, "row"))
   local t = m.tests
   local function test_line(label, x)
-    local p = M.format_p(x.p)
+    local p = format.format_pval(x.p, 3)
     return string.format("%-22s= %s on %s, p %s", label, format_stat(x.statistic), plural(x.df, "df", "df"),
       p:sub(1, 1) == "<" and ("< " .. p:sub(2)) or ("= " .. p))
   end
@@ -119,14 +111,13 @@ lrtest_mt.__tostring = function(r)
     "  Model 2: " .. r.formulas[2],
     "",
   }
-  local ll = M.format_column(r.loglik, 2, 7)
   local columns = {
-    { "", "1", "2" }, { "loglik", ll[1], ll[2] },
-    { "Chisq", "", M.format_column({ r.statistic }, 1, 5)[1] },
-    { "Df", "", tostring(r.df) },
-    { "p", "", M.format_p(r.p) },
+    { "", { "1", "2" } }, { "loglik", format.format_column(r.loglik, 2, 7) },
+    { "Chisq", { "", format.format_number(r.statistic, 5) } },
+    { "Df", { "", tostring(r.df) } },
+    { "p", { "", format.format_pval(r.p, 3) } },
   }
-  for _, line in ipairs(table_lines(columns, 2)) do out[#out + 1] = line end
+  out[#out + 1] = table_text(columns, 2)
   return table.concat(out, "\n")
 end
 
@@ -191,26 +182,22 @@ local anova_mt = { __name = "kaplan.anova" }
 anova_mt.__tostring = function(a)
   local rows = a.rows
   local n = #rows
-  local names, ll, chi, df, p = { "" }, {}, { "Chisq" }, { "Df" }, { "p" }
-  for i = 1, n do
-    names[i + 1] = rows[i].term
-    ll[i] = rows[i].loglik
-  end
-  local llcells = M.format_column(ll, n, 5)
-  table.insert(llcells, 1, "loglik")
+  local names, ll, chi, df, ps = {}, {}, {}, {}, {}
   for i = 1, n do
     local r = rows[i]
+    names[i], ll[i], ps[i] = r.term, r.loglik, r.df and r.p
     -- Four decimals, as R's print.anova shows this column.
-    chi[i + 1] = r.chisq and string.format("%.4f", r.chisq) or ""
-    df[i + 1] = r.df and tostring(r.df) or ""
-    p[i + 1] = r.df and M.format_p(r.p) or ""
+    chi[i] = r.chisq and string.format("%.4f", r.chisq) or ""
+    df[i] = r.df and tostring(r.df) or ""
   end
+  local p = format.format_pvals(ps, n, 3, nil, "")
   local out = {
     "Analysis of deviance of a Cox model: " .. a.formula,
     string.format("  terms added sequentially (first to last); ties: %s; n = %d", a.ties, a.n),
     "",
   }
-  for _, line in ipairs(table_lines({ names, llcells, chi, df, p }, n)) do out[#out + 1] = line end
+  out[#out + 1] = table_text({ { "", names }, { "loglik", format.format_column(ll, n, 5) }, { "Chisq", chi },
+    { "Df", df }, { "p", p } }, n)
   return table.concat(out, "\n")
 end
 

@@ -2,45 +2,49 @@
 -- the dataset and column types (the types themselves live in Swift).
 local M = {}
 
+local format = require("kaplan.format")
+
 -- Whole doubles print without ".0" (3 rather than 3.0), as R prints them.
 local function tidy(s)
   return (s:gsub("^(%-?%d+)%.0$", "%1"))
 end
 
+-- Cells of the shown rows of each double column, as R's print.data.frame
+-- shows a numeric column: together at 7 significant digits (13.14168, not
+-- 13.141683778234086). Other columns keep the preview's text.
+local function number_cells(d, p)
+  local cells = {}
+  for j, t in ipairs(p.types) do
+    if t == "double" then
+      local c, values = d:column(p.names[j]), {}
+      for i = 1, #p.rows do values[i] = c[i] end
+      cells[j] = format.format_column(values, #p.rows, 7)
+    end
+  end
+  return cells
+end
+
+-- A cell cut to `width` characters, the last one an ellipsis.
 local function fmt_cell(s, width)
-  if #s > width then return s:sub(1, width - 1) .. "…" end
+  if (utf8.len(s) or #s) > width then return s:sub(1, (utf8.offset(s, width) or width) - 1) .. "…" end
   return s
 end
 
---- A tidy preview: dimensions, column types and the first rows.
+--- A tidy preview: dimensions, column types and the first rows; numbers
+-- right-aligned, as R prints a data frame; cells cut at 24 characters.
 function M.format(d, n)
   n = n or 10
   local p = M.core.preview(d, n)
-  local cols = {}
+  local numbers = number_cells(d, p)
+  local columns = {}
   for j, name in ipairs(p.names) do
-    local w = math.max(utf8.len(name) or #name, #p.types[j] + 2)
-    for _, row in ipairs(p.rows) do w = math.max(w, math.min(utf8.len(tidy(row[j])) or #row[j], 24)) end
-    cols[j] = w
+    local t = p.types[j]
+    local cells = { "<" .. t .. ">" }
+    for i, row in ipairs(p.rows) do cells[i + 1] = fmt_cell(numbers[j] and numbers[j][i] or row[j], 24) end
+    columns[j] = { fmt_cell(name, 24), cells, left = not (t == "double" or t == "int") }
   end
-  local function line(cells, right)
-    local parts = {}
-    for j, c in ipairs(cells) do
-      c = fmt_cell(c, 24)
-      local pad = string.rep(" ", cols[j] - (utf8.len(c) or #c))
-      parts[j] = right[j] and (pad .. c) or (c .. pad)
-    end
-    return table.concat(parts, "  ")
-  end
-  local right = {}
-  for j, t in ipairs(p.types) do right[j] = (t == "double" or t == "int") end
-  local types = {}
-  for j, t in ipairs(p.types) do types[j] = "<" .. t .. ">" end
-  local out = { string.format("dataset: %d rows × %d columns", p.nrow, #p.names), line(p.names, right), line(types, right) }
-  for _, row in ipairs(p.rows) do
-    local cells = {}
-    for j, c in ipairs(row) do cells[j] = tidy(c) end
-    out[#out + 1] = line(cells, right)
-  end
+  local out = { string.format("dataset: %d rows × %d columns", p.nrow, #p.names),
+    format.format_table(columns, #p.rows + 1, "", "  ") }
   if p.nrow > #p.rows then out[#out + 1] = string.format("… %d more rows", p.nrow - #p.rows) end
   return table.concat(out, "\n")
 end
@@ -52,7 +56,7 @@ describe_mt.__tostring = function(self)
   local out = {}
   local function num(x)
     if x == nil then return "NA" end
-    if type(x) == "number" then return string.format("%.6g", x) end
+    if type(x) == "number" then return format.format_value(x) end
     return tidy(tostring(x))
   end
   for _, s in ipairs(self) do
@@ -247,15 +251,22 @@ function M.rows(d)
   end
 end
 
---- A column prints its name, type, length and first values.
+--- A column prints its name, type, length and first values; numbers of a
+-- double column together at 7 significant digits, as R prints a vector.
 function M.format_column(c)
   local n = #c
+  local shown = math.min(n, 12)
   local parts = {}
-  for i = 1, math.min(n, 12) do
+  if c:type() == "double" then
+    local values = {}
+    for i = 1, shown do values[i] = c[i] end
+    parts = format.format_column(values, shown, 7)
+  end
+  for i = 1, shown do
     local v = c[i]
-    if v == nil then parts[i] = "NA"
+    if parts[i] then -- formatted above
+    elseif v == nil then parts[i] = "NA"
     elseif type(v) == "string" then parts[i] = string.format("%q", v)
-    elseif math.type(v) == "float" then parts[i] = string.format("%.6g", v)
     else parts[i] = tostring(v) end
   end
   local more = n > 12 and string.format(", … (%d more)", n - 12) or ""

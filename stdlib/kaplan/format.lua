@@ -1,6 +1,13 @@
--- Number and table formatting shared by the printing modules (cox.lua,
--- competing.lua, survival.lua): R's formatReal rules for a column of
--- numbers, and plain-text tables. Pure functions; no state.
+-- Number and table formatting for every printing module of the stdlib
+-- (survival.lua, cox.lua, competing.lua, datasets.lua, show.lua): numbers
+-- as R prints them, p-values as R's format.pval, and plain-text tables.
+-- Pure functions; no state.
+--
+-- R's rules reproduced here (R 4.2, src/main/format.c formatReal and
+-- scientific, src/library/base/R/format.R format.pval) are described in
+-- each function. The tests (Tests/ScriptingTests/FormatModuleTests.swift)
+-- compare with strings printed by R itself: scripts/fixtures/format.R writes
+-- Tests/Fixtures/format/format.json.
 local M = {}
 
 --- True for a missing value: nil or NaN.
@@ -8,51 +15,172 @@ function M.is_na(x) return x == nil or x ~= x end
 
 local is_na = M.is_na
 
---- Significant digits and decimal exponent of x at `digits` significant
--- digits, trailing zeros dropped (as R's formatReal counts them).
-function M.sig_exp(x, digits)
-  local s = string.format("%." .. (digits - 1) .. "e", math.abs(x))
-  local mant, e = s:match("^([%d%.]+)e([-+]%d+)$")
-  local d = mant:gsub("%.", ""):gsub("0+$", "")
-  return math.max(#d, 1), tonumber(e)
+local function is_finite(x)
+  return type(x) == "number" and x == x and x ~= math.huge and x ~= -math.huge
 end
 
-local sig_exp = M.sig_exp
+-- R's table of exact powers of ten ends at 1e22; past it R does not look
+-- for the widening described in `scientific`.
+local KP_MAX = 22
 
---- Formats a column of numbers with a common layout, as R's format() does
--- with `digits` significant digits (default 4): fixed notation with the
--- decimals the most demanding value needs, or scientific when that is
--- narrower. NA (nil or NaN) becomes "NA"; infinities "Inf"/"-Inf".
-function M.format_column(values, n, digits)
-  digits = digits or 4
-  local rgt, left, mxsig, neg = 0, 1, 1, 0
-  local mxe, mne, any = -math.huge, math.huge, false
+--- How R sees one finite number at `digits` significant digits (R's
+-- `scientific()`): whether it is negative, its decimal exponent once
+-- rounded, the significant digits left after trailing zeros are dropped,
+-- and whether rounding to `digits` raised it to the next power of ten while
+-- fixed notation would not (9996 at 3 digits: 1.00e+04 but "9996").
+--
+-- R scales |x| by a power of ten in long double and rounds to an integer;
+-- here C's "%.*e" rounds the exact binary value, which agrees except when
+-- the long double scaling itself lands on a tie (not seen in the tests).
+function M.scientific(x, digits)
+  if x == 0 then return false, 0, 1, false end
+  local r = math.abs(x)
+  local mantissa, exponent = string.format("%." .. (digits - 1) .. "e", r):match("^([%d%.]+)e([-+]%d+)$")
+  local significant = mantissa:gsub("%.", ""):gsub("0+$", "")
+  local kpower = tonumber(exponent)
+  local rgt = math.min(math.max(digits - kpower, 0), KP_MAX)
+  local widens = kpower > 0 and kpower <= KP_MAX and r < 10.0 ^ kpower - 0.5 / 10.0 ^ rgt
+  return x < 0, kpower, math.max(#significant, 1), widens
+end
+
+local scientific = M.scientific
+
+--- R's formatReal: the common layout of values[1..n] at `digits`
+-- significant digits. Returns `decimals` and `sci`: fixed notation with
+-- `decimals` digits after the point when it is no wider than scientific
+-- notation with `decimals` digits in the mantissa, else scientific (`sci`
+-- true). Each value is given the digits it needs, up to `digits`, and the
+-- column the most any value needs. Non-finite values (NA, NaN, Inf) do
+-- not take part; when no value is finite the layout is fixed, 0 decimals.
+function M.layout(values, n, digits)
+  local any, neg = false, 0
+  local rgt, mxl, mnl, mxsl, mxns = 0, -math.huge, math.huge, 1, 1
   for i = 1, n do
     local x = values[i]
-    if not is_na(x) and x ~= math.huge and x ~= -math.huge and x ~= 0 then
+    if is_finite(x) then
       any = true
-      local sig, e = sig_exp(x, digits)
-      rgt = math.max(rgt, sig - 1 - e)
-      left = math.max(left, e >= 0 and e + 1 or 1)
-      mxsig = math.max(mxsig, sig)
-      mxe, mne = math.max(mxe, e), math.min(mne, e)
+      local negative, kpower, nsig, widens = scientific(x, digits)
+      local left = kpower + 1
+      if widens then left = left - 1 end
+      local sign = negative and 1 or 0
+      if negative then neg = 1 end
+      rgt = math.max(rgt, nsig - left)
+      mxl, mnl = math.max(mxl, left), math.min(mnl, left)
+      mxsl = math.max(mxsl, sign + (left <= 0 and 1 or left))
+      mxns = math.max(mxns, nsig)
     end
-    if not is_na(x) and x < 0 then neg = 1 end
   end
-  rgt = math.min(math.max(rgt, 0), 15)
-  local fixed_width = neg + left + (rgt > 0 and rgt + 1 or 0)
-  local sci_width = neg + (mxsig > 1 and mxsig + 1 or 1) + ((mxe >= 100 or mne <= -100) and 5 or 4)
-  local sci = any and fixed_width > sci_width
+  if not any then return 0, false end
+  if mxl < 0 then mxsl = 1 + neg end
+  local fixed_width = mxsl + rgt + (rgt ~= 0 and 1 or 0)
+  local exponent_digits = (mxl > 100 or mnl <= -99) and 3 or 2
+  local sci_width = neg + (mxns > 1 and 1 or 0) + (mxns - 1) + 3 + exponent_digits
+  if fixed_width <= sci_width then return rgt, false end
+  return mxns - 1, true
+end
+
+--- One value in a layout from `M.layout`; nil and NaN are `na` (default
+-- "NA"), infinities "Inf" and "-Inf". Negative zero prints as 0, as in R.
+function M.encode(x, decimals, sci, na)
+  if is_na(x) then return na or "NA" end
+  if x == math.huge then return "Inf" elseif x == -math.huge then return "-Inf" end
+  if x == 0 then x = 0.0 end
+  return string.format("%." .. decimals .. (sci and "e" or "f"), x)
+end
+
+local encode = M.encode
+
+--- values[1..n] formatted as R's format(x, digits = digits) formats a
+-- numeric vector (default 7 digits, R's getOption("digits")), without the
+-- padding to a common width (tables pad). NA (nil or NaN) is `na`.
+function M.format_column(values, n, digits, na)
+  local decimals, sci = M.layout(values, n, digits or 7)
   local out = {}
+  for i = 1, n do out[i] = encode(values[i], decimals, sci, na) end
+  return out
+end
+
+--- One number as R's format(x, digits = digits) (default 7).
+function M.format_number(x, digits)
+  return M.format_column({ x }, 1, digits or 7)[1]
+end
+
+--- A single Lua value as R's print() shows a number at its default 7
+-- significant digits: 13.14168, 1e-20, 1e+05, 0.1; integers (Lua's
+-- integer subtype, R's integer type) in full; NaN, Inf and -Inf by name.
+function M.format_value(x)
+  if math.type(x) == "integer" then return string.format("%d", x) end
+  if type(x) ~= "number" then return tostring(x) end
+  if x ~= x then return "NaN" end
+  return M.format_number(x, 7)
+end
+
+-- R's .Machine$double.eps, the default floor of format.pval.
+local DOUBLE_EPS = 2.220446049250313e-16
+
+--- p-values as R's format.pval(pv, digits, eps, na.form) formats them
+-- (defaults: digits 5, as R's max(1, getOption("digits") - 2); eps 2^-52;
+-- na "NA"): values from 1e-3 up (1e-4 up when digits > 1) are formatted
+-- together, smaller ones together, each group as format(p, digits); values
+-- below eps print as "<" and eps at digits - 2 (at least 1), with a space
+-- unless that is one digit and the other values are at most 6 wide.
+-- Returns the strings without R's padding to a common width.
+function M.format_pvals(values, n, digits, eps, na)
+  digits, eps = digits or 5, eps or DOUBLE_EPS
+  local fixp, small, below = {}, {}, false
   for i = 1, n do
-    local x = values[i]
-    if is_na(x) then out[i] = "NA"
-    elseif x == math.huge then out[i] = "Inf"
-    elseif x == -math.huge then out[i] = "-Inf"
-    elseif sci then out[i] = string.format("%." .. (mxsig - 1) .. "e", x)
-    else out[i] = string.format("%." .. rgt .. "f", x) end
+    local p = values[i]
+    if not is_na(p) then
+      if p < eps then below = true
+      else
+        local expo = math.floor(math.log(p > 0 and p or 1e-50, 10))
+        local group = (expo >= -3 or (expo == -4 and digits > 1)) and fixp or small
+        group[#group + 1] = i
+      end
+    end
+  end
+  local out, width = {}, 0
+  for _, group in ipairs({ fixp, small }) do
+    local ps = {}
+    for k, i in ipairs(group) do ps[k] = values[i] end
+    local cells = M.format_column(ps, #group, digits)
+    for k, i in ipairs(group) do
+      out[i] = cells[k]
+      width = math.max(width, #cells[k])
+    end
+  end
+  if below then
+    local d = math.max(1, digits - 2)
+    local sep
+    if #fixp + #small > 0 then
+      if d > 1 and d + 6 > width then d = math.max(1, width - 7) end
+      sep = (d == 1 and width <= 6) and "" or " "
+    else
+      sep = d == 1 and "" or " "
+    end
+    local text = "<" .. sep .. M.format_number(eps, d)
+    for i = 1, n do
+      if not is_na(values[i]) and values[i] < eps then out[i] = text end
+    end
+  end
+  for i = 1, n do
+    if is_na(values[i]) then out[i] = na or "NA" end
   end
   return out
+end
+
+--- One p-value as R's format.pval(p, digits) (see M.format_pvals): with
+-- digits 3, 0.0499 prints "0.0499", 5e-05 "5e-05", 1e-20 "<2e-16".
+function M.format_pval(p, digits, eps)
+  return M.format_pvals({ p }, 1, digits, eps)[1]
+end
+
+--- A confidence level as a percentage: 0.95 -> "95%", 0.975 -> "97.5%".
+function M.level_text(level)
+  local pct = level * 100
+  local whole = math.floor(pct + 0.5)
+  if math.abs(pct - whole) < 1e-9 then return string.format("%d%%", whole) end
+  return string.format("%g%%", pct)
 end
 
 --- s padded with spaces on the left (right-aligned) to width w.
@@ -63,27 +191,33 @@ function M.pad_right(s, w) return s .. string.rep(" ", w - (utf8.len(s) or #s)) 
 
 local pad_left, pad_right = M.pad_left, M.pad_right
 
---- Lines of a table: columns[j] = {header, cells...} with `rows` cells
--- each; the first column left-aligned, the others right-aligned, two spaces
--- between columns, trailing spaces dropped, each line after `indent`
--- (default none).
-function M.table_lines(columns, rows, indent)
-  indent = indent or ""
+--- A text table: columns = { {header, cells, left = bool}, ... } with
+-- `nrow` cells each (nil cells are empty). Cells are right-aligned (as R
+-- prints numbers) unless the column is `left`; columns are separated by
+-- `gap` (default one space, as R prints a matrix); every line starts with
+-- `indent` (default none) and has no trailing spaces. Returns the lines
+-- joined by newlines.
+function M.format_table(columns, nrow, indent, gap)
+  indent, gap = indent or "", gap or " "
   local widths = {}
-  for j, col in ipairs(columns) do
-    local w = 0
-    for i = 1, rows + 1 do w = math.max(w, utf8.len(col[i]) or #col[i]) end
+  for j, c in ipairs(columns) do
+    local w = utf8.len(c[1]) or #c[1]
+    for i = 1, nrow do
+      local s = c[2][i] or ""
+      w = math.max(w, utf8.len(s) or #s)
+    end
     widths[j] = w
   end
   local lines = {}
-  for i = 1, rows + 1 do
+  for i = 0, nrow do
     local cells = {}
-    for j, col in ipairs(columns) do
-      cells[j] = j == 1 and pad_right(col[i], widths[j]) or pad_left(col[i], widths[j])
+    for j, c in ipairs(columns) do
+      local s = (i == 0 and c[1] or c[2][i]) or ""
+      cells[j] = c.left and pad_right(s, widths[j]) or pad_left(s, widths[j])
     end
-    lines[i] = indent .. (table.concat(cells, "  "):gsub("%s+$", ""))
+    lines[#lines + 1] = (indent .. table.concat(cells, gap)):gsub("%s+$", "")
   end
-  return lines
+  return table.concat(lines, "\n")
 end
 
 --- "1 row", "2 rows"; `words` is the plural when not word .. "s".

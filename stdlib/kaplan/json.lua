@@ -35,13 +35,25 @@ local function array_length(t)
   return n
 end
 
+-- A float as the shortest of 15, 16 or 17 significant digits that reads
+-- back as the same double (0.95, not 0.94999999999999996); 17 always does
+-- (IEEE 754 binary64). Whole floats print without ".0", as JSON readers
+-- take them as the same number.
+local function number_text(x)
+  for digits = 15, 16 do
+    local s = string.format("%." .. digits .. "g", x)
+    if tonumber(s) == x then return s end
+  end
+  return string.format("%.17g", x)
+end
+
 -- An object key: strings as they are, numbers as text (so {1, 2, x = 3}
 -- keeps its 1 and 2); other keys cannot be written and are an error
 -- rather than dropped.
 local function key_text(k)
   if type(k) == "string" then return k end
   if math.type(k) == "integer" then return string.format("%d", k) end
-  if type(k) == "number" then return string.format("%.17g", k) end
+  if type(k) == "number" then return number_text(k) end
   error("json: a table has a " .. type(k) .. " key, which JSON cannot hold", 0)
 end
 
@@ -52,7 +64,7 @@ local function encode(x, depth, seen, out)
   elseif t == "number" then
     if x ~= x or x == math.huge or x == -math.huge then out[#out + 1] = "null"
     elseif math.type(x) == "integer" then out[#out + 1] = tostring(x)
-    else out[#out + 1] = string.format("%.17g", x) end
+    else out[#out + 1] = number_text(x) end
   elseif t == "string" then out[#out + 1] = '"' .. escape(x) .. '"'
   elseif t == "table" then
     if seen[x] then error("json: a table contains itself", 0) end

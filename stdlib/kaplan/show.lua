@@ -7,12 +7,8 @@ local function is_identifier(k)
   return type(k) == "string" and k:match("^[%a_][%w_]*$") ~= nil
 end
 
-local function format_number(x)
-  if math.type(x) == "integer" then return tostring(x) end
-  if x ~= x then return "nan" end
-  if x == math.huge then return "inf" elseif x == -math.huge then return "-inf" end
-  return string.format("%.14g", x)
-end
+-- Numbers as R prints them: 7 significant digits, integers in full.
+local format_number = require("kaplan.format").format_value
 
 local function sorted_keys(t)
   local keys = {}

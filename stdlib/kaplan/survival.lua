@@ -7,96 +7,29 @@ local M = {}
 local bind = require("kaplan.bind")
 
 ---------------------------------------------------------------------------
--- Number formatting as R prints a column of a matrix (formatReal): the
--- fewest significant digits up to `digits` that show every value, fixed
--- notation unless scientific is narrower.
+-- Printing: numbers as R's print methods of survival show them, through the
+-- one formatting module (kaplan.format).
 
--- Significant digits and decimal exponent of x (see kaplan.format).
-local significant = require("kaplan.format").sig_exp
+local format = require("kaplan.format")
+local level_text, format_table = format.level_text, format.format_table
 
 local function is_number(x)
   return type(x) == "number" and x == x and x ~= math.huge and x ~= -math.huge
 end
 
---- Formats values[1..n] (nil or NaN is NA) with R's rules for `digits`.
-function M.format_column(values, n, digits)
-  digits = digits or 3
-  local rgt, left, nsig_max, exp_max, neg, any = 0, 1, 1, 0, 0, false
-  for i = 1, n do
-    local x = values[i]
-    if is_number(x) then
-      any = true
-      local nsig, e = 1, 0
-      if x ~= 0 then nsig, e = significant(x, digits) end
-      if x < 0 then neg = 1 end
-      rgt = math.max(rgt, nsig - e - 1)
-      left = math.max(left, e >= 0 and e + 1 or 1)
-      nsig_max = math.max(nsig_max, nsig)
-      exp_max = math.max(exp_max, math.abs(e))
-    end
-  end
-  local fixed_width = neg + left + (rgt > 0 and rgt + 1 or 0)
-  local sci_width = neg + (nsig_max > 1 and nsig_max + 1 or 1) + (exp_max >= 100 and 5 or 4)
-  local pattern = fixed_width <= sci_width and ("%." .. rgt .. "f") or ("%." .. (nsig_max - 1) .. "e")
-  local out = {}
-  for i = 1, n do
-    local x = values[i]
-    if x == nil or x ~= x then out[i] = "NA"
-    elseif x == math.huge then out[i] = "Inf"
-    elseif x == -math.huge then out[i] = "-Inf"
-    else out[i] = string.format(pattern, x) end
-  end
-  return out, any
+-- A column at R's print.survfit/print.survdiff digits (default 3).
+local function column(values, n, digits)
+  return format.format_column(values, n, digits or 3)
 end
 
---- One number as R's format(x, digits = d).
-function M.format_number(x, digits)
-  return M.format_column({ x }, 1, digits or 3)[1]
-end
-
---- A p-value as R's format.pval(p) under print.survdiff (1 significant digit; "<2e-16").
-function M.format_pval(p, digits)
-  if p == nil or p ~= p then return "NA" end
-  if p < 2.220446049250313e-16 then return "<2e-16" end
-  return M.format_number(p, digits or 1)
+-- One number as R's format(x, digits = d) (default 3).
+local function number(x, digits)
+  return format.format_number(x, digits or 3)
 end
 
 local function round1(x)
   if not is_number(x) then return x end
   return math.floor(x * 10 + 0.5) / 10
-end
-
---- A text table: columns = { {header, cells, left = bool}, ... }; numbers
--- right-aligned, labels left-aligned, one space between columns (as R prints a matrix).
-function M.format_table(columns, nrow, indent)
-  local widths = {}
-  for j, c in ipairs(columns) do
-    local w = utf8.len(c[1]) or #c[1]
-    for i = 1, nrow do w = math.max(w, utf8.len(c[2][i] or "") or 0) end
-    widths[j] = w
-  end
-  local function cell(j, s)
-    s = s or ""
-    local pad = string.rep(" ", widths[j] - (utf8.len(s) or #s))
-    if columns[j].left then return s .. pad end
-    return pad .. s
-  end
-  local lines = {}
-  local header = {}
-  for j, c in ipairs(columns) do header[j] = cell(j, c[1]) end
-  lines[1] = (indent or "") .. table.concat(header, " ")
-  for i = 1, nrow do
-    local row = {}
-    for j, c in ipairs(columns) do row[j] = cell(j, c[2][i]) end
-    lines[#lines + 1] = ((indent or "") .. table.concat(row, " ")):gsub("%s+$", "")
-  end
-  return table.concat(lines, "\n")
-end
-
-local function level_text(level)
-  local pct = level * 100
-  if math.abs(pct - math.floor(pct + 0.5)) < 1e-9 then return string.format("%d%%", math.floor(pct + 0.5)) end
-  return string.format("%g%%", pct)
 end
 
 --- "95% CI, log-log" (or "no confidence intervals").
@@ -118,10 +51,6 @@ local function lines_of(...)
     if l then out[#out + 1] = l end
   end
   return table.concat(out, "\n")
-end
-
-local function column(values, n, digits)
-  return (M.format_column(values, n, digits))
 end
 
 ---------------------------------------------------------------------------
@@ -151,11 +80,11 @@ km_mt.__tostring = function(fit)
   local cols = { { "", labels, left = true }, { "n", column(n, k) }, { "events", column(events, k) },
     { "median", column(med, k) } }
   if fit.conf_type ~= "none" then
-    local level = M.format_number(fit.conf_level, 7)
+    local level = number(fit.conf_level, 7)
     cols[#cols + 1] = { level .. "LCL", column(lo, k) }
     cols[#cols + 1] = { level .. "UCL", column(hi, k) }
   end
-  return lines_of(km_title(fit), dropped_line(fit.n_dropped), "", M.format_table(cols, k), "",
+  return lines_of(km_title(fit), dropped_line(fit.n_dropped), "", format_table(cols, k), "",
     "Median survival with " .. ci_text(fit.conf_type, fit.conf_level) .. ".")
 end
 
@@ -173,7 +102,7 @@ at_mt.__tostring = function(r)
       cols[#cols + 1] = { "lower " .. level .. " CI", column(s.lower, m) }
       cols[#cols + 1] = { "upper " .. level .. " CI", column(s.upper, m) }
     end
-    parts[#parts + 1] = M.format_table(cols, m, " ")
+    parts[#parts + 1] = format_table(cols, m, " ")
   end
   parts[#parts + 1] = ""
   parts[#parts + 1] = ci_text(r.conf_type, r.conf_level) .. "; n.event counts events since the previous time shown."
@@ -195,7 +124,7 @@ quantile_mt.__tostring = function(r)
     cols[#cols + 1] = { "lower", column(lo, n) }
     cols[#cols + 1] = { "upper", column(hi, n) }
   end
-  return lines_of("Quantiles of survival time: " .. r.formula, "", M.format_table(cols, n), "",
+  return lines_of("Quantiles of survival time: " .. r.formula, "", format_table(cols, n), "",
     "Time at which survival first falls to 1 - prob; " .. ci_text(r.conf_type, r.conf_level) ..
     " (NA: the curve does not get there).")
 end
@@ -206,17 +135,17 @@ rmst_mt.__tostring = function(r)
   for i, s in ipairs(r.strata) do
     labels[i], n[i], events[i], mean[i], se[i] = s.label, s.n, s.events, s.rmean, s.se
   end
-  local tau = M.format_number(r.tau, 7)
+  local tau = number(r.tau, 7)
   local out = { "Restricted mean survival time up to " .. tau .. (r.common_tau and " (the longest follow-up)" or "") ..
     ": " .. r.formula, "",
-    M.format_table({ { "", labels, left = true }, { "n", column(n, k) }, { "events", column(events, k) },
+    format_table({ { "", labels, left = true }, { "n", column(n, k) }, { "events", column(events, k) },
       { "rmean", column(mean, k) }, { "se(rmean)", column(se, k) } }, k) }
   local d = r.difference
   if d then
     out[#out + 1] = ""
     out[#out + 1] = string.format("Difference %s: %s (%s CI %s to %s), p= %s", d.label,
-      M.format_number(d.estimate), level_text(d.conf_level), M.format_number(d.lower), M.format_number(d.upper),
-      M.format_pval(d.p, 2))
+      number(d.estimate), level_text(d.conf_level), number(d.lower), number(d.upper),
+      format.format_pval(d.p, 2))
   end
   return table.concat(out, "\n")
 end
@@ -229,10 +158,10 @@ local logrank_mt = bind.metatable("logrank")
 local function test_name(rho, gamma)
   if (rho or 0) == 0 and (gamma or 0) == 0 then return "Log-rank test" end
   if (gamma or 0) == 0 then
-    return string.format("G-rho test, rho = %s%s", M.format_number(rho, 7), rho == 1 and " (Peto–Peto)" or "")
+    return string.format("G-rho test, rho = %s%s", number(rho, 7), rho == 1 and " (Peto–Peto)" or "")
   end
-  return string.format("Fleming–Harrington test, rho = %s, gamma = %s", M.format_number(rho, 7),
-    M.format_number(gamma, 7))
+  return string.format("Fleming–Harrington test, rho = %s, gamma = %s", number(rho, 7),
+    number(gamma, 7))
 end
 
 logrank_mt.__tostring = function(r)
@@ -247,16 +176,16 @@ logrank_mt.__tostring = function(r)
   local dropped = dropped_line(r.n_dropped)
   if dropped then out[#out + 1] = dropped end
   out[#out + 1] = ""
-  out[#out + 1] = M.format_table({ { "", labels, left = true }, { "N", column(n, k) }, { "Observed", column(o, k) },
+  out[#out + 1] = format_table({ { "", labels, left = true }, { "N", column(n, k) }, { "Observed", column(o, k) },
     { "Expected", column(e, k) }, { "(O-E)^2/E", column(oe, k) }, { "(O-E)^2/V", column(ov, k) } }, k)
   out[#out + 1] = ""
   out[#out + 1] = string.format(" Chisq= %s  on %d degrees of freedom, p= %s",
-    M.format_number(round1(r.chisq)), r.df, M.format_pval(r.p))
+    number(round1(r.chisq)), r.df, format.format_pval(r.p, 1))
   if r.trend then
     local scores = {}
-    for i, s in ipairs(r.trend.scores) do scores[i] = M.format_number(s, 7) end
+    for i, s in ipairs(r.trend.scores) do scores[i] = number(s, 7) end
     out[#out + 1] = string.format(" Test for trend (scores %s): Chisq= %s  on 1 degree of freedom, p= %s",
-      table.concat(scores, ", "), M.format_number(round1(r.trend.chisq)), M.format_pval(r.trend.p))
+      table.concat(scores, ", "), number(round1(r.trend.chisq)), format.format_pval(r.trend.p, 1))
   end
   return table.concat(out, "\n")
 end
@@ -272,13 +201,12 @@ pairwise_mt.__tostring = function(r)
   for i, x in ipairs(r.pairs) do
     first[i], second[i], chisq[i], p[i], adj[i] = x.first, x.second, x.chisq, x.p, x.p_adjusted
   end
-  local pstrings, adjstrings = {}, {}
-  for i = 1, k do pstrings[i] = M.format_pval(p[i], 3); adjstrings[i] = M.format_pval(adj[i], 3) end
+  local pstrings, adjstrings = format.format_pvals(p, k, 3), format.format_pvals(adj, k, 3)
   local cols = { { "group 1", first, left = true }, { "group 2", second, left = true },
     { "Chisq", column(chisq, k) }, { "p", pstrings } }
   if r.adjust ~= "none" then cols[#cols + 1] = { "p (" .. r.adjust .. ")", adjstrings } end
   return lines_of("Pairwise " .. test_name(r.rho, r.gamma):gsub("^L", "l") .. "s: " .. r.formula,
-    dropped_line(r.n_dropped), "", M.format_table(cols, k), "",
+    dropped_line(r.n_dropped), "", format_table(cols, k), "",
     r.adjust == "none" and "p-values not adjusted for multiple comparisons."
       or ("p-values adjusted for " .. k .. " comparisons by " .. r.adjust .. " (R p.adjust)."))
 end
@@ -298,21 +226,21 @@ followup_mt.__tostring = function(r)
       x.median_censored
   end
   local o = r.overall
-  local head = "Median follow-up " .. M.format_number(o.median)
+  local head = "Median follow-up " .. number(o.median)
   if r.conf_type ~= "none" then
-    head = head .. " (" .. level_text(r.conf_level) .. " CI " .. M.format_number(o.lower) .. " to " ..
-      M.format_number(o.upper) .. ")"
+    head = head .. " (" .. level_text(r.conf_level) .. " CI " .. number(o.lower) .. " to " ..
+      number(o.upper) .. ")"
   end
   head = head .. " in the time units of '" .. r.time .. "', by reverse Kaplan–Meier"
   local cols = { { "", labels, left = true }, { "n", column(n, k) }, { "censored", column(cens, k) },
     { "median", column(med, k) } }
   if r.conf_type ~= "none" then
-    local level = M.format_number(r.conf_level, 7)
+    local level = number(r.conf_level, 7)
     cols[#cols + 1] = { level .. "LCL", column(lo, k) }
     cols[#cols + 1] = { level .. "UCL", column(hi, k) }
   end
   cols[#cols + 1] = { "median censored", column(mc, k) }
-  return lines_of(head, "Formula: " .. r.formula, dropped_line(r.n_dropped), "", M.format_table(cols, k), "",
+  return lines_of(head, "Formula: " .. r.formula, dropped_line(r.n_dropped), "", format_table(cols, k), "",
     "Reverse Kaplan–Meier (censoring as the event), " .. ci_text(r.conf_type, r.conf_level) ..
     "; median censored: the median time of the censored subjects.")
 end
