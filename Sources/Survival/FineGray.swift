@@ -49,6 +49,11 @@ public struct FineGray: Sendable {
   /// Pseudo log-likelihood at β̂ and at β = 0 (crr's `loglik`, `loglik.null`).
   public let logLikelihood: Double
   public let nullLogLikelihood: Double
+  /// The pseudo likelihood-ratio test of `summary.crr`: 2 (ℓ(β̂) − ℓ(0)) on p
+  /// degrees of freedom.
+  public var likelihoodRatioTest: ChiSquareTest {
+    ChiSquareTest(2 * (logLikelihood - nullLogLikelihood), df: p)
+  }
   /// Newton steps taken.
   public let iterations: Int
   public let converged: Bool

@@ -51,6 +51,39 @@ struct FineGrayTests {
     }
   }
 
+  /// `summary.crr`'s pseudo likelihood-ratio test, 2 (ℓ(β̂) − ℓ(0)) on p df,
+  /// against the fixtures' R log-likelihoods and R's
+  /// `pchisq(2 * (loglik - loglik.null), p, lower.tail = FALSE)` of them
+  /// (R 4.2.2), in fixture order.
+  @Test(arguments: [
+    ("colon", [5.4711399409927095e-06, 3.805855609468873e-05, 5.4735635619904287e-06]),
+    ("myeloid", [0.056438624751736312]),
+    ("tied", [9.7283481982609477e-11, 6.5076021381734462e-07, 1.082270051834371e-10]),
+  ])
+  func pseudoLikelihoodRatioTest(name: String, rP: [Double]) throws {
+    let fx = try CompetingRisksFixture(name)
+    let fits = try #require(fx.json["crr"] as? [[String: Any]])
+    #expect(fits.count == rP.count)
+    for (spec, expectedP) in zip(fits, rP) {
+      let p = try #require((spec["p"] as? NSNumber)?.intValue)
+      let failCode = try #require((spec["failcode"] as? NSNumber)?.intValue)
+      let cengroup = spec["cengroup"] is [Any] ? CompetingRisksFixture.ints(spec["cengroup"]) : nil
+      let fit = try FineGray.fit(
+        time: fx.time, status: fx.status, covariates: CompetingRisksFixture.doubles(spec["x"]), p: p,
+        failCode: failCode, censoringGroup: cengroup)
+      let loglik = CompetingRisksFixture.doubles(spec["loglik"])[0]
+      let loglikNull = CompetingRisksFixture.doubles(spec["loglik_null"])[0]
+      let test = fit.likelihoodRatioTest
+      let label = "\(name) failcode \(failCode)\(cengroup == nil ? "" : " cengroup")"
+      #expect(test.df == p, "\(label) df")
+      // The statistic is a difference of two log-likelihoods, each within
+      // Tolerance.iterative of R's: its absolute error is bounded by theirs.
+      let statisticTolerance = 2 * Tolerance.iterative * (abs(loglik) + abs(loglikNull))
+      #expect(abs(test.statistic - 2 * (loglik - loglikNull)) <= statisticTolerance, "\(label) statistic")
+      #expect(approxEqual(test.p, expectedP, relative: Tolerance.iterative), "\(label) p \(test.p) vs \(expectedP)")
+    }
+  }
+
   /// Without competing causes and censoring, crr's likelihood is Cox's
   /// partial likelihood (Breslow ties); one binary covariate, times 1...4,
   /// x = 1,0,1,0, all failing: ℓ(0) = −log 4 − log 3 − log 2.
