@@ -93,12 +93,6 @@ public struct CompetingRisksAnalysis: Sendable {
   public let n: Int
   public let droppedCount: Int
 
-  public init(dataset: Dataset, formula text: String, options: CompetingRisksOptions = CompetingRisksOptions())
-    throws
-  {
-    try self.init(dataset: dataset, formula: try Formula(parsing: text), options: options)
-  }
-
   public init(dataset: Dataset, formula: Formula, options: CompetingRisksOptions = CompetingRisksOptions())
     throws
   {

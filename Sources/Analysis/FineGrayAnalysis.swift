@@ -51,11 +51,10 @@ public struct FineGrayAnalysis: Sendable {
   /// Turns covariate profiles into design rows for `predict`.
   public let profile: DesignProfile
 
-  public init(dataset: Dataset, formula text: String, options: FineGrayOptions = FineGrayOptions()) throws {
-    let formula = try Formula(parsing: text)
+  public init(dataset: Dataset, formula: Formula, options: FineGrayOptions = FineGrayOptions()) throws {
     guard !formula.terms.isEmpty else {
       throw ModelFrameError(
-        "formula '\(text)' has no covariates: a Fine–Gray model needs at least one term after '~'")
+        "formula '\(formula.text)' has no covariates: a Fine–Gray model needs at least one term after '~'")
     }
     if !formula.strata.isEmpty {
       throw ModelFrameError(
