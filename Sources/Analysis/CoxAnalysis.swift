@@ -103,7 +103,7 @@ public struct CoxAnalysis: Sendable {
     /// Fits the first `columns` design columns (all of them for the model;
     /// fewer for the nested models of a deviance table).
     func fit(columns: Int, options fitOptions: CoxOptions? = nil) throws -> CoxFit {
-      let status = frame.event.map { Double($0) }
+      let status = frame.eventDoubles
       let values = columns == design.columnCount
         ? design.values : Array(design.values[0..<(columns * design.rowCount)])
       return try CoxModel.fit(

@@ -94,7 +94,7 @@ public struct FineGrayAnalysis: Sendable {
     let p = design.columnCount
     let n = used.count
     let time = used.map { frame.time[$0] }
-    let status = used.map { cr.status[$0] }
+    let status = used.map { frame.event[$0] }
     var covariates = [Double](repeating: 0, count: n * p)
     for j in 0..<p {
       let column = design.column(j)
@@ -115,10 +115,10 @@ public struct FineGrayAnalysis: Sendable {
         "no events of cause \(cr.causes[causeIndex - 1]) in the \(n) rows used, so there is nothing to model")
     }
     let censored = status.lazy.filter { $0 == 0 }.count
-    // Status for crr: the cause of interest 1, censored 0, competing causes ≥ 2.
-    let crrStatus = status.map { $0 == 0 ? 0 : ($0 == causeIndex ? 1 : 2) }
+    // The frame's codes as they are: crr's failcode is the cause's code,
+    // cencode 0, and every other code a competing cause.
     let fit = try FineGray.fit(
-      time: time, status: crrStatus, covariates: covariates, p: p, failCode: 1, censorCode: 0,
+      time: time, status: status, covariates: covariates, p: p, failCode: causeIndex, censorCode: 0,
       censoringGroup: censoringGroup, maxIterations: options.maxIterations,
       confidenceLevel: options.confidenceLevel)
 
@@ -162,7 +162,7 @@ public struct FineGrayAnalysis: Sendable {
           "a covariate row must have \(fit.p) values (\(profile.columnNames.joined(separator: ", "))), got \(row.count)")
       }
       guard row.allSatisfy(\.isFinite) else { throw ModelFrameError("covariate rows must be finite") }
-      return fit.predict(row)
+      return try fit.predict(row)
     }
   }
 }

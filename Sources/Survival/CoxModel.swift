@@ -395,7 +395,7 @@ public enum CoxModel {
     for (a, i) in kept.enumerated() {
       for (b, j) in kept.enumerated() { waldMatrix[a * kept.count + b] = variance[i * p + j] }
     }
-    let waldChol = CholeskyLDL(waldMatrix, n: kept.count, tolerance: options.cholTolerance)
+    let waldChol = CholeskyLDL(square: waldMatrix, n: kept.count, tolerance: options.cholTolerance)
     let waldBeta = kept.map { beta[$0] - initial[$0] }
     // One coefficient: b²/v as R's coxph.wtest (NaN when v underflowed to 0,
     // where the Cholesky would drop the column and say 0).

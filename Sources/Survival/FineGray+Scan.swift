@@ -397,7 +397,7 @@ struct FineGrayData {
       if here >= 0 { nextFailure += 1 }
     }
     for a in 0..<p { for c in 0..<a { meat[c * p + a] = meat[a * p + c] } }
-    let inverse = CholeskyLDL(information, n: p).inverse()
+    let inverse = CholeskyLDL(square: information, n: p).inverse()
     var tmp = [Double](repeating: 0, count: p * p)
     for i in 0..<p {
       for j in 0..<p {

@@ -33,8 +33,9 @@ public struct GrayTest: Sendable {
   public static func test(
     time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
     cause: Int, rho: Double = 0
-  ) -> GrayTest {
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+  ) throws -> GrayTest {
+    if cause < 1 { throw SurvivalInputError.invalidOption("the cause must be 1 or more, got \(cause)") }
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
     return GrayData(sorted: sorted).test(cause: cause, rho: rho)
   }
 
@@ -42,10 +43,9 @@ public struct GrayTest: Sendable {
   public static func testAll(
     time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
     causeCount: Int? = nil, rho: Double = 0
-  ) -> [GrayTest] {
+  ) throws -> [GrayTest] {
     let m = causeCount ?? max(status.max() ?? 0, 0)
-    guard m > 0 else { return [] }
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
     return testAll(sorted: sorted, causeCount: m, rho: rho)
   }
 
@@ -62,7 +62,10 @@ public struct GrayTest: Sendable {
     time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
     causes: [Int], causeCount m: Int, rho: Double = 0
   ) throws -> [GrayTest] {
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    if let bad = causes.first(where: { $0 < 1 || $0 > m }) {
+      throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
+    }
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
     return try tests(sorted: sorted, causes: causes, causeCount: m, rho: rho, poll: KernelPoll())
   }
 

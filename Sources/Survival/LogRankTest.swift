@@ -148,7 +148,7 @@ public struct LogRankTest: Sendable {
       diff[a] = observed[ga] - expected[ga]
       for (b, gb) in kept.enumerated() { sub[a * m + b] = variance[ga * k + gb] }
     }
-    let solved = try CholeskyLDL(sub, n: m, poll: poll).solve(diff)
+    let solved = try CholeskyLDL(square: sub, n: m, poll: poll).solve(diff)
     var chi = 0.0
     for a in 0..<m { chi += solved[a] * diff[a] }
     return (chi, df)

@@ -44,7 +44,7 @@ struct FineGrayTests {
       let predicted = CompetingRisksFixture.rows(spec["predict_cif"])
       for j in 0..<np {
         let profile = (0..<p).map { profiles[$0 * np + j] }
-        let ours = fit.predict(profile)
+        let ours = try fit.predict(profile)
         let theirs = predicted.map { $0[j] }
         #expect(allClose(ours, theirs, relative: tol), "\(label) predict \(j) \(firstMismatch(ours, theirs, relative: tol))")
       }

@@ -97,7 +97,7 @@ struct KaplanMeierHandWorkedTests {
   // R's rmean = "common" horizon is the largest last time over the curves;
   // byte events give the same fit as Double events.
   @Test func commonHorizonAndByteEvents() throws {
-    let sample = try SurvivalSample(time: [1, 5, 2, 3], eventBytes: [1, 0, 1, 1], group: [0, 0, 1, 1], groupCount: 2)
+    let sample = try SurvivalSample(time: [1, 5, 2, 3], eventCodes: [1, 0, 1, 1], group: [0, 0, 1, 1], groupCount: 2)
     let fit = try KaplanMeier.fit(sample)
     #expect(fit.commonRestrictionTime == 5)
     let same = try KaplanMeier.fit(time: [1, 5, 2, 3], event: [1, 0, 1, 1], group: [0, 0, 1, 1], groupCount: 2)
