@@ -11,7 +11,8 @@ import Testing
   let group = [0, 0, 0, 0, 0, 0, 2]
 
   @Test func tabulatesEveryTimeOfEachGroup() throws {
-    let table = try CompetingRisksRiskTable.tabulate(time: time, status: status, group: group, groupCount: 3, causeCount: 2)
+    let table = try CompetingRisksRiskTable.tabulate(
+      time: time, status: status, group: group, groupCount: 3, causeCount: 2)
     #expect(table.groups.count == 3)
     let g = table.groups[0]
     #expect(g.time == [1, 2, 3, 5])
@@ -24,7 +25,8 @@ import Testing
 
   @Test func curvesHoldTheirValueBetweenJumps() throws {
     let fit = try CumulativeIncidence.fit(time: time, status: status, group: group, groupCount: 3, causeCount: 2)
-    let grid = try CompetingRisksRiskTable.tabulate(time: time, status: status, group: group, groupCount: 3, causeCount: 2)
+    let grid = try CompetingRisksRiskTable.tabulate(
+      time: time, status: status, group: group, groupCount: 3, causeCount: 2)
       .groups[0].time
     let c1 = fit.curve(group: 0, cause: 1)
     // F1 jumps at 1 (1/6) and at 3 (S(3−) = 5/6 · 3/4 = 5/8, one of 3 at risk: + 5/24).
