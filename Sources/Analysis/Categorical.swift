@@ -51,8 +51,7 @@ struct Categorical: Sendable, Equatable {
       let x = rows.map { Int(values[$0]) }
       let levelValues = levelRows.map { values[$0] }.filter { $0 != Column.naDate }.map { Int($0) }
       let (levels, codes) = denseLevels(x, levelValues) ?? sortedLevels(x, levelValues)
-      return Categorical(
-        codes: codes, levels: levels.map { RValueFormat.date(daysSinceEpoch: Int32($0)) })
+      return Categorical(codes: codes, levels: levels.map { CalendarDate.formatISO(Int32($0)) })
     }
   }
 

@@ -93,12 +93,6 @@ public struct CompetingRisksAnalysis: Sendable {
   public let n: Int
   public let droppedCount: Int
 
-  public init(dataset: Dataset, formula text: String, options: CompetingRisksOptions = CompetingRisksOptions())
-    throws
-  {
-    try self.init(dataset: dataset, formula: try Formula(parsing: text), options: options)
-  }
-
   public init(dataset: Dataset, formula: Formula, options: CompetingRisksOptions = CompetingRisksOptions())
     throws
   {
@@ -124,8 +118,8 @@ public struct CompetingRisksAnalysis: Sendable {
       for: "\(selected.count * k) cumulative incidence curves")
     try Cancellation.check()
     // The risk table's event counts, of the reported causes only.
-    let table = CompetingRisksRiskTable.tabulate(
-      time: frame.time, status: cr.status, group: group, groupCount: k, causeCount: m, causes: selected)
+    let table = try CompetingRisksRiskTable.tabulate(
+      time: frame.time, status: frame.event, group: group, groupCount: k, causeCount: m, causes: selected)
     var sizes = [Int](repeating: 0, count: k)
     for g in group { sizes[g] += 1 }
 
@@ -135,7 +129,7 @@ public struct CompetingRisksAnalysis: Sendable {
     switch options.variance {
     case .aalen:
       let (incidence, tests) = try CumulativeIncidence.fitWithTests(
-        time: frame.time, status: cr.status, group: group, strata: frame.strata?.index, rho: options.rho,
+        time: frame.time, status: frame.event, group: group, strata: frame.strata?.index, rho: options.rho,
         groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
         confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
       grayTests = tests
@@ -154,11 +148,11 @@ public struct CompetingRisksAnalysis: Sendable {
       try MemoryBudget.require(
         count: 3 * (m + 1), stride: max(frame.count, 1) * MemoryLayout<Double>.stride,
         for: "the Aalen–Johansen states of \(m) causes")
-      let aj = AalenJohansenJackknife.fit(
-        time: frame.time, status: cr.status, group: group, groupCount: k, causeCount: m)
+      let aj = try AalenJohansenJackknife.fit(
+        time: frame.time, status: frame.event, group: group, groupCount: k, causeCount: m)
       if k > 1 && m > 0 {
         grayTests = try GrayTest.tests(
-          time: frame.time, status: cr.status, group: group, strata: frame.strata?.index,
+          time: frame.time, status: frame.event, group: group, strata: frame.strata?.index,
           causes: selected, causeCount: m, rho: options.rho)
       }
       let z = Normal.quantile(1 - (1 - options.confidenceLevel) / 2)

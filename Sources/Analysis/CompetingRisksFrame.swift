@@ -9,10 +9,11 @@ import Datasets
 /// the rows used (or, for a string column, be one of its declared levels:
 /// data without censoring then stay expressible), since a misspelt value
 /// would otherwise silently turn the censored rows into a cause.
+///
+/// The status codes are `frame.event` (0 censored, k ≥ 1 the k-th entry of
+/// `causes`), which the estimators take unchanged.
 struct CompetingRisksFrame {
   let frame: ModelFrame
-  /// 0 censored, k ≥ 1 the k-th entry of `frame.causes`.
-  let status: [Int]
   /// The censoring value as it reads in the column (`0`, `censored`).
   let censorText: String
 
@@ -55,7 +56,6 @@ struct CompetingRisksFrame {
           + (frame.causes.first.map { isText ? "\"\($0)\"" : $0 } ?? "0") + "}")
     }
     self.frame = frame
-    self.status = frame.event.map { Int($0) }
     self.censorText = censorText
   }
 

@@ -63,10 +63,10 @@ public struct CoxAnalysis: Sendable {
 
   /// Fits `formula` (R syntax, e.g. `Surv(time, status) ~ rx + age + strata(sex)`)
   /// to `dataset`.
-  public init(dataset: Dataset, formula text: String, options: CoxAnalysisOptions = CoxAnalysisOptions())
+  public init(dataset: Dataset, formula: Formula, options: CoxAnalysisOptions = CoxAnalysisOptions())
     throws
   {
-    let prepared = try Self.prepare(dataset: dataset, formula: text, options: options)
+    let prepared = try Self.prepare(dataset: dataset, formula: formula, options: options)
     let (formula, frame, design) = (prepared.formula, prepared.frame, prepared.design)
     let labels = CoefficientLabel.labels(design: design, frame: frame)
     let robust = prepared.options.robust
@@ -103,7 +103,7 @@ public struct CoxAnalysis: Sendable {
     /// Fits the first `columns` design columns (all of them for the model;
     /// fewer for the nested models of a deviance table).
     func fit(columns: Int, options fitOptions: CoxOptions? = nil) throws -> CoxFit {
-      let status = frame.event.map { Double($0) }
+      let status = frame.eventDoubles
       let values = columns == design.columnCount
         ? design.values : Array(design.values[0..<(columns * design.rowCount)])
       return try CoxModel.fit(
@@ -113,15 +113,14 @@ public struct CoxAnalysis: Sendable {
     }
   }
 
-  /// Parses the formula, builds the model frame and design matrix, checks
-  /// the data, and settles the options as R `coxph` does.
-  static func prepare(dataset: Dataset, formula text: String, options: CoxAnalysisOptions) throws
+  /// Builds the model frame and design matrix, checks the data, and settles
+  /// the options as R `coxph` does.
+  static func prepare(dataset: Dataset, formula: Formula, options: CoxAnalysisOptions) throws
     -> Prepared
   {
-    let formula = try Formula(parsing: text)
     guard !formula.terms.isEmpty else {
       throw ModelFrameError(
-        "formula '\(text)' has no covariates: a Cox model needs at least one term after '~' "
+        "formula '\(formula.text)' has no covariates: a Cox model needs at least one term after '~' "
           + "(strata(), cluster() and offset() are not covariates)")
     }
     var frameOptions = ModelFrameOptions()

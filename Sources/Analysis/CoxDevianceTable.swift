@@ -38,10 +38,10 @@ public struct CoxDevianceTable: Sendable {
   /// Rows of data used by every model.
   public let n: Int
 
-  public init(dataset: Dataset, formula text: String, options: CoxAnalysisOptions = CoxAnalysisOptions())
+  public init(dataset: Dataset, formula: Formula, options: CoxAnalysisOptions = CoxAnalysisOptions())
     throws
   {
-    let prepared = try CoxAnalysis.prepare(dataset: dataset, formula: text, options: options)
+    let prepared = try CoxAnalysis.prepare(dataset: dataset, formula: formula, options: options)
     if prepared.options.robust {
       throw ModelFrameError(
         "no analysis of deviance with a robust variance (cluster() or robust = true; as R): "
@@ -55,18 +55,17 @@ public struct CoxDevianceTable: Sendable {
     for k in 0..<(design.termColumns.count - 1) {
       let nested = try prepared.fit(columns: design.termColumns[k].upperBound, options: nestedOptions)
       logliks.append(nested.loglik)
-      dfs.append(nested.singular.filter { !$0 }.count)
+      dfs.append(nested.estimatedCount)
     }
     logliks.append(full.loglik)
-    dfs.append(full.singular.filter { !$0 }.count)
+    dfs.append(full.estimatedCount)
 
     var rows = [Row(term: "NULL", loglik: logliks[0], chiSquare: nil, df: nil, p: nil)]
     for (k, label) in design.termLabels.enumerated() {
-      let chi = 2 * (logliks[k + 1] - logliks[k])
-      let df = dfs[k + 1] - dfs[k]
+      let test = ChiSquareTest(2 * (logliks[k + 1] - logliks[k]), df: dfs[k + 1] - dfs[k])
       rows.append(Row(
-        term: label, loglik: logliks[k + 1], chiSquare: chi, df: df,
-        p: df > 0 ? ChiSquare.upperTail(chi, df: Double(df)) : nil))
+        term: label, loglik: logliks[k + 1], chiSquare: test.statistic, df: test.df,
+        p: test.df > 0 ? test.p : nil))
     }
     self.formula = prepared.formula
     self.ties = prepared.options.ties

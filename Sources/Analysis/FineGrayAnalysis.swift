@@ -51,11 +51,10 @@ public struct FineGrayAnalysis: Sendable {
   /// Turns covariate profiles into design rows for `predict`.
   public let profile: DesignProfile
 
-  public init(dataset: Dataset, formula text: String, options: FineGrayOptions = FineGrayOptions()) throws {
-    let formula = try Formula(parsing: text)
+  public init(dataset: Dataset, formula: Formula, options: FineGrayOptions = FineGrayOptions()) throws {
     guard !formula.terms.isEmpty else {
       throw ModelFrameError(
-        "formula '\(text)' has no covariates: a Fine–Gray model needs at least one term after '~'")
+        "formula '\(formula.text)' has no covariates: a Fine–Gray model needs at least one term after '~'")
     }
     if !formula.strata.isEmpty {
       throw ModelFrameError(
@@ -90,12 +89,13 @@ public struct FineGrayAnalysis: Sendable {
     }
     let used = keep.indices.filter { keep[$0] }
     guard !used.isEmpty else {
-      throw ModelFrameError("no complete rows: the censoring group '\(options.censoringGroup ?? "")' is missing in every row")
+      throw ModelFrameError(
+        "no complete rows: the censoring group '\(options.censoringGroup ?? "")' is missing in every row")
     }
     let p = design.columnCount
     let n = used.count
     let time = used.map { frame.time[$0] }
-    let status = used.map { cr.status[$0] }
+    let status = used.map { frame.event[$0] }
     var covariates = [Double](repeating: 0, count: n * p)
     for j in 0..<p {
       let column = design.column(j)
@@ -116,10 +116,10 @@ public struct FineGrayAnalysis: Sendable {
         "no events of cause \(cr.causes[causeIndex - 1]) in the \(n) rows used, so there is nothing to model")
     }
     let censored = status.lazy.filter { $0 == 0 }.count
-    // Status for crr: the cause of interest 1, censored 0, competing causes ≥ 2.
-    let crrStatus = status.map { $0 == 0 ? 0 : ($0 == causeIndex ? 1 : 2) }
+    // The frame's codes as they are: crr's failcode is the cause's code,
+    // cencode 0, and every other code a competing cause.
     let fit = try FineGray.fit(
-      time: time, status: crrStatus, covariates: covariates, p: p, failCode: 1, censorCode: 0,
+      time: time, status: status, covariates: covariates, p: p, failCode: causeIndex, censorCode: 0,
       censoringGroup: censoringGroup, maxIterations: options.maxIterations,
       confidenceLevel: options.confidenceLevel)
 
@@ -160,10 +160,11 @@ public struct FineGrayAnalysis: Sendable {
     try rows.map { row in
       guard row.count == fit.p else {
         throw ModelFrameError(
-          "a covariate row must have \(fit.p) values (\(profile.columnNames.joined(separator: ", "))), got \(row.count)")
+          "a covariate row must have \(fit.p) values (\(profile.columnNames.joined(separator: ", "))), "
+            + "got \(row.count)")
       }
       guard row.allSatisfy(\.isFinite) else { throw ModelFrameError("covariate rows must be finite") }
-      return fit.predict(row)
+      return try fit.predict(row)
     }
   }
 }

@@ -19,14 +19,14 @@ extension ModelFrame {
 
   /// 0/1 events; numbers whose largest value is 2 are read as 1/2 (1
   /// censored), as R's `Surv` does.
-  static func binaryEvents(_ column: Column, name: String, rows: [Int]) throws -> [Int32] {
+  static func binaryEvents(_ column: Column, name: String, rows: [Int]) throws -> [Int] {
     switch column {
     case .bool(let values):
       return try rows.map { row in
         guard values[row] <= 1 else {
           throw ModelFrameError("row \(row + 1): event column '\(name)' holds an invalid boolean")
         }
-        return Int32(values[row])
+        return Int(values[row])
       }
     case .double, .int:
       let values = column.asDoubles()
@@ -39,7 +39,7 @@ extension ModelFrame {
             "row \(row + 1): event must be 0/1 (or 1/2, or true/false), got "
               + "\(RValueFormat.number(values[row])) in column '\(name)'")
         }
-        return Int32(v)
+        return Int(v)
       }
     case .factor, .date:
       throw ModelFrameError(
@@ -50,7 +50,7 @@ extension ModelFrame {
 
   static func competingEvents(
     _ column: Column, name: String, rows: [Int], censor: StatusValue?
-  ) throws -> ([Int32], [String]) {
+  ) throws -> ([Int], [String]) {
     switch column {
     case .double, .int:
       let censorCode: Double
@@ -66,8 +66,8 @@ extension ModelFrame {
       }
       let values = column.asDoubles()
       let causeCodes = Array(Set(rows.map { values[$0] }.filter { $0 != censorCode })).sorted()
-      var position = [Double: Int32]()
-      for (i, c) in causeCodes.enumerated() { position[c] = Int32(i + 1) }
+      var position = [Double: Int]()
+      for (i, c) in causeCodes.enumerated() { position[c] = i + 1 }
       let codes = rows.map { position[values[$0]] ?? 0 }
       return (codes, causeCodes.map(RValueFormat.number))
     case .factor(let codes, let levels):
@@ -77,7 +77,7 @@ extension ModelFrame {
       case .label(let text): censorLabel = text
       case .code(let c): censorLabel = RValueFormat.number(c)
       }
-      let censorCode = levels.firstIndex(of: censorLabel).map { Int32($0) } ?? -1
+      let censorCode = levels.firstIndex(of: censorLabel) ?? -1
       var present = [Bool](repeating: false, count: levels.count)
       for row in rows {
         let code = Int(codes[row])
@@ -86,11 +86,11 @@ extension ModelFrame {
         }
         present[code] = true
       }
-      var position = [Int32](repeating: 0, count: levels.count)
+      var position = [Int](repeating: 0, count: levels.count)
       var causes: [String] = []
-      for (i, level) in levels.enumerated() where present[i] && Int32(i) != censorCode {
+      for (i, level) in levels.enumerated() where present[i] && i != censorCode {
         causes.append(level)
-        position[i] = Int32(causes.count)
+        position[i] = causes.count
       }
       return (rows.map { position[Int(codes[$0])] }, causes)
     case .bool, .date:

@@ -22,17 +22,15 @@ extension ModelFrame {
     }
   }
 
-  /// Events of binary coding as 0/1 bytes.
-  var eventBytes: [UInt8] { event.map { UInt8(truncatingIfNeeded: $0) } }
-
-  /// Events of binary coding as 0/1 doubles.
+  /// Events of binary coding as 0/1 doubles, for the estimators whose
+  /// entry takes R's numeric status (log-rank, follow-up, Cox).
   var eventDoubles: [Double] { event.map { Double($0) } }
 
   /// A `SurvivalSample` of the frame's rows (delayed entry and weights kept),
   /// split by `groups`.
   func survivalSample(groups: SurvivalGroups) throws -> SurvivalSample {
     try SurvivalSample(
-      entry: start, time: time, eventBytes: eventBytes, weights: weights,
+      entry: start, time: time, eventCodes: event, weights: weights,
       group: groups.index, groupCount: groups.count)
   }
 }

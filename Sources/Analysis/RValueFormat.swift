@@ -1,6 +1,7 @@
 import Foundation
 
-/// Text of values as R writes them in factor levels and labels.
+/// Text of values as R writes them in factor levels and labels. Dates are
+/// `CalendarDate.formatISO` (Datasets), which is R's `as.character` of a `Date`.
 enum RValueFormat {
   /// R's `as.character` of a double (R 4.2): 15 significant digits, trailing
   /// zeros dropped, fixed notation unless scientific is narrower
@@ -40,25 +41,5 @@ enum RValueFormat {
     let mantissa = nsig > 1 ? "\(digits[0])." + String(digits[1...]) : String(digits[0])
     let e = abs(exponent)
     return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (e < 10 ? "0\(e)" : "\(e)")
-  }
-
-  /// R's text of a `Date`: `yyyy-mm-dd` from days since 1970-01-01
-  /// (proleptic Gregorian calendar).
-  static func date(daysSinceEpoch days: Int32) -> String {
-    // Civil-from-days (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
-    let z = Int(days) + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-    func pad(_ v: Int, _ width: Int) -> String {
-      let s = String(abs(v))
-      return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
-    }
-    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
   }
 }

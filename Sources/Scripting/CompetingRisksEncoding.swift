@@ -64,8 +64,7 @@ enum CompetingRisksEncoding {
       ])
     }
     let variance: [LuaValue] = (0..<p).map { i in numbers(Array(f.variance[(i * p)..<((i + 1) * p)])) }
-    // summary.crr's pseudo likelihood ratio test: 2 (ℓ(β̂) − ℓ(0)) on p df.
-    let lr = 2 * (f.logLikelihood - f.nullLogLikelihood)
+    let lr = f.likelihoodRatioTest
     return .record([
       "kind": .string("finegray"), "formula": .string(a.formula.text),
       "cause": .string(a.cause), "competing": .strings(a.competingCauses), "censor": .string(a.censor),
@@ -77,7 +76,7 @@ enum CompetingRisksEncoding {
       "terms": .array(terms), "var": .array(variance),
       "loglik": number(f.logLikelihood), "loglik_null": number(f.nullLogLikelihood),
       "lr_test": .record([
-        "statistic": number(lr), "df": .integer(p), "p": number(ChiSquare.upperTail(lr, df: Double(p))),
+        "statistic": number(lr.statistic), "df": .integer(lr.df), "p": number(lr.p),
       ]),
       "iterations": .integer(f.iterations), "converged": .boolean(f.converged),
       "variables": .strings(a.profile.variables),

@@ -38,7 +38,7 @@ struct CompetingRisksLibrary: KaplanLibrary {
         let (d, formula) = try datasetAndFormula(call)
         let options = try cumincOptions(try call.optionalTable(3))
         let analysis = try analysisStep("cuminc") {
-          try CompetingRisksAnalysis(dataset: d, formula: formula, options: options)
+          try CompetingRisksAnalysis(dataset: d, formula: Formula(parsing: formula), options: options)
         }
         return [CompetingRisksEncoding.cuminc(analysis)]
       }),
@@ -46,7 +46,7 @@ struct CompetingRisksLibrary: KaplanLibrary {
         let (d, formula) = try datasetAndFormula(call)
         let options = try finegrayOptions(try call.optionalTable(3))
         let analysis = try analysisStep("finegray") {
-          try FineGrayAnalysis(dataset: d, formula: formula, options: options)
+          try FineGrayAnalysis(dataset: d, formula: Formula(parsing: formula), options: options)
         }
         return [CompetingRisksEncoding.finegray(analysis), .object(FineGrayModel(analysis))]
       }),

@@ -29,7 +29,7 @@ struct CoxLibrary: KaplanLibrary {
         }
         let options = try coxOptions(try call.optionalTable(3))
         let analysis = try analysisStep("cox") {
-          try CoxAnalysis(dataset: d, formula: formula, options: options)
+          try CoxAnalysis(dataset: d, formula: Formula(parsing: formula), options: options)
         }
         return [coxResult(analysis)]
       }),
@@ -38,7 +38,7 @@ struct CoxLibrary: KaplanLibrary {
         let formula = try call.string(2)
         let options = try coxOptions(try call.optionalTable(3))
         let table = try analysisStep("anova") {
-          try CoxDevianceTable(dataset: d, formula: formula, options: options)
+          try CoxDevianceTable(dataset: d, formula: Formula(parsing: formula), options: options)
         }
         let rows: [LuaValue] = table.rows.map { row in
           var fields: [(String, LuaValue)] = [("term", .string(row.term)), ("loglik", number(row.loglik))]
@@ -54,13 +54,7 @@ struct CoxLibrary: KaplanLibrary {
       }),
       ("lrtest", lua.function("lrtest") { call in
         let (l1, df1, l2, df2) = (try call.number(1), try call.integer(2), try call.number(3), try call.integer(4))
-        // anova.coxphlist: |2 Δloglik| on |Δdf| degrees of freedom.
-        let chi = abs(2 * (l2 - l1))
-        let df = abs(df2 - df1)
-        return [.record([
-          "statistic": .number(chi), "df": .integer(df),
-          "p": df > 0 ? .number(ChiSquare.upperTail(chi, df: Double(df))) : .nil,
-        ])]
+        return [test(ChiSquareTest.nestedLikelihoodRatio(loglik1: l1, df1: df1, loglik2: l2, df2: df2))]
       }),
       ("options", .strings(CoxLibrary.optionNames)),
     ]

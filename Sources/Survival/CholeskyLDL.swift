@@ -19,10 +19,11 @@ public struct CholeskyLDL {
   /// False when a pivot was negative beyond tolerance (the matrix is not PSD).
   public let isPositiveSemidefinite: Bool
 
-  /// Factorizes `matrix` (row-major n × n, symmetric).
+  /// Factorizes `matrix` (row-major n × n, symmetric); a matrix of another
+  /// size is a thrown `SurvivalInputError.shapeMismatch`.
   /// - Parameter tolerance: R's `toler.chol`, default `.Machine$double.eps^0.75`.
-  public init(_ matrix: [Double], n: Int, tolerance: Double = 1.818989403545856e-12) {
-    self.init(matrix, n: n, tolerance: tolerance, poll: {})
+  public init(_ matrix: [Double], n: Int, tolerance: Double = 1.818989403545856e-12) throws {
+    try self.init(matrix, n: n, tolerance: tolerance, poll: {})
   }
 
   /// Factorizes `matrix`, calling `poll` every few columns of a large
@@ -31,8 +32,22 @@ public struct CholeskyLDL {
   /// thousands of groups): `poll` throws to abandon it.
   public init(
     _ matrix: [Double], n: Int, tolerance: Double = 1.818989403545856e-12, poll: () throws -> Void
+  ) throws {
+    guard n >= 0, matrix.count == n * n else {
+      throw SurvivalInputError.shapeMismatch(argument: "matrix", shape: "n × n", expected: n * n, actual: matrix.count)
+    }
+    try self.init(square: matrix, n: n, tolerance: tolerance, poll: poll)
+  }
+
+  /// The factorization of a matrix the kernels built n × n themselves (an
+  /// information or variance matrix), which no input can make another size.
+  init(square matrix: [Double], n: Int, tolerance: Double = 1.818989403545856e-12) {
+    self.init(square: matrix, n: n, tolerance: tolerance, poll: {})
+  }
+
+  init(
+    square matrix: [Double], n: Int, tolerance: Double = 1.818989403545856e-12, poll: () throws -> Void
   ) rethrows {
-    precondition(matrix.count == n * n, "matrix must be n × n")
     var a = matrix
     self.n = n
     var scale = 0.0

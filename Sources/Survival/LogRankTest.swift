@@ -60,7 +60,8 @@ public struct LogRankTest: Sendable {
     strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0
   ) throws -> LogRankTest {
     guard rho.isFinite, gamma.isFinite, gamma >= 0 else {
-      throw SurvivalInputError.invalidOption("rho must be finite and gamma finite and non-negative, got rho \(rho), gamma \(gamma)")
+      throw SurvivalInputError.invalidOption(
+        "rho must be finite and gamma finite and non-negative, got rho \(rho), gamma \(gamma)")
     }
     // Validation of time/event/strata and the (stratum, time) order come from the sample.
     let sample = try SurvivalSample(time: time, event: event, group: strata, groupCount: strataCount)
@@ -148,7 +149,7 @@ public struct LogRankTest: Sendable {
       diff[a] = observed[ga] - expected[ga]
       for (b, gb) in kept.enumerated() { sub[a * m + b] = variance[ga * k + gb] }
     }
-    let solved = try CholeskyLDL(sub, n: m, poll: poll).solve(diff)
+    let solved = try CholeskyLDL(square: sub, n: m, poll: poll).solve(diff)
     var chi = 0.0
     for a in 0..<m { chi += solved[a] * diff[a] }
     return (chi, df)

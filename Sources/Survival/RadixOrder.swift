@@ -25,11 +25,12 @@ enum RadixOrder {
   private static let digitBits = 10
   private static let buckets = 1 << digitBits
 
-  /// `key` must hold finite non-negative values (validated by the caller);
-  /// −0 sorts as 0. `group` nil means one group; `flag` values are 0 or 1.
+  /// `key` must hold finite non-negative values and at most
+  /// `SurvivalInputError.rowLimit` of them (validated by the caller,
+  /// `SurvivalSample`); −0 sorts as 0. `group` nil means one group; `flag`
+  /// values are 0 or 1.
   static func order(key: [Double], group: [Int]?, groupCount: Int, flag: [UInt8]? = nil) -> Sorted {
     let n = key.count
-    precondition(n < Int(Int32.max), "more rows than a 31-bit index can address")
     let groups = max(groupCount, 1)
     var start = [Int](repeating: 0, count: groups + 1)
     if let group = group, groups > 1 {

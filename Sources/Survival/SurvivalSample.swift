@@ -49,8 +49,34 @@ public struct SurvivalSample: Sendable {
     entry: [Double]?, time: [Double], event: [Double], weights: [Double]? = nil,
     group: [Int]? = nil, groupCount: Int = 1
   ) throws {
+    try self.init(
+      entry: entry, time: time, events: event, weights: weights, group: group, groupCount: groupCount,
+      flag: { $0 == 1 ? 1 : ($0 == 0 ? 0 : nil) }, value: { $0 })
+  }
+
+  /// Events as the `Int` codes of `ModelFrame.event` (0 censored, 1 event),
+  /// checked straight into the sample's 0/1 flags: the representation the
+  /// Analysis layer hands every estimator.
+  public init(
+    entry: [Double]? = nil, time: [Double], eventCodes event: [Int], weights: [Double]? = nil,
+    group: [Int]? = nil, groupCount: Int = 1
+  ) throws {
+    try self.init(
+      entry: entry, time: time, events: event, weights: weights, group: group, groupCount: groupCount,
+      flag: { $0 == 1 ? 1 : ($0 == 0 ? 0 : nil) }, value: { Double($0) })
+  }
+
+  /// The checks and the sort, for events of any element type: `flag` gives
+  /// an event's 0/1 flag, nil for a value that is neither (reported as
+  /// `value` of it).
+  private init<Event>(
+    entry: [Double]?, time: [Double], events event: [Event], weights: [Double]?,
+    group: [Int]?, groupCount: Int, flag: (Event) -> UInt8?, value: (Event) -> Double
+  ) throws {
     let n = time.count
     guard n > 0 else { throw SurvivalInputError.empty }
+    // The sort carries row numbers in 31 bits.
+    try SurvivalInputError.checkRowCount(n)
     guard groupCount >= 1 else {
       throw SurvivalInputError.invalidOption("groupCount must be at least 1, got \(groupCount)")
     }
@@ -79,10 +105,8 @@ public struct SurvivalSample: Sendable {
     }
     var events = [UInt8](repeating: 0, count: n)
     for i in 0..<n {
-      let v = event[i]
-      if v == 1 { events[i] = 1 } else if v != 0 {
-        throw SurvivalInputError.invalidEvent(index: i, value: v)
-      }
+      guard let f = flag(event[i]) else { throw SurvivalInputError.invalidEvent(index: i, value: value(event[i])) }
+      events[i] = f
     }
     if let w = weights {
       for i in 0..<n where !(w[i].isFinite && w[i] >= 0) {
@@ -121,18 +145,8 @@ public struct SurvivalSample: Sendable {
     group: [Int]? = nil, groupCount: Int = 1
   ) throws {
     try self.init(
-      entry: nil, time: time, event: event.map { $0 ? 1.0 : 0.0 }, weights: weights,
-      group: group, groupCount: groupCount)
-  }
-
-  /// Events as bytes (0 or 1), for callers holding compact event columns.
-  public init(
-    entry: [Double]? = nil, time: [Double], eventBytes event: [UInt8], weights: [Double]? = nil,
-    group: [Int]? = nil, groupCount: Int = 1
-  ) throws {
-    try self.init(
-      entry: entry, time: time, event: event.map(Double.init), weights: weights,
-      group: group, groupCount: groupCount)
+      entry: nil, time: time, events: event, weights: weights, group: group, groupCount: groupCount,
+      flag: { $0 ? 1 : 0 }, value: { $0 ? 1 : 0 })
   }
 
   /// Number of subjects in each group.

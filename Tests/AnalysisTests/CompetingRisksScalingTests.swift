@@ -20,7 +20,8 @@ struct CompetingRisksScalingTests {
   @Test func oneCauseOfSixtyFiveThousand() throws {
     var options = CompetingRisksOptions()
     options.cause = .code(65_536)
-    let a = try CompetingRisksAnalysis(dataset: try Self.data(), formula: "Surv(time, status) ~ 1", options: options)
+    let a = try CompetingRisksAnalysis(
+      dataset: try Self.data(), formula: Formula(parsing: "Surv(time, status) ~ 1"), options: options)
     #expect(a.allCauses.count == 65_536)
     #expect(a.curves.count == 1)
     // One event of that cause, at time 65,536: S(t−) = 4,465/70,000 with
@@ -35,7 +36,7 @@ struct CompetingRisksScalingTests {
     let d = try Self.data()
     #expect(throws: MemoryLimitExceeded.self) {
       try MemoryBudget.withAccount(FixedMemoryAccount(1 << 30)) {
-        _ = try CompetingRisksAnalysis(dataset: d, formula: "Surv(time, status) ~ 1")
+        _ = try CompetingRisksAnalysis(dataset: d, formula: Formula(parsing: "Surv(time, status) ~ 1"))
       }
     }
   }

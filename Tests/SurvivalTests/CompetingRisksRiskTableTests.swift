@@ -10,8 +10,9 @@ import Testing
   let status = [0, 1, 2, 0, 0, 1, 0]
   let group = [0, 0, 0, 0, 0, 0, 2]
 
-  @Test func tabulatesEveryTimeOfEachGroup() {
-    let table = CompetingRisksRiskTable.tabulate(time: time, status: status, group: group, groupCount: 3, causeCount: 2)
+  @Test func tabulatesEveryTimeOfEachGroup() throws {
+    let table = try CompetingRisksRiskTable.tabulate(
+      time: time, status: status, group: group, groupCount: 3, causeCount: 2)
     #expect(table.groups.count == 3)
     let g = table.groups[0]
     #expect(g.time == [1, 2, 3, 5])
@@ -22,9 +23,10 @@ import Testing
     #expect(table.groups[2].time == [4] && table.groups[2].nRisk == [1] && table.groups[2].nCensor == [1])
   }
 
-  @Test func curvesHoldTheirValueBetweenJumps() {
-    let fit = CumulativeIncidence.fit(time: time, status: status, group: group, groupCount: 3, causeCount: 2)
-    let grid = CompetingRisksRiskTable.tabulate(time: time, status: status, group: group, groupCount: 3, causeCount: 2)
+  @Test func curvesHoldTheirValueBetweenJumps() throws {
+    let fit = try CumulativeIncidence.fit(time: time, status: status, group: group, groupCount: 3, causeCount: 2)
+    let grid = try CompetingRisksRiskTable.tabulate(
+      time: time, status: status, group: group, groupCount: 3, causeCount: 2)
       .groups[0].time
     let c1 = fit.curve(group: 0, cause: 1)
     // F1 jumps at 1 (1/6) and at 3 (S(3−) = 5/6 · 3/4 = 5/8, one of 3 at risk: + 5/24).

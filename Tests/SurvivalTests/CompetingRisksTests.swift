@@ -11,7 +11,7 @@ struct CompetingRisksTests {
   @Test(arguments: fixtures)
   func cumincArraysMatchCmprsk(name: String) throws {
     let fx = try CompetingRisksFixture(name)
-    let fit = CumulativeIncidence.fit(
+    let fit = try CumulativeIncidence.fit(
       time: fx.time, status: fx.status, group: fx.group, groupCount: fx.groups, causeCount: fx.causes)
     let curves = try #require(fx.json["cuminc"] as? [[String: Any]])
     #expect(curves.count == fx.groups * fx.causes)
@@ -35,7 +35,7 @@ struct CompetingRisksTests {
   @Test(arguments: fixtures)
   func timepointsMatchCmprsk(name: String) throws {
     let fx = try CompetingRisksFixture(name)
-    let fit = CumulativeIncidence.fit(
+    let fit = try CumulativeIncidence.fit(
       time: fx.time, status: fx.status, group: fx.group, groupCount: fx.groups, causeCount: fx.causes)
     let tp = try #require(fx.json["timepoints"] as? [String: Any])
     let times = CompetingRisksFixture.doubles(tp["times"])
@@ -64,15 +64,18 @@ struct CompetingRisksTests {
       let stat = CompetingRisksFixture.doubles(expected["stat"])
       let pv = CompetingRisksFixture.doubles(expected["pv"])
       let df = CompetingRisksFixture.ints(expected["df"])
-      let tests = GrayTest.testAll(
+      let tests = try GrayTest.testAll(
         time: fx.time, status: fx.status, group: fx.group, strata: variant.strata, rho: variant.rho)
       for (j, c) in causes.enumerated() {
         let t = tests[c - 1]
-        #expect(approxEqual(t.statistic, stat[j], relative: Tolerance.closedForm), "\(name) \(variant.key) stat \(t.statistic) vs \(stat[j])")
+        #expect(
+          approxEqual(t.statistic, stat[j], relative: Tolerance.closedForm),
+          "\(name) \(variant.key) stat \(t.statistic) vs \(stat[j])")
         #expect(t.df == df[j])
         // cmprsk computes 1 - pchisq(), which carries an absolute error of
         // ~1e-16; ours is the upper tail itself.
-        #expect(approxEqual(t.p, pv[j], relative: Tolerance.closedForm, absoluteFloor: 1e-15), "\(name) \(variant.key) p")
+        #expect(
+          approxEqual(t.p, pv[j], relative: Tolerance.closedForm, absoluteFloor: 1e-15), "\(name) \(variant.key) p")
       }
     }
   }
@@ -84,8 +87,8 @@ struct CompetingRisksTests {
   /// S: 1 → 5/6 (t=1) → 5/6·3/5 = 1/2 (t=2) → 1/2·1/2 = 1/4 (t=4).
   /// F1: 1/6 at t=1, 1/6 + (5/6)(1/5) = 1/3 at t=2.
   /// F2: (5/6)(1/5) = 1/6 at t=2, 1/6 + (1/2)(1/2) = 5/12 at t=4.
-  @Test func tiesBetweenCausesByHand() {
-    let fit = CumulativeIncidence.fit(
+  @Test func tiesBetweenCausesByHand() throws {
+    let fit = try CumulativeIncidence.fit(
       time: [1, 2, 2, 3, 4, 5], status: [1, 1, 2, 0, 2, 0], group: [0, 0, 0, 0, 0, 0])
     let f1 = fit.curve(group: 0, cause: 1)
     let f2 = fit.curve(group: 0, cause: 2)
@@ -111,26 +114,26 @@ struct CompetingRisksTests {
 
   /// A cause that never occurs: a flat curve at 0 with no jumps (cmprsk
   /// would drop it), and a singular Gray test.
-  @Test func causeThatNeverOccurs() {
+  @Test func causeThatNeverOccurs() throws {
     let time: [Double] = [1, 2, 3, 4, 5, 6]
     let status = [1, 0, 1, 1, 0, 1]
     let group = [0, 1, 0, 1, 0, 1]
-    let fit = CumulativeIncidence.fit(time: time, status: status, group: group, causeCount: 2)
+    let fit = try CumulativeIncidence.fit(time: time, status: status, group: group, causeCount: 2)
     for g in 0..<2 {
       let c = fit.curve(group: g, cause: 2)
       #expect(c.time.isEmpty && c.estimate.isEmpty)
       #expect(c.cmprskTime == [0, g == 0 ? 5 : 6] && c.cmprskEstimate == [0, 0])
       #expect(c.at([3]).estimate == [0])
     }
-    let tests = GrayTest.testAll(time: time, status: status, group: group, causeCount: 2)
+    let tests = try GrayTest.testAll(time: time, status: status, group: group, causeCount: 2)
     #expect(tests.count == 2)
     #expect(!tests[0].isSingular && tests[0].statistic.isFinite)
     #expect(tests[1].isSingular && tests[1].statistic.isNaN)
   }
 
   /// All censored: every curve is flat at 0, variance 0.
-  @Test func allCensored() {
-    let fit = CumulativeIncidence.fit(time: [3, 1, 2], status: [0, 0, 0], group: [0, 0, 0], causeCount: 1)
+  @Test func allCensored() throws {
+    let fit = try CumulativeIncidence.fit(time: [3, 1, 2], status: [0, 0, 0], group: [0, 0, 0], causeCount: 1)
     let c = fit.curve(group: 0, cause: 1)
     #expect(c.time.isEmpty)
     #expect(c.cmprskTime == [0, 3] && c.cmprskEstimate == [0, 0] && c.cmprskVariance == [0, 0])
@@ -162,7 +165,7 @@ struct CompetingRisksJackknifeTests {
   @Test(arguments: CompetingRisksTests.fixtures)
   func survfitMultistateMatches(name: String) throws {
     let fx = try CompetingRisksFixture(name)
-    let fit = AalenJohansenJackknife.fit(
+    let fit = try AalenJohansenJackknife.fit(
       time: fx.time, status: fx.status, group: fx.group, groupCount: fx.groups, causeCount: fx.causes)
     let blocks = try #require(fx.json["ij"] as? [[String: Any]])
     #expect(blocks.count == fx.groups)

@@ -176,9 +176,26 @@ struct CoxFixtureTests {
     let test = CoxModel.likelihoodRatioTest(small, big)
     let chisq = try #require((reference["chisq"] as? NSNumber)?.doubleValue)
     let p = try #require((reference["p"] as? NSNumber)?.doubleValue)
-    #expect(approxEqual(test.chiSquare, chisq, relative: Tolerance.iterative))
+    #expect(approxEqual(test.statistic, chisq, relative: Tolerance.iterative))
     #expect(approxEqual(test.p, p, relative: Tolerance.iterative))
     #expect(test.df == (reference["df"] as? NSNumber)?.intValue)
+  }
+
+  /// `anova(m1, m2)` from the two fits' log-likelihoods and coefficient
+  /// counts (what `lrtest` passes), in either order, against R's
+  /// `anova.coxphlist` of lung: age + sex + ph.ecog against age.
+  @Test func nestedLikelihoodRatioFromLoglikelihoods() throws {
+    let reference = try #require(try loadFixture("cox/lung_lrtest.json") as? [String: Any])
+    func value(_ key: String) throws -> Double { try #require((reference[key] as? NSNumber)?.doubleValue) }
+    let (small, big) = (try value("loglik_small"), try value("loglik_big"))
+    let forward = ChiSquareTest.nestedLikelihoodRatio(loglik1: small, df1: 1, loglik2: big, df2: 3)
+    let backward = ChiSquareTest.nestedLikelihoodRatio(loglik1: big, df1: 3, loglik2: small, df2: 1)
+    #expect(forward == backward)
+    #expect(approxEqual(forward.statistic, try value("chisq"), relative: Tolerance.closedForm))
+    #expect(approxEqual(forward.p, try value("p"), relative: Tolerance.closedForm))
+    #expect(forward.df == (reference["df"] as? NSNumber)?.intValue)
+    // Equal coefficient counts: no degrees of freedom, no p-value (R prints none).
+    #expect(ChiSquareTest.nestedLikelihoodRatio(loglik1: small, df1: 2, loglik2: big, df2: 2).p.isNaN)
   }
 
   /// The exposed evaluation at R's estimate gives R's log-likelihood, a
@@ -195,7 +212,7 @@ struct CoxFixtureTests {
     #expect(approxEqual(e.loglik, loglik[1], relative: Tolerance.iterative))
     // At the optimum |U| is tiny next to the information scale.
     for j in 0..<3 { #expect(abs(e.score[j]) < 1e-6 * e.information[j * 3 + j].squareRoot()) }
-    let inverse = CholeskyLDL(e.information, n: 3).inverse()
+    let inverse = try CholeskyLDL(e.information, n: 3).inverse()
     expectClose(inverse, fixture.outputDoubles("var"), "inverse information", "lung_efron")
   }
 

@@ -97,7 +97,7 @@ struct KaplanMeierHandWorkedTests {
   // R's rmean = "common" horizon is the largest last time over the curves;
   // byte events give the same fit as Double events.
   @Test func commonHorizonAndByteEvents() throws {
-    let sample = try SurvivalSample(time: [1, 5, 2, 3], eventBytes: [1, 0, 1, 1], group: [0, 0, 1, 1], groupCount: 2)
+    let sample = try SurvivalSample(time: [1, 5, 2, 3], eventCodes: [1, 0, 1, 1], group: [0, 0, 1, 1], groupCount: 2)
     let fit = try KaplanMeier.fit(sample)
     #expect(fit.commonRestrictionTime == 5)
     let same = try KaplanMeier.fit(time: [1, 5, 2, 3], event: [1, 0, 1, 1], group: [0, 0, 1, 1], groupCount: 2)
@@ -216,6 +216,22 @@ struct SurvivalInputErrorTests {
       == "entry time 3.0 is not before exit time 2.0 at index 1")
     #expect(message { _ = try SurvivalSample(entry: [0], time: [1, 2], event: [1, 1]) }
       == "'entry' has 1 values but 'time' has 2")
+    // The model frame's Int codes are checked as the numeric events are.
+    #expect(message { _ = try SurvivalSample(time: [1, 2], eventCodes: [1, 2]) }
+      == "'event' at index 1 is 2.0; events must be 0 (censored) or 1 (event)")
+    #expect(message { _ = try SurvivalSample(time: [1, -2], eventCodes: [1, 2]) }
+      == "'time' at index 1 is -2.0; times must be finite and non-negative")
+  }
+
+  /// `SurvivalSample(eventCodes:)`, which the Analysis layer uses, holds
+  /// the same sample as the numeric events.
+  @Test func eventCodesMatchNumericEvents() throws {
+    let time: [Double] = [3, 1, 4, 1, 5, 9, 2, 6]
+    let codes = [1, 0, 1, 1, 0, 1, 0, 1]
+    let a = try SurvivalSample(time: time, eventCodes: codes, group: [0, 1, 0, 1, 0, 1, 0, 1], groupCount: 2)
+    let b = try SurvivalSample(
+      time: time, event: codes.map(Double.init), group: [0, 1, 0, 1, 0, 1, 0, 1], groupCount: 2)
+    #expect(a.event == b.event && a.sortedEvent == b.sortedEvent && a.order == b.order)
   }
 
   @Test func rejectsBadOptions() throws {

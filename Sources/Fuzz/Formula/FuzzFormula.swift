@@ -36,6 +36,6 @@ public func fuzzFormula(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   _ = formula.terms.map(\.label)
   guard let dataset = formulaData else { fuzzFailure("the fixed dataset did not load") }
   _ = try? KaplanMeierAnalysis(dataset: dataset, formula: formula)
-  _ = try? CoxAnalysis(dataset: dataset, formula: text)
+  _ = try? CoxAnalysis(dataset: dataset, formula: formula)
   return 0
 }

@@ -110,15 +110,16 @@ public struct CumulativeIncidence: Sendable {
   /// Fits all group × cause curves.
   /// - Parameters:
   ///   - groupCount: k (default: max group + 1); `causeCount`: m (default: max status).
-  /// - Precondition: equal lengths, times finite and ≥ 0, status in 0...m, group in 0..<k.
+  /// - Throws: `SurvivalInputError` unless lengths are equal, times finite
+  ///   and ≥ 0, status in 0...m and group in 0..<k.
   public static func fit(
     time: [Double], status: [Int], group: [Int]? = nil,
     groupCount: Int? = nil, causeCount: Int? = nil,
     confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
-  ) -> CumulativeIncidence {
-    let (group, k, m) = CompetingRisksInput.checked(
+  ) throws -> CumulativeIncidence {
+    let (group, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
     return fit(sorted: sorted, groupCount: k, causeCount: m,
                confidenceLevel: confidenceLevel, confidenceType: confidenceType)
   }
@@ -129,10 +130,10 @@ public struct CumulativeIncidence: Sendable {
     time: [Double], status: [Int], group: [Int], strata: [Int]? = nil, rho: Double = 0,
     groupCount: Int? = nil, causeCount: Int? = nil,
     confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
-  ) -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
-    let (_, k, m) = CompetingRisksInput.checked(
+  ) throws -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
+    let (_, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
     let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
                         confidenceLevel: confidenceLevel, confidenceType: confidenceType)
     let tests = GrayTest.testAll(sorted: sorted, causeCount: m, rho: rho)
@@ -148,10 +149,13 @@ public struct CumulativeIncidence: Sendable {
     groupCount: Int? = nil, causeCount: Int? = nil, testCauses: [Int], curveCauses: [Int]? = nil,
     confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
   ) throws -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
-    let (_, k, m) = CompetingRisksInput.checked(
+    let (_, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
+    if let bad = (testCauses + (curveCauses ?? [])).first(where: { $0 < 1 || $0 > m }) {
+      throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
+    }
     let poll = KernelPoll()
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
     try poll.check()
     let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
                         confidenceLevel: confidenceLevel, confidenceType: confidenceType, poll: poll,

@@ -91,7 +91,7 @@ enum CoxRobustVariance {
     }
     var outer = [Double](repeating: 0, count: p * p)
     crossProduct(total, rows: groups, p: p, into: &outer)
-    let test = CholeskyLDL(outer, n: p, tolerance: cholTolerance).quadraticForm(u)
+    let test = CholeskyLDL(square: outer, n: p, tolerance: cholTolerance).quadraticForm(u)
     return Result(variance: variance, scoreTest: test)
   }
 

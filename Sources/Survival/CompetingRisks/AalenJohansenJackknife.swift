@@ -31,11 +31,11 @@ public struct AalenJohansenJackknife: Sendable {
   public let causeCount: Int
   public let curves: [Curve]
 
-  /// - Precondition: as `CumulativeIncidence.fit`.
+  /// - Throws: `SurvivalInputError`, as `CumulativeIncidence.fit`.
   public static func fit(
     time: [Double], status: [Int], group: [Int]? = nil, groupCount: Int? = nil, causeCount: Int? = nil
-  ) -> AalenJohansenJackknife {
-    let (group, k, m) = CompetingRisksInput.checked(
+  ) throws -> AalenJohansenJackknife {
+    let (group, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
     let order = CompetingRisksSort.ascendingOrder(time)
     let parts = CompetingRisksSort.partition(order, by: group, count: k)

@@ -25,15 +25,19 @@ public struct CompetingRisksRiskTable: Sendable {
   /// for causes 1...`causeCount`, or only for `causes` (1-based; then
   /// `nEvent[i]` counts `causes[i]`: a status column of 65,536 codes with
   /// one cause reported needs one count per time, not 65,536).
-  /// - Precondition: as `CumulativeIncidence.fit`.
+  /// - Throws: `SurvivalInputError`, as `CumulativeIncidence.fit`, and for a
+  ///   listed cause outside 1...causeCount.
   public static func tabulate(
     time: [Double], status: [Int], group: [Int]? = nil, groupCount: Int? = nil, causeCount: Int? = nil,
     causes: [Int]? = nil
-  ) -> CompetingRisksRiskTable {
-    let (group, k, m) = CompetingRisksInput.checked(
+  ) throws -> CompetingRisksRiskTable {
+    let (group, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
     let listed = causes ?? Array(1..<(m + 1))
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
+    if let bad = listed.first(where: { $0 < 1 || $0 > m }) {
+      throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
+    }
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
     let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
     // One count per status, reset after each time by the rows that set it.
     var counts = [Int](repeating: 0, count: m + 1)

@@ -49,6 +49,11 @@ public struct FineGray: Sendable {
   /// Pseudo log-likelihood at β̂ and at β = 0 (crr's `loglik`, `loglik.null`).
   public let logLikelihood: Double
   public let nullLogLikelihood: Double
+  /// The pseudo likelihood-ratio test of `summary.crr`: 2 (ℓ(β̂) − ℓ(0)) on p
+  /// degrees of freedom.
+  public var likelihoodRatioTest: ChiSquareTest {
+    ChiSquareTest(2 * (logLikelihood - nullLogLikelihood), df: p)
+  }
   /// Newton steps taken.
   public let iterations: Int
   public let converged: Bool
@@ -59,8 +64,10 @@ public struct FineGray: Sendable {
 
   /// Predicted cumulative incidence at `failureTimes` for one covariate
   /// profile (length p), as `predict.crr`: 1 − exp(−Σ_{tₖ ≤ t} e^{xβ}·bfitjₖ).
-  public func predict(_ profile: [Double]) -> [Double] {
-    precondition(profile.count == p, "profile must have p entries")
+  public func predict(_ profile: [Double]) throws -> [Double] {
+    guard profile.count == p else {
+      throw SurvivalInputError.shapeMismatch(argument: "profile", shape: "p", expected: p, actual: profile.count)
+    }
     var xb = 0.0
     for j in 0..<p { xb += profile[j] * coefficients[j] }
     let r = exp(xb)
@@ -86,11 +93,24 @@ public struct FineGray: Sendable {
     maxIterations: Int = 10, gradientTolerance: Double = 1e-6, confidenceLevel: Double = 0.95
   ) throws -> FineGray {
     let n = time.count
-    precondition(status.count == n, "status must have the length of time")
-    precondition(p >= 1 && covariates.count == n * p, "covariates must be n × p, column-major")
-    precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
-    precondition(censoringGroup.map { $0.count == n && $0.allSatisfy { $0 >= 0 } } ?? true,
-                 "censoringGroup must have the length of time, codes ≥ 0")
+    try SurvivalInputError.checkRowCount(n)
+    try CompetingRisksInput.checkLength("status", status.count, n)
+    guard p >= 1 else {
+      throw SurvivalInputError.invalidOption("a Fine–Gray model needs p ≥ 1 covariates, got \(p)")
+    }
+    let size = n.multipliedReportingOverflow(by: p)
+    guard !size.overflow, covariates.count == size.partialValue else {
+      throw SurvivalInputError.shapeMismatch(
+        argument: "covariates", shape: "n × p, column-major", expected: size.overflow ? Int.max : size.partialValue,
+        actual: covariates.count)
+    }
+    try CompetingRisksInput.checkTimes(time)
+    if let censoringGroup {
+      try CompetingRisksInput.checkLength("censoringGroup", censoringGroup.count, n)
+      for (i, g) in censoringGroup.enumerated() where g < 0 {
+        throw SurvivalInputError.negativeCode(argument: "censoringGroup", index: i, value: g)
+      }
+    }
     // The sorted copy of the covariates (n × p) and, per failure time and
     // censoring group, the censoring survival and the suffix sums of the
     // sandwich (2 + 2p numbers): asked of the budget before they are made.

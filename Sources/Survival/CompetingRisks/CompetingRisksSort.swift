@@ -108,23 +108,26 @@ struct CompetingRisksSorted {
   /// do not fit together (a status column of 65,536 distinct codes with many
   /// groups and strata) the row index travels instead and the columns are
   /// gathered through it.
-  /// - Precondition: equal lengths, times finite and ≥ 0, codes ≥ 0 (the
-  ///   callers check these: `CompetingRisksInput`, the Analysis layer).
-  init(time: [Double], status: [Int], group: [Int], strata: [Int]?) {
+  /// Bad input (unequal lengths, a time not finite and ≥ 0, a negative
+  /// code) is a thrown `SurvivalInputError`.
+  init(time: [Double], status: [Int], group: [Int], strata: [Int]?) throws {
     let n = time.count
-    precondition(status.count == n && group.count == n && (strata?.count ?? n) == n,
-                 "time, status, group and strata must have equal lengths")
-    precondition(time.allSatisfy { $0.isFinite && $0 >= 0 }, "times must be finite and ≥ 0")
-    func bits(_ values: [Int]?) -> Int {
+    try SurvivalInputError.checkRowCount(n)
+    try CompetingRisksInput.checkLength("status", status.count, n)
+    try CompetingRisksInput.checkLength("group", group.count, n)
+    if let strata { try CompetingRisksInput.checkLength("strata", strata.count, n) }
+    try CompetingRisksInput.checkTimes(time)
+    func bits(_ values: [Int]?, _ argument: String) throws -> Int {
       guard let values else { return 0 }
       var largest = 0
-      for v in values {
-        precondition(v >= 0, "status, group and stratum codes must be ≥ 0")
+      for (i, v) in values.enumerated() {
+        if v < 0 { throw SurvivalInputError.negativeCode(argument: argument, index: i, value: v) }
         largest = max(largest, v)
       }
       return Int.bitWidth - largest.leadingZeroBitCount
     }
-    let statusBits = bits(status), groupBits = bits(group), strataBits = bits(strata)
+    let statusBits = try bits(status, "status"), groupBits = try bits(group, "group")
+    let strataBits = try bits(strata, "strata")
     if statusBits + groupBits + strataBits <= 64 {
       var payload = [UInt64](repeating: 0, count: n)
       let groupShift = UInt64(statusBits), strataShift = UInt64(statusBits + groupBits)

@@ -54,6 +54,8 @@ struct CoxPreparedData {
       }
     }
     if n == 0 { throw CoxInputError("no observations: time is empty") }
+    // The concordance of the fit indexes rows in 31 bits.
+    try SurvivalInputError.checkRowCount(n)
     try check("status", status.count)
     try check("start", start?.count)
     try check("weights", weights?.count)
@@ -88,7 +90,7 @@ struct CoxPreparedData {
       for (i, s) in status.enumerated() where s != 0 && s != 1 {
         throw CoxInputError("status[\(i + 1)] is \(s); status must be 0 (censored) or 1 (event)")
       }
-      preconditionFailure("InputScan.eventCount rejected valid status codes")
+      throw CoxInputError("status must be 0 (censored) or 1 (event)")
     }
     if events == 0 { throw CoxInputError("no events: a Cox model cannot be fitted with 0 failures") }
     if !InputScan.allFinite(covariates) {

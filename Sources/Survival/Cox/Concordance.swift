@@ -51,6 +51,7 @@ public struct Concordance: Sendable, Equatable {
     if predictor.contains(where: { !$0.isFinite }) || time.contains(where: { !$0.isFinite }) {
       throw CoxInputError("concordance needs finite times and predictor values")
     }
+    try SurvivalInputError.checkRowCount(n)
     return compute(
       time: time, status: status, start: start, predictor: predictor,
       weights: weights ?? [Double](repeating: 1, count: n),
@@ -127,8 +128,8 @@ public struct Concordance: Sendable, Equatable {
         }
       }
     }
+    // n ≤ SurvivalInputError.rowLimit (checked by `compute` and `CoxModel.fit`): indices fit 31 bits.
     var order = stopOrder
-    precondition(n < 1 << 31, "concordance supports fewer than 2^31 rows")
     var keys = [UInt64]()
     order.withUnsafeMutableBufferPointer { o in
       time.withUnsafeBufferPointer { tm in

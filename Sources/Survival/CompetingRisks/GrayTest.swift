@@ -33,8 +33,9 @@ public struct GrayTest: Sendable {
   public static func test(
     time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
     cause: Int, rho: Double = 0
-  ) -> GrayTest {
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+  ) throws -> GrayTest {
+    if cause < 1 { throw SurvivalInputError.invalidOption("the cause must be 1 or more, got \(cause)") }
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
     return GrayData(sorted: sorted).test(cause: cause, rho: rho)
   }
 
@@ -42,17 +43,17 @@ public struct GrayTest: Sendable {
   public static func testAll(
     time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
     causeCount: Int? = nil, rho: Double = 0
-  ) -> [GrayTest] {
+  ) throws -> [GrayTest] {
     let m = causeCount ?? max(status.max() ?? 0, 0)
-    guard m > 0 else { return [] }
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
     return testAll(sorted: sorted, causeCount: m, rho: rho)
   }
 
   static func testAll(sorted: CompetingRisksSorted, causeCount m: Int, rho: Double) -> [GrayTest] {
     guard m > 0 else { return [] }
     // No poll installed on this path: nothing can cancel it.
-    return (try? GrayData(sorted: sorted).tests(causes: Array(1...m), causeCount: m, rho: rho, poll: KernelPoll())) ?? []
+    let data = GrayData(sorted: sorted)
+    return (try? data.tests(causes: Array(1...m), causeCount: m, rho: rho, poll: KernelPoll())) ?? []
   }
 
   /// The tests of `causes` (1-based, each in 1...m), polling for
@@ -62,7 +63,10 @@ public struct GrayTest: Sendable {
     time: [Double], status: [Int], group: [Int], strata: [Int]? = nil,
     causes: [Int], causeCount m: Int, rho: Double = 0
   ) throws -> [GrayTest] {
-    let sorted = CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    if let bad = causes.first(where: { $0 < 1 || $0 > m }) {
+      throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
+    }
+    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
     return try tests(sorted: sorted, causes: causes, causeCount: m, rho: rho, poll: KernelPoll())
   }
 
@@ -227,7 +231,9 @@ struct GrayData {
       let ng1 = ng - 1
       let ldl = try CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7, poll: { try poll.check() })
       if ldl.rank < ng1 {
-        return GrayTest(cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v, isSingular: true)
+        return GrayTest(
+          cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v,
+          isSingular: true)
       }
       let stat = ldl.quadraticForm(accumulator.s)
       return GrayTest(

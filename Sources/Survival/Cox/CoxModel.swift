@@ -43,18 +43,8 @@ public struct CoxOptions: Sendable {
   }
 }
 
-/// A chi-square test statistic with its degrees of freedom and upper-tail p-value.
-public struct CoxChiSquareTest: Sendable, Equatable {
-  public let statistic: Double
-  public let df: Int
-  public let p: Double
-
-  init(_ statistic: Double, df: Int) {
-    self.statistic = statistic
-    self.df = df
-    self.p = df > 0 ? ChiSquare.upperTail(statistic, df: Double(df)) : .nan
-  }
-}
+/// The chi-square tests of a Cox fit (score, Wald, likelihood ratio).
+public typealias CoxChiSquareTest = ChiSquareTest
 
 /// Something R would warn about; the fit still returns its numbers.
 public enum CoxWarning: Sendable, Equatable {
@@ -129,6 +119,9 @@ public struct CoxFit: Sendable {
   public let rank: Int
   /// Columns dropped as collinear.
   public let singular: [Bool]
+  /// Coefficients estimated (not NA): the degrees of freedom of the model in
+  /// R's `anova` (`sum(!is.na(coef(fit)))`).
+  public var estimatedCount: Int { singular.lazy.filter { !$0 }.count }
   public let warnings: [CoxWarning]
   /// Rows used, and events among them.
   public let n: Int
@@ -149,13 +142,6 @@ public struct CoxLikelihoodEvaluation: Sendable {
   public let score: [Double]
   /// Row-major p × p.
   public let information: [Double]
-}
-
-/// Likelihood-ratio test between nested Cox fits (R `anova(small, big)`).
-public struct CoxLikelihoodRatioTest: Sendable {
-  public let chiSquare: Double
-  public let df: Int
-  public let p: Double
 }
 
 /// Cox proportional-hazards regression on arrays (R `survival` 3.5 `coxph`).
@@ -275,12 +261,11 @@ public enum CoxModel {
   }
 
   /// Likelihood-ratio test of `reduced` nested in `full` (R `anova(reduced, full)`):
-  /// 2(ℓ_full − ℓ_reduced) on the difference in non-NA coefficients.
-  public static func likelihoodRatioTest(_ reduced: CoxFit, _ full: CoxFit) -> CoxLikelihoodRatioTest {
-    let df = full.singular.filter { !$0 }.count - reduced.singular.filter { !$0 }.count
-    let chi = 2 * (full.loglik - reduced.loglik)
-    return CoxLikelihoodRatioTest(
-      chiSquare: chi, df: df, p: df > 0 ? ChiSquare.upperTail(chi, df: Double(df)) : .nan)
+  /// 2(ℓ_full − ℓ_reduced) on the difference in non-NA coefficients
+  /// (`ChiSquareTest.nestedLikelihoodRatio`).
+  public static func likelihoodRatioTest(_ reduced: CoxFit, _ full: CoxFit) -> ChiSquareTest {
+    ChiSquareTest.nestedLikelihoodRatio(
+      loglik1: reduced.loglik, df1: reduced.estimatedCount, loglik2: full.loglik, df2: full.estimatedCount)
   }
 
   static func makeKernel(data: CoxPreparedData, ties: CoxTies) -> CoxLikelihoodKernel {
@@ -410,7 +395,7 @@ public enum CoxModel {
     for (a, i) in kept.enumerated() {
       for (b, j) in kept.enumerated() { waldMatrix[a * kept.count + b] = variance[i * p + j] }
     }
-    let waldChol = CholeskyLDL(waldMatrix, n: kept.count, tolerance: options.cholTolerance)
+    let waldChol = CholeskyLDL(square: waldMatrix, n: kept.count, tolerance: options.cholTolerance)
     let waldBeta = kept.map { beta[$0] - initial[$0] }
     // One coefficient: b²/v as R's coxph.wtest (NaN when v underflowed to 0,
     // where the Cholesky would drop the column and say 0).

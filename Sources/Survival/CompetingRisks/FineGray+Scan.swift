@@ -397,23 +397,19 @@ struct FineGrayData {
       if here >= 0 { nextFailure += 1 }
     }
     for a in 0..<p { for c in 0..<a { meat[c * p + a] = meat[a * p + c] } }
-    let inverse = CholeskyLDL(information, n: p).inverse()
-    var tmp = [Double](repeating: 0, count: p * p)
-    for i in 0..<p {
-      for j in 0..<p {
-        var s = 0.0
-        for l in 0..<p { s += inverse[i * p + l] * meat[l * p + j] }
-        tmp[i * p + j] = s
+    let inverse = CholeskyLDL(square: information, n: p).inverse()
+    /// The p × p product a·b (row-major).
+    func product(_ a: [Double], _ b: [Double]) -> [Double] {
+      var out = [Double](repeating: 0, count: p * p)
+      for i in 0..<p {
+        for j in 0..<p {
+          var s = 0.0
+          for l in 0..<p { s += a[i * p + l] * b[l * p + j] }
+          out[i * p + j] = s
+        }
       }
+      return out
     }
-    var out = [Double](repeating: 0, count: p * p)
-    for i in 0..<p {
-      for j in 0..<p {
-        var s = 0.0
-        for l in 0..<p { s += tmp[i * p + l] * inverse[l * p + j] }
-        out[i * p + j] = s
-      }
-    }
-    return out
+    return product(product(inverse, meat), inverse)
   }
 }
