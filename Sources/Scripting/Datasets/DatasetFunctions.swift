@@ -35,28 +35,30 @@ struct DatasetFunctions {
     let o = call.options
     var options = CSVOptions()
     func bad(_ key: String, _ what: String) -> LuaError {
-      call.lua.argumentError(argument, "option '\(key)' \(what)")
+      call.lua.argumentError(argument, "option '\(key)': \(what)")
     }
     if let s = try o.optionalString("delimiter") {
       guard s.count == 1, let ch = s.first, ch.isASCII else {
-        throw bad("delimiter", "must be one ASCII character, got \(OptionValues.shown(.string(s)))")
+        throw bad("delimiter", "one ASCII character expected, got \(OptionValues.shown(.string(s)))")
       }
       options.delimiter = ch
     }
     if let missing = try o.optionalStrings("missing") { options.missing = Set(missing) }
     if case .table(let t)? = try o.value("types") {
-      if let first = t.array.first { throw bad("types", "must map column names to types, got \(OptionValues.shown(first))") }
+      if let first = t.array.first {
+        throw bad("types", "column name = type expected, got a list entry \(OptionValues.shown(first))")
+      }
       for (column, v) in t.fields {
         guard let s = v.stringValue, let kind = Column.Kind(rawValue: s) else {
-          throw bad("types", "gives '\(column)' \(OptionValues.shown(v)); a type is one of \"double\", \"int\", "
-            + "\"string\", \"bool\", \"date\"")
+          throw bad("types", "type of '\(column)' must be one of \"double\", \"int\", \"string\", \"bool\", \"date\", "
+            + "got \(OptionValues.shown(v))")
         }
         options.columnTypes[column] = kind
       }
     }
     if case .table(let t)? = try o.value("levels") {
       if let first = t.array.first {
-        throw bad("levels", "must map column names to arrays of levels, got \(OptionValues.shown(first))")
+        throw bad("levels", "column name = {levels} expected, got a list entry \(OptionValues.shown(first))")
       }
       for (column, v) in t.fields {
         // {arm = "b"} became an empty list of levels, {"b", 1} dropped the 1.
@@ -64,16 +66,16 @@ struct DatasetFunctions {
           case let levels = list.array.compactMap({ $0.typeName == "string" ? $0.stringValue : nil }),
           levels.count == list.array.count
         else {
-          throw bad("levels", "gives '\(column)' \(OptionValues.shown(v)); levels are an array of strings")
+          throw bad("levels", "levels of '\(column)' must be an array of strings, got \(OptionValues.shown(v))")
         }
         if let twice = levels.enumerated().first(where: { levels[..<$0.offset].contains($0.element) })?.element {
-          throw bad("levels", "gives level '\(twice)' of '\(column)' twice")
+          throw bad("levels", "level '\(twice)' of '\(column)' is given twice")
         }
         options.levels[column] = levels
       }
     }
     if let format = try o.optionalString("date_format") {
-      do { options.dateFormat = try DateFormat(format) } catch { throw bad("date_format", "is not usable: \(error)") }
+      do { options.dateFormat = try DateFormat(format) } catch { throw bad("date_format", "\(error)") }
     }
     options.skip = try o.integer("skip")
     options.comment = try o.optionalString("comment")
