@@ -87,7 +87,8 @@ import TestSupport
     #expect(text.contains("13 levels: p 5, q 3, r 2, l01 1, l02 1, (8 others) 8"), "\(text)")
     #expect(!text.contains("l03"))
     let numbers = try lua(rt, "return tostring(dataset('lung'):describe())").first?.stringValue ?? ""
-    #expect(numbers.contains("column     type      missing    mean      sd  min     q1  median     q3   max"), "\(numbers)")
+    let header = "column     type      missing    mean      sd  min     q1  median     q3   max"
+    #expect(numbers.contains(header), "\(numbers)")
     #expect(numbers.contains("time       <double>        0   305.2   210.6    5  166.8   255.5  396.5  1022"))
   }
 
@@ -109,20 +110,25 @@ import TestSupport
   }
 
   @Test(arguments: [
-    ("local d = dataset('aml'); local x = d:head(5, 6)", "bad argument #2 to 'head' (no more arguments expected, got number)"),
-    ("local d = dataset('aml'); local x = d:names('x')", "bad argument #1 to 'names' (no more arguments expected, got string)"),
+    ("local d = dataset('aml'); local x = d:head(5, 6)",
+     "bad argument #2 to 'head' (no more arguments expected, got number)"),
+    ("local d = dataset('aml'); local x = d:names('x')",
+     "bad argument #1 to 'names' (no more arguments expected, got string)"),
     ("local x = dataset('aml').time:sum(1)", "bad argument #1 to 'sum' (no more arguments expected, got number)"),
     ("local x = dataset('aml', 'x')", "bad argument #2 to 'dataset' (no more arguments expected, got string)"),
-    ("local x = date('2004-01-01', '%Y-%m-%d', 1)", "bad argument #3 to 'date' (no more arguments expected, got number)"),
+    ("local x = date('2004-01-01', '%Y-%m-%d', 1)",
+     "bad argument #3 to 'date' (no more arguments expected, got number)"),
     ("local x = date(5, '%Y')", "bad argument #2 to 'date' (no more arguments expected, got string)"),
     ("local d = dataset('aml'); local x = d:where(d.time:lt(9), 1)",
      "bad argument #2 to 'where' (no more arguments expected, got number)"),
     ("local d = dataset('aml'); local x = d:where(function() return true end, 1)",
      "bad argument #2 to 'where' (no more arguments expected, got number)"),
-    ("local d = dataset('aml'); local x = d:rows(1)", "bad argument #1 to 'rows' (no more arguments expected, got number)"),
+    ("local d = dataset('aml'); local x = d:rows(1)",
+     "bad argument #1 to 'rows' (no more arguments expected, got number)"),
     ("local x = dataset('aml'):select{'time', x = 1}",
      "bad argument #1 to 'select' (array of column names expected, but it has a field 'x')"),
-    ("local x = dataset('aml'):sort{'time', 3}", "bad argument #1 to 'sort' (array of sort keys expected, but entry 2 is a number)"),
+    ("local x = dataset('aml'):sort{'time', 3}",
+     "bad argument #1 to 'sort' (array of sort keys expected, but entry 2 is a number)"),
     ("local x = dataset.from{x = {1, 2, y = 3}}",
      "bad argument #1 to 'dataset.from' (column 'x': an array of values expected, but it has a field 'y')"),
   ])
@@ -220,7 +226,9 @@ import TestSupport
       end
       return table.concat(out, '\\2')
       """).first?.stringValue ?? ""
-    let declarations = entries.split(separator: "\u{2}").map { $0.split(separator: "\u{1}", omittingEmptySubsequences: false) }
+    let declarations = entries.split(separator: "\u{2}").map {
+      $0.split(separator: "\u{1}", omittingEmptySubsequences: false)
+    }
     #expect(declarations.count >= 50)
     for d in declarations {
       #expect(d.count == 4 && d.allSatisfy { !$0.isEmpty }, "\(d.first ?? "")")

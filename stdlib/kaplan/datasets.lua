@@ -178,7 +178,9 @@ function M.rows(d, ...)
     if i > n then return nil end
     local row = {}
     for _, name in ipairs(names) do row[name] = cols[name][i] end
-    return i, setmetatable({}, { __index = row, __newindex = read_only, __pairs = function() return next, row, nil end })
+    return i, setmetatable({}, {
+      __index = row, __newindex = read_only, __pairs = function() return next, row, nil end,
+    })
   end
 end
 

@@ -21,7 +21,9 @@ struct DatasetLibrary: KaplanLibrary {
       LuaDataset.self, name: "dataset", in: lua, declarations: declarations,
       metamethods: [
         "__len": { call in [.integer(try call.object(1, as: LuaDataset.self).dataset.rowCount)] },
-        "__tostring": { call in [.string("dataset (\(try call.object(1, as: LuaDataset.self).dataset.rowCount) rows)")] },
+        "__tostring": { call in
+          [.string("dataset (\(try call.object(1, as: LuaDataset.self).dataset.rowCount) rows)")]
+        },
       ],
       index: { call in
         // d.name is a column (nil when there is none).

@@ -60,9 +60,13 @@ enum ColumnMethods {
       method("median", signature: "c:median()", summary: "The median of the values, NA skipped.",
              example: "print(dataset(\"lung\").age:median())") { call in [numberValue(try column(call).median())] },
       method("min", signature: "c:min()", summary: "The smallest value, NA skipped (a date for a date column).",
-             example: "print(dataset(\"lung\").age:min())") { call in [scalarValue(try column(call).min() ?? .missing)] },
+             example: "print(dataset(\"lung\").age:min())") { call in
+        [scalarValue(try column(call).min() ?? .missing)]
+      },
       method("max", signature: "c:max()", summary: "The largest value, NA skipped (a date for a date column).",
-             example: "print(dataset(\"lung\").age:max())") { call in [scalarValue(try column(call).max() ?? .missing)] },
+             example: "print(dataset(\"lung\").age:max())") { call in
+        [scalarValue(try column(call).max() ?? .missing)]
+      },
       quantile,
       method("levels", signature: "c:levels()", summary: "The levels of a string column, in order (nil otherwise).",
              example: "print(table.concat(dataset(\"colon\").rx:levels(), \", \"))") { call in

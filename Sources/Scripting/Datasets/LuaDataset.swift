@@ -98,7 +98,9 @@ enum DatasetMethods {
     method("take", signature: "d:take{rows}", summary: "The rows at the given 1-based positions, in that order.",
            arguments: 1, example: "print(dataset(\"aml\"):take{1, 5, 23})") { call in
       let d = try dataset(call)
-      if case .table(let t) = try call.lua.value(2), t.array.isEmpty, t.fields.isEmpty { return try value(try d.rows([])) }
+      if case .table(let t) = try call.lua.value(2), t.array.isEmpty, t.fields.isEmpty {
+        return try value(try d.rows([]))
+      }
       let positions = try numberList(call.lua, 2, what: "row numbers")
       let rows = try positions.enumerated().map { i, x -> Int in
         guard x == x.rounded(), x >= 1, x <= Double(d.rowCount) else {
@@ -114,7 +116,9 @@ enum DatasetMethods {
              + "with ipairs for that order).", arguments: 1,
            example: "for _, g in ipairs(dataset(\"aml\"):split(\"x\")) do print(g.label, #g.data) end") { call in
       let parts = try dataset(call).split(by: try call.lua.string(2))
-      return [.array(try parts.map { .record(["label": .string($0.label), "data": .object(try LuaDataset($0.dataset))]) })]
+      return [.array(try parts.map {
+        .record(["label": .string($0.label), "data": .object(try LuaDataset($0.dataset))])
+      })]
     },
     method("count", signature: "d:count{names}",
            summary: "A cross-tabulation as a dataset: one row per combination of levels (zero counts "
