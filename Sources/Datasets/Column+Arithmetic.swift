@@ -113,20 +113,23 @@ extension Column {
 
   /// (b − a) / 30.4375: months from date `a` to date `b` as Double.
   public static func monthsBetween(_ a: Operand, _ b: Operand) throws -> Column {
-    try scaledDays(a, b, DateUnits.daysPerMonth, "months_between")
+    try scaledDays(a, b, DateUnits.daysPerMonth)
   }
 
   /// (b − a) / 365.25: years from date `a` to date `b` as Double.
   public static func yearsBetween(_ a: Operand, _ b: Operand) throws -> Column {
-    try scaledDays(a, b, DateUnits.daysPerYear, "years_between")
+    try scaledDays(a, b, DateUnits.daysPerYear)
   }
 
-  static func scaledDays(_ a: Operand, _ b: Operand, _ unit: Double, _ name: String) throws -> Column {
+  /// The caller names itself in messages (`months_between: two dates expected ...`).
+  static func scaledDays(_ a: Operand, _ b: Operand, _ unit: Double) throws -> Column {
     guard OperandKind(a) == .date || OperandKind(a) == .string,
       OperandKind(b) == .date || OperandKind(b) == .string
-    else { throw DatasetError.invalid("\(name) needs two dates") }
+    else { throw DatasetError.invalid("two dates expected (dates, date columns or ISO date texts)") }
     let days = try apply(.subtract, b, a)
-    guard case .int(let d) = days else { throw DatasetError.invalid("\(name) needs two dates") }
+    guard case .int(let d) = days else {
+      throw DatasetError.invalid("two dates expected (dates, date columns or ISO date texts)")
+    }
     return .double(d.map { $0 == Column.naInt ? .nan : Double($0) / unit })
   }
 

@@ -43,6 +43,16 @@ extension Column {
     return m + v.reduce(0) { $0 + ($1 - m) } / n
   }
 
+  /// Sample standard deviation of the non-missing values (denominator
+  /// n − 1, deviations from the two-pass mean), as R's `sd(x, na.rm = TRUE)`;
+  /// nil with fewer than two values.
+  public func standardDeviation() throws -> Double? {
+    let v = try presentValues("sd")
+    guard v.count >= 2, let m = try mean() else { return nil }
+    let squares = v.reduce(0) { $0 + ($1 - m) * ($1 - m) }
+    return (squares / Double(v.count - 1)).squareRoot()
+  }
+
   /// The smallest non-missing value, in the column's own type.
   public func min() throws -> Scalar? { try extreme(<, "min") }
 

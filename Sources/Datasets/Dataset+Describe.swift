@@ -10,17 +10,23 @@ public struct LevelCount: Sendable, Equatable {
 
 /// A per-column summary, as data (formatting is done by the Lua stdlib).
 ///
-/// Numeric and date columns have min, median, mean and max (dates as days
-/// since 1970-01-01 in `median`/`mean`, as dates in `min`/`max`); string and
-/// bool columns have level counts. Missing values are counted, not summarised.
+/// Numeric and date columns have min, quartiles (R's `quantile` type 7),
+/// mean, standard deviation and max (dates as days since 1970-01-01 in the
+/// quartiles, mean and sd, as dates in `min`/`max`); string and bool columns
+/// have level counts. Missing values are counted, not summarised.
 public struct ColumnSummary: Sendable, Equatable {
   public let name: String
   public let kind: Column.Kind
   public let rows: Int
   public let missing: Int
   public let min: Scalar?
+  /// The first quartile, median and third quartile (R's type 7).
+  public let q1: Double?
   public let median: Double?
+  public let q3: Double?
   public let mean: Double?
+  /// Sample standard deviation (n − 1), as R's `sd`.
+  public let sd: Double?
   public let max: Scalar?
   public let levelCounts: [LevelCount]
 }
@@ -28,7 +34,7 @@ public struct ColumnSummary: Sendable, Equatable {
 extension Column {
   /// The summary of this column under `name`.
   public func summary(name: String) -> ColumnSummary {
-    var minimum: Scalar?, maximum: Scalar?, median: Double?, mean: Double?
+    var minimum: Scalar?, maximum: Scalar?, median: Double?, mean: Double?, q1: Double?, q3: Double?, sd: Double?
     var levelCounts: [LevelCount] = []
     switch self {
     case .factor, .bool:
@@ -42,10 +48,13 @@ extension Column {
       maximum = (try? max()) ?? nil
       median = (try? self.median()) ?? nil
       mean = (try? self.mean()) ?? nil
+      q1 = (try? quantile(0.25)) ?? nil
+      q3 = (try? quantile(0.75)) ?? nil
+      sd = (try? standardDeviation()) ?? nil
     }
     return ColumnSummary(
-      name: name, kind: kind, rows: count, missing: missingCount, min: minimum, median: median,
-      mean: mean, max: maximum, levelCounts: levelCounts)
+      name: name, kind: kind, rows: count, missing: missingCount, min: minimum, q1: q1, median: median,
+      q3: q3, mean: mean, sd: sd, max: maximum, levelCounts: levelCounts)
   }
 }
 

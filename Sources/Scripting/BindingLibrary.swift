@@ -20,6 +20,18 @@ struct BindingLibrary: KaplanLibrary {
         ("raise", lua.function("raise") { call in
           throw LuaError.runtime(try call.string(1))
         }),
+        // extend(kind, t), self_check(kind, method), userdata_kinds(): the
+        // stdlib half of the userdata kinds' methods (UserdataMethods).
+        ("extend", lua.function("extend") { [userdata = runtime.userdata] call in
+          try userdata.extend(try call.string(1), try call.table(2))
+          return []
+        }),
+        ("self_check", lua.function("self_check") { [userdata = runtime.userdata] call in
+          [try userdata.selfCheck(try call.string(1), method: try call.string(2), in: call.state)]
+        }),
+        ("userdata_kinds", lua.function("userdata_kinds") { [userdata = runtime.userdata] _ in
+          [.strings(userdata.kinds)]
+        }),
         // kind_of(handle): the result kind a handle belongs to.
         ("kind_of", lua.function("kind_of") { call in
           [.string(try call.object(1, as: ResultHandle.self).kind)]

@@ -36,6 +36,8 @@ public final class KaplanRuntime {
   public let stdlibPath: String
   /// The one memory budget of Lua and the host (`--max-memory`).
   public let memory: RunMemoryAccount
+  /// The methods of the userdata kinds (dataset, column, date), both halves.
+  public let userdata = UserdataMethods()
 
   public init(options: RuntimeOptions) throws {
     self.options = options

@@ -14,11 +14,11 @@ import TestSupport
 
   static let datasetMethods = [
     "names", "types", "nrow", "ncol", "column", "head", "tail", "select", "drop", "sort", "with",
-    "take", "split", "count", "relevel", "levels", "rename", "columns", "where", "rows", "describe",
+    "take", "split", "count", "relevel", "levels", "rename", "where", "rows", "describe",
   ]
   static let columnMethods = [
     "name", "type", "sum", "mean", "median", "min", "max", "quantile", "levels", "count",
-    "missing", "is_missing", "values", "eq", "ne", "lt", "le", "gt", "ge",
+    "missing", "is_missing", "values", "eq", "ne", "lt", "le", "gt", "ge", "sd",
   ]
 
   @Test(arguments: datasetMethods)

@@ -128,15 +128,45 @@ function M.install(kaplan)
   kaplan.registry = M
 end
 
+-- A Lua method of a userdata kind behind the check of its self, worded as
+-- the Swift methods word it ("calling 'rows' on bad self (dataset
+-- expected, got nil; call it as d:rows(...))").
+local function checked_self(kind, name, fn)
+  local check = core.binding.self_check(kind, name)
+  return function(self, ...)
+    check(self)
+    return fn(self, ...)
+  end
+end
+
+-- Sets global `name`; "dataset.from" is field `from` of global `dataset`.
+local function set_global(name, fn)
+  local owner, field = name:match("^([%w_]+)%.([%w_]+)$")
+  if owner then rawget(_G, owner)[field] = fn else rawset(_G, name, fn) end
+end
+
 --- Makes the globals and methods (called by init.lua after every module
 -- had its say with bind.implement). A declaration with neither a Swift
 -- body nor a Lua implementation is an error of Kaplan's own.
+--
+-- Userdata kinds (dataset, column, date): the methods with a Swift body are
+-- the type's own; those implemented here go in bind.metatable(kind) as for
+-- result kinds, and the whole table (with its __tostring) is handed to
+-- Swift (core.binding.extend, UserdataMethods), which looks there for the
+-- keys that are not Swift methods.
 function M.finish()
+  local userdata = {}
+  for _, kind in ipairs(core.binding.userdata_kinds()) do userdata[kind] = true end
   for _, e in ipairs(entries) do
     local fn = implementations[e.qualified_name]
+    if fn and userdata[e.receiver] then
+      if e.fn then
+        error("kaplan: " .. e.qualified_name .. " has a Swift body, which a Lua implementation cannot replace", 0)
+      end
+      fn = checked_self(e.receiver, e.name, fn)
+    end
     if not fn and e.fn then
-      if e.receiver and kinds[e.receiver] and e.receiver ~= "dataset" and e.receiver ~= "column"
-        and e.receiver ~= "date" then
+      if e.receiver and kinds[e.receiver] and not userdata[e.receiver] then
         fn = method_of(e.receiver, e.name, e.fn, e.returns)
       elseif e.returns and not e.receiver then
         fn = returning(e.returns, e.fn)
@@ -148,11 +178,12 @@ function M.finish()
     e.public = fn
     by_fn[fn] = e
     if not e.receiver then
-      rawset(_G, e.name, fn)
-    elseif kinds[e.receiver] and e.receiver ~= "dataset" and e.receiver ~= "column" and e.receiver ~= "date" then
+      set_global(e.name, fn)
+    elseif kinds[e.receiver] and (not userdata[e.receiver] or implementations[e.qualified_name]) then
       M.metatable(e.receiver).__index[e.name] = fn
     end
   end
+  for kind in pairs(userdata) do core.binding.extend(kind, M.metatable(kind)) end
 end
 
 return M

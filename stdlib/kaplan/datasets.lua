@@ -1,7 +1,12 @@
--- Datasets: reading, bundled data, printing and the Lua-side helpers of
--- the dataset and column types (the types themselves live in Swift).
+-- Datasets: printing of datasets, columns and their summaries, and the
+-- dataset methods written in Lua (d:where with a function, d:rows,
+-- d:describe). Every function and method is declared in Swift
+-- (Sources/Scripting/Datasets); this file supplies the ones declared
+-- without a body through bind.implement, and __tostring through
+-- bind.metatable(kind), which bind.finish hands to the userdata types.
 local M = {}
 
+local bind = require("kaplan.bind")
 local format = require("kaplan.format")
 
 -- Whole doubles print without ".0" (3 rather than 3.0), as R prints them.
@@ -49,208 +54,6 @@ function M.format(d, n)
   return table.concat(out, "\n")
 end
 
---- describe(): per-column summary as a printable table.
-local describe_mt = {}
-describe_mt.__index = describe_mt
-describe_mt.__tostring = function(self)
-  local out = {}
-  local function num(x)
-    if x == nil then return "NA" end
-    if type(x) == "number" then return format.format_value(x) end
-    return tidy(tostring(x))
-  end
-  for _, s in ipairs(self) do
-    local line = string.format("%-14s <%s>  missing %d", s.name, s.type, s.missing)
-    if s.type == "string" or s.type == "bool" then
-      local parts = {}
-      for _, l in ipairs(s.levels) do parts[#parts + 1] = l.level .. " " .. l.count end
-      line = line .. ":  " .. table.concat(parts, ", ")
-    elseif s.min then
-      line = line .. string.format(":  min %s  median %s  max %s", num(s.min), num(s.median), num(s.max))
-    end
-    out[#out + 1] = line
-  end
-  return table.concat(out, "\n")
-end
-
-function M.install(kaplan)
-  local core = kaplan.core.datasets
-  M.core = core
-  local doc = kaplan.help.doc
-
-  -- The Swift functions are bound directly, so errors point at the script's line.
-  _G.read_csv = core.read_csv
-  doc { name = "read_csv", fn = _G.read_csv, section = "Datasets",
-    signature = "read_csv(path [, opts])",
-    summary = "Reads a CSV/TSV file into a dataset; returns nil, message when the file is missing or malformed.",
-    options = {
-      { "delimiter", "one character (default from the extension: .tsv is tab, else comma)" },
-      { "missing", "strings read as NA (default {\"\", \"NA\", \"NaN\", \".\"})" },
-      { "types", "column types to force, e.g. {id = \"string\", dose = \"double\"}" },
-      { "levels", "level order of string columns, e.g. {arm = {\"systemic\", \"combined\"}}" },
-      { "date_format", "format of date columns, e.g. \"%d/%m/%Y\" (ISO is always recognised)" },
-      { "skip", "lines to skip before the header" },
-      { "comment", "prefix of comment lines to skip, e.g. \"#\"" },
-    },
-    example = "local d = assert(read_csv(\"trial.csv\", {date_format = \"%d/%m/%Y\"}))\nprint(d)" }
-
-  _G.write_csv = core.write_csv
-  doc { name = "write_csv", fn = _G.write_csv, section = "Datasets",
-    signature = "write_csv(d, path)",
-    summary = "Writes a dataset as CSV (NA as NA, dates ISO); the path is relative to --out.",
-    example = "write_csv(dataset(\"aml\"), \"aml.csv\")" }
-
-  local dataset_fn = setmetatable({ from = core.from }, {
-    __call = function(_, name) return core.bundled(name) end })
-  _G.dataset = dataset_fn
-  doc { name = "dataset", fn = dataset_fn, section = "Datasets",
-    signature = "dataset(name)",
-    summary = "Loads a bundled dataset (datasets() lists them): colon, lung, veteran, aml, myeloid, heart, and the synthetic trial clocc.",
-    example = "local lung = dataset(\"lung\")\nprint(#lung, lung:names())" }
-  doc { name = "dataset.from", fn = core.from, section = "Datasets",
-    signature = "dataset.from{col = {...}, ...}",
-    summary = "Builds a dataset from Lua arrays or columns (named columns sorted by name; {{name, values}, ...} keeps order).",
-    example = "local d = dataset.from{{\"time\", {5, 8, 12}}, {\"event\", {1, 0, 1}}}" }
-
-  function _G.datasets()
-    local list = core.list()
-    return setmetatable(list, { __tostring = function(t)
-      local out = {}
-      for _, e in ipairs(t) do
-        out[#out + 1] = string.format("%-8s %5d × %-3d %s", e.name, e.rows, e.columns, e.description)
-      end
-      return table.concat(out, "\n")
-    end })
-  end
-  doc { name = "datasets", fn = _G.datasets, section = "Datasets",
-    signature = "datasets()",
-    summary = "Lists the bundled datasets with their size and a one-line description.",
-    example = "print(datasets())" }
-
-  _G.date = core.date
-  doc { name = "date", fn = core.date, section = "Datasets",
-    signature = "date(text [, format])",
-    summary = "A calendar date: date(\"2004-03-01\") or date(\"01/03/2004\", \"%d/%m/%Y\"). a - b gives days.",
-    example = "local cutoff = date(\"2012-06-30\")\nprint(cutoff - date(\"2002-01-01\"))" }
-  _G.months_between = core.months_between
-  doc { name = "months_between", fn = core.months_between, section = "Datasets",
-    signature = "months_between(a, b)",
-    summary = "Months from a to b for date columns or dates: (b - a) in days / 30.4375.",
-    example = "d = d:with{ os_months = months_between(d.randomized, d.last_seen) }" }
-  _G.years_between = core.years_between
-  doc { name = "years_between", fn = core.years_between, section = "Datasets",
-    signature = "years_between(a, b)",
-    summary = "Years from a to b for date columns or dates: (b - a) in days / 365.25.",
-    example = "d = d:with{ age = years_between(d.born, d.randomized) }" }
-
-  core.extend("dataset", {
-    where = M.where,
-    rows = M.method("dataset", "d", "rows", M.rows),
-    describe = M.method("dataset", "d", "describe", M.describe),
-    __tostring = function(d) return M.format(d) end,
-  })
-  core.extend("column", {
-    __tostring = M.format_column,
-  })
-  kaplan.datasets = M
-  -- Documentation of the methods (they are called as d:method(...)).
-  local methods = {
-    { "d:names()", "Column names, in order." },
-    { "d:types()", "Column name → type (double, int, string, bool, date)." },
-    { "d:head([n]) / d:tail([n])", "The first / last n rows (default 6) as a dataset; a negative n keeps all but the last / first -n rows (R's head(d, -n))." },
-    { "d:describe()", "Per-column summary: type, missing count, min/median/max or level counts." },
-    { "d:with{name = expr, ...}", "A new dataset with columns added or replaced (columns, arrays or scalars)." },
-    { "d:where(mask | function(row))", "Rows where a bool column is true (NA drops the row), or the function returns true." },
-    { "d:select{...} / d:drop{...}", "Keep / remove columns by name." },
-    { "d:sort{\"arm\", \"-age\"}", "Rows sorted by keys; a leading - sorts descending; NA last." },
-    { "d:rows()", "Iterator over read-only row views: for i, row in d:rows() do ... end" },
-    { "d:split(\"arm\")", "Label → dataset per level, in level order (iterate with ipairs for order)." },
-    { "d:count{\"arm\", \"sex\"}", "A cross-tab as a dataset with a count column n." },
-    { "d:relevel(\"arm\", \"systemic\")", "Makes a level the reference (first) level." },
-    { "d:levels(\"arm\" [, {...}])", "The levels of a string column, or a dataset with them in the given order." },
-    { "#d, d.col, d[\"col\"]", "Rows; a column object." },
-    { "c[i], #c", "Value i (NA is nil); length." },
-    { "c:sum() c:mean() c:min() c:max() c:median() c:quantile(p)", "Summaries ignoring NA (quantile: R type 7)." },
-    { "c:levels() c:count() c:is_missing() c:values()", "Levels; level → count; NA mask; all values as an array." },
-    { "c + - * / x, -c", "Element-wise arithmetic with columns or numbers; NA propagates." },
-    { "c:eq(x) c:ne(x) c:lt(x) c:le(x) c:gt(x) c:ge(x)", "Element-wise comparisons giving bool columns (Lua's == and < cannot)." },
-    { "a & b, a | b, ~a", "Element-wise and, or, not of bool columns (three-valued with NA)." },
-  }
-  doc { name = "dataset methods", section = "Datasets",
-    signature = "d:method(...)",
-    summary = "Datasets are immutable: every method returns a new dataset.",
-    options = methods,
-    example = "local lung = dataset(\"lung\")\nlocal old = lung:where(lung.age:ge(65))\nprint(old:describe())" }
-end
-
---- The Lua-side methods of datasets (where with a function, rows, describe, printing).
--- A value's type as messages name it (Kaplan's userdata by their names).
-local function type_name(v)
-  if M.core.is_dataset(v) then return "dataset" end
-  if M.core.is_column(v) then return "column" end
-  if M.core.is_date(v) then return "date" end
-  return type(v)
-end
-
--- Re-raises an error of a pcall at the caller of where() (level 3), so the
--- message points at the script's line rather than at this file.
-local function raise_at_caller(ok, ...)
-  if not ok then error((...), 3) end
-  return ...
-end
-
---- The message of a method called with a wrong self, as the Swift methods
--- word it (LuaCall.argumentError), with the fix: `d.rows(5)` or `d.rows()`
--- (a dot instead of a colon) passes 5 or nothing as self.
-function M.bad_self(kind, var, name, self)
-  return string.format("calling '%s' on bad self (%s expected, got %s; call it as %s:%s(...))",
-    name, kind, type_name(self), var, name)
-end
-
---- Wraps a Lua-side method of `kind` ("dataset" or "column"; `var` is the
--- name the hint uses, d or c) so that a wrong self is a clear error at the
--- caller's line rather than an internal one inside this file.
-function M.method(kind, var, name, fn)
-  local is_kind = kind == "dataset" and M.core.is_dataset or M.core.is_column
-  return function(self, ...)
-    if not is_kind(self) then error(M.bad_self(kind, var, name, self), 2) end
-    return fn(self, ...)
-  end
-end
-
-function M.where(d, cond)
-  if not M.core.is_dataset(d) then error(M.bad_self("dataset", "d", "where", d), 2) end
-  if type(cond) == "function" then
-    local keep = {}
-    for i, row in M.rows(d) do
-      if cond(row) then keep[#keep + 1] = i end
-    end
-    return d:take(keep)
-  end
-  if not M.core.is_column(cond) then
-    error("bad argument #1 to 'where' (bool column or function expected, got " .. type_name(cond) .. ")", 2)
-  end
-  return (raise_at_caller(pcall(d.where_mask, d, cond)))  -- not a tail call: keeps the levels
-end
-
-function M.rows(d)
-  local cols = d:columns()
-  local names = d:names()
-  local n = #d
-  local i = 0
-  return function()
-    i = i + 1
-    if i > n then return nil end
-    local row = {}
-    for _, name in ipairs(names) do row[name] = cols[name][i] end
-    return i, setmetatable({}, {
-      __index = row,
-      __newindex = function() error("rows are read-only; use d:with{...} to derive columns", 2) end,
-      __pairs = function() return next, row, nil end,
-    })
-  end
-end
-
 --- A column prints its name, type, length and first values; numbers of a
 -- double column together at 7 significant digits, as R prints a vector.
 function M.format_column(c)
@@ -273,8 +76,157 @@ function M.format_column(c)
   return string.format("column %s <%s> [%d]: %s%s", c:name(), c:type(), n, table.concat(parts, ", "), more)
 end
 
-function M.describe(d)
-  return setmetatable(M.core.describe(d), describe_mt)
+---------------------------------------------------------------------------
+-- d:describe()
+
+-- One number of a summary at 4 significant digits, as R's summary prints.
+local function stat(x)
+  if x == nil then return "NA" end
+  if type(x) ~= "number" then return tostring(x) end
+  return format.format_column({ x }, 1, 4)[1]
+end
+
+local stat_keys = { "mean", "sd", "min", "q1", "median", "q3", "max" }
+
+-- The levels of a string or bool column: all of them in level order when
+-- there are at most 6, else the 5 most frequent and the rest together, as
+-- R's summary.factor shortens a factor.
+local function levels_text(s)
+  local levels = s.levels
+  local shown = {}
+  if #levels <= 6 then
+    for i, l in ipairs(levels) do shown[i] = l end
+  else
+    local order = {}
+    for i = 1, #levels do order[i] = i end
+    table.sort(order, function(a, b)
+      if levels[a].count ~= levels[b].count then return levels[a].count > levels[b].count end
+      return a < b
+    end)
+    local other = 0
+    for k, i in ipairs(order) do
+      if k <= 5 then shown[k] = levels[i] else other = other + levels[i].count end
+    end
+    shown[6] = { level = string.format("(%d others)", #levels - 5), count = other }
+  end
+  local parts = {}
+  for i, l in ipairs(shown) do parts[i] = l.level .. " " .. l.count end
+  return format.plural(s.n_levels, "level") .. ": " .. table.concat(parts, ", ")
+end
+
+-- The lines of one group's summary: a table of the numeric and date
+-- columns' statistics; string and bool columns with their levels.
+local function describe_lines(columns, indent)
+  local numeric = {}
+  local w = { #"column", #"type", #"missing" }
+  for _, s in ipairs(columns) do
+    w[1] = math.max(w[1], utf8.len(s.name) or #s.name)
+    w[2] = math.max(w[2], #s.type + 2)
+    w[3] = math.max(w[3], #tostring(s.missing))
+    if not s.levels then numeric[#numeric + 1] = s end
+  end
+  local cells, sw = {}, {}
+  for k, key in ipairs(stat_keys) do
+    sw[k] = #key
+    for _, s in ipairs(numeric) do
+      cells[s] = cells[s] or {}
+      cells[s][k] = stat(s[key])
+      sw[k] = math.max(sw[k], utf8.len(cells[s][k]) or #cells[s][k])
+    end
+  end
+  local function start(name, ty, missing)
+    return indent .. format.pad_right(name, w[1]) .. "  " .. format.pad_right(ty, w[2]) .. "  "
+      .. format.pad_left(missing, w[3])
+  end
+  local header = start("column", "type", "missing")
+  if #numeric > 0 then
+    for k, key in ipairs(stat_keys) do header = header .. "  " .. format.pad_left(key, sw[k]) end
+  end
+  local lines = { header }
+  for _, s in ipairs(columns) do
+    local line = start(s.name, "<" .. s.type .. ">", tostring(s.missing))
+    if s.levels then
+      line = line .. "  " .. levels_text(s)
+    else
+      for k in ipairs(stat_keys) do line = line .. "  " .. format.pad_left(cells[s][k], sw[k]) end
+    end
+    lines[#lines + 1] = line
+  end
+  return lines
+end
+
+bind.metatable("describe").__tostring = function(r)
+  local out = {}
+  if r.by then
+    out[1] = string.format("Summary of %s by %s", format.plural(r.rows, "row"), r.by)
+    for _, g in ipairs(r.groups) do
+      out[#out + 1] = ""
+      out[#out + 1] = string.format("%s = %s (%s)", r.by, tidy(g.label), format.plural(g.rows, "row"))
+      for _, l in ipairs(describe_lines(g.columns, "  ")) do out[#out + 1] = l end
+    end
+  else
+    local g = r.groups[1]
+    out[1] = string.format("Summary of %s × %s", format.plural(r.rows, "row"), format.plural(#g.columns, "column"))
+    for _, l in ipairs(describe_lines(g.columns, "")) do out[#out + 1] = l end
+  end
+  return table.concat(out, "\n")
+end
+
+---------------------------------------------------------------------------
+-- Rows
+
+--- An iterator over read-only row views of d: for i, row in d:rows().
+function M.rows(d, ...)
+  local cols = M.core.columns(d, ...)
+  local names = d:names()
+  local n = #d
+  local i = 0
+  local function read_only() bind.raise("rows are read-only; use d:with{...} to derive columns") end
+  return function()
+    i = i + 1
+    if i > n then return nil end
+    local row = {}
+    for _, name in ipairs(names) do row[name] = cols[name][i] end
+    return i, setmetatable({}, {
+      __index = row, __newindex = read_only, __pairs = function() return next, row, nil end,
+    })
+  end
+end
+
+--- d:where(mask | function(row)): the Swift part checks the arguments and
+-- filters by a mask; a function is called on each row here.
+function M.where(d, cond, ...)
+  local filtered = M.core.where_mask(d, cond, ...)
+  if filtered then return filtered end
+  local keep = {}
+  for i, row in M.rows(d) do
+    if cond(row) then keep[#keep + 1] = i end
+  end
+  return d:take(keep)
+end
+
+function M.install(kaplan)
+  local core = kaplan.core.datasets
+  M.core = core
+
+  -- dataset(name) is a callable table, so that dataset.from is its field.
+  local bundled = bind.entry("dataset").fn
+  bind.implement("dataset", setmetatable({}, { __call = function(_, ...) return bundled(...) end }))
+
+  bind.metatable("datasets").__tostring = function(t)
+    local out = {}
+    for _, e in ipairs(t) do
+      out[#out + 1] = string.format("%-8s %5d × %-3d %s", e.name, e.rows, e.columns, e.description)
+    end
+    return table.concat(out, "\n")
+  end
+
+  bind.implement("dataset:where", M.where)
+  bind.implement("dataset:rows", M.rows)
+  bind.implement("dataset:describe", function(d, ...) return bind.result("describe", core.describe(d, ...)) end)
+  bind.metatable("dataset").__tostring = function(d) return M.format(d, core.print_rows(d)) end
+  bind.metatable("column").__tostring = function(c) return M.format_column(c) end
+  kaplan.datasets = M
 end
 
 return M

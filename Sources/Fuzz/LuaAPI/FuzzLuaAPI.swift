@@ -5,8 +5,10 @@ import FuzzLua
 /// at run time, after the stdlib and sandbox loaded: every function (or
 /// table with `__call`) among the globals and in global tables two levels
 /// down (`string.rep`, `dataset.from`, ...), and the methods of every pool
-/// object, found through its metatable's `__index` table (datasets, columns,
-/// fits, test results and what the calls return, which joins the pool). The
+/// object: through its metatable's `__index` table for results (fits, test
+/// results), and for userdata (datasets, columns, dates) by the names the
+/// binding registry declares for a receiver; what the calls return joins
+/// the pool. The
 /// input then drives up to 64 steps: call a function, call a method of a
 /// pool object, or apply an operator (`#`, `..`, arithmetic, comparison,
 /// indexing, `pairs`, `tostring`, `json`) to one, each with generated
@@ -45,6 +47,7 @@ if G.trace then
   io.stderr:write("fuzz callables (", #callables, "): ", table.concat(names, " "), "\n")
 end
 
+local registry = package.loaded.kaplan.registry
 local function methods_of(obj)
   local out = {}
   local mt = getmetatable(obj)
@@ -53,6 +56,19 @@ local function methods_of(obj)
     for _, k in ipairs(sorted_keys(index)) do
       local v = rawget(index, k)
       if callable(v) then out[#out + 1] = { k, v } end
+    end
+  end
+  -- Userdata (datasets, columns, dates) index through a function: their
+  -- methods are the registry's declarations with a receiver (and the Lua
+  -- ones bind.finish handed to the type), looked up by name.
+  if type(obj) == "userdata" then
+    local seen_name = {}
+    for _, e in ipairs(registry.entries()) do
+      if e.receiver and not seen_name[e.name] then
+        seen_name[e.name] = true
+        local ok, m = pcall(function() return obj[e.name] end)
+        if ok and callable(m) then out[#out + 1] = { e.name, m } end
+      end
     end
   end
   if type(obj) == "table" then
