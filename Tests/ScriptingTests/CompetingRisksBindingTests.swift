@@ -464,7 +464,8 @@ import TestSupport
     let rt = try makeRuntime()
     let cases: [(String, String)] = [
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {colour = 1})",
-       "bad argument #3 to 'cuminc' (unknown option 'colour' (options: censor, cause, conf_level, conf_type, rho, variance))"),
+       "bad argument #3 to 'cuminc' (unknown option 'colour' "
+         + "(options: censor, cause, conf_level, conf_type, rho, variance))"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {rhoo = 1})",
        "bad argument #3 to 'cuminc' (unknown option 'rhoo'; did you mean 'rho'? (options: censor, cause,"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {rho = 'one'})",
@@ -487,14 +488,16 @@ import TestSupport
        "cuminc: censoring value 9 does not occur in status column 'cstat' (values: 0, 1, 2)"),
       ("cuminc(cr:with{lab = 'x'}, 'Surv(ctime, lab) ~ rx')",
        "cuminc: censoring value \"censored\" does not occur in status column 'lab'"),
-      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', 'plain')", "bad argument #3 to 'cuminc' (options table expected, got string)"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', 'plain')",
+       "bad argument #3 to 'cuminc' (options table expected, got string)"),
       ("cuminc(42, 'Surv(ctime, cstat) ~ rx')", "bad argument #1 to 'cuminc' (dataset expected, got number)"),
       ("cuminc(cr)", "bad argument #2 to 'cuminc' (formula string expected, got no value)"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx +')", "cuminc: formula 'Surv(ctime, cstat) ~ rx +'"),
       ("cuminc(cr, 'Surv(ctime, cstatus) ~ rx')", "cstatus"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx + cluster(id)')", "cuminc does not use cluster(id)"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {ties = 'efron'})",
-       "bad argument #3 to 'finegray' (unknown option 'ties' (options: cause, censor, conf_level, cengroup, max_iter))"),
+       "bad argument #3 to 'finegray' (unknown option 'ties' "
+         + "(options: cause, censor, conf_level, cengroup, max_iter))"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {cengroup = 1})",
        "bad argument #3 to 'finegray' (option 'cengroup' must be a column name (string), got 1)"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {max_iter = -1})",
@@ -512,10 +515,12 @@ import TestSupport
        "predict: 'age' in the profile must be a finite number, got \"old\""),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict{ {1, 2, 3} }", "predict: a covariate row must have 2 values"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict(5)",
-       "bad argument #1 to 'predict' (profiles expected (a table such as {age = 60, rx = \"Lev\"} or an array of them), got number)"),
+       "bad argument #1 to 'predict' (profiles expected (a table such as {age = 60, rx = \"Lev\"} "
+         + "or an array of them), got number)"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict{ {rx = {}} }",
        "bad argument #1 to 'predict' ('rx' in profile 1 must be a number, string or boolean, got table)"),
-      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at('one year')", "bad argument #1 to 'at' (array of times expected, got string)"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at('one year')",
+       "bad argument #1 to 'at' (array of times expected, got string)"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at{12, 'x'}",
        "bad argument #1 to 'at' (array of times expected, but entry 2 is a string)"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at{12, 0/0}", "at: time 2 is NaN; times must be numbers"),

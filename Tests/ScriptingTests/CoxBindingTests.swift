@@ -286,7 +286,8 @@ import TestSupport
     #expect(error("cox(d, 'Surv(time, status) ~ age', {colour = 'red'})")
       == "test:2: bad argument #3 to 'cox' (unknown option 'colour' \(options))")
     #expect(error("cox(d, 'Surv(time, status) ~ age', {ties = 'efronn'})")
-      == "test:2: bad argument #3 to 'cox' (option 'ties' must be one of \"efron\", \"breslow\", \"exact\", got \"efronn\")")
+      == "test:2: bad argument #3 to 'cox' (option 'ties' must be one of \"efron\", \"breslow\", \"exact\", "
+        + "got \"efronn\")")
     #expect(error("cox(d, 'Surv(time, status) ~ age', {ties = 1})")
       .contains("bad argument #3 to 'cox' (option 'ties' must be one of \"efron\", \"breslow\", \"exact\", got 1)"))
     #expect(error("cox(d, 'Surv(time, status) ~ age', {robust = 'yes'})")
