@@ -60,6 +60,9 @@ public struct CoxAnalysis: Sendable {
   public var isRobust: Bool { fit.robustStandardErrors != nil }
   /// R's warnings, with the coefficient names added after R's column numbers.
   public let warnings: [String]
+  /// The dataset it was fitted to, for the analysis of deviance
+  /// (`CoxDevianceTable`), which refits nested models to the same rows.
+  public let dataset: Dataset
 
   /// Fits `formula` (R syntax, e.g. `Surv(time, status) ~ rx + age + strata(sex)`)
   /// to `dataset`.
@@ -75,6 +78,7 @@ public struct CoxAnalysis: Sendable {
 
     self.formula = formula
     self.options = options
+    self.dataset = dataset
     self.coefficients = labels
     self.fit = fit
     self.n = fit.n
@@ -177,6 +181,9 @@ public struct CoxAnalysis: Sendable {
         "init has \(initial.count) value\(initial.count == 1 ? "" : "s") but the model has "
           + "\(design.columnCount) coefficient\(design.columnCount == 1 ? "" : "s") ("
           + design.columnNames.joined(separator: ", ") + ")")
+    }
+    if let i = options.initial?.firstIndex(where: { !$0.isFinite }), let x = options.initial?[i] {
+      throw ModelFrameError("init value \(i + 1) is \(RValueFormat.number(x)); initial coefficients must be finite")
     }
   }
 

@@ -3,8 +3,8 @@ import LuaHost
 import Survival
 
 /// Competing-risks results as plain Lua tables (R's field names in
-/// snake_case; NA as nil) for `stdlib/kaplan/competing.lua` to label and
-/// print. Counts travel as number arrays, as the other result encoders do.
+/// snake_case; NA as nil) for `stdlib/kaplan/competing.lua` to print.
+/// Counts travel as number arrays, as the other result encoders do.
 enum CompetingRisksEncoding {
   static func number(_ x: Double) -> LuaValue { x.isNaN ? .nil : .number(x) }
   static func numbers(_ xs: [Double]) -> LuaValue { .numbers(xs, nanAsNil: true) }
@@ -36,7 +36,7 @@ enum CompetingRisksEncoding {
       })
     } ?? .nil
     return .record([
-      "kind": .string("cuminc"), "formula": .string(a.formula.text),
+      "formula": .string(a.formula.text),
       "n": .integer(a.n), "n_dropped": .integer(a.droppedCount),
       "causes": .strings(a.causes), "all_causes": .strings(a.allCauses), "censor": .string(a.censor),
       "groups": a.groups.map { .strings($0) } ?? .nil,
@@ -44,6 +44,25 @@ enum CompetingRisksEncoding {
       "conf_type": .string(confType(a.options.confidenceType)), "conf_level": .number(a.options.confidenceLevel),
       "variance": .string(a.options.variance.rawValue), "rho": .number(a.options.rho),
       "curves": .array(curves), "tests": tests,
+    ])
+  }
+
+  /// `ci:at(times)`: the curves at the (sorted, unique) times, as
+  /// `cmprsk::timepoints`.
+  static func at(_ a: CompetingRisksAnalysis, times: [Double], _ curves: [CompetingRisksAnalysis.CurveAtTimes])
+    -> LuaValue
+  {
+    .record([
+      "formula": .string(a.formula.text), "time": .numbers(times, nanAsNil: true),
+      "conf_level": .number(a.options.confidenceLevel), "conf_type": .string(confType(a.options.confidenceType)),
+      "variance": .string(a.options.variance.rawValue), "causes": .strings(a.causes),
+      "curves": .array(curves.map { c in
+        .record([
+          "group": c.group.map { .string($0) } ?? .nil, "cause": .string(c.cause),
+          "est": numbers(c.estimate), "var": numbers(c.variance), "lower": numbers(c.lower),
+          "upper": numbers(c.upper), "n_risk": counts(c.nRisk),
+        ])
+      }),
     ])
   }
 
@@ -66,7 +85,7 @@ enum CompetingRisksEncoding {
     let variance: [LuaValue] = (0..<p).map { i in numbers(Array(f.variance[(i * p)..<((i + 1) * p)])) }
     let lr = f.likelihoodRatioTest
     return .record([
-      "kind": .string("finegray"), "formula": .string(a.formula.text),
+      "formula": .string(a.formula.text),
       "cause": .string(a.cause), "competing": .strings(a.competingCauses), "censor": .string(a.censor),
       "n": .integer(a.n), "n_dropped": .integer(a.droppedCount), "events": .integer(a.events),
       "competing_events": .integer(a.competingEvents), "censored": .integer(a.censored),
@@ -81,6 +100,9 @@ enum CompetingRisksEncoding {
       "iterations": .integer(f.iterations), "converged": .boolean(f.converged),
       "variables": .strings(a.profile.variables),
       "uftime": numbers(f.failureTimes), "bfitj": numbers(f.baselineJumps),
+      "warnings": .strings(f.converged ? [] : [
+        "did not converge in \(f.iterations) iteration\(f.iterations == 1 ? "" : "s") (raise max_iter)",
+      ]),
     ])
   }
 }

@@ -3,187 +3,161 @@ import Datasets
 import LuaHost
 import Survival
 
-/// The Swift half of Cox regression (R `survival` `coxph`, `anova.coxph`):
-/// `core.cox.fit(d, formula, opts)` decodes and checks the options, runs
-/// `CoxAnalysis` and returns the fit as a plain table;
-/// `core.cox.lrtest(loglik1, df1, loglik2, df2)` is the chi-square of
-/// `anova(m1, m2)`. `stdlib/kaplan/cox.lua` turns these into the public
-/// `cox()` and `lrtest()` with their printing and help.
+/// Cox regression, declared through the binding layer: `cox` (R `survival`
+/// 3.5 `coxph`), `m:anova()` (R `anova(m)`, the sequential analysis of
+/// deviance) and `lrtest(m1, m2)` / `m1:anova(m2)` (R `anova(m1, m2)`).
+///
+/// The handle of a `cox` result is its `CoxAnalysis`, which keeps the
+/// dataset, formula and options it was fitted with: `m:anova()` refits the
+/// nested models from it, never from the (editable) result table.
+/// `stdlib/kaplan/cox.lua` prints the results and passes the second model
+/// of `lrtest`/`anova` as its handle.
 struct CoxLibrary: KaplanLibrary {
   let name = "cox"
 
-  /// The options of `cox()`, in the order the messages list them.
-  static let optionNames = ["ties", "weights", "robust", "conf_level", "init", "max_iter", "tol"]
-
   func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
-    LibraryBinding(internals: try installInternals(in: runtime))
+    LibraryBinding(functions: [cox, anova, lrtest], kinds: kinds)
   }
 
-  func installInternals(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
-    let lua = runtime.lua
-    return [
-      ("fit", lua.function("cox") { call in
-        let d = try call.object(1, as: LuaDataset.self).dataset
-        guard let formula = try? call.string(2) else {
-          throw call.argumentError(2, "formula string expected, got \(call.typeName(2))")
-        }
-        let options = try coxOptions(try call.optionalTable(3))
-        let analysis = try analysisStep("cox") {
-          try CoxAnalysis(dataset: d, formula: Formula(parsing: formula), options: options)
-        }
-        return [coxResult(analysis)]
-      }),
-      ("anova", lua.function("anova") { call in
-        let d = try call.object(1, as: LuaDataset.self).dataset
-        let formula = try call.string(2)
-        let options = try coxOptions(try call.optionalTable(3))
-        let table = try analysisStep("anova") {
-          try CoxDevianceTable(dataset: d, formula: Formula(parsing: formula), options: options)
-        }
-        let rows: [LuaValue] = table.rows.map { row in
-          var fields: [(String, LuaValue)] = [("term", .string(row.term)), ("loglik", number(row.loglik))]
-          if let chi = row.chiSquare { fields.append(("chisq", number(chi))) }
-          if let df = row.df { fields.append(("df", .integer(df))) }
-          if let p = row.p { fields.append(("p", number(p))) }
-          return .table(LuaTable(fields: fields))
-        }
-        return [.record([
-          "kind": .string("anova"), "formula": .string(table.formula.text),
-          "ties": .string(table.ties.rawValue), "n": .integer(table.n), "rows": .array(rows),
-        ])]
-      }),
-      ("lrtest", lua.function("lrtest") { call in
-        let (l1, df1, l2, df2) = (try call.number(1), try call.integer(2), try call.number(3), try call.integer(4))
-        return [test(ChiSquareTest.nestedLikelihoodRatio(loglik1: l1, df1: df1, loglik2: l2, df2: df2))]
-      }),
-      ("options", .strings(CoxLibrary.optionNames)),
-    ]
-  }
-}
+  private var kinds: [ResultKind] { [
+    ResultKind("cox", section: "Survival", summary: "A Cox proportional-hazards model (cox()).", fields: [
+      ("formula", "the formula as given"),
+      ("terms", "one table per coefficient: name, term, variable, level, reference_level, coef, hr, se, "
+        + "robust_se, z, p, lower, upper, singular"),
+      ("loglik", "{null, fitted}: the log partial likelihood at init and at the fit"),
+      ("n", "rows used"), ("events", "events"), ("n_dropped", "rows dropped for a missing value"),
+      ("iterations", "Newton–Raphson iterations"), ("converged", "whether the fit converged"),
+      ("var", "variance matrix (rows; the robust one when robust)"),
+      ("naive_var", "the model-based variance matrix, when robust"),
+      ("means", "the column means the fit centres on"),
+      ("tests", "lr, wald, score (and robust_score): {statistic, df, p}"),
+      ("concordance", "{c, se}: Harrell's concordance"),
+      ("ties", "\"efron\", \"breslow\" or \"exact\""), ("conf_level", "level of the HR intervals"),
+      ("robust", "whether the variance is robust (sandwich)"),
+      ("counting_process", "whether the response is Surv(start, stop, event)"),
+      ("cluster", "the cluster() column, if any"), ("strata", "the strata labels, if any"),
+      ("weights", "the case-weight column, if any"),
+      ("warnings", "R's warnings of the fit (non-convergence, infinite or singular coefficients)"),
+    ]),
+    ResultKind("cox_anova", section: "Survival", summary: "Analysis of deviance of a Cox model (m:anova()).",
+               fields: [
+                 ("rows", "per model: term, loglik, chisq, df, p (the first row, NULL, has loglik only)"),
+                 ("formula", "the model's formula"), ("ties", "the ties method"), ("n", "rows used"),
+               ]),
+    ResultKind("lrtest", section: "Survival", summary: "Likelihood-ratio test of nested Cox models (lrtest()).",
+               fields: [
+                 ("statistic", "2 × the difference of the log-likelihoods"), ("df", "degrees of freedom"),
+                 ("p", "p-value"), ("loglik", "{model 1, model 2}"), ("formulas", "{model 1, model 2}"),
+               ]),
+  ] }
 
-/// `cox()` options from Lua: unknown keys and wrong types are errors naming
-/// the key; ranges are checked here too, so that the messages use the
-/// Lua names (`max_iter`, not R's `iter.max`).
-private func coxOptions(_ table: LuaTable?) throws -> CoxAnalysisOptions {
-  var o = CoxAnalysisOptions()
-  guard let table else { return o }
-  if !table.array.isEmpty {
-    throw LuaError.runtime(
-      "cox: options must be given as key = value (options: \(CoxLibrary.optionNames.joined(separator: ", ")))")
+  private static let ties: [(String, CoxTies)] = [("efron", .efron), ("breslow", .breslow), ("exact", .exact)]
+
+  private var cox: KaplanFunction {
+    KaplanFunction(
+      "cox", section: "Survival", signature: "cox(d, formula [, opts])",
+      summary: "Cox proportional-hazards regression, as R's coxph: hazard ratios with CIs, Wald/LR/score "
+        + "tests, concordance. Formula: Surv(time, event) or Surv(start, stop, event) ~ terms; a + b, a:b, "
+        + "a*b, factor(x), strata(x), cluster(id), offset(x); string columns are factors (the first level "
+        + "is the reference).",
+      options: [
+        OptionSpec.choice(
+          "ties", Self.ties, default: "efron",
+          doc: "\"efron\" (as R), \"breslow\" (as SAS and Stata) or \"exact\" (conditional logistic; no case "
+            + "weights; with Surv(start, stop, event) and cluster(id) the robust variance uses Breslow score "
+            + "residuals, as R)"),
+        OptionSpec("weights", .column, doc: "column of case weights (> 0)"),
+        OptionSpec("robust", .boolean, defaultText: "true with cluster(id) or non-integer weights (as R)",
+                   doc: "robust (sandwich) standard errors"),
+        OptionSpec("conf_level", .number(.probability), default: .number(0.95),
+                   doc: "level of the hazard-ratio confidence intervals"),
+        OptionSpec("init", .numbers, defaultText: "zeros",
+                   doc: "initial coefficients, one per coefficient; loglik.null and the tests are then at init, "
+                     + "as in R"),
+        OptionSpec("max_iter", .integer(.nonNegative), default: .integer(20),
+                   doc: "Newton–Raphson iterations (R's iter.max)"),
+        OptionSpec("tol", .number(.positive), default: .number(1e-9),
+                   doc: "convergence tolerance on the relative change of the log-likelihood (R's eps)"),
+      ],
+      optionsArgument: 3, returns: "cox",
+      example: """
+        local colon = dataset("colon")
+        local deaths = colon:where(colon.etype:eq(2))
+        local m = cox(deaths, "Surv(time, status) ~ rx + age + nodes + strata(sex)")
+        print(m)
+        print(m.terms[2].hr, m.terms[2].lower, m.terms[2].upper)
+        print(cox(dataset("lung"), "Surv(time, status) ~ age + sex", {ties = "breslow"}).tests.lr.p)
+        """
+    ) { call in
+      let (dataset, formula) = try analysisArguments(call)
+      let o = call.options
+      var options = CoxAnalysisOptions()
+      options.ties = try o.choice("ties", Self.ties)
+      options.weights = try o.optionalString("weights")
+      options.robust = try o.optionalBoolean("robust")
+      options.confidenceLevel = try o.number("conf_level")
+      options.initial = try o.optionalNumbers("init")
+      options.maxIterations = try o.integer("max_iter")
+      options.tolerance = try o.number("tol")
+      let analysis = try CoxAnalysis(dataset: dataset, formula: formula, options: options)
+      return call.result(CoxEncoding.cox(analysis), of: analysis)
+    }
   }
-  for (key, value) in table.fields {
-    func wrong(_ what: String) -> LuaError {
-      let shown: String
-      switch value {
-      case .string(let s): shown = "\"\(s)\""
-      case .integer(let i): shown = String(i)
-      case .number(let x): shown = String(x)
-      default: shown = value.typeName
+
+  private var anova: KaplanFunction {
+    KaplanFunction(
+      "anova", receiver: "cox", section: "Survival", signature: "m:anova([m2])",
+      summary: "Analysis of deviance of a Cox model, as R's anova(m): terms added one at a time, each with its "
+        + "likelihood-ratio test; every nested model uses the full model's rows, strata, offset and case "
+        + "weights (R drops the weights), and a robust variance is refused, as in R. With a second model, "
+        + "the test of lrtest(m, m2).",
+      returns: "cox_anova",
+      example: """
+        local m = cox(dataset("veteran"), "Surv(time, status) ~ trt + celltype + karno")
+        print(m:anova())
+        print(m:anova(cox(dataset("veteran"), "Surv(time, status) ~ karno")).p)
+        """
+    ) { call in
+      let model = try call.receiver(as: CoxAnalysis.self)
+      if !call.lua.isNil(2) {
+        let comparison = try CoxComparison(model, try coxModel(call, 2))
+        return [CoxEncoding.comparison(comparison), .object(ResultHandle(kind: "lrtest", value: comparison))]
       }
-      return LuaError.runtime("cox: option '\(key)' must be \(what), got \(shown)")
-    }
-    func typeError(_ what: String) -> LuaError {
-      LuaError.runtime("cox: option '\(key)' must be \(what), got \(value.typeName)")
-    }
-    switch key {
-    case "ties":
-      guard let s = value.stringValue else { throw typeError("\"efron\", \"breslow\" or \"exact\"") }
-      guard let ties = CoxTies(rawValue: s) else { throw wrong("\"efron\", \"breslow\" or \"exact\"") }
-      o.ties = ties
-    case "weights":
-      guard let s = value.stringValue else { throw typeError("a column name (string)") }
-      o.weights = s
-    case "robust":
-      guard case .boolean(let b) = value else { throw typeError("a boolean") }
-      o.robust = b
-    case "conf_level":
-      guard let x = value.doubleValue else { throw typeError("a number") }
-      guard x > 0, x < 1 else { throw wrong("between 0 and 1 (e.g. 0.95)") }
-      o.confidenceLevel = x
-    case "init":
-      guard case .table(let t) = value, t.fields.isEmpty else { throw typeError("an array of numbers") }
-      o.initial = try t.array.enumerated().map { i, v in
-        guard let x = v.doubleValue else {
-          throw LuaError.runtime("cox: option 'init' must be an array of numbers (entry \(i + 1) is \(v.typeName))")
-        }
-        guard x.isFinite else { throw LuaError.runtime("cox: option 'init': entry \(i + 1) is not finite") }
-        return x
-      }
-    case "max_iter":
-      guard let x = value.doubleValue else { throw typeError("a whole number ≥ 0") }
-      guard x >= 0, x == x.rounded(), x < 1e9 else { throw wrong("a whole number ≥ 0") }
-      o.maxIterations = Int(x)
-    case "tol":
-      guard let x = value.doubleValue else { throw typeError("a positive number") }
-      guard x > 0, x.isFinite else { throw wrong("a positive number (default 1e-9)") }
-      o.tolerance = x
-    default:
-      throw LuaError.runtime(
-        "cox: unknown option '\(key)' (options: \(CoxLibrary.optionNames.joined(separator: ", ")))")
+      let table = try CoxDevianceTable(dataset: model.dataset, formula: model.formula, options: model.options)
+      return call.result(CoxEncoding.anova(table), of: table)
     }
   }
-  return o
-}
 
-/// A number for Lua, NA (NaN) as nil.
-private func number(_ x: Double) -> LuaValue { x.isNaN ? .nil : .number(x) }
-
-private func test(_ t: CoxChiSquareTest) -> LuaValue {
-  .record(["statistic": number(t.statistic), "df": .integer(t.df), "p": number(t.p)])
-}
-
-/// Rows of a row-major p × p matrix.
-private func matrix(_ m: [Double], _ p: Int) -> LuaValue {
-  .array((0..<p).map { i in .numbers(Array(m[(i * p)..<((i + 1) * p)]), nanAsNil: true) })
-}
-
-/// The fit as a plain table; `cox.lua` adds the metatable and printing.
-private func coxResult(_ a: CoxAnalysis) -> LuaValue {
-  let f = a.fit
-  let p = f.coefficients.count
-  let terms: [LuaValue] = (0..<p).map { j in
-    let label = a.coefficients[j]
-    return .record([
-      "name": .string(label.name), "term": .string(label.term), "variable": .string(label.variable),
-      "level": label.level.map { .string($0) } ?? .nil,
-      "reference_level": label.referenceLevel.map { .string($0) } ?? .nil,
-      "coef": number(f.coefficients[j]), "hr": number(f.hazardRatios[j]),
-      "se": number(f.standardErrors[j]),
-      "robust_se": f.robustStandardErrors.map { number($0[j]) } ?? .nil,
-      "z": number(f.z[j]), "p": number(f.p[j]),
-      "lower": number(f.lower[j]), "upper": number(f.upper[j]),
-      "singular": .boolean(f.singular[j]),
-    ])
+  private var lrtest: KaplanFunction {
+    KaplanFunction(
+      "lrtest", section: "Survival", signature: "lrtest(m1, m2)",
+      summary: "Likelihood-ratio test between nested Cox models fitted to the same rows (R's anova(m1, m2)); "
+        + "also m1:anova(m2).",
+      returns: "lrtest",
+      example: """
+        local lung = dataset("lung"):where(function(r) return r["ph.ecog"] ~= nil end)
+        local small = cox(lung, "Surv(time, status) ~ age")
+        local big = cox(lung, "Surv(time, status) ~ age + sex + ph.ecog")
+        print(lrtest(small, big))
+        """
+    ) { call in
+      let comparison = try CoxComparison(try coxModel(call, 1), try coxModel(call, 2))
+      return call.result(CoxEncoding.comparison(comparison), of: comparison)
+    }
   }
-  var tests: [(String, LuaValue)] = [
-    ("lr", test(f.likelihoodRatioTest)), ("wald", test(f.waldTest)), ("score", test(f.scoreTest)),
-  ]
-  if let r = f.robustScoreTest { tests.append(("robust_score", test(r))) }
-  var fields: [(String, LuaValue)] = [
-    ("kind", .string("cox")),
-    ("formula", .string(a.formula.text)),
-    ("terms", .array(terms)),
-    ("loglik", .record(["null": number(f.loglikInitial), "fitted": number(f.loglik)])),
-    ("n", .integer(a.n)),
-    ("events", .integer(a.events)),
-    ("n_dropped", .integer(a.droppedCount)),
-    ("iterations", .integer(f.iterations)),
-    ("converged", .boolean(f.converged)),
-    ("var", matrix(f.variance, p)),
-    ("means", .numbers(f.means, nanAsNil: true)),
-    ("tests", .table(LuaTable(fields: tests))),
-    ("concordance", .record([
-      "c": number(f.concordance.concordance), "se": number(f.concordance.standardError),
-    ])),
-    ("ties", .string(f.ties.rawValue)),
-    ("conf_level", .number(f.confidenceLevel)),
-    ("robust", .boolean(a.isRobust)),
-    ("counting_process", .boolean(a.isCountingProcess)),
-    ("warnings", .strings(a.warnings)),
-  ]
-  if a.isRobust { fields.append(("naive_var", matrix(f.naiveVariance, p))) }
-  if let cluster = a.cluster { fields.append(("cluster", .string(cluster))) }
-  if !a.strata.isEmpty { fields.append(("strata", .strings(a.strata))) }
-  if let w = a.options.weights { fields.append(("weights", .string(w))) }
-  return .table(LuaTable(fields: fields))
+}
+
+/// The Cox fit at argument `index`: the stdlib passes a cox result as its
+/// handle, anything else as it is (and it is refused here, by type).
+private func coxModel(_ call: KaplanCall, _ index: Int) throws -> CoxAnalysis {
+  guard call.lua.isObject(index, of: ResultHandle.self) else {
+    let type = call.lua.typeName(index)
+    let got = type == "table" ? "a table not made by cox()" : type
+    throw call.lua.argumentError(index, "cox result expected, got \(got)")
+  }
+  let handle = try call.lua.object(index, as: ResultHandle.self)
+  guard let model = handle.value as? CoxAnalysis else {
+    throw call.lua.argumentError(index, "cox result expected, got a \(handle.kind) result")
+  }
+  return model
 }

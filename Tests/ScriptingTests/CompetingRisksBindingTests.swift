@@ -431,24 +431,31 @@ import TestSupport
     #expect((m?["terms"] as? [[String: Any]])?.first?["name"] as? String == "trtB")
   }
 
-  @Test func helpDocumentsBothFunctionsWithWorkingExamples() throws {
+  /// The declarations help reads: every option documented, and every example runs.
+  @Test func declarationsDocumentEachFunctionWithWorkingExamples() throws {
     let rt = try makeRuntime()
     let r = try lua(rt, """
-      local h = package.loaded["kaplan.help"]
-      for _, name in ipairs({"cuminc", "finegray"}) do
-        local env = setmetatable({ print = function() end }, { __index = _G })
-        assert(load(h.entries[name].example, "=example", "t", env))()
+      local bind = package.loaded["kaplan.bind"]
+      local out = {}
+      for _, name in ipairs({ "cuminc", "cuminc:at", "finegray", "finegray:predict" }) do
+        local e = bind.entry(name)
+        local keys = {}
+        for _, o in ipairs(e.options) do
+          assert(o.doc ~= "" and o.type ~= "", name .. ": " .. o.key)
+          keys[#keys + 1] = o.key
+        end
+        assert(e.summary ~= "" and e.returns ~= nil, name)
+        local env = setmetatable({ print = function() end, plot = function() end }, { __index = _G })
+        assert(load(e.example, "=example", "t", env))()
+        out[#out + 1] = e.signature .. ": " .. table.concat(keys, ",")
       end
-      return h.render(h.entries.cuminc), h.render(h.entries.finegray)
+      return out
       """)
-    let cuminc = r[0].stringValue ?? ""
-    for option in ["censor", "cause", "conf_level", "conf_type", "rho", "variance", "ci:at", "Example"] {
-      #expect(cuminc.contains(option), "cuminc help lacks \(option)")
-    }
-    let finegray = r[1].stringValue ?? ""
-    for option in ["cause", "censor", "conf_level", "cengroup", "m:predict", "Example"] {
-      #expect(finegray.contains(option), "finegray help lacks \(option)")
-    }
+    guard case .table(let t) = r[0] else { Issue.record("no entries"); return }
+    #expect(t.array.map { $0.stringValue ?? "" } == [
+      "cuminc(d, formula [, opts]): censor,cause,conf_level,conf_type,rho,variance", "ci:at(times): ",
+      "finegray(d, formula [, opts]): cause,censor,conf_level,cengroup,max_iter", "m:predict(profiles): ",
+    ])
   }
 
   // MARK: bad input
@@ -457,16 +464,23 @@ import TestSupport
     let rt = try makeRuntime()
     let cases: [(String, String)] = [
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {colour = 1})",
-       "cuminc: unknown option 'colour' (options: censor, cause, conf_level, conf_type, rho, variance)"),
-      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {rho = 'one'})", "cuminc: option 'rho' must be a number, got string"),
+       "bad argument #3 to 'cuminc' (unknown option 'colour' "
+         + "(options: censor, cause, conf_level, conf_type, rho, variance))"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {rhoo = 1})",
+       "bad argument #3 to 'cuminc' (unknown option 'rhoo'; did you mean 'rho'? (options: censor, cause,"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {rho = 'one'})",
+       "bad argument #3 to 'cuminc' (option 'rho' must be a number, got \"one\")"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {rho = 1/0})", "cuminc: rho must be finite"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {conf_type = 'log'})",
-       "cuminc: option 'conf_type' must be one of \"log-log\", \"plain\", got 'log'"),
+       "bad argument #3 to 'cuminc' (option 'conf_type' must be one of \"log-log\", \"plain\", got \"log\")"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {conf_level = 95})",
-       "cuminc: option 'conf_level' must be between 0 and 1 (exclusive), got 95"),
+       "bad argument #3 to 'cuminc' (option 'conf_level' must be a number between 0 and 1 (exclusive), got 95)"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {variance = true})",
-       "cuminc: option 'variance' must be one of \"aalen\", \"ij\", got boolean"),
-      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {cause = {1}})", "cuminc: option 'cause' must be a number or a string, got table"),
-      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {0.9})", "cuminc: options are named, e.g. {censor = ...}; got a list"),
+       "bad argument #3 to 'cuminc' (option 'variance' must be one of \"aalen\", \"ij\", got true)"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {cause = {1}})",
+       "bad argument #3 to 'cuminc' (option 'cause' must be a number or a string, got table)"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {0.9})",
+       "bad argument #3 to 'cuminc' (options are named, as {censor = ...}; got a list (options: censor,"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {cause = 3})",
        "cuminc: unknown cause '3': status column 'cstat' has the causes 1, 2"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', {cause = 0})", "cuminc: cause 0 is the censoring value"),
@@ -474,16 +488,20 @@ import TestSupport
        "cuminc: censoring value 9 does not occur in status column 'cstat' (values: 0, 1, 2)"),
       ("cuminc(cr:with{lab = 'x'}, 'Surv(ctime, lab) ~ rx')",
        "cuminc: censoring value \"censored\" does not occur in status column 'lab'"),
-      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', 'plain')", "bad argument #3 to 'cuminc' (table expected, got string)"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx', 'plain')",
+       "bad argument #3 to 'cuminc' (options table expected, got string)"),
       ("cuminc(42, 'Surv(ctime, cstat) ~ rx')", "bad argument #1 to 'cuminc' (dataset expected, got number)"),
-      ("cuminc(cr)", "bad argument #2 to 'cuminc' (formula string expected, got nil)"),
+      ("cuminc(cr)", "bad argument #2 to 'cuminc' (formula string expected, got no value)"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx +')", "cuminc: formula 'Surv(ctime, cstat) ~ rx +'"),
       ("cuminc(cr, 'Surv(ctime, cstatus) ~ rx')", "cstatus"),
       ("cuminc(cr, 'Surv(ctime, cstat) ~ rx + cluster(id)')", "cuminc does not use cluster(id)"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {ties = 'efron'})",
-       "finegray: unknown option 'ties' (options: cause, censor, conf_level, cengroup, max_iter)"),
+       "bad argument #3 to 'finegray' (unknown option 'ties' "
+         + "(options: cause, censor, conf_level, cengroup, max_iter))"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {cengroup = 1})",
-       "finegray: option 'cengroup' must be a column name (string), got 1"),
+       "bad argument #3 to 'finegray' (option 'cengroup' must be a column name (string), got 1)"),
+      ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {max_iter = -1})",
+       "bad argument #3 to 'finegray' (option 'max_iter' must be an integer ≥ 0, got -1)"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx', {cause = 'relapse'})", "finegray: unknown cause 'relapse'"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ 1')", "finegray: formula 'Surv(ctime, cstat) ~ 1' has no covariates"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx + strata(sex)')", "{cengroup = \"sex\"}"),
@@ -496,9 +514,18 @@ import TestSupport
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx + age'):predict{rx = 'Obs', age = 'old'}",
        "predict: 'age' in the profile must be a finite number, got \"old\""),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict{ {1, 2, 3} }", "predict: a covariate row must have 2 values"),
-      ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict(5)", "predict: profiles expected"),
-      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at('one year')", "bad argument #1 to 'at' (array of times expected, got string)"),
-      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at{12, 'x'}", "bad argument #1 to 'at' (time 2 is string, a number expected)"),
+      ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict(5)",
+       "bad argument #1 to 'predict' (profiles expected (a table such as {age = 60, rx = \"Lev\"} "
+         + "or an array of them), got number)"),
+      ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict{ {rx = {}} }",
+       "bad argument #1 to 'predict' ('rx' in profile 1 must be a number, string or boolean, got table)"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at('one year')",
+       "bad argument #1 to 'at' (array of times expected, got string)"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at{12, 'x'}",
+       "bad argument #1 to 'at' (array of times expected, but entry 2 is a string)"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at{12, 0/0}", "at: time 2 is NaN; times must be numbers"),
+      ("cuminc(cr, 'Surv(ctime, cstat) ~ rx'):at{12, when = 24}",
+       "bad argument #1 to 'at' (array of times expected, but it has a field 'when')"),
     ]
     for (code, message) in cases {
       let error = luaError(rt, Self.colon + code)

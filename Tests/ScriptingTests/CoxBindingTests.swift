@@ -178,9 +178,9 @@ import TestSupport
     #expect(luaError(rt, Self.prelude + "local m = cox(lung3, f_lung)\nlrtest(m, m)")
       .contains("lrtest: both models have 3 coefficients"))
     #expect(luaError(rt, Self.prelude + "lrtest(cox(lung3, f_lung), 42)")
-      .contains("bad argument #2 to 'lrtest' (cox model expected, got number)"))
+      .contains("bad argument #2 to 'lrtest' (cox result expected, got number)"))
     #expect(luaError(rt, Self.prelude + "local m = cox(lung3, f_lung)\nm:anova(42)")
-      .contains("bad argument #1 to 'anova' (cox model expected, got number)"))
+      .contains("bad argument #1 to 'anova' (cox result expected, got number)"))
     #expect(luaError(rt, Self.prelude + "local m = cox(lung3, f_lung)\nm:anova(cox(lung3:with{t2 = lung3.time}, 'Surv(t2, status) ~ age'))")
       .contains("anova: the models have different responses (Surv(time,status) and Surv(t2,status))"))
   }
@@ -254,46 +254,62 @@ import TestSupport
     #expect(e.contains("p < 2e-16"))
   }
 
-  @Test func helpDocumentsCoxAndLrtest() throws {
+  /// The declarations help reads: every option documented, and the examples run.
+  @Test func declarationsDocumentCoxAnovaAndLrtest() throws {
     let rt = try makeRuntime()
     let r = try lua(rt, """
-      local h = package.loaded['kaplan.help']
-      return h.render(h.entries[cox]), h.render(h.entries[lrtest])
+      local bind = package.loaded['kaplan.bind']
+      local keys, signatures = {}, {}
+      for _, name in ipairs({ 'cox', 'cox:anova', 'lrtest' }) do
+        local e = bind.entry(name)
+        signatures[#signatures + 1] = e.signature
+        for _, o in ipairs(e.options) do
+          assert(o.doc ~= '' and o.type ~= '', name .. ': ' .. o.key)
+          keys[#keys + 1] = o.key
+        end
+        local env = setmetatable({ print = function() end }, { __index = _G })
+        assert(load(e.example, '=example', 't', env))()
+      end
+      return table.concat(keys, ','), table.concat(signatures, '|')
       """)
-    let cox = r[0].stringValue ?? ""
-    for option in ["ties", "weights", "robust", "conf_level", "init", "max_iter", "tol"] {
-      #expect(cox.contains("    \(option) "), "help(cox) documents \(option)")
-    }
-    #expect(cox.hasPrefix("cox(d, formula [, opts])") && cox.contains("Example:"))
-    #expect((r[1].stringValue ?? "").hasPrefix("lrtest(m1, m2)"))
+    #expect(r[0].stringValue == "ties,weights,robust,conf_level,init,max_iter,tol")
+    #expect(r[1].stringValue == "cox(d, formula [, opts])|m:anova([m2])|lrtest(m1, m2)")
   }
 
   @Test func badOptionsNameTheKey() throws {
     let rt = try makeRuntime()
     let base = "local d = dataset('lung')\n"
     func error(_ code: String) -> String { luaError(rt, base + code) }
+    let options = "(options: ties, weights, robust, conf_level, init, max_iter, tol)"
     #expect(error("cox(d, 'Surv(time, status) ~ age', {tie = 'efron'})")
-      == "test:2: cox: unknown option 'tie' (options: ties, weights, robust, conf_level, init, max_iter, tol)")
+      == "test:2: bad argument #3 to 'cox' (unknown option 'tie'; did you mean 'ties'? \(options))")
+    #expect(error("cox(d, 'Surv(time, status) ~ age', {colour = 'red'})")
+      == "test:2: bad argument #3 to 'cox' (unknown option 'colour' \(options))")
     #expect(error("cox(d, 'Surv(time, status) ~ age', {ties = 'efronn'})")
-      == "test:2: cox: option 'ties' must be \"efron\", \"breslow\" or \"exact\", got \"efronn\"")
+      == "test:2: bad argument #3 to 'cox' (option 'ties' must be one of \"efron\", \"breslow\", \"exact\", "
+        + "got \"efronn\")")
     #expect(error("cox(d, 'Surv(time, status) ~ age', {ties = 1})")
-      .contains("cox: option 'ties' must be \"efron\", \"breslow\" or \"exact\", got number"))
+      .contains("bad argument #3 to 'cox' (option 'ties' must be one of \"efron\", \"breslow\", \"exact\", got 1)"))
     #expect(error("cox(d, 'Surv(time, status) ~ age', {robust = 'yes'})")
-      == "test:2: cox: option 'robust' must be a boolean, got string")
+      == "test:2: bad argument #3 to 'cox' (option 'robust' must be true or false, got \"yes\")")
     #expect(error("cox(d, 'Surv(time, status) ~ age', {weights = 3})")
-      .contains("cox: option 'weights' must be a column name (string), got number"))
+      .contains("bad argument #3 to 'cox' (option 'weights' must be a column name (string), got 3)"))
     #expect(error("cox(d, 'Surv(time, status) ~ age', {conf_level = 95})")
-      .contains("cox: option 'conf_level' must be between 0 and 1 (e.g. 0.95), got 95"))
+      .contains("bad argument #3 to 'cox' (option 'conf_level' must be a number between 0 and 1 (exclusive), got 95)"))
     #expect(error("cox(d, 'Surv(time, status) ~ age', {max_iter = 2.5})")
-      .contains("cox: option 'max_iter' must be a whole number ≥ 0, got 2.5"))
+      .contains("bad argument #3 to 'cox' (option 'max_iter' must be an integer ≥ 0, got 2.5)"))
     #expect(error("cox(d, 'Surv(time, status) ~ age', {tol = -1})")
-      .contains("cox: option 'tol' must be a positive number"))
+      .contains("bad argument #3 to 'cox' (option 'tol' must be a positive number, got -1)"))
     #expect(error("cox(d, 'Surv(time, status) ~ age', {init = {'a'}})")
-      .contains("cox: option 'init' must be an array of numbers (entry 1 is string)"))
+      .contains("bad argument #3 to 'cox' (option 'init' must be an array of numbers, got table)"))
+    #expect(error("cox(d, 'Surv(time, status) ~ age', {init = {1/0}})")
+      == "test:2: cox: init value 1 is Inf; initial coefficients must be finite")
     #expect(error("cox(d, 'Surv(time, status) ~ age + sex', {init = {0}})")
       .contains("cox: init has 1 value but the model has 2 coefficients (age, sex)"))
+    #expect(error("cox(d, 'Surv(time, status) ~ age', {'efron'})")
+      .contains("bad argument #3 to 'cox' (options are named, as {ties = ...}; got a list \(options))"))
     #expect(error("cox(d, 'Surv(time, status) ~ age', 'efron')")
-      .contains("bad argument #3 to 'cox' (table expected, got string)"))
+      .contains("bad argument #3 to 'cox' (options table expected, got string)"))
     #expect(error("cox(nil, 'Surv(time, status) ~ age')")
       == "test:2: bad argument #1 to 'cox' (dataset expected, got nil)")
     #expect(error("cox(d)") == "test:2: bad argument #2 to 'cox' (formula string expected, got no value)")

@@ -17,51 +17,57 @@ import TestSupport
 
   @Test func errorsPointAtTheScriptLine() {
     #expect(error("local x = 1\nkm(lung, 'Surv(time, status) ~ sex', {conf_typ = 'log'})")
-      == "test:2: km: unknown option 'conf_typ' (options: conf_type, conf_level, weights)")
+      == "test:2: bad argument #3 to 'km' (unknown option 'conf_typ'; did you mean 'conf_type'? "
+        + "(options: conf_type, conf_level, weights))")
     #expect(error("local f = km(lung, 'Surv(time, status) ~ sex')\n\nf:at{5000}").hasPrefix("test:3: at: "))
     #expect(error("\nlogrank(lung, 'Surv(time, status) ~ 1')").hasPrefix("test:2: logrank: "))
   }
 
   @Test func unknownOptionsAndWrongTypesNameTheKey() {
     #expect(error("km(lung, 'Surv(time, status) ~ sex', {conf_type = 'loglog'})").contains(
-      #"km: option 'conf_type' must be one of "log-log", "log", "plain", "logit", "arcsin", "none", got 'loglog'"#))
-    #expect(error("km(lung, 'Surv(time, status) ~ sex', {conf_type = 3})").contains("km: option 'conf_type' must be one of"))
+      #"bad argument #3 to 'km' (option 'conf_type' must be one of "log-log", "log", "plain", "logit", "arcsin", "#
+        + #""none", got "loglog")"#))
+    #expect(error("km(lung, 'Surv(time, status) ~ sex', {conf_type = 3})").contains(
+      "bad argument #3 to 'km' (option 'conf_type' must be one of"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex', {conf_level = '95'})").contains(
-      "km: option 'conf_level' must be a number, got string"))
+      "bad argument #3 to 'km' (option 'conf_level' must be a number between 0 and 1 (exclusive), got \"95\")"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex', {conf_level = 95})").contains(
-      "km: option 'conf_level' must be between 0 and 1 (exclusive), got 95"))
+      "bad argument #3 to 'km' (option 'conf_level' must be a number between 0 and 1 (exclusive), got 95)"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex', {weights = 5})").contains(
-      "km: option 'weights' must be a string, got number"))
-    #expect(error("km(lung, 'Surv(time, status) ~ sex', {'log'})").contains("km: options are named"))
+      "bad argument #3 to 'km' (option 'weights' must be a column name (string), got 5)"))
+    #expect(error("km(lung, 'Surv(time, status) ~ sex', {'log'})").contains(
+      "bad argument #3 to 'km' (options are named"))
     #expect(error("logrank(lung, 'Surv(time, status) ~ sex', {rh = 1})").contains(
-      "logrank: unknown option 'rh' (options: rho, gamma, trend)"))
+      "bad argument #3 to 'logrank' (unknown option 'rh'; did you mean 'rho'? (options: rho, gamma, trend))"))
     #expect(error("logrank(lung, 'Surv(time, status) ~ sex', {rho = 'one'})").contains(
-      "logrank: option 'rho' must be a number, got string"))
+      "bad argument #3 to 'logrank' (option 'rho' must be a number, got \"one\")"))
     #expect(error("logrank(lung, 'Surv(time, status) ~ sex', {gamma = -1})").contains(
       "logrank: gamma must be finite and non-negative, got -1"))
     #expect(error("logrank(lung, 'Surv(time, status) ~ sex', {trend = 'yes'})").contains(
-      "logrank: option 'trend' must be true or an array of scores, got 'yes'"))
+      "bad argument #3 to 'logrank' (option 'trend' must be true or false or an array of numbers, got \"yes\")"))
     #expect(error("logrank(lung, 'Surv(time, status) ~ sex', {trend = {1, 2, 3}})").contains(
       "logrank: trend: 3 scores given for 2 groups (sex=1, sex=2)"))
     #expect(error("pairwise_logrank(lung, 'Surv(time, status) ~ sex', {adjust = 'hochberg'})").contains(
-      #"pairwise_logrank: option 'adjust' must be one of "holm", "bonferroni", "BH", "bh", "none", got 'hochberg'"#))
+      #"bad argument #3 to 'pairwise_logrank' (option 'adjust' must be one of "holm", "bonferroni", "BH", "bh", "#
+        + #""none", got "hochberg")"#))
     #expect(error("followup(lung, 'Surv(time, status)', {weights = 'age'})").contains(
-      "followup: unknown option 'weights' (options: conf_type, conf_level)"))
+      "bad argument #3 to 'followup' (unknown option 'weights' (options: conf_type, conf_level))"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex'):at({100}, {extnd = true})").contains(
-      "at: unknown option 'extnd' (options: extend)"))
+      "bad argument #2 to 'at' (unknown option 'extnd'; did you mean 'extend'? (options: extend))"))
   }
 
   @Test func argumentsOfTheWrongType() {
     #expect(error("km(nil, 'Surv(time, status) ~ sex')").contains("bad argument #1 to 'km' (dataset expected, got nil)"))
-    #expect(error("km(lung)").contains("bad argument #2 to 'km' (formula string expected, got nil)"))
+    #expect(error("km(lung)").contains("bad argument #2 to 'km' (formula string expected, got no value)"))
     #expect(error("logrank(lung, 42)").contains("bad argument #2 to 'logrank' (formula string expected, got number)"))
-    #expect(error("km(lung, 'Surv(time, status) ~ sex', 'log')").contains("bad argument #3 to 'km' (table expected, got string)"))
+    #expect(error("km(lung, 'Surv(time, status) ~ sex', 'log')").contains(
+      "bad argument #3 to 'km' (options table expected, got string)"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex'):at('365')").contains(
       "bad argument #1 to 'at' (array of times expected, got string)"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex'):at{'a'}").contains("bad argument #1 to 'at' (array of times expected"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex'):rmst('x')").contains("bad argument #1 to 'rmst' (number expected, got string)"))
     #expect(error("local f = km(lung, 'Surv(time, status) ~ sex'); f.at({}, {1})").contains(
-      "calling 'at' on bad self (km result expected, got a table not made by km())"))
+      "calling 'at' on bad self (km result expected, got a table not made by a Kaplan function)"))
   }
 
   @Test func formulaErrorsGiveThePosition() {

@@ -63,7 +63,7 @@ function M.handle(x, kind, method)
   local h = handles[x]
   if h == nil or M.kind_of(x) ~= kind then
     local got = M.kind_of(x) and (M.kind_of(x) .. " result") or type(x)
-    if type(x) == "table" and not M.kind_of(x) then got = "a table not made by a Kaplan function" end
+    if type(x) == "table" and h == nil then got = "a table not made by a Kaplan function" end
     M.raise(string.format("calling '%s' on bad self (%s result expected, got %s)", method, kind, got))
   end
   return h

@@ -1,10 +1,12 @@
 -- Competing risks: cuminc(d, formula [, opts]) as R's cmprsk::cuminc (with
 -- Gray's test, and survival's multi-state variance as an option), ci:at(times)
 -- as cmprsk::timepoints, finegray(d, formula [, opts]) as cmprsk::crr and
--- m:predict(profiles) as predict.crr. Swift
--- (Sources/Scripting/CompetingRisksLibrary.swift) computes and returns plain
--- data; this file checks the call, attaches metatables and prints.
+-- m:predict(profiles) as predict.crr. The functions are declared in Swift
+-- (Sources/Scripting/CompetingRisksLibrary.swift), and ci:at and m:predict
+-- read the result's handle; this file prints the results.
 local M = {}
+
+local bind = require("kaplan.bind")
 
 -- Formatting ----------------------------------------------------------------
 
@@ -65,42 +67,10 @@ end
 
 local function group_label(g) return g or "all" end
 
--- Argument checking ---------------------------------------------------------
-
-local function type_of(x)
-  local mt = getmetatable(x)
-  if type(mt) == "table" and type(mt.__name) == "string" then return mt.__name end
-  return type(x)
-end
-
--- Sorted unique finite times from a number or an array of numbers; `fname`
--- names the method in errors, raised at `level`.
-local function check_times(times, fname, level)
-  if type(times) == "number" then times = { times } end
-  if type(times) ~= "table" then
-    error(string.format("bad argument #1 to '%s' (array of times expected, got %s)", fname, type_of(times)), level)
-  end
-  local seen, out = {}, {}
-  for i, t in ipairs(times) do
-    if type(t) ~= "number" or t ~= t then
-      error(string.format("bad argument #1 to '%s' (time %d is %s, a number expected)", fname, i,
-        type(t) == "number" and "NaN" or type(t)), level)
-    end
-    if not seen[t] then seen[t] = true; out[#out + 1] = t end
-  end
-  if #out == 0 then
-    error(string.format("bad argument #1 to '%s' (at least one time expected, e.g. {12, 24, 36})", fname), level)
-  end
-  table.sort(out)
-  return out
-end
-
 -- cuminc --------------------------------------------------------------------
 
-local cuminc_mt = { __name = "kaplan.cuminc" }
-local cuminc_at_mt = { __name = "kaplan.cuminc_at" }
-local cuminc_methods = {}
-cuminc_mt.__index = cuminc_methods
+local cuminc_mt = bind.metatable("cuminc")
+local cuminc_at_mt = bind.metatable("cuminc_at")
 
 -- Index of the last grid time <= t (0 if none).
 local function last_at_or_before(time, t)
@@ -135,23 +105,11 @@ local function curve_at(c, times)
   return r
 end
 
--- `level` is the error level as seen from at_impl's caller.
-local function at_impl(ci, times, level)
-  times = check_times(times, "at", level + 2)
-  local out = { kind = "cuminc_at", formula = ci.formula, time = times, conf_level = ci.conf_level,
-    conf_type = ci.conf_type, variance = ci.variance, causes = ci.causes, curves = {} }
+-- The curves of a cuminc table at the printout's (sorted, unique) times.
+local function at_times(ci, times)
+  local out = { time = times, conf_level = ci.conf_level, curves = {} }
   for i, c in ipairs(ci.curves) do out.curves[i] = curve_at(c, times) end
-  return setmetatable(out, cuminc_at_mt)
-end
-
---- ci:at{12, 24, 36}: estimates, variances and CIs at the given times
--- (cmprsk::timepoints; times sorted and made unique as it does).
-function cuminc_methods.at(ci, times)
-  if getmetatable(ci) ~= cuminc_mt then
-    error("calling 'at' on bad self (cuminc result expected, got " .. type_of(ci) .. ")", 2)
-  end
-  local at = at_impl(ci, times, 2)  -- not a tail call: the error level counts this frame
-  return at
+  return out
 end
 
 -- Lines of an "at" table for one cause: group, n at risk, time, est, CI.
@@ -229,7 +187,7 @@ function M.format_cuminc(ci)
     out[#out + 1] = "No events of any cause: every row is censored."
     return table.concat(out, "\n")
   end
-  local at = at_impl(ci, nice_times(summary_horizon(ci)), 3)
+  local at = at_times(ci, nice_times(summary_horizon(ci)))
   for _, cause in ipairs(ci.causes) do
     out[#out + 1] = ""
     local counts = {}
@@ -267,59 +225,10 @@ end
 
 cuminc_mt.__tostring = function(ci) return M.format_cuminc(ci) end
 
---- cuminc(d, formula [, opts]) (see help(cuminc)).
-function M.cuminc(d, formula, opts)
-  local ok, res = pcall(M.core.cuminc, d, formula, opts)
-  if not ok then error(res, 2) end
-  res.data = d
-  return setmetatable(res, cuminc_mt)
-end
-
 -- finegray ------------------------------------------------------------------
 
-local finegray_mt = { __name = "kaplan.finegray" }
-local predict_mt = { __name = "kaplan.finegray_predict" }
-local finegray_methods = {}
-finegray_mt.__index = finegray_methods
--- The Swift model behind each result, for predict (the result stays plain data).
-local handles = setmetatable({}, { __mode = "k" })
-
--- A profile's label: "rx=Lev, age=60" in the model's variable order, or the
--- design row's column names.
-local function profile_label(m, p)
-  local parts = {}
-  if #p > 0 then
-    for j, x in ipairs(p) do
-      parts[j] = (m.terms[j] and m.terms[j].name or ("x" .. j)) .. "=" .. num(x, 6)
-    end
-  else
-    for _, v in ipairs(m.variables) do
-      local x = p[v]
-      parts[#parts + 1] = v .. "=" .. (type(x) == "number" and num(x, 6) or tostring(x))
-    end
-  end
-  return table.concat(parts, ", ")
-end
-
---- m:predict{ {age = 60, rx = "Lev"}, ... }: predicted cumulative incidence
--- of the model's cause for each covariate profile (predict.crr). A single
--- profile may be given directly (m:predict{age = 60, rx = "Lev"}); a profile
--- may also be a design row of numbers in the order of m.terms.
-function finegray_methods.predict(m, profiles)
-  local handle = handles[m]
-  if handle == nil then
-    error("calling 'predict' on bad self (finegray model expected, got " .. type_of(m) .. ")", 2)
-  end
-  local ok, res = pcall(M.core.predict, handle, profiles)
-  if not ok then error(res, 2) end
-  local list = profiles
-  if #profiles == 0 or type(profiles[1]) ~= "table" then list = { profiles } end
-  local out = { kind = "finegray_predict", formula = m.formula, cause = m.cause, time = res.time, curves = {} }
-  for i, p in ipairs(list) do
-    out.curves[i] = { label = profile_label(m, p), profile = p, covariates = res.rows[i], est = res.cif[i] }
-  end
-  return setmetatable(out, predict_mt)
-end
+local finegray_mt = bind.metatable("finegray")
+local predict_mt = bind.metatable("finegray_predict")
 
 predict_mt.__tostring = function(r)
   local out = { string.format("Predicted cumulative incidence of cause %s (Fine–Gray): %s", r.cause, r.formula) }
@@ -385,82 +294,8 @@ end
 
 finegray_mt.__tostring = function(m) return M.format_finegray(m) end
 
---- finegray(d, formula [, opts]) (see help(finegray)).
-function M.finegray(d, formula, opts)
-  local ok, res, handle = pcall(M.core.finegray, d, formula, opts)
-  if not ok then error(res, 2) end
-  res.data = d
-  setmetatable(res, finegray_mt)
-  handles[res] = handle
-  return res
-end
-
--- Installation and help -----------------------------------------------------
-
 function M.install(kaplan)
-  M.core = kaplan.core.competing
   kaplan.competing = M
-  _G.cuminc = M.cuminc
-  _G.finegray = M.finegray
-  local doc = kaplan.help.doc
-  doc { name = "cuminc", fn = M.cuminc, section = "Competing risks",
-    signature = "cuminc(d, formula [, opts])",
-    summary = "Cumulative incidence of competing risks per group and cause (Aalen–Johansen) with Gray's test, as R's cmprsk::cuminc.",
-    options = {
-      { "formula", "Surv(time, status) ~ group + strata(s): status holds cause codes or labels; "
-        .. "groups are the combinations of the terms (~ 1 for one curve); strata() stratifies Gray's test" },
-      { "censor", "the status value meaning censored (default 0 for numbers, \"censored\" for strings)" },
-      { "cause", "report one cause only, e.g. 1 or \"relapse\" (default all causes)" },
-      { "conf_level", "level of the pointwise confidence intervals (default 0.95)" },
-      { "conf_type", "\"log-log\" (default, as SAS and most trial reports) or \"plain\"" },
-      { "rho", "weight power of Gray's test (default 0)" },
-      { "variance", "\"aalen\" (default: cmprsk::cuminc's variance) or \"ij\" (survival::survfit's "
-        .. "multi-state infinitesimal jackknife)" },
-      { "result", "causes; curves[i] = {group, cause, n, events, time, est, var, lower, upper, n_risk, "
-        .. "n_event, n_censor} (every time with an event or censoring); tests[i] = {cause, statistic, df, p} "
-        .. "(two or more groups); n, n_dropped, censor, conf_type, conf_level, variance, rho" },
-      { "ci:at(times)", "incidence, variance and CI at the given times (cmprsk::timepoints); printable" },
-    },
-    example = "local my = dataset(\"myeloid\")\n"
-      .. "-- complete response (1) versus death before it (2); 0 censored\n"
-      .. "local status, time = {}, {}\n"
-      .. "for i, r in my:rows() do\n"
-      .. "  time[i] = r.crtime or r.futime\n"
-      .. "  status[i] = r.crtime and 1 or (r.death == 1 and 2 or 0)\n"
-      .. "end\n"
-      .. "my = my:with{ t = time, event = status }\n"
-      .. "local ci = cuminc(my, \"Surv(t, event) ~ trt\")\n"
-      .. "print(ci)\n"
-      .. "print(ci:at{100, 365, 1000})\n"
-      .. "plot(ci, {cause = \"1\", pvalue = true, file = \"cr.svg\"})" }
-  doc { name = "finegray", fn = M.finegray, section = "Competing risks",
-    signature = "finegray(d, formula [, opts])",
-    summary = "Fine–Gray proportional subdistribution hazards regression, as R's cmprsk::crr; m:predict(profiles) as predict.crr.",
-    options = {
-      { "formula", "Surv(time, status) ~ terms; a + b, a:b, a*b, factor(x); string columns are factors "
-        .. "(first level is the reference), coded as in cox()" },
-      { "cause", "the cause modelled (default the first cause, as crr's failcode = 1)" },
-      { "censor", "the status value meaning censored (default 0 for numbers, \"censored\" for strings)" },
-      { "conf_level", "level of the SHR confidence intervals (default 0.95)" },
-      { "cengroup", "column whose groups each get their own censoring distribution (crr's cengroup)" },
-      { "max_iter", "Newton–Raphson iterations (default 10, crr's maxiter)" },
-      { "result", "terms[i] = {name, variable, level, reference_level, coef, shr, se, z, p, lower, upper}; "
-        .. "loglik, loglik_null (pseudo), lr_test, iterations, converged, var; n, events, competing_events, "
-        .. "censored, n_dropped" },
-      { "m:predict(profiles)", "predicted cumulative incidence for profiles such as "
-        .. "{ {rx = \"Obs\", age = 60}, {rx = \"Lev+5FU\", age = 60} } (or one profile, or design rows)" },
-    },
-    example = "local my = dataset(\"myeloid\")\n"
-      .. "local t, e = {}, {}\n"
-      .. "for i, r in my:rows() do\n"
-      .. "  t[i] = r.crtime or r.futime\n"
-      .. "  e[i] = r.crtime and 1 or (r.death == 1 and 2 or 0)\n"
-      .. "end\n"
-      .. "my = my:with{ t = t, event = e }\n"
-      .. "local m = finegray(my, \"Surv(t, event) ~ trt + sex\", {cause = 1})\n"
-      .. "print(m)\n"
-      .. "print(m:predict{ {trt = \"A\", sex = \"f\"}, {trt = \"B\", sex = \"f\"} })\n"
-      .. "plot(m, {file = \"shr.svg\"})" }
 end
 
 return M

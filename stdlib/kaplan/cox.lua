@@ -1,8 +1,11 @@
 -- Cox proportional-hazards regression: cox(d, formula [, opts]) as R's
--- survival::coxph, and lrtest(m1, m2) / m:anova(m2) as anova(m1, m2).
--- Swift (Sources/Scripting/CoxLibrary.swift) fits and returns plain data;
--- this file checks the call, attaches the metatable and prints the summary.
+-- survival::coxph, m:anova() as anova(m), and lrtest(m1, m2) / m:anova(m2)
+-- as anova(m1, m2). The functions are declared in Swift
+-- (Sources/Scripting/CoxLibrary.swift) and fit from the result's handle;
+-- this file prints the results and passes a second model as its handle.
 local M = {}
+
+local bind = require("kaplan.bind")
 
 -- Number formatting -----------------------------------------------------
 
@@ -102,7 +105,7 @@ end
 
 -- Likelihood-ratio test ---------------------------------------------------
 
-local lrtest_mt = { __name = "kaplan.lrtest" }
+local lrtest_mt = bind.metatable("lrtest")
 
 lrtest_mt.__tostring = function(r)
   local out = {
@@ -121,63 +124,9 @@ lrtest_mt.__tostring = function(r)
   return table.concat(out, "\n")
 end
 
-local cox_mt = { __name = "kaplan.cox" }
-
-local function is_cox(m) return type(m) == "table" and getmetatable(m) == cox_mt end
-
-local function type_of(x)
-  local mt = getmetatable(x)
-  if type(mt) == "table" and type(mt.__name) == "string" then return mt.__name end
-  return type(x)
-end
-
-local function response(f) return (f:match("^(.-)~") or f):gsub("%s+", "") end
-
--- The test itself; `fname` names the caller in argument errors and errors
--- are raised at level 3 (the caller of lrtest or anova).
-local function lrtest_impl(m1, m2, fname, first)
-  if not is_cox(m1) then
-    error(string.format("bad argument #%d to '%s' (cox model expected, got %s)", first, fname, type_of(m1)), 3)
-  end
-  if not is_cox(m2) then
-    error(string.format("bad argument #%d to '%s' (cox model expected, got %s)", first + 1, fname, type_of(m2)), 3)
-  end
-  if response(m1.formula) ~= response(m2.formula) then
-    error(string.format("%s: the models have different responses (%s and %s)", fname,
-      response(m1.formula), response(m2.formula)), 3)
-  end
-  if m1.n ~= m2.n then
-    error(string.format("%s: the models were fitted to different numbers of rows (%d and %d); "
-      .. "fit both to the same complete rows (drop the rows missing in either model first)",
-      fname, m1.n, m2.n), 3)
-  end
-  local df1, df2 = m1.tests.lr.df, m2.tests.lr.df
-  if df1 == df2 then
-    error(string.format("%s: both models have %s; the likelihood-ratio test compares a model "
-      .. "with a smaller one nested in it", fname, plural(df1, "coefficient")), 3)
-  end
-  local r = M.core.lrtest(m1.loglik.fitted, df1, m2.loglik.fitted, df2)
-  r.kind = "lrtest"
-  r.loglik = { m1.loglik.fitted, m2.loglik.fitted }
-  r.formulas = { m1.formula, m2.formula }
-  return setmetatable(r, lrtest_mt)
-end
-
---- lrtest(m1, m2): likelihood-ratio test between nested Cox fits (R anova).
-function M.lrtest(m1, m2)
-  local r = lrtest_impl(m1, m2, "lrtest", 1)  -- not a tail call: errors name the caller's line
-  return r
-end
-
-local methods = {}
-
--- The dataset and options each fit was made from, for m:anova() (weak
--- keys: a model that is no longer used takes its dataset with it).
-local inputs = setmetatable({}, { __mode = "k" })
-
 -- Analysis of deviance ------------------------------------------------------
 
-local anova_mt = { __name = "kaplan.anova" }
+local anova_mt = bind.metatable("cox_anova")
 
 anova_mt.__tostring = function(a)
   local rows = a.rows
@@ -201,92 +150,26 @@ anova_mt.__tostring = function(a)
   return table.concat(out, "\n")
 end
 
---- m:anova(): the sequential analysis of deviance (R anova(m));
--- m:anova(m2): the likelihood-ratio test of lrtest(m, m2).
-function methods.anova(m, other)
-  if other == nil then
-    if not is_cox(m) then
-      error(string.format("bad argument #1 to 'anova' (cox model expected, got %s)", type_of(m)), 2)
-    end
-    local given = inputs[m]
-    if not given then
-      error("anova: this model's dataset is not known (m:anova() needs a model made by cox())", 2)
-    end
-    local ok, res = pcall(M.core.anova, given.d, m.formula, given.opts)
-    if not ok then error(res, 2) end
-    return setmetatable(res, anova_mt)
-  end
-  local r = lrtest_impl(m, other, "anova", 0)
-  return r
-end
+bind.metatable("cox").__tostring = function(m) return M.format(m) end
 
-cox_mt.__index = methods
-cox_mt.__tostring = function(m) return M.format(m) end
-
---- cox(d, formula [, opts]): fits the model (see help(cox)).
--- Called through pcall so that Swift's errors carry no position of this
--- file; error(res, 2) then points at the script's line.
-function M.cox(...)
-  local ok, res = pcall(M.core.fit, ...)
-  if not ok then error(res, 2) end
-  setmetatable(res, cox_mt)
-  local d, _, opts = ...
-  inputs[res] = { d = d, opts = opts }
-  return res
+-- The handle of a result, or the value itself: Swift refuses anything that
+-- is not a cox result, naming the argument.
+local function model(x)
+  return (bind.any_handle(x)) or x
 end
 
 function M.install(kaplan)
-  M.core = kaplan.core.cox
   kaplan.cox = M
-  _G.cox = M.cox
-  _G.lrtest = M.lrtest
-  local doc = kaplan.help.doc
-  doc { name = "cox", fn = M.cox, section = "Survival",
-    signature = "cox(d, formula [, opts])",
-    summary = "Cox proportional-hazards regression, as R's coxph: hazard ratios with CIs, Wald/LR/score tests, concordance.",
-    options = {
-      { "ties", "\"efron\" (default, as R), \"breslow\" (as SAS and Stata) or \"exact\" "
-        .. "(conditional logistic; no case weights; with Surv(start, stop, event) and cluster(id) "
-        .. "the robust variance uses Breslow score residuals, as R)" },
-      { "weights", "column of case weights (> 0), e.g. \"w\"" },
-      { "robust", "robust (sandwich) standard errors; default as R: true with cluster(id) or non-integer weights" },
-      { "conf_level", "level of the hazard-ratio confidence intervals (default 0.95)" },
-      { "init", "initial coefficients, one per coefficient (default zeros); loglik.null and the tests are then at init, as in R" },
-      { "max_iter", "Newton–Raphson iterations (default 20, R's iter.max)" },
-      { "tol", "convergence tolerance on the relative change of the log-likelihood (default 1e-9, R's eps)" },
-      { "formula", "Surv(time, event) or Surv(start, stop, event) ~ terms; a + b, a:b, a*b, factor(x), "
-        .. "strata(x), cluster(id), offset(x); string columns are factors (first level is the reference)" },
-      { "result", "terms[i] = {name, variable, level, reference_level, coef, hr, se, robust_se, z, p, lower, upper}; "
-        .. "loglik = {null, fitted}; n, events, n_dropped; tests.lr/wald/score(/robust_score) = {statistic, df, p}; "
-        .. "concordance = {c, se}; var (rows; robust when robust, naive_var then model-based); means; "
-        .. "iterations, converged, robust, ties, conf_level, formula, strata, cluster, warnings" },
-    },
-    example = "local colon = dataset(\"colon\")\n"
-      .. "local deaths = colon:where(colon.etype:eq(2))\n"
-      .. "local m = cox(deaths, \"Surv(time, status) ~ rx + age + nodes + strata(sex)\")\n"
-      .. "print(m)\n"
-      .. "print(m.terms[2].hr, m.terms[2].lower, m.terms[2].upper)" }
-  doc { name = "anova", fn = methods.anova, section = "Survival",
-    signature = "m:anova() / m:anova(m2)",
-    summary = "Analysis of deviance of a Cox model, as R's anova(m): terms added one at a time, each with its "
-      .. "likelihood-ratio test; with a second model, the test of lrtest(m, m2).",
-    options = {
-      { "result", "rows[i] = {term, loglik, chisq, df, p} (the first row, NULL, has loglik only); formula, ties, n" },
-      { "notes", "every model uses the full model's rows, strata, offset and case weights (R drops the weights in "
-        .. "the nested models); refused with a robust variance, as in R" },
-    },
-    example = "local m = cox(dataset(\"veteran\"), \"Surv(time, status) ~ trt + celltype + karno\")\n"
-      .. "print(m:anova())" }
-  doc { name = "lrtest", fn = M.lrtest, section = "Survival",
-    signature = "lrtest(m1, m2)",
-    summary = "Likelihood-ratio test between nested Cox models fitted to the same rows (R's anova(m1, m2)); also m1:anova(m2).",
-    options = {
-      { "result", "statistic (2 × the log-likelihood difference), df, p; loglik = {m1, m2}" },
-    },
-    example = "local lung = dataset(\"lung\"):where(function(r) return r[\"ph.ecog\"] ~= nil end)\n"
-      .. "local small = cox(lung, \"Surv(time, status) ~ age\")\n"
-      .. "local big = cox(lung, \"Surv(time, status) ~ age + sex + ph.ecog\")\n"
-      .. "print(lrtest(small, big))" }
+  local anova, lrtest = bind.entry("cox:anova").fn, bind.entry("lrtest").fn
+  -- m:anova() is the analysis of deviance; m:anova(m2) the test of lrtest(m, m2).
+  bind.implement("cox:anova", function(m, other)
+    local h = bind.handle(m, "cox", "anova")
+    if other == nil then return bind.result("cox_anova", anova(h)) end
+    return bind.result("lrtest", anova(h, model(other)))
+  end)
+  bind.implement("lrtest", function(m1, m2)
+    return bind.result("lrtest", lrtest(model(m1), model(m2)))
+  end)
 end
 
 return M
