@@ -9,6 +9,9 @@ import LuaHost
 /// syntax error ends at `<eof>` is incomplete and more lines are read.
 public final class ReplSession {
   public let runtime: KaplanRuntime
+  /// Print errors with their full traceback (`--traceback`); by default
+  /// without the stdlib's frames (`ScriptTraceback`).
+  public var fullTraceback = false
 
   public enum Outcome: Equatable {
     /// The chunk so far is incomplete: read another line and call again with both.
@@ -57,7 +60,7 @@ public final class ReplSession {
       } catch LuaError.syntax(let message, let incomplete) {
         return incomplete ? .incomplete : .error(message)
       } catch {
-        return .error(String(describing: error))
+        return .error(failure(error))
       }
     }
     do {
@@ -68,8 +71,15 @@ public final class ReplSession {
       return .done
     } catch {
       fflush(stdout)
-      return .error(String(describing: error))
+      return .error(failure(error))
     }
+  }
+
+  /// The text of an error as the REPL prints it; the full text is kept for
+  /// `debug_traceback()`.
+  private func failure(_ error: Error) -> String {
+    runtime.lastError = String(describing: error)
+    return runtime.errorText(error, fullTraceback: fullTraceback)
   }
 
   /// Evaluates what is left when the input ends: a chunk that is still
@@ -85,9 +95,12 @@ public final class ReplSession {
     }
   }
 
-  /// Candidate completions of `word` (globals, fields after `.`, methods after `:`).
-  public func completions(for word: String) -> [String] {
-    guard let out = try? runtime.lua.call(complete, [.string(word)]),
+  /// Candidate completions of `word`, the text libedit replaces (globals,
+  /// fields after `.`, methods after `:`); `line` is the line up to the
+  /// cursor, which tells option tables and file names apart
+  /// (`stdlib/kaplan/complete.lua`).
+  public func completions(for word: String, line: String? = nil) -> [String] {
+    guard let out = try? runtime.lua.call(complete, [.string(word), .string(line ?? word)]),
       case .table(let t)? = out.first
     else { return [] }
     return t.array.compactMap { $0.stringValue }
