@@ -27,9 +27,11 @@ public final class ReplSession {
 
   public init(runtime: KaplanRuntime) throws {
     self.runtime = runtime
+    // The chunk gets the identity function as its vararg: an expression
+    // line runs as `return (...)(<line>)` (see `evaluate`).
     showResults = try runtime.lua.load("""
       local chunk = ...
-      local results = table.pack(chunk())
+      local results = table.pack(chunk(function(...) return ... end))
       if results.n > 0 then show(table.unpack(results, 1, results.n)) end
       """, chunkName: "=repl")
     complete = try runtime.lua.load(
@@ -52,7 +54,12 @@ public final class ReplSession {
       lua.clearStop()
     }
     let chunk: LuaValue
-    if let asExpression = try? lua.load("return " + source + ";", chunkName: "=stdin") {
+    if (try? lua.load("return " + source + ";", chunkName: "=stdin")) != nil,
+      // `return km(...)` would be a tail call: the line's frame would be gone
+      // before km raised, and the error would point inside the REPL. Passed
+      // through the identity, the line's calls run in the line's own frame.
+      let asExpression = try? lua.load("return (...)(" + source + "\n)", chunkName: "=stdin")
+    {
       chunk = asExpression
     } else {
       do {

@@ -27,11 +27,9 @@ public struct ScriptTraceback {
     let message = lines[..<start].joined(separator: "\n")
     let frames = lines[(start + 1)...].filter { isUserFrame($0) }
     if frames.isEmpty { return message }
-    if frames.count == 1, let only = frames.first, only.hasSuffix(": in main chunk"),
-      let position = only.split(separator: ":").first,
-      message.hasPrefix(position.trimmingCharacters(in: .whitespaces) + ":")
-    {
-      return message
+    if frames.count == 1, let only = frames.first, let end = only.range(of: ": in ") {
+      let position = only[..<end.lowerBound].trimmingCharacters(in: .whitespaces)
+      if message.hasPrefix(position + ":") { return message }
     }
     return ([message, "stack traceback:"] + frames).joined(separator: "\n")
   }

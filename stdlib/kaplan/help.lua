@@ -83,15 +83,27 @@ local function options_table(options)
   return out
 end
 
--- One line per method of `kind`: its signature and the first sentence.
+-- The catalogue's line of an entry: its signature padded to `w`, then the
+-- first sentence of its summary, wrapped within 100 columns under itself
+-- (a signature longer than `w` gets a line of its own).
+local function entry_lines(e, w, indent)
+  local column = indent .. string.rep(" ", w + 2)
+  local text = wrap(first_sentence(e.summary), column, 100)
+  if width_of(e.signature) > w then
+    table.insert(text, 1, indent .. e.signature)
+    return text
+  end
+  text[1] = indent .. pad(e.signature, w) .. "  " .. text[1]:sub(#column + 1)
+  return text
+end
+
+-- One entry per method of `kind`: its signature and the first sentence.
 local function method_lines(kind, indent)
   local out = {}
   local methods = bind.methods_of(kind)
   local w = 0
   for _, e in ipairs(methods) do w = math.max(w, width_of(e.signature)) end
-  for _, e in ipairs(methods) do
-    out[#out + 1] = indent .. pad(e.signature, w) .. "  " .. first_sentence(e.summary)
-  end
+  for _, e in ipairs(methods) do append(out, entry_lines(e, math.min(w, 34), indent)) end
   return out
 end
 
@@ -180,12 +192,7 @@ function M.catalogue()
     local w = 0
     for _, e in ipairs(sections[s]) do w = math.max(w, width_of(e.signature)) end
     w = math.min(w, 34)
-    for _, e in ipairs(sections[s]) do
-      local sig = e.signature
-      local line = "  " .. pad(sig, w) .. "  " .. first_sentence(e.summary)
-      if width_of(sig) > w then line = "  " .. sig .. "\n  " .. string.rep(" ", w) .. "  " .. first_sentence(e.summary) end
-      out[#out + 1] = line
-    end
+    for _, e in ipairs(sections[s]) do append(out, entry_lines(e, w, "  ")) end
   end
   return table.concat(out, "\n")
 end
@@ -247,8 +254,7 @@ function M.text(x)
   local kind = bind.kind_of(x)
   if kind and t == "userdata" then return kind_text(kind, userdata_heading(kind, x)) end
   if kind then
-    local k = bind.kinds()[kind]
-    return kind_text(kind, "A " .. kind .. " result" .. (k and "" or "."))
+    return kind_text(kind, "A " .. kind .. " result.")
   end
   if t == "table" then
     local n = 0
