@@ -225,7 +225,8 @@ local function name_text(name)
   local e = bind.entry(name)
   if e then
     local text = M.render(e)
-    if bind.kinds()[name] and e.returns ~= name then text = text .. "\n\n" .. kind_text(name, "") end
+    -- "km" is both a function and the kind of its results: both are shown.
+    if bind.kinds()[name] then text = text .. "\n\n" .. kind_text(name, "A " .. name .. " result.") end
     return text
   end
   if bind.kinds()[name] or kind_nouns[name] then
