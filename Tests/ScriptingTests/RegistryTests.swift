@@ -68,7 +68,9 @@ import TestSupport
         if not e.summary:match("%.$") and not e.summary:match("%)$") then say(e, "summary is not a sentence") end
         -- The signature names the function: km(...), or fit:at(...) for a method.
         local head = e.receiver and (":" .. e.name .. "(") or (e.name .. "(")
-        if not e.signature:find(head, 1, true) then say(e, "signature '" .. e.signature .. "' does not show " .. head) end
+        if not e.signature:find(head, 1, true) then
+          say(e, "signature '" .. e.signature .. "' does not show " .. head)
+        end
         if e.example == "" then say(e, "no example") end
         for _, o in ipairs(e.options) do
           if #o.doc < 5 then say(e, "option '" .. o.key .. "' has no doc") end
