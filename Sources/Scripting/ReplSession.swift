@@ -4,9 +4,12 @@ import LuaHost
 /// The read–eval–print logic of `kaplan repl`, independent of the terminal
 /// (libedit lives in the executable), so tests can drive it.
 ///
-/// As `lua.c`: a line is first compiled as `return <line>;` so that an
-/// expression prints its value; otherwise as a statement; a chunk whose
-/// syntax error ends at `<eof>` is incomplete and more lines are read.
+/// As `lua.c`: a line that compiles as `return <line>;` is an expression
+/// and prints its value (it runs as `return (...)(<line>)`, so that its calls
+/// are not tail calls and their errors point at the line); otherwise it runs
+/// as a statement; a chunk whose syntax error ends at `<eof>` is incomplete
+/// and more lines are read. Errors print without the stdlib's frames
+/// (`ScriptTraceback`).
 public final class ReplSession {
   public let runtime: KaplanRuntime
   /// Print errors with their full traceback (`--traceback`); by default
