@@ -38,12 +38,18 @@ public enum RunWarnings {
     deliver(message, to: Thread.current.threadDictionary[key] as? Sink)
   }
 
-  private static func deliver(_ message: String, to sink: Sink?) {
+  /// Reports a warning worded in full by the caller (`Warning in cox():
+  /// ...`, a fit's own warnings, as R's warning() prints them).
+  public static func emit(line: String) {
+    deliver(line, to: Thread.current.threadDictionary[key] as? Sink, prefix: "")
+  }
+
+  private static func deliver(_ message: String, to sink: Sink?, prefix: String = "kaplan: warning: ") {
     if let sink {
       sink.receive(message)
       return
     }
     fflush(stdout)
-    FileHandle.standardError.write(Data(("kaplan: warning: " + message + "\n").utf8))
+    FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
   }
 }

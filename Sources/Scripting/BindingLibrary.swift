@@ -1,19 +1,29 @@
 import LuaHost
+import Survival
 
 /// The binding layer's own library (`core.binding`): the userdata type of
 /// result handles, `raise` (an error at the script's line, for the stdlib's
-/// own checks), and the declarations of the general functions that the
-/// stdlib implements in Lua (`help`, `show`, `json`).
+/// own checks), `warn` (a fit's warnings on stderr, see bind.result),
+/// `last_error` (for `debug_traceback()`), and the declarations of the
+/// general functions: `help`, `show`, `json`, `debug_traceback` (written in
+/// the stdlib) and `options` (the run's switches).
 struct BindingLibrary: KaplanLibrary {
   let name = "binding"
 
+  /// The switches a script may change with `options{}`.
+  final class Switches {
+    var printWarnings: Bool
+    init(printWarnings: Bool) { self.printWarnings = printWarnings }
+  }
+
   func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
     let lua = runtime.lua
+    let switches = Switches(printWarnings: runtime.options.printWarnings)
     try lua.registerType(ResultHandle.self, name: "kaplan result handle", metamethods: [
       "__tostring": { call in [.string("handle of a \(try call.object(1, as: ResultHandle.self).kind) result")] },
     ])
     return LibraryBinding(
-      functions: generalFunctions,
+      functions: generalFunctions + [options(switches)],
       internals: [
         // raise(message): the stdlib's errors, positioned as every Swift
         // error is, at the first line outside the stdlib.
@@ -32,6 +42,25 @@ struct BindingLibrary: KaplanLibrary {
         ("userdata_kinds", lua.function("userdata_kinds") { [userdata = runtime.userdata] _ in
           [.strings(userdata.kinds)]
         }),
+        // warn(function, {messages}): a result's warnings, printed to stderr
+        // when the function returns, as R's "Warning message: In f(): ...";
+        // unless --quiet or options{warnings = false}.
+        ("warn", lua.function("warn") { call in
+          guard switches.printWarnings else { return [] }
+          let function = try call.string(1)
+          guard case .table(let list) = try call.value(2) else { return [] }
+          for message in list.array.compactMap(\.stringValue) {
+            RunWarnings.emit(line: "Warning in \(function)(): \(message)")
+          }
+          return []
+        }),
+        // last_error(): the full text of the REPL's last error, or nil.
+        ("last_error", lua.function("last_error") { [weak runtime] _ in
+          [runtime?.lastError.map { .string($0) } ?? .nil]
+        }),
+        // type_name(x): the registered name of a Kaplan userdata ("dataset",
+        // "column", "date"); their metatables are locked to scripts.
+        ("type_name", lua.function("type_name") { call in [.string(call.typeName(1))] }),
         // kind_of(handle): the result kind a handle belongs to.
         ("kind_of", lua.function("kind_of") { call in
           [.string(try call.object(1, as: ResultHandle.self).kind)]
@@ -56,5 +85,30 @@ struct BindingLibrary: KaplanLibrary {
       summary: "The JSON text of a value (results, tables, numbers): numbers in the shortest form that "
         + "reads back the same, NA as null.",
       example: "print(json(km(dataset(\"aml\"), \"Surv(time, status) ~ x\").strata[1].median))", body: nil),
+    KaplanFunction(
+      "debug_traceback", section: "General", signature: "debug_traceback()",
+      summary: "Prints the full traceback of the REPL's last error, stdlib frames included (errors print "
+        + "only the message and your lines; `kaplan repl --traceback` always prints the full one).",
+      example: "pcall(error, \"oops\")\ndebug_traceback()", body: nil),
   ] }
+
+  /// `options{warnings = false}`: the run's switches; `options()` returns them.
+  private func options(_ switches: Switches) -> KaplanFunction {
+    KaplanFunction(
+      "options", section: "General", signature: "options([opts])",
+      summary: "Sets switches of this run; options() returns them as a table. A fit's warnings (a Cox model "
+        + "that did not converge, an infinite coefficient) print to stderr when it returns and stay in its "
+        + "warnings field; warnings = false stops the printing.",
+      options: [
+        OptionSpec("warnings", .boolean, defaultText: "true (false with --quiet)",
+                   doc: "print a fit's warnings to stderr when it returns"),
+      ],
+      optionsArgument: 1,
+      example: "options{warnings = false}\nprint(options().warnings)\noptions{warnings = true}"
+    ) { call in
+      if let on = try call.options.optionalBoolean("warnings") { switches.printWarnings = on }
+      guard call.lua.isNil(1) else { return [] }
+      return [.record(["warnings": .boolean(switches.printWarnings)])]
+    }
+  }
 }

@@ -21,6 +21,7 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   PlotLibrary(),
   CoxLibrary(),
   CompetingRisksLibrary(),
+  CompletionLibrary(),
 ] }
 
 /// Runs an analysis step for the Lua function `function`, turning its errors

@@ -19,6 +19,8 @@ public struct RuntimeOptions {
   public var scriptName = "kaplan"
   public var arguments: [String] = []
   public var stdlibPath: String?
+  /// Print a fit's warnings to stderr when it returns (`--quiet`: false).
+  public var printWarnings = true
 
   public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
     self.workingDirectory = workingDirectory
@@ -38,6 +40,9 @@ public final class KaplanRuntime {
   public let memory: RunMemoryAccount
   /// The methods of the userdata kinds (dataset, column, date), both halves.
   public let userdata = UserdataMethods()
+  /// The full text (message and traceback) of the REPL's last error, for
+  /// `debug_traceback()`: the REPL prints errors without the stdlib's frames.
+  public internal(set) var lastError: String?
 
   public init(options: RuntimeOptions) throws {
     self.options = options

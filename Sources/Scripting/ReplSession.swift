@@ -4,11 +4,17 @@ import LuaHost
 /// The read–eval–print logic of `kaplan repl`, independent of the terminal
 /// (libedit lives in the executable), so tests can drive it.
 ///
-/// As `lua.c`: a line is first compiled as `return <line>;` so that an
-/// expression prints its value; otherwise as a statement; a chunk whose
-/// syntax error ends at `<eof>` is incomplete and more lines are read.
+/// As `lua.c`: a line that compiles as `return <line>;` is an expression
+/// and prints its value (it runs as `return (...)(<line>)`, so that its calls
+/// are not tail calls and their errors point at the line); otherwise it runs
+/// as a statement; a chunk whose syntax error ends at `<eof>` is incomplete
+/// and more lines are read. Errors print without the stdlib's frames
+/// (`ScriptTraceback`).
 public final class ReplSession {
   public let runtime: KaplanRuntime
+  /// Print errors with their full traceback (`--traceback`); by default
+  /// without the stdlib's frames (`ScriptTraceback`).
+  public var fullTraceback = false
 
   public enum Outcome: Equatable {
     /// The chunk so far is incomplete: read another line and call again with both.
@@ -24,9 +30,11 @@ public final class ReplSession {
 
   public init(runtime: KaplanRuntime) throws {
     self.runtime = runtime
+    // The chunk gets the identity function as its vararg: an expression
+    // line runs as `return (...)(<line>)` (see `evaluate`).
     showResults = try runtime.lua.load("""
       local chunk = ...
-      local results = table.pack(chunk())
+      local results = table.pack(chunk(function(...) return ... end))
       if results.n > 0 then show(table.unpack(results, 1, results.n)) end
       """, chunkName: "=repl")
     complete = try runtime.lua.load(
@@ -49,7 +57,12 @@ public final class ReplSession {
       lua.clearStop()
     }
     let chunk: LuaValue
-    if let asExpression = try? lua.load("return " + source + ";", chunkName: "=stdin") {
+    if (try? lua.load("return " + source + ";", chunkName: "=stdin")) != nil,
+      // `return km(...)` would be a tail call: the line's frame would be gone
+      // before km raised, and the error would point inside the REPL. Passed
+      // through the identity, the line's calls run in the line's own frame.
+      let asExpression = try? lua.load("return (...)(" + source + "\n)", chunkName: "=stdin")
+    {
       chunk = asExpression
     } else {
       do {
@@ -57,7 +70,7 @@ public final class ReplSession {
       } catch LuaError.syntax(let message, let incomplete) {
         return incomplete ? .incomplete : .error(message)
       } catch {
-        return .error(String(describing: error))
+        return .error(failure(error))
       }
     }
     do {
@@ -68,8 +81,15 @@ public final class ReplSession {
       return .done
     } catch {
       fflush(stdout)
-      return .error(String(describing: error))
+      return .error(failure(error))
     }
+  }
+
+  /// The text of an error as the REPL prints it; the full text is kept for
+  /// `debug_traceback()`.
+  private func failure(_ error: Error) -> String {
+    runtime.lastError = String(describing: error)
+    return runtime.errorText(error, fullTraceback: fullTraceback)
   }
 
   /// Evaluates what is left when the input ends: a chunk that is still
@@ -85,9 +105,12 @@ public final class ReplSession {
     }
   }
 
-  /// Candidate completions of `word` (globals, fields after `.`, methods after `:`).
-  public func completions(for word: String) -> [String] {
-    guard let out = try? runtime.lua.call(complete, [.string(word)]),
+  /// Candidate completions of `word`, the text libedit replaces (globals,
+  /// fields after `.`, methods after `:`); `line` is the line up to the
+  /// cursor, which tells option tables and file names apart
+  /// (`stdlib/kaplan/complete.lua`).
+  public func completions(for word: String, line: String? = nil) -> [String] {
+    guard let out = try? runtime.lua.call(complete, [.string(word), .string(line ?? word)]),
       case .table(let t)? = out.first
     else { return [] }
     return t.array.compactMap { $0.stringValue }

@@ -13,13 +13,17 @@ struct Repl: ParsableCommand {
 
   @OptionGroup var sandbox: SandboxOptions
 
+  @OptionGroup var reporting: ReportingOptions
+
   func run() throws {
     let session: ReplSession
     do {
-      let runtime = try KaplanRuntime(options: try sandbox.runtimeOptions(
-        scriptDirectory: nil, scriptName: "repl", arguments: []))
+      var options = try sandbox.runtimeOptions(scriptDirectory: nil, scriptName: "repl", arguments: [])
+      reporting.apply(to: &options)
+      let runtime = try KaplanRuntime(options: options)
       try runtime.bindData(try sandbox.dataBindings())
       session = try ReplSession(runtime: runtime)
+      session.fullTraceback = reporting.traceback
     } catch let error as ValidationError {
       throw error
     } catch {
@@ -120,7 +124,11 @@ final class EditLineReader: LineReader {
       if state == 0 {
         // '.' and ':' are not break characters, so `text` is the whole
         // chain ("fit.str", "d:he") and candidates replace it whole.
-        EditLineReader.candidates = EditLineReader.session?.completions(for: String(cString: text)) ?? []
+        // The line up to the cursor: option names and file names depend on it.
+        let line = rl_line_buffer.map { String(decoding: UnsafeRawBufferPointer(
+          start: $0, count: max(0, min(Int(rl_point), strlen($0)))), as: UTF8.self) }
+        EditLineReader.candidates = EditLineReader.session?.completions(
+          for: String(cString: text), line: line) ?? []
       }
       let i = Int(state)
       guard i < EditLineReader.candidates.count else { return nil }

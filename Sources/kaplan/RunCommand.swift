@@ -17,6 +17,8 @@ struct Run: ParsableCommand {
 
   @OptionGroup var sandbox: SandboxOptions
 
+  @OptionGroup var reporting: ReportingOptions
+
   @Argument(parsing: .postTerminator, help: "Arguments for the script (after --), as arg[1], arg[2], ...")
   var scriptArguments: [String] = []
 
@@ -28,8 +30,9 @@ struct Run: ParsableCommand {
     if sandboxInfo { return try printSandboxInfo(sandbox: sandbox, script: script) }
     let script = self.script ?? ""
     let directory = (URL(fileURLWithPath: script).standardizedFileURL.deletingLastPathComponent().path)
-    let options = try sandbox.runtimeOptions(
+    var options = try sandbox.runtimeOptions(
       scriptDirectory: directory, scriptName: script, arguments: scriptArguments)
+    reporting.apply(to: &options)
     guard let data = FileManager.default.contents(atPath: script) else {
       let reason = FileManager.default.fileExists(atPath: script) ? "permission denied" : "No such file or directory"
       printError("kaplan: cannot open script '\(script)': \(reason)")
@@ -57,7 +60,7 @@ struct Run: ParsableCommand {
       try runtime.runScript(source: source, chunkName: script)
       fflush(stdout)
     } catch {
-      printError("kaplan: \(error)")
+      printError("kaplan: \(runtime.errorText(error, fullTraceback: reporting.traceback))")
       throw ExitCode(1)
     }
   }

@@ -37,6 +37,24 @@ struct TerminalReplTests {
     #expect(r.screen.contains("500"), "\(r.screen)")
   }
 
+  @Test func tabCompletesMethodsColumnsAndOptionNames() throws {
+    // Each Tab has one candidate, so libedit inserts it in the line. The
+    // option name needs the whole line (libedit's word is "conf_t").
+    let home = try temporaryDirectory()
+    let r = try runKaplanInTerminal(typing: [
+      "fit = km(dataset('aml'), 'Surv(time, status) ~ x')",
+      "print(fit:qu\t().probs[2] * 1000)",
+      "d = dataset('lung')",
+      "print(#d.ag\t * 3)",
+      "print(km(d, 'Surv(time, status) ~ 1', {conf_t\t = 'log'}).conf_type:upper())",
+    ], environment: ["HOME": home.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.isEmpty, "\(r.stderr)")
+    #expect(r.screen.contains("500"), "\(r.screen)")
+    #expect(r.screen.contains("684"), "\(r.screen)")
+    #expect(r.screen.contains("LOG"), "\(r.screen)")
+  }
+
   @Test func invalidUTF8TypedIsRefusedNotAltered() throws {
     // "\xE9t\xE9 = 5" used to run as "t = 5".
     let home = try temporaryDirectory()

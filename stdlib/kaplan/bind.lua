@@ -42,16 +42,36 @@ end
 
 --- Makes `t` a result of `kind` with its Swift `handle` (nil for results
 -- without one). Returns t.
-function M.result(kind, t, handle)
+--
+-- Warnings: a result with a non-empty `warnings` array (a Cox fit that did
+-- not converge, an infinite coefficient, dropped rows) has them printed to
+-- stderr now, when the function returns, as R does: once per call, as
+-- "Warning in cox(): ...", `caller` naming the function (default: the
+-- kind). They stay in t.warnings; --quiet or options{warnings = false}
+-- silences the printing (core.binding.warn decides).
+function M.result(kind, t, handle, caller)
   if type(t) ~= "table" then return t end
   t.kind = kind
   if handle ~= nil then handles[t] = handle end
-  return setmetatable(t, M.metatable(kind))
+  setmetatable(t, M.metatable(kind))
+  local warnings = rawget(t, "warnings")
+  if type(warnings) == "table" and #warnings > 0 then core.binding.warn(caller or kind, warnings) end
+  return t
 end
 
---- The kind of a result made by bind.result (nil for anything else).
+-- The userdata types whose methods are declared with them as receiver.
+local userdata_kinds = { dataset = true, column = true, date = true }
+
+--- The kind of x: the kind of a result made by bind.result, or "dataset",
+-- "column" or "date" for those userdata; nil for anything else.
 function M.kind_of(x)
-  if type(x) ~= "table" then return nil end
+  local t = type(x)
+  if t == "userdata" then
+    -- Their metatables are locked to scripts: the host knows the type.
+    local name = core.binding.type_name(x)
+    return userdata_kinds[name] and name or nil
+  end
+  if t ~= "table" then return nil end
   local mt = getmetatable(x)
   return type(mt) == "table" and rawget(mt, "kaplan_kind") or nil
 end
@@ -98,10 +118,31 @@ end
 function M.entries() return entries end
 function M.kinds() return kinds end
 
+--- The entries of the methods of `kind` ("km", "dataset"), sorted by name.
+function M.methods_of(kind)
+  local out = {}
+  for _, e in ipairs(entries) do
+    if e.receiver == kind then out[#out + 1] = e end
+  end
+  table.sort(out, function(a, b) return a.name < b.name end)
+  return out
+end
+
+--- The entries of every method called `name`, whatever its receiver
+-- (help("c:mean") finds column:mean), in declaration order.
+function M.methods_named(name)
+  local out = {}
+  for _, e in ipairs(entries) do
+    if e.receiver and e.name == name then out[#out + 1] = e end
+  end
+  return out
+end
+
 -- Wraps a Swift function that returns a result of `kind`.
-local function returning(kind, fn)
+local function returning(name, kind, fn)
   return function(...)
-    return M.result(kind, fn(...))
+    local t, handle = fn(...)
+    return M.result(kind, t, handle, name)
   end
 end
 
@@ -109,7 +150,8 @@ end
 local function method_of(kind, name, fn, returns)
   if returns then
     return function(self, ...)
-      return M.result(returns, fn(M.handle(self, kind, name), ...))
+      local t, handle = fn(M.handle(self, kind, name), ...)
+      return M.result(returns, t, handle, name)
     end
   end
   return function(self, ...)
@@ -169,7 +211,7 @@ function M.finish()
       if e.receiver and kinds[e.receiver] and not userdata[e.receiver] then
         fn = method_of(e.receiver, e.name, e.fn, e.returns)
       elseif e.returns and not e.receiver then
-        fn = returning(e.returns, e.fn)
+        fn = returning(e.name, e.returns, e.fn)
       else
         fn = e.fn
       end

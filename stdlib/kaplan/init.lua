@@ -16,14 +16,16 @@ help.install(kaplan)
 
 local show = require("kaplan.show")
 kaplan.show = show
-_G.show = show.show
 bind.implement("show", show.show)
-show.install_docs(help.doc)
 
 local json = require("kaplan.json")
-_G.json = json.json
 bind.implement("json", json.json)
-json.install_docs(help.doc)
+
+-- debug_traceback(): the full traceback of the REPL's last error (errors
+-- print without the stdlib's frames).
+bind.implement("debug_traceback", function()
+  print(core.binding.last_error() or "no error yet in this session")
+end)
 
 -- Libraries that later capabilities add register themselves here; each is
 -- optional so that a host built without one still starts.

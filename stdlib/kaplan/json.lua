@@ -119,11 +119,4 @@ function M.json(x)
   return table.concat(out)
 end
 
-function M.install_docs(doc)
-  doc { name = "json", fn = M.json, section = "General",
-    signature = "json(x)",
-    summary = "Encodes a value (e.g. a result) as JSON text; NA and NaN become null, datasets are left out.",
-    example = "local f = assert(io.open(\"fit.json\", \"w\"))\nf:write(json(km(dataset(\"aml\"), \"Surv(time, status) ~ x\")))\nf:close()" }
-end
-
 return M

@@ -76,11 +76,4 @@ function M.show(...)
   print(table.concat(parts, "\t"))
 end
 
-function M.install_docs(doc)
-  doc { name = "show", fn = M.show, section = "General",
-    signature = "show(x, ...)",
-    summary = "Prints values readably, expanding nested tables (the REPL uses it).",
-    example = "show({arm = 'combined', n = 60, times = {12, 24, 36}})" }
-end
-
 return M
