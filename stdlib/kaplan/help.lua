@@ -247,9 +247,11 @@ function M.text(x)
     return nil, string.format("no help for \"%s\" (help() lists Kaplan's functions; methods are named as "
       .. "\"d:with\" or \"fit:at\")", shown)
   end
+  -- A declared function (or a callable table such as dataset, which has
+  -- dataset.from).
+  local e = bind.entry_of(x)
+  if e then return M.render(e) end
   if t == "function" then
-    local e = bind.entry_of(x)
-    if e then return M.render(e) end
     return "A function that is not one of Kaplan's (Lua's own, or defined in a script). help() lists Kaplan's."
   end
   local kind = bind.kind_of(x)

@@ -42,7 +42,7 @@ enum ColumnMethods {
 
   static var declarations: [KaplanFunction] {
     [
-      method("name", signature: "c:name()", summary: "The column's name.",
+      method("name", signature: "c:name()", summary: "The column's name (its name in the dataset it came from).",
              example: "print(dataset(\"lung\").age:name())") { call in
         [.string(try call.lua.object(1, as: LuaColumn.self).name)]
       },
