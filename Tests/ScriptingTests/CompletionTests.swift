@@ -55,7 +55,7 @@ import TestSupport
   /// `d:<Tab>` lists the dataset methods declared with receiver "dataset";
   /// they are declared on the datasets-binding branch of issue 13, so this
   /// runs once that branch is merged.
-  @Test(.enabled(if: RegistryProbe.declares("dataset:head")))
+  @Test
   func datasetMethods() throws {
     let (session, _) = try session(setup: "d = dataset('lung')")
     #expect(session.completions(for: "d:he") == ["d:head"])
@@ -92,16 +92,5 @@ import TestSupport
     #expect(session.completions(for: "", line: "read_csv(\"/etc/") == [])
     #expect(session.completions(for: "", line: "read_csv(\"../") == [])
     _ = directory
-  }
-}
-
-/// Whether the registry of a fresh runtime declares `name` (for tests of
-/// parts that other branches of issue 13 declare).
-enum RegistryProbe {
-  static func declares(_ name: String) -> Bool {
-    guard let rt = try? makeRuntime(),
-      let out = try? rt.lua.run("return require('kaplan').bind.entry('\(name)') ~= nil", chunkName: "=probe")
-    else { return false }
-    return out.first == .boolean(true)
   }
 }
