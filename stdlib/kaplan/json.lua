@@ -114,7 +114,8 @@ function M.json(x)
   if not ok then
     -- Errors of a metamethod of the value keep their own position.
     local own = type(message) == "string" and message:sub(1, 5) == "json:"
-    error(message, own and 2 or 0)
+    if own then require("kaplan.bind").raise(message) end
+    error(message, 0)
   end
   return table.concat(out)
 end
