@@ -40,7 +40,8 @@ struct CompetingRisksLibrary: KaplanLibrary {
         let analysis = try analysisStep("cuminc") {
           try CompetingRisksAnalysis(dataset: d, formula: formula, options: options)
         }
-        return [CompetingRisksEncoding.cuminc(analysis)]
+        // TEMPORARY bridge (plots-binding): drop when merging cox-competing.
+        return [CompetingRisksEncoding.cuminc(analysis), .object(ResultHandle(kind: "cuminc", value: analysis))]
       }),
       ("finegray", lua.function("finegray") { call in
         let (d, formula) = try datasetAndFormula(call)
@@ -48,7 +49,9 @@ struct CompetingRisksLibrary: KaplanLibrary {
         let analysis = try analysisStep("finegray") {
           try FineGrayAnalysis(dataset: d, formula: formula, options: options)
         }
-        return [CompetingRisksEncoding.finegray(analysis), .object(FineGrayModel(analysis))]
+        // TEMPORARY bridge (plots-binding): the third value; drop when merging cox-competing.
+        return [CompetingRisksEncoding.finegray(analysis), .object(FineGrayModel(analysis)),
+                .object(ResultHandle(kind: "finegray", value: analysis))]
       }),
       // predict(handle, profiles) -> {time, rows = {{...}, ...}, cif = {{...}, ...}}
       ("predict", lua.function("predict") { call in

@@ -31,7 +31,8 @@ struct CoxLibrary: KaplanLibrary {
         let analysis = try analysisStep("cox") {
           try CoxAnalysis(dataset: d, formula: formula, options: options)
         }
-        return [coxResult(analysis)]
+        // TEMPORARY bridge (plots-binding): drop when merging cox-competing.
+        return [coxResult(analysis), .object(ResultHandle(kind: "cox", value: analysis))]
       }),
       ("anova", lua.function("anova") { call in
         let d = try call.object(1, as: LuaDataset.self).dataset
