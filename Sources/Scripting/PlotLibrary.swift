@@ -137,7 +137,9 @@ struct PlotLibrary: KaplanLibrary {
   }
 
   /// Options a forest plot draws (the rest are for curves).
-  private static let forestKeys: Set<String> = ["file", "title", "xlab", "xlim", "width", "height", "font_size", "colors"]
+  private static let forestKeys: Set<String> = [
+    "file", "title", "xlab", "xlim", "width", "height", "font_size", "colors",
+  ]
 
   /// No option is silently ignored: one that this figure does not draw is
   /// an error naming the figures it is for.

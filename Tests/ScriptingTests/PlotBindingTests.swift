@@ -138,7 +138,8 @@ import FoundationXML
     #expect(luaError(rt, Self.aml + "plot(fit, {cause = 1, file = 'x.svg'})")
       == "test:2: bad argument #2 to 'plot' (option 'cause' applies to cuminc results only, not to a km result)")
     #expect(luaError(rt, Self.aml + "plot(fit, {color = false, file = 'x.svg'})")
-      == "test:2: bad argument #2 to 'plot' (option 'color' applies to the terminal preview only (a plot without file))")
+      == "test:2: bad argument #2 to 'plot' (option 'color' applies to the terminal preview only "
+      + "(a plot without file))")
     #expect(luaError(rt, "plot(cox(dataset('aml'), 'Surv(time, status) ~ x'), {file = 'f.svg', risk_table = true})")
       == "test:1: bad argument #2 to 'plot' (option 'risk_table' applies to curves (km, cuminc), not to the forest "
       + "plot of a cox model)")
@@ -173,8 +174,22 @@ import FoundationXML
       == "test:3: bad argument #2 to 'plot' (option 'pvalue' must be true or false or a table, got 0.05)")
     #expect(luaError(rt, aml + "plot(fit, {file = 'x.svg', hr = fit})")
       == "test:3: bad argument #2 to 'plot' (option 'hr' must be a cox() result, got a km result)")
-    #expect(luaError(rt, "local f = km(dataset('aml'), 'Surv(time, status) ~ 1')\nplot(f, {file = 'x.svg', pvalue = true})")
+    let one = "local f = km(dataset('aml'), 'Surv(time, status) ~ 1')\n"
+    #expect(luaError(rt, one + "plot(f, {file = 'x.svg', pvalue = true})")
       == "test:2: plot: pvalue needs at least two groups")
+  }
+
+  /// The log-rank p of `pvalue = true` reruns the test on the fit's data,
+  /// which the fit's handle keeps (and keeps in the memory budget) after the
+  /// script has let go of the dataset.
+  @Test func theLogRankPOfAFitOutlivesItsDatasetVariable() throws {
+    let rt = try makeRuntime()
+    let text = try svg(rt, """
+      local fit = km(dataset('lung'), 'Surv(time, status) ~ sex')
+      collectgarbage(); collectgarbage()
+      return plot(fit, {file = 'km.svg', pvalue = true})
+      """)
+    #expect(text.contains("Log-rank p = 0.0013"))  // R survdiff: p = 0.00131
   }
 
   @Test func incidenceOfACauseWithGraysTest() throws {
