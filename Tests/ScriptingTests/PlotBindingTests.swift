@@ -192,6 +192,31 @@ import FoundationXML
     #expect(text.contains("Log-rank p = 0.0013"))  // R survdiff: p = 0.00131
   }
 
+  /// The dataset a fit keeps for its log-rank p stays in the run's memory
+  /// budget while the fit lives (the handle holds the dataset's object and
+  /// so its lease, not bare columns), and leaves it with the fit.
+  @Test func aFitsDatasetCountsInTheMemoryBudgetWhileTheFitLives() throws {
+    var o = RuntimeOptions()
+    o.stdlibPath = projectRoot.appendingPathComponent("stdlib").path
+    o.outputDirectory = try temporaryDirectory().path
+    o.maxMemory = 256 << 20
+    let rt = try KaplanRuntime(options: o)
+    let rows = 200_000
+    try rt.stoppable {
+      try lua(rt, """
+        local t, e = {}, {}
+        for i = 1, \(rows) do t[i] = i * 0.5; e[i] = i % 3 == 0 and 0.0 or 1.0 end
+        fit = km(dataset.from{time = t, status = e}, 'Surv(time, status) ~ 1')
+        t, e = nil, nil
+        collectgarbage(); collectgarbage()
+        """)
+    }
+    let columns = 2 * rows * MemoryLayout<Double>.stride
+    #expect(rt.memory.hostBytes >= columns)
+    try rt.stoppable { try lua(rt, "fit = nil; collectgarbage(); collectgarbage()") }
+    #expect(rt.memory.hostBytes < columns)
+  }
+
   @Test func incidenceOfACauseWithGraysTest() throws {
     let rt = try makeRuntime()
     let text = try svg(rt, Self.clocc + "return plot(ci, {file = 'ci.svg', cause = 'hepatic', pvalue = true})")
