@@ -20,6 +20,29 @@ import FoundationXML
     return try String(contentsOfFile: r.first?.stringValue ?? "", encoding: .utf8)
   }
 
+  /// plot is declared with a summary, a doc for every option (each key
+  /// plot draws from) and an example that runs, writing into the output
+  /// directory.
+  @Test func declarationHasOptionDocsAndARunningExample() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local e = package.loaded.kaplan.registry.entry("plot")
+      local keys = {}
+      for _, o in ipairs(e.options) do assert(o.doc ~= "", o.key); keys[#keys + 1] = o.key end
+      local env = setmetatable({ print = function() end }, { __index = _G })
+      assert(load(e.example, "=example", "t", env))()
+      return e.section, e.signature, table.concat(keys, " ")
+      """)
+    #expect(r[0] == .string("Plots") && r[1] == .string("plot(result [, opts])"))
+    let keys = Set((r[2].stringValue ?? "").split(separator: " ").map(String.init))
+    #expect(keys == ["file", "title", "xlab", "ylab", "xlim", "ylim", "breaks", "percent", "width", "height",
+                     "font_size", "labels", "colors", "conf_int", "censor_marks", "risk_table", "cumulative_events",
+                     "cumulative_censored", "median_lines", "legend", "pvalue", "hr", "cause", "color"])
+    for file in ["colon_km.svg", "veteran_forest.svg"] {
+      #expect(FileManager.default.fileExists(atPath: rt.policy.outputDirectory + "/" + file), "\(file)")
+    }
+  }
+
   @Test func writesWellFormedSvgInsideOut() throws {
     let rt = try makeRuntime()
     let r = try lua(rt, Self.aml + "return plot(fit, {file = 'km.svg', title = 'OS', breaks = 12})")
