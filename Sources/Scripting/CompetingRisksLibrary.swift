@@ -40,8 +40,7 @@ struct CompetingRisksLibrary: KaplanLibrary {
         let analysis = try analysisStep("cuminc") {
           try CompetingRisksAnalysis(dataset: d, formula: formula, options: options)
         }
-        // TEMPORARY bridge (plots-binding): drop when merging cox-competing.
-        return [CompetingRisksEncoding.cuminc(analysis), .object(ResultHandle(kind: "cuminc", value: analysis))]
+        return [CompetingRisksEncoding.cuminc(analysis)]
       }),
       ("finegray", lua.function("finegray") { call in
         let (d, formula) = try datasetAndFormula(call)
@@ -49,9 +48,7 @@ struct CompetingRisksLibrary: KaplanLibrary {
         let analysis = try analysisStep("finegray") {
           try FineGrayAnalysis(dataset: d, formula: formula, options: options)
         }
-        // TEMPORARY bridge (plots-binding): the third value; drop when merging cox-competing.
-        return [CompetingRisksEncoding.finegray(analysis), .object(FineGrayModel(analysis)),
-                .object(ResultHandle(kind: "finegray", value: analysis))]
+        return [CompetingRisksEncoding.finegray(analysis), .object(FineGrayModel(analysis))]
       }),
       // predict(handle, profiles) -> {time, rows = {{...}, ...}, cif = {{...}, ...}}
       ("predict", lua.function("predict") { call in

@@ -31,8 +31,7 @@ struct CoxLibrary: KaplanLibrary {
         let analysis = try analysisStep("cox") {
           try CoxAnalysis(dataset: d, formula: formula, options: options)
         }
-        // TEMPORARY bridge (plots-binding): drop when merging cox-competing.
-        return [coxResult(analysis), .object(ResultHandle(kind: "cox", value: analysis))]
+        return [coxResult(analysis)]
       }),
       ("anova", lua.function("anova") { call in
         let d = try call.object(1, as: LuaDataset.self).dataset

@@ -287,11 +287,9 @@ cuminc_mt.__tostring = function(ci) return M.format_cuminc(ci) end
 
 --- cuminc(d, formula [, opts]) (see help(cuminc)).
 function M.cuminc(d, formula, opts)
-  local ok, res, h = pcall(M.core.cuminc, d, formula, opts)
+  local ok, res = pcall(M.core.cuminc, d, formula, opts)
   if not ok then error(res, 2) end
   res.data = d
-  -- TEMPORARY bridge (plots-binding): drop when merging cox-competing.
-  cuminc_mt.kaplan_kind = "cuminc"; require("kaplan.bind").result("cuminc", res, h)
   return setmetatable(res, cuminc_mt)
 end
 
@@ -410,11 +408,9 @@ finegray_mt.__tostring = function(m) return M.format_finegray(m) end
 
 --- finegray(d, formula [, opts]) (see help(finegray)).
 function M.finegray(d, formula, opts)
-  local ok, res, handle, h = pcall(M.core.finegray, d, formula, opts)
+  local ok, res, handle = pcall(M.core.finegray, d, formula, opts)
   if not ok then error(res, 2) end
   res.data = d
-  -- TEMPORARY bridge (plots-binding): drop when merging cox-competing.
-  finegray_mt.kaplan_kind = "finegray"; require("kaplan.bind").result("finegray", res, h)
   setmetatable(res, finegray_mt)
   handles[res] = handle
   return res

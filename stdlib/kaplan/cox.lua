@@ -240,10 +240,8 @@ cox_mt.__tostring = function(m) return M.format(m) end
 -- Called through pcall so that Swift's errors carry no position of this
 -- file; error(res, 2) then points at the script's line.
 function M.cox(...)
-  local ok, res, h = pcall(M.core.fit, ...)
+  local ok, res = pcall(M.core.fit, ...)
   if not ok then error(res, 2) end
-  -- TEMPORARY bridge (plots-binding): drop when merging cox-competing.
-  cox_mt.kaplan_kind = "cox"; require("kaplan.bind").result("cox", res, h)
   setmetatable(res, cox_mt)
   local d, _, opts = ...
   inputs[res] = { d = d, opts = opts }
