@@ -2,181 +2,175 @@ import Foundation
 import LuaHost
 import Plots
 
-/// The Swift half of `plot()`: decodes a plot spec built by
-/// `stdlib/kaplan/plots.lua` from a result (Kaplan–Meier fit, cumulative
-/// incidence, Cox model) and renders it to a file or a terminal preview.
+/// `plot(result [, opts])`, declared through the binding layer: the figure
+/// of a `km` or `cuminc` result (step curves with a risk table) or the
+/// forest plot of a `cox` or `finegray` model, written to a file or
+/// previewed in the terminal.
 ///
-/// Spec of a survival/incidence figure: `{kind = "survival"|"incidence",
-/// pvalue_text, hr_text, series = {{label, time, value, lower, upper,
-/// n_risk, n_event, n_censor, median}, ...}}`. Forest: `{rows = {{variable,
-/// label, hr, lower, upper, p, reference}, ...}, title, conf_level}`.
+/// The figure is built from the Swift result behind the table's handle
+/// (`PlotFigure`), never from the table: a result table is a plain copy for
+/// reading, so editing `fit.strata[1].surv` changes neither `fit:at()` nor
+/// the plot. `stdlib/kaplan/plots.lua` passes the handles (the result's, and
+/// those of results given as `pvalue` and `hr`) and prints the preview.
+///
+/// Every option is declared here, so the binding's one interpreter
+/// (`OptionValues`) checks keys, types and ranges before the body runs;
+/// the body checks only what depends on the result (an option that does
+/// not apply to this kind of figure, a cause the result does not have, the
+/// number of labels).
 struct PlotLibrary: KaplanLibrary {
   let name = "plots"
 
-  /// The `plot` options rendered in Swift (the Lua side handles `file`,
-  /// `pvalue`, `hr`, `cause` and `color`).
-  static let renderOptions = [
-    "title", "xlab", "ylab", "xlim", "ylim", "breaks", "percent", "width", "height", "font_size",
-    "labels", "colors", "conf_int", "censor_marks", "risk_table", "cumulative_events",
-    "cumulative_censored", "median_lines", "legend",
-  ]
-
   func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
-    LibraryBinding(internals: try installInternals(in: runtime))
+    LibraryBinding(functions: [plot(policy: runtime.policy)])
   }
 
-  func installInternals(in runtime: KaplanRuntime) throws -> [(String, LuaValue)] {
-    let lua = runtime.lua
-    let policy = runtime.policy
-    return [
-      // survival(spec, opts, file?, preview_color?) -> path written, or the preview text
-      ("survival", lua.function("plot") { call in
-        let spec = try call.table(1)
-        let options = try plotOptions(try call.optionalTable(2), call: call)
-        let data = try survivalData(spec, call: call)
-        return try render(call: call, policy: policy, fileArgument: 3) {
-          try SurvivalPlot(data, options: options).svg()
-        } preview: { color in
-          try TerminalPreview.render(data, options: options, color: color)
+  private func plot(policy: SandboxPolicy) -> KaplanFunction {
+    KaplanFunction(
+      "plot", section: "Plots", signature: "plot(result [, opts])",
+      summary: "Draws a km or cuminc result (step curves with a number-at-risk table, as survminer's ggsurvplot) "
+        + "or a cox or finegray model (forest plot of hazard ratios) to an SVG, PNG or PDF file; without a "
+        + "file, previews the curves in the terminal.",
+      options: PlotLibrary.options, optionsArgument: 2,
+      example: """
+        local colon = dataset("colon")
+        local fit = km(colon, "Surv(time, status) ~ rx")
+        plot(fit, {file = "colon_km.svg", pvalue = true, breaks = 365, xlab = "Days"})
+        local m = cox(dataset("veteran"), "Surv(time, status) ~ trt + celltype + karno")
+        plot(m, {file = "veteran_forest.svg", title = "Veteran's lung cancer"})
+        plot(fit, {color = false})          -- a preview in the terminal
+        """
+    ) { call in
+      let handle = try call.lua.object(1, as: ResultHandle.self)
+      let options = try PlotLibrary.plotOptions(call.options)
+      let figure = try PlotFigure(handle, call: call)
+      let file = try call.options.optionalString("file")
+      try PlotLibrary.checkApplies(figure, options: call.options, call: call)
+      do {
+        switch figure.content {
+        case .curves(let data):
+          if let file {
+            let path = try policy.checkWrite(file)
+            try PlotFile().write(svg: try SurvivalPlot(data, options: options).svg(), to: path)
+            return [.string(path)]
+          }
+          let preview = try TerminalPreview.render(data, options: options, color: try call.options.boolean("color"))
+          return [.nil, .string(preview)]
+        case .forest(let data):
+          guard let file else {
+            throw LuaError.runtime("plot: forest plots have no terminal preview; give {file = \"forest.svg\"}")
+          }
+          var forestOptions = options
+          if forestOptions.xlab == nil { forestOptions.xlab = figure.xlab }
+          let path = try policy.checkWrite(file)
+          try PlotFile().write(svg: try ForestPlot(data, options: forestOptions).svg(), to: path)
+          return [.string(path)]
         }
-      }),
-      ("forest", lua.function("plot") { call in
-        let spec = try call.table(1)
-        let options = try plotOptions(try call.optionalTable(2), call: call)
-        let data = try forestData(spec, call: call)
-        return try render(call: call, policy: policy, fileArgument: 3) {
-          try ForestPlot(data, options: options).svg()
-        } preview: { _ in
-          throw LuaError.runtime("plot: forest plots have no terminal preview; give {file = \"forest.svg\"}")
-        }
-      }),
-      ("options", .strings(PlotLibrary.renderOptions)),
-    ]
-  }
-}
-
-/// Writes the SVG (or PNG/PDF) to the sandbox-checked file, or returns the
-/// terminal preview when no file is given.
-private func render(call: LuaCall, policy: SandboxPolicy, fileArgument: Int,
-                    svg: () throws -> String, preview: (Bool) throws -> String) throws -> [LuaValue] {
-  do {
-    if let file = try call.optionalString(fileArgument) {
-      let path = try policy.checkWrite(file)
-      try PlotFile().write(svg: try svg(), to: path)
-      return [.string(path)]
-    }
-    let color = try call.optionalBoolean(fileArgument + 1) ?? true
-    return [.string(try preview(color))]
-  } catch let error as PlotError {
-    throw LuaError.runtime("plot: \(error)")
-  }
-}
-
-private func numbers(_ value: LuaValue?, _ what: String, call: LuaCall) throws -> [Double]? {
-  guard let value, value != .nil else { return nil }
-  switch value {
-  case .table(let t): return t.array.map { $0.doubleValue ?? .nan }
-  default: throw LuaError.runtime("plot: \(what) must be an array of numbers, got \(value.typeName)")
-  }
-}
-
-private func survivalData(_ spec: LuaTable, call: LuaCall) throws -> SurvivalPlotData {
-  let kind: SurvivalPlotData.Kind = spec["kind"]?.stringValue == "incidence" ? .incidence : .survival
-  guard case .table(let list)? = spec["series"], !list.array.isEmpty else {
-    throw LuaError.runtime("plot: the result has no curves to draw")
-  }
-  let series = try list.array.enumerated().map { i, item -> SurvivalSeries in
-    guard case .table(let s) = item else { throw LuaError.runtime("plot: series \(i + 1) is not a table") }
-    let label = s["label"]?.stringValue ?? "group \(i + 1)"
-    let time = try numbers(s["time"], "time", call: call) ?? []
-    let value = try numbers(s["value"], "value", call: call) ?? []
-    func counts(_ key: String) throws -> [Int] {
-      // Counts come from a result table a script may have changed: a value
-      // Int(_:) cannot hold is an error, not a trap.
-      try (try numbers(s[key], key, call: call) ?? Array(repeating: 0, count: time.count)).map { x in
-        guard x.isFinite else { return 0 }
-        guard let n = Int(exactly: x.rounded(.towardZero)), abs(n) < 1 << 53 else {
-          throw LuaError.runtime("plot: series '\(label)': \(key) holds \(x), not a count")
-        }
-        return n
+      } catch PlotError.invalidOption(let key, let message) {
+        throw call.lua.argumentError(2, PlotLibrary.optionMessage(key: key, message))
       }
     }
-    guard value.count == time.count else {
-      throw LuaError.runtime("plot: series '\(label)' has \(time.count) times but \(value.count) values")
-    }
-    return SurvivalSeries(
-      label: label, time: time, value: value,
-      lower: try numbers(s["lower"], "lower", call: call), upper: try numbers(s["upper"], "upper", call: call),
-      nRisk: try counts("n_risk"), nEvent: try counts("n_event"), nCensor: try counts("n_censor"),
-      median: s["median"]?.doubleValue)
   }
-  return SurvivalPlotData(kind: kind, series: series, pValueText: spec["pvalue_text"]?.stringValue,
-                          hazardRatioText: spec["hr_text"]?.stringValue)
-}
 
-private func forestData(_ spec: LuaTable, call: LuaCall) throws -> ForestPlotData {
-  guard case .table(let list)? = spec["rows"], !list.array.isEmpty else {
-    throw LuaError.runtime("plot: the model has no terms to draw")
-  }
-  let rows = list.array.compactMap { item -> ForestRow? in
-    guard case .table(let r) = item else { return nil }
-    if r["reference"] == .boolean(true) {
-      return .reference(variable: r["variable"]?.stringValue, label: r["label"]?.stringValue ?? "")
-    }
-    return ForestRow(variable: r["variable"]?.stringValue, label: r["label"]?.stringValue ?? "",
-                     hazardRatio: r["hr"]?.doubleValue, lower: r["lower"]?.doubleValue,
-                     upper: r["upper"]?.doubleValue, pValue: r["p"]?.doubleValue)
-  }
-  return ForestPlotData(rows: rows, title: spec["title"]?.stringValue,
-                        confidenceLevel: spec["conf_level"]?.doubleValue ?? 0.95)
-}
+  /// The options of `plot`, as help lists them. Defaults are `PlotOptions`'
+  /// own, so the schema and the renderer cannot disagree.
+  static let options: [OptionSpec] = {
+    let d = PlotOptions()
+    func size(_ r: ClosedRange<Double>) -> OptionType { .number(.between(r.lowerBound, r.upperBound)) }
+    return [
+      OptionSpec("file", .string, defaultText: "none: a preview in the terminal",
+                 doc: "output path ending in .svg, .png or .pdf (PNG and PDF need rsvg-convert), relative to the "
+                   + "output directory (--out)"),
+      OptionSpec("title", .string, doc: "title above the figure"),
+      OptionSpec("xlab", .string, defaultText: "\"Time\" (forest plots: \"Hazard ratio\")", doc: "x-axis title"),
+      OptionSpec("ylab", .string, defaultText: "\"Survival probability\" or \"Cumulative incidence\"",
+                 doc: "y-axis title (curves only)"),
+      OptionSpec("xlim", .numbers, defaultText: "the data's range", doc: "x-axis range {from, to}"),
+      OptionSpec("ylim", .numbers, defaultText: "{0, 1}", doc: "y-axis range {from, to} (curves only)"),
+      OptionSpec("breaks", .number(.positive), defaultText: "chosen from the range",
+                 doc: "interval between x ticks, e.g. 12 for months or 365 for days (curves only)"),
+      OptionSpec("percent", .boolean, default: .boolean(d.percent), doc: "y axis in percent (curves only)"),
+      OptionSpec("width", size(PlotOptions.widthRange), defaultText: "720", doc: "width in pixels"),
+      OptionSpec("height", size(PlotOptions.heightRange), defaultText: "fitted to the content",
+                 doc: "height in pixels"),
+      OptionSpec("font_size", size(PlotOptions.fontSizeRange), default: .number(d.fontSize),
+                 doc: "base font size in pixels"),
+      OptionSpec("labels", .strings, defaultText: "the group labels",
+                 doc: "group names in the legend and risk table, one per curve (curves only)"),
+      OptionSpec("colors", .strings, defaultText: "a colour-blind-safe palette",
+                 doc: "colours (\"#0072B2\", \"steelblue\"), one per curve; a forest plot uses the first"),
+      OptionSpec("conf_int", .boolean, default: .boolean(d.confInt), doc: "shaded confidence bands (curves only)"),
+      OptionSpec("censor_marks", .boolean, default: .boolean(d.censorMarks),
+                 doc: "a mark at each censoring time (curves only)"),
+      OptionSpec("risk_table", .boolean, default: .boolean(d.riskTable),
+                 doc: "number-at-risk table under the panel (curves only)"),
+      OptionSpec("cumulative_events", .boolean, default: .boolean(d.cumulativeEvents),
+                 doc: "rows of cumulative events under the risk table (curves only)"),
+      OptionSpec("cumulative_censored", .boolean, default: .boolean(d.cumulativeCensored),
+                 doc: "rows of cumulative censorings under the risk table (curves only)"),
+      OptionSpec("median_lines", .boolean, default: .boolean(d.medianLines),
+                 doc: "dashed lines to each curve's median (curves only)"),
+      OptionSpec("legend", .boolean, default: .boolean(d.legend), doc: "legend above the panel (curves only)"),
+      OptionSpec("pvalue", .either(.boolean, .table), default: .boolean(false),
+                 doc: "true: the log-rank p of a km fit (rerun on its data), Gray's p of a cuminc cause; or the "
+                   + "result of logrank() (km) or cuminc() (cuminc) whose p to print"),
+      OptionSpec("hr", .table, doc: "a cox() result: prints \"HR 0.58 (95% CI 0.38–0.88)\" of its first term "
+                   + "(curves only)"),
+      OptionSpec("cause", .either(.string, .number(.any)), defaultText: "the first cause",
+                 doc: "the cause whose cumulative incidence to draw (cuminc only)"),
+      OptionSpec("color", .boolean, default: .boolean(true),
+                 doc: "colours in the terminal preview (without file; false draws dashes instead)"),
+    ]
+  }()
 
-/// `plot` options from Lua: unknown keys and wrong types are argument
-/// errors; values are then checked by `PlotOptions.validate()`.
-private func plotOptions(_ table: LuaTable?, call: LuaCall) throws -> PlotOptions {
-  var o = PlotOptions()
-  guard let table else { return o }
-  for (key, value) in table.fields {
-    func wrong(_ what: String) -> LuaError {
-      LuaError.runtime("plot: option '\(key)' must be \(what), got \(value.typeName)")
+  /// The options the renderer reads, from the checked options table.
+  static func plotOptions(_ o: OptionValues) throws -> PlotOptions {
+    PlotOptions(
+      title: try o.optionalString("title"), xlab: try o.optionalString("xlab"), ylab: try o.optionalString("ylab"),
+      xlim: try o.optionalNumbers("xlim"), ylim: try o.optionalNumbers("ylim"), breaks: try o.optionalNumber("breaks"),
+      percent: try o.boolean("percent"), width: try o.optionalNumber("width"), height: try o.optionalNumber("height"),
+      fontSize: try o.number("font_size"), labels: try o.optionalStrings("labels"),
+      colors: try o.optionalStrings("colors"), confInt: try o.boolean("conf_int"),
+      censorMarks: try o.boolean("censor_marks"), riskTable: try o.boolean("risk_table"),
+      cumulativeEvents: try o.boolean("cumulative_events"), cumulativeCensored: try o.boolean("cumulative_censored"),
+      medianLines: try o.boolean("median_lines"), legend: try o.boolean("legend"))
+  }
+
+  /// Options a forest plot draws (the rest are for curves).
+  private static let forestKeys: Set<String> = [
+    "file", "title", "xlab", "xlim", "width", "height", "font_size", "colors",
+  ]
+
+  /// No option is silently ignored: one that this figure does not draw is
+  /// an error naming the figures it is for.
+  static func checkApplies(_ figure: PlotFigure, options: OptionValues, call: KaplanCall) throws {
+    func refuse(_ key: String, _ why: String) -> LuaError {
+      call.lua.argumentError(2, "option '\(key)' \(why)")
     }
-    func number() throws -> Double { guard let x = value.doubleValue else { throw wrong("a number") }; return x }
-    func bool() throws -> Bool { guard case .boolean(let b) = value else { throw wrong("a boolean") }; return b }
-    func text() throws -> String { guard let s = value.stringValue else { throw wrong("a string") }; return s }
-    func pair() throws -> [Double] {
-      guard case .table(let t) = value, t.array.count == 2, let a = t.array[0].doubleValue, let b = t.array[1].doubleValue
-      else { throw wrong("a pair of numbers {from, to}") }
-      return [a, b]
-    }
-    func strings() throws -> [String] {
-      guard case .table(let t) = value else { throw wrong("an array of strings") }
-      return try t.array.map { guard let s = $0.stringValue else { throw wrong("an array of strings") }; return s }
-    }
-    switch key {
-    case "title": o.title = try text()
-    case "xlab": o.xlab = try text()
-    case "ylab": o.ylab = try text()
-    case "xlim": o.xlim = try pair()
-    case "ylim": o.ylim = try pair()
-    case "breaks": o.breaks = try number()
-    case "percent": o.percent = try bool()
-    case "width": o.width = try number()
-    case "height": o.height = try number()
-    case "font_size": o.fontSize = try number()
-    case "labels": o.labels = try strings()
-    case "colors": o.colors = try strings()
-    case "conf_int": o.confInt = try bool()
-    case "censor_marks": o.censorMarks = try bool()
-    case "risk_table": o.riskTable = try bool()
-    case "cumulative_events": o.cumulativeEvents = try bool()
-    case "cumulative_censored": o.cumulativeCensored = try bool()
-    case "median_lines": o.medianLines = try bool()
-    case "legend": o.legend = try bool()
-    default:
-      throw LuaError.runtime(
-        "plot: unknown option '\(key)' (options: file, pvalue, hr, cause, color, \(PlotLibrary.renderOptions.joined(separator: ", ")))")
+    switch figure.content {
+    case .curves(let data):
+      if options.has("cause") && data.kind != .incidence {
+        throw refuse("cause", "applies to cuminc results only, not to a \(figure.kind) result")
+      }
+      if options.has("color") && options.has("file") {
+        throw refuse("color", "applies to the terminal preview only (a plot without file)")
+      }
+    case .forest:
+      for key in PlotLibrary.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
+        throw refuse(key, "applies to curves (km, cuminc), not to the forest plot of a \(figure.kind) model")
+      }
     }
   }
-  do { try o.validate() } catch { throw LuaError.runtime("plot: \(error)") }
-  return o
+
+  /// A renderer's option error in the binding's wording: "option 'xlim'
+  /// must be increasing, got {60, 0}" (Plots says "xlim must be increasing
+  /// (got {60, 0})").
+  static func optionMessage(key: String, _ message: String) -> String {
+    var text = message
+    if text.hasPrefix(key + " ") { text = "option '\(key)'" + text.dropFirst(key.count) }
+    if text.hasSuffix(")"), let range = text.range(of: " (got ", options: .backwards) {
+      text = text[..<range.lowerBound] + ", got " + text[range.upperBound...].dropLast()
+    }
+    return text
+  }
 }

@@ -1,6 +1,8 @@
 /// Options of `plot(result, opts)`, one property per Lua key (snake_case in
-/// Lua, camelCase here). The Lua layer rejects unknown keys and wrong types;
-/// `validate()` checks the values and names the key in its error.
+/// Lua, camelCase here). The binding's option schema (Scripting's
+/// `PlotLibrary`) rejects unknown keys, wrong types and out-of-range sizes;
+/// `validate()` checks the values again for other callers and names the key
+/// in its error.
 public struct PlotOptions: Equatable, Sendable {
   public var title: String?
   /// x-axis title; default "Time".
@@ -70,6 +72,12 @@ public struct PlotOptions: Equatable, Sendable {
     self.legend = legend
   }
 
+  /// The widths, heights and font sizes a figure can have (the binding's
+  /// option schema declares the same ranges from these).
+  public static let widthRange: ClosedRange<Double> = 200...10_000
+  public static let heightRange: ClosedRange<Double> = 150...10_000
+  public static let fontSizeRange: ClosedRange<Double> = 4...72
+
   /// Checks every value that does not depend on the data.
   public func validate() throws {
     try Self.checkRange(xlim, name: "xlim")
@@ -77,13 +85,13 @@ public struct PlotOptions: Equatable, Sendable {
     if let breaks, !(breaks.isFinite && breaks > 0) {
       throw Self.fail("breaks", "breaks must be a positive number (got \(Self.show(breaks)))")
     }
-    if let width, !(width.isFinite && width >= 200 && width <= 10_000) {
+    if let width, !Self.widthRange.contains(width) {
       throw Self.fail("width", "width must be between 200 and 10000 (got \(Self.show(width)))")
     }
-    if let height, !(height.isFinite && height >= 150 && height <= 10_000) {
+    if let height, !Self.heightRange.contains(height) {
       throw Self.fail("height", "height must be between 150 and 10000 (got \(Self.show(height)))")
     }
-    if !(fontSize.isFinite && fontSize >= 4 && fontSize <= 72) {
+    if !Self.fontSizeRange.contains(fontSize) {
       throw Self.fail("font_size", "font_size must be between 4 and 72 (got \(Self.show(fontSize)))")
     }
     if let colors {
@@ -96,19 +104,20 @@ public struct PlotOptions: Equatable, Sendable {
     if let xlim, let breaks, (xlim[1] - xlim[0]) / breaks > 100 {
       throw Self.fail(
         "breaks",
-        "breaks = \(Self.show(breaks)) gives more than 100 ticks over xlim {\(Self.show(xlim[0])), \(Self.show(xlim[1]))}")
+        "breaks = \(Self.show(breaks)) gives more than 100 ticks over xlim "
+          + "{\(Self.show(xlim[0])), \(Self.show(xlim[1]))}")
     }
   }
 
   /// Checks the options that depend on the number of groups.
   func validate(groupCount: Int) throws {
+    let entries = groupCount == 1 ? "entry" : "entries"
     if let labels, labels.count != groupCount {
-      throw Self.fail(
-        "labels", "labels must have \(groupCount) \(groupCount == 1 ? "entry" : "entries"), one per group (got \(labels.count))")
+      throw Self.fail("labels", "labels must have \(groupCount) \(entries), one per group (got \(labels.count))")
     }
     if let colors, colors.count < groupCount {
       throw Self.fail(
-        "colors", "colors must have at least \(groupCount) \(groupCount == 1 ? "entry" : "entries"), one per group (got \(colors.count))")
+        "colors", "colors must have at least \(groupCount) \(entries), one per group (got \(colors.count))")
     }
   }
 

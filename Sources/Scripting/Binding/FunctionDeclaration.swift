@@ -81,10 +81,16 @@ public struct ResultKind {
 public final class ResultHandle {
   public let kind: String
   public let value: Any
+  /// The dataset the result was computed from, for the uses that rerun an
+  /// analysis on it (plot's log-rank p of a km fit). Holding the dataset's
+  /// Lua object, not its columns, keeps them in the run's memory budget for
+  /// as long as the result lives.
+  public let dataset: LuaDataset?
 
-  public init(kind: String, value: Any) {
+  public init(kind: String, value: Any, dataset: LuaDataset? = nil) {
     self.kind = kind
     self.value = value
+    self.dataset = dataset
   }
 }
 
@@ -119,7 +125,7 @@ public struct KaplanCall {
 
   /// The results of a function that returns a result kind: the plain table
   /// and the handle to `value` that the stdlib keeps beside it.
-  public func result(_ table: LuaValue, of value: Any) -> [LuaValue] {
-    [table, .object(ResultHandle(kind: declaration.returns ?? declaration.name, value: value))]
+  public func result(_ table: LuaValue, of value: Any, dataset: LuaDataset? = nil) -> [LuaValue] {
+    [table, .object(ResultHandle(kind: declaration.returns ?? declaration.name, value: value, dataset: dataset))]
   }
 }
