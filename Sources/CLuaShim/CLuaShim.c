@@ -175,12 +175,21 @@ static void where_outside_library(lua_State *L, kh_host *h, int level) {
   if (h->internal != NULL) {
     size_t n = strlen(h->internal);
     lua_Debug ar;
+    int inside = 0;
     for (int l = level; lua_getstack(L, l, &ar); l++) {
       if (!lua_getinfo(L, "Sl", &ar)) break;
       if (ar.currentline > 0 && strncmp(ar.source, h->internal, n) != 0) {
         lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
         return;
       }
+      if (ar.currentline > 0) inside = 1;
+    }
+    /* Only library frames: the script's frame was replaced by a tail call
+     * (`return km(...)`). A position inside the stdlib would mislead; the
+     * message goes without one, as Lua's own for a C caller. */
+    if (inside) {
+      lua_pushliteral(L, "");
+      return;
     }
   }
   luaL_where(L, level);

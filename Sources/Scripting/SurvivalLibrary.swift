@@ -80,14 +80,13 @@ struct SurvivalLibrary: KaplanLibrary {
         """
     ) { call in
       let (dataset, formula) = try analysisArguments(call)
-      let source = try call.lua.object(1, as: LuaDataset.self)
       let o = call.options
       let options = KaplanMeierOptions(
         confType: try o.choice("conf_type", confidenceTypes), confLevel: try o.number("conf_level"),
         weights: try o.optionalString("weights"))
       let analysis = try KaplanMeierAnalysis(dataset: dataset, formula: formula, options: options)
-      // The dataset stays with the fit for plot's log-rank p (pvalue = true).
-      return call.result(SurvivalEncoding.km(analysis), of: analysis, dataset: source)
+      // The handle keeps the dataset, for plot's log-rank p (pvalue = true).
+      return call.result(SurvivalEncoding.km(analysis), of: analysis)
     }
   }
 

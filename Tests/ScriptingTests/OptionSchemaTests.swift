@@ -137,6 +137,14 @@ import Testing
       "test:3: bad argument #2 to 'at' (unknown option 'extnd'; did you mean 'extend'? (options: extend))")
   }
 
+  @Test func aTailCallFromTheScriptGivesNoStdlibPosition() throws {
+    // `return km(...)` leaves no frame of the script: the message goes
+    // without a position rather than with one inside stdlib/kaplan.
+    let rt = try makeRuntime()
+    #expect(luaError(rt, "return km(dataset('aml'), 'Surv(time, status) ~ x', {conf_level = 3})") ==
+      "bad argument #3 to 'km' (option 'conf_level' must be a number between 0 and 1 (exclusive), got 3)")
+  }
+
   @Test func analysisErrorsNameTheFunction() throws {
     let rt = try makeRuntime()
     #expect(luaError(rt, "km(dataset('aml'), 'Surv(tme, status) ~ x')") ==

@@ -81,10 +81,11 @@ public struct ResultKind {
 public final class ResultHandle {
   public let kind: String
   public let value: Any
-  /// The dataset the result was computed from, for the uses that rerun an
-  /// analysis on it (plot's log-rank p of a km fit). Holding the dataset's
-  /// Lua object, not its columns, keeps them in the run's memory budget for
-  /// as long as the result lives.
+  /// The dataset the result was computed from (every result keeps it, see
+  /// `KaplanCall.result`), for the uses that rerun an analysis on it: plot's
+  /// log-rank p of a km fit, `m:anova()` of a Cox fit. Holding the dataset's
+  /// Lua object, not only its columns, keeps them in the run's memory budget
+  /// for as long as the result lives.
   public let dataset: LuaDataset?
 
   public init(kind: String, value: Any, dataset: LuaDataset? = nil) {
@@ -124,8 +125,19 @@ public struct KaplanCall {
   }
 
   /// The results of a function that returns a result kind: the plain table
-  /// and the handle to `value` that the stdlib keeps beside it.
-  public func result(_ table: LuaValue, of value: Any, dataset: LuaDataset? = nil) -> [LuaValue] {
-    [table, .object(ResultHandle(kind: declaration.returns ?? declaration.name, value: value, dataset: dataset))]
+  /// and the handle to `value` that the stdlib keeps beside it. The handle
+  /// keeps the dataset the result comes from: argument 1 of a global
+  /// analysis (`km(d, ...)`), the receiver's dataset for a method.
+  public func result(_ table: LuaValue, of value: Any) -> [LuaValue] {
+    [table, .object(ResultHandle(kind: declaration.returns ?? declaration.name, value: value, dataset: source))]
+  }
+
+  /// The dataset behind this call's result, if any (see `result`).
+  private var source: LuaDataset? {
+    if declaration.receiver == nil {
+      return lua.isObject(1, of: LuaDataset.self) ? try? lua.object(1, as: LuaDataset.self) : nil
+    }
+    guard lua.isObject(1, of: ResultHandle.self) else { return nil }
+    return (try? lua.object(1, as: ResultHandle.self))?.dataset
   }
 }
