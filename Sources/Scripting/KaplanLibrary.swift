@@ -23,16 +23,3 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   CompetingRisksLibrary(),
   CompletionLibrary(),
 ] }
-
-/// Runs an analysis step for the Lua function `function`, turning its errors
-/// into Lua errors prefixed with the function's name (`km: column 'tme' not
-/// found (did you mean 'time'?)`); Lua errors pass through unchanged.
-func analysisStep<T>(_ function: String, _ body: () throws -> T) throws -> T {
-  do {
-    return try body()
-  } catch let error as LuaError {
-    throw error
-  } catch {
-    throw LuaError.runtime("\(function): \(error)")
-  }
-}

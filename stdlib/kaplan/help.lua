@@ -275,10 +275,6 @@ function M.help(...)
   print(text)
 end
 
--- Until every library is declared through the layer, a module that still
--- calls help.doc{} is ignored rather than broken; remove once none does.
-function M.doc() end
-
 function M.install(kaplan)
   bind.implement("help", M.help)
 end
