@@ -43,7 +43,7 @@ public enum RunWarnings {
       sink.receive(message)
       return
     }
-    fflush(stdout)
+    StandardStreams.flushOutput()
     FileHandle.standardError.write(Data(("kaplan: warning: " + message + "\n").utf8))
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LuaHost
+import RunControl
 import Scripting
 
 @main
@@ -106,6 +107,6 @@ let maxMemorySize = 1 << 50
 
 /// Writes to stderr (diagnostics never go to stdout).
 func printError(_ message: String) {
-  fflush(stdout)
+  StandardStreams.flushOutput()
   FileHandle.standardError.write((message + "\n").data(using: .utf8) ?? Data())
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LuaHost
+import RunControl
 import Scripting
 
 /// `kaplan run SCRIPT`: runs a script in the sandbox.
@@ -55,7 +56,7 @@ struct Run: ParsableCommand {
     }
     do {
       try runtime.runScript(source: source, chunkName: script)
-      fflush(stdout)
+      StandardStreams.flushOutput()
     } catch {
       printError("kaplan: \(error)")
       throw ExitCode(1)

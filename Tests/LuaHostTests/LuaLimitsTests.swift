@@ -140,7 +140,9 @@ struct LuaLimitsTests {
 
   @Test func interruptFromAnotherThreadCannotBeCaught() throws {
     let lua = try LuaState()
-    Thread { [lua] in usleep(200_000); lua.requestInterrupt() }.start()
+    // `requestInterrupt` is the LuaState method made to be called from another thread.
+    nonisolated(unsafe) let target = lua
+    Thread { usleep(200_000); target.requestInterrupt() }.start()
     do {
       _ = try lua.run(Self.giveUp + "while alive() do pcall(function() while alive() do end end) end")
       Issue.record("expected an interrupt")

@@ -17,7 +17,7 @@ import FoundationXML
 /// then look at them (`rsvg-convert -o /tmp/x.png Tests/Fixtures/plots/km_default.svg`)
 /// and commit them with the change.
 @Suite struct GoldenTests {
-  static let cases: [(name: String, render: () throws -> String)] = [
+  static let cases: [(name: String, render: @Sendable () throws -> String)] = [
     ("km_default.svg", { try SurvivalPlot(TrialData.survival()).svg() }),
     (
       "km_options.svg",
