@@ -90,7 +90,8 @@ public struct FineGrayAnalysis: Sendable {
     }
     let used = keep.indices.filter { keep[$0] }
     guard !used.isEmpty else {
-      throw ModelFrameError("no complete rows: the censoring group '\(options.censoringGroup ?? "")' is missing in every row")
+      throw ModelFrameError("no complete rows: the censoring group '\(options.censoringGroup ?? "")' is missing in "
+        + "every row")
     }
     let p = design.columnCount
     let n = used.count
@@ -160,7 +161,8 @@ public struct FineGrayAnalysis: Sendable {
     try rows.map { row in
       guard row.count == fit.p else {
         throw ModelFrameError(
-          "a covariate row must have \(fit.p) values (\(profile.columnNames.joined(separator: ", "))), got \(row.count)")
+          "a covariate row must have \(fit.p) values (\(profile.columnNames.joined(separator: ", "))), got "
+            + "\(row.count)")
       }
       guard row.allSatisfy(\.isFinite) else { throw ModelFrameError("covariate rows must be finite") }
       return fit.predict(row)

@@ -26,8 +26,13 @@ func benchCompetingRisks(_ args: [String]) {
 
   var sink = 0.0
   if args.contains("--parts") {
-    print("fit", bestOfThree { sink += CumulativeIncidence.fit(time: data.time, status: data.status, group: data.group).curves[0].estimate.last ?? 0 })
-    print("gray", bestOfThree { sink += GrayTest.testAll(time: data.time, status: data.status, group: data.group)[0].statistic })
+    print("fit", bestOfThree {
+      sink += CumulativeIncidence.fit(
+        time: data.time, status: data.status, group: data.group).curves[0].estimate.last ?? 0
+    })
+    print("gray", bestOfThree {
+      sink += GrayTest.testAll(time: data.time, status: data.status, group: data.group)[0].statistic
+    })
   }
   let cuminc = bestOfThree {
     let (fit, tests) = CumulativeIncidence.fitWithTests(

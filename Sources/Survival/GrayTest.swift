@@ -52,7 +52,8 @@ public struct GrayTest: Sendable {
   static func testAll(sorted: CompetingRisksSorted, causeCount m: Int, rho: Double) -> [GrayTest] {
     guard m > 0 else { return [] }
     // No poll installed on this path: nothing can cancel it.
-    return (try? GrayData(sorted: sorted).tests(causes: Array(1...m), causeCount: m, rho: rho, poll: KernelPoll())) ?? []
+    let data = GrayData(sorted: sorted)
+    return (try? data.tests(causes: Array(1...m), causeCount: m, rho: rho, poll: KernelPoll())) ?? []
   }
 
   /// The tests of `causes` (1-based, each in 1...m), polling for
@@ -227,7 +228,9 @@ struct GrayData {
       let ng1 = ng - 1
       let ldl = try CholeskyLDL(accumulator.v, n: ng1, tolerance: 1e-7, poll: { try poll.check() })
       if ldl.rank < ng1 {
-        return GrayTest(cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v, isSingular: true)
+        return GrayTest(
+          cause: cause, statistic: .nan, df: ng1, p: .nan, score: accumulator.s, variance: accumulator.v,
+          isSingular: true)
       }
       let stat = ldl.quadraticForm(accumulator.s)
       return GrayTest(

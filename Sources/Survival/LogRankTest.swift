@@ -60,7 +60,8 @@ public struct LogRankTest: Sendable {
     strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0
   ) throws -> LogRankTest {
     guard rho.isFinite, gamma.isFinite, gamma >= 0 else {
-      throw SurvivalInputError.invalidOption("rho must be finite and gamma finite and non-negative, got rho \(rho), gamma \(gamma)")
+      throw SurvivalInputError.invalidOption("rho must be finite and gamma finite and non-negative, got rho \(rho), "
+        + "gamma \(gamma)")
     }
     // Validation of time/event/strata and the (stratum, time) order come from the sample.
     let sample = try SurvivalSample(time: time, event: event, group: strata, groupCount: strataCount)

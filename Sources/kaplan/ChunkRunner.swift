@@ -32,7 +32,8 @@ func abandon(_ outcome: ChunkRunner.Outcome, interactive: Bool, reader: LineRead
   execv("/proc/self/exe", arguments)
   #endif
   execvp(CommandLine.arguments.first ?? "kaplan", arguments)
-  Watchdog.endProcess(message: "kaplan: cannot restart the session: \(String(cString: strerror(errno)))", status: status)
+  Watchdog.endProcess(message: "kaplan: cannot restart the session: "
+    + "\(String(cString: strerror(errno)))", status: status)
 }
 
 /// Runs a REPL chunk on a worker thread while the main thread watches for

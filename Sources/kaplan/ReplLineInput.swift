@@ -101,7 +101,11 @@ enum TerminalInput {
   /// UTF-8 whatever the locale; only LC_CTYPE changes, so number formatting
   /// is untouched).
   private static func useUTF8CharacterType() {
-    if setlocale(LC_CTYPE, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) == "UTF-8" { return }
+    if setlocale(LC_CTYPE, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)),
+      String(cString: codeset) == "UTF-8"
+    {
+      return
+    }
     _ = setlocale(LC_CTYPE, "C.UTF-8")
   }
 }

@@ -13,7 +13,9 @@ struct Run: ParsableCommand {
   @Argument(help: "The Lua script to run.")
   var script: String?
 
-  @Flag(name: .customLong("sandbox-info"), help: "Print what the sandbox enforces and how (path checks, Landlock), then exit.")
+  @Flag(
+    name: .customLong("sandbox-info"),
+    help: "Print what the sandbox enforces and how (path checks, Landlock), then exit.")
   var sandboxInfo = false
 
   @OptionGroup var sandbox: SandboxOptions

@@ -15,7 +15,8 @@ struct RobustnessCLITests {
     ("date(0/0)", "p.lua:1: bad argument #1 to 'date'"),
     ("print(date('2020-01-01') + math.maxinteger)", "p.lua:1: date arithmetic"),
     ("print(date(2^31 - 1) + 1)", "p.lua:1: date arithmetic"),
-    ("local f = km(dataset('aml'), 'Surv(time, status) ~ x'); f.strata[1].n_risk = {1e300}; plot(f, {file = 'x.svg', risk_table = true})",
+    ("local f = km(dataset('aml'), 'Surv(time, status) ~ x'); f.strata[1].n_risk = {1e300}; plot(f, {file = 'x.svg', "
+      + "risk_table = true})",
      "p.lua:1: plot: series 'Maintained': n_risk holds 1e+300, not a count"),
   ])
   func crashedBeforeNowAnError(code: String, message: String) throws {

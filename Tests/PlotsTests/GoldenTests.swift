@@ -60,7 +60,9 @@ import FoundationXML
     }
     #expect(
       matches,
-      "\(name) differs from its golden file (new output in the temporary directory as kaplan-actual-\(name)); if intended, rerun with KAPLAN_UPDATE_GOLDEN=1")
+      Comment(
+        rawValue: "\(name) differs from its golden file (new output in the temporary directory as "
+          + "kaplan-actual-\(name)); if intended, rerun with KAPLAN_UPDATE_GOLDEN=1"))
   }
 
   @Test(arguments: cases.map(\.name).filter { $0.hasSuffix(".svg") })

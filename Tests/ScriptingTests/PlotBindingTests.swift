@@ -33,19 +33,27 @@ import FoundationXML
 
   @Test func previewPrintsBrailleWithoutFile() throws {
     let rt = try makeRuntime()
-    let text = try lua(rt, PlotBindingTests.fit + "return package.loaded['kaplan.plots'].core.survival({kind='survival', series={{label='A', time=fit.strata[1].time, value=fit.strata[1].surv, n_risk=fit.strata[1].n_risk, n_event=fit.strata[1].n_event, n_censor=fit.strata[1].n_censor}}}, {}, nil, false)")
+    let text = try lua(rt, PlotBindingTests.fit + "return "
+      + "package.loaded['kaplan.plots'].core.survival({kind='survival', series={{label='A', time=fit.strata[1].time, "
+      + "value=fit.strata[1].surv, n_risk=fit.strata[1].n_risk, n_event=fit.strata[1].n_event, "
+      + "n_censor=fit.strata[1].n_censor}}}, {}, nil, false)")
     guard let preview = text.first?.stringValue else { Issue.record("no preview"); return }
     #expect(preview.unicodeScalars.contains { (0x2800...0x28FF).contains($0.value) })
   }
 
   @Test func badOptionsAreClearErrors() throws {
     let rt = try makeRuntime()
-    #expect(luaError(rt, PlotBindingTests.fit + "plot(fit, {colour = 'red'})").contains("plot: unknown option 'colour'"))
-    #expect(luaError(rt, PlotBindingTests.fit + "plot(fit, {xlim = {60, 0}, file = 'x.svg'})").contains("xlim must be increasing (got {60, 0})"))
-    #expect(luaError(rt, PlotBindingTests.fit + "plot(fit, {title = 3, file = 'x.svg'})").contains("option 'title' must be a string, got number"))
-    #expect(luaError(rt, PlotBindingTests.fit + "plot(fit, {file = '/etc/x.svg'})").contains("writing '/etc/x.svg' is not allowed in the sandbox"))
+    #expect(luaError(rt, PlotBindingTests.fit + "plot(fit, {colour = 'red'})").contains(
+      "plot: unknown option 'colour'"))
+    #expect(luaError(rt, PlotBindingTests.fit + "plot(fit, {xlim = {60, 0}, file = 'x.svg'})").contains(
+      "xlim must be increasing (got {60, 0})"))
+    #expect(luaError(rt, PlotBindingTests.fit + "plot(fit, {title = 3, file = 'x.svg'})").contains(
+      "option 'title' must be a string, got number"))
+    #expect(luaError(rt, PlotBindingTests.fit + "plot(fit, {file = '/etc/x.svg'})").contains(
+      "writing '/etc/x.svg' is not allowed in the sandbox"))
     #expect(luaError(rt, PlotBindingTests.fit + "plot(fit, {file = 'x.gif'})").contains("x.gif"))
-    #expect(luaError(rt, "plot(42)").contains("bad argument #1 to 'plot' (a km, cuminc or cox result expected, got number)"))
+    #expect(luaError(rt, "plot(42)").contains(
+      "bad argument #1 to 'plot' (a km, cuminc or cox result expected, got number)"))
   }
 
   @Test func forestPlotFromCoxTerms() throws {

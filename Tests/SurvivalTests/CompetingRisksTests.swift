@@ -68,11 +68,13 @@ struct CompetingRisksTests {
         time: fx.time, status: fx.status, group: fx.group, strata: variant.strata, rho: variant.rho)
       for (j, c) in causes.enumerated() {
         let t = tests[c - 1]
-        #expect(approxEqual(t.statistic, stat[j], relative: Tolerance.closedForm), "\(name) \(variant.key) stat \(t.statistic) vs \(stat[j])")
+        #expect(approxEqual(t.statistic, stat[j], relative: Tolerance.closedForm),
+          "\(name) \(variant.key) stat \(t.statistic) vs \(stat[j])")
         #expect(t.df == df[j])
         // cmprsk computes 1 - pchisq(), which carries an absolute error of
         // ~1e-16; ours is the upper tail itself.
-        #expect(approxEqual(t.p, pv[j], relative: Tolerance.closedForm, absoluteFloor: 1e-15), "\(name) \(variant.key) p")
+        #expect(approxEqual(t.p, pv[j], relative: Tolerance.closedForm, absoluteFloor: 1e-15),
+          "\(name) \(variant.key) p")
       }
     }
   }

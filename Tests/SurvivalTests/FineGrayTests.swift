@@ -7,7 +7,8 @@ import TestSupport
 /// (fixtures of scripts/fixtures/competing_risks.R): colon with the factor
 /// rx expanded by model.matrix plus numeric age, sex, obstruct (both causes);
 /// myeloid with trt and sex; the tied generated data with numeric and
-/// dummy covariates; with censoring groups (cengroup) on colon and tied. Iterative results are compared at Tolerance.iterative.
+/// dummy covariates; with censoring groups (cengroup) on colon and tied.
+/// Iterative results are compared at Tolerance.iterative.
 struct FineGrayTests {
   @Test(arguments: ["colon", "myeloid", "tied"])
   func crrMatches(name: String) throws {
@@ -25,19 +26,24 @@ struct FineGrayTests {
       let tol = Tolerance.iterative
       #expect(fit.converged == ((spec["converged"] as? Bool) ?? false), "\(label) converged")
       let coef = CompetingRisksFixture.doubles(spec["coef"])
-      #expect(allClose(fit.coefficients, coef, relative: tol), "\(label) coef \(firstMismatch(fit.coefficients, coef, relative: tol))")
+      #expect(allClose(fit.coefficients, coef, relative: tol),
+        "\(label) coef \(firstMismatch(fit.coefficients, coef, relative: tol))")
       let se = CompetingRisksFixture.doubles(spec["se"])
-      #expect(allClose(fit.standardErrors, se, relative: tol), "\(label) se \(firstMismatch(fit.standardErrors, se, relative: tol))")
+      #expect(allClose(fit.standardErrors, se, relative: tol),
+        "\(label) se \(firstMismatch(fit.standardErrors, se, relative: tol))")
       let variance = CompetingRisksFixture.rows(spec["var"]).flatMap { $0 }
-      #expect(allClose(fit.variance, variance, relative: tol), "\(label) var \(firstMismatch(fit.variance, variance, relative: tol))")
+      #expect(allClose(fit.variance, variance, relative: tol),
+        "\(label) var \(firstMismatch(fit.variance, variance, relative: tol))")
       let loglik = CompetingRisksFixture.doubles(spec["loglik"])[0]
       let loglikNull = CompetingRisksFixture.doubles(spec["loglik_null"])[0]
-      #expect(approxEqual(fit.logLikelihood, loglik, relative: tol), "\(label) loglik \(fit.logLikelihood) vs \(loglik)")
+      #expect(approxEqual(fit.logLikelihood, loglik, relative: tol),
+        "\(label) loglik \(fit.logLikelihood) vs \(loglik)")
       #expect(approxEqual(fit.nullLogLikelihood, loglikNull, relative: Tolerance.closedForm), "\(label) null loglik")
       let uftime = CompetingRisksFixture.doubles(spec["uftime"])
       #expect(fit.failureTimes == uftime, "\(label) uftime")
       let bfitj = CompetingRisksFixture.doubles(spec["bfitj"])
-      #expect(allClose(fit.baselineJumps, bfitj, relative: tol), "\(label) bfitj \(firstMismatch(fit.baselineJumps, bfitj, relative: tol))")
+      #expect(allClose(fit.baselineJumps, bfitj, relative: tol),
+        "\(label) bfitj \(firstMismatch(fit.baselineJumps, bfitj, relative: tol))")
       // predict.crr: profiles column-major n_profiles × p; predictions rows = times.
       let np = try #require((spec["n_profiles"] as? NSNumber)?.intValue)
       let profiles = CompetingRisksFixture.doubles(spec["profiles"])
@@ -46,7 +52,8 @@ struct FineGrayTests {
         let profile = (0..<p).map { profiles[$0 * np + j] }
         let ours = fit.predict(profile)
         let theirs = predicted.map { $0[j] }
-        #expect(allClose(ours, theirs, relative: tol), "\(label) predict \(j) \(firstMismatch(ours, theirs, relative: tol))")
+        #expect(allClose(ours, theirs, relative: tol),
+          "\(label) predict \(j) \(firstMismatch(ours, theirs, relative: tol))")
       }
     }
   }

@@ -234,7 +234,8 @@ struct GroupScalingTests {
       }
     }
     #expect(a.tests.map(\.statistic) == b.tests.map(\.statistic))
-    let sorted = CompetingRisksSorted(time: time, status: wide, group: group.map { $0 << 40 }, strata: group.map { $0 << 20 })
+    let sorted = CompetingRisksSorted(
+      time: time, status: wide, group: group.map { $0 << 40 }, strata: group.map { $0 << 20 })
     #expect(sorted.status == [1, 70_000, 0, 1, 70_000, 1, 0, 70_000])
     #expect(sorted.group == [0, 1 << 40, 0, 1 << 40, 0, 1 << 40, 0, 1 << 40])
   }

@@ -96,7 +96,8 @@ public struct PlotOptions: Equatable, Sendable {
     if let xlim, let breaks, (xlim[1] - xlim[0]) / breaks > 100 {
       throw Self.fail(
         "breaks",
-        "breaks = \(Self.show(breaks)) gives more than 100 ticks over xlim {\(Self.show(xlim[0])), \(Self.show(xlim[1]))}")
+        "breaks = \(Self.show(breaks)) gives more than 100 ticks over xlim {\(Self.show(xlim[0])), "
+          + "\(Self.show(xlim[1]))}")
     }
   }
 
@@ -104,11 +105,13 @@ public struct PlotOptions: Equatable, Sendable {
   func validate(groupCount: Int) throws {
     if let labels, labels.count != groupCount {
       throw Self.fail(
-        "labels", "labels must have \(groupCount) \(groupCount == 1 ? "entry" : "entries"), one per group (got \(labels.count))")
+        "labels", "labels must have \(groupCount) \(groupCount == 1 ? "entry" : "entries"), one per group (got "
+          + "\(labels.count))")
     }
     if let colors, colors.count < groupCount {
       throw Self.fail(
-        "colors", "colors must have at least \(groupCount) \(groupCount == 1 ? "entry" : "entries"), one per group (got \(colors.count))")
+        "colors", "colors must have at least \(groupCount) \(groupCount == 1 ? "entry" : "entries"), one per group "
+          + "(got \(colors.count))")
     }
   }
 
