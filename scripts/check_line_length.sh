@@ -17,4 +17,4 @@ find "$@" -type f \( -name '*.swift' -o -name '*.lua' -o -name '*.c' -o -name '*
     chomp; s/\r$//;
     if (length($_) > '"$max"') { printf "%s:%d: %d columns\n", $ARGV, $., length($_); $n++ }
     close ARGV if eof;
-    END { if ($n) { printf "%d line(s) over '"$max"' columns\n", $n; exit 1 } }'
+    END { if ($n) { printf "%d line(s) over '"$max"' columns\n", $n; exit 1 } }' || exit 1
