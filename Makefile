@@ -8,7 +8,7 @@ CONFIG ?= release
 APT_PACKAGES := liblua5.4-dev libedit-dev
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)/kaplan
 
-.PHONY: all deps build test demo install bench clean fuzz fuzz-build asan tsan probes
+.PHONY: all deps build test demo install bench clean fuzz fuzz-build asan tsan probes lint
 
 all: build
 
@@ -103,6 +103,14 @@ asan: deps
 tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_FILTER)'
+
+# Style: swift-format's rules (.swift-format) over the Swift sources, and no
+# line over 120 characters in Sources, Tests, stdlib and scripts. The layout
+# findings of swift-format's pretty printer are not checked (see
+# scripts/swift_format_lint.sh for why).
+lint:
+	SWIFT=$(SWIFT) scripts/swift_format_lint.sh Sources Tests Package.swift
+	scripts/check_line_length.sh Sources Tests stdlib scripts
 
 # The hostile-input probes (scripts/probes) on the debug build: fails on a
 # crash, an unexpected hang or an unexpected exit status.

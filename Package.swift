@@ -56,7 +56,7 @@ let package = Package(
     .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaHost", "TestSupport"]),
     .testTarget(name: "KaplanCLITests", dependencies: ["TestSupport"]),
   ],
-  swiftLanguageModes: [.v5]
+  swiftLanguageModes: [.v6]
 )
 
 // libFuzzer targets (Tests/Fuzz/README.md). Declared only when KAPLAN_FUZZ is

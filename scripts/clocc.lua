@@ -52,10 +52,15 @@ for _, a in ipairs{"combined", "systemic"} do
   local s = arm(os_at.strata, a)
   for i, year in ipairs{3, 5, 8} do
     local p = published[a][i]
-    rows[#rows + 1] = { year .. "-year OS %, " .. a, p[1], 100 * s.surv[i], p[2], 100 * s.lower[i], p[3], 100 * s.upper[i] }
+    rows[#rows + 1] = {
+      year .. "-year OS %, " .. a, p[1], 100 * s.surv[i], p[2], 100 * s.lower[i], p[3], 100 * s.upper[i]
+    }
   end
 end
-local med = { combined = {45.6, 30.3, 67.8, 16.8, 11.7, 22.1, 27.6}, systemic = {40.5, 27.5, 47.7, 9.9, 9.3, 13.7, 10.6} }
+local med = {
+  combined = {45.6, 30.3, 67.8, 16.8, 11.7, 22.1, 27.6},
+  systemic = {40.5, 27.5, 47.7, 9.9, 9.3, 13.7, 10.6},
+}
 for _, a in ipairs{"combined", "systemic"} do
   local o, p, m = arm(os_km.strata, a), arm(pfs_km.strata, a), med[a]
   rows[#rows + 1] = { "Median OS, months, " .. a, m[1], o.median, m[2], o.median_lower, m[3], o.median_upper }

@@ -116,11 +116,15 @@ for (name in names(datasets)) {
     "    \"levels\": {", paste(unlist(lapply(cols, function(c) {
       l <- col_levels(d[[c]]); if (is.null(l)) NULL else paste0(json_str(c), ": ", json_arr(json_str(l)))
     })), collapse = ", "), "},\n",
-    "    \"missing\": {", paste(vapply(cols, function(c) paste0(json_str(c), ": ", sum(is.na(d[[c]]))), ""), collapse = ", "), "},\n",
+    "    \"missing\": {",
+    paste(vapply(cols, function(c) paste0(json_str(c), ": ", sum(is.na(d[[c]]))), ""), collapse = ", "), "},\n",
     "    \"sums\": {", paste(unlist(lapply(cols, function(c) {
-      v <- d[[c]]; if (is.factor(v) || is.character(v)) NULL else paste0(json_str(c), ": ", json_str(num_text(sum(as.numeric(v), na.rm = TRUE))))
+      v <- d[[c]]
+      if (is.factor(v) || is.character(v)) NULL
+      else paste0(json_str(c), ": ", json_str(num_text(sum(as.numeric(v), na.rm = TRUE))))
     })), collapse = ", "), "},\n",
-    "    \"head\": {", paste(vapply(cols, function(c) paste0(json_str(c), ": ", json_values(h[[c]])), ""), collapse = ", "), "}\n",
+    "    \"head\": {",
+    paste(vapply(cols, function(c) paste0(json_str(c), ": ", json_values(h[[c]])), ""), collapse = ", "), "}\n",
     "  }")
   fixture <- c(fixture, entry)
 }

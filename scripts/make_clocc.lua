@@ -93,7 +93,8 @@ local ARMS = {
 }
 
 for _, arm in ipairs(ARMS) do
-  assert(arm.deaths - arm.pd_deaths >= arm.dnp, arm.name .. ": more deaths without progression than deaths not of progression")
+  assert(arm.deaths - arm.pd_deaths >= arm.dnp,
+    arm.name .. ": more deaths without progression than deaths not of progression")
 end
 
 -- Random helpers (all draws come from math.random, so a seed fixes them).

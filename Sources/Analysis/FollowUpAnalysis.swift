@@ -32,7 +32,8 @@ public struct FollowUpAnalysis: Sendable {
 
   public init(dataset: Dataset, formula: Formula, options: FollowUpOptions = FollowUpOptions()) throws {
     guard options.confLevel > 0 && options.confLevel < 1 else {
-      throw SurvivalAnalysisError("conf_level must be strictly between 0 and 1, got \(RValueFormat.number(options.confLevel))")
+      throw SurvivalAnalysisError("conf_level must be strictly between 0 and 1, got "
+        + "\(RValueFormat.number(options.confLevel))")
     }
     let frame = try ModelFrame(dataset: dataset, formula: formula)
     guard frame.start == nil else {

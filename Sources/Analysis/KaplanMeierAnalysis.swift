@@ -45,7 +45,8 @@ public struct KaplanMeierAnalysis: Sendable {
 
   public init(dataset: Dataset, formula: Formula, options: KaplanMeierOptions = KaplanMeierOptions()) throws {
     guard options.confLevel > 0 && options.confLevel < 1 else {
-      throw SurvivalAnalysisError("conf_level must be strictly between 0 and 1, got \(RValueFormat.number(options.confLevel))")
+      throw SurvivalAnalysisError("conf_level must be strictly between 0 and 1, got "
+        + "\(RValueFormat.number(options.confLevel))")
     }
     let frame = try ModelFrame(dataset: dataset, formula: formula, options: ModelFrameOptions(weights: options.weights))
     let groups = ModelFrame.SurvivalGroups(frame.curves)

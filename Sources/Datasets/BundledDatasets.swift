@@ -25,7 +25,8 @@ public enum BundledDatasets {
     return try lines.dropFirst().enumerated().map { k, line in
       let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
       guard f.count == 4, let rows = Int(f[1]), let columns = Int(f[2]) else {
-        throw DatasetError.parse(file: path, line: k + 2, column: 1, message: "expected name, rows, columns, description")
+        throw DatasetError.parse(file: path, line: k + 2, column: 1, message: "expected name, rows, columns, "
+          + "description")
       }
       return Entry(name: f[0], rows: rows, columns: columns, description: f[3])
     }

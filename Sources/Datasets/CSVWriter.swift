@@ -104,7 +104,9 @@ public enum CSVWriter {
     let bytes = Array(text.utf8)
     let needsQuotes =
       bytes.isEmpty
-      || bytes.contains { $0 == delimiter || $0 == CSVTokenizer.quote || $0 == CSVTokenizer.lf || $0 == CSVTokenizer.cr }
+      || bytes.contains {
+        $0 == delimiter || $0 == CSVTokenizer.quote || $0 == CSVTokenizer.lf || $0 == CSVTokenizer.cr
+      }
       || (quoteMissingTokens && defaultMissingTokens.contains(text))
     guard needsQuotes else {
       out += bytes

@@ -98,7 +98,9 @@ extension Column {
 
   /// Logical negation; NA stays NA.
   public func not() throws -> Column {
-    guard case .bool(let v) = self else { throw DatasetError.invalid("'not' needs a bool column, got \(kind.rawValue)") }
+    guard case .bool(let v) = self else {
+      throw DatasetError.invalid("'not' needs a bool column, got \(kind.rawValue)")
+    }
     return .bool(v.map { $0 == Column.naBool ? $0 : 1 - $0 })
   }
 

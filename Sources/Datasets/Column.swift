@@ -89,7 +89,9 @@ extension Column {
   /// `Int.min`, the NA code of int columns (its `position`, e.g. "value 3"
   /// or "line 4"), and whether other values lose precision as doubles.
   static func warnIntNA<S: Sequence>(column name: String?, at position: String, ints: S) where S.Element == Int {
-    let inexact = ints.contains { $0 != Column.naInt && ($0 > exactDoubleIntegerLimit || $0 < -exactDoubleIntegerLimit) }
+    let inexact = ints.contains {
+      $0 != Column.naInt && ($0 > exactDoubleIntegerLimit || $0 < -exactDoubleIntegerLimit)
+    }
     let subject = name.map { "column '\($0)'" } ?? "an integer column"
     RunWarnings.emit(
       "\(subject): \(position) is -9223372036854775808 (math.mininteger), the NA code of int columns, "

@@ -179,7 +179,8 @@ extension Dataset {
       let (product, overflow) = cells.multipliedReportingOverflow(by: size)
       guard !overflow, product <= Self.maxCountCells else {
         throw DatasetError.invalid(
-          "count: the \(keys.count) columns have \(sizes.map(String.init).joined(separator: " × ")) level combinations, more than \(Self.maxCountCells)")
+          "count: the \(keys.count) columns have \(sizes.map(String.init).joined(separator: " × ")) level "
+            + "combinations, more than \(Self.maxCountCells)")
       }
       cells = product
     }

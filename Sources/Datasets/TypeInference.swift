@@ -115,7 +115,8 @@ struct ColumnConverter {
     }
     if let failedAt, strict {
       if holdsIntNACode(failedAt) {
-        throw mismatch(failedAt, expected: "int (-9223372036854775808 is the NA code of int columns; declare the column double)")
+        throw mismatch(failedAt, expected: "int (-9223372036854775808 is the NA code of int columns; declare the "
+          + "column double)")
       }
       throw mismatch(failedAt, expected: "int")
     }
@@ -269,7 +270,9 @@ struct ColumnConverter {
 
   func infer() throws -> Column {
     let (intValues, failedAt) = try ints(strict: false)
-    guard let failedAt else { return allMissing(intValues) ? .double(.init(repeating: .nan, count: rows)) : .int(intValues) }
+    guard let failedAt else {
+      return allMissing(intValues) ? .double(.init(repeating: .nan, count: rows)) : .int(intValues)
+    }
     if let d = try doubles(strict: false, prefix: intValues, from: failedAt) {
       // A column of integers that holds Int.min reads as double: say so
       // (the value is kept exactly; a warning, not a silent change of type).

@@ -149,8 +149,14 @@ func benchCox(_ args: [String]) {
     var partial = [Double](repeating: 0, count: 2 * 35)
     rowMajor.withUnsafeBufferPointer { x in
       partial.withUnsafeMutableBufferPointer { out in
-        let out = out
+        // The kernels' rule (Survival's WorkerBuffers.swift): both workers
+        // only read x, and worker w writes only its own 35 slots of out.
+        struct Shared: @unchecked Sendable {
+          let x: UnsafeBufferPointer<Double>, out: UnsafeMutableBufferPointer<Double>
+        }
+        let shared = Shared(x: x, out: out), n = n
         DispatchQueue.concurrentPerform(iterations: 2) { w in
+          let x = shared.x, out = shared.out
           var sums = [Double](repeating: 0, count: 35)
           for i in (w * n / 2)..<((w + 1) * n / 2) {
             var eta = 0.0

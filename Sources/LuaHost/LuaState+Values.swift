@@ -158,7 +158,8 @@ extension LuaState {
       let v = try value(at: lua_gettop(L), depth: depth + 1, seen: &seen)
       size += seen.lastSize
       guard size <= LuaState.maxExpandedValues else {
-        throw LuaError.runtime("table too large: it expands to more than \(LuaState.maxExpandedValues) values (a table shared many times?)")
+        throw LuaError.runtime("table too large: it expands to more than \(LuaState.maxExpandedValues) values (a table "
+          + "shared many times?)")
       }
       return v
     }
@@ -221,7 +222,8 @@ extension LuaState {
     let allowed = UInt64(values) * UInt64(LuaState.maxHoleFactor) + UInt64(LuaState.maxHoleSlack)
     guard UInt64(border) <= allowed, let length = Int(exactly: border) else {
       throw LuaError.runtime(
-        "table is sparse: its length (border) is \(border) but it holds \(values) value\(values == 1 ? "" : "s") (pass a sequence without large holes)")
+        "table is sparse: its length (border) is \(border) but it holds \(values) value\(values == 1 ? "" : "s") (pass "
+          + "a sequence without large holes)")
     }
     return length
   }

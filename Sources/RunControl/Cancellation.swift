@@ -8,8 +8,9 @@ import Foundation
 /// `withCheck` (its Lua state's Ctrl-C flag and time limit); elsewhere
 /// nothing is ever cancelled. The host's stop is sticky (issue 12): once a
 /// check returned true, every later check of that run does too, so a kernel
-/// that swallowed one `ComputationCancelled` is stopped at its next poll. The check is per thread, so tests and concurrent hosts do not
-/// see each other's requests. (Not a `@TaskLocal`: with the statically
+/// that swallowed one `ComputationCancelled` is stopped at its next poll.
+/// The check is per thread, so tests and concurrent hosts do not see each
+/// other's requests. (Not a `@TaskLocal`: with the statically
 /// linked Swift runtime of release builds, pushing a task-local value
 /// outside a task crashes.)
 public enum Cancellation {

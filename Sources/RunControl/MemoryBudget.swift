@@ -65,7 +65,9 @@ extension MemoryBudget {
   /// the returned reservation lives: for a buffer that outlives the call
   /// that made it (a design matrix held through a fit), so that the next
   /// request sees what it already takes. Outside a run: nil, nothing counted.
-  public static func reserve(count: Int, stride: Int, for what: @autoclosure () -> String) throws -> MemoryReservation? {
+  public static func reserve(
+    count: Int, stride: Int, for what: @autoclosure () -> String
+  ) throws -> MemoryReservation? {
     guard let account = current else { return nil }
     try require(count: count, stride: stride, for: what())
     let bytes = count * stride  // no overflow: require refused that

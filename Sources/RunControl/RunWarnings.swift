@@ -49,7 +49,7 @@ public enum RunWarnings {
       sink.receive(message)
       return
     }
-    fflush(stdout)
+    StandardStreams.flushOutput()
     FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
   }
 }

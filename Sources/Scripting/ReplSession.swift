@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import RunControl
 
 /// The read–eval–print logic of `kaplan repl`, independent of the terminal
 /// (libedit lives in the executable), so tests can drive it.
@@ -77,10 +78,10 @@ public final class ReplSession {
       // Run and show in Lua, so results keep their metatables (a value
       // decoded into Swift and pushed back would lose them).
       _ = try runtime.stoppable { try lua.call(showResults, [chunk]) }
-      fflush(stdout)
+      StandardStreams.flushOutput()
       return .done
     } catch {
-      fflush(stdout)
+      StandardStreams.flushOutput()
       return .error(failure(error))
     }
   }

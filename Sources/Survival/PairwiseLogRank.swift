@@ -71,7 +71,8 @@ public struct PairwiseLogRank: Sendable {
     adjustment: PValueAdjustment = .holm
   ) throws -> PairwiseLogRank {
     guard rho.isFinite, gamma.isFinite, gamma >= 0 else {
-      throw SurvivalInputError.invalidOption("rho must be finite and gamma finite and non-negative, got rho \(rho), gamma \(gamma)")
+      throw SurvivalInputError.invalidOption("rho must be finite and gamma finite and non-negative, got rho \(rho), "
+        + "gamma \(gamma)")
     }
     // Validate everything once on the full data, and sort it once by (stratum, time).
     let sample = try SurvivalSample(time: time, event: event, group: strata, groupCount: strataCount)
@@ -181,7 +182,8 @@ public struct PairwiseLogRank: Sendable {
     let adjusted = adjustment.adjust(raw)
     for i in comparisons.indices {
       let c = comparisons[i]
-      comparisons[i] = Comparison(first: c.first, second: c.second, chiSquare: c.chiSquare, p: c.p, adjustedP: adjusted[i])
+      comparisons[i] = Comparison(
+        first: c.first, second: c.second, chiSquare: c.chiSquare, p: c.p, adjustedP: adjusted[i])
     }
     return PairwiseLogRank(adjustment: adjustment, comparisons: comparisons)
   }

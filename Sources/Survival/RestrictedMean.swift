@@ -35,7 +35,8 @@ extension KaplanMeierCurve {
   /// from tᵢ to τ (terms with nᵢ = dᵢ are 0, as in R).
   public func restrictedMean(tau: Double) throws -> RestrictedMean {
     guard tau.isFinite && tau >= 0 else {
-      throw SurvivalInputError.invalidOption("the restricted-mean horizon tau must be finite and non-negative, got \(tau)")
+      throw SurvivalInputError.invalidOption("the restricted-mean horizon tau must be finite and non-negative, got "
+        + "\(tau)")
     }
     var kept = 0
     while kept < time.count && time[kept] <= tau { kept += 1 }

@@ -55,7 +55,8 @@ extension KaplanMeierCurve {
     }
     if requested.isEmpty {
       throw SurvivalInputError.invalidOption(
-        "no requested time is within the follow-up of the curve (last time \(time[time.count - 1])); use extend to report past it")
+        "no requested time is within the follow-up of the curve (last time \(time[time.count - 1])); use extend to "
+          + "report past it")
     }
     let m = t0.count
     // Cumulative event and censoring counts, c[0] = 0.

@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import RunControl
 import Scripting
 
 /// Gives up a chunk that did not stop (a second Ctrl-C, or the time limit
@@ -25,13 +26,14 @@ func abandon(_ outcome: ChunkRunner.Outcome, interactive: Bool, reader: LineRead
   }
   printError("kaplan: \(reason); it was abandoned. Starting a fresh session (globals are lost).")
   reader.close()
-  fflush(stdout)
+  StandardStreams.flushOutput()
   let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
   #if os(Linux)
   execv("/proc/self/exe", arguments)
   #endif
   execvp(CommandLine.arguments.first ?? "kaplan", arguments)
-  Watchdog.endProcess(message: "kaplan: cannot restart the session: \(String(cString: strerror(errno)))", status: status)
+  Watchdog.endProcess(message: "kaplan: cannot restart the session: "
+    + "\(String(cString: strerror(errno)))", status: status)
 }
 
 /// Runs a REPL chunk on a worker thread while the main thread watches for
@@ -48,17 +50,23 @@ enum ChunkRunner {
   /// The worker's stack: as large as the main thread's, for deep Lua-to-Swift nesting.
   static let stackSize = 16 << 20
 
+  /// What the worker thread is handed. Unchecked `Sendable`: `body` (which
+  /// holds the session) is called only on the worker, and `outcome` is
+  /// written there before `done` is signalled and read here only after it.
   private final class Slot: @unchecked Sendable {
+    let body: () -> ReplSession.Outcome
     var outcome: ReplSession.Outcome?
     let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping () -> ReplSession.Outcome) { self.body = body }
   }
 
   /// Runs `body` (a chunk of `lua`'s session) to its end, or until it must be abandoned.
   static func run(_ lua: LuaState, _ body: @escaping () -> ReplSession.Outcome) -> Outcome {
-    let slot = Slot()
+    let slot = Slot(body)
     LuaState.clearAbandonRequest()
     let worker = Thread {
-      slot.outcome = body()
+      slot.outcome = slot.body()
       slot.done.signal()
     }
     worker.stackSize = stackSize

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LuaHost
+import RunControl
 import Scripting
 
 @main
@@ -15,10 +16,14 @@ struct Kaplan: ParsableCommand {
 
 /// Options shared by `run` and `repl`: the sandbox and its limits.
 struct SandboxOptions: ParsableArguments {
-  @Option(name: .customLong("data"), help: ArgumentHelp("Bind a dataset read from PATH as global NAME (repeatable).", valueName: "NAME=PATH"))
+  @Option(
+    name: .customLong("data"),
+    help: ArgumentHelp("Bind a dataset read from PATH as global NAME (repeatable).", valueName: "NAME=PATH"))
   var data: [String] = []
 
-  @Option(name: .customLong("out"), help: ArgumentHelp("Directory scripts may write to (default: the working directory).", valueName: "DIR"))
+  @Option(
+    name: .customLong("out"),
+    help: ArgumentHelp("Directory scripts may write to (default: the working directory).", valueName: "DIR"))
   var out: String?
 
   @Flag(name: .customLong("trust"), help: "Lift the sandbox (all libraries, any file) for your own scripts.")
@@ -27,10 +32,19 @@ struct SandboxOptions: ParsableArguments {
   @Option(name: .customLong("timeout"), help: ArgumentHelp("Stop the script after S seconds.", valueName: "S"))
   var timeout: Double?
 
-  @Option(name: .customLong("max-memory"), help: ArgumentHelp("Memory the script may use, e.g. 512M or 1.5G (K/M/G/T are powers of 1024; default 4G; 0 or unlimited for no limit).", valueName: "SIZE"))
+  @Option(
+    name: .customLong("max-memory"),
+    help: ArgumentHelp(
+      """
+      Memory the script may use, e.g. 512M or 1.5G (K/M/G/T are powers of 1024; default 4G; \
+      0 or unlimited for no limit).
+      """,
+      valueName: "SIZE"))
   var maxMemory: String?
 
-  @Option(name: .customLong("seed"), help: ArgumentHelp("Seed of math.random (default fixed, so runs reproduce).", valueName: "N"))
+  @Option(
+    name: .customLong("seed"),
+    help: ArgumentHelp("Seed of math.random (default fixed, so runs reproduce).", valueName: "N"))
   var seed: Int?
 
   func dataBindings() throws -> [(name: String, path: String)] {
@@ -92,7 +106,8 @@ func parseSize(_ text: String) throws -> Int {
   if n == 0 { return 0 }
   let bytes = (n * scale).rounded(.up)
   guard n * scale >= 1 else {
-    throw ValidationError("--max-memory: '\(text)' is less than one byte (did you mean \(text)G? 0 or unlimited for no limit)")
+    throw ValidationError(
+      "--max-memory: '\(text)' is less than one byte (did you mean \(text)G? 0 or unlimited for no limit)")
   }
   guard bytes <= Double(maxMemorySize) else {
     throw ValidationError("--max-memory: '\(text)' is more than \(maxMemorySize >> 40)T (0 or unlimited for no limit)")
@@ -106,6 +121,6 @@ let maxMemorySize = 1 << 50
 
 /// Writes to stderr (diagnostics never go to stdout).
 func printError(_ message: String) {
-  fflush(stdout)
+  StandardStreams.flushOutput()
   FileHandle.standardError.write((message + "\n").data(using: .utf8) ?? Data())
 }

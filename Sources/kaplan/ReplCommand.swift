@@ -1,7 +1,11 @@
 import ArgumentParser
-import CEdit
+// libedit's configuration is C globals (`rl_completion_entry_function`, …):
+// set here on the main thread before the first `readline`, and libedit calls
+// back only from inside `readline`, on that thread.
+@preconcurrency import CEdit
 import Foundation
 import LuaHost
+import RunControl
 import Scripting
 
 /// `kaplan repl`: the interactive read–eval–print loop. With a terminal it
@@ -35,7 +39,7 @@ struct Repl: ParsableCommand {
     let reader: LineReader = interactive ? EditLineReader(session: session) : PlainLineReader()
     if interactive {
       print("Kaplan \(KaplanRuntime.version) (Lua 5.4). help() lists functions; Ctrl-D quits.")
-      fflush(stdout)
+      StandardStreams.flushOutput()
     }
     var failed = false
     var buffer = ""
@@ -111,8 +115,11 @@ struct PlainLineReader: LineReader {
 /// libedit's readline interface: editing, history file and completion.
 final class EditLineReader: LineReader {
   var history = ReplHistory()
-  static var session: ReplSession?
-  static var candidates: [String] = []
+  // libedit's completion callback is a C function pointer and cannot capture
+  // the session; it runs on the main thread inside `readline`, as does all
+  // other use of these two.
+  nonisolated(unsafe) static var session: ReplSession?
+  nonisolated(unsafe) static var candidates: [String] = []
 
   init(session: ReplSession) {
     EditLineReader.session = session
@@ -140,13 +147,14 @@ final class EditLineReader: LineReader {
     rl_completion_append_character = 0
   }
 
-  static let breakCharacters: UnsafePointer<CChar> = {
+  // Never written after it is made, nor freed (libedit keeps the pointer).
+  nonisolated(unsafe) static let breakCharacters: UnsafePointer<CChar> = {
     let s = " \t\n\"'`@$><=;|&{(,)[]+-*/%^#~"
     return UnsafePointer(strdup(s)!)
   }()
 
   func readLine(prompt: String) -> ReplLine? {
-    fflush(stdout)
+    StandardStreams.flushOutput()
     TerminalInput.beginLine()
     guard let raw = readline(prompt) else { return nil }
     defer { free(raw) }

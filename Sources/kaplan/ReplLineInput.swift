@@ -1,5 +1,8 @@
-import CEdit
+// `rl_getc_function` is a C global, set once on the main thread (see
+// ReplCommand.swift).
+@preconcurrency import CEdit
 import Foundation
+import RunControl
 import Scripting
 
 /// A line read by the REPL: its text, or `refused` when it was not UTF-8
@@ -16,7 +19,7 @@ func readPlainLine() -> ReplLine? {
   var buffer: UnsafeMutablePointer<CChar>?
   var capacity = 0
   defer { free(buffer) }
-  let count = getline(&buffer, &capacity, stdin)
+  let count = getline(&buffer, &capacity, StandardStreams.input)
   guard count >= 0, let buffer else { return nil }
   var bytes = [UInt8](UnsafeRawBufferPointer(start: buffer, count: count))
   if bytes.last == 0x0A {
@@ -38,9 +41,12 @@ func readPlainLine() -> ReplLine? {
 /// dropped). Here every character typed reaches the line; a byte that is
 /// not UTF-8 shows as U+FFFD and marks the line, which is then refused.
 enum TerminalInput {
-  private static var decoder = UTF8StreamDecoder()
-  private static var queued: [UInt32] = []
-  private static var lineHadInvalidBytes = false
+  // The decoder's state between libedit's calls of `rl_getc_function`, a C
+  // function pointer that cannot capture it. libedit reads only inside
+  // `readline`, on the main thread, where `beginLine`/`finishLine` run too.
+  nonisolated(unsafe) private static var decoder = UTF8StreamDecoder()
+  nonisolated(unsafe) private static var queued: [UInt32] = []
+  nonisolated(unsafe) private static var lineHadInvalidBytes = false
 
   /// Installs the reader; call before libedit initialises (`using_history`),
   /// which installs `rl_getc_function` only if it is set by then. Selects a
@@ -95,7 +101,11 @@ enum TerminalInput {
   /// UTF-8 whatever the locale; only LC_CTYPE changes, so number formatting
   /// is untouched).
   private static func useUTF8CharacterType() {
-    if setlocale(LC_CTYPE, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) == "UTF-8" { return }
+    if setlocale(LC_CTYPE, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)),
+      String(cString: codeset) == "UTF-8"
+    {
+      return
+    }
     _ = setlocale(LC_CTYPE, "C.UTF-8")
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LuaHost
+import RunControl
 import Scripting
 
 /// `kaplan run SCRIPT`: runs a script in the sandbox.
@@ -12,7 +13,9 @@ struct Run: ParsableCommand {
   @Argument(help: "The Lua script to run.")
   var script: String?
 
-  @Flag(name: .customLong("sandbox-info"), help: "Print what the sandbox enforces and how (path checks, Landlock), then exit.")
+  @Flag(
+    name: .customLong("sandbox-info"),
+    help: "Print what the sandbox enforces and how (path checks, Landlock), then exit.")
   var sandboxInfo = false
 
   @OptionGroup var sandbox: SandboxOptions
@@ -58,7 +61,7 @@ struct Run: ParsableCommand {
     }
     do {
       try runtime.runScript(source: source, chunkName: script)
-      fflush(stdout)
+      StandardStreams.flushOutput()
     } catch {
       printError("kaplan: \(runtime.errorText(error, fullTraceback: reporting.traceback))")
       throw ExitCode(1)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunControl
 import Scripting
 
 /// Restricts this process with Landlock before the script runs (not with
@@ -58,7 +59,7 @@ struct SandboxProbe: ParsableCommand {
       }
       print("\(op): \(result == 0 ? "ok" : errorName(result).prefix(while: { $0 != ":" }))")
     }
-    fflush(stdout)
+    StandardStreams.flushOutput()
   }
 
   private func probeOpen(_ path: String, _ flags: Int32) -> Int32 {

@@ -5,7 +5,10 @@ import TestSupport
 /// `Tests/Fixtures/analysis/model_frame.json`, written by
 /// `scripts/fixtures/model_frame.R`: R's input data, design matrices and
 /// group labels.
-struct AnalysisFixture {
+///
+/// Unchecked `Sendable` (the suites share one loaded copy): `[String: Any]`
+/// holds JSONSerialization's output, which is never mutated after `load`.
+struct AnalysisFixture: @unchecked Sendable {
   let root: [String: Any]
 
   static func load() throws -> AnalysisFixture {

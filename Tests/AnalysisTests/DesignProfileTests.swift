@@ -58,9 +58,13 @@ import TestSupport
     let profile = DesignProfile(frame: frame, design: try DesignMatrix(frame: frame))
     #expect(profile.columnNames == ["armlow", "armhigh", "dose", "onTRUE", "armlow:dose", "armhigh:dose"])
     #expect(try profile.row(["arm": .text("high"), "dose": .number(2), "on": .boolean(true)]) == [0, 1, 2, 1, 0, 2])
-    #expect(throws: ModelFrameError.self) { try profile.row(["arm": .text("mid"), "dose": .number(2), "on": .boolean(true)]) }
+    #expect(throws: ModelFrameError.self) {
+      try profile.row(["arm": .text("mid"), "dose": .number(2), "on": .boolean(true)])
+    }
     #expect(throws: ModelFrameError.self) { try profile.row(["arm": .text("ctl"), "on": .boolean(true)]) }
-    #expect(throws: ModelFrameError.self) { try profile.row(["arm": .text("ctl"), "dose": .text("2"), "on": .boolean(true)]) }
+    #expect(throws: ModelFrameError.self) {
+      try profile.row(["arm": .text("ctl"), "dose": .text("2"), "on": .boolean(true)])
+    }
     #expect(throws: ModelFrameError.self) {
       try profile.row(["arm": .text("ctl"), "dose": .number(1), "on": .boolean(true), "age": .number(3)])
     }

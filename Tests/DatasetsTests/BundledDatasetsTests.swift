@@ -67,7 +67,8 @@ struct BundledDatasetsTests {
 
   @Test func unknownDataset() {
     #expect(
-      throws: DatasetError.invalid("no bundled dataset 'pbc' (available: colon, lung, veteran, aml, myeloid, heart, clocc)")
+      throws: DatasetError.invalid(
+        "no bundled dataset 'pbc' (available: colon, lung, veteran, aml, myeloid, heart, clocc)")
     ) { try Dataset.bundled("pbc", stdlib: stdlibPath) }
   }
 }

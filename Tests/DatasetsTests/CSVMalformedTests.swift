@@ -51,7 +51,8 @@ struct CSVMalformedTests {
       throws: DatasetError.parse(file: path, line: 3, column: 1, message: "column 'age': expected int, found '6O'")
     ) { try CSVReader.read(path: path, options: CSVOptions(columnTypes: ["age": .int])) }
     #expect(
-      throws: DatasetError.parse(file: "<text>", line: 2, column: 1, message: "column 'x': expected double, found 'abc'")
+      throws: DatasetError.parse(file: "<text>", line: 2, column: 1,
+        message: "column 'x': expected double, found 'abc'")
     ) { try CSVReader.read(text: "x\nabc\n", options: CSVOptions(columnTypes: ["x": .double])) }
     #expect(
       throws: DatasetError.parse(
@@ -70,7 +71,8 @@ struct CSVMalformedTests {
     ) { try CSVReader.read(text: "b\nyes\n", options: CSVOptions(columnTypes: ["b": .bool])) }
     #expect(
       throws: DatasetError.parse(
-        file: "<text>", line: 3, column: 1, message: "column 'arm': expected one of the declared levels (A, B), found 'C'")
+        file: "<text>", line: 3, column: 1,
+          message: "column 'arm': expected one of the declared levels (A, B), found 'C'")
     ) { try CSVReader.read(text: "arm\nA\nC\n", options: CSVOptions(levels: ["arm": ["A", "B"]])) }
   }
 
@@ -87,7 +89,8 @@ struct CSVMalformedTests {
 
   @Test func badHeaders() {
     #expect(
-      throws: DatasetError.parse(file: "<text>", line: 1, column: 3, message: "duplicate column name 'a' (fields 1 and 3)")
+      throws: DatasetError.parse(file: "<text>", line: 1, column: 3,
+        message: "duplicate column name 'a' (fields 1 and 3)")
     ) { try CSVReader.read(text: "a,b,a\n1,2,3\n") }
     #expect(
       throws: DatasetError.parse(

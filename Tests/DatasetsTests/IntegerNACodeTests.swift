@@ -43,7 +43,8 @@ import Testing
     #expect(try d.column(named: "x") == .double([3, -0x1p63]))
     #expect(try d.column(named: "y") == .int([1, 2]))
     #expect(warnings == [
-      "column 'x': m.csv:3: the value is -9223372036854775808 (math.mininteger), the NA code of int columns, so the column is stored as double",
+      "column 'x': m.csv:3: the value is -9223372036854775808 (math.mininteger), the NA code of int columns, so the "
+        + "column is stored as double",
     ])
   }
 
@@ -52,7 +53,8 @@ import Testing
     options.columnTypes["x"] = .int
     #expect(throws: DatasetError.parse(
       file: "m.csv", line: 2, column: 1,
-      message: "column 'x': expected int (-9223372036854775808 is the NA code of int columns; declare the column double), found '-9223372036854775808'")) {
+      message: "column 'x': expected int (-9223372036854775808 is the NA code of int columns; declare the column "
+        + "double), found '-9223372036854775808'")) {
       try CSVReader.read(text: "x\n-9223372036854775808\n", file: "m.csv", options: options)
     }
   }

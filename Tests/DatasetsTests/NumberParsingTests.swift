@@ -25,7 +25,8 @@ struct NumberParsingTests {
       }
       texts.append(s)
     }
-    let d = try CSVReader.read(text: "x\n" + texts.joined(separator: "\n") + "\n", options: CSVOptions(columnTypes: ["x": .double]))
+    let d = try CSVReader.read(
+      text: "x\n" + texts.joined(separator: "\n") + "\n", options: CSVOptions(columnTypes: ["x": .double]))
     let got = doubles(d["x"])
     var mismatches = 0
     for (text, value) in zip(texts, got) {

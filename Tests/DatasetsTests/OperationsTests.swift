@@ -127,7 +127,9 @@ struct ColumnArithmeticTests {
     #expect(identical(try ints + reals, .double([1.5, .nan, .nan, Double(Int.max) + 1])))
     #expect(identical(try Column.apply(.divide, .column(.int([1, 3])), .scalar(.int(2))), .double([0.5, 1.5])))
     #expect(identical(try Column.apply(.subtract, .scalar(.double(1)), .column(reals)), .double([0.5, -1, .nan, 0])))
-    #expect(try Column.apply(.multiply, .column(.bool([1, 0, Column.naBool])), .scalar(.int(5))) == .int([5, 0, Column.naInt]))
+    #expect(
+      try Column.apply(.multiply, .column(.bool([1, 0, Column.naBool])), .scalar(.int(5)))
+        == .int([5, 0, Column.naInt]))
     #expect(throws: DatasetError.invalid("'+' is not defined for string and int")) {
       try Column.apply(.add, .column(.factor(codes: [0], levels: ["a"])), .scalar(.int(1)))
     }
@@ -138,7 +140,9 @@ struct ColumnArithmeticTests {
 
   @Test func comparisons() throws {
     #expect(try Column.apply(.lessEqual, .column(ints), .scalar(.double(3))) == .bool([1, Column.naBool, 1, 0]))
-    #expect(try Column.apply(.notEqual, .column(reals), .column(.double([0.5, 1, 1, 1]))) == .bool([0, 1, Column.naBool, 0]))
+    #expect(
+      try Column.apply(.notEqual, .column(reals), .column(.double([0.5, 1, 1, 1])))
+        == .bool([0, 1, Column.naBool, 0]))
     let arm = Column.factor(codes: [0, 1, -1], levels: ["A", "B"])
     #expect(try Column.apply(.equal, .column(arm), .scalar(.string("B"))) == .bool([0, 1, Column.naBool]))
     #expect(try Column.apply(.equal, .column(arm), .scalar(.string("C"))) == .bool([0, 0, Column.naBool]))
@@ -163,8 +167,10 @@ struct ColumnArithmeticTests {
     #expect(try Column.apply(.add, .scalar(.double(1)), .column(start)) == .date([12479, 12001, Column.naDate]))
     #expect(
       try Column.apply(.greater, .column(start), .scalar(.string("2003-01-01"))) == .bool([1, 0, Column.naBool]))
-    #expect(identical(try Column.monthsBetween(.column(start), .column(end)), .double([22 / 30.4375, 365 / 30.4375, .nan])))
-    #expect(identical(try Column.yearsBetween(.column(start), .column(end)), .double([22 / 365.25, 365 / 365.25, .nan])))
+    #expect(
+      identical(try Column.monthsBetween(.column(start), .column(end)), .double([22 / 30.4375, 365 / 30.4375, .nan])))
+    #expect(
+      identical(try Column.yearsBetween(.column(start), .column(end)), .double([22 / 365.25, 365 / 365.25, .nan])))
     #expect(throws: DatasetError.invalid("'+': a date moves by whole days, got 0.5")) {
       try Column.apply(.add, .column(start), .scalar(.double(0.5)))
     }
@@ -196,7 +202,8 @@ struct ColumnArithmeticTests {
 
   @Test func columnsFromScalars() throws {
     #expect(identical(try Column(values: [.int(1), .missing, .double(2.5)]), .double([1, .nan, 2.5])))
-    #expect(try Column(values: [.string("b"), .missing, .string("a")]) == .factor(codes: [1, -1, 0], levels: ["a", "b"]))
+    #expect(
+      try Column(values: [.string("b"), .missing, .string("a")]) == .factor(codes: [1, -1, 0], levels: ["a", "b"]))
     #expect(throws: DatasetError.invalid("value 2 is string, but earlier values are int")) {
       try Column(values: [.int(1), .string("x")])
     }

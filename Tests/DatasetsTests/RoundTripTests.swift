@@ -52,7 +52,8 @@ struct RandomDatasets {
       var labels: [String?] = []
       for r in 0..<n { labels.append(na(r, &self) ? nil : pool[int(0...(pool.count - 1))]) }
       let levels = Set(labels.compactMap { $0 }).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-      return .factor(codes: labels.map { l in l.flatMap { levels.firstIndex(of: $0) }.map(Int32.init) ?? -1 }, levels: levels)
+      let codes = labels.map { l in l.flatMap { levels.firstIndex(of: $0) }.map(Int32.init) ?? -1 }
+      return .factor(codes: codes, levels: levels)
     case 3:
       var v: [UInt8] = []
       for r in 0..<n { v.append(na(r, &self) ? Column.naBool : UInt8(int(0...1))) }

@@ -21,9 +21,11 @@ struct ChildProcessCLITests {
     try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
     let fake = bin.appendingPathComponent("rsvg-convert")
-    try "#!/bin/sh\necho $$ > '\(dir.path)/child.pid'\nexec sleep 60\n".write(to: fake, atomically: true, encoding: .utf8)
+    try "#!/bin/sh\necho $$ > '\(dir.path)/child.pid'\nexec sleep 60\n"
+      .write(to: fake, atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
-    try "print('go') io.stdout:flush() plot(km(dataset('aml'), 'Surv(time, status) ~ x'), {file = 'os.png'}) print('after')"
+    try ("print('go') io.stdout:flush() "
+      + "plot(km(dataset('aml'), 'Surv(time, status) ~ x'), {file = 'os.png'}) print('after')")
       .write(to: dir.appendingPathComponent("plot.lua"), atomically: true, encoding: .utf8)
     environment = ["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
                    "TMPDIR": tmp.path]
@@ -34,7 +36,9 @@ struct ChildProcessCLITests {
     kaplan.wait(upTo: 20) {
       ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").hasSuffix("\n")
     }
-    return (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    return (try? String(contentsOfFile: file, encoding: .utf8)).flatMap {
+      Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
   }
 
   func leftInTemporaryDirectory() -> [String] {
@@ -42,7 +46,8 @@ struct ChildProcessCLITests {
   }
 
   @Test func slowConverterIsKilledAtTheTimeLimit() throws {
-    let kaplan = try LiveKaplan(["run", "plot.lua", "--trust", "--timeout", "1"], directory: dir, environment: environment)
+    let kaplan = try LiveKaplan(
+      ["run", "plot.lua", "--trust", "--timeout", "1"], directory: dir, environment: environment)
     let pid = try #require(childPid(kaplan))
     #expect(kaplan.finish(within: 8) == 1)
     #expect(kaplan.elapsed < 8)

@@ -51,7 +51,8 @@ struct ReplInterruptTests {
     // A chunk out of the hook's reach is abandoned after the grace period.
     repl.send("print(string.rep('a', 4e4):find('.-.-.-.-b'))\n")
     #expect(repl.finish(within: 8) == 1)
-    #expect(repl.stderr.contains("time limit of 1 s exceeded (raise it with --timeout), and the chunk did not stop"), "\(repl.stderr)")
+    #expect(repl.stderr.contains("time limit of 1 s exceeded (raise it with --timeout), and the chunk did not stop"),
+      "\(repl.stderr)")
   }
 
   @Test func terminalSessionStartsAfreshAfterTheSecondCtrlC() throws {

@@ -45,7 +45,8 @@ struct ReplTests {
 
   @Test func resultObjectsPrintTheirSummary() throws {
     // Values shown by the REPL keep their metatables (and so their __tostring).
-    let r = try runKaplan(["repl"], stdin: "fit = km(dataset('aml'), 'Surv(time, status) ~ x')\nfit:quantile()\ndataset('aml'):describe()\n")
+    let r = try runKaplan(["repl"],
+      stdin: "fit = km(dataset('aml'), 'Surv(time, status) ~ x')\nfit:quantile()\ndataset('aml'):describe()\n")
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("Quantiles of survival time: Surv(time, status) ~ x"))
     #expect(r.stdout.contains("Maintained 11, Nonmaintained 12"))

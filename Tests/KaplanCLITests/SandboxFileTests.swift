@@ -50,7 +50,9 @@ struct SandboxFileTests {
     let f = try Folder()
     let targets = ["target", "t.csv", "fig.png", "fig.pdf", "fig.svg"]
     if targetsExist {
-      for t in targets { try "original".write(to: f.outside.appendingPathComponent(t), atomically: true, encoding: .utf8) }
+      for t in targets {
+        try "original".write(to: f.outside.appendingPathComponent(t), atomically: true, encoding: .utf8)
+      }
     }
     let out = f.outside.path
     try f.link("results.txt", to: out + "/target")
@@ -92,7 +94,8 @@ struct SandboxFileTests {
 
   @Test func linksThatStayInsideAreFollowed() throws {
     let f = try Folder()
-    try FileManager.default.createDirectory(at: f.shared.appendingPathComponent("results"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: f.shared.appendingPathComponent("results"), withIntermediateDirectories: true)
     try "first\n".write(to: f.shared.appendingPathComponent("results/log.txt"), atomically: true, encoding: .utf8)
     try f.link("log.txt", to: "results/log.txt")
     try f.link("new.txt", to: "results/new.txt")          // dangling, but inside
@@ -169,7 +172,8 @@ struct SandboxFileTests {
       print(pcall(require, "nothing"))
       """)
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.stdout.hasPrefix("./helper.lua\nnil\tno file './nothing.lua'\n\tno file './nothing/init.lua'\n42\t"), "\(r.stdout)")
+    #expect(r.stdout.hasPrefix("./helper.lua\nnil\tno file './nothing.lua'\n\tno file './nothing/init.lua'\n42\t"),
+      "\(r.stdout)")
     #expect(r.stdout.contains("module 'nothing' not found:\n\tno field package.preload['nothing']\n\tno file '"))
   }
 }

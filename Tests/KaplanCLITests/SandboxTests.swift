@@ -15,19 +15,30 @@ struct SandboxTests {
   }
 
   static let cases: [Case] = [
-    Case(code: "os.execute('true')", refusal: "os.execute is not allowed in the sandbox", flag: "--trust", trustedRuns: true),
+    Case(code: "os.execute('true')", refusal: "os.execute is not allowed in the sandbox", flag: "--trust",
+      trustedRuns: true),
     Case(code: "io.popen('ls')", refusal: "io.popen is not allowed in the sandbox", flag: "--trust", trustedRuns: true),
-    Case(code: "os.remove('nothing-here')", refusal: "os.remove is not allowed in the sandbox", flag: "--trust", trustedRuns: true),
-    Case(code: "os.getenv('HOME')", refusal: "os.getenv is not allowed in the sandbox", flag: "--trust", trustedRuns: true),
+    Case(code: "os.remove('nothing-here')", refusal: "os.remove is not allowed in the sandbox", flag: "--trust",
+      trustedRuns: true),
+    Case(code: "os.getenv('HOME')", refusal: "os.getenv is not allowed in the sandbox", flag: "--trust",
+      trustedRuns: true),
     Case(code: "os.exit(0)", refusal: "os.exit is not allowed in the sandbox", flag: "--trust", trustedRuns: true),
-    Case(code: "package.loadlib('libc.so.6', 'puts')", refusal: "package.loadlib is not allowed in the sandbox", flag: "--trust", trustedRuns: true),
-    Case(code: "debug.traceback()", refusal: "debug.traceback is not allowed in the sandbox", flag: "--trust", trustedRuns: true),
-    Case(code: "string.dump(print)", refusal: "string.dump (binary chunks) is not allowed in the sandbox", flag: "--trust", trustedRuns: false),
-    Case(code: "load('\\27Lua', 'x', 'b')", refusal: "only text chunks are allowed in the sandbox", flag: "--trust", trustedRuns: true),
-    Case(code: "io.open('/etc/passwd')", refusal: "reading '/etc/passwd' is not allowed in the sandbox", flag: "--trust", trustedRuns: true),
-    Case(code: "io.lines('/etc/hostname')", refusal: "reading '/etc/hostname' is not allowed in the sandbox", flag: "--data NAME=PATH", trustedRuns: true),
-    Case(code: "io.open('/tmp/kaplan-sandbox-test.txt', 'w')", refusal: "writing '/tmp/kaplan-sandbox-test.txt' is not allowed in the sandbox", flag: "--out DIR", trustedRuns: true),
-    Case(code: "io.open('../escape.txt', 'w')", refusal: "writing '../escape.txt' is not allowed in the sandbox", flag: "--out DIR", trustedRuns: true),
+    Case(code: "package.loadlib('libc.so.6', 'puts')", refusal: "package.loadlib is not allowed in the sandbox",
+      flag: "--trust", trustedRuns: true),
+    Case(code: "debug.traceback()", refusal: "debug.traceback is not allowed in the sandbox", flag: "--trust",
+      trustedRuns: true),
+    Case(code: "string.dump(print)", refusal: "string.dump (binary chunks) is not allowed in the sandbox",
+      flag: "--trust", trustedRuns: false),
+    Case(code: "load('\\27Lua', 'x', 'b')", refusal: "only text chunks are allowed in the sandbox", flag: "--trust",
+      trustedRuns: true),
+    Case(code: "io.open('/etc/passwd')", refusal: "reading '/etc/passwd' is not allowed in the sandbox",
+      flag: "--trust", trustedRuns: true),
+    Case(code: "io.lines('/etc/hostname')", refusal: "reading '/etc/hostname' is not allowed in the sandbox",
+      flag: "--data NAME=PATH", trustedRuns: true),
+    Case(code: "io.open('/tmp/kaplan-sandbox-test.txt', 'w')", refusal: "writing '/tmp/kaplan-sandbox-test.txt' is not "
+      + "allowed in the sandbox", flag: "--out DIR", trustedRuns: true),
+    Case(code: "io.open('../escape.txt', 'w')", refusal: "writing '../escape.txt' is not allowed in the sandbox",
+      flag: "--out DIR", trustedRuns: true),
   ]
 
   @Test(arguments: cases)
@@ -67,7 +78,8 @@ struct SandboxTests {
 
   @Test func writesInsideOutDirectoryAreAllowed() throws {
     let dir = try temporaryDirectory()
-    try "local f = assert(io.open('result.txt', 'w')) f:write('ok') f:close() print(io.open('out/result.txt'):read('a'))"
+    try ("local f = assert(io.open('result.txt', 'w')) f:write('ok') f:close() "
+      + "print(io.open('out/result.txt'):read('a'))")
       .write(to: dir.appendingPathComponent("s.lua"), atomically: true, encoding: .utf8)
     let r = try runKaplan(["run", "s.lua", "--out", "out"], directory: dir)
     #expect(r.status == 0, "\(r.stderr)")
@@ -85,11 +97,13 @@ struct SandboxTests {
   @Test func hugeStringsFailCleanly() throws {
     let dir = try temporaryDirectory()
     // 1e10 bytes exceeds Lua's own string size limit; 1e9 exceeds --max-memory.
-    try "local s = string.rep('x', 1e10)".write(to: dir.appendingPathComponent("s.lua"), atomically: true, encoding: .utf8)
+    try "local s = string.rep('x', 1e10)"
+      .write(to: dir.appendingPathComponent("s.lua"), atomically: true, encoding: .utf8)
     let r = try runKaplan(["run", "s.lua", "--max-memory", "64M"], directory: dir)
     #expect(r.status == 1)
     #expect(r.stderr.hasPrefix("kaplan: s.lua:1: resulting string too large"))
-    try "local s = string.rep('x', 1e9)".write(to: dir.appendingPathComponent("s.lua"), atomically: true, encoding: .utf8)
+    try "local s = string.rep('x', 1e9)"
+      .write(to: dir.appendingPathComponent("s.lua"), atomically: true, encoding: .utf8)
     let r2 = try runKaplan(["run", "s.lua", "--max-memory", "64M"], directory: dir)
     #expect(r2.status == 1)
     #expect(r2.stderr.hasPrefix("kaplan: not enough memory"))
@@ -97,7 +111,8 @@ struct SandboxTests {
 
   @Test func endlessTableHitsTheMemoryLimit() throws {
     let dir = try temporaryDirectory()
-    try "local t = {} while true do t[#t + 1] = {i = #t} end".write(to: dir.appendingPathComponent("s.lua"), atomically: true, encoding: .utf8)
+    try "local t = {} while true do t[#t + 1] = {i = #t} end"
+      .write(to: dir.appendingPathComponent("s.lua"), atomically: true, encoding: .utf8)
     let r = try runKaplan(["run", "s.lua", "--max-memory", "64M"], directory: dir)
     #expect(r.status == 1)
     #expect(r.stderr.contains("not enough memory"))

@@ -31,8 +31,10 @@ struct TimeLimitCLITests {
     "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
     "while true do pcall(coroutine.wrap(function() while true do end end)) end",
     "while true do load(function() while true do end end) end",
-    "local t = setmetatable({}, {__close = function() error('mine') end})\nwhile true do pcall(function() local x <close> = t; while true do end end) end",
-    "local t = setmetatable({}, {__close = function() while true do end end})\ndo local x <close> = t; while true do end end",
+    "local t = setmetatable({}, {__close = function() error('mine') end})\nwhile true do pcall(function() local x "
+      + "<close> = t; while true do end end) end",
+    "local t = setmetatable({}, {__close = function() while true do end end})\ndo local x <close> = t; "
+      + "while true do end end",
     // xpcall's handler is skipped once stopped (it ran with hooks off; review of issue 12).
     "while true do xpcall(error, function() while true do end end) end",
     "xpcall(function() while true do end end, function() while true do end end)",
@@ -52,13 +54,15 @@ struct TimeLimitCLITests {
     "print(string.rep('a', 4e4):find('.-.-.-.-b'))",
     "setmetatable({}, {__gc = function() while true do end end}) collectgarbage() print('after')",
     // A coroutine stopped by the hook is closed with hooks off: its __close is not reached.
-    "pcall(coroutine.wrap(function() local x <close> = setmetatable({}, {__close = function() while true do end end}); while true do end end))",
+    "pcall(coroutine.wrap(function() local x <close> = setmetatable({}, {__close = function() while true do end end}); "
+      + "while true do end end))",
     "local x = setmetatable({}, {__gc = function() while true do end end})",
   ])
   func watchdogEndsWhatTheHookCannotReach(code: String) throws {
     let (r, seconds) = try run(code)
     #expect(r.status == 1, "\(r.stderr)")
-    #expect(r.stderr.hasPrefix("kaplan: time limit of 1 s exceeded (raise it with --timeout); the script did not stop within 2 s"), "\(r.stderr)")
+    #expect(r.stderr.hasPrefix("kaplan: time limit of 1 s exceeded (raise it with --timeout); the script did "
+      + "not stop within 2 s"), "\(r.stderr)")
     #expect(seconds < Self.promptly)
     #expect(!r.stdout.contains("after"))
   }

@@ -10,7 +10,8 @@ struct FinalPathOpenerTests {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let file = dir.appendingPathComponent("f.txt").path
     let link = dir.appendingPathComponent("l.txt").path
-    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: dir.appendingPathComponent("t.txt").path)
+    try FileManager.default.createSymbolicLink(
+      atPath: link, withDestinationPath: dir.appendingPathComponent("t.txt").path)
     let lua = try LuaState()
     try lua.setGlobal("open_final", try lua.finalPathOpener())
     let results = try lua.run("""

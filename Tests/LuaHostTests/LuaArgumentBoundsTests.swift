@@ -24,7 +24,8 @@ struct LuaArgumentBoundsTests {
     let r = try lua.run("\(Self.sparse); return pcall(length, t)", chunkName: "=t")
     #expect(r == [
       .boolean(false),
-      .string("bad argument #1 to 'length' (table is sparse: its length (border) is 1099511627776 but it holds 41 values (pass a sequence without large holes))"),
+      .string("bad argument #1 to 'length' (table is sparse: its length (border) is 1099511627776 but it holds 41 "
+        + "values (pass a sequence without large holes))"),
     ])
     // Nested, the same table is refused wherever it appears.
     let nested = try lua.run("\(Self.sparse); return pcall(echo, {x = {t}})", chunkName: "=t")

@@ -29,7 +29,8 @@ struct LuaLimitsTests {
 
   @Test func pcallCannotCatchTheTimeLimit() throws {
     try expectTimeLimit("while alive() do pcall(function() while alive() do end end) end")
-    try expectTimeLimit("local n = 0 while alive() do local ok = pcall(function() while alive() do end end) n = n + 1 end")
+    try expectTimeLimit(
+      "local n = 0 while alive() do local ok = pcall(function() while alive() do end end) n = n + 1 end")
     try expectTimeLimit("while alive() do xpcall(function() while alive() do end end, function(m) return m end) end")
     // (A message handler that loops after the hook raised runs with hooks
     // off, as a finalizer does: the watchdog ends that run, see
@@ -140,7 +141,9 @@ struct LuaLimitsTests {
 
   @Test func interruptFromAnotherThreadCannotBeCaught() throws {
     let lua = try LuaState()
-    Thread { [lua] in usleep(200_000); lua.requestInterrupt() }.start()
+    // `requestInterrupt` is the LuaState method made to be called from another thread.
+    nonisolated(unsafe) let target = lua
+    Thread { usleep(200_000); target.requestInterrupt() }.start()
     do {
       _ = try lua.run(Self.giveUp + "while alive() do pcall(function() while alive() do end end) end")
       Issue.record("expected an interrupt")

@@ -63,7 +63,8 @@ struct LuaStateRobustnessTests {
       for i = 1, 40 do t = {t, t} end
       return select(2, pcall(echo, t))
       """, chunkName: "=t")
-    #expect(r == [.string("bad argument #1 to 'echo' (table too large: it expands to more than 100000000 values (a table shared many times?))")])
+    #expect(r == [.string("bad argument #1 to 'echo' (table too large: it expands to more than 100000000 values (a "
+      + "table shared many times?))")])
     let ok = try lua.run("""
       local t = {1}
       for i = 1, 10 do t = {t, t} end

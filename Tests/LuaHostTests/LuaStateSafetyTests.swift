@@ -3,7 +3,8 @@ import Testing
 
 final class Counter {
   var value = 0
-  static var live = 0
+  // Made and released only by the serialized suite below, on its thread.
+  nonisolated(unsafe) static var live = 0
   init() { Counter.live += 1 }
   deinit { Counter.live -= 1 }
 }

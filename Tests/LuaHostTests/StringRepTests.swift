@@ -18,8 +18,12 @@ struct StringRepTests {
   }
 
   @Test func repeatsAsLuaDoes() throws {
-    #expect(try run("return string.rep('ab', 3, ','), string.rep('ab', 3), string.rep('x', 0), string.rep('x', -5), string.rep('', 3, '-'), string.rep(12, 2), string.rep('a\\0', 2)")
-      == [.string("ab,ab,ab"), .string("ababab"), .string(""), .string(""), .string("--"), .string("1212"), .string("a\0a\0")])
+    #expect(try run("return string.rep('ab', 3, ','), string.rep('ab', 3), string.rep('x', 0), string.rep('x', -5), "
+      + "string.rep('', 3, '-'), string.rep(12, 2), string.rep('a\\0', 2)")
+      == [
+        .string("ab,ab,ab"), .string("ababab"), .string(""), .string(""), .string("--"), .string("1212"),
+        .string("a\0a\0"),
+      ])
   }
 
   @Test func badArgumentsAndHugeResultsAreErrors() throws {

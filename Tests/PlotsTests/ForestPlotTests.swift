@@ -57,7 +57,8 @@ import Testing
     let nodes = narrow.rows[6]
     #expect(nodes.point == nil && nodes.clippedHigh)  // 2.48 (1.96–3.14): only the start shows
     #expect(narrow.rows[2].clippedHigh == false && narrow.rows[2].clippedLow == true)
-    #expect(throws: PlotError.invalidOption(option: "xlim", message: "xlim must be positive on the hazard-ratio axis (got {0, 2})")) {
+    #expect(throws: PlotError.invalidOption(option: "xlim",
+      message: "xlim must be positive on the hazard-ratio axis (got {0, 2})")) {
       try ForestPlotLayout(data, options: PlotOptions(xlim: [0, 2]))
     }
   }

@@ -17,7 +17,7 @@ import FoundationXML
 /// then look at them (`rsvg-convert -o /tmp/x.png Tests/Fixtures/plots/km_default.svg`)
 /// and commit them with the change.
 @Suite struct GoldenTests {
-  static let cases: [(name: String, render: () throws -> String)] = [
+  static let cases: [(name: String, render: @Sendable () throws -> String)] = [
     ("km_default.svg", { try SurvivalPlot(TrialData.survival()).svg() }),
     (
       "km_options.svg",
@@ -60,7 +60,9 @@ import FoundationXML
     }
     #expect(
       matches,
-      "\(name) differs from its golden file (new output in the temporary directory as kaplan-actual-\(name)); if intended, rerun with KAPLAN_UPDATE_GOLDEN=1")
+      Comment(
+        rawValue: "\(name) differs from its golden file (new output in the temporary directory as "
+          + "kaplan-actual-\(name)); if intended, rerun with KAPLAN_UPDATE_GOLDEN=1"))
   }
 
   @Test(arguments: cases.map(\.name).filter { $0.hasSuffix(".svg") })

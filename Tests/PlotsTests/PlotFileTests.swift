@@ -32,12 +32,15 @@ import Testing
       try plot.write(to: path)
       Issue.record("expected an error")
     } catch let error as PlotError {
-      #expect(error.description == "cannot write plot to '/nonexistent-kaplan-dir/os.svg': directory '/nonexistent-kaplan-dir' does not exist")
+      #expect(error.description == "cannot write plot to '/nonexistent-kaplan-dir/os.svg': directory "
+        + "'/nonexistent-kaplan-dir' does not exist")
     } catch {
       Issue.record("unexpected \(error)")
     }
     let folder = dir.appendingPathComponent("folder.svg").path
-    #expect(throws: Never.self) { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    #expect(throws: Never.self) {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
     #expect(throws: PlotError.unwritablePath(path: folder, reason: "it is a directory")) {
       try PlotFile().write(svg: "", to: folder)
     }

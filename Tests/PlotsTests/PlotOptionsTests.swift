@@ -46,22 +46,29 @@ import Testing
   }
 
   @Test func sizesTooSmallForTheContent() {
-    #expect(message(PlotOptions(height: 200))?.hasPrefix("height = 200 leaves no room for the plot panel; use at least ") == true)
-    #expect(message(PlotOptions(width: 200, fontSize: 40))?.hasPrefix("width = 200 leaves no room for the plot panel") == true)
+    #expect(message(PlotOptions(height: 200))?.hasPrefix(
+      "height = 200 leaves no room for the plot panel; use at least ") == true)
+    #expect(message(PlotOptions(width: 200, fontSize: 40))?.hasPrefix(
+      "width = 200 leaves no room for the plot panel") == true)
   }
 
   @Test func labelsAndColorsMustMatchTheGroups() {
     #expect(message(PlotOptions(labels: ["A", "B", "C"])) == "labels must have 2 entries, one per group (got 3)")
     #expect(message(PlotOptions(colors: ["red"])) == "colors must have at least 2 entries, one per group (got 1)")
-    #expect(message(PlotOptions(colors: ["red", "blu"])) == "colors[2] must be a colour such as \"#0072B2\" or \"steelblue\" (got \"blu\")")
-    #expect(message(PlotOptions(colors: ["#12345", "red"])) == "colors[1] must be a colour such as \"#0072B2\" or \"steelblue\" (got \"#12345\")")
+    #expect(
+      message(PlotOptions(colors: ["red", "blu"]))
+        == "colors[2] must be a colour such as \"#0072B2\" or \"steelblue\" (got \"blu\")")
+    #expect(
+      message(PlotOptions(colors: ["#12345", "red"]))
+        == "colors[1] must be a colour such as \"#0072B2\" or \"steelblue\" (got \"#12345\")")
     #expect(message(PlotOptions(colors: ["#0072b2", "DarkOrange", "#abc"])) == nil)
   }
 
   @Test func inconsistentDataIsRejected() {
     var data = TrialData.survival()
     data.series[1].value.removeLast()
-    #expect(message(PlotOptions(), data: data) == "invalid plot data: series 2 (\"Lev+5FU\"): value has \(data.series[1].time.count - 1) entries but time has \(data.series[1].time.count)")
+    #expect(message(PlotOptions(), data: data) == "invalid plot data: series 2 (\"Lev+5FU\"): value has "
+      + "\(data.series[1].time.count - 1) entries but time has \(data.series[1].time.count)")
     #expect(message(PlotOptions(), data: SurvivalPlotData(series: [])) == "invalid plot data: no series to plot")
   }
 

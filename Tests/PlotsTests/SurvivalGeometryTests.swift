@@ -73,8 +73,10 @@ import Testing
       data, options: PlotOptions(riskTable: false, cumulativeEvents: true, cumulativeCensored: true))
     #expect(layout.tables.map(\.title.string) == ["Cumulative number of events", "Cumulative number censored"])
     for (g, subjects) in [TrialData.control, TrialData.treatment].enumerated() {
-      #expect(layout.tables[0].rows[g].counts == layout.xTicks.map { t in subjects.filter { $0.event && $0.time <= t }.count })
-      #expect(layout.tables[1].rows[g].counts == layout.xTicks.map { t in subjects.filter { !$0.event && $0.time <= t }.count })
+      let events = layout.xTicks.map { t in subjects.filter { $0.event && $0.time <= t }.count }
+      let censored = layout.xTicks.map { t in subjects.filter { !$0.event && $0.time <= t }.count }
+      #expect(layout.tables[0].rows[g].counts == events)
+      #expect(layout.tables[1].rows[g].counts == censored)
     }
   }
 

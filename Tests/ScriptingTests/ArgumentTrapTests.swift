@@ -53,7 +53,8 @@ import TestSupport
     }
     #expect(r == [.string("double"), .boolean(true)])
     #expect(warnings == [
-      "column 'x': m.csv:3: the value is -9223372036854775808 (math.mininteger), the NA code of int columns, so the column is stored as double",
+      "column 'x': m.csv:3: the value is -9223372036854775808 (math.mininteger), the NA code of int columns, so the "
+        + "column is stored as double",
     ])
   }
 

@@ -30,7 +30,8 @@ struct CancellationBindingTests {
       _ = try runtime.stoppable { try runtime.lua.run("while true do pcall(kernel) end", chunkName: "=k") }
       Issue.record("expected the time limit")
     } catch {
-      #expect(String(describing: error).contains("k:1: time limit of 0.3 s exceeded (raise it with --timeout)"), "\(error)")
+      #expect(String(describing: error).contains("k:1: time limit of 0.3 s exceeded (raise it with --timeout)"),
+        "\(error)")
     }
     #expect(polls.thrown == 5)
     #expect(Date().timeIntervalSince(started) < 5)

@@ -62,7 +62,9 @@ import TestSupport
   }
 
   /// (Lua preamble, formula response, group variable, strata variable, group labels) per fixture.
-  static func setup(_ name: String) throws -> (lua: String, response: String, group: String, strata: String, labels: [String]) {
+  static func setup(
+    _ name: String
+  ) throws -> (lua: String, response: String, group: String, strata: String, labels: [String]) {
     switch name {
     case "colon": return (colon, "Surv(ctime, cstat)", "rx", "sex", ["rx=Obs", "rx=Lev", "rx=Lev+5FU"])
     case "myeloid": return (myeloid, "Surv(mtime, mstat)", "trt", "sex", ["trt=A", "trt=B"])
@@ -113,8 +115,10 @@ import TestSupport
       let v = Self.steps(fTime, CompetingRisksFixture.doubles(e["var"]), at: grid)
       let ours = luaDoubles(luaField(curve, "est"))
       let ourVar = luaDoubles(luaField(curve, "var"))
-      #expect(allClose(ours, est, relative: Tolerance.closedForm), "\(name) \(g) \(c) est \(firstMismatch(ours, est, relative: Tolerance.closedForm))")
-      #expect(allClose(ourVar, v, relative: Tolerance.closedForm), "\(name) \(g) \(c) var \(firstMismatch(ourVar, v, relative: Tolerance.closedForm))")
+      #expect(allClose(ours, est, relative: Tolerance.closedForm),
+        "\(name) \(g) \(c) est \(firstMismatch(ours, est, relative: Tolerance.closedForm))")
+      #expect(allClose(ourVar, v, relative: Tolerance.closedForm),
+        "\(name) \(g) \(c) var \(firstMismatch(ourVar, v, relative: Tolerance.closedForm))")
       // The jumps of the step arrays are cmprsk's jump times, with events there.
       let jumps = stride(from: 1, to: max(fTime.count - 1, 1), by: 2).map { fTime[$0] }
       let nEvent = luaDoubles(luaField(curve, "n_event"))
@@ -147,7 +151,8 @@ import TestSupport
         let t = luaItem(r[0], c + 1)
         #expect(luaField(t, "cause") == .string(String(c + 1)))
         let ours = [luaField(t, "statistic")?.doubleValue ?? .nan, luaField(t, "p")?.doubleValue ?? .nan]
-        #expect(allClose(ours, [stat[c], pv[c]], relative: Tolerance.closedForm), "\(name) \(key) cause \(c + 1): \(ours) vs \(stat[c]), \(pv[c])")
+        #expect(allClose(ours, [stat[c], pv[c]], relative: Tolerance.closedForm),
+          "\(name) \(key) cause \(c + 1): \(ours) vs \(stat[c]), \(pv[c])")
         #expect(luaField(t, "df")?.doubleValue == df[c])
       }
     }
@@ -184,8 +189,10 @@ import TestSupport
       let row = luaItem(r[0], i + 1)
       let ours = luaDoubles(luaField(row, "est"))
       let ourVar = luaDoubles(luaField(row, "var"))
-      #expect(allClose(ours, est[i], relative: Tolerance.closedForm), "\(name) \(names[i]) est \(firstMismatch(ours, est[i], relative: Tolerance.closedForm))")
-      #expect(allClose(ourVar, v[i], relative: Tolerance.closedForm), "\(name) \(names[i]) var \(firstMismatch(ourVar, v[i], relative: Tolerance.closedForm))")
+      #expect(allClose(ours, est[i], relative: Tolerance.closedForm),
+        "\(name) \(names[i]) est \(firstMismatch(ours, est[i], relative: Tolerance.closedForm))")
+      #expect(allClose(ourVar, v[i], relative: Tolerance.closedForm),
+        "\(name) \(names[i]) var \(firstMismatch(ourVar, v[i], relative: Tolerance.closedForm))")
     }
     let text = r[2].stringValue ?? ""
     #expect(text.contains("Cause 1:") && text.contains("Cause 2:") && text.contains("lower 95%"))
@@ -229,8 +236,10 @@ import TestSupport
         let sd = luaDoubles(luaField(curve, "var")).map { $0.squareRoot() }
         let wantEst = pstate.map { $0[c] }
         let wantSE = se.map { $0[c] }
-        #expect(allClose(est, wantEst, relative: Tolerance.closedForm), "\(name) group \(g) cause \(c) pstate \(firstMismatch(est, wantEst, relative: Tolerance.closedForm))")
-        #expect(allClose(sd, wantSE, relative: Tolerance.closedForm), "\(name) group \(g) cause \(c) std.err \(firstMismatch(sd, wantSE, relative: Tolerance.closedForm))")
+        #expect(allClose(est, wantEst, relative: Tolerance.closedForm),
+          "\(name) group \(g) cause \(c) pstate \(firstMismatch(est, wantEst, relative: Tolerance.closedForm))")
+        #expect(allClose(sd, wantSE, relative: Tolerance.closedForm),
+          "\(name) group \(g) cause \(c) std.err \(firstMismatch(sd, wantSE, relative: Tolerance.closedForm))")
       }
     }
   }
@@ -249,8 +258,10 @@ import TestSupport
     let ourCoef = (1...p).map { luaField(luaItem(terms, $0), "coef")?.doubleValue ?? .nan }
     let ourSE = (1...p).map { luaField(luaItem(terms, $0), "se")?.doubleValue ?? .nan }
     let ourSHR = (1...p).map { luaField(luaItem(terms, $0), "shr")?.doubleValue ?? .nan }
-    #expect(allClose(ourCoef, coef, relative: Tolerance.iterative), "\(label) coef \(firstMismatch(ourCoef, coef, relative: Tolerance.iterative))")
-    #expect(allClose(ourSE, se, relative: Tolerance.iterative), "\(label) se \(firstMismatch(ourSE, se, relative: Tolerance.iterative))")
+    #expect(allClose(ourCoef, coef, relative: Tolerance.iterative),
+      "\(label) coef \(firstMismatch(ourCoef, coef, relative: Tolerance.iterative))")
+    #expect(allClose(ourSE, se, relative: Tolerance.iterative),
+      "\(label) se \(firstMismatch(ourSE, se, relative: Tolerance.iterative))")
     #expect(allClose(ourSHR, coef.map { exp($0) }, relative: Tolerance.iterative), "\(label) shr")
     let ll = [r[1].doubleValue ?? .nan, r[2].doubleValue ?? .nan]
     let wantLL = CompetingRisksFixture.doubles(spec["loglik"]) + CompetingRisksFixture.doubles(spec["loglik_null"])
@@ -264,7 +275,8 @@ import TestSupport
     for j in 0..<profiles {
       let ours = luaDoubles(luaItem(r[5], j + 1))
       let want = cif.map { $0[j] }
-      #expect(allClose(ours, want, relative: Tolerance.iterative), "\(label) predict \(j + 1): \(firstMismatch(ours, want, relative: Tolerance.iterative))")
+      #expect(allClose(ours, want, relative: Tolerance.iterative),
+        "\(label) predict \(j + 1): \(firstMismatch(ours, want, relative: Tolerance.iterative))")
     }
   }
 
@@ -509,7 +521,8 @@ import TestSupport
        "finegray: the covariate 'one' cannot be estimated: constant in the rows used"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict{ {rx = 'Obs'}, {rx = 'Placebo'} }",
        "predict: 'rx' = \"Placebo\" in the profile is not a level of 'rx' (levels: Obs, Lev, Lev+5FU)"),
-      ("finegray(cr, 'Surv(ctime, cstat) ~ rx + age'):predict{rx = 'Obs'}", "predict: the profile has no value for 'age'"),
+      ("finegray(cr, 'Surv(ctime, cstat) ~ rx + age'):predict{rx = 'Obs'}",
+        "predict: the profile has no value for 'age'"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx'):predict{rx = 'Obs', age = 60}", "predict: unknown variable 'age'"),
       ("finegray(cr, 'Surv(ctime, cstat) ~ rx + age'):predict{rx = 'Obs', age = 'old'}",
        "predict: 'age' in the profile must be a finite number, got \"old\""),

@@ -83,7 +83,9 @@ import TestSupport
     // R: NULL -505.45; trt -505.44 0.0096 1; celltype ... 3; karno ... 1
     let lines = text.split(separator: "\n").map(String.init)
     #expect(lines.contains { $0.hasPrefix("NULL") && $0.contains("-505.45") })
-    #expect(lines.contains { $0.hasPrefix("trt") && $0.contains("-505.44") && $0.contains(" 0.0096 ") && $0.hasSuffix("0.922") })
+    #expect(
+      lines.contains { $0.hasPrefix("trt") && $0.contains("-505.44") && $0.contains(" 0.0096 ") && $0.hasSuffix(
+        "0.922") })
     #expect(lines.contains { $0.hasPrefix("celltype") && $0.contains("25.8478   3  1.03e-05") })
     #expect(lines.contains { $0.hasPrefix("karno") && $0.hasSuffix("35.2116   1  2.96e-09") })
   }

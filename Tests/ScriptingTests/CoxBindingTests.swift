@@ -18,7 +18,8 @@ import TestSupport
     "lung_robust": "local m = cox(lung, f_lung, {robust = true})",
     "lung_weighted": "local m = cox(lung3w, f_lung, {weights = 'w'})",
     "lung_weighted_breslow": "local m = cox(lung3w, f_lung, {weights = 'w', ties = 'breslow'})",
-    "lung_offset": "local m = cox(lung:with{off = lung.age * 0.01}, 'Surv(time, status) ~ sex + ph.ecog + offset(off)')",
+    "lung_offset": "local m = cox(lung:with{off = lung.age * 0.01}, 'Surv(time, status) ~ sex + "
+      + "ph.ecog + offset(off)')",
     "lung_cluster_inst": """
       local lung2 = lung:where(function(r) return r['wt.loss'] ~= nil end)
       local m = cox(lung2, 'Surv(time, status) ~ age + sex + ph.ecog + cluster(inst)')
@@ -44,8 +45,10 @@ import TestSupport
     "heart_exact_strata": """
       local m = cox(heart, 'Surv(start, stop, event) ~ age + year + transplant + strata(surgery)', {ties = 'exact'})
       """,
-    "heart_exact_cluster": "local m = cox(heart, 'Surv(start, stop, event) ~ age + surgery + transplant + cluster(id)', {ties = 'exact'})",
-    "heart_exact_maxiter": "local m = cox(heart, 'Surv(start, stop, event) ~ age + surgery + transplant', {ties = 'exact', max_iter = 2})",
+    "heart_exact_cluster": "local m = cox(heart, 'Surv(start, stop, event) ~ age + surgery + transplant + "
+      + "cluster(id)', {ties = 'exact'})",
+    "heart_exact_maxiter": "local m = cox(heart, 'Surv(start, stop, event) ~ age + surgery + transplant', {ties = "
+      + "'exact', max_iter = 2})",
     "lung_monotone": "local m = cox(lung3:with{dead = lung3.status - 1}, 'Surv(time, status) ~ age + dead')",
     "lung_maxiter": "local m = cox(lung, f_lung, {max_iter = 2})",
     "lung_collinear": "local m = cox(lung3:with{age2 = lung3.age * 2 + 1}, 'Surv(time, status) ~ age + sex + age2')",
@@ -140,7 +143,8 @@ import TestSupport
     // R's warnings, in R's words (Kaplan adds the coefficient names).
     let ours = strings(out["warnings"]) ?? []
     for warning in fixture.strings("warnings", in: fixture.output) ?? [] {
-      let key = warning.hasPrefix("Loglik converged before variable") ? "Loglik converged before variable 2 (dead)" : warning
+      let key = warning.hasPrefix(
+        "Loglik converged before variable") ? "Loglik converged before variable 2 (dead)" : warning
       #expect(ours.contains { $0.hasPrefix(key) }, "\(name): R warns '\(warning)', Kaplan \(ours)")
     }
     #expect(out["converged"] == .boolean(!name.hasSuffix("_maxiter")))
@@ -174,7 +178,8 @@ import TestSupport
     let rt = try makeRuntime()
     // lung has one row missing ph.ecog: the models use different rows.
     #expect(luaError(rt, Self.prelude + "lrtest(cox(lung, 'Surv(time, status) ~ age'), cox(lung, f_lung))")
-      == "test:9: lrtest: the models were fitted to different numbers of rows (228 and 227); fit both to the same complete rows (drop the rows missing in either model first)")
+      == "test:9: lrtest: the models were fitted to different numbers of rows (228 and 227); fit both to the same "
+        + "complete rows (drop the rows missing in either model first)")
     #expect(luaError(rt, Self.prelude + "local m = cox(lung3, f_lung)\nlrtest(m, m)")
       .contains("lrtest: both models have 3 coefficients"))
     #expect(luaError(rt, Self.prelude + "lrtest(cox(lung3, f_lung), 42)")
@@ -228,7 +233,8 @@ import TestSupport
     let lines = a.split(separator: "\n").map(String.init)
     #expect(lines.first == "Cox proportional hazards model: Surv(time, status) ~ age + sex + ph.ecog")
     #expect(a.contains("ties: efron; variance: model-based; HR with 95% CI"))
-    #expect(lines.contains { $0.hasPrefix("             coef      HR        SE       z         p  lower 95%  upper 95%") })
+    #expect(lines.contains { $0.hasPrefix(
+      "             coef      HR        SE       z         p  lower 95%  upper 95%") })
     #expect(lines.contains("sex      -0.55261  0.5754  0.167739  -3.294  0.000986     0.4142     0.7994"))
     #expect(a.contains("n = 227, events = 164, 1 row dropped for missing values"))
     #expect(a.contains("Likelihood ratio test = 30.5 on 3 df, p = 1.08e-06"))
@@ -322,7 +328,8 @@ import TestSupport
     let base = "local d = dataset('lung')\n"
     func error(_ code: String) -> String { luaError(rt, base + code) }
     // Unknown column, with a suggestion.
-    #expect(error("cox(d, 'Surv(time, status) ~ agee')") == "test:2: cox: column 'agee' not found (did you mean 'age'?)")
+    #expect(error(
+      "cox(d, 'Surv(time, status) ~ agee')") == "test:2: cox: column 'agee' not found (did you mean 'age'?)")
     // A formula that does not parse.
     #expect(error("cox(d, 'Surv(time, status) ~ age +')")
       .contains("cox: formula 'Surv(time, status) ~ age +': expected a term"))
@@ -330,7 +337,8 @@ import TestSupport
     #expect(error("cox(d, 'Surv(time, status) ~ 1')").contains("has no covariates"))
     // All censored.
     #expect(error("cox(d:with{s0 = d.time * 0}, 'Surv(time, s0) ~ age')")
-      == "test:2: cox: no events: all 228 rows used are censored (column 's0'), so there is no partial likelihood to maximise")
+      == "test:2: cox: no events: all 228 rows used are censored (column 's0'), so there is no partial "
+        + "likelihood to maximise")
     // A factor with one level.
     #expect(error("cox(d:with{g = 'a'}, 'Surv(time, status) ~ age + g')")
       .contains("cox: factor 'g' has only one level ('a'); a factor needs at least two levels"))
@@ -342,11 +350,13 @@ import TestSupport
       .contains("cox: row 1: covariate 'x' is Inf; covariates must be finite"))
     #expect(error("cox(d:with{w = d.age * 0}, 'Surv(time, status) ~ age', {weights = 'w'})")
       .contains("cox: row 1: weight 0 in column 'w'; Cox case weights must be > 0"))
-    #expect(luaError(rt, "local h = dataset('heart')\ncox(h:with{w = 2}, 'Surv(start, stop, event) ~ age', {ties = 'exact', weights = 'w'})")
+    #expect(luaError(rt, "local h = dataset('heart')\ncox(h:with{w = 2}, 'Surv(start, stop, event) ~ age', {ties = "
+      + "'exact', weights = 'w'})")
       .contains("cox: case weights are not supported for ties = exact (as in R)"))
     // R: "dfbeta residuals are not available for the exact method".
     #expect(error("cox(d, 'Surv(time, status) ~ age + sex + cluster(inst)', {ties = 'exact'})")
-      .contains("cox: a robust variance (robust = true or cluster()) is not available for ties = exact on Surv(time, event) data"))
+      .contains("cox: a robust variance (robust = true or cluster()) is not available for ties = exact on "
+        + "Surv(time, event) data"))
     #expect(error("cox(d, 'Surv(time, status) ~ age', {ties = 'exact', robust = true})")
       .contains("(as in R: no dfbeta residuals for the exact partial likelihood); use ties = efron"))
     #expect(luaError(rt, "cox(dataset('heart'), 'Surv(start, stop, event) ~ age', {robust = true})")
@@ -390,7 +400,8 @@ import TestSupport
   /// The forest plot reads the terms as cox() returns them.
   @Test func plotsAForestOfTheFit() throws {
     let rt = try makeRuntime()
-    let r = try lua(rt, "return plot(cox(dataset('veteran'), 'Surv(time, status) ~ trt + celltype + karno'), {file = 'forest.svg'})")
+    let r = try lua(rt,
+      "return plot(cox(dataset('veteran'), 'Surv(time, status) ~ trt + celltype + karno'), {file = 'forest.svg'})")
     let svg = try String(contentsOfFile: r.first?.stringValue ?? "", encoding: .utf8)
     #expect(svg.contains(">celltype<") && svg.contains(">squamous<") && svg.contains(">adeno<"))
     #expect(svg.contains(">karno<"))

@@ -94,8 +94,10 @@ import TestSupport
     #expect(luaError(rt, "dataset('aml'):select{'time', 'nope'}").contains("nope"))
     #expect(luaError(rt, "read_csv(42)") == "test:1: bad argument #1 to 'read_csv' (string expected, got number)")
     #expect(luaError(rt, "read_csv('x.csv', {delim = ','})").contains("unknown option 'delim'"))
-    #expect(luaError(rt, "local d = dataset('aml') return d.time + {}").contains("column, number, string, boolean or date expected, got table"))
-    #expect(luaError(rt, "write_csv({}, 'x.csv')") == "test:1: bad argument #1 to 'write_csv' (dataset expected, got table)")
+    #expect(luaError(rt, "local d = dataset('aml') return d.time + {}").contains(
+      "column, number, string, boolean or date expected, got table"))
+    #expect(luaError(rt,
+      "write_csv({}, 'x.csv')") == "test:1: bad argument #1 to 'write_csv' (dataset expected, got table)")
   }
 
   @Test func readCsvReturnsNilAndMessageForBadFiles() throws {

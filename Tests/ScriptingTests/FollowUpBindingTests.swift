@@ -11,7 +11,8 @@ import TestSupport
   static let cases: [(fixture: String, data: String, formula: String, options: String, labels: [String])] = [
     ("followup_lung_sex_loglog", "dataset('lung')", "Surv(time, status) ~ sex", "nil", ["sex=1", "sex=2"]),
     ("followup_lung_sex_log", "dataset('lung')", "Surv(time, status) ~ sex", "{conf_type = 'log'}", ["sex=1", "sex=2"]),
-    ("followup_colon_rx_loglog", "death", "Surv(time, status) ~ rx", "{conf_level = 0.95}", ["rx=Obs", "rx=Lev", "rx=Lev+5FU"]),
+    ("followup_colon_rx_loglog", "death", "Surv(time, status) ~ rx", "{conf_level = 0.95}", ["rx=Obs", "rx=Lev",
+      "rx=Lev+5FU"]),
   ]
 
   static func rowScript(_ expr: String) -> String {
@@ -62,7 +63,8 @@ import TestSupport
   @Test func overallOnly() throws {
     let fixture = try SurvivalFixture.load("followup_lung_sex_loglog")
     let rt = try makeRuntime()
-    let out = try #require(try lua(rt, densePrelude + Self.rowScript("followup(dataset('lung'), 'Surv(time, status)')")).first)
+    let out = try #require(try lua(rt, densePrelude + Self.rowScript(
+      "followup(dataset('lung'), 'Surv(time, status)')")).first)
     #expect(out["groups"].items.isEmpty)
     let r = SurvivalFixture.object(fixture["overall"])
     SurvivalFixture.expectValue(out["overall"]["median"].double, SurvivalFixture.number(r["median"]), "median")

@@ -31,9 +31,14 @@ import Testing
   @Test func mixedAndSparseTablesLoseNothing() throws {
     // Found by the robustness probes: {[1] = 1, [3] = 3, x = 2} gave {"x":2}.
     let rt = try makeRuntime()
-    let r = try lua(rt, "return json({[1] = 1, [3] = 3, x = 2}), json({[2.5] = 1}), json({[1e9] = 1}), json({1, nil, 3})")
-    #expect(r == [.string(#"{"1":1,"3":3,"x":2}"#), .string(#"{"2.5":1}"#), .string(#"{"1000000000":1}"#), .string("[1,null,3]")])
-    #expect(luaError(rt, "local t = {[true] = 1}\nlocal s = json(t)") == "test:2: json: a table has a boolean key, which JSON cannot hold")
+    let r = try lua(rt,
+      "return json({[1] = 1, [3] = 3, x = 2}), json({[2.5] = 1}), json({[1e9] = 1}), json({1, nil, 3})")
+    #expect(
+      r == [
+        .string(#"{"1":1,"3":3,"x":2}"#), .string(#"{"2.5":1}"#), .string(#"{"1000000000":1}"#), .string("[1,null,3]"),
+      ])
+    #expect(luaError(rt,
+      "local t = {[true] = 1}\nlocal s = json(t)") == "test:2: json: a table has a boolean key, which JSON cannot hold")
     #expect(luaError(rt, "local s = json({[1] = 1, ['1'] = 2, x = 3})").hasPrefix("test:1: json: keys 1 and \"1\""))
     #expect(luaError(rt, "local t = {a = {}}; t.a.b = t; local s = json(t)") == "test:1: json: a table contains itself")
   }

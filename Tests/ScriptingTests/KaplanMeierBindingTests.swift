@@ -68,7 +68,9 @@ import TestSupport
       """),
   ]
 
-  static let curveKeys = ["time", "n_risk", "n_event", "n_censor", "surv", "std_err", "lower", "upper", "cumhaz", "std_chaz"]
+  static let curveKeys = [
+    "time", "n_risk", "n_event", "n_censor", "surv", "std_err", "lower", "upper", "cumhaz", "std_chaz",
+  ]
 
   /// The fit and its methods as one table of dense arrays.
   static func script(fit: String, probs: [Double], tau: Double, times: [Double], extendTimes: [Double]) -> String {
@@ -115,20 +117,26 @@ import TestSupport
     let times = SurvivalFixture.numbers(fixture["times"])
     let extendTimes = SurvivalFixture.numbers(fixture["extend_times"])
     let rt = try makeRuntime()
-    let out = try #require(try lua(rt, Self.script(fit: fit, probs: probs, tau: tau, times: times, extendTimes: extendTimes)).first)
+    let script = Self.script(fit: fit, probs: probs, tau: tau, times: times, extendTimes: extendTimes)
+    let out = try #require(try lua(rt, script).first)
 
     let options = SurvivalFixture.object(fixture["options"])
     #expect(out["kind"] == .string("km"))
     #expect(out["name"] == .string("kaplan.km"))
     #expect(out["conf_type"].stringValue == options["conf_type"] as? String)
-    SurvivalFixture.expectValue(out["conf_level"].double, SurvivalFixture.number(options["conf_level"]), "\(name) conf_level")
+    SurvivalFixture.expectValue(out["conf_level"].double, SurvivalFixture.number(options["conf_level"]),
+      "\(name) conf_level")
     #expect(out["n_dropped"] == .integer(0))
     let ours = out["curves"].items
     try #require(ours.count == curves.count, "\(name): \(ours.count) curves, R has \(curves.count)")
 
     // Labels as R's survfit names its strata: "sex=1", or "all" for ~ 1.
     let levels = SurvivalFixture.strings(fixture["groups"])
-    let variable = ["colon_rx": "rx", "veteran_trt": "trt", "aml_x": "x", "aml_fracweights": "x", "heart_transplant": "transplant", "flat": "g"][name] ?? "sex"
+    let variable =
+      [
+        "colon_rx": "rx", "veteran_trt": "trt", "aml_x": "x", "aml_fracweights": "x", "heart_transplant": "transplant",
+        "flat": "g",
+      ][name] ?? "sex"
     var n = 0.0, events = 0.0
     for (g, r) in curves.enumerated() {
       let c = ours[g]
@@ -148,8 +156,10 @@ import TestSupport
 
       let q = SurvivalFixture.object(r["quantile"])
       SurvivalFixture.expectArray(c["quantile"].doubles, SurvivalFixture.numbers(q["quantile"]), "\(tag) quantile")
-      SurvivalFixture.expectArray(c["quantile_lower"].doubles, SurvivalFixture.numbers(q["lower"]), "\(tag) quantile lower")
-      SurvivalFixture.expectArray(c["quantile_upper"].doubles, SurvivalFixture.numbers(q["upper"]), "\(tag) quantile upper")
+      SurvivalFixture.expectArray(c["quantile_lower"].doubles, SurvivalFixture.numbers(q["lower"]),
+        "\(tag) quantile lower")
+      SurvivalFixture.expectArray(c["quantile_upper"].doubles, SurvivalFixture.numbers(q["upper"]),
+        "\(tag) quantile upper")
 
       let mean = SurvivalFixture.object(r["rmean"])
       SurvivalFixture.expectValue(c["rmean"].double, SurvivalFixture.number(mean["rmean"]), "\(tag) rmean")
@@ -222,7 +232,8 @@ import TestSupport
     SurvivalFixture.expectValue(d["z"].double, diff / s, "z")
     #expect(d["p"].double > 0 && d["p"].double < 0.001)
     // Three curves have no difference.
-    #expect(try lua(rt, "local c = dataset('colon') return km(c, 'Surv(time, status) ~ rx'):rmst(1000).difference") == [.nil])
+    #expect(try lua(rt,
+      "local c = dataset('colon') return km(c, 'Surv(time, status) ~ rx'):rmst(1000).difference") == [.nil])
   }
 
   /// `fit:at` takes a single time too, and `fit:quantile()` defaults to the quartiles.
@@ -232,7 +243,8 @@ import TestSupport
       local fit = km(dataset("lung"), "Surv(time, status) ~ 1")
       local a = fit:at(365)
       local q = fit:quantile()
-      return #a.strata[1].time, a.strata[1].time[1], #q.probs, q.probs[2], q.strata[1].quantile[2] == fit.strata[1].median,
+      return #a.strata[1].time, a.strata[1].time[1], #q.probs, q.probs[2],
+        q.strata[1].quantile[2] == fit.strata[1].median,
         getmetatable(a).__name, getmetatable(q).__name, getmetatable(fit:rmst()).__name, fit:rmst().common_tau
       """)
     #expect(r == [.integer(1), .number(365), .integer(3), .number(0.5), .boolean(true),

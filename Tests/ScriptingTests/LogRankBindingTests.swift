@@ -15,9 +15,11 @@ import TestSupport
     ("logrank_lung_sex", "dataset('lung')", "Surv(time, status) ~ sex", "{}", "sex"),
     ("logrank_lung_sex_rho1", "dataset('lung')", "Surv(time, status) ~ sex", "{rho = 1}", "sex"),
     ("logrank_veteran_trt_strata", "dataset('veteran')", "Surv(time, status) ~ trt + strata(celltype)", "{}", "trt"),
-    ("logrank_veteran_trt_strata_rho1", "dataset('veteran')", "Surv(time, status) ~ trt + strata(celltype)", "{rho = 1}", "trt"),
+    ("logrank_veteran_trt_strata_rho1", "dataset('veteran')", "Surv(time, status) ~ trt + strata(celltype)",
+      "{rho = 1}", "trt"),
     ("logrank_veteran_celltype", "dataset('veteran')", "Surv(time, status) ~ celltype", "{}", "celltype"),
-    ("logrank_veteran_celltype_rho05", "dataset('veteran')", "Surv(time, status) ~ celltype", "{rho = 0.5}", "celltype"),
+    ("logrank_veteran_celltype_rho05", "dataset('veteran')", "Surv(time, status) ~ celltype", "{rho = 0.5}",
+      "celltype"),
     ("logrank_aml", "dataset('aml')", "Surv(time, status) ~ x", "{}", "x"),
   ]
 
@@ -54,10 +56,14 @@ import TestSupport
     #expect(k == Int(SurvivalFixture.number(input["group_count"])))
     #expect(groups["label"].items.allSatisfy { $0.stringValue?.hasPrefix(c.variable + "=") == true })
     SurvivalFixture.expectArray(groups["n"].doubles, SurvivalFixture.numbers(fixture["n"]), "\(name) n")
-    SurvivalFixture.expectArray(groups["observed"].doubles, SurvivalFixture.numbers(fixture["observed"]), "\(name) observed")
-    SurvivalFixture.expectArray(groups["expected"].doubles, SurvivalFixture.numbers(fixture["expected"]), "\(name) expected")
-    SurvivalFixture.expectArray(groups["oe2_e"].doubles, SurvivalFixture.numbers(fixture["o_e2_e"]), "\(name) (O-E)^2/E")
-    SurvivalFixture.expectArray(groups["oe2_v"].doubles, SurvivalFixture.numbers(fixture["o_e2_v"]), "\(name) (O-E)^2/V")
+    SurvivalFixture.expectArray(groups["observed"].doubles, SurvivalFixture.numbers(fixture["observed"]),
+      "\(name) observed")
+    SurvivalFixture.expectArray(groups["expected"].doubles, SurvivalFixture.numbers(fixture["expected"]),
+      "\(name) expected")
+    SurvivalFixture.expectArray(groups["oe2_e"].doubles, SurvivalFixture.numbers(fixture["o_e2_e"]),
+      "\(name) (O-E)^2/E")
+    SurvivalFixture.expectArray(groups["oe2_v"].doubles, SurvivalFixture.numbers(fixture["o_e2_v"]),
+      "\(name) (O-E)^2/V")
     SurvivalFixture.expectArray(out["var"].doubles, SurvivalFixture.numbers(fixture["variance"]), "\(name) var")
     SurvivalFixture.expectValue(out["chisq"].double, SurvivalFixture.number(fixture["chisq"]), "\(name) chisq")
     SurvivalFixture.expectValue(out["df"].double, SurvivalFixture.number(fixture["df"]), "\(name) df")
@@ -68,7 +74,9 @@ import TestSupport
     }
     #expect(out["trend"]["df"] == .integer(1))
     if input["strata"] != nil {
-      #expect(out["strata"].items.map(\.stringValue) == ["celltype=squamous", "celltype=smallcell", "celltype=adeno", "celltype=large"])
+      #expect(
+        out["strata"].items.map(\.stringValue)
+          == ["celltype=squamous", "celltype=smallcell", "celltype=adeno", "celltype=large"])
     } else {
       #expect(out["strata"] == .nil)
     }

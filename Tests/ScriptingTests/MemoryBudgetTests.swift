@@ -152,7 +152,8 @@ import TestSupport
     } catch { message = String(describing: error) }
     #expect(message.contains("not enough memory for the 1500000 values of a table argument"), "\(message)")
     // A smaller table still goes through.
-    #expect(try run(rt, "t = nil; collectgarbage(); local s = {}; for i = 1, 100000 do s[i] = i end; return dataset.from{x = s}:nrow()")
+    #expect(try run(rt,
+      "t = nil; collectgarbage(); local s = {}; for i = 1, 100000 do s[i] = i end; return dataset.from{x = s}:nrow()")
       == [.integer(100_000)])
   }
 }

@@ -39,7 +39,8 @@ import TestSupport
     #expect(luaError(rt, "return date(2^31 - 1) + 1")
       == "test:1: date arithmetic: 5881580-07-11 + 1 days is out of the range of dates")
     #expect(luaError(rt, "return date(-2^31 + 1) - 1").contains("is out of the range of dates"))
-    let ok = try lua(rt, "return tostring(date(0)), tostring(date('2020-01-01') + 31), tostring(3 + date('2020-01-01')), tostring(date('2020-01-01') - 1)")
+    let ok = try lua(rt, "return tostring(date(0)), tostring(date('2020-01-01') + 31), tostring(3 + "
+      + "date('2020-01-01')), tostring(date('2020-01-01') - 1)")
     #expect(ok == [.string("1970-01-01"), .string("2020-02-01"), .string("2020-01-04"), .string("2019-12-31")])
   }
 
@@ -72,9 +73,11 @@ import TestSupport
     let d = "local d = dataset('aml')\n"
     #expect(luaError(rt, d + "local x = d.where(d.time:lt(3))")
       == "test:2: calling 'where' on bad self (dataset expected, got column; call it as d:where(...))")
-    #expect(luaError(rt, d + "local x = d:where(5)") == "test:2: bad argument #1 to 'where' (bool column or function expected, got number)")
+    #expect(luaError(rt, d + "local x = d:where(5)") == "test:2: bad argument #1 to 'where' (bool column or function "
+      + "expected, got number)")
     #expect(luaError(rt, d + "local x = d:where(d.x)") == "test:2: where: filter needs a bool column, got string")
-    #expect(luaError(rt, d + "local x = d:where(dataset.from{m = {true}}.m)") == "test:2: where: filter mask has 1 rows, the dataset 23")
+    #expect(luaError(rt,
+      d + "local x = d:where(dataset.from{m = {true}}.m)") == "test:2: where: filter mask has 1 rows, the dataset 23")
     let ok = try lua(rt, d + "return #d:where(d.time:lt(10)), #d:where(function(r) return r.time < 10 end)")
     #expect(ok == [.integer(5), .integer(5)])
   }

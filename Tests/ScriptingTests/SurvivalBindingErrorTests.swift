@@ -64,8 +64,10 @@ import TestSupport
       "bad argument #3 to 'km' (options table expected, got string)"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex'):at('365')").contains(
       "bad argument #1 to 'at' (array of times expected, got string)"))
-    #expect(error("km(lung, 'Surv(time, status) ~ sex'):at{'a'}").contains("bad argument #1 to 'at' (array of times expected"))
-    #expect(error("km(lung, 'Surv(time, status) ~ sex'):rmst('x')").contains("bad argument #1 to 'rmst' (number expected, got string)"))
+    #expect(error("km(lung, 'Surv(time, status) ~ sex'):at{'a'}").contains(
+      "bad argument #1 to 'at' (array of times expected"))
+    #expect(error("km(lung, 'Surv(time, status) ~ sex'):rmst('x')").contains(
+      "bad argument #1 to 'rmst' (number expected, got string)"))
     #expect(error("local f = km(lung, 'Surv(time, status) ~ sex'); f.at({}, {1})").contains(
       "calling 'at' on bad self (km result expected, got a table not made by a Kaplan function)"))
   }
@@ -75,13 +77,16 @@ import TestSupport
       "km: formula 'Surv(time, status) ~ sex +': expected a term at position 26"))
     #expect(error("km(lung, 'Surv(time, status) ~ strata(sex')").contains(
       "km: formula 'Surv(time, status) ~ strata(sex': expected ',' or ')' at position 31"))
-    #expect(error("km(lung, '')").contains("km: formula '': expected Surv(time, event) or Surv(start, stop, event) at position 1"))
-    #expect(error("logrank(lung, 'Surv(time) ~ sex')").contains("logrank: formula 'Surv(time) ~ sex': Surv() needs a time and an event column"))
+    #expect(error("km(lung, '')").contains(
+      "km: formula '': expected Surv(time, event) or Surv(start, stop, event) at position 1"))
+    #expect(error("logrank(lung, 'Surv(time) ~ sex')").contains(
+      "logrank: formula 'Surv(time) ~ sex': Surv() needs a time and an event column"))
   }
 
   @Test func unknownColumnsSuggestTheClosestName() {
     #expect(error("km(lung, 'Surv(tme, status) ~ sex')").contains("km: column 'tme' not found (did you mean 'time'?)"))
-    #expect(error("logrank(lung, 'Surv(time, status) ~ sexx')").contains("logrank: column 'sexx' not found (did you mean 'sex'?)"))
+    #expect(error("logrank(lung, 'Surv(time, status) ~ sexx')").contains(
+      "logrank: column 'sexx' not found (did you mean 'sex'?)"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex', {weights = 'wt'})").contains("km: column 'wt' not found"))
   }
 
@@ -93,7 +98,8 @@ import TestSupport
       "km: row 1: event must be 0/1 (or 1/2, or true/false), got 3 in column 'status'"))
     #expect(error("local d = dataset.from{{'t', {1, 2}}, {'e', {'a', 'b'}}}; km(d, 'Surv(t, e) ~ 1')").contains(
       "km: event column 'e' must be 0/1 or true/false, but it holds strings"))
-    #expect(error("local d = lung:with{w = lung.age - 50}; km(d, 'Surv(time, status) ~ sex', {weights = 'w'})").contains(
+    #expect(error(
+      "local d = lung:with{w = lung.age - 50}; km(d, 'Surv(time, status) ~ sex', {weights = 'w'})").contains(
       "km: row 22: weight must be non-negative and finite, got -1 in column 'w'"))
     #expect(error("local d = lung:with{e = lung.time}; km(d, 'Surv(e, time, status) ~ sex')").contains(
       "km: row 1: start (306) must be less than stop (306) in columns 'e' and 'time'"))
@@ -102,18 +108,24 @@ import TestSupport
   }
 
   @Test func methodsRefuseWhatRWouldRefuse() {
-    #expect(error("logrank(lung, 'Surv(time, status) ~ 1')").contains("logrank: formula 'Surv(time, status) ~ 1' has no groups to compare"))
+    #expect(error("logrank(lung, 'Surv(time, status) ~ 1')").contains(
+      "logrank: formula 'Surv(time, status) ~ 1' has no groups to compare"))
     #expect(error("logrank(lung:where(lung.sex:eq(1)), 'Surv(time, status) ~ sex')").contains(
       "logrank: only one group (sex=1) in the data used"))
     #expect(error("logrank(dataset('heart'), 'Surv(start, stop, event) ~ transplant')").contains(
       "logrank: right-censored data only"))
     #expect(error("pairwise_logrank(dataset('heart'), 'Surv(start, stop, event) ~ transplant')").contains(
       "pairwise_logrank: right-censored data only"))
-    #expect(error("followup(dataset('heart'), 'Surv(start, stop, event)')").contains("followup: follow-up is measured from time 0"))
+    #expect(error("followup(dataset('heart'), 'Surv(start, stop, event)')").contains(
+      "followup: follow-up is measured from time 0"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex'):at{5000}").contains(
-      "at: no requested time is within the follow-up of 'sex=1' (last time 1022); give extend = true to report past it"))
-    #expect(error("km(lung, 'Surv(time, status) ~ sex'):at{-1}").contains("at: times must be finite and non-negative, got -1"))
-    #expect(error("km(lung, 'Surv(time, status) ~ sex'):quantile{2}").contains("quantile: probabilities must be between 0 and 1, got 2"))
-    #expect(error("km(lung, 'Surv(time, status) ~ sex'):rmst(-1)").contains("rmst: tau must be finite and non-negative, got -1"))
+      "at: no requested time is within the follow-up of 'sex=1' (last time 1022); give extend = "
+        + "true to report past it"))
+    #expect(error("km(lung, 'Surv(time, status) ~ sex'):at{-1}").contains(
+      "at: times must be finite and non-negative, got -1"))
+    #expect(error("km(lung, 'Surv(time, status) ~ sex'):quantile{2}").contains(
+      "quantile: probabilities must be between 0 and 1, got 2"))
+    #expect(error("km(lung, 'Surv(time, status) ~ sex'):rmst(-1)").contains(
+      "rmst: tau must be finite and non-negative, got -1"))
   }
 }

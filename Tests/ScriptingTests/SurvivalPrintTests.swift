@@ -52,7 +52,8 @@ import TestSupport
        Chisq= 10.3  on 1 degrees of freedom, p= 0.001
       """))
     #expect(s.hasPrefix("Log-rank test: Surv(time, status) ~ sex"))
-    #expect(try text("logrank(lung, 'Surv(time, status) ~ sex', {rho = 1})").hasPrefix("G-rho test, rho = 1 (Peto–Peto)"))
+    #expect(try text("logrank(lung, 'Surv(time, status) ~ sex', {rho = 1})").hasPrefix(
+      "G-rho test, rho = 1 (Peto–Peto)"))
     #expect(try text("logrank(lung, 'Surv(time, status) ~ sex', {rho = 1, gamma = 1})").hasPrefix(
       "Fleming–Harrington test, rho = 1, gamma = 1"))
     let strat = try text("logrank(dataset('veteran'), 'Surv(time, status) ~ trt + strata(celltype)', {trend = true})")

@@ -72,7 +72,8 @@ struct GrayKernelTests {
       #expect(worstV <= Self.kernelTolerance, "cause \(cause): variance error \(worstV)")
       // Diagonal entries each relative to themselves.
       for i in 0..<ng1 where ref.variance[i * ng1 + i] != 0 {
-        let e = Self.relativeError(test.variance[i * ng1 + i], ref.variance[i * ng1 + i], scale: abs(ref.variance[i * ng1 + i]))
+        let e = Self.relativeError(
+          test.variance[i * ng1 + i], ref.variance[i * ng1 + i], scale: abs(ref.variance[i * ng1 + i]))
         #expect(e <= Self.kernelTolerance, "cause \(cause): V[\(i)][\(i)] error \(e)")
       }
     }

@@ -110,8 +110,10 @@ struct LogRankFixtureTests {
     KMFixture.expectArray(test.observed, KMFixture.numbers(r["observed"]), "\(name) observed")
     KMFixture.expectArray(test.expected, KMFixture.numbers(r["expected"]), "\(name) expected")
     // R's matrix obs[group, stratum] in column-major order: stratum-major, as ours.
-    KMFixture.expectArray(test.observedByStratum.flatMap { $0 }, KMFixture.numbers(r["observed_by_stratum"]), "\(name) obs by stratum")
-    KMFixture.expectArray(test.expectedByStratum.flatMap { $0 }, KMFixture.numbers(r["expected_by_stratum"]), "\(name) exp by stratum")
+    KMFixture.expectArray(test.observedByStratum.flatMap { $0 }, KMFixture.numbers(r["observed_by_stratum"]),
+      "\(name) obs by stratum")
+    KMFixture.expectArray(test.expectedByStratum.flatMap { $0 }, KMFixture.numbers(r["expected_by_stratum"]),
+      "\(name) exp by stratum")
     KMFixture.expectArray(test.variance, KMFixture.numbers(r["variance"]), "\(name) variance")
     KMFixture.expectValue(test.chiSquare, KMFixture.number(r["chisq"]), "\(name) chisq")
     #expect(Double(test.df) == KMFixture.number(r["df"]))
@@ -131,8 +133,10 @@ struct LogRankFixtureTests {
         let pairs = try PairwiseLogRank.test(
           time: time, event: event, group: group, groupCount: k, strata: strata, strataCount: strataCount,
           rho: rho, adjustment: adjustment)
-        KMFixture.expectArray(pairs.comparisons.map { Double($0.first) }, KMFixture.numbers(rp["first"]), "\(name) pair first")
-        KMFixture.expectArray(pairs.comparisons.map { Double($0.second) }, KMFixture.numbers(rp["second"]), "\(name) pair second")
+        KMFixture.expectArray(pairs.comparisons.map { Double($0.first) }, KMFixture.numbers(rp["first"]),
+          "\(name) pair first")
+        KMFixture.expectArray(pairs.comparisons.map { Double($0.second) }, KMFixture.numbers(rp["second"]),
+          "\(name) pair second")
         KMFixture.expectArray(pairs.comparisons.map(\.chiSquare), KMFixture.numbers(rp["chisq"]), "\(name) pair chisq")
         KMFixture.expectArray(pairs.comparisons.map(\.p), KMFixture.numbers(rp["p"]), "\(name) pair p")
         KMFixture.expectArray(
@@ -162,8 +166,10 @@ struct FollowUpFixtureTests {
     let groups = r["groups"] as? [Any] ?? []
     try #require(groups.count == followUp.groups.count)
     for (g, ref) in groups.enumerated() { check(followUp.groups[g], KMFixture.object(ref), "\(name) group \(g)") }
-    KMFixture.expectValue(followUp.overall.medianCensoredTime, KMFixture.number(r["median_censored_overall"]), "\(name) censored median")
+    KMFixture.expectValue(
+      followUp.overall.medianCensoredTime, KMFixture.number(r["median_censored_overall"]), "\(name) censored median")
     KMFixture.expectArray(
-      followUp.groups.map(\.medianCensoredTime), KMFixture.numbers(r["median_censored_groups"]), "\(name) censored medians")
+      followUp.groups.map(\.medianCensoredTime), KMFixture.numbers(r["median_censored_groups"]),
+        "\(name) censored medians")
   }
 }

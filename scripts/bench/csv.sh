@@ -17,7 +17,8 @@ echo "kaplan  $kaplan s  ($line)"
 
 r="NA"
 if command -v Rscript >/dev/null; then
-  r=$(Rscript -e "f <- commandArgs(TRUE)[1]; t <- min(sapply(1:3, function(i) system.time(read.csv(f))[['elapsed']])); cat(t)" "$FILE")
+  r=$(Rscript -e "f <- commandArgs(TRUE)[1]
+    t <- min(sapply(1:3, function(i) system.time(read.csv(f))[['elapsed']])); cat(t)" "$FILE")
   echo "R       $r s  (read.csv, best of 3)"
 fi
 
@@ -25,7 +26,11 @@ py="NA"
 if python3 -c "import pandas" 2>/dev/null || pip install -q pandas >/dev/null 2>&1; then
   py=$(python3 -c "
 import sys, time, pandas
-best = min((lambda t0: (pandas.read_csv(sys.argv[1]), time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(3))
+def once():
+    t0 = time.perf_counter()
+    pandas.read_csv(sys.argv[1])
+    return time.perf_counter() - t0
+best = min(once() for _ in range(3))
 print(f'{best:.3f}')" "$FILE")
   echo "pandas  $py s  (read_csv, best of 3)"
 fi

@@ -22,8 +22,9 @@ for a in $ANALYSES; do
       echo "$out"
     else
       end=$(date +%s.%N)
+      why=$(echo "$out" | grep -m1 -o 'time limit[^(]*\|memory[^(]*\|stopped[^(]*' || echo "$out" | head -1)
       printf '%-11s n=%-8d G=%-6d stopped after %.1f s: %s\n' "$a" "$ROWS" "$g" \
-        "$(echo "$end - $start" | bc)" "$(echo "$out" | grep -m1 -o 'time limit[^(]*\|memory[^(]*\|stopped[^(]*' || echo "$out" | head -1)"
+        "$(echo "$end - $start" | bc)" "$why"
     fi
   done
 done

@@ -15,7 +15,11 @@ best_of() {  # best wall time in ms of N runs of a command
   python3 - "$n" "$@" <<'PY'
 import subprocess, sys, time
 n = int(sys.argv[1]); cmd = sys.argv[2:]
-best = min((lambda t0: (subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(n))
+def once():
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+best = min(once() for _ in range(n))
 print(f"{best * 1000:.1f}")
 PY
 }

@@ -22,7 +22,8 @@ printf 'time,event\n99999999999999999999999,1\n-9223372036854775808,0\n922337203
 printf 'd\n2004-02-30\n9999-12-31\n0000-01-01\n-2004-01-01\n' > dates.csv
 python3 -c "import sys; sys.stdout.write('a\n' + 'x'*5_000_000 + '\n')" > big_field.csv
 python3 -c "import sys; sys.stdout.write('a\n\"' + 'x'*5_000_000 + '\"\n')" > big_quoted.csv
-python3 -c "import sys; sys.stdout.write(','.join('c%d'%i for i in range(20000)) + '\n' + ','.join('1' for i in range(20000)) + '\n')" > wide.csv
+python3 -c "import sys; sys.stdout.write(','.join('c%d'%i for i in range(20000)) + '\n')
+sys.stdout.write(','.join('1' for i in range(20000)) + '\n')" > wide.csv
 printf 'time\tevent\n1\t1\n' > tabs.tsv
 mkdir -p sub out; printf 'x\n1\n' > sub/ok.csv
 ln -sf /etc/passwd link_passwd.csv

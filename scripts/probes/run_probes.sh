@@ -7,7 +7,8 @@
 # Usage: scripts/probes/run_probes.sh [--check] [--jobs N] [probe-file...]
 #   (default: all *.probes)
 # A line `#args: ...` in a probe file gives extra `kaplan run` arguments for
-# its probes.
+# its probes. A probe line ending in " \\" continues on the next line (whose
+# leading blanks are dropped), so that no line passes 120 columns.
 #   --check   the CI mode: each probe runs with `--timeout $PROBE_TIMEOUT`
 #             (default 5 s, unless the file's #args set one; killed at 20 s), only problems and a summary are
 #             printed, and the exit status is 1 if a probe crashed, hung or
@@ -68,7 +69,14 @@ n=0; allowed=0
 for file in "$@"; do
   # A line "#args: ..." gives extra `kaplan run` arguments for the file.
   args=$(sed -n 's/^#args: //p' "$file" | head -n 1)
-  while IFS= read -r probe; do
+  pending=
+  while IFS= read -r line; do
+    [ -n "$pending" ] && line=${line#"${line%%[![:space:]]*}"}
+    case "$line" in
+      *' \') pending="$pending${line%\\}"; continue ;;
+    esac
+    probe="$pending$line"
+    pending=
     case "$probe" in
       '#! hang-allowed'*) allowed=1; continue ;;
       ''|'#'*) continue ;;

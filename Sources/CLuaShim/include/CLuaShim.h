@@ -23,7 +23,9 @@ static inline int kh_isnoneornil(lua_State *L, int idx) { return lua_isnoneornil
 static inline lua_Number kh_tonumber(lua_State *L, int idx, int *isnum) { return lua_tonumberx(L, idx, isnum); }
 static inline lua_Integer kh_tointeger(lua_State *L, int idx, int *isnum) { return lua_tointegerx(L, idx, isnum); }
 static inline void *kh_extraspace(lua_State *L) { return lua_getextraspace(L); }
-static inline int kh_pcall(lua_State *L, int nargs, int nresults, int msgh) { return lua_pcall(L, nargs, nresults, msgh); }
+static inline int kh_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+  return lua_pcall(L, nargs, nresults, msgh);
+}
 
 /* ---- memory-limited allocator ---- */
 typedef struct kh_alloc_state {

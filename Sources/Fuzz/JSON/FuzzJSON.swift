@@ -21,6 +21,8 @@ return (text:gsub(".", function(c) return string.format("%02x", c:byte()) end))
 /// returns must be JSON that Foundation's parser (RFC 8259) accepts.
 /// One session serves 500 inputs: `json` changes no state, and making a
 /// runtime with its datasets and fits costs more than the encoding.
+/// (Unchecked globals: libFuzzer runs the target on one thread, one input
+/// at a time.)
 nonisolated(unsafe) var jsonSession: FuzzSession?
 nonisolated(unsafe) var jsonInputs = 0
 

@@ -1,6 +1,7 @@
 import Foundation
 import FuzzCoverage
 @testable import LuaHost
+import RunControl
 import Scripting
 
 /// A sandboxed `KaplanRuntime` for one fuzz input, as `kaplan run` makes it
@@ -14,8 +15,8 @@ public enum FuzzRuntime {
     let base = (NSTemporaryDirectory() as NSString).appendingPathComponent("kaplan-fuzz-\(getpid())")
     guard (try? FileManager.default.createDirectory(
       atPath: base + "/out", withIntermediateDirectories: true)) != nil else { return nil }
-    _ = freopen("/dev/null", "w", stdout)
-    _ = freopen("/dev/null", "r", stdin)
+    _ = freopen("/dev/null", "w", StandardStreams.output)
+    _ = freopen("/dev/null", "r", StandardStreams.input)
     guard FileManager.default.changeCurrentDirectoryPath(base) else { return nil }
     return base
   }()

@@ -89,7 +89,8 @@ extension ForestPlotLayout {
     guard panelRight - panelLeft >= 120 else {
       throw PlotError.invalidOption(
         option: "width",
-        message: "width = \(PlotOptions.show(width)) leaves no room for the estimates; use at least \(PlotOptions.show((width + 120 - (panelRight - panelLeft)).rounded(.up)))")
+        message: "width = \(PlotOptions.show(width)) leaves no room for the estimates; use at least "
+          + "\(PlotOptions.show((width + 120 - (panelRight - panelLeft)).rounded(.up)))")
     }
 
     // Rows, top down.
@@ -112,7 +113,8 @@ extension ForestPlotLayout {
       guard rowsHeight >= rowHeight * Double(data.rows.count) * 0.6 else {
         throw PlotError.invalidOption(
           option: "height",
-          message: "height = \(PlotOptions.show(h)) is too small for \(data.rows.count) rows; use at least \(PlotOptions.show((panelTop + axisBelow + rowHeight * Double(data.rows.count) * 0.6).rounded(.up)))")
+          message: "height = \(PlotOptions.show(h)) is too small for \(data.rows.count) rows; use at least "
+            + "\(PlotOptions.show((panelTop + axisBelow + rowHeight * Double(data.rows.count) * 0.6).rounded(.up)))")
       }
     } else {
       rowsHeight = rowHeight * Double(data.rows.count)
@@ -140,7 +142,8 @@ extension ForestPlotLayout {
       guard xlim[0] > 0 else {
         throw PlotError.invalidOption(
           option: "xlim",
-          message: "xlim must be positive on the hazard-ratio axis (got {\(PlotOptions.show(xlim[0])), \(PlotOptions.show(xlim[1]))})")
+          message: "xlim must be positive on the hazard-ratio axis (got {\(PlotOptions.show(xlim[0])), "
+            + "\(PlotOptions.show(xlim[1]))})")
       }
       domain = (xlim[0], xlim[1])
     }
@@ -270,7 +273,9 @@ public struct ForestPlot: Sendable {
     // Reference line at HR = 1 across the rows.
     if l.x.domainLower <= 1 && 1 <= l.x.domainUpper {
       let one = l.x(1)
-      w.line(Point(x: one, y: l.panel.minY), Point(x: one, y: l.panel.maxY), stroke: PlotStyle.referenceLine, width: 1, dash: "4 3")
+      w.line(
+        Point(x: one, y: l.panel.minY), Point(x: one, y: l.panel.maxY), stroke: PlotStyle.referenceLine, width: 1,
+        dash: "4 3")
     }
 
     let color = options.colors?.first ?? PlotStyle.ink
@@ -289,7 +294,9 @@ public struct ForestPlot: Sendable {
         let cap = fs * 0.3
         for (end, clipped, dir) in [(s.from, r.clippedLow, -1.0), (s.to, r.clippedHigh, 1.0)] {
           if clipped {
-            let d = "M\(SVGWriter.number(end.x - dir * cap)) \(SVGWriter.number(end.y - cap))L\(SVGWriter.number(end.x)) \(SVGWriter.number(end.y))L\(SVGWriter.number(end.x - dir * cap)) \(SVGWriter.number(end.y + cap))"
+            let d = "M\(SVGWriter.number(end.x - dir * cap)) \(SVGWriter.number(end.y - cap))"
+              + "L\(SVGWriter.number(end.x)) \(SVGWriter.number(end.y))"
+              + "L\(SVGWriter.number(end.x - dir * cap)) \(SVGWriter.number(end.y + cap))"
             w.path(d, stroke: color, width: 1.4)
           } else {
             w.line(Point(x: end.x, y: end.y - cap), Point(x: end.x, y: end.y + cap), stroke: color, width: 1.4)
@@ -307,7 +314,9 @@ public struct ForestPlot: Sendable {
     for (t, label) in zip(l.ticks, l.tickLabels) {
       let x = l.x(t)
       w.line(Point(x: x, y: y), Point(x: x, y: y + ForestPlotLayout.tickLength), stroke: PlotStyle.ink, width: 1)
-      w.text(label, at: Point(x: x, y: y + ForestPlotLayout.tickLength + 4 + fs * 0.75), size: fs, anchor: .middle, fill: PlotStyle.axisGrey)
+      w.text(
+        label, at: Point(x: x, y: y + ForestPlotLayout.tickLength + 4 + fs * 0.75), size: fs, anchor: .middle,
+        fill: PlotStyle.axisGrey)
     }
     w.text(l.axisTitle.string, at: l.axisTitle.at, size: l.axisTitle.size, anchor: .middle)
     return w.document()

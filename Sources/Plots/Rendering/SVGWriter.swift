@@ -116,7 +116,8 @@ struct SVGWriter {
     if bold { attrs.append(("font-weight", "bold")) }
     attrs.append(("fill", fill))
     if let rotate {
-      attrs.append(("transform", "rotate(\(SVGWriter.number(rotate)) \(SVGWriter.number(p.x)) \(SVGWriter.number(p.y)))"))
+      attrs.append(("transform", "rotate(\(SVGWriter.number(rotate)) \(SVGWriter.number(p.x)) "
+        + "\(SVGWriter.number(p.y)))"))
     }
     body += "<text\(SVGWriter.attributes(attrs))>\(SVGWriter.escape(s))</text>\n"
   }

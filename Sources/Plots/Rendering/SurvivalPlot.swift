@@ -24,8 +24,10 @@ public struct SurvivalPlot: Sendable {
     // their full stroke; it only bites when ylim cuts the curves.
     let pad = 2.0
     w.raw(
-      "<defs><clipPath id=\"\(clip)\"><rect x=\"\(SVGWriter.number(l.panel.minX - pad))\" y=\"\(SVGWriter.number(l.panel.minY - pad))\" "
-        + "width=\"\(SVGWriter.number(l.panel.width + 2 * pad))\" height=\"\(SVGWriter.number(l.panel.height + 2 * pad))\"/></clipPath></defs>")
+      "<defs><clipPath id=\"\(clip)\"><rect x=\"\(SVGWriter.number(l.panel.minX - pad))\" "
+        + "y=\"\(SVGWriter.number(l.panel.minY - pad))\" "
+        + "width=\"\(SVGWriter.number(l.panel.width + 2 * pad))\" "
+        + "height=\"\(SVGWriter.number(l.panel.height + 2 * pad))\"/></clipPath></defs>")
 
     if let title = l.title {
       w.text(title.string, at: title.at, size: title.size, anchor: .middle, bold: true)
@@ -71,7 +73,8 @@ public struct SurvivalPlot: Sendable {
     for (t, label) in zip(l.xTicks, l.xTickLabels) {
       let x = l.x(t)
       w.line(Point(x: x, y: p.maxY), Point(x: x, y: p.maxY + tick), stroke: PlotStyle.ink, width: 1)
-      w.text(label, at: Point(x: x, y: p.maxY + tick + 4 + fs * 0.75), size: fs, anchor: .middle, fill: PlotStyle.axisGrey)
+      w.text(
+        label, at: Point(x: x, y: p.maxY + tick + 4 + fs * 0.75), size: fs, anchor: .middle, fill: PlotStyle.axisGrey)
     }
     for (v, label) in zip(l.yTicks, l.yTickLabels) {
       let y = l.y(v)

@@ -135,7 +135,8 @@ extension SurvivalPlotLayout {
     if (axis.hi - axis.lo) / step > 100 {
       throw PlotError.invalidOption(
         option: "breaks",
-        message: "breaks = \(PlotOptions.show(step)) gives more than 100 ticks over the time axis (\(PlotOptions.show(axis.lo)) to \(PlotOptions.show(axis.hi)))")
+        message: "breaks = \(PlotOptions.show(step)) gives more than 100 ticks over the time axis "
+          + "(\(PlotOptions.show(axis.lo)) to \(PlotOptions.show(axis.hi)))")
     }
 
     // y domain and ticks.
@@ -170,7 +171,8 @@ extension SurvivalPlotLayout {
     guard panelWidth >= 120 else {
       throw PlotError.invalidOption(
         option: "width",
-        message: "width = \(PlotOptions.show(width)) leaves no room for the plot panel; use at least \(PlotOptions.show((left + right + 120).rounded(.up)))")
+        message: "width = \(PlotOptions.show(width)) leaves no room for the plot panel; use at least "
+          + "\(PlotOptions.show((left + right + 120).rounded(.up)))")
     }
 
     // Crowded ticks (a narrow figure, a large font): double the interval
@@ -213,7 +215,8 @@ extension SurvivalPlotLayout {
         var x = left + (panelWidth - total) / 2
         let baseline = top + rowHeight * Double(r) + fs * 0.9
         for entry in row {
-          legend.append(LegendEntry(label: entry.label, color: entry.color, swatchStart: Point(x: x, y: baseline - fs * 0.33)))
+          legend.append(
+            LegendEntry(label: entry.label, color: entry.color, swatchStart: Point(x: x, y: baseline - fs * 0.33)))
           x += entry.width + 20
         }
       }
@@ -229,7 +232,9 @@ extension SurvivalPlotLayout {
     var blockSpecs: [(String, (SurvivalSeries, Double) -> Int)] = []
     if options.riskTable { blockSpecs.append(("Number at risk", { $0.nRisk(at: $1) })) }
     if options.cumulativeEvents { blockSpecs.append(("Cumulative number of events", { $0.cumulativeEvents(at: $1) })) }
-    if options.cumulativeCensored { blockSpecs.append(("Cumulative number censored", { $0.cumulativeCensored(at: $1) })) }
+    if options.cumulativeCensored {
+      blockSpecs.append(("Cumulative number censored", { $0.cumulativeCensored(at: $1) }))
+    }
     let blockHeight = fs * 1.3 + fs * 1.2 + rowHeight * Double(data.series.count)
     below += blockHeight * Double(blockSpecs.count) + margin
 
@@ -241,7 +246,8 @@ extension SurvivalPlotLayout {
       guard panelHeight >= 80 else {
         throw PlotError.invalidOption(
           option: "height",
-          message: "height = \(PlotOptions.show(h)) leaves no room for the plot panel; use at least \(PlotOptions.show((top + below + 80).rounded(.up)))")
+          message: "height = \(PlotOptions.show(h)) leaves no room for the plot panel; use at least "
+            + "\(PlotOptions.show((top + below + 80).rounded(.up)))")
       }
     } else {
       panelHeight = (panelWidth * 0.62).rounded()
@@ -264,7 +270,10 @@ extension SurvivalPlotLayout {
       let marks = options.censorMarks
         ? s.censorMarks.filter { $0.time >= lo && $0.time <= hi }.map { Point(x: xs($0.time), y: ys($0.value)) }
         : []
-      groups.append(Group(label: labels[g], color: colors[g], curve: curve, bands: bands, censorMarks: marks, median: s.medianTime(kind: data.kind)))
+      groups.append(
+        Group(
+          label: labels[g], color: colors[g], curve: curve, bands: bands, censorMarks: marks,
+          median: s.medianTime(kind: data.kind)))
     }
 
     // Median guides, survminer's surv.median.line = "hv".
@@ -290,7 +299,10 @@ extension SurvivalPlotLayout {
         let baseline = blockTop + fs * 1.3 + fs * 1.2 + rowHeight * Double(g) + rowHeight / 2 + fs * 0.35
         rows.append(Row(label: labels[g], color: colors[g], baseline: baseline, counts: xTicks.map { count(s, $0) }))
       }
-      tables.append(Table(title: Text(string: name, at: Point(x: margin, y: titleBaseline), size: fs), columns: columns, labelRight: panel.minX - labelGap, rows: rows))
+      tables.append(
+        Table(
+          title: Text(string: name, at: Point(x: margin, y: titleBaseline), size: fs), columns: columns,
+          labelRight: panel.minX - labelGap, rows: rows))
       blockTop += blockHeight
     }
 
@@ -306,12 +318,16 @@ extension SurvivalPlotLayout {
       width: width, height: height, panel: panel, x: xs, y: ys, xTicks: xTicks,
       xTickLabels: xTickLabels, yTicks: yTicks, yTickLabels: yTickLabels, groups: groups,
       tables: tables, legend: legend, title: title,
-      xTitle: Text(string: options.xlab ?? "Time", at: Point(x: panel.minX + panel.width / 2, y: panel.maxY + xTitleOffset), size: axisTitleSize),
+      xTitle: Text(
+        string: options.xlab ?? "Time", at: Point(x: panel.minX + panel.width / 2, y: panel.maxY + xTitleOffset),
+        size: axisTitleSize),
       // Rotated text's baseline is its right edge: keep it just clear of
       // the tick labels, wherever the table labels put the panel.
       yTitle: Text(
         string: options.ylab ?? defaultYLab,
-        at: Point(x: panel.minX - Self.tickLength - 4 - yTickWidth - 10 - axisTitleSize * 0.2, y: panel.minY + panel.height / 2),
+        at: Point(
+          x: panel.minX - Self.tickLength - 4 - yTickWidth - 10 - axisTitleSize * 0.2,
+          y: panel.minY + panel.height / 2),
         size: axisTitleSize),
       annotations: annotations, medianSegments: medianSegments, fontSize: fs)
   }

@@ -97,8 +97,9 @@ enum Ticks {
   }
 
   /// Ticks for a positive log axis over `[lower, upper]`: powers of two
-  /// when 4 to 9 of them fall in range, else the coarsest of 1, 1-2-5, 1-1.5-2-3-5-7 and finer per-decade sets that gives at least
-  /// 4 ticks (and at most 9, thinning whole decades when the range is wide).
+  /// when 4 to 9 of them fall in range, else the coarsest of 1, 1-2-5,
+  /// 1-1.5-2-3-5-7 and finer per-decade sets that gives at least 4 ticks
+  /// (and at most 9, thinning whole decades when the range is wide).
   /// Bounds that are not positive, finite and increasing give no ticks.
   static func logTicks(lower: Double, upper: Double) -> [Double] {
     guard lower > 0, upper.isFinite, lower < upper else { return [] }
@@ -111,7 +112,9 @@ enum Ticks {
     var best: [Double] = []
     // Doublings around 1 (0.25, 0.5, 1, 2, 4) read best on a ratio axis
     // when they give enough ticks; otherwise decimal sets, coarse to fine.
-    let doublings = (-12...12).map { pow(2, Double($0)) }.filter { $0 >= lower * (1 - 1e-9) && $0 <= upper * (1 + 1e-9) }
+    let doublings = (-12...12).map { pow(2, Double($0)) }.filter {
+      $0 >= lower * (1 - 1e-9) && $0 <= upper * (1 + 1e-9)
+    }
     if doublings.count >= 4 && doublings.count <= 9 { return doublings }
     for set in sets {
       var ticks: [Double] = []

@@ -128,21 +128,23 @@ public struct ValueRange: Sendable {
 
 /// One option of a function: its key, type, default and one-line doc, as
 /// help prints it and as the interpreter checks it.
-public struct OptionSpec {
+public struct OptionSpec: Sendable {
   public let key: String
   public let type: OptionType
-  /// The default as a Lua value (nil: no default, the option is optional).
-  public let defaultValue: LuaValue?
+  /// The default (nil: no default, the option is optional).
+  public let defaultOption: OptionDefault?
+  /// The default as a Lua value.
+  public var defaultValue: LuaValue? { defaultOption?.luaValue }
   /// The default as help shows it, when it is not a plain value
   /// ("all causes", "the longest follow-up").
   public let defaultText: String?
   public let doc: String
 
-  public init(_ key: String, _ type: OptionType, default value: LuaValue? = nil, defaultText: String? = nil,
+  public init(_ key: String, _ type: OptionType, default value: OptionDefault? = nil, defaultText: String? = nil,
               doc: String) {
     self.key = key
     self.type = type
-    self.defaultValue = value
+    self.defaultOption = value
     self.defaultText = defaultText
     self.doc = doc
   }
@@ -162,6 +164,27 @@ public struct OptionSpec {
     case .string(let s): return "\"\(s)\""
     case .boolean(let b): return b ? "true" : "false"
     default: return OptionValues.shown(defaultValue)
+    }
+  }
+}
+
+/// The default of an option: a plain value (a declaration is shared by every
+/// runtime, so it holds no Lua object).
+public enum OptionDefault: Sendable {
+  case boolean(Bool)
+  case integer(Int)
+  case number(Double)
+  case string(String)
+  /// An array of numbers.
+  case numbers([Double])
+
+  public var luaValue: LuaValue {
+    switch self {
+    case .boolean(let b): return .boolean(b)
+    case .integer(let i): return .integer(i)
+    case .number(let x): return .number(x)
+    case .string(let s): return .string(s)
+    case .numbers(let xs): return .array(xs.map { .number($0) })
     }
   }
 }

@@ -26,7 +26,7 @@ enum DatasetDescribe {
         """, body: body)
   }
 
-  static let body: (KaplanCall) throws -> [LuaValue] = { call in
+  static func body(_ call: KaplanCall) throws -> [LuaValue] {
     let d = try DatasetMethods.dataset(call)
     guard let by = try call.options.optionalString("by") else {
       return [.record(["rows": .integer(d.rowCount), "groups": .array([group(nil, d)])])]

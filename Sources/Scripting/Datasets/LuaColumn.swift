@@ -183,7 +183,7 @@ enum ColumnMethods {
   }
 
   /// `c[i]`: value i (NA is nil); other keys are nil.
-  static let index: LuaCallback = { call in
+  static func index(_ call: LuaCall) throws -> [LuaValue] {
     let c = try call.object(1, as: LuaColumn.self).column
     guard case .integer(let i) = try call.value(2), i >= 1, i <= c.count else { return [.nil] }
     return [scalarValue(c.value(at: i - 1))]

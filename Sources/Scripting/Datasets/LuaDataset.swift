@@ -214,7 +214,7 @@ enum DatasetMethods {
 
   /// Filters by a mask; for a function it returns nothing, and the Lua
   /// side calls it on each row (the arguments are checked here either way).
-  static let whereMask: (KaplanCall) throws -> [LuaValue] = { call in
+  static func whereMask(_ call: KaplanCall) throws -> [LuaValue] {
     let d = try dataset(call)
     if call.lua.typeName(2) == "function" { return [] }
     guard call.lua.isObject(2, of: LuaColumn.self) else {
@@ -225,7 +225,7 @@ enum DatasetMethods {
   }
 
   /// Every column as a Lua array (NA as nil), keyed by name: `d:rows()`.
-  static let columns: (KaplanCall) throws -> [LuaValue] = { call in
+  static func columns(_ call: KaplanCall) throws -> [LuaValue] {
     let d = try dataset(call)
     return [.table(LuaTable(fields: zip(d.names, d.columns).map { ($0, columnArray($1)) }))]
   }

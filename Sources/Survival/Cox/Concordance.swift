@@ -182,14 +182,16 @@ public struct Concordance: Sendable, Equatable {
       load[w] += block.count
     }
     var partial = [[Double]](repeating: [0, 0, 0, 0, 0], count: workers)
+    // Worker w writes its own partial[w] and the influence of its strata's rows.
     influence.withUnsafeMutableBufferPointer { infl in
-      let inflBase = infl
+      let inflBase = DisjointWrites(infl)
+      let assignment = assignment, order = order, rank = rank
       partial.withUnsafeMutableBufferPointer { partialCounts in
-        let countsBase = partialCounts
+        let countsBase = DisjointWrites(partialCounts)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
           countsBase[w] = ConcordanceWorker.run(
             blocks: assignment[w], order: order, startOrder: startOrder, time: time,
-            status: status, start: start, rank: rank, weights: weights, influence: inflBase)
+            status: status, start: start, rank: rank, weights: weights, influence: inflBase.buffer)
         }
       }
     }

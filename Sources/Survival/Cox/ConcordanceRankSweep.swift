@@ -50,21 +50,24 @@ enum ConcordanceRankSweep {
     // Every slot is written by the sweep before it is read: no zero fill.
     var influence = [Double](unsafeUninitializedCapacity: 3 * n) { _, count in count = 3 * n }
     var partial = [[Double]](repeating: [0, 0, 0, 0, 0], count: workers)
+    // Worker w writes its own partial[w] and the influence of its strata's rows.
     influence.withUnsafeMutableBufferPointer { infl in
       partial.withUnsafeMutableBufferPointer { partialCounts in
-        let inflBase = infl, countsBase = partialCounts
+        let inflBase = DisjointWrites(infl), countsBase = DisjointWrites(partialCounts)
+        let assignment = assignment
         time.withUnsafeBufferPointer { tm in
         status.withUnsafeBufferPointer { st in
         predictor.withUnsafeBufferPointer { pr in
         weights.withUnsafeBufferPointer { wt in
+          let tm = SharedReads(tm), st = SharedReads(st), pr = SharedReads(pr), wt = SharedReads(wt)
           DispatchQueue.concurrentPerform(iterations: workers) { w in
             countsBase[w] = unweighted
               ? run(
-                Int32.self, blocks: assignment[w], time: tm, status: st, predictor: pr,
-                weights: wt, influence: inflBase)
+                Int32.self, blocks: assignment[w], time: tm.buffer, status: st.buffer, predictor: pr.buffer,
+                weights: wt.buffer, influence: inflBase.buffer)
               : run(
-                Double.self, blocks: assignment[w], time: tm, status: st, predictor: pr,
-                weights: wt, influence: inflBase)
+                Double.self, blocks: assignment[w], time: tm.buffer, status: st.buffer, predictor: pr.buffer,
+                weights: wt.buffer, influence: inflBase.buffer)
           }
         }}}}
       }

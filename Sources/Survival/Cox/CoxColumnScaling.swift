@@ -28,7 +28,7 @@ struct CoxColumnScaling {
     var means = [Double](repeating: 0, count: p)
     var scale = [Double](repeating: 1, count: p)
     // With no rows every column is (vacuously) left alone.
-    guard n > 0, p > 0, let base = covariates.baseAddress else {
+    guard n > 0, p > 0, covariates.baseAddress != nil else {
       self.means = means
       self.scale = scale
       return
@@ -36,9 +36,10 @@ struct CoxColumnScaling {
     let workers = max(1, min(workers, p))
     means.withUnsafeMutableBufferPointer { meansOut in
       scale.withUnsafeMutableBufferPointer { scaleOut in
-        let meansOut = meansOut, scaleOut = scaleOut
-        func column(_ j: Int) -> UnsafePointer<Double> { base + j * n }
-        // Each worker writes only its own columns' entries.
+        // Each worker writes only its own columns' entries (w, w + workers, …).
+        let meansOut = DisjointWrites(meansOut), scaleOut = DisjointWrites(scaleOut)
+        let columns = SharedReads(covariates), weights = weights.map(SharedReads.init)
+        @Sendable func column(_ j: Int) -> UnsafePointer<Double> { columns.baseAddress.unsafelyUnwrapped + j * n }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
           let centred = stride(from: w, to: p, by: workers).filter { j in
             !Self.allListed(UnsafeBufferPointer(start: column(j), count: n), nocenter)

@@ -21,7 +21,9 @@ struct CoxCountingProcessWalk {
   /// none is left. Crossing into a new stratum moves both positions to its
   /// first row and calls `newStratum`, for the caller to empty its risk set.
   @inline(__always)
-  mutating func nextDeathTime<Rows: RandomAccessCollection, Strata: RandomAccessCollection, Values: RandomAccessCollection>(
+  mutating func nextDeathTime<
+    Rows: RandomAccessCollection, Strata: RandomAccessCollection, Values: RandomAccessCollection
+  >(
     stopOrder rows: Rows, strata: Strata, status: Values, stop: Values, newStratum: () -> Void
   ) -> Double?
   where Rows.Element == Int, Rows.Index == Int, Strata.Element == Int, Strata.Index == Int,
@@ -45,7 +47,9 @@ struct CoxCountingProcessWalk {
   /// The next row that leaves before the death time `t` (its start is at or
   /// after t), or nil.
   @inline(__always)
-  mutating func nextLeaving<Rows: RandomAccessCollection, Strata: RandomAccessCollection, Values: RandomAccessCollection>(
+  mutating func nextLeaving<
+    Rows: RandomAccessCollection, Strata: RandomAccessCollection, Values: RandomAccessCollection
+  >(
     startOrder rows: Rows, strata: Strata, start: Values, before t: Double
   ) -> Int?
   where Rows.Element == Int, Rows.Index == Int, Strata.Element == Int, Strata.Index == Int,
@@ -61,7 +65,9 @@ struct CoxCountingProcessWalk {
   /// The next row that joins at the death time `t` (its stop is at or after
   /// t), or nil.
   @inline(__always)
-  mutating func nextJoining<Rows: RandomAccessCollection, Strata: RandomAccessCollection, Values: RandomAccessCollection>(
+  mutating func nextJoining<
+    Rows: RandomAccessCollection, Strata: RandomAccessCollection, Values: RandomAccessCollection
+  >(
     stopOrder rows: Rows, strata: Strata, stop: Values, at t: Double
   ) -> Int?
   where Rows.Element == Int, Rows.Index == Int, Strata.Element == Int, Strata.Index == Int,

@@ -134,15 +134,16 @@ struct CoxPreparedData {
     self.p = p
     let workers = n >= 100_000 ? 2 : 1
     var x = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }
-    var scaling: CoxColumnScaling? = nil
+    // Computed by a task alongside the sort when there are no case weights.
+    let alongsideScaling = WorkerResult<CoxColumnScaling>()
     // The sort hands back the sorted times and the stratum boundaries, so
     // neither is gathered again.
     let sorted = x.withUnsafeMutableBufferPointer { out in
-      let out = out
-      var alongside = [{ Self.mapPages(out) }]
+      let out = DisjointWrites(out)  // only the page-mapping task touches it during the sort
+      var alongside: [@Sendable () -> Void] = [{ Self.mapPages(out.buffer) }]
       if weights == nil {
         alongside.append {
-          scaling = covariates.withUnsafeBufferPointer { cov in
+          alongsideScaling.value = covariates.withUnsafeBufferPointer { cov in
             CoxColumnScaling(
               covariates: cov, n: n, p: p, weights: nil, totalWeight: Double(n),
               nocenter: nocenter, workers: 1)
@@ -152,6 +153,7 @@ struct CoxPreparedData {
       return RowOrder.sorted(
         strata: strata, key: time, descending: start != nil, alongside: alongside)
     }
+    var scaling = alongsideScaling.value
     let order = sorted.rows
     self.order = order
     self.time = sorted.keys
@@ -177,8 +179,12 @@ struct CoxPreparedData {
     stratumOut.withUnsafeMutableBufferPointer { stratumOut in
     position.withUnsafeMutableBufferPointer { pos in
     eventCounts.withUnsafeMutableBufferPointer { eventCounts in
-      let ord = ord, statusIn = statusIn, statusOut = statusOut, weightOut = weightOut
-      let offsetOut = offsetOut, stratumOut = stratumOut, pos = pos, eventCounts = eventCounts
+      // Worker w writes positions k in its half of the sorted order (and pos[ord[k]], distinct
+      // since ord is a permutation) and its own eventCounts[w].
+      let ord = SharedReads(ord), statusIn = SharedReads(statusIn)
+      let statusOut = DisjointWrites(statusOut), weightOut = DisjointWrites(weightOut)
+      let offsetOut = DisjointWrites(offsetOut), stratumOut = DisjointWrites(stratumOut)
+      let pos = DisjointWrites(pos), eventCounts = DisjointWrites(eventCounts)
       DispatchQueue.concurrentPerform(iterations: workers) { w in
         let lower = w * n / workers, upper = (w + 1) * n / workers
         var events = 0
@@ -241,7 +247,8 @@ struct CoxPreparedData {
     x.withUnsafeMutableBufferPointer { out in
       covariates.withUnsafeBufferPointer { cov in
         position.withUnsafeBufferPointer { pos in
-          let out = out, cov = cov, pos = pos
+          // Worker w writes the rows pos[i] of its half of the input rows (distinct: a permutation).
+          let out = DisjointWrites(out), cov = SharedReads(cov), pos = SharedReads(pos)
           DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lower = w * n / workers, upper = (w + 1) * n / workers
             let base = cov.baseAddress.unsafelyUnwrapped

@@ -409,7 +409,8 @@ public enum CoxModel {
     let sortedPredictor = [Double](unsafeUninitializedCapacity: n) { out, count in
       linearPredictor.withUnsafeBufferPointer { lp in
         data.order.withUnsafeBufferPointer { order in
-          let out = out
+          // Worker w writes its half of the sorted positions.
+          let out = DisjointWrites(out), lp = SharedReads(lp), order = SharedReads(order)
           let workers = n >= 100_000 ? 2 : 1
           DispatchQueue.concurrentPerform(iterations: workers) { w in
             for k in (w * n / workers)..<((w + 1) * n / workers) { out[k] = lp[order[k]] }

@@ -28,7 +28,7 @@ import Foundation
 /// strata are shared between two workers, each with its own scratch, and
 /// their totals added in a fixed order (the result does not depend on
 /// thread timing).
-final class CoxRightCensoredKernel: CoxLikelihoodKernel {
+final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
   let data: CoxPreparedData
   let efron: Bool
   var p: Int { data.p }
@@ -66,7 +66,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel {
     }
     var logliks = [0.0, 0.0]
     logliks.withUnsafeMutableBufferPointer { out in
-      let results = out
+      let results = DisjointWrites(out)  // worker w writes results[w] and scratch[w] only
       DispatchQueue.concurrentPerform(iterations: scratch.count) { w in
         results[w] = sweep(blocks: assignment[w], beta: beta, scratch: scratch[w])
       }
@@ -209,7 +209,9 @@ struct CoxSweepBuffers {
   let cmat2: UnsafeMutableBufferPointer<Double>
 }
 
-/// Per-worker accumulators of one likelihood sweep.
+/// Per-worker accumulators of one likelihood sweep. Unchecked `Sendable`:
+/// the kernel hands each worker its own scratch (`scratch[w]`), and reads
+/// them only after `concurrentPerform` has returned.
 final class CoxSweepScratch: @unchecked Sendable {
   var u: [Double]
   var imat: [Double]

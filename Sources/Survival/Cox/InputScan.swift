@@ -11,7 +11,8 @@ enum InputScan {
   /// Whether every value is finite.
   static func allFinite(_ values: [Double]) -> Bool {
     values.withUnsafeBufferPointer { v in
-      !anyFailure(count: v.count) { range in
+      let v = SharedReads(v)
+      return !anyFailure(count: v.count) { range in
         var failed: UInt8 = 0
         for i in range { failed |= v[i].isFinite ? 0 : 1 }
         return failed
@@ -23,7 +24,8 @@ enum InputScan {
   static func startsBeforeStops(_ start: [Double], _ stop: [Double]) -> Bool {
     start.withUnsafeBufferPointer { s in
       stop.withUnsafeBufferPointer { t in
-        !anyFailure(count: s.count) { range in
+        let s = SharedReads(s), t = SharedReads(t)
+        return !anyFailure(count: s.count) { range in
           var failed: UInt8 = 0
           for i in range { failed |= s[i] > -.infinity && s[i] < t[i] ? 0 : 1 }
           return failed
@@ -35,7 +37,8 @@ enum InputScan {
   /// Whether every weight is finite and > 0.
   static func allPositiveFinite(_ values: [Double]) -> Bool {
     values.withUnsafeBufferPointer { v in
-      !anyFailure(count: v.count) { range in
+      let v = SharedReads(v)
+      return !anyFailure(count: v.count) { range in
         var failed: UInt8 = 0
         for i in range { failed |= v[i] > 0 && v[i] < .infinity ? 0 : 1 }
         return failed
@@ -48,7 +51,7 @@ enum InputScan {
     var events = [Int](repeating: 0, count: 2)
     let failed = status.withUnsafeBufferPointer { s in
       events.withUnsafeMutableBufferPointer { events in
-        let events = events
+        let s = SharedReads(s), events = DisjointWrites(events)  // each half writes its own slot
         return anyFailure(count: s.count) { range in
           var count = 0
           var failed: UInt8 = 0
@@ -70,11 +73,11 @@ enum InputScan {
   /// Runs `scan` on the whole range, or on two halves in two workers, and
   /// reports whether any part returned a non-zero flag. (The loops live in
   /// the callers' closures: a per-element closure would not be inlined.)
-  private static func anyFailure(count: Int, _ scan: (Range<Int>) -> UInt8) -> Bool {
+  private static func anyFailure(count: Int, _ scan: @Sendable (Range<Int>) -> UInt8) -> Bool {
     if count < parallelThreshold { return scan(0..<count) != 0 }
     var flags: [UInt8] = [0, 0]
     flags.withUnsafeMutableBufferPointer { flags in
-      let flags = flags
+      let flags = DisjointWrites(flags)  // worker w writes flags[w]
       DispatchQueue.concurrentPerform(iterations: 2) { w in
         flags[w] = scan((w * count / 2)..<((w + 1) * count / 2))
       }

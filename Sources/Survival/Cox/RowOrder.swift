@@ -43,7 +43,7 @@ import Foundation
   /// otherwise be idle).
   static func sorted(
     strata: [Int]?, key: [Double], descending: Bool, keepKeys: Bool = true,
-    alongside: [() -> Void] = []
+    alongside: [@Sendable () -> Void] = []
   ) -> (rows: [Int], keys: [Double], blockStart: [Int]) {
     let n = key.count
     // Every slot below is written before it is read: no zero fill.
@@ -67,13 +67,15 @@ import Foundation
     spare.withUnsafeMutableBufferPointer { other in
     rows.withUnsafeMutableBufferPointer { rows in
     keys.withUnsafeMutableBufferPointer { keys in
-      let buffer = buffer, other = other, rows = rows, keys = keys
-      func sortBlock(_ b: Int) {
+      // Each block touches only its own range start[b]..<start[b + 1].
+      let buffer = DisjointWrites(buffer), other = DisjointWrites(other)
+      let rows = DisjointWrites(rows), keys = DisjointWrites(keys)
+      @Sendable func sortBlock(_ b: Int) {
         let lower: Int = start[b]
         let upper: Int = start[b + 1]
         sortItems(
-          UnsafeMutableBufferPointer<Item>(rebasing: buffer[lower..<upper]),
-          scratch: UnsafeMutableBufferPointer<Item>(rebasing: other[lower..<upper]))
+          UnsafeMutableBufferPointer<Item>(rebasing: buffer.buffer[lower..<upper]),
+          scratch: UnsafeMutableBufferPointer<Item>(rebasing: other.buffer[lower..<upper]))
         for i in lower..<upper { rows[i] = buffer[i].row }
         if keepKeys {
           for i in lower..<upper {

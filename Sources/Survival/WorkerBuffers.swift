@@ -1,0 +1,59 @@
+/// Buffers shared by the workers of one `DispatchQueue.concurrentPerform`.
+///
+/// The kernels split a pass over contiguous buffers between two workers
+/// (`concurrentPerform` runs its closure on several threads, so the closure
+/// is `@Sendable`). Swift's buffer pointers are not `Sendable`: the compiler
+/// cannot know who else reads or writes the memory. These wrappers say it
+/// once, with the reason, instead of silencing the check for a whole file:
+///
+/// - The memory outlives the workers. Every wrapper is made inside the
+///   caller's `withUnsafe…BufferPointer` scope, and `concurrentPerform`
+///   returns only after every iteration has returned, so no worker touches
+///   the buffer after the scope ends.
+/// - `concurrentPerform`'s return is a join: whatever the workers wrote is
+///   visible to the caller afterwards (libdispatch waits on the group), and
+///   whatever the caller wrote before the call is visible to the workers.
+/// - `SharedReads`: no one writes the buffer while the workers run.
+/// - `DisjointWrites`: each index is written by at most one worker, and no
+///   worker reads an index another one writes. Each use states the split
+///   that makes this so (worker w's half of the rows, its own strata, its
+///   own slot `w`, or the positions of a permutation, which are distinct).
+///
+/// `make tsan` runs the parallel kernels under ThreadSanitizer, which would
+/// report a write that broke either rule.
+
+/// A buffer that the workers only read.
+struct SharedReads<Element>: @unchecked Sendable {
+  let buffer: UnsafeBufferPointer<Element>
+
+  init(_ buffer: UnsafeBufferPointer<Element>) { self.buffer = buffer }
+
+  var baseAddress: UnsafePointer<Element>? { buffer.baseAddress }
+  var count: Int { buffer.count }
+
+  subscript(_ i: Int) -> Element { buffer[i] }
+}
+
+/// A buffer whose elements the workers write at disjoint indices.
+struct DisjointWrites<Element>: @unchecked Sendable {
+  let buffer: UnsafeMutableBufferPointer<Element>
+
+  init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+
+  var baseAddress: UnsafeMutablePointer<Element>? { buffer.baseAddress }
+  var count: Int { buffer.count }
+
+  subscript(_ i: Int) -> Element {
+    get { buffer[i] }
+    nonmutating set { buffer[i] = newValue }
+  }
+}
+
+/// One value computed by a single task of a `concurrentPerform` (work done
+/// alongside the others) and read by the caller after it returns.
+final class WorkerResult<Value>: @unchecked Sendable {
+  /// Written by the one task that computes it, read only after the join.
+  var value: Value?
+
+  init() {}
+}
