@@ -33,9 +33,11 @@ extension KernelSandbox {
       let handled = KernelSandbox.handledRights(abi: abi)
       lines.append("2. Landlock (kernel ABI \(abi)), enforced on the process after start-up. Handled rights:")
       lines.append("   filesystem: \(KernelSandbox.names(handled.fs)) (what no rule grants is refused)")
-      lines.append(handled.net != 0 ? "   network: TCP bind and connect refused" : "   network: not controlled (needs ABI 4)")
+      lines.append(
+        handled.net != 0 ? "   network: TCP bind and connect refused" : "   network: not controlled (needs ABI 4)")
       lines.append(handled.scoped != 0
-        ? "   scopes: signals and abstract unix sockets only within the sandbox" : "   scopes: not controlled (needs ABI 6)")
+        ? "   scopes: signals and abstract unix sockets only within the sandbox"
+        : "   scopes: not controlled (needs ABI 6)")
       if abi < 3 { lines.append("   (ABI \(abi) cannot control truncation; ABI 5 adds device ioctls)") }
       lines.append("   Rules (path: rights granted beneath it):")
       for rule in rules {

@@ -108,12 +108,15 @@ public struct KernelSandbox {
     switch -abi {
     case ENOSYS:
       #if os(Linux)
-        return .failure(KernelSandboxError("this kernel has no Landlock (Linux 5.13 or later with CONFIG_SECURITY_LANDLOCK)"))
+        return .failure(
+          KernelSandboxError("this kernel has no Landlock (Linux 5.13 or later with CONFIG_SECURITY_LANDLOCK)"))
       #else
-        return .failure(KernelSandboxError("Landlock is a Linux feature; this system has no equivalent that Kaplan uses"))
+        return .failure(
+          KernelSandboxError("Landlock is a Linux feature; this system has no equivalent that Kaplan uses"))
       #endif
     case EOPNOTSUPP:
-      return .failure(KernelSandboxError("Landlock is disabled in this kernel (add landlock to the lsm= boot parameter)"))
+      return .failure(
+        KernelSandboxError("Landlock is disabled in this kernel (add landlock to the lsm= boot parameter)"))
     default:
       return .failure(KernelSandboxError("Landlock is not available (\(errorName(-abi)))"))
     }

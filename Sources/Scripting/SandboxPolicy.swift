@@ -126,7 +126,8 @@ public struct SandboxPolicy: Sendable {
   /// the end of the path: the path checked and the path opened would differ.
   static func checkNoZeroByte(_ path: String, _ verb: String) throws {
     if path.utf8.contains(0) {
-      throw SandboxError(message: "\(verb) '\(path.replacingOccurrences(of: "\0", with: "\\0"))': a path cannot contain a zero byte")
+      let shown = path.replacingOccurrences(of: "\0", with: "\\0")
+      throw SandboxError(message: "\(verb) '\(shown)': a path cannot contain a zero byte")
     }
   }
 
@@ -156,7 +157,8 @@ public struct SandboxPolicy: Sendable {
   /// directory, as the kernel does. A component that does not exist ends
   /// the walk: the rest is appended as written.
   static func canonical(_ path: String, relativeTo base: String) -> String? {
-    var pending = ArraySlice(lexical(path, relativeTo: base).split(separator: "/", omittingEmptySubsequences: true).map(String.init))
+    let parts = lexical(path, relativeTo: base).split(separator: "/", omittingEmptySubsequences: true)
+    var pending = ArraySlice(parts.map(String.init))
     var resolved: [String] = []
     var links = 0
     var exists = true

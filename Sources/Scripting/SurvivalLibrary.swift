@@ -172,7 +172,8 @@ struct SurvivalLibrary: KaplanLibrary {
       summary: "Log-rank tests of every pair of groups with adjusted p-values (survminer's pairwise_survdiff).",
       options: [
         OptionSpec.choice("adjust", adjustments, default: "holm",
-                          doc: "p-value adjustment, as R's p.adjust: \"holm\", \"bonferroni\", \"BH\" (or \"bh\"), \"none\""),
+                          doc: "p-value adjustment, as R's p.adjust: \"holm\", \"bonferroni\", \"BH\" "
+                            + "(or \"bh\"), \"none\""),
         Self.rho, Self.gamma,
       ],
       optionsArgument: 3, returns: "pairwise_logrank",

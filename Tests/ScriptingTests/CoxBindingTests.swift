@@ -186,7 +186,8 @@ import TestSupport
       .contains("bad argument #2 to 'lrtest' (cox result expected, got number)"))
     #expect(luaError(rt, Self.prelude + "local m = cox(lung3, f_lung)\nm:anova(42)")
       .contains("bad argument #1 to 'anova' (cox result expected, got number)"))
-    #expect(luaError(rt, Self.prelude + "local m = cox(lung3, f_lung)\nm:anova(cox(lung3:with{t2 = lung3.time}, 'Surv(t2, status) ~ age'))")
+    let other = "m:anova(cox(lung3:with{t2 = lung3.time}, 'Surv(t2, status) ~ age'))"
+    #expect(luaError(rt, Self.prelude + "local m = cox(lung3, f_lung)\n" + other)
       .contains("anova: the models have different responses (Surv(time,status) and Surv(t2,status))"))
   }
 

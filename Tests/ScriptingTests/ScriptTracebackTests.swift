@@ -27,7 +27,8 @@ import Testing
   }
 
   @Test func aLoneFrameAtTheMessagesPositionIsDropped() {
-    let text = "stdin:1: oops\nstack traceback:\n\t[C]: in function 'error'\n\tstdin:1: in local 'chunk'\n\trepl:2: in main chunk"
+    let text = "stdin:1: oops\nstack traceback:\n\t[C]: in function 'error'\n\tstdin:1: in local 'chunk'\n"
+      + "\trepl:2: in main chunk"
     #expect(filter.userText(text) == "stdin:1: oops")
   }
 

@@ -57,7 +57,8 @@ import TestSupport
   }
 
   @Test func argumentsOfTheWrongType() {
-    #expect(error("km(nil, 'Surv(time, status) ~ sex')").contains("bad argument #1 to 'km' (dataset expected, got nil)"))
+    #expect(error("km(nil, 'Surv(time, status) ~ sex')")
+      .contains("bad argument #1 to 'km' (dataset expected, got nil)"))
     #expect(error("km(lung)").contains("bad argument #2 to 'km' (formula string expected, got no value)"))
     #expect(error("logrank(lung, 42)").contains("bad argument #2 to 'logrank' (formula string expected, got number)"))
     #expect(error("km(lung, 'Surv(time, status) ~ sex', 'log')").contains(

@@ -86,7 +86,9 @@ local function encode(x, depth, seen, out)
       for k, v in pairs(x) do
         if type(v) ~= "function" and type(v) ~= "userdata" then
           local text = key_text(k)
-          if by_text[text] ~= nil then error("json: keys " .. text .. " and \"" .. text .. "\" would both be \"" .. text .. "\"", 0) end
+          if by_text[text] ~= nil then
+            error("json: keys " .. text .. " and \"" .. text .. "\" would both be \"" .. text .. "\"", 0)
+          end
           by_text[text] = k
           keys[#keys + 1] = text
         end

@@ -117,7 +117,8 @@ local function string_arg(v, i, optional)
   if type(v) == "string" then return v end
   if type(v) == "number" then return tostring(v) end
   if optional and v == nil then return nil end
-  error("bad argument #" .. i .. " to 'searchpath' (string expected, got " .. (v == nil and "no value" or type(v)) .. ")", 3)
+  local got = v == nil and "no value" or type(v)
+  error("bad argument #" .. i .. " to 'searchpath' (string expected, got " .. got .. ")", 3)
 end
 
 function package.searchpath(name, path, sep, rep)
