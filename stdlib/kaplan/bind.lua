@@ -44,7 +44,7 @@ end
 -- without one). Returns t.
 --
 -- Warnings: a result with a non-empty `warnings` array (a Cox fit that did
--- not converge, an infinite coefficient, dropped rows) has them printed to
+-- not converge, an infinite coefficient) has them printed to
 -- stderr now, when the function returns, as R does: once per call, as
 -- "Warning in cox(): ...", `caller` naming the function (default: the
 -- kind). They stay in t.warnings; --quiet or options{warnings = false}
@@ -103,8 +103,8 @@ function M.implement(qualified_name, fn)
   implementations[qualified_name] = fn
 end
 
---- The registry entry of a qualified name ("km", "km:at", "d:with" is
--- found as "dataset:with").
+--- The registry entry of a qualified name: "km", "km:at", "dataset:with"
+-- (help.lua maps the letters a script uses, d:with, to the receiver).
 function M.entry(name)
   return by_name[name]
 end
