@@ -149,6 +149,7 @@ local function kind_text(kind, heading)
       end
     end
   end
+  if k and k.tidy then out[#out + 1] = "\n  tidy(x) gives its rows as a dataset (help(tidy))." end
   local methods = method_lines(kind, "    ")
   if #methods > 0 then
     out[#out + 1] = ""

@@ -30,7 +30,8 @@ public struct LibraryBinding {
 /// `kaplan.core.registry` (a list) holds every declaration as a plain table:
 /// `{name, receiver, library, section, signature, summary, example,
 /// returns, options = {{key, type, default, doc}, ...}, fn}`; and
-/// `kaplan.core.kinds` every result kind `{name, section, summary, fields}`.
+/// `kaplan.core.kinds` every result kind `{name, section, summary, fields,
+/// tidy}` (tidy: whether `tidy(x)` takes its results).
 /// `stdlib/kaplan/bind.lua` builds the public globals and result methods
 /// from them, and `help()` and completion read them.
 public enum BindingRegistry {
@@ -111,6 +112,7 @@ public enum BindingRegistry {
     .record([
       "name": .string(k.name), "section": .string(k.section), "summary": .string(k.summary),
       "fields": .array(k.fields.map { .record(["name": .string($0.0), "doc": .string($0.1)]) }),
+      "tidy": .boolean(k.tidier != nil),
     ])
   }
 }
