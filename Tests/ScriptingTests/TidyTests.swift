@@ -90,6 +90,13 @@ import TestSupport
       curves(tidy(none), none)
       local limits = tidy(none).conf_low
       for i = 1, #limits do same(tidy(none), "conf_low", i, nil) end
+      -- Fractional case weights: counts are doubles, equal to the table's.
+      local w = {}
+      for i = 1, #lung do w[i] = 0.5 + (i % 3) / 4 end
+      local weighted = km(lung:with{w = w}, "Surv(time, status) ~ sex", {weights = "w"})
+      local wd = tidy(weighted)
+      types[3], types[4], types[5] = "double", "double", "double"
+      curves(wd, weighted)
       """, "km")
   }
 
@@ -368,8 +375,8 @@ import TestSupport
       return h.text(fit), h.text("cox_anova"), h.text(dataset("aml"))
       """)
     #expect(out.count == 3)
-    #expect(out[0].stringValue?.contains("tidy(x) gives its rows as a dataset (help(tidy)).") == true)
-    #expect(out[1].stringValue?.contains("tidy(x) gives its rows as a dataset") == true)
+    #expect(out[0].stringValue?.contains("tidy(x) gives a dataset, one row per curve time: strata, time,") == true)
+    #expect(out[1].stringValue?.contains("tidy(x) gives a dataset, one row per nested model: term,") == true)
     #expect(out[2].stringValue?.contains("tidy(x)") == false)
   }
 }

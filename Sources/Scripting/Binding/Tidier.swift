@@ -16,11 +16,16 @@ public struct Tidier {
   /// Whether `{exponentiate = true}` applies: models whose estimates are
   /// log hazard ratios (cox, finegray), as broom's `exponentiate`.
   public let exponentiates: Bool
+  /// Its rows and columns, for `help(x)` ("one row per group: group, n, ...").
+  public let rows: String
   private let make: (Any, TidyOptions) throws -> Dataset
 
   /// The tidier of results whose handle holds a `T`.
-  public init<T>(_ type: T.Type, exponentiates: Bool = false, _ make: @escaping (T, TidyOptions) throws -> Dataset) {
+  public init<T>(
+    _ type: T.Type, rows: String, exponentiates: Bool = false, _ make: @escaping (T, TidyOptions) throws -> Dataset
+  ) {
     self.exponentiates = exponentiates
+    self.rows = rows
     self.make = { value, options in
       guard let typed = value as? T else {
         // Kaplan's own error: a kind registered with the wrong value type.

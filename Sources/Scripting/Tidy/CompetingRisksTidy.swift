@@ -10,7 +10,11 @@ enum CompetingRisksTidy {
   /// `cuminc`: one row per curve (group and cause) and time: group (NA for
   /// `~ 1`), cause, time, estimate, variance, conf_low, conf_high, n_risk,
   /// n_event, n_censor.
-  static let cuminc = Tidier(CompetingRisksAnalysis.self) { a, _ in
+  static let cuminc = Tidier(
+    CompetingRisksAnalysis.self,
+    rows: "one row per curve time: group, cause, time, estimate, variance, conf_low, conf_high, "
+      + "n_risk, n_event, n_censor"
+  ) { a, _ in
     let curves = a.curves
     var t = TidyTable()
     try t.labels("group", curves.flatMap { Array(repeating: $0.group, count: $0.time.count) })
@@ -28,7 +32,11 @@ enum CompetingRisksTidy {
 
   /// `cuminc_at`: one row per curve and time: group, cause, time,
   /// estimate, variance, conf_low, conf_high, n_risk.
-  static let at = Tidier(CumulativeIncidenceAtResult.self) { r, _ in
+  static let at = Tidier(
+    CumulativeIncidenceAtResult.self,
+    rows: "one row per curve and time: group, cause, time, estimate, variance, conf_low, conf_high, "
+      + "n_risk"
+  ) { r, _ in
     let k = r.times.count
     var t = TidyTable()
     try t.labels("group", r.curves.flatMap { Array(repeating: $0.group, count: k) })
@@ -45,7 +53,12 @@ enum CompetingRisksTidy {
   /// `finegray`: one row per coefficient, the columns of `cox` (estimate:
   /// the log subdistribution hazard ratio; `{exponentiate = true}`: the
   /// SHR and its limits).
-  static let finegray = Tidier(FineGrayAnalysis.self, exponentiates: true) { a, options in
+  static let finegray = Tidier(
+    FineGrayAnalysis.self,
+    rows: "one row per coefficient: term, estimate (log SHR; SHR with {exponentiate = true}), "
+      + "std_error, statistic, p_value, conf_low, conf_high",
+    exponentiates: true
+  ) { a, options in
     let f = a.fit
     var t = TidyTable()
     try t.labels("term", a.terms.prefix(f.coefficients.count).map(\.name))
@@ -56,7 +69,10 @@ enum CompetingRisksTidy {
 
   /// `finegray_predict`: one row per profile and failure time: profile
   /// (its label), time, estimate (the predicted cumulative incidence).
-  static let predict = Tidier(FineGrayPredictionResult.self) { r, _ in
+  static let predict = Tidier(
+    FineGrayPredictionResult.self,
+    rows: "one row per profile and failure time: profile, time, estimate"
+  ) { r, _ in
     let times = r.model.fit.failureTimes
     let k = times.count
     var t = TidyTable()

@@ -13,7 +13,12 @@ enum CoxTidy {
   /// limits are on the estimate's scale: the logs of the table's
   /// `lower`/`upper`; with `{exponentiate = true}` the estimate is the
   /// hazard ratio (`hr`) and the limits are `lower`/`upper` themselves.
-  static let cox = Tidier(CoxAnalysis.self, exponentiates: true) { a, options in
+  static let cox = Tidier(
+    CoxAnalysis.self,
+    rows: "one row per coefficient: term, estimate (log HR; HR with {exponentiate = true}), "
+      + "std_error, robust_se (robust fits), statistic, p_value, conf_low, conf_high",
+    exponentiates: true
+  ) { a, options in
     let f = a.fit
     let p = f.coefficients.count
     var t = TidyTable()
@@ -41,7 +46,10 @@ enum CoxTidy {
   /// `cox_anova`: one row per nested model (broom tidy.anova): term,
   /// loglik, statistic (the likelihood-ratio chi-square), df, p_value; the
   /// first row (NULL) has loglik only, the rest NA.
-  static let anova = Tidier(CoxDevianceTable.self) { table, _ in
+  static let anova = Tidier(
+    CoxDevianceTable.self,
+    rows: "one row per nested model: term, loglik, statistic, df, p_value"
+  ) { table, _ in
     var t = TidyTable()
     try t.labels("term", table.rows.map(\.term))
     t.numbers("loglik", table.rows.map(\.loglik))
@@ -54,7 +62,10 @@ enum CoxTidy {
   /// `lrtest` (and `m:anova(m2)`): one row per model, as R's anova(m1, m2):
   /// model (its formula), loglik, and on the second row the test:
   /// statistic, df, p_value (NA on the first).
-  static let lrtest = Tidier(CoxComparison.self) { c, _ in
+  static let lrtest = Tidier(
+    CoxComparison.self,
+    rows: "one row per model: model, loglik, and on the second the test: statistic, df, p_value"
+  ) { c, _ in
     var t = TidyTable()
     try t.labels("model", [c.formulas.0, c.formulas.1])
     t.numbers("loglik", [c.loglik.0, c.loglik.1])

@@ -12,7 +12,11 @@ enum SurvivalTidy {
   /// n_risk, n_event, n_censor, estimate (survival), std_error (R's
   /// std.err, of the cumulative hazard), conf_low, conf_high. `strata` is
   /// the curve's label ("all" for `~ 1`).
-  static let km = Tidier(KaplanMeierAnalysis.self) { a, _ in
+  static let km = Tidier(
+    KaplanMeierAnalysis.self,
+    rows: "one row per curve time: strata, time, n_risk, n_event, n_censor, estimate (survival), "
+      + "std_error, conf_low, conf_high"
+  ) { a, _ in
     var t = TidyTable()
     let curves = zip(a.labels, a.curves)
     try t.labels("strata", curves.flatMap { label, c in Array(repeating: label, count: c.time.count) })
@@ -28,7 +32,11 @@ enum SurvivalTidy {
   }
 
   /// `km_at`: one row per curve and time, the columns of `km`.
-  static let at = Tidier(KaplanMeierAtResult.self) { r, _ in
+  static let at = Tidier(
+    KaplanMeierAtResult.self,
+    rows: "one row per curve and time: strata, time, n_risk, n_event, n_censor, estimate, "
+      + "std_error, conf_low, conf_high"
+  ) { r, _ in
     var t = TidyTable()
     try t.labels("strata", zip(r.analysis.labels, r.rows).flatMap { Array(repeating: $0, count: $1.time.count) })
     t.numbers("time", r.rows.flatMap(\.time))
@@ -45,7 +53,10 @@ enum SurvivalTidy {
   /// `km_quantile`: one row per curve and probability: strata,
   /// probability, estimate (the quantile of survival time), conf_low,
   /// conf_high.
-  static let quantile = Tidier(KaplanMeierQuantileResult.self) { r, _ in
+  static let quantile = Tidier(
+    KaplanMeierQuantileResult.self,
+    rows: "one row per curve and probability: strata, probability, estimate, conf_low, conf_high"
+  ) { r, _ in
     var t = TidyTable()
     let rows = zip(r.analysis.labels, r.quantiles)
     try t.labels("strata", rows.flatMap { Array(repeating: $0, count: $1.probs.count) })
@@ -61,7 +72,12 @@ enum SurvivalTidy {
   /// difference (type "difference", strata "B - A": estimate, std_error,
   /// conf_low, conf_high, statistic = z, p_value). Cells a row does not
   /// have are NA; `tau` is on every row.
-  static let rmst = Tidier(KaplanMeierRMSTResult.self) { r, _ in
+  static let rmst = Tidier(
+    KaplanMeierRMSTResult.self,
+    rows: "one row per curve (type \"rmst\") and, with two curves, one of their difference (type "
+      + "\"difference\"): strata, type, tau, n, events, estimate, std_error, conf_low, conf_high, "
+      + "statistic, p_value"
+  ) { r, _ in
     let a = r.analysis, s = r.summary
     var strata: [String] = a.labels, type = Array(repeating: "rmst", count: a.labels.count)
     var n: [Int?] = a.curves.map(\.n), events = a.curves.map(\.events)
@@ -98,7 +114,11 @@ enum SurvivalTidy {
   /// expected), with the k-sample test (statistic = chi-square, df,
   /// p_value) repeated on every row, so that one dataset holds all of
   /// survdiff's printout; the trend test stays in the result's `trend`.
-  static let logrank = Tidier(LogRankAnalysis.self) { a, _ in
+  static let logrank = Tidier(
+    LogRankAnalysis.self,
+    rows: "one row per group: group, n, observed, expected, and the test on every row: statistic, "
+      + "df, p_value"
+  ) { a, _ in
     let test = a.test
     let k = test.groupCount
     var t = TidyTable()
@@ -115,7 +135,10 @@ enum SurvivalTidy {
   /// `pairwise_logrank`: one row per pair (broom tidy.pairwise.htest:
   /// group1, group2, p_value), with the pair's chi-square (statistic) and
   /// the raw p; p_value is the adjusted p, as broom's.
-  static let pairwise = Tidier(PairwiseLogRankAnalysis.self) { a, _ in
+  static let pairwise = Tidier(
+    PairwiseLogRankAnalysis.self,
+    rows: "one row per pair: group1, group2, statistic, p_unadjusted, p_value (adjusted)"
+  ) { a, _ in
     let pairs = a.result.comparisons
     var t = TidyTable()
     try t.labels("group1", pairs.map { a.labels[$0.first] })
@@ -129,7 +152,11 @@ enum SurvivalTidy {
   /// `followup`: a row "all" (overall) and one per group: group, n,
   /// censored, estimate (median follow-up), conf_low, conf_high,
   /// median_censored.
-  static let followup = Tidier(FollowUpAnalysis.self) { a, _ in
+  static let followup = Tidier(
+    FollowUpAnalysis.self,
+    rows: "a row \"all\" and one per group: group, n, censored, estimate (median follow-up), "
+      + "conf_low, conf_high, median_censored"
+  ) { a, _ in
     let rows = [a.overall] + a.groups
     var t = TidyTable()
     try t.labels("group", ["all"] + a.labels.prefix(a.groups.count))
