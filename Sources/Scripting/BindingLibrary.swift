@@ -6,7 +6,8 @@ import Survival
 /// own checks), `warn` (a fit's warnings on stderr, see bind.result),
 /// `last_error` (for `debug_traceback()`), and the declarations of the
 /// general functions: `help`, `show`, `json`, `debug_traceback` (written in
-/// the stdlib) and `options` (the run's switches).
+/// the stdlib), `options` (the run's switches) and `tidy` (any result as a
+/// dataset, through its kind's `Tidier`).
 struct BindingLibrary: KaplanLibrary {
   let name = "binding"
 
@@ -23,7 +24,7 @@ struct BindingLibrary: KaplanLibrary {
       "__tostring": { call in [.string("handle of a \(try call.object(1, as: ResultHandle.self).kind) result")] },
     ])
     return LibraryBinding(
-      functions: generalFunctions + [options(switches)],
+      functions: generalFunctions + [options(switches), tidy(runtime.tidiers)],
       internals: [
         // raise(message): the stdlib's errors, positioned as every Swift
         // error is, at the first line outside the stdlib.
@@ -109,6 +110,30 @@ struct BindingLibrary: KaplanLibrary {
       if let on = try call.options.optionalBoolean("warnings") { switches.printWarnings = on }
       guard call.lua.isNil(1) else { return [] }
       return [.record(["warnings": .boolean(switches.printWarnings)])]
+    }
+  }
+
+  /// `tidy(x [, opts])`: a result as a dataset (broom's tidy), by its
+  /// kind's tidier (`ResultKind.tidier`, `TidyFunction`). The stdlib wrapper
+  /// (init.lua) passes the result's handle.
+  private func tidy(_ registry: TidyRegistry) -> KaplanFunction {
+    KaplanFunction(
+      "tidy", section: "General", signature: "tidy(x [, opts])",
+      summary: "The rows of a result as a dataset, as R's broom::tidy: one row per curve time, group, term or "
+        + "pair, with columns named as broom's (estimate, std_error, statistic, p_value, conf_low, conf_high; "
+        + "strata, group and term as labels; NA where a row has no value). It reads the Swift result, not the "
+        + "(editable) table; the dataset prints, writes with write_csv and feeds other analyses.",
+      options: TidyFunction.options,
+      optionsArgument: 2,
+      example: """
+        local lung = dataset("lung")
+        local fit = km(lung, "Surv(time, status) ~ sex")
+        print(tidy(fit):head(5))
+        print(tidy(cox(lung, "Surv(time, status) ~ age + sex"), {exponentiate = true}))
+        write_csv(tidy(logrank(lung, "Surv(time, status) ~ sex")), "logrank.csv")
+        """
+    ) { call in
+      try TidyFunction.run(call, registry: registry)
     }
   }
 }

@@ -31,14 +31,14 @@ struct CompetingRisksLibrary: KaplanLibrary {
       ("tests", "Gray's test per cause (two or more groups): cause, statistic, df, p"),
       ("conf_type", "CI transformation"), ("conf_level", "confidence level"),
       ("variance", "\"aalen\" or \"ij\""), ("rho", "the weight power of Gray's test"),
-    ]),
+    ], tidy: CompetingRisksTidy.cuminc),
     ResultKind("cuminc_at", section: "Competing risks", summary: "Cumulative incidence at chosen times (ci:at()).",
                fields: [
                  ("time", "the times, sorted and unique"),
                  ("curves", "per group and cause: group, cause, est, var, lower, upper, n_risk (NA as nil)"),
                  ("formula", "the formula"), ("causes", "the causes"), ("conf_type", "CI transformation"),
                  ("conf_level", "confidence level"), ("variance", "\"aalen\" or \"ij\""),
-               ]),
+               ], tidy: CompetingRisksTidy.at),
     ResultKind("finegray", section: "Competing risks",
                summary: "A Fine–Gray subdistribution hazards model (finegray()).", fields: [
       ("formula", "the formula as given"), ("cause", "the cause modelled"), ("competing", "the competing causes"),
@@ -54,12 +54,12 @@ struct CompetingRisksLibrary: KaplanLibrary {
       ("iterations", "Newton–Raphson iterations"), ("converged", "whether the fit converged"),
       ("variables", "the model's variables, in order"), ("uftime", "the failure times"),
       ("bfitj", "the baseline jumps at uftime"), ("warnings", "warnings of the fit (non-convergence)"),
-    ]),
+    ], tidy: CompetingRisksTidy.finegray),
     ResultKind("finegray_predict", section: "Competing risks",
                summary: "Predicted cumulative incidence of a Fine–Gray model (m:predict()).", fields: [
                  ("time", "the failure times"), ("formula", "the model's formula"), ("cause", "the cause"),
                  ("curves", "per profile: label, profile, covariates (its design row), est (at each time)"),
-               ]),
+               ], tidy: CompetingRisksTidy.predict),
   ] }
 
   private static let confLevel = OptionSpec(
@@ -140,7 +140,9 @@ struct CompetingRisksLibrary: KaplanLibrary {
       let analysis = try call.receiver(as: CompetingRisksAnalysis.self)
       let times = try numberList(call.lua, 2, what: "times")
       let (sorted, curves) = try analysis.at(times)
-      return call.result(CompetingRisksEncoding.at(analysis, times: sorted, curves), of: analysis)
+      return call.result(
+        CompetingRisksEncoding.at(analysis, times: sorted, curves),
+        of: CumulativeIncidenceAtResult(analysis: analysis, times: sorted, curves: curves))
     }
   }
 
@@ -216,7 +218,9 @@ struct CompetingRisksLibrary: KaplanLibrary {
         "formula": .string(model.formula.text), "cause": .string(model.cause),
         "time": .numbers(model.fit.failureTimes, nanAsNil: true), "curves": .array(curves),
       ])
-      return call.result(table, of: model)
+      let prediction = FineGrayPredictionResult(
+        model: model, labels: profiles.map { label($0, model) }, incidence: cif)
+      return call.result(table, of: prediction)
     }
   }
 }

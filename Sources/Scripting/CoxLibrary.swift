@@ -38,17 +38,17 @@ struct CoxLibrary: KaplanLibrary {
       ("cluster", "the cluster() column, if any"), ("strata", "the strata labels, if any"),
       ("weights", "the case-weight column, if any"),
       ("warnings", "R's warnings of the fit (non-convergence, infinite or singular coefficients)"),
-    ]),
+    ], tidy: CoxTidy.cox),
     ResultKind("cox_anova", section: "Survival", summary: "Analysis of deviance of a Cox model (m:anova()).",
                fields: [
                  ("rows", "per model: term, loglik, chisq, df, p (the first row, NULL, has loglik only)"),
                  ("formula", "the model's formula"), ("ties", "the ties method"), ("n", "rows used"),
-               ]),
+               ], tidy: CoxTidy.anova),
     ResultKind("lrtest", section: "Survival", summary: "Likelihood-ratio test of nested Cox models (lrtest()).",
                fields: [
                  ("statistic", "2 × the difference of the log-likelihoods"), ("df", "degrees of freedom"),
                  ("p", "p-value"), ("loglik", "{model 1, model 2}"), ("formulas", "{model 1, model 2}"),
-               ]),
+               ], tidy: CoxTidy.lrtest),
   ] }
 
   private static let ties: [(String, CoxTies)] = [("efron", .efron), ("breslow", .breslow), ("exact", .exact)]

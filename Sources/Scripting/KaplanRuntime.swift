@@ -40,6 +40,8 @@ public final class KaplanRuntime {
   public let memory: RunMemoryAccount
   /// The methods of the userdata kinds (dataset, column, date), both halves.
   public let userdata = UserdataMethods()
+  /// The `tidy()` forms of the result kinds, for the global `tidy(x)`.
+  public let tidiers = TidyRegistry()
   /// The full text (message and traceback) of the REPL's last error, for
   /// `debug_traceback()`: the REPL prints errors without the stdlib's frames.
   public internal(set) var lastError: String?
@@ -92,6 +94,7 @@ public final class KaplanRuntime {
         registry.append(BindingRegistry.entry(declaration, library: library.name, callback: callback))
       }
       kinds += binding.kinds.map(BindingRegistry.kindEntry)
+      tidiers.register(binding.kinds)
     }
     core.append(("registry", .array(registry)))
     core.append(("kinds", .array(kinds)))

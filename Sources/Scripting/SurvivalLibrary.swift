@@ -25,28 +25,30 @@ struct SurvivalLibrary: KaplanLibrary {
       ("weights", "the case-weight column, if any"),
       ("strata", "one table per curve: label, n, events, time, n_risk, n_event, n_censor, surv, std_err, "
         + "lower, upper, cumhaz, std_chaz, median, median_lower, median_upper"),
-    ]),
+    ], tidy: SurvivalTidy.km),
     ResultKind("km_at", section: "Survival", summary: "Survival at chosen times (fit:at()).", fields: [
       ("strata", "per curve: label, time, n_risk, n_event, n_censor, surv, std_err, lower, upper"),
       ("conf_type", "CI transformation"), ("conf_level", "confidence level"),
-    ]),
+    ], tidy: SurvivalTidy.at),
     ResultKind("km_quantile", section: "Survival", summary: "Quantiles of survival time (fit:quantile()).",
-               fields: [("probs", "the probabilities"), ("strata", "per curve: label, quantile, lower, upper")]),
+               fields: [("probs", "the probabilities"), ("strata", "per curve: label, quantile, lower, upper")],
+               tidy: SurvivalTidy.quantile),
     ResultKind("km_rmst", section: "Survival", summary: "Restricted mean survival time (fit:rmst()).", fields: [
       ("tau", "the truncation time"), ("strata", "per curve: label, n, events, rmean, se"),
       ("difference", "with two curves: label, estimate, lower, upper, p, conf_level"),
-    ]),
+    ], tidy: SurvivalTidy.rmst),
     ResultKind("logrank", section: "Survival", summary: "A log-rank test (logrank()).", fields: [
       ("chisq", "the test statistic"), ("df", "degrees of freedom"), ("p", "p-value"),
       ("groups", "per group: label, n, observed, expected, oe2_e, oe2_v"),
       ("trend", "the trend test, when asked: scores, chisq, p"),
-    ]),
+    ], tidy: SurvivalTidy.logrank),
     ResultKind("pairwise_logrank", section: "Survival", summary: "Pairwise log-rank tests (pairwise_logrank()).",
-               fields: [("pairs", "per pair: first, second, chisq, p, p_adjusted"), ("adjust", "the adjustment")]),
+               fields: [("pairs", "per pair: first, second, chisq, p, p_adjusted"), ("adjust", "the adjustment")],
+               tidy: SurvivalTidy.pairwise),
     ResultKind("followup", section: "Survival", summary: "Median follow-up (followup()).", fields: [
       ("overall", "label, n, censored, median, lower, upper, median_censored"),
       ("groups", "the same per group"), ("time", "the time column"),
-    ]),
+    ], tidy: SurvivalTidy.followup),
   ] }
 
   private static let confType = OptionSpec.choice(
@@ -102,7 +104,8 @@ struct SurvivalLibrary: KaplanLibrary {
       let analysis = try call.receiver(as: KaplanMeierAnalysis.self)
       let times = try numberList(call.lua, 2, what: "times")
       let rows = try analysis.at(times, extend: try call.options.boolean("extend"))
-      return call.result(SurvivalEncoding.at(analysis, rows), of: analysis)
+      let result = KaplanMeierAtResult(analysis: analysis, rows: rows)
+      return call.result(SurvivalEncoding.at(analysis, rows), of: result)
     }
   }
 
@@ -116,7 +119,8 @@ struct SurvivalLibrary: KaplanLibrary {
       let analysis = try call.receiver(as: KaplanMeierAnalysis.self)
       let probs = call.lua.isNil(2) ? [0.25, 0.5, 0.75] : try numberList(call.lua, 2, what: "probabilities")
       let q = try analysis.quantiles(probs)
-      return call.result(SurvivalEncoding.quantiles(analysis, probs: probs, q), of: analysis)
+      let result = KaplanMeierQuantileResult(analysis: analysis, quantiles: q)
+      return call.result(SurvivalEncoding.quantiles(analysis, probs: probs, q), of: result)
     }
   }
 
@@ -131,7 +135,8 @@ struct SurvivalLibrary: KaplanLibrary {
       let analysis = try call.receiver(as: KaplanMeierAnalysis.self)
       let tau = try call.lua.optionalNumber(2)
       let summary = try analysis.restrictedMeans(tau: tau)
-      return call.result(SurvivalEncoding.rmst(analysis, summary), of: analysis)
+      let result = KaplanMeierRMSTResult(analysis: analysis, summary: summary)
+      return call.result(SurvivalEncoding.rmst(analysis, summary), of: result)
     }
   }
 

@@ -149,6 +149,10 @@ local function kind_text(kind, heading)
       end
     end
   end
+  if k and k.tidy then
+    out[#out + 1] = ""
+    append(out, wrap("tidy(x) gives a dataset, " .. k.tidy .. " (help(tidy)).", "  ", 100))
+  end
   local methods = method_lines(kind, "    ")
   if #methods > 0 then
     out[#out + 1] = ""

@@ -27,6 +27,14 @@ bind.implement("debug_traceback", function()
   print(core.binding.last_error() or "no error yet in this session")
 end)
 
+-- tidy(x [, opts]): any result as a dataset. The Swift body reads the
+-- result's handle (its Swift value, never the editable table); a value
+-- that is not a result goes as it is, for the message to name it.
+local tidy = bind.entry("tidy").fn
+bind.implement("tidy", function(x, opts)
+  return tidy(bind.any_handle(x) or x, opts)
+end)
+
 -- Libraries that later capabilities add register themselves here; each is
 -- optional so that a host built without one still starts.
 for _, name in ipairs({ "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kaplan.competing", "kaplan.plots" }) do

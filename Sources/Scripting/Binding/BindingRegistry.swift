@@ -30,7 +30,8 @@ public struct LibraryBinding {
 /// `kaplan.core.registry` (a list) holds every declaration as a plain table:
 /// `{name, receiver, library, section, signature, summary, example,
 /// returns, options = {{key, type, default, doc}, ...}, fn}`; and
-/// `kaplan.core.kinds` every result kind `{name, section, summary, fields}`.
+/// `kaplan.core.kinds` every result kind `{name, section, summary, fields,
+/// tidy}` (tidy: what `tidy(x)` gives, nil when it takes no such result).
 /// `stdlib/kaplan/bind.lua` builds the public globals and result methods
 /// from them, and `help()` and completion read them.
 public enum BindingRegistry {
@@ -108,9 +109,12 @@ public enum BindingRegistry {
   }
 
   static func kindEntry(_ k: ResultKind) -> LuaValue {
-    .record([
-      "name": .string(k.name), "section": .string(k.section), "summary": .string(k.summary),
-      "fields": .array(k.fields.map { .record(["name": .string($0.0), "doc": .string($0.1)]) }),
-    ])
+    var fields: [(String, LuaValue)] = [
+      ("name", .string(k.name)), ("section", .string(k.section)), ("summary", .string(k.summary)),
+      ("fields", .array(k.fields.map { .record(["name": .string($0.0), "doc": .string($0.1)]) })),
+    ]
+    // What tidy(x) gives (its rows and columns); absent without a tidier.
+    if let tidier = k.tidier { fields.append(("tidy", .string(tidier.rows))) }
+    return .table(LuaTable(fields: fields))
   }
 }

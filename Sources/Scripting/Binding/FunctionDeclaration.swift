@@ -65,12 +65,17 @@ public struct ResultKind {
   public let summary: String
   /// The fields of the result table, with one line of doc each.
   public let fields: [(String, String)]
+  /// Its `tidy()` form (nil: `tidy(x)` refuses results of this kind).
+  public let tidier: Tidier?
 
-  public init(_ name: String, section: String, summary: String, fields: [(String, String)] = []) {
+  public init(
+    _ name: String, section: String, summary: String, fields: [(String, String)] = [], tidy: Tidier? = nil
+  ) {
     self.name = name
     self.section = section
     self.summary = summary
     self.fields = fields
+    self.tidier = tidy
   }
 }
 
