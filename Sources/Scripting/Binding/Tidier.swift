@@ -12,17 +12,18 @@ import LuaHost
 /// changes nothing `tidy` returns, as for every method. A kind declares
 /// its tidier with `ResultKind(..., tidy:)`; the global `tidy(x)`
 /// (BindingLibrary, `TidyFunction`) finds it by the handle's kind.
-public struct Tidier {
+public struct Tidier: Sendable {
   /// Whether `{exponentiate = true}` applies: models whose estimates are
   /// log hazard ratios (cox, finegray), as broom's `exponentiate`.
   public let exponentiates: Bool
   /// Its rows and columns, for `help(x)` ("one row per group: group, n, ...").
   public let rows: String
-  private let make: (Any, TidyOptions) throws -> Dataset
+  private let make: @Sendable (Any, TidyOptions) throws -> Dataset
 
   /// The tidier of results whose handle holds a `T`.
   public init<T>(
-    _ type: T.Type, rows: String, exponentiates: Bool = false, _ make: @escaping (T, TidyOptions) throws -> Dataset
+    _ type: T.Type, rows: String, exponentiates: Bool = false,
+    _ make: @escaping @Sendable (T, TidyOptions) throws -> Dataset
   ) {
     self.exponentiates = exponentiates
     self.rows = rows
@@ -42,7 +43,7 @@ public struct Tidier {
 }
 
 /// The options of one `tidy()` call, checked by the option schema.
-public struct TidyOptions {
+public struct TidyOptions: Sendable {
   /// Estimates and their limits as hazard ratios (exp) instead of logs.
   public var exponentiate: Bool
 
