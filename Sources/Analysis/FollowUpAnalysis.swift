@@ -42,7 +42,7 @@ public struct FollowUpAnalysis: Sendable {
     }
     let curves = frame.curves
     let result = try FollowUp.estimate(
-      time: frame.time, event: frame.eventDoubles, group: curves?.index, groupCount: curves?.count ?? 1,
+      time: frame.time, event: frame.event, group: curves?.index, groupCount: curves?.count ?? 1,
       confType: options.confType, confLevel: options.confLevel)
     self.formula = formula
     self.options = options

@@ -66,7 +66,7 @@ public struct LogRankAnalysis: Sendable {
     self.labels = groups.labels
     self.strataLabels = strata?.labels ?? []
     let test = try LogRankTest.test(
-      time: frame.time, event: frame.eventDoubles, group: groups.index, groupCount: groups.count,
+      time: frame.time, event: frame.event, group: groups.index, groupCount: groups.count,
       strata: strata?.index, strataCount: strata?.count ?? 1, rho: options.rho, gamma: options.gamma)
     self.test = test
     switch options.trend {

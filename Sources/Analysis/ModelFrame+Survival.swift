@@ -22,8 +22,8 @@ extension ModelFrame {
     }
   }
 
-  /// Events of binary coding as 0/1 doubles, for the estimators whose
-  /// entry takes R's numeric status (log-rank, follow-up, Cox).
+  /// Events of binary coding as 0/1 doubles, for the Cox kernels, whose
+  /// entry takes R's numeric status.
   var eventDoubles: [Double] { event.map { Double($0) } }
 
   /// A `SurvivalSample` of the frame's rows (delayed entry and weights kept),

@@ -52,13 +52,13 @@ public struct ModelFrame: Sendable {
   public let time: [Double]
   /// The event of each row as an `Int` code, the one representation of
   /// events from the model frame to the estimators: binary coding 0
-  /// censored, 1 event (`SurvivalSample(eventCodes:)`, hence Kaplan–Meier,
-  /// takes it as is); competing risks 0 censored, k ≥ 1 the k-th entry of
-  /// `causes` (`CumulativeIncidence`, `GrayTest`, `CompetingRisksRiskTable`,
-  /// `AalenJohansenJackknife` and `FineGray` take these codes unchanged, the
-  /// cause of interest named by its code). The log-rank, follow-up and Cox
-  /// kernels take R's numeric status at their entry; `eventDoubles` is the
-  /// one conversion to it.
+  /// censored, 1 event (`SurvivalSample`'s `EventCode`, hence Kaplan–Meier,
+  /// the log-rank tests and follow-up, take it as is); competing risks 0
+  /// censored, k ≥ 1 the k-th entry of `causes` (`CumulativeIncidence`,
+  /// `GrayTest`, `CompetingRisksRiskTable`, `AalenJohansenJackknife` and
+  /// `FineGray` take these codes unchanged, the cause of interest named by
+  /// its code). Only the Cox kernels take R's numeric status, whose weights
+  /// and offsets share its buffers; `eventDoubles` is the one conversion.
   public let event: [Int]
   /// Competing risks: the causes present, in order (codes ascending, or
   /// labels in level order), as R's `cmprsk::cuminc` orders them; empty for

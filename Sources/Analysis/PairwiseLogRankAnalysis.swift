@@ -38,7 +38,7 @@ public struct PairwiseLogRankAnalysis: Sendable {
     self.droppedCount = frame.droppedCount
     self.labels = groups.labels
     self.result = try PairwiseLogRank.test(
-      time: frame.time, event: frame.eventDoubles, group: groups.index, groupCount: groups.count,
+      time: frame.time, event: frame.event, group: groups.index, groupCount: groups.count,
       strata: strata?.index, strataCount: strata?.count ?? 1, rho: options.rho, gamma: options.gamma,
       adjustment: options.adjustment)
   }

@@ -29,13 +29,14 @@ public struct FollowUp: Sendable {
   /// The reverse Kaplan–Meier fit per group, for plotting or reading at times.
   public let reverse: KaplanMeier
 
-  public static func estimate(
-    time: [Double], event: [Double], group: [Int]? = nil, groupCount: Int = 1,
+  public static func estimate<Event: EventCode>(
+    time: [Double], event: [Event], group: [Int]? = nil, groupCount: Int = 1,
     confType: ConfidenceType = .logLog, confLevel: Double = 0.95
   ) throws -> FollowUp {
     // Validate the original coding first, so error messages refer to it.
-    _ = try SurvivalSample(time: time, event: event, group: group, groupCount: groupCount)
-    let flipped = event.map { 1 - $0 }
+    let sample = try SurvivalSample(time: time, event: event, group: group, groupCount: groupCount)
+    // Reverse Kaplan–Meier: censoring is the event.
+    let flipped = sample.event.map { 1 - $0 }
     let byGroup = try KaplanMeier.fit(
       SurvivalSample(time: time, event: flipped, group: group, groupCount: groupCount),
       confType: confType, confLevel: confLevel)
@@ -44,7 +45,7 @@ public struct FollowUp: Sendable {
     let groupIndex = group ?? [Int](repeating: 0, count: time.count)
     func summary(_ curve: KaplanMeierCurve, rows: (Int) -> Bool) -> Summary {
       var censoredTimes: [Double] = []
-      for i in time.indices where rows(i) && event[i] == 0 { censoredTimes.append(time[i]) }
+      for i in time.indices where rows(i) && sample.event[i] == 0 { censoredTimes.append(time[i]) }
       return Summary(
         n: curve.n, censored: censoredTimes.count, median: curve.median,
         medianCensoredTime: Self.median(censoredTimes))

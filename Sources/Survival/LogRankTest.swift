@@ -55,8 +55,8 @@ public struct LogRankTest: Sendable {
 
   /// Runs the test. `strata` (indices `0..<strataCount`) gives the
   /// stratified test; nil is one stratum.
-  public static func test(
-    time: [Double], event: [Double], group: [Int], groupCount: Int,
+  public static func test<Event: EventCode>(
+    time: [Double], event: [Event], group: [Int], groupCount: Int,
     strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0
   ) throws -> LogRankTest {
     guard rho.isFinite, gamma.isFinite, gamma >= 0 else {

@@ -65,8 +65,8 @@ public struct PairwiseLogRank: Sendable {
   /// Pairs in the order (0,1), (0,2), …, (1,2), …
   public let comparisons: [Comparison]
 
-  public static func test(
-    time: [Double], event: [Double], group: [Int], groupCount: Int,
+  public static func test<Event: EventCode>(
+    time: [Double], event: [Event], group: [Int], groupCount: Int,
     strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0,
     adjustment: PValueAdjustment = .holm
   ) throws -> PairwiseLogRank {

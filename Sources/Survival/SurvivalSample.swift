@@ -36,34 +36,31 @@ public struct SurvivalSample: Sendable {
   let entryOrder: [UInt32]?
 
   /// Right-censored data, `Surv(time, event)`.
-  public init(
-    time: [Double], event: [Double], weights: [Double]? = nil,
+  public init<Event: EventCode>(
+    time: [Double], event: [Event], weights: [Double]? = nil,
     group: [Int]? = nil, groupCount: Int = 1
   ) throws {
     try self.init(entry: nil, time: time, event: event, weights: weights, group: group, groupCount: groupCount)
   }
 
   /// Delayed entry (left truncation), `Surv(entry, exit, event)`; `entry` nil
-  /// means every subject is at risk from time 0.
-  public init(
-    entry: [Double]?, time: [Double], event: [Double], weights: [Double]? = nil,
+  /// means every subject is at risk from time 0. Events are R's numeric
+  /// status or the `Int` codes of the model frame (`EventCode`).
+  public init<Event: EventCode>(
+    entry: [Double]?, time: [Double], event: [Event], weights: [Double]? = nil,
     group: [Int]? = nil, groupCount: Int = 1
   ) throws {
     try self.init(
       entry: entry, time: time, events: event, weights: weights, group: group, groupCount: groupCount,
-      flag: { $0 == 1 ? 1 : ($0 == 0 ? 0 : nil) }, value: { $0 })
+      flag: { $0.eventFlag }, value: { $0.reportedValue })
   }
 
-  /// Events as the `Int` codes of `ModelFrame.event` (0 censored, 1 event),
-  /// checked straight into the sample's 0/1 flags: the representation the
-  /// Analysis layer hands every estimator.
+  /// Events as the `Int` codes of `ModelFrame.event` (0 censored, 1 event).
   public init(
     entry: [Double]? = nil, time: [Double], eventCodes event: [Int], weights: [Double]? = nil,
     group: [Int]? = nil, groupCount: Int = 1
   ) throws {
-    try self.init(
-      entry: entry, time: time, events: event, weights: weights, group: group, groupCount: groupCount,
-      flag: { $0 == 1 ? 1 : ($0 == 0 ? 0 : nil) }, value: { Double($0) })
+    try self.init(entry: entry, time: time, event: event, weights: weights, group: group, groupCount: groupCount)
   }
 
   /// The checks and the sort, for events of any element type: `flag` gives
@@ -160,4 +157,31 @@ public struct SurvivalSample: Sendable {
     guard let w = weights else { return false }
     return w.contains { $0 != $0.rounded(.down) }
   }
+}
+
+/// An event indicator as the survival kernels take it: 1 an event, 0 a
+/// censoring. The Analysis layer hands the `Int` codes of `ModelFrame.event`
+/// to every kernel unchanged; R-style numeric status (`Double`, as the
+/// fixture tests give it) and the kernels' own 0/1 bytes (`UInt8`) are
+/// accepted as well, each checked once, straight into the sample's flags.
+public protocol EventCode: Sendable {
+  /// 1 or 0, nil for any other value.
+  var eventFlag: UInt8? { get }
+  /// The value as an error message shows it.
+  var reportedValue: Double { get }
+}
+
+extension Int: EventCode {
+  public var eventFlag: UInt8? { self == 1 ? 1 : (self == 0 ? 0 : nil) }
+  public var reportedValue: Double { Double(self) }
+}
+
+extension Double: EventCode {
+  public var eventFlag: UInt8? { self == 1 ? 1 : (self == 0 ? 0 : nil) }
+  public var reportedValue: Double { self }
+}
+
+extension UInt8: EventCode {
+  public var eventFlag: UInt8? { self <= 1 ? self : nil }
+  public var reportedValue: Double { Double(self) }
 }
