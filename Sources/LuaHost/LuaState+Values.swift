@@ -181,11 +181,37 @@ extension LuaState {
       // key at -2, value at -1; keys are only read, never converted.
       if let key = string(at: -2) {
         result.fields.append((key, try element(&seen)))
+      } else if !isPosition(at: -2, upTo: n) {
+        // A key that is neither a name nor a position of the list (`{1, 2,
+        // [50] = 3}`, `{[true] = 1}`) would be dropped: no argument or
+        // option is ever silently ignored.
+        throw LuaError.runtime(
+          n > 0 ? "table has the key \(keyText(at: -2)), which is neither a name nor a position 1..\(n) of its list"
+            : "table has the key \(keyText(at: -2)), which is not a name (a table of names or a list expected)")
       }
       kh_pop(L, 1)
     }
     result.fields.sort { $0.0 < $1.0 }
     return (result, size)
+  }
+
+  /// Whether the key at `index` is an integer in 1...n (read by the array loop).
+  private func isPosition(at index: Int32, upTo n: Int) -> Bool {
+    guard lua_type(L, index) == LUA_TNUMBER, lua_isinteger(L, index) != 0 else { return false }
+    let k = lua_tointegerx(L, index, nil)
+    return k >= 1 && k <= lua_Integer(n)
+  }
+
+  /// A key as a message shows it, without calling any metamethod.
+  private func keyText(at index: Int32) -> String {
+    switch lua_type(L, index) {
+    case LUA_TNUMBER:
+      if lua_isinteger(L, index) != 0 { return String(lua_tointegerx(L, index, nil)) }
+      let x = lua_tonumberx(L, index, nil)
+      return x.isNaN ? "nan" : String(format: "%.7g", x)
+    case LUA_TBOOLEAN: return lua_toboolean(L, index) != 0 ? "true" : "false"
+    default: return "of type " + String(cString: lua_typename(L, lua_type(L, index)))
+    }
   }
 
   /// Bytes of the heap box of one decoded value (`LuaValue` is indirect):

@@ -32,6 +32,8 @@ struct PlotLibrary: KaplanLibrary {
         + "or a cox or finegray model (forest plot of hazard ratios) to an SVG, PNG or PDF file; without a "
         + "file, previews the curves in the terminal.",
       options: PlotLibrary.options, optionsArgument: 2,
+      // plots.lua passes the handles of the pvalue and hr results after the script's two.
+      stdlibArguments: 2,
       example: """
         local colon = dataset("colon")
         local fit = km(colon, "Surv(time, status) ~ rx")

@@ -164,3 +164,64 @@ import Testing
     #expect(r[2] == .number(0.123))
   }
 }
+
+/// Nothing a script passes is silently ignored: an argument past the last
+/// a function takes, or a table entry that is neither a name nor a position
+/// of its list, is an error naming it.
+@Suite struct NothingIgnoredTests {
+  @Test func everyFunctionRefusesAnArgumentPastItsLast() throws {
+    let rt = try makeRuntime()
+    let out = try rt.lua.run("""
+      local bind = require("kaplan").bind
+      local d = dataset("aml")
+      local receivers = { dataset = d, column = d.time, km = km(d, "Surv(time, status) ~ x") }
+      local problems, checked = {}, 0
+      for _, e in ipairs(bind.entries()) do
+        local self = e.receiver and receivers[e.receiver]
+        if e.max_arguments and (not e.receiver or self) then
+          local args = {}
+          for i = 1, e.max_arguments + 1 do args[i] = true end
+          local f = e.receiver and function(...) return self[e.name](self, ...) end or e.public
+          local ok, message = pcall(f, table.unpack(args, 1, e.max_arguments + 1))
+          local expected = string.format("bad argument #%d to '%s' (no more arguments expected, got boolean)",
+            e.max_arguments + 1, e.name)
+          if ok or not tostring(message):find(expected, 1, true) then
+            problems[#problems + 1] = e.qualified_name .. ": " .. tostring(message)
+          end
+          checked = checked + 1
+        end
+      end
+      return problems, checked
+      """, chunkName: "=test")
+    guard case .table(let problems)? = out.first, case .integer(let checked)? = out.last else {
+      Issue.record("no answer")
+      return
+    }
+    #expect(problems.array.isEmpty, "\(problems.array.compactMap(\.stringValue).joined(separator: "\n"))")
+    #expect(checked > 60)
+  }
+
+  @Test func signaturesGiveTheArity() {
+    #expect(KaplanFunction.arity(of: "km(d, formula [, opts])") == 3)
+    #expect(KaplanFunction.arity(of: "help([x])") == 1)
+    #expect(KaplanFunction.arity(of: "debug_traceback()") == 0)
+    #expect(KaplanFunction.arity(of: "d:select{names}") == 1)
+    #expect(KaplanFunction.arity(of: "date(text [, format]) or date(days)") == 2)
+    #expect(KaplanFunction.arity(of: "f(...)") == nil)
+  }
+
+  @Test func tableEntriesOutsideTheListAreErrors() throws {
+    let rt = try makeRuntime()
+    let fit = "local d = dataset('lung'); local f = km(d, 'Surv(time, status) ~ sex')\n"
+    #expect(luaError(rt, fit + "f:at({100, [50] = 200})") ==
+      "test:2: bad argument #1 to 'at' (table has the key 50, which is neither a name nor a position 1..1 of its list)")
+    #expect(luaError(rt, fit + "d:select{'age', [50] = 'time'}").contains("table has the key 50"))
+    #expect(luaError(rt, fit + "km(d, 'Surv(time, status) ~ sex', {[true] = 1})") ==
+      "test:2: bad argument #3 to 'km' (table has the key true, which is not a name (a table of names or a list "
+      + "expected))")
+    #expect(luaError(rt, fit + "cox(d, 'Surv(time, status) ~ age', {init = {0.1, [30] = 2}})")
+      .contains("table has the key 30"))
+    // A list with holes inside its border is still a list.
+    #expect(try lua(rt, fit + "return #f:at({100, 200}).strata[1].time") == [.integer(2)])
+  }
+}

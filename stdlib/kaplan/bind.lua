@@ -181,6 +181,28 @@ local function checked_self(kind, name, fn)
   end
 end
 
+-- Wraps a Lua implementation so that an argument past the most its
+-- declaration takes is an error, as the binding layer makes it for Swift
+-- bodies: "bad argument #4 to 'plot' (no more arguments expected, got
+-- number)". Self is not counted for methods; trailing nils are no arguments.
+local function arity_checked(e, fn)
+  local max = e.max_arguments
+  if not max or type(fn) ~= "function" then return fn end
+  local shift = e.receiver and 1 or 0
+  local name = e.name
+  return function(...)
+    local n = select("#", ...)
+    for i = max + shift + 1, n do
+      local v = select(i, ...)
+      if v ~= nil then
+        local got = M.kind_of(v) or type(v)
+        M.raise(string.format("bad argument #%d to '%s' (no more arguments expected, got %s)", i - shift, name, got))
+      end
+    end
+    return fn(...)
+  end
+end
+
 -- Sets global `name`; "dataset.from" is field `from` of global `dataset`.
 local function set_global(name, fn)
   local owner, field = name:match("^([%w_]+)%.([%w_]+)$")
@@ -201,6 +223,7 @@ function M.finish()
   for _, kind in ipairs(core.binding.userdata_kinds()) do userdata[kind] = true end
   for _, e in ipairs(entries) do
     local fn = implementations[e.qualified_name]
+    if fn then fn = arity_checked(e, fn) end
     if fn and userdata[e.receiver] then
       if e.fn then
         error("kaplan: " .. e.qualified_name .. " has a Swift body, which a Lua implementation cannot replace", 0)

@@ -273,7 +273,6 @@ end
 
 --- help(x): prints M.text(x), or raises at the script's line.
 function M.help(...)
-  if select("#", ...) > 1 then bind.raise("help takes one argument (help() lists everything)") end
   local text, message = M.text((...))
   if not text then bind.raise(message) end
   print(text)

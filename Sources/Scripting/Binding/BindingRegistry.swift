@@ -59,6 +59,9 @@ public enum BindingRegistry {
     }
     let shift = declaration.receiver != nil ? 1 : 0
     return { call in
+      if let max = declaration.maxArguments {
+        try noMoreArguments(call, after: max + shift + declaration.stdlibArguments)
+      }
       var options = OptionValues(function: declaration.name, schema: declaration.options)
       if let argument = declaration.optionsArgument {
         let index = argument + shift
@@ -87,6 +90,7 @@ public enum BindingRegistry {
     if let receiver = d.receiver { fields.append(("receiver", .string(receiver))) }
     if let returns = d.returns { fields.append(("returns", .string(returns))) }
     if let argument = d.optionsArgument { fields.append(("options_argument", .integer(argument))) }
+    if let max = d.maxArguments { fields.append(("max_arguments", .integer(max))) }
     fields.append(("options", .array(d.options.map { o in
       .record([
         "key": .string(o.key), "type": .string(o.type.description),
@@ -116,5 +120,14 @@ public enum BindingRegistry {
     // What tidy(x) gives (its rows and columns); absent without a tidier.
     if let tidier = k.tidier { fields.append(("tidy", .string(tidier.rows))) }
     return .table(LuaTable(fields: fields))
+  }
+}
+
+/// Refuses arguments past the last one a function takes (`last` counts
+/// self for methods), so that an extra argument is never silently ignored
+/// (`km(d, f, {}, 7)`, `d:head(5, 6)`); trailing nils are no arguments.
+func noMoreArguments(_ call: LuaCall, after last: Int) throws {
+  for index in (last + 1)..<max(call.count + 1, last + 1) where !call.isNil(index) {
+    throw call.argumentError(index, "no more arguments expected, got \(call.typeName(index))")
   }
 }

@@ -30,6 +30,15 @@ public struct KaplanFunction {
   public let example: String
   /// The result kind it returns (`km`), nil for plain values.
   public let returns: String?
+  /// The most arguments it takes, counted as the caller counts (self not
+  /// counted for methods); an extra non-nil argument is an error, never
+  /// ignored. Taken from the signature unless given; nil (any number) for
+  /// a signature with `...`.
+  public let maxArguments: Int?
+  /// Arguments the stdlib's Lua implementation appends after the script's
+  /// when it calls the Swift body (plot passes the handles of its `pvalue`
+  /// and `hr` results): allowed by the Swift body's check, never to scripts.
+  public let stdlibArguments: Int
   /// The Swift body; it returns the Lua results (see `KaplanCall.result`).
   /// Nil for a function written in the stdlib (`help`, `show`, `d:where`
   /// with a function): its Lua module supplies it with `bind.implement`.
@@ -37,8 +46,8 @@ public struct KaplanFunction {
 
   public init(
     _ name: String, receiver: String? = nil, section: String, signature: String, summary: String,
-    options: [OptionSpec] = [], optionsArgument: Int? = nil, returns: String? = nil, example: String,
-    body: ((KaplanCall) throws -> [LuaValue])?
+    options: [OptionSpec] = [], optionsArgument: Int? = nil, returns: String? = nil, arguments: Int? = nil,
+    stdlibArguments: Int = 0, example: String, body: ((KaplanCall) throws -> [LuaValue])?
   ) {
     self.name = name
     self.receiver = receiver
@@ -48,12 +57,38 @@ public struct KaplanFunction {
     self.options = options
     self.optionsArgument = optionsArgument
     self.returns = returns
+    self.maxArguments = arguments ?? Self.arity(of: signature)
+    self.stdlibArguments = stdlibArguments
     self.example = example
     self.body = body
   }
 
   /// `km` or `km:at`: the name help and messages use for the registry entry.
   public var qualifiedName: String { receiver.map { "\($0):\(name)" } ?? name }
+
+  /// The arguments a signature shows: `km(d, formula [, opts])` takes 3,
+  /// `help([x])` 1, `d:select{names}` (a table, Lua's call sugar) 1,
+  /// `debug_traceback()` 0; the first form of a signature with
+  /// alternatives (`date(text [, format]) or date(days)`) is the longest.
+  /// Nil when the signature has `...` inside its parentheses.
+  static func arity(of signature: String) -> Int? {
+    guard let open = signature.firstIndex(where: { $0 == "(" || $0 == "{" }) else { return nil }
+    if signature[open] == "{" { return 1 }
+    var depth = 0
+    var inner = ""
+    for ch in signature[signature.index(after: open)...] {
+      if ch == "(" { depth += 1 }
+      if ch == ")" {
+        if depth == 0 { break }
+        depth -= 1
+      }
+      inner.append(ch)
+    }
+    if inner.contains("...") { return nil }
+    let words = inner.filter { !"[] ".contains($0) }
+    if words.isEmpty { return 0 }
+    return inner.filter { $0 == "," }.count + 1
+  }
 }
 
 /// A kind of result (`km`, `cox`, `cuminc`, ...) or of userdata (`dataset`,

@@ -11,7 +11,9 @@ import LuaHost
 ///     bad argument #3 to 'km' (option 'conf_level' must be a number between 0 and 1 (exclusive), got 1.5)
 ///
 /// No key is ever ignored: a key outside the schema is an error, and so is a
-/// list where named options are expected.
+/// list where named options are expected; a key that is neither a name nor
+/// a list position (`{[true] = 1}`) is refused by the decoder
+/// (`LuaState.value(at:)`) before the table gets here.
 public struct OptionValues {
   public let function: String
   private let schema: [OptionSpec]

@@ -98,22 +98,14 @@ struct DatasetLibrary: KaplanLibrary {
   }
 }
 
-/// A declaration of the datasets library (section Datasets) whose body
-/// first refuses arguments past the `arguments` it takes (self not counted),
-/// so that no argument is silently ignored.
+/// A declaration of the datasets library (section Datasets); `arguments`
+/// is the most it takes (self not counted), checked by the binding layer.
 func datasetsFunction(
   _ name: String, receiver: String? = nil, signature: String, summary: String, options: [OptionSpec] = [],
   optionsArgument: Int? = nil, returns: String? = nil, arguments: Int, example: String,
   body: ((KaplanCall) throws -> [LuaValue])?
 ) -> KaplanFunction {
-  let last = arguments + (receiver == nil ? 0 : 1)
-  return KaplanFunction(
+  KaplanFunction(
     name, receiver: receiver, section: "Datasets", signature: signature, summary: summary, options: options,
-    optionsArgument: optionsArgument, returns: returns, example: example,
-    body: body.map { body in
-      { call in
-        try noMoreArguments(call.lua, after: last)
-        return try body(call)
-      }
-    })
+    optionsArgument: optionsArgument, returns: returns, arguments: arguments, example: example, body: body)
 }

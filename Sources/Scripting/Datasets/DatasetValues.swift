@@ -131,12 +131,3 @@ func stringList(_ call: LuaCall, _ index: Int, what: String) throws -> [String] 
     throw call.argumentError(index, "\(what) (a string or an array of strings) expected, got \(call.typeName(index))")
   }
 }
-
-/// Refuses arguments past the last one a function takes (`last` counts
-/// self for methods), so that an extra argument is never silently ignored
-/// (`d:head(5, 6)`, `c:sum("x")`); trailing nils are no arguments.
-func noMoreArguments(_ call: LuaCall, after last: Int) throws {
-  for index in (last + 1)..<max(call.count + 1, last + 1) where !call.isNil(index) {
-    throw call.argumentError(index, "no more arguments expected, got \(call.typeName(index))")
-  }
-}
