@@ -217,7 +217,8 @@ extension LuaState {
   /// lack of memory, the memory error object is left instead. Returns -1.
   func pushErrorMessage(_ message: String) -> Int32 {
     let top = lua_gettop(L)
-    let status = message.withCString { kh_ppushstring(L, $0, strlen($0)) }
+    // With its length: a message may hold a NUL (an option key "k\0x").
+    let status = withCChars(message) { kh_ppushstring(L, $0, $1) }
     // Without room even for the memory error, raise nil (a reserved slot).
     if status != LUA_OK && lua_gettop(L) == top { lua_pushnil(L) }
     return -1

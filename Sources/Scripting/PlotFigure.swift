@@ -146,8 +146,12 @@ struct PlotFigure {
     guard !f.hazardRatios.isEmpty, f.lower.count == f.hazardRatios.count, f.upper.count == f.hazardRatios.count else {
       throw LuaError.runtime("plot: hr: the Cox model has no terms")
     }
-    let level = Int((f.confidenceLevel * 100).rounded())
-    return String(format: "HR %.2f (%d%% CI %.2f–%.2f)", f.hazardRatios[0], level, f.lower[0], f.upper[0])
+    // The level as the printout gives it (format.lua's level_text): 95%, 97.5%, 99.9%.
+    let percent = f.confidenceLevel * 100
+    let whole = abs(percent - percent.rounded()) < 1e-9 && abs(percent) < 1e6
+    let level = whole ? String(Int(percent)) : String(format: "%g", percent)
+    let hr = String(format: "%.2f", f.hazardRatios[0])
+    return "HR \(hr) (\(level)% CI " + String(format: "%.2f–%.2f", f.lower[0], f.upper[0]) + ")"
   }
 
   /// The handle of a result given as option `key` (the stdlib passes it as

@@ -23,6 +23,14 @@ import Testing
     #expect(abs(coef - 0.91546) < 1e-4)
   }
 
+  @Test func subnormalsAreWrittenShortest() throws {
+    let rt = try makeRuntime()
+    #expect(try lua(rt, "return json(5e-324), json(1e-310), json(-2.5e-320), json(2.2250738585072014e-308)")
+      == [.string("5e-324"), .string("1e-310"), .string("-2.5e-320"), .string("2.2250738585072014e-308")])
+    // Each reads back as the same double.
+    #expect(try lua(rt, "return tonumber(json(1e-310)) == 1e-310") == [.boolean(true)])
+  }
+
   @Test func cyclesAreAnError() throws {
     let rt = try makeRuntime()
     #expect(luaError(rt, "local t = {} t.self = t return json(t)").contains("json: a table contains itself"))

@@ -37,10 +37,12 @@ end
 
 -- A float as the shortest of 15, 16 or 17 significant digits that reads
 -- back as the same double (0.95, not 0.94999999999999996); 17 always does
--- (IEEE 754 binary64). Whole floats print without ".0", as JSON readers
--- take them as the same number.
+-- (IEEE 754 binary64). A subnormal (below 2^-1022) carries fewer digits,
+-- so its search starts at 1 (5e-324, not 4.94065645841247e-324). Whole
+-- floats print without ".0", as JSON readers take them as the same number.
 local function number_text(x)
-  for digits = 15, 16 do
+  local first = (x ~= 0 and math.abs(x) < 2.2250738585072014e-308) and 1 or 15
+  for digits = first, 16 do
     local s = string.format("%." .. digits .. "g", x)
     if tonumber(s) == x then return s end
   end
