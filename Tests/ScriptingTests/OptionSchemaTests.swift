@@ -210,6 +210,13 @@ import Testing
     #expect(KaplanFunction.arity(of: "f(...)") == nil)
   }
 
+  @Test func aMessageKeepsAZeroByte() throws {
+    let rt = try makeRuntime()
+    let message = luaError(rt, "km(dataset('aml'), 'Surv(time, status) ~ x', {['k\\0x'] = 1})")
+    #expect(message.contains("unknown option 'k\0x'"))
+    #expect(message.hasSuffix("(options: conf_type, conf_level, weights))"))
+  }
+
   @Test func tableEntriesOutsideTheListAreErrors() throws {
     let rt = try makeRuntime()
     let fit = "local d = dataset('lung'); local f = km(d, 'Surv(time, status) ~ sex')\n"

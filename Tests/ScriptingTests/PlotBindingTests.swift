@@ -184,6 +184,10 @@ import FoundationXML
     let text = try String(contentsOfFile: r[0].stringValue ?? "", encoding: .utf8)
     #expect(text.contains("Peto–Peto p = \(r[1].stringValue ?? "?")"))
     #expect(text.contains("HR 2.50 (95% CI 0.92–6.81)"))  // R coxph: 2.497 (0.916–6.81)
+    // The level as the printout gives it: 97.5%, not a rounded 98%.
+    let level = try svg(rt, aml + "return plot(fit, {file = 'l.svg', hr = cox(d, 'Surv(time, status) ~ x', "
+      + "{conf_level = 0.975})})")
+    #expect(level.contains("(97.5% CI "))
     let same = try svg(rt, aml + "return plot(fit, {file = 'b.svg', pvalue = logrank(d, 'Surv(time, status) ~ x')})")
     let computed = try svg(rt, aml + "return plot(fit, {file = 'c.svg', pvalue = true})")
     #expect(same.contains("Log-rank p = 0.065") && same == computed)
