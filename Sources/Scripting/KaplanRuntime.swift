@@ -80,7 +80,10 @@ public final class KaplanRuntime {
 
     if !options.trusted {
       let sandbox = try loadStdlibFile("kaplan/sandbox.lua")
-      _ = try lua.call(sandbox, [checkRead, checkWrite, try lua.finalPathOpener()])
+      // raise(message): the sandbox's own errors, positioned as every Swift
+      // error is, at the first line outside the stdlib.
+      let raise = lua.function("raise") { call in throw LuaError.runtime(try call.string(1)) }
+      _ = try lua.call(sandbox, [checkRead, checkWrite, try lua.finalPathOpener(), raise])
     }
 
     var core: [(String, LuaValue)] = [("check_read", checkRead), ("check_write", checkWrite)]

@@ -89,12 +89,12 @@ import Testing
     #expect(r.contains(" 0.00253"))
   }
 
-  /// json() writes the shortest of 15, 16, 17 significant digits that
+  /// json() writes the shortest of 15, 16, 17 significant digits (from 1 for a subnormal) that
   /// reads back equal; integers as integers; NaN and infinities null.
   @Test func jsonNumbersAreShortestRoundTrip() throws {
     let r = try text("return json({0.95, 0.1 + 0.2, 3.0, 7, 1e300, 1/3, 5e-324, 0/0, 1/0, [0.5] = true})")
     #expect(r == #"{"0.5":true,"1":0.95,"2":0.30000000000000004,"3":3,"4":7,"5":1e+300,"#
-      + #""6":0.3333333333333333,"7":4.94065645841247e-324,"8":null,"9":null}"#)
+      + #""6":0.3333333333333333,"7":5e-324,"8":null,"9":null}"#)
     let values = try lua(rt, """
       local xs = {0.95, 0.1 + 0.2, 1/3, 2/3, math.pi, 1e-300, 123456.789, 5e-324, 1.7976931348623157e308}
       local back = {}

@@ -72,8 +72,12 @@ function M.kind_of(x)
     return userdata_kinds[name] and name or nil
   end
   if t ~= "table" then return nil end
+  -- Only Kaplan's own metatables count: a script's table whose metatable
+  -- says kaplan_kind is not a result.
   local mt = getmetatable(x)
-  return type(mt) == "table" and rawget(mt, "kaplan_kind") or nil
+  local kind = type(mt) == "table" and rawget(mt, "kaplan_kind") or nil
+  if type(kind) ~= "string" or metatables[kind] ~= mt then return nil end
+  return kind
 end
 
 --- The Swift handle of result `x` of `kind`, or an error at the script's

@@ -208,6 +208,12 @@ local function method_text(receiver, name)
   local found = bind.methods_named(name)
   if #found == 0 then return nil end
   if #found > 1 then
+    -- The letters the signature itself uses (ci:at, fit:at, t:year) pick one.
+    local written = {}
+    for _, e in ipairs(found) do
+      if e.signature:sub(1, #receiver + #name + 1) == receiver .. ":" .. name then written[#written + 1] = e end
+    end
+    if #written == 1 then return M.render(written[1]) end
     local preferred = receiver_letters[receiver]
     for _, e in ipairs(found) do
       if e.receiver == preferred then return M.render(e) end

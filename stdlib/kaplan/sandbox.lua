@@ -8,20 +8,20 @@
 -- depends on whether an outside file exists. open_final opens such a
 -- resolved path with O_NOFOLLOW (CLuaShim/FinalOpen.c): a link put in its
 -- place after the check is refused, not followed.
-local check_read, check_write, open_final = ...
-if type(check_read) ~= "function" or type(open_final) ~= "function" then
+local check_read, check_write, open_final, raise = ...
+if type(check_read) ~= "function" or type(open_final) ~= "function" or type(raise) ~= "function" then
   error("kaplan.sandbox is applied by the host before a script runs; it cannot be required", 2)
 end
 
 local function refused(what)
   return function()
-    error(what .. " is not allowed in the sandbox (run with --trust to allow it)", 2)
+    raise(what .. " is not allowed in the sandbox (run with --trust to allow it)")
   end
 end
 
 -- Libraries and functions that reach outside the analysis.
 debug = setmetatable({}, { __index = function(_, k)
-  error("debug." .. tostring(k) .. " is not allowed in the sandbox (run with --trust to allow it)", 2)
+  raise("debug." .. tostring(k) .. " is not allowed in the sandbox (run with --trust to allow it)")
 end })
 package.loaded.debug = debug
 package.loadlib = refused("package.loadlib")
@@ -37,7 +37,7 @@ string.dump = refused("string.dump (binary chunks)")
 local raw_load = load
 function load(chunk, name, mode, env)
   if mode ~= nil and mode ~= "t" then
-    error("load: only text chunks are allowed in the sandbox (mode 't'; run with --trust for binary chunks)", 2)
+    raise("load: only text chunks are allowed in the sandbox (mode 't'; run with --trust for binary chunks)")
   end
   if env == nil then return raw_load(chunk, name, "t") end
   return raw_load(chunk, name, "t", env)
@@ -50,17 +50,18 @@ local function writing(mode) return mode ~= nil and find(mode, "[wa+]") ~= nil e
 
 -- The path checks are Swift functions: a refusal is raised at the first
 -- line outside the stdlib (the C trampoline positions every Swift error so),
--- the script's, however the check was reached.
+-- the script's, however the check was reached. `raise` (a Swift function
+-- too) raises this file's own errors the same way, so none counts levels.
 
 io.popen = refused("io.popen")
 io.tmpfile = refused("io.tmpfile")
 function io.open(path, mode)
-  if type(path) ~= "string" then error("bad argument #1 to 'open' (string expected, got " .. type(path) .. ")", 2) end
+  if type(path) ~= "string" then raise("bad argument #1 to 'open' (string expected, got " .. type(path) .. ")") end
   if mode ~= nil and type(mode) ~= "string" then
-    error("bad argument #2 to 'open' (string expected, got " .. type(mode) .. ")", 2)
+    raise("bad argument #2 to 'open' (string expected, got " .. type(mode) .. ")")
   end
   if mode ~= nil and not match(mode, "^[rwa]%+?b*$") then
-    error("bad argument #2 to 'open' (invalid mode '" .. mode .. "'; r, w, a, r+, w+ or a+, with b)", 2)
+    raise("bad argument #2 to 'open' (invalid mode '" .. mode .. "'; r, w, a, r+, w+ or a+, with b)")
   end
   local resolved = (writing(mode) and check_write or check_read)(path)
   local f, message, code = open_final(resolved, mode or "r", path)
@@ -74,13 +75,13 @@ end
 io.input = refused("io.input")
 io.output = refused("io.output")
 function loadfile(path, mode, env)
-  if path == nil then error("loadfile: standard input is not allowed in the sandbox", 2) end
+  if path == nil then raise("loadfile: standard input is not allowed in the sandbox") end
   local resolved = check_read(path)
   if env == nil then return raw_loadfile(resolved, "t") end
   return raw_loadfile(resolved, "t", env)
 end
 function dofile(path)
-  if path == nil then error("dofile: standard input is not allowed in the sandbox", 2) end
+  if path == nil then raise("dofile: standard input is not allowed in the sandbox") end
   local f = assert(raw_loadfile(check_read(path), "t"))
   return f()
 end
@@ -118,7 +119,7 @@ local function string_arg(v, i, optional)
   if type(v) == "number" then return tostring(v) end
   if optional and v == nil then return nil end
   local got = v == nil and "no value" or type(v)
-  error("bad argument #" .. i .. " to 'searchpath' (string expected, got " .. got .. ")", 3)
+  raise("bad argument #" .. i .. " to 'searchpath' (string expected, got " .. got .. ")")
 end
 
 function package.searchpath(name, path, sep, rep)
@@ -132,12 +133,12 @@ end
 -- `require` finds Lua modules next to the script and in the stdlib only;
 -- package.path is set by the host, and the loader reads through check_read.
 package.searchers[2] = function(name)
-  if type(package.path) ~= "string" then error("'package.path' must be a string", 2) end
+  if type(package.path) ~= "string" then raise("'package.path' must be a string") end
   local path, err, refused = search(name, package.path)
   -- The refusal came from check_read, already positioned at the script's line.
   if refused then error(err, 0) end
   if not path then return err end   -- require adds the "\n\t" before it (5.4)
   local f, msg = raw_loadfile(check_read(path), "t")
-  if not f then error(msg, 2) end
+  if not f then error(msg, 0) end   -- a syntax error, already positioned in the module
   return f, path
 end
