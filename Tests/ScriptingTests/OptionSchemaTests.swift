@@ -145,6 +145,28 @@ import Testing
       "bad argument #3 to 'km' (option 'conf_level' must be a number between 0 and 1 (exclusive), got 3)")
   }
 
+  @Test func sandboxErrorsUnderPcallNameTheLine() throws {
+    let rt = try makeRuntime()
+    #expect(try lua(rt, "return select(2, pcall(io.open, 5))")
+      == [.string("test:1: bad argument #1 to 'open' (string expected, got number)")])
+    #expect(try lua(rt, "return select(2, pcall(os.execute, 'ls'))")
+      == [.string("test:1: os.execute is not allowed in the sandbox (run with --trust to allow it)")])
+  }
+
+  @Test func aScriptsMetatableIsNotAResultKind() throws {
+    let rt = try makeRuntime()
+    #expect(luaError(rt, "plot(setmetatable({}, {kaplan_kind = 'km'}))")
+      == "test:1: bad argument #1 to 'plot' (km, cuminc, cox or finegray result expected, got a table not made by "
+      + "a Kaplan function)")
+    #expect(try lua(rt, "return require('kaplan').bind.kind_of(setmetatable({}, {kaplan_kind = {}}))") == [.nil])
+  }
+
+  @Test func helpFindsAMethodByTheLettersOfItsSignature() throws {
+    let rt = try makeRuntime()
+    let text = try lua(rt, "return require('kaplan.help').text('ci:at')")
+    #expect(text.first?.stringValue?.hasPrefix("ci:at(times)") == true)
+  }
+
   @Test func analysisErrorsNameTheFunction() throws {
     let rt = try makeRuntime()
     #expect(luaError(rt, "km(dataset('aml'), 'Surv(tme, status) ~ x')") ==
