@@ -254,3 +254,56 @@ import Testing
     #expect(try lua(rt, fit + "return #f:at({100, 200}).strata[1].time") == [.integer(2)])
   }
 }
+
+/// help(x) of a result lists every field the result has, and only those.
+@Suite struct ResultFieldDocsTests {
+  @Test func everyKindDocumentsExactlyItsFields() throws {
+    let rt = try makeRuntime()
+    let out = try rt.lua.run("""
+      local bind = require("kaplan").bind
+      local lung, aml = dataset("lung"), dataset("aml")
+      local fit = km(lung, "Surv(time, status) ~ sex")
+      local m1 = cox(lung, "Surv(time, status) ~ age")
+      local m2 = cox(lung, "Surv(time, status) ~ age + sex")
+      local myeloid = dataset("myeloid")
+      local clocc = dataset("clocc")
+      local ci = cuminc(clocc, "Surv(pfs_months, first_event) ~ arm")
+      local fg = finegray(clocc, "Surv(pfs_months, first_event) ~ arm", {cause = "hepatic"})
+      local results = {
+        fit, fit:at{100, 200}, fit:quantile(), fit:rmst(500),
+        logrank(lung, "Surv(time, status) ~ sex", {trend = true}),
+        pairwise_logrank(dataset("veteran"), "Surv(time, status) ~ celltype"),
+        followup(lung, "Surv(time, status) ~ sex"),
+        m2, m2:anova(), lrtest(m1, m2), ci, ci:at{6, 12},
+        fg, fg:predict{ {arm = "systemic"} },
+      }
+      local problems, seen = {}, {}
+      for _, r in ipairs(results) do
+        local kind = bind.kind_of(r)
+        seen[kind] = true
+        local declared = {}
+        for _, f in ipairs(bind.kinds()[kind].fields) do declared[f.name] = true end
+        for k in pairs(r) do
+          if k ~= "kind" and not declared[k] then problems[#problems + 1] = kind .. ": field " .. k .. " not documented" end
+        end
+        for name in pairs(declared) do
+          if rawget(r, name) == nil and name ~= "warnings" and name ~= "weights" and name ~= "cluster"
+            and name ~= "strata" and name ~= "naive_var" and name ~= "trend" and name ~= "difference"
+            and name ~= "cengroup" and name ~= "cengroups" and name ~= "groups" and name ~= "robust_score" then
+            problems[#problems + 1] = kind .. ": documented field " .. name .. " is not in the result"
+          end
+        end
+      end
+      local count = 0
+      for _ in pairs(seen) do count = count + 1 end
+      table.sort(problems)
+      return problems, count
+      """, chunkName: "=test")
+    guard case .table(let problems)? = out.first else {
+      Issue.record("no answer")
+      return
+    }
+    #expect(problems.array.isEmpty, "\(problems.array.compactMap(\.stringValue).joined(separator: "\n"))")
+    #expect(out.last == .integer(14))
+  }
+}

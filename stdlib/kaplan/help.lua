@@ -139,7 +139,11 @@ local function kind_text(kind, heading)
     append(out, wrap(k.summary, "  ", 100))
     if #k.fields > 0 then
       out[#out + 1] = ""
-      out[#out + 1] = "  Fields (a plain copy for reading: editing it changes nothing methods or plot() compute):"
+      if kind_nouns[kind] then
+        out[#out + 1] = "  Fields:"
+      else
+        out[#out + 1] = "  Fields (a plain copy for reading: editing it changes nothing methods or plot() compute):"
+      end
       local w = 0
       for _, f in ipairs(k.fields) do w = math.max(w, width_of(f.name)) end
       for _, f in ipairs(k.fields) do
