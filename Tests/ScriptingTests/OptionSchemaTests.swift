@@ -223,6 +223,13 @@ import Testing
     #expect(checked > 60)
   }
 
+  @Test func whereOfAnEqualityGivesTheMethod() throws {
+    let rt = try makeRuntime()
+    #expect(luaError(rt, "local d = dataset('lung'); d:where(d.sex == 1)")
+      == "test:1: bad argument #1 to 'where' (bool column or function expected, got boolean (== on a column is "
+      + "plain Lua equality: use d.x:eq(v)))")
+  }
+
   @Test func signaturesGiveTheArity() {
     #expect(KaplanFunction.arity(of: "km(d, formula [, opts])") == 3)
     #expect(KaplanFunction.arity(of: "help([x])") == 1)

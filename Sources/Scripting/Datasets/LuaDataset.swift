@@ -219,7 +219,9 @@ enum DatasetMethods {
     if call.lua.typeName(2) == "function" { return [] }
     guard call.lua.isObject(2, of: LuaColumn.self) else {
       if call.lua.typeName(2) == "column" { _ = try call.lua.object(2, as: LuaColumn.self) }
-      throw call.lua.argumentError(2, "bool column or function expected, got \(call.lua.typeName(2))")
+      // d:where(d.sex == 1): Lua compares a column with a number as false.
+      let hint = call.lua.typeName(2) == "boolean" ? " (== on a column is plain Lua equality: use d.x:eq(v))" : ""
+      throw call.lua.argumentError(2, "bool column or function expected, got \(call.lua.typeName(2))\(hint)")
     }
     return try value(try d.filter(try call.lua.object(2, as: LuaColumn.self).column))
   }
