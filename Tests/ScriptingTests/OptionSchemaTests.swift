@@ -173,6 +173,16 @@ import Testing
       "test:1: km: column 'tme' not found (did you mean 'time'?)")
   }
 
+  @Test func aResultPrintsItsTableAndAnEditItCannotFollowIsAClearError() throws {
+    let rt = try makeRuntime()
+    let fit = "local f = km(dataset('aml'), 'Surv(time, status) ~ x')\n"
+    let text = try lua(rt, fit + "f.strata[1].label = 'Kept on'; return tostring(f)")
+    #expect(text.first?.stringValue?.contains("Kept on ") == true)
+    #expect(luaError(rt, fit + "f.strata = nil\nprint(f)")
+      == "test:3: cannot print this km result: its table was edited (attempt to get length of a nil value (field "
+      + "'strata')); methods, plot() and tidy() still use the fit")
+  }
+
   @Test func editingAResultTableDoesNotChangeItsMethods() throws {
     let rt = try makeRuntime()
     let r = try lua(rt, """

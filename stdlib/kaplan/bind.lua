@@ -23,6 +23,7 @@ local kinds = {}          -- kind name -> kind entry {name, section, summary, fi
 local metatables = {}     -- kind name -> metatable of its results
 local implementations = {} -- qualified name -> Lua implementation
 local handles = setmetatable({}, { __mode = "k" })
+local guarded_printer -- defined below, used by finish
 
 --- Raises `message` at the script's line (the first outside the stdlib).
 function M.raise(message)
@@ -207,6 +208,22 @@ local function arity_checked(e, fn)
   end
 end
 
+-- A result prints its table as it is: a script may edit the copy it got
+-- (relabel a curve for a printout). An edit the printer cannot follow
+-- (`fit.strata = nil`) is an error at the script's line that says what
+-- happened, not one inside the stdlib; methods, plot() and tidy() still use
+-- the fit.
+guarded_printer = function(kind, printer)
+  if type(printer) ~= "function" then return printer end
+  return function(t)
+    local ok, text = pcall(printer, t)
+    if ok then return text end
+    local reason = tostring(text):gsub("^[^\n]-:%d+: ", "")
+    M.raise(string.format("cannot print this %s result: its table was edited (%s); methods, plot() and tidy() "
+      .. "still use the fit", kind, reason))
+  end
+end
+
 -- Sets global `name`; "dataset.from" is field `from` of global `dataset`.
 local function set_global(name, fn)
   local owner, field = name:match("^([%w_]+)%.([%w_]+)$")
@@ -251,6 +268,9 @@ function M.finish()
     elseif kinds[e.receiver] and (not userdata[e.receiver] or implementations[e.qualified_name]) then
       M.metatable(e.receiver).__index[e.name] = fn
     end
+  end
+  for kind, mt in pairs(metatables) do
+    if not userdata[kind] then mt.__tostring = guarded_printer(kind, mt.__tostring) end
   end
   for kind in pairs(userdata) do core.binding.extend(kind, M.metatable(kind)) end
 end
