@@ -301,7 +301,9 @@ import Testing
         local declared = {}
         for _, f in ipairs(bind.kinds()[kind].fields) do declared[f.name] = true end
         for k in pairs(r) do
-          if k ~= "kind" and not declared[k] then problems[#problems + 1] = kind .. ": field " .. k .. " not documented" end
+          if k ~= "kind" and not declared[k] then
+            problems[#problems + 1] = kind .. ": field " .. k .. " not documented"
+          end
         end
         for name in pairs(declared) do
           if rawget(r, name) == nil and name ~= "warnings" and name ~= "weights" and name ~= "cluster"
