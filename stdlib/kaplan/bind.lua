@@ -76,6 +76,14 @@ function M.kind_of(x)
   return type(mt) == "table" and rawget(mt, "kaplan_kind") or nil
 end
 
+--- Whether `x` is a result's array view (Scripting/Binding/ResultArray):
+-- a read-only userdata with # and [i] (NA as nil), ipairs, pairs and
+-- x:totable() for a plain table. Modules that need a table (json) or
+-- walk keys with pairs/next (show) ask this first.
+function M.is_view(x)
+  return type(x) == "userdata" and core.binding.type_name(x) == "result array"
+end
+
 --- The Swift handle of result `x` of `kind`, or an error at the script's
 -- line naming the method: "calling 'at' on bad self (km result expected,
 -- got table)".
