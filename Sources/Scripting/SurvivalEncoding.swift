@@ -74,7 +74,7 @@ enum SurvivalEncoding {
   /// `fit:rmst(tau)`: R `print(fit, rmean = tau)` per curve, and the
   /// difference of two curves (second − first).
   static func rmst(_ a: KaplanMeierAnalysis, _ s: RestrictedMeanSummary) throws -> LuaValue {
-    let strata: [LuaValue] = try zip(a.labels, zip(a.curves, s.means)).map { label, pair in
+    let strata: [LuaValue] = zip(a.labels, zip(a.curves, s.means)).map { label, pair in
       .record([
         "label": .string(label), "n": .integer(pair.0.n), "events": count(pair.0.events),
         "rmean": number(pair.1.rmean), "se": number(pair.1.stdErr),
@@ -100,7 +100,7 @@ enum SurvivalEncoding {
     let k = t.groupCount
     let byE = t.chiSquareContributionByExpected
     let byV = t.chiSquareContributionByVariance
-    let groups: [LuaValue] = try (0..<k).map { j in
+    let groups: [LuaValue] = (0..<k).map { j in
       .record([
         "label": .string(a.labels[j]), "n": .integer(t.n[j]), "observed": number(t.observed[j]),
         "expected": number(t.expected[j]), "oe2_e": number(byE[j]), "oe2_v": number(byV[j]),
