@@ -8,7 +8,8 @@
 -- table the kind's metatable and keeps the handle beside it (one weak
 -- table, here, for every kind). Methods and plot() use the handle, never
 -- the table: a result table is a copy for reading, and editing it changes
--- nothing that its methods compute.
+-- nothing that its methods compute. Its array fields are read-only views
+-- of the Swift result (M.is_view; Scripting/Binding/ResultArray.swift).
 --
 -- Errors: bind.raise(msg) raises msg at the first line outside the stdlib,
 -- the position every Swift error gets from the C trampoline; stdlib code
