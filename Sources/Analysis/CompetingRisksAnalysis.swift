@@ -117,9 +117,9 @@ public struct CompetingRisksAnalysis: Sendable {
       count: 8 * selected.count, stride: max(frame.count, 1) * MemoryLayout<Double>.stride,
       for: "\(selected.count * k) cumulative incidence curves")
     try Cancellation.check()
-    // The risk table's event counts, of the reported causes only.
-    let table = try CompetingRisksRiskTable.tabulate(
-      time: frame.time, status: frame.event, group: group, groupCount: k, causeCount: m, causes: selected)
+    // The risk table's event counts, of the reported causes only (with
+    // Aalen's variance, from the fit's own sort).
+    let table: CompetingRisksRiskTable
     var sizes = [Int](repeating: 0, count: k)
     for g in group { sizes[g] += 1 }
 
@@ -128,11 +128,12 @@ public struct CompetingRisksAnalysis: Sendable {
     func label(_ g: Int) -> String? { grouping?.labels[g] }
     switch options.variance {
     case .aalen:
-      let (incidence, tests) = try CumulativeIncidence.fitWithTests(
+      let (incidence, tests, risk) = try CumulativeIncidence.fitWithTestsAndRiskTable(
         time: frame.time, status: frame.event, group: group, strata: frame.strata?.index, rho: options.rho,
         groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
-        confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
+        tableCauses: selected, confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
       grayTests = tests
+      table = risk
       for (position, c) in selected.enumerated() {
         for g in 0..<k {
           let rows = table.groups[g]
@@ -144,6 +145,8 @@ public struct CompetingRisksAnalysis: Sendable {
         }
       }
     case .ij:
+      table = try CompetingRisksRiskTable.tabulate(
+        time: frame.time, status: frame.event, group: group, groupCount: k, causeCount: m, causes: selected)
       // The multi-state fit carries every state (all causes) at every time.
       try MemoryBudget.require(
         count: 3 * (m + 1), stride: max(frame.count, 1) * MemoryLayout<Double>.stride,

@@ -48,6 +48,38 @@ extension ModelFrame {
     }
   }
 
+  /// Largest range of whole status codes (`max − min`) coded through a
+  /// table rather than by hashing.
+  static let denseStatusRange = 1 << 16
+
+  /// `competingEvents` for numeric status codes that are whole numbers in
+  /// a small range (0, 1, 2 in practice): the causes and each row's code
+  /// through a table over the range, in two passes, instead of hashing
+  /// every row twice (a set of the values, then a dictionary lookup per
+  /// row: at 10^6 rows as long as cuminc's kernel). The same causes, in the
+  /// same order, and the same codes; nil when the codes are not such.
+  static func denseCompetingEvents(_ values: [Double], rows: [Int], censorCode: Double) -> ([Int], [String])? {
+    guard let first = rows.first else { return nil }
+    var low = values[first], high = low
+    for row in rows {
+      let v = values[row]
+      guard v.rounded() == v, abs(v) < 9e15 else { return nil }
+      low = min(low, v)
+      high = max(high, v)
+    }
+    guard high - low <= Double(denseStatusRange) else { return nil }
+    let base = Int(low)
+    var present = [Bool](repeating: false, count: Int(high) - base + 1)
+    for row in rows { present[Int(values[row]) - base] = true }
+    var position = [Int](repeating: 0, count: present.count)
+    var causeCodes: [Double] = []
+    for k in present.indices where present[k] && Double(base + k) != censorCode {
+      causeCodes.append(Double(base + k))
+      position[k] = causeCodes.count
+    }
+    return (rows.map { position[Int(values[$0]) - base] }, causeCodes.map(RValueFormat.number))
+  }
+
   static func competingEvents(
     _ column: Column, name: String, rows: [Int], censor: StatusValue?
   ) throws -> ([Int], [String]) {
@@ -65,6 +97,7 @@ extension ModelFrame {
         censorCode = c
       }
       let values = column.asDoubles()
+      if let dense = denseCompetingEvents(values, rows: rows, censorCode: censorCode) { return dense }
       let causeCodes = Array(Set(rows.map { values[$0] }.filter { $0 != censorCode })).sorted()
       var position = [Double: Int]()
       for (i, c) in causeCodes.enumerated() { position[c] = i + 1 }

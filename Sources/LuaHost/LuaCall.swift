@@ -111,7 +111,9 @@ public struct LuaCall {
   }
 
   public func table(_ index: Int) throws -> LuaTable {
-    guard lua_type(L, Int32(index)) == LUA_TTABLE else { throw expected("table", index) }
+    // A userdata that decodes as a table (a result's array view) is one.
+    let type = lua_type(L, Int32(index))
+    guard type == LUA_TTABLE || type == LUA_TUSERDATA else { throw expected("table", index) }
     guard case .table(let t) = try decoded(index) else { throw expected("table", index) }
     return t
   }

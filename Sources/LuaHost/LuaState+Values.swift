@@ -2,6 +2,15 @@ import CLua
 import CLuaShim
 import RunControl
 
+/// A boxed Swift object that Swift code reads as a plain value: a result's
+/// read-only array view (Scripting's `ResultArray`) decodes as the table of
+/// its numbers, so a function given `fit.strata[1].time` and Swift tests
+/// decoding a result see an array, as they did when results were tables.
+public protocol LuaDecodedAsValue: AnyObject {
+  /// The plain value; throws when it does not fit in the run's memory budget.
+  func decodedValue() throws -> LuaValue
+}
+
 /// A value kept alive in the Lua registry (a function or table that Swift
 /// holds on to). Released when the Swift reference goes away.
 public final class LuaRef {
@@ -136,7 +145,9 @@ extension LuaState {
     case LUA_TUSERDATA:
       for type in types.values {
         if let raw = kh_tobox(L, index, type.metatableRef) {
-          return .object(Unmanaged<AnyObject>.fromOpaque(raw).takeUnretainedValue())
+          let object = Unmanaged<AnyObject>.fromOpaque(raw).takeUnretainedValue()
+          if let plain = object as? LuaDecodedAsValue { return try plain.decodedValue() }
+          return .object(object)
         }
       }
       return .reference(try reference(at: index))

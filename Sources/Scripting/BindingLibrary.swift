@@ -20,6 +20,7 @@ struct BindingLibrary: KaplanLibrary {
   func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
     let lua = runtime.lua
     let switches = Switches(printWarnings: runtime.options.printWarnings)
+    try ResultArray.register(in: lua)
     try lua.registerType(ResultHandle.self, name: "kaplan result handle", metamethods: [
       "__tostring": { call in [.string("handle of a \(try call.object(1, as: ResultHandle.self).kind) result")] },
     ])

@@ -7,8 +7,8 @@ import Survival
 /// Counts travel as number arrays, as the other result encoders do.
 enum CompetingRisksEncoding {
   static func number(_ x: Double) -> LuaValue { x.isNaN ? .nil : .number(x) }
-  static func numbers(_ xs: [Double]) -> LuaValue { .numbers(xs, nanAsNil: true) }
-  static func counts(_ xs: [Int]) -> LuaValue { .numbers(xs.map(Double.init), nanAsNil: false) }
+  static func numbers(_ xs: [Double]) throws -> LuaValue { try ResultArray.numbers(xs) }
+  static func counts(_ xs: [Int]) throws -> LuaValue { try ResultArray.counts(xs) }
 
   static func confType(_ t: CumulativeIncidence.ConfidenceType) -> String {
     switch t {
@@ -18,14 +18,14 @@ enum CompetingRisksEncoding {
   }
 
   /// `cuminc`: curves (cause-major, then group) and Gray's tests.
-  static func cuminc(_ a: CompetingRisksAnalysis) -> LuaValue {
-    let curves: [LuaValue] = a.curves.map { c in
+  static func cuminc(_ a: CompetingRisksAnalysis) throws -> LuaValue {
+    let curves: [LuaValue] = try a.curves.map { c in
       .record([
         "group": c.group.map { .string($0) } ?? .nil, "cause": .string(c.cause),
         "n": .integer(c.n), "events": .integer(c.events),
-        "time": numbers(c.time), "est": numbers(c.estimate), "var": numbers(c.variance),
-        "lower": numbers(c.lower), "upper": numbers(c.upper),
-        "n_risk": counts(c.nRisk), "n_event": counts(c.nEvent), "n_censor": counts(c.nCensor),
+        "time": try numbers(c.time), "est": try numbers(c.estimate), "var": try numbers(c.variance),
+        "lower": try numbers(c.lower), "upper": try numbers(c.upper),
+        "n_risk": try counts(c.nRisk), "n_event": try counts(c.nEvent), "n_censor": try counts(c.nCensor),
       ])
     }
     let tests: LuaValue = a.tests.map { tests in
@@ -50,17 +50,17 @@ enum CompetingRisksEncoding {
   /// `ci:at(times)`: the curves at the (sorted, unique) times, as
   /// `cmprsk::timepoints`.
   static func at(_ a: CompetingRisksAnalysis, times: [Double], _ curves: [CompetingRisksAnalysis.CurveAtTimes])
-    -> LuaValue
+    throws -> LuaValue
   {
     .record([
-      "formula": .string(a.formula.text), "time": .numbers(times, nanAsNil: true),
+      "formula": .string(a.formula.text), "time": try ResultArray.numbers(times),
       "conf_level": .number(a.options.confidenceLevel), "conf_type": .string(confType(a.options.confidenceType)),
       "variance": .string(a.options.variance.rawValue), "causes": .strings(a.causes),
-      "curves": .array(curves.map { c in
+      "curves": .array(try curves.map { c in
         .record([
           "group": c.group.map { .string($0) } ?? .nil, "cause": .string(c.cause),
-          "est": numbers(c.estimate), "var": numbers(c.variance), "lower": numbers(c.lower),
-          "upper": numbers(c.upper), "n_risk": counts(c.nRisk),
+          "est": try numbers(c.estimate), "var": try numbers(c.variance), "lower": try numbers(c.lower),
+          "upper": try numbers(c.upper), "n_risk": try counts(c.nRisk),
         ])
       }),
     ])
@@ -68,7 +68,7 @@ enum CompetingRisksEncoding {
 
   /// `finegray`: R `crr`'s coefficients with labels, SHRs and intervals,
   /// pseudo log-likelihoods, convergence and the baseline jumps.
-  static func finegray(_ a: FineGrayAnalysis) -> LuaValue {
+  static func finegray(_ a: FineGrayAnalysis) throws -> LuaValue {
     let f = a.fit
     let p = f.p
     let terms: [LuaValue] = (0..<p).map { j in
@@ -82,7 +82,7 @@ enum CompetingRisksEncoding {
         "lower": number(f.lower[j]), "upper": number(f.upper[j]),
       ])
     }
-    let variance: [LuaValue] = (0..<p).map { i in numbers(Array(f.variance[(i * p)..<((i + 1) * p)])) }
+    let variance: [LuaValue] = try (0..<p).map { i in try numbers(Array(f.variance[(i * p)..<((i + 1) * p)])) }
     let lr = f.likelihoodRatioTest
     return .record([
       "formula": .string(a.formula.text),
@@ -99,7 +99,7 @@ enum CompetingRisksEncoding {
       ]),
       "iterations": .integer(f.iterations), "converged": .boolean(f.converged),
       "variables": .strings(a.profile.variables),
-      "uftime": numbers(f.failureTimes), "bfitj": numbers(f.baselineJumps),
+      "uftime": try numbers(f.failureTimes), "bfitj": try numbers(f.baselineJumps),
       "warnings": .strings(f.converged ? [] : [
         "did not converge in \(f.iterations) iteration\(f.iterations == 1 ? "" : "s") (raise max_iter)",
       ]),

@@ -122,7 +122,7 @@ struct CompetingRisksLibrary: KaplanLibrary {
       options.rho = try o.number("rho")
       options.variance = try o.choice("variance", Self.variances)
       let analysis = try CompetingRisksAnalysis(dataset: dataset, formula: formula, options: options)
-      return call.result(CompetingRisksEncoding.cuminc(analysis), of: analysis)
+      return try call.result(CompetingRisksEncoding.cuminc(analysis), of: analysis)
     }
   }
 
@@ -141,7 +141,7 @@ struct CompetingRisksLibrary: KaplanLibrary {
       let times = try numberList(call.lua, 2, what: "times")
       let (sorted, curves) = try analysis.at(times)
       return call.result(
-        CompetingRisksEncoding.at(analysis, times: sorted, curves),
+        try CompetingRisksEncoding.at(analysis, times: sorted, curves),
         of: CumulativeIncidenceAtResult(analysis: analysis, times: sorted, curves: curves))
     }
   }
@@ -181,7 +181,7 @@ struct CompetingRisksLibrary: KaplanLibrary {
       options.censoringGroup = try o.optionalString("cengroup")
       options.maxIterations = try o.integer("max_iter")
       let analysis = try FineGrayAnalysis(dataset: dataset, formula: formula, options: options)
-      return call.result(CompetingRisksEncoding.finegray(analysis), of: analysis)
+      return try call.result(CompetingRisksEncoding.finegray(analysis), of: analysis)
     }
   }
 
@@ -208,15 +208,15 @@ struct CompetingRisksLibrary: KaplanLibrary {
         }
       }
       let cif = try model.predict(rows: rows)
-      let curves: [LuaValue] = zip(profiles, zip(rows, cif)).map { p, rc in
+      let curves: [LuaValue] = try zip(profiles, zip(rows, cif)).map { p, rc in
         .record([
           "label": .string(label(p, model)), "profile": p.value,
-          "covariates": .numbers(rc.0, nanAsNil: true), "est": .numbers(rc.1, nanAsNil: true),
+          "covariates": try ResultArray.numbers(rc.0), "est": try ResultArray.numbers(rc.1),
         ])
       }
       let table: LuaValue = .record([
         "formula": .string(model.formula.text), "cause": .string(model.cause),
-        "time": .numbers(model.fit.failureTimes, nanAsNil: true), "curves": .array(curves),
+        "time": try ResultArray.numbers(model.fit.failureTimes), "curves": .array(curves),
       ])
       let prediction = FineGrayPredictionResult(
         model: model, labels: profiles.map { label($0, model) }, incidence: cif)

@@ -13,13 +13,13 @@ enum CoxEncoding {
   }
 
   /// Rows of a row-major p × p matrix.
-  private static func matrix(_ m: [Double], _ p: Int) -> LuaValue {
-    .array((0..<p).map { i in .numbers(Array(m[(i * p)..<((i + 1) * p)]), nanAsNil: true) })
+  private static func matrix(_ m: [Double], _ p: Int) throws -> LuaValue {
+    .array(try (0..<p).map { i in try ResultArray.numbers(Array(m[(i * p)..<((i + 1) * p)])) })
   }
 
   /// `cox()`: the coefficients with their labels, tests, concordance,
   /// variance and R's warnings.
-  static func cox(_ a: CoxAnalysis) -> LuaValue {
+  static func cox(_ a: CoxAnalysis) throws -> LuaValue {
     let f = a.fit
     let p = f.coefficients.count
     let terms: [LuaValue] = (0..<p).map { j in
@@ -49,8 +49,8 @@ enum CoxEncoding {
       ("n_dropped", .integer(a.droppedCount)),
       ("iterations", .integer(f.iterations)),
       ("converged", .boolean(f.converged)),
-      ("var", matrix(f.variance, p)),
-      ("means", .numbers(f.means, nanAsNil: true)),
+      ("var", try matrix(f.variance, p)),
+      ("means", try ResultArray.numbers(f.means)),
       ("tests", .table(LuaTable(fields: tests))),
       ("concordance", .record([
         "c": number(f.concordance.concordance), "se": number(f.concordance.standardError),
@@ -61,7 +61,7 @@ enum CoxEncoding {
       ("counting_process", .boolean(a.isCountingProcess)),
       ("warnings", .strings(a.warnings)),
     ]
-    if a.isRobust { fields.append(("naive_var", matrix(f.naiveVariance, p))) }
+    if a.isRobust { fields.append(("naive_var", try matrix(f.naiveVariance, p))) }
     if let cluster = a.cluster { fields.append(("cluster", .string(cluster))) }
     if !a.strata.isEmpty { fields.append(("strata", .strings(a.strata))) }
     if let w = a.options.weights { fields.append(("weights", .string(w))) }
@@ -69,7 +69,7 @@ enum CoxEncoding {
   }
 
   /// `m:anova()`: one row per nested model.
-  static func anova(_ table: CoxDevianceTable) -> LuaValue {
+  static func anova(_ table: CoxDevianceTable) throws -> LuaValue {
     let rows: [LuaValue] = table.rows.map { row in
       var fields: [(String, LuaValue)] = [("term", .string(row.term)), ("loglik", number(row.loglik))]
       if let chi = row.chiSquare { fields.append(("chisq", number(chi))) }
@@ -84,10 +84,10 @@ enum CoxEncoding {
   }
 
   /// `lrtest(m1, m2)`.
-  static func comparison(_ c: CoxComparison) -> LuaValue {
+  static func comparison(_ c: CoxComparison) throws -> LuaValue {
     .record([
       "statistic": number(c.test.statistic), "df": .integer(c.test.df), "p": number(c.test.p),
-      "loglik": .numbers([c.loglik.0, c.loglik.1], nanAsNil: true),
+      "loglik": try ResultArray.numbers([c.loglik.0, c.loglik.1]),
       "formulas": .strings([c.formulas.0, c.formulas.1]),
     ])
   }

@@ -100,7 +100,7 @@ struct CoxLibrary: KaplanLibrary {
       options.maxIterations = try o.integer("max_iter")
       options.tolerance = try o.number("tol")
       let analysis = try CoxAnalysis(dataset: dataset, formula: formula, options: options)
-      return call.result(CoxEncoding.cox(analysis), of: analysis)
+      return try call.result(CoxEncoding.cox(analysis), of: analysis)
     }
   }
 
@@ -121,10 +121,10 @@ struct CoxLibrary: KaplanLibrary {
       let model = try call.receiver(as: CoxAnalysis.self)
       if !call.lua.isNil(2) {
         let comparison = try CoxComparison(model, try coxModel(call, 2))
-        return [CoxEncoding.comparison(comparison), .object(ResultHandle(kind: "lrtest", value: comparison))]
+        return [try CoxEncoding.comparison(comparison), .object(ResultHandle(kind: "lrtest", value: comparison))]
       }
       let table = try CoxDevianceTable(dataset: model.dataset, formula: model.formula, options: model.options)
-      return call.result(CoxEncoding.anova(table), of: table)
+      return try call.result(CoxEncoding.anova(table), of: table)
     }
   }
 
@@ -142,7 +142,7 @@ struct CoxLibrary: KaplanLibrary {
         """
     ) { call in
       let comparison = try CoxComparison(try coxModel(call, 1), try coxModel(call, 2))
-      return call.result(CoxEncoding.comparison(comparison), of: comparison)
+      return try call.result(CoxEncoding.comparison(comparison), of: comparison)
     }
   }
 }

@@ -14,21 +14,21 @@ enum SurvivalEncoding {
     return number(x)
   }
 
-  static func numbers(_ xs: [Double]) -> LuaValue { .numbers(xs, nanAsNil: true) }
+  static func numbers(_ xs: [Double]) throws -> LuaValue { try ResultArray.numbers(xs) }
 
   static func confType(_ t: ConfidenceType) -> LuaValue { .string(t.rawValue) }
 
   /// `km`: the fit and one table per curve (R `survfit` plus the median and
   /// its limits as `print.survfit`).
-  static func km(_ a: KaplanMeierAnalysis) -> LuaValue {
-    let strata: [LuaValue] = zip(a.labels, a.curves).map { label, c in
+  static func km(_ a: KaplanMeierAnalysis) throws -> LuaValue {
+    let strata: [LuaValue] = try zip(a.labels, a.curves).map { label, c in
       let m = c.median
       return .record([
         "label": .string(label), "n": .integer(c.n), "events": count(c.events),
-        "time": numbers(c.time), "n_risk": numbers(c.nRisk), "n_event": numbers(c.nEvent),
-        "n_censor": numbers(c.nCensor), "surv": numbers(c.surv), "std_err": numbers(c.stdErr),
-        "lower": numbers(c.lower), "upper": numbers(c.upper), "cumhaz": numbers(c.cumhaz),
-        "std_chaz": numbers(c.stdChaz),
+        "time": try numbers(c.time), "n_risk": try numbers(c.nRisk), "n_event": try numbers(c.nEvent),
+        "n_censor": try numbers(c.nCensor), "surv": try numbers(c.surv), "std_err": try numbers(c.stdErr),
+        "lower": try numbers(c.lower), "upper": try numbers(c.upper), "cumhaz": try numbers(c.cumhaz),
+        "std_chaz": try numbers(c.stdChaz),
         "median": number(m.median), "median_lower": number(m.lower), "median_upper": number(m.upper),
       ])
     }
@@ -42,13 +42,13 @@ enum SurvivalEncoding {
   }
 
   /// `fit:at(times)`: R `summary(fit, times =)` per curve.
-  static func at(_ a: KaplanMeierAnalysis, _ rows: [SurvivalAtTimes]) -> LuaValue {
-    let strata: [LuaValue] = zip(a.labels, rows).map { label, r in
+  static func at(_ a: KaplanMeierAnalysis, _ rows: [SurvivalAtTimes]) throws -> LuaValue {
+    let strata: [LuaValue] = try zip(a.labels, rows).map { label, r in
       .record([
-        "label": .string(label), "time": numbers(r.time), "n_risk": numbers(r.nRisk),
-        "n_event": numbers(r.nEvent), "n_censor": numbers(r.nCensor), "surv": numbers(r.surv),
-        "std_err": numbers(r.stdErr), "lower": numbers(r.lower), "upper": numbers(r.upper),
-        "cumhaz": numbers(r.cumhaz), "std_chaz": numbers(r.stdChaz),
+        "label": .string(label), "time": try numbers(r.time), "n_risk": try numbers(r.nRisk),
+        "n_event": try numbers(r.nEvent), "n_censor": try numbers(r.nCensor), "surv": try numbers(r.surv),
+        "std_err": try numbers(r.stdErr), "lower": try numbers(r.lower), "upper": try numbers(r.upper),
+        "cumhaz": try numbers(r.cumhaz), "std_chaz": try numbers(r.stdChaz),
       ])
     }
     return .record([
@@ -58,22 +58,22 @@ enum SurvivalEncoding {
   }
 
   /// `fit:quantile(probs)`: R `quantile.survfit` per curve.
-  static func quantiles(_ a: KaplanMeierAnalysis, probs: [Double], _ q: [SurvivalQuantiles]) -> LuaValue {
-    let strata: [LuaValue] = zip(a.labels, q).map { label, r in
+  static func quantiles(_ a: KaplanMeierAnalysis, probs: [Double], _ q: [SurvivalQuantiles]) throws -> LuaValue {
+    let strata: [LuaValue] = try zip(a.labels, q).map { label, r in
       .record([
-        "label": .string(label), "probs": numbers(r.probs), "quantile": numbers(r.quantile),
-        "lower": numbers(r.lower), "upper": numbers(r.upper),
+        "label": .string(label), "probs": try numbers(r.probs), "quantile": try numbers(r.quantile),
+        "lower": try numbers(r.lower), "upper": try numbers(r.upper),
       ])
     }
     return .record([
-      "formula": .string(a.formula.text), "probs": numbers(probs), "conf_type": confType(a.fit.confType),
+      "formula": .string(a.formula.text), "probs": try numbers(probs), "conf_type": confType(a.fit.confType),
       "conf_level": .number(a.fit.confLevel), "strata": .array(strata),
     ])
   }
 
   /// `fit:rmst(tau)`: R `print(fit, rmean = tau)` per curve, and the
   /// difference of two curves (second − first).
-  static func rmst(_ a: KaplanMeierAnalysis, _ s: RestrictedMeanSummary) -> LuaValue {
+  static func rmst(_ a: KaplanMeierAnalysis, _ s: RestrictedMeanSummary) throws -> LuaValue {
     let strata: [LuaValue] = zip(a.labels, zip(a.curves, s.means)).map { label, pair in
       .record([
         "label": .string(label), "n": .integer(pair.0.n), "events": count(pair.0.events),
@@ -95,7 +95,7 @@ enum SurvivalEncoding {
   }
 
   /// `logrank`: R `survdiff` (and the trend test when asked for).
-  static func logrank(_ a: LogRankAnalysis) -> LuaValue {
+  static func logrank(_ a: LogRankAnalysis) throws -> LuaValue {
     let t = a.test
     let k = t.groupCount
     let byE = t.chiSquareContributionByExpected
@@ -106,11 +106,11 @@ enum SurvivalEncoding {
         "expected": number(t.expected[j]), "oe2_e": number(byE[j]), "oe2_v": number(byV[j]),
       ])
     }
-    let variance: [LuaValue] = (0..<k).map { j in numbers(Array(t.variance[(j * k)..<((j + 1) * k)])) }
+    let variance: [LuaValue] = try (0..<k).map { j in try numbers(Array(t.variance[(j * k)..<((j + 1) * k)])) }
     var trend = LuaValue.nil
     if let tr = a.trend {
       trend = .record([
-        "scores": numbers(tr.scores), "score": number(tr.score), "variance": number(tr.variance),
+        "scores": try numbers(tr.scores), "score": number(tr.score), "variance": number(tr.variance),
         "chisq": number(tr.chiSquare), "df": .integer(tr.df), "p": number(tr.p),
       ])
     }
@@ -124,7 +124,7 @@ enum SurvivalEncoding {
   }
 
   /// `pairwise_logrank`: one row per pair.
-  static func pairwise(_ a: PairwiseLogRankAnalysis) -> LuaValue {
+  static func pairwise(_ a: PairwiseLogRankAnalysis) throws -> LuaValue {
     let pairs: [LuaValue] = a.result.comparisons.map { c in
       .record([
         "first": .string(a.labels[c.first]), "second": .string(a.labels[c.second]),
@@ -139,7 +139,7 @@ enum SurvivalEncoding {
   }
 
   /// `followup`: reverse Kaplan–Meier medians overall and per group.
-  static func followup(_ a: FollowUpAnalysis) -> LuaValue {
+  static func followup(_ a: FollowUpAnalysis) throws -> LuaValue {
     func row(_ label: String, _ s: FollowUp.Summary) -> LuaValue {
       .record([
         "label": .string(label), "n": .integer(s.n), "censored": .integer(s.censored),

@@ -105,7 +105,7 @@ struct SurvivalLibrary: KaplanLibrary {
         weights: try o.optionalString("weights"))
       let analysis = try KaplanMeierAnalysis(dataset: dataset, formula: formula, options: options)
       // The handle keeps the dataset, for plot's log-rank p (pvalue = true).
-      return call.result(SurvivalEncoding.km(analysis), of: analysis)
+      return try call.result(SurvivalEncoding.km(analysis), of: analysis)
     }
   }
 
@@ -122,7 +122,7 @@ struct SurvivalLibrary: KaplanLibrary {
       let times = try numberList(call.lua, 2, what: "times")
       let rows = try analysis.at(times, extend: try call.options.boolean("extend"))
       let result = KaplanMeierAtResult(analysis: analysis, rows: rows)
-      return call.result(SurvivalEncoding.at(analysis, rows), of: result)
+      return try call.result(SurvivalEncoding.at(analysis, rows), of: result)
     }
   }
 
@@ -137,7 +137,7 @@ struct SurvivalLibrary: KaplanLibrary {
       let probs = call.lua.isNil(2) ? [0.25, 0.5, 0.75] : try numberList(call.lua, 2, what: "probabilities")
       let q = try analysis.quantiles(probs)
       let result = KaplanMeierQuantileResult(analysis: analysis, quantiles: q)
-      return call.result(SurvivalEncoding.quantiles(analysis, probs: probs, q), of: result)
+      return try call.result(SurvivalEncoding.quantiles(analysis, probs: probs, q), of: result)
     }
   }
 
@@ -153,7 +153,7 @@ struct SurvivalLibrary: KaplanLibrary {
       let tau = try call.lua.optionalNumber(2)
       let summary = try analysis.restrictedMeans(tau: tau)
       let result = KaplanMeierRMSTResult(analysis: analysis, summary: summary)
-      return call.result(SurvivalEncoding.rmst(analysis, summary), of: result)
+      return try call.result(SurvivalEncoding.rmst(analysis, summary), of: result)
     }
   }
 
@@ -184,7 +184,7 @@ struct SurvivalLibrary: KaplanLibrary {
       }
       let options = LogRankOptions(rho: try o.number("rho"), gamma: try o.number("gamma"), trend: trend)
       let analysis = try LogRankAnalysis(dataset: dataset, formula: formula, options: options)
-      return call.result(SurvivalEncoding.logrank(analysis), of: analysis)
+      return try call.result(SurvivalEncoding.logrank(analysis), of: analysis)
     }
   }
 
@@ -210,7 +210,7 @@ struct SurvivalLibrary: KaplanLibrary {
       let options = PairwiseLogRankOptions(
         adjustment: try o.choice("adjust", adjustments), rho: try o.number("rho"), gamma: try o.number("gamma"))
       let analysis = try PairwiseLogRankAnalysis(dataset: dataset, formula: formula, options: options)
-      return call.result(SurvivalEncoding.pairwise(analysis), of: analysis)
+      return try call.result(SurvivalEncoding.pairwise(analysis), of: analysis)
     }
   }
 
@@ -232,7 +232,7 @@ struct SurvivalLibrary: KaplanLibrary {
       let options = FollowUpOptions(
         confType: try o.choice("conf_type", confidenceTypes), confLevel: try o.number("conf_level"))
       let analysis = try FollowUpAnalysis(dataset: dataset, formula: formula, options: options)
-      return call.result(SurvivalEncoding.followup(analysis), of: analysis)
+      return try call.result(SurvivalEncoding.followup(analysis), of: analysis)
     }
   }
 }

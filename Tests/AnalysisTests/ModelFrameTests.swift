@@ -300,3 +300,34 @@ private func frame(
     }
   }
 }
+
+/// Numeric status codes: the table path (whole codes in a small range)
+/// gives the causes and codes of the hashing path it replaces at 10^6 rows.
+@Suite struct CompetingEventCodingTests {
+  /// The hashing path, as `competingEvents` computes it for other codes.
+  func hashed(_ values: [Double], _ rows: [Int], censor: Double) -> ([Int], [String]) {
+    let causeCodes = Array(Set(rows.map { values[$0] }.filter { $0 != censor })).sorted()
+    var position = [Double: Int]()
+    for (i, c) in causeCodes.enumerated() { position[c] = i + 1 }
+    return (rows.map { position[values[$0]] ?? 0 }, causeCodes.map(RValueFormat.number))
+  }
+
+  @Test func tableAndHashingAgree() throws {
+    let values: [Double] = (0..<5_000).map { Double(($0 * 7_919) % 5) - 1 }  // -1...3
+    let rows = Array(stride(from: 0, to: 5_000, by: 3))
+    for censor in [0.0, -1, 3, 7, 0.5] {
+      let dense = try #require(ModelFrame.denseCompetingEvents(values, rows: rows, censorCode: censor))
+      let expected = hashed(values, rows, censor: censor)
+      #expect(dense.0 == expected.0)
+      #expect(dense.1 == expected.1)
+    }
+    let frame = try ModelFrame.competingEvents(.double(values), name: "status", rows: rows, censor: .code(2))
+    #expect(frame.1 == ["-1", "0", "1", "3"])
+  }
+
+  @Test func codesThatAreNotSmallWholeNumbersTakeTheHashingPath() {
+    #expect(ModelFrame.denseCompetingEvents([0, 1.5, 2], rows: [0, 1, 2], censorCode: 0) == nil)
+    #expect(ModelFrame.denseCompetingEvents([0, 1e9], rows: [0, 1], censorCode: 0) == nil)
+    #expect(ModelFrame.denseCompetingEvents([0, 1e9], rows: [0], censorCode: 0)?.1 == [])
+  }
+}

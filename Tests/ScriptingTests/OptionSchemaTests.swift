@@ -188,7 +188,7 @@ import Testing
     let r = try lua(rt, """
       local f = km(dataset('aml'), 'Surv(time, status) ~ x')
       local before = f:at{12}.strata[1].surv[1]
-      f.strata[1].surv[1] = 0.123
+      f.strata[1].surv = {0.123}  -- array fields are read-only views; fields can be replaced
       f.strata[1].time = {1}
       return before, f:at{12}.strata[1].surv[1], f.strata[1].surv[1]
       """)

@@ -8,7 +8,8 @@
 -- table the kind's metatable and keeps the handle beside it (one weak
 -- table, here, for every kind). Methods and plot() use the handle, never
 -- the table: a result table is a copy for reading, and editing it changes
--- nothing that its methods compute.
+-- nothing that its methods compute. Its array fields are read-only views
+-- of the Swift result (M.is_view; Scripting/Binding/ResultArray.swift).
 --
 -- Errors: bind.raise(msg) raises msg at the first line outside the stdlib,
 -- the position every Swift error gets from the C trampoline; stdlib code
@@ -79,6 +80,14 @@ function M.kind_of(x)
   local kind = type(mt) == "table" and rawget(mt, "kaplan_kind") or nil
   if type(kind) ~= "string" or metatables[kind] ~= mt then return nil end
   return kind
+end
+
+--- Whether `x` is a result's array view (Scripting/Binding/ResultArray):
+-- a read-only userdata with # and [i] (NA as nil), ipairs, pairs and
+-- x:totable() for a plain table. Modules that need a table (json) or
+-- walk keys with pairs/next (show) ask this first.
+function M.is_view(x)
+  return type(x) == "userdata" and core.binding.type_name(x) == "result array"
 end
 
 --- The Swift handle of result `x` of `kind`, or an error at the script's

@@ -45,6 +45,7 @@ local function members(value, methods)
         if ok and type(names) == "table" then for _, n in ipairs(names) do add(n) end end
       end
     end
+    if methods and bind.is_view(value) then add("totable") end
     if t == "table" then
       if not methods then for k in pairs(value) do add(k) end end
       local mt = getmetatable(value)

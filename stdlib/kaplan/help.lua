@@ -268,6 +268,10 @@ function M.text(x)
   if t == "function" then
     return "A function that is not one of Kaplan's (Lua's own, or defined in a script). help() lists Kaplan's."
   end
+  if bind.is_view(x) then
+    return string.format("A result array of %d number%s: read-only, a view of the result's Swift array (x[i], #x, "
+      .. "ipairs; NA reads as nil). x:totable() gives an editable table; show(x) prints it.", #x, #x == 1 and "" or "s")
+  end
   local kind = bind.kind_of(x)
   if kind and t == "userdata" then return kind_text(kind, userdata_heading(kind, x)) end
   if kind then

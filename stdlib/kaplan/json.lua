@@ -5,6 +5,8 @@
 -- (datasets, functions) are left out of objects and are null in arrays.
 local M = {}
 
+local function is_view(x) return require("kaplan.bind").is_view(x) end
+
 -- JSON text is UTF-8 (RFC 8259, section 8.1): a string that is not (Latin-1
 -- labels, binary data) cannot be written as it is, and replacing its bytes
 -- would change the value silently, so it is an error naming the string and
@@ -68,6 +70,10 @@ local function encode(x, depth, seen, out)
     elseif math.type(x) == "integer" then out[#out + 1] = tostring(x)
     else out[#out + 1] = number_text(x) end
   elseif t == "string" then out[#out + 1] = '"' .. escape(x) .. '"'
+  elseif is_view(x) then
+    -- A result's array view: written as the table it reads as (the same
+    -- text as when results held tables, NA holes and all).
+    encode(x:totable(), depth, seen, out)
   elseif t == "table" then
     if seen[x] then error("json: a table contains itself", 0) end
     if depth > 100 then error("json: nested too deeply", 0) end
@@ -79,14 +85,14 @@ local function encode(x, depth, seen, out)
       for i = 1, n do
         if i > 1 then out[#out + 1] = "," end
         local v = x[i]
-        if type(v) == "function" or type(v) == "userdata" then v = nil end
+        if type(v) == "function" or (type(v) == "userdata" and not is_view(v)) then v = nil end
         encode(v, depth + 1, seen, out)
       end
       out[#out + 1] = "]"
     else
       local keys, by_text = {}, {}
       for k, v in pairs(x) do
-        if type(v) ~= "function" and type(v) ~= "userdata" then
+        if type(v) ~= "function" and (type(v) ~= "userdata" or is_view(v)) then
           local text = key_text(k)
           if by_text[text] ~= nil then
             error("json: keys " .. text .. " and \"" .. text .. "\" would both be \"" .. text .. "\"", 0)

@@ -35,13 +35,16 @@ function M.render(x, depth, max_items, indent, seen)
   local t = type(x)
   if t == "string" then return string.format("%q", x):gsub("\\\n", "\\n") end
   if t == "number" then return format_number(x) end
-  if t ~= "table" then return tostring(x) end
-  local mt = getmetatable(x)
+  -- A result's array view prints as the array it reads as.
+  local view = t == "userdata" and require("kaplan.bind").is_view(x)
+  if t ~= "table" and not view then return tostring(x) end
+  local mt = not view and getmetatable(x)
   if type(mt) == "table" and mt.__tostring then return tostring(x) end
   if seen[x] then return "<cycle>" end
   if depth == 0 then return "{...}" end
   seen[x] = true
-  local keys, n = sorted_keys(x)
+  local keys, n
+  if view then keys, n = {}, #x else keys, n = sorted_keys(x) end
   if n == 0 and #keys == 0 then seen[x] = nil; return "{}" end
   local inner = indent .. "  "
   -- Short flat arrays of scalars fit on one line.

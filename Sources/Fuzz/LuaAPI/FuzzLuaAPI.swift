@@ -8,7 +8,8 @@ import FuzzLua
 /// object: through its metatable's `__index` table for results (fits, test
 /// results), and for userdata (datasets, columns, dates) by the names the
 /// binding registry declares for a receiver; what the calls return joins
-/// the pool. The
+/// the pool, and so do the array views (`ResultArray`) in a returned
+/// result's fields, whose method is `totable`. The
 /// input then drives up to 64 steps: call a function, call a method of a
 /// pool object, or apply an operator (`#`, `..`, arithmetic, comparison,
 /// indexing, `pairs`, `tostring`, `json`) to one, each with generated
@@ -48,6 +49,16 @@ if G.trace then
 end
 
 local registry = package.loaded.kaplan.registry
+local is_view = package.loaded["kaplan.bind"].is_view
+-- The array views among a result's fields, two levels down (fit.strata[i].time).
+local function views_in(t, out, depth)
+  local function visit(v)
+    if is_view(v) then out[#out + 1] = v elseif type(v) == "table" and depth < 2 then views_in(v, out, depth + 1) end
+  end
+  for _, k in ipairs(sorted_keys(t)) do visit(rawget(t, k)) end
+  for i = 1, math.min(rawlen(t), 4) do visit(rawget(t, i)) end
+  return out
+end
 local function methods_of(obj)
   local out = {}
   local mt = getmetatable(obj)
@@ -61,6 +72,7 @@ local function methods_of(obj)
   -- Userdata (datasets, columns, dates) index through a function: their
   -- methods are the registry's declarations with a receiver (and the Lua
   -- ones bind.finish handed to the type), looked up by name.
+  if is_view(obj) then out[#out + 1] = { "totable", obj.totable } end
   if type(obj) == "userdata" then
     local seen_name = {}
     for _, e in ipairs(registry.entries()) do
@@ -101,6 +113,8 @@ local ops = {
   function(a) local n = 0; for _ in pairs(a) do n = n + 1; if n > 1000 then break end end; return n end,
   function(a) for i in ipairs(a) do if i > 1000 then break end end end,
   function(a) return json(a) end,
+  function(a) return table.concat(a, ",", 1, math.min(#a, 1000)) end,
+  function(a) return select("#", table.unpack(a, 1, math.min(#a, 200))) end,
 }
 
 local function stop_on_limit(ok, ...)
@@ -166,6 +180,11 @@ for _ = 1, 64 do
   if results and results[1] then
     for i = 2, math.min(results.n, 3) do
       if results[i] ~= nil and #G.pool < 64 then G.pool[#G.pool + 1] = results[i] end
+      if type(results[i]) == "table" then
+        for _, v in ipairs(views_in(results[i], {}, 0)) do
+          if #G.pool < 64 then G.pool[#G.pool + 1] = v end
+        end
+      end
     end
   end
 end

@@ -38,6 +38,15 @@ public struct CompetingRisksRiskTable: Sendable {
       throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
     }
     let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
+    return tabulate(sorted: sorted, groupCount: k, causeCount: m, causes: listed)
+  }
+
+  /// The table from data already sorted by time (`CumulativeIncidence`'s
+  /// sort: stable, so the order, and hence the table, do not depend on the
+  /// strata it carries); `causes` checked by the caller.
+  static func tabulate(
+    sorted: CompetingRisksSorted, groupCount k: Int, causeCount m: Int, causes listed: [Int]
+  ) -> CompetingRisksRiskTable {
     let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
     // One count per status, reset after each time by the rows that set it.
     var counts = [Int](repeating: 0, count: m + 1)
