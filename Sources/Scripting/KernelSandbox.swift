@@ -80,9 +80,14 @@ public struct KernelSandbox {
     for (path, reason) in systemReadPaths(environment: environment) { add(path, .read, reason) }
     add("/dev/null", .readWriteFile, "the null device")
     add("/dev/urandom", .read, "random bytes")
-    // Foundation's Process lists /proc/self/fd to close descriptors before
-    // it starts rsvg-convert; /proc/self is this process's own directory.
-    add("/proc/self", .read, "this process's descriptors (starting rsvg-convert)")
+    // The process's own entries under /proc, which Landlock can only grant
+    // as the whole /proc: Foundation's Process lists /proc/self/fd before it
+    // starts rsvg-convert, and libdispatch's worker-pool monitor reads
+    // /proc/<thread id>/stat of each worker thread, which is not under
+    // /proc/self, and aborts the process (SIGILL) when the open is refused
+    // (found by `make bench` under load). Scripts still cannot read /proc:
+    // the path checks refuse it before any open.
+    add("/proc", .read, "this process's descriptors and its threads' states (rsvg-convert, libdispatch)")
     if let converter {
       add(converter, .execute, "PNG/PDF plots")
       for interpreter in elfInterpreters(of: converter) { add(interpreter, .execute, "rsvg-convert's ELF interpreter") }

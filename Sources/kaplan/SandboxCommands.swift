@@ -25,7 +25,8 @@ func printSandboxInfo(sandbox: SandboxOptions, script: String?) throws {
 /// tests): sets up as `kaplan run SCRIPT` would, enforces the kernel layer,
 /// then tries each OP with the system calls themselves, past the Lua path
 /// checks, and prints `OP: ok` or `OP: <errno name>`. OP is `read:PATH`,
-/// `write:PATH`, `list:PATH` or `exec:PATH`.
+/// `write:PATH`, `list:PATH`, `exec:PATH` or `thread-stat:` (another
+/// thread's /proc/<tid>/stat, as libdispatch reads it).
 struct SandboxProbe: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sandbox-probe", abstract: "Test the kernel sandbox (for Kaplan's tests).", shouldDisplay: false)
@@ -55,6 +56,7 @@ struct SandboxProbe: ParsableCommand {
       case "write": result = probeOpen(path, O_WRONLY | O_CREAT | O_TRUNC)
       case "list": result = probeOpen(path, O_RDONLY | O_DIRECTORY)
       case "exec": result = probeExec(path)
+      case "thread-stat": result = probeThreadStat()
       default: throw ValidationError("bad operation '\(op)'")
       }
       print("\(op): \(result == 0 ? "ok" : errorName(result).prefix(while: { $0 != ":" }))")
@@ -67,6 +69,30 @@ struct SandboxProbe: ParsableCommand {
     guard fd >= 0 else { return errno }
     close(fd)
     return 0
+  }
+
+  /// Opens /proc/<tid>/stat of a second, live thread of this process, as
+  /// libdispatch's worker-pool monitor does for its workers (`thread-stat:`).
+  private func probeThreadStat() -> Int32 {
+    final class Box: @unchecked Sendable {  // written by the thread before `started` is signalled
+      var tid: Int32 = 0
+    }
+    let box = Box()
+    let started = DispatchSemaphore(value: 0)
+    let finish = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      // /proc/thread-self links to "<pid>/task/<tid>" (gettid is not imported).
+      var link = [CChar](repeating: 0, count: 64)
+      let n = readlink("/proc/thread-self", &link, link.count - 1)
+      let text = n > 0 ? String(decoding: link.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+      box.tid = Int32(text.split(separator: "/").last.map(String.init) ?? "") ?? 0
+      started.signal()
+      finish.wait()
+    }
+    thread.start()
+    started.wait()
+    defer { finish.signal() }
+    return probeOpen("/proc/\(box.tid)/stat", O_RDONLY)
   }
 
   /// Runs `path` with no arguments; 0 when it could be started.
