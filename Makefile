@@ -45,7 +45,7 @@ install: build
 # add 1e7 for the large run; BENCH_REPS=3). `make bench-smoke`: the bench
 # scripts at 10^4 rows, Kaplan's side only, one repetition (CI, < 60 s).
 bench: build
-	$(SWIFT) build -c $(CONFIG) --product KaplanBench
+	$(SWIFT) build -c $(CONFIG) $(STATIC) --product KaplanBench
 	KAPLAN=$(BIN) KAPLAN_BENCH=$(dir $(BIN))KaplanBench bash scripts/bench.sh
 
 bench-smoke: build

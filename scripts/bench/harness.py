@@ -99,6 +99,7 @@ class Run:
         os.remove(out_path)
         self.rss_mb = usage.ru_maxrss / 1024.0
         self.ok = process.returncode == 0
+        self.status = process.returncode
         self.call = None
         self.checks = {}
         for line in self.output.splitlines():
@@ -125,7 +126,8 @@ class Series:
             self.runs.append(run)
         elif self.failure is None:
             tail = "\n".join(run.output.strip().splitlines()[-5:])
-            self.failure = tail or "exit status without output"
+            why = ("killed by signal %d" % -run.status if run.status < 0 else "exit status %d" % run.status)
+            self.failure = "%s; output ends:\n%s" % (why, tail or "(nothing)")
 
     def calls(self):
         return [r.call for r in self.runs]
