@@ -250,15 +250,17 @@ def table_rows(task, size, kaplan, peers, floors):
 def main():
     sizes = env_sizes("BENCH_SIZES", "1e5 1e6")
     reps = int(os.environ.get("BENCH_REPS", "3"))
-    directory = os.environ.get("BENCH_DIR", "/tmp/kaplan-bench")
+    directory = os.path.abspath(os.environ.get("BENCH_DIR", "/tmp/kaplan-bench"))
     crr_rows = int(float(os.environ.get("BENCH_CRR_ROWS", "5000")))
     lifelines_cox_rows = int(float(os.environ.get("BENCH_LIFELINES_COX_ROWS", "1e5")))
     timeout = float(os.environ.get("BENCH_TIMEOUT", "900"))
     only = os.environ.get("BENCH_TASKS", "").split()
     kaplan = os.environ.get("KAPLAN") or os.path.join(ROOT, ".build", "release", "kaplan")
     bench = os.environ.get("KAPLAN_BENCH", os.path.join(ROOT, ".build", "release", "KaplanBench"))
-    if bench and not os.path.exists(bench):
-        bench = ""
+    # The processes run in BENCH_DIR: paths given relative to here must not
+    # change meaning there.
+    kaplan = os.path.abspath(kaplan)
+    bench = os.path.abspath(bench) if bench and os.path.exists(bench) else ""
     if not os.path.exists(kaplan):
         sys.exit("harness: no kaplan executable at %s (make build, or set KAPLAN)" % kaplan)
     tasks = [t for t in TASKS if not only or t[0] in only]
@@ -289,6 +291,7 @@ def main():
     mismatches = []
     all_rows = []
     summary = []
+    compared = 0
     for n, size_tasks in plan:
         files = {kind: os.path.join(directory, "%s_%d.csv" % (kind, n)) for kind in ("surv", "num")}
         series = {}
@@ -321,6 +324,7 @@ def main():
                 if not (k.runs and p.runs):
                     continue
                 tolerance = LIFELINES_TOLERANCE if p.label.startswith("lifelines") else RELATIVE_TOLERANCE
+                compared += 1
                 for problem in compare(k.runs[-1].checks, p.runs[-1].checks, tolerance):
                     if task == "cuminc" and n >= CMPRSK_OVERFLOW_ROWS:
                         problem += (" (cmprsk's Gray statistic overflows 32-bit integers from about"
@@ -344,8 +348,11 @@ def main():
             print("  " + m.replace("\n", "\n    "))
         print("!" * 78)
         sys.exit(1)
-    print("\nAll checksums agree (R and CSV readers to relative %g, lifelines to %g)."
-          % (RELATIVE_TOLERANCE, LIFELINES_TOLERANCE))
+    if compared:
+        print("\nAll %d comparisons of checksums agree (R and CSV readers to relative %g, lifelines to %g)."
+              % (compared, RELATIVE_TOLERANCE, LIFELINES_TOLERANCE))
+    else:
+        print("\nNo peer ran: nothing compared (every Kaplan task ran).")
 
 
 def print_preamble(sizes, reps, kaplan):
