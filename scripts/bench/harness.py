@@ -30,6 +30,9 @@ Environment:
   BENCH_LIFELINES_COX_ROWS   largest size for lifelines' CoxPHFitter (1e5)
   BENCH_TIMEOUT seconds a process may take before it is stopped (900)
   KAPLAN        the kaplan executable (default: the release build)
+  BENCH_KAPLAN_ARGS  extra arguments of `kaplan run`, e.g. "--trust" to time
+                without the sandbox (default: none; scripts run sandboxed,
+                as users' scripts do)
   KAPLAN_BENCH  the KaplanBench executable ("" skips the kernel floor)
 """
 import os
@@ -255,6 +258,7 @@ def main():
     lifelines_cox_rows = int(float(os.environ.get("BENCH_LIFELINES_COX_ROWS", "1e5")))
     timeout = float(os.environ.get("BENCH_TIMEOUT", "900"))
     only = os.environ.get("BENCH_TASKS", "").split()
+    kaplan_args = os.environ.get("BENCH_KAPLAN_ARGS", "").split()
     kaplan = os.environ.get("KAPLAN") or os.path.join(ROOT, ".build", "release", "kaplan")
     bench = os.environ.get("KAPLAN_BENCH", os.path.join(ROOT, ".build", "release", "KaplanBench"))
     # The processes run in BENCH_DIR: paths given relative to here must not
@@ -300,8 +304,8 @@ def main():
             for task, kind, _ in size_tasks:
                 path = files[kind]
                 k = series.setdefault((task, "Kaplan"), Series("Kaplan"))
-                k.add(Run([kaplan, "run", "--quiet", os.path.join(HERE, "task.lua"), "--", task, path],
-                          directory, timeout))
+                k.add(Run([kaplan, "run", "--quiet"] + kaplan_args
+                          + [os.path.join(HERE, "task.lua"), "--", task, path], directory, timeout))
                 peers = peer_runs(task, n)
                 for language in ("R", "py"):
                     for label, lang, peer_task in peers:
