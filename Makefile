@@ -8,7 +8,7 @@ CONFIG ?= release
 APT_PACKAGES := liblua5.4-dev libedit-dev
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)/kaplan
 
-.PHONY: all deps build test demo install bench clean fuzz fuzz-build asan tsan probes lint
+.PHONY: all deps build test demo install bench bench-smoke clean fuzz fuzz-build asan tsan probes lint
 
 all: build
 
@@ -41,8 +41,16 @@ install: build
 	install -m 755 $(BIN) $(PREFIX)/bin/kaplan
 	cp -R stdlib/. $(PREFIX)/share/kaplan/
 
+# `make bench`: scripts/bench/harness.py (BENCH_SIZES="1e5 1e6" by default;
+# add 1e7 for the large run; BENCH_REPS=3). `make bench-smoke`: the bench
+# scripts at 10^4 rows, Kaplan's side only, one repetition (CI, < 60 s).
 bench: build
-	bash scripts/bench.sh
+	$(SWIFT) build -c $(CONFIG) $(STATIC) --product KaplanBench
+	KAPLAN=$(BIN) KAPLAN_BENCH=$(dir $(BIN))KaplanBench bash scripts/bench.sh
+
+bench-smoke: build
+	BENCH_SIZES=1e4 BENCH_REPS=1 BENCH_PEERS=none BENCH_CRR_ROWS=0 KAPLAN=$(BIN) KAPLAN_BENCH= \
+	  BENCH_DIR=$${BENCH_DIR:-/tmp/kaplan-bench-smoke} python3 scripts/bench/harness.py
 
 # --- Robustness (Tests/Fuzz/README.md) -------------------------------------
 # libFuzzer targets, declared in Package.swift only when KAPLAN_FUZZ is set and

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# All benchmarks, each next to R (and lifelines/pandas where installed).
-# Not a test: numbers go to the README by hand.
+# `make bench`: what users run (`kaplan run` scripts) next to R, data.table,
+# pandas/pyarrow, polars and lifelines on the same generated data, with the
+# KaplanBench kernels beside as the floor (scripts/bench/harness.py says how
+# it measures; BENCH_SIZES, BENCH_REPS, BENCH_DIR, BENCH_PEERS select), then
+# the host's start-up and call overheads (scripts/bench/host.sh).
+# Not a test: the README's table is copied from its output by hand.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-for area in host csv km cox cuminc; do
-  if [ -x "scripts/bench/$area.sh" ] || [ -f "scripts/bench/$area.sh" ]; then
-    echo "== $area"
-    bash "scripts/bench/$area.sh" || echo "($area benchmark failed)"
-  fi
-done
+status=0
+python3 scripts/bench/harness.py || status=$?
+echo
+echo "== host overheads"
+bash scripts/bench/host.sh || echo "(host benchmark failed)"
+exit $status

@@ -10,7 +10,7 @@ import Survival
 /// `FineGray.fit` with 3 covariates on N rows and on `--fg-rows` (default
 /// 10,000, where `cmprsk::crr` still runs). Data come from a fixed-seed
 /// SplitMix64 generator; `--csv`/`--fg-csv` write them for the R side
-/// (scripts/bench/cuminc.sh). Best of 3; one `name seconds` line each.
+/// (the floor of scripts/bench/harness.py). Best of 3; one `name seconds` line each.
 func benchCompetingRisks(_ args: [String]) {
   func value(_ flag: String) -> String? {
     guard let i = args.firstIndex(of: flag), i + 1 < args.count else { return nil }

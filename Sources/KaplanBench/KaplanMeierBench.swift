@@ -5,7 +5,7 @@ import Survival
 /// and the log-rank test on N generated rows (default 1,000,000) in 3 groups,
 /// best of 3 runs each, timing from the buffers to the result (validation and
 /// sorting included). `--csv` also writes the data for R
-/// (`scripts/bench/km.sh`), in a form R reads back to the same doubles.
+/// (the `--rows` floor of scripts/bench/harness.py), in a form R reads back to the same doubles.
 func benchKaplanMeier(_ args: [String]) {
   var rows = 1_000_000
   var csvPath: String?

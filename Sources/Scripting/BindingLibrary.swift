@@ -1,3 +1,4 @@
+import Dispatch
 import LuaHost
 import Survival
 
@@ -7,7 +8,8 @@ import Survival
 /// `last_error` (for `debug_traceback()`), and the declarations of the
 /// general functions: `help`, `show`, `json`, `debug_traceback` (written in
 /// the stdlib), `options` (the run's switches) and `tidy` (any result as a
-/// dataset, through its kind's `Tidier`).
+/// dataset, through its kind's `Tidier`) and `wall_clock` (elapsed time for
+/// benchmark scripts).
 struct BindingLibrary: KaplanLibrary {
   let name = "binding"
 
@@ -25,7 +27,7 @@ struct BindingLibrary: KaplanLibrary {
       "__tostring": { call in [.string("handle of a \(try call.object(1, as: ResultHandle.self).kind) result")] },
     ])
     return LibraryBinding(
-      functions: generalFunctions + [options(switches), tidy(runtime.tidiers)],
+      functions: generalFunctions + [options(switches), tidy(runtime.tidiers), wallClock],
       internals: [
         // raise(message): the stdlib's errors, positioned as every Swift
         // error is, at the first line outside the stdlib.
@@ -135,6 +137,30 @@ struct BindingLibrary: KaplanLibrary {
         """
     ) { call in
       try TidyFunction.run(call, registry: registry)
+    }
+  }
+
+  /// `wall_clock()`: seconds on the monotonic clock (CLOCK_MONOTONIC through
+  /// Dispatch's uptime), for timing a call from a script. Lua's `os.clock()`
+  /// is the process's CPU time: a kernel running on two cores counts twice,
+  /// and time spent waiting (on the disk, on other processes) not at all, so
+  /// it is not what a user waits for. The benchmark scripts
+  /// (scripts/bench/task.lua) time each call with it. The origin is
+  /// arbitrary (boot); only differences mean anything. It reveals nothing a
+  /// sandboxed script could not learn from `os.time()` and `os.clock()`.
+  private var wallClock: KaplanFunction {
+    KaplanFunction(
+      "wall_clock", section: "General", signature: "wall_clock()",
+      summary: "Seconds on a monotonic wall clock (arbitrary origin, nanosecond resolution): the difference "
+        + "of two calls is the elapsed time between them. os.clock() is CPU time instead: it counts a "
+        + "two-core computation twice and waiting not at all.",
+      example: """
+        local t0 = wall_clock()
+        local fit = km(dataset("aml"), "Surv(time, status) ~ x")
+        print(string.format("km took %.6f s", wall_clock() - t0))
+        """
+    ) { _ in
+      [.number(Double(DispatchTime.now().uptimeNanoseconds) / 1e9)]
     }
   }
 }

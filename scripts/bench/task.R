@@ -1,0 +1,62 @@
+# One benchmark task in R, the peer of scripts/bench/task.lua (same tasks,
+# same files, same output lines), run by scripts/bench/harness.py:
+#   Rscript --vanilla task.R TASK FILE.csv
+# TASK: read_csv (utils::read.csv) | fread1 | fread2 (data.table::fread with
+# 1 or 2 threads) | km (survfit, log-log limits) | logrank (survdiff) | cox |
+# cox_strata (coxph, Efron ties) | cuminc | crr (cmprsk).
+# The analysis tasks read the file with fread (untimed beyond its own line)
+# and time the call with the elapsed clock.
+args <- commandArgs(trailingOnly = TRUE)
+task <- args[1]; file <- args[2]
+report <- function(label, seconds) cat(sprintf("BENCH %s %.6f\n", label, seconds))
+check <- function(name, values) {
+  text <- ifelse(is.na(values), "NA", sprintf("%.17g", values))
+  cat("BENCH check", name, paste(text, collapse = " "), "\n")
+}
+elapsed <- function(expr) system.time(expr, gcFirst = FALSE)[["elapsed"]]
+suppressPackageStartupMessages(library(data.table))
+read_fast <- function() {
+  d <- fread(file, data.table = FALSE)
+  if ("arm" %in% names(d)) d$arm <- factor(d$arm)
+  if ("stratum" %in% names(d)) d$stratum <- factor(d$stratum)
+  d
+}
+csv_check <- function(d) check("csv", c(nrow(d), sum(d$x1), sum(d$x8)))
+
+if (task %in% c("read_csv", "fread1", "fread2")) {
+  if (task == "fread1") setDTthreads(1)
+  if (task == "fread2") setDTthreads(2)
+  reader <- if (task == "read_csv") function() read.csv(file) else function() fread(file)
+  t <- elapsed(d <- reader())
+  report("read", t)
+  report("time", t)
+  csv_check(d)
+  quit(save = "no")
+}
+
+suppressPackageStartupMessages(library(survival))
+report("read", elapsed(d <- read_fast()))
+covariates <- "x1 + x2 + x3 + x4 + x5 + arm"
+cox_formula <- function(extra) as.formula(paste("Surv(time, status) ~", covariates, extra))
+if (task == "km") {
+  report("time", elapsed(fit <- survfit(Surv(time, status) ~ arm, data = d, conf.type = "log-log")))
+  check("km_median", unname(summary(fit)$table[, "median"]))
+} else if (task == "logrank") {
+  report("time", elapsed(test <- survdiff(Surv(time, status) ~ arm, data = d)))
+  check("logrank_chisq", test$chisq)
+} else if (task == "cox" || task == "cox_strata") {
+  f <- cox_formula(if (task == "cox_strata") "+ strata(stratum)" else "")
+  report("time", elapsed(m <- coxph(f, data = d, ties = "efron")))
+  check("cox_coef", unname(coef(m)))
+  check("cox_loglik", m$loglik[2])
+} else if (task == "cuminc") {
+  suppressPackageStartupMessages(library(cmprsk))
+  report("time", elapsed(ci <- cuminc(d$time, d$cr_status, d$arm)))
+  check("gray_statistic", unname(ci$Tests[, "stat"]))
+} else if (task == "crr") {
+  suppressPackageStartupMessages(library(cmprsk))
+  report("time", elapsed(m <- crr(d$time, d$cr_status, cbind(d$x1, d$x2, d$x3), failcode = 1, cencode = 0)))
+  check("finegray_coef", unname(m$coef))
+} else {
+  stop("unknown task ", task)
+}

@@ -1,0 +1,95 @@
+-- One benchmark task as a user would run it: read a CSV, then one analysis,
+-- each call timed with wall_clock() (monotonic, elapsed seconds; os.clock()
+-- would give CPU time). Run by scripts/bench/harness.py, one process per
+-- task so that the process's time and peak memory belong to that task:
+--   kaplan run scripts/bench/task.lua -- TASK FILE.csv
+-- TASK: csv | km | logrank | cox | cox_strata | cuminc | finegray.
+-- The files are scripts/bench/gen_data.py's (surv_N.csv; num_N.csv for
+-- csv). Prints, for the harness:
+--   BENCH read SECONDS           read_csv of FILE
+--   BENCH time SECONDS           the analysis call (read_csv again for csv)
+--   BENCH check NAME V1 V2 ...   numbers to compare with R's (task.R)
+local task, file = arg[1], arg[2]
+if not task or not file then
+  error("usage: kaplan run task.lua -- TASK FILE.csv")
+end
+
+local function report(label, seconds)
+  print(string.format("BENCH %s %.6f", label, seconds))
+end
+-- values[1..values.n or #values]; nil or NaN print as NA.
+local function check(name, values)
+  local parts = {}
+  for i = 1, values.n or #values do
+    local v = values[i]
+    parts[i] = (v == nil or v ~= v) and "NA" or string.format("%.17g", v)
+  end
+  print("BENCH check " .. name .. " " .. table.concat(parts, " "))
+end
+
+local t0 = wall_clock()
+local d = assert(read_csv(file))
+report("read", wall_clock() - t0)
+
+local covariates = "x1 + x2 + x3 + x4 + x5 + arm"
+local analyses = {
+  csv = function()
+    local again = assert(read_csv(file))
+    return function()
+      check("csv", {again:nrow(), again.x1:sum(), again.x8:sum()})
+    end
+  end,
+  km = function()
+    local fit = km(d, "Surv(time, status) ~ arm")
+    return function()
+      local medians = {n = #fit.strata}
+      for i, s in ipairs(fit.strata) do medians[i] = s.median end
+      check("km_median", medians)
+    end
+  end,
+  logrank = function()
+    local test = logrank(d, "Surv(time, status) ~ arm")
+    return function() check("logrank_chisq", {test.chisq}) end
+  end,
+  cox = function()
+    local m = cox(d, "Surv(time, status) ~ " .. covariates)
+    return function()
+      local coefs = {}
+      for i, t in ipairs(m.terms) do coefs[i] = t.coef end
+      check("cox_coef", coefs)
+      check("cox_loglik", {m.loglik.fitted})
+    end
+  end,
+  cox_strata = function()
+    local m = cox(d, "Surv(time, status) ~ " .. covariates .. " + strata(stratum)")
+    return function()
+      local coefs = {}
+      for i, t in ipairs(m.terms) do coefs[i] = t.coef end
+      check("cox_coef", coefs)
+      check("cox_loglik", {m.loglik.fitted})
+    end
+  end,
+  cuminc = function()
+    local ci = cuminc(d, "Surv(time, cr_status) ~ arm")
+    return function()
+      local stats = {}
+      for i, t in ipairs(ci.tests) do stats[i] = t.statistic end
+      check("gray_statistic", stats)
+    end
+  end,
+  finegray = function()
+    local m = finegray(d, "Surv(time, cr_status) ~ x1 + x2 + x3", {cause = 1})
+    return function()
+      local coefs = {}
+      for i, t in ipairs(m.terms) do coefs[i] = t.coef end
+      check("finegray_coef", coefs)
+    end
+  end,
+}
+
+local run = analyses[task]
+if not run then error("unknown task '" .. tostring(task) .. "'") end
+t0 = wall_clock()
+local checks = run()
+report("time", wall_clock() - t0)
+checks()
