@@ -192,15 +192,20 @@ enum CSVChunkedReader {
   static func countLineEnds(_ bytes: SharedBytes, from: Int, to: Int, isLast: Bool) -> Int {
     let p = bytes.base
     var count = 0
-    var crs = 0
     var i = from
+    // Blocks of 128 bytes with a byte-wide counter: a loop the compiler
+    // turns into vector compares.
+    while i &+ 128 <= to {
+      var c: UInt8 = 0
+      for k in 0..<128 { c &+= p[i &+ k] == CSVTokenizer.lf ? 1 : 0 }
+      count &+= Int(c)
+      i &+= 128
+    }
     while i < to {
-      let c = p[i]
-      count &+= c == CSVTokenizer.lf ? 1 : 0
-      crs &+= c == CSVTokenizer.cr ? 1 : 0
+      count &+= p[i] == CSVTokenizer.lf ? 1 : 0
       i &+= 1
     }
-    if crs > 0 {
+    if to > from, memchr(p + from, Int32(CSVTokenizer.cr), to - from) != nil {
       // A CR followed by LF is one end, already counted by the LF.
       i = from
       while i < to {
@@ -333,6 +338,17 @@ struct ChunkParser: @unchecked Sendable {
           pos += 1
           if pos < n, p[pos] != delimiter, p[pos] != lf, p[pos] != cr { return -1 }
         } else {
+          if j < columnCount, let next = storeNumber(at: pos, column: j, row: row) {
+            // Parsed in place: the common case of a plain number.
+            pos = next
+            j += 1
+            if pos < n, p[pos] == delimiter {
+              pos += 1
+              continue
+            }
+            endLine()
+            break
+          }
           start = pos
           while pos < n {
             let c = p[pos]
@@ -363,6 +379,45 @@ struct ChunkParser: @unchecked Sendable {
     return true
   }
 
+  /// Parses an unquoted number field at `pos` for an int or double column
+  /// `j` and stores it, returning the position after it; nil (nothing
+  /// stored) when the field is not a plain number ending at a delimiter or
+  /// line end, or could be a missing token: `store` then decides.
+  @inline(__always)
+  private func storeNumber(at pos: Int, column j: Int, row: Int) -> Int? {
+    let p = bytes.base, n = bytes.count
+    let end: Int
+    switch kinds[j] {
+    case .double:
+      let (value, length) = NumberParsing.scanDouble(p + pos, n - pos)
+      guard let value, length > 0, length <= FieldSpan.maxLength else { return nil }
+      end = pos + length
+      guard end == n || p[end] == delimiter || p[end] == CSVTokenizer.lf || p[end] == CSVTokenizer.cr,
+        !mayBeMissing(p + pos, length)
+      else { return nil }
+      sinks[j].assumingMemoryBound(to: Double.self)[row] = value
+    case .int:
+      guard let (value, length) = NumberParsing.scanInt(p + pos, n - pos), length <= FieldSpan.maxLength else {
+        return nil
+      }
+      end = pos + length
+      guard end == n || p[end] == delimiter || p[end] == CSVTokenizer.lf || p[end] == CSVTokenizer.cr,
+        !mayBeMissing(p + pos, length)
+      else { return nil }
+      sinks[j].assumingMemoryBound(to: Int.self)[row] = value
+    default:
+      return nil
+    }
+    return end
+  }
+
+  /// Whether unquoted text could be a missing token (and is one).
+  @inline(__always)
+  private func mayBeMissing(_ f: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    if n < 63, missingLengths & (1 << UInt64(n)) == 0 { return false }
+    return missing.matches(f, n)
+  }
+
   /// Converts one field into column `j`, row `row`; false when it does not
   /// parse as the column's type.
   @inline(__always)
@@ -370,10 +425,8 @@ struct ChunkParser: @unchecked Sendable {
     let isMissing: Bool
     if quoted {
       isMissing = n == 0 && missing.matchesEmpty
-    } else if n < 63, missingLengths & (1 << UInt64(n)) == 0 {
-      isMissing = false
     } else {
-      isMissing = missing.matches(f, n)
+      isMissing = mayBeMissing(f, n)
     }
     let sink = sinks[j]
     switch kinds[j] {
