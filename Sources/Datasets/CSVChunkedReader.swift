@@ -259,11 +259,16 @@ enum CSVChunkedReader {
 /// Tokenizes and converts the records of one chunk (the grammar of
 /// `CSVTokenizer`, fused with the conversions of `ColumnConverter`).
 struct ChunkParser: @unchecked Sendable {
+  enum Tag { case int, double, bool, date }
+
   // Unchecked: the pointers are shared as `CSVChunkedReader`'s rules say
   // (reads of the input; chunk `i` writes only its own rows).
   let bytes: SharedBytes
   let sinks: [UnsafeMutableRawPointer]
   let kinds: [CSVChunkedReader.Kind]
+  /// The kinds without their payload: reading one copies no reference
+  /// (a `Kind` holds a `DateFormat`, whose copy would retain per field).
+  let tags: [Tag]
   let delimiter: UInt8
   let comment: [UInt8]
   let missing: MissingTokens
@@ -278,6 +283,14 @@ struct ChunkParser: @unchecked Sendable {
     self.bytes = bytes
     self.sinks = sinks
     self.kinds = kinds
+    tags = kinds.map {
+      switch $0 {
+      case .int: return .int
+      case .double: return .double
+      case .bool: return .bool
+      case .date: return .date
+      }
+    }
     self.delimiter = delimiter
     self.comment = comment
     self.missing = missing
@@ -387,7 +400,7 @@ struct ChunkParser: @unchecked Sendable {
   private func storeNumber(at pos: Int, column j: Int, row: Int) -> Int? {
     let p = bytes.base, n = bytes.count
     let end: Int
-    switch kinds[j] {
+    switch tags[j] {
     case .double:
       let (value, length) = NumberParsing.scanDouble(p + pos, n - pos)
       guard let value, length > 0, length <= FieldSpan.maxLength else { return nil }
@@ -429,7 +442,7 @@ struct ChunkParser: @unchecked Sendable {
       isMissing = mayBeMissing(f, n)
     }
     let sink = sinks[j]
-    switch kinds[j] {
+    switch tags[j] {
     case .double:
       let out = sink.assumingMemoryBound(to: Double.self)
       if isMissing {
@@ -454,11 +467,12 @@ struct ChunkParser: @unchecked Sendable {
         guard let v = ColumnConverter.parseBool(f, n) else { return false }
         out[row] = v
       }
-    case .date(let format):
+    case .date:
       let out = sink.assumingMemoryBound(to: Int32.self)
       if isMissing {
         out[row] = Column.naDate
       } else {
+        guard case .date(let format) = kinds[j] else { return false }
         let b = UnsafeBufferPointer(start: f, count: n)
         guard let v = format.map({ $0.parse(b) }) ?? CalendarDate.parseISO(b) else { return false }
         out[row] = v
