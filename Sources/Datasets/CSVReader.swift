@@ -86,9 +86,11 @@ public enum CSVReader {
       if sample.complete {
         tokens = sample
       } else {
-        if let base = buffer.baseAddress {
-          let names = try headerNames(sample, base: base, file: file)
-          try checkDeclared(options, names: names, file: file)
+        // A bad header is reported by the sequential reader, after the
+        // errors its tokenizer finds first (a wrong field count anywhere).
+        if let base = buffer.baseAddress, let names = try? headerNames(sample, base: base, file: file),
+          (try? checkDeclared(options, names: names, file: file)) != nil
+        {
           let missing = MissingTokens(options.missing)
           if let kinds = try CSVChunkedReader.kinds(
             sample: sample, base: base, names: names, file: file, missing: missing, options: options),

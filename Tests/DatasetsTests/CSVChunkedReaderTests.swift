@@ -73,6 +73,15 @@ struct CSVChunkedReaderTests {
     Self.expectSame("a,b\n1,true\n3,false\n5.5,maybe\n", options: o)
   }
 
+  /// Found by the fuzzer: the sequential reader tokenizes the whole file
+  /// before it checks the header, so a wrong field count later comes first.
+  @Test func aFieldCountErrorPrecedesABadHeader() {
+    Self.expectSame("a,a\n1,2\n3,4\n5,6\n7,8,9\n")
+    var o = CSVOptions()
+    o.columnTypes = ["nope": .int]
+    Self.expectSame("x\n1\n2\n3\n4,5\n", options: o)
+  }
+
   @Test func optionsMatch() {
     var o = CSVOptions()
     o.delimiter = ";"
