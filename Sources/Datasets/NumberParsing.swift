@@ -6,16 +6,18 @@
   import Darwin
 #endif
 
-/// Parsing of integers and doubles straight from CSV bytes.
+/// Parsing of integers and doubles straight from CSV bytes, without
+/// allocation.
 ///
 /// Doubles must equal what C `strtod` returns for the same text (correct
-/// rounding). The fast path (Clinger 1990) covers decimal text whose
-/// significand has at most 19 digits and fits 2^53, with a power of ten
-/// |e| ≤ 22: both the significand and 10^|e| are then exact doubles, so one
-/// IEEE multiplication or division gives the correctly rounded result.
-/// Everything else goes to `strtod` (after this file has checked the text is
-/// plain decimal, so `strtod`'s hex, whitespace and locale extensions never
-/// apply).
+/// rounding). Three steps, each exact where it answers: Clinger's fast path
+/// (1990) for decimal text whose significand has at most 19 digits and fits
+/// 2^53, with a power of ten |e| ≤ 22 (both factors are exact doubles, so one
+/// IEEE multiplication or division rounds correctly); then Eisel–Lemire
+/// (`EiselLemire`) for other significands of at most 19 digits; then
+/// `strtod` for what remains (more digits, subnormals, overflow, exact
+/// halfway cases), after this file has checked the text is plain decimal,
+/// so `strtod`'s hex, whitespace and locale extensions never apply.
 enum NumberParsing {
   /// 10^e for 0 ≤ e ≤ 22, all exact doubles. A switch rather than a global
   /// array: no lazy-initialisation check in the per-field loop.
