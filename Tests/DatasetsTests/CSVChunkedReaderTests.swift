@@ -116,7 +116,8 @@ struct CSVChunkedReaderTests {
         text += fields.joined(separator: ",") + (Int.random(in: 0..<8, using: &rng) == 0 ? "\r\n" : "\n")
         if Int.random(in: 0..<20, using: &rng) == 0 { text += "\n" }
       }
-      Self.expectSame(text, chunkBytes: Int.random(in: 1...40, using: &rng), sampleRows: Int.random(in: 1...5, using: &rng))
+      Self.expectSame(
+        text, chunkBytes: Int.random(in: 1...40, using: &rng), sampleRows: Int.random(in: 1...5, using: &rng))
     }
   }
 
