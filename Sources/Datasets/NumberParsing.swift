@@ -134,6 +134,74 @@ enum NumberParsing {
   /// fields in place with it.
   @inline(__always)
   static func scanDouble(_ p: UnsafePointer<UInt8>, _ n: Int) -> (value: Double?, length: Int) {
+    // One pass with no per-digit branch beyond the digit test: with at most
+    // 19 digits in all, the significand cannot overflow 64 bits and leading
+    // zeros do not matter. Longer numbers take the careful scan.
+    var i = 0
+    var negative = false
+    if n > 0, p[0] == 45 || p[0] == 43 {
+      negative = p[0] == 45
+      i = 1
+    }
+    let intStart = i
+    var mantissa: UInt64 = 0
+    while i < n {
+      let d = UInt64(p[i]) &- 48
+      if d > 9 { break }
+      mantissa = mantissa &* 10 &+ d
+      i += 1
+    }
+    var digitCount = i - intStart
+    var fractionDigits = 0
+    if i < n, p[i] == 46 {  // .
+      i += 1
+      let fracStart = i
+      while i < n {
+        let d = UInt64(p[i]) &- 48
+        if d > 9 { break }
+        mantissa = mantissa &* 10 &+ d
+        i += 1
+      }
+      fractionDigits = i - fracStart
+      digitCount += fractionDigits
+    }
+    if digitCount == 0 { return (nil, 0) }
+    if digitCount > 19 { return scanLongDouble(p, n) }
+    var exponent = -fractionDigits
+    if i < n, p[i] | 0x20 == 101 {  // e E
+      i += 1
+      var expNegative = false
+      if i < n, p[i] == 45 || p[i] == 43 {
+        expNegative = p[i] == 45
+        i += 1
+      }
+      var e = 0
+      var expDigits = 0
+      while i < n {
+        let d = Int(p[i]) &- 48
+        if d < 0 || d > 9 { break }
+        if e < 100_000 { e = e * 10 + d }
+        expDigits += 1
+        i += 1
+      }
+      guard expDigits > 0 else { return (nil, i) }
+      exponent += expNegative ? -e : e
+    }
+    if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
+    if mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+      let m = Double(mantissa)
+      let v = exponent >= 0 ? m * powerOfTen(exponent) : m / powerOfTen(-exponent)
+      return (negative ? -v : v, i)
+    }
+    if let v = EiselLemire.double(mantissa: mantissa, exponent: exponent) {
+      return (negative ? -v : v, i)
+    }
+    return (strtodFallback(p, i), i)
+  }
+
+  /// `scanDouble` for numbers of more than 19 digits: the significand keeps
+  /// the first 19 significant ones (the rest shift the exponent).
+  static func scanLongDouble(_ p: UnsafePointer<UInt8>, _ n: Int) -> (value: Double?, length: Int) {
     var i = 0
     var negative = false
     if n > 0, p[0] == 45 || p[0] == 43 {
