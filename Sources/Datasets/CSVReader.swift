@@ -3,9 +3,12 @@ import RunControl
 
 /// Reads delimited text (CSV, TSV) into a `Dataset`.
 ///
-/// The bytes are split into fields once (see `CSVTokenizer`), then each
-/// column is converted straight from its bytes: numbers never pass through
-/// `String`. Errors are `DatasetError.parse` with the file, the physical line
+/// A file is memory-mapped (`MappedFile`), not copied. Files of more than a
+/// megabyte whose columns are numbers, dates or booleans are read in
+/// parallel chunks straight into the column arrays (`CSVChunkedReader`);
+/// everything else, and any file that path gives up on, is split into fields
+/// once (see `CSVTokenizer`), then each column is converted straight from
+/// its bytes: numbers never pass through `String`. Errors are `DatasetError.parse` with the file, the physical line
 /// (1-based) and the field number (1-based) of the offending value, and a
 /// message naming the column and what was expected; nothing is padded,
 /// truncated or guessed.
@@ -13,13 +16,15 @@ public enum CSVReader {
   /// Reads the file at `path`. Without a declared delimiter, `.tsv` and
   /// `.tab` files are tab-separated and everything else comma-separated.
   public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
-    let bytes = try FileBytes.read(path: path)
+    let mapped = try MappedFile(path: path)
     var options = options
     if options.delimiter == nil {
       let lower = path.lowercased()
       options.delimiter = lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? "\t" : ","
     }
-    return try read(bytes: bytes, file: path, options: options)
+    return try read(
+      buffer: mapped.bytes, file: path, options: options, chunkBytes: CSVChunkedReader.chunkBytes,
+      minimumBytes: CSVChunkedReader.minimumBytes, mapping: mapped)
   }
 
   /// Reads `data`; `file` names the source in error messages.
@@ -41,18 +46,84 @@ public enum CSVReader {
   public static func read(bytes: [UInt8], file: String = "<data>", options: CSVOptions = CSVOptions())
     throws -> Dataset
   {
+    try bytes.withUnsafeBufferPointer { buffer in
+      try read(
+        buffer: buffer, file: file, options: options, chunkBytes: CSVChunkedReader.chunkBytes,
+        minimumBytes: CSVChunkedReader.minimumBytes, mapping: nil)
+    }
+  }
+
+  /// Reads `bytes` as `read(bytes:file:options:)` does, but through the
+  /// parallel path whatever the size, in chunks of about `chunkBytes` bytes
+  /// (at least 1), when the columns allow it. For tests and the fuzzer,
+  /// which compare it with the sequential reader on small inputs; the result
+  /// is the same dataset or the same error.
+  public static func read(
+    bytes: [UInt8], file: String = "<data>", options: CSVOptions = CSVOptions(), chunkBytes: Int,
+    sampleRows: Int = 1000
+  ) throws -> Dataset {
+    try bytes.withUnsafeBufferPointer { buffer in
+      try read(
+        buffer: buffer, file: file, options: options, chunkBytes: max(chunkBytes, 1), minimumBytes: 0,
+        mapping: nil, sampleRows: sampleRows)
+    }
+  }
+
+  /// The reader: the parallel path when the data is at least `minimumBytes`
+  /// and its columns allow it, otherwise (or when it gives up) the
+  /// sequential one.
+  static func read(
+    buffer: UnsafeBufferPointer<UInt8>, file: String, options: CSVOptions, chunkBytes: Int, minimumBytes: Int,
+    mapping: MappedFile?, sampleRows: Int = CSVChunkedReader.sampleRows
+  ) throws -> Dataset {
     let delimiter = try delimiterByte(options.delimiter ?? ",")
-    return try bytes.withUnsafeBufferPointer { buffer in
-      let tokens = try CSVTokenizer.tokenize(
-        buffer, file: file, delimiter: delimiter, skip: options.skip,
-        comment: Array((options.comment ?? "").utf8))
+    let comment = Array((options.comment ?? "").utf8)
+    do {
+      let sample = try CSVTokenizer.tokenize(
+        buffer, file: file, delimiter: delimiter, skip: options.skip, comment: comment,
+        maxRows: buffer.count >= minimumBytes ? max(sampleRows, 1) : Int.max)
+      let tokens: TokenizedCSV
+      if sample.complete {
+        tokens = sample
+      } else {
+        // A bad header is reported by the sequential reader, after the
+        // errors its tokenizer finds first (a wrong field count anywhere).
+        if let base = buffer.baseAddress, let names = try? headerNames(sample, base: base, file: file),
+          (try? checkDeclared(options, names: names, file: file)) != nil
+        {
+          let missing = MissingTokens(options.missing)
+          if let kinds = try CSVChunkedReader.kinds(
+            sample: sample, base: base, names: names, file: file, missing: missing, options: options),
+            let d = try CSVChunkedReader.read(
+              buffer, dataStart: sample.headerEnd, names: names, kinds: kinds, file: file, delimiter: delimiter,
+              comment: comment, missing: missing, chunkBytes: chunkBytes, mapping: mapping)
+          {
+            return d
+          }
+        }
+        tokens = try CSVTokenizer.tokenize(
+          buffer, file: file, delimiter: delimiter, skip: options.skip, comment: comment)
+      }
+      return try convert(tokens, buffer: buffer, file: file, options: options)
+    }
+  }
+
+  static func checkDeclared(_ options: CSVOptions, names: [String], file: String) throws {
+    for key in Set(options.columnTypes.keys).union(options.levels.keys) where !names.contains(key) {
+      throw DatasetError.invalid("\(file): no column '\(key)' for the declared type or levels")
+    }
+  }
+
+  /// The sequential conversion of tokenized fields, column by column.
+  static func convert(
+    _ tokens: TokenizedCSV, buffer: UnsafeBufferPointer<UInt8>, file: String, options: CSVOptions
+  ) throws -> Dataset {
+    do {
       guard let base = buffer.baseAddress else {
         throw DatasetError.parse(file: file, line: 1, column: 1, message: "no header: the file is empty")
       }
       let names = try headerNames(tokens, base: base, file: file)
-      for key in Set(options.columnTypes.keys).union(options.levels.keys) where !names.contains(key) {
-        throw DatasetError.invalid("\(file): no column '\(key)' for the declared type or levels")
-      }
+      try checkDeclared(options, names: names, file: file)
       let missing = MissingTokens(options.missing)
       var columns: [Column] = []
       columns.reserveCapacity(names.count)

@@ -27,6 +27,11 @@ struct TokenizedCSV {
   var rowLines: [Int] = []
   var columnCount = 0
   var rowCount: Int { rowLines.count }
+  /// The offset just past the header row's line break: where data starts.
+  var headerEnd = 0
+  /// Whether every row of the input was read (false when `maxRows` stopped
+  /// the tokenizer early, for a type-inference sample).
+  var complete = true
 }
 
 /// Splits RFC 4180 text into fields.
@@ -44,7 +49,8 @@ enum CSVTokenizer {
   static let quote = UInt8(ascii: "\"")
 
   static func tokenize(
-    _ b: UnsafeBufferPointer<UInt8>, file: String, delimiter: UInt8, skip: Int, comment: [UInt8]
+    _ b: UnsafeBufferPointer<UInt8>, file: String, delimiter: UInt8, skip: Int, comment: [UInt8],
+    maxRows: Int = Int.max
   ) throws -> TokenizedCSV {
     var result = TokenizedCSV()
     guard let p = b.baseAddress, b.count > 0 else {
@@ -77,11 +83,15 @@ enum CSVTokenizer {
     }
 
     var fields: [UInt64] = []
-    fields.reserveCapacity(min(n / 4 + 16, 1 << 26))
+    fields.reserveCapacity(min(n / 4 + 16, 1 << 26, maxRows < Int.max / 64 ? 64 * (maxRows + 1) : Int.max))
     var rowLines: [Int] = []
     var columnCount = -1
 
     while pos < n {
+      if rowLines.count >= maxRows {
+        result.complete = false
+        break
+      }
       // A time limit stops a large file: a poll every 65,536 lines (each
       // pass of this loop consumes at least one) and fields (below).
       if line & 0xFFFF == 0 { try Cancellation.check() }
@@ -161,6 +171,7 @@ enum CSVTokenizer {
         columnCount = fieldCount
         result.header = Array(fields[rowStart...])
         result.headerLine = rowLine
+        result.headerEnd = pos
         fields.removeAll(keepingCapacity: true)
       } else if fieldCount != columnCount {
         throw DatasetError.parse(

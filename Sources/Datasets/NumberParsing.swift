@@ -6,16 +6,18 @@
   import Darwin
 #endif
 
-/// Parsing of integers and doubles straight from CSV bytes.
+/// Parsing of integers and doubles straight from CSV bytes, without
+/// allocation.
 ///
 /// Doubles must equal what C `strtod` returns for the same text (correct
-/// rounding). The fast path (Clinger 1990) covers decimal text whose
-/// significand has at most 19 digits and fits 2^53, with a power of ten
-/// |e| ≤ 22: both the significand and 10^|e| are then exact doubles, so one
-/// IEEE multiplication or division gives the correctly rounded result.
-/// Everything else goes to `strtod` (after this file has checked the text is
-/// plain decimal, so `strtod`'s hex, whitespace and locale extensions never
-/// apply).
+/// rounding). Three steps, each exact where it answers: Clinger's fast path
+/// (1990) for decimal text whose significand has at most 19 digits and fits
+/// 2^53, with a power of ten |e| ≤ 22 (both factors are exact doubles, so one
+/// IEEE multiplication or division rounds correctly); then Eisel–Lemire
+/// (`EiselLemire`) for other significands of at most 19 digits; then
+/// `strtod` for what remains (more digits, subnormals, overflow, exact
+/// halfway cases), after this file has checked the text is plain decimal,
+/// so `strtod`'s hex, whitespace and locale extensions never apply.
 enum NumberParsing {
   /// 10^e for 0 ≤ e ≤ 22, all exact doubles. A switch rather than a global
   /// array: no lazy-initialisation check in the per-field loop.
@@ -56,6 +58,32 @@ enum NumberParsing {
     return value == Int.min ? nil : value
   }
 
+  /// The optionally signed decimal integer at the start of `p[0..<n]` and
+  /// the bytes it spans (the caller checks what follows); nil when it has no
+  /// digit, overflows `Int` or is `Int.min` (the NA code).
+  @inline(__always)
+  static func scanInt(_ p: UnsafePointer<UInt8>, _ n: Int) -> (value: Int, length: Int)? {
+    var i = 0
+    var negative = false
+    if n > 0, p[0] == 45 || p[0] == 43 {
+      negative = p[0] == 45
+      i = 1
+    }
+    let first = i
+    var value = 0
+    while i < n {
+      let d = Int(p[i]) &- 48
+      if d < 0 || d > 9 { break }
+      let (m, o1) = value.multipliedReportingOverflow(by: 10)
+      let (s, o2) = negative ? m.subtractingReportingOverflow(d) : m.addingReportingOverflow(d)
+      guard !o1, !o2 else { return nil }
+      value = s
+      i += 1
+    }
+    guard i > first, value != Int.min else { return nil }
+    return (value, i)
+  }
+
   /// Whether the text is an integer equal to `Int.min`
   /// (-9223372036854775808), which an int column cannot hold.
   static func isIntNACode(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
@@ -92,9 +120,91 @@ enum NumberParsing {
   @inline(__always)
   static func parseDouble(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
     guard n > 0 else { return nil }
+    let (value, length) = scanDouble(p, n)
+    if length == 0 { return parseSpecial(p, n) }
+    guard length == n else { return nil }
+    return value
+  }
+
+  /// The decimal number at the start of `p[0..<n]` and the bytes it spans,
+  /// stopping at the first byte that cannot continue it (the caller checks
+  /// what follows: a delimiter, a line end). Length 0: no digit in the
+  /// significand (perhaps `inf` or `nan`, see `parseSpecial`); value nil: an
+  /// exponent without digits. No allocation: the chunked CSV reader parses
+  /// fields in place with it.
+  @inline(__always)
+  static func scanDouble(_ p: UnsafePointer<UInt8>, _ n: Int) -> (value: Double?, length: Int) {
+    // One pass with no per-digit branch beyond the digit test: with at most
+    // 19 digits in all, the significand cannot overflow 64 bits and leading
+    // zeros do not matter. Longer numbers take the careful scan.
     var i = 0
     var negative = false
-    if p[0] == 45 || p[0] == 43 {
+    if n > 0, p[0] == 45 || p[0] == 43 {
+      negative = p[0] == 45
+      i = 1
+    }
+    let intStart = i
+    var mantissa: UInt64 = 0
+    while i < n {
+      let d = UInt64(p[i]) &- 48
+      if d > 9 { break }
+      mantissa = mantissa &* 10 &+ d
+      i += 1
+    }
+    var digitCount = i - intStart
+    var fractionDigits = 0
+    if i < n, p[i] == 46 {  // .
+      i += 1
+      let fracStart = i
+      while i < n {
+        let d = UInt64(p[i]) &- 48
+        if d > 9 { break }
+        mantissa = mantissa &* 10 &+ d
+        i += 1
+      }
+      fractionDigits = i - fracStart
+      digitCount += fractionDigits
+    }
+    if digitCount == 0 { return (nil, 0) }
+    if digitCount > 19 { return scanLongDouble(p, n) }
+    var exponent = -fractionDigits
+    if i < n, p[i] | 0x20 == 101 {  // e E
+      i += 1
+      var expNegative = false
+      if i < n, p[i] == 45 || p[i] == 43 {
+        expNegative = p[i] == 45
+        i += 1
+      }
+      var e = 0
+      var expDigits = 0
+      while i < n {
+        let d = Int(p[i]) &- 48
+        if d < 0 || d > 9 { break }
+        if e < 100_000 { e = e * 10 + d }
+        expDigits += 1
+        i += 1
+      }
+      guard expDigits > 0 else { return (nil, i) }
+      exponent += expNegative ? -e : e
+    }
+    if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
+    if mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+      let m = Double(mantissa)
+      let v = exponent >= 0 ? m * powerOfTen(exponent) : m / powerOfTen(-exponent)
+      return (negative ? -v : v, i)
+    }
+    if let v = EiselLemire.double(mantissa: mantissa, exponent: exponent) {
+      return (negative ? -v : v, i)
+    }
+    return (strtodFallback(p, i), i)
+  }
+
+  /// `scanDouble` for numbers of more than 19 digits: the significand keeps
+  /// the first 19 significant ones (the rest shift the exponent).
+  static func scanLongDouble(_ p: UnsafePointer<UInt8>, _ n: Int) -> (value: Double?, length: Int) {
+    var i = 0
+    var negative = false
+    if n > 0, p[0] == 45 || p[0] == 43 {
       negative = p[0] == 45
       i = 1
     }
@@ -130,7 +240,7 @@ enum NumberParsing {
         i += 1
       }
     }
-    if digitCount == 0 { return parseSpecial(p, n) }
+    if digitCount == 0 { return (nil, 0) }
     if i < n, p[i] | 0x20 == 101 {  // e E
       i += 1
       var expNegative = false
@@ -147,17 +257,19 @@ enum NumberParsing {
         expDigits += 1
         i += 1
       }
-      guard expDigits > 0 else { return nil }
+      guard expDigits > 0 else { return (nil, i) }
       exponent += expNegative ? -e : e
     }
-    guard i == n else { return nil }
-    if mantissa == 0 { return negative ? -0.0 : 0.0 }
+    if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
     if significantDigits <= 19, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
       let m = Double(mantissa)
       let v = exponent >= 0 ? m * powerOfTen(exponent) : m / powerOfTen(-exponent)
-      return negative ? -v : v
+      return (negative ? -v : v, i)
     }
-    return strtodFallback(p, n)
+    if significantDigits <= 19, let v = EiselLemire.double(mantissa: mantissa, exponent: exponent) {
+      return (negative ? -v : v, i)
+    }
+    return (strtodFallback(p, i), i)
   }
 
   static func parseSpecial(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {

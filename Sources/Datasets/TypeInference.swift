@@ -290,7 +290,7 @@ struct ColumnConverter {
   }
 
   /// Whether row `row` holds the integer `Int.min`.
-  private func holdsIntNACode(_ row: Int) -> Bool {
+  func holdsIntNACode(_ row: Int) -> Bool {
     let f = span(row)
     return NumberParsing.isIntNACode(base + FieldSpan.start(f), FieldSpan.length(f))
   }

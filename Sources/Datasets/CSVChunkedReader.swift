@@ -1,0 +1,483 @@
+import Foundation
+import RunControl
+
+/// The parallel path of `CSVReader`: a file whose columns are all numbers,
+/// dates or booleans is split into chunks at record boundaries, and the
+/// chunks are tokenized and converted on all cores, each writing its rows
+/// straight into the final column arrays.
+///
+/// How (after fread's and polars' designs, not their code):
+/// 1. The header and a sample of the first rows are tokenized by
+///    `CSVTokenizer`; each column's type comes from the sample (declared
+///    types are taken as declared). A column of strings, declared levels, a
+///    sample column with no value, or one holding `Int.min` leaves this
+///    path, so those keep the sequential reader's exact behaviour.
+/// 2. Chunk boundaries are guessed at the line break following equal
+///    offsets. Each chunk counts its line ends (an upper bound on its rows,
+///    exact when no line is blank, a comment or inside quotes), which places
+///    its rows in the final arrays without a copy.
+/// 3. Each chunk parses its records from its guessed start up to the next
+///    chunk's start. The guess is verified: chunk `i` must end exactly where
+///    chunk `i+1` starts; chunk 0 starts at a true record start, so by
+///    induction every chunk parsed real records. A quoted field holding a
+///    line break across a boundary breaks the chain.
+/// 4. Anything unexpected — a value that disagrees with the sampled type, a
+///    wrong field count, a malformed quote, a broken chain — abandons this
+///    path (`nil`), and the sequential reader reads the file again: its
+///    inference over all rows is the fallback pass, and its errors name the
+///    file, line and column as before. Gaps left by blank or comment lines
+///    are closed by moving later chunks' rows down.
+enum CSVChunkedReader {
+  /// Below this many bytes of data the sequential reader is as fast.
+  static let minimumBytes = 1 << 20
+  /// Rows tokenized to choose column types.
+  static let sampleRows = 1000
+  /// Bytes per chunk: a few milliseconds of work, so the cores stay busy
+  /// and cancellation is seen promptly.
+  static let chunkBytes = 1 << 20
+  /// Wider files go sequentially (the column arrays are made by recursion).
+  static let maxColumns = 512
+
+  /// A column's type on this path.
+  enum Kind: Sendable {
+    case int, double, bool
+    case date(DateFormat?)
+
+    var stride: Int {
+      switch self {
+      case .int: return MemoryLayout<Int>.stride
+      case .double: return MemoryLayout<Double>.stride
+      case .bool: return 1
+      case .date: return MemoryLayout<Int32>.stride
+      }
+    }
+  }
+
+  /// The sampled or declared type of each column, or nil when a column
+  /// needs the sequential reader.
+  static func kinds(
+    sample: TokenizedCSV, base: UnsafePointer<UInt8>, names: [String], file: String, missing: MissingTokens,
+    options: CSVOptions
+  ) throws -> [Kind]? {
+    guard names.count <= maxColumns, sample.rowCount > 0 else { return nil }
+    var kinds: [Kind] = []
+    for (j, name) in names.enumerated() {
+      if options.levels[name] != nil { return nil }
+      switch options.columnTypes[name] {
+      case .int: kinds.append(.int)
+      case .double: kinds.append(.double)
+      case .bool: kinds.append(.bool)
+      case .date: kinds.append(.date(options.dateFormat))
+      case .string: return nil
+      case nil:
+        let c = ColumnConverter(
+          base: base, tokens: sample, index: j, name: name, file: file, missing: missing,
+          dateFormat: options.dateFormat)
+        let (ints, failedAt) = try c.ints(strict: false)
+        guard let failedAt else {
+          if !ints.contains(where: { $0 != Column.naInt }) { return nil }
+          kinds.append(.int)
+          continue
+        }
+        if c.holdsIntNACode(failedAt) { return nil }
+        if try c.doubles(strict: false, prefix: ints, from: failedAt) != nil {
+          kinds.append(.double)
+        } else if try c.dates(format: nil, strict: false) != nil {
+          kinds.append(.date(nil))
+        } else if let format = options.dateFormat, try c.dates(format: format, strict: false) != nil {
+          kinds.append(.date(format))
+        } else if try c.bools(strict: false) != nil {
+          kinds.append(.bool)
+        } else {
+          return nil
+        }
+      }
+    }
+    return kinds
+  }
+
+  /// Reads the data rows from `dataStart`, or nil when the sequential
+  /// reader must (see the type's comment). `mapping`, when the bytes are a
+  /// mapped file, gives back the pages each chunk has parsed.
+  static func read(
+    _ b: UnsafeBufferPointer<UInt8>, dataStart: Int, names: [String], kinds: [Kind], file: String,
+    delimiter: UInt8, comment: [UInt8], missing: MissingTokens, chunkBytes: Int, mapping: MappedFile?
+  ) throws -> Dataset? {
+    guard let base = b.baseAddress, dataStart < b.count else { return nil }
+    try Cancellation.check()
+    let n = b.count
+    let chunkCount = max(1, min((n - dataStart) / max(chunkBytes, 1), 1 << 20))
+    // Guessed starts: just past the first line end at or after each offset.
+    var starts = [Int](repeating: n, count: chunkCount + 1)
+    starts[0] = dataStart
+    for i in 1..<max(chunkCount, 1) {
+      var pos = max(dataStart + (n - dataStart) / chunkCount * i, starts[i - 1])
+      while pos < n, base[pos] != CSVTokenizer.lf, base[pos] != CSVTokenizer.cr { pos += 1 }
+      if pos < n, base[pos] == CSVTokenizer.cr { pos += 1 }
+      if pos < n, base[pos] == CSVTokenizer.lf { pos += 1 }
+      starts[i] = pos
+    }
+    let poll = ChunkPoll()
+    let bytes = SharedBytes(base: base, count: n)
+
+    // Pass 1: line ends per chunk, the upper bound on its rows.
+    var upper = [Int](repeating: 0, count: chunkCount)
+    starts.withUnsafeMutableBufferPointer { s in
+      upper.withUnsafeMutableBufferPointer { u in
+        guard let sp = s.baseAddress, let up = u.baseAddress else { return }
+        let startsShared = SharedPointer(sp), upperShared = SharedPointer(up)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { i in
+          if poll.stopRequested() { return }
+          upperShared.pointer[i] = countLineEnds(
+            bytes, from: startsShared.pointer[i], to: startsShared.pointer[i + 1], isLast: i == chunkCount - 1)
+        }
+      }
+    }
+    try poll.throwIfStopped()
+    var rowStart = [Int](repeating: 0, count: chunkCount + 1)
+    for i in 0..<chunkCount { rowStart[i + 1] = rowStart[i] + upper[i] }
+    let capacity = rowStart[chunkCount]
+    let rowBytes = kinds.reduce(0) { $0 + $1.stride }
+    try MemoryBudget.require(
+      count: capacity, stride: rowBytes,
+      for: "reading '\(file)' (up to \(capacity) rows of \(kinds.count) columns)")
+
+    var sinks: [UnsafeMutableRawPointer] = []
+    var columns = [Column?](repeating: nil, count: kinds.count)
+    let rows = try build(0, kinds, capacity: capacity, sinks: &sinks, columns: &columns) { sinks in
+      try parseChunks(
+        bytes, starts: starts, rowStart: rowStart, sinks: sinks, kinds: kinds, delimiter: delimiter,
+        comment: comment, missing: missing, poll: poll, mapping: mapping)
+    }
+    guard rows != nil else { return nil }
+    return try Dataset(names: names, columns: columns.compactMap { $0 })
+  }
+
+  /// Makes column `j`'s array and, inside its initialiser, the next ones;
+  /// the innermost level fills them all (`body` returns the row count, or
+  /// nil to abandon). Each array is created with its final capacity, and
+  /// the parsers write into its storage: no copy.
+  private static func build(
+    _ j: Int, _ kinds: [Kind], capacity: Int, sinks: inout [UnsafeMutableRawPointer],
+    columns: inout [Column?], body: ([UnsafeMutableRawPointer]) throws -> Int?
+  ) throws -> Int? {
+    if j == kinds.count { return try body(sinks) }
+    var rows: Int?
+    func fill<T>(_ buffer: inout UnsafeMutableBufferPointer<T>, _ count: inout Int) throws {
+      guard let p = buffer.baseAddress else { return }
+      sinks.append(UnsafeMutableRawPointer(p))
+      rows = try build(j + 1, kinds, capacity: capacity, sinks: &sinks, columns: &columns, body: body)
+      count = rows ?? 0
+    }
+    let size = max(capacity, 1)
+    switch kinds[j] {
+    case .int:
+      let a = try [Int](unsafeUninitializedCapacity: size) { try fill(&$0, &$1) }
+      if rows != nil { columns[j] = .int(a) }
+    case .double:
+      let a = try [Double](unsafeUninitializedCapacity: size) { try fill(&$0, &$1) }
+      if rows != nil { columns[j] = .double(a) }
+    case .bool:
+      let a = try [UInt8](unsafeUninitializedCapacity: size) { try fill(&$0, &$1) }
+      if rows != nil { columns[j] = .bool(a) }
+    case .date:
+      let a = try [Int32](unsafeUninitializedCapacity: size) { try fill(&$0, &$1) }
+      if rows != nil { columns[j] = .date(a) }
+    }
+    return rows
+  }
+
+  /// Record ends in `[from, to)`: LF, CRLF and lone CR each count once; the
+  /// last chunk counts a final record without a line end.
+  static func countLineEnds(_ bytes: SharedBytes, from: Int, to: Int, isLast: Bool) -> Int {
+    let p = bytes.base
+    var count = 0
+    var i = from
+    // Blocks of 128 bytes with a byte-wide counter: a loop the compiler
+    // turns into vector compares.
+    while i &+ 128 <= to {
+      var c: UInt8 = 0
+      for k in 0..<128 { c &+= p[i &+ k] == CSVTokenizer.lf ? 1 : 0 }
+      count &+= Int(c)
+      i &+= 128
+    }
+    while i < to {
+      count &+= p[i] == CSVTokenizer.lf ? 1 : 0
+      i &+= 1
+    }
+    if to > from, memchr(p + from, Int32(CSVTokenizer.cr), to - from) != nil {
+      // A CR followed by LF is one end, already counted by the LF.
+      i = from
+      while i < to {
+        if p[i] == CSVTokenizer.cr, i + 1 >= bytes.count || p[i + 1] != CSVTokenizer.lf { count += 1 }
+        i += 1
+      }
+    }
+    if isLast, to > from, p[to - 1] != CSVTokenizer.lf, p[to - 1] != CSVTokenizer.cr { count += 1 }
+    return count
+  }
+
+  /// Per-chunk outcome: rows written, or -1 when the chunk gave up.
+  private static func parseChunks(
+    _ bytes: SharedBytes, starts: [Int], rowStart: [Int], sinks: [UnsafeMutableRawPointer], kinds: [Kind],
+    delimiter: UInt8, comment: [UInt8], missing: MissingTokens, poll: ChunkPoll, mapping: MappedFile?
+  ) throws -> Int? {
+    let chunkCount = starts.count - 1
+    var outcome = [Int](repeating: -1, count: chunkCount)
+    let parser = ChunkParser(
+      bytes: bytes, sinks: sinks, kinds: kinds, delimiter: delimiter, comment: comment, missing: missing)
+    outcome.withUnsafeMutableBufferPointer { o in
+      guard let op = o.baseAddress else { return }
+      let shared = SharedPointer(op)
+      DispatchQueue.concurrentPerform(iterations: chunkCount) { i in
+        if poll.stopRequested() { return }
+        let end = starts[i + 1]
+        let rows = parser.parse(from: starts[i], to: end, row: rowStart[i], limit: rowStart[i + 1])
+        shared.pointer[i] = rows
+        mapping?.release(from: starts[i], to: end)
+      }
+    }
+    try poll.throwIfStopped()
+    if outcome.contains(where: { $0 < 0 }) { return nil }
+    // Close the gaps left by blank and comment lines (rare): move each
+    // chunk's rows down to follow the previous chunk's.
+    var next = 0
+    for i in 0..<chunkCount {
+      let rows = outcome[i]
+      if rowStart[i] != next, rows > 0 {
+        for (j, kind) in kinds.enumerated() {
+          let s = kind.stride
+          (sinks[j] + next * s).copyMemory(from: sinks[j] + rowStart[i] * s, byteCount: rows * s)
+        }
+      }
+      next += rows
+    }
+    return next
+  }
+}
+
+/// Tokenizes and converts the records of one chunk (the grammar of
+/// `CSVTokenizer`, fused with the conversions of `ColumnConverter`).
+struct ChunkParser: @unchecked Sendable {
+  enum Tag { case int, double, bool, date }
+
+  // Unchecked: the pointers are shared as `CSVChunkedReader`'s rules say
+  // (reads of the input; chunk `i` writes only its own rows).
+  let bytes: SharedBytes
+  let sinks: [UnsafeMutableRawPointer]
+  let kinds: [CSVChunkedReader.Kind]
+  /// The kinds without their payload: reading one copies no reference
+  /// (a `Kind` holds a `DateFormat`, whose copy would retain per field).
+  let tags: [Tag]
+  let delimiter: UInt8
+  let comment: [UInt8]
+  let missing: MissingTokens
+  /// Bit `k` set when a missing token has `k` bytes (k < 64): most fields
+  /// are ruled out without comparing bytes.
+  let missingLengths: UInt64
+
+  init(
+    bytes: SharedBytes, sinks: [UnsafeMutableRawPointer], kinds: [CSVChunkedReader.Kind], delimiter: UInt8,
+    comment: [UInt8], missing: MissingTokens
+  ) {
+    self.bytes = bytes
+    self.sinks = sinks
+    self.kinds = kinds
+    tags = kinds.map {
+      switch $0 {
+      case .int: return .int
+      case .double: return .double
+      case .bool: return .bool
+      case .date: return .date
+      }
+    }
+    self.delimiter = delimiter
+    self.comment = comment
+    self.missing = missing
+    var mask: UInt64 = missing.matchesEmpty ? 1 : 0
+    for t in missing.tokens { mask |= t.count < 64 ? 1 << UInt64(t.count) : 1 << 63 }
+    missingLengths = mask
+  }
+
+  /// Parses records starting at `from` until `to`, writing rows from `row`
+  /// (below `limit`). Returns the rows written, or -1 when anything
+  /// disagrees (the chunk must end exactly at `to`).
+  func parse(from: Int, to: Int, row firstRow: Int, limit: Int) -> Int {
+    let p = bytes.base
+    let n = bytes.count
+    let lf = CSVTokenizer.lf, cr = CSVTokenizer.cr, quote = CSVTokenizer.quote
+    let columnCount = kinds.count
+    var pos = from
+    var row = firstRow
+    @inline(__always) func endLine() {
+      guard pos < n else { return }
+      if p[pos] == cr {
+        pos += 1
+        if pos < n, p[pos] == lf { pos += 1 }
+      } else {
+        pos += 1
+      }
+    }
+    while pos < to {
+      if !comment.isEmpty, pos + comment.count <= n, isComment(at: pos) {
+        while pos < n, p[pos] != lf, p[pos] != cr { pos += 1 }
+        endLine()
+        continue
+      }
+      if p[pos] == lf || p[pos] == cr {
+        endLine()
+        continue
+      }
+      guard row < limit else { return -1 }
+      var j = 0
+      while true {
+        let start: Int
+        let length: Int
+        var quoted = false
+        if pos < n, p[pos] == quote {
+          quoted = true
+          pos += 1
+          start = pos
+          while true {
+            while pos < n, p[pos] != quote { pos += 1 }
+            if pos >= n { return -1 }
+            if pos + 1 < n, p[pos + 1] == quote {
+              pos += 2
+              continue
+            }
+            break
+          }
+          length = pos - start
+          pos += 1
+          if pos < n, p[pos] != delimiter, p[pos] != lf, p[pos] != cr { return -1 }
+        } else {
+          if j < columnCount, let next = storeNumber(at: pos, column: j, row: row) {
+            // Parsed in place: the common case of a plain number.
+            pos = next
+            j += 1
+            if pos < n, p[pos] == delimiter {
+              pos += 1
+              continue
+            }
+            endLine()
+            break
+          }
+          start = pos
+          while pos < n {
+            let c = p[pos]
+            if c == delimiter || c == lf || c == cr { break }
+            pos += 1
+          }
+          length = pos - start
+        }
+        guard j < columnCount, length <= FieldSpan.maxLength else { return -1 }
+        guard store(p + start, length, quoted: quoted, column: j, row: row) else { return -1 }
+        j += 1
+        if pos < n, p[pos] == delimiter {
+          pos += 1
+          continue
+        }
+        endLine()
+        break
+      }
+      guard j == columnCount else { return -1 }
+      row += 1
+    }
+    return pos == to ? row - firstRow : -1
+  }
+
+  @inline(__always)
+  private func isComment(at pos: Int) -> Bool {
+    for k in 0..<comment.count where bytes.base[pos + k] != comment[k] { return false }
+    return true
+  }
+
+  /// Parses an unquoted number field at `pos` for an int or double column
+  /// `j` and stores it, returning the position after it; nil (nothing
+  /// stored) when the field is not a plain number ending at a delimiter or
+  /// line end, or could be a missing token: `store` then decides.
+  @inline(__always)
+  private func storeNumber(at pos: Int, column j: Int, row: Int) -> Int? {
+    let p = bytes.base, n = bytes.count
+    let end: Int
+    switch tags[j] {
+    case .double:
+      let (value, length) = NumberParsing.scanDouble(p + pos, n - pos)
+      guard let value, length > 0, length <= FieldSpan.maxLength else { return nil }
+      end = pos + length
+      guard end == n || p[end] == delimiter || p[end] == CSVTokenizer.lf || p[end] == CSVTokenizer.cr,
+        !mayBeMissing(p + pos, length)
+      else { return nil }
+      sinks[j].assumingMemoryBound(to: Double.self)[row] = value
+    case .int:
+      guard let (value, length) = NumberParsing.scanInt(p + pos, n - pos), length <= FieldSpan.maxLength else {
+        return nil
+      }
+      end = pos + length
+      guard end == n || p[end] == delimiter || p[end] == CSVTokenizer.lf || p[end] == CSVTokenizer.cr,
+        !mayBeMissing(p + pos, length)
+      else { return nil }
+      sinks[j].assumingMemoryBound(to: Int.self)[row] = value
+    default:
+      return nil
+    }
+    return end
+  }
+
+  /// Whether unquoted text could be a missing token (and is one).
+  @inline(__always)
+  private func mayBeMissing(_ f: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    if n < 63, missingLengths & (1 << UInt64(n)) == 0 { return false }
+    return missing.matches(f, n)
+  }
+
+  /// Converts one field into column `j`, row `row`; false when it does not
+  /// parse as the column's type.
+  @inline(__always)
+  private func store(_ f: UnsafePointer<UInt8>, _ n: Int, quoted: Bool, column j: Int, row: Int) -> Bool {
+    let isMissing: Bool
+    if quoted {
+      isMissing = n == 0 && missing.matchesEmpty
+    } else {
+      isMissing = mayBeMissing(f, n)
+    }
+    let sink = sinks[j]
+    switch tags[j] {
+    case .double:
+      let out = sink.assumingMemoryBound(to: Double.self)
+      if isMissing {
+        out[row] = .nan
+      } else {
+        guard let v = NumberParsing.parseDouble(f, n) else { return false }
+        out[row] = v
+      }
+    case .int:
+      let out = sink.assumingMemoryBound(to: Int.self)
+      if isMissing {
+        out[row] = Column.naInt
+      } else {
+        guard let v = NumberParsing.parseInt(f, n) else { return false }
+        out[row] = v
+      }
+    case .bool:
+      let out = sink.assumingMemoryBound(to: UInt8.self)
+      if isMissing {
+        out[row] = Column.naBool
+      } else {
+        guard let v = ColumnConverter.parseBool(f, n) else { return false }
+        out[row] = v
+      }
+    case .date:
+      let out = sink.assumingMemoryBound(to: Int32.self)
+      if isMissing {
+        out[row] = Column.naDate
+      } else {
+        guard case .date(let format) = kinds[j] else { return false }
+        let b = UnsafeBufferPointer(start: f, count: n)
+        guard let v = format.map({ $0.parse(b) }) ?? CalendarDate.parseISO(b) else { return false }
+        out[row] = v
+      }
+    }
+    return true
+  }
+}
