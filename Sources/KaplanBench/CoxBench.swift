@@ -223,8 +223,8 @@ func benchCox(_ args: [String]) {
       evaluationOne = min(evaluationOne, t.evaluationOneWorker)
       concordanceOne = min(concordanceOne, t.concordanceOneWorker)
     }
-    print(String(format: "  phases (best of %d): prepare %.3f s, one evaluation %.4f s (%d workers), concordance %.3f s",
-                 repeats, prepare, evaluation, workers, concordance))
+    print(String(format: "  phases (best of %d): prepare %.3f s, one evaluation %.4f s (%d workers), "
+                   + "concordance %.3f s", repeats, prepare, evaluation, workers, concordance))
     print(String(format: "  on one worker: one evaluation %.4f s, concordance %.3f s", evaluationOne, concordanceOne))
   }
 }
