@@ -44,9 +44,10 @@ struct CoxTimeSplitTests {
       n: rows.n, p: 3, covariates: rows.x, time: rows.time, start: nil, status: rows.status,
       weights: weighted ? rows.weights : nil, strata: nil, offset: weighted ? rows.offset : nil,
       nocenter: [-1, 0, 1])
-    let one = CoxRightCensoredKernel(data: data, efron: efron, parallelThreshold: Int.max)
-    let two = CoxRightCensoredKernel(data: data, efron: efron, parallelThreshold: 0)
-    #expect(one.assignment.count == 1)
+    let one = CoxRightCensoredKernel(data: data, efron: efron, parallelThreshold: 0)
+    let two = CoxRightCensoredKernel(data: data, efron: efron, parallelThreshold: 0, timeSplitThreshold: 0)
+    // Off by default (see `timeSplitThreshold`): one worker for one stratum.
+    #expect(one.assignment == [[CoxSweepSegment(rows: 0..<rows.n, carryFrom: rows.n)]])
     // Worker 0 sweeps the earlier rows from the later block's totals; worker 1 the later block.
     let split = try #require(two.assignment.first?.first?.carryFrom)
     #expect(two.assignment == [
@@ -91,7 +92,7 @@ struct CoxTimeSplitTests {
       Concordance.rightCensored(
         time: sorted.keys, status: order.map { rows.status[$0] }, predictor: order.map { predictor[$0] },
         weights: order.map { weights[$0] }, blocks: [0..<rows.n], cluster: nil, reverse: true,
-        parallelThreshold: threshold)
+        parallelThreshold: 0, timeSplitThreshold: threshold)
     }
     let start = [Double](repeating: -1, count: rows.n)
     let strata = [Int](repeating: 0, count: rows.n)

@@ -23,22 +23,31 @@ import Foundation
 /// query and an update per row on a tree whose upper part stays in cache
 /// (`PairFenwickTree`, counting in Int32 when every weight is 1), and a
 /// final linear pass; memory is read in order except the tree. Strata go
-/// to two workers when the data are large; one stratum is split by time
-/// between them (`runSplit`).
+/// to two workers when the data are large; one stratum can be split by
+/// time between them (`runSplit`, off by default: `timeSplitThreshold`).
 /// The counts are those of R `survival` 3.5 `concordancefit` (Therneau's
 /// `concordance` vignette, "timewt = n"); see `Concordance`.
 enum ConcordanceRankSweep {
+  /// Rows from which one stratum is split by time (`runSplit`): off
+  /// (Int.max) by default. Measured with `KaplanBench cox --no-strata
+  /// --phases` (shared 2-core VM, load 4–7): 0.38 s split against 0.32 s
+  /// on one worker at 10⁶ rows, 4.8 against 3.3 s at 10⁷. The second
+  /// worker's tree is a second copy of the largest random-access structure
+  /// (8 bytes per rank), so the two workers share the cache misses that
+  /// dominate the sweep rather than halve them.
+  static let timeSplitThreshold = Int.max
+
   /// Counts (concordant, discordant, tied.x, tied.y including tied.xy,
   /// tied.xy) and the influence (3 per row, in the input order).
   /// - Parameter blocks: the stratum blocks, each sorted by time ascending.
   static func compute(
     time: [Double], status: [Double], predictor: [Double], weights: [Double],
-    blocks: [Range<Int>], parallelThreshold: Int
+    blocks: [Range<Int>], parallelThreshold: Int, timeSplitThreshold: Int = Self.timeSplitThreshold
   ) -> (counts: [Double], influence: [Double]) {
     let n = time.count
     // All weights 1 (and counts that fit): the tree counts in Int32.
     let unweighted = n < Int(Int32.max) && !weights.contains { $0 != 1 }
-    if n >= parallelThreshold, blocks.count == 1,
+    if n >= timeSplitThreshold, blocks.count == 1,
       let split = CoxRightCensoredKernel.timeSplit(
         time: time, rows: blocks[0], laterShare: CoxRightCensoredKernel.laterShare)
     {

@@ -38,7 +38,8 @@ import Foundation
 /// earlier block from there. The totals cost about half a sweep per row
 /// (no per-death-time terms), so the later block is the larger one
 /// (`laterShare`). Only the final addition of the two workers' score,
-/// information and ℓ differs from one sweep, in the last bits.
+/// information and ℓ differs from one sweep, in the last bits. Off by
+/// default (`timeSplitThreshold`: measured slower than one worker here).
 final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
   let data: CoxPreparedData
   let efron: Bool
@@ -54,12 +55,24 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
   /// worker 0's totals pass over it plus its sweep of the earlier block
   /// take about as long as worker 1's sweep of the later one.
   static let laterShare = 0.6
+  /// Rows from which one stratum is split by time: off (Int.max) by
+  /// default. On `KaplanBench cox --no-strata --phases` (shared 2-core VM,
+  /// load 4–7) one evaluation took 0.066 s split against 0.042 s on one
+  /// worker at 10⁶ rows, 0.42 against 0.29 s at 10⁷: with few distinct
+  /// death times per row the totals pass costs nearly a whole sweep per
+  /// row (the exp and the 7 + 28 sums are the sweep), so the split saves
+  /// at most ~10% on two idle cores and loses on a busy one. Kept (and
+  /// tested) for callers and machines where it pays.
+  static let timeSplitThreshold = Int.max
 
-  init(data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold) {
+  init(
+    data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold,
+    timeSplitThreshold: Int = CoxRightCensoredKernel.timeSplitThreshold
+  ) {
     self.data = data
     self.efron = efron
     let blocks = data.strataBlocks()
-    if data.n >= parallelThreshold, blocks.count == 1,
+    if data.n >= timeSplitThreshold, blocks.count == 1,
       let split = Self.timeSplit(time: data.time, rows: blocks[0], laterShare: Self.laterShare)
     {
       let block = blocks[0]
