@@ -1,4 +1,4 @@
-// kaplan-bench cox [--n N] [--repeats R] [--csv PATH]
+// kaplan-bench cox [--n N] [--repeats R] [--csv PATH] [--no-strata] [--phases]
 //
 // Times CoxModel.fit (Efron ties) on generated data: N rows (default
 // 1,000,000), 5 standard-normal covariates, a 3-level factor (2 dummy
@@ -7,7 +7,9 @@
 // rounded to 0.001 so that there are tied deaths. The generator is a fixed
 // SplitMix64 stream, so every run (and the R comparison, through --csv)
 // sees the same data. Prints the best of R runs, the iterations, and an
-// estimate of the floor (see `benchCox`).
+// estimate of the floor (see `benchCox`). --no-strata fits without the
+// strata; --phases also prints the best of R timings of each phase
+// (preparation, one likelihood evaluation, the concordance).
 import Foundation
 @_spi(Benchmark) import Survival
 
@@ -81,6 +83,8 @@ func benchCox(_ args: [String]) {
   var repeats = 3
   var csv: String? = nil
   var dump: String? = nil
+  var stratified = true
+  var phases = false
   var k = 0
   while k < args.count {
     switch args[k] {
@@ -88,6 +92,8 @@ func benchCox(_ args: [String]) {
     case "--repeats": repeats = Int(args[k + 1]) ?? repeats; k += 1
     case "--csv": csv = args[k + 1]; k += 1
     case "--dump": dump = args[k + 1]; k += 1
+    case "--no-strata": stratified = false
+    case "--phases": phases = true
     default: break
     }
     k += 1
@@ -108,7 +114,7 @@ func benchCox(_ args: [String]) {
     do {
       fit = try CoxModel.fit(
         time: data.time, status: data.status, covariates: data.covariates, columns: 7,
-        strata: data.strata)
+        strata: stratified ? data.strata : nil)
     } catch {
       print("cox fit failed: \(error)")
       exit(1)
@@ -185,7 +191,7 @@ func benchCox(_ args: [String]) {
     var best = Double.infinity
     for _ in 0..<3 {
       let t0 = now()
-      let order = RowOrder.order(strata: data.strata, key: key, descending: false)
+      let order = RowOrder.order(strata: stratified ? data.strata : nil, key: key, descending: false)
       sink += Double(order[0])
       best = min(best, now() - t0)
     }
@@ -195,11 +201,30 @@ func benchCox(_ args: [String]) {
   let rankBest = bestSort(fit.linearPredictor)
   let passes = fit.iterations + 1
   let floor = sortBest + Double(passes) * passBest + rankBest
-  print(String(format: "cox efron n=%d p=7 strata=4: best of %d = %.3f s, iterations = %d",
-               n, repeats, best, fit.iterations))
+  print(String(format: "cox efron n=%d p=7 strata=%d: best of %d = %.3f s, iterations = %d",
+               n, stratified ? 4 : 1, repeats, best, fit.iterations))
   print(String(format: "  floor ≈ sort %.3f s + %d passes × %.4f s + rank sort %.3f s = %.3f s (fit/floor = %.1f)",
                sortBest, passes, passBest, rankBest, floor, best / floor))
   print(String(format: "  coef = %@", fit.coefficients.map { String(format: "%.6f", $0) }.joined(separator: " ")))
   print(String(format: "  loglik = %.6f, concordance = %.6f%@", fit.loglik,
                fit.concordance.concordance, sink.isNaN ? " " : ""))
+  if phases {
+    var prepare = Double.infinity, evaluation = Double.infinity, concordance = Double.infinity
+    var workers = 0
+    var evaluationOne = Double.infinity, concordanceOne = Double.infinity
+    for _ in 0..<repeats {
+      let t = CoxPhaseTimes.measure(
+        time: data.time, status: data.status, covariates: data.covariates, columns: 7,
+        strata: stratified ? data.strata : nil)
+      prepare = min(prepare, t.prepare)
+      evaluation = min(evaluation, t.evaluation)
+      concordance = min(concordance, t.concordance)
+      workers = t.sweepWorkers
+      evaluationOne = min(evaluationOne, t.evaluationOneWorker)
+      concordanceOne = min(concordanceOne, t.concordanceOneWorker)
+    }
+    print(String(format: "  phases (best of %d): prepare %.3f s, one evaluation %.4f s (%d workers), "
+                   + "concordance %.3f s", repeats, prepare, evaluation, workers, concordance))
+    print(String(format: "  on one worker: one evaluation %.4f s, concordance %.3f s", evaluationOne, concordanceOne))
+  }
 }

@@ -88,11 +88,12 @@ public struct Concordance: Sendable, Equatable {
   /// (`blocks` are the strata): the rank sweep (`ConcordanceRankSweep`).
   static func rightCensored(
     time: [Double], status: [Double], predictor: [Double], weights: [Double],
-    blocks: [Range<Int>], cluster: [Int]?, reverse: Bool, parallelThreshold: Int = 20_000
+    blocks: [Range<Int>], cluster: [Int]?, reverse: Bool, parallelThreshold: Int = 20_000,
+    timeSplitThreshold: Int = ConcordanceRankSweep.timeSplitThreshold
   ) -> Concordance {
     let (counts, influence) = ConcordanceRankSweep.compute(
       time: time, status: status, predictor: predictor, weights: weights, blocks: blocks,
-      parallelThreshold: parallelThreshold)
+      parallelThreshold: parallelThreshold, timeSplitThreshold: timeSplitThreshold)
     return finish(
       counts: counts, influence: influence, weights: weights, cluster: cluster, reverse: reverse)
   }
@@ -213,20 +214,23 @@ public struct Concordance: Sendable, Equatable {
 
     let npair = counts[0] + counts[1] + counts[2]
     let somers = (counts[0] - counts[1]) / npair
-    var dfbeta = [Double](repeating: 0, count: n)
-    for i in 0..<n {
+    func dfbeta(_ i: Int) -> Double {
       let c = influence[3 * i]
       let d = influence[3 * i + 1]
       let t = influence[3 * i + 2]
-      dfbeta[i] = ((c - d) - (c + d + t) * somers) * weights[i] / (2 * npair)
+      return ((c - d) - (c + d + t) * somers) * weights[i] / (2 * npair)
     }
     var variance = 0.0
     if let cluster = cluster {
       var sums: [Int: Double] = [:]
-      for i in 0..<n { sums[cluster[i], default: 0] += dfbeta[i] }
+      for i in 0..<n { sums[cluster[i], default: 0] += dfbeta(i) }
       for value in sums.values { variance += value * value }
     } else {
-      for value in dfbeta { variance += value * value }
+      // Summed as they come (no n-element array: 80 MB at 10⁷ rows).
+      for i in 0..<n {
+        let value = dfbeta(i)
+        variance += value * value
+      }
     }
     let c = (somers + 1) / 2
     if reverse {

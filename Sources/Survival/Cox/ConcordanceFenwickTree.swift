@@ -89,7 +89,7 @@ struct PairFenwickTree<Scalar: FenwickScalar> {
 }
 
 /// What a `PairFenwickTree` may count in.
-protocol FenwickScalar: AdditiveArithmetic {
+protocol FenwickScalar: AdditiveArithmetic, SendableMetatype {
   init(fenwick value: Double)
   var fenwickDouble: Double { get }
   /// log₂ of the ranks per leaf block (16 Double pairs; 8 Int32 pairs, one

@@ -211,12 +211,11 @@ public enum CoxModel {
       count: p, stride: 8 * p * MemoryLayout<Double>.stride, for: "the \(p) × \(p) matrices of the Cox fit")
     try Cancellation.check()
     // R's agexact.fit centres the columns but does not scale them.
-    let data = CoxPreparedData(
+    var data = CoxPreparedData(
       n: n, p: p, covariates: covariates, time: stop, start: start, status: status,
       weights: weights, strata: strata, offset: offset, nocenter: options.nocenter,
       scaled: !(isCounting && options.ties == .exact))
     let initial = options.initial ?? [Double](repeating: 0, count: p)
-    let kernel = makeKernel(data: data, ties: options.ties)
     let flavour: CoxNewtonRaphson.Flavour
     switch (options.ties, isCounting) {
     case (.exact, true): flavour = .countingExact
@@ -224,11 +223,17 @@ public enum CoxModel {
     case (_, true): flavour = .countingProcess
     case (_, false): flavour = .rightCensored
     }
-    let result = try CoxNewtonRaphson.run(
-      kernel: kernel, scale: data.scale, initial: initial, maxIterations: options.maxIterations,
-      epsilon: options.epsilon, cholTolerance: options.cholTolerance, flavour: flavour)
+    let result: CoxIterationResult
+    do {
+      // The kernel (and its reference to the sorted covariates) ends here,
+      // so that `assemble` can free them before the concordance.
+      let kernel = makeKernel(data: data, ties: options.ties)
+      result = try CoxNewtonRaphson.run(
+        kernel: kernel, scale: data.scale, initial: initial, maxIterations: options.maxIterations,
+        epsilon: options.epsilon, cholTolerance: options.cholTolerance, flavour: flavour)
+    }
     return assemble(
-      result: result, data: data, isCounting: isCounting, covariates: covariates, n: n, p: p,
+      result: result, data: &data, isCounting: isCounting, covariates: covariates, n: n, p: p,
       offset: offset, cluster: cluster, initial: initial, options: options)
   }
 
@@ -281,7 +286,7 @@ public enum CoxModel {
 
   // swiftlint:disable:next function_parameter_count
   static func assemble(
-    result: CoxIterationResult, data: CoxPreparedData, isCounting: Bool, covariates: [Double],
+    result: CoxIterationResult, data: inout CoxPreparedData, isCounting: Bool, covariates: [Double],
     n: Int, p: Int, offset: [Double]?, cluster: [Int]?, initial: [Double], options: CoxOptions
   ) -> CoxFit {
     var warnings: [CoxWarning] = []
@@ -382,6 +387,11 @@ public enum CoxModel {
       robustScore = CoxChiSquareTest(sandwich.scoreTest, df: p - singularColumns.count)
       robustSE = (0..<p).map { singular[$0] ? .nan : variance[$0 * p + $0].squareRoot() }
     }
+
+    // The sorted covariates (n × p, the largest buffer of the fit) are not
+    // needed past the sandwich: freed before the concordance allocates its
+    // own, so a 10⁷-row fit's peak holds one copy of the design, not two.
+    data.x = []
 
     let se = (0..<p).map { singular[$0] ? Double.nan : naive[$0 * p + $0].squareRoot() }
     let inferenceSE = robustSE ?? se

@@ -28,32 +28,83 @@ import Foundation
 /// strata are shared between two workers, each with its own scratch, and
 /// their totals added in a fixed order (the result does not depend on
 /// thread timing).
+///
+/// One stratum is split by time instead (`CoxSweepSegment`): the sums of
+/// the risk sets are reverse cumulative, so the sweep of the earlier rows
+/// needs only the totals of the later ones as its starting point. Worker 1
+/// sweeps the later block; worker 0 first adds up the later block's totals
+/// (the same additions in the same order as a single sweep makes, so its
+/// running sums are bit for bit those of one sweep), then sweeps the
+/// earlier block from there. The totals cost about half a sweep per row
+/// (no per-death-time terms), so the later block is the larger one
+/// (`laterShare`). Only the final addition of the two workers' score,
+/// information and ℓ differs from one sweep, in the last bits. Off by
+/// default (`timeSplitThreshold`: measured slower than one worker here).
 final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
   let data: CoxPreparedData
   let efron: Bool
   var p: Int { data.p }
-  /// Rows (sorted positions) per worker, as stratum blocks.
-  private let assignment: [[Range<Int>]]
+  /// Rows (sorted positions) per worker, as stratum blocks or time blocks.
+  let assignment: [[CoxSweepSegment]]
   private let scratch: [CoxSweepScratch]
   let poll = KernelPoll()
 
   /// Rows below which one worker does all the work (thread start-up costs more).
   static let parallelThreshold = 50_000
+  /// The later block's share of the rows when one stratum is split by time:
+  /// worker 0's totals pass over it plus its sweep of the earlier block
+  /// take about as long as worker 1's sweep of the later one.
+  static let laterShare = 0.6
+  /// Rows from which one stratum is split by time: off (Int.max) by
+  /// default. On `KaplanBench cox --no-strata --phases` (shared 2-core VM,
+  /// load 4–7) one evaluation took 0.066 s split against 0.042 s on one
+  /// worker at 10⁶ rows, 0.42 against 0.29 s at 10⁷: with few distinct
+  /// death times per row the totals pass costs nearly a whole sweep per
+  /// row (the exp and the 7 + 28 sums are the sweep), so the split saves
+  /// at most ~10% on two idle cores and loses on a busy one. Kept (and
+  /// tested) for callers and machines where it pays.
+  static let timeSplitThreshold = Int.max
 
-  init(data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold) {
+  init(
+    data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold,
+    timeSplitThreshold: Int = CoxRightCensoredKernel.timeSplitThreshold
+  ) {
     self.data = data
     self.efron = efron
     let blocks = data.strataBlocks()
+    if data.n >= timeSplitThreshold, blocks.count == 1,
+      let split = Self.timeSplit(time: data.time, rows: blocks[0], laterShare: Self.laterShare)
+    {
+      let block = blocks[0]
+      self.assignment = [
+        [CoxSweepSegment(rows: block, carryFrom: split)],
+        [CoxSweepSegment(rows: split..<block.upperBound, carryFrom: block.upperBound)],
+      ]
+      self.scratch = (0..<2).map { _ in CoxSweepScratch(p: data.p) }
+      return
+    }
     let workers = data.n >= parallelThreshold && blocks.count > 1 ? 2 : 1
-    var assignment = [[Range<Int>]](repeating: [], count: workers)
+    var assignment = [[CoxSweepSegment]](repeating: [], count: workers)
     var load = [Int](repeating: 0, count: workers)
     for block in blocks.sorted(by: { $0.count > $1.count || ($0.count == $1.count && $0.lowerBound < $1.lowerBound) }) {
       let w = load[0] <= load[workers - 1] ? 0 : workers - 1
-      assignment[w].append(block)
+      assignment[w].append(CoxSweepSegment(rows: block, carryFrom: block.upperBound))
       load[w] += block.count
     }
     self.assignment = assignment
     self.scratch = (0..<workers).map { _ in CoxSweepScratch(p: data.p) }
+  }
+
+  /// The first sorted position of the later time block: about `laterShare`
+  /// of the rows from the end, moved down to the start of its run of tied
+  /// times (tied rows share one risk set, so a run is never cut). Nil when
+  /// no such position leaves both blocks non-empty.
+  static func timeSplit(time: [Double], rows: Range<Int>, laterShare: Double) -> Int? {
+    guard rows.count >= 2 else { return nil }
+    var split = rows.upperBound - Int(Double(rows.count) * laterShare)
+    split = min(max(split, rows.lowerBound + 1), rows.upperBound - 1)
+    while split > rows.lowerBound && time[split - 1] == time[split] { split -= 1 }
+    return split > rows.lowerBound ? split : nil
   }
 
   func evaluate(beta: [Double], score: inout [Double], information: inout [Double]) -> Double {
@@ -78,7 +129,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
 
   /// One sweep over the given strata, from the largest time down; writes the
   /// score and information of those strata into `scratch` and returns ℓ.
-  private func sweep(blocks: [Range<Int>], beta: [Double], scratch: CoxSweepScratch) -> Double {
+  private func sweep(blocks: [CoxSweepSegment], beta: [Double], scratch: CoxSweepScratch) -> Double {
     let p = data.p
     var loglik = 0.0
     data.x.withUnsafeBufferPointer { x in
@@ -115,7 +166,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
   }
 
   private static func sweepRows<W: CoxKernelWidth>(
-    _ width: W.Type, p runtimeP: Int, blocks: [Range<Int>], efron: Bool, _ buffers: CoxSweepBuffers,
+    _ width: W.Type, p runtimeP: Int, blocks: [CoxSweepSegment], efron: Bool, _ buffers: CoxSweepBuffers,
     poll: KernelPoll
   ) -> Double {
     let p = W.p > 0 ? W.p : runtimeP
@@ -129,11 +180,20 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     for i in 0..<packed { cmat2[i] = 0 }
     // Work since the last poll: each row costs about p²/2 multiply-adds.
     var work = 0
-    for block in blocks {
+    for segment in blocks {
       var denom = 0.0
       for i in 0..<p { a[i] = 0 }
       for i in 0..<packed { cmat[i] = 0 }
-      var person = block.upperBound - 1
+      let block = segment.rows
+      if segment.carryFrom < block.upperBound {
+        // Left early: the driver throws on seeing the same stop.
+        guard
+          let total = carry(
+            W.self, p: p, rows: segment.carryFrom..<block.upperBound, buffers, poll: poll, work: &work)
+        else { return loglik }
+        denom = total
+      }
+      var person = segment.carryFrom - 1
       let first = block.lowerBound
       work &+= packed
       while person >= first {
@@ -177,6 +237,71 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     for i in 0..<p { for j in 0..<i { imat[j * p + i] = imat[i * p + j] } }
     return loglik
   }
+
+  /// The risk-set sums S0 (returned), S1 (`a`) and S2 (`cmat`) of `rows`,
+  /// added from the largest time down exactly as `sweepRows` adds them
+  /// (censored rows one by one, each time's deaths as one group after
+  /// them), so that a sweep continuing from them runs on the same numbers
+  /// as one sweep of both blocks. Uses `a2`/`cmat2` as the group's scratch
+  /// and leaves them zero. Nil when a stop was requested.
+  private static func carry<W: CoxKernelWidth>(
+    _ width: W.Type, p runtimeP: Int, rows: Range<Int>, _ buffers: CoxSweepBuffers, poll: KernelPoll,
+    work: inout Int
+  ) -> Double? {
+    let p = W.p > 0 ? W.p : runtimeP
+    let x = buffers.x, time = buffers.time, status = buffers.status, weight = buffers.weight
+    let offset = buffers.offset, b = buffers.beta
+    let a = buffers.a, a2 = buffers.a2, cmat = buffers.cmat, cmat2 = buffers.cmat2
+    let packed = p * (p + 1) / 2
+    var denom = 0.0
+    var person = rows.upperBound - 1
+    let first = rows.lowerBound
+    while person >= first {
+      if work > KernelPoll.interval {
+        work = 0
+        if poll.stopRequested() { return nil }
+      }
+      let dtime = time[person]
+      var deaths = false
+      var denom2 = 0.0
+      while person >= first && time[person] == dtime {
+        let xr = x + person * p
+        var eta = offset[person]
+        for i in 0..<p { eta += b[i] * xr[i] }
+        let risk = exp(eta) * weight[person]
+        if status[person] == 0 {
+          denom += risk
+          CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a, squares: cmat)
+        } else {
+          deaths = true
+          denom2 += risk
+          CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a2, squares: cmat2)
+        }
+        person -= 1
+        work &+= packed + p
+      }
+      guard deaths else { continue }
+      denom += denom2
+      for i in 0..<p {
+        a[i] += a2[i]
+        a2[i] = 0
+      }
+      for i in 0..<packed {
+        cmat[i] += cmat2[i]
+        cmat2[i] = 0
+      }
+    }
+    return denom
+  }
+}
+
+/// The rows one worker sweeps for one stratum: sorted positions `rows`,
+/// of which those from `carryFrom` up only enter the risk-set sums (the
+/// later time block another worker sweeps) and those below it are swept.
+/// `carryFrom == rows.upperBound` for a whole stratum.
+struct CoxSweepSegment: Equatable, Sendable {
+  let rows: Range<Int>
+  let carryFrom: Int
 }
 
 /// The number of covariates as a type, so that the sweep is specialised

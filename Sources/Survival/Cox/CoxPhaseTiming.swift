@@ -1,0 +1,58 @@
+import Foundation
+
+/// Times the phases of a right-censored Efron Cox fit one by one, for
+/// `KaplanBench cox`: where the time goes, and which phase grows faster
+/// than n log n between 10⁶ and 10⁷ rows (issue 14). Not part of the API.
+@_spi(Benchmark) public struct CoxPhaseTimes: Sendable {
+  /// Sorting and the sorted, centred row-major copy (`CoxPreparedData`).
+  public let prepare: Double
+  /// One likelihood evaluation (score, information, ℓ) at β = 0.2, with
+  /// one stratum split by time between two workers.
+  public let evaluation: Double
+  /// Harrell's concordance of a linear predictor, from the sorted rows,
+  /// one stratum split by time.
+  public let concordance: Double
+  /// Workers of the likelihood sweep (2 when split by strata or by time).
+  public let sweepWorkers: Int
+  /// The same evaluation and concordance as a fit runs them (one worker
+  /// for one stratum, strata shared between two), for the comparison.
+  public let evaluationOneWorker: Double
+  public let concordanceOneWorker: Double
+
+  @_spi(Benchmark) public static func measure(
+    time: [Double], status: [Double], covariates: [Double], columns p: Int, strata: [Int]?
+  ) -> CoxPhaseTimes {
+    func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    let n = time.count
+    let t0 = now()
+    let data = CoxPreparedData(
+      n: n, p: p, covariates: covariates, time: time, start: nil, status: status, weights: nil,
+      strata: strata, offset: nil, nocenter: [-1, 0, 1])
+    let t1 = now()
+    // The time split forced on (threshold 0), then the default, one worker without strata.
+    let kernel = CoxRightCensoredKernel(data: data, efron: true, timeSplitThreshold: 0)
+    var u = [Double](repeating: 0, count: p)
+    var imat = [Double](repeating: 0, count: p * p)
+    _ = kernel.evaluate(beta: [Double](repeating: 0.2, count: p), score: &u, information: &imat)
+    let t2 = now()
+    var predictor = [Double](repeating: 0, count: n)
+    data.x.withUnsafeBufferPointer { x in
+      for k in 0..<n { for j in 0..<p { predictor[k] += 0.2 * x[k * p + j] } }
+    }
+    let t3 = now()
+    _ = Concordance.rightCensored(
+      time: data.time, status: data.status, predictor: predictor, weights: data.weight,
+      blocks: data.strataBlocks(), cluster: nil, reverse: true, timeSplitThreshold: 0)
+    let t4 = now()
+    let serial = CoxRightCensoredKernel(data: data, efron: true)
+    _ = serial.evaluate(beta: [Double](repeating: 0.2, count: p), score: &u, information: &imat)
+    let t5 = now()
+    _ = Concordance.rightCensored(
+      time: data.time, status: data.status, predictor: predictor, weights: data.weight,
+      blocks: data.strataBlocks(), cluster: nil, reverse: true)
+    let t6 = now()
+    return CoxPhaseTimes(
+      prepare: t1 - t0, evaluation: t2 - t1, concordance: t4 - t3, sweepWorkers: kernel.assignment.count,
+      evaluationOneWorker: t5 - t4, concordanceOneWorker: t6 - t5)
+  }
+}
