@@ -17,6 +17,7 @@ deps:
 	pkg-config --exists lua5.4 || missing="$$missing liblua5.4-dev"; \
 	pkg-config --exists libedit || missing="$$missing libedit-dev"; \
 	command -v rsvg-convert >/dev/null || missing="$$missing librsvg2-bin"; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing$$missing"; \
