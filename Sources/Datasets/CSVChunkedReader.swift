@@ -117,7 +117,7 @@ enum CSVChunkedReader {
       if pos < n, base[pos] == CSVTokenizer.lf { pos += 1 }
       starts[i] = pos
     }
-    let poll = ChunkPoll()
+    let poll = KernelPoll()
     let bytes = SharedBytes(base: base, count: n)
 
     // Pass 1: line ends per chunk, the upper bound on its rows.
@@ -220,7 +220,7 @@ enum CSVChunkedReader {
   /// Per-chunk outcome: rows written, or -1 when the chunk gave up.
   private static func parseChunks(
     _ bytes: SharedBytes, starts: [Int], rowStart: [Int], sinks: [UnsafeMutableRawPointer], kinds: [Kind],
-    delimiter: UInt8, comment: [UInt8], missing: MissingTokens, poll: ChunkPoll, mapping: MappedFile?
+    delimiter: UInt8, comment: [UInt8], missing: MissingTokens, poll: KernelPoll, mapping: MappedFile?
   ) throws -> Int? {
     let chunkCount = starts.count - 1
     var outcome = [Int](repeating: -1, count: chunkCount)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A cancellation poll that a kernel's worker threads can share.
+/// A cancellation poll that a kernel's worker threads can share: the
+/// Survival kernels and the parallel CSV reader use it alike.
 ///
 /// `Cancellation.check()` reads the calling thread's dictionary: it costs a
 /// lookup, and worker threads (`DispatchQueue.concurrentPerform`) do not see
@@ -10,18 +11,18 @@ import Foundation
 /// the host's check and remembers a stop, which every worker then sees (they
 /// leave their loops early) and which `check()` turns into
 /// `ComputationCancelled` on the calling thread.
-final class KernelPoll: @unchecked Sendable {
+public final class KernelPoll: @unchecked Sendable {
   /// Multiply-adds between polls: a few milliseconds of work.
-  static let interval = 1 << 22
+  public static let interval = 1 << 22
 
   private let owner = pthread_self()
   private let lock = NSLock()
   private var stopped = false
 
-  init() {}
+  public init() {}
 
   /// Whether the computation must stop.
-  func stopRequested() -> Bool {
+  public func stopRequested() -> Bool {
     lock.lock()
     let seen = stopped
     lock.unlock()
@@ -39,7 +40,16 @@ final class KernelPoll: @unchecked Sendable {
   }
 
   /// Throws `ComputationCancelled` when a stop was seen or is requested now.
-  func check() throws {
+  public func check() throws {
     if stopRequested() { throw ComputationCancelled() }
+  }
+
+  /// Throws `ComputationCancelled` when a stop was seen, without asking the
+  /// host again (after the workers are done).
+  public func throwIfStopped() throws {
+    lock.lock()
+    let seen = stopped
+    lock.unlock()
+    if seen { throw ComputationCancelled() }
   }
 }
