@@ -168,25 +168,8 @@ enum NumberParsing {
     if digitCount == 0 { return (nil, 0) }
     if digitCount > 19 { return scanLongDouble(p, n) }
     var exponent = -fractionDigits
-    if i < n, p[i] | 0x20 == 101 {  // e E
-      i += 1
-      var expNegative = false
-      if i < n, p[i] == 45 || p[i] == 43 {
-        expNegative = p[i] == 45
-        i += 1
-      }
-      var e = 0
-      var expDigits = 0
-      while i < n {
-        let d = Int(p[i]) &- 48
-        if d < 0 || d > 9 { break }
-        if e < 100_000 { e = e * 10 + d }
-        expDigits += 1
-        i += 1
-      }
-      guard expDigits > 0 else { return (nil, i) }
-      exponent += expNegative ? -e : e
-    }
+    guard let e = scanExponent(p, n, &i) else { return (nil, i) }
+    exponent += e
     if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
     if mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
       let m = Double(mantissa)
@@ -197,6 +180,31 @@ enum NumberParsing {
       return (negative ? -v : v, i)
     }
     return (strtodFallback(p, i), i)
+  }
+
+  /// The exponent part at `i` (`e`/`E`, a sign, digits), moving `i` past
+  /// it: 0 when there is none, nil when the `e` has no digits. Exponents are
+  /// capped at 100,000 in magnitude (any larger over- or underflows alike).
+  @inline(__always)
+  static func scanExponent(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int) -> Int? {
+    guard i < n, p[i] | 0x20 == 101 else { return 0 }  // e E
+    i += 1
+    var negative = false
+    if i < n, p[i] == 45 || p[i] == 43 {
+      negative = p[i] == 45
+      i += 1
+    }
+    var e = 0
+    var digits = 0
+    while i < n {
+      let d = Int(p[i]) &- 48
+      if d < 0 || d > 9 { break }
+      if e < 100_000 { e = e * 10 + d }
+      digits += 1
+      i += 1
+    }
+    guard digits > 0 else { return nil }
+    return negative ? -e : e
   }
 
   /// `scanDouble` for numbers of more than 19 digits: the significand keeps
@@ -241,25 +249,8 @@ enum NumberParsing {
       }
     }
     if digitCount == 0 { return (nil, 0) }
-    if i < n, p[i] | 0x20 == 101 {  // e E
-      i += 1
-      var expNegative = false
-      if i < n, p[i] == 45 || p[i] == 43 {
-        expNegative = p[i] == 45
-        i += 1
-      }
-      var e = 0
-      var expDigits = 0
-      while i < n {
-        let d = Int(p[i]) &- 48
-        if d < 0 || d > 9 { break }
-        if e < 100_000 { e = e * 10 + d }
-        expDigits += 1
-        i += 1
-      }
-      guard expDigits > 0 else { return (nil, i) }
-      exponent += expNegative ? -e : e
-    }
+    guard let e = scanExponent(p, n, &i) else { return (nil, i) }
+    exponent += e
     if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
     if significantDigits <= 19, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
       let m = Double(mantissa)
