@@ -15,11 +15,7 @@ import TestSupport
   static let budget = 64 << 20
 
   func runtime(budget: Int = MemoryBudgetTests.budget) throws -> KaplanRuntime {
-    var o = RuntimeOptions()
-    o.stdlibPath = projectRoot.appendingPathComponent("stdlib").path
-    o.outputDirectory = try temporaryDirectory().path
-    o.maxMemory = budget
-    return try KaplanRuntime(options: o)
+    try makeRuntime(maxMemory: budget)
   }
 
   /// `d`, a dataset of one double column `x` of `rows` rows, as a global.

@@ -223,11 +223,7 @@ import FoundationXML
   /// budget while the fit lives (the handle holds the dataset's object and
   /// so its lease, not bare columns), and leaves it with the fit.
   @Test func aFitsDatasetCountsInTheMemoryBudgetWhileTheFitLives() throws {
-    var o = RuntimeOptions()
-    o.stdlibPath = projectRoot.appendingPathComponent("stdlib").path
-    o.outputDirectory = try temporaryDirectory().path
-    o.maxMemory = 256 << 20
-    let rt = try KaplanRuntime(options: o)
+    let rt = try makeRuntime(maxMemory: 256 << 20)
     let rows = 200_000
     try rt.stoppable {
       try lua(rt, """

@@ -185,11 +185,7 @@ import TestSupport
   }
 
   @Test func aViewsBufferCountsInTheRunsMemoryBudget() throws {
-    var o = RuntimeOptions()
-    o.stdlibPath = projectRoot.appendingPathComponent("stdlib").path
-    o.outputDirectory = try temporaryDirectory().path
-    o.maxMemory = 256 << 20
-    let rt = try KaplanRuntime(options: o)
+    let rt = try makeRuntime(maxMemory: 256 << 20)
     let rows = 200_000
     try rt.stoppable {
       try lua(rt, """

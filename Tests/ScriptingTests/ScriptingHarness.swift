@@ -5,11 +5,13 @@ import TestSupport
 
 /// A sandboxed runtime on the source tree's stdlib, writing to a temporary
 /// directory, for Lua-level tests of Kaplan's libraries.
-func makeRuntime(trusted: Bool = false) throws -> KaplanRuntime {
+/// `maxMemory` sets the run's budget (`--max-memory`); nil keeps the default.
+func makeRuntime(trusted: Bool = false, maxMemory: Int? = nil) throws -> KaplanRuntime {
   var o = RuntimeOptions()
   o.stdlibPath = projectRoot.appendingPathComponent("stdlib").path
   o.outputDirectory = try temporaryDirectory().path
   o.trusted = trusted
+  if let maxMemory { o.maxMemory = maxMemory }
   return try KaplanRuntime(options: o)
 }
 
