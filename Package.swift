@@ -21,6 +21,8 @@ let package = Package(
     .target(name: "CLandlock"),
     // Child processes (rsvg-convert) in their own group, dying with Kaplan.
     .target(name: "CProcess"),
+    // Linked only into the executables: re-executes with huge pages (HugePages.c).
+    .target(name: "CStartup"),
 
     // Core libraries (see DESIGN.md for what each may touch).
     .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "RunControl"]),
@@ -38,13 +40,13 @@ let package = Package(
     .executableTarget(
       name: "kaplan",
       dependencies: [
-        "Scripting", "LuaHost", "CEdit",
+        "Scripting", "LuaHost", "CEdit", "CStartup",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Benchmarks (scripts/bench.sh runs them next to R and lifelines).
     .executableTarget(
-      name: "KaplanBench", dependencies: ["Datasets", "Survival", "Analysis", "LuaHost"]),
+      name: "KaplanBench", dependencies: ["Datasets", "Survival", "Analysis", "LuaHost", "CStartup"]),
 
     // Tests. TestSupport holds shared helpers (fixtures, tolerances).
     .target(name: "TestSupport", dependencies: ["RunControl"], path: "Tests/TestSupport"),

@@ -382,6 +382,11 @@ def print_preamble(sizes, reps, kaplan):
     print("peers: R %s; Python %s %s" % (r, sys.version.split()[0], py))
     print("sizes %s, best of %d interleaved repetitions; kaplan: %s"
           % (" ".join(format(n, ",") for n in sizes), reps, kaplan))
+    # Sources/CStartup/HugePages.c: kaplan and KaplanBench re-execute with
+    # transparent huge pages unless GLIBC_TUNABLES or KAPLAN_HUGE_PAGES=0 says otherwise.
+    huge = os.environ.get("KAPLAN_HUGE_PAGES") != "0" and "GLIBC_TUNABLES" not in os.environ
+    print("allocator: %s" % ("glibc.malloc.hugetlb=1 (kaplan, KaplanBench)" if huge
+                             else "GLIBC_TUNABLES=%s" % os.environ.get("GLIBC_TUNABLES", "(unset)")))
 
 
 def spread_text(series):
