@@ -98,6 +98,16 @@ extension Column {
       }
       return (.int(out), 0)
     }
+    if case .scalar(let s) = b, let divisor = scalarDouble(s) {
+      // A constant divisor: one pass on all cores, then the (rare) loss count.
+      let x = doubles(a, n)
+      let values = ElementwiseKernel.map(x, isNA: { $0.isNaN }, { rModulo($0, divisor).0 }).values
+      let loss = x.reduce(0) {
+        let q = $1 / divisor
+        return $0 + (q.isFinite && Swift.abs(q) > modulusAccuracyLimit ? 1 : 0)
+      }
+      return (.double(values), loss)
+    }
     let x = doubles(a, n), y = doubles(b, n)
     var out = [Double](repeating: .nan, count: n)
     var loss = 0
