@@ -66,7 +66,9 @@ enum ElementwiseKernel {
 
   /// The values of an int, bool or double column as doubles (NA → NaN)
   /// through `f`: one pass, no intermediate array.
-  static func mapNumeric(_ column: Column, _ f: @escaping @Sendable (Double) -> Double) -> (values: [Double], nans: Int)? {
+  static func mapNumeric(
+    _ column: Column, _ f: @escaping @Sendable (Double) -> Double
+  ) -> (values: [Double], nans: Int)? {
     switch column {
     case .double(let v): return map(v, isNA: { $0.isNaN }, f)
     case .int(let v): return map(v, isNA: { $0 == Column.naInt }, { $0 == Column.naInt ? .nan : f(Double($0)) })

@@ -108,7 +108,8 @@ import TestSupport
       "Warning in log(): NaNs produced (1 value is NA)", "Warning in log1p(): NaNs produced (1 value is NA)",
     ])
     // R: (-8)^(1/3) is NaN without a warning; NA^0 is 1.
-    let (p, pw) = try warnings("local d = dataset.from{x = {-8, NA}}; local y = d.x ^ (1/3); return y:missing(), (d.x ^ 0)[2]")
+    let (p, pw) = try warnings(
+      "local d = dataset.from{x = {-8, NA}}; local y = d.x ^ (1/3); return y:missing(), (d.x ^ 0)[2]")
     #expect(p == [.integer(2), .number(1)])
     #expect(pw.isEmpty)
   }

@@ -253,7 +253,8 @@ struct ColumnConditionalFunctions {
         return try result(try Column.choosing(choice, among: values), scalar: n == nil,
                           name: "case_when")
       } catch let m as OperandTypeMismatch {
-        throw lua.argumentError(1, "the value of \(label(m.index)) is \(m.got), but the values before are \(m.expected)")
+        throw lua.argumentError(
+          1, "the value of \(label(m.index)) is \(m.got), but the values before are \(m.expected)")
       }
     }
   }

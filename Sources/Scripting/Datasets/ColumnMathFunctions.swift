@@ -75,7 +75,7 @@ struct ColumnMathFunctions {
     switch try call.value(index) {
     case .integer(let i): return Double(i)
     case .number(let x) where !x.isNaN: return x
-    default: throw call.argumentError(index, "\(what) must be a number, got \(OptionValues.shown(try call.value(index)))")
+    case let other: throw call.argumentError(index, "\(what) must be a number, got \(OptionValues.shown(other))")
     }
   }
 
