@@ -153,36 +153,36 @@ extension Column {
       let k = OperandKind($0)
       return (k == .int || k == .bool || k == .missing) && !holdsIntNACode($0)
     } && operands.contains { OperandKind($0) != .missing }
+    // A fold over the operands: NA absorbs unless skipped, then skipped NA
+    // gives way to any value.
     if allInt {
-      var out = [Int](repeating: Column.naInt, count: n)
-      var seen = [Bool](repeating: false, count: n), poisoned = [Bool](repeating: false, count: n)
-      for o in operands {
+      var out = ints(operands[0], n)
+      for o in operands.dropFirst() {
         let v = ints(o, n)
         for i in 0..<n {
-          if v[i] == Column.naInt {
-            poisoned[i] = true
-          } else if !seen[i] || (maximum ? v[i] > out[i] : v[i] < out[i]) {
-            out[i] = v[i]
-            seen[i] = true
+          let a = out[i], b = v[i]
+          if a == Column.naInt || b == Column.naInt {
+            out[i] = skipNA ? (a == Column.naInt ? b : a) : Column.naInt
+          } else {
+            out[i] = maximum ? Swift.max(a, b) : Swift.min(a, b)
           }
         }
       }
-      if !skipNA { for i in 0..<n where poisoned[i] { out[i] = Column.naInt } }
       return .int(out)
     }
-    var out = [Double](repeating: .nan, count: n)
-    var poisoned = [Bool](repeating: false, count: n)
-    for o in operands {
+    var out = doubles(operands[0], n)
+    for o in operands.dropFirst() {
       let v = doubles(o, n)
-      for i in 0..<n {
-        if v[i].isNaN {
-          poisoned[i] = true
-        } else if out[i].isNaN || (maximum ? v[i] > out[i] : v[i] < out[i]) {
-          out[i] = v[i]
+      out.withUnsafeMutableBufferPointer { r in
+        v.withUnsafeBufferPointer { w in
+          for i in 0..<n {
+            let a = r[i], b = w[i]
+            let both = maximum ? (a > b ? a : b) : (a < b ? a : b)
+            r[i] = a.isNaN || b.isNaN ? (skipNA ? (a.isNaN ? b : a) : .nan) : both
+          }
         }
       }
     }
-    if !skipNA { for i in 0..<n where poisoned[i] { out[i] = .nan } }
     return .double(out)
   }
 }
