@@ -31,33 +31,45 @@ public enum ElementwiseFunction: Sendable, Equatable {
   /// Whether an int (or bool) column gives an int column, as in R: only
   /// `abs` (R's `round`, `floor`, ... of an integer are double).
   public var keepsIntegers: Bool { self == .abs }
+}
 
-  /// The function on one double; NaN (NA) gives NaN, except where R's
-  /// arithmetic says otherwise.
-  public var function: @Sendable (Double) -> Double {
-    switch self {
-    case .log(let base):
-      switch base {
-      case nil: return { Foundation.log($0) }
-      case 10?: return { Foundation.log10($0) }
-      case 2?: return { Foundation.log2($0) }
-      case let b?:
-        let denominator = Foundation.log(b)
-        return { Foundation.log($0) / denominator }
-      }
-    case .log1p: return { Foundation.log1p($0) }
-    case .exp: return { Foundation.exp($0) }
-    case .sqrt: return { $0.squareRoot() }
-    case .abs: return { Swift.abs($0) }
-    case .floor: return { $0.rounded(.down) }
-    case .ceil: return { $0.rounded(.up) }
-    case .trunc: return { $0.rounded(.towardZero) }
-    case .round(let digits):
-      if digits == 0 { return { $0.rounded(.toNearestOrEven) } }
-      return { RRounding.round($0, digits: digits) }
-    case .signif(let digits): return { RRounding.signif($0, digits: digits) }
-    }
-  }
+/// The kernels of the element-wise functions (see `ScalarKernel`).
+struct LogKernel: ScalarKernel {
+  let divisor: Double
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { Foundation.log(x) / divisor }
+}
+struct NaturalLogKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { Foundation.log(x) }
+}
+struct Log10Kernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { Foundation.log10(x) }
+}
+struct Log2Kernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { Foundation.log2(x) }
+}
+struct Log1pKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { Foundation.log1p(x) }
+}
+struct ExpKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { Foundation.exp(x) }
+}
+struct SqrtKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { x.squareRoot() }
+}
+struct AbsKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { Swift.abs(x) }
+}
+struct RoundingKernel: ScalarKernel {
+  let rule: FloatingPointRoundingRule
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { x.rounded(rule) }
+}
+struct RoundKernel: ScalarKernel {
+  let digits: Double
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { RRounding.round(x, digits: digits) }
+}
+struct SignifKernel: ScalarKernel {
+  let digits: Double
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { RRounding.signif(x, digits: digits) }
 }
 
 extension Column {
@@ -75,7 +87,24 @@ extension Column {
       default: break
       }
     }
-    guard let (values, nans) = ElementwiseKernel.mapNumeric(self, f.function) else {
+    let mapped: (values: [Double], nans: Int)?
+    switch f {
+    case .log(nil): mapped = ElementwiseKernel.mapNumeric(self, NaturalLogKernel())
+    case .log(10?): mapped = ElementwiseKernel.mapNumeric(self, Log10Kernel())
+    case .log(2?): mapped = ElementwiseKernel.mapNumeric(self, Log2Kernel())
+    case .log(let b?): mapped = ElementwiseKernel.mapNumeric(self, LogKernel(divisor: Foundation.log(b)))
+    case .log1p: mapped = ElementwiseKernel.mapNumeric(self, Log1pKernel())
+    case .exp: mapped = ElementwiseKernel.mapNumeric(self, ExpKernel())
+    case .sqrt: mapped = ElementwiseKernel.mapNumeric(self, SqrtKernel())
+    case .abs: mapped = ElementwiseKernel.mapNumeric(self, AbsKernel())
+    case .floor: mapped = ElementwiseKernel.mapNumeric(self, RoundingKernel(rule: .down))
+    case .ceil: mapped = ElementwiseKernel.mapNumeric(self, RoundingKernel(rule: .up))
+    case .trunc: mapped = ElementwiseKernel.mapNumeric(self, RoundingKernel(rule: .towardZero))
+    case .round(0): mapped = ElementwiseKernel.mapNumeric(self, RoundingKernel(rule: .toNearestOrEven))
+    case .round(let digits): mapped = ElementwiseKernel.mapNumeric(self, RoundKernel(digits: digits))
+    case .signif(let digits): mapped = ElementwiseKernel.mapNumeric(self, SignifKernel(digits: digits))
+    }
+    guard let (values, nans) = mapped else {
       throw DatasetError.invalid("\(f.name) needs a number column, got a \(kind.rawValue) column")
     }
     return (.double(values), nans)

@@ -35,8 +35,8 @@ extension Column {
     try requireNumbers([a, b], "'^'")
     if case .scalar(let s) = b, let e = scalarDouble(s) {
       let x = doubles(a, n)
-      if e == 2 { return .double(ElementwiseKernel.map(x, isNA: { $0.isNaN }, { $0 * $0 }).values) }
-      return .double(ElementwiseKernel.map(x, isNA: { $0.isNaN }, { rPower($0, e) }).values)
+      if e == 2 { return .double(ElementwiseKernel.map(x, SquareKernel()).values) }
+      return .double(ElementwiseKernel.map(x, PowerKernel(exponent: e)).values)
     }
     let x = doubles(a, n), y = doubles(b, n)
     var out = [Double](repeating: .nan, count: n)
@@ -101,7 +101,7 @@ extension Column {
     if case .scalar(let s) = b, let divisor = scalarDouble(s) {
       // A constant divisor: one pass on all cores, then the (rare) loss count.
       let x = doubles(a, n)
-      let values = ElementwiseKernel.map(x, isNA: { $0.isNaN }, { rModulo($0, divisor).0 }).values
+      let values = ElementwiseKernel.map(x, ModuloKernel(divisor: divisor)).values
       let loss = x.reduce(0) {
         let q = $1 / divisor
         return $0 + (q.isFinite && Swift.abs(q) > modulusAccuracyLimit ? 1 : 0)
@@ -185,4 +185,16 @@ extension Column {
     }
     return .double(out)
   }
+}
+
+struct SquareKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { x * x }
+}
+struct PowerKernel: ScalarKernel {
+  let exponent: Double
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { Column.rPower(x, exponent) }
+}
+struct ModuloKernel: ScalarKernel {
+  let divisor: Double
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { Column.rModulo(x, divisor).0 }
 }
