@@ -59,13 +59,23 @@ struct SqrtKernel: ScalarKernel {
 struct AbsKernel: ScalarKernel {
   @inline(__always) func callAsFunction(_ x: Double) -> Double { Swift.abs(x) }
 }
-struct RoundingKernel: ScalarKernel {
-  let rule: FloatingPointRoundingRule
-  @inline(__always) func callAsFunction(_ x: Double) -> Double { x.rounded(rule) }
+// One kernel per rounding rule: a rule held in a variable is a resilient
+// enum, read through value witnesses on every row.
+struct FloorKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { x.rounded(.down) }
+}
+struct CeilKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { x.rounded(.up) }
+}
+struct TruncKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { x.rounded(.towardZero) }
+}
+struct RoundEvenKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { x.rounded(.toNearestOrEven) }
 }
 struct RoundKernel: ScalarKernel {
-  let digits: Double
-  @inline(__always) func callAsFunction(_ x: Double) -> Double { RRounding.round(x, digits: digits) }
+  let rounder: RRounding.Rounder
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { rounder.round(x) }
 }
 struct SignifKernel: ScalarKernel {
   let digits: Double
@@ -97,11 +107,11 @@ extension Column {
     case .exp: mapped = ElementwiseKernel.mapNumeric(self, ExpKernel())
     case .sqrt: mapped = ElementwiseKernel.mapNumeric(self, SqrtKernel())
     case .abs: mapped = ElementwiseKernel.mapNumeric(self, AbsKernel())
-    case .floor: mapped = ElementwiseKernel.mapNumeric(self, RoundingKernel(rule: .down))
-    case .ceil: mapped = ElementwiseKernel.mapNumeric(self, RoundingKernel(rule: .up))
-    case .trunc: mapped = ElementwiseKernel.mapNumeric(self, RoundingKernel(rule: .towardZero))
-    case .round(0): mapped = ElementwiseKernel.mapNumeric(self, RoundingKernel(rule: .toNearestOrEven))
-    case .round(let digits): mapped = ElementwiseKernel.mapNumeric(self, RoundKernel(digits: digits))
+    case .floor: mapped = ElementwiseKernel.mapNumeric(self, FloorKernel())
+    case .ceil: mapped = ElementwiseKernel.mapNumeric(self, CeilKernel())
+    case .trunc: mapped = ElementwiseKernel.mapNumeric(self, TruncKernel())
+    case .round(0): mapped = ElementwiseKernel.mapNumeric(self, RoundEvenKernel())
+    case .round(let digits): mapped = ElementwiseKernel.mapNumeric(self, RoundKernel(rounder: RRounding.Rounder(digits: digits)))
     case .signif(let digits): mapped = ElementwiseKernel.mapNumeric(self, SignifKernel(digits: digits))
     }
     guard let (values, nans) = mapped else {

@@ -37,32 +37,54 @@ public enum RRounding {
   }
 
   /// R's `round(x, digits)`.
-  public static func round(_ x: Double, digits: Double) -> Double {
-    if x.isNaN || digits.isNaN { return x + digits }
-    if !x.isFinite || digits > Double(maxDigits) + doubleDigits || x == 0 { return x }
-    if digits < -Double(maxDigits) { return 0 }
-    if digits == 0 { return x.rounded(.toNearestOrEven) }
-    let dig = Int((digits + 0.5).rounded(.down))
-    let sign: Double = x < 0 ? -1 : 1
-    let a = abs(x)
-    // Digits before the decimal point (log10 of 2^exponent, as logb).
-    if Double(dig) + (Double(a.exponent) + 0.5) * log10(2.0) > doubleDigits { return sign * a }
-    let scaled: Double, lower: Double, upper: Double
-    if dig <= maxDigits {
-      let p10 = powerOfTen(dig)
-      scaled = p10 * a
-      lower = scaled.rounded(.down) / p10
-      upper = scaled.rounded(.up) / p10
-    } else {
-      // |x| near the smallest doubles: 10^dig overflows, so scale twice.
-      let p10 = powerOfTen(maxDigits), extra = powerOfTen(dig - maxDigits)
-      scaled = (p10 * a) * extra
-      lower = scaled.rounded(.down) / p10 / extra
-      upper = scaled.rounded(.up) / p10 / extra
+  public static func round(_ x: Double, digits: Double) -> Double { Rounder(digits: digits).round(x) }
+
+  /// `round(·, digits)` with what depends only on the digits computed once
+  /// (a column is rounded at one number of digits).
+  public struct Rounder: Sendable {
+    let digits: Double
+    let dig: Int
+    let p10: Double
+    let extra: Double
+    /// log10(2), to count the digits before the point from the exponent (as logb).
+    static let log10Of2 = 0.30102999566398119521
+
+    public init(digits: Double) {
+      self.digits = digits
+      dig = digits.isFinite ? Int((Swift.min(Swift.max(digits, -1e6), 1e6) + 0.5).rounded(.down)) : 0
+      if dig <= maxDigits {
+        p10 = powerOfTen(Swift.max(dig, -maxDigits - 1))
+        extra = 1
+      } else {
+        // |x| near the smallest doubles: 10^dig overflows, so scale twice.
+        p10 = powerOfTen(maxDigits)
+        extra = powerOfTen(dig - maxDigits)
+      }
     }
-    let toUpper = upper - a, toLower = a - lower
-    let floorIsOdd = scaled.rounded(.down).truncatingRemainder(dividingBy: 2) == 1
-    return sign * ((toUpper < toLower || (toUpper == toLower && floorIsOdd)) ? upper : lower)
+
+    @inline(__always)
+    public func round(_ x: Double) -> Double {
+      if x.isNaN || digits.isNaN { return x + digits }
+      if !x.isFinite || digits > Double(maxDigits) + doubleDigits || x == 0 { return x }
+      if digits < -Double(maxDigits) { return 0 }
+      if digits == 0 { return x.rounded(.toNearestOrEven) }
+      let sign: Double = x < 0 ? -1 : 1
+      let a = Swift.abs(x)
+      if Double(dig) + (Double(a.exponent) + 0.5) * Self.log10Of2 > doubleDigits { return sign * a }
+      let scaled: Double, lower: Double, upper: Double
+      if dig <= maxDigits {
+        scaled = p10 * a
+        lower = scaled.rounded(.down) / p10
+        upper = scaled.rounded(.up) / p10
+      } else {
+        scaled = (p10 * a) * extra
+        lower = scaled.rounded(.down) / p10 / extra
+        upper = scaled.rounded(.up) / p10 / extra
+      }
+      let toUpper = upper - a, toLower = a - lower
+      let floorIsOdd = scaled.rounded(.down).truncatingRemainder(dividingBy: 2) == 1
+      return sign * ((toUpper < toLower || (toUpper == toLower && floorIsOdd)) ? upper : lower)
+    }
   }
 
   /// R's `signif(x, digits)`: `digits` below 1 count as 1.
