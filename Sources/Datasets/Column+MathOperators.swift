@@ -173,12 +173,31 @@ extension Column {
     var out = doubles(operands[0], n)
     for o in operands.dropFirst() {
       let v = doubles(o, n)
+      // Four loops without a branch on the options inside: selects only,
+      // which the compiler vectorises.
       out.withUnsafeMutableBufferPointer { r in
         v.withUnsafeBufferPointer { w in
-          for i in 0..<n {
-            let a = r[i], b = w[i]
-            let both = maximum ? (a > b ? a : b) : (a < b ? a : b)
-            r[i] = a.isNaN || b.isNaN ? (skipNA ? (a.isNaN ? b : a) : .nan) : both
+          switch (maximum, skipNA) {
+          case (false, false):
+            for i in 0..<n {
+              let a = r[i], b = w[i]
+              r[i] = a.isNaN || b.isNaN ? .nan : (b < a ? b : a)
+            }
+          case (true, false):
+            for i in 0..<n {
+              let a = r[i], b = w[i]
+              r[i] = a.isNaN || b.isNaN ? .nan : (b > a ? b : a)
+            }
+          case (false, true):
+            for i in 0..<n {
+              let a = r[i], b = w[i]
+              r[i] = a.isNaN ? b : (b < a ? b : a)
+            }
+          case (true, true):
+            for i in 0..<n {
+              let a = r[i], b = w[i]
+              r[i] = a.isNaN ? b : (b > a ? b : a)
+            }
           }
         }
       }
