@@ -51,8 +51,8 @@ struct DatasetLibrary: KaplanLibrary {
                  + "new datasets. #d is the number of rows.",
                fields: [("<name>", "d.<name> (or d[\"<name>\"]) is the column of that name, nil when there is none")]),
     ResultKind("column", section: "Datasets",
-               summary: "A column of a dataset: c[i] is value i (NA is nil), #c its length; + - * / and unary - "
-                 + "work element-wise with numbers and columns (NA propagates), & | ~ combine bool columns; "
+               summary: "A column of a dataset: c[i] is value i (NA is nil), #c its length; + - * / ^ % and unary "
+                 + "- work element-wise with numbers and columns (NA propagates), & | ~ combine bool columns; "
                  + "compare with c:eq(x), c:lt(x), ... (not with == or <).",
                fields: [("[i]", "value i, nil when it is NA")]),
     ResultKind("date", section: "Datasets",
