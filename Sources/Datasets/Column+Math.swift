@@ -111,7 +111,8 @@ extension Column {
     case .ceil: mapped = ElementwiseKernel.mapNumeric(self, CeilKernel())
     case .trunc: mapped = ElementwiseKernel.mapNumeric(self, TruncKernel())
     case .round(0): mapped = ElementwiseKernel.mapNumeric(self, RoundEvenKernel())
-    case .round(let digits): mapped = ElementwiseKernel.mapNumeric(self, RoundKernel(rounder: RRounding.Rounder(digits: digits)))
+    case .round(let digits):
+      mapped = ElementwiseKernel.mapNumeric(self, RoundKernel(rounder: RRounding.Rounder(digits: digits)))
     case .signif(let digits): mapped = ElementwiseKernel.mapNumeric(self, SignifKernel(digits: digits))
     }
     guard let (values, nans) = mapped else {
