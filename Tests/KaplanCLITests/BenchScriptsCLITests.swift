@@ -46,6 +46,7 @@ struct BenchScriptsCLITests {
     ("cox_strata", "surv.csv", [("cox_coef", 7), ("cox_loglik", 1)]),
     ("cuminc", "surv.csv", [("gray_statistic", 2)]),
     ("finegray", "surv.csv", [("finegray_coef", 3)]),
+    ("derive", "num.csv", [("derive", 5)]),
   ])
   func taskPrintsTimesAndChecks(task: String, file: String, checks: [(String, Int)]) throws {
     let dir = try temporaryDirectory()

@@ -24,7 +24,7 @@ Environment:
   BENCH_REPS    repetitions, best of them is reported (default 3)
   BENCH_DIR     where the generated CSVs live (default /tmp/kaplan-bench)
   BENCH_PEERS   "r python" (default), "r", "python" or "none" (Kaplan only)
-  BENCH_TASKS   a subset of: csv km logrank cox cox_strata cuminc finegray
+  BENCH_TASKS   a subset of: csv km logrank cox cox_strata cuminc finegray derive
   BENCH_CRR_ROWS             rows of the Fine-Gray comparison with crr, which
                              is quadratic (default 5000; 0 skips it)
   BENCH_LIFELINES_COX_ROWS   largest size for lifelines' CoxPHFitter (1e5)
@@ -73,6 +73,12 @@ TASK_TITLES = {
 }
 R_PACKAGES = {"read_csv": [], "fread1": ["data.table"], "fread2": ["data.table"]}
 PY_MODULES = {"pandas": "pandas", "pyarrow": "pyarrow", "polars": "polars"}
+
+# Issue 15, columns: element-wise column functions (task.lua's derive).
+TASKS.append(("derive", "num", [("R data.table :=", "R", "derive"), ("pandas assign", "py", "pandas_derive")]))
+TASK_TITLES["derive"] = "derive: log1p, round, sqrt*exp, ^ + %, pmin"
+R_PACKAGES["derive"] = ["data.table"]
+PY_MODULES["pandas_derive"] = "pandas"
 
 
 def env_sizes(name, default):

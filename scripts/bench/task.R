@@ -3,7 +3,7 @@
 #   Rscript --vanilla task.R TASK FILE.csv
 # TASK: read_csv (utils::read.csv) | fread1 | fread2 (data.table::fread with
 # 1 or 2 threads) | km (survfit, log-log limits) | logrank (survdiff) | cox |
-# cox_strata (coxph, Efron ties) | cuminc | crr (cmprsk).
+# cox_strata (coxph, Efron ties) | cuminc | crr (cmprsk) | derive (data.table :=).
 # The analysis tasks read the file with fread (untimed beyond its own line)
 # and time the call with the elapsed clock.
 args <- commandArgs(trailingOnly = TRUE)
@@ -31,6 +31,16 @@ if (task %in% c("read_csv", "fread1", "fread2")) {
   report("read", t)
   report("time", t)
   csv_check(d)
+  quit(save = "no")
+}
+
+# Issue 15, columns: derive = five new columns with data.table's := (the
+# element-wise functions of task.lua's derive).
+if (task == "derive") {
+  report("read", elapsed(d <- fread(file)))
+  report("time", elapsed(d[, `:=`(lx = log1p(x1), r = round(x2, 2), s = sqrt(x3) * exp(x4), p = x5^2 + x6 %% 3,
+                                  m = pmin(x7, x8))]))
+  check("derive", c(sum(d$lx), sum(d$r), sum(d$s), sum(d$p), sum(d$m)))
   quit(save = "no")
 }
 

@@ -3,7 +3,7 @@
 -- would give CPU time). Run by scripts/bench/harness.py, one process per
 -- task so that the process's time and peak memory belong to that task:
 --   kaplan run scripts/bench/task.lua -- TASK FILE.csv
--- TASK: csv | km | logrank | cox | cox_strata | cuminc | finegray.
+-- TASK: csv | km | logrank | cox | cox_strata | cuminc | finegray | derive.
 -- The files are scripts/bench/gen_data.py's (surv_N.csv; num_N.csv for
 -- csv). Prints, for the harness:
 --   BENCH read SECONDS           read_csv of FILE
@@ -86,6 +86,16 @@ local analyses = {
     end
   end,
 }
+
+-- Issue 15, columns: derive = element-wise column functions, as data.table's
+-- := in task.R (five new columns of the num file).
+analyses.derive = function()
+  local e = d:with{
+    lx = d.x1:log1p(), r = d.x2:round(2), s = d.x3:sqrt() * d.x4:exp(), p = d.x5 ^ 2 + d.x6 % 3,
+    m = pmin(d.x7, d.x8),
+  }
+  return function() check("derive", {e.lx:sum(), e.r:sum(), e.s:sum(), e.p:sum(), e.m:sum()}) end
+end
 
 local run = analyses[task]
 if not run then error("unknown task '" .. tostring(task) .. "'") end

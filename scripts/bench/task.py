@@ -89,12 +89,29 @@ def lifelines_task(task, path):
         sys.exit("unknown task " + task)
 
 
+# Issue 15, columns: derive = five new columns, as task.lua's derive.
+def derive_task(path):
+    import numpy
+    import pandas
+    d, t = timed(lambda: pandas.read_csv(path))
+    report("read", t)
+
+    def derive():
+        return d.assign(lx=numpy.log1p(d.x1), r=d.x2.round(2), s=numpy.sqrt(d.x3) * numpy.exp(d.x4),
+                        p=d.x5 ** 2 + d.x6 % 3, m=numpy.minimum(d.x7, d.x8))
+    e, t = timed(derive)
+    report("time", t)
+    check("derive", [e.lx.sum(), e.r.sum(), e.s.sum(), e.p.sum(), e.m.sum()])
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: task.py TASK FILE.csv")
     task, path = sys.argv[1], sys.argv[2]
     if task in ("pandas", "pyarrow", "polars"):
         read_task(task, path)
+    elif task == "pandas_derive":
+        derive_task(path)
     else:
         lifelines_task(task, path)
 

@@ -221,6 +221,7 @@ function M.install(kaplan)
     return table.concat(out, "\n")
   end
 
+  require("kaplan.columns").install(kaplan)
   bind.implement("dataset:where", M.where)
   bind.implement("dataset:rows", M.rows)
   bind.implement("dataset:describe", function(d, ...) return bind.result("describe", core.describe(d, ...)) end)

@@ -171,6 +171,8 @@ local function userdata_heading(kind, x)
   local ok, text = pcall(function()
     if kind == "dataset" then
       return string.format("A dataset: %d rows × %d columns (%s).", #x, #x:names(), table.concat(x:names(), ", "))
+    elseif kind == "NA" then
+      return "NA, the missing value."
     elseif kind == "column" then
       return string.format("A column: '%s' <%s>, %d values.", x:name(), x:type(), #x)
     end

@@ -163,6 +163,11 @@ if clocc then
   add(pairwise_logrank, clocc, "Surv(os_months, os_event) ~ who_ps")
 end
 add(date, "2004-03-01")
+-- NA (issue 15) and columns with NA holes, for the column functions.
+if rawget(_G, "NA") then
+  add(function() return NA end)
+  add(dataset.from, { y = { 1, NA, -3, NA }, b = { true, NA, false, true }, s = { "a", NA, "b", "a" } })
+end
 add(function() return "Surv(time, status) ~ x" end)
 add(function() return { 1, 2, 3 } end)
 return function(hex, trace, skip_borders)

@@ -26,6 +26,10 @@ public indirect enum OptionType: Sendable {
   /// A table whose shape the option's doc describes (checked by the function).
   case table
   case function
+  /// A column object (`by = d.id`), not its name.
+  case columnValue
+  /// One value a column can hold: a number, string, boolean, date or NA.
+  case scalarValue
   /// Either of two types (`trend = true` or `trend = {1, 2, 4}`).
   case either(OptionType, OptionType)
 
@@ -43,6 +47,8 @@ public indirect enum OptionType: Sendable {
     case .strings: return "an array of strings"
     case .table: return "a table"
     case .function: return "a function"
+    case .columnValue: return "a column"
+    case .scalarValue: return "a number, string, boolean, date or NA"
     case .either(let a, let b): return "\(a.description) or \(b.description)"
     }
   }
@@ -76,6 +82,8 @@ public indirect enum OptionType: Sendable {
       return t.array.allSatisfy { $0.typeName == "string" }
     case .table: return value.typeName == "table"
     case .function: return value.typeName == "function"
+    case .columnValue: if case .object(let o) = value { return o is LuaColumn } else { return false }
+    case .scalarValue: return value.typeName != "table" && scalarFrom(value) != nil
     case .either(let a, let b): return a.accepts(value) || b.accepts(value)
     }
   }

@@ -14,8 +14,11 @@ struct DatasetLibrary: KaplanLibrary {
   func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
     let lua = runtime.lua
     let functions = DatasetFunctions(policy: runtime.policy, stdlib: runtime.stdlibPath)
+    let missing = try MissingValue.install(in: runtime)
+    let conditional = ColumnConditionalFunctions(na: missing.value)
     let declarations = functions.declarations + DatasetMethods.declarations + ColumnMethods.declarations
       + DateMethods.declarations
+      + ColumnMathFunctions(na: missing.value).declarations + conditional.declarations
     let userdata = runtime.userdata
     try userdata.register(
       LuaDataset.self, name: "dataset", in: lua, declarations: declarations,
@@ -33,10 +36,13 @@ struct DatasetLibrary: KaplanLibrary {
       })
     try userdata.register(
       LuaColumn.self, name: "column", in: lua, declarations: declarations,
-      metamethods: ColumnMethods.metamethods, index: ColumnMethods.index)
+      metamethods: ColumnMethods.metamethods.merging(ColumnMathFunctions.metamethods) { a, _ in a },
+      index: ColumnMethods.index)
     try userdata.register(
       LuaDate.self, name: "date", in: lua, declarations: declarations, metamethods: DateMethods.metamethods)
-    return LibraryBinding(functions: declarations, kinds: kinds, internals: try internals(lua))
+    return LibraryBinding(
+      functions: declarations, kinds: kinds + [MissingValue.kind],
+      internals: try internals(lua) + conditional.mapInternals(lua))
   }
 
   private var kinds: [ResultKind] { [
@@ -45,8 +51,8 @@ struct DatasetLibrary: KaplanLibrary {
                  + "new datasets. #d is the number of rows.",
                fields: [("<name>", "d.<name> (or d[\"<name>\"]) is the column of that name, nil when there is none")]),
     ResultKind("column", section: "Datasets",
-               summary: "A column of a dataset: c[i] is value i (NA is nil), #c its length; + - * / and unary - "
-                 + "work element-wise with numbers and columns (NA propagates), & | ~ combine bool columns; "
+               summary: "A column of a dataset: c[i] is value i (NA is nil), #c its length; + - * / ^ % and unary "
+                 + "- work element-wise with numbers and columns (NA propagates), & | ~ combine bool columns; "
                  + "compare with c:eq(x), c:lt(x), ... (not with == or <).",
                fields: [("[i]", "value i, nil when it is NA")]),
     ResultKind("date", section: "Datasets",
@@ -102,7 +108,7 @@ struct DatasetLibrary: KaplanLibrary {
 /// is the most it takes (self not counted), checked by the binding layer.
 func datasetsFunction(
   _ name: String, receiver: String? = nil, signature: String, summary: String, options: [OptionSpec] = [],
-  optionsArgument: Int? = nil, returns: String? = nil, arguments: Int, example: String,
+  optionsArgument: Int? = nil, returns: String? = nil, arguments: Int?, example: String,
   body: ((KaplanCall) throws -> [LuaValue])?
 ) -> KaplanFunction {
   KaplanFunction(

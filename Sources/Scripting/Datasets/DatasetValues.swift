@@ -11,6 +11,7 @@ import RunControl
 func operand(_ call: LuaCall, _ index: Int) throws -> Operand {
   if call.isObject(index, of: LuaColumn.self) { return .column(try call.object(index, as: LuaColumn.self).column) }
   if call.isObject(index, of: LuaDate.self) { return .scalar(.date(try call.object(index, as: LuaDate.self).days)) }
+  if call.isObject(index, of: LuaNA.self) { return .scalar(.missing) }
   switch try call.value(index) {
   case .integer(let i): return .scalar(.int(i))
   case .number(let d): return .scalar(.double(d))
@@ -67,9 +68,9 @@ func columnArray(_ column: Column) -> LuaValue {
   }
 }
 
-/// A column from a Lua value: a column object, an array of values (nil = NA
-/// is not representable in a Lua array's middle, so NA is `nil` only via
-/// columns), or a scalar broadcast to `rows`.
+/// A column from a Lua value: a column object, an array of values (a hole
+/// is written `NA`, since nil cannot sit in a Lua array's middle), or a
+/// scalar (`NA` included) broadcast to `rows`.
 func columnFrom(_ value: LuaValue, name: String, call: LuaCall, argument: Int, rows: Int? = nil) throws -> Column {
   switch value {
   case .object(let o as LuaColumn): return o.column
@@ -84,6 +85,7 @@ func columnFrom(_ value: LuaValue, name: String, call: LuaCall, argument: Int, r
       case .string(let s): return .string(s)
       case .boolean(let b): return .bool(b)
       case .object(let d as LuaDate): return .date(d.days)
+      case .object(_ as LuaNA): return .missing
       default: throw call.argumentError(argument, "column '\(name)': value \(i + 1) is a \(v.typeName)")
       }
     }
@@ -100,14 +102,16 @@ func columnFrom(_ value: LuaValue, name: String, call: LuaCall, argument: Int, r
   }
 }
 
-/// A scalar Lua value as a dataset scalar; nil for tables, functions, columns.
-private func scalarFrom(_ value: LuaValue) -> Scalar? {
+/// A scalar Lua value as a dataset scalar (`NA` is `.missing`); nil for
+/// tables, functions, columns.
+func scalarFrom(_ value: LuaValue) -> Scalar? {
   switch value {
   case .integer(let x): return .int(x)
   case .number(let x): return .double(x)
   case .string(let s): return .string(s)
   case .boolean(let b): return .bool(b)
   case .object(let d as LuaDate): return .date(d.days)
+  case .object(_ as LuaNA): return .missing
   default: return nil
   }
 }
