@@ -14,8 +14,9 @@ struct DatasetLibrary: KaplanLibrary {
   func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
     let lua = runtime.lua
     let functions = DatasetFunctions(policy: runtime.policy, stdlib: runtime.stdlibPath)
+    let summaries = DatasetSummaryMethods()
     let declarations = functions.declarations + DatasetMethods.declarations + ColumnMethods.declarations
-      + DateMethods.declarations
+      + DateMethods.declarations + DatasetJoinMethods.declarations + DatasetCombineMethods(seed: runtime.options.seed).declarations + summaries.declarations
     let userdata = runtime.userdata
     try userdata.register(
       LuaDataset.self, name: "dataset", in: lua, declarations: declarations,
@@ -36,7 +37,8 @@ struct DatasetLibrary: KaplanLibrary {
       metamethods: ColumnMethods.metamethods, index: ColumnMethods.index)
     try userdata.register(
       LuaDate.self, name: "date", in: lua, declarations: declarations, metamethods: DateMethods.metamethods)
-    return LibraryBinding(functions: declarations, kinds: kinds, internals: try internals(lua))
+    try DatasetSummaryMethods.register(in: runtime, declarations: declarations)
+    return LibraryBinding(functions: declarations, kinds: kinds + DatasetSummaryMethods.kinds, internals: try internals(lua))
   }
 
   private var kinds: [ResultKind] { [
