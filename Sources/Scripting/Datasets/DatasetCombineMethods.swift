@@ -132,7 +132,7 @@ final class DatasetCombineMethods {
 
   var pivotWider: KaplanFunction {
     DatasetMethods.method(
-      "pivot_wider", signature: "d:pivot_wider{names_from =, values_from =}",
+      "pivot_wider", signature: "d:pivot_wider{opts}",
       summary: "The wide form (tidyr's pivot_wider): one row per combination of the other columns, in order of "
         + "first appearance, and one column per value of names_from (in order of first appearance) holding "
         + "values_from; NA where a combination has no row; two rows for one cell are an error.",
@@ -158,7 +158,7 @@ final class DatasetCombineMethods {
 
   var pivotLonger: KaplanFunction {
     DatasetMethods.method(
-      "pivot_longer", signature: "d:pivot_longer{cols =, names_to =, values_to =}",
+      "pivot_longer", signature: "d:pivot_longer{opts}",
       summary: "The long form (tidyr's pivot_longer): for each row, one row per column of cols (in the order "
         + "given) with the other columns, the column's name (names_to, a string column) and its value "
         + "(values_to; the columns' types combine as in bind_rows).",

@@ -108,7 +108,8 @@ enum DatasetJoinMethods {
       kind: Dataset.JoinKind(rawValue: try o.string("how")) ?? .left, leftKeys: leftKeys, rightKeys: rightKeys)
     if let suffix = try o.optionalStrings("suffix") {
       guard suffix.count == 2, suffix[0] != suffix[1] else {
-        throw bad("suffix", "two different suffixes expected, got \(suffix.count == 2 ? "two equal ones" : "\(suffix.count)")")
+        let got = suffix.count == 2 ? "two equal ones" : "\(suffix.count)"
+        throw bad("suffix", "two different suffixes expected, got \(got)")
       }
       options.suffixes = (suffix[0], suffix[1])
     }

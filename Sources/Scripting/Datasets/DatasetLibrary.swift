@@ -16,7 +16,9 @@ struct DatasetLibrary: KaplanLibrary {
     let functions = DatasetFunctions(policy: runtime.policy, stdlib: runtime.stdlibPath)
     let summaries = DatasetSummaryMethods()
     let declarations = functions.declarations + DatasetMethods.declarations + ColumnMethods.declarations
-      + DateMethods.declarations + DatasetJoinMethods.declarations + DatasetCombineMethods(seed: runtime.options.seed).declarations + summaries.declarations
+      + DateMethods.declarations
+      + DatasetJoinMethods.declarations + DatasetCombineMethods(seed: runtime.options.seed).declarations
+      + summaries.declarations
     let userdata = runtime.userdata
     try userdata.register(
       LuaDataset.self, name: "dataset", in: lua, declarations: declarations,
@@ -38,7 +40,8 @@ struct DatasetLibrary: KaplanLibrary {
     try userdata.register(
       LuaDate.self, name: "date", in: lua, declarations: declarations, metamethods: DateMethods.metamethods)
     try DatasetSummaryMethods.register(in: runtime, declarations: declarations)
-    return LibraryBinding(functions: declarations, kinds: kinds + DatasetSummaryMethods.kinds, internals: try internals(lua))
+    return LibraryBinding(
+      functions: declarations, kinds: kinds + DatasetSummaryMethods.kinds, internals: try internals(lua))
   }
 
   private var kinds: [ResultKind] { [
