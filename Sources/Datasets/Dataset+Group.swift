@@ -9,24 +9,6 @@ public struct Grouping: Sendable {
   public let count: Int
   /// Per group: its first row (the row whose key values name the group).
   public let firstRows: [Int]
-
-  /// Rows of each group in row order: `rows[start[g]..<start[g + 1]]`.
-  func members() -> (start: [Int], rows: [Int]) {
-    var start = [Int](repeating: 0, count: count + 1)
-    for c in codes { start[Int(c) + 1] += 1 }
-    for g in 0..<count { start[g + 1] += start[g] }
-    var next = start
-    var rows = [Int](repeating: 0, count: codes.count)
-    codes.withUnsafeBufferPointer { codes in
-      rows.withUnsafeMutableBufferPointer { out in
-        for (i, c) in codes.enumerated() {
-          out[next[Int(c)]] = i
-          next[Int(c)] += 1
-        }
-      }
-    }
-    return (start, rows)
-  }
 }
 
 extension Dataset {
@@ -73,9 +55,10 @@ struct SortedCodes {
       self = Self.compact(c.map { $0 < 0 ? Int64(levels.count) : Int64($0) }, span: levels.count + 1)
     case .bool(let v):
       self = Self.compact(v.map { $0 == Column.naBool ? 2 : Int64($0) }, span: 3)
-    case .int, .date:
-      let words = KeyWords(column)
-      self = try Self.ordinal(words)
+    case .int(let v):
+      self = try v.withUnsafeBufferPointer { try Self.integers($0, na: Column.naInt) }
+    case .date(let v):
+      self = try v.withUnsafeBufferPointer { try Self.integers($0, na: Column.naDate) }
     case .double(let v):
       self = try Self.doubles(v)
     }
@@ -95,30 +78,42 @@ struct SortedCodes {
     }
   }
 
-  /// Integers (int, date): directly when their range is narrow, else by
-  /// hashing the distinct values and sorting only those.
-  static func ordinal(_ w: KeyWords) throws -> SortedCodes {
-    var low = Int64.max
-    var high = Int64.min
-    var hasNA = false
-    for x in w.words {
-      if x == w.na {
-        hasNA = true
-        continue
+  /// Integers (int, date): directly when their range is narrow (three
+  /// passes over the column, no hashing), else by hashing the distinct
+  /// values and sorting only those.
+  static func integers<T: FixedWidthInteger>(_ v: UnsafeBufferPointer<T>, na: T) throws -> SortedCodes {
+    var low = T.max
+    var high = T.min
+    for x in v where x != na {
+      if x < low { low = x }
+      if x > high { high = x }
+    }
+    if low > high { return SortedCodes(codes: [Int32](repeating: 0, count: v.count), count: v.isEmpty ? 0 : 1) }
+    let limit = Int64(Swift.max(2 * v.count, 1 << 16))
+    let width = Int64(exactly: high).flatMap { h in Int64(exactly: low).map { h.subtractingReportingOverflow($0) } }
+    guard let (w, overflow) = width, !overflow, w < limit else {
+      let words = v.map { UInt64(bitPattern: Int64($0)) }
+      return try hashed(words, na: UInt64(bitPattern: Int64(na))) { Int64(bitPattern: $0) < Int64(bitPattern: $1) }
+    }
+    let span = Int(w) + 2  // the last slot is NA
+    var rank = [Int32](repeating: -1, count: span)
+    var count: Int32 = 0
+    let codes = rank.withUnsafeMutableBufferPointer { r -> [Int32] in
+      let base = Int64(low)
+      for x in v { r[x == na ? span - 1 : Int(Int64(x) &- base)] = 0 }
+      for k in 0..<span where r[k] == 0 {
+        r[k] = count
+        count += 1
       }
-      let v = Int64(bitPattern: x)
-      if v < low { low = v }
-      if v > high { high = v }
+      return [Int32](unsafeUninitializedCapacity: v.count) { out, n in
+        for i in 0..<v.count {
+          let x = v[i]
+          out[i] = r[x == na ? span - 1 : Int(Int64(x) &- base)]
+        }
+        n = v.count
+      }
     }
-    if low > high { return SortedCodes(codes: [Int32](repeating: 0, count: w.words.count), count: hasNA ? 1 : 0) }
-    let limit = Int64(Swift.max(2 * w.words.count, 1 << 16))
-    let (width, overflow) = high.subtractingReportingOverflow(low)
-    if !overflow && width < limit {
-      let span = Int(width) + 2  // the last slot is NA
-      let values = w.words.map { x in x == w.na ? Int64(span - 1) : Int64(bitPattern: x) &- low }
-      return compact(values, span: span)
-    }
-    return try hashed(w.words, na: w.na) { Int64(bitPattern: $0) < Int64(bitPattern: $1) }
+    return SortedCodes(codes: codes, count: Int(count))
   }
 
   static func doubles(_ v: [Double]) throws -> SortedCodes {

@@ -87,11 +87,10 @@ extension Dataset {
 }
 
 /// The per-group passes of `summarise`: one pass over the rows per summary
-/// for counts, sums, means and extremes (group totals stay in cache);
-/// members of each group gathered once for medians and quantiles.
+/// for counts, sums, means and extremes (group totals stay in cache); the
+/// values scattered by group for medians and quantiles.
 struct GroupKernel {
   let groups: Grouping
-  private var members: (start: [Int], rows: [Int])?
   private var sizes: [Int]?
 
   init(_ groups: Grouping) { self.groups = groups }
@@ -106,13 +105,6 @@ struct GroupKernel {
     }
     sizes = n
     return n
-  }
-
-  mutating func groupMembers() -> (start: [Int], rows: [Int]) {
-    if let members { return members }
-    let m = groups.members()
-    members = m
-    return m
   }
 
   mutating func summary(_ s: Summary, _ input: Column?, name: String) throws -> Column {
@@ -195,50 +187,120 @@ struct GroupKernel {
     let (sum, n) = sums(v, naRm: naRm)
     let mean = zip(sum, n).map { $1 == 0 ? Double.nan : $0 / Double($1) }
     var squares = [Double](repeating: 0, count: groups.count)
-    for (i, x) in v.enumerated() where !(naRm && x.isNaN) {
-      let g = Int(groups.codes[i])
-      let d = x - mean[g]
-      squares[g] += d * d
+    groups.codes.withUnsafeBufferPointer { codes in
+      v.withUnsafeBufferPointer { v in
+        mean.withUnsafeBufferPointer { mean in
+          squares.withUnsafeMutableBufferPointer { squares in
+            for i in 0..<v.count where !(naRm && v[i].isNaN) {
+              let g = Int(codes[i])
+              let d = v[i] - mean[g]
+              squares[g] += d * d
+            }
+          }
+        }
+      }
     }
     return zip(squares, n).map { $1 < 2 ? .nan : ($0 / Double($1 - 1)).squareRoot() }
   }
 
   /// Type-7 quantiles per group (the median as R's `median`: the mean of
   /// the middle two for an even count). A NaN without `naRm` gives NaN.
+  ///
+  /// The values are first scattered by group into one buffer (a counting
+  /// sort by group: each group's values contiguous), then each group's
+  /// order statistics are found by selection (Hoare's FIND, median-of-three
+  /// pivots), O(n) per group on average instead of a sort.
   mutating func quantiles(_ v: [Double], _ p: Double, naRm: Bool, median: Bool) -> [Double] {
-    let (start, rows) = groupMembers()
-    var out = [Double](repeating: .nan, count: groups.count)
-    var scratch: [Double] = []
-    for g in 0..<groups.count {
-      scratch.removeAll(keepingCapacity: true)
-      var missing = false
-      for k in start[g]..<start[g + 1] {
-        let x = v[rows[k]]
-        if x.isNaN {
-          missing = true
-          continue
+    let sizes = groupSizes()
+    let g = groups.count
+    var start = [Int](repeating: 0, count: g + 1)
+    for k in 0..<g { start[k + 1] = start[k] + sizes[k] }
+    var next = Array(start.prefix(g))
+    var missing = [Bool](repeating: false, count: g)
+    var buffer = [Double](repeating: 0, count: v.count)
+    groups.codes.withUnsafeBufferPointer { codes in
+      v.withUnsafeBufferPointer { v in
+        buffer.withUnsafeMutableBufferPointer { out in
+          for i in 0..<v.count {
+            let k = Int(codes[i])
+            let x = v[i]
+            if x.isNaN {
+              missing[k] = true
+              continue
+            }
+            out[next[k]] = x
+            next[k] += 1
+          }
         }
-        scratch.append(x)
-      }
-      if (missing && !naRm) || scratch.isEmpty { continue }
-      scratch.sort()
-      let n = scratch.count
-      if median {
-        let half = n / 2
-        out[g] = n % 2 == 1 ? scratch[half] : (scratch[half - 1] + scratch[half]) / 2
-        continue
-      }
-      let index = 1 + Double(n - 1) * p
-      let lo = index.rounded(.down), hi = index.rounded(.up)
-      let xlo = scratch[Int(lo) - 1], xhi = scratch[Int(hi) - 1]
-      if index > lo && xhi != xlo {
-        let h = index - lo
-        out[g] = (1 - h) * xlo + h * xhi
-      } else {
-        out[g] = xlo
       }
     }
-    return out
+    var result = [Double](repeating: .nan, count: g)
+    buffer.withUnsafeMutableBufferPointer { all in
+      guard let base = all.baseAddress else { return }
+      for k in 0..<g {
+        let n = next[k] - start[k]
+        if (missing[k] && !naRm) || n == 0 { continue }
+        let a = base + start[k]
+        if median {
+          let half = n / 2
+          let upper = Self.select(a, n, half)
+          if n % 2 == 1 {
+            result[k] = upper
+          } else {
+            var lower = a[0]
+            for j in 1..<half where a[j] > lower { lower = a[j] }
+            result[k] = (lower + upper) / 2
+          }
+          continue
+        }
+        let index = 1 + Double(n - 1) * p
+        let lo = index.rounded(.down)
+        let xlo = Self.select(a, n, Int(lo) - 1)
+        guard index > lo else {
+          result[k] = xlo
+          continue
+        }
+        var xhi = a[Int(lo)]
+        for j in Int(lo)..<n where a[j] < xhi { xhi = a[j] }
+        let h = index - lo
+        result[k] = xhi != xlo ? (1 - h) * xlo + h * xhi : xlo
+      }
+    }
+    return result
+  }
+
+  /// The k-th smallest (0-based) of a[0..<n], which it partially orders:
+  /// afterwards a[0..<k] ≤ a[k] ≤ a[k+1..<n]. Hoare's FIND (1961) with a
+  /// median-of-three pivot; the values have no NaN.
+  static func select(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ k: Int) -> Double {
+    var lo = 0
+    var hi = n - 1
+    while hi > lo {
+      let mid = lo + (hi - lo) / 2
+      let x = a[lo], y = a[mid], z = a[hi]
+      let pivot = Swift.max(Swift.min(x, y), Swift.min(Swift.max(x, y), z))
+      var i = lo
+      var j = hi
+      while i <= j {
+        while a[i] < pivot { i += 1 }
+        while a[j] > pivot { j -= 1 }
+        if i <= j {
+          let t = a[i]
+          a[i] = a[j]
+          a[j] = t
+          i += 1
+          j -= 1
+        }
+      }
+      if k <= j {
+        hi = j
+      } else if k >= i {
+        lo = i
+      } else {
+        return a[k]
+      }
+    }
+    return a[k]
   }
 
   /// min or max per group in the column's type.
