@@ -193,53 +193,86 @@ struct JoinPlan {
     keyText: (Int) -> String
   ) throws {
     let groups = index.groups
-    // Right rows by key id, in right order (a counting sort): start[g]..<start[g+1].
-    var start = [Int](repeating: 0, count: groups + 1)
-    for id in index.right where id >= 0 { start[Int(id) + 1] += 1 }
-    for g in 0..<groups { start[g + 1] += start[g] }
-    var order = [Int](repeating: 0, count: start[groups])
-    var next = start
-    for (r, id) in index.right.enumerated() where id >= 0 {
-      order[next[Int(id)]] = r
-      next[Int(id)] += 1
+    guard index.right.count < Int(Int32.max), index.left.count < Int(Int32.max) else {
+      throw DatasetError.invalid("a join of more than 2^31 rows on a side")
+    }
+    // Right rows by key id, in right order (a counting sort):
+    // order[start[g]..<start[g+1]]. Int32 halves the cache misses of the
+    // random accesses by key id.
+    var start = [Int32](repeating: 0, count: groups + 1)
+    var order = [Int32](repeating: 0, count: index.right.count)
+    start.withUnsafeMutableBufferPointer { start in
+      index.right.withUnsafeBufferPointer { right in
+        for id in right where id >= 0 { start[Int(id) + 1] &+= 1 }
+        for g in 0..<groups { start[g + 1] &+= start[g] }
+        var next = Array(start.prefix(groups))
+        next.withUnsafeMutableBufferPointer { next in
+          order.withUnsafeMutableBufferPointer { order in
+            for r in 0..<right.count where right[r] >= 0 {
+              let g = Int(right[r])
+              order[Int(next[g])] = Int32(truncatingIfNeeded: r)
+              next[g] &+= 1
+            }
+          }
+        }
+      }
     }
     let checkLeft = relationship == .manyToOne || relationship == .oneToOne
     let checkRight = relationship == .oneToMany || relationship == .oneToOne
-    var firstLeft = [Int](repeating: -1, count: groups)
+    let mutating = kind != .semi && kind != .anti
+    // The first left row matching each key: for the one-per-row-of-y check,
+    // dplyr's many-to-many warning and a full join's unmatched right rows.
+    var firstLeft = [Int32](repeating: -1, count: mutating ? groups : 0)
     var sawManyRight = false
     var sawManyLeft = false
     var total = 0
-    let mutating = kind != .semi && kind != .anti
-    for (l, id) in index.left.enumerated() {
-      let g = Int(id)
-      let matches = id < 0 ? 0 : start[g + 1] - start[g]
-      switch kind {
-      case .inner: total += matches
-      case .left, .full: total += Swift.max(matches, 1)
-      case .semi: total += matches > 0 ? 1 : 0
-      case .anti: total += matches > 0 ? 0 : 1
-      }
-      guard mutating, matches > 0 else { continue }
-      if matches > 1 {
-        if checkLeft {
-          throw Dataset.JoinError.relationship(
-            "row \(l + 1) of x matches rows \(order[start[g]] + 1) and \(order[start[g] + 1] + 1) of y "
-              + "(\(keyText(l))), but relationship = \"\(relationship?.rawValue ?? "")\" "
-              + "allows one match per row of x")
+    var violation: (left: Int, right: Int, other: Int, ofX: Bool)?
+    start.withUnsafeBufferPointer { st in
+      order.withUnsafeBufferPointer { ord in
+        firstLeft.withUnsafeMutableBufferPointer { firstLeft in
+          index.left.withUnsafeBufferPointer { left in
+            for l in 0..<left.count {
+              let id = left[l]
+              let g = Int(id)
+              let matches = id < 0 ? 0 : Int(st[g + 1] &- st[g])
+              switch kind {
+              case .inner: total += matches
+              case .left, .full: total += Swift.max(matches, 1)
+              case .semi: total += matches > 0 ? 1 : 0
+              case .anti: total += matches > 0 ? 0 : 1
+              }
+              guard mutating, matches > 0 else { continue }
+              if matches > 1 {
+                if checkLeft {
+                  violation = (l, Int(ord[Int(st[g])]), Int(ord[Int(st[g]) + 1]), true)
+                  return
+                }
+                sawManyRight = true
+              }
+              if firstLeft[g] >= 0 {
+                if checkRight {
+                  violation = (l, Int(ord[Int(st[g])]), Int(firstLeft[g]), false)
+                  return
+                }
+                sawManyLeft = true
+              } else {
+                firstLeft[g] = Int32(truncatingIfNeeded: l)
+              }
+            }
+          }
         }
-        sawManyRight = true
       }
-      if firstLeft[g] >= 0 {
-        if checkRight {
-          throw Dataset.JoinError.relationship(
-            "rows \(firstLeft[g] + 1) and \(l + 1) of x both match row \(order[start[g]] + 1) of y "
-              + "(\(keyText(l))), but relationship = \"\(relationship?.rawValue ?? "")\" "
-              + "allows one match per row of y")
-        }
-        sawManyLeft = true
-      } else {
-        firstLeft[g] = l
+    }
+    if let v = violation {
+      let name = relationship?.rawValue ?? ""
+      if v.ofX {
+        throw Dataset.JoinError.relationship(
+          "row \(v.left + 1) of x matches rows \(v.right + 1) and \(v.other + 1) of y (\(keyText(v.left))), but "
+            + "relationship = \"\(name)\" allows one match per row of x")
       }
+      throw Dataset.JoinError.relationship(
+        "rows \(v.other + 1) and \(v.left + 1) of x both match row \(v.right + 1) of y (\(keyText(v.left))), but "
+          + "relationship = \"\(name)\" allows one match per row of y")
     }
     if relationship == nil && sawManyRight && sawManyLeft {
       RunWarnings.emit(
@@ -259,28 +292,30 @@ struct JoinPlan {
       rightRows.withUnsafeMutableBufferPointer { ro in
         order.withUnsafeBufferPointer { ord in
           start.withUnsafeBufferPointer { st in
-            for (l, id) in index.left.enumerated() {
-              let g = Int(id)
-              let from = id < 0 ? 0 : st[g]
-              let to = id < 0 ? 0 : st[g + 1]
-              switch kind {
-              case .semi, .anti:
-                if (to > from) == (kind == .semi) {
-                  lo[k] = l
-                  k += 1
-                }
-              case .inner, .left, .full:
-                if to == from {
-                  if kind != .inner {
+            index.left.withUnsafeBufferPointer { left in
+              for l in 0..<left.count {
+                let id = left[l]
+                let from = id < 0 ? 0 : Int(st[Int(id)])
+                let to = id < 0 ? 0 : Int(st[Int(id) + 1])
+                switch kind {
+                case .semi, .anti:
+                  if (to > from) == (kind == .semi) {
                     lo[k] = l
                     k += 1
                   }
-                  continue
-                }
-                for m in from..<to {
-                  lo[k] = l
-                  ro[k] = ord[m]
-                  k += 1
+                case .inner, .left, .full:
+                  if to == from {
+                    if kind != .inner {
+                      lo[k] = l
+                      k += 1
+                    }
+                    continue
+                  }
+                  for m in from..<to {
+                    lo[k] = l
+                    ro[k] = Int(ord[m])
+                    k += 1
+                  }
                 }
               }
             }

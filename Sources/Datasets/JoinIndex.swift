@@ -31,8 +31,10 @@ struct JoinIndex {
     return JoinIndex(left: leftIds, right: rightIds, groups: table.count)
   }
 
-  /// Direct addressing for integer words in a narrow range; nil when the
-  /// range is too wide for an array of ids.
+  /// Direct addressing for integer words in a narrow range: a key's id is
+  /// its offset from the smallest right key (ids of keys that no right row
+  /// has simply have no rows), the missing key the last id; nil when the
+  /// range is too wide.
   private static func directCode(_ l: KeyWords, _ r: KeyWords, naMatches: Bool) -> JoinIndex? {
     var low = Int64.max
     var high = Int64.min
@@ -45,48 +47,26 @@ struct JoinIndex {
     let span: Int
     if low > high {
       span = 0
+      low = 0
     } else {
       let (width, overflow) = high.subtractingReportingOverflow(low)
       guard !overflow, width < Int64(limit) else { return nil }
       span = Int(width) + 1
     }
-    var slot = [Int32](repeating: -1, count: span)
-    var groups: Int32 = 0
-    var naId: Int32 = -1
-    var rightIds = [Int32](repeating: -1, count: r.words.count)
-    slot.withUnsafeMutableBufferPointer { s in
-      r.words.withUnsafeBufferPointer { words in
-        rightIds.withUnsafeMutableBufferPointer { ids in
+    let naId: Int32 = naMatches ? Int32(span) : -1
+    func ids(_ k: KeyWords) -> [Int32] {
+      k.words.withUnsafeBufferPointer { words in
+        [Int32](unsafeUninitializedCapacity: words.count) { out, n in
           for i in 0..<words.count {
             let w = words[i]
-            if w == r.na {
-              guard naMatches else { continue }
-              if naId < 0 {
-                naId = groups
-                groups += 1
-              }
-              ids[i] = naId
-              continue
-            }
-            let k = Int(Int64(bitPattern: w) &- low)
-            if s[k] < 0 {
-              s[k] = groups
-              groups += 1
-            }
-            ids[i] = s[k]
+            let offset = Int64(bitPattern: w) &- low
+            out[i] = w == k.na ? naId : (offset >= 0 && offset < Int64(span) ? Int32(truncatingIfNeeded: offset) : -1)
           }
+          n = words.count
         }
       }
     }
-    let leftIds = slot.withUnsafeBufferPointer { s in
-      l.words.map { w -> Int32 in
-        if w == l.na { return naMatches ? naId : -1 }
-        let v = Int64(bitPattern: w)
-        guard v >= low, v <= high else { return -1 }
-        return s[Int(v &- low)]
-      }
-    }
-    return JoinIndex(left: leftIds, right: rightIds, groups: Int(groups))
+    return JoinIndex(left: ids(l), right: ids(r), groups: span + 1)
   }
 
   /// Ids of several key columns (pairs of words, first key first).
@@ -105,6 +85,9 @@ struct JoinIndex {
   /// The ids of (a, b) pairs: a row matches only when it matches in both.
   private static func combine(_ a: JoinIndex, _ b: JoinIndex) throws -> JoinIndex {
     let width = UInt64(Swift.max(b.groups, 1))
+    guard !UInt64(Swift.max(a.groups, 1)).multipliedReportingOverflow(by: width).overflow else {
+      throw DatasetError.invalid("the key columns have more than 2^64 combinations")
+    }
     let none = UInt64.max
     func words(_ x: [Int32], _ y: [Int32]) -> [UInt64] {
       zip(x, y).map { p, q in p < 0 || q < 0 ? none : UInt64(p) * width + UInt64(q) }
