@@ -291,7 +291,7 @@ def main():
     if crr_rows > 0 and any(t[0] == "finegray" for t in tasks) and crr_rows not in sizes:
         plan.append((crr_rows, [t for t in tasks if t[0] == "finegray"]))
     os.makedirs(directory, exist_ok=True)
-    kinds = sorted({"surv", "num"} | {FILE_KINDS[t[1]] for t in tasks if t[1] in FILE_KINDS})
+    kinds = sorted({FILE_KINDS.get(t[1], t[1]) for t in tasks})
     subprocess.run([sys.executable, os.path.join(HERE, "gen_data.py"), "--kinds", ",".join(kinds), directory]
                    + [str(n) for n, _ in plan], check=True)
     r_packages, py_modules = available_peers()
