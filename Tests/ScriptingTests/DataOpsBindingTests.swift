@@ -124,6 +124,14 @@ import TestSupport
       """) == "n sd")
   }
 
+  @Test func groupedDatasetsAndSummariesSayWhatTheyAre() throws {
+    let help = "return package.loaded['kaplan.help'].text("
+    #expect(try text(help + "x:group_by{'id'})").hasPrefix("A grouped dataset (4 rows, by id).\n"))
+    #expect(try text(help + "x:group_by{'id'})").contains("g:summarise{name = summary, ...}"))
+    #expect(try text(help + "mean('v', {na_rm = true}))").hasPrefix("A summary: mean(\"v\", {na_rm = true})."))
+    #expect(try text("return tostring(quantile('v', 0.25))") == "quantile(\"v\", 0.25)")
+  }
+
   @Test func missingValuesFollowR() throws {
     try lua(rt, "lung = dataset('lung')")
     #expect(try text("return show_col(lung:summarise{m = mean('wt.loss')}.m)") == "NA")

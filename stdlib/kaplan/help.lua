@@ -173,6 +173,8 @@ local function userdata_heading(kind, x)
       return string.format("A dataset: %d rows × %d columns (%s).", #x, #x:names(), table.concat(x:names(), ", "))
     elseif kind == "column" then
       return string.format("A column: '%s' <%s>, %d values.", x:name(), x:type(), #x)
+    elseif kind == "grouped" or kind == "summary" then
+      return "A " .. (kind == "summary" and "summary: " or "") .. tostring(x) .. "."
     end
     return "A date: " .. tostring(x) .. "."
   end)
