@@ -18,7 +18,13 @@ extension Dataset {
     // Ids and names numbered in order of first appearance.
     let ids = try firstAppearance(try grouping(by: idNames))
     let labels = try firstAppearance(try grouping(by: [namesFrom]))
-    let newNames = labels.first.map { namesColumn.value(at: $0).description }
+    // Names as R writes the values (a whole double without ".0": tidyr's "306").
+    let newNames = labels.first.map { row -> String in
+      if case .double(let x) = namesColumn.value(at: row), x == x.rounded(), abs(x) < 1e15 {
+        return String(Int64(x))
+      }
+      return namesColumn.value(at: row).description
+    }
     if let clash = newNames.first(where: { idNames.contains($0) }) {
       throw DatasetError.invalid("the new column '\(clash)' (a value of '\(namesFrom)') is also an id column")
     }

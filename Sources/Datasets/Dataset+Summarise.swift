@@ -54,7 +54,8 @@ extension Dataset {
   public func summarise(by keys: [String], _ summaries: [(name: String, summary: Summary)]) throws -> Dataset {
     var seen = Set(keys)
     for (name, _) in summaries where !seen.insert(name).inserted {
-      throw DatasetError.invalid("column '\(name)' is named twice (keys: \(keys.joined(separator: ", ")))")
+      let among = keys.isEmpty ? "" : " (group columns: \(keys.joined(separator: ", ")))"
+      throw DatasetError.invalid("column '\(name)' is named twice\(among)")
     }
     // Every column is checked before any work, so a mistake costs nothing.
     let inputs = try summaries.map { _, s -> Column? in
@@ -69,7 +70,7 @@ extension Dataset {
     var out: [Column] = []
     for ((name, s), input) in zip(summaries, inputs) {
       try Cancellation.check()
-      out.append(try kernel.summary(s, input, name: name))
+      out.append(try kernel.summary(s, input, name: s.column ?? name))
     }
     return try Dataset(names: keys + summaries.map(\.name), columns: keyColumns + out)
   }
@@ -107,6 +108,7 @@ struct GroupKernel {
     return n
   }
 
+  /// One summary per group; `name` is the input column's, for warnings.
   mutating func summary(_ s: Summary, _ input: Column?, name: String) throws -> Column {
     guard let c = input else { return .int(groupSizes()) }
     switch s.function {

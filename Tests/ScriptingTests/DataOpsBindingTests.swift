@@ -152,7 +152,7 @@ import TestSupport
     #expect(luaError(rt, "return x:summarise{m = 3}")
       == "test:1: bad argument #1 to 'summarise' ('m': a summary expected (count(), mean(\"x\"), ...), got 3)")
     #expect(luaError(rt, "return x:group_by{'id'}:summarise{id = count()}")
-      == "test:1: bad argument #1 to 'summarise' (column 'id' is named twice (keys: id))")
+      == "test:1: bad argument #1 to 'summarise' (column 'id' is named twice (group columns: id))")
     #expect(luaError(rt, "return quantile('v', 2)")
       == "test:1: bad argument #2 to 'quantile' (p must lie in [0, 1], got 2)")
     #expect(luaError(rt, "return mean('v', {na_rm = 1})")
