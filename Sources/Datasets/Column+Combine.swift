@@ -58,7 +58,7 @@ extension Column {
 
   /// Rows `indices` (0-based) of this column; a negative index gives NA
   /// (the rows of a join that have no partner).
-  public func gather(filling indices: [Int]) -> Column {
+  public func gather<I: FixedWidthInteger>(filling indices: [I]) -> Column {
     switch self {
     case .double(let v): return .double(gatherTwo(v, indices, [], [], na: .nan))
     case .int(let v): return .int(gatherTwo(v, indices, [], [], na: Column.naInt))
@@ -71,7 +71,7 @@ extension Column {
   /// Row k is `a[first[k]]` when `first[k]` ≥ 0, else `b[second[k]]` when
   /// that is ≥ 0, else NA: the key column of a full join. `a` and `b` must
   /// be of one type (`unified`).
-  static func gather(_ a: Column, _ first: [Int], _ b: Column, _ second: [Int]) -> Column {
+  static func gather<I: FixedWidthInteger>(_ a: Column, _ first: [I], _ b: Column, _ second: [I]) -> Column {
     switch (a, b) {
     case (.double(let x), .double(let y)): return .double(gatherTwo(x, first, y, second, na: .nan))
     case (.int(let x), .int(let y)): return .int(gatherTwo(x, first, y, second, na: Column.naInt))
@@ -102,7 +102,7 @@ extension Column {
 /// over contiguous buffers (`second` may be empty: then only `a`). The
 /// indices are in range by construction (the join made them).
 @inline(__always)
-func gatherTwo<T>(_ a: [T], _ first: [Int], _ b: [T], _ second: [Int], na: T) -> [T] {
+func gatherTwo<T, I: FixedWidthInteger>(_ a: [T], _ first: [I], _ b: [T], _ second: [I], na: T) -> [T] {
   let n = first.count
   return a.withUnsafeBufferPointer { x in
     b.withUnsafeBufferPointer { y in
@@ -115,13 +115,13 @@ func gatherTwo<T>(_ a: [T], _ first: [Int], _ b: [T], _ second: [Int], na: T) ->
             }
             if s.isEmpty {
               for k in 0..<n {
-                let i = f[k]
+                let i = Int(truncatingIfNeeded: f[k])
                 (base + k).initialize(to: i >= 0 ? x[i] : na)
               }
             } else {
               for k in 0..<n {
-                let i = f[k]
-                let j = s[k]
+                let i = Int(truncatingIfNeeded: f[k])
+                let j = Int(truncatingIfNeeded: s[k])
                 (base + k).initialize(to: i >= 0 ? x[i] : j >= 0 ? y[j] : na)
               }
             }

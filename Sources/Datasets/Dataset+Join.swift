@@ -173,8 +173,8 @@ extension Dataset {
 /// The rows of a join's output: for each, the left row and the right row it
 /// comes from (-1: none), checked against the relationship on the way.
 struct JoinPlan {
-  var left: [Int]
-  var right: [Int]
+  var left: [Int32]
+  var right: [Int32]
 
   /// Whether the output's left rows are exactly 0..<rows in order (a left
   /// join where no row matched twice): the left columns are then kept as
@@ -182,7 +182,7 @@ struct JoinPlan {
   func leftIsIdentity(rows: Int) -> Bool {
     guard left.count == rows else { return false }
     return left.withUnsafeBufferPointer { l in
-      for k in 0..<l.count where l[k] != k { return false }
+      for k in 0..<l.count where Int(l[k]) != k { return false }
       return true
     }
   }
@@ -198,21 +198,22 @@ struct JoinPlan {
     }
     // Right rows by key id, in right order (a counting sort):
     // order[start[g]..<start[g+1]]. Int32 halves the cache misses of the
-    // random accesses by key id.
-    var start = [Int32](repeating: 0, count: groups + 1)
+    // random accesses by key id. The counts go to start[g + 2], so that
+    // after the stable scatter (which advances start[g + 1] from the
+    // beginning of group g to its end) start[g] is where group g begins.
+    var start = [Int32](repeating: 0, count: groups + 2)
     var order = [Int32](repeating: 0, count: index.right.count)
     start.withUnsafeMutableBufferPointer { start in
       index.right.withUnsafeBufferPointer { right in
-        for id in right where id >= 0 { start[Int(id) + 1] &+= 1 }
-        for g in 0..<groups { start[g + 1] &+= start[g] }
-        var next = Array(start.prefix(groups))
-        next.withUnsafeMutableBufferPointer { next in
-          order.withUnsafeMutableBufferPointer { order in
-            for r in 0..<right.count where right[r] >= 0 {
-              let g = Int(right[r])
-              order[Int(next[g])] = Int32(truncatingIfNeeded: r)
-              next[g] &+= 1
-            }
+        for id in right where id >= 0 { start[Int(id) + 2] &+= 1 }
+        if groups > 0 {
+          for g in 2..<(groups + 2) { start[g] &+= start[g - 1] }
+        }
+        order.withUnsafeMutableBufferPointer { order in
+          for r in 0..<right.count where right[r] >= 0 {
+            let g = Int(right[r]) + 1
+            order[Int(start[g])] = Int32(truncatingIfNeeded: r)
+            start[g] &+= 1
           }
         }
       }
@@ -279,14 +280,19 @@ struct JoinPlan {
         "join: a many-to-many relationship between x and y (a row of x matches several rows of y and a row of y "
           + "several rows of x); if that is intended, set relationship = \"many_to_many\"")
     }
-    var unmatchedRight: [Int] = []
+    var unmatchedRight: [Int32] = []
     if kind == .full {
-      for (r, id) in index.right.enumerated() where id < 0 || firstLeft[Int(id)] < 0 { unmatchedRight.append(r) }
+      for (r, id) in index.right.enumerated() where id < 0 || firstLeft[Int(id)] < 0 {
+        unmatchedRight.append(Int32(truncatingIfNeeded: r))
+      }
       total += unmatchedRight.count
     }
-    try MemoryBudget.require(count: total, stride: 16, for: "a join of \(total) rows")
-    var leftRows = [Int](repeating: -1, count: total)
-    var rightRows = mutating ? [Int](repeating: -1, count: total) : []
+    guard total < Int(Int32.max) else {
+      throw DatasetError.invalid("a join of \(total) rows (more than 2^31)")
+    }
+    try MemoryBudget.require(count: total, stride: 8, for: "a join of \(total) rows")
+    var leftRows = [Int32](repeating: -1, count: total)
+    var rightRows = mutating ? [Int32](repeating: -1, count: total) : []
     var k = 0
     leftRows.withUnsafeMutableBufferPointer { lo in
       rightRows.withUnsafeMutableBufferPointer { ro in
@@ -300,20 +306,20 @@ struct JoinPlan {
                 switch kind {
                 case .semi, .anti:
                   if (to > from) == (kind == .semi) {
-                    lo[k] = l
+                    lo[k] = Int32(truncatingIfNeeded: l)
                     k += 1
                   }
                 case .inner, .left, .full:
                   if to == from {
                     if kind != .inner {
-                      lo[k] = l
+                      lo[k] = Int32(truncatingIfNeeded: l)
                       k += 1
                     }
                     continue
                   }
                   for m in from..<to {
-                    lo[k] = l
-                    ro[k] = Int(ord[m])
+                    lo[k] = Int32(truncatingIfNeeded: l)
+                    ro[k] = ord[m]
                     k += 1
                   }
                 }
