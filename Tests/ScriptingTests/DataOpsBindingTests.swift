@@ -101,6 +101,9 @@ import TestSupport
       == "test:1: bad argument #1 to 'join' (dataset expected, got number)")
     #expect(luaError(rt, "return x:join(y, {by = 'id', suffix = {'.a', '.a'}})")
       == "test:1: bad argument #2 to 'join' (option 'suffix': two different suffixes expected, got two equal ones)")
+    #expect(luaError(rt, "return x:join(y, {by = 'id', how = 'semi', relationship = 'one_to_one'})")
+      == "test:1: bad argument #2 to 'join' (option 'relationship': applies to left, inner and full joins, "
+      + "not how = \"semi\")")
     #expect(try text("return #x .. ' ' .. table.concat(x:names(), ' ') .. ' ' .. #y") == "4 id v 4")
   }
 

@@ -115,6 +115,13 @@ enum DatasetJoinMethods {
     }
     if let r = try o.optionalString("relationship") { options.relationship = Dataset.JoinRelationship(rawValue: r) }
     options.naMatches = try o.string("na_matches") == "na"
+    // A filtering join adds no columns and never repeats a row: these
+    // options would do nothing, and no option is silently ignored.
+    if options.kind == .semi || options.kind == .anti {
+      for key in ["suffix", "relationship"] where o.has(key) {
+        throw bad(key, "applies to left, inner and full joins, not how = \"\(options.kind.rawValue)\"")
+      }
+    }
     return options
   }
 }
