@@ -71,6 +71,33 @@ struct BenchScriptsCLITests {
     }
   }
 
+  /// The join and group_by tasks (issue 15), on gen_data.py's shapes: 40
+  /// subjects with 60 events (ids 1..50, so some subjects have none) and 90
+  /// rows in 7 groups; the checksums are the numbers worked out here.
+  @Test func joinAndGroupByTasksPrintTimesAndChecks() throws {
+    let dir = try temporaryDirectory()
+    let subjects = "id,age,bmi\n" + (1...40).map { "\($0),\(20 + $0),\(Double($0) / 2)\n" }.joined()
+    let events = "id,day,value\n" + (1...60).map { "\(($0 * 7) % 50 + 1),\($0),\(Double($0) / 4)\n" }.joined()
+    let groups = "g,x\n" + (1...90).map { "\($0 % 7),\(Double($0) / 10)\n" }.joined()
+    try subjects.write(to: dir.appendingPathComponent("subjects_40.csv"), atomically: true, encoding: .utf8)
+    try events.write(to: dir.appendingPathComponent("events_40.csv"), atomically: true, encoding: .utf8)
+    try groups.write(to: dir.appendingPathComponent("group_90.csv"), atomically: true, encoding: .utf8)
+    // Left join: each subject once per event with its id (ids 1..40 of the
+    // events' 1..50), once with NA when it has none.
+    let eventIds = (1...60).map { ($0 * 7) % 50 + 1 }
+    let matched = eventIds.filter { $0 <= 40 }
+    let unmatchedSubjects = (1...40).filter { !eventIds.contains($0) }.count
+    let rows = matched.count + unmatchedSubjects
+    for (task, file, expected) in [
+      ("join", "subjects_40.csv", "\(rows)"), ("group_by", "group_90.csv", "7"),
+    ] {
+      let r = try runKaplan(["run", "--quiet", Self.task, "--", task, file], directory: dir)
+      #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+      let check = r.stdout.split(separator: "\n").first { $0.hasPrefix("BENCH check \(task) ") }
+      #expect(check?.split(separator: " ").dropFirst(3).first.map(String.init) == expected, "\(r.stdout)")
+    }
+  }
+
   /// An unknown task is a script error naming it, not a silent success.
   @Test func unknownTaskFails() throws {
     let dir = try temporaryDirectory()

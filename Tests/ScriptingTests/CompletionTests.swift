@@ -75,7 +75,7 @@ import TestSupport
     // f{...}: the table is the options argument.
     #expect(session.completions(for: "warn", line: "options{warn") == ["warnings"])
     // Not where a key goes: after `key = `, a value is completed as a name.
-    #expect(session.completions(for: "ma", line: "km(d, 'x', {conf_level = ma") == ["math"])
+    #expect(session.completions(for: "ma", line: "km(d, 'x', {conf_level = ma") == ["math", "max"])
     // The second argument of km is the formula, not the options.
     #expect(session.completions(for: "conf", line: "km(d, {conf") == [])
   }

@@ -15,6 +15,14 @@ surv_ROWS.csv  survival data: time, status (0/1), arm (A, B, C), stratum
                splits the events between two causes by a second draw.
 num_ROWS.csv   the README's CSV row: id, age (integer), x1..x8 with three
                decimals: 10 numeric columns, about 58 bytes a row.
+subjects_ROWS.csv, events_ROWS.csv   the join task (issue 15): subjects have
+               id (1..ROWS, shuffled), age (integer), bmi (two decimals);
+               events have id (uniform on 1..ROWS, so a subject has 0, 1 or
+               more events, about 37% none), day (integer), value (three
+               decimals). Written only when the join task runs
+               (gen_data.py --kinds join ...).
+group_ROWS.csv g (integer, 1..1000, uniform), x (three decimals): the
+               group_by task (--kinds group).
 
 Only Python's standard library (random.Random with a fixed seed), so the
 Kaplan-only smoke run needs no NumPy. Files are written to a temporary name
@@ -80,14 +88,58 @@ def num_blocks(rows, seed):
     yield "".join(out)
 
 
+# --- join and group_by tasks (issue 15) ---
+def subjects_blocks(rows, seed):
+    rng = random.Random(seed)
+    ids = list(range(1, rows + 1))
+    rng.shuffle(ids)
+    yield "id,age,bmi\n"
+    for start in range(0, rows, CHUNK):
+        yield "".join("%d,%d,%d.%02d\n" % (i, 18 + rng.randrange(73), 17 + rng.randrange(20), rng.randrange(100))
+                      for i in ids[start:start + CHUNK])
+
+
+def events_blocks(rows, seed):
+    rng = random.Random(seed)
+    r = rng.randrange
+    yield "id,day,value\n"
+    for start in range(0, rows, CHUNK):
+        n = min(CHUNK, rows - start)
+        yield "".join("%d,%d,%d.%03d\n" % (1 + r(rows), r(1000), r(100), r(1000)) for _ in range(n))
+
+
+def group_blocks(rows, seed):
+    rng = random.Random(seed)
+    r = rng.randrange
+    yield "g,x\n"
+    for start in range(0, rows, CHUNK):
+        n = min(CHUNK, rows - start)
+        yield "".join("%d,%d.%03d\n" % (1 + r(1000), r(100), r(1000)) for _ in range(n))
+
+
+EXTRA_KINDS = {"join": (("subjects", subjects_blocks, 15001), ("events", events_blocks, 15002)),
+               "group": (("group", group_blocks, 15003),)}
+# --- end of join and group_by tasks ---
+
+
 def main():
-    if len(sys.argv) < 3:
-        sys.exit("usage: gen_data.py DIR ROWS [ROWS ...]")
-    directory = sys.argv[1]
+    args = sys.argv[1:]
+    kinds = ["surv", "num"]
+    if args[:1] == ["--kinds"] and len(args) > 1:
+        kinds = args[1].split(",")
+        args = args[2:]
+    if len(args) < 2:
+        sys.exit("usage: gen_data.py [--kinds surv,num,join,group] DIR ROWS [ROWS ...]")
+    directory = args[0]
     os.makedirs(directory, exist_ok=True)
-    for text in sys.argv[2:]:
+    files = [f for k in kinds if k in EXTRA_KINDS for f in EXTRA_KINDS[k]]
+    if "surv" in kinds:
+        files.append(("surv", surv_blocks, 20261206))
+    if "num" in kinds:
+        files.append(("num", num_blocks, 20240601))
+    for text in args[1:]:
         rows = int(float(text))
-        for name, blocks, seed in (("surv", surv_blocks, 20261206), ("num", num_blocks, 20240601)):
+        for name, blocks, seed in files:
             path = os.path.join(directory, "%s_%d.csv" % (name, rows))
             if os.path.exists(path):
                 continue

@@ -24,7 +24,10 @@ Environment:
   BENCH_REPS    repetitions, best of them is reported (default 3)
   BENCH_DIR     where the generated CSVs live (default /tmp/kaplan-bench)
   BENCH_PEERS   "r python" (default), "r", "python" or "none" (Kaplan only)
-  BENCH_TASKS   a subset of: csv km logrank cox cox_strata cuminc finegray derive
+  BENCH_TASKS   a subset of: csv km logrank cox cox_strata cuminc finegray derive join
+                group_by (join: N subjects left-joined with N events; group_by:
+                N rows by 1,000 groups; the issue's sizes are BENCH_SIZES=1e6
+                for join and 1e7 for group_by)
   BENCH_CRR_ROWS             rows of the Fine-Gray comparison with crr, which
                              is quadratic (default 5000; 0 skips it)
   BENCH_LIFELINES_COX_ROWS   largest size for lifelines' CoxPHFitter (1e5)
@@ -65,14 +68,27 @@ TASKS = [
                             ("lifelines CoxPHFitter + strata", "py", "lifelines_cox_strata")]),
     ("cuminc", "surv", [("R cmprsk::cuminc", "R", "cuminc")]),
     ("finegray", "surv", [("R cmprsk::crr", "R", "crr")]),
+    # --- join and group_by (issue 15) ---
+    ("join", "subjects", [("R data.table merge(all.x)", "R", "join_merge"), ("R data.table y[x, on]", "R", "join_dt"),
+                          ("pandas merge", "py", "pandas_join"), ("polars join", "py", "polars_join")]),
+    ("group_by", "group", [("R data.table [, by = g]", "R", "group_dt"), ("pandas groupby", "py", "pandas_group"),
+                           ("polars group_by", "py", "polars_group")]),
+    # --- end of join and group_by ---
 ]
 TASK_TITLES = {
     "csv": "read_csv, 10 numeric columns", "km": "km, 3 arms", "logrank": "logrank, 3 arms",
     "cox": "cox, 5 covariates + arm", "cox_strata": "cox + strata(stratum)",
     "cuminc": "cuminc, 3 arms, 2 causes", "finegray": "finegray, 3 covariates",
+    "join": "left join, N subjects x N events", "group_by": "group_by 1,000 groups: count, mean",
 }
 R_PACKAGES = {"read_csv": [], "fread1": ["data.table"], "fread2": ["data.table"]}
 PY_MODULES = {"pandas": "pandas", "pyarrow": "pyarrow", "polars": "polars"}
+# --- join and group_by (issue 15) ---
+R_PACKAGES.update({"join_merge": ["data.table"], "join_dt": ["data.table"], "group_dt": ["data.table"]})
+PY_MODULES.update({"pandas_join": "pandas", "polars_join": "polars", "pandas_group": "pandas",
+                   "polars_group": "polars"})
+FILE_KINDS = {"subjects": "join", "group": "group"}  # file kind -> gen_data.py --kinds name
+# --- end of join and group_by ---
 
 # Issue 15, columns: element-wise column functions (task.lua's derive).
 TASKS.append(("derive", "num", [("R data.table :=", "R", "derive"), ("pandas assign", "py", "pandas_derive")]))
@@ -281,7 +297,8 @@ def main():
     if crr_rows > 0 and any(t[0] == "finegray" for t in tasks) and crr_rows not in sizes:
         plan.append((crr_rows, [t for t in tasks if t[0] == "finegray"]))
     os.makedirs(directory, exist_ok=True)
-    subprocess.run([sys.executable, os.path.join(HERE, "gen_data.py"), directory]
+    kinds = sorted({FILE_KINDS.get(t[1], t[1]) for t in tasks})
+    subprocess.run([sys.executable, os.path.join(HERE, "gen_data.py"), "--kinds", ",".join(kinds), directory]
                    + [str(n) for n, _ in plan], check=True)
     r_packages, py_modules = available_peers()
     log("harness: R packages %s; Python modules %s" % (sorted(r_packages) or "none", sorted(py_modules) or "none"))
@@ -303,7 +320,8 @@ def main():
     summary = []
     compared = 0
     for n, size_tasks in plan:
-        files = {kind: os.path.join(directory, "%s_%d.csv" % (kind, n)) for kind in ("surv", "num")}
+        files = {kind: os.path.join(directory, "%s_%d.csv" % (kind, n))
+                 for kind in ("surv", "num", "subjects", "group")}
         series = {}
         for rep in range(reps):
             log("harness: %d rows, repetition %d of %d" % (n, rep + 1, reps))

@@ -44,6 +44,24 @@ if (task == "derive") {
   quit(save = "no")
 }
 
+# --- join and group_by (issue 15): FILE is subjects_N.csv or group_N.csv ---
+if (task %in% c("join_merge", "join_dt")) {
+  x <- fread(file)
+  y <- fread(sub("subjects_([0-9]+)[.]csv$", "events_\\1.csv", file))
+  report("read", 0)
+  t <- elapsed(j <- if (task == "join_merge") merge(x, y, by = "id", all.x = TRUE) else y[x, on = "id"])
+  report("time", t)
+  check("join", c(nrow(j), sum(j$age), sum(j$value, na.rm = TRUE), sum(j$day, na.rm = TRUE)))
+  quit(save = "no")
+}
+if (task == "group_dt") {
+  d <- fread(file)
+  report("read", 0)
+  report("time", elapsed(s <- d[, .(n = .N, m = mean(x)), by = g]))
+  check("group_by", c(nrow(s), sum(s$n), sum(s$m)))
+  quit(save = "no")
+}
+# --- end of join and group_by ---
 suppressPackageStartupMessages(library(survival))
 report("read", elapsed(d <- read_fast()))
 covariates <- "x1 + x2 + x3 + x4 + x5 + arm"

@@ -96,6 +96,23 @@ analyses.derive = function()
   }
   return function() check("derive", {e.lx:sum(), e.r:sum(), e.s:sum(), e.p:sum(), e.m:sum()}) end
 end
+-- join and group_by (issue 15): FILE is subjects_N.csv (events_N.csv beside
+-- it) or group_N.csv.
+analyses.join = function()
+  local events = assert(read_csv((file:gsub("subjects_(%d+)%.csv$", "events_%1.csv"))))
+  t0 = wall_clock()
+  local j = d:join(events, {by = "id"})
+  return function()
+    check("join", {j:nrow(), j.age:sum(), j.value:sum(), j.day:sum()})
+  end
+end
+analyses.group_by = function()
+  local s = d:group_by{"g"}:summarise{n = count(), m = mean("x")}
+  return function()
+    check("group_by", {s:nrow(), s.n:sum(), s.m:sum()})
+  end
+end
+-- end of join and group_by
 
 local run = analyses[task]
 if not run then error("unknown task '" .. tostring(task) .. "'") end

@@ -102,6 +102,37 @@ def derive_task(path):
     e, t = timed(derive)
     report("time", t)
     check("derive", [e.lx.sum(), e.r.sum(), e.s.sum(), e.p.sum(), e.m.sum()])
+# --- join and group_by (issue 15): FILE is subjects_N.csv or group_N.csv ---
+def frame_task(task, path):
+    import re
+    if task in ("pandas_join", "pandas_group"):
+        import pandas as lib
+        read = lib.read_csv
+    else:
+        import polars as lib
+        read = lib.read_csv
+    d = read(path)
+    report("read", 0)
+    if task.endswith("_join"):
+        events = read(re.sub(r"subjects_(\d+)\.csv$", r"events_\1.csv", path))
+        if task == "pandas_join":
+            j, t = timed(lambda: d.merge(events, on="id", how="left"))
+            rows = len(j)
+        else:
+            j, t = timed(lambda: d.join(events, on="id", how="left"))
+            rows = j.height
+        report("time", t)
+        check("join", (rows, j["age"].sum(), j["value"].sum(), j["day"].sum()))
+    else:
+        if task == "pandas_group":
+            s, t = timed(lambda: d.groupby("g").agg(n=("x", "size"), m=("x", "mean")))
+            rows = len(s)
+        else:
+            s, t = timed(lambda: d.group_by("g").agg(lib.len().alias("n"), lib.col("x").mean().alias("m")))
+            rows = s.height
+        report("time", t)
+        check("group_by", (rows, s["n"].sum(), s["m"].sum()))
+# --- end of join and group_by ---
 
 
 def main():
@@ -112,6 +143,8 @@ def main():
         read_task(task, path)
     elif task == "pandas_derive":
         derive_task(path)
+    elif task in ("pandas_join", "polars_join", "pandas_group", "polars_group"):
+        frame_task(task, path)
     else:
         lifelines_task(task, path)
 

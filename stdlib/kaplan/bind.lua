@@ -62,7 +62,7 @@ function M.result(kind, t, handle, caller)
 end
 
 -- The userdata types whose methods are declared with them as receiver.
-local userdata_kinds = { dataset = true, column = true, date = true, NA = true }
+local userdata_kinds = { dataset = true, column = true, date = true, NA = true, grouped = true, summary = true }
 
 --- The kind of x: the kind of a result made by bind.result, or "dataset",
 -- "column" or "date" for those userdata; nil for anything else.

@@ -175,6 +175,8 @@ local function userdata_heading(kind, x)
       return "NA, the missing value."
     elseif kind == "column" then
       return string.format("A column: '%s' <%s>, %d values.", x:name(), x:type(), #x)
+    elseif kind == "grouped" or kind == "summary" then
+      return "A " .. (kind == "summary" and "summary: " or "") .. tostring(x) .. "."
     end
     return "A date: " .. tostring(x) .. "."
   end)

@@ -16,9 +16,12 @@ struct DatasetLibrary: KaplanLibrary {
     let functions = DatasetFunctions(policy: runtime.policy, stdlib: runtime.stdlibPath)
     let missing = try MissingValue.install(in: runtime)
     let conditional = ColumnConditionalFunctions(na: missing.value)
+    let summaries = DatasetSummaryMethods()
     let declarations = functions.declarations + DatasetMethods.declarations + ColumnMethods.declarations
       + DateMethods.declarations
       + ColumnMathFunctions(na: missing.value).declarations + conditional.declarations
+      + DatasetJoinMethods.declarations + DatasetCombineMethods(seed: runtime.options.seed).declarations
+      + summaries.declarations
     let userdata = runtime.userdata
     try userdata.register(
       LuaDataset.self, name: "dataset", in: lua, declarations: declarations,
@@ -40,8 +43,9 @@ struct DatasetLibrary: KaplanLibrary {
       index: ColumnMethods.index)
     try userdata.register(
       LuaDate.self, name: "date", in: lua, declarations: declarations, metamethods: DateMethods.metamethods)
+    try DatasetSummaryMethods.register(in: runtime, declarations: declarations)
     return LibraryBinding(
-      functions: declarations, kinds: kinds + [MissingValue.kind],
+      functions: declarations, kinds: kinds + [MissingValue.kind] + DatasetSummaryMethods.kinds,
       internals: try internals(lua) + conditional.mapInternals(lua))
   }
 

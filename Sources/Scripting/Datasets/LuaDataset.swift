@@ -149,9 +149,11 @@ enum DatasetMethods {
       }
       return try value(try d.settingLevels(name, try stringList(call.lua, 3, what: "levels")))
     },
-    method("rename", signature: "d:rename(old, new)", summary: "The dataset with column old named new.",
-           arguments: 2, example: "print(dataset(\"aml\"):rename(\"x\", \"arm\"):names()[3])") { call in
-      try value(try dataset(call).renamed(try call.lua.string(2), to: try call.lua.string(3)))
+    method("rename", signature: "d:rename(old, new) or d:rename{old = \"new\", ...}",
+           summary: "The dataset with columns renamed: one (old, new), or several at once as {old = \"new\"}.",
+           arguments: 2, example: "print(dataset(\"aml\"):rename(\"x\", \"arm\"):names()[3])\n"
+             + "print(table.concat(dataset(\"aml\"):rename{time = \"weeks\", x = \"arm\"}:names(), \", \"))") { call in
+      try DatasetCombineMethods.rename(call)
     },
     whereMethod(body: nil),
     method("rows", signature: "d:rows()",
