@@ -122,6 +122,7 @@ public struct CoxAnalysis: Sendable {
   static func prepare(dataset: Dataset, formula: Formula, options: CoxAnalysisOptions) throws
     -> Prepared
   {
+    let formula = try formula.resolvingDot(in: dataset, weights: options.weights)
     guard !formula.terms.isEmpty else {
       throw ModelFrameError(
         "formula '\(formula.text)' has no covariates: a Cox model needs at least one term after '~' "
