@@ -78,6 +78,9 @@ struct CoxLibrary: KaplanLibrary {
                    doc: "Newton–Raphson iterations (R's iter.max)"),
         OptionSpec("tol", .number(.positive), default: .number(1e-9),
                    doc: "convergence tolerance on the relative change of the log-likelihood (R's eps)"),
+        OptionSpec("tt", .function,
+                   doc: "function(x, t) for the formula's tt(x) terms (R's tt): called at each event time t with "
+                     + "the column of x for the rows at risk; returns a column or array of numbers"),
       ],
       optionsArgument: 3, returns: "cox",
       example: """
@@ -99,7 +102,8 @@ struct CoxLibrary: KaplanLibrary {
       options.initial = try o.optionalNumbers("init")
       options.maxIterations = try o.integer("max_iter")
       options.tolerance = try o.number("tol")
-      let analysis = try CoxAnalysis(dataset: dataset, formula: formula, options: options)
+      let tt = try o.value("tt").map { CoxTimeTransformBinding.transform($0, lua: call.lua) }
+      let analysis = try CoxAnalysis(dataset: dataset, formula: formula, options: options, timeTransform: tt)
       return try call.result(CoxEncoding.cox(analysis), of: analysis)
     }
   }
