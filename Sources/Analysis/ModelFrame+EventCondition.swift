@@ -5,8 +5,9 @@ extension ModelFrame {
   /// 0)` or `Surv(time, status %in% c("Dead", "Died"))`: 1 where the
   /// comparison holds, else 0, as R evaluates the comparison (a string
   /// column compares its labels, a number or boolean column its values).
-  /// Unlike R, a label that is not a level of the column is an error (R
-  /// would make every row censored without a word).
+  /// Unlike R, a label that is not a level of the column is an error when
+  /// no value of the comparison is one (R would make every row censored
+  /// without a word); `%in%` may list labels some data do not have.
   static func conditionEvents(
     _ column: Column, name: String, condition: EventCondition, rows: [Int]
   ) throws -> [Int] {
@@ -14,19 +15,20 @@ extension ModelFrame {
     switch column {
     case .factor(let codes, let levels):
       var wanted = [Bool](repeating: false, count: levels.count)
+      var unknown: [String] = []
       for value in condition.values {
         let label: String
         switch value {
         case .text(let s): label = s
         case .number(let x): label = RValueFormat.number(x)
         }
-        guard let k = levels.firstIndex(of: label) else {
-          throw ModelFrameError(
-            "Surv(..., \(condition.text)): \"\(label)\" is not a value of column '\(name)' (its values: "
-              + levels.prefix(20).map { "\"\($0)\"" }.joined(separator: ", ") + (levels.count > 20 ? ", ..." : "")
-              + ")")
-        }
-        wanted[k] = true
+        if let k = levels.firstIndex(of: label) { wanted[k] = true } else { unknown.append(label) }
+      }
+      if unknown.count == condition.values.count, let label = unknown.first {
+        throw ModelFrameError(
+          "Surv(..., \(condition.text)): \"\(label)\" is not a value of column '\(name)' (its values: "
+            + levels.prefix(20).map { "\"\($0)\"" }.joined(separator: ", ") + (levels.count > 20 ? ", ..." : "")
+            + ")")
       }
       hit = { row in codes[row] >= 0 && Int(codes[row]) < wanted.count && wanted[Int(codes[row])] }
     case .double, .int, .bool:
