@@ -121,3 +121,38 @@ import TestSupport
     #expect(Double(m.events) == Self.number(case_["nevent"]))
   }
 }
+
+/// Prediction profiles of models with transforms evaluate the basis fitted
+/// to the data (R's `makepredictcall`): a profile with a data row's values
+/// gives that row of the design matrix.
+@Suite struct TransformProfileTests {
+  @Test func profileOfADataRowIsItsDesignRow() throws {
+    let lung = try FormulaTransformFixtureTests.dataset("lung")
+    let formula = try Formula(
+      parsing: "Surv(time, status) ~ ns(age, df = 3) + poly(time, 2) + I(wt.loss^2):sex + bs(age, knots = 60)")
+    let frame = try ModelFrame(dataset: lung, formula: formula)
+    let design = try DesignMatrix(frame: frame)
+    let profile = DesignProfile(frame: frame, design: design)
+    #expect(profile.variables == ["age", "time", "wt.loss", "sex"])
+    let ages = try #require(lung["age"]).asDoubles(), times = try #require(lung["time"]).asDoubles()
+    let loss = try #require(lung["wt.loss"]).asDoubles(), sex = try #require(lung["sex"]).asDoubles()
+    for i in [0, 5, 17, frame.count - 1] {
+      let row = frame.rows[i]
+      let got = try profile.row([
+        "age": .number(ages[row]), "time": .number(times[row]), "wt.loss": .number(loss[row]),
+        "sex": .number(sex[row]),
+      ])
+      let expected = (0..<design.columnCount).map { design.values[$0 * design.rowCount + i] }
+      #expect(zip(got, expected).allSatisfy { approxEqual($0, $1, relative: Tolerance.closedForm, absoluteFloor: 1e-14) })
+    }
+  }
+
+  @Test func profileOfATimeTransformIsRefused() throws {
+    let lung = try FormulaTransformFixtureTests.dataset("lung")
+    let frame = try ModelFrame(dataset: lung, formula: try Formula(parsing: "Surv(time, status) ~ tt(age)"))
+    let profile = DesignProfile(frame: frame, design: try DesignMatrix(frame: frame))
+    #expect(throws: ModelFrameError("a model with tt(age) has no covariate profile: its value changes with time")) {
+      try profile.row(["age": .number(60)])
+    }
+  }
+}
