@@ -154,3 +154,25 @@ import TestSupport
     #expect(out == [.integer(2), .string("I(sex * 10)=10"), .string("I(sex * 10)=20")])
   }
 }
+
+/// `help("formulas")`: the formula language's reference, whose example runs.
+@Suite struct FormulaHelpTests {
+  @Test func topicDescribesTheLanguageAndItsExampleRuns() throws {
+    let runtime = try makeRuntime()
+    let text = try lua(runtime, "return require('kaplan.help').text('formulas')")
+    guard case .string(let s) = text.first else {
+      Issue.record("help('formulas') gave \(text)")
+      return
+    }
+    for piece in ["Surv(time, state == \"Dead\")", "ns(x, df =", "bs(x, df =", "poly(x, degree", "tt(x)", "pspline()"] {
+      #expect(s.contains(piece), "missing \(piece)")
+    }
+    #expect(throws: Never.self) {
+      try lua(runtime, "local print = function() end; assert(load(require('kaplan.formula_help').example, "
+        + "'=example', 't', setmetatable({print = print}, {__index = _G})))()")
+    }
+    let catalogue = try lua(runtime, "return require('kaplan.help').text()")
+    guard case .string(let c) = catalogue.first else { return }
+    #expect(c.contains("help(\"formulas\") the formula language"))
+  }
+}
