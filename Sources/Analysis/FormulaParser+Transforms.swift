@@ -131,7 +131,8 @@ extension FormulaParser {
     guard case .expression(let e) = value, let x = e.constant, x.rounded() == x, x >= Double(minimum),
       x <= 1000
     else {
-      throw error("\(name)(): \(key) must be a whole number from \(minimum) to 1000, got \(value.deparsed)", at: position)
+      throw error(
+        "\(name)(): \(key) must be a whole number from \(minimum) to 1000, got \(value.deparsed)", at: position)
     }
     return Int(x)
   }

@@ -143,7 +143,9 @@ import TestSupport
         "sex": .number(sex[row]),
       ])
       let expected = (0..<design.columnCount).map { design.values[$0 * design.rowCount + i] }
-      #expect(zip(got, expected).allSatisfy { approxEqual($0, $1, relative: Tolerance.closedForm, absoluteFloor: 1e-14) })
+      #expect(zip(got, expected).allSatisfy {
+        approxEqual($0, $1, relative: Tolerance.closedForm, absoluteFloor: 1e-14)
+      })
     }
   }
 
