@@ -47,7 +47,7 @@ import TestSupport
 
   @Test func fixtureHasCases() {
     #expect(Self.bases.count == 13)
-    #expect(Self.fits.count == 22)
+    #expect(Self.fits.count == 24)
   }
 
   @Test(arguments: basisCalls)
@@ -84,6 +84,7 @@ import TestSupport
     case "x*log(t)": return { _, x, t in x.map { $0 * Foundation.log(t) } }
     case "x*log(t+20)": return { _, x, t in x.map { $0 * Foundation.log(t + 20) } }
     case "x*(t>100)": return { _, x, t in x.map { $0 * (t > 100 ? 1 : 0) } }
+    case "x*log(t+1)": return { _, x, t in x.map { $0 * Foundation.log(t + 1) } }
     default: return nil
     }
   }
@@ -109,7 +110,7 @@ import TestSupport
     let tolerance = Tolerance.iterative
     for (what, got, expected) in [
       ("coef", m.fit.coefficients, Self.doubles(case_["coef"])),
-      ("se", m.fit.standardErrors, Self.doubles(case_["se"])),
+      ("se", m.fit.robustStandardErrors ?? m.fit.standardErrors, Self.doubles(case_["se"])),
       ("loglik", [m.fit.loglikInitial, m.fit.loglik], Self.doubles(case_["loglik"])),
     ] {
       #expect(got.count == expected.count)
@@ -117,6 +118,7 @@ import TestSupport
         #expect(approxEqual(g, e, relative: tolerance, absoluteFloor: 1e-9), "\(what): \(g) vs R \(e)")
       }
     }
+    #expect(m.isRobust == (case_["robust"] as? Bool))
     #expect(Double(m.n) == Self.number(case_["n"]))
     #expect(Double(m.events) == Self.number(case_["nevent"]))
   }
