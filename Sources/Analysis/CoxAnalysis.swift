@@ -91,7 +91,7 @@ public struct CoxAnalysis: Sendable {
     self.strata = frame.strata?.labels ?? []
     self.isCountingProcess = frame.start != nil
     self.cluster = cluster == nil ? nil : formula.cluster
-    var warnings = fit.warnings.map { Self.message($0, names: design.columnNames) }
+    var warnings = frame.transformWarnings + fit.warnings.map { Self.message($0, names: design.columnNames) }
     if frame.cluster != nil && !robust {
       warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
     }

@@ -12,6 +12,8 @@ import RunControl
 /// `basis` keeps them, so that a prediction profile is evaluated on the
 /// same basis (R's `makepredictcall`).
 struct TransformedVariable: Sendable {
+  /// The term's label (`log(x)`).
+  let label: String
   /// The basis computed from the data.
   let basis: FittedBasis
   /// The design columns over all rows of the dataset.
@@ -21,6 +23,9 @@ struct TransformedVariable: Sendable {
   let suffixes: [String]
   /// The values of the argument (`age` in `tt(age)`) over all rows.
   let argument: [Double]
+  /// Rows whose columns are all present but whose value is NaN (`log(-1)`):
+  /// R warns "NaNs produced" and drops them.
+  let undefinedCount: Int
 
   /// Evaluates every transform variable of `formula` on `dataset`.
   static func evaluateAll(_ formula: Formula, dataset: Dataset) throws -> [FormulaVariable: TransformedVariable] {
@@ -34,6 +39,7 @@ struct TransformedVariable: Sendable {
 
   init(_ transform: VariableTransform, formula: Formula, dataset: Dataset) throws {
     let n = dataset.rowCount
+    label = transform.label
     try MemoryBudget.require(
       count: n, stride: MemoryLayout<Double>.stride * 4, for: "the values of \(transform.label)")
     var inputs: [String: [Double]] = [:]
@@ -49,6 +55,9 @@ struct TransformedVariable: Sendable {
     }
     let x = transform.argument.values(inputs, count: n)
     argument = x
+    var undefined = 0
+    for i in 0..<n where x[i].isNaN && !inputs.values.contains(where: { $0[i].isNaN }) { undefined += 1 }
+    undefinedCount = undefined
     func fail(_ message: String) -> FormulaError {
       FormulaError(formula: formula.text, position: transform.position, message: "\(transform.label): \(message)")
     }
@@ -120,4 +129,14 @@ enum FittedBasis: Sendable {
 
   /// The design row of one value.
   func row(_ x: Double) -> [Double] { design([x]).0.map { $0[0] } }
+}
+
+extension ModelFrame {
+  /// R's warning for transforms with no value on some rows (`log(-1)`),
+  /// which drop them: `log(x): NaNs produced (3 rows dropped as missing)`.
+  var transformWarnings: [String] {
+    transformed.values.filter { $0.undefinedCount > 0 }.map { t in
+      "\(t.label): NaNs produced (\(t.undefinedCount) row\(t.undefinedCount == 1 ? "" : "s") dropped as missing)"
+    }.sorted()
+  }
 }

@@ -144,6 +144,35 @@ import TestSupport
     #expect(Date().timeIntervalSince(started) < 5)
   }
 
+  @Test func undefinedValuesWarnAsRAndDropTheirRows() throws {
+    let runtime = try makeRuntime()
+    let out = try lua(runtime, """
+      options{warnings = false}
+      local d = dataset("lung")
+      local m = cox(d, "Surv(time, status) ~ log(wt.loss + 5.5) + age")
+      local negative, missing = 0, 0
+      local w = d["wt.loss"]
+      for i = 1, #d do
+        if w[i] == nil then missing = missing + 1 elseif w[i] + 5.5 < 0 then negative = negative + 1 end
+      end
+      return m.warnings[1], m.n_dropped, negative + missing, negative
+      """)
+    guard case .integer(let negative) = out[3] else {
+      Issue.record("\(out)")
+      return
+    }
+    #expect(out[0] == .string("log(wt.loss + 5.5): NaNs produced (\(negative) rows dropped as missing)"))
+    #expect(out[1] == out[2])
+  }
+
+  @Test func anovaOfATimeTransformModelIsRefused() throws {
+    let runtime = try makeRuntime()
+    let error = luaError(runtime, """
+      cox(dataset("lung"), "Surv(time, status) ~ age + tt(age)", {tt = function(x, t) return x end}):anova()
+      """)
+    #expect(error.contains("no analysis of deviance for a model with tt(age)"), "\(error)")
+  }
+
   @Test func kmGroupsByAOneColumnTransform() throws {
     let runtime = try makeRuntime()
     let out = try lua(runtime, """
