@@ -85,6 +85,10 @@ extension FormulaParser {
     return VariableTransform(kind: kind, argument: x, label: label, position: position)
   }
 
+  /// The most columns (df, degree) a basis may have: far beyond any model a
+  /// dataset supports, and a bound on the work a formula can ask for.
+  static let maxBasisColumns = 100
+
   /// Each function's parameters in R's order (positional arguments fill
   /// them in turn; named ones match exactly).
   static let parameters: [String: [String]] = [
@@ -129,10 +133,11 @@ extension FormulaParser {
   ) throws -> Int {
     guard let value else { return `default` }
     guard case .expression(let e) = value, let x = e.constant, x.rounded() == x, x >= Double(minimum),
-      x <= 1000
+      x <= Double(Self.maxBasisColumns)
     else {
       throw error(
-        "\(name)(): \(key) must be a whole number from \(minimum) to 1000, got \(value.deparsed)", at: position)
+        "\(name)(): \(key) must be a whole number from \(minimum) to \(Self.maxBasisColumns), got \(value.deparsed)",
+        at: position)
     }
     return Int(x)
   }

@@ -92,6 +92,16 @@ struct TransformedVariable: Sendable {
       }
     }
     (columns, suffixes) = basis.design(x)
+    if columns.count > 1 {
+      // More columns than distinct values cannot be estimated (R would fit
+      // them and give NA coefficients); refused, which also bounds the work.
+      let distinct = Set(x.lazy.filter { !$0.isNaN }).count
+      if columns.count > distinct {
+        throw fail(
+          "\(columns.count) basis columns but only \(distinct) distinct value\(distinct == 1 ? "" : "s"); "
+            + "lower df (or the number of knots)")
+      }
+    }
   }
 
   /// Marks the rows whose value is missing (NaN in any design column).

@@ -111,6 +111,8 @@ import TestSupport
      "log(celltype) needs numbers, but column 'celltype' holds strings at position 22"),
     ("cox(dataset('lung'), 'Surv(time, status) ~ poly(meal.cal, 2)')",
      "poly(meal.cal, 2): missing values are not allowed in poly() (as R), as in row 3 at position 22"),
+    ("cox(dataset('lung'), 'Surv(time, status) ~ ns(sex, df = 3)')",
+     "ns(sex, df = 3): 3 basis columns but only 2 distinct values; lower df (or the number of knots) at position 22"),
     ("cox(dataset('lung'), 'Surv(time, status) ~ ns(agee, df = 3)')", "column 'agee' not found (did you mean 'age'?)"),
     ("km(dataset('lung'), 'Surv(time, status) ~ ns(age, df = 2)')",
      "ns(age, df = 2) is a regression basis; km groups curves by the values of its terms at position 22"),
