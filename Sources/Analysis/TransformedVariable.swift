@@ -66,6 +66,7 @@ struct TransformedVariable: Sendable {
       basis = .identity
     case .poly(let degree, let raw):
       if raw {
+        try Self.checkDistinct(x, columns: degree, fail: fail)
         basis = .rawPolynomial(degree: degree)
       } else {
         if let row = x.firstIndex(where: \.isNaN) {
@@ -83,6 +84,11 @@ struct TransformedVariable: Sendable {
       if case .bSpline(_, let d, _) = transform.kind { degree = d } else { degree = 3 }
       let natural: Bool
       if case .naturalSpline = transform.kind { natural = true } else { natural = false }
+      let extra = intercept ? 1 : 0
+      let columns = natural
+        ? knots.knots.map { $0.count + 1 + extra } ?? knots.df ?? 1 + extra
+        : knots.knots.map { $0.count + degree + extra } ?? knots.df ?? degree + extra
+      try Self.checkDistinct(x, columns: columns, fail: fail)
       do {
         basis = .spline(
           try SplineBasis(
@@ -92,15 +98,16 @@ struct TransformedVariable: Sendable {
       }
     }
     (columns, suffixes) = basis.design(x)
-    if columns.count > 1 {
-      // More columns than distinct values cannot be estimated (R would fit
-      // them and give NA coefficients); refused, which also bounds the work.
-      let distinct = Set(x.lazy.filter { !$0.isNaN }).count
-      if columns.count > distinct {
-        throw fail(
-          "\(columns.count) basis columns but only \(distinct) distinct value\(distinct == 1 ? "" : "s"); "
-            + "lower df (or the number of knots)")
-      }
+  }
+
+  /// More basis columns than distinct values cannot be estimated (R would
+  /// fit them and give NA coefficients); refused, which also bounds the work.
+  private static func checkDistinct(_ x: [Double], columns: Int, fail: (String) -> FormulaError) throws {
+    let distinct = Set(x.lazy.filter { !$0.isNaN }).count
+    if columns > 1, columns > distinct {
+      throw fail(
+        "\(columns) basis columns but only \(distinct) distinct value\(distinct == 1 ? "" : "s"); "
+          + "lower df (or the number of knots)")
     }
   }
 
