@@ -105,10 +105,13 @@ extension FormulaParser {
     var free = parameters
     for a in arguments where a.name != nil {
       guard let key = a.name, let k = free.firstIndex(of: key) else {
+        if let key = a.name, bound[key] != nil {
+          throw error("\(name)() has argument '\(key)' twice", at: a.position)
+        }
         let known = parameters.dropFirst().joined(separator: ", ")
         throw error(
-          "\(name)() has no argument '\(a.name ?? "")'" + (bound[a.name ?? ""] != nil ? " twice" : "")
-            + (known.isEmpty ? "" : " (its arguments: \(known))"), at: a.position)
+          "\(name)() has no argument '\(a.name ?? "")'" + (known.isEmpty ? "" : " (its arguments: \(known))"),
+          at: a.position)
       }
       bound[key] = a.value
       free.remove(at: k)

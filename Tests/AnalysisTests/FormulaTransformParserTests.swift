@@ -75,6 +75,8 @@ import Testing
     ("Surv(t, e) ~ ns(x, dg = 3)", 20,
      "ns() has no argument 'dg' (its arguments: df, knots, intercept, Boundary.knots)"),
     ("Surv(t, e) ~ poly(x, 2, FALSE, 4)", 32, "poly() takes at most 3 argument(s)"),
+    ("Surv(t, e) ~ ns(x, df = 2, df = 3)", 28, "ns() has argument 'df' twice"),
+    ("Surv(t, e) ~ tt(x, 2)", 20, "tt() takes at most 1 argument(s)"),
     ("Surv(t, e) ~ poly(x, 1.5)", 14, "poly(): degree must be a whole number from 1 to 100, got 1.5"),
     ("Surv(t, e) ~ poly(x, raw = 1)", 14, "poly(): raw must be TRUE or FALSE, got 1"),
     ("Surv(t, e) ~ ns(x, knots = c(a, 2))", 30, "c() in a formula takes numbers"),
