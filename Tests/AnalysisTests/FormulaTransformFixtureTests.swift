@@ -160,3 +160,35 @@ import TestSupport
     }
   }
 }
+
+/// Fine–Gray models with transforms against `cmprsk::crr` on R's
+/// `model.matrix` (the fixture's `finegray` cases): lung with death as
+/// cause 1 for men and 2 for women (`ifelse(status == 2, sex, 0)`).
+@Suite struct FineGrayTransformTests {
+  static var cases: [[String: Any]] {
+    (FormulaTransformFixtureTests.root()["finegray"] as? [[String: Any]]) ?? []
+  }
+  static var formulas: [String] { cases.compactMap { $0["formula"] as? String } }
+
+  @Test func fixtureHasCases() { #expect(Self.cases.count == 2) }
+
+  @Test(arguments: formulas)
+  func matchesCrr(rhs: String) throws {
+    let case_ = try #require(Self.cases.first { $0["formula"] as? String == rhs })
+    let lung = try FormulaTransformFixtureTests.dataset("lung")
+    let status = try #require(lung["status"]).asDoubles(), sex = try #require(lung["sex"]).asDoubles()
+    let cause = Column.double(zip(status, sex).map { $0 == 2 ? $1 : 0 })
+    let d = try Dataset(names: lung.names + ["cause"], columns: lung.columns + [cause])
+    let m = try FineGrayAnalysis(dataset: d, formula: try Formula(parsing: "Surv(time, cause) ~ " + rhs))
+    #expect(m.terms.map(\.name) == (case_["names"] as? [String]))
+    for (what, got, expected) in [
+      ("coef", m.fit.coefficients, FormulaTransformFixtureTests.doubles(case_["coef"])),
+      ("se", m.fit.standardErrors, FormulaTransformFixtureTests.doubles(case_["se"])),
+    ] {
+      #expect(got.count == expected.count)
+      for (g, e) in zip(got, expected) {
+        #expect(approxEqual(g, e, relative: Tolerance.iterative, absoluteFloor: 1e-9), "\(what): \(g) vs R \(e)")
+      }
+    }
+  }
+}
