@@ -1,3 +1,4 @@
+import Datasets
 import Testing
 
 @testable import Analysis
@@ -102,5 +103,28 @@ import Testing
     #expect(throws: FormulaError(formula: text, position: position, message: message)) {
       try Formula(parsing: text)
     }
+  }
+}
+
+/// `~ .` against a dataset: every column but the response, strata, cluster,
+/// offset and weights columns; columns written beside it stay once.
+@Suite struct FormulaDotTests {
+  @Test func dotIsEveryOtherColumn() throws {
+    let d = try Dataset(
+      names: ["t", "e", "age", "my var", "site", "id", "w", "off"],
+      columns: (0..<8).map { _ in Column.double([1, 2]) })
+    let f = try Formula(parsing: "Surv(t, e) ~ . + log(age) + strata(site) + cluster(id) + offset(off)")
+    let resolved = try f.resolvingDot(in: d, weights: "w")
+    #expect(resolved.terms.map(\.label) == ["age", "`my var`", "log(age)"])
+    #expect(resolved.text == f.text)
+    #expect(resolved.strata == ["site"] && resolved.cluster == "id" && resolved.offsets == ["off"])
+  }
+
+  @Test func dotWithNoOtherColumnIsAnError() throws {
+    let d = try Dataset(names: ["t", "e"], columns: [.double([1]), .double([1])])
+    let f = try Formula(parsing: "Surv(t, e) ~ .")
+    #expect(throws: FormulaError(
+      formula: "Surv(t, e) ~ .", position: 14, message: "'.' stands for no column: the dataset has no other column")
+    ) { try f.resolvingDot(in: d, weights: nil) }
   }
 }
