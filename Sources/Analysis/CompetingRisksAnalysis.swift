@@ -100,6 +100,7 @@ public struct CompetingRisksAnalysis: Sendable {
       throw ModelFrameError("the confidence level must be between 0 and 1, got \(options.confidenceLevel)")
     }
     guard options.rho.isFinite else { throw ModelFrameError("rho must be finite") }
+    try formula.checkGroupingTerms(function: "cuminc")
     let cr = try CompetingRisksFrame(
       dataset: dataset, formula: formula, censor: options.censor, function: "cuminc")
     let frame = cr.frame

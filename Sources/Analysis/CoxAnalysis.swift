@@ -65,11 +65,14 @@ public struct CoxAnalysis: Sendable {
   public let dataset: Dataset
 
   /// Fits `formula` (R syntax, e.g. `Surv(time, status) ~ rx + age + strata(sex)`)
-  /// to `dataset`.
-  public init(dataset: Dataset, formula: Formula, options: CoxAnalysisOptions = CoxAnalysisOptions())
-    throws
-  {
-    let prepared = try Self.prepare(dataset: dataset, formula: formula, options: options)
+  /// to `dataset`; `timeTransform` is the function of the formula's `tt()`
+  /// terms (R's `tt` argument), required when it has one.
+  public init(
+    dataset: Dataset, formula: Formula, options: CoxAnalysisOptions = CoxAnalysisOptions(),
+    timeTransform: CoxTimeTransform? = nil
+  ) throws {
+    let prepared = try Self.prepare(
+      dataset: dataset, formula: formula, options: options, timeTransform: timeTransform)
     let (formula, frame, design) = (prepared.formula, prepared.frame, prepared.design)
     let labels = CoefficientLabel.labels(design: design, frame: frame)
     let robust = prepared.options.robust
@@ -81,13 +84,14 @@ public struct CoxAnalysis: Sendable {
     self.dataset = dataset
     self.coefficients = labels
     self.fit = fit
-    self.n = fit.n
-    self.events = fit.events
+    // With tt(), R reports the subjects, not the rows of the expansion.
+    self.n = prepared.expansion == nil ? fit.n : frame.count
+    self.events = prepared.expansion == nil ? fit.events : frame.event.filter { $0 != 0 }.count
     self.droppedCount = frame.droppedCount
     self.strata = frame.strata?.labels ?? []
     self.isCountingProcess = frame.start != nil
     self.cluster = cluster == nil ? nil : formula.cluster
-    var warnings = fit.warnings.map { Self.message($0, names: design.columnNames) }
+    var warnings = frame.transformWarnings + fit.warnings.map { Self.message($0, names: design.columnNames) }
     if frame.cluster != nil && !robust {
       warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
     }
@@ -103,10 +107,20 @@ public struct CoxAnalysis: Sendable {
     let options: CoxOptions
     /// The cluster index when the variance is robust and there is one.
     let cluster: [Int]?
+    /// With tt(): the data expanded at the event times (R's coxph with `tt`).
+    var expansion: CoxTimeExpansion? = nil
 
     /// Fits the first `columns` design columns (all of them for the model;
     /// fewer for the nested models of a deviance table).
     func fit(columns: Int, options fitOptions: CoxOptions? = nil) throws -> CoxFit {
+      if let e = expansion {
+        let values = columns == design.columnCount
+          ? e.covariates : Array(e.covariates[0..<(columns * e.count)])
+        return try CoxModel.fit(
+          start: nil, stop: e.time, status: e.status, covariates: values, columns: columns,
+          weights: e.weights, strata: e.strata, offset: e.offset, cluster: e.cluster,
+          options: fitOptions ?? options)
+      }
       let status = frame.eventDoubles
       let values = columns == design.columnCount
         ? design.values : Array(design.values[0..<(columns * design.rowCount)])
@@ -119,9 +133,26 @@ public struct CoxAnalysis: Sendable {
 
   /// Builds the model frame and design matrix, checks the data, and settles
   /// the options as R `coxph` does.
-  static func prepare(dataset: Dataset, formula: Formula, options: CoxAnalysisOptions) throws
-    -> Prepared
-  {
+  static func prepare(
+    dataset: Dataset, formula: Formula, options: CoxAnalysisOptions, timeTransform: CoxTimeTransform? = nil
+  ) throws -> Prepared {
+    let formula = try formula.resolvingDot(in: dataset, weights: options.weights)
+    let ttVariables = formula.timeTransformVariables
+    if let v = ttVariables.first, timeTransform == nil, let t = v.transform {
+      throw FormulaError(
+        formula: formula.text, position: t.position,
+        message: "\(t.label) needs a time-transform function: cox(d, formula, {tt = function(x, t) ... end})")
+    }
+    if ttVariables.isEmpty, timeTransform != nil {
+      throw ModelFrameError("the tt option is given but formula '\(formula.text)' has no tt() term")
+    }
+    for term in formula.terms where term.variables.count > 1 {
+      if let v = term.variables.first(where: { ttVariables.contains($0) }), let t = v.transform {
+        throw FormulaError(
+          formula: formula.text, position: t.position, message: "\(t.label) must be a term of its own, not part of "
+            + "an interaction (put the interaction in the tt function)")
+      }
+    }
     guard !formula.terms.isEmpty else {
       throw ModelFrameError(
         "formula '\(formula.text)' has no covariates: a Cox model needs at least one term after '~' "
@@ -145,9 +176,18 @@ public struct CoxAnalysis: Sendable {
     let coxOptions = CoxOptions(
       ties: options.ties, initial: options.initial, maxIterations: options.maxIterations,
       epsilon: options.tolerance, robust: robust, confidenceLevel: options.confidenceLevel)
-    return Prepared(
+    var prepared = Prepared(
       formula: formula, frame: frame, design: design, options: coxOptions,
       cluster: robust ? frame.cluster : nil)
+    if let timeTransform, !ttVariables.isEmpty {
+      let columns = formula.terms.enumerated().compactMap { k, term -> (column: Int, label: String)? in
+        guard let v = term.variables.first, term.variables.count == 1, ttVariables.contains(v) else { return nil }
+        return (design.termColumns[k].lowerBound, v.label)
+      }
+      prepared.expansion = try CoxTimeExpansion(
+        frame: frame, design: design, transformed: columns, cluster: prepared.cluster, transform: timeTransform)
+    }
+    return prepared
   }
 
   /// Data problems stated in terms of the dataset before the fitter sees

@@ -41,6 +41,11 @@ public struct CoxDevianceTable: Sendable {
   public init(dataset: Dataset, formula: Formula, options: CoxAnalysisOptions = CoxAnalysisOptions())
     throws
   {
+    if let v = formula.timeTransformVariables.first {
+      throw ModelFrameError(
+        "no analysis of deviance for a model with \(v.label): its nested models would need the tt function; "
+          + "fit them and use lrtest(m1, m2)")
+    }
     let prepared = try CoxAnalysis.prepare(dataset: dataset, formula: formula, options: options)
     if prepared.options.robust {
       throw ModelFrameError(

@@ -66,6 +66,8 @@ public struct DesignMatrix: Sendable {
         switch covariate {
         case .numeric(let x):
           block = [(variable.label, .numeric(x))]
+        case .basis(let columns, let suffixes):
+          block = zip(columns, suffixes).map { (variable.label + $1, .numeric($0)) }
         case .categorical(let coding):
           let contrasts = Self.usesContrasts(variable, in: term, preceding: terms[..<k])
           if contrasts, coding.levels.count < 2 {

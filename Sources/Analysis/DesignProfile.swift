@@ -16,6 +16,9 @@ public struct DesignProfile: Sendable {
   enum Coding: Sendable {
     case numeric
     case categorical([String])
+    /// A transform, evaluated on the basis fitted to the data (R's
+    /// `makepredictcall`: the knots and polynomial coefficients of the fit).
+    case transformed(VariableTransform, FittedBasis)
   }
 
   let terms: [Term]
@@ -29,11 +32,15 @@ public struct DesignProfile: Sendable {
     var codings: [FormulaVariable: Coding] = [:]
     var variables: [String] = []
     for v in frame.formula.variables {
-      switch frame.covariate(v) {
-      case .categorical(let coding)?: codings[v] = .categorical(coding.levels)
-      case .numeric?, nil: codings[v] = .numeric
+      if let t = frame.transformed[v], let transform = v.transform {
+        codings[v] = .transformed(transform, t.basis)
+      } else {
+        switch frame.covariate(v) {
+        case .categorical(let coding)?: codings[v] = .categorical(coding.levels)
+        case .numeric?, .basis?, nil: codings[v] = .numeric
+        }
       }
-      if !variables.contains(v.column) { variables.append(v.column) }
+      for c in v.columns where !variables.contains(c) { variables.append(c) }
     }
     self.terms = frame.formula.terms
     self.codings = codings
@@ -51,12 +58,18 @@ public struct DesignProfile: Sendable {
     }
     var values: [String: Double] = [:]
     var levelOf: [String: String] = [:]
+    var rows: [String: [Double]] = [:]
     for (v, coding) in codings.sorted(by: { $0.key.label < $1.key.label }) {
+      if case .transformed(let transform, let basis) = coding {
+        rows[v.label] = try Self.transformRow(transform, basis, profile: profile, variables: variables)
+        continue
+      }
       guard let value = profile[v.column] else {
         throw ModelFrameError(
           "the profile has no value for '\(v.column)' (give every variable: \(variables.joined(separator: ", ")))")
       }
       switch coding {
+      case .transformed: break
       case .numeric:
         guard case .number(let x) = value, x.isFinite else {
           throw ModelFrameError("'\(v.column)' in the profile must be a finite number, got \(Self.describe(value))")
@@ -85,6 +98,8 @@ public struct DesignProfile: Sendable {
         switch codings[variable] ?? .numeric {
         case .numeric:
           block = [values[variable.label] ?? .nan]
+        case .transformed:
+          block = rows[variable.label] ?? [.nan]
         case .categorical(let levels):
           let contrasts = DesignMatrix.usesContrasts(variable, in: term, preceding: terms[..<k])
           let used = contrasts ? Array(levels.dropFirst()) : levels
@@ -97,6 +112,33 @@ public struct DesignProfile: Sendable {
     }
     guard row.count == columnNames.count else {
       throw ModelFrameError("internal: a profile gave \(row.count) design columns, the model has \(columnNames.count)")
+    }
+    return row
+  }
+
+  /// The design columns of a transform at the profile's values of its columns.
+  static func transformRow(
+    _ transform: VariableTransform, _ basis: FittedBasis, profile: [String: ProfileValue], variables: [String]
+  ) throws -> [Double] {
+    if case .timeTransform = transform.kind {
+      throw ModelFrameError("a model with \(transform.label) has no covariate profile: its value changes with time")
+    }
+    var numbers: [String: Double] = [:]
+    for c in transform.argument.columns {
+      guard let value = profile[c] else {
+        throw ModelFrameError(
+          "the profile has no value for '\(c)' (give every variable: \(variables.joined(separator: ", ")))")
+      }
+      guard case .number(let x) = value, x.isFinite else {
+        throw ModelFrameError(
+          "'\(c)' in the profile must be a finite number (for \(transform.label)), got \(describe(value))")
+      }
+      numbers[c] = x
+    }
+    let x = transform.argument.value { numbers[$0] ?? .nan }
+    let row = basis.row(x)
+    guard row.allSatisfy(\.isFinite) else {
+      throw ModelFrameError("\(transform.label) has no finite value at the profile's values")
     }
     return row
   }

@@ -52,6 +52,8 @@ public struct FineGrayAnalysis: Sendable {
   public let profile: DesignProfile
 
   public init(dataset: Dataset, formula: Formula, options: FineGrayOptions = FineGrayOptions()) throws {
+    let formula = try formula.resolvingDot(in: dataset, weights: nil)
+    try formula.checkNoTimeTransform(function: "finegray")
     guard !formula.terms.isEmpty else {
       throw ModelFrameError(
         "formula '\(formula.text)' has no covariates: a Fine–Gray model needs at least one term after '~'")

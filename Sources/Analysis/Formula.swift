@@ -28,6 +28,9 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
   /// Where `strata()` stands among the variables, in order of appearance
   /// (for the curve labels of `survfit`).
   let strataPosition: Int
+  /// The position of `.` (every other column, as R's `y ~ .`), if the
+  /// right-hand side has one; `resolvingDot(in:weights:)` replaces it.
+  public let dotPosition: Int?
 
   public var description: String { text }
 
@@ -48,7 +51,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     var out: [String] = []
     func add(_ name: String) { if seen.insert(name).inserted { out.append(name) } }
     response.columnNames.forEach(add)
-    for term in terms { term.variables.forEach { add($0.column) } }
+    for term in terms { term.variables.forEach { $0.columns.forEach(add) } }
     strata.forEach(add)
     cluster.map(add)
     offsets.forEach(add)
@@ -64,9 +67,10 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
 
   init(
     text: String, response: SurvResponse, terms: [Term], strata: [String],
-    cluster: String?, offsets: [String], strataPosition: Int
+    cluster: String?, offsets: [String], strataPosition: Int, dotPosition: Int? = nil
   ) {
     self.strataPosition = strataPosition
+    self.dotPosition = dotPosition
     self.text = text
     self.response = response
     self.terms = terms
@@ -85,10 +89,15 @@ public struct SurvResponse: Sendable, Equatable {
   /// The event (status) column.
   public let event: String
 
-  public init(start: String? = nil, stop: String, event: String) {
+  /// A comparison that makes the event from the column
+  /// (`Surv(time, status == "Dead")`); nil when the column is the event.
+  public let eventCondition: EventCondition?
+
+  public init(start: String? = nil, stop: String, event: String, eventCondition: EventCondition? = nil) {
     self.start = start
     self.stop = stop
     self.event = event
+    self.eventCondition = eventCondition
   }
 
   var columnNames: [String] { (start.map { [$0] } ?? []) + [stop, event] }
@@ -107,27 +116,46 @@ public struct Term: Sendable, Hashable, CustomStringConvertible {
   public var description: String { label }
 }
 
-/// A variable of a term: a column as it is, or a column wrapped in
-/// `factor()` (categorical whatever its type, as R's `factor(x)`).
+/// A variable of a term: a column as it is, a column wrapped in
+/// `factor()` (categorical whatever its type, as R's `factor(x)`), or a
+/// transform of columns (`log(x)`, `I(age^2)`, `ns(age, df = 3)`, `tt(age)`).
 public struct FormulaVariable: Sendable, Hashable, CustomStringConvertible {
+  /// The column; for a transform, the first column it reads.
   public let column: String
   public let isFactorCall: Bool
+  /// The transform, if the variable is computed from columns.
+  public let transform: VariableTransform?
 
   public init(column: String, isFactorCall: Bool = false) {
     self.column = column
     self.isFactorCall = isFactorCall
+    self.transform = nil
   }
 
+  public init(transform: VariableTransform) {
+    self.column = transform.argument.columns.first ?? ""
+    self.isFactorCall = false
+    self.transform = transform
+  }
+
+  /// Every column the variable reads.
+  public var columns: [String] { transform?.argument.columns ?? [column] }
+
   /// The name R gives the variable in term labels and design column names:
-  /// non-syntactic names in backquotes, `factor(x)` spelled out.
+  /// non-syntactic names in backquotes, `factor(x)` spelled out, a
+  /// transform as R deparses the call.
   public var label: String {
+    if let transform { return transform.label }
     let name = Self.deparse(column)
     return isFactorCall ? "factor(\(name))" : name
   }
 
   /// The name used in group and strata labels (`arm=A`): no backquotes, as
   /// R's `strata()` names the columns of a model frame.
-  public var plainLabel: String { isFactorCall ? "factor(\(column))" : column }
+  public var plainLabel: String {
+    if let transform { return transform.label }
+    return isFactorCall ? "factor(\(column))" : column
+  }
 
   public var description: String { label }
 
@@ -158,4 +186,26 @@ public struct FormulaVariable: Sendable, Hashable, CustomStringConvertible {
   }
 
   static func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
+}
+
+/// The comparison of `Surv(time, status == "Dead")`,
+/// `Surv(time, status != 0)` or `Surv(time, status %in% c("Dead", "Died"))`:
+/// the event is 1 where the column's value is (or, for `!=`, is not) one of
+/// `values`.
+public struct EventCondition: Sendable, Equatable {
+  public enum Value: Sendable, Equatable {
+    case number(Double)
+    case text(String)
+  }
+
+  public let negated: Bool
+  public let values: [Value]
+  /// How R deparses it (`status == "Dead"`), for messages.
+  public let text: String
+
+  public init(negated: Bool, values: [Value], text: String) {
+    self.negated = negated
+    self.values = values
+    self.text = text
+  }
 }

@@ -4,7 +4,13 @@ struct FormulaToken: Equatable {
     /// A name; `quoted` when written in backquotes.
     case name(String, quoted: Bool)
     case number(String)
+    /// A string literal in double or single quotes (the values of a
+    /// comparison in `Surv()`: `status == "Dead"`).
+    case string(String)
     case leftParen, rightParen, comma, plus, colon, star, tilde
+    case minus, slash, caret, equals, leftBrace, rightBrace
+    /// `==`, `!=` and `%in%`, the comparisons of an event in `Surv()`.
+    case comparison(String)
     case end
   }
 
@@ -16,6 +22,7 @@ struct FormulaToken: Equatable {
     switch kind {
     case .name(let n, let quoted): return quoted ? "`\(n)`" : "'\(n)'"
     case .number(let n): return "'\(n)'"
+    case .string(let s): return "the string \"\(s)\""
     case .leftParen: return "'('"
     case .rightParen: return "')'"
     case .comma: return "','"
@@ -23,6 +30,13 @@ struct FormulaToken: Equatable {
     case .colon: return "':'"
     case .star: return "'*'"
     case .tilde: return "'~'"
+    case .minus: return "'-'"
+    case .slash: return "'/'"
+    case .caret: return "'^'"
+    case .equals: return "'='"
+    case .leftBrace: return "'{'"
+    case .rightBrace: return "'}'"
+    case .comparison(let op): return "'\(op)'"
     case .end: return "the end of the formula"
     }
   }
@@ -37,11 +51,25 @@ enum FormulaLexer {
     func fail(_ message: String, at index: Int) -> FormulaError {
       FormulaError(formula: text, position: index + 1, message: message)
     }
+    func next(_ offset: Int) -> Character? { i + offset < chars.count ? chars[i + offset] : nil }
     while i < chars.count {
       let c = chars[i]
       let position = i + 1
       if c.isWhitespace {
         i += 1
+        continue
+      }
+      if c == "=" && next(1) == "=" || c == "!" && next(1) == "=" {
+        tokens.append(FormulaToken(kind: .comparison(c == "=" ? "==" : "!="), position: position))
+        i += 2
+        continue
+      }
+      if c == "%" {
+        guard next(1) == "i", next(2) == "n", next(3) == "%" else {
+          throw fail("unexpected character '%' (the only operator with '%' is %in%)", at: i)
+        }
+        tokens.append(FormulaToken(kind: .comparison("%in%"), position: position))
+        i += 4
         continue
       }
       let single: FormulaToken.Kind? = {
@@ -53,6 +81,12 @@ enum FormulaLexer {
         case ":": return .colon
         case "*": return .star
         case "~": return .tilde
+        case "-": return .minus
+        case "/": return .slash
+        case "^": return .caret
+        case "=": return .equals
+        case "{": return .leftBrace
+        case "}": return .rightBrace
         default: return nil
         }
       }()
@@ -77,12 +111,23 @@ enum FormulaLexer {
       } else if c.isASCIIDigit || c == "." {
         var j = i + 1
         while j < chars.count, chars[j].isASCIIDigit || chars[j] == "." { j += 1 }
+        // An exponent: 1e-3, 2.5E+4.
+        if j < chars.count, chars[j] == "e" || chars[j] == "E" {
+          var k = j + 1
+          if k < chars.count, chars[k] == "+" || chars[k] == "-" { k += 1 }
+          if k < chars.count, chars[k].isASCIIDigit {
+            while k < chars.count, chars[k].isASCIIDigit { k += 1 }
+            j = k
+          }
+        }
         tokens.append(FormulaToken(kind: .number(String(chars[i..<j])), position: position))
         i = j
-      } else if c == "-" {
-        throw fail("removing terms with '-' is not supported", at: i)
       } else if c == "\"" || c == "'" {
-        throw fail("unexpected quote \(c); write column names bare or in backquotes", at: i)
+        guard let close = chars[(i + 1)...].firstIndex(of: c) else {
+          throw fail("unterminated string (no closing \(c))", at: i)
+        }
+        tokens.append(FormulaToken(kind: .string(String(chars[(i + 1)..<close])), position: position))
+        i = close + 1
       } else {
         throw fail("unexpected character '\(c)'", at: i)
       }

@@ -17,17 +17,22 @@ struct FormulaParser {
     case interaction(Expression, Expression)
     case cross(Expression, Expression)
     case group(Expression)
+    case dot(position: Int)
   }
 
-  private let text: String
-  private var tokens: [FormulaToken] = []
-  private var index = 0
+  let text: String
+  var tokens: [FormulaToken] = []
+  var index = 0
   /// Variables in order of first appearance (R's variable order).
   private var variables: [FormulaVariable] = []
   /// How many variables had appeared when the first strata() was read.
   private var strataPosition: Int?
+  /// Where `.` (every other column) stands, if written.
+  private var dotPosition: Int?
 
-  private static let supportedFunctions = "supported are strata(), cluster(), offset() and factor()"
+  static let supportedFunctions =
+    "supported are strata(), cluster(), offset(), factor(), log(), log2(), log10(), log1p(), exp(), sqrt(), "
+    + "abs(), I(), poly(), ns(), bs() and tt()"
 
   /// Limits that keep the recursive descent (and the recursive expansion
   /// and release of the expression tree) far from the end of the stack:
@@ -35,7 +40,7 @@ struct FormulaParser {
   static let maxTokens = 10_000
   static let maxNesting = 100
   /// Parentheses open at the current token.
-  private var nesting = 0
+  var nesting = 0
 
   init(text: String) { self.text = text }
 
@@ -56,6 +61,13 @@ struct FormulaParser {
     }
     advance()
     let rhs = try parseSum()
+    if current.kind == .minus {
+      throw error("removing terms with '-' is not supported", at: current.position)
+    }
+    if current.kind == .caret {
+      throw error(
+        "'^' between terms (crossing) is not supported; for a power write I(x^2)", at: current.position)
+    }
     guard current.kind == .end else {
       throw error("expected '+', ':', '*' or the end of the formula", got: current)
     }
@@ -64,28 +76,28 @@ struct FormulaParser {
 
   // MARK: Tokens
 
-  private var current: FormulaToken { tokens[index] }
+  var current: FormulaToken { tokens[index] }
 
-  private mutating func advance() {
+  mutating func advance() {
     if index < tokens.count - 1 { index += 1 }
   }
 
-  private func error(_ message: String, at position: Int) -> FormulaError {
+  func error(_ message: String, at position: Int) -> FormulaError {
     FormulaError(formula: text, position: position, message: message)
   }
 
   /// "expected X" at the token, adding what was found unless the text ended.
-  private func error(_ expected: String, got token: FormulaToken) -> FormulaError {
+  func error(_ expected: String, got token: FormulaToken) -> FormulaError {
     if token.kind == .end { return error(expected, at: token.position) }
     return error("\(expected), got \(token.spelling)", at: token.position)
   }
 
-  private mutating func expect(_ kind: FormulaToken.Kind, _ expected: String) throws {
+  mutating func expect(_ kind: FormulaToken.Kind, _ expected: String) throws {
     guard current.kind == kind else { throw error(expected, got: current) }
     advance()
   }
 
-  private mutating func columnName(_ expected: String = "expected a column name") throws -> String {
+  mutating func columnName(_ expected: String = "expected a column name") throws -> String {
     guard case .name(let name, _) = current.kind else { throw error(expected, got: current) }
     advance()
     return name
@@ -103,14 +115,24 @@ struct FormulaParser {
     guard current.kind == .leftParen else { throw error("expected '(' after Surv", got: current) }
     advance()
     var columns = [try columnName()]
+    var condition: EventCondition?
     while current.kind == .comma {
       advance()
       if columns.count == 3 {
         throw error("Surv() takes 2 or 3 column names (time, event or start, stop, event)", at: current.position)
       }
       columns.append(try columnName())
+      if case .comparison = current.kind, columns.count >= 2 {
+        condition = try parseEventCondition(column: columns[columns.count - 1])
+        break
+      }
     }
-    guard current.kind == .rightParen else { throw error("expected ',' or ')'", got: current) }
+    guard current.kind == .rightParen else {
+      if case .comparison = current.kind {
+        throw error("a comparison in Surv() must be its last argument, the event", at: current.position)
+      }
+      throw error("expected ',' or ')'", got: current)
+    }
     if columns.count < 2 {
       throw error(
         "Surv() needs a time and an event column: Surv(time, event) or Surv(start, stop, event)",
@@ -118,14 +140,14 @@ struct FormulaParser {
     }
     advance()
     if columns.count == 3 {
-      return SurvResponse(start: columns[0], stop: columns[1], event: columns[2])
+      return SurvResponse(start: columns[0], stop: columns[1], event: columns[2], eventCondition: condition)
     }
-    return SurvResponse(stop: columns[0], event: columns[1])
+    return SurvResponse(stop: columns[0], event: columns[1], eventCondition: condition)
   }
 
   // MARK: Right-hand side
 
-  private mutating func parseSum() throws -> Expression {
+  mutating func parseSum() throws -> Expression {
     var left = try parseProduct()
     while current.kind == .plus {
       advance()
@@ -178,7 +200,17 @@ struct FormulaParser {
       if !quoted, current.kind == .leftParen {
         return try parseCall(name, at: token.position)
       }
+      if !quoted, name == "." {
+        if dotPosition != nil { throw error("'.' may appear only once", at: token.position) }
+        dotPosition = token.position
+        return .dot(position: token.position)
+      }
       return .variable(register(FormulaVariable(column: name)))
+    case .string:
+      let quote = text.dropFirst(token.position - 1).first.map(String.init) ?? "\""
+      throw error("unexpected quote \(quote); write column names bare or in backquotes", at: token.position)
+    case .minus:
+      throw error("removing terms with '-' is not supported", at: token.position)
     default:
       throw error("expected a term", got: token)
     }
@@ -195,7 +227,10 @@ struct FormulaParser {
       if name == "Surv" {
         throw error("Surv() belongs on the left of '~'", at: position)
       }
-      throw error("unknown function '\(name)()'; \(Self.supportedFunctions)", at: position)
+      guard let transform = try parseTransformCall(name, at: position) else {
+        throw error("unknown function '\(name)()'; \(Self.supportedFunctions)", at: position)
+      }
+      return .variable(register(FormulaVariable(transform: transform)))
     }
     if special == .strata, strataPosition == nil { strataPosition = variables.count }
     var columns = [try columnName()]
@@ -246,7 +281,7 @@ struct FormulaParser {
         cluster = columns[0]
       case .special(.offset, let columns, _):
         offsets.append(columns[0])
-      case .intercept:
+      case .intercept, .dot:
         break
       default:
         termSets = Self.trimRepeats(termSets + (try terms(of: operand)))
@@ -259,7 +294,7 @@ struct FormulaParser {
     let terms = ordered.map { Term($0.element.map { variables[$0] }) }
     return Formula(
       text: text, response: response, terms: terms, strata: strata, cluster: cluster,
-      offsets: offsets, strataPosition: strataPosition ?? 0)
+      offsets: offsets, strataPosition: strataPosition ?? 0, dotPosition: dotPosition)
   }
 
   /// The terms of a sub-expression, each a sorted list of variable indices.
@@ -269,6 +304,8 @@ struct FormulaParser {
       return [[i]]
     case .intercept(let position):
       throw error("'1' cannot be part of an interaction", at: position)
+    case .dot(let position):
+      throw error("'.' (every other column) must be a term of its own", at: position)
     case .special(let s, _, let position):
       throw error("\(s.rawValue)() must be a term of its own, not part of an interaction", at: position)
     case .group(let inner):

@@ -48,6 +48,7 @@ public struct KaplanMeierAnalysis: Sendable {
       throw SurvivalAnalysisError("conf_level must be strictly between 0 and 1, got "
         + "\(RValueFormat.number(options.confLevel))")
     }
+    try formula.checkGroupingTerms(function: "km")
     let frame = try ModelFrame(dataset: dataset, formula: formula, options: ModelFrameOptions(weights: options.weights))
     let groups = ModelFrame.SurvivalGroups(frame.curves)
     self.formula = formula

@@ -57,6 +57,7 @@ public struct LogRankAnalysis: Sendable {
 
   public init(dataset: Dataset, formula: Formula, options: LogRankOptions = LogRankOptions()) throws {
     try LogRankAnalysis.checkWeights(rho: options.rho, gamma: options.gamma)
+    try formula.checkGroupingTerms(function: "logrank")
     let frame = try ModelFrame(dataset: dataset, formula: formula)
     let (groups, strata) = try Self.groupsAndStrata(frame, formula: formula)
     self.formula = formula

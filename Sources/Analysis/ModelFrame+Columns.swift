@@ -6,6 +6,18 @@ enum Covariate: Sendable {
   case numeric([Double])
   /// Factors, booleans and `factor(x)`, with the levels R would give them.
   case categorical(Categorical)
+  /// A transform of several design columns (`poly()`, `ns()`, `bs()`), each
+  /// named by the variable's label and its suffix.
+  case basis([[Double]], suffixes: [String])
+
+  init(_ t: TransformedVariable, rows: [Int]) {
+    let columns = t.columns.map { c in rows.map { c[$0] } }
+    if columns.count == 1, t.suffixes == [""] {
+      self = .numeric(columns[0])
+    } else {
+      self = .basis(columns, suffixes: t.suffixes)
+    }
+  }
 
   init(_ column: Column, variable: FormulaVariable, rows: [Int]) {
     if variable.isFactorCall {

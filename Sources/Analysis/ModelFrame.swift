@@ -77,6 +77,8 @@ public struct ModelFrame: Sendable {
   public let offset: [Double]?
   /// The dataset column of each variable of the regular terms (all rows).
   let variableColumns: [FormulaVariable: Column]
+  /// The transform variables (`log(x)`, `ns(x, df = 3)`, ...) evaluated on all rows.
+  let transformed: [FormulaVariable: TransformedVariable]
 
   /// The combinations of the variables of the regular terms, labelled as
   /// `survfit` and `survdiff` label curves and groups (`arm=A`,
@@ -112,7 +114,8 @@ public struct ModelFrame: Sendable {
 
   /// Variable `v` of the regular terms on the frame's rows, for `DesignMatrix`.
   func covariate(_ v: FormulaVariable) -> Covariate? {
-    variableColumns[v].map { Covariate($0, variable: v, rows: rows) }
+    if let t = transformed[v] { return Covariate(t, rows: rows) }
+    return variableColumns[v].map { Covariate($0, variable: v, rows: rows) }
   }
 
   /// The number of rows of the frame.
@@ -121,9 +124,12 @@ public struct ModelFrame: Sendable {
   public init(dataset: Dataset, formula: Formula, options: ModelFrameOptions = ModelFrameOptions())
     throws
   {
+    let formula = try formula.resolvingDot(in: dataset, weights: options.weights)
     let resolver = try ColumnResolver(dataset: dataset, formula: formula, weights: options.weights)
     var missing = [Bool](repeating: false, count: dataset.rowCount)
     for column in resolver.used { column.analysisMarkMissing(&missing) }
+    let transformed = try TransformedVariable.evaluateAll(formula, dataset: dataset)
+    for t in transformed.values { t.markMissing(&missing) }
     var kept: [Int] = []
     kept.reserveCapacity(dataset.rowCount)
     for i in missing.indices where !missing[i] { kept.append(i) }
@@ -165,9 +171,18 @@ public struct ModelFrame: Sendable {
     let eventColumn = try resolver.column(response.event)
     switch options.eventCoding {
     case .binary:
-      event = try Self.binaryEvents(eventColumn, name: response.event, rows: kept)
+      if let condition = response.eventCondition {
+        event = try Self.conditionEvents(eventColumn, name: response.event, condition: condition, rows: kept)
+      } else {
+        event = try Self.binaryEvents(eventColumn, name: response.event, rows: kept)
+      }
       causes = []
     case .competingRisks(let censor):
+      if let condition = response.eventCondition {
+        throw ModelFrameError(
+          "Surv(..., \(condition.text)) makes a 0/1 event; competing risks need the status column itself "
+            + "with its censoring value (the censor option)")
+      }
       (event, causes) = try Self.competingEvents(
         eventColumn, name: response.event, rows: kept, censor: censor)
     }
@@ -218,7 +233,15 @@ public struct ModelFrame: Sendable {
     }
 
     var variableColumns: [FormulaVariable: Column] = [:]
-    for v in formula.variables { variableColumns[v] = try resolver.column(v.column) }
+    for v in formula.variables {
+      if let t = transformed[v] {
+        // A one-column transform groups curves by its values, as R's survfit.
+        if t.columns.count == 1 { variableColumns[v] = .double(t.columns[0]) }
+      } else {
+        variableColumns[v] = try resolver.column(v.column)
+      }
+    }
     self.variableColumns = variableColumns
+    self.transformed = transformed
   }
 }

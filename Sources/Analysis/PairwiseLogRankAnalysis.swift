@@ -30,6 +30,7 @@ public struct PairwiseLogRankAnalysis: Sendable {
 
   public init(dataset: Dataset, formula: Formula, options: PairwiseLogRankOptions = PairwiseLogRankOptions()) throws {
     try LogRankAnalysis.checkWeights(rho: options.rho, gamma: options.gamma)
+    try formula.checkGroupingTerms(function: "logrank")
     let frame = try ModelFrame(dataset: dataset, formula: formula)
     let (groups, strata) = try LogRankAnalysis.groupsAndStrata(frame, formula: formula)
     self.formula = formula

@@ -58,8 +58,9 @@ struct CoxLibrary: KaplanLibrary {
       "cox", section: "Survival", signature: "cox(d, formula [, opts])",
       summary: "Cox proportional-hazards regression, as R's coxph: hazard ratios with CIs, Wald/LR/score "
         + "tests, concordance. Formula: Surv(time, event) or Surv(start, stop, event) ~ terms; a + b, a:b, "
-        + "a*b, factor(x), strata(x), cluster(id), offset(x); string columns are factors (the first level "
-        + "is the reference).",
+        + "a*b, factor(x), strata(x), cluster(id), offset(x), transforms (log(x), I(age^2)), poly(), ns(), bs(), "
+        + "tt(x) with the tt option, and '.'; string columns are factors (the first level is the reference). "
+        + "help(\"formulas\") describes them all.",
       options: [
         OptionSpec.choice(
           "ties", Self.ties, default: "efron",
@@ -78,6 +79,9 @@ struct CoxLibrary: KaplanLibrary {
                    doc: "Newton–Raphson iterations (R's iter.max)"),
         OptionSpec("tol", .number(.positive), default: .number(1e-9),
                    doc: "convergence tolerance on the relative change of the log-likelihood (R's eps)"),
+        OptionSpec("tt", .function,
+                   doc: "function(x, t) for the formula's tt(x) terms (R's tt): called at each event time t with "
+                     + "the column of x for the rows at risk; returns a column or array of numbers"),
       ],
       optionsArgument: 3, returns: "cox",
       example: """
@@ -87,6 +91,8 @@ struct CoxLibrary: KaplanLibrary {
         print(m)
         print(m.terms[2].hr, m.terms[2].lower, m.terms[2].upper)
         print(cox(dataset("lung"), "Surv(time, status) ~ age + sex", {ties = "breslow"}).tests.lr.p)
+        print(cox(dataset("lung"), "Surv(time, status) ~ ns(age, df = 3) + tt(age)",
+                  {tt = function(x, t) return x * math.log(t) end}))
         """
     ) { call in
       let (dataset, formula) = try analysisArguments(call)
@@ -99,7 +105,8 @@ struct CoxLibrary: KaplanLibrary {
       options.initial = try o.optionalNumbers("init")
       options.maxIterations = try o.integer("max_iter")
       options.tolerance = try o.number("tol")
-      let analysis = try CoxAnalysis(dataset: dataset, formula: formula, options: options)
+      let tt = try o.value("tt").map { CoxTimeTransformBinding.transform($0, lua: call.lua) }
+      let analysis = try CoxAnalysis(dataset: dataset, formula: formula, options: options, timeTransform: tt)
       return try call.result(CoxEncoding.cox(analysis), of: analysis)
     }
   }

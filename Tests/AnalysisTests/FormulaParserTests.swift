@@ -82,8 +82,9 @@ import Testing
     ("Surv(t, e) ~ a +", 16, "expected a term"),
     ("Surv(t, e) ~ a + ", 16, "expected a term"),
     ("Surv(t, e) ~", 12, "expected a term"),
-    ("Surv(t, e) ~ log(x)", 14,
-     "unknown function 'log()'; supported are strata(), cluster(), offset() and factor()"),
+    ("Surv(t, e) ~ foo(x)", 14,
+     "unknown function 'foo()'; supported are strata(), cluster(), offset(), factor(), log(), log2(), log10(), "
+       + "log1p(), exp(), sqrt(), abs(), I(), poly(), ns(), bs() and tt()"),
     ("time ~ a", 1, "expected Surv(time, event) or Surv(start, stop, event)"),
     ("", 1, "expected Surv(time, event) or Surv(start, stop, event)"),
     ("Surv(t) ~ a", 1,

@@ -279,7 +279,7 @@ import TestSupport
       end
       return table.concat(keys, ','), table.concat(signatures, '|')
       """)
-    #expect(r[0].stringValue == "ties,weights,robust,conf_level,init,max_iter,tol")
+    #expect(r[0].stringValue == "ties,weights,robust,conf_level,init,max_iter,tol,tt")
     #expect(r[1].stringValue == "cox(d, formula [, opts])|m:anova([m2])|lrtest(m1, m2)")
   }
 
@@ -287,7 +287,7 @@ import TestSupport
     let rt = try makeRuntime()
     let base = "local d = dataset('lung')\n"
     func error(_ code: String) -> String { luaError(rt, base + code) }
-    let options = "(options: ties, weights, robust, conf_level, init, max_iter, tol)"
+    let options = "(options: ties, weights, robust, conf_level, init, max_iter, tol, tt)"
     #expect(error("cox(d, 'Surv(time, status) ~ age', {tie = 'efron'})")
       == "test:2: bad argument #3 to 'cox' (unknown option 'tie'; did you mean 'ties'? \(options))")
     #expect(error("cox(d, 'Surv(time, status) ~ age', {colour = 'red'})")

@@ -197,7 +197,8 @@ function M.catalogue()
     table.insert(sections[e.section], e)
   end
   local out = { "Kaplan " .. (package.loaded.kaplan.version or "")
-    .. ": survival analysis for clinical trials. help(x) describes a function, method or value." }
+    .. ": survival analysis for clinical trials. help(x) describes a function, method or value; "
+    .. "help(\"formulas\") the formula language." }
   for _, s in ipairs(order) do
     out[#out + 1] = ""
     out[#out + 1] = s .. ":"
@@ -259,6 +260,7 @@ function M.text(x)
   if x == nil then return M.catalogue() end
   local t = type(x)
   if t == "string" then
+    if x == "formulas" or x == "formula" then return require("kaplan.formula_help").topic() end
     local text = name_text(x)
     if text then return text end
     local shown = #x > 40 and (x:sub(1, 40) .. "…") or x

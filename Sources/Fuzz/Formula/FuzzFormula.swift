@@ -1,3 +1,4 @@
+import Foundation
 import Analysis
 import Datasets
 import FuzzDriver
@@ -23,10 +24,11 @@ let formulaData: Dataset? = try? CSVReader.read(
 
 /// Fuzzes the formula lexer and parser: the input, as UTF-8 (invalid
 /// sequences become U+FFFD), is parsed; a formula that parses is printed
-/// back and used for a Kaplan–Meier and a Cox analysis of `formulaData`, so
-/// that the model frame (column lookup, factor coding, interactions, strata)
-/// meets every shape of formula the parser accepts. Errors are fine; traps
-/// are not.
+/// back and used for a Kaplan–Meier and a Cox analysis of `formulaData`
+/// (with a time transform, for `tt()` terms), so that the model frame
+/// (column lookup, factor coding, interactions, strata, transforms, spline
+/// bases, event comparisons, `.`) meets every shape of formula the parser
+/// accepts. Errors are fine; traps are not.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFormula(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let text = String(decoding: fuzzBytes(data, size), as: UTF8.self)
@@ -37,5 +39,7 @@ public func fuzzFormula(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   guard let dataset = formulaData else { fuzzFailure("the fixed dataset did not load") }
   _ = try? KaplanMeierAnalysis(dataset: dataset, formula: formula)
   _ = try? CoxAnalysis(dataset: dataset, formula: formula)
+  _ = try? CoxAnalysis(
+    dataset: dataset, formula: formula, timeTransform: { _, x, t in x.map { $0 * log(t + 1) } })
   return 0
 }
