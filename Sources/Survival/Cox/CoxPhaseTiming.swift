@@ -17,11 +17,26 @@ import Foundation
   /// The same evaluation and concordance on one worker, for the comparison.
   public let evaluationOneWorker: Double
   public let concordanceOneWorker: Double
+  /// Process CPU time (all threads) of evaluation, concordance, and the
+  /// one-worker ones: what the work costs when the cores are busy.
+  public let cpu: [Double]
 
   @_spi(Benchmark) public static func measure(
     time: [Double], status: [Double], covariates: [Double], columns p: Int, strata: [Int]?
   ) -> CoxPhaseTimes {
-    func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    var cpu: [Double] = []
+    func cpuNow() -> Double {
+      var t = timespec()
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+      return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+    var lastCPU = 0.0
+    func now() -> Double {
+      let c = cpuNow()
+      cpu.append(c - lastCPU)
+      lastCPU = c
+      return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+    }
     let n = time.count
     let t0 = now()
     let data = CoxPreparedData(
@@ -56,6 +71,6 @@ import Foundation
     }
     return CoxPhaseTimes(
       prepare: t1 - t0, evaluation: t2 - t1, concordance: t4 - t3, sweepWorkers: workers,
-      evaluationOneWorker: t5 - t4, concordanceOneWorker: t6 - t5)
+      evaluationOneWorker: t5 - t4, concordanceOneWorker: t6 - t5, cpu: [cpu[2], cpu[4], cpu[5], cpu[6]])
   }
 }
