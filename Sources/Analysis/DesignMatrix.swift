@@ -109,7 +109,9 @@ public struct DesignMatrix: Sendable {
         if spec.parts.count == 1 {
           switch spec.parts[0] {
           case .numeric(let x):
-            x.withUnsafeBufferPointer { x in (start + base).initialize(from: x.baseAddress.unsafelyUnwrapped, count: n) }
+            x.withUnsafeBufferPointer { x in
+              (start + base).initialize(from: x.baseAddress.unsafelyUnwrapped, count: n)
+            }
           case .indicator(let codes, let level):
             codes.withUnsafeBufferPointer { codes in
               for i in 0..<n { (start + base + i).initialize(to: codes[i] == level ? 1 : 0) }

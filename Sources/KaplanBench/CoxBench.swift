@@ -228,7 +228,7 @@ func benchCox(_ args: [String]) {
     print(String(format: "  phases (best of %d): prepare %.3f s, one evaluation %.4f s (%d workers), "
                    + "concordance %.3f s", repeats, prepare, evaluation, workers, concordance))
     print(String(format: "  on one worker: one evaluation %.4f s, concordance %.3f s", evaluationOne, concordanceOne))
-    print(String(format: "  CPU time (all threads): one evaluation %.4f s, concordance %.3f s; on one worker %.4f s, %.3f s",
-                 cpu[0], cpu[1], cpu[2], cpu[3]))
+    print(String(format: "  CPU time (all threads): one evaluation %.4f s, concordance %.3f s; "
+                   + "on one worker %.4f s, %.3f s", cpu[0], cpu[1], cpu[2], cpu[3]))
   }
 }

@@ -72,7 +72,9 @@ struct CoxWorkSplitTests {
   /// (p read at run time) through the sum split equals the one-worker fit.
   @Test(arguments: [8, 9]) func wideSumSplitGivesTheOneWorkerBits(p: Int) {
     let rows = Rows(n: 3_000, seed: 5)
-    let x = (0..<p).flatMap { j in (0..<rows.n).map { i in rows.x[(j % 3) * rows.n + i] * Double(j + 1) + Double(i % (j + 2)) } }
+    let x = (0..<p).flatMap { j in
+      (0..<rows.n).map { i in rows.x[(j % 3) * rows.n + i] * Double(j + 1) + Double(i % (j + 2)) }
+    }
     let data = CoxPreparedData(
       n: rows.n, p: p, covariates: x, time: rows.time, start: nil, status: rows.status, weights: rows.weights,
       strata: nil, offset: nil, nocenter: [-1, 0, 1])
