@@ -308,7 +308,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
         guard ndead > 0 else { continue }
         let penalty = CoxTiedDeaths.add(
           deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p, rows: rows,
-          denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
+          penalty: keepsLoglik, denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
         if keepsLoglik { loglik -= penalty }
         for i in 0..<sums { a2[i] = 0 }
         for i in packedRows { cmat2[i] = 0 }

@@ -69,14 +69,16 @@ enum CoxTiedDeaths {
   ) -> Double {
     add(
       deaths: deaths, deadWeight: deadWeight, deathRisk: deathRisk, efron: efron, p: p, rows: 0..<p,
-      denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
+      penalty: true, denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
   }
 
+  /// With `penalty` false the log-likelihood term is not computed (0 is
+  /// returned): a worker of the sum split that does not keep ℓ skips the logs.
   // swiftlint:disable:next function_parameter_count
   @inline(__always)
   static func add(
     deaths: Int, deadWeight: Double, deathRisk: Double, efron: Bool, p: Int, rows: Range<Int>,
-    denom: inout Double, a: UnsafeMutableBufferPointer<Double>,
+    penalty wantsPenalty: Bool, denom: inout Double, a: UnsafeMutableBufferPointer<Double>,
     cmat: UnsafeMutableBufferPointer<Double>, a2: UnsafeMutableBufferPointer<Double>,
     cmat2: UnsafeMutableBufferPointer<Double>, score u: UnsafeMutableBufferPointer<Double>,
     information imat: UnsafeMutableBufferPointer<Double>
@@ -85,7 +87,7 @@ enum CoxTiedDeaths {
     var penalty = 0.0
     if !efron || deaths == 1 {
       denom += deathRisk
-      penalty += deadWeight * log(denom)
+      if wantsPenalty { penalty += deadWeight * log(denom) }
       let inverse = 1 / denom
       let factor = deadWeight * inverse
       for i in 0..<lo { a[i] += a2[i] }
@@ -116,7 +118,7 @@ enum CoxTiedDeaths {
       for k in 1...deaths {
         let f = Double(k) / d
         let s0 = base + f * deathRisk
-        penalty += meanWeight * log(s0)
+        if wantsPenalty { penalty += meanWeight * log(s0) }
         let q = meanWeight / s0
         let r = q / s0
         q0 += q
