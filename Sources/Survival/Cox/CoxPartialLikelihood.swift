@@ -83,7 +83,18 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
   /// best balances worker 0's sums (S1 entries 0..<s and the s(s+1)/2 of
   /// S2's rows 0..<s) against worker 1's (all p of S1, the rest of S2).
   /// For p = 7: s = 5, 20 sums each.
+  @inline(__always)
   static func sumSplit(p: Int) -> Int {
+    switch p {
+    case 2: return 1
+    case 3: return 2
+    case 4: return 3
+    case 5: return 3
+    case 6: return 4
+    case 7: return 5
+    case 8: return 6
+    default: break
+    }
     let packed = p * (p + 1) / 2
     var best = 1
     var bestLoad = Int.max
@@ -209,47 +220,55 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     scratch.a2.withUnsafeMutableBufferPointer { a2 in
     scratch.cmat.withUnsafeMutableBufferPointer { cmat in
     scratch.cmat2.withUnsafeMutableBufferPointer { cmat2 in
-      // The sweep with p a constant for the common widths, so the compiler
-      // unrolls the O(p²) row updates; any other width runs the same code
-      // with p read at run time.
       let buffers = CoxSweepBuffers(
         x: x.baseAddress.unsafelyUnwrapped, time: time, status: status, weight: weight,
         offset: offset, risk: risk, beta: b, u: u, imat: imat, a: a, a2: a2, cmat: cmat, cmat2: cmat2)
-      let e = efron
-      switch p {
-      case 1: loglik = Self.sweepRows(CoxWidth1.self, p: p, part, blocks: blocks, efron: e, buffers, poll: poll)
-      case 2: loglik = Self.sweepRows(CoxWidth2.self, p: p, part, blocks: blocks, efron: e, buffers, poll: poll)
-      case 3: loglik = Self.sweepRows(CoxWidth3.self, p: p, part, blocks: blocks, efron: e, buffers, poll: poll)
-      case 4: loglik = Self.sweepRows(CoxWidth4.self, p: p, part, blocks: blocks, efron: e, buffers, poll: poll)
-      case 5: loglik = Self.sweepRows(CoxWidth5.self, p: p, part, blocks: blocks, efron: e, buffers, poll: poll)
-      case 6: loglik = Self.sweepRows(CoxWidth6.self, p: p, part, blocks: blocks, efron: e, buffers, poll: poll)
-      case 7: loglik = Self.sweepRows(CoxWidth7.self, p: p, part, blocks: blocks, efron: e, buffers, poll: poll)
-      case 8: loglik = Self.sweepRows(CoxWidth8.self, p: p, part, blocks: blocks, efron: e, buffers, poll: poll)
-      default: loglik = Self.sweepRows(CoxWidthAny.self, p: p, part, blocks: blocks, efron: e, buffers, poll: poll)
+      switch part {
+      case .whole: loglik = sweepWidth(CoxWholeSweep.self, split: 0, blocks: blocks, buffers)
+      case .first(let s): loglik = sweepWidth(CoxFirstSums.self, split: s, blocks: blocks, buffers)
+      case .last(let s): loglik = sweepWidth(CoxLastSums.self, split: s, blocks: blocks, buffers)
       }
     }}}}}}}}}}}}}
     return loglik
   }
 
+  /// The sweep with p (and so the split) a constant for the common widths,
+  /// so the compiler unrolls the O(p²) row updates; any other width runs
+  /// the same code with p read at run time.
+  private func sweepWidth<K: CoxSweepKind>(
+    _ kind: K.Type, split: Int, blocks: [Range<Int>], _ buffers: CoxSweepBuffers
+  ) -> Double {
+    let p = data.p, e = efron
+    switch p {
+    case 1: return Self.sweepRows(CoxWidth1.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 2: return Self.sweepRows(CoxWidth2.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 3: return Self.sweepRows(CoxWidth3.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 4: return Self.sweepRows(CoxWidth4.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 5: return Self.sweepRows(CoxWidth5.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 6: return Self.sweepRows(CoxWidth6.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 7: return Self.sweepRows(CoxWidth7.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 8: return Self.sweepRows(CoxWidth8.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    default:
+      return Self.sweepRows(CoxWidthAny.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    }
+  }
+
   // swiftlint:disable:next function_parameter_count function_body_length
-  private static func sweepRows<W: CoxKernelWidth>(
-    _ width: W.Type, p runtimeP: Int, _ part: CoxSweepPart, blocks: [Range<Int>], efron: Bool,
-    _ buffers: CoxSweepBuffers, poll: KernelPoll
+  private static func sweepRows<W: CoxKernelWidth, K: CoxSweepKind>(
+    _ width: W.Type, _ kind: K.Type, p runtimeP: Int, split runtimeSplit: Int, blocks: [Range<Int>], efron: Bool,
+    _ buffers: CoxSweepBuffers, _ poll: KernelPoll
   ) -> Double {
     let p = W.p > 0 ? W.p : runtimeP
+    // The plan's split is `sumSplit(p:)`: a constant where p is.
+    let split = W.p > 0 ? sumSplit(p: W.p) : runtimeSplit
     let x = buffers.x, time = buffers.time, status = buffers.status, weight = buffers.weight
     let offset = buffers.offset, riskScores = buffers.risk, b = buffers.beta, u = buffers.u, imat = buffers.imat
     let a = buffers.a, a2 = buffers.a2, cmat = buffers.cmat, cmat2 = buffers.cmat2
     // The information rows this sweep keeps, the S1 sums they read, and
     // whether it computes the risk scores itself and keeps ℓ.
-    let rows: Range<Int>
-    let whole: Bool
-    let keepsLoglik: Bool
-    switch part {
-    case .whole: (rows, whole, keepsLoglik) = (0..<p, true, true)
-    case .first(let s): (rows, whole, keepsLoglik) = (0..<s, false, true)
-    case .last(let s): (rows, whole, keepsLoglik) = (s..<p, false, false)
-    }
+    let whole = K.kind == .whole
+    let keepsLoglik = K.kind != .last
+    let rows = whole ? 0..<p : K.kind == .first ? 0..<split : split..<p
     let sums = rows.upperBound
     let packedRows = (rows.lowerBound * (rows.lowerBound + 1) / 2)..<(sums * (sums + 1) / 2)
     var loglik = 0.0
@@ -336,7 +355,15 @@ enum CoxSweepPart {
   case first(Int)
   /// The information rows from the split up.
   case last(Int)
+
+  enum Kind { case whole, first, last }
 }
+
+/// `CoxSweepPart`'s kind as a type, so that the sweep is specialised for it.
+protocol CoxSweepKind { static var kind: CoxSweepPart.Kind { get } }
+enum CoxWholeSweep: CoxSweepKind { static var kind: CoxSweepPart.Kind { .whole } }
+enum CoxFirstSums: CoxSweepKind { static var kind: CoxSweepPart.Kind { .first } }
+enum CoxLastSums: CoxSweepKind { static var kind: CoxSweepPart.Kind { .last } }
 
 /// The risk scores of the sum split, one per sorted row, allocated once
 /// per kernel. Unchecked `Sendable`: written by two workers at disjoint
