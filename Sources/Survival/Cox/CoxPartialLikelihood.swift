@@ -370,7 +370,11 @@ enum CoxLastSums: CoxSweepKind { static var kind: CoxSweepPart.Kind { .last } }
 /// halves (`DisjointWrites`), then only read by both.
 final class CoxRiskScores: @unchecked Sendable {
   var values: [Double]
-  init(count: Int) { values = [Double](unsafeUninitializedCapacity: count) { _, n in n = count } }
+  init(count: Int) {
+    // Not through `unsafeUninitializedCapacity` when empty: that would write
+    // the count into the shared empty-array storage (a race under TSan).
+    values = count == 0 ? [] : [Double](unsafeUninitializedCapacity: count) { _, n in n = count }
+  }
 }
 
 /// The number of covariates as a type, so that the sweep is specialised
