@@ -106,6 +106,22 @@ public struct DesignMatrix: Sendable {
         if j % 64 == 63 { try Cancellation.check() }
         let base = j * n
         guard let start = buffer.baseAddress else { break }  // n = 0: nothing to write
+        // One pass for a column of one part: 1·x is x, bit for bit, and an
+        // indicator is 1 or 0, as the product below would make them.
+        if spec.parts.count == 1 {
+          switch spec.parts[0] {
+          case .numeric(let x):
+            x.withUnsafeBufferPointer { x in
+              (start + base).initialize(from: x.baseAddress.unsafelyUnwrapped, count: n)
+            }
+          case .indicator(let codes, let level):
+            codes.withUnsafeBufferPointer { codes in
+              for i in 0..<n { (start + base + i).initialize(to: codes[i] == level ? 1 : 0) }
+            }
+          }
+          initialized = base + n
+          continue
+        }
         (start + base).initialize(repeating: 1, count: n)
         initialized = base + n
         for part in spec.parts {

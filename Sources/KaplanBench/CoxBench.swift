@@ -211,6 +211,7 @@ func benchCox(_ args: [String]) {
   if phases {
     var prepare = Double.infinity, evaluation = Double.infinity, concordance = Double.infinity
     var workers = 0
+    var cpu = [Double](repeating: .infinity, count: 4)
     var evaluationOne = Double.infinity, concordanceOne = Double.infinity
     for _ in 0..<repeats {
       let t = CoxPhaseTimes.measure(
@@ -222,9 +223,12 @@ func benchCox(_ args: [String]) {
       workers = t.sweepWorkers
       evaluationOne = min(evaluationOne, t.evaluationOneWorker)
       concordanceOne = min(concordanceOne, t.concordanceOneWorker)
+      for i in 0..<4 { cpu[i] = min(cpu[i], t.cpu[i]) }
     }
     print(String(format: "  phases (best of %d): prepare %.3f s, one evaluation %.4f s (%d workers), "
                    + "concordance %.3f s", repeats, prepare, evaluation, workers, concordance))
     print(String(format: "  on one worker: one evaluation %.4f s, concordance %.3f s", evaluationOne, concordanceOne))
+    print(String(format: "  CPU time (all threads): one evaluation %.4f s, concordance %.3f s; "
+                   + "on one worker %.4f s, %.3f s", cpu[0], cpu[1], cpu[2], cpu[3]))
   }
 }

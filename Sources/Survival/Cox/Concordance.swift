@@ -88,12 +88,11 @@ public struct Concordance: Sendable, Equatable {
   /// (`blocks` are the strata): the rank sweep (`ConcordanceRankSweep`).
   static func rightCensored(
     time: [Double], status: [Double], predictor: [Double], weights: [Double],
-    blocks: [Range<Int>], cluster: [Int]?, reverse: Bool, parallelThreshold: Int = 20_000,
-    timeSplitThreshold: Int = ConcordanceRankSweep.timeSplitThreshold
+    blocks: [Range<Int>], cluster: [Int]?, reverse: Bool, parallelThreshold: Int = 20_000
   ) -> Concordance {
     let (counts, influence) = ConcordanceRankSweep.compute(
       time: time, status: status, predictor: predictor, weights: weights, blocks: blocks,
-      parallelThreshold: parallelThreshold, timeSplitThreshold: timeSplitThreshold)
+      parallelThreshold: parallelThreshold)
     return finish(
       counts: counts, influence: influence, weights: weights, cluster: cluster, reverse: reverse)
   }

@@ -23,63 +23,34 @@ import Foundation
 /// query and an update per row on a tree whose upper part stays in cache
 /// (`PairFenwickTree`, counting in Int32 when every weight is 1), and a
 /// final linear pass; memory is read in order except the tree. Strata go
-/// to two workers when the data are large; one stratum can be split by
-/// time between them (`runSplit`, off by default: `timeSplitThreshold`).
+/// to two workers when the data are large and they balance; otherwise
+/// (one stratum, or one holding most rows) the two workers split each
+/// stratum by predictor rank (`ConcordanceRankSplit`).
 /// The counts are those of R `survival` 3.5 `concordancefit` (Therneau's
 /// `concordance` vignette, "timewt = n"); see `Concordance`.
 enum ConcordanceRankSweep {
-  /// Rows from which one stratum is split by time (`runSplit`): off
-  /// (Int.max) by default. Measured with `KaplanBench cox --no-strata
-  /// --phases` (shared 2-core VM, load 4–7): 0.38 s split against 0.32 s
-  /// on one worker at 10⁶ rows, 4.8 against 3.3 s at 10⁷. The second
-  /// worker's tree is a second copy of the largest random-access structure
-  /// (8 bytes per rank), so the two workers share the cache misses that
-  /// dominate the sweep rather than halve them.
-  static let timeSplitThreshold = Int.max
-
   /// Counts (concordant, discordant, tied.x, tied.y including tied.xy,
   /// tied.xy) and the influence (3 per row, in the input order).
   /// - Parameter blocks: the stratum blocks, each sorted by time ascending.
   static func compute(
     time: [Double], status: [Double], predictor: [Double], weights: [Double],
-    blocks: [Range<Int>], parallelThreshold: Int, timeSplitThreshold: Int = Self.timeSplitThreshold
+    blocks: [Range<Int>], parallelThreshold: Int
   ) -> (counts: [Double], influence: [Double]) {
     let n = time.count
     // All weights 1 (and counts that fit): the tree counts in Int32.
     let unweighted = n < Int(Int32.max) && !weights.contains { $0 != 1 }
-    if n >= timeSplitThreshold, blocks.count == 1,
-      let split = CoxRightCensoredKernel.timeSplit(
-        time: time, rows: blocks[0], laterShare: CoxRightCensoredKernel.laterShare)
-    {
-      // One stratum: split by time between the two workers (`runSplit`).
-      var influence = [Double](unsafeUninitializedCapacity: 3 * n) { _, count in count = 3 * n }
-      let block = blocks[0]
-      let counts = influence.withUnsafeMutableBufferPointer { infl in
-        time.withUnsafeBufferPointer { tm in
-        status.withUnsafeBufferPointer { st in
-        predictor.withUnsafeBufferPointer { pr in
-        weights.withUnsafeBufferPointer { wt in
-          unweighted
-            ? runSplit(
-              Int32.self, block: block, split: split - block.lowerBound, time: tm, status: st, predictor: pr,
-              weights: wt, influence: infl)
-            : runSplit(
-              Double.self, block: block, split: split - block.lowerBound, time: tm, status: st, predictor: pr,
-              weights: wt, influence: infl)
-        }}}}
+    var assignment = [blocks]
+    if n >= parallelThreshold {
+      guard let balanced = StrataSharing.balanced(blocks, rows: n) else {
+        // One stratum, or one holding most rows: both workers sweep every
+        // stratum, each for the rows of half of its predictor ranks.
+        return ConcordanceRankSplit.compute(
+          time: time, status: status, predictor: predictor, weights: weights, blocks: blocks,
+          unweighted: unweighted)
       }
-      return (counts, influence)
+      assignment = balanced
     }
-    let workers = n >= parallelThreshold && blocks.count > 1 ? 2 : 1
-    var assignment = [[Range<Int>]](repeating: [], count: workers)
-    var load = [Int](repeating: 0, count: workers)
-    for block in blocks.sorted(by: {
-      $0.count > $1.count || ($0.count == $1.count && $0.lowerBound < $1.lowerBound)
-    }) {
-      let w = load[0] <= load[workers - 1] ? 0 : workers - 1
-      assignment[w].append(block)
-      load[w] += block.count
-    }
+    let workers = assignment.count
     // Every slot is written by the sweep before it is read: no zero fill.
     var influence = [Double](unsafeUninitializedCapacity: 3 * n) { _, count in count = 3 * n }
     var partial = [[Double]](repeating: [0, 0, 0, 0, 0], count: workers)
@@ -127,7 +98,7 @@ enum ConcordanceRankSweep {
       let lo = block.lowerBound
       let m = block.count
       let ranks = rankOf.withUnsafeMutableBufferPointer { rank in
-        denseRanks(predictor: UnsafeBufferPointer(rebasing: predictor[block]), into: rank)
+        denseRanks(predictor: UnsafeBufferPointer(rebasing: predictor[block]), into: rank).count
       }
       tree.reset(size: ranks)
       let c = rankOf.withUnsafeBufferPointer { rank in
@@ -146,10 +117,11 @@ enum ConcordanceRankSweep {
   }
 
   /// Dense ranks of `predictor` (ties share one) into `rankOf[0..<count]`;
-  /// returns the number of distinct values.
+  /// returns the number of distinct values and the rank of the middle row
+  /// (rows of smaller rank are at most half of them).
   static func denseRanks(
     predictor: UnsafeBufferPointer<Double>, into rankOf: UnsafeMutableBufferPointer<Int32>
-  ) -> Int {
+  ) -> (count: Int, median: Int32) {
     let m = predictor.count
     var items = [RowOrder.Item](unsafeUninitializedCapacity: m) { _, count in count = m }
     var spare = [RowOrder.Item](unsafeUninitializedCapacity: m) { _, count in count = m }
@@ -160,62 +132,15 @@ enum ConcordanceRankSweep {
         }
         RowOrder.sortItems(it, scratch: sp)
         var current: Int32 = 0
+        var median: Int32 = 0
         for k in 0..<m {
           if k > 0 && it[k].key != it[k - 1].key { current += 1 }
           rankOf[it[k].row] = current
+          if k == m / 2 { median = current }
         }
-        return Int(current) + 1
+        return (Int(current) + 1, median)
       }
     }
-  }
-
-  /// One stratum (rows lo + k, k < m, sorted by time) whose later times,
-  /// positions `split ..< m`, one worker sweeps while the other adds them
-  /// to its own tree (the risk set every earlier death sees) and sweeps the
-  /// earlier times `0 ..< split` from there. Row by row the queries read
-  /// the trees a single sweep would have; the counts of the two halves are
-  /// added at the end, and every row leaves (its influence as a
-  /// comparator) through the second worker's tree, which at the end holds
-  /// the whole stratum. `split` starts a run of tied times.
-  // swiftlint:disable:next function_parameter_count
-  static func runSplit<Scalar: FenwickScalar>(
-    _ scalar: Scalar.Type, block: Range<Int>, split: Int, time: UnsafeBufferPointer<Double>,
-    status: UnsafeBufferPointer<Double>, predictor: UnsafeBufferPointer<Double>,
-    weights: UnsafeBufferPointer<Double>, influence: UnsafeMutableBufferPointer<Double>
-  ) -> [Double] {
-    let lo = block.lowerBound, m = block.count
-    var rankOf = [Int32](unsafeUninitializedCapacity: m) { _, count in count = m }
-    let ranks = rankOf.withUnsafeMutableBufferPointer { rank in
-      denseRanks(predictor: UnsafeBufferPointer(rebasing: predictor[block]), into: rank)
-    }
-    let workers = (0..<2).map { _ in ConcordanceSweepWorker<Scalar>(size: ranks) }
-    rankOf.withUnsafeBufferPointer { rank in
-      // Worker 1 writes the influence of the rows at positions split..<m,
-      // worker 0 that of 0..<split, and each its own `workers[w]`.
-      let shared = SharedReads(rank), infl = DisjointWrites(influence)
-      let (tm, st, wt) = (SharedReads(time), SharedReads(status), SharedReads(weights))
-      DispatchQueue.concurrentPerform(iterations: 2) { w in
-        let worker = workers[w]
-        worker.tree.reset(size: ranks)
-        var positions = split..<m
-        if w == 0 {
-          for k in split..<m {
-            let row = lo + k
-            let weight = wt[row]
-            worker.tree.add(Int(shared[k]), risk: weight, death: st[row] != 0 ? weight : 0)
-          }
-          positions = 0..<split
-        }
-        worker.counts = sweep(
-          tree: &worker.tree, lo: lo, positions: positions, time: tm.buffer, status: st.buffer,
-          weights: wt.buffer, rankOf: shared.buffer, influence: infl.buffer, deaths: &worker.deaths)
-      }
-      var cumulative = [Double](repeating: 0, count: ranks + 1)
-      leave(
-        tree: workers[0].tree, lo: lo, positions: 0..<m, ranks: ranks, rankOf: rank, influence: influence,
-        cumulative: &cumulative)
-    }
-    return (0..<5).map { workers[1].counts[$0] + workers[0].counts[$0] }
   }
 
   /// The sweep of block positions `positions` (rows lo + k) from the
@@ -340,15 +265,4 @@ enum ConcordanceRankSweep {
       }
     }
   }
-}
-
-/// One worker's tree, death list and counts in `ConcordanceRankSweep.runSplit`.
-/// Unchecked `Sendable`: worker w alone touches `workers[w]` during the
-/// `concurrentPerform`, and the caller reads it only after the join.
-final class ConcordanceSweepWorker<Scalar: FenwickScalar>: @unchecked Sendable {
-  var tree: PairFenwickTree<Scalar>
-  var deaths: [Int] = []
-  var counts: [Double] = []
-
-  init(size: Int) { tree = PairFenwickTree<Scalar>(size: size) }
 }

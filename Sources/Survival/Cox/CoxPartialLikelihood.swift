@@ -29,107 +29,182 @@ import Foundation
 /// their totals added in a fixed order (the result does not depend on
 /// thread timing).
 ///
-/// One stratum is split by time instead (`CoxSweepSegment`): the sums of
-/// the risk sets are reverse cumulative, so the sweep of the earlier rows
-/// needs only the totals of the later ones as its starting point. Worker 1
-/// sweeps the later block; worker 0 first adds up the later block's totals
-/// (the same additions in the same order as a single sweep makes, so its
-/// running sums are bit for bit those of one sweep), then sweeps the
-/// earlier block from there. The totals cost about half a sweep per row
-/// (no per-death-time terms), so the later block is the larger one
-/// (`laterShare`). Only the final addition of the two workers' score,
-/// information and ℓ differs from one sweep, in the last bits. Off by
-/// default (`timeSplitThreshold`: measured slower than one worker here).
+/// One stratum (or one that holds most rows) is shared by its sums
+/// instead (`CoxSweepPlan.sums`): the risk scores exp(η)·w are computed
+/// first, each worker taking half of the rows; then both workers sweep
+/// every row, worker 0 keeping S0, the first sums of S1 and the first rows
+/// of S2 (with ℓ and their score and information entries), worker 1 the
+/// other rows of S2 and the S1 sums they read. Each entry is the same
+/// additions in the same order as one sweep makes, so the numbers are
+/// those of one worker, bit for bit, whatever the threads. (A split by
+/// time was measured and dropped: the worker of the earlier times first
+/// needs the later block's totals, which cost nearly a whole sweep.)
 final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
   let data: CoxPreparedData
   let efron: Bool
   var p: Int { data.p }
-  /// Rows (sorted positions) per worker, as stratum blocks or time blocks.
-  let assignment: [[CoxSweepSegment]]
+  /// How the sweep is shared between workers.
+  let plan: CoxSweepPlan
   private let scratch: [CoxSweepScratch]
+  /// exp(η)·w per sorted row, for the sum split (empty otherwise).
+  private let riskScores: CoxRiskScores
   let poll = KernelPoll()
 
   /// Rows below which one worker does all the work (thread start-up costs more).
   static let parallelThreshold = 50_000
-  /// The later block's share of the rows when one stratum is split by time:
-  /// worker 0's totals pass over it plus its sweep of the earlier block
-  /// take about as long as worker 1's sweep of the later one.
-  static let laterShare = 0.6
-  /// Rows from which one stratum is split by time: off (Int.max) by
-  /// default. On `KaplanBench cox --no-strata --phases` (shared 2-core VM,
-  /// load 4–7) one evaluation took 0.066 s split against 0.042 s on one
-  /// worker at 10⁶ rows, 0.42 against 0.29 s at 10⁷: with few distinct
-  /// death times per row the totals pass costs nearly a whole sweep per
-  /// row (the exp and the 7 + 28 sums are the sweep), so the split saves
-  /// at most ~10% on two idle cores and loses on a busy one. Kept (and
-  /// tested) for callers and machines where it pays.
-  static let timeSplitThreshold = Int.max
-
-  init(
-    data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold,
-    timeSplitThreshold: Int = CoxRightCensoredKernel.timeSplitThreshold
-  ) {
+  init(data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold) {
     self.data = data
     self.efron = efron
-    let blocks = data.strataBlocks()
-    if data.n >= timeSplitThreshold, blocks.count == 1,
-      let split = Self.timeSplit(time: data.time, rows: blocks[0], laterShare: Self.laterShare)
-    {
-      let block = blocks[0]
-      self.assignment = [
-        [CoxSweepSegment(rows: block, carryFrom: split)],
-        [CoxSweepSegment(rows: split..<block.upperBound, carryFrom: block.upperBound)],
-      ]
-      self.scratch = (0..<2).map { _ in CoxSweepScratch(p: data.p) }
-      return
+    self.plan = Self.plan(n: data.n, p: data.p, blocks: data.strataBlocks(), parallelThreshold: parallelThreshold)
+    let workers: Int
+    switch plan {
+    case .strata(let assignment): workers = assignment.count
+    case .sums: workers = 2
     }
-    let workers = data.n >= parallelThreshold && blocks.count > 1 ? 2 : 1
-    var assignment = [[CoxSweepSegment]](repeating: [], count: workers)
-    var load = [Int](repeating: 0, count: workers)
-    for block in blocks.sorted(by: { $0.count > $1.count || ($0.count == $1.count && $0.lowerBound < $1.lowerBound) }) {
-      let w = load[0] <= load[workers - 1] ? 0 : workers - 1
-      assignment[w].append(CoxSweepSegment(rows: block, carryFrom: block.upperBound))
-      load[w] += block.count
-    }
-    self.assignment = assignment
     self.scratch = (0..<workers).map { _ in CoxSweepScratch(p: data.p) }
+    if case .sums = plan {
+      self.riskScores = CoxRiskScores(count: data.n)
+    } else {
+      self.riskScores = CoxRiskScores(count: 0)
+    }
   }
 
-  /// The first sorted position of the later time block: about `laterShare`
-  /// of the rows from the end, moved down to the start of its run of tied
-  /// times (tied rows share one risk set, so a run is never cut). Nil when
-  /// no such position leaves both blocks non-empty.
-  static func timeSplit(time: [Double], rows: Range<Int>, laterShare: Double) -> Int? {
-    guard rows.count >= 2 else { return nil }
-    var split = rows.upperBound - Int(Double(rows.count) * laterShare)
-    split = min(max(split, rows.lowerBound + 1), rows.upperBound - 1)
-    while split > rows.lowerBound && time[split - 1] == time[split] { split -= 1 }
-    return split > rows.lowerBound ? split : nil
+  /// Whole strata to two workers when they balance (`StrataSharing`),
+  /// else the sums split between two workers (when there are at least two
+  /// columns to split), else one worker.
+  static func plan(n: Int, p: Int, blocks: [Range<Int>], parallelThreshold: Int) -> CoxSweepPlan {
+    guard n >= parallelThreshold else { return .strata([blocks]) }
+    if let assignment = StrataSharing.balanced(blocks, rows: n) { return .strata(assignment) }
+    if p >= 2 { return .sums(blocks: blocks, split: sumSplit(p: p)) }
+    return .strata([blocks])
+  }
+
+  /// The first information row of worker 1 in the sum split: the one that
+  /// best balances worker 0's sums (S1 entries 0..<s and the s(s+1)/2 of
+  /// S2's rows 0..<s) against worker 1's (all p of S1, the rest of S2).
+  /// For p = 7: s = 5, 20 sums each.
+  @inline(__always)
+  static func sumSplit(p: Int) -> Int {
+    switch p {
+    case 2: return 1
+    case 3: return 2
+    case 4: return 3
+    case 5: return 3
+    case 6: return 4
+    case 7: return 5
+    case 8: return 6
+    default: break
+    }
+    let packed = p * (p + 1) / 2
+    var best = 1
+    var bestLoad = Int.max
+    for s in 1..<max(p, 2) {
+      let first = s + s * (s + 1) / 2
+      let second = p + packed - s * (s + 1) / 2
+      if max(first, second) < bestLoad {
+        bestLoad = max(first, second)
+        best = s
+      }
+    }
+    return best
   }
 
   func evaluate(beta: [Double], score: inout [Double], information: inout [Double]) -> Double {
     let p = data.p
-    if scratch.count == 1 {
-      let loglik = sweep(blocks: assignment[0], beta: beta, scratch: scratch[0])
-      for i in 0..<p { score[i] = scratch[0].u[i] }
-      for i in 0..<(p * p) { information[i] = scratch[0].imat[i] }
-      return loglik
-    }
-    var logliks = [0.0, 0.0]
-    logliks.withUnsafeMutableBufferPointer { out in
-      let results = DisjointWrites(out)  // worker w writes results[w] and scratch[w] only
-      DispatchQueue.concurrentPerform(iterations: scratch.count) { w in
-        results[w] = sweep(blocks: assignment[w], beta: beta, scratch: scratch[w])
+    var loglik = 0.0
+    switch plan {
+    case .strata(let assignment):
+      if scratch.count == 1 {
+        loglik = sweep(.whole, blocks: assignment[0], beta: beta, scratch: scratch[0])
+        for i in 0..<p { score[i] = scratch[0].u[i] }
+        for i in 0..<(p * p) { information[i] = scratch[0].imat[i] }
+      } else {
+        var logliks = [0.0, 0.0]
+        logliks.withUnsafeMutableBufferPointer { out in
+          let results = DisjointWrites(out)  // worker w writes results[w] and scratch[w] only
+          DispatchQueue.concurrentPerform(iterations: 2) { w in
+            results[w] = sweep(.whole, blocks: assignment[w], beta: beta, scratch: scratch[w])
+          }
+        }
+        for i in 0..<p { score[i] = scratch[0].u[i] + scratch[1].u[i] }
+        for i in 0..<(p * p) { information[i] = scratch[0].imat[i] + scratch[1].imat[i] }
+        loglik = logliks[0] + logliks[1]
       }
+    case .sums(let blocks, let split):
+      computeRiskScores(beta: beta)
+      var logliks = [0.0, 0.0]
+      logliks.withUnsafeMutableBufferPointer { out in
+        // Worker w writes results[w] and scratch[w] only; both read the risk scores.
+        let results = DisjointWrites(out)
+        DispatchQueue.concurrentPerform(iterations: 2) { w in
+          results[w] = sweep(
+            w == 0 ? .first(split) : .last(split), blocks: blocks, beta: beta, scratch: scratch[w])
+        }
+      }
+      // Row i of the information (and score entry i) from its worker.
+      for i in 0..<p {
+        let owner = scratch[i < split ? 0 : 1]
+        score[i] = owner.u[i]
+        for j in 0...i { information[i * p + j] = owner.imat[i * p + j] }
+      }
+      loglik = logliks[0]
     }
-    for i in 0..<p { score[i] = scratch[0].u[i] + scratch[1].u[i] }
-    for i in 0..<(p * p) { information[i] = scratch[0].imat[i] + scratch[1].imat[i] }
-    return logliks[0] + logliks[1]
+    // Mirror the lower triangle.
+    for i in 0..<p { for j in 0..<i { information[j * p + i] = information[i * p + j] } }
+    return loglik
+  }
+
+  /// risk[k] = exp(offset_k + x_kᵀβ)·w_k, the expression the whole sweep
+  /// evaluates row by row, each worker taking half of the rows.
+  private func computeRiskScores(beta: [Double]) {
+    let n = data.n, p = data.p
+    riskScores.values.withUnsafeMutableBufferPointer { risk in
+      data.x.withUnsafeBufferPointer { x in
+      data.weight.withUnsafeBufferPointer { weight in
+      data.offset.withUnsafeBufferPointer { offset in
+      beta.withUnsafeBufferPointer { b in
+        // Worker w writes risk[k] for k in its half of the rows; the rest is read only.
+        let risk = DisjointWrites(risk), x = SharedReads(x), weight = SharedReads(weight)
+        let offset = SharedReads(offset), b = SharedReads(b)
+        DispatchQueue.concurrentPerform(iterations: 2) { w in
+          let rows = (w * n / 2)..<((w + 1) * n / 2)
+          let out = risk.baseAddress.unsafelyUnwrapped, xs = x.baseAddress.unsafelyUnwrapped
+          let (wt, off, beta) = (weight.buffer, offset.buffer, b.buffer)
+          switch p {
+          case 2: Self.riskRows(CoxWidth2.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
+          case 3: Self.riskRows(CoxWidth3.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
+          case 4: Self.riskRows(CoxWidth4.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
+          case 5: Self.riskRows(CoxWidth5.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
+          case 6: Self.riskRows(CoxWidth6.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
+          case 7: Self.riskRows(CoxWidth7.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
+          case 8: Self.riskRows(CoxWidth8.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
+          default:
+            Self.riskRows(CoxWidthAny.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
+          }
+        }
+      }}}}
+    }
+  }
+
+  // swiftlint:disable:next function_parameter_count
+  private static func riskRows<W: CoxKernelWidth>(
+    _ width: W.Type, p runtimeP: Int, rows: Range<Int>, x: UnsafePointer<Double>,
+    beta b: UnsafeBufferPointer<Double>, offset: UnsafeBufferPointer<Double>, weight: UnsafeBufferPointer<Double>,
+    _ risk: UnsafeMutablePointer<Double>
+  ) {
+    let p = W.p > 0 ? W.p : runtimeP
+    for person in rows {
+      let xr = x + person * p
+      var eta = offset[person]
+      for i in 0..<p { eta += b[i] * xr[i] }
+      risk[person] = exp(eta) * weight[person]
+    }
   }
 
   /// One sweep over the given strata, from the largest time down; writes the
-  /// score and information of those strata into `scratch` and returns ℓ.
-  private func sweep(blocks: [CoxSweepSegment], beta: [Double], scratch: CoxSweepScratch) -> Double {
+  /// score and information (lower triangle) of `part`'s rows into `scratch`
+  /// and returns ℓ (0 for a part that does not keep it).
+  private func sweep(_ part: CoxSweepPart, blocks: [Range<Int>], beta: [Double], scratch: CoxSweepScratch) -> Double {
     let p = data.p
     var loglik = 0.0
     data.x.withUnsafeBufferPointer { x in
@@ -137,6 +212,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     data.status.withUnsafeBufferPointer { status in
     data.weight.withUnsafeBufferPointer { weight in
     data.offset.withUnsafeBufferPointer { offset in
+    riskScores.values.withUnsafeBufferPointer { risk in
     beta.withUnsafeBufferPointer { b in
     scratch.u.withUnsafeMutableBufferPointer { u in
     scratch.imat.withUnsafeMutableBufferPointer { imat in
@@ -144,58 +220,71 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     scratch.a2.withUnsafeMutableBufferPointer { a2 in
     scratch.cmat.withUnsafeMutableBufferPointer { cmat in
     scratch.cmat2.withUnsafeMutableBufferPointer { cmat2 in
-      // The sweep with p a constant for the common widths, so the compiler
-      // unrolls the O(p²) row updates; any other width runs the same code
-      // with p read at run time.
       let buffers = CoxSweepBuffers(
         x: x.baseAddress.unsafelyUnwrapped, time: time, status: status, weight: weight,
-        offset: offset, beta: b, u: u, imat: imat, a: a, a2: a2, cmat: cmat, cmat2: cmat2)
-      switch p {
-      case 1: loglik = Self.sweepRows(CoxWidth1.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
-      case 2: loglik = Self.sweepRows(CoxWidth2.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
-      case 3: loglik = Self.sweepRows(CoxWidth3.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
-      case 4: loglik = Self.sweepRows(CoxWidth4.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
-      case 5: loglik = Self.sweepRows(CoxWidth5.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
-      case 6: loglik = Self.sweepRows(CoxWidth6.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
-      case 7: loglik = Self.sweepRows(CoxWidth7.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
-      case 8: loglik = Self.sweepRows(CoxWidth8.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
-      default: loglik = Self.sweepRows(CoxWidthAny.self, p: p, blocks: blocks, efron: efron, buffers, poll: poll)
+        offset: offset, risk: risk, beta: b, u: u, imat: imat, a: a, a2: a2, cmat: cmat, cmat2: cmat2)
+      switch part {
+      case .whole: loglik = sweepWidth(CoxWholeSweep.self, split: 0, blocks: blocks, buffers)
+      case .first(let s): loglik = sweepWidth(CoxFirstSums.self, split: s, blocks: blocks, buffers)
+      case .last(let s): loglik = sweepWidth(CoxLastSums.self, split: s, blocks: blocks, buffers)
       }
-    }}}}}}}}}}}}
+    }}}}}}}}}}}}}
     return loglik
   }
 
-  private static func sweepRows<W: CoxKernelWidth>(
-    _ width: W.Type, p runtimeP: Int, blocks: [CoxSweepSegment], efron: Bool, _ buffers: CoxSweepBuffers,
-    poll: KernelPoll
+  /// The sweep with p (and so the split) a constant for the common widths,
+  /// so the compiler unrolls the O(p²) row updates; any other width runs
+  /// the same code with p read at run time.
+  private func sweepWidth<K: CoxSweepKind>(
+    _ kind: K.Type, split: Int, blocks: [Range<Int>], _ buffers: CoxSweepBuffers
+  ) -> Double {
+    let p = data.p, e = efron
+    switch p {
+    case 1: return Self.sweepRows(CoxWidth1.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 2: return Self.sweepRows(CoxWidth2.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 3: return Self.sweepRows(CoxWidth3.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 4: return Self.sweepRows(CoxWidth4.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 5: return Self.sweepRows(CoxWidth5.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 6: return Self.sweepRows(CoxWidth6.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 7: return Self.sweepRows(CoxWidth7.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    case 8: return Self.sweepRows(CoxWidth8.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    default:
+      return Self.sweepRows(CoxWidthAny.self, K.self, p: p, split: split, blocks: blocks, efron: e, buffers, poll)
+    }
+  }
+
+  // swiftlint:disable:next function_parameter_count function_body_length
+  private static func sweepRows<W: CoxKernelWidth, K: CoxSweepKind>(
+    _ width: W.Type, _ kind: K.Type, p runtimeP: Int, split runtimeSplit: Int, blocks: [Range<Int>], efron: Bool,
+    _ buffers: CoxSweepBuffers, _ poll: KernelPoll
   ) -> Double {
     let p = W.p > 0 ? W.p : runtimeP
+    // The plan's split is `sumSplit(p:)`: a constant where p is.
+    let split = W.p > 0 ? sumSplit(p: W.p) : runtimeSplit
     let x = buffers.x, time = buffers.time, status = buffers.status, weight = buffers.weight
-    let offset = buffers.offset, b = buffers.beta, u = buffers.u, imat = buffers.imat
+    let offset = buffers.offset, riskScores = buffers.risk, b = buffers.beta, u = buffers.u, imat = buffers.imat
     let a = buffers.a, a2 = buffers.a2, cmat = buffers.cmat, cmat2 = buffers.cmat2
+    // The information rows this sweep keeps, the S1 sums they read, and
+    // whether it computes the risk scores itself and keeps ℓ.
+    let whole = K.kind == .whole
+    let keepsLoglik = K.kind != .last
+    let rows = whole ? 0..<p : K.kind == .first ? 0..<split : split..<p
+    let sums = rows.upperBound
+    let packedRows = (rows.lowerBound * (rows.lowerBound + 1) / 2)..<(sums * (sums + 1) / 2)
     var loglik = 0.0
-    let packed = p * (p + 1) / 2
     for i in 0..<p { u[i] = 0; a2[i] = 0 }
     for i in 0..<(p * p) { imat[i] = 0 }
-    for i in 0..<packed { cmat2[i] = 0 }
-    // Work since the last poll: each row costs about p²/2 multiply-adds.
+    for i in packedRows { cmat2[i] = 0 }
+    // Work since the last poll: each row costs about one multiply-add per sum.
+    let rowWork = packedRows.count + sums
     var work = 0
-    for segment in blocks {
+    for block in blocks {
       var denom = 0.0
       for i in 0..<p { a[i] = 0 }
-      for i in 0..<packed { cmat[i] = 0 }
-      let block = segment.rows
-      if segment.carryFrom < block.upperBound {
-        // Left early: the driver throws on seeing the same stop.
-        guard
-          let total = carry(
-            W.self, p: p, rows: segment.carryFrom..<block.upperBound, buffers, poll: poll, work: &work)
-        else { return loglik }
-        denom = total
-      }
-      var person = segment.carryFrom - 1
+      for i in packedRows { cmat[i] = 0 }
+      var person = block.upperBound - 1
       let first = block.lowerBound
-      work &+= packed
+      work &+= rowWork
       while person >= first {
         if work > KernelPoll.interval {
           work = 0
@@ -208,100 +297,84 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
         var denom2 = 0.0
         while person >= first && time[person] == dtime {
           let xr = x + person * p
-          var eta = offset[person]
-          for i in 0..<p { eta += b[i] * xr[i] }
-          let risk = exp(eta) * weight[person]
+          let risk: Double
+          if whole {
+            var eta = offset[person]
+            for i in 0..<p { eta += b[i] * xr[i] }
+            risk = exp(eta) * weight[person]
+            if status[person] != 0 { loglik += weight[person] * eta }
+          } else {
+            risk = riskScores[person]
+            if keepsLoglik && status[person] != 0 {
+              var eta = offset[person]
+              for i in 0..<p { eta += b[i] * xr[i] }
+              loglik += weight[person] * eta
+            }
+          }
           if status[person] == 0 {
             denom += risk
-            CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a, squares: cmat)
+            CoxTiedDeaths.accumulate(xr, risk: risk, p: p, rows: rows, sum: a, squares: cmat)
           } else {
             ndead += 1
             deadWeight += weight[person]
             denom2 += risk
-            loglik += weight[person] * eta
-            for i in 0..<p { u[i] += weight[person] * xr[i] }
-            CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a2, squares: cmat2)
+            for i in rows { u[i] += weight[person] * xr[i] }
+            CoxTiedDeaths.accumulate(xr, risk: risk, p: p, rows: rows, sum: a2, squares: cmat2)
           }
           person -= 1
-          work &+= packed + p
+          work &+= rowWork
         }
         guard ndead > 0 else { continue }
-        loglik -= CoxTiedDeaths.add(
-          deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p,
-          denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
-        for i in 0..<p { a2[i] = 0 }
-        for i in 0..<packed { cmat2[i] = 0 }
+        let penalty = CoxTiedDeaths.add(
+          deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p, rows: rows,
+          penalty: keepsLoglik, denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
+        if keepsLoglik { loglik -= penalty }
+        for i in 0..<sums { a2[i] = 0 }
+        for i in packedRows { cmat2[i] = 0 }
       }
     }
-    // Mirror the lower triangle.
-    for i in 0..<p { for j in 0..<i { imat[j * p + i] = imat[i * p + j] } }
     return loglik
-  }
-
-  /// The risk-set sums S0 (returned), S1 (`a`) and S2 (`cmat`) of `rows`,
-  /// added from the largest time down exactly as `sweepRows` adds them
-  /// (censored rows one by one, each time's deaths as one group after
-  /// them), so that a sweep continuing from them runs on the same numbers
-  /// as one sweep of both blocks. Uses `a2`/`cmat2` as the group's scratch
-  /// and leaves them zero. Nil when a stop was requested.
-  private static func carry<W: CoxKernelWidth>(
-    _ width: W.Type, p runtimeP: Int, rows: Range<Int>, _ buffers: CoxSweepBuffers, poll: KernelPoll,
-    work: inout Int
-  ) -> Double? {
-    let p = W.p > 0 ? W.p : runtimeP
-    let x = buffers.x, time = buffers.time, status = buffers.status, weight = buffers.weight
-    let offset = buffers.offset, b = buffers.beta
-    let a = buffers.a, a2 = buffers.a2, cmat = buffers.cmat, cmat2 = buffers.cmat2
-    let packed = p * (p + 1) / 2
-    var denom = 0.0
-    var person = rows.upperBound - 1
-    let first = rows.lowerBound
-    while person >= first {
-      if work > KernelPoll.interval {
-        work = 0
-        if poll.stopRequested() { return nil }
-      }
-      let dtime = time[person]
-      var deaths = false
-      var denom2 = 0.0
-      while person >= first && time[person] == dtime {
-        let xr = x + person * p
-        var eta = offset[person]
-        for i in 0..<p { eta += b[i] * xr[i] }
-        let risk = exp(eta) * weight[person]
-        if status[person] == 0 {
-          denom += risk
-          CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a, squares: cmat)
-        } else {
-          deaths = true
-          denom2 += risk
-          CoxTiedDeaths.accumulate(xr, risk: risk, p: p, sum: a2, squares: cmat2)
-        }
-        person -= 1
-        work &+= packed + p
-      }
-      guard deaths else { continue }
-      denom += denom2
-      for i in 0..<p {
-        a[i] += a2[i]
-        a2[i] = 0
-      }
-      for i in 0..<packed {
-        cmat[i] += cmat2[i]
-        cmat2[i] = 0
-      }
-    }
-    return denom
   }
 }
 
-/// The rows one worker sweeps for one stratum: sorted positions `rows`,
-/// of which those from `carryFrom` up only enter the risk-set sums (the
-/// later time block another worker sweeps) and those below it are swept.
-/// `carryFrom == rows.upperBound` for a whole stratum.
-struct CoxSweepSegment: Equatable, Sendable {
-  let rows: Range<Int>
-  let carryFrom: Int
+/// How `CoxRightCensoredKernel` shares a sweep between workers.
+enum CoxSweepPlan: Equatable, Sendable {
+  /// Worker w sweeps the strata `assignment[w]` whole (one worker: all).
+  case strata([[Range<Int>]])
+  /// Both workers sweep every stratum from precomputed risk scores;
+  /// worker 0 keeps ℓ and the information rows `0..<split`, worker 1 the
+  /// rows `split..<p`.
+  case sums(blocks: [Range<Int>], split: Int)
+}
+
+/// Which sums one sweep keeps (`CoxSweepPlan`).
+enum CoxSweepPart {
+  /// All of them, computing the risk scores row by row.
+  case whole
+  /// ℓ and the information rows below the split.
+  case first(Int)
+  /// The information rows from the split up.
+  case last(Int)
+
+  enum Kind { case whole, first, last }
+}
+
+/// `CoxSweepPart`'s kind as a type, so that the sweep is specialised for it.
+protocol CoxSweepKind { static var kind: CoxSweepPart.Kind { get } }
+enum CoxWholeSweep: CoxSweepKind { static var kind: CoxSweepPart.Kind { .whole } }
+enum CoxFirstSums: CoxSweepKind { static var kind: CoxSweepPart.Kind { .first } }
+enum CoxLastSums: CoxSweepKind { static var kind: CoxSweepPart.Kind { .last } }
+
+/// The risk scores of the sum split, one per sorted row, allocated once
+/// per kernel. Unchecked `Sendable`: written by two workers at disjoint
+/// halves (`DisjointWrites`), then only read by both.
+final class CoxRiskScores: @unchecked Sendable {
+  var values: [Double]
+  init(count: Int) {
+    // Not through `unsafeUninitializedCapacity` when empty: that would write
+    // the count into the shared empty-array storage (a race under TSan).
+    values = count == 0 ? [] : [Double](unsafeUninitializedCapacity: count) { _, n in n = count }
+  }
 }
 
 /// The number of covariates as a type, so that the sweep is specialised
@@ -325,6 +398,8 @@ struct CoxSweepBuffers {
   let status: UnsafeBufferPointer<Double>
   let weight: UnsafeBufferPointer<Double>
   let offset: UnsafeBufferPointer<Double>
+  /// The sum split's risk scores (empty for a whole sweep).
+  let risk: UnsafeBufferPointer<Double>
   let beta: UnsafeBufferPointer<Double>
   let u: UnsafeMutableBufferPointer<Double>
   let imat: UnsafeMutableBufferPointer<Double>
@@ -352,115 +427,5 @@ final class CoxSweepScratch: @unchecked Sendable {
     a2 = [Double](repeating: 0, count: p)
     cmat = [Double](repeating: 0, count: p * (p + 1) / 2)
     cmat2 = [Double](repeating: 0, count: p * (p + 1) / 2)
-  }
-}
-
-/// Adds one block of tied deaths to the score and information, and returns
-/// the amount to subtract from the log-likelihood (Σ_D w · log S0, or its
-/// Efron form). On entry `denom`, `a`, `cmat` hold the risk-set sums
-/// without the deaths and `denom2`, `a2`, `cmat2` the deaths' own sums; on
-/// exit the risk-set sums include the deaths. `cmat`/`cmat2` hold the lower
-/// triangle packed by rows (entry (i, j), j ≤ i, at i(i+1)/2 + j);
-/// `information` is row-major p × p, lower triangle written.
-enum CoxTiedDeaths {
-  /// sum += risk·x, squares += risk·x xᵀ (packed lower triangle).
-  @inline(__always)
-  static func accumulate(
-    _ x: UnsafePointer<Double>, risk: Double, p: Int, sum: UnsafeMutableBufferPointer<Double>,
-    squares: UnsafeMutableBufferPointer<Double>
-  ) {
-    let s = squares.baseAddress.unsafelyUnwrapped
-    let sumBase = sum.baseAddress.unsafelyUnwrapped
-    if p <= 8 {
-      // The row in registers: the stores below cannot alias it, so each
-      // covariate is loaded once (with p a constant the loops unroll).
-      var xv = SIMD8<Double>.zero
-      for i in 0..<p { xv[i] = x[i] }
-      var m = 0
-      for i in 0..<p {
-        let rx = risk * xv[i]
-        sumBase[i] += rx
-        for j in 0..<(i &+ 1) { s[m &+ j] += rx * xv[j] }
-        m = m &+ i &+ 1
-      }
-      return
-    }
-    var m = 0
-    for i in 0..<p {
-      let rx = risk * x[i]
-      sumBase[i] += rx
-      for j in 0..<(i &+ 1) { s[m &+ j] += rx * x[j] }
-      m = m &+ i &+ 1
-    }
-  }
-
-  @inline(__always)
-  static func add(
-    deaths: Int, deadWeight: Double, deathRisk: Double, efron: Bool, p: Int,
-    denom: inout Double, a: UnsafeMutableBufferPointer<Double>,
-    cmat: UnsafeMutableBufferPointer<Double>, a2: UnsafeMutableBufferPointer<Double>,
-    cmat2: UnsafeMutableBufferPointer<Double>, score u: UnsafeMutableBufferPointer<Double>,
-    information imat: UnsafeMutableBufferPointer<Double>
-  ) -> Double {
-    var penalty = 0.0
-    if !efron || deaths == 1 {
-      denom += deathRisk
-      penalty += deadWeight * log(denom)
-      let inverse = 1 / denom
-      let factor = deadWeight * inverse
-      var m = 0
-      for i in 0..<p {
-        a[i] += a2[i]
-        let mean = a[i] * inverse
-        u[i] -= deadWeight * mean
-        let row = imat.baseAddress.unsafelyUnwrapped + i * p
-        for j in 0..<(i + 1) {
-          cmat[m + j] += cmat2[m + j]
-          row[j] += factor * (cmat[m + j] - mean * a[j])
-        }
-        m += i + 1
-      }
-    } else {
-      // Efron: d successive events, the k-th (k = 1 … d) with the deaths'
-      // sums counted at a fraction f_k = k/d (the order of the k does not
-      // matter). With q_k = w̄/S0_k the d steps add up in closed form:
-      //   U −= (Σq) a + (Σq f) a2,
-      //   I += (Σq) C + (Σq f) C2 − Σ(q/S0)(a + f a2)(a + f a2)ᵀ,
-      // the last expanded in the powers of f, so a block of tied deaths
-      // costs O(p²) however many deaths it has.
-      let d = Double(deaths)
-      let meanWeight = deadWeight / d
-      let base = denom
-      var q0 = 0.0, q1 = 0.0, r0 = 0.0, r1 = 0.0, r2 = 0.0
-      for k in 1...deaths {
-        let f = Double(k) / d
-        let s0 = base + f * deathRisk
-        penalty += meanWeight * log(s0)
-        let q = meanWeight / s0
-        let r = q / s0
-        q0 += q
-        q1 += q * f
-        r0 += r
-        r1 += r * f
-        r2 += r * f * f
-      }
-      denom = base + deathRisk
-      var m = 0
-      for i in 0..<p {
-        let ai = a[i]
-        let a2i = a2[i]
-        u[i] -= q0 * ai + q1 * a2i
-        let row = imat.baseAddress.unsafelyUnwrapped + i * p
-        let c0 = r0 * ai + r1 * a2i
-        let c1 = r1 * ai + r2 * a2i
-        for j in 0..<(i + 1) {
-          row[j] += q0 * cmat[m + j] + q1 * cmat2[m + j] - (c0 * a[j] + c1 * a2[j])
-          cmat[m + j] += cmat2[m + j]
-        }
-        m += i + 1
-      }
-      for i in 0..<p { a[i] += a2[i] }
-    }
-    return penalty
   }
 }

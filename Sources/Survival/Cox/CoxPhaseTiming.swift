@@ -6,31 +6,44 @@ import Foundation
 @_spi(Benchmark) public struct CoxPhaseTimes: Sendable {
   /// Sorting and the sorted, centred row-major copy (`CoxPreparedData`).
   public let prepare: Double
-  /// One likelihood evaluation (score, information, ℓ) at β = 0.2, with
-  /// one stratum split by time between two workers.
+  /// One likelihood evaluation (score, information, ℓ) at β = 0.2, shared
+  /// between workers as a fit shares it (by strata, or by sums).
   public let evaluation: Double
-  /// Harrell's concordance of a linear predictor, from the sorted rows,
-  /// one stratum split by time.
+  /// Harrell's concordance of a linear predictor, from the sorted rows, as
+  /// a fit computes it (by strata, or by predictor ranks).
   public let concordance: Double
-  /// Workers of the likelihood sweep (2 when split by strata or by time).
+  /// Workers of the likelihood sweep.
   public let sweepWorkers: Int
-  /// The same evaluation and concordance as a fit runs them (one worker
-  /// for one stratum, strata shared between two), for the comparison.
+  /// The same evaluation and concordance on one worker, for the comparison.
   public let evaluationOneWorker: Double
   public let concordanceOneWorker: Double
+  /// Process CPU time (all threads) of evaluation, concordance, and the
+  /// one-worker ones: what the work costs when the cores are busy.
+  public let cpu: [Double]
 
   @_spi(Benchmark) public static func measure(
     time: [Double], status: [Double], covariates: [Double], columns p: Int, strata: [Int]?
   ) -> CoxPhaseTimes {
-    func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    var cpu: [Double] = []
+    func cpuNow() -> Double {
+      var t = timespec()
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+      return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+    var lastCPU = 0.0
+    func now() -> Double {
+      let c = cpuNow()
+      cpu.append(c - lastCPU)
+      lastCPU = c
+      return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+    }
     let n = time.count
     let t0 = now()
     let data = CoxPreparedData(
       n: n, p: p, covariates: covariates, time: time, start: nil, status: status, weights: nil,
       strata: strata, offset: nil, nocenter: [-1, 0, 1])
     let t1 = now()
-    // The time split forced on (threshold 0), then the default, one worker without strata.
-    let kernel = CoxRightCensoredKernel(data: data, efron: true, timeSplitThreshold: 0)
+    let kernel = CoxRightCensoredKernel(data: data, efron: true)
     var u = [Double](repeating: 0, count: p)
     var imat = [Double](repeating: 0, count: p * p)
     _ = kernel.evaluate(beta: [Double](repeating: 0.2, count: p), score: &u, information: &imat)
@@ -42,17 +55,22 @@ import Foundation
     let t3 = now()
     _ = Concordance.rightCensored(
       time: data.time, status: data.status, predictor: predictor, weights: data.weight,
-      blocks: data.strataBlocks(), cluster: nil, reverse: true, timeSplitThreshold: 0)
+      blocks: data.strataBlocks(), cluster: nil, reverse: true)
     let t4 = now()
-    let serial = CoxRightCensoredKernel(data: data, efron: true)
+    let serial = CoxRightCensoredKernel(data: data, efron: true, parallelThreshold: Int.max)
     _ = serial.evaluate(beta: [Double](repeating: 0.2, count: p), score: &u, information: &imat)
     let t5 = now()
     _ = Concordance.rightCensored(
       time: data.time, status: data.status, predictor: predictor, weights: data.weight,
-      blocks: data.strataBlocks(), cluster: nil, reverse: true)
+      blocks: data.strataBlocks(), cluster: nil, reverse: true, parallelThreshold: Int.max)
     let t6 = now()
+    let workers: Int
+    switch kernel.plan {
+    case .strata(let assignment): workers = assignment.count
+    case .sums: workers = 2
+    }
     return CoxPhaseTimes(
-      prepare: t1 - t0, evaluation: t2 - t1, concordance: t4 - t3, sweepWorkers: kernel.assignment.count,
-      evaluationOneWorker: t5 - t4, concordanceOneWorker: t6 - t5)
+      prepare: t1 - t0, evaluation: t2 - t1, concordance: t4 - t3, sweepWorkers: workers,
+      evaluationOneWorker: t5 - t4, concordanceOneWorker: t6 - t5, cpu: [cpu[2], cpu[4], cpu[5], cpu[6]])
   }
 }
