@@ -120,8 +120,6 @@ public struct CompetingRisksAnalysis: Sendable {
     // The risk table's event counts, of the reported causes only (with
     // Aalen's variance, from the fit's own sort).
     let table: CompetingRisksRiskTable
-    var sizes = [Int](repeating: 0, count: k)
-    for g in group { sizes[g] += 1 }
 
     var grayTests: [GrayTest] = []
     var curves: [Curve] = []
@@ -136,10 +134,12 @@ public struct CompetingRisksAnalysis: Sendable {
       table = risk
       for (position, c) in selected.enumerated() {
         for g in 0..<k {
+          // A group's size is its number at risk at its first time.
           let rows = table.groups[g]
           let s = incidence.curve(group: g, cause: c).steps(on: rows.time)
           curves.append(Curve(
-            group: label(g), cause: cr.causes[c - 1], n: sizes[g], events: rows.nEvent[position].reduce(0, +),
+            group: label(g), cause: cr.causes[c - 1], n: rows.nRisk.first ?? 0,
+            events: rows.nEvent[position].reduce(0, +),
             time: rows.time, estimate: s.estimate, variance: s.variance, lower: s.lower, upper: s.upper,
             nRisk: rows.nRisk, nEvent: rows.nEvent[position], nCensor: rows.nCensor))
         }
@@ -174,7 +174,8 @@ public struct CompetingRisksAnalysis: Sendable {
             upper.append(ci.upper)
           }
           curves.append(Curve(
-            group: label(g), cause: cr.causes[c - 1], n: sizes[g], events: rows.nEvent[position].reduce(0, +),
+            group: label(g), cause: cr.causes[c - 1], n: rows.nRisk.first ?? 0,
+            events: rows.nEvent[position].reduce(0, +),
             time: rows.time, estimate: estimate, variance: variance, lower: lower, upper: upper,
             nRisk: rows.nRisk, nEvent: rows.nEvent[position], nCensor: rows.nCensor))
         }

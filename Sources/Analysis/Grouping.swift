@@ -33,6 +33,9 @@ public struct Grouping: Sendable, Equatable {
   /// a dense table when it is small and sorted otherwise. A code of -1
   /// (which a model frame never holds) becomes a level "NA".
   static func combining(_ variables: [(name: String, coding: Categorical)]) -> Grouping {
+    if variables.count == 1, let (name, coding) = variables.first, let index = compactIndex(coding) {
+      return Grouping(index: index, labels: coding.levels.map { "\(name)=\($0)" })
+    }
     let n = variables.first?.coding.codes.count ?? 0
     var combined = [Int](repeating: 0, count: n)
     var labels = [""]
@@ -70,5 +73,22 @@ public struct Grouping: Sendable, Equatable {
       }
     }
     return Grouping(index: combined, labels: variables.isEmpty ? [] : labels)
+  }
+
+  /// One variable whose every level occurs and every code is valid (a
+  /// model frame's factor with unused levels dropped) groups as its codes:
+  /// one pass, instead of the table's three.
+  private static func compactIndex(_ coding: Categorical) -> [Int]? {
+    let levelCount = coding.levels.count
+    var seen = [Bool](repeating: false, count: levelCount)
+    var invalid = false
+    let index = coding.codes.withUnsafeBufferPointer { codes in
+      codes.map { code -> Int in
+        let k = Int(code)
+        if k >= 0 && k < levelCount { seen[k] = true } else { invalid = true }
+        return k
+      }
+    }
+    return invalid || seen.contains(false) ? nil : index
   }
 }

@@ -119,7 +119,8 @@ public struct CumulativeIncidence: Sendable {
   ) throws -> CumulativeIncidence {
     let (group, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
-    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
+    let sorted = try CompetingRisksSorted(
+      time: time, status: status, group: group, strata: nil, checked: (m, max(k, 1) - 1))
     return fit(sorted: sorted, groupCount: k, causeCount: m,
                confidenceLevel: confidenceLevel, confidenceType: confidenceType)
   }
@@ -133,7 +134,8 @@ public struct CumulativeIncidence: Sendable {
   ) throws -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
     let (_, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
-    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(
+      time: time, status: status, group: group, strata: strata, checked: (m, max(k, 1) - 1))
     let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
                         confidenceLevel: confidenceLevel, confidenceType: confidenceType)
     let tests = GrayTest.testAll(sorted: sorted, causeCount: m, rho: rho)
@@ -155,7 +157,8 @@ public struct CumulativeIncidence: Sendable {
       throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
     }
     let poll = KernelPoll()
-    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(
+      time: time, status: status, group: group, strata: strata, checked: (m, max(k, 1) - 1))
     try poll.check()
     let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
                         confidenceLevel: confidenceLevel, confidenceType: confidenceType, poll: poll,
@@ -180,11 +183,14 @@ public struct CumulativeIncidence: Sendable {
       throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
     }
     let poll = KernelPoll()
-    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(
+      time: time, status: status, group: group, strata: strata, checked: (m, max(k, 1) - 1))
     try poll.check()
-    let table = CompetingRisksRiskTable.tabulate(sorted: sorted, groupCount: k, causeCount: m, causes: tableCauses)
+    // The table and the curves scan the same runs by group.
+    let runs = sorted.groupRuns(count: k)
+    let table = CompetingRisksRiskTable.tabulate(runs: runs, groupCount: k, causeCount: m, causes: tableCauses)
     try poll.check()
-    let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
+    let incidence = fit(runs: runs, groupCount: k, causeCount: m,
                         confidenceLevel: confidenceLevel, confidenceType: confidenceType, poll: poll,
                         causes: curveCauses)
     try poll.check()
@@ -196,10 +202,18 @@ public struct CumulativeIncidence: Sendable {
     sorted: CompetingRisksSorted, groupCount k: Int, causeCount m: Int,
     confidenceLevel: Double, confidenceType: ConfidenceType, poll: KernelPoll? = nil, causes: [Int]? = nil
   ) -> CumulativeIncidence {
+    // Each group's subjects contiguous in time order.
+    fit(runs: sorted.groupRuns(count: k), groupCount: k, causeCount: m, confidenceLevel: confidenceLevel,
+        confidenceType: confidenceType, poll: poll, causes: causes)
+  }
+
+  static func fit(
+    runs: GroupRuns, groupCount k: Int, causeCount m: Int,
+    confidenceLevel: Double, confidenceType: ConfidenceType, poll: KernelPoll? = nil, causes: [Int]? = nil
+  ) -> CumulativeIncidence {
     let listed = causes ?? Array(1..<(m + 1))
     let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
-    // Each group's subjects contiguous in time order.
-    let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
+    let offsets = runs.offsets, sTime = runs.time, sStatus = runs.status
     var byGroup = [[Curve]]()
     var work = 0
     for g in 0..<k {
