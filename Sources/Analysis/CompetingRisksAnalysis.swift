@@ -126,7 +126,7 @@ public struct CompetingRisksAnalysis: Sendable {
     func label(_ g: Int) -> String? { grouping?.labels[g] }
     switch options.variance {
     case .aalen:
-      let (incidence, tests, risk) = try CumulativeIncidence.fitWithTestsAndRiskTable(
+      let (_, tests, risk, steps) = try CumulativeIncidence.fitWithTestsAndRiskTable(
         time: frame.time, status: frame.event, group: group, strata: frame.strata?.index, rho: options.rho,
         groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
         tableCauses: selected, confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
@@ -136,7 +136,7 @@ public struct CompetingRisksAnalysis: Sendable {
         for g in 0..<k {
           // A group's size is its number at risk at its first time.
           let rows = table.groups[g]
-          let s = incidence.curve(group: g, cause: c).steps(on: rows.time)
+          let s = steps[g][position]
           curves.append(Curve(
             group: label(g), cause: cr.causes[c - 1], n: rows.nRisk.first ?? 0,
             events: rows.nEvent[position].reduce(0, +),

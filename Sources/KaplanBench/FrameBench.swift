@@ -34,7 +34,7 @@ func benchFrame(_ args: [String]) {
   let km = "Surv(time, status) ~ arm", cr = "Surv(time, cr_status) ~ arm"
   var sink = 0.0
   func run(_ name: String, _ body: () throws -> Double) {
-    if let only, !name.hasSuffix("_" + only) { return }
+    if let only, name != only, !name.hasSuffix("_" + only) { return }
     var wall = Double.infinity, cpu = Double.infinity
     for _ in 0..<reps {
       let c0 = threadCPUSeconds()
@@ -48,7 +48,7 @@ func benchFrame(_ args: [String]) {
     }
     print(String(format: "%-16@ wall %.4f cpu %.4f", name as NSString, wall, cpu))
   }
-  run("frame_km") { Double(try ModelFrame(dataset: d, formula: Formula(parsing: km)).count) }
+  run("frame_km") { Double(try ModelFrame(dataset: d, formula: Formula(parsing: km)).curves?.count ?? 0) }
   run("kernel_km") {
     try KaplanMeier.fit(time: time, event: event, group: group, groupCount: 3).curves[0].surv.last ?? 0
   }
@@ -59,6 +59,10 @@ func benchFrame(_ args: [String]) {
     try LogRankTest.test(time: time, event: event, group: group, groupCount: 3).chiSquare
   }
   run("analysis_logrank") { try LogRankAnalysis(dataset: d, formula: Formula(parsing: km)).test.chiSquare }
+  run("frame_cuminc") {
+    let options = ModelFrameOptions(eventCoding: .competingRisks(censor: nil))
+    return Double(try ModelFrame(dataset: d, formula: Formula(parsing: cr), options: options).groups?.count ?? 0)
+  }
   run("kernel_cuminc") {
     try CumulativeIncidence.fitWithTests(
       time: time, status: crStatus, group: group, groupCount: 3, causeCount: 2
