@@ -36,6 +36,11 @@ public struct Grouping: Sendable, Equatable {
     if variables.count == 1, let (name, coding) = variables.first, let index = compactIndex(coding) {
       return Grouping(index: index, labels: coding.levels.map { "\(name)=\($0)" })
     }
+    return combiningByTable(variables)
+  }
+
+  /// `combining` by the dense table (or sort) of combinations, for any variables.
+  static func combiningByTable(_ variables: [(name: String, coding: Categorical)]) -> Grouping {
     let n = variables.first?.coding.codes.count ?? 0
     var combined = [Int](repeating: 0, count: n)
     var labels = [""]
