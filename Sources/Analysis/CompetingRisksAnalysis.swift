@@ -107,7 +107,8 @@ public struct CompetingRisksAnalysis: Sendable {
       ?? Array(1..<(cr.causes.count + 1))
     let grouping = frame.groups
     let k = grouping?.count ?? 1
-    let group = grouping?.index ?? [Int](repeating: 0, count: frame.count)
+    // The groups as the kernels read them: a factor's own 32-bit codes, or indices.
+    let codes = grouping?.codes ?? .wide([Int](repeating: 0, count: frame.count))
     let m = cr.causes.count
     // Every reported curve is laid out on the distinct times of its group,
     // with the risk table's counts: 8 × reported causes × rows numbers at
@@ -126,10 +127,21 @@ public struct CompetingRisksAnalysis: Sendable {
     func label(_ g: Int) -> String? { grouping?.labels[g] }
     switch options.variance {
     case .aalen:
-      let (_, tests, risk, steps) = try CumulativeIncidence.fitWithTestsAndRiskTable(
-        time: frame.time, status: frame.event, group: group, strata: frame.strata?.index, rho: options.rho,
-        groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
-        tableCauses: selected, confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
+      let fitted: (incidence: CumulativeIncidence, tests: [GrayTest], table: CompetingRisksRiskTable,
+                   steps: [[CumulativeIncidence.Curve.Steps]])
+      switch codes {
+      case .compact(let codes):
+        fitted = try CumulativeIncidence.fitWithTestsAndRiskTable(
+          time: frame.time, status: frame.event, groupCodes: codes, strata: frame.strata?.index, rho: options.rho,
+          groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
+          tableCauses: selected, confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
+      case .wide(let index):
+        fitted = try CumulativeIncidence.fitWithTestsAndRiskTable(
+          time: frame.time, status: frame.event, group: index, strata: frame.strata?.index, rho: options.rho,
+          groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
+          tableCauses: selected, confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
+      }
+      let (tests, risk, steps) = (fitted.tests, fitted.table, fitted.steps)
       grayTests = tests
       table = risk
       for (position, c) in selected.enumerated() {
@@ -145,6 +157,7 @@ public struct CompetingRisksAnalysis: Sendable {
         }
       }
     case .ij:
+      let group = grouping?.index ?? [Int](repeating: 0, count: frame.count)
       table = try CompetingRisksRiskTable.tabulate(
         time: frame.time, status: frame.event, group: group, groupCount: k, causeCount: m, causes: selected)
       // The multi-state fit carries every state (all causes) at every time.

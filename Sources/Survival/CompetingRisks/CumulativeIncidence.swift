@@ -182,7 +182,36 @@ public struct CumulativeIncidence: Sendable {
   ) throws -> (
     incidence: CumulativeIncidence, tests: [GrayTest], table: CompetingRisksRiskTable, steps: [[Curve.Steps]]
   ) {
-    let (_, k, m) = try CompetingRisksInput.checked(
+    try withRiskTable(
+      time: time, status: status, group: group, strata: strata, rho: rho, groupCount: groupCount,
+      causeCount: causeCount, testCauses: testCauses, curveCauses: curveCauses, tableCauses: tableCauses,
+      confidenceLevel: confidenceLevel, confidenceType: confidenceType)
+  }
+
+  /// As `fitWithTestsAndRiskTable(...group:...)` with the groups as 32-bit
+  /// codes (a factor column's own codes), read as they are: no list of
+  /// 8-byte indices is built.
+  public static func fitWithTestsAndRiskTable(
+    time: [Double], status: [Int], groupCodes group: [Int32], strata: [Int]? = nil, rho: Double = 0,
+    groupCount: Int? = nil, causeCount: Int? = nil, testCauses: [Int], curveCauses: [Int]? = nil,
+    tableCauses: [Int], confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
+  ) throws -> (
+    incidence: CumulativeIncidence, tests: [GrayTest], table: CompetingRisksRiskTable, steps: [[Curve.Steps]]
+  ) {
+    try withRiskTable(
+      time: time, status: status, group: group, strata: strata, rho: rho, groupCount: groupCount,
+      causeCount: causeCount, testCauses: testCauses, curveCauses: curveCauses, tableCauses: tableCauses,
+      confidenceLevel: confidenceLevel, confidenceType: confidenceType)
+  }
+
+  private static func withRiskTable<Code: BinaryInteger>(
+    time: [Double], status: [Int], group: [Code], strata: [Int]?, rho: Double,
+    groupCount: Int?, causeCount: Int?, testCauses: [Int], curveCauses: [Int]?,
+    tableCauses: [Int], confidenceLevel: Double, confidenceType: ConfidenceType
+  ) throws -> (
+    incidence: CumulativeIncidence, tests: [GrayTest], table: CompetingRisksRiskTable, steps: [[Curve.Steps]]
+  ) {
+    let (k, m) = try CompetingRisksInput.bounds(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
     if let bad = (testCauses + (curveCauses ?? []) + tableCauses).first(where: { $0 < 1 || $0 > m }) {
       throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
