@@ -79,16 +79,11 @@ struct CleanResponse {
   static func binaryEvents(_ column: Column) -> [Int]? {
     switch column {
     case .int(let values):
-      // Anything outside 0...2 (NA is Int.min) is left to the general path.
-      var outside = false, hasZero = false, hasTwo = false
-      values.withUnsafeBufferPointer { v in
-        for x in v {
-          outside = outside || UInt(bitPattern: x) > 2
-          hasZero = hasZero || x == 0
-          hasTwo = hasTwo || x == 2
-        }
-      }
-      if outside || (hasZero && hasTwo) { return nil }
+      // Bit v set for each value v in 0...2, bit 3 for anything else (NA
+      // is Int.min): one OR over the buffer, which vectorises.
+      let seen = valuesSeen(values, below: 3)
+      let hasZero = seen & 1 != 0, hasTwo = seen & 4 != 0
+      if seen & 8 != 0 || (hasZero && hasTwo) { return nil }
       return hasTwo ? values.map { $0 - 1 } : values
     case .double(let values):
       var outside = false, hasZero = false, hasTwo = false
@@ -129,18 +124,29 @@ struct CleanResponse {
       censorCode = c
     }
     var low = Int.max, high = Int.min
-    values.withUnsafeBufferPointer { v in
-      for x in v {
-        low = min(low, x)
-        high = max(high, x)
+    // Codes in 0..<63 (the usual 0, 1, 2) are seen in one pass.
+    let seen = valuesSeen(values, below: 63)
+    if seen & (1 << 63) == 0 {
+      low = seen.trailingZeroBitCount
+      high = 63 - seen.leadingZeroBitCount
+    } else {
+      values.withUnsafeBufferPointer { v in
+        for x in v {
+          low = min(low, x)
+          high = max(high, x)
+        }
       }
     }
     // Column.naInt is Int.min; codes as doubles are exact below 2^53.
     let limit = 1 << 52
     guard low > -limit, high < limit, high - low <= ModelFrame.denseStatusRange else { return nil }
     var present = [Bool](repeating: false, count: high - low + 1)
-    values.withUnsafeBufferPointer { v in
-      for x in v { present[x - low] = true }
+    if seen & (1 << 63) == 0 {
+      for k in present.indices { present[k] = seen & (1 << UInt64(low + k)) != 0 }
+    } else {
+      values.withUnsafeBufferPointer { v in
+        for x in v { present[x - low] = true }
+      }
     }
     var position = [Int](repeating: 0, count: present.count)
     var causeCodes: [Double] = []
@@ -157,6 +163,17 @@ struct CleanResponse {
     if identity { return (values, causes) }
     return (values.map { position[$0 - low] }, causes)
   }
+}
+
+/// Bit v set for each value v in 0..<limit that occurs, bit `limit` for
+/// any other value (limit at most 63): one OR over the buffer, no branch.
+func valuesSeen(_ values: [Int], below limit: Int) -> UInt64 {
+  var seen: UInt64 = 0
+  let cap = UInt(limit)
+  values.withUnsafeBufferPointer { v in
+    for x in v { seen |= 1 << UInt64(min(UInt(bitPattern: x), cap)) }
+  }
+  return seen
 }
 
 extension Column {
