@@ -17,26 +17,43 @@ struct Categorical: Sendable, Equatable {
   static func coding(
     _ column: Column, rows: [Int], levelRows: [Int], keepDeclaredLevels: Bool
   ) -> Categorical {
+    coding(column, rows: .listed(rows), levelRows: .listed(levelRows), keepDeclaredLevels: keepDeclaredLevels)
+  }
+
+  /// Codes for `rows` of `column`, the levels over the same rows (as a
+  /// model frame codes its strata, clusters and groups): with every row
+  /// selected, the column's own codes are used without a copy when every
+  /// level occurs.
+  static func coding(_ column: Column, rows: RowSelection, keepDeclaredLevels: Bool) -> Categorical {
+    coding(column, rows: rows, levelRows: nil, keepDeclaredLevels: keepDeclaredLevels)
+  }
+
+  /// `levelRows` nil: the same rows as `rows` (read once).
+  private static func coding(
+    _ column: Column, rows: RowSelection, levelRows: RowSelection?, keepDeclaredLevels: Bool
+  ) -> Categorical {
     switch column {
     case .factor(let codes, let levels):
       return recode(
-        rows.map { codes[$0] }, levels: levels, levelCodes: levelRows.map { codes[$0] },
+        rows.gather(codes), levels: levels, levelCodes: levelRows.map { $0.gather(codes) },
         keepAll: keepDeclaredLevels)
     case .bool(let values):
+      let x = rows.gather(values).map { Int32($0) }
       return recode(
-        rows.map { Int32(values[$0]) }, levels: ["FALSE", "TRUE"],
-        levelCodes: levelRows.map { Int32(values[$0]) }, keepAll: keepDeclaredLevels)
+        x, levels: ["FALSE", "TRUE"], levelCodes: levelRows.map { $0.gather(values).map { Int32($0) } },
+        keepAll: keepDeclaredLevels)
     case .int(let values):
-      let x = rows.map { values[$0] }
-      let levelValues = levelRows.map { values[$0] }.filter { $0 != Column.naInt }
+      let x = rows.gather(values)
+      let levelValues = (levelRows.map { $0.gather(values) } ?? x).filter { $0 != Column.naInt }
       if let (levels, codes) = denseLevels(x, levelValues) {
         return Categorical(codes: codes, levels: levels.map { String($0) })
       }
       let (levels, codes) = sortedLevels(x, levelValues)
       return Categorical(codes: codes, levels: levels.map { String($0) })
     case .double(let values):
-      let x = rows.map { values[$0] + 0 }
-      let levelValues = levelRows.map { values[$0] + 0 }.filter { !$0.isNaN }
+      // + 0 turns -0 into 0.
+      let x = rows.gather(values).map { $0 + 0 }
+      let levelValues = (levelRows.map { $0.gather(values).map { $0 + 0 } } ?? x).filter { !$0.isNaN }
       // Whole numbers (codes stored as doubles) take the dense path.
       let limit = 9.0e15
       if levelValues.allSatisfy({ $0.rounded() == $0 && abs($0) < limit }),
@@ -48,19 +65,30 @@ struct Categorical: Sendable, Equatable {
       let (levels, codes) = sortedLevels(x, levelValues)
       return Categorical(codes: codes, levels: levels.map(RValueFormat.number))
     case .date(let values):
-      let x = rows.map { Int(values[$0]) }
-      let levelValues = levelRows.map { values[$0] }.filter { $0 != Column.naDate }.map { Int($0) }
+      let x = rows.gather(values).map { Int($0) }
+      let levelValues = (levelRows.map { $0.gather(values).map { Int($0) } } ?? x).filter { $0 != Int(Column.naDate) }
       let (levels, codes) = denseLevels(x, levelValues) ?? sortedLevels(x, levelValues)
       return Categorical(codes: codes, levels: levels.map { CalendarDate.formatISO(Int32($0)) })
     }
   }
 
+  /// `levelCodes` nil: the levels used are those of `codes`; when that is
+  /// every level and every code is valid, `codes` are kept as they are.
   private static func recode(
-    _ codes: [Int32], levels: [String], levelCodes: [Int32], keepAll: Bool
+    _ codes: [Int32], levels: [String], levelCodes: [Int32]?, keepAll: Bool
   ) -> Categorical {
     if keepAll { return Categorical(codes: codes, levels: levels) }
     var used = [Bool](repeating: false, count: levels.count)
-    for c in levelCodes where c >= 0 && Int(c) < levels.count { used[Int(c)] = true }
+    var invalid = false
+    (levelCodes ?? codes).withUnsafeBufferPointer { c in
+      for code in c {
+        let k = Int(code)
+        if k >= 0 && k < used.count { used[k] = true } else { invalid = true }
+      }
+    }
+    if levelCodes == nil && !invalid && !used.contains(false) {
+      return Categorical(codes: codes, levels: levels)
+    }
     var newCode = [Int32](repeating: -1, count: levels.count)
     var kept: [String] = []
     for (i, level) in levels.enumerated() where used[i] {

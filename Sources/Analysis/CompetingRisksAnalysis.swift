@@ -108,7 +108,8 @@ public struct CompetingRisksAnalysis: Sendable {
       ?? Array(1..<(cr.causes.count + 1))
     let grouping = frame.groups
     let k = grouping?.count ?? 1
-    let group = grouping?.index ?? [Int](repeating: 0, count: frame.count)
+    // The groups as the kernels read them: a factor's own 32-bit codes, or indices.
+    let codes = grouping?.codes ?? .wide([Int](repeating: 0, count: frame.count))
     let m = cr.causes.count
     // Every reported curve is laid out on the distinct times of its group,
     // with the risk table's counts: 8 × reported causes × rows numbers at
@@ -121,31 +122,43 @@ public struct CompetingRisksAnalysis: Sendable {
     // The risk table's event counts, of the reported causes only (with
     // Aalen's variance, from the fit's own sort).
     let table: CompetingRisksRiskTable
-    var sizes = [Int](repeating: 0, count: k)
-    for g in group { sizes[g] += 1 }
 
     var grayTests: [GrayTest] = []
     var curves: [Curve] = []
     func label(_ g: Int) -> String? { grouping?.labels[g] }
     switch options.variance {
     case .aalen:
-      let (incidence, tests, risk) = try CumulativeIncidence.fitWithTestsAndRiskTable(
-        time: frame.time, status: frame.event, group: group, strata: frame.strata?.index, rho: options.rho,
-        groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
-        tableCauses: selected, confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
+      let fitted: (incidence: CumulativeIncidence, tests: [GrayTest], table: CompetingRisksRiskTable,
+                   steps: [[CumulativeIncidence.Curve.Steps]])
+      switch codes {
+      case .compact(let codes):
+        fitted = try CumulativeIncidence.fitWithTestsAndRiskTable(
+          time: frame.time, status: frame.event, groupCodes: codes, strata: frame.strata?.index, rho: options.rho,
+          groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
+          tableCauses: selected, confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
+      case .wide(let index):
+        fitted = try CumulativeIncidence.fitWithTestsAndRiskTable(
+          time: frame.time, status: frame.event, group: index, strata: frame.strata?.index, rho: options.rho,
+          groupCount: k, causeCount: m, testCauses: k > 1 ? selected : [], curveCauses: selected,
+          tableCauses: selected, confidenceLevel: options.confidenceLevel, confidenceType: options.confidenceType)
+      }
+      let (tests, risk, steps) = (fitted.tests, fitted.table, fitted.steps)
       grayTests = tests
       table = risk
       for (position, c) in selected.enumerated() {
         for g in 0..<k {
+          // A group's size is its number at risk at its first time.
           let rows = table.groups[g]
-          let s = incidence.curve(group: g, cause: c).steps(on: rows.time)
+          let s = steps[g][position]
           curves.append(Curve(
-            group: label(g), cause: cr.causes[c - 1], n: sizes[g], events: rows.nEvent[position].reduce(0, +),
+            group: label(g), cause: cr.causes[c - 1], n: rows.nRisk.first ?? 0,
+            events: rows.nEvent[position].reduce(0, +),
             time: rows.time, estimate: s.estimate, variance: s.variance, lower: s.lower, upper: s.upper,
             nRisk: rows.nRisk, nEvent: rows.nEvent[position], nCensor: rows.nCensor))
         }
       }
     case .ij:
+      let group = grouping?.index ?? [Int](repeating: 0, count: frame.count)
       table = try CompetingRisksRiskTable.tabulate(
         time: frame.time, status: frame.event, group: group, groupCount: k, causeCount: m, causes: selected)
       // The multi-state fit carries every state (all causes) at every time.
@@ -175,7 +188,8 @@ public struct CompetingRisksAnalysis: Sendable {
             upper.append(ci.upper)
           }
           curves.append(Curve(
-            group: label(g), cause: cr.causes[c - 1], n: sizes[g], events: rows.nEvent[position].reduce(0, +),
+            group: label(g), cause: cr.causes[c - 1], n: rows.nRisk.first ?? 0,
+            events: rows.nEvent[position].reduce(0, +),
             time: rows.time, estimate: estimate, variance: variance, lower: lower, upper: upper,
             nRisk: rows.nRisk, nEvent: rows.nEvent[position], nCensor: rows.nCensor))
         }

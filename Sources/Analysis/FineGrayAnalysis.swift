@@ -83,8 +83,9 @@ public struct FineGrayAnalysis: Sendable {
     var censoringGroups: [String]? = nil
     if let name = options.censoringGroup {
       let column = try ColumnLookup.column(name, in: dataset)
-      for (i, row) in frame.rows.enumerated() where column.isMissing(row) { keep[i] = false }
-      let kept = frame.rows.indices.filter { keep[$0] }.map { frame.rows[$0] }
+      let rows = frame.rows
+      for (i, row) in rows.enumerated() where column.isMissing(row) { keep[i] = false }
+      let kept = rows.indices.filter { keep[$0] }.map { rows[$0] }
       let coding = Categorical.coding(column, rows: kept, levelRows: kept, keepDeclaredLevels: false)
       censoringGroup = coding.codes.map { Int($0) }
       censoringGroups = coding.levels.map { "\(name)=\($0)" }
@@ -106,7 +107,7 @@ public struct FineGrayAnalysis: Sendable {
         let x = column[base + r]
         guard x.isFinite else {
           throw ModelFrameError(
-            "row \(frame.rows[r] + 1): covariate '\(design.columnNames[j])' is "
+            "row \(frame.selection[r] + 1): covariate '\(design.columnNames[j])' is "
               + "\(RValueFormat.number(x)); covariates must be finite")
         }
         covariates[j * n + i] = x

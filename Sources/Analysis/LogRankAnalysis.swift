@@ -66,9 +66,18 @@ public struct LogRankAnalysis: Sendable {
     self.droppedCount = frame.droppedCount
     self.labels = groups.labels
     self.strataLabels = strata?.labels ?? []
-    let test = try LogRankTest.test(
-      time: frame.time, event: frame.event, group: groups.index, groupCount: groups.count,
-      strata: strata?.index, strataCount: strata?.count ?? 1, rho: options.rho, gamma: options.gamma)
+    let test: LogRankTest
+    switch groups.codes {
+    case .compact(let codes):
+      // A factor's own codes, read as they are.
+      test = try LogRankTest.test(
+        time: frame.time, event: frame.event, groupCodes: codes, groupCount: groups.count,
+        strata: strata?.index, strataCount: strata?.count ?? 1, rho: options.rho, gamma: options.gamma)
+    case .wide(let index):
+      test = try LogRankTest.test(
+        time: frame.time, event: frame.event, group: index, groupCount: groups.count,
+        strata: strata?.index, strataCount: strata?.count ?? 1, rho: options.rho, gamma: options.gamma)
+    }
     self.test = test
     switch options.trend {
     case .none:

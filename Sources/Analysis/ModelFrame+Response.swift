@@ -2,27 +2,25 @@ import Datasets
 
 /// Reading the `Surv()` response: times and event codes, checked row by row.
 extension ModelFrame {
-  static func times(_ column: Column, name: String, rows: [Int]) throws -> [Double] {
-    let values = column.asDoubles()
-    return try rows.map { row in
-      let t = values[row]
+  static func times(_ column: Column, name: String, rows: RowSelection) throws -> [Double] {
+    let values = rows.gather(column.asDoubles())
+    for (i, t) in values.enumerated() where !(t >= 0 && t.isFinite) {
+      let row = rows[i]
       guard t.isFinite else {
         throw ModelFrameError("row \(row + 1): time must be finite, got \(RValueFormat.number(t)) in column '\(name)'")
       }
-      guard t >= 0 else {
-        throw ModelFrameError(
-          "row \(row + 1): time must not be negative, got \(RValueFormat.number(t)) in column '\(name)'")
-      }
-      return t
+      throw ModelFrameError(
+        "row \(row + 1): time must not be negative, got \(RValueFormat.number(t)) in column '\(name)'")
     }
+    return values
   }
 
   /// 0/1 events; numbers whose largest value is 2 are read as 1/2 (1
   /// censored), as R's `Surv` does.
-  static func binaryEvents(_ column: Column, name: String, rows: [Int]) throws -> [Int] {
+  static func binaryEvents(_ column: Column, name: String, rows: RowSelection) throws -> [Int] {
     switch column {
     case .bool(let values):
-      return try rows.map { row in
+      return try rows.indices.map { row in
         guard values[row] <= 1 else {
           throw ModelFrameError("row \(row + 1): event column '\(name)' holds an invalid boolean")
         }
@@ -32,7 +30,7 @@ extension ModelFrame {
       let values = column.asDoubles()
       let largest = values.lazy.filter { !$0.isNaN }.max() ?? 0
       let shift: Double = largest == 2 ? 1 : 0
-      return try rows.map { row in
+      return try rows.indices.map { row in
         let v = values[row] - shift
         guard v == 0 || v == 1 else {
           throw ModelFrameError(
@@ -81,8 +79,9 @@ extension ModelFrame {
   }
 
   static func competingEvents(
-    _ column: Column, name: String, rows: [Int], censor: StatusValue?
+    _ column: Column, name: String, rows selection: RowSelection, censor: StatusValue?
   ) throws -> ([Int], [String]) {
+    let rows = selection.indices
     switch column {
     case .double, .int:
       let censorCode: Double

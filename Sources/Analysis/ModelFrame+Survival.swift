@@ -7,16 +7,16 @@ extension ModelFrame {
   /// of each row and the labels, one group labelled `all` for `~ 1` (R's
   /// `survfit` curve without strata).
   struct SurvivalGroups {
-    let index: [Int]?
+    let codes: Grouping.Codes?
     let labels: [String]
     var count: Int { labels.count }
 
     init(_ grouping: Grouping?) {
       if let grouping {
-        index = grouping.index
+        codes = grouping.codes
         labels = grouping.labels
       } else {
-        index = nil
+        codes = nil
         labels = ["all"]
       }
     }
@@ -29,8 +29,16 @@ extension ModelFrame {
   /// A `SurvivalSample` of the frame's rows (delayed entry and weights kept),
   /// split by `groups`.
   func survivalSample(groups: SurvivalGroups) throws -> SurvivalSample {
-    try SurvivalSample(
-      entry: start, time: time, eventCodes: event, weights: weights,
-      group: groups.index, groupCount: groups.count)
+    switch groups.codes {
+    case .compact(let codes)?:
+      return try SurvivalSample(
+        entry: start, time: time, eventCodes: event, weights: weights, groupCodes: codes, groupCount: groups.count)
+    case .wide(let index)?:
+      return try SurvivalSample(
+        entry: start, time: time, eventCodes: event, weights: weights, group: index, groupCount: groups.count)
+    case nil:
+      return try SurvivalSample(
+        entry: start, time: time, eventCodes: event, weights: weights, group: nil, groupCount: groups.count)
+    }
   }
 }

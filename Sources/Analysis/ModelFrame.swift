@@ -42,8 +42,12 @@ public struct ModelFrameOptions: Sendable, Equatable {
 /// Kaplan refuses them.
 public struct ModelFrame: Sendable {
   public let formula: Formula
-  /// The original (0-based) row of each row of the frame.
-  public let rows: [Int]
+  /// The original (0-based) row of each row of the frame, built on each
+  /// access when no row was dropped (bind it once rather than index it in
+  /// a loop; `selection[i]` is the same without building it).
+  public var rows: [Int] { selection.indices }
+  /// The rows kept: all of them, or the list.
+  let selection: RowSelection
   /// The number of rows dropped for missing values.
   public let droppedCount: Int
   /// Entry times of `Surv(start, stop, event)`; `nil` for `Surv(time, event)`.
@@ -107,7 +111,7 @@ public struct ModelFrame: Sendable {
   private var groupParts: [(name: String, coding: Categorical)] {
     formula.variables.compactMap { v in
       variableColumns[v].map { column in
-        (v.plainLabel, Categorical.coding(column, rows: rows, levelRows: rows, keepDeclaredLevels: false))
+        (v.plainLabel, Categorical.coding(column, rows: selection, keepDeclaredLevels: false))
       }
     }
   }
@@ -119,86 +123,85 @@ public struct ModelFrame: Sendable {
   }
 
   /// The number of rows of the frame.
-  public var count: Int { rows.count }
+  public var count: Int { selection.count }
 
   public init(dataset: Dataset, formula: Formula, options: ModelFrameOptions = ModelFrameOptions())
     throws
   {
     let formula = try formula.resolvingDot(in: dataset, weights: options.weights)
     let resolver = try ColumnResolver(dataset: dataset, formula: formula, weights: options.weights)
-    var missing = [Bool](repeating: false, count: dataset.rowCount)
-    for column in resolver.used { column.analysisMarkMissing(&missing) }
+    // Transforms are evaluated over all rows first (R's model.frame before
+    // na.omit), so that a NaN they make (log(-1)) drops its row.
     let transformed = try TransformedVariable.evaluateAll(formula, dataset: dataset)
-    for t in transformed.values { t.markMissing(&missing) }
-    var kept: [Int] = []
-    kept.reserveCapacity(dataset.rowCount)
-    for i in missing.indices where !missing[i] { kept.append(i) }
-    guard !kept.isEmpty else {
-      if dataset.rowCount == 0 { throw ModelFrameError("the dataset has no rows") }
-      let empty = zip(resolver.usedNames, resolver.used).filter { _, column in
-        (0..<column.count).allSatisfy { column.isMissing($0) }
-      }.map { "'\($0.0)'" }
-      if !empty.isEmpty {
-        throw ModelFrameError(
-          "no complete rows: column\(empty.count == 1 ? "" : "s") \(empty.joined(separator: ", ")) "
-            + "\(empty.count == 1 ? "is" : "are") missing (NA) in all \(dataset.rowCount) rows")
-      }
-      throw ModelFrameError(
-        "no complete rows: each of the \(dataset.rowCount) rows has a missing value in a column used ("
-          + resolver.usedNames.joined(separator: ", ") + ")")
-    }
-    self.formula = formula
-    self.rows = kept
-    self.droppedCount = dataset.rowCount - kept.count
-
     let response = formula.response
-    let stopColumn = try resolver.numeric(response.stop, role: "time")
-    let time = try Self.times(stopColumn, name: response.stop, rows: kept)
-    if let startName = response.start {
-      let startColumn = try resolver.numeric(startName, role: "start time")
-      let start = try Self.times(startColumn, name: startName, rows: kept)
-      for (i, row) in kept.enumerated() where !(start[i] < time[i]) {
-        throw ModelFrameError(
-          "row \(row + 1): start (\(RValueFormat.number(start[i]))) must be less than stop "
-            + "(\(RValueFormat.number(time[i]))) in columns '\(startName)' and '\(response.stop)'")
-      }
-      self.start = start
+    // Complete, valid data (the common case) take the clean path: one pass
+    // per column, the columns used in place. Anything else (a missing
+    // value, a bad time or event, a column of the wrong type, a transform
+    // or an event condition) takes the general path below, which drops
+    // incomplete rows and reports errors; both give the same frame on data
+    // the clean path accepts.
+    if transformed.isEmpty, response.eventCondition == nil,
+      let clean = try CleanResponse(resolver: resolver, formula: formula, coding: options.eventCoding)
+    {
+      self.selection = .all(count: dataset.rowCount)
+      self.start = clean.start
+      self.time = clean.time
+      self.event = clean.event
+      self.causes = clean.causes
     } else {
-      self.start = nil
-    }
-    self.time = time
-
-    let eventColumn = try resolver.column(response.event)
-    switch options.eventCoding {
-    case .binary:
-      if let condition = response.eventCondition {
-        event = try Self.conditionEvents(eventColumn, name: response.event, condition: condition, rows: kept)
+      let selection = try Self.completeRows(
+        resolver, rowCount: dataset.rowCount, marking: { missing in
+          for t in transformed.values { t.markMissing(&missing) }
+        })
+      self.selection = selection
+      let stopColumn = try resolver.numeric(response.stop, role: "time")
+      let time = try Self.times(stopColumn, name: response.stop, rows: selection)
+      if let startName = response.start {
+        let startColumn = try resolver.numeric(startName, role: "start time")
+        let start = try Self.times(startColumn, name: startName, rows: selection)
+        for i in 0..<selection.count where !(start[i] < time[i]) {
+          throw ModelFrameError(
+            "row \(selection[i] + 1): start (\(RValueFormat.number(start[i]))) must be less than stop "
+              + "(\(RValueFormat.number(time[i]))) in columns '\(startName)' and '\(response.stop)'")
+        }
+        self.start = start
       } else {
-        event = try Self.binaryEvents(eventColumn, name: response.event, rows: kept)
+        self.start = nil
       }
-      causes = []
-    case .competingRisks(let censor):
-      if let condition = response.eventCondition {
-        throw ModelFrameError(
-          "Surv(..., \(condition.text)) makes a 0/1 event; competing risks need the status column itself "
-            + "with its censoring value (the censor option)")
+      self.time = time
+      let eventColumn = try resolver.column(response.event)
+      switch options.eventCoding {
+      case .binary:
+        if let condition = response.eventCondition {
+          event = try Self.conditionEvents(
+            eventColumn, name: response.event, condition: condition, rows: selection.indices)
+        } else {
+          event = try Self.binaryEvents(eventColumn, name: response.event, rows: selection)
+        }
+        causes = []
+      case .competingRisks(let censor):
+        if let condition = response.eventCondition {
+          throw ModelFrameError(
+            "Surv(..., \(condition.text)) makes a 0/1 event; competing risks need the status column itself "
+              + "with its censoring value (the censor option)")
+        }
+        (event, causes) = try Self.competingEvents(
+          eventColumn, name: response.event, rows: selection, censor: censor)
       }
-      (event, causes) = try Self.competingEvents(
-        eventColumn, name: response.event, rows: kept, censor: censor)
     }
+    let selection = self.selection
+    self.formula = formula
+    self.droppedCount = dataset.rowCount - selection.count
 
     if let w = options.weights {
       let column = try resolver.numeric(w, role: "weights")
-      let values = column.asDoubles()
-      weights = try kept.map { row in
-        let v = values[row]
-        guard v >= 0, v.isFinite else {
-          throw ModelFrameError(
-            "row \(row + 1): weight must be non-negative and finite, got \(RValueFormat.number(v)) "
-              + "in column '\(w)'")
-        }
-        return v
+      let values = selection.gather(column.asDoubles())
+      for (i, v) in values.enumerated() where !(v >= 0 && v.isFinite) {
+        throw ModelFrameError(
+          "row \(selection[i] + 1): weight must be non-negative and finite, got \(RValueFormat.number(v)) "
+            + "in column '\(w)'")
       }
+      weights = values
     } else {
       weights = nil
     }
@@ -206,10 +209,10 @@ public struct ModelFrame: Sendable {
     if formula.offsets.isEmpty {
       offset = nil
     } else {
-      var sum = [Double](repeating: 0, count: kept.count)
+      var sum = [Double](repeating: 0, count: selection.count)
       for name in formula.offsets {
         let values = try resolver.numeric(name, role: "offset").asDoubles()
-        for (i, row) in kept.enumerated() { sum[i] += values[row] }
+        for i in 0..<selection.count { sum[i] += values[selection[i]] }
       }
       offset = sum
     }
@@ -219,14 +222,12 @@ public struct ModelFrame: Sendable {
     } else {
       strata = Grouping.combining(
         try formula.strata.map { name in
-          (name, Categorical.coding(
-            try resolver.column(name), rows: kept, levelRows: kept, keepDeclaredLevels: false))
+          (name, Categorical.coding(try resolver.column(name), rows: selection, keepDeclaredLevels: false))
         })
     }
 
     if let name = formula.cluster {
-      let coding = Categorical.coding(
-        try resolver.column(name), rows: kept, levelRows: kept, keepDeclaredLevels: false)
+      let coding = Categorical.coding(try resolver.column(name), rows: selection, keepDeclaredLevels: false)
       cluster = coding.codes.map { Int($0) }
     } else {
       cluster = nil
@@ -243,5 +244,32 @@ public struct ModelFrame: Sendable {
     }
     self.variableColumns = variableColumns
     self.transformed = transformed
+  }
+
+  /// The rows with no missing value in any column used (R's `na.omit`);
+  /// an error when there are none, naming the columns that are all NA.
+  static func completeRows(
+    _ resolver: ColumnResolver, rowCount: Int, marking markMore: (inout [Bool]) -> Void = { _ in }
+  ) throws -> RowSelection {
+    if rowCount == 0 { throw ModelFrameError("the dataset has no rows") }
+    var missing = [Bool](repeating: false, count: rowCount)
+    for column in resolver.used { column.analysisMarkMissing(&missing) }
+    markMore(&missing)
+    var kept: [Int] = []
+    kept.reserveCapacity(rowCount)
+    for i in missing.indices where !missing[i] { kept.append(i) }
+    if kept.count == rowCount { return .all(count: rowCount) }
+    guard kept.isEmpty else { return .listed(kept) }
+    let empty = zip(resolver.usedNames, resolver.used).filter { _, column in
+      (0..<column.count).allSatisfy { column.isMissing($0) }
+    }.map { "'\($0.0)'" }
+    if !empty.isEmpty {
+      throw ModelFrameError(
+        "no complete rows: column\(empty.count == 1 ? "" : "s") \(empty.joined(separator: ", ")) "
+          + "\(empty.count == 1 ? "is" : "are") missing (NA) in all \(rowCount) rows")
+    }
+    throw ModelFrameError(
+      "no complete rows: each of the \(rowCount) rows has a missing value in a column used ("
+        + resolver.usedNames.joined(separator: ", ") + ")")
   }
 }

@@ -5,7 +5,7 @@ import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let area = arguments.first else {
-  FileHandle.standardError.write("usage: KaplanBench host|csv|km|cox|cuminc [ARGS...]\n".data(using: .utf8)!)
+  FileHandle.standardError.write("usage: KaplanBench host|csv|km|cox|cuminc|frame [ARGS...]\n".data(using: .utf8)!)
   exit(2)
 }
 let rest = Array(arguments.dropFirst())
@@ -15,6 +15,7 @@ case "csv": benchCSV(rest)
 case "km": benchKaplanMeier(rest)
 case "cox": benchCox(rest)
 case "cuminc": benchCompetingRisks(rest)
+case "frame": benchFrame(rest)
 default:
   FileHandle.standardError.write("unknown area '\(area)'\n".data(using: .utf8)!)
   exit(2)

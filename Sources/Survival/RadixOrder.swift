@@ -30,24 +30,35 @@ enum RadixOrder {
   /// `SurvivalSample`); −0 sorts as 0. `group` nil means one group; `flag`
   /// values are 0 or 1.
   static func order(key: [Double], group: [Int]?, groupCount: Int, flag: [UInt8]? = nil) -> Sorted {
+    order(key: key, groupCodes: group, groupCount: groupCount, flag: flag)
+  }
+
+  /// As `order(key:group:groupCount:flag:)`, the groups as integers of any
+  /// width (a factor's 32-bit codes, read as they are), each in 0..<groupCount.
+  static func order<Code: BinaryInteger>(
+    key: [Double], groupCodes group: [Code]?, groupCount: Int, flag: [UInt8]? = nil
+  ) -> Sorted {
     let n = key.count
     let groups = max(groupCount, 1)
     var start = [Int](repeating: 0, count: groups + 1)
     if let group = group, groups > 1 {
-      for g in group { start[g + 1] += 1 }
+      for g in group { start[Int(g) + 1] += 1 }
       for g in 0..<groups { start[g + 1] += start[g] }
     } else {
       for g in 1...groups { start[g] = n }
     }
     if n == 0 { return Sorted(order: [], groupStart: start, sortedKey: [], sortedFlag: []) }
 
-    var keys = [UInt64](repeating: 0, count: n)
+    // The packed keys are kept in [Double] storage (as bit patterns), so
+    // that the final pass turns them into the sorted times in place: one
+    // 8-byte array fewer to allocate and fault in.
+    var keys = [Double](repeating: 0, count: n)
     // Zero is kept apart from the positive times: it maps to one below the
     // smallest positive pattern, so a 0 does not widen the key range.
     var minPositive = UInt64.max, maxBits = UInt64.min
     var hasZero = false
     key.withUnsafeBufferPointer { k in
-      keys.withUnsafeMutableBufferPointer { out in
+      keys.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: UInt64.self) { out in
         for i in 0..<n {
           let value = k[i]
           let bits = value == 0 ? 0 : value.bitPattern
@@ -55,7 +66,7 @@ enum RadixOrder {
           if bits == 0 { hasZero = true } else { minPositive = min(minPositive, bits) }
           maxBits = max(maxBits, bits)
         }
-      }
+      } }
     }
     let minBits: UInt64 = minPositive == .max ? 0 : (hasZero ? minPositive - 1 : minPositive)
     let timeBits = 64 - (maxBits - minBits).leadingZeroBitCount
@@ -68,7 +79,7 @@ enum RadixOrder {
 
     var index = [UInt32](repeating: 0, count: n)
     var histogram = [Int](repeating: 0, count: buckets * max(passes, 1))
-    keys.withUnsafeMutableBufferPointer { k in
+    keys.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: UInt64.self) { k in
       index.withUnsafeMutableBufferPointer { ix in
         histogram.withUnsafeMutableBufferPointer { h in
           let flagBit: (Int) -> UInt32 = { i in
@@ -78,16 +89,16 @@ enum RadixOrder {
           for i in 0..<n {
             let bits = k[i]
             var packed = bits == 0 ? 0 : bits &- minBits
-            if packGroup, let group = group { packed |= UInt64(group[i]) << UInt64(timeBits) }
+            if packGroup, let group = group { packed |= UInt64(truncatingIfNeeded: group[i]) << UInt64(timeBits) }
             k[i] = packed
             ix[i] = UInt32(truncatingIfNeeded: i) | flagBit(i)
             if passes > 0 { h[Int(packed & mask)] += 1 }
           }
         }
       }
-    }
+    } }
 
-    var keysSwap = [UInt64](repeating: 0, count: n)
+    var keysSwap = [Double](repeating: 0, count: n)
     var indexSwap = [UInt32](repeating: 0, count: n)
     for pass in 0..<passes {
       let shift = UInt64(pass * digitBits)
@@ -102,9 +113,9 @@ enum RadixOrder {
           h[base + d] = total
           total += c
         }
-        keys.withUnsafeBufferPointer { k in
+        keys.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self) { k in
           index.withUnsafeBufferPointer { ix in
-            keysSwap.withUnsafeMutableBufferPointer { ko in
+            keysSwap.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: UInt64.self) { ko in
               indexSwap.withUnsafeMutableBufferPointer { io in
                 for i in 0..<n {
                   let bits = k[i]
@@ -116,9 +127,9 @@ enum RadixOrder {
                   if countNext { h[nextBase + Int((bits >> nextShift) & mask)] += 1 }
                 }
               }
-            }
+            } }
           }
-        }
+        } }
       }
       swap(&keys, &keysSwap)
       swap(&index, &indexSwap)
@@ -128,37 +139,35 @@ enum RadixOrder {
       // Stable counting pass by group, most significant.
       var next = Array(start[0..<groups])
       group.withUnsafeBufferPointer { gr in
-        keys.withUnsafeBufferPointer { k in
+        keys.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self) { k in
           index.withUnsafeBufferPointer { ix in
-            keysSwap.withUnsafeMutableBufferPointer { ko in
+            keysSwap.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: UInt64.self) { ko in
               indexSwap.withUnsafeMutableBufferPointer { io in
                 for i in 0..<n {
-                  let g = gr[Int(ix[i] & 0x7FFF_FFFF)]
+                  let g = Int(gr[Int(ix[i] & 0x7FFF_FFFF)])
                   let position = next[g]
                   next[g] = position + 1
                   ko[position] = k[i]
                   io[position] = ix[i]
                 }
               }
-            }
+            } }
           }
-        }
+        } }
       }
       swap(&keys, &keysSwap)
       swap(&index, &indexSwap)
     }
 
-    var sortedKey = [Double](repeating: 0, count: n)
     var sortedFlag = [UInt8](repeating: 0, count: flag == nil ? 0 : n)
     let timeMask: UInt64 = timeBits >= 64 ? .max : (UInt64(1) << UInt64(timeBits)) &- 1
-    keys.withUnsafeBufferPointer { k in
-      sortedKey.withUnsafeMutableBufferPointer { sk in
-        for p in 0..<n {
-          let relative = k[p] & timeMask
-          sk[p] = hasZero && relative == 0 ? 0 : Double(bitPattern: relative &+ minBits)
-        }
+    keys.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: UInt64.self) { k in
+      for p in 0..<n {
+        let relative = k[p] & timeMask
+        k[p] = hasZero && relative == 0 ? 0 : relative &+ minBits
       }
-    }
+    } }
+    let sortedKey = keys
     // The index array becomes the order once the flag bit is taken out of it.
     index.withUnsafeMutableBufferPointer { ix in
       if flag != nil {

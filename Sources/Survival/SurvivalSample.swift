@@ -22,8 +22,29 @@ public struct SurvivalSample: Sendable {
   public let event: [UInt8]
   /// Case weights, nil when unweighted.
   public let weights: [Double]?
-  /// Group of each subject; nil when there is one group.
-  public let group: [Int]?
+  /// Group of each subject; nil when there is one group (built on access
+  /// when the groups were given as 32-bit codes).
+  public var group: [Int]? {
+    switch groupCodes {
+    case .wide(let g)?: return g
+    case .compact(let g)?: return g.map { Int($0) }
+    case nil: return nil
+    }
+  }
+  /// The groups as given: `Int`s, or a factor's 32-bit codes kept as they are.
+  let groupCodes: GroupCodes?
+
+  enum GroupCodes: Sendable {
+    case wide([Int])
+    case compact([Int32])
+
+    var count: Int {
+      switch self {
+      case .wide(let g): return g.count
+      case .compact(let g): return g.count
+      }
+    }
+  }
 
   /// Subjects ordered by (group, time), ties in input order.
   let order: [UInt32]
@@ -51,8 +72,8 @@ public struct SurvivalSample: Sendable {
     group: [Int]? = nil, groupCount: Int = 1
   ) throws {
     try self.init(
-      entry: entry, time: time, events: event, weights: weights, group: group, groupCount: groupCount,
-      flag: { $0.eventFlag }, value: { $0.reportedValue })
+      entry: entry, time: time, events: event, weights: weights, groups: group.map { .wide($0) },
+      groupCount: groupCount, flag: { $0.eventFlag }, value: { $0.reportedValue })
   }
 
   /// Events as the `Int` codes of `ModelFrame.event` (0 censored, 1 event).
@@ -63,12 +84,24 @@ public struct SurvivalSample: Sendable {
     try self.init(entry: entry, time: time, event: event, weights: weights, group: group, groupCount: groupCount)
   }
 
+  /// As `init(entry:time:eventCodes:...)` with the groups as 32-bit codes
+  /// (a factor column's own codes, 0..<groupCount), read as they are: no
+  /// list of 8-byte indices is built for the sort.
+  public init(
+    entry: [Double]? = nil, time: [Double], eventCodes event: [Int], weights: [Double]? = nil,
+    groupCodes: [Int32], groupCount: Int
+  ) throws {
+    try self.init(
+      entry: entry, time: time, events: event, weights: weights, groups: .compact(groupCodes),
+      groupCount: groupCount, flag: { $0.eventFlag }, value: { $0.reportedValue })
+  }
+
   /// The checks and the sort, for events of any element type: `flag` gives
   /// an event's 0/1 flag, nil for a value that is neither (reported as
   /// `value` of it).
   private init<Event>(
     entry: [Double]?, time: [Double], events event: [Event], weights: [Double]?,
-    group: [Int]?, groupCount: Int, flag: (Event) -> UInt8?, value: (Event) -> Double
+    groups: GroupCodes?, groupCount: Int, flag: (Event) -> UInt8?, value: (Event) -> Double
   ) throws {
     let n = time.count
     guard n > 0 else { throw SurvivalInputError.empty }
@@ -81,7 +114,7 @@ public struct SurvivalSample: Sendable {
     if let w = weights, w.count != n {
       throw SurvivalInputError.lengthMismatch(argument: "weights", expected: n, actual: w.count)
     }
-    if let g = group, g.count != n {
+    if let g = groups, g.count != n {
       throw SurvivalInputError.lengthMismatch(argument: "group", expected: n, actual: g.count)
     }
     if let e = entry, e.count != n {
@@ -110,12 +143,19 @@ public struct SurvivalSample: Sendable {
         throw SurvivalInputError.invalidWeight(index: i, value: w[i])
       }
     }
-    if let g = group {
+    switch groups {
+    case .wide(let g)?:
       for i in 0..<n where g[i] < 0 || g[i] >= groupCount {
         throw SurvivalInputError.invalidGroup(index: i, value: g[i], groupCount: groupCount)
       }
-    } else if groupCount != 1 {
+    case .compact(let g)?:
+      for i in 0..<n where g[i] < 0 || Int(g[i]) >= groupCount {
+        throw SurvivalInputError.invalidGroup(index: i, value: Int(g[i]), groupCount: groupCount)
+      }
+    case nil where groupCount != 1:
       throw SurvivalInputError.invalidOption("groupCount is \(groupCount) but no group indices were given")
+    case nil:
+      break
     }
     self.count = n
     self.groupCount = groupCount
@@ -123,14 +163,21 @@ public struct SurvivalSample: Sendable {
     self.entry = entry
     self.event = events
     self.weights = weights
-    self.group = group
-    let sorted = RadixOrder.order(key: time, group: group, groupCount: groupCount, flag: events)
+    self.groupCodes = groups
+    func order(_ key: [Double], flag: [UInt8]?) -> RadixOrder.Sorted {
+      switch groups {
+      case .wide(let g)?: return RadixOrder.order(key: key, groupCodes: g, groupCount: groupCount, flag: flag)
+      case .compact(let g)?: return RadixOrder.order(key: key, groupCodes: g, groupCount: groupCount, flag: flag)
+      case nil: return RadixOrder.order(key: key, group: nil, groupCount: groupCount, flag: flag)
+      }
+    }
+    let sorted = order(time, flag: events)
     self.order = sorted.order
     self.groupStart = sorted.groupStart
     self.sortedTime = sorted.sortedKey
     self.sortedEvent = sorted.sortedFlag
     if let e = entry {
-      self.entryOrder = RadixOrder.order(key: e, group: group, groupCount: groupCount).order
+      self.entryOrder = order(e, flag: nil).order
     } else {
       self.entryOrder = nil
     }
@@ -142,8 +189,8 @@ public struct SurvivalSample: Sendable {
     group: [Int]? = nil, groupCount: Int = 1
   ) throws {
     try self.init(
-      entry: nil, time: time, events: event, weights: weights, group: group, groupCount: groupCount,
-      flag: { $0 ? 1 : 0 }, value: { $0 ? 1 : 0 })
+      entry: nil, time: time, events: event, weights: weights, groups: group.map { .wide($0) },
+      groupCount: groupCount, flag: { $0 ? 1 : 0 }, value: { $0 ? 1 : 0 })
   }
 
   /// Number of subjects in each group.

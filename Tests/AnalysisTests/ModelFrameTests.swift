@@ -321,7 +321,8 @@ private func frame(
       #expect(dense.0 == expected.0)
       #expect(dense.1 == expected.1)
     }
-    let frame = try ModelFrame.competingEvents(.double(values), name: "status", rows: rows, censor: .code(2))
+    let frame = try ModelFrame.competingEvents(
+      .double(values), name: "status", rows: .listed(rows), censor: .code(2))
     #expect(frame.1 == ["-1", "0", "1", "3"])
   }
 

@@ -71,4 +71,32 @@ import Testing
     }
     #expect(both.tests.map(\.statistic) == fit.tests.map(\.statistic))
   }
+
+  /// The curves laid out on the table's times in the fit's own scan equal
+  /// `Curve.steps(on:)` of the fitted curves on those times, bit for bit:
+  /// every cause and one cause listed, on the hand data (an empty group, a
+  /// group of censorings only) and on sorted data with ties.
+  @Test func stepsFromTheScanEqualStepsOnTheTable() throws {
+    let n = 3_000
+    let large = (
+      time: (0..<n).map { Double(($0 * 7_919) % 613) / 4 }, status: (0..<n).map { ($0 * 31) % 3 },
+      group: (0..<n).map { ($0 * 13) % 3 })
+    for data in [(time, status, group), large] {
+      for causes in [[1, 2], [2]] {
+        let both = try CumulativeIncidence.fitWithTestsAndRiskTable(
+          time: data.0, status: data.1, group: data.2, groupCount: 3, causeCount: 2,
+          testCauses: causes, curveCauses: causes, tableCauses: causes)
+        let fit = try CumulativeIncidence.fit(
+          time: data.0, status: data.1, group: data.2, groupCount: 3, causeCount: 2)
+        #expect(both.steps.count == 3)
+        for g in 0..<3 {
+          let grid = both.table.groups[g].time
+          #expect(both.steps[g].count == causes.count)
+          for (i, c) in causes.enumerated() {
+            #expect(both.steps[g][i] == fit.curve(group: g, cause: c).steps(on: grid))
+          }
+        }
+      }
+    }
+  }
 }

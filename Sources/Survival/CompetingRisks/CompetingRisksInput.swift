@@ -18,6 +18,21 @@ enum CompetingRisksInput {
     try SurvivalInputError.checkRowCount(n)
     try checkLength("status", status.count, n)
     if let group { try checkLength("group", group.count, n) }
+    let group = group ?? [Int](repeating: 0, count: n)
+    let (k, m) = try bounds(time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
+    return (group, k, m)
+  }
+
+  /// The checks of `checked` for groups given as integers of any width (a
+  /// factor's 32-bit codes, read as they are): the group count and the
+  /// cause count.
+  static func bounds<Code: BinaryInteger>(
+    time: [Double], status: [Int], group: [Code], groupCount: Int?, causeCount: Int?
+  ) throws -> (groupCount: Int, causeCount: Int) {
+    let n = time.count
+    try SurvivalInputError.checkRowCount(n)
+    try checkLength("status", status.count, n)
+    try checkLength("group", group.count, n)
     try checkTimes(time)
     if let groupCount, groupCount < 0 {
       throw SurvivalInputError.invalidOption("groupCount must be 0 or more, got \(groupCount)")
@@ -25,16 +40,16 @@ enum CompetingRisksInput {
     if let causeCount, causeCount < 0 {
       throw SurvivalInputError.invalidOption("causeCount must be 0 or more, got \(causeCount)")
     }
-    let group = group ?? [Int](repeating: 0, count: n)
-    let k = groupCount ?? ((group.max() ?? -1) + 1)
+    let k = groupCount ?? (group.max().map { Int($0) } ?? -1) + 1
     let m = causeCount ?? max(status.max() ?? 0, 0)
     for (i, s) in status.enumerated() where !(0...m).contains(s) {
       throw SurvivalInputError.invalidStatus(index: i, value: s, causeCount: m)
     }
-    for (i, g) in group.enumerated() where !(0..<max(k, 1)).contains(g) {
-      throw SurvivalInputError.invalidGroup(index: i, value: g, groupCount: max(k, 1))
+    let groupLimit = max(k, 1)
+    for (i, g) in group.enumerated() where g < 0 || Int(g) >= groupLimit {
+      throw SurvivalInputError.invalidGroup(index: i, value: Int(g), groupCount: groupLimit)
     }
-    return (group, k, m)
+    return (k, m)
   }
 
   /// Throws `lengthMismatch` unless buffer `argument` has `n` values, as `time` has.

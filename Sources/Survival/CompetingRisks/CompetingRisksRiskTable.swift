@@ -47,7 +47,14 @@ public struct CompetingRisksRiskTable: Sendable {
   static func tabulate(
     sorted: CompetingRisksSorted, groupCount k: Int, causeCount m: Int, causes listed: [Int]
   ) -> CompetingRisksRiskTable {
-    let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
+    tabulate(runs: sorted.groupRuns(count: k), groupCount: k, causeCount: m, causes: listed)
+  }
+
+  /// The table from the sorted subjects regrouped by group.
+  static func tabulate(
+    runs: GroupRuns, groupCount k: Int, causeCount m: Int, causes listed: [Int]
+  ) -> CompetingRisksRiskTable {
+    let offsets = runs.offsets, sTime = runs.time, sStatus = runs.status
     // One count per status, reset after each time by the rows that set it.
     var counts = [Int](repeating: 0, count: m + 1)
     let groups = (0..<k).map { g -> Group in

@@ -119,7 +119,8 @@ public struct CumulativeIncidence: Sendable {
   ) throws -> CumulativeIncidence {
     let (group, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
-    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: nil)
+    let sorted = try CompetingRisksSorted(
+      time: time, status: status, group: group, strata: nil, checked: (m, max(k, 1) - 1))
     return fit(sorted: sorted, groupCount: k, causeCount: m,
                confidenceLevel: confidenceLevel, confidenceType: confidenceType)
   }
@@ -133,7 +134,8 @@ public struct CumulativeIncidence: Sendable {
   ) throws -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
     let (_, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
-    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(
+      time: time, status: status, group: group, strata: strata, checked: (m, max(k, 1) - 1))
     let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
                         confidenceLevel: confidenceLevel, confidenceType: confidenceType)
     let tests = GrayTest.testAll(sorted: sorted, causeCount: m, rho: rho)
@@ -155,7 +157,8 @@ public struct CumulativeIncidence: Sendable {
       throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
     }
     let poll = KernelPoll()
-    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(
+      time: time, status: status, group: group, strata: strata, checked: (m, max(k, 1) - 1))
     try poll.check()
     let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
                         confidenceLevel: confidenceLevel, confidenceType: confidenceType, poll: poll,
@@ -166,46 +169,103 @@ public struct CumulativeIncidence: Sendable {
   }
 
   /// As `fitWithTests(...testCauses:curveCauses:...)`, and the risk table
-  /// of `tableCauses` from the same sort (`CompetingRisksRiskTable.tabulate`
-  /// would sort the data again: at 10^6 rows, as long as the fit itself).
-  /// The numbers are those of the two calls apart.
+  /// of `tableCauses` with the listed curves laid out on its times
+  /// (`steps[g][i]`: group g, the i-th of `curveCauses`, as
+  /// `Curve.steps(on: table.groups[g].time)`), all from the fit's own sort
+  /// and scan: `CompetingRisksRiskTable.tabulate` would sort the data again
+  /// and both would scan it again (at 10^6 rows a fifth of a cuminc call).
+  /// The numbers are those of the calls apart.
   public static func fitWithTestsAndRiskTable(
     time: [Double], status: [Int], group: [Int], strata: [Int]? = nil, rho: Double = 0,
     groupCount: Int? = nil, causeCount: Int? = nil, testCauses: [Int], curveCauses: [Int]? = nil,
     tableCauses: [Int], confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
-  ) throws -> (incidence: CumulativeIncidence, tests: [GrayTest], table: CompetingRisksRiskTable) {
-    let (_, k, m) = try CompetingRisksInput.checked(
+  ) throws -> (
+    incidence: CumulativeIncidence, tests: [GrayTest], table: CompetingRisksRiskTable, steps: [[Curve.Steps]]
+  ) {
+    try withRiskTable(
+      time: time, status: status, group: group, strata: strata, rho: rho, groupCount: groupCount,
+      causeCount: causeCount, testCauses: testCauses, curveCauses: curveCauses, tableCauses: tableCauses,
+      confidenceLevel: confidenceLevel, confidenceType: confidenceType)
+  }
+
+  /// As `fitWithTestsAndRiskTable(...group:...)` with the groups as 32-bit
+  /// codes (a factor column's own codes), read as they are: no list of
+  /// 8-byte indices is built.
+  public static func fitWithTestsAndRiskTable(
+    time: [Double], status: [Int], groupCodes group: [Int32], strata: [Int]? = nil, rho: Double = 0,
+    groupCount: Int? = nil, causeCount: Int? = nil, testCauses: [Int], curveCauses: [Int]? = nil,
+    tableCauses: [Int], confidenceLevel: Double = 0.95, confidenceType: ConfidenceType = .logLog
+  ) throws -> (
+    incidence: CumulativeIncidence, tests: [GrayTest], table: CompetingRisksRiskTable, steps: [[Curve.Steps]]
+  ) {
+    try withRiskTable(
+      time: time, status: status, group: group, strata: strata, rho: rho, groupCount: groupCount,
+      causeCount: causeCount, testCauses: testCauses, curveCauses: curveCauses, tableCauses: tableCauses,
+      confidenceLevel: confidenceLevel, confidenceType: confidenceType)
+  }
+
+  private static func withRiskTable<Code: BinaryInteger>(
+    time: [Double], status: [Int], group: [Code], strata: [Int]?, rho: Double,
+    groupCount: Int?, causeCount: Int?, testCauses: [Int], curveCauses: [Int]?,
+    tableCauses: [Int], confidenceLevel: Double, confidenceType: ConfidenceType
+  ) throws -> (
+    incidence: CumulativeIncidence, tests: [GrayTest], table: CompetingRisksRiskTable, steps: [[Curve.Steps]]
+  ) {
+    let (k, m) = try CompetingRisksInput.bounds(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
     if let bad = (testCauses + (curveCauses ?? []) + tableCauses).first(where: { $0 < 1 || $0 > m }) {
       throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
     }
     let poll = KernelPoll()
-    let sorted = try CompetingRisksSorted(time: time, status: status, group: group, strata: strata)
+    let sorted = try CompetingRisksSorted(
+      time: time, status: status, group: group, strata: strata, checked: (m, max(k, 1) - 1))
     try poll.check()
-    let table = CompetingRisksRiskTable.tabulate(sorted: sorted, groupCount: k, causeCount: m, causes: tableCauses)
-    try poll.check()
-    let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
-                        confidenceLevel: confidenceLevel, confidenceType: confidenceType, poll: poll,
-                        causes: curveCauses)
+    let (incidence, grids) = fitOnGrid(
+      runs: sorted.groupRuns(count: k), groupCount: k, causeCount: m, confidenceLevel: confidenceLevel,
+      confidenceType: confidenceType, poll: poll, causes: curveCauses, gridCauses: tableCauses)
     try poll.check()
     let tests = try GrayTest.tests(sorted: sorted, causes: testCauses, causeCount: m, rho: rho, poll: poll)
-    return (incidence, tests, table)
+    return (incidence, tests, CompetingRisksRiskTable(groups: grids.map(\.table)), grids.map(\.steps))
   }
 
   static func fit(
     sorted: CompetingRisksSorted, groupCount k: Int, causeCount m: Int,
     confidenceLevel: Double, confidenceType: ConfidenceType, poll: KernelPoll? = nil, causes: [Int]? = nil
   ) -> CumulativeIncidence {
+    // Each group's subjects contiguous in time order.
+    fit(runs: sorted.groupRuns(count: k), groupCount: k, causeCount: m, confidenceLevel: confidenceLevel,
+        confidenceType: confidenceType, poll: poll, causes: causes)
+  }
+
+  static func fit(
+    runs: GroupRuns, groupCount k: Int, causeCount m: Int,
+    confidenceLevel: Double, confidenceType: ConfidenceType, poll: KernelPoll? = nil, causes: [Int]? = nil
+  ) -> CumulativeIncidence {
+    fitOnGrid(
+      runs: runs, groupCount: k, causeCount: m, confidenceLevel: confidenceLevel,
+      confidenceType: confidenceType, poll: poll, causes: causes, gridCauses: nil
+    ).incidence
+  }
+
+  /// The curves and, with `gridCauses` (the causes the risk table counts),
+  /// one `GroupGrid` per group from the same scan.
+  static func fitOnGrid(
+    runs: GroupRuns, groupCount k: Int, causeCount m: Int,
+    confidenceLevel: Double, confidenceType: ConfidenceType, poll: KernelPoll?, causes: [Int]?,
+    gridCauses: [Int]?
+  ) -> (incidence: CumulativeIncidence, grids: [GroupGrid]) {
+    var grids = [GroupGrid]()
     let listed = causes ?? Array(1..<(m + 1))
     let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
-    // Each group's subjects contiguous in time order.
-    let (offsets, sTime, sStatus, _) = sorted.runs(by: sorted.group, count: k)
+    let offsets = runs.offsets, sTime = runs.time, sStatus = runs.status
     var byGroup = [[Curve]]()
     var work = 0
     for g in 0..<k {
+      var grid = gridCauses.map { GroupGrid(tableCauses: $0, curveCauses: listed) }
       byGroup.append(groupCurves(
         time: sTime[offsets[g]..<offsets[g + 1]], status: sStatus[offsets[g]..<offsets[g + 1]],
-        group: g, causes: m, listed: listed, z: z, type: confidenceType))
+        group: g, causes: m, listed: listed, z: z, type: confidenceType, grid: &grid))
+      if let grid { grids.append(grid) }
       // A group's pass costs O(rows · causes); a stop leaves the rest empty
       // (the caller throws on seeing it).
       work += (offsets[g + 1] - offsets[g] + 1) * (listed.count + 1)
@@ -213,8 +273,11 @@ public struct CumulativeIncidence: Sendable {
         work = 0
         if poll.stopRequested() {
           for g2 in (g + 1)..<max(g + 1, k) {
+            var grid = gridCauses.map { GroupGrid(tableCauses: $0, curveCauses: []) }
             byGroup.append(groupCurves(
-              time: sTime[0..<0], status: sStatus[0..<0], group: g2, causes: m, listed: [], z: z, type: confidenceType))
+              time: sTime[0..<0], status: sStatus[0..<0], group: g2, causes: m, listed: [], z: z,
+              type: confidenceType, grid: &grid))
+            if let grid { grids.append(grid) }
           }
           break
         }
@@ -222,16 +285,19 @@ public struct CumulativeIncidence: Sendable {
     }
     var curves = [Curve]()
     for c in 0..<m { for g in 0..<k { curves.append(byGroup[g][c]) } }
-    return CumulativeIncidence(
+    let incidence = CumulativeIncidence(
       groupCount: k, causeCount: m, confidenceLevel: confidenceLevel,
       confidenceType: confidenceType, curves: curves)
+    return (incidence, grids)
   }
 
   /// One pass over a group's time-sorted subjects updating every cause
-  /// (cmprsk's `cinc` run once per cause gives the same numbers).
+  /// (cmprsk's `cinc` run once per cause gives the same numbers). With
+  /// `grid`, the same pass also lays the listed curves out on every distinct
+  /// time of the group with the risk table's counts (`GroupGrid`).
   static func groupCurves(
     time: ArraySlice<Double>, status: ArraySlice<Int>, group g: Int, causes m: Int, listed: [Int]? = nil,
-    z: Double, type: ConfidenceType
+    z: Double, type: ConfidenceType, grid: inout GroupGrid?
   ) -> [Curve] {
     // The causes whose curves are computed (the others get no jumps).
     let listed = listed ?? Array(1..<(m + 1))
@@ -240,7 +306,7 @@ public struct CumulativeIncidence: Sendable {
     var f = [Double](repeating: 0, count: m + 1)
     var v1 = f, v2 = f, v3 = f
     var times = [[Double]](repeating: [], count: m + 1)
-    var ests = times, vars = times
+    var ests = times, vars = times, lowers = times, uppers = times
     var risks = [[Int]](repeating: [], count: m + 1)
     var events = risks
     var dc = [Int](repeating: 0, count: m + 1)
@@ -282,30 +348,27 @@ public struct CumulativeIncidence: Sendable {
             v2[c] += t3 * t4 * t6
             v3[c] += t3 * t3 * t6
             let t2 = f[c]
+            let variance = v1[c] + t2 * t2 * v3[c] - 2 * t2 * v2[c]
+            let (lo, hi) = confidenceInterval(estimate: t2, variance: variance, z: z, type: type)
             times[c].append(t)
             ests[c].append(t2)
-            vars[c].append(v1[c] + t2 * t2 * v3[c] - 2 * t2 * v2[c])
+            vars[c].append(variance)
+            lowers[c].append(lo)
+            uppers[c].append(hi)
             risks[c].append(n - start)
             events[c].append(nd1)
           }
         }
         fk = fkn
       }
+      grid?.append(time: t, atRisk: n - start, counts: dc, jumps: (ests, vars, lowers, uppers))
       start = end
     }
     let last = n > 0 ? time[base + n - 1] : .nan
     return (1...max(m, 1)).filter { $0 <= m }.map { c in
-      var lower = [Double](), upper = [Double]()
-      lower.reserveCapacity(ests[c].count)
-      upper.reserveCapacity(ests[c].count)
-      for (e, v) in zip(ests[c], vars[c]) {
-        let (lo, hi) = confidenceInterval(estimate: e, variance: v, z: z, type: type)
-        lower.append(lo)
-        upper.append(hi)
-      }
-      return Curve(
+      Curve(
         group: g, cause: c, time: times[c], estimate: ests[c], variance: vars[c],
-        lower: lower, upper: upper, nRisk: risks[c], nEvent: events[c], lastTime: last, n: n)
+        lower: lowers[c], upper: uppers[c], nRisk: risks[c], nEvent: events[c], lastTime: last, n: n)
     }
   }
 

@@ -105,7 +105,8 @@ struct GrayData {
       // One stratum: the sorted columns are already the run.
       self.time = sorted.time
       self.status = sorted.status
-      self.groupCode = sorted.group.map { code[$0] }
+      // Every group present (the usual case): the codes are the groups.
+      self.groupCode = ng == k ? sorted.group : sorted.group.map { code[$0] }
       self.offsets = [0, sorted.time.count]
     } else {
       let runs = sorted.runs(by: sorted.strata, count: nst)

@@ -1,0 +1,75 @@
+import Analysis
+import Datasets
+import Foundation
+import Survival
+
+/// `KaplanBench frame FILE.csv [--reps N] [--only TASK]`: on one of scripts/bench/gen_data.py's
+/// `surv_N.csv` files, times each analysis a script calls (`KaplanMeierAnalysis`,
+/// `LogRankAnalysis`, `CompetingRisksAnalysis`: model frame, kernel, labels)
+/// next to its kernel alone on buffers taken from the same dataset (the
+/// floor of the call on these very data), best of N (default 5), wall clock
+/// and thread CPU time. The difference is what the model frame costs; no Lua.
+func benchFrame(_ args: [String]) {
+  guard let path = args.first else {
+    FileHandle.standardError.write(Data("usage: KaplanBench frame FILE.csv [--reps N] [--only TASK]\n".utf8))
+    exit(2)
+  }
+  let only = args.firstIndex(of: "--only").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
+  let reps = args.firstIndex(of: "--reps").flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } ?? 5
+  let d: Dataset
+  do {
+    d = try CSVReader.read(path: path)
+  } catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(1)
+  }
+  guard case .double(let time)? = d["time"], case .int(let status)? = d["status"],
+    case .factor(let armCodes, _)? = d["arm"], case .int(let crStatus)? = d["cr_status"]
+  else {
+    FileHandle.standardError.write(Data("\(path): expected gen_data.py's surv columns\n".utf8))
+    exit(1)
+  }
+  let event = status.map { Double($0) }
+  let group = armCodes.map { Int($0) }
+  let km = "Surv(time, status) ~ arm", cr = "Surv(time, cr_status) ~ arm"
+  var sink = 0.0
+  func run(_ name: String, _ body: () throws -> Double) {
+    if let only, name != only, !name.hasSuffix("_" + only) { return }
+    var wall = Double.infinity, cpu = Double.infinity
+    for _ in 0..<reps {
+      let c0 = threadCPUSeconds()
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      do { sink += try body() } catch {
+        FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+        exit(1)
+      }
+      wall = min(wall, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+      cpu = min(cpu, threadCPUSeconds() - c0)
+    }
+    print(String(format: "%-16@ wall %.4f cpu %.4f", name as NSString, wall, cpu))
+  }
+  run("frame_km") { Double(try ModelFrame(dataset: d, formula: Formula(parsing: km)).curves?.count ?? 0) }
+  run("kernel_km") {
+    try KaplanMeier.fit(time: time, event: event, group: group, groupCount: 3).curves[0].surv.last ?? 0
+  }
+  run("analysis_km") {
+    try KaplanMeierAnalysis(dataset: d, formula: Formula(parsing: km)).curves[0].surv.last ?? 0
+  }
+  run("kernel_logrank") {
+    try LogRankTest.test(time: time, event: event, group: group, groupCount: 3).chiSquare
+  }
+  run("analysis_logrank") { try LogRankAnalysis(dataset: d, formula: Formula(parsing: km)).test.chiSquare }
+  run("frame_cuminc") {
+    let options = ModelFrameOptions(eventCoding: .competingRisks(censor: nil))
+    return Double(try ModelFrame(dataset: d, formula: Formula(parsing: cr), options: options).groups?.count ?? 0)
+  }
+  run("kernel_cuminc") {
+    try CumulativeIncidence.fitWithTests(
+      time: time, status: crStatus, group: group, groupCount: 3, causeCount: 2
+    ).tests[0].statistic
+  }
+  run("analysis_cuminc") {
+    try CompetingRisksAnalysis(dataset: d, formula: Formula(parsing: cr)).tests?[0].statistic ?? 0
+  }
+  if sink.isNaN { print("(nan)") }
+}
