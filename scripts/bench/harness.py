@@ -24,7 +24,7 @@ Environment:
   BENCH_REPS    repetitions, best of them is reported (default 3)
   BENCH_DIR     where the generated CSVs live (default /tmp/kaplan-bench)
   BENCH_PEERS   "r python" (default), "r", "python" or "none" (Kaplan only)
-  BENCH_TASKS   a subset of: csv km logrank cox cox_strata cuminc finegray
+  BENCH_TASKS   a subset of: csv km logrank cox cox_strata cuminc finegray survsplit
   BENCH_CRR_ROWS             rows of the Fine-Gray comparison with crr, which
                              is quadratic (default 5000; 0 skips it)
   BENCH_LIFELINES_COX_ROWS   largest size for lifelines' CoxPHFitter (1e5)
@@ -65,11 +65,14 @@ TASKS = [
                             ("lifelines CoxPHFitter + strata", "py", "lifelines_cox_strata")]),
     ("cuminc", "surv", [("R cmprsk::cuminc", "R", "cuminc")]),
     ("finegray", "surv", [("R cmprsk::crr", "R", "crr")]),
+    # survival data helpers (issue 15)
+    ("survsplit", "surv", [("R survSplit", "R", "survsplit")]),
 ]
 TASK_TITLES = {
     "csv": "read_csv, 10 numeric columns", "km": "km, 3 arms", "logrank": "logrank, 3 arms",
     "cox": "cox, 5 covariates + arm", "cox_strata": "cox + strata(stratum)",
     "cuminc": "cuminc, 3 arms, 2 causes", "finegray": "finegray, 3 covariates",
+    "survsplit": "survsplit at 10 cuts",
 }
 R_PACKAGES = {"read_csv": [], "fread1": ["data.table"], "fread2": ["data.table"]}
 PY_MODULES = {"pandas": "pandas", "pyarrow": "pyarrow", "polars": "polars"}

@@ -7,7 +7,7 @@ import LuaHost
 /// (`SurvivalSplit`, `Landmark`, `TimeDependentMerge`); this file checks
 /// the arguments and words the errors.
 enum SurvivalDataFunctions {
-  static var declarations: [KaplanFunction] { [survsplit, landmark] }
+  static var declarations: [KaplanFunction] { [survsplit, landmark] + TmergeFunctions.declarations }
 
   /// A `SurvivalDataError` as the argument error of the call: option
   /// errors belong to the options argument, data errors to the dataset.
