@@ -1,3 +1,5 @@
+import Foundation
+
 /// A mistake in the input of a survival-data helper (`survsplit`,
 /// `tmerge`, `landmark`): which argument it concerns, and the text.
 ///
@@ -72,6 +74,22 @@ enum SurvivalColumns {
     case .bool(let v): return .bool(repeated(v, offsets: offsets))
     case .date(let v): return .date(repeated(v, offsets: offsets))
     }
+  }
+
+  /// `repeated` of several columns, on the machine's cores: each worker
+  /// builds whole columns, writing only its own slots of the result
+  /// (`SharedPointer`'s rules, ChunkWorkers.swift).
+  static func repeatedInParallel(_ columns: [Column], offsets: [Int]) -> [Column] {
+    guard columns.count > 1 else { return columns.map { repeated($0, offsets: offsets) } }
+    var out = [Column](repeating: .int([]), count: columns.count)
+    out.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      let shared = SharedPointer(base)
+      DispatchQueue.concurrentPerform(iterations: columns.count) { i in
+        shared.pointer[i] = repeated(columns[i], offsets: offsets)
+      }
+    }
+    return out
   }
 
   /// Bytes per row of a column (for the memory budget).

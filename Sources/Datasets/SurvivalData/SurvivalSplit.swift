@@ -72,7 +72,7 @@ public struct SurvivalSplit: Sendable {
     try MemoryBudget.require(count: total, stride: width, for: "survsplit of \(d.rowCount) rows into \(total)")
 
     var names = kept.map { d.names[$0] }
-    var columns = kept.map { SurvivalColumns.repeated(d.columns[$0], offsets: offsets) }
+    var columns = SurvivalColumns.repeatedInParallel(kept.map { d.columns[$0] }, offsets: offsets)
     try Cancellation.check()
     if let id {
       names.append(id)
