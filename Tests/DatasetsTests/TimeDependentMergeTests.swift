@@ -51,6 +51,22 @@ import TestSupport
     try expectTcount(s2, "tmerge_hand_tcount")
   }
 
+  @Test func tstopDelayNaValuesAndTdcstartMatchR() throws {
+    // R: tmerge(base, base, id = id, tstop = futime), then lab = tdc(day, lab) with
+    // options = list(delay = 2, na.rm = FALSE, tdcstart = -1).
+    let base = try SurvivalDataFixtures.read("hand_base")
+    let add = try SurvivalDataFixtures.read("hand_add")
+    var first = TimeDependentMerge(id: "id", terms: [])
+    first.tstop = "futime"
+    let (d, s1) = try first.apply(data1: base, state: nil, data2: base)
+    var labs = TimeDependentMerge(id: "id", terms: [Term(name: "lab", kind: .tdc, time: "day", value: "lab")])
+    labs.delay = 2
+    labs.naRm = false
+    labs.tdcstart = -1
+    let (o, _) = try labs.apply(data1: d, state: s1, data2: add)
+    #expect(SurvivalDataFixtures.difference(o, try SurvivalDataFixtures.read("tmerge_options")) == nil)
+  }
+
   @Test func idMismatchesAndMissingRangesAreErrorsNamingTheValue() throws {
     let base = try Dataset(names: ["id", "futime", "dead"], columns: [.int([1, 2]), .double([10, 20]), .int([1, 0])])
     let death = [Term(name: "death", kind: .event, time: "futime", value: "dead")]

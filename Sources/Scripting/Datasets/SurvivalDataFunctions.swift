@@ -47,7 +47,7 @@ enum SurvivalDataFunctions {
 
   static var survsplit: KaplanFunction {
     datasetsFunction(
-      "survsplit", signature: "survsplit(d, {cut = {...}, start =, stop =, event =, episode =, id =, zero =})",
+      "survsplit", signature: "survsplit(d, opts)",
       summary: "Splits each subject's follow-up at the cut points into (start, stop] rows, as R's survSplit: "
         + "pieces before the last are censored, the last keeps the event; rows keep their order. A cut at "
         + "or outside a row's interval cuts nothing; rows with an NA time are kept whole. Cox on the result "
@@ -101,7 +101,7 @@ enum SurvivalDataFunctions {
 
   static var landmark: KaplanFunction {
     datasetsFunction(
-      "landmark", signature: "landmark(d, t0 [, {time =, event =, start =}])",
+      "landmark", signature: "landmark(d, t0 [, opts])",
       summary: "The subjects still at risk at the landmark time t0, with the clock reset to t0: rows with time "
         + "> t0 (an event or censoring exactly at t0 is left out), time becoming time - t0. With (start, stop] "
         + "data, the intervals with stop > t0, start becoming max(start, t0) - t0 and stop - t0.",
