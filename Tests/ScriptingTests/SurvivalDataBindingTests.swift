@@ -88,6 +88,16 @@ import TestSupport
       ("local b = dataset.from{ {'id', {1, 2}}, {'t', {5, 6}} }\ntmerge(b, b, {id = 'id', x = 't'})",
        "bad argument #3 to 'tmerge' ('x' must be a term: tdc(time [, value]), event(...), cumtdc(...) or "
          + "cumevent(...); got \"t\")"),
+      ("local b = dataset.from{ {'id', {1, 2}}, {'t', {5, 6}} }\n"
+         + "tmerge(b, b, {id = 'id', tstop = 't', {'tstart', tdc('t')}})",
+       "bad argument #3 to 'tmerge' (term 'tstart': 'tstart' is the id or an interval column; name the term "
+         + "otherwise)"),
+      ("local b = dataset.from{ {'id', {1, 2}}, {'t', {5, 6}} }\n"
+         + "tmerge(b, b, {id = 'id', x = event('day')})",
+       "bad argument #3 to 'tmerge' (term 'x': time: no column 'day' (columns: id, t))"),
+      ("local b = dataset.from{ {'id', {1, 2}}, {'t', {5, 6}} }\n"
+         + "tmerge(b, b, {id = 'id', x = event('t')}, {delay = -1})",
+       "bad argument #4 to 'tmerge' (option 'delay' must be a number ≥ 0, got -1)"),
       ("tcount(dataset('aml'))",
        "bad argument #1 to 'tcount' (not a result of tmerge (or a dataset made from one by another method))"),
     ]

@@ -40,7 +40,8 @@ enum TermColumns {
       for r in mask.indices where mask[r] { o[r] = n[r] }
       return .factor(codes: o, levels: l)
     default:
-      throw Fail.option(name, "the update of '\(name)' holds \(new.kind.rawValue) values, the variable "
+      throw TimeDependentMerge.termError(
+        name, "the update of '\(name)' holds \(new.kind.rawValue) values, the variable "
         + "\(old.kind.rawValue) values" + (old.kind == .string ? " (or other levels)" : ""))
     }
   }
@@ -51,7 +52,8 @@ enum TermColumns {
     switch values {
     case .double, .int, .bool: return values.asDoubles()
     default:
-      throw Fail.option(name, "cumtdc and cumevent need numbers (or true/false), got a \(values.kind.rawValue) column")
+      throw TimeDependentMerge.termError(
+        name, "cumtdc and cumevent need numbers (or true/false), got a \(values.kind.rawValue) column")
     }
   }
 
@@ -96,14 +98,16 @@ enum TermColumns {
       var code = [Int32]()
       for level in m {
         guard let k = l.firstIndex(of: level) else {
-          throw Fail.option(name, "level \"\(level)\" of the update is not a level of event variable '\(name)'")
+          throw TimeDependentMerge.termError(
+            name, "level \"\(level)\" of the update is not a level of event variable '\(name)'")
         }
         code.append(Int32(k))
       }
       for (r, i) in zip(rows, at) { t[r] = f[i] < 0 ? -1 : code[Int(f[i])] }
       return .factor(codes: t, levels: l)
     default:
-      throw Fail.option(name, "the update of event variable '\(name)' holds \(from.kind.rawValue) values, the "
+      throw TimeDependentMerge.termError(
+        name, "the update of event variable '\(name)' holds \(from.kind.rawValue) values, the "
         + "variable \(target.kind.rawValue) values")
     }
   }

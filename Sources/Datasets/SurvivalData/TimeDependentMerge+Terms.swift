@@ -15,21 +15,38 @@ extension TimeDependentMerge {
     var type: Int
   }
 
+  /// A mistake in one term, as the error of tmerge's third argument.
+  static func termError(_ name: String, _ message: String) -> SurvivalDataError {
+    .argument(3, "term '\(name)': \(message)")
+  }
+
   func add(
     _ term: Term, to frame: inout MergeFrame, state: inout State, data2: Dataset, ids2: [IdKeys.Key?],
     keepRow: [Bool], missing: Int
   ) throws {
     try Cancellation.check()
-    let times = try SurvivalColumns.times(data2, term.time, option: term.name)
+    if [state.id, state.tstart, state.tstop].contains(term.name) {
+      throw TimeDependentMerge.termError(
+        term.name, "'\(term.name)' is the id or an interval column; name the term otherwise")
+    }
+    let times: [Double]
+    do { times = try SurvivalColumns.times(data2, term.time, option: term.name) } catch SurvivalDataError.option(
+      _, let message)
+    {
+      throw TimeDependentMerge.termError(
+        term.name, "time: " + message)
+    }
     var values: Column?
     if let v = term.value {
       guard let c = data2[v] else {
-        throw Fail.option(term.name, "no column '\(v)' in data2 (columns: \(data2.names.joined(separator: ", ")))")
+        throw TimeDependentMerge.termError(
+          term.name, "no column '\(v)' in data2 (columns: \(data2.names.joined(separator: ", ")))")
       }
       values = c
     }
     if term.kind == .tdc || term.kind == .cumtdc, state.events.contains(where: { $0.0 == term.name }) {
-      throw Fail.option(term.name, "'\(term.name)' is an event variable; it cannot become a \(term.kind.rawValue)")
+      throw TimeDependentMerge.termError(
+        term.name, "'\(term.name)' is an event variable; it cannot become a \(term.kind.rawValue)")
     }
     // The rows of data2 used, by subject then time (a stable order).
     var rows: [Int] = []
@@ -116,7 +133,8 @@ extension TimeDependentMerge {
     var result: [Double]
     if let old = frame.column(term.name) {
       guard old.kind == .double || old.kind == .int else {
-        throw Fail.option(term.name, "column '\(term.name)' holds \(old.kind.rawValue) values, not numbers")
+        throw TimeDependentMerge.termError(
+          term.name, "column '\(term.name)' holds \(old.kind.rawValue) values, not numbers")
       }
       result = old.asDoubles()
     } else {
@@ -159,7 +177,9 @@ extension TimeDependentMerge {
         sums[e] = total
         if inc[e] == 0 { keep[e] = false }
       }
-      incoming = values == nil || values?.kind == .int ? .int(sums.map { Int($0) }) : .double(sums)
+      // Counts (and sums of int values) stay int, as R's cumsum of integers.
+      let whole = sums.allSatisfy { $0.isFinite && abs($0) < 1e15 }
+      incoming = (values == nil || values?.kind == .int) && whole ? .int(sums.map { Int($0) }) : .double(sums)
     } else {
       incoming = values ?? .int([Int](repeating: 1, count: events.count))
     }

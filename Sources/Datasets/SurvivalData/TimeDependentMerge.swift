@@ -145,7 +145,11 @@ public struct TimeDependentMerge: Sendable {
       }
       var seen = Set<IdKeys.Key>()
       source = keys2.indices.filter { seen.insert(keys2[$0]).inserted }
-      stops = try SurvivalColumns.times(data2, first.time, option: first.name)
+      do { stops = try SurvivalColumns.times(data2, first.time, option: first.name) } catch SurvivalDataError
+        .option(_, let message)
+      {
+        throw Self.termError(first.name, "time: " + message)
+      }
     }
     var starts: [Double]
     if let tstart {

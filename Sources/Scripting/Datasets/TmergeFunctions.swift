@@ -134,7 +134,14 @@ enum TmergeFunctions {
           + OptionValues.shown(value))
       }
       if terms.contains(where: { $0.name == name }) { throw bad("term '\(name)' is given twice") }
-      terms.append(.init(name: name, kind: kind, time: time, value: term["value"]?.stringValue))
+      var column: String?
+      if let v = term["value"] {
+        guard case .string(let s) = v else {
+          throw bad("the value of term '\(name)' must be a column name, got \(OptionValues.shown(v))")
+        }
+        column = s
+      }
+      terms.append(.init(name: name, kind: kind, time: time, value: column))
     }
     for (i, item) in t.array.enumerated() {
       guard case .table(let pair) = item, pair.fields.isEmpty, pair.array.count == 2,
