@@ -107,5 +107,10 @@ import TestSupport
     #expect(doubles(d["tstop"]) == [5, 10, 20])
     #expect(d["death"] == .int([0, 1, 0]))
     #expect(d["v"] == .int([0, 1, 0]))
+    let unknown = try Dataset(names: ["id", "day"], columns: [.int([1, Column.naInt]), .double([5, 6])])
+    #expect(throws: SurvivalDataError.argument(2, "row 2: id 'id' is NA (R: id variable cannot have missing values)")) {
+      try TimeDependentMerge(id: "id", terms: [Term(name: "v", kind: .tdc, time: "day")])
+        .apply(data1: first, state: s1, data2: unknown)
+    }
   }
 }

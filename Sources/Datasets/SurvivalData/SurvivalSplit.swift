@@ -156,40 +156,44 @@ public struct SurvivalSplit: Sendable {
 
   /// Pass 2: the pieces' start, stop and episode.
   func fillTimes(starts: [Double]?, stops: [Double], offsets: [Int]) -> ([Double], [Double], [Int]) {
+    // Every slot is written below (each row's pieces cover its offsets),
+    // so the buffers are not zeroed first: one pass over the output.
     let total = offsets[offsets.count - 1]
-    var newStart = [Double](repeating: 0, count: total)
-    var newStop = [Double](repeating: 0, count: total)
-    var episodes = [Int](repeating: 0, count: episode == nil ? 0 : total)
     let zero = self.zero
     let withEpisode = episode != nil
-    cuts.withUnsafeBufferPointer { cuts in
-      newStart.withUnsafeMutableBufferPointer { s in
-        newStop.withUnsafeMutableBufferPointer { e in
-          episodes.withUnsafeMutableBufferPointer { ep in
+    var newStop: [Double] = []
+    var episodes: [Int] = []
+    let newStart = [Double](unsafeUninitializedCapacity: total) { s, startCount in
+      newStop = [Double](unsafeUninitializedCapacity: total) { e, stopCount in
+        episodes = [Int](unsafeUninitializedCapacity: withEpisode ? total : 0) { ep, episodeCount in
+          cuts.withUnsafeBufferPointer { cuts in
             for i in 0..<stops.count {
               let b = starts?[i] ?? zero, end = stops[i]
               var k = offsets[i]
               if b.isNaN || end.isNaN {
-                s[k] = b
-                e[k] = end
-                if withEpisode { ep[k] = 2 }
+                s.initializeElement(at: k, to: b)
+                e.initializeElement(at: k, to: end)
+                if withEpisode { ep.initializeElement(at: k, to: 2) }
                 continue
               }
               var j = Self.countAtOrBelow(b, cuts)
-              s[k] = b
-              if withEpisode { ep[k] = j + 1 }
+              s.initializeElement(at: k, to: b)
+              if withEpisode { ep.initializeElement(at: k, to: j + 1) }
               while j < cuts.count && cuts[j] < end {
-                e[k] = cuts[j]
+                e.initializeElement(at: k, to: cuts[j])
                 k += 1
-                s[k] = cuts[j]
+                s.initializeElement(at: k, to: cuts[j])
                 j += 1
-                if withEpisode { ep[k] = j + 1 }
+                if withEpisode { ep.initializeElement(at: k, to: j + 1) }
               }
-              e[k] = end
+              e.initializeElement(at: k, to: end)
             }
           }
+          episodeCount = withEpisode ? total : 0
         }
+        stopCount = total
       }
+      startCount = total
     }
     return (newStart, newStop, episodes)
   }

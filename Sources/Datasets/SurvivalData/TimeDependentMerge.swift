@@ -95,6 +95,9 @@ public struct TimeDependentMerge: Sendable {
       frame = try MergeFrame(data1, id: state.id, tstart: state.tstart, tstop: state.tstop)
       let idsHere = try IdKeys.keys(data1, state.id, option: "id", what: "data1 (argument #1)")
       try IdKeys.sameKind(idsHere, ids2, id)
+      if let i = ids2.firstIndex(where: { $0 == nil }) {
+        throw Fail.argument(2, "row \(i + 1): id '\(id)' is NA (R: id variable cannot have missing values)")
+      }
       let known = Set(idsHere.compactMap { $0 })
       keepRow = ids2.map { $0.map(known.contains) ?? false }
       missing = keepRow.filter { !$0 }.count
