@@ -80,7 +80,8 @@ import TestSupport
     #expect(message { try split(aml, [.infinity]) } == "option 'cut': cut point 1 must be a finite number, got Inf")
     #expect(message { try split(aml, [5], stop: "tme") }
       == "option 'stop': no column 'tme' (columns: time, status, x)")
-    #expect(message { try split(aml, [5], event: "x") }.isEmpty == false)
+    #expect(message { try split(aml, [5], event: "time") }
+      == "option 'event': the event and the stop are the same column 'time'")
     #expect(message { try split(aml, [5], episode: "x") } == "option 'episode': column 'x' exists already; choose "
       + "another name")
     let zeroTime = try Dataset(names: ["time", "status"], columns: [.double([3, 0]), .int([1, 1])])

@@ -60,6 +60,10 @@ public struct SurvivalSplit: Sendable {
     if counting && start == stop {
       throw SurvivalDataError.option("start", "the start and the stop are the same column '\(start)'")
     }
+    if event == stop || event == start {
+      throw SurvivalDataError.option("event", "the event and the \(event == stop ? "stop" : "start") are the same "
+        + "column '\(event)'")
+    }
     let used: Set<String> = [start, stop, event]
     let kept = d.names.indices.filter { !used.contains(d.names[$0]) }
     try checkNewNames(kept.map { d.names[$0] })
