@@ -92,8 +92,7 @@ enum TmergeFunctions {
       let data2 = try call.lua.object(2, as: LuaDataset.self).dataset
       var merge = try spec(call)
       let o = call.options
-      if let state = states.state(of: first), o.has("tstart_name") || o.has("tstop_name") {
-        _ = state
+      if states.state(of: first) != nil, o.has("tstart_name") || o.has("tstop_name") {
         throw call.lua.argumentError(4, "options 'tstart_name' and 'tstop_name' apply only to the first call")
       }
       merge.tstartName = try o.string("tstart_name")
