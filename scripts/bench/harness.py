@@ -27,7 +27,7 @@ Environment:
   BENCH_TASKS   a subset of: csv km logrank cox cox_strata cuminc finegray derive join
                 group_by (join: N subjects left-joined with N events; group_by:
                 N rows by 1,000 groups; the issue's sizes are BENCH_SIZES=1e6
-                for join and 1e7 for group_by)
+                for join and 1e7 for group_by), survsplit
   BENCH_CRR_ROWS             rows of the Fine-Gray comparison with crr, which
                              is quadratic (default 5000; 0 skips it)
   BENCH_LIFELINES_COX_ROWS   largest size for lifelines' CoxPHFitter (1e5)
@@ -74,12 +74,15 @@ TASKS = [
     ("group_by", "group", [("R data.table [, by = g]", "R", "group_dt"), ("pandas groupby", "py", "pandas_group"),
                            ("polars group_by", "py", "polars_group")]),
     # --- end of join and group_by ---
+    # survival data helpers (issue 15)
+    ("survsplit", "surv", [("R survSplit", "R", "survsplit")]),
 ]
 TASK_TITLES = {
     "csv": "read_csv, 10 numeric columns", "km": "km, 3 arms", "logrank": "logrank, 3 arms",
     "cox": "cox, 5 covariates + arm", "cox_strata": "cox + strata(stratum)",
     "cuminc": "cuminc, 3 arms, 2 causes", "finegray": "finegray, 3 covariates",
     "join": "left join, N subjects x N events", "group_by": "group_by 1,000 groups: count, mean",
+    "survsplit": "survsplit at 10 cuts",
 }
 R_PACKAGES = {"read_csv": [], "fread1": ["data.table"], "fread2": ["data.table"]}
 PY_MODULES = {"pandas": "pandas", "pyarrow": "pyarrow", "polars": "polars"}

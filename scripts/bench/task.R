@@ -3,7 +3,8 @@
 #   Rscript --vanilla task.R TASK FILE.csv
 # TASK: read_csv (utils::read.csv) | fread1 | fread2 (data.table::fread with
 # 1 or 2 threads) | km (survfit, log-log limits) | logrank (survdiff) | cox |
-# cox_strata (coxph, Efron ties) | cuminc | crr (cmprsk) | derive (data.table :=).
+# cox_strata (coxph, Efron ties) | cuminc | crr (cmprsk) | derive (data.table :=) |
+# survsplit (survSplit at 10 cuts) | join_merge | join_dt | group_dt (data.table).
 # The analysis tasks read the file with fread (untimed beyond its own line)
 # and time the call with the elapsed clock.
 args <- commandArgs(trailingOnly = TRUE)
@@ -85,6 +86,9 @@ if (task == "km") {
   suppressPackageStartupMessages(library(cmprsk))
   report("time", elapsed(m <- crr(d$time, d$cr_status, cbind(d$x1, d$x2, d$x3), failcode = 1, cencode = 0)))
   check("finegray_coef", unname(m$coef))
+} else if (task == "survsplit") {
+  report("time", elapsed(s <- survSplit(Surv(time, status) ~ ., data = d, cut = 1:10)))
+  check("survsplit", c(nrow(s), sum(s$tstart), sum(s$status)))
 } else {
   stop("unknown task ", task)
 }

@@ -4,6 +4,7 @@
 -- task so that the process's time and peak memory belong to that task:
 --   kaplan run scripts/bench/task.lua -- TASK FILE.csv
 -- TASK: csv | km | logrank | cox | cox_strata | cuminc | finegray | derive.
+-- TASK: csv | km | logrank | cox | cox_strata | cuminc | finegray | survsplit.
 -- The files are scripts/bench/gen_data.py's (surv_N.csv; num_N.csv for
 -- csv). Prints, for the harness:
 --   BENCH read SECONDS           read_csv of FILE
@@ -113,6 +114,11 @@ analyses.group_by = function()
   end
 end
 -- end of join and group_by
+-- survival data helpers (issue 15): split follow-up at 10 cut points.
+analyses.survsplit = function()
+  local s = survsplit(d, {cut = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}})
+  return function() check("survsplit", {s:nrow(), s.tstart:sum(), s.status:sum()}) end
+end
 
 local run = analyses[task]
 if not run then error("unknown task '" .. tostring(task) .. "'") end

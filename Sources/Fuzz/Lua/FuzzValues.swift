@@ -49,6 +49,9 @@ local keys = { "conf_type", "conf_level", "ties", "file", "title", "cause", "lev
   "legend", "forest", "type", "types", "delimiter", "missing", "skip", "comment", "date_format",
   "adjust", "rho", "n", "reference", "censor", "cengroup", "tau", "probs", "method", "hr",
   "variance", "tests", "name", "format", "rows", "columns", "trend", "eps", "iter_max" }
+-- survsplit, landmark, tmerge (issue 15)
+for _, k in ipairs{ "cut", "episode", "zero", "start", "stop", "event", "id", "tstart", "tstop", "tstart_name",
+  "tstop_name", "delay", "na_rm", "tdcstart", "time" } do keys[#keys + 1] = k end
 
 local metas = {
   { __index = function() error("fuzz: __index raises") end },

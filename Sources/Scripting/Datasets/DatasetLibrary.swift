@@ -21,7 +21,7 @@ struct DatasetLibrary: KaplanLibrary {
       + DateMethods.declarations
       + ColumnMathFunctions(na: missing.value).declarations + conditional.declarations
       + DatasetJoinMethods.declarations + DatasetCombineMethods(seed: runtime.options.seed).declarations
-      + summaries.declarations
+      + summaries.declarations + SurvivalDataFunctions.declarations
     let userdata = runtime.userdata
     try userdata.register(
       LuaDataset.self, name: "dataset", in: lua, declarations: declarations,
