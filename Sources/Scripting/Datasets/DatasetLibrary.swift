@@ -15,7 +15,7 @@ struct DatasetLibrary: KaplanLibrary {
     let lua = runtime.lua
     let functions = DatasetFunctions(policy: runtime.policy, stdlib: runtime.stdlibPath)
     let declarations = functions.declarations + DatasetMethods.declarations + ColumnMethods.declarations
-      + DateMethods.declarations
+      + DateMethods.declarations + (try ColumnTextFunctions.declarations(in: lua))
     let userdata = runtime.userdata
     try userdata.register(
       LuaDataset.self, name: "dataset", in: lua, declarations: declarations,
