@@ -108,8 +108,8 @@ extension Column {
       throw ColumnArgumentError(
         "x", "row \(row + 1): \(value) is not \(what) (use {strict = false} to make such values NA)")
     }
-    let values = count == 1 ? "1 value is" : "\(count) values are"
-    RunWarnings.emit("\(function): \(values) not \(what) and became NA (the first: row \(row + 1), \(value))")
+    let values = count == 1 ? "1 value" : "\(count) values"
+    RunWarnings.emit("\(function): \(values) became NA (the first: row \(row + 1), \(value), is not \(what))")
   }
 
   /// A value as messages quote it, cut at 40 characters.

@@ -32,9 +32,9 @@ public enum RNumberText {
 
     if fixedWidth <= sciWidth {
       if exponent >= 0 {
-        if nsig <= exponent + 1 {
-          return sign + String(digits) + String(repeating: "0", count: exponent + 1 - nsig)
-        }
+        // A whole number: R writes every integer digit (sprintf "%.0f"), so
+        // 2^53 is 9007199254740992, not 15 digits padded with a zero.
+        if nsig <= exponent + 1 { return sign + String(format: "%.0f", abs(x)) }
         return sign + String(digits[0...exponent]) + "." + String(digits[(exponent + 1)...])
       }
       return sign + "0." + String(repeating: "0", count: -exponent - 1) + String(digits)
