@@ -304,7 +304,8 @@ enum ColumnTextFunctions {
         "as_date", rest: "[format [, opts]]",
         summary: "Dates from a string column (or one string) in format (ISO %Y-%m-%d by default; %d/%m/%Y, "
           + "%d%b%Y, ... as date(text, format)); \"NA\" and \"\" are NA; numbers are days since 1970-01-01. The "
-          + "first value that is not a date is an error naming its row, unless {strict = false}.",
+          + "first value that is not a date is an error naming its row, unless {strict = false} (after the format, "
+          + "or in its place).",
         options: [strictOption], optionsArgument: 2, arguments: 2,
         example: "print(as_date(\"01/03/2004\", \"%d/%m/%Y\"))\n"
           + "local d = dataset.from{ {\"visit\", {\"2004-03-01\", \"2004-04-15\"}} }\n"
@@ -312,10 +313,17 @@ enum ColumnTextFunctions {
       ) { call in
         let (column, isValue) = try Pairs.subject(call, values: true)
         var format: DateFormat?
-        if let text = try call.lua.optionalString(2) {
+        var options = call.options
+        if call.lua.typeName(2) == "table" {
+          // as_date(c, {strict = false}): the options without a format.
+          try noMoreArguments(call.lua, after: 2)
+          options = try OptionValues.parse(
+            try call.lua.value(2), function: call.name, schema: call.declaration.options,
+            error: { call.lua.argumentError(2, $0) })
+        } else if let text = try call.lua.optionalString(2) {
           do { format = try DateFormat(text) } catch { throw call.lua.argumentError(2, "\(error)") }
         }
-        let strict = try call.options.boolean("strict")
+        let strict = try options.boolean("strict")
         let result = try Pairs.located(call, [:]) { try column.asDate(format: format, strict: strict) }
         return try Pairs.result(result, call, isValue: isValue)
       }
