@@ -38,6 +38,23 @@ extension Column {
     return .factor(codes: codes.map { $0 < 0 ? -1 : remap[Int($0)] }, levels: levels)
   }
 
+  /// The string column without the levels no row has (a column filtered
+  /// from a larger one keeps all of them), the others in their order: work
+  /// done per level (a Lua pattern per level) then follows the rows.
+  public func droppingUnusedLevels() throws -> Column {
+    let (codes, levels) = try stringLevels()
+    var used = [Bool](repeating: false, count: levels.count)
+    for c in codes where c >= 0 { used[Int(c)] = true }
+    if !used.contains(false) { return self }
+    var remap = [Int32](repeating: -1, count: levels.count)
+    var kept: [String] = []
+    for k in levels.indices where used[k] {
+      remap[k] = Int32(kept.count)
+      kept.append(levels[k])
+    }
+    return .factor(codes: codes.map { $0 < 0 ? -1 : remap[Int($0)] }, levels: kept)
+  }
+
   /// Each level replaced by `transform(level)` (equal results merge).
   public func mappingLevels(_ transform: (String) throws -> String) throws -> Column {
     let (codes, levels) = try stringLevels()

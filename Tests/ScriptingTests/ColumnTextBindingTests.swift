@@ -135,9 +135,11 @@ import TestSupport
     let r = try strings("""
       local d = dataset.from{ {"s", {"a1", "a2", "b1"}} }
       local g = d.s:gsub("%d", "")
-      return table.concat(g:levels(), ","), g[2], tostring(#g)
+      -- A column of fewer rows keeps all its levels; Lua runs only on those in use.
+      local h = d:head(1).s:gsub("%d", "")
+      return table.concat(g:levels(), ","), g[2], tostring(#g), table.concat(h:levels(), ",")
       """)
-    #expect(r == ["a,b", "a", "3"])
+    #expect(r == ["a,b", "a", "3", "a"])
   }
 
   @Test func looseConversionsWarnOnce() throws {
@@ -153,5 +155,30 @@ import TestSupport
       "as_number: 2 values became NA (the first: row 2, \"x\", is not a number)",
       "as_date: 2 values became NA (the first: row 1, \"1\", is not a date in format %Y-%m-%d)",
     ])
+  }
+}
+
+/// Lua patterns run per level in C, where the count hook cannot reach: the
+/// loop over levels polls the run's stop, so a slow pattern over many
+/// levels ends at the time limit.
+@Suite struct ColumnPatternStopTests {
+  @Test func gsubOverManyLevelsStopsAtTheTimeLimit() throws {
+    let runtime = try makeRuntime()
+    _ = try lua(runtime, """
+      local t = {}
+      for i = 1, 3000 do t[i] = string.rep("a", 40) .. i end
+      slow = dataset.from{ {"s", t} }
+      """)
+    runtime.lua.setTimeLimit(0.3)
+    let started = Date()
+    do {
+      // Each level backtracks (a-a-a-a-b never matches): about 10^6 steps a
+      // level, some seconds for all of them.
+      _ = try runtime.stoppable { try runtime.lua.run("return slow.s:gsub('a-a-a-a-b', '')", chunkName: "=p") }
+      Issue.record("expected the time limit")
+    } catch {
+      #expect(String(describing: error).contains("time limit of 0.3 s exceeded"), "\(error)")
+    }
+    #expect(Date().timeIntervalSince(started) < 3)
   }
 }

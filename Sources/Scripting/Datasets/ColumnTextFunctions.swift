@@ -145,13 +145,16 @@ enum ColumnTextFunctions {
         else {
           throw call.lua.argumentError(3, "string, table or function expected, got \(call.lua.typeName(3))")
         }
-        let (codes, levels) = try Pairs.located(call, [:]) { try column.stringLevels() }
+        // Only the levels rows have: Lua runs once for each.
+        let (codes, levels) = try Pairs.located(call, [:]) { try column.droppingUnusedLevels().stringLevels() }
         var arguments: [LuaValue] = [.nil, .string(pattern), replacement]
         if first { arguments.append(.integer(1)) }
         var replaced: [String] = []
         replaced.reserveCapacity(levels.count)
-        for (k, level) in levels.enumerated() {
-          if k & 255 == 255 { try Cancellation.check() }
+        for level in levels {
+          // One match may be slow (it runs in C, out of the hook's reach):
+          // poll the stop after each.
+          try Cancellation.check()
           arguments[0] = .string(level)
           let r = try patternCall(call) { try call.lua.call(patterns.gsub, arguments) }
           guard case .string(let s)? = r.first else {
@@ -170,10 +173,10 @@ enum ColumnTextFunctions {
   static func matchLevels(
     _ column: Column, _ call: KaplanCall, _ name: String, _ body: (String) throws -> [LuaValue]
   ) throws -> [String: Bool] {
-    let (_, levels) = try Pairs.located(call, [:]) { try column.stringLevels() }
+    let (_, levels) = try Pairs.located(call, [:]) { try column.droppingUnusedLevels().stringLevels() }
     var found: [String: Bool] = [:]
-    for (k, level) in levels.enumerated() {
-      if k & 255 == 255 { try Cancellation.check() }
+    for level in levels {
+      try Cancellation.check()
       let r = try patternCall(call, body: { try body(level) })
       found[level] = r.first == .boolean(true)
     }
