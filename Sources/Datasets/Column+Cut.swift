@@ -115,8 +115,8 @@ extension Column {
     for (i, x) in b.enumerated() {
       if x.isNaN { throw ColumnArgumentError("breaks", "break \(i + 1) is NaN") }
       if i > 0, !(x > b[i - 1]) {
-        throw ColumnArgumentError(
-          "breaks", "breaks must be increasing, got \(RNumberText.asCharacter(x)) after \(RNumberText.asCharacter(b[i - 1]))")
+        let (this, before) = (RNumberText.asCharacter(x), RNumberText.asCharacter(b[i - 1]))
+        throw ColumnArgumentError("breaks", "breaks must be increasing, got \(this) after \(before)")
       }
     }
   }

@@ -162,7 +162,10 @@ extension Column {
       }
       levelOrder.forEach(add)
       targets.forEach(add)
-      let table = targets.map { s -> Int32 in if case .string(let t) = s { return position[t] ?? -1 } else { return -1 } }
+      let table = targets.map { s -> Int32 in
+        if case .string(let t) = s { return position[t] ?? -1 }
+        return -1
+      }
       let out = codes.map { $0 < 0 ? -1 : table[Int($0)] }
       // Every new value of a list of pairs is a level, whether or not a row
       // has it (as declared levels); so are the results of unused levels.

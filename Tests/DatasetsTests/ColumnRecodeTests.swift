@@ -58,8 +58,9 @@ import Testing
                ordered: false))
     #expect(words == .factor(codes: [0, 1, 2, -1], levels: ["zero", "one", "two"]))
     // Bools to strings.
-    #expect(try Column.bool([1, 0]).recoded(Recoding(pairs: [(.bool(true), .string("yes"))], ordered: false),
-                                            defaultValue: .string("no")) == .factor(codes: [1, 0], levels: ["no", "yes"]))
+    let yes = try Column.bool([1, 0]).recoded(Recoding(pairs: [(.bool(true), .string("yes"))], ordered: false),
+                                              defaultValue: .string("no"))
+    #expect(yes == .factor(codes: [1, 0], levels: ["no", "yes"]))
   }
 
   @Test func stringsToNumbersAndBools() throws {

@@ -153,7 +153,8 @@ enum ColumnCutFunctions {
       case .string(let s): return .string(s)
       case .boolean(let b): return .bool(b)
       case .object(let d as LuaDate): return .date(d.days)
-      default: throw lua.argumentError(index, "\(what) is a \(v.typeName); strings, numbers, booleans or dates expected")
+      default:
+        throw lua.argumentError(index, "\(what) is a \(v.typeName); strings, numbers, booleans or dates expected")
       }
     }
     let isPairs = !entries.isEmpty && entries.allSatisfy { $0.value.typeName == "table" }
