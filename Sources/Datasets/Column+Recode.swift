@@ -99,7 +99,7 @@ extension Column {
         seen = what
       case (.int?, .double), (.double?, .int): result = .double
       case (let a?, let b) where a == b: break
-      case (let a?, let b):
+      case (let a?, _):
         throw ColumnArgumentError(
           what == "the default" ? "default" : "map",
           "\(what) is \(v.kindName) \(v.quotedText), but \(seen) is \(a.valuePhrase); the "

@@ -38,9 +38,14 @@ enum ColumnFunctionPairs {
   /// it was a single value: the global forms of functions of one value
   /// (`upper("a")`, `year(date("2020-01-01"))`) take a string, number,
   /// boolean or date, computed as a one-row column and returned as a value.
+  /// A column's result is asked of the memory budget before it is computed.
   static func subject(_ call: KaplanCall, values: Bool) throws -> (column: Column, isValue: Bool) {
     let lua = call.lua
-    if lua.isObject(1, of: LuaColumn.self) { return (try lua.object(1, as: LuaColumn.self).column, false) }
+    if lua.isObject(1, of: LuaColumn.self) {
+      let column = try lua.object(1, as: LuaColumn.self).column
+      try requireColumn(rows: column.count)
+      return (column, false)
+    }
     if call.declaration.receiver == nil, values {
       switch try operand(lua, 1) {
       case .scalar(.missing): break

@@ -258,6 +258,7 @@ enum ColumnTextFunctions {
         }
         return [.string(texts.joined(separator: sep))]
       }
+      try requireColumn(rows: parts.map(rows(of:)).max() ?? 0)
       var places: [String: Pairs.Place] = [:]
       for i in 1...last { places["#\(i)"] = .argument(i) }
       let result = try Pairs.located(call, places) { try Column.paste(parts, sep: sep) }
