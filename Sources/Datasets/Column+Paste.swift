@@ -144,19 +144,25 @@ extension Column {
   static func sortedFactor(codes: [Int32], levels: [String]) -> Column {
     var used = [Bool](repeating: false, count: levels.count)
     for c in codes where c >= 0 { used[Int(c)] = true }
-    var first: [String: Int] = [:]
+    // One dictionary: each used text's first level, then an index sort.
+    var first: [String: Int32] = [:]
     first.reserveCapacity(levels.count)
-    var distinct: [String] = []
-    for k in levels.indices where used[k] && first[levels[k]] == nil {
-      first[levels[k]] = distinct.count
-      distinct.append(levels[k])
+    var distinct: [Int] = []
+    var id = [Int32](repeating: -1, count: levels.count)
+    for k in levels.indices where used[k] {
+      if let d = first[levels[k]] {
+        id[k] = d
+      } else {
+        id[k] = Int32(distinct.count)
+        first[levels[k]] = Int32(distinct.count)
+        distinct.append(k)
+      }
     }
-    distinct.sort(by: utf8Precedes)
-    var position: [String: Int32] = [:]
-    position.reserveCapacity(distinct.count)
-    for (k, l) in distinct.enumerated() { position[l] = Int32(k) }
-    let remap = levels.indices.map { used[$0] ? position[levels[$0]] ?? -1 : -1 }
-    return .factor(codes: codes.map { $0 < 0 ? -1 : remap[Int($0)] }, levels: distinct)
+    let order = distinct.indices.sorted { utf8Precedes(levels[distinct[$0]], levels[distinct[$1]]) }
+    var rank = [Int32](repeating: 0, count: distinct.count)
+    for (r, d) in order.enumerated() { rank[d] = Int32(r) }
+    let remap = id.map { $0 < 0 ? -1 : rank[Int($0)] }
+    return .factor(codes: codes.map { $0 < 0 ? -1 : remap[Int($0)] }, levels: order.map { levels[distinct[$0]] })
   }
 
   /// Byte order of UTF-8 text, by `memcmp` on the strings' own storage

@@ -1,6 +1,7 @@
-import Datasets
+@testable import Datasets
 import RunControl
 import Testing
+import TestSupport
 
 /// The string functions, conversions and date parts of columns against R
 /// (paste, as.character, as.numeric, as.Date, format; fixtures from
@@ -218,5 +219,31 @@ import Testing
     }
     #expect(throws: ColumnArgumentError.self) { try Column.date([Int32.max - 1]).addingDays(.scalar(.int(5))) }
     #expect(try d.addingDays(.scalar(.missing)) == .date([Column.naDate, Column.naDate]))
+  }
+}
+
+/// R's `as.character` of doubles has a fast path (the shortest round-trip
+/// digits when there are at most 15) beside the reference (C's "%.14e"):
+/// they must agree on every value.
+@Suite struct RNumberTextTests {
+  @Test func theFastPathAgreesWithSnprintf() {
+    var rng = SplitMix64(seed: 15)
+    var values: [Double] = [0.1, 0.3, 1e5, 123456, 1e15, 1e16, 2e15, 999999999999999, 1e-300, 5e-324, 1.5, 13.436424,
+                            0.000123, 1e22, 1e21, 123456789012345, 1234567890123456]
+    for _ in 0..<200_000 {
+      let bits = rng.next()
+      switch bits % 4 {
+      case 0: values.append(Double(bitPattern: rng.next()))  // any double
+      case 1: values.append(Double(Int64(bitPattern: rng.next()) >> 20) / 1e6)  // "%.6f"-like data
+      case 2: values.append(Double(rng.next() % 100_000) / Double(1 + rng.next() % 1000))  // ratios
+      default: values.append(Double(Int64(bitPattern: rng.next()) >> Int64(rng.next() % 60)))  // whole numbers
+      }
+    }
+    var mismatches: [String] = []
+    for x in values where x.isFinite {
+      let fast = RNumberText.asCharacter(x), reference = RNumberText.asCharacterBySnprintf(x)
+      if fast != reference, mismatches.count < 10 { mismatches.append("\(x): \(fast) vs \(reference)") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches)")
   }
 }
