@@ -130,7 +130,13 @@ extension Column {
     switch self {
     case .factor: return self
     case .bool(let v): return .factor(codes: v.map { $0 == Column.naBool ? -1 : Int32($0) }, levels: ["FALSE", "TRUE"])
-    case .int(let v): return Column.orderedText(v, missing: Column.naInt) { String($0) }
+    case .int(let v):
+      // Distinct ints have distinct texts.
+      let distinct = Array(Set(v.lazy.filter { $0 != Column.naInt })).sorted()
+      var code: [Int: Int32] = [:]
+      code.reserveCapacity(distinct.count)
+      for (k, x) in distinct.enumerated() { code[x] = Int32(k) }
+      return .factor(codes: v.map { $0 == Column.naInt ? -1 : code[$0] ?? -1 }, levels: distinct.map { String($0) })
     case .date(let v):
       return Column.orderedText(v, missing: Column.naDate) { dateFormat?.format($0) ?? CalendarDate.formatISO($0) }
     case .double(let v):
@@ -140,8 +146,18 @@ extension Column {
       distinct.sort()
       var code: [UInt64: Int32] = [:]
       for (k, x) in distinct.enumerated() { code[x.bitPattern] = Int32(k) }
-      let codes = keys.map { $0.isNaN ? -1 : code[$0.bitPattern] ?? -1 }
-      return Column.relabelled(codes: codes, newLevels: distinct.map(RNumberText.asCharacter))
+      // Distinct doubles with the same 15-digit text are neighbours in
+      // ascending order: merge them there, without a dictionary of texts.
+      var levels: [String] = []
+      levels.reserveCapacity(distinct.count)
+      var level = [Int32](repeating: 0, count: distinct.count)
+      for (k, x) in distinct.enumerated() {
+        let text = RNumberText.asCharacter(x)
+        if levels.last != text { levels.append(text) }
+        level[k] = Int32(levels.count - 1)
+      }
+      let codes = keys.map { $0.isNaN ? -1 : code[$0.bitPattern].map { level[Int($0)] } ?? -1 }
+      return .factor(codes: codes, levels: levels)
     }
   }
 

@@ -169,6 +169,17 @@ extension Column {
   /// (`utf8.lexicographicallyPrecedes` compares a byte at a time, several
   /// times slower when hundreds of thousands of levels are sorted).
   static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+    let fast = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y in
+        let n = Swift.min(x.count, y.count)
+        if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+          let r = memcmp(p, q, n)
+          if r != 0 { return r < 0 }
+        }
+        return x.count < y.count
+      }
+    }
+    if let fast, let result = fast { return result }
     var a = a, b = b
     return a.withUTF8 { x in
       b.withUTF8 { y in

@@ -208,6 +208,9 @@ import TestSupport
     #expect(try Column.double([10, 2, .nan, -0.0, 0]).asString()
       == .factor(codes: [2, 1, -1, 0, 0], levels: ["0", "2", "10"]))
     #expect(try Column.int([10, 2]).asString() == .factor(codes: [1, 0], levels: ["2", "10"]))
+    // Distinct doubles written alike (15 digits) are one level.
+    #expect(try Column.double([1e15 + 0.125, 1e15, 2]).asString()
+      == .factor(codes: [1, 1, 0], levels: ["2", "1e+15"]))
     #expect(try Column.bool([1, Column.naBool]).asString() == .factor(codes: [1, -1], levels: ["FALSE", "TRUE"]))
     #expect(throws: ColumnArgumentError.self) { try Column.int([1]).asString(dateFormat: .iso) }
   }
