@@ -14,7 +14,8 @@ import FuzzDriver
 /// what the reader needs quoted. The parallel chunked reader (tiny chunks
 /// and sample, so it runs on small inputs) must give the sequential reader's
 /// dataset or its error; and the fast float parser (Clinger, Eisel–Lemire,
-/// strtod) must give `strtod`'s double for any text it accepts.
+/// strtod) must give `strtod`'s double for any text it accepts. The lines
+/// also feed the column conversions (`FuzzConversions.swift`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = fuzzBytes(data, size)
@@ -27,6 +28,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   if first & 32 != 0 { options.missing = ["", "NA", "-"] }
   let body = Array(bytes.dropFirst())
   checkFastFloat(body)
+  checkConversions(first, body)
   let sequential = Result { try CSVReader.read(bytes: body, file: "fuzz.csv", options: options) }
   let chunked = Result {
     try CSVReader.read(
