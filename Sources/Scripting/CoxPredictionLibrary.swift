@@ -54,7 +54,7 @@ struct CoxPredictionLibrary: KaplanLibrary {
                           doc: "centring of lp and risk: \"strata\" (the stratum's means, as R), \"sample\" "
                             + "(the fit's means) or \"zero\""),
       ],
-      optionsArgument: 3, returns: nil,
+      optionsArgument: 2, returns: nil,
       example: """
         local lung = dataset("lung")
         local m = cox(lung, "Surv(time, status) ~ age + sex")
@@ -85,7 +85,7 @@ struct CoxPredictionLibrary: KaplanLibrary {
                           doc: "interval transformation, as km's (R's default here is \"log\")"),
         OptionSpec("conf_level", .number(.probability), default: .number(0.95), doc: "confidence level"),
       ],
-      optionsArgument: 3, returns: "km",
+      optionsArgument: 2, returns: "km",
       example: """
         local lung = dataset("lung")
         local m = cox(lung, "Surv(time, status) ~ age + sex")
@@ -98,7 +98,13 @@ struct CoxPredictionLibrary: KaplanLibrary {
       let curves = try model.survfit(
         newdata: try Self.newdata(call), confType: try call.options.choice("conf_type", Self.confTypes),
         confLevel: try call.options.number("conf_level"))
-      return call.result(try SurvivalEncoding.km(curves), of: curves)
+      var table = try SurvivalEncoding.km(curves)
+      if case .table(var t) = table {
+        // The km printer's first line names what the curves are.
+        t.fields.append(("title", .string("Predicted survival from a Cox model (survfit)")))
+        table = .table(t)
+      }
+      return call.result(table, of: curves)
     }
   }
 
@@ -109,7 +115,7 @@ struct CoxPredictionLibrary: KaplanLibrary {
         + "columns hazard, time (and strata).",
       options: [OptionSpec("centered", .boolean, default: .boolean(true),
                            doc: "at the fit's means (true, as R) or at zero covariates")],
-      optionsArgument: 2, returns: nil,
+      optionsArgument: 1, returns: nil,
       example: """
         local m = cox(dataset("lung"), "Surv(time, status) ~ age + strata(sex)")
         print(m:baseline():head(3))
