@@ -14,7 +14,7 @@ struct CoxPredictionLibrary: KaplanLibrary {
   let name = "cox_predict"
 
   func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
-    LibraryBinding(functions: [predict, survfit, baseline, aic, bic, test, contrast], kinds: kinds)
+    LibraryBinding(functions: [predict, survfit, baseline, aic, bic, test, contrast, adjusted], kinds: kinds)
   }
 
   private var kinds: [ResultKind] { [
@@ -219,6 +219,50 @@ struct CoxPredictionLibrary: KaplanLibrary {
       } catch let error as ModelFrameError {
         throw call.lua.argumentError(2, error.message)
       }
+    }
+  }
+
+  private var adjusted: KaplanFunction {
+    KaplanFunction(
+      "adjusted_curves", section: "Survival", signature: "adjusted_curves(m, d [, opts])",
+      summary: "Covariate-adjusted survival curves by direct standardisation (adjustedCurves' \"direct\" "
+        + "method): for each level of `by`, the mean over the rows of d of the model's predicted curves with "
+        + "`by` set to that level. A km result (print, :at{}, plot); intervals are bootstrap percentiles "
+        + "(conf = \"bootstrap\", refitting the model to B resamples). Models with strata() are not "
+        + "supported yet.",
+      options: [
+        OptionSpec("by", .column, doc: "the column whose levels get one curve each (required)"),
+        OptionSpec.choice("conf", [("none", false), ("bootstrap", true)], default: "none",
+                          doc: "\"none\" or \"bootstrap\" (percentile intervals)"),
+        OptionSpec("B", .integer(.positive), default: .integer(200), doc: "bootstrap resamples"),
+        OptionSpec("seed", .integer(.nonNegative), default: .integer(1), doc: "seed of the resampling"),
+        OptionSpec("conf_level", .number(.probability), default: .number(0.95), doc: "confidence level"),
+      ],
+      optionsArgument: 3, returns: "km",
+      example: """
+        local v = dataset("veteran")
+        local m = cox(v, "Surv(time, status) ~ celltype + karno + age")
+        local adj = adjusted_curves(m, v, {by = "celltype"})
+        print(adj:at{90, 180})
+        """
+    ) { call in
+      let model = try call.result(1, as: CoxAnalysis.self, kind: "cox")
+      let data = try call.lua.object(2, as: LuaDataset.self).dataset
+      guard let by = try call.options.optionalString("by") else {
+        throw call.lua.argumentError(3, "option 'by' is required (the column to standardise over)")
+      }
+      var o = CoxAdjustedCurvesOptions()
+      o.bootstrap = try call.options.choice("conf", [("none", false), ("bootstrap", true)])
+        ? try call.options.integer("B") : 0
+      o.seed = UInt64(try call.options.integer("seed"))
+      o.confLevel = try call.options.number("conf_level")
+      let curves = try model.adjustedCurves(data: data, by: by, options: o)
+      var table = try SurvivalEncoding.km(curves)
+      if case .table(var t) = table {
+        t.fields.append(("title", .string("Adjusted survival (direct standardisation)")))
+        table = .table(t)
+      }
+      return call.result(table, of: curves)
     }
   }
 

@@ -16,4 +16,12 @@ wald_mt.__tostring = function(w)
   return table.concat(out, "\n")
 end
 
+function M.install(kaplan)
+  local adjusted = bind.entry("adjusted_curves").fn
+  -- The model is passed to Swift as its handle (as lrtest's).
+  bind.implement("adjusted_curves", function(m, d, opts)
+    return bind.result("km", adjusted(bind.handle(m, "cox", "adjusted_curves"), d, opts))
+  end)
+end
+
 return M

@@ -116,3 +116,18 @@ extension KaplanMeier {
     self.init(curves: curves, confType: confType, confLevel: confLevel, variance: .greenwood, hasDelayedEntry: false)
   }
 }
+
+extension KaplanMeierCurve {
+  /// A covariate-adjusted (standardised) curve: survival and its limits on
+  /// the given times; numbers at risk, events and standard errors are not
+  /// defined for an average of curves and are NaN.
+  public static func adjusted(
+    n: Int, time: [Double], surv: [Double], lower: [Double], upper: [Double]
+  ) -> KaplanMeierCurve {
+    let nan = [Double](repeating: .nan, count: time.count)
+    return KaplanMeierCurve(
+      n: n, events: .nan, time: time, nRisk: nan, nEvent: nan, nCensor: nan, surv: surv, stdErr: nan,
+      logStdErr: nan, lower: lower, upper: upper, cumhaz: surv.map { -Foundation.log($0) }, stdChaz: nan,
+      confType: .plain)
+  }
+}
