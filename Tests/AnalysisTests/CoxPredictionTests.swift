@@ -153,4 +153,23 @@ import TestSupport
       #expect(e.message.contains("row 1") && e.message.contains("celltype") && e.message.contains("huge"))
     }
   }
+
+  @Test func adjustedCurvesAreTheMeanPredictedCurves() throws {
+    guard let f = try loadFixture("cox_predict/veteran_adjusted.json") as? [String: Any] else {
+      throw FixtureError("bad veteran_adjusted.json")
+    }
+    let d = try Self.data("veteran")
+    let m = try CoxAnalysis(dataset: d, formula: try Formula(parsing: "Surv(time, status) ~ celltype + karno + age"))
+    let adj = try m.adjustedCurves(data: d, by: "celltype")
+    #expect(adj.labels == (f["levels"] as? [String] ?? []).map { "celltype=\($0)" })
+    let got = try adj.at(Self.times, extend: true).flatMap(\.surv)
+    Self.expectClose(got, Self.numbers(f["surv"]), "veteran adjusted curves")
+    var o = CoxAdjustedCurvesOptions()
+    o.bootstrap = 5
+    o.seed = 7
+    let b1 = try m.adjustedCurves(data: d, by: "celltype", options: o)
+    let b2 = try m.adjustedCurves(data: d, by: "celltype", options: o)
+    #expect(b1.curves.map(\.lower) == b2.curves.map(\.lower))
+    #expect(b1.curves[0].lower.allSatisfy { !$0.isNaN })
+  }
 }

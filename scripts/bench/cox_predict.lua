@@ -1,7 +1,7 @@
 -- Predicted Cox curves for 10 profiles at scale (issue 16): fits the Cox
 -- benchmark's model, then times m:survfit(profiles) alone, as
 -- scripts/bench/cox_predict.R times survfit(m, newdata). Prints checksums.
---   kaplan run --trust scripts/bench/cox_predict.lua /tmp/kaplan-bench/surv_1000000.csv
+--   kaplan run --trust scripts/bench/cox_predict.lua -- /tmp/kaplan-bench/surv_1000000.csv
 local path = arg and arg[1] or "/tmp/kaplan-bench/surv_1000000.csv"
 local d = read_csv(path)
 local m = cox(d, "Surv(time, status) ~ x1 + x2 + x3 + x4 + x5 + arm")

@@ -42,10 +42,15 @@ public struct CoxBaselineHazard: Sendable {
     risk: [Double], x: [Double], columns p: Int, efron: Bool
   ) -> CoxBaselineHazard {
     let n = stop.count
-    let byStop = rows.sorted { stop[$0] > stop[$1] }
+    let count = rows.count
+    // Distinct exit times ascending and each row's time index (a radix sort, then one pass).
+    let sorted = RadixOrder.order(key: rows.map { stop[$0] }, group: nil, groupCount: 1)
     var times: [Double] = []
-    // Distinct times ascending.
-    for i in byStop.reversed() where times.last != stop[i] { times.append(stop[i]) }
+    var timeIndex = [Int32](repeating: 0, count: count)
+    for (position, t) in sorted.sortedKey.enumerated() {
+      if times.last != t { times.append(t) }
+      timeIndex[Int(sorted.order[position])] = Int32(times.count - 1)
+    }
     let m = times.count
     var nEvent = [Double](repeating: 0, count: m)
     var nCensor = [Double](repeating: 0, count: m)
@@ -55,54 +60,71 @@ public struct CoxBaselineHazard: Sendable {
     var nrisk = [Double](repeating: 0, count: m)
     var irisk = [Double](repeating: 0, count: m)
     var xsum = [Double](repeating: 0, count: m * p)
-    // Sweep from the last time down, adding rows whose exit is ≥ t.
-    var cumR = 0.0, cumW = 0.0
-    var cumX = [Double](repeating: 0, count: p)
-    var k = m - 1
-    var pos = 0
-    while k >= 0 {
-      let t = times[k]
-      while pos < byStop.count && stop[byStop[pos]] == t {
-        let i = byStop[pos]
-        let w = weights?[i] ?? 1
-        let wr = w * risk[i]
-        cumR += wr
-        cumW += w
-        for j in 0..<p { cumX[j] += wr * x[j * n + i] }
-        if status[i] == 1 {
-          nEvent[k] += w
-          ndeath[k] += 1
-          erisk[k] += wr
-          for j in 0..<p { xsum2[k * p + j] += wr * x[j * n + i] }
-        } else {
-          nCensor[k] += w
-        }
-        pos += 1
+    // Sums per time in input order (R's rowsum), so that the covariates are read sequentially.
+    var wr = [Double](repeating: 0, count: count)
+    for (a, i) in rows.enumerated() {
+      let w = weights?[i] ?? 1
+      let k = Int(timeIndex[a])
+      wr[a] = w * risk[i]
+      nrisk[k] += wr[a]
+      irisk[k] += w
+      if status[i] == 1 {
+        nEvent[k] += w
+        ndeath[k] += 1
+        erisk[k] += wr[a]
+      } else {
+        nCensor[k] += w
       }
-      nrisk[k] = cumR
-      irisk[k] = cumW
-      for j in 0..<p { xsum[k * p + j] = cumX[j] }
-      k -= 1
+    }
+    for j in 0..<p {
+      x.withUnsafeBufferPointer { xv in
+        let column = j * n
+        for (a, i) in rows.enumerated() {
+          let k = Int(timeIndex[a])
+          let v = wr[a] * xv[column + i]
+          xsum[k * p + j] += v
+          if status[i] == 1 { xsum2[k * p + j] += v }
+        }
+      }
+    }
+    // Reverse cumulative sums: at risk at t are the rows whose exit is ≥ t.
+    for k in stride(from: m - 2, through: 0, by: -1) {
+      nrisk[k] += nrisk[k + 1]
+      irisk[k] += irisk[k + 1]
+      for j in 0..<p { xsum[k * p + j] += xsum[(k + 1) * p + j] }
     }
     if let start {
-      // Remove rows not yet entered: entry ≥ t.
-      let byStart = rows.sorted { start[$0] > start[$1] }
-      var outR = 0.0, outW = 0.0
-      var outX = [Double](repeating: 0, count: p)
-      var q = 0
-      for k in stride(from: m - 1, through: 0, by: -1) {
-        let t = times[k]
-        while q < byStart.count && start[byStart[q]] >= t {
-          let i = byStart[q]
-          let w = weights?[i] ?? 1
-          outR += w * risk[i]
-          outW += w
-          for j in 0..<p { outX[j] += w * risk[i] * x[j * n + i] }
-          q += 1
+      // Remove rows not yet entered (entry ≥ t): each is out at every time up to its entry.
+      var outR = [Double](repeating: 0, count: m)
+      var outW = [Double](repeating: 0, count: m)
+      var outX = [Double](repeating: 0, count: m * p)
+      var entryIndex = [Int32](repeating: -1, count: count)
+      for (a, i) in rows.enumerated() {
+        var lo = 0, hi = m
+        while lo < hi {
+          let mid = (lo + hi) / 2
+          if times[mid] <= start[i] { lo = mid + 1 } else { hi = mid }
         }
-        nrisk[k] -= outR
-        irisk[k] -= outW
-        for j in 0..<p { xsum[k * p + j] -= outX[j] }
+        let k = lo - 1
+        entryIndex[a] = Int32(k)
+        guard k >= 0 else { continue }
+        outR[k] += wr[a]
+        outW[k] += weights?[i] ?? 1
+      }
+      for j in 0..<p {
+        for (a, i) in rows.enumerated() where entryIndex[a] >= 0 {
+          outX[Int(entryIndex[a]) * p + j] += wr[a] * x[j * n + i]
+        }
+      }
+      for k in stride(from: m - 2, through: 0, by: -1) {
+        outR[k] += outR[k + 1]
+        outW[k] += outW[k + 1]
+        for j in 0..<p { outX[k * p + j] += outX[(k + 1) * p + j] }
+      }
+      for k in 0..<m {
+        nrisk[k] -= outR[k]
+        irisk[k] -= outW[k]
+        for j in 0..<p { xsum[k * p + j] -= outX[k * p + j] }
       }
     }
     var hazard = [Double](repeating: 0, count: m)
