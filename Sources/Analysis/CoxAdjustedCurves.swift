@@ -73,7 +73,7 @@ extension CoxAnalysis {
     -> (time: [Double], surv: [[Double]])
   {
     let c = try CoxPredictionContext(model)
-    let baseline = c.baselines(centredX: c.centredDesign())[0]
+    let baseline = c.baselines()[0]
     var curves: [[Double]] = []
     for level in levels {
       let column: Column

@@ -68,8 +68,9 @@ struct CoxPredictionContext {
     return x
   }
 
-  /// The baseline hazard of each stratum (rows of the frame per stratum).
-  func baselines(centredX x: [Double]) -> [CoxBaselineHazard] {
+  /// The baseline hazard of each stratum (rows of the frame per stratum),
+  /// with the x̄ terms of the design centred on the means.
+  func baselines() -> [CoxBaselineHazard] {
     let n = design.rowCount
     let groups: [[Int]]
     if let strata = frame.strata {
@@ -83,7 +84,7 @@ struct CoxPredictionContext {
     return groups.map { rows in
       CoxBaselineHazard.compute(
         rows: rows, start: frame.start, stop: frame.time, status: frame.event, weights: frame.weights,
-        risk: risk, x: x, columns: p, efron: analysis.options.ties == .efron)
+        risk: risk, x: design.values, columns: p, centre: means, efron: analysis.options.ties == .efron)
     }
   }
 
@@ -241,7 +242,7 @@ extension CoxAnalysis {
       }
       return CoxPrediction(type: type, fit: fit, se: se)
     case .expected, .survival:
-      let baselines = c.baselines(centredX: c.centredDesign())
+      let baselines = c.baselines()
       let kernels = baselines.map { CoxCurveKernel(baseline: $0, variance: self.fit.variance) }
       var fit: [Double] = []
       var se: [Double] = []
@@ -320,7 +321,7 @@ extension CoxAnalysis {
     }
     let c = try CoxPredictionContext(self)
     let p = c.p
-    let baselines = c.baselines(centredX: c.centredDesign())
+    let baselines = c.baselines()
     let kernels = baselines.map { CoxCurveKernel(baseline: $0, variance: self.fit.variance) }
     let strataLabels = c.frame.strata?.labels ?? []
     var counts = [Int](repeating: 0, count: max(strataLabels.count, 1))
@@ -359,7 +360,7 @@ extension CoxAnalysis {
   /// at the mean covariates (`fit$means`) when centred, at zero otherwise.
   public func baseline(centered: Bool = true) throws -> CoxBaselineTable {
     let c = try CoxPredictionContext(self)
-    let baselines = c.baselines(centredX: c.centredDesign())
+    let baselines = c.baselines()
     let shift = centered ? 1 : Foundation.exp(-zip(c.means, c.beta).reduce(0) { $0 + $1.0 * $1.1 })
     var time: [Double] = [], hazard: [Double] = [], strata: [String] = []
     for (s, b) in baselines.enumerated() {

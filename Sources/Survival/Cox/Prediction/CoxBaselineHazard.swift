@@ -35,11 +35,12 @@ public struct CoxBaselineHazard: Sendable {
   public let columns: Int
 
   /// Computes the hazard of the rows `rows` (indices into the buffers).
-  /// `x` is column-major n × p (centred as the caller wants the x̄ terms);
+  /// `x` is column-major n × p; `centre` (p values) is subtracted from it
+  /// through the sums (Σ w r (x − c) = Σ w r x − c Σ w r), without a copy;
   /// `risk` = exp(linear predictor); `start` nil for right-censored data.
   public static func compute(
     rows: [Int], start: [Double]?, stop: [Double], status: [Int], weights: [Double]?,
-    risk: [Double], x: [Double], columns p: Int, efron: Bool
+    risk: [Double], x: [Double], columns p: Int, centre: [Double]? = nil, efron: Bool
   ) -> CoxBaselineHazard {
     let n = stop.count
     let count = rows.count
@@ -125,6 +126,14 @@ public struct CoxBaselineHazard: Sendable {
         nrisk[k] -= outR[k]
         irisk[k] -= outW[k]
         for j in 0..<p { xsum[k * p + j] -= outX[k * p + j] }
+      }
+    }
+    if let centre {
+      for k in 0..<m {
+        for j in 0..<p where centre[j] != 0 {
+          xsum[k * p + j] -= centre[j] * nrisk[k]
+          xsum2[k * p + j] -= centre[j] * erisk[k]
+        }
       }
     }
     var hazard = [Double](repeating: 0, count: m)
