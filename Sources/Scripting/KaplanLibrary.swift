@@ -20,6 +20,7 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   SurvivalLibrary(),
   PlotLibrary(),
   CoxLibrary(),
+  CoxPredictionLibrary(),
   CompetingRisksLibrary(),
   CompletionLibrary(),
 ] }

@@ -65,7 +65,7 @@ local function km_title(fit)
   local extra = {}
   if fit.weights then extra[#extra + 1] = "weights '" .. fit.weights .. "'" end
   if fit.variance == "robust" then extra[#extra + 1] = "robust variance (fractional weights)" end
-  local s = "Kaplan–Meier estimate: " .. fit.formula
+  local s = (fit.title or "Kaplan–Meier estimate") .. ": " .. fit.formula
   if #extra > 0 then s = s .. "  [" .. table.concat(extra, "; ") .. "]" end
   return s
 end

@@ -1,0 +1,391 @@
+import Datasets
+import Foundation
+import Survival
+
+/// What `predict` returns, as R `predict.coxph`'s `type`.
+public enum CoxPredictionType: String, Sendable, CaseIterable {
+  case lp, risk, expected, survival
+}
+
+/// The centring of `lp` and `risk`, as R `predict.coxph`'s `reference`.
+public enum CoxPredictionReference: String, Sendable, CaseIterable {
+  case strata, sample, zero
+}
+
+/// Predictions per row: `fit` and `se` (NaN where R gives NA: rows dropped
+/// for missing values, or a profile with a missing value).
+public struct CoxPrediction: Sendable {
+  public let type: CoxPredictionType
+  public let fit: [Double]
+  public let se: [Double]
+}
+
+/// The baseline cumulative hazard of every stratum, as R `basehaz(fit, centered)`.
+public struct CoxBaselineTable: Sendable {
+  public let time: [Double]
+  public let hazard: [Double]
+  /// The stratum label per row; empty without strata.
+  public let strata: [String]
+  public let centered: Bool
+}
+
+/// Predictions of a fitted Cox model, as R survival 3.5 `predict.coxph`,
+/// `survfit.coxph` and `basehaz`. The model frame and design matrix are
+/// rebuilt from the dataset the fit keeps (the same rows, columns and factor
+/// coding); profiles (`newdata`) are coded with the fit's levels by
+/// `DesignProfile`.
+struct CoxPredictionContext {
+  let analysis: CoxAnalysis
+  let frame: ModelFrame
+  let design: DesignMatrix
+  let profile: DesignProfile
+  /// Coefficients with NA (singular) read as 0, as R does.
+  let beta: [Double]
+  let means: [Double]
+  var p: Int { design.columnCount }
+
+  init(_ analysis: CoxAnalysis) throws {
+    let prepared = try CoxAnalysis.prepare(
+      dataset: analysis.dataset, formula: analysis.formula, options: analysis.options)
+    self.analysis = analysis
+    self.frame = prepared.frame
+    self.design = prepared.design
+    self.profile = DesignProfile(frame: prepared.frame, design: prepared.design)
+    self.beta = analysis.fit.coefficients.map { $0.isNaN ? 0 : $0 }
+    self.means = analysis.fit.means
+  }
+
+  /// Risk exp(lp) of the fitted rows, lp centred on the means (as the fit's).
+  var fittedRisk: [Double] { analysis.fit.linearPredictor.map { Foundation.exp($0) } }
+
+  /// The fitted design centred on the means, column-major.
+  func centredDesign() -> [Double] {
+    let n = design.rowCount
+    var x = design.values
+    for j in 0..<p where means[j] != 0 {
+      for i in 0..<n { x[j * n + i] -= means[j] }
+    }
+    return x
+  }
+
+  /// The baseline hazard of each stratum (rows of the frame per stratum),
+  /// with the x̄ terms of the design centred on the means.
+  func baselines() -> [CoxBaselineHazard] {
+    let n = design.rowCount
+    let groups: [[Int]]
+    if let strata = frame.strata {
+      var g = [[Int]](repeating: [], count: strata.labels.count)
+      for i in 0..<n { g[strata.index[i]].append(i) }
+      groups = g
+    } else {
+      groups = [Array(0..<n)]
+    }
+    let risk = fittedRisk
+    return groups.map { rows in
+      CoxBaselineHazard.compute(
+        rows: rows, start: frame.start, stop: frame.time, status: frame.event, weights: frame.weights,
+        risk: risk, x: design.values, columns: p, centre: means, efron: analysis.options.ties == .efron)
+    }
+  }
+
+  /// Design rows of `newdata` (row-major k × p; NaN rows for a missing value
+  /// when `allowMissing`) and the stratum of each row when `needStrata`.
+  func profiles(_ newdata: Dataset, needStrata: Bool, allowMissing: Bool) throws -> (x: [[Double]], strata: [Int]) {
+    if !analysis.formula.offsets.isEmpty {
+      throw ModelFrameError("predictions for new data from a model with offset() are not supported yet")
+    }
+    var needed = profile.variables
+    if needStrata { needed += analysis.formula.strata }
+    for name in needed where newdata[name] == nil {
+      throw ModelFrameError(
+        "newdata has no column '\(name)' (the model needs: \(needed.joined(separator: ", ")))")
+    }
+    var rows: [[Double]] = []
+    var strata: [Int] = []
+    for r in 0..<newdata.rowCount {
+      var values: [String: ProfileValue] = [:]
+      var missing: String? = nil
+      for name in profile.variables {
+        guard let column = newdata[name] else { continue }
+        if column.isMissing(r) {
+          missing = missing ?? name
+          continue
+        }
+        values[name] = Self.value(column, r)
+      }
+      if let missing {
+        guard allowMissing else {
+          throw ModelFrameError("newdata row \(r + 1): column '\(missing)' is missing")
+        }
+        rows.append([Double](repeating: .nan, count: p))
+      } else {
+        do {
+          rows.append(try profile.row(values))
+        } catch let error as ModelFrameError {
+          throw ModelFrameError("newdata row \(r + 1): " + error.message)
+        }
+      }
+      if needStrata, let s = frame.strata {
+        var parts: [String] = []
+        for name in analysis.formula.strata {
+          guard let column = newdata[name], !column.isMissing(r) else {
+            throw ModelFrameError("newdata row \(r + 1): strata column '\(name)' is missing")
+          }
+          let coding = Categorical.coding(column, rows: [r], levelRows: [r], keepDeclaredLevels: false)
+          parts.append("\(name)=\(coding.levels.first ?? "NA")")
+        }
+        let label = parts.joined(separator: ", ")
+        guard let k = s.labels.firstIndex(of: label) else {
+          throw ModelFrameError(
+            "newdata row \(r + 1): stratum '\(label)' (column '\(analysis.formula.strata.joined(separator: ", "))') "
+              + "is not a stratum of the model (strata: \(s.labels.joined(separator: "; ")))")
+        }
+        strata.append(k)
+      } else {
+        strata.append(0)
+      }
+    }
+    return (rows, strata)
+  }
+
+  static func value(_ column: Column, _ r: Int) -> ProfileValue {
+    switch column {
+    case .double(let v): return .number(v[r])
+    case .int(let v): return .number(Double(v[r]))
+    case .factor(let codes, let levels): return .text(levels[Int(codes[r])])
+    case .bool(let v): return .boolean(v[r] != 0)
+    case .date(let v): return .number(Double(v[r]))
+    }
+  }
+
+  /// Per-stratum weighted means of the design (R's `reference = "strata"`).
+  func strataMeans() -> [[Double]] {
+    guard let strata = frame.strata else { return [means] }
+    let n = design.rowCount
+    var sums = [[Double]](repeating: [Double](repeating: 0, count: p), count: strata.labels.count)
+    var wsum = [Double](repeating: 0, count: strata.labels.count)
+    for i in 0..<n {
+      let w = frame.weights?[i] ?? 1
+      let s = strata.index[i]
+      wsum[s] += w
+      for j in 0..<p { sums[s][j] += w * design.values[j * n + i] }
+    }
+    return sums.enumerated().map { s, row in row.map { $0 / wsum[s] } }
+  }
+
+  func quadratic(_ z: [Double]) -> Double {
+    let v = analysis.fit.variance
+    var q = 0.0
+    for a in 0..<p {
+      var s = 0.0
+      for b in 0..<p {
+        let x = v[a * p + b]
+        if !x.isNaN { s += x * z[b] }
+      }
+      q += z[a] * s
+    }
+    return q
+  }
+}
+
+extension CoxAnalysis {
+  /// Predictions as R `predict(fit, newdata, type, se.fit = TRUE, reference)`;
+  /// without `newdata`, one per row of the fitted dataset (NaN for rows
+  /// dropped for missing values, as `na.exclude` pads them).
+  ///
+  /// `expected` and `survival` with `newdata` need its `Surv()` columns;
+  /// R's `se.fit` for those with `Surv(start, stop, event)` new data is not
+  /// reproduced (its code mixes the entry and exit indices), so it is NaN.
+  public func predict(
+    newdata: Dataset? = nil, type: CoxPredictionType = .lp, reference: CoxPredictionReference = .strata
+  ) throws -> CoxPrediction {
+    let c = try CoxPredictionContext(self)
+    let p = c.p
+    let hasStrata = c.frame.strata != nil
+    switch type {
+    case .lp, .risk:
+      let useStrata = hasStrata && reference == .strata
+      let centres = useStrata ? c.strataMeans() : [reference == .zero ? [Double](repeating: 0, count: p) : c.means]
+      var fit: [Double] = []
+      var se: [Double] = []
+      if let newdata {
+        let prof = try c.profiles(newdata, needStrata: useStrata, allowMissing: true)
+        for (r, x) in prof.x.enumerated() {
+          let centre = centres[useStrata ? prof.strata[r] : 0]
+          let z = (0..<p).map { x[$0] - centre[$0] }
+          fit.append(zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 })
+          se.append(c.quadratic(z).squareRoot())
+        }
+      } else {
+        let n = c.design.rowCount
+        let offset = c.frame.offset
+        let meanOffset = offset.map { $0.reduce(0, +) / Double(n) } ?? 0
+        var z = [Double](repeating: 0, count: p)
+        for i in 0..<n {
+          let centre = centres[useStrata ? (c.frame.strata?.index[i] ?? 0) : 0]
+          for j in 0..<p { z[j] = c.design.values[j * n + i] - centre[j] }
+          fit.append(zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 } + (offset?[i] ?? 0) - meanOffset)
+          se.append(c.quadratic(z).squareRoot())
+        }
+        // R returns the fit's own linear predictors when it needs no design (lp without strata reference).
+        if !useStrata && !(reference == .zero && c.means.contains { $0 != 0 }) {
+          fit = self.fit.linearPredictor
+        }
+        (fit, se) = (Self.pad(fit, rows: c.frame.rows, count: dataset.rowCount),
+                     Self.pad(se, rows: c.frame.rows, count: dataset.rowCount))
+      }
+      if type == .risk {
+        for i in fit.indices {
+          fit[i] = Foundation.exp(fit[i])
+          se[i] *= fit[i].squareRoot()
+        }
+      }
+      return CoxPrediction(type: type, fit: fit, se: se)
+    case .expected, .survival:
+      let baselines = c.baselines()
+      let kernels = baselines.map { CoxCurveKernel(baseline: $0, variance: self.fit.variance) }
+      var fit: [Double] = []
+      var se: [Double] = []
+      if let newdata {
+        let prof = try c.profiles(newdata, needStrata: hasStrata, allowMissing: true)
+        let response = formula.response
+        guard let timeColumn = newdata[response.stop], let eventColumn = newdata[response.event] else {
+          throw ModelFrameError(
+            "newdata needs the response columns '\(response.stop)' and '\(response.event)' for type = "
+              + "\"\(type.rawValue)\"")
+        }
+        _ = eventColumn
+        let times = timeColumn.asDoubles()
+        let starts = response.start.flatMap { newdata[$0]?.asDoubles() }
+        if response.start != nil && starts == nil {
+          throw ModelFrameError("newdata needs the entry column '\(response.start ?? "")'")
+        }
+        for (r, x) in prof.x.enumerated() {
+          let z = (0..<p).map { x[$0] - c.means[$0] }
+          let lp = zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 }
+          let e = kernels[prof.strata[r]].expected(
+            z: z, risk: Foundation.exp(lp), entry: starts?[r], exit: times[r])
+          fit.append(e.fit)
+          se.append(starts == nil ? e.se : .nan)
+        }
+      } else {
+        let n = c.design.rowCount
+        let x = c.centredDesign()
+        let risk = c.fittedRisk
+        var z = [Double](repeating: 0, count: p)
+        for i in 0..<n {
+          let s = c.frame.strata?.index[i] ?? 0
+          let kernel = kernels[s]
+          let b = kernel.baseline
+          for j in 0..<p { z[j] = x[j * n + i] }
+          // status − martingale residual: the hazard up to the exit, with a death's own tie share.
+          let k = b.index(atOrBefore: c.frame.time[i])
+          var h = k > 0 ? b.cumhaz[k - 1] : 0
+          if k >= 0 { h += c.frame.event[i] == 1 ? b.deathHazard[k] : b.hazard[k] }
+          if let start = c.frame.start?[i] {
+            let k0 = b.index(atOrBefore: start)
+            if k0 >= 0 { h -= b.cumhaz[k0] }
+          }
+          fit.append(h * risk[i])
+          se.append(kernel.expected(z: z, risk: risk[i], entry: c.frame.start?[i], exit: c.frame.time[i]).se)
+        }
+        (fit, se) = (Self.pad(fit, rows: c.frame.rows, count: dataset.rowCount),
+                     Self.pad(se, rows: c.frame.rows, count: dataset.rowCount))
+      }
+      if type == .survival {
+        for i in fit.indices {
+          fit[i] = Foundation.exp(-fit[i])
+          se[i] *= fit[i]
+        }
+      }
+      return CoxPrediction(type: type, fit: fit, se: se)
+    }
+  }
+
+  static func pad(_ values: [Double], rows: [Int], count: Int) -> [Double] {
+    var out = [Double](repeating: .nan, count: count)
+    for (i, r) in rows.enumerated() { out[r] = values[i] }
+    return out
+  }
+
+  /// Predicted survival curves, as R `survfit(fit, newdata, conf.type)`:
+  /// one curve per profile (in its stratum when `newdata` has the strata
+  /// columns; otherwise one per stratum and profile, labelled
+  /// `stratum, profile`). Without `newdata`, the curve of the mean profile
+  /// (R's default, `fit$means`) in each stratum.
+  public func survfit(
+    newdata: Dataset? = nil, confType: ConfidenceType = .logLog, confLevel: Double = 0.95
+  ) throws -> KaplanMeierAnalysis {
+    guard confLevel > 0 && confLevel < 1 else {
+      throw SurvivalAnalysisError("conf_level must be strictly between 0 and 1, got \(RValueFormat.number(confLevel))")
+    }
+    let c = try CoxPredictionContext(self)
+    let p = c.p
+    let baselines = c.baselines()
+    let kernels = baselines.map { CoxCurveKernel(baseline: $0, variance: self.fit.variance) }
+    let strataLabels = c.frame.strata?.labels ?? []
+    var counts = [Int](repeating: 0, count: max(strataLabels.count, 1))
+    for i in 0..<c.design.rowCount { counts[c.frame.strata?.index[i] ?? 0] += 1 }
+    var jobs: [(label: String, z: [Double], stratum: Int)] = []
+    if let newdata {
+      let hasStrataColumns = !formula.strata.isEmpty && formula.strata.allSatisfy { newdata[$0] != nil }
+      let prof = try c.profiles(newdata, needStrata: hasStrataColumns, allowMissing: false)
+      for (r, x) in prof.x.enumerated() {
+        let z = (0..<p).map { x[$0] - c.means[$0] }
+        if hasStrataColumns || strataLabels.isEmpty {
+          jobs.append(("\(r + 1)", z, prof.strata[r]))
+        } else {
+          for (s, label) in strataLabels.enumerated() { jobs.append(("\(label), \(r + 1)", z, s)) }
+        }
+      }
+    } else {
+      let zero = [Double](repeating: 0, count: p)
+      if strataLabels.isEmpty {
+        jobs.append(("all", zero, 0))
+      } else {
+        for (s, label) in strataLabels.enumerated() { jobs.append((label, zero, s)) }
+      }
+    }
+    let curves = jobs.map { job in
+      let lp = zip(job.z, c.beta).reduce(0) { $0 + $1.0 * $1.1 }
+      return kernels[job.stratum].curve(
+        z: job.z, risk: Foundation.exp(lp), n: counts[job.stratum], confType: confType, confLevel: confLevel)
+    }
+    return KaplanMeierAnalysis(
+      predicted: curves, labels: jobs.map(\.label), formula: formula, count: n, droppedCount: droppedCount,
+      confType: confType, confLevel: confLevel, weights: options.weights)
+  }
+
+  /// The baseline cumulative hazard per stratum, as R `basehaz(fit, centered)`:
+  /// at the mean covariates (`fit$means`) when centred, at zero otherwise.
+  public func baseline(centered: Bool = true) throws -> CoxBaselineTable {
+    let c = try CoxPredictionContext(self)
+    let baselines = c.baselines()
+    let shift = centered ? 1 : Foundation.exp(-zip(c.means, c.beta).reduce(0) { $0 + $1.0 * $1.1 })
+    var time: [Double] = [], hazard: [Double] = [], strata: [String] = []
+    for (s, b) in baselines.enumerated() {
+      time += b.time
+      hazard += b.cumhaz.map { $0 * shift }
+      if let labels = c.frame.strata?.labels {
+        strata += [String](repeating: labels[s], count: b.time.count)
+      }
+    }
+    return CoxBaselineTable(time: time, hazard: hazard, strata: strata, centered: centered)
+  }
+}
+
+extension KaplanMeierAnalysis {
+  /// Predicted Cox curves in the shape of a Kaplan–Meier fit, so that they
+  /// print, read (`at`, `quantiles`) and plot as one.
+  init(
+    predicted curves: [KaplanMeierCurve], labels: [String], formula: Formula, count: Int, droppedCount: Int,
+    confType: ConfidenceType, confLevel: Double, weights: String?
+  ) {
+    self.formula = formula
+    self.options = KaplanMeierOptions(confType: confType, confLevel: confLevel, weights: weights)
+    self.count = count
+    self.droppedCount = droppedCount
+    self.labels = labels
+    self.fit = KaplanMeier(predicted: curves, confType: confType, confLevel: confLevel)
+  }
+}

@@ -1,0 +1,276 @@
+import Analysis
+import Datasets
+import LuaHost
+import Survival
+
+/// Predictions and tests of a fitted Cox model, declared through the binding
+/// layer as methods of the `cox` result: `m:predict` (R `predict.coxph`),
+/// `m:survfit` (R `survfit.coxph`; the result is a km result, so it prints,
+/// reads with `:at{}`/`:quantile{}` and plots as one), `m:baseline` (R
+/// `basehaz`), `m:aic`/`m:bic` (R `AIC`/`BIC`) and `m:test`/`m:contrast`
+/// (Wald tests of linear hypotheses). The numbers come from
+/// `Analysis/CoxPrediction.swift` and `Analysis/CoxHypothesis.swift`.
+struct CoxPredictionLibrary: KaplanLibrary {
+  let name = "cox_predict"
+
+  func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
+    LibraryBinding(functions: [predict, survfit, baseline, aic, bic, test, contrast, adjusted], kinds: kinds)
+  }
+
+  private var kinds: [ResultKind] { [
+    ResultKind("cox_wald", section: "Survival", summary: "Wald test of linear hypotheses on Cox coefficients.",
+               fields: [
+                 ("statistic", "Wald chi-square (Lβ)ᵀ(LVLᵀ)⁻¹(Lβ)"), ("df", "rank of L"), ("p", "p-value"),
+                 ("estimate", "Lβ per row of L"), ("se", "standard error of each row's Lβ"),
+                 ("names", "the coefficients tested (m:test) or nil"),
+               ])
+  ] }
+
+  private static let types: [(String, CoxPredictionType)] = CoxPredictionType.allCases.map { ($0.rawValue, $0) }
+  private static let references: [(String, CoxPredictionReference)] =
+    CoxPredictionReference.allCases.map { ($0.rawValue, $0) }
+  private static let confTypes: [(String, ConfidenceType)] = ConfidenceType.allCases.map { ($0.rawValue, $0) }
+
+  /// The optional dataset at argument 2 (nil when absent or an options table).
+  private static func newdata(_ call: KaplanCall) throws -> Dataset? {
+    if call.lua.isObject(2, of: LuaDataset.self) { return try call.lua.object(2, as: LuaDataset.self).dataset }
+    if call.lua.isNil(2) { return nil }
+    throw call.lua.argumentError(
+      2, "dataset of covariate profiles expected, got \(call.lua.typeName(2)) (give nil for the fitted data, "
+        + "then the options)")
+  }
+
+  private var predict: KaplanFunction {
+    KaplanFunction(
+      "predict", receiver: "cox", section: "Survival", signature: "m:predict([newdata] [, opts])",
+      summary: "Predictions of a Cox model, as R's predict.coxph with se.fit = TRUE: a dataset with columns fit "
+        + "and se_fit, one row per row of newdata, or per row of the fitted data (NA for rows dropped for "
+        + "missing values). type = \"expected\" or \"survival\" with newdata needs its Surv() columns.",
+      options: [
+        OptionSpec.choice("type", Self.types, default: "lp",
+                          doc: "\"lp\" (linear predictor), \"risk\" (exp(lp)), \"expected\" (events expected "
+                            + "by each row's time) or \"survival\" (exp(-expected))"),
+        OptionSpec.choice("reference", Self.references, default: "strata",
+                          doc: "centring of lp and risk: \"strata\" (the stratum's means, as R), \"sample\" "
+                            + "(the fit's means) or \"zero\""),
+      ],
+      optionsArgument: 2, returns: nil,
+      example: """
+        local lung = dataset("lung")
+        local m = cox(lung, "Surv(time, status) ~ age + sex")
+        local profiles = lung:head(3)
+        print(m:predict(profiles, {type = "risk"}))
+        print(m:predict(nil, {type = "survival"}):head(3))
+        """
+    ) { call in
+      let model = try call.receiver(as: CoxAnalysis.self)
+      let newdata = try Self.newdata(call)
+      let p = try model.predict(
+        newdata: newdata, type: try call.options.choice("type", Self.types),
+        reference: try call.options.choice("reference", Self.references))
+      let dataset = try Dataset(names: ["fit", "se_fit"], columns: [.double(p.fit), .double(p.se)])
+      return [.object(try LuaDataset(dataset))]
+    }
+  }
+
+  private var survfit: KaplanFunction {
+    KaplanFunction(
+      "survfit", receiver: "cox", section: "Survival", signature: "m:survfit([newdata] [, opts])",
+      summary: "Predicted survival curves of a Cox model, as R's survfit(m, newdata): one curve per row of "
+        + "newdata (in its stratum; per stratum when newdata has no strata column), or the curve at the fit's "
+        + "means. Standard errors as R (Tsiatis); a km result: print it, read it with :at{} and :quantile{}, "
+        + "plot it. The default interval is log-log, as km's (R's survfit.coxph default is \"log\").",
+      options: [
+        OptionSpec.choice("conf_type", Self.confTypes, default: "log-log",
+                          doc: "interval transformation, as km's (R's default here is \"log\")"),
+        OptionSpec("conf_level", .number(.probability), default: .number(0.95), doc: "confidence level"),
+      ],
+      optionsArgument: 2, returns: "km",
+      example: """
+        local lung = dataset("lung")
+        local m = cox(lung, "Surv(time, status) ~ age + sex")
+        local curves = m:survfit(lung:head(2))
+        print(curves)
+        print(curves:at{180, 365})
+        """
+    ) { call in
+      let model = try call.receiver(as: CoxAnalysis.self)
+      let curves = try model.survfit(
+        newdata: try Self.newdata(call), confType: try call.options.choice("conf_type", Self.confTypes),
+        confLevel: try call.options.number("conf_level"))
+      var table = try SurvivalEncoding.km(curves)
+      if case .table(var t) = table {
+        // The km printer's first line names what the curves are.
+        t.fields.append(("title", .string("Predicted survival from a Cox model (survfit)")))
+        table = .table(t)
+      }
+      return call.result(table, of: curves)
+    }
+  }
+
+  private var baseline: KaplanFunction {
+    KaplanFunction(
+      "baseline", receiver: "cox", section: "Survival", signature: "m:baseline([opts])",
+      summary: "The baseline cumulative hazard per stratum, as R's basehaz(m, centered): a dataset with "
+        + "columns hazard, time (and strata).",
+      options: [OptionSpec("centered", .boolean, default: .boolean(true),
+                           doc: "at the fit's means (true, as R) or at zero covariates")],
+      optionsArgument: 1, returns: nil,
+      example: """
+        local m = cox(dataset("lung"), "Surv(time, status) ~ age + strata(sex)")
+        print(m:baseline():head(3))
+        """
+    ) { call in
+      let model = try call.receiver(as: CoxAnalysis.self)
+      let table = try model.baseline(centered: try call.options.boolean("centered"))
+      var names = ["hazard", "time"]
+      var columns: [Column] = [.double(table.hazard), .double(table.time)]
+      if !table.strata.isEmpty {
+        let levels = model.strata
+        let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
+        names.append("strata")
+        columns.append(.factor(codes: table.strata.map { index[$0] ?? -1 }, levels: levels))
+      }
+      return [.object(try LuaDataset(try Dataset(names: names, columns: columns)))]
+    }
+  }
+
+  private var aic: KaplanFunction {
+    KaplanFunction(
+      "aic", receiver: "cox", section: "Survival", signature: "m:aic()",
+      summary: "Akaike's information criterion, as R's AIC(m): -2 loglik + 2 k (k coefficients estimated).",
+      returns: nil,
+      example: "print(cox(dataset(\"lung\"), \"Surv(time, status) ~ age + sex\"):aic())"
+    ) { call in
+      [.number(try call.receiver(as: CoxAnalysis.self).aic)]
+    }
+  }
+
+  private var bic: KaplanFunction {
+    KaplanFunction(
+      "bic", receiver: "cox", section: "Survival", signature: "m:bic()",
+      summary: "Bayesian information criterion, as R's BIC(m): -2 loglik + log(events) k (R counts a Cox "
+        + "model's observations as its events).",
+      returns: nil,
+      example: "print(cox(dataset(\"lung\"), \"Surv(time, status) ~ age + sex\"):bic())"
+    ) { call in
+      [.number(try call.receiver(as: CoxAnalysis.self).bic)]
+    }
+  }
+
+  private var test: KaplanFunction {
+    KaplanFunction(
+      "test", receiver: "cox", section: "Survival", signature: "m:test(names)",
+      summary: "Wald test that the named coefficients are all zero (e.g. every level of a factor), with the "
+        + "fit's variance (robust when robust): chi-square, df, p.",
+      returns: "cox_wald",
+      example: """
+        local m = cox(dataset("veteran"), "Surv(time, status) ~ trt + celltype + karno")
+        print(m:test{"celltypesmallcell", "celltypeadeno", "celltypelarge"})
+        """
+    ) { call in
+      let model = try call.receiver(as: CoxAnalysis.self)
+      let names = try stringList(call.lua, 2, what: "coefficient names")
+      let all = model.coefficients.map(\.name)
+      let L = try names.map { name -> [Double] in
+        guard let j = all.firstIndex(of: name) else {
+          throw call.lua.argumentError(
+            2, "'\(name)' is not a coefficient of the model (coefficients: \(all.joined(separator: ", ")))")
+        }
+        var row = [Double](repeating: 0, count: all.count)
+        row[j] = 1
+        return row
+      }
+      let w = try model.contrast(L)
+      return call.result(try Self.encode(w, names: names), of: w)
+    }
+  }
+
+  private var contrast: KaplanFunction {
+    KaplanFunction(
+      "contrast", receiver: "cox", section: "Survival", signature: "m:contrast(L)",
+      summary: "Wald test of L beta = 0 for a contrast vector or a matrix (a table of rows), one value per "
+        + "coefficient in the order of m.terms.",
+      returns: "cox_wald",
+      example: """
+        local m = cox(dataset("veteran"), "Surv(time, status) ~ trt + celltype + karno")
+        print(m:contrast{0, 1, -1, 0, 0})     -- smallcell vs adeno
+        """
+    ) { call in
+      let model = try call.receiver(as: CoxAnalysis.self)
+      let L: [[Double]]
+      switch try call.lua.value(2) {
+      case .table(let t) where !t.array.isEmpty && t.array.allSatisfy({ $0.typeName == "table" }):
+        L = try t.array.enumerated().map { r, item in
+          guard case .table(let row) = item else { return [] }
+          return try row.array.enumerated().map { j, v in
+            guard let x = v.doubleValue, v.typeName == "number" else {
+              throw call.lua.argumentError(2, "row \(r + 1), entry \(j + 1) of L is a \(v.typeName), not a number")
+            }
+            return x
+          }
+        }
+      default:
+        L = [try numberList(call.lua, 2, what: "numbers")]
+      }
+      do {
+        let w = try model.contrast(L)
+        return call.result(try Self.encode(w, names: nil), of: w)
+      } catch let error as ModelFrameError {
+        throw call.lua.argumentError(2, error.message)
+      }
+    }
+  }
+
+  private var adjusted: KaplanFunction {
+    KaplanFunction(
+      "adjusted_curves", section: "Survival", signature: "adjusted_curves(m, d [, opts])",
+      summary: "Covariate-adjusted survival curves by direct standardisation (adjustedCurves' \"direct\" "
+        + "method): for each level of `by`, the mean over the rows of d of the model's predicted curves with "
+        + "`by` set to that level. A km result (print, :at{}, plot); intervals are bootstrap percentiles "
+        + "(conf = \"bootstrap\", refitting the model to B resamples). Models with strata() are not "
+        + "supported yet.",
+      options: [
+        OptionSpec("by", .column, doc: "the column whose levels get one curve each (required)"),
+        OptionSpec.choice("conf", [("none", false), ("bootstrap", true)], default: "none",
+                          doc: "\"none\" or \"bootstrap\" (percentile intervals)"),
+        OptionSpec("B", .integer(.positive), default: .integer(200), doc: "bootstrap resamples"),
+        OptionSpec("seed", .integer(.nonNegative), default: .integer(1), doc: "seed of the resampling"),
+        OptionSpec("conf_level", .number(.probability), default: .number(0.95), doc: "confidence level"),
+      ],
+      optionsArgument: 3, returns: "km",
+      example: """
+        local v = dataset("veteran")
+        local m = cox(v, "Surv(time, status) ~ celltype + karno + age")
+        local adj = adjusted_curves(m, v, {by = "celltype"})
+        print(adj:at{90, 180})
+        """
+    ) { call in
+      let model = try call.result(1, as: CoxAnalysis.self, kind: "cox")
+      let data = try call.lua.object(2, as: LuaDataset.self).dataset
+      guard let by = try call.options.optionalString("by") else {
+        throw call.lua.argumentError(3, "option 'by' is required (the column to standardise over)")
+      }
+      var o = CoxAdjustedCurvesOptions()
+      o.bootstrap = try call.options.choice("conf", [("none", false), ("bootstrap", true)])
+        ? try call.options.integer("B") : 0
+      o.seed = UInt64(try call.options.integer("seed"))
+      o.confLevel = try call.options.number("conf_level")
+      let curves = try model.adjustedCurves(data: data, by: by, options: o)
+      var table = try SurvivalEncoding.km(curves)
+      if case .table(var t) = table {
+        t.fields.append(("title", .string("Adjusted survival (direct standardisation)")))
+        table = .table(t)
+      }
+      return call.result(table, of: curves)
+    }
+  }
+
+  static func encode(_ w: CoxWaldTest, names: [String]?) throws -> LuaValue {
+    .record([
+      "statistic": .number(w.statistic), "df": .integer(w.df), "p": .number(w.p),
+      "estimate": try ResultArray.numbers(w.estimate), "se": try ResultArray.numbers(w.se),
+      "names": names.map { .strings($0) } ?? .nil,
+    ])
+  }
+}
