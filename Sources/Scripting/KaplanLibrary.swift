@@ -20,6 +20,7 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   SurvivalLibrary(),
   PlotLibrary(),
   CoxLibrary(),
+  CoxDiagnosticsLibrary(),
   CompetingRisksLibrary(),
   CompletionLibrary(),
 ] }
