@@ -6,10 +6,10 @@ import Survival
 /// otherwise) and GLOBAL, with the scaled Schoenfeld residuals against the
 /// transformed event times (`CoxZph` in Survival computes them).
 public struct CoxZphAnalysis: Sendable {
-  public enum Transform: Sendable {
+  public enum Transform {
     case km, rank, identity, log
     /// A function of time (a Lua function), called once per distinct event time.
-    case custom(@Sendable (Double) throws -> Double)
+    case custom((Double) throws -> Double)
 
     public var name: String {
       switch self {
@@ -67,12 +67,14 @@ public struct CoxZphAnalysis: Sendable {
       termColumns = (0..<design.columnCount).map { [$0] }
       termNames = model.coefficients.map(\.name)
     }
+    let result: CoxZph.Result
     do {
       result = try CoxZph.test(
         input, transform: kernelTransform, terms: termColumns, termNames: termNames, global: global)
     } catch let error as CoxInputError {
       throw ModelFrameError(error.message)
     }
+    self.result = result
     transformName = transform.name
     eventStrata = frame.strata.map { g in result.stratum.map { g.labels[$0] } } ?? []
     eventRows = result.eventRows.map { frame.rows[$0] + 1 }

@@ -191,7 +191,7 @@ struct CoxRiskSetTable {
       lo[i] = input.start.map { upperBound($0[i], from, to) } ?? from
     }
     try Cancellation.check()
-    // Backward difference arrays: a row adds at hi − 1 and leaves below lo.
+    // Backward difference arrays: a row joins at hi − 1 and leaves after lo (it is at risk on [lo, hi)).
     let width = p + 1
     var addAt = [Double](repeating: 0, count: totalDeaths * width)
     var removeAt = [Double](repeating: 0, count: totalDeaths * width)
@@ -203,7 +203,7 @@ struct CoxRiskSetTable {
       addAt[a] += v
       for j in 0..<p { addAt[a + 1 + j] += v * x[i * p + j] }
       if lo[i] > stratumStart[stratumOfRow[i]] {
-        let r = (lo[i] - 1) * width
+        let r = lo[i] * width
         removeAt[r] += v
         for j in 0..<p { removeAt[r + 1 + j] += v * x[i * p + j] }
       }
