@@ -17,6 +17,7 @@ struct PlotFigure {
   enum Content {
     case curves(SurvivalPlotData)
     case forest(ForestPlotData)
+    case zph(ZphPlotData)
   }
 
   let content: Content
@@ -47,8 +48,12 @@ struct PlotFigure {
       content = .forest(Self.forest(a.terms, hr: f.hazardRatios, lower: f.lower, upper: f.upper, p: f.pValues,
                                     level: f.confidenceLevel))
       xlab = "Subdistribution hazard ratio"
+    case ("cox_zph", let a as CoxZphAnalysis):
+      content = .zph(ZphFigure.data(a))
+      xlab = nil
     default:
-      throw call.lua.argumentError(1, "km, cuminc, cox or finegray result expected, got a \(handle.kind) result")
+      throw call.lua.argumentError(
+        1, "km, cuminc, cox, finegray or cox_zph result expected, got a \(handle.kind) result")
     }
   }
 

@@ -67,6 +67,11 @@ struct PlotLibrary: KaplanLibrary {
           let path = try policy.checkWrite(file)
           try PlotFile().write(svg: try ForestPlot(data, options: forestOptions).svg(), to: path)
           return [.string(path)]
+        case .zph(let data):
+          guard let file else { throw LuaError.runtime("plot: zph plots have no terminal preview; give {file = \"zph.svg\"}") }
+          let path = try policy.checkWrite(file)
+          try PlotFile().write(svg: try ZphPlot(data, options: options).svg(), to: path)
+          return [.string(path)]
         }
       } catch PlotError.invalidOption(let key, let message) {
         throw call.lua.argumentError(2, PlotLibrary.optionMessage(key: key, message))
@@ -157,9 +162,9 @@ struct PlotLibrary: KaplanLibrary {
       if options.has("color") && options.has("file") {
         throw refuse("color", "applies to the terminal preview only (a plot without file)")
       }
-    case .forest:
+    case .forest, .zph:
       for key in PlotLibrary.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
-        throw refuse(key, "applies to curves (km, cuminc), not to the forest plot of a \(figure.kind) model")
+        throw refuse(key, "applies to curves (km, cuminc), not to the figure of a \(figure.kind) result")
       }
     }
   }

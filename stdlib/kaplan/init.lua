@@ -37,7 +37,8 @@ end)
 
 -- Libraries that later capabilities add register themselves here; each is
 -- optional so that a host built without one still starts.
-for _, name in ipairs({ "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kaplan.competing", "kaplan.plots" }) do
+for _, name in ipairs({ "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kaplan.cox_zph", "kaplan.competing",
+  "kaplan.plots" }) do
   local ok, lib = pcall(require, name)
   if ok and type(lib) == "table" and lib.install then
     lib.install(kaplan)
