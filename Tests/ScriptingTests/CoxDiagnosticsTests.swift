@@ -2,6 +2,7 @@ import Foundation
 import LuaHost
 import Scripting
 import Testing
+import Survival
 import TestSupport
 
 /// `m:residuals(type)` and `m:zph()` from Lua against R `survival` 3.5
@@ -108,6 +109,7 @@ import TestSupport
   /// are differences) are compared on the scale of their array: an
   /// absolute floor of `Tolerance.iterative` × the largest |value|.
   static func expectClose(_ ours: [Double], _ r: [Double], _ what: String) {
+    #expect(!r.isEmpty, "\(what): no reference values")
     #expect(ours.count == r.count, "\(what): \(ours.count) values, R has \(r.count)")
     guard ours.count == r.count else { return }
     let scale = r.reduce(0) { $1.isFinite ? max($0, abs($1)) : $0 }
@@ -146,5 +148,138 @@ import TestSupport
     let ours = try #require(out["zph_km_columns"]?.tableValue)
     Self.expectClose(Self.decoded(ours["chisq"]), Self.flattened(columns["chisq"]), "\(name) zph terms=false chisq")
     Self.expectClose(Self.decoded(ours["y"]), Self.flattened(columns["y"]), "\(name) zph terms=false y")
+  }
+
+  /// Identities that hold whatever R says: Σ w_i M_i = 0 in each stratum
+  /// (the baseline hazard's estimating equation) and Σ w_i s_i = U(β̂) = 0
+  /// over the events (the score at the fit), to `identityTolerance`
+  /// relative to the sum of the absolute terms.
+  static let identityTolerance = 1e-8
+
+  @Test(arguments: ["lung_strata", "lung_weighted", "heart_strata", "colon_cluster"])
+  func residualsSumToZero(_ name: String) throws {
+    let rt = try makeRuntime()
+    let code = try #require(Self.models[name])
+    let r = try lua(rt, Self.prelude + code + """
+
+      local data = ({lung_strata = lung, lung_weighted = lung3w, heart_strata = heart,
+        colon_cluster = colon:where(function(r) return r.nodes ~= nil and r.id <= 300 end)})['\(name)']
+      local w = m.weights and data[m.weights]:values() or nil
+      local mart = m:residuals()
+      local sum, abs = {}, {}
+      local keycol = ({lung_strata = 'sex', heart_strata = 'surgery', colon_cluster = 'etype'})['\(name)']
+      local keys = keycol and data[keycol]:values() or {}
+      local mv = mart.martingale:values()
+      for i = 1, #mart do
+        if mv[i] ~= nil then
+          local k = tostring(keys[i] or 'all')
+          local wi = w and w[i] or 1
+          sum[k] = (sum[k] or 0) + wi * mv[i]
+          abs[k] = (abs[k] or 0) + math.abs(wi * mv[i])
+        end
+      end
+      local worst = 0
+      for k, v in pairs(sum) do worst = math.max(worst, math.abs(v) / abs[k]) end
+      local s = m:residuals('schoenfeld')
+      local rows = s.row:values()
+      local worstS = 0
+      for _, t in ipairs(m.terms) do
+        local v = s[t.name]:values()
+        local total, scale = 0, 0
+        for i = 1, #s do
+          local wi = w and w[rows[i]] or 1
+          total, scale = total + wi * v[i], scale + math.abs(wi * v[i])
+        end
+        worstS = math.max(worstS, math.abs(total) / scale)
+      end
+      return worst, worstS
+      """)
+    #expect((r[0].doubleValue ?? 1) < Self.identityTolerance, "\(name): Σ w M per stratum, relative \(r[0])")
+    #expect((r[1].doubleValue ?? 1) < Self.identityTolerance, "\(name): Σ w s over events, relative \(r[1])")
+  }
+
+  @Test func badInputIsAnErrorNamingIt() throws {
+    let rt = try makeRuntime()
+    let setup = "local m = cox(dataset('lung'), 'Surv(time, status) ~ age + sex')\n"
+    let unknown = luaError(rt, setup + "return m:residuals('pearson')")
+    #expect(unknown.contains("bad argument #1 to 'residuals'") || unknown.contains("'residuals'"), "\(unknown)")
+    #expect(unknown.contains("residual type must be one of \"martingale\"") && unknown.contains("got \"pearson\""))
+    let number = luaError(rt, setup + "return m:residuals(3)")
+    #expect(number.contains("got number"), "\(number)")
+    let exact = luaError(rt, "return cox(dataset('lung'), 'Surv(time, status) ~ age', {ties = 'exact'}):residuals()")
+    #expect(exact.contains("not available yet for ties = \"exact\""), "\(exact)")
+    let zphExact = luaError(rt, "return cox(dataset('lung'), 'Surv(time, status) ~ age', {ties = 'exact'}):zph()")
+    #expect(zphExact.contains("not available yet for ties = \"exact\""), "\(zphExact)")
+    let transform = luaError(rt, setup + "return m:zph{transform = 'sqrt'}")
+    #expect(transform.contains("option 'transform'"), "\(transform)")
+    let badFunction = luaError(rt, setup + "return m:zph{transform = function(t) return 'x' end}")
+    #expect(badFunction.contains("must return a finite number"), "\(badFunction)")
+    let noCluster = luaError(rt, setup + "return m:residuals('score', {collapse = true})")
+    #expect(noCluster.contains("needs a cluster() term"), "\(noCluster)")
+    let perEvent = luaError(rt, setup + "return m:residuals('schoenfeld', {collapse = 'inst'})")
+    #expect(perEvent.contains("collapse is not available for schoenfeld"), "\(perEvent)")
+  }
+
+  @Test func zphPrintsAsR() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local m = cox(dataset('lung'), 'Surv(time, status) ~ age + sex + ph.ecog')
+      local v = cox(dataset('veteran'), 'Surv(time, status) ~ trt + celltype + karno')
+      return tostring(m:zph()), tostring(v:zph()), tostring(v:zph{transform = 'identity'})
+      """)
+    // R 4.x, survival 3.5: print(cox.zph(fit)).
+    #expect(r[0].stringValue == """
+              chisq df    p
+      age     0.188  1 0.66
+      sex     2.305  1 0.13
+      ph.ecog 2.054  1 0.15
+      GLOBAL  4.464  3 0.22
+      """)
+    #expect(r[1].stringValue == """
+                chisq df       p
+      trt       0.206  1 0.64968
+      celltype 14.532  3 0.00226
+      karno    12.813  1 0.00034
+      GLOBAL   22.860  5 0.00036
+      """)
+    #expect(r[2].stringValue == """
+                  chisq df       p
+      trt       0.00493  1 0.94402
+      celltype 18.41391  3 0.00036
+      karno     6.05160  1 0.01389
+      GLOBAL   20.87086  5 0.00086
+      """)
+  }
+
+  /// plot(z)'s smooth equals plot.cox.zph's (ns(x, df = 4) least squares,
+  /// ±2 SE band), term by term.
+  @Test(arguments: ["lung", "veteran", "heart_strata"])
+  func smoothMatchesR(_ name: String) throws {
+    let rt = try makeRuntime()
+    let code = try #require(Self.models[name])
+    let r = try lua(rt, Self.prelude + code + """
+
+      local z = m:zph()
+      local out = {}
+      for i, term in ipairs(z.terms) do out[i] = {x = z.x:totable(), y = z.y[term]:totable(), var = z.var[i][i]} end
+      return out, #z.x
+      """)
+    let fixture = try #require(try loadFixture("cox_diagnostics/\(name).json") as? [String: Any])
+    let zph = try #require((fixture["zph"] as? [String: Any])?["km"] as? [String: Any])
+    let curves = try #require(zph["curves"] as? [[String: Any]])
+    let terms = try #require(r[0].tableValue?.array)
+    let e = Int(r[1].doubleValue ?? 0)
+    #expect(terms.count == curves.count)
+    for (t, term) in terms.enumerated() {
+      let table = try #require(term.tableValue)
+      let x = Self.decoded(table["x"])
+      var y = (table["y"]?.tableValue?.array ?? []).map { $0.doubleValue ?? .nan }
+      while y.count < e { y.append(.nan) }
+      let curve = try #require(ZphSmooth.curve(x: x, y: y, variance: table["var"]?.doubleValue ?? .nan))
+      for key in ["x", "fit", "upper", "lower"] {
+        let ours = key == "x" ? curve.x : key == "fit" ? curve.fit : key == "upper" ? curve.upper : curve.lower
+        Self.expectClose(ours, Self.flattened(curves[t][key]), "\(name) term \(t + 1) smooth \(key)")
+      }
+    }
   }
 }
