@@ -68,7 +68,9 @@ struct PlotLibrary: KaplanLibrary {
           try PlotFile().write(svg: try ForestPlot(data, options: forestOptions).svg(), to: path)
           return [.string(path)]
         case .zph(let data):
-          guard let file else { throw LuaError.runtime("plot: zph plots have no terminal preview; give {file = \"zph.svg\"}") }
+          guard let file else {
+            throw LuaError.runtime("plot: zph plots have no terminal preview; give {file = \"zph.svg\"}")
+          }
           let path = try policy.checkWrite(file)
           try PlotFile().write(svg: try ZphPlot(data, options: options).svg(), to: path)
           return [.string(path)]
@@ -162,9 +164,13 @@ struct PlotLibrary: KaplanLibrary {
       if options.has("color") && options.has("file") {
         throw refuse("color", "applies to the terminal preview only (a plot without file)")
       }
-    case .forest, .zph:
+    case .forest:
       for key in PlotLibrary.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
-        throw refuse(key, "applies to curves (km, cuminc), not to the figure of a \(figure.kind) result")
+        throw refuse(key, "applies to curves (km, cuminc), not to the forest plot of a \(figure.kind) model")
+      }
+    case .zph:
+      for key in PlotLibrary.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
+        throw refuse(key, "applies to curves (km, cuminc), not to the figure of a cox_zph result")
       }
     }
   }

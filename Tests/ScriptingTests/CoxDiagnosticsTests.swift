@@ -14,14 +14,16 @@ import TestSupport
     "lung": "local m = cox(lung, f_lung)",
     "lung_breslow": "local m = cox(lung, f_lung, {ties = 'breslow'})",
     "lung_weighted": "local m = cox(lung3w, f_lung, {weights = 'w'})",
-    "lung_offset": "local m = cox(lung:with{off = lung.age * 0.01}, 'Surv(time, status) ~ sex + ph.ecog + offset(off)')",
+    "lung_offset":
+      "local m = cox(lung:with{off = lung.age * 0.01}, 'Surv(time, status) ~ sex + ph.ecog + offset(off)')",
     "lung_strata": "local m = cox(lung, 'Surv(time, status) ~ age + ph.ecog + strata(sex)')",
     "veteran": "local m = cox(dataset('veteran'), 'Surv(time, status) ~ trt + celltype + karno')",
     "colon_cluster": """
       local c = colon:where(function(r) return r.nodes ~= nil and r.id <= 300 end)
       local m = cox(c, 'Surv(time, status) ~ rx + age + sex + strata(etype) + cluster(id)')
       """,
-    "heart_cluster": "local m = cox(heart, 'Surv(start, stop, event) ~ age + year + surgery + transplant + cluster(id)')",
+    "heart_cluster":
+      "local m = cox(heart, 'Surv(start, stop, event) ~ age + year + surgery + transplant + cluster(id)')",
     "heart_strata": """
       local m = cox(heart, 'Surv(start, stop, event) ~ age + year + transplant + strata(surgery)', {ties = 'breslow'})
       """,

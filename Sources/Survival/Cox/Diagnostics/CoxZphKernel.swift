@@ -60,41 +60,50 @@ public enum CoxZphKernel {
       dead[d * 3 + 2] = table.deadHazard[d] * g[d] * g[d]
     }
     let cum = table.cumulative(hz, width: 3)
-    var info = [[Double]](repeating: [Double](repeating: 0, count: p * p), count: 3)
-    for i in 0..<n {
-      let lo = table.lo[i], hi = table.hi[i]
-      if lo >= hi { continue }
-      let s = table.stratumOfRow[i]
-      let dies = table.isEvent[i]
-      let end = dies ? hi - 1 : hi
-      let rw = table.risk[i] * table.weight[i]
-      for k in 0..<3 {
-        var h = cum[(end + s) * 3 + k] - cum[(lo + s) * 3 + k]
-        if dies { h += dead[(hi - 1) * 3 + k] }
-        let c = rw * h
-        if c == 0 { continue }
-        for a in 0..<p {
-          let xa = c * table.x[i * p + a]
-          for b in 0...a { info[k][a * p + b] += xa * table.x[i * p + b] }
+    // info[k * p² + a * p + b], lower triangle (b ≤ a), for k = 0, 1, 2.
+    var info = [Double](repeating: 0, count: 3 * p * p)
+    try info.withUnsafeMutableBufferPointer { info in
+      try table.x.withUnsafeBufferPointer { x in
+        for i in 0..<n {
+          let lo = table.lo[i], hi = table.hi[i]
+          if lo >= hi { continue }
+          let s = table.stratumOfRow[i]
+          let dies = table.isEvent[i]
+          let end = dies ? hi - 1 : hi
+          let rw = table.risk[i] * table.weight[i]
+          let row = i * p
+          for k in 0..<3 {
+            var h = cum[(end + s) * 3 + k] - cum[(lo + s) * 3 + k]
+            if dies { h += dead[(hi - 1) * 3 + k] }
+            let c = rw * h
+            if c == 0 { continue }
+            let base = k * p * p
+            for a in 0..<p {
+              let xa = c * x[row + a]
+              for b in 0...a { info[base + a * p + b] += xa * x[row + b] }
+            }
+          }
+          if i & 0xFFFF == 0 { try Cancellation.check() }
         }
       }
-      if i & 0xFFFF == 0 { try Cancellation.check() }
-    }
-    // Minus Σ_t g^k Σ_s (W/m) x̄_s x̄_sᵀ.
-    var mean = [Double](repeating: 0, count: p)
-    for d in 0..<deaths {
-      let m = table.efron ? table.deathCount[d] : 1
-      let fraction = 1 / Double(m)
-      let share = table.deathWeight[d] * fraction
-      for step in 0..<m {
-        let down = Double(step) * fraction
-        let denominator = table.riskSum[d] - down * table.deathRiskSum[d]
-        for j in 0..<p { mean[j] = (table.xSum[d * p + j] - down * table.deathXSum[d * p + j]) / denominator }
-        let weights = [share, share * g[d], share * g[d] * g[d]]
-        for k in 0..<3 {
-          for a in 0..<p {
-            let ma = weights[k] * mean[a]
-            for b in 0...a { info[k][a * p + b] -= ma * mean[b] }
+      // Minus Σ_t g^k Σ_s (W/m) x̄_s x̄_sᵀ.
+      var mean = [Double](repeating: 0, count: p)
+      for d in 0..<deaths {
+        let m = table.efron ? table.deathCount[d] : 1
+        let fraction = 1 / Double(m)
+        let share = table.deathWeight[d] * fraction
+        for step in 0..<m {
+          let down = Double(step) * fraction
+          let denominator = table.riskSum[d] - down * table.deathRiskSum[d]
+          for j in 0..<p { mean[j] = (table.xSum[d * p + j] - down * table.deathXSum[d * p + j]) / denominator }
+          var weight = share
+          for k in 0..<3 {
+            let base = k * p * p
+            for a in 0..<p {
+              let ma = weight * mean[a]
+              for b in 0...a { info[base + a * p + b] -= ma * mean[b] }
+            }
+            weight *= g[d]
           }
         }
       }
@@ -104,7 +113,7 @@ public enum CoxZphKernel {
     for a in 0..<p {
       for b in 0...a {
         for (k, (r, c)) in [(0, 0), (0, p), (p, p)].enumerated() {
-          let v = info[k][a * p + b]
+          let v = info[k * p * p + a * p + b]
           information[(r + a) * q + c + b] = v
           information[(r + b) * q + c + a] = v
           information[(c + a) * q + r + b] = v
