@@ -284,4 +284,24 @@ import TestSupport
       }
     }
   }
+
+  /// plot(z): one panel per term titled with its p, residuals, smooth and
+  /// band; only the figure-wide options apply, and there is no preview.
+  @Test func zphPlotDrawsEveryTerm() throws {
+    let rt = try makeRuntime()
+    let setup = "local z = cox(dataset('veteran'), 'Surv(time, status) ~ trt + celltype + karno'):zph()\n"
+    let r = try lua(rt, setup + "return plot(z, {file = 'zph.svg', title = 'PH check'})")
+    let text = try String(contentsOfFile: r.first?.stringValue ?? "", encoding: .utf8)
+    #expect(text.contains("Kaplan proportional-hazards (zph) plot"))
+    for title in ["trt (p = 0.650)", "celltype (p = 0.0023)", "karno (p &lt; 0.001)", "Beta(t) for karno",
+                  "PH check"] {
+      #expect(text.contains(title), "\(title)")
+    }
+    // 3 panels × (smooth + 2 band lines).
+    #expect(text.components(separatedBy: "<polyline").count - 1 == 9)
+    #expect(text.components(separatedBy: "<circle").count - 1 == 3 * 128)
+    let refused = luaError(rt, setup + "plot(z, {file = 'z.svg', risk_table = true})")
+    #expect(refused.contains("option 'risk_table' applies to curves (km, cuminc), not to the figure of a cox_zph"))
+    #expect(luaError(rt, setup + "plot(z)").contains("zph plots have no terminal preview"))
+  }
 }
