@@ -37,7 +37,7 @@ import FoundationXML
     let keys = Set((r[2].stringValue ?? "").split(separator: " ").map(String.init))
     #expect(keys == ["file", "title", "xlab", "ylab", "xlim", "ylim", "breaks", "percent", "width", "height",
                      "font_size", "labels", "colors", "conf_int", "censor_marks", "risk_table", "cumulative_events",
-                     "cumulative_censored", "median_lines", "legend", "pvalue", "hr", "cause", "color"])
+                     "cumulative_censored", "median_lines", "legend", "pvalue", "hr", "cause", "fun", "color"])
     for file in ["colon_km.svg", "veteran_forest.svg"] {
       #expect(FileManager.default.fileExists(atPath: rt.policy.outputDirectory + "/" + file), "\(file)")
     }
