@@ -218,11 +218,17 @@ public enum CoxZph {
       let m = k.count
       var sub = [Double](repeating: 0, count: m * m)
       for (r, a) in k.enumerated() { for (c, b) in k.enumerated() { sub[r * m + c] = vterm[a * nterm + b] } }
+      // s · sub⁻¹ for each event of the stratum (sub is symmetric), one inverse per stratum.
+      let inverse = try LinearSolve.inverse(sub, m)
+      var rhs = [Double](repeating: 0, count: m)
       for row in 0..<e where eventStratum[row] == s {
-        let rhs = k.map { sresid[$0 * e + row] }
-        let solved = try LinearSolve.solve(sub, m, rhs)
+        for (r, t) in k.enumerated() { rhs[r] = sresid[t * e + row] }
         for t in 0..<nterm { sresid[t * e + row] = .nan }
-        for (r, t) in k.enumerated() { sresid[t * e + row] = solved[r] }
+        for (r, t) in k.enumerated() {
+          var v = 0.0
+          for c in 0..<m { v += inverse[r * m + c] * rhs[c] }
+          sresid[t * e + row] = v
+        }
       }
     }
     for (t, columns) in terms.enumerated() {
