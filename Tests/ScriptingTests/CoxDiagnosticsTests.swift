@@ -304,4 +304,20 @@ import TestSupport
     #expect(refused.contains("option 'risk_table' applies to curves (km, cuminc), not to the figure of a cox_zph"))
     #expect(luaError(rt, setup + "plot(z)").contains("zph plots have no terminal preview"))
   }
+
+  /// A Lua function transform is R's `transform = function(t) ...`: the
+  /// identity function gives the "identity" test, log gives "log".
+  @Test func functionTransformIsAppliedToTheTimes() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local m = cox(dataset('veteran'), 'Surv(time, status) ~ trt + celltype + karno')
+      local a, b = m:zph{transform = function(t) return t end}, m:zph{transform = 'identity'}
+      local c, d = m:zph{transform = math.log}, m:zph{transform = 'log'}
+      return a.table[4].chisq, b.table[4].chisq, c.table[2].chisq, d.table[2].chisq, a.transform, a.x[5], b.x[5]
+      """)
+    #expect(approxEqual(r[0].doubleValue ?? 0, r[1].doubleValue ?? 1, relative: 1e-12))
+    #expect(approxEqual(r[2].doubleValue ?? 0, r[3].doubleValue ?? 1, relative: 1e-12))
+    #expect(r[4] == .string("user"))
+    #expect(r[5].doubleValue == r[6].doubleValue)
+  }
 }
