@@ -114,12 +114,18 @@ struct CoxRiskSetTable {
     self.p = p
     try MemoryBudget.require(count: n, stride: (2 * p + 8) * 8, for: "the Cox residuals (\(n) × \(p))")
     // Centred row-major covariates.
-    var x = [Double](repeating: 0, count: n * p)
+    var means = [Double](repeating: 0, count: p)
     for j in 0..<p {
       var mean = 0.0
       for i in 0..<n { mean += input.covariates[j * n + i] }
-      mean /= Double(n)
-      for i in 0..<n { x[i * p + j] = input.covariates[j * n + i] - mean }
+      means[j] = mean / Double(n)
+    }
+    // Row by row (each column streams), writing whole rows.
+    let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
+      input.covariates.withUnsafeBufferPointer { cov in
+        for i in 0..<n { for j in 0..<p { out[i * p + j] = cov[j * n + i] - means[j] } }
+      }
+      count = n * p
     }
     let beta = input.coefficients.map { $0.isNaN ? 0 : $0 }
     var eta = [Double](repeating: 0, count: n)
@@ -136,16 +142,17 @@ struct CoxRiskSetTable {
     let strataCount = (stratumOfRow.max() ?? 0) + 1
     try Cancellation.check()
 
-    // Events sorted by (stratum, time, row).
-    var events: [Int] = []
-    events.reserveCapacity(n / 2)
-    for i in 0..<n where isEvent[i] { events.append(i) }
+    // Events sorted by (stratum, time, row): bucketed by stratum, then
+    // each bucket sorted as (time, row) pairs (no indirect loads in the sort).
     let stop = input.stop
-    events.sort { a, b in
-      let sa = stratumOfRow[a], sb = stratumOfRow[b]
-      if sa != sb { return sa < sb }
-      if stop[a] != stop[b] { return stop[a] < stop[b] }
-      return a < b
+    var buckets = [[(Double, Int)]](repeating: [], count: strataCount)
+    for i in 0..<n where isEvent[i] { buckets[stratumOfRow[i]].append((stop[i], i)) }
+    var events: [Int] = []
+    events.reserveCapacity(buckets.reduce(0) { $0 + $1.count })
+    for b in 0..<strataCount {
+      buckets[b].sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+      for pair in buckets[b] { events.append(pair.1) }
+      buckets[b] = []
     }
     // Unique death times per stratum.
     var deathTime: [Double] = []
