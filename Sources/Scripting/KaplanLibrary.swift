@@ -21,6 +21,7 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   PlotLibrary(),
   CoxLibrary(),
   CoxPredictionLibrary(),
+  CoxDiagnosticsLibrary(),
   CompetingRisksLibrary(),
   CompletionLibrary(),
 ] }

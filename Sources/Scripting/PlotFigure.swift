@@ -17,6 +17,7 @@ struct PlotFigure {
   enum Content {
     case curves(SurvivalPlotData)
     case forest(ForestPlotData)
+    case zph(ZphPlotData)
   }
 
   let content: Content
@@ -24,6 +25,9 @@ struct PlotFigure {
   let kind: String
   /// The x-axis title when the script gives none (nil: the renderer's own).
   let xlab: String?
+  /// The y-axis title and range when the script gives none (km `fun`).
+  var ylab: String?
+  var ylim: [Double]?
 
   /// The figure of the result whose handle is argument 1; `pvalue` and `hr`
   /// results arrive as their handles in arguments 3 and 4.
@@ -31,7 +35,10 @@ struct PlotFigure {
     kind = handle.kind
     switch (handle.kind, handle.value) {
     case ("km", let a as KaplanMeierAnalysis):
-      content = .curves(try Self.survival(a, dataset: handle.dataset, call: call))
+      let fun = try call.options.choice("fun", KmPlotFun.choices).apply(
+        try Self.survival(a, dataset: handle.dataset, call: call))
+      content = .curves(fun.data)
+      (ylab, ylim) = (fun.ylab, fun.ylim)
       xlab = nil
     case ("cuminc", let a as CompetingRisksAnalysis):
       content = .curves(try Self.incidence(a, call: call))
@@ -47,8 +54,12 @@ struct PlotFigure {
       content = .forest(Self.forest(a.terms, hr: f.hazardRatios, lower: f.lower, upper: f.upper, p: f.pValues,
                                     level: f.confidenceLevel))
       xlab = "Subdistribution hazard ratio"
+    case ("cox_zph", let a as CoxZphAnalysis):
+      content = .zph(ZphFigure.data(a))
+      xlab = nil
     default:
-      throw call.lua.argumentError(1, "km, cuminc, cox or finegray result expected, got a \(handle.kind) result")
+      throw call.lua.argumentError(
+        1, "km, cuminc, cox, finegray or cox_zph result expected, got a \(handle.kind) result")
     }
   }
 

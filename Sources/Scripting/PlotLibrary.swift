@@ -44,8 +44,10 @@ struct PlotLibrary: KaplanLibrary {
         """
     ) { call in
       let handle = try call.lua.object(1, as: ResultHandle.self)
-      let options = try PlotLibrary.plotOptions(call.options)
+      var options = try PlotLibrary.plotOptions(call.options)
       let figure = try PlotFigure(handle, call: call)
+      if options.ylab == nil { options.ylab = figure.ylab }
+      if options.ylim == nil { options.ylim = figure.ylim }
       let file = try call.options.optionalString("file")
       try PlotLibrary.checkApplies(figure, options: call.options, call: call)
       do {
@@ -66,6 +68,13 @@ struct PlotLibrary: KaplanLibrary {
           if forestOptions.xlab == nil { forestOptions.xlab = figure.xlab }
           let path = try policy.checkWrite(file)
           try PlotFile().write(svg: try ForestPlot(data, options: forestOptions).svg(), to: path)
+          return [.string(path)]
+        case .zph(let data):
+          guard let file else {
+            throw LuaError.runtime("plot: zph plots have no terminal preview; give {file = \"zph.svg\"}")
+          }
+          let path = try policy.checkWrite(file)
+          try PlotFile().write(svg: try ZphPlot(data, options: options).svg(), to: path)
           return [.string(path)]
         }
       } catch PlotError.invalidOption(let key, let message) {
@@ -120,6 +129,8 @@ struct PlotLibrary: KaplanLibrary {
                    + "(curves only)"),
       OptionSpec("cause", .either(.string, .number(.any)), defaultText: "the first cause",
                  doc: "the cause whose cumulative incidence to draw (cuminc only)"),
+      OptionSpec.choice("fun", KmPlotFun.choices, default: "surv",
+                        doc: "km only: \"surv\" (S), \"event\" (1 - S) or \"cumhaz\" (-log S), as R's plot.survfit"),
       OptionSpec("color", .boolean, default: .boolean(true),
                  doc: "colours in the terminal preview (without file; false draws dashes instead)"),
     ]
@@ -151,7 +162,10 @@ struct PlotLibrary: KaplanLibrary {
     }
     switch figure.content {
     case .curves(let data):
-      if options.has("cause") && data.kind != .incidence {
+      if options.has("fun") && figure.kind != "km" {
+        throw refuse("fun", "applies to km results only, not to a \(figure.kind) result")
+      }
+      if options.has("cause") && figure.kind != "cuminc" {
         throw refuse("cause", "applies to cuminc results only, not to a \(figure.kind) result")
       }
       if options.has("color") && options.has("file") {
@@ -160,6 +174,10 @@ struct PlotLibrary: KaplanLibrary {
     case .forest:
       for key in PlotLibrary.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
         throw refuse(key, "applies to curves (km, cuminc), not to the forest plot of a \(figure.kind) model")
+      }
+    case .zph:
+      for key in PlotLibrary.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
+        throw refuse(key, "applies to curves (km, cuminc), not to the figure of a cox_zph result")
       }
     }
   }

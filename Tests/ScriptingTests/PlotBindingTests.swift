@@ -37,7 +37,7 @@ import FoundationXML
     let keys = Set((r[2].stringValue ?? "").split(separator: " ").map(String.init))
     #expect(keys == ["file", "title", "xlab", "ylab", "xlim", "ylim", "breaks", "percent", "width", "height",
                      "font_size", "labels", "colors", "conf_int", "censor_marks", "risk_table", "cumulative_events",
-                     "cumulative_censored", "median_lines", "legend", "pvalue", "hr", "cause", "color"])
+                     "cumulative_censored", "median_lines", "legend", "pvalue", "hr", "cause", "fun", "color"])
     for file in ["colon_km.svg", "veteran_forest.svg"] {
       #expect(FileManager.default.fileExists(atPath: rt.policy.outputDirectory + "/" + file), "\(file)")
     }
@@ -116,7 +116,7 @@ import FoundationXML
   /// draw, is an error at the script's line.
   @Test func onlyKaplanResultsArePlotted() throws {
     let rt = try makeRuntime()
-    let expected = "bad argument #1 to 'plot' (km, cuminc, cox or finegray result expected, got"
+    let expected = "bad argument #1 to 'plot' (km, cuminc, cox, finegray or cox_zph result expected, got"
     #expect(luaError(rt, "plot(42)") == "test:1: \(expected) number)")
     #expect(luaError(rt, "\nplot({kind = 'km', strata = {}})")
       == "test:2: \(expected) a table not made by a Kaplan function)")

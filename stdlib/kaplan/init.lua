@@ -38,7 +38,8 @@ end)
 -- Libraries that later capabilities add register themselves here; each is
 -- optional so that a host built without one still starts.
 local libraries = {
-  "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kaplan.cox_predict", "kaplan.competing", "kaplan.plots",
+  "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kaplan.cox_predict", "kaplan.cox_zph", "kaplan.competing",
+  "kaplan.plots",
 }
 for _, name in ipairs(libraries) do
   local ok, lib = pcall(require, name)

@@ -1,0 +1,302 @@
+import Foundation
+
+/// The data of a fitted Cox model as the diagnostics need it: the response,
+/// the design matrix (column-major n × p, input order), case weights,
+/// strata, offset and the fitted coefficients. R `survival` 3.5 computes its
+/// residuals (`residuals.coxph`) and its proportional-hazards test
+/// (`cox.zph`) from the same pieces of a `coxph` fit.
+public struct CoxDiagnosticsInput: Sendable {
+  public var start: [Double]?
+  public var stop: [Double]
+  /// 1 = event, 0 = censored.
+  public var status: [Double]
+  /// Column-major n × p.
+  public var covariates: [Double]
+  public var columns: Int
+  public var weights: [Double]?
+  /// Stratum index per row (0-based, in R's level order).
+  public var strata: [Int]?
+  public var offset: [Double]?
+  /// Fitted coefficients; NaN (R's NA for a collinear column) counts as 0.
+  public var coefficients: [Double]
+  public var ties: CoxTies
+
+  public init(
+    start: [Double]?, stop: [Double], status: [Double], covariates: [Double], columns: Int,
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, coefficients: [Double], ties: CoxTies
+  ) {
+    self.start = start
+    self.stop = stop
+    self.status = status
+    self.covariates = covariates
+    self.columns = columns
+    self.weights = weights
+    self.strata = strata
+    self.offset = offset
+    self.coefficients = coefficients
+    self.ties = ties
+  }
+
+  var n: Int { stop.count }
+
+  func validate(for what: String) throws {
+    let n = self.n
+    if ties == .exact {
+      throw CoxInputError(
+        "\(what) are not available yet for ties = \"exact\" (refit with ties = \"efron\" or \"breslow\")")
+    }
+    if columns <= 0 { throw CoxInputError("\(what): the model has no covariates") }
+    if status.count != n || covariates.count != n * columns || coefficients.count != columns
+      || (start?.count ?? n) != n || (weights?.count ?? n) != n || (strata?.count ?? n) != n
+      || (offset?.count ?? n) != n
+    {
+      throw CoxInputError("\(what): the model's arrays have inconsistent lengths")
+    }
+    if let s = strata, s.contains(where: { $0 < 0 }) { throw CoxInputError("\(what): negative stratum index") }
+  }
+}
+
+/// The risk sets of a fitted Cox model at its death times, with the
+/// hazard increments of Efron's or Breslow's approximation, built in
+/// O(n p + n log n) with no n × n work (Therneau & Grambsch 2000, §3.3, §4.6).
+///
+/// Per stratum, the unique death times t_1 < … < t_D; row i is at risk at
+/// the death times in [lo_i, hi_i) (start_i < t ≤ stop_i). The risk-set sums
+/// S0 = Σ w r, S1 = Σ w r x are accumulated backwards from the last death
+/// time (additions only for right-censored data, as R's sweeps), from which,
+/// at a death time with m deaths of total weight W and death sums E0, E1,
+/// Efron's sub-steps s = 0 … m−1 have denominators S0 − (s/m)E0, hazards
+/// h_s = (W/m)/(S0 − (s/m)E0) and means x̄_s = (S1 − (s/m)E1)/(S0 − (s/m)E0)
+/// (Breslow: one step with h = W/S0). A surviving row takes every h_s, a
+/// dying row (1 − s/m)h_s; the Schoenfeld mean is the average of the x̄_s.
+/// Covariates are centred on their column means first (residuals do not
+/// change; round-off does).
+struct CoxRiskSetTable {
+  let n: Int
+  let p: Int
+  /// Row-major n × p, input order, centred.
+  let x: [Double]
+  /// exp(η_i), η centred on its mean (ratios within a risk set do not change).
+  let risk: [Double]
+  let weight: [Double]
+  let isEvent: [Bool]
+  /// Death-time range of each row ([lo, hi), global death-time indices).
+  let lo: [Int]
+  let hi: [Int]
+  /// The global death-time indices of each stratum: `stratumStart[s]..<stratumStart[s+1]`.
+  let stratumStart: [Int]
+  let stratumOfRow: [Int]
+  /// Per global death time.
+  let deathTime: [Double]
+  let deathStratum: [Int]
+  let deathCount: [Int]
+  /// Per death time: Σ_s h_s (survivors), Σ_s (1 − s/m)h_s (the dying).
+  let hazard: [Double]
+  let deadHazard: [Double]
+  /// Per death time, p each: Σ_s h_s x̄_s, Σ_s (1 − s/m) h_s x̄_s, the average x̄_s.
+  let xHazard: [Double]
+  let deadXHazard: [Double]
+  let deadMean: [Double]
+  /// Event rows sorted by (stratum, time, row): R's order of Schoenfeld residuals.
+  let eventRows: [Int]
+  /// The efron flag and the per-death-time sub-step data, for the zph information.
+  let efron: Bool
+  let deathRiskSum: [Double]
+  let deathXSum: [Double]
+  let riskSum: [Double]
+  let xSum: [Double]
+  let deathWeight: [Double]
+
+  init(_ input: CoxDiagnosticsInput) throws {
+    let n = input.n
+    let p = input.columns
+    self.n = n
+    self.p = p
+    try MemoryBudget.require(count: n, stride: (2 * p + 8) * 8, for: "the Cox residuals (\(n) × \(p))")
+    // Centred row-major covariates.
+    var means = [Double](repeating: 0, count: p)
+    for j in 0..<p {
+      var mean = 0.0
+      for i in 0..<n { mean += input.covariates[j * n + i] }
+      means[j] = mean / Double(n)
+    }
+    // Row by row (each column streams), writing whole rows.
+    let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
+      input.covariates.withUnsafeBufferPointer { cov in
+        for i in 0..<n { for j in 0..<p { out[i * p + j] = cov[j * n + i] - means[j] } }
+      }
+      count = n * p
+    }
+    let beta = input.coefficients.map { $0.isNaN ? 0 : $0 }
+    var eta = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      var e = input.offset?[i] ?? 0
+      for j in 0..<p where beta[j] != 0 { e += beta[j] * x[i * p + j] }
+      eta[i] = e
+    }
+    let etaMean = eta.reduce(0, +) / Double(n)
+    let risk = eta.map { exp($0 - etaMean) }
+    let weight = input.weights ?? [Double](repeating: 1, count: n)
+    let isEvent = input.status.map { $0 == 1 }
+    let stratumOfRow = input.strata ?? [Int](repeating: 0, count: n)
+    let strataCount = (stratumOfRow.max() ?? 0) + 1
+    try Cancellation.check()
+
+    // Events sorted by (stratum, time, row): bucketed by stratum, then
+    // each bucket sorted as (time, row) pairs (no indirect loads in the sort).
+    let stop = input.stop
+    var buckets = [[(Double, Int)]](repeating: [], count: strataCount)
+    for i in 0..<n where isEvent[i] { buckets[stratumOfRow[i]].append((stop[i], i)) }
+    var events: [Int] = []
+    events.reserveCapacity(buckets.reduce(0) { $0 + $1.count })
+    for b in 0..<strataCount {
+      buckets[b].sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+      for pair in buckets[b] { events.append(pair.1) }
+      buckets[b] = []
+    }
+    // Unique death times per stratum.
+    var deathTime: [Double] = []
+    var deathStratum: [Int] = []
+    var deathCount: [Int] = []
+    var deathWeight: [Double] = []
+    var stratumStart = [Int](repeating: 0, count: strataCount + 1)
+    var deathIndexOfEvent = [Int](repeating: 0, count: events.count)
+    for (e, i) in events.enumerated() {
+      let s = stratumOfRow[i]
+      if deathTime.isEmpty || deathStratum[deathTime.count - 1] != s || deathTime[deathTime.count - 1] != stop[i] {
+        deathTime.append(stop[i])
+        deathStratum.append(s)
+        deathCount.append(0)
+        deathWeight.append(0)
+      }
+      let d = deathTime.count - 1
+      deathCount[d] += 1
+      deathWeight[d] += weight[i]
+      deathIndexOfEvent[e] = d
+    }
+    let totalDeaths = deathTime.count
+    do {
+      var counts = [Int](repeating: 0, count: strataCount)
+      for s in deathStratum { counts[s] += 1 }
+      for s in 0..<strataCount { stratumStart[s + 1] = stratumStart[s] + counts[s] }
+    }
+    // [lo, hi) per row by binary search within the stratum's death times.
+    func upperBound(_ t: Double, _ from: Int, _ to: Int) -> Int {
+      var a = from, b = to
+      while a < b {
+        let mid = (a + b) / 2
+        if deathTime[mid] <= t { a = mid + 1 } else { b = mid }
+      }
+      return a
+    }
+    var lo = [Int](repeating: 0, count: n)
+    var hi = [Int](repeating: 0, count: n)
+    for i in 0..<n {
+      let s = stratumOfRow[i]
+      let from = stratumStart[s], to = stratumStart[s + 1]
+      hi[i] = upperBound(stop[i], from, to)
+      lo[i] = input.start.map { upperBound($0[i], from, to) } ?? from
+    }
+    try Cancellation.check()
+    // Backward difference arrays: a row joins at hi − 1 and leaves after lo (it is at risk on [lo, hi)).
+    let width = p + 1
+    var addAt = [Double](repeating: 0, count: totalDeaths * width)
+    var removeAt = [Double](repeating: 0, count: totalDeaths * width)
+    var deathRiskSum = [Double](repeating: 0, count: totalDeaths)
+    var deathXSum = [Double](repeating: 0, count: totalDeaths * p)
+    for i in 0..<n where lo[i] < hi[i] {
+      let v = risk[i] * weight[i]
+      let a = (hi[i] - 1) * width
+      addAt[a] += v
+      for j in 0..<p { addAt[a + 1 + j] += v * x[i * p + j] }
+      if lo[i] > stratumStart[stratumOfRow[i]] {
+        let r = lo[i] * width
+        removeAt[r] += v
+        for j in 0..<p { removeAt[r + 1 + j] += v * x[i * p + j] }
+      }
+      if isEvent[i] {
+        let d = hi[i] - 1
+        deathRiskSum[d] += v
+        for j in 0..<p { deathXSum[d * p + j] += v * x[i * p + j] }
+      }
+    }
+    var riskSum = [Double](repeating: 0, count: totalDeaths)
+    var xSum = [Double](repeating: 0, count: totalDeaths * p)
+    var running = [Double](repeating: 0, count: width)
+    for s in 0..<strataCount {
+      for j in 0..<width { running[j] = 0 }
+      var d = stratumStart[s + 1] - 1
+      while d >= stratumStart[s] {
+        for j in 0..<width { running[j] += addAt[d * width + j] }
+        riskSum[d] = running[0]
+        for j in 0..<p { xSum[d * p + j] = running[1 + j] }
+        for j in 0..<width { running[j] -= removeAt[d * width + j] }
+        d -= 1
+      }
+    }
+    let efron = input.ties == .efron
+    var hazard = [Double](repeating: 0, count: totalDeaths)
+    var deadHazard = [Double](repeating: 0, count: totalDeaths)
+    var xHazard = [Double](repeating: 0, count: totalDeaths * p)
+    var deadXHazard = [Double](repeating: 0, count: totalDeaths * p)
+    var deadMean = [Double](repeating: 0, count: totalDeaths * p)
+    for d in 0..<totalDeaths {
+      let m = efron ? deathCount[d] : 1
+      let fraction = 1 / Double(m)
+      let share = deathWeight[d] * fraction
+      for s in 0..<m {
+        let down = Double(s) * fraction
+        let denominator = riskSum[d] - down * deathRiskSum[d]
+        let h = share / denominator
+        hazard[d] += h
+        deadHazard[d] += (1 - down) * h
+        for j in 0..<p {
+          let mean = (xSum[d * p + j] - down * deathXSum[d * p + j]) / denominator
+          xHazard[d * p + j] += h * mean
+          deadXHazard[d * p + j] += (1 - down) * h * mean
+          deadMean[d * p + j] += mean * fraction
+        }
+      }
+    }
+    self.x = x
+    self.risk = risk
+    self.weight = weight
+    self.isEvent = isEvent
+    self.lo = lo
+    self.hi = hi
+    self.stratumStart = stratumStart
+    self.stratumOfRow = stratumOfRow
+    self.deathTime = deathTime
+    self.deathStratum = deathStratum
+    self.deathCount = deathCount
+    self.hazard = hazard
+    self.deadHazard = deadHazard
+    self.xHazard = xHazard
+    self.deadXHazard = deadXHazard
+    self.deadMean = deadMean
+    self.eventRows = events
+    self.efron = efron
+    self.deathRiskSum = deathRiskSum
+    self.deathXSum = deathXSum
+    self.riskSum = riskSum
+    self.xSum = xSum
+    self.deathWeight = deathWeight
+  }
+
+  /// Prefix sums of `values` (width `w` per death time) restarting at 0 in
+  /// each stratum: entry (d + stratum(d)) is the sum over the stratum's death
+  /// times before d, so a row's integral over [lo, end) is a difference of
+  /// two entries of its own stratum.
+  func cumulative(_ values: [Double], width w: Int) -> [Double] {
+    let strata = stratumStart.count - 1
+    var out = [Double](repeating: 0, count: (deathTime.count + strata) * w)
+    for s in 0..<strata {
+      let from = stratumStart[s], to = stratumStart[s + 1]
+      for d in from..<to {
+        let k = d + s
+        for j in 0..<w { out[(k + 1) * w + j] = out[k * w + j] + values[d * w + j] }
+      }
+    }
+    return out
+  }
+}

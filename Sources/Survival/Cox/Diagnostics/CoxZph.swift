@@ -1,0 +1,289 @@
+import Foundation
+
+/// R `survival` 3.x `cox.zph(fit, transform, terms, global)`: the score
+/// tests of proportional hazards per term and GLOBAL, the scaled
+/// Schoenfeld residuals and their variance, from the scores of
+/// `CoxZphKernel`. Columns with an NA coefficient are left out, as R does.
+public enum CoxZph {
+  /// R's `transform` choices (a user function gives `.values`).
+  public enum Transform: Sendable, Equatable {
+    case km, rank, identity, log
+    /// The transformed time of each row (only event rows are read).
+    case values([Double])
+  }
+
+  public struct Result: Sendable {
+    /// Term names, then "GLOBAL" when asked for.
+    public let names: [String]
+    public let chisq: [Double]
+    public let df: [Int]
+    public let p: [Double]
+    /// Per event, in R's order: the input row (0-based), the transformed
+    /// time (`x`), the time, the stratum index.
+    public let eventRows: [Int]
+    public let x: [Double]
+    public let time: [Double]
+    public let stratum: [Int]
+    /// Column-major events × terms scaled Schoenfeld residuals (NaN is R's NA).
+    public let y: [Double]
+    /// Row-major terms × terms (R's `var`).
+    public let variance: [Double]
+    /// The term names of `y`'s columns.
+    public let termNames: [String]
+  }
+
+  /// The transformed time of every row, as `cox.zph` computes `ttimes`.
+  /// `km`: 1 − S(t−) of the Kaplan–Meier of all rows pooled (no strata, no
+  /// weights; with delayed entry for (start, stop] data); `rank`: the
+  /// average rank of the time among all rows.
+  public static func transformedTimes(_ input: CoxDiagnosticsInput, _ transform: Transform) -> [Double] {
+    let times = input.stop
+    switch transform {
+    case .identity: return times
+    case .log: return times.map { Foundation.log($0) }
+    case .values(let v): return v
+    case .rank:
+      let sorted = times.sorted()
+      return times.map { t in
+        let less = lowerBound(sorted, t)
+        let equal = upperBound(sorted, t) - less
+        return Double(less) + Double(equal + 1) / 2
+      }
+    case .km:
+      let stops = times.sorted()
+      let starts = input.start?.sorted()
+      var deathTimes: [Double] = []
+      var deathCounts: [Int] = []
+      let eventTimes = (0..<times.count).filter { input.status[$0] == 1 }.map { times[$0] }.sorted()
+      for t in eventTimes {
+        if deathTimes.last == t { deathCounts[deathCounts.count - 1] += 1 } else {
+          deathTimes.append(t)
+          deathCounts.append(1)
+        }
+      }
+      // S just before each death time.
+      var before = [Double](repeating: 1, count: deathTimes.count)
+      var s = 1.0
+      for (k, t) in deathTimes.enumerated() {
+        before[k] = s
+        var atRisk = stops.count - lowerBound(stops, t)
+        if let starts { atRisk -= starts.count - lowerBound(starts, t) }
+        s *= 1 - Double(deathCounts[k]) / Double(atRisk)
+      }
+      return times.map { t in
+        let k = lowerBound(deathTimes, t)
+        // Left-continuous: S(t−) is the product over death times < t.
+        let sBefore: Double
+        if k < deathTimes.count { sBefore = before[k] } else { sBefore = s }
+        return 1 - sBefore
+      }
+    }
+  }
+
+  static func lowerBound(_ a: [Double], _ t: Double) -> Int {
+    var lo = 0, hi = a.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if a[mid] < t { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+  }
+
+  static func upperBound(_ a: [Double], _ t: Double) -> Int {
+    var lo = 0, hi = a.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if a[mid] <= t { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+  }
+
+  /// - Parameters:
+  ///   - terms: the design columns of each term (one per column for R's `terms = FALSE`).
+  public static func test(
+    _ fullInput: CoxDiagnosticsInput, transform: Transform, terms fullTerms: [[Int]], termNames fullNames: [String],
+    global: Bool = true
+  ) throws -> Result {
+    try fullInput.validate(for: "the proportional-hazards test (zph)")
+    let ttimes = transformedTimes(fullInput, transform)
+    // Drop the columns whose coefficient is NA.
+    let keep = (0..<fullInput.columns).filter { !fullInput.coefficients[$0].isNaN }
+    if keep.isEmpty { throw CoxInputError("the proportional-hazards test (zph): every coefficient is NA") }
+    var input = fullInput
+    var newIndex = [Int](repeating: -1, count: fullInput.columns)
+    for (k, j) in keep.enumerated() { newIndex[j] = k }
+    if keep.count < fullInput.columns {
+      let n = fullInput.n
+      var cov: [Double] = []
+      cov.reserveCapacity(n * keep.count)
+      for j in keep { cov.append(contentsOf: fullInput.covariates[(j * n)..<((j + 1) * n)]) }
+      input.covariates = cov
+      input.columns = keep.count
+      input.coefficients = keep.map { fullInput.coefficients[$0] }
+    }
+    var terms: [[Int]] = []
+    var names: [String] = []
+    for (t, columns) in fullTerms.enumerated() {
+      let mapped = columns.map { newIndex[$0] }.filter { $0 >= 0 }
+      if !mapped.isEmpty {
+        terms.append(mapped)
+        names.append(fullNames[t])
+      }
+    }
+    let nvar = input.columns
+    let coef = input.coefficients
+    let scores = try CoxZphKernel.scores(input, g: ttimes)
+    let q = 2 * nvar
+    let imat = scores.information
+    func statistic(_ thetaColumns: [Int]) throws -> Double {
+      let kk = Array(0..<nvar) + thetaColumns.map { nvar + $0 }
+      let m = kk.count
+      var a = [Double](repeating: 0, count: m * m)
+      for (r, i) in kk.enumerated() { for (c, j) in kk.enumerated() { a[r * m + c] = imat[i * q + j] } }
+      var u = [Double](repeating: 0, count: m)
+      for (r, j) in thetaColumns.enumerated() { u[nvar + r] = scores.u[j] }
+      let solved = try LinearSolve.solve(a, m, u)
+      var s = 0.0
+      for r in 0..<m { s += solved[r] * u[r] }
+      return s
+    }
+    var chisq: [Double] = []
+    var df: [Int] = []
+    for columns in terms {
+      chisq.append(try statistic(columns))
+      df.append(columns.count)
+    }
+    var tableNames = names
+    if global {
+      chisq.append(try statistic(Array(0..<nvar)))
+      df.append(nvar)
+      tableNames.append("GLOBAL")
+    }
+    let pValues = zip(chisq, df).map { ChiSquare.upperTail($0, df: Double($1)) }
+
+    // Scaled residuals.
+    let strataCount = scores.strataCount
+    var used = scores.used
+    for columns in terms where columns.count > 1 {
+      if columns.contains(where: { j in (0..<strataCount).contains { used[$0 * nvar + j] == 0 } }) {
+        for s in 0..<strataCount {
+          let top = columns.map { used[s * nvar + $0] }.max() ?? 0
+          for j in columns { used[s * nvar + j] = top }
+        }
+      }
+    }
+    var vmean = [Double](repeating: 0, count: nvar * nvar)
+    for a in 0..<nvar {
+      for b in 0..<nvar {
+        var w = 0
+        for s in 0..<strataCount { w += min(used[s * nvar + a], used[s * nvar + b]) }
+        vmean[a * nvar + b] = imat[a * q + b] / Double(w == 0 ? 1 : w)
+      }
+    }
+    let e = scores.eventRows.count
+    let nterm = terms.count
+    // Columns → terms: 1 for a one-column term, β̂_j for a term of several.
+    var tmat = [Double](repeating: 0, count: nvar * nterm)
+    for (t, columns) in terms.enumerated() {
+      for j in columns { tmat[j * nterm + t] = columns.count == 1 ? 1 : coef[j] }
+    }
+    var sresid = [Double](repeating: 0, count: e * nterm)
+    for k in 0..<e {
+      for t in 0..<nterm {
+        var s = 0.0
+        for j in 0..<nvar where tmat[j * nterm + t] != 0 { s += scores.schoenfeld[j * e + k] * tmat[j * nterm + t] }
+        sresid[t * e + k] = s
+      }
+    }
+    var vterm = [Double](repeating: 0, count: nterm * nterm)
+    for a in 0..<nterm {
+      for b in 0..<nterm {
+        var s = 0.0
+        for i in 0..<nvar {
+          let ta = tmat[i * nterm + a]
+          if ta == 0 { continue }
+          for j in 0..<nvar { s += ta * vmean[i * nvar + j] * tmat[j * nterm + b] }
+        }
+        vterm[a * nterm + b] = s
+      }
+    }
+    var usedTerm = [Int](repeating: 0, count: strataCount * nterm)
+    for s in 0..<strataCount {
+      for (t, columns) in terms.enumerated() { usedTerm[s * nterm + t] = used[s * nvar + columns[0]] }
+    }
+    let eventStratum = scores.eventRows.map { input.strata?[$0] ?? 0 }
+    for s in 0..<strataCount {
+      let k = (0..<nterm).filter { usedTerm[s * nterm + $0] > 0 }
+      if k.isEmpty { continue }
+      let m = k.count
+      var sub = [Double](repeating: 0, count: m * m)
+      for (r, a) in k.enumerated() { for (c, b) in k.enumerated() { sub[r * m + c] = vterm[a * nterm + b] } }
+      // s · sub⁻¹ for each event of the stratum (sub is symmetric), one inverse per stratum.
+      let inverse = try LinearSolve.inverse(sub, m)
+      var rhs = [Double](repeating: 0, count: m)
+      for row in 0..<e where eventStratum[row] == s {
+        for (r, t) in k.enumerated() { rhs[r] = sresid[t * e + row] }
+        for t in 0..<nterm { sresid[t * e + row] = .nan }
+        for (r, t) in k.enumerated() {
+          var v = 0.0
+          for c in 0..<m { v += inverse[r * m + c] * rhs[c] }
+          sresid[t * e + row] = v
+        }
+      }
+    }
+    for (t, columns) in terms.enumerated() {
+      let add = columns.count == 1 ? coef[columns[0]] : 1
+      for row in 0..<e { sresid[t * e + row] += add }
+    }
+    let variance = try LinearSolve.inverse(vterm, nterm)
+    return Result(
+      names: tableNames, chisq: chisq, df: df, p: pValues, eventRows: scores.eventRows,
+      x: scores.eventRows.map { ttimes[$0] }, time: scores.eventRows.map { input.stop[$0] },
+      stratum: eventStratum, y: sresid, variance: variance, termNames: names)
+  }
+}
+
+/// Dense solves of the small (2p × 2p) systems of `CoxZph`, by Gaussian
+/// elimination with partial pivoting (R's `solve`, LAPACK `dgesv`).
+enum LinearSolve {
+  static func solve(_ matrix: [Double], _ m: Int, _ rhs: [Double]) throws -> [Double] {
+    var a = matrix
+    var b = rhs
+    for col in 0..<m {
+      var pivot = col
+      for r in (col + 1)..<max(m, col + 1) where abs(a[r * m + col]) > abs(a[pivot * m + col]) { pivot = r }
+      if !(abs(a[pivot * m + col]) > 1e-300) {
+        throw CoxInputError("the information matrix of the proportional-hazards test is singular")
+      }
+      if pivot != col {
+        for c in 0..<m { a.swapAt(col * m + c, pivot * m + c) }
+        b.swapAt(col, pivot)
+      }
+      let d = a[col * m + col]
+      for r in (col + 1)..<max(m, col + 1) {
+        let f = a[r * m + col] / d
+        if f == 0 { continue }
+        for c in col..<m { a[r * m + c] -= f * a[col * m + c] }
+        b[r] -= f * b[col]
+      }
+    }
+    var x = [Double](repeating: 0, count: m)
+    for r in stride(from: m - 1, through: 0, by: -1) {
+      var s = b[r]
+      for c in (r + 1)..<max(m, r + 1) { s -= a[r * m + c] * x[c] }
+      x[r] = s / a[r * m + r]
+    }
+    return x
+  }
+
+  static func inverse(_ matrix: [Double], _ m: Int) throws -> [Double] {
+    var out = [Double](repeating: 0, count: m * m)
+    for c in 0..<m {
+      var e = [Double](repeating: 0, count: m)
+      e[c] = 1
+      let col = try solve(matrix, m, e)
+      for r in 0..<m { out[r * m + c] = col[r] }
+    }
+    return out
+  }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// The score test of proportional hazards of a fitted Cox model, as R
+/// `survival` 3.x `cox.zph` (its C routines `zph1` for right-censored and
+/// `zph2` for (start, stop] data): for each coefficient β_j the model with
+/// β_j + θ_j g(t) is scored at θ = 0, with g the (centred) transformed time.
+///
+/// The 2p score vector is (U, U_g) with U ≈ 0 at the fit and
+/// U_g = Σ_events w_i g(t_i) s_i (s_i the Schoenfeld residual); the 2p × 2p
+/// information is [[I₀, I₁], [I₁, I₂]], I_k = Σ_t g(t)^k Σ_s (W/m)
+/// {S2_s/S0_s − x̄_s x̄_sᵀ} (Efron sub-steps s, or one Breslow step). The
+/// S2 part is accumulated per row, Σ_i w_i r_i x_i x_iᵀ Σ_{t at risk}
+/// g(t)^k h_i(t), with the same risk-set table as the residuals
+/// (`CoxRiskSetTable`), so the cost is O(n p²) with no p² storage per death
+/// time. A term's statistic is uᵀ I_kk⁻¹ u over the p columns of β and the
+/// term's columns of θ; GLOBAL uses all of them.
+public enum CoxZphKernel {
+  public struct Scores: Sendable {
+    /// U_g, p values.
+    public let u: [Double]
+    /// Row-major 2p × 2p.
+    public let information: [Double]
+    /// Event rows in R's order (stratum, time; ties in row order for
+    /// Surv(time, event), in reverse row order for (start, stop] data).
+    public let eventRows: [Int]
+    /// Column-major events × p Schoenfeld residuals, in `eventRows` order.
+    public let schoenfeld: [Double]
+    /// Row-major strata × p: the stratum's events when the column varies
+    /// within the stratum, else 0 (R's `used`).
+    public let used: [Int]
+    public let strataCount: Int
+  }
+
+  /// - Parameter g: the transformed time of each row (only event rows are read), uncentred.
+  public static func scores(_ input: CoxDiagnosticsInput, g rawG: [Double]) throws -> Scores {
+    try input.validate(for: "the proportional-hazards test (zph)")
+    let table = try CoxRiskSetTable(input)
+    let n = table.n
+    let p = table.p
+    let events = table.eventRows
+    // Centre g on its mean over the events (R: ttimes − mean(ttimes[event])).
+    var gMean = 0.0
+    for i in events { gMean += rawG[i] }
+    gMean /= Double(max(events.count, 1))
+    let deaths = table.deathTime.count
+    var g = [Double](repeating: 0, count: deaths)
+    for i in events { g[table.hi[i] - 1] = rawG[i] - gMean }
+    if g.contains(where: { !$0.isFinite }) {
+      throw CoxInputError("the transformed times are not all finite numbers")
+    }
+    // Per death time, hazards times g^k (k = 0, 1, 2), survivors and dying.
+    var hz = [Double](repeating: 0, count: deaths * 3)
+    var dead = [Double](repeating: 0, count: deaths * 3)
+    for d in 0..<deaths {
+      hz[d * 3] = table.hazard[d]
+      hz[d * 3 + 1] = table.hazard[d] * g[d]
+      hz[d * 3 + 2] = table.hazard[d] * g[d] * g[d]
+      dead[d * 3] = table.deadHazard[d]
+      dead[d * 3 + 1] = table.deadHazard[d] * g[d]
+      dead[d * 3 + 2] = table.deadHazard[d] * g[d] * g[d]
+    }
+    let cum = table.cumulative(hz, width: 3)
+    // info[k * p² + a * p + b], lower triangle (b ≤ a), for k = 0, 1, 2.
+    var info = [Double](repeating: 0, count: 3 * p * p)
+    try info.withUnsafeMutableBufferPointer { info in
+      try table.x.withUnsafeBufferPointer { x in
+        for i in 0..<n {
+          let lo = table.lo[i], hi = table.hi[i]
+          if lo >= hi { continue }
+          let s = table.stratumOfRow[i]
+          let dies = table.isEvent[i]
+          let end = dies ? hi - 1 : hi
+          let rw = table.risk[i] * table.weight[i]
+          let row = i * p
+          for k in 0..<3 {
+            var h = cum[(end + s) * 3 + k] - cum[(lo + s) * 3 + k]
+            if dies { h += dead[(hi - 1) * 3 + k] }
+            let c = rw * h
+            if c == 0 { continue }
+            let base = k * p * p
+            for a in 0..<p {
+              let xa = c * x[row + a]
+              for b in 0...a { info[base + a * p + b] += xa * x[row + b] }
+            }
+          }
+          if i & 0xFFFF == 0 { try Cancellation.check() }
+        }
+      }
+      // Minus Σ_t g^k Σ_s (W/m) x̄_s x̄_sᵀ.
+      var mean = [Double](repeating: 0, count: p)
+      for d in 0..<deaths {
+        let m = table.efron ? table.deathCount[d] : 1
+        let fraction = 1 / Double(m)
+        let share = table.deathWeight[d] * fraction
+        for step in 0..<m {
+          let down = Double(step) * fraction
+          let denominator = table.riskSum[d] - down * table.deathRiskSum[d]
+          for j in 0..<p { mean[j] = (table.xSum[d * p + j] - down * table.deathXSum[d * p + j]) / denominator }
+          var weight = share
+          for k in 0..<3 {
+            let base = k * p * p
+            for a in 0..<p {
+              let ma = weight * mean[a]
+              for b in 0...a { info[base + a * p + b] -= ma * mean[b] }
+            }
+            weight *= g[d]
+          }
+        }
+      }
+    }
+    let q = 2 * p
+    var information = [Double](repeating: 0, count: q * q)
+    for a in 0..<p {
+      for b in 0...a {
+        for (k, (r, c)) in [(0, 0), (0, p), (p, p)].enumerated() {
+          let v = info[k * p * p + a * p + b]
+          information[(r + a) * q + c + b] = v
+          information[(r + b) * q + c + a] = v
+          information[(c + a) * q + r + b] = v
+          information[(c + b) * q + r + a] = v
+        }
+      }
+    }
+    // R's order of the events.
+    var ordered = events
+    if input.start != nil {
+      // Ties (same stratum and time) in reverse row order, as zph2's sweep.
+      var k = 0
+      while k < ordered.count {
+        var e = k + 1
+        let i = ordered[k]
+        while e < ordered.count && table.hi[ordered[e]] == table.hi[i] { e += 1 }
+        if e - k > 1 { ordered[k..<e].reverse() }
+        k = e
+      }
+    }
+    let e = ordered.count
+    var u = [Double](repeating: 0, count: p)
+    var schoenfeld = [Double](repeating: 0, count: e * p)
+    for (k, i) in ordered.enumerated() {
+      let d = table.hi[i] - 1
+      for j in 0..<p {
+        let s = table.x[i * p + j] - table.deadMean[d * p + j]
+        schoenfeld[j * e + k] = s
+        u[j] += table.weight[i] * g[d] * s
+      }
+    }
+    // used: events of the stratum where the (raw) column varies in it.
+    let strataCount = table.stratumStart.count - 1
+    var firstRow = [Int](repeating: -1, count: strataCount)
+    var varies = [Bool](repeating: false, count: strataCount * p)
+    var stratumEvents = [Int](repeating: 0, count: strataCount)
+    for i in 0..<n {
+      let s = table.stratumOfRow[i]
+      if table.isEvent[i] { stratumEvents[s] += 1 }
+      if firstRow[s] < 0 {
+        firstRow[s] = i
+        continue
+      }
+      let f = firstRow[s]
+      for j in 0..<p where !varies[s * p + j] && input.covariates[j * n + i] != input.covariates[j * n + f] {
+        varies[s * p + j] = true
+      }
+    }
+    var used = [Int](repeating: 0, count: strataCount * p)
+    for s in 0..<strataCount { for j in 0..<p where varies[s * p + j] { used[s * p + j] = stratumEvents[s] } }
+    return Scores(
+      u: u, information: information, eventRows: ordered, schoenfeld: schoenfeld, used: used,
+      strataCount: strataCount)
+  }
+}
