@@ -71,7 +71,7 @@ extension Column {
     guard k <= 100_000 else { throw ColumnArgumentError("k", "the number of groups must be at most 100000, got \(k)") }
     let x = try cutValues()
     var sorted = x.filter { !$0.isNaN }
-    guard !sorted.isEmpty else { throw DatasetError.invalid("quantile_groups: the column has no values (all NA)") }
+    guard !sorted.isEmpty else { throw DatasetError.invalid("the column has no values (all NA)") }
     sorted.sort()
     let breaks = (0...k).map { Column.sortedQuantile(sorted, Double($0) / Double(k)) }
     for i in 1...k where breaks[i] == breaks[i - 1] {
@@ -137,7 +137,7 @@ extension Column {
       lo = Swift.min(lo, v)
       hi = Swift.max(hi, v)
     }
-    guard lo <= hi else { throw DatasetError.invalid("cut: the column has no values (all NA) to take a range from") }
+    guard lo <= hi else { throw DatasetError.invalid("the column has no values (all NA) to take a range from") }
     guard lo.isFinite, hi.isFinite else {
       throw DatasetError.invalid("cut: the values have an infinite range; give the breaks")
     }

@@ -84,7 +84,7 @@ public final class RunMemoryAccount: MemoryAccount {
   /// exists for Lua) when those new buffers do not fit in the budget, after
   /// a collection. `what` names the value in the message.
   func lease(_ columns: [Column], what: @autoclosure () -> String) throws -> [UnsafeRawPointer] {
-    let parts = columns.compactMap(RunMemoryAccount.buffer(of:))
+    let parts = columns.flatMap(RunMemoryAccount.buffers(of:))
     if budget > 0 {
       var fresh = newBytes(parts)
       if fresh > availableBytes {
@@ -157,19 +157,25 @@ public final class RunMemoryAccount: MemoryAccount {
     lua.memoryLimit = max(1, baseline + budget - host)
   }
 
-  /// The storage address and size of a column's main buffer (nil when empty).
-  static func buffer(of column: Column) -> (UnsafeRawPointer, Int)? {
+  /// The storage addresses and sizes of a column's buffers (none when
+  /// empty). A string column has two: its codes and its levels, counted
+  /// apart because a derived column often shares one and not the other
+  /// (`gsub` and `upper` make new levels over the same codes).
+  static func buffers(of column: Column) -> [(UnsafeRawPointer, Int)] {
     func address<T>(_ values: [T]) -> UnsafeRawPointer? {
       values.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
     }
+    func part<T>(_ values: [T], bytes: Int) -> [(UnsafeRawPointer, Int)] {
+      address(values).map { [($0, bytes)] } ?? []
+    }
     switch column {
-    case .double(let v): return address(v).map { ($0, v.count * MemoryLayout<Double>.stride) }
-    case .int(let v): return address(v).map { ($0, v.count * MemoryLayout<Int>.stride) }
+    case .double(let v): return part(v, bytes: v.count * MemoryLayout<Double>.stride)
+    case .int(let v): return part(v, bytes: v.count * MemoryLayout<Int>.stride)
     case .factor(let codes, let levels):
       let levelBytes = levels.reduce(0) { $0 + $1.utf8.count + 16 }
-      return address(codes).map { ($0, codes.count * MemoryLayout<Int32>.stride + levelBytes) }
-    case .bool(let v): return address(v).map { ($0, v.count) }
-    case .date(let v): return address(v).map { ($0, v.count * MemoryLayout<Int32>.stride) }
+      return part(codes, bytes: codes.count * MemoryLayout<Int32>.stride) + part(levels, bytes: levelBytes)
+    case .bool(let v): return part(v, bytes: v.count)
+    case .date(let v): return part(v, bytes: v.count * MemoryLayout<Int32>.stride)
     }
   }
 }

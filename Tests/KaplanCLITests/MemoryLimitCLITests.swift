@@ -27,6 +27,15 @@ struct MemoryLimitCLITests {
     #expect(r.stderr.contains("raise it with --max-memory"))
   }
 
+  /// gsub keeps a string column's codes and makes new levels: the levels
+  /// are counted apart from the codes, so doubling them is refused (before,
+  /// the shared codes made the new levels free: 2.3 GB under 200M).
+  @Test func newLevelsOverTheSameCodesCountAgainstTheLimit() throws {
+    let r = try run("local s = as_string(dataset(\"lung\").age)\nfor i = 1, 21 do s = gsub(s, \".\", \"%0%0\") end\n")
+    #expect(r.status == 1)
+    #expect(r.stderr.hasPrefix("kaplan: m.lua:2: gsub: not enough memory for a column of 228 rows"))
+  }
+
   @Test func garbageDatasetsDoNotCountAgainstTheLimit() throws {
     let r = try run(makeData + """
       local s = 0

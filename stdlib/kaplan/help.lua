@@ -251,6 +251,18 @@ local function name_text(name)
   if bind.kinds()[name] or kind_nouns[name] then
     return kind_text(name, noun(name):gsub("^a", "A") .. " (" .. name .. ").")
   end
+  -- A bare method name ("join", "map"): the method, or the list of kinds
+  -- that have one of that name.
+  local methods = bind.methods_named(name)
+  if #methods == 1 then return M.render(methods[1]) end
+  if #methods > 1 then
+    local out = { "'" .. name .. "' is a method of " .. #methods .. " kinds:" }
+    for _, e in ipairs(methods) do
+      out[#out + 1] = "  " .. pad(e.signature, 30) .. "  (" .. noun(e.receiver) .. "; help(\""
+        .. e.qualified_name .. "\"))"
+    end
+    return table.concat(out, "\n")
+  end
   return nil
 end
 

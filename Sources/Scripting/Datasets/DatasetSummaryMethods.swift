@@ -162,6 +162,21 @@ final class DatasetSummaryMethods {
                doc: "skip missing values (R's na.rm = TRUE); otherwise a missing value makes the result NA"),
   ]
 
+  /// The column name a summary function takes. A column or a number there
+  /// is what someone used to R's `sum(x)` types: say what to write instead.
+  private static func columnName(_ call: KaplanCall, _ function: String) throws -> String {
+    if case .string(let name) = try call.lua.value(1) { return name }
+    let columnMethods: Set<String> = ["sum", "mean", "sd", "median", "min", "max", "quantile"]
+    var message = "\(function)(\"name\") makes a summary for summarise{}, so it takes a column name"
+    if (try? call.lua.object(1, as: LuaColumn.self)) != nil {
+      message += columnMethods.contains(function)
+        ? "; for the \(function) of a column write c:\(function)(...), e.g. d.age:\(function)()" : ""
+    } else if case .number = try call.lua.value(1), function == "min" || function == "max" {
+      message += "; for numbers use math.\(function)"
+    }
+    throw call.lua.argumentError(1, message + ", got \(OptionValues.shown(try call.lua.value(1)))")
+  }
+
   private func make(_ summary: Summary) -> [LuaValue] {
     made += 1
     return [.object(LuaSummary(summary, order: made))]
@@ -194,7 +209,8 @@ final class DatasetSummaryMethods {
         example: "print(dataset(\"lung\"):group_by{\"sex\"}:summarise{x = \(function.name)(\"age\"), "
           + "y = \(function.name)(\"wt.loss\", {na_rm = true})})"
       ) { call in
-        self.make(Summary(function, column: try call.lua.string(1), naRm: try call.options.boolean("na_rm")))
+        self.make(Summary(
+          function, column: try Self.columnName(call, function.name), naRm: try call.options.boolean("na_rm")))
       })
     }
     out.append(KaplanFunction(
@@ -204,7 +220,7 @@ final class DatasetSummaryMethods {
       example: "print(dataset(\"lung\"):group_by{\"sex\"}:summarise{q1 = quantile(\"age\", 0.25), "
         + "q3 = quantile(\"age\", 0.75)})"
     ) { call in
-      let name = try call.lua.string(1)
+      let name = try Self.columnName(call, "quantile")
       let p = try call.lua.number(2)
       guard p >= 0, p <= 1 else {
         throw call.lua.argumentError(2, "p must lie in [0, 1], got \(OptionValues.shown(.number(p)))")
