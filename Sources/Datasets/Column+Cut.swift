@@ -82,17 +82,6 @@ extension Column {
     return try Column.binned(x, breaks: breaks, labels: labels, right: true, includeLowest: true)
   }
 
-  /// The type 7 quantile of sorted values without NA (R's `quantile`):
-  /// h = 1 + (n − 1)p, interpolated between the values at ⌊h⌋ and ⌈h⌉.
-  static func sortedQuantile(_ v: [Double], _ p: Double) -> Double {
-    let index = 1 + Double(v.count - 1) * p
-    let lo = index.rounded(.down), hi = index.rounded(.up)
-    let xlo = v[Int(lo) - 1], xhi = v[Int(hi) - 1]
-    guard index > lo, xhi != xlo else { return xlo }
-    let h = index - lo
-    return (1 - h) * xlo + h * xhi
-  }
-
   /// A probability as messages write it: 0.25, 0.333.
   static func shortNumber(_ p: Double) -> String { String(format: "%.3g", p) }
 

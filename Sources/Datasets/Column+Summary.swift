@@ -85,12 +85,7 @@ extension Column {
     guard p >= 0, p <= 1 else { throw DatasetError.invalid("quantile: p must lie in [0, 1], got \(p)") }
     let v = try presentValues("quantile").sorted()
     guard !v.isEmpty else { return nil }
-    let index = 1 + Double(v.count - 1) * p
-    let lo = index.rounded(.down), hi = index.rounded(.up)
-    let xlo = v[Int(lo) - 1], xhi = v[Int(hi) - 1]
-    guard index > lo, xhi != xlo else { return xlo }
-    let h = index - lo
-    return (1 - h) * xlo + h * xhi
+    return Column.sortedQuantile(v, p)
   }
 
   /// The levels of a string column, in order; nil for other types.
@@ -107,5 +102,16 @@ extension Column {
     var counts = [Int](repeating: 0, count: labels.count)
     for c in codes where c >= 0 { counts[Int(c)] += 1 }
     return zip(labels, counts).map { ($0, $1) }
+  }
+
+  /// The type 7 quantile of sorted values without NA (R's `quantile`):
+  /// h = 1 + (n − 1)p, interpolated between the values at ⌊h⌋ and ⌈h⌉.
+  static func sortedQuantile(_ v: [Double], _ p: Double) -> Double {
+    let index = 1 + Double(v.count - 1) * p
+    let lo = index.rounded(.down), hi = index.rounded(.up)
+    let xlo = v[Int(lo) - 1], xhi = v[Int(hi) - 1]
+    guard index > lo, xhi != xlo else { return xlo }
+    let h = index - lo
+    return (1 - h) * xlo + h * xhi
   }
 }
