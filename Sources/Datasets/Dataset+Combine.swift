@@ -115,15 +115,8 @@ public struct SampleGenerator {
   private var s: (UInt64, UInt64, UInt64, UInt64)
 
   public init(seed: UInt64) {
-    var x = seed
-    func splitmix() -> UInt64 {
-      x &+= 0x9e37_79b9_7f4a_7c15
-      var z = x
-      z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-      z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-      return z ^ (z >> 31)
-    }
-    s = (splitmix(), splitmix(), splitmix(), splitmix())
+    var seeder = SplitMix64(seed: seed)
+    s = (seeder.next(), seeder.next(), seeder.next(), seeder.next())
   }
 
   public mutating func next() -> UInt64 {

@@ -1,4 +1,5 @@
 import Datasets
+import RunControl
 import Foundation
 
 // KaplanBench csv [--rows N] [--write PATH] [PATH]
@@ -75,14 +76,8 @@ func threadCPUSeconds() -> Double {
 /// One id column, one integer age, eight doubles with three decimals;
 /// about 60 bytes a row. Deterministic (SplitMix64, fixed seed).
 func generateNumericCSV(rows: Int) -> [UInt8] {
-  var state: UInt64 = 20_240_601
-  func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  var rng = SplitMix64(seed: 20_240_601)
+  func next() -> UInt64 { rng.next() }
   var out: [UInt8] = []
   out.reserveCapacity(rows * 62 + 64)
   out += Array("id,age,x1,x2,x3,x4,x5,x6,x7,x8\n".utf8)

@@ -82,15 +82,8 @@ struct CompetingRisksBenchData {
   var covariates: [Double] = []
 
   init(rows n: Int, seed: UInt64) {
-    var state = seed
-    func next() -> Double {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      z ^= z >> 31
-      return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
-    }
+    var rng = SplitMix64(seed: seed)
+    func next() -> Double { rng.nextUnit() }
     time.reserveCapacity(n)
     status.reserveCapacity(n)
     group.reserveCapacity(n)

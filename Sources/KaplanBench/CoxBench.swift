@@ -13,20 +13,10 @@
 import Foundation
 @_spi(Benchmark) import Survival
 
-/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, reproducible.
-struct CoxBenchRandom {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  /// Uniform on (0, 1).
-  mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
+/// Draws of the Cox benchmark's generator: RunControl's SplitMix64.
+extension SplitMix64 {
   mutating func normal() -> Double {
-    (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
+    (-2 * log(nextUnit())).squareRoot() * cos(2 * Double.pi * nextUnit())
   }
 }
 
@@ -40,7 +30,7 @@ struct CoxBenchData {
 
   init(n: Int, seed: UInt64 = 20_240_605) {
     self.n = n
-    var rng = CoxBenchRandom(state: seed)
+    var rng = SplitMix64(seed: seed)
     time = [Double](repeating: 0, count: n)
     status = [Double](repeating: 0, count: n)
     covariates = [Double](repeating: 0, count: n * 7)
@@ -54,8 +44,8 @@ struct CoxBenchData {
       var lp = 0.3 * x[0] - 0.2 * x[1] + 0.1 * x[2]
       if f == 1 { lp += 0.5 } else if f == 2 { lp -= 0.4 }
       let baseline = 0.1 * Double(s + 1)
-      let eventTime = -log(rng.uniform()) / (baseline * exp(lp))
-      let censorTime = 20 * rng.uniform()
+      let eventTime = -log(rng.nextUnit()) / (baseline * exp(lp))
+      let censorTime = 20 * rng.nextUnit()
       time[i] = (min(eventTime, censorTime) * 1000).rounded(.up) / 1000
       status[i] = eventTime <= censorTime ? 1 : 0
       for j in 0..<5 { covariates[j * n + i] = x[j] }

@@ -106,20 +106,3 @@ private struct KaplanMeierBenchData {
     }
   }
 }
-
-/// SplitMix64 (Steele, Lea, Flood 2014): small, fast, reproducible everywhere.
-private struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  /// Uniform in (0, 1), never 0 so that log() is finite.
-  mutating func nextUnit() -> Double {
-    (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992
-  }
-}
