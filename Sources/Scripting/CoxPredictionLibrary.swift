@@ -283,6 +283,14 @@ struct CoxPredictionLibrary: KaplanLibrary {
       guard let by = try call.options.optionalString("by") else {
         throw call.lua.argumentError(3, "option 'by' is required (the column to standardise over)")
       }
+      guard data[by] != nil else {
+        throw call.lua.argumentError(3, "option 'by': the data have no column '\(by)'")
+      }
+      guard model.formula.variables.contains(where: { $0.columns.contains(by) }) || model.formula.strata.contains(by)
+      else {
+        throw call.lua.argumentError(
+          3, "option 'by': '\(by)' is not a variable of the model (the curves would not differ)")
+      }
       var o = CoxAdjustedCurvesOptions()
       o.interval = try call.options.choice("ci", Self.intervals)
       o.confType = try call.options.choice("conf_type", Self.confTypes)
