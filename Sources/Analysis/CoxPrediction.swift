@@ -128,7 +128,8 @@ struct CoxPredictionContext {
       switch column {
       case .double, .int, .bool: offsetColumns.append((name, column.asDoubles()))
       default:
-        throw ModelFrameError("newdata column '\(name)' (the model's offset) must be numeric, got \(column.kind.rawValue)")
+        throw ModelFrameError(
+          "newdata column '\(name)' (the model's offset) must be numeric, got \(column.kind.rawValue)")
       }
     }
     var rows: [[Double]] = []
