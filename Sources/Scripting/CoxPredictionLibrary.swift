@@ -319,6 +319,10 @@ struct CoxPredictionLibrary: KaplanLibrary {
           case .bootstrap: "; bootstrap percentile CIs, \(o.reps) resamples, seed \(o.seed)"
           }
         t.fields.append(("title", .string("Adjusted survival (direct standardisation\(how))")))
+        if o.interval == .bootstrap {
+          // The printout names the interval: percentiles, not a transformation of an se.
+          t.fields = t.fields.map { $0.0 == "conf_type" ? ($0.0, .string("bootstrap percentile")) : $0 }
+        }
         table = .table(t)
       }
       return call.result(table, of: curves)

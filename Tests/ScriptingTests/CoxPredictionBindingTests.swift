@@ -110,7 +110,8 @@ import TestSupport
       local b1 = adjusted_curves(s, vd, {by = "celltype", ci = "bootstrap", reps = 5, seed = 3})
       local b2 = adjusted_curves(s, vd, {by = "celltype", ci = "bootstrap", reps = 5, seed = 3})
       return #a.strata, a.conf_type, a.strata[1].n_risk[1] == 35, b1.strata[2].lower[20] == b2.strata[2].lower[20],
-        tostring(b1):match("bootstrap percentile CIs, 5 resamples, seed 3") ~= nil,
+        tostring(b1):match("bootstrap percentile CIs, 5 resamples, seed 3") ~= nil
+          and tostring(b1):match("95%% CI, bootstrap percentile") ~= nil,
         plot(a, {file = "adjusted.svg", risk_table = true})
       """)
     #expect(r[0] == .integer(4) && r[1] == .string("log") && r[2] == .boolean(true))
