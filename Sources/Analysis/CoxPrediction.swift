@@ -42,6 +42,12 @@ struct CoxPredictionContext {
   /// Coefficients with NA (singular) read as 0, as R does.
   let beta: [Double]
   let means: [Double]
+  /// The mean of the fitted rows' offsets (0 without offset()): R's
+  /// `predict.coxph` centres lp and risk on the plain mean (`mean(offset)`),
+  /// `survfit.coxph` draws its default curve at the weighted mean
+  /// (`offset.mean`).
+  let offsetMean: Double
+  let offsetWeightedMean: Double
   var p: Int { design.columnCount }
 
   init(_ analysis: CoxAnalysis) throws {
@@ -53,6 +59,18 @@ struct CoxPredictionContext {
     self.profile = DesignProfile(frame: prepared.frame, design: prepared.design)
     self.beta = analysis.fit.coefficients.map { $0.isNaN ? 0 : $0 }
     self.means = analysis.fit.means
+    if let offset = prepared.frame.offset, !offset.isEmpty {
+      self.offsetMean = offset.reduce(0, +) / Double(offset.count)
+      if let w = prepared.frame.weights {
+        let total = w.reduce(0, +)
+        self.offsetWeightedMean = zip(offset, w).reduce(0) { $0 + $1.0 * $1.1 / total }
+      } else {
+        self.offsetWeightedMean = self.offsetMean
+      }
+    } else {
+      self.offsetMean = 0
+      self.offsetWeightedMean = 0
+    }
   }
 
   /// Risk exp(lp) of the fitted rows, lp centred on the means (as the fit's).
@@ -89,19 +107,34 @@ struct CoxPredictionContext {
   }
 
   /// Design rows of `newdata` (row-major k × p; NaN rows for a missing value
-  /// when `allowMissing`) and the stratum of each row when `needStrata`.
-  func profiles(_ newdata: Dataset, needStrata: Bool, allowMissing: Bool) throws -> (x: [[Double]], strata: [Int]) {
-    if !analysis.formula.offsets.isEmpty {
-      throw ModelFrameError("predictions for new data from a model with offset() are not supported yet")
-    }
-    var needed = profile.variables
+  /// when `allowMissing`), the stratum of each row when `needStrata`, and
+  /// each row's offset (the sum of its `offset()` columns, 0 without; R's
+  /// `model.offset(mf2)`): a model with an offset predicts for new data only
+  /// when the data carry the offset columns.
+  func profiles(_ newdata: Dataset, needStrata: Bool, allowMissing: Bool) throws
+    -> (x: [[Double]], strata: [Int], offset: [Double])
+  {
+    let offsets = analysis.formula.offsets
+    var needed = profile.variables + offsets.filter { !profile.variables.contains($0) }
     if needStrata { needed += analysis.formula.strata }
     for name in needed where newdata[name] == nil {
-      throw ModelFrameError(
-        "newdata has no column '\(name)' (the model needs: \(needed.joined(separator: ", ")))")
+      let role = offsets.contains(name) ? "the model's offset(\(name))" : "the model needs: "
+        + needed.joined(separator: ", ")
+      throw ModelFrameError("newdata has no column '\(name)' (\(role))")
+    }
+    var offsetColumns: [(String, [Double])] = []
+    for name in offsets {
+      guard let column = newdata[name] else { continue }
+      switch column {
+      case .double, .int, .bool: offsetColumns.append((name, column.asDoubles()))
+      default:
+        throw ModelFrameError(
+          "newdata column '\(name)' (the model's offset) must be numeric, got \(column.kind.rawValue)")
+      }
     }
     var rows: [[Double]] = []
     var strata: [Int] = []
+    var rowOffsets: [Double] = []
     for r in 0..<newdata.rowCount {
       var values: [String: ProfileValue] = [:]
       var missing: String? = nil
@@ -113,6 +146,15 @@ struct CoxPredictionContext {
         }
         values[name] = Self.value(column, r)
       }
+      var rowOffset = 0.0
+      for (name, column) in offsetColumns {
+        if newdata[name]?.isMissing(r) ?? true || !column[r].isFinite {
+          missing = missing ?? name
+        } else {
+          rowOffset += column[r]
+        }
+      }
+      rowOffsets.append(rowOffset)
       if let missing {
         guard allowMissing else {
           throw ModelFrameError("newdata row \(r + 1): column '\(missing)' is missing")
@@ -145,7 +187,7 @@ struct CoxPredictionContext {
         strata.append(0)
       }
     }
-    return (rows, strata)
+    return (rows, strata, rowOffsets)
   }
 
   static func value(_ column: Column, _ r: Int) -> ProfileValue {
@@ -193,9 +235,15 @@ extension CoxAnalysis {
   /// without `newdata`, one per row of the fitted dataset (NaN for rows
   /// dropped for missing values, as `na.exclude` pads them).
   ///
-  /// `expected` and `survival` with `newdata` need its `Surv()` columns;
-  /// R's `se.fit` for those with `Surv(start, stop, event)` new data is not
-  /// reproduced (its code mixes the entry and exit indices), so it is NaN.
+  /// `expected` and `survival` with `newdata` need its `Surv()` columns.
+  /// Two departures from `predict.coxph` 3.5, both where its code is in
+  /// error, and both checked against `survfit.coxph` instead (the expected
+  /// events are the profile's curve's cumulative hazard at the row's time):
+  /// with an offset, R multiplies the baseline by exp(lp) + offset where the
+  /// risk is exp(lp + offset); for `Surv(start, stop, event)` new data R's
+  /// `se.fit` reads the variance at the entry time for both ends and scales
+  /// it by a fitted row's risk. Here the standard error of such a row is
+  /// √(v(exit) − v(entry))·r, R's own formula for the fitted rows.
   public func predict(
     newdata: Dataset? = nil, type: CoxPredictionType = .lp, reference: CoxPredictionReference = .strata
   ) throws -> CoxPrediction {
@@ -213,7 +261,9 @@ extension CoxAnalysis {
         for (r, x) in prof.x.enumerated() {
           let centre = centres[useStrata ? prof.strata[r] : 0]
           let z = (0..<p).map { x[$0] - centre[$0] }
-          fit.append(zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 })
+          // R: newoffset − mean(offset of the fit).
+          let offset = c.frame.offset == nil ? 0 : prof.offset[r] - c.offsetMean
+          fit.append(zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 } + offset)
           se.append(c.quadratic(z).squareRoot())
         }
       } else {
@@ -227,8 +277,9 @@ extension CoxAnalysis {
           fit.append(zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 } + (offset?[i] ?? 0) - meanOffset)
           se.append(c.quadratic(z).squareRoot())
         }
-        // R returns the fit's own linear predictors when it needs no design (lp without strata reference).
-        if !useStrata && !(reference == .zero && c.means.contains { $0 != 0 }) {
+        // R returns the fit's own linear predictors when it needs no design (lp without strata reference);
+        // with an offset it builds them (se.fit = TRUE), centring the offset on its mean.
+        if !useStrata && !(reference == .zero && c.means.contains { $0 != 0 }) && offset == nil {
           fit = self.fit.linearPredictor
         }
         (fit, se) = (Self.pad(fit, rows: c.frame.rows, count: dataset.rowCount),
@@ -262,11 +313,12 @@ extension CoxAnalysis {
         }
         for (r, x) in prof.x.enumerated() {
           let z = (0..<p).map { x[$0] - c.means[$0] }
-          let lp = zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 }
+          // The risk of the baseline's scale (the fit's lp includes the rows' offsets), times the row's offset.
+          let lp = zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 } + prof.offset[r]
           let e = kernels[prof.strata[r]].expected(
             z: z, risk: Foundation.exp(lp), entry: starts?[r], exit: times[r])
           fit.append(e.fit)
-          se.append(starts == nil ? e.se : .nan)
+          se.append(e.se)
         }
       } else {
         let n = c.design.rowCount
@@ -326,28 +378,29 @@ extension CoxAnalysis {
     let strataLabels = c.frame.strata?.labels ?? []
     var counts = [Int](repeating: 0, count: max(strataLabels.count, 1))
     for i in 0..<c.design.rowCount { counts[c.frame.strata?.index[i] ?? 0] += 1 }
-    var jobs: [(label: String, z: [Double], stratum: Int)] = []
+    var jobs: [(label: String, z: [Double], stratum: Int, offset: Double)] = []
     if let newdata {
       let hasStrataColumns = !formula.strata.isEmpty && formula.strata.allSatisfy { newdata[$0] != nil }
       let prof = try c.profiles(newdata, needStrata: hasStrataColumns, allowMissing: false)
       for (r, x) in prof.x.enumerated() {
         let z = (0..<p).map { x[$0] - c.means[$0] }
         if hasStrataColumns || strataLabels.isEmpty {
-          jobs.append(("\(r + 1)", z, prof.strata[r]))
+          jobs.append(("\(r + 1)", z, prof.strata[r], prof.offset[r]))
         } else {
-          for (s, label) in strataLabels.enumerated() { jobs.append(("\(label), \(r + 1)", z, s)) }
+          for (s, label) in strataLabels.enumerated() { jobs.append(("\(label), \(r + 1)", z, s, prof.offset[r])) }
         }
       }
     } else {
+      // R's default curve: the means, and the (weighted) mean offset.
       let zero = [Double](repeating: 0, count: p)
       if strataLabels.isEmpty {
-        jobs.append(("all", zero, 0))
+        jobs.append(("all", zero, 0, c.offsetWeightedMean))
       } else {
-        for (s, label) in strataLabels.enumerated() { jobs.append((label, zero, s)) }
+        for (s, label) in strataLabels.enumerated() { jobs.append((label, zero, s, c.offsetWeightedMean)) }
       }
     }
     let curves = jobs.map { job in
-      let lp = zip(job.z, c.beta).reduce(0) { $0 + $1.0 * $1.1 }
+      let lp = zip(job.z, c.beta).reduce(0) { $0 + $1.0 * $1.1 } + job.offset
       return kernels[job.stratum].curve(
         z: job.z, risk: Foundation.exp(lp), n: counts[job.stratum], confType: confType, confLevel: confLevel)
     }
@@ -361,7 +414,9 @@ extension CoxAnalysis {
   public func baseline(centered: Bool = true) throws -> CoxBaselineTable {
     let c = try CoxPredictionContext(self)
     let baselines = c.baselines()
-    let shift = centered ? 1 : Foundation.exp(-zip(c.means, c.beta).reduce(0) { $0 + $1.0 * $1.1 })
+    // The fitted risks include the offsets: R's curve is at the (weighted) mean offset.
+    let atMeans = Foundation.exp(c.offsetWeightedMean)
+    let shift = atMeans * (centered ? 1 : Foundation.exp(-zip(c.means, c.beta).reduce(0) { $0 + $1.0 * $1.1 }))
     var time: [Double] = [], hazard: [Double] = [], strata: [String] = []
     for (s, b) in baselines.enumerated() {
       time += b.time

@@ -23,10 +23,12 @@ struct CoxPredictionLibrary: KaplanLibrary {
                  ("statistic", "Wald chi-square (Lβ)ᵀ(LVLᵀ)⁻¹(Lβ)"), ("df", "rank of L"), ("p", "p-value"),
                  ("estimate", "Lβ per row of L"), ("se", "standard error of each row's Lβ"),
                  ("names", "the coefficients tested (m:test) or nil"),
-               ])
+               ], tidy: CoxWaldTidy.wald)
   ] }
 
-  private static let types: [(String, CoxPredictionType)] = CoxPredictionType.allCases.map { ($0.rawValue, $0) }
+  /// The types of `predict`; nil is "terms" (a column per term, `CoxAnalysis.predictTerms`).
+  private static let types: [(String, CoxPredictionType?)] =
+    CoxPredictionType.allCases.map { ($0.rawValue, $0) } + [("terms", nil)]
   private static let references: [(String, CoxPredictionReference)] =
     CoxPredictionReference.allCases.map { ($0.rawValue, $0) }
   private static let confTypes: [(String, ConfidenceType)] = ConfidenceType.allCases.map { ($0.rawValue, $0) }
@@ -45,14 +47,16 @@ struct CoxPredictionLibrary: KaplanLibrary {
       "predict", receiver: "cox", section: "Survival", signature: "m:predict([newdata] [, opts])",
       summary: "Predictions of a Cox model, as R's predict.coxph with se.fit = TRUE: a dataset with columns fit "
         + "and se_fit, one row per row of newdata, or per row of the fitted data (NA for rows dropped for "
-        + "missing values). type = \"expected\" or \"survival\" with newdata needs its Surv() columns.",
+        + "missing values). type = \"expected\" or \"survival\" with newdata needs its Surv() columns; a model "
+        + "with offset() needs the offset column in newdata. type = \"terms\" gives one column per term (R's "
+        + "term labels) and se_<term> columns; the terms add up to lp without its offset.",
       options: [
         OptionSpec.choice("type", Self.types, default: "lp",
                           doc: "\"lp\" (linear predictor), \"risk\" (exp(lp)), \"expected\" (events expected "
-                            + "by each row's time) or \"survival\" (exp(-expected))"),
+                            + "by each row's time), \"survival\" (exp(-expected)) or \"terms\" (lp per term)"),
         OptionSpec.choice("reference", Self.references, default: "strata",
-                          doc: "centring of lp and risk: \"strata\" (the stratum's means, as R), \"sample\" "
-                            + "(the fit's means) or \"zero\""),
+                          doc: "centring of lp, risk and terms: \"strata\" (the stratum's means, as R; for "
+                            + "terms R's default is \"sample\"), \"sample\" (the fit's means) or \"zero\""),
       ],
       optionsArgument: 2, returns: nil,
       example: """
@@ -61,15 +65,27 @@ struct CoxPredictionLibrary: KaplanLibrary {
         local profiles = lung:head(3)
         print(m:predict(profiles, {type = "risk"}))
         print(m:predict(nil, {type = "survival"}):head(3))
+        print(m:predict(profiles, {type = "terms"}))
         """
     ) { call in
       let model = try call.receiver(as: CoxAnalysis.self)
       let newdata = try Self.newdata(call)
-      let p = try model.predict(
-        newdata: newdata, type: try call.options.choice("type", Self.types),
-        reference: try call.options.choice("reference", Self.references))
-      let dataset = try Dataset(names: ["fit", "se_fit"], columns: [.double(p.fit), .double(p.se)])
-      return [.object(try LuaDataset(dataset))]
+      let reference = try call.options.choice("reference", Self.references)
+      do {
+        guard let type = try call.options.choice("type", Self.types) else {
+          // R's default reference for terms is "sample".
+          let t = try model.predictTerms(
+            newdata: newdata, reference: call.options.has("reference") ? reference : .sample)
+          let names = t.terms + t.terms.map { "se_" + $0 }
+          let columns = (t.fit + t.se).map { Column.double($0) }
+          return [.object(try LuaDataset(try Dataset(names: names, columns: columns)))]
+        }
+        let p = try model.predict(newdata: newdata, type: type, reference: reference)
+        let dataset = try Dataset(names: ["fit", "se_fit"], columns: [.double(p.fit), .double(p.se)])
+        return [.object(try LuaDataset(dataset))]
+      } catch let error as ModelFrameError where newdata != nil {
+        throw call.lua.argumentError(2, error.message)
+      }
     }
   }
 
@@ -95,9 +111,15 @@ struct CoxPredictionLibrary: KaplanLibrary {
         """
     ) { call in
       let model = try call.receiver(as: CoxAnalysis.self)
-      let curves = try model.survfit(
-        newdata: try Self.newdata(call), confType: try call.options.choice("conf_type", Self.confTypes),
-        confLevel: try call.options.number("conf_level"))
+      let newdata = try Self.newdata(call)
+      let curves: KaplanMeierAnalysis
+      do {
+        curves = try model.survfit(
+          newdata: newdata, confType: try call.options.choice("conf_type", Self.confTypes),
+          confLevel: try call.options.number("conf_level"))
+      } catch let error as ModelFrameError where newdata != nil {
+        throw call.lua.argumentError(2, error.message)
+      }
       var table = try SurvivalEncoding.km(curves)
       if case .table(var t) = table {
         // The km printer's first line names what the curves are.
@@ -182,7 +204,7 @@ struct CoxPredictionLibrary: KaplanLibrary {
         return row
       }
       let w = try model.contrast(L)
-      return call.result(try Self.encode(w, names: names), of: w)
+      return call.result(try Self.encode(w, names: names), of: CoxWaldResult(test: w, names: names))
     }
   }
 
@@ -215,35 +237,45 @@ struct CoxPredictionLibrary: KaplanLibrary {
       }
       do {
         let w = try model.contrast(L)
-        return call.result(try Self.encode(w, names: nil), of: w)
+        return call.result(try Self.encode(w, names: nil), of: CoxWaldResult(test: w, names: nil))
       } catch let error as ModelFrameError {
         throw call.lua.argumentError(2, error.message)
       }
     }
   }
 
+  private static let intervals: [(String, AdjustedCurvesInterval)] =
+    AdjustedCurvesInterval.allCases.map { ($0.rawValue, $0) }
+
   private var adjusted: KaplanFunction {
     KaplanFunction(
       "adjusted_curves", section: "Survival", signature: "adjusted_curves(m, d [, opts])",
       summary: "Covariate-adjusted survival curves by direct standardisation (adjustedCurves' \"direct\" "
         + "method): for each level of `by`, the mean over the rows of d of the model's predicted curves with "
-        + "`by` set to that level. A km result (print, :at{}, plot); intervals are bootstrap percentiles "
-        + "(conf = \"bootstrap\", refitting the model to B resamples). Models with strata() are not "
-        + "supported yet.",
+        + "`by` set to that level, each row in its own stratum for a model with strata(). Intervals: delta method "
+        + "(ci = \"delta\", transformed as conf_type, as km's) or bootstrap percentiles (ci = \"bootstrap\", "
+        + "refitting the model to `reps` resamples drawn with `seed`). A km result: print, :at{}, plot (the risk "
+        + "table counts the observed rows of each group of d).",
       options: [
         OptionSpec("by", .column, doc: "the column whose levels get one curve each (required)"),
-        OptionSpec.choice("conf", [("none", false), ("bootstrap", true)], default: "none",
-                          doc: "\"none\" or \"bootstrap\" (percentile intervals)"),
-        OptionSpec("B", .integer(.positive), default: .integer(200), doc: "bootstrap resamples"),
-        OptionSpec("seed", .integer(.nonNegative), default: .integer(1), doc: "seed of the resampling"),
+        OptionSpec.choice("ci", Self.intervals, default: "delta",
+                          doc: "\"delta\" (delta-method standard errors), \"bootstrap\" (percentile intervals) or "
+                            + "\"none\""),
+        OptionSpec.choice("conf_type", Self.confTypes, default: "log-log",
+                          doc: "transformation of the delta-method interval, as km's"),
         OptionSpec("conf_level", .number(.probability), default: .number(0.95), doc: "confidence level"),
+        OptionSpec("reps", .integer(.positive), default: .integer(200), doc: "bootstrap resamples"),
+        OptionSpec("seed", .integer(.nonNegative), default: .integer(1), doc: "seed of the bootstrap resampling"),
       ],
       optionsArgument: 3, returns: "km",
       example: """
         local v = dataset("veteran")
-        local m = cox(v, "Surv(time, status) ~ celltype + karno + age")
+        local m = cox(v, "Surv(time, status) ~ celltype + karno + age + strata(prior)")
         local adj = adjusted_curves(m, v, {by = "celltype"})
         print(adj:at{90, 180})
+        local boot = adjusted_curves(m, v, {by = "celltype", ci = "bootstrap", reps = 20, seed = 7})
+        print(boot:at{90})
+        plot(adj, {file = "adjusted.svg", risk_table = true})
         """
     ) { call in
       let model = try call.result(1, as: CoxAnalysis.self, kind: "cox")
@@ -251,15 +283,46 @@ struct CoxPredictionLibrary: KaplanLibrary {
       guard let by = try call.options.optionalString("by") else {
         throw call.lua.argumentError(3, "option 'by' is required (the column to standardise over)")
       }
+      guard data[by] != nil else {
+        throw call.lua.argumentError(3, "option 'by': the data have no column '\(by)'")
+      }
+      guard model.formula.variables.contains(where: { $0.columns.contains(by) }) || model.formula.strata.contains(by)
+      else {
+        throw call.lua.argumentError(
+          3, "option 'by': '\(by)' is not a variable of the model (the curves would not differ)")
+      }
       var o = CoxAdjustedCurvesOptions()
-      o.bootstrap = try call.options.choice("conf", [("none", false), ("bootstrap", true)])
-        ? try call.options.integer("B") : 0
-      o.seed = UInt64(try call.options.integer("seed"))
+      o.interval = try call.options.choice("ci", Self.intervals)
+      o.confType = try call.options.choice("conf_type", Self.confTypes)
       o.confLevel = try call.options.number("conf_level")
-      let curves = try model.adjustedCurves(data: data, by: by, options: o)
+      o.reps = try call.options.integer("reps")
+      o.seed = UInt64(try call.options.integer("seed"))
+      for key in ["reps", "seed"] where o.interval != .bootstrap && call.options.has(key) {
+        throw call.lua.argumentError(3, "option '\(key)' applies to ci = \"bootstrap\" only")
+      }
+      if o.interval != .delta && call.options.has("conf_type") {
+        throw call.lua.argumentError(3, "option 'conf_type' applies to ci = \"delta\" only (bootstrap intervals "
+                                       + "are percentiles)")
+      }
+      let curves: KaplanMeierAnalysis
+      do {
+        curves = try model.adjustedCurves(data: data, by: by, options: o)
+      } catch let error as ModelFrameError {
+        throw call.lua.argumentError(2, error.message)
+      }
       var table = try SurvivalEncoding.km(curves)
       if case .table(var t) = table {
-        t.fields.append(("title", .string("Adjusted survival (direct standardisation)")))
+        let how =
+          switch o.interval {
+          case .none: ""
+          case .delta: "; delta-method CIs"
+          case .bootstrap: "; bootstrap percentile CIs, \(o.reps) resamples, seed \(o.seed)"
+          }
+        t.fields.append(("title", .string("Adjusted survival (direct standardisation\(how))")))
+        if o.interval == .bootstrap {
+          // The printout names the interval: percentiles, not a transformation of an se.
+          t.fields = t.fields.map { $0.0 == "conf_type" ? ($0.0, .string("bootstrap percentile")) : $0 }
+        }
         table = .table(t)
       }
       return call.result(table, of: curves)

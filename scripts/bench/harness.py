@@ -27,7 +27,8 @@ Environment:
   BENCH_TASKS   a subset of: csv km logrank cox cox_strata cuminc finegray derive join
                 group_by (join: N subjects left-joined with N events; group_by:
                 N rows by 1,000 groups; the issue's sizes are BENCH_SIZES=1e6
-                for join and 1e7 for group_by), survsplit
+                for join and 1e7 for group_by), survsplit, cox_predict
+                (survfit of the cox task's model for 10 profiles)
   BENCH_CRR_ROWS             rows of the Fine-Gray comparison with crr, which
                              is quadratic (default 5000; 0 skips it)
   BENCH_LIFELINES_COX_ROWS   largest size for lifelines' CoxPHFitter (1e5)
@@ -98,6 +99,16 @@ TASKS.append(("derive", "num", [("R data.table :=", "R", "derive"), ("pandas ass
 TASK_TITLES["derive"] = "derive: log1p, round, sqrt*exp, ^ + %, pmin"
 R_PACKAGES["derive"] = ["data.table"]
 PY_MODULES["pandas_derive"] = "pandas"
+
+# Scripts of a task other than task.lua / task.R: task -> (Kaplan script, R script), both in this folder and
+# called as task.lua / task.R are (TASK FILE), printing the same BENCH lines.
+TASK_SCRIPTS = {}
+
+# --- Cox prediction (issue 16): predicted curves for 10 profiles (cox_predict.lua / cox_predict.R) ---
+TASKS.append(("cox_predict", "surv", [("R survfit(coxph, newdata)", "R", "cox_predict")]))
+TASK_TITLES["cox_predict"] = "survfit of a Cox model, 10 profiles"
+TASK_SCRIPTS["cox_predict"] = ("cox_predict.lua", "cox_predict.R")
+# --- end of Cox prediction ---
 
 
 def env_sizes(name, default):
@@ -332,14 +343,15 @@ def main():
             for task, kind, _ in size_tasks:
                 path = files[kind]
                 k = series.setdefault((task, "Kaplan"), Series("Kaplan"))
+                scripts = TASK_SCRIPTS.get(task, ("task.lua", "task.R"))
                 k.add(Run([kaplan, "run", "--quiet"] + kaplan_args
-                          + [os.path.join(HERE, "task.lua"), "--", task, path], directory, timeout))
+                          + [os.path.join(HERE, scripts[0]), "--", task, path], directory, timeout))
                 peers = peer_runs(task, n)
                 for language in ("R", "py"):
                     for label, lang, peer_task in peers:
                         if lang != language:
                             continue
-                        cmd = (["Rscript", "--vanilla", os.path.join(HERE, "task.R"), peer_task, path]
+                        cmd = (["Rscript", "--vanilla", os.path.join(HERE, scripts[1]), peer_task, path]
                                if lang == "R" else [sys.executable, os.path.join(HERE, "task.py"), peer_task, path])
                         series.setdefault((task, label), Series(label)).add(Run(cmd, directory, timeout))
         floors = kernel_floor(bench, n, files["num"]) if any(t[0] != "finegray" for t in size_tasks) else {}

@@ -118,16 +118,18 @@ extension KaplanMeier {
 }
 
 extension KaplanMeierCurve {
-  /// A covariate-adjusted (standardised) curve: survival and its limits on
-  /// the given times; numbers at risk, events and standard errors are not
-  /// defined for an average of curves and are NaN.
+  /// A covariate-adjusted (standardised) curve: survival, its standard error
+  /// (NaN when not computed) and limits on the given times. The counts are
+  /// those of the group's observed rows (for the risk table; NaN when the
+  /// data have no response), since an average of curves has none of its own.
   public static func adjusted(
-    n: Int, time: [Double], surv: [Double], lower: [Double], upper: [Double]
+    n: Int, events: Double, time: [Double], surv: [Double], stdErr: [Double], lower: [Double], upper: [Double],
+    nRisk: [Double], nEvent: [Double], nCensor: [Double], confType: ConfidenceType
   ) -> KaplanMeierCurve {
-    let nan = [Double](repeating: .nan, count: time.count)
+    let logSE = zip(stdErr, surv).map { $0 / $1 }
     return KaplanMeierCurve(
-      n: n, events: .nan, time: time, nRisk: nan, nEvent: nan, nCensor: nan, surv: surv, stdErr: nan,
-      logStdErr: nan, lower: lower, upper: upper, cumhaz: surv.map { -Foundation.log($0) }, stdChaz: nan,
-      confType: .plain)
+      n: n, events: events, time: time, nRisk: nRisk, nEvent: nEvent, nCensor: nCensor, surv: surv,
+      stdErr: stdErr, logStdErr: logSE, lower: lower, upper: upper, cumhaz: surv.map { -Foundation.log($0) },
+      stdChaz: logSE, confType: confType)
   }
 }
