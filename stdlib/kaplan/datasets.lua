@@ -222,6 +222,7 @@ function M.install(kaplan)
   end
 
   require("kaplan.columns").install(kaplan)
+  require("kaplan.readers").install(kaplan)
   bind.implement("dataset:where", M.where)
   bind.implement("dataset:rows", M.rows)
   bind.implement("dataset:describe", function(d, ...) return bind.result("describe", core.describe(d, ...)) end)
