@@ -20,13 +20,21 @@ public enum StatFileReader {
     throws -> Dataset
   {
     let file = try MappedFile(path: path)
-    guard file.bytes.count > 0 else {
+    return try withExtendedLifetime(file) { try read(bytes: file.bytes, file: path, format: format, options: options) }
+  }
+
+  /// Reads the file's bytes (`file` names it in messages); what `read(path:)` and the fuzzer call.
+  public static func read(
+    bytes: UnsafeBufferPointer<UInt8>, file path: String, format: StatFileFormat,
+    options: StatReadOptions = StatReadOptions()
+  ) throws -> Dataset {
+    guard bytes.count > 0 else {
       throw DatasetError.io("'\(path)' is empty (0 bytes), not a \(format.displayName) file")
     }
     let state = ReadState(format: format, options: options, path: path)
     guard let parser = readstat_parser_init() else { throw DatasetError.io("cannot read '\(path)': out of memory") }
     defer { readstat_parser_free(parser) }
-    var status = kaplan_readstat_use_memory(parser, file.bytes.baseAddress, file.bytes.count)
+    var status = kaplan_readstat_use_memory(parser, bytes.baseAddress, bytes.count)
     guard status == READSTAT_OK else { throw failure(status, path: path, format: format, state: state) }
     _ = readstat_set_metadata_handler(parser, onMetadata)
     _ = readstat_set_variable_handler(parser, onVariable)
@@ -39,13 +47,11 @@ public enum StatFileReader {
       _ = readstat_set_row_limit(parser, max(n, 1))
     }
     let context = Unmanaged.passUnretained(state).toOpaque()
-    withExtendedLifetime(file) {
-      switch format {
-      case .sas7bdat: status = readstat_parse_sas7bdat(parser, path, context)
-      case .xpt: status = readstat_parse_xport(parser, path, context)
-      case .dta: status = readstat_parse_dta(parser, path, context)
-      case .sav: status = readstat_parse_sav(parser, path, context)
-      }
+    switch format {
+    case .sas7bdat: status = readstat_parse_sas7bdat(parser, path, context)
+    case .xpt: status = readstat_parse_xport(parser, path, context)
+    case .dta: status = readstat_parse_dta(parser, path, context)
+    case .sav: status = readstat_parse_sav(parser, path, context)
     }
     if let error = state.failure { throw error }
     if state.stopAtZeroRows, status == READSTAT_ERROR_USER_ABORT { status = READSTAT_OK }

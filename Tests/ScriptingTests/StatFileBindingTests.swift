@@ -151,4 +151,24 @@ import Testing
     let m = try lua(rt, "local ok, m = pcall(read_sas, F .. 'iris.sas7bdat'); return ok")
     #expect(m == [.boolean(true)])
   }
+
+  @Test func labelsShowInPrintDescribeAndPlot() throws {
+    let rt = try runtime()
+    let r = try lua(rt, """
+      local d = assert(read_sas(F .. "readstat_written.sas7bdat")):select{"USUBJID", "AGE"}
+      local k = km(d:with{ {"t", d.AGE}, {"e", 1} }:label("t", "Months since randomisation"), "Surv(t, e) ~ 1")
+      local svg = plot(k, {file = "k.svg"})
+      local plain = plot(km(dataset("aml"), "Surv(time, status) ~ 1"), {file = "aml.svg"})
+      return tostring(d), tostring(d:describe()), svg, plain
+      """)
+    let printed = try #require(r[0].stringValue)
+    #expect(printed.hasPrefix("dataset: 6 rows × 2 columns: Written by ReadStat for Kaplan's tests\n"))
+    #expect(printed.hasSuffix("labels:\n  USUBJID  Unique subject identifier\n  AGE      Age (years)"))
+    let described = try #require(r[1].stringValue)
+    #expect(described.hasSuffix("labels:\n  USUBJID  Unique subject identifier\n  AGE      Age (years)"))
+    let svg = try String(contentsOfFile: try #require(r[2].stringValue), encoding: .utf8)
+    #expect(svg.contains(">Months since randomisation<"))
+    let plain = try String(contentsOfFile: try #require(r[3].stringValue), encoding: .utf8)
+    #expect(plain.contains(">Time<"))
+  }
 }
