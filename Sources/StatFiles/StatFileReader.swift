@@ -32,6 +32,7 @@ public enum StatFileReader {
       throw DatasetError.io("'\(path)' is empty (0 bytes), not a \(format.displayName) file")
     }
     let state = ReadState(format: format, options: options, path: path)
+    state.fileBytes = bytes.count
     guard let parser = readstat_parser_init() else { throw DatasetError.io("cannot read '\(path)': out of memory") }
     defer { readstat_parser_free(parser) }
     var status = kaplan_readstat_use_memory(parser, bytes.baseAddress, bytes.count)
@@ -109,6 +110,7 @@ final class ReadState {
   /// Cells since the last poll of the stop and budget checks.
   var cellsSincePoll = 0
   var rowsBudgeted = 0
+  var fileBytes = 0
 
   init(format: StatFileFormat, options: StatReadOptions, path: String) {
     self.format = format
@@ -126,11 +128,15 @@ final class ReadState {
     return Int32(READSTAT_HANDLER_ABORT)
   }
 
-  /// Asks the budget for the columns' next `rows` rows.
+  /// Asks the budget for columns of `rows` rows beside the mapped file
+  /// (`require` counts nothing: the whole is asked each time).
   func budget(rows: Int) throws {
     guard rows > rowsBudgeted else { return }
     let perRow = max(builders.count, 1) * 8
-    try MemoryBudget.require(count: rows - rowsBudgeted, stride: perRow, for: "reading '\(path)' (\(rows) rows)")
+    let (columns, overflow) = rows.multipliedReportingOverflow(by: perRow)
+    try MemoryBudget.require(
+      overflow ? Int.max : columns &+ min(fileBytes, Int.max - columns),
+      for: "reading '\(path)' (\(rows) rows of \(builders.count) columns)")
     rowsBudgeted = rows
   }
 }

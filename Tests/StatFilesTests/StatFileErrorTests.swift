@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import StatFiles
 import TestSupport
+import RunControl
 import Testing
 
 /// Empty, truncated, damaged and mislabelled files: a `DatasetError`
@@ -121,5 +122,36 @@ import Testing
     o.columnTypes = ["AGE": .int]
     let m = message { try StatFileReader.read(path: path, format: .xpt, options: o) }
     #expect(m == "types: column 'AGE' cannot be read as int: row 1 is 34.5, not a whole number")
+  }
+
+  /// A file of 100,000 rows and 3 columns, written by the XPT writer.
+  func largeFile() throws -> String {
+    let n = 100_000
+    let d = try Dataset(
+      names: ["A", "B", "C"],
+      columns: [.double((0..<n).map { Double($0) }), .int(Array(0..<n)), .date((0..<n).map { Int32($0 % 1000) })])
+    let path = try scratch("large.xpt", [])
+    try StatFileWriter.writeXPT(d, path: path)
+    return path
+  }
+
+  @Test func stopsWhenCancelled() throws {
+    let path = try largeFile()
+    #expect(try StatFileReader.read(path: path, format: .xpt).rowCount == 100_000)
+    #expect(throws: ComputationCancelled.self) {
+      try Cancellation.withCheck({ true }) { _ = try StatFileReader.read(path: path, format: .xpt) }
+    }
+  }
+
+  @Test func asksTheMemoryBudgetForColumns() throws {
+    let path = try largeFile()
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    // The file fits; its three columns of 8-byte values (2.4 MB) do not.
+    let m = message {
+      try MemoryBudget.withAccount(FixedMemoryAccount(size + 100_000)) {
+        try StatFileReader.read(path: path, format: .xpt)
+      }
+    }
+    #expect(m?.contains("reading '\(path)'") == true, "\(m ?? "read")")
   }
 }
