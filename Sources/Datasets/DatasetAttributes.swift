@@ -47,7 +47,9 @@ public struct ColumnAttributes: Sendable, Equatable {
   /// The display format in the file ("DATE9.", "%td", "ADATE10").
   public var format: String?
 
-  public init(label: String? = nil, valueLabels: [ValueLabel] = [], missingCodes: [String] = [], format: String? = nil) {
+  public init(
+    label: String? = nil, valueLabels: [ValueLabel] = [], missingCodes: [String] = [], format: String? = nil
+  ) {
     self.label = label
     self.valueLabels = valueLabels
     self.missingCodes = missingCodes

@@ -49,7 +49,9 @@ struct StatColumnAssembly {
   private func column(_ b: ColumnBuilder, attributes a: inout ColumnAttributes) throws -> Column {
     switch b.storage {
     case .text:
-      if let set = b.labelSet, let labels = state.valueLabels[set], !labels.isEmpty, state.options.valueLabelsAsFactors {
+      if let set = b.labelSet, let labels = state.valueLabels[set], !labels.isEmpty,
+        state.options.valueLabelsAsFactors
+      {
         a.valueLabels = labels
         return labelledText(b, labels)
       }

@@ -108,7 +108,9 @@ final class ByteSink {
 
   func write(to path: String) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw DatasetError.io("cannot open '\(path)' for writing: \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else {
+      throw DatasetError.io("cannot open '\(path)' for writing: \(String(cString: strerror(errno)))")
+    }
     defer { close(fd) }
     var written = 0
     while written < bytes.count {

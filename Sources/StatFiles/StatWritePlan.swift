@@ -85,7 +85,8 @@ struct StatWritePlan {
                       label: label, format: nil) { w, variable, i in
         let x = v[i]
         if x == Column.naBool { return readstat_insert_missing_value(w, variable) }
-        return isStata ? readstat_insert_int8_value(w, variable, Int8(x)) : readstat_insert_double_value(w, variable, Double(x))
+        return isStata
+          ? readstat_insert_int8_value(w, variable, Int8(x)) : readstat_insert_double_value(w, variable, Double(x))
       }
     case .date(let v):
       return Variable(name: name, type: READSTAT_TYPE_DOUBLE, width: 8, label: label,

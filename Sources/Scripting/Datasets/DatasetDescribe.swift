@@ -36,7 +36,8 @@ enum DatasetDescribe {
   }
 
   private static func group(_ label: String?, _ d: Dataset) -> LuaValue {
-    var fields: [(String, LuaValue)] = [("rows", .integer(d.rowCount)), ("columns", .array(d.describe().map { summary($0, label: d.attributes(of: $0.name).label) }))]
+    let columns = d.describe().map { summary($0, label: d.attributes(of: $0.name).label) }
+    var fields: [(String, LuaValue)] = [("rows", .integer(d.rowCount)), ("columns", .array(columns))]
     if let label { fields.append(("label", .string(label))) }
     return .table(LuaTable(fields: fields))
   }

@@ -113,7 +113,9 @@ struct StatFileFunctions {
 /// The `types` and `levels` options of the readers: maps of column names,
 /// checked as `read_csv` checks them.
 enum ColumnOptionShapes {
-  static func read(_ call: KaplanCall, argument: Int) throws -> (types: [String: Column.Kind], levels: [String: [String]]) {
+  static func read(
+    _ call: KaplanCall, argument: Int
+  ) throws -> (types: [String: Column.Kind], levels: [String: [String]]) {
     let o = call.options
     func bad(_ key: String, _ what: String) -> LuaError {
       call.lua.argumentError(argument, "option '\(key)': \(what)")
