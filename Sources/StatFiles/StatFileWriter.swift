@@ -55,6 +55,8 @@ public enum StatFileWriter {
     _ d: Dataset, path: String, rules: StatNameRules, labels: [String: String], table: String?,
     begin: (UnsafeMutablePointer<readstat_writer_t>, UnsafeMutableRawPointer, Int) -> readstat_error_t
   ) throws {
+    // ReadStat writes a file without variables that it cannot read back (fuzz-stat-files found it).
+    guard !d.names.isEmpty else { throw StatWriteError("the dataset has no columns to write") }
     for name in labels.keys.sorted() where d.index(of: name) == nil {
       throw StatWriteError("labels: no column '\(name)' (columns: \(d.names.joined(separator: ", ")))")
     }

@@ -111,6 +111,8 @@ import Testing
     #expect(version == "test:1: bad argument #3 to 'write_xpt' (option 'version' must be 5 or 8, got 6)")
     let dotted = luaError(rt, "write_dta(dataset('lung'), 'x.dta')")
     #expect(dotted.contains("column 'ph.ecog': a Stata name may hold only letters, digits and _, not '.'"))
+    let empty = luaError(rt, "write_xpt(dataset('aml'):select{}, 'x.xpt')")
+    #expect(empty == "test:1: bad argument #1 to 'write_xpt' (the dataset has no columns to write)")
     let clash = luaError(rt, "write_xpt(dataset.from{ {'a', {1}}, {'A', {2}} }, 'x.xpt')")
     #expect(clash.contains("columns 'a' and 'A' have the same XPT version 5 name"), "\(clash)")
   }
