@@ -33,7 +33,7 @@ for _, spec in ipairs{ {"sas7bdat", read_sas}, {"xpt", read_xpt} } do
   print(string.format("%-9s kaplan      %8.3f s  %d×%d  sum(X1) %.10g", spec[1], best, #d, d:ncol(), d.X1:sum()))
 end
 LUA
-"$BIN" run --data "$DIR" "$DIR/read.lua"
+"$BIN" run "$DIR/read.lua"   # the files are in the script's directory
 
 if command -v Rscript >/dev/null && Rscript -e 'library(haven)' >/dev/null 2>&1; then
   Rscript - <<RSCRIPT
