@@ -5,7 +5,7 @@ SWIFT  ?= swift
 # A statically linked Swift runtime starts in ~7 ms instead of ~25 ms.
 STATIC ?= --static-swift-stdlib
 CONFIG ?= release
-APT_PACKAGES := liblua5.4-dev libedit-dev
+APT_PACKAGES := liblua5.4-dev libedit-dev libreadstat-dev
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)/kaplan
 
 .PHONY: all deps build test demo install bench bench-smoke clean fuzz fuzz-build asan tsan probes lint
@@ -16,6 +16,7 @@ deps:
 	@missing=""; \
 	pkg-config --exists lua5.4 || missing="$$missing liblua5.4-dev"; \
 	pkg-config --exists libedit || missing="$$missing libedit-dev"; \
+	[ -f /usr/include/readstat.h ] || missing="$$missing libreadstat-dev"; \
 	command -v rsvg-convert >/dev/null || missing="$$missing librsvg2-bin"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ -n "$$missing" ]; then \
@@ -60,7 +61,7 @@ bench-smoke: build
 # `-z muldefs` lets the link through (either main runs the same target).
 # `-enable-testing`: the Lua fuzzers reach the lua_State (@testable) to add
 # Lua line coverage to libFuzzer's feedback.
-FUZZ_TARGETS ?= csv formula json lua-api
+FUZZ_TARGETS ?= csv formula json lua-api stat-files
 FUZZ_SECONDS ?= 60
 FUZZ_CONFIG ?= release
 FUZZ_SANITIZE ?= fuzzer
@@ -85,7 +86,8 @@ fuzz: fuzz-build
 	@status=0; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_SCRATCH)/corpus/$$t; \
 	  log=$(FUZZ_SCRATCH)/fuzz-$$t.log; \
-	  case $$t in json|lua-api) extra="-len_control=0 -max_len=1024" ;; *) extra= ;; esac; \
+	  case $$t in json|lua-api) extra="-len_control=0 -max_len=1024" ;; stat-files) extra="-max_len=20000" ;; \
+	    *) extra= ;; esac; \
 	  SWIFT_BACKTRACE=enable=no KAPLAN_STDLIB=$(CURDIR)/stdlib \
 	    $(FUZZ_BIN)/fuzz-$$t $(FUZZ_FLAGS) $$extra -max_total_time=$(FUZZ_SECONDS) \
 	    -artifact_prefix=$(CURDIR)/$(FUZZ_SCRATCH)/artifacts/$$t- \

@@ -17,6 +17,10 @@ let package = Package(
     .systemLibrary(
       name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
     .target(name: "CLuaShim", dependencies: ["CLua"]),
+    // ReadStat (SAS, XPT, Stata, SPSS files): no pkg-config file, linked by name;
+    // its shim reads from memory so the sandbox and the memory budget see the bytes.
+    .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
+    .target(name: "CReadStatShim", dependencies: ["CReadStat"]),
     // The Landlock system calls (Linux), for the kernel layer of the sandbox.
     .target(name: "CLandlock"),
     // Child processes (rsvg-convert) in their own group, dying with Kaplan.
@@ -32,9 +36,13 @@ let package = Package(
     .target(name: "Survival", dependencies: ["RunControl"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
     .target(name: "Plots", dependencies: ["RunControl", "CProcess"]),
+    // Statistical packages' files (ReadStat) to and from Datasets.
+    .target(name: "StatFiles", dependencies: ["Datasets", "RunControl", "CReadStat", "CReadStatShim"]),
     .target(
       name: "Scripting",
-      dependencies: ["LuaHost", "Datasets", "Survival", "Analysis", "Plots", "CLandlock", "CProcess"]),
+      dependencies: [
+        "LuaHost", "Datasets", "StatFiles", "Survival", "Analysis", "Plots", "CLandlock", "CProcess",
+      ]),
 
     // The command-line tool.
     .executableTarget(
@@ -54,6 +62,7 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunControl", "TestSupport"]),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival", "TestSupport"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Datasets", "TestSupport"]),
+    .testTarget(name: "StatFilesTests", dependencies: ["StatFiles", "Datasets", "TestSupport"]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
     .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaHost", "TestSupport"]),
     .testTarget(name: "KaplanCLITests", dependencies: ["TestSupport"]),
@@ -75,8 +84,10 @@ if Context.environment["KAPLAN_FUZZ"] != nil {
       name: "fuzz-formula", dependencies: ["Analysis", "Datasets", "FuzzDriver"], path: "Sources/Fuzz/Formula"),
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzLua", "FuzzDriver"], path: "Sources/Fuzz/JSON"),
     .executableTarget(name: "fuzz-lua-api", dependencies: ["FuzzLua", "FuzzDriver"], path: "Sources/Fuzz/LuaAPI"),
+    .executableTarget(
+      name: "fuzz-stat-files", dependencies: ["StatFiles", "Datasets", "FuzzDriver"], path: "Sources/Fuzz/StatFiles"),
   ]
-  package.products += ["fuzz-csv", "fuzz-formula", "fuzz-json", "fuzz-lua-api"].map {
+  package.products += ["fuzz-csv", "fuzz-formula", "fuzz-json", "fuzz-lua-api", "fuzz-stat-files"].map {
     .executable(name: $0, targets: [$0])
   }
 }

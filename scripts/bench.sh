@@ -12,4 +12,7 @@ python3 scripts/bench/harness.py || status=$?
 echo
 echo "== host overheads"
 bash scripts/bench/host.sh || echo "(host benchmark failed)"
+echo
+echo "== reading SAS files (read_sas, read_xpt)"
+bash scripts/bench/stat_files.sh || echo "(SAS file benchmark failed)"
 exit $status

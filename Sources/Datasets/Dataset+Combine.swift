@@ -35,7 +35,10 @@ extension Dataset {
       }
       columns.append(Column.concatenated(pieces))
     }
-    return try Dataset(names: names, columns: columns)
+    // Each column's metadata from the first part that has the column.
+    var attributes = DatasetAttributes(label: parts.first?.attributes.label)
+    for d in parts { attributes.columns.merge(d.attributes.columns) { first, _ in first } }
+    return try Dataset(names: names, columns: columns, attributes: attributes)
   }
 
   /// The first row of each distinct combination of `keys` (all columns
@@ -64,7 +67,7 @@ extension Dataset {
     for n in newNames where !seen.insert(n).inserted {
       throw DatasetError.invalid("two columns would be named '\(n)'")
     }
-    return try Dataset(names: newNames, columns: columns)
+    return try Dataset(names: newNames, columns: columns, attributes: attributes.renamed(pairs))
   }
 
   /// Rows `from` through `to` (1-based, inclusive; `to` past the end stops

@@ -113,7 +113,7 @@ extension Dataset {
       count: rowsOut, stride: 8 * (columns.count + right.columns.count),
       for: "a join of \(rowsOut) rows")
     if options.kind == .semi || options.kind == .anti {
-      return try Dataset(names: names, columns: columns.map { $0.gather(filling: plan.left) })
+      return try Dataset(names: names, columns: columns.map { $0.gather(filling: plan.left) }, attributes: attributes)
     }
     let identity = plan.leftIsIdentity(rows: rowCount)
     let rightKeyOf = Dictionary(uniqueKeysWithValues: zip(lk, rk))
@@ -133,7 +133,11 @@ extension Dataset {
     let kept = right.names.indices.filter { !rightKeys.contains($0) }
     for j in kept { outColumns.append(right.columns[j].gather(filling: plan.right)) }
     let outNames = joinedNames(right, keptRight: kept, leftKeys: Set(lk), suffixes: options.suffixes)
-    return try Dataset(names: outNames, columns: outColumns)
+    // Each output column keeps the metadata of the column it came from.
+    var outAttributes = DatasetAttributes(label: attributes.label)
+    let sources = names.map { attributes.columns[$0] } + kept.map { right.attributes.columns[right.names[$0]] }
+    for (name, a) in zip(outNames, sources) { outAttributes.columns[name] = a }
+    return try Dataset(names: outNames, columns: outColumns, attributes: outAttributes)
   }
 
   /// Names of a join's columns: left names (non-key ones suffixed when the

@@ -26,14 +26,14 @@ extension Dataset {
   /// The named columns, in the order given.
   public func select(_ requested: [String]) throws -> Dataset {
     let idx = try indices(of: requested)
-    return try Dataset(names: idx.map { names[$0] }, columns: idx.map { columns[$0] })
+    return try Dataset(names: idx.map { names[$0] }, columns: idx.map { columns[$0] }, attributes: attributes)
   }
 
   /// All columns but the named ones.
   public func drop(_ requested: [String]) throws -> Dataset {
     let gone = Set(try indices(of: requested))
     let keep = names.indices.filter { !gone.contains($0) }
-    return try Dataset(names: keep.map { names[$0] }, columns: keep.map { columns[$0] })
+    return try Dataset(names: keep.map { names[$0] }, columns: keep.map { columns[$0] }, attributes: attributes)
   }
 
   /// Rows at `indices` (0-based), in that order; repeats allowed.
@@ -41,7 +41,7 @@ extension Dataset {
     if let bad = indices.first(where: { $0 < 0 || $0 >= rowCount }) {
       throw DatasetError.invalid("row index \(bad) outside 0..<\(rowCount)")
     }
-    return try Dataset(names: names, columns: columns.map { $0.gather(indices) })
+    return try Dataset(names: names, columns: columns.map { $0.gather(indices) }, attributes: attributes)
   }
 
   /// Rows where `mask` is true. A missing (NA) mask value drops the row,
@@ -83,7 +83,7 @@ extension Dataset {
   private func slice(_ range: Range<Int>) -> Dataset {
     let idx = Array(range)
     // Same names, equal lengths: the initializer cannot fail.
-    return (try? Dataset(names: names, columns: columns.map { $0.gather(idx) })) ?? self
+    return (try? Dataset(names: names, columns: columns.map { $0.gather(idx) }, attributes: attributes)) ?? self
   }
 
   /// A sort key: a column name and a direction.
@@ -219,18 +219,21 @@ extension Dataset {
   public func with(_ additions: [(name: String, column: Column)]) throws -> Dataset {
     var newNames = names
     var newColumns = columns
+    var newAttributes = attributes
     for (name, column) in additions {
       if !newColumns.isEmpty, column.count != rowCount {
         throw DatasetError.invalid("column '\(name)' has \(column.count) rows, the dataset \(rowCount)")
       }
       if let i = newNames.firstIndex(of: name) {
         newColumns[i] = column
+        // New values: only the variable label still describes them.
+        newAttributes.columns[name] = newAttributes.columns[name]?.label.map { ColumnAttributes(label: $0) }
       } else {
         newNames.append(name)
         newColumns.append(column)
       }
     }
-    return try Dataset(names: newNames, columns: newColumns)
+    return try Dataset(names: newNames, columns: newColumns, attributes: newAttributes)
   }
 
   /// The dataset with column `old` renamed `new`.
@@ -239,7 +242,7 @@ extension Dataset {
     if new != old, index(of: new) != nil { throw DatasetError.invalid("a column '\(new)' already exists") }
     var newNames = names
     newNames[i] = new
-    return try Dataset(names: newNames, columns: columns)
+    return try Dataset(names: newNames, columns: columns, attributes: attributes.renamed([(old, new)]))
   }
 
   /// The dataset with `reference` made the first level of string column

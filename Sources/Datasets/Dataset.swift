@@ -5,12 +5,16 @@
 public struct Dataset: Sendable, Equatable {
   public let names: [String]
   public let columns: [Column]
+  /// Labels, value labels, formats and special missing codes (from SAS,
+  /// Stata and SPSS files); see `DatasetAttributes` for which operations
+  /// keep them.
+  public let attributes: DatasetAttributes
 
   /// Number of rows.
   public var rowCount: Int { columns.first?.count ?? 0 }
 
   /// Builds a dataset; fails when names repeat or lengths differ.
-  public init(names: [String], columns: [Column]) throws {
+  public init(names: [String], columns: [Column], attributes: DatasetAttributes = DatasetAttributes()) throws {
     guard names.count == columns.count else {
       throw DatasetError.invalid("\(names.count) names for \(columns.count) columns")
     }
@@ -26,6 +30,14 @@ public struct Dataset: Sendable, Equatable {
     }
     self.names = names
     self.columns = columns
+    self.attributes = attributes.restricted(to: names)
+  }
+
+  /// A dataset from parts already checked (same names, same columns).
+  init(unchecked names: [String], _ columns: [Column], _ attributes: DatasetAttributes) {
+    self.names = names
+    self.columns = columns
+    self.attributes = attributes
   }
 
   /// The index of column `name`, if present.

@@ -18,15 +18,15 @@ import RunControl
 /// device is refused by name, opened without blocking), and its size is asked
 /// of the memory budget. A file truncated by another process while it is
 /// read would fault (SIGBUS); files are read, not watched, as everywhere.
-final class MappedFile: @unchecked Sendable {
+public final class MappedFile: @unchecked Sendable {
   /// The file's bytes; empty (no base address) for an empty file.
-  let bytes: UnsafeBufferPointer<UInt8>
+  public let bytes: UnsafeBufferPointer<UInt8>
   private let mapping: UnsafeMutableRawPointer?
   private let length: Int
   private let pageSize: Int
 
   /// Opens and maps the regular file at `path`.
-  init(path: String) throws {
+  public init(path: String) throws {
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { throw DatasetError.io("cannot open '\(path)': \(FileBytes.lastError())") }
     defer { close(fd) }

@@ -39,7 +39,8 @@ struct PlotFigure {
         try Self.survival(a, dataset: handle.dataset, call: call))
       content = .curves(fun.data)
       (ylab, ylim) = (fun.ylab, fun.ylim)
-      xlab = nil
+      // The time column's variable label (read_sas, d:label) titles the x axis.
+      xlab = handle.dataset?.dataset.attributes(of: a.formula.response.stop).label
     case ("cuminc", let a as CompetingRisksAnalysis):
       content = .curves(try Self.incidence(a, call: call))
       xlab = nil

@@ -48,6 +48,7 @@ struct PlotLibrary: KaplanLibrary {
       let figure = try PlotFigure(handle, call: call)
       if options.ylab == nil { options.ylab = figure.ylab }
       if options.ylim == nil { options.ylim = figure.ylim }
+      if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
       let file = try call.options.optionalString("file")
       try PlotLibrary.checkApplies(figure, options: call.options, call: call)
       do {

@@ -37,6 +37,22 @@ end
 
 --- A tidy preview: dimensions, column types and the first rows; numbers
 -- right-aligned, as R prints a data frame; cells cut at 24 characters.
+--- The variable labels of `names` that have one, as lines "  NAME  label"
+-- under a "labels:" heading (nothing when none has one).
+local function label_lines(names, label_of, indent)
+  local width, any = 0, false
+  for _, name in ipairs(names) do
+    if label_of(name) then width, any = math.max(width, utf8.len(name) or #name), true end
+  end
+  if not any then return {} end
+  local out = { indent .. "labels:" }
+  for _, name in ipairs(names) do
+    local l = label_of(name)
+    if l then out[#out + 1] = indent .. "  " .. format.pad_right(name, width) .. "  " .. l end
+  end
+  return out
+end
+
 function M.format(d, n)
   n = n or 10
   local p = M.core.preview(d, n)
@@ -48,9 +64,13 @@ function M.format(d, n)
     for i, row in ipairs(p.rows) do cells[i + 1] = fmt_cell(numbers[j] and numbers[j][i] or row[j], 24) end
     columns[j] = { fmt_cell(name, 24), cells, left = not (t == "double" or t == "int") }
   end
-  local out = { string.format("dataset: %d rows × %d columns", p.nrow, #p.names),
+  local title = d:label()
+  local out = { string.format("dataset: %d rows × %d columns%s", p.nrow, #p.names,
+      title and (": " .. title) or ""),
     format.format_table(columns, #p.rows + 1, "", "  ") }
   if p.nrow > #p.rows then out[#out + 1] = string.format("… %d more rows", p.nrow - #p.rows) end
+  local labels = d:labels()
+  for _, l in ipairs(label_lines(p.names, function(name) return labels[name] end, "")) do out[#out + 1] = l end
   return table.concat(out, "\n")
 end
 
@@ -152,6 +172,14 @@ local function describe_lines(columns, indent)
     end
     lines[#lines + 1] = line
   end
+  local names, label_of = {}, {}
+  for _, s in ipairs(columns) do
+    names[#names + 1] = s.name
+    label_of[s.name] = s.label
+  end
+  for _, l in ipairs(label_lines(names, function(name) return label_of[name] end, indent)) do
+    lines[#lines + 1] = l
+  end
   return lines
 end
 
@@ -222,6 +250,7 @@ function M.install(kaplan)
   end
 
   require("kaplan.columns").install(kaplan)
+  require("kaplan.readers").install(kaplan)
   bind.implement("dataset:where", M.where)
   bind.implement("dataset:rows", M.rows)
   bind.implement("dataset:describe", function(d, ...) return bind.result("describe", core.describe(d, ...)) end)

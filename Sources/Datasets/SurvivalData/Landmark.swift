@@ -50,6 +50,6 @@ public struct Landmark: Sendable {
     if let start, let starts, let i = d.index(of: start) {
       columns[i] = .double(keep.map { max(starts[$0], t0) - t0 })
     }
-    return try Dataset(names: d.names, columns: columns)
+    return try Dataset(names: d.names, columns: columns, attributes: d.attributes)
   }
 }

@@ -36,13 +36,14 @@ enum DatasetDescribe {
   }
 
   private static func group(_ label: String?, _ d: Dataset) -> LuaValue {
-    var fields: [(String, LuaValue)] = [("rows", .integer(d.rowCount)), ("columns", .array(d.describe().map(summary)))]
+    let columns = d.describe().map { summary($0, label: d.attributes(of: $0.name).label) }
+    var fields: [(String, LuaValue)] = [("rows", .integer(d.rowCount)), ("columns", .array(columns))]
     if let label { fields.append(("label", .string(label))) }
     return .table(LuaTable(fields: fields))
   }
 
   /// One column's summary; dates as ISO text (SD in days).
-  private static func summary(_ s: ColumnSummary) -> LuaValue {
+  private static func summary(_ s: ColumnSummary, label: String?) -> LuaValue {
     let isDate = s.kind == .date
     func number(_ x: Double?) -> LuaValue {
       guard let x, !x.isNaN else { return .nil }
@@ -58,6 +59,7 @@ enum DatasetDescribe {
       ("name", .string(s.name)), ("type", .string(s.kind.rawValue)), ("rows", .integer(s.rows)),
       ("missing", .integer(s.missing)),
     ]
+    if let label { fields.append(("label", .string(label))) }
     if s.kind == .string || s.kind == .bool {
       fields.append(("n_levels", .integer(s.levelCounts.count)))
       fields.append(("levels", .array(s.levelCounts.map {

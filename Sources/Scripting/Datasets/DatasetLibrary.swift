@@ -23,6 +23,7 @@ struct DatasetLibrary: KaplanLibrary {
       + DatasetJoinMethods.declarations + DatasetCombineMethods(seed: runtime.options.seed).declarations
       + summaries.declarations + SurvivalDataFunctions.declarations
       + (try ColumnTextFunctions.declarations(in: lua))
+      + StatFileFunctions(policy: runtime.policy).declarations + DatasetLabelMethods.declarations
     let userdata = runtime.userdata
     try userdata.register(
       LuaDataset.self, name: "dataset", in: lua, declarations: declarations,
