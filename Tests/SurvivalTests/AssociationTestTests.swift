@@ -85,14 +85,21 @@ import TestSupport
     #expect(RankTest.test(values: [1, 2, 3], groups: [0, 0, 0]) == nil)
   }
 
-  @Test func fisherGivesUpPastItsBudget() throws {
-    // A 3 × 4 table of 900 cannot be enumerated within a small budget; the
-    // choice then falls back to the chi-square and says so.
+  @Test func fisherEnumeratesLargeTablesOrSaysItCannot() throws {
+    // A 3 × 4 table of 900 with small cells: exact within the default
+    // budget (R: fisher.test(matrix(c(300, 2, 40, 5, 280, 3, 38, 4, 210, 1,
+    // 15, 2), 3, byrow = TRUE))$p.value = 0.41291622249253818) ...
     let counts = [300, 2, 40, 5, 280, 3, 38, 4, 210, 1, 15, 2]
-    #expect(FisherExact.pValue(counts: counts, rows: 3, columns: 4, budget: 1000) == nil)
     let chosen = try #require(ContingencyTest.chosen(counts: counts, rows: 3, columns: 4))
-    if chosen.method == .chiSquare {
-      #expect(chosen.note?.contains("too costly") == true)
-    }
+    #expect(chosen.method == .fisher && chosen.note == nil)
+    #expect(approxEqual(chosen.p, 0.41291622249253818, relative: Tolerance.iterative))
+    // ... and past a small budget the choice falls back to the chi-square and says so.
+    #expect(FisherExact.pValue(counts: counts, rows: 3, columns: 4, budget: 1000) == nil)
+    let fallback = try #require(ContingencyTest.chosen(counts: counts, rows: 3, columns: 4, budget: 1000))
+    #expect(fallback.method == .chiSquare)
+    // R: chisq.test(m)$p.value, the same matrix.
+    #expect(approxEqual(fallback.p, 0.45506135761898481, relative: Self.closedForm))
+    #expect(fallback.note == "Fisher's exact test is too costly for this 3×4 table (n = 900); Pearson's "
+      + "chi-square used although an expected count is below 5")
   }
 }

@@ -31,13 +31,15 @@ public struct ContingencyTest: Sendable, Equatable {
   /// Fisher's exact test when any expected count is < 5 and the exact
   /// enumeration fits `FisherExact.defaultBudget`; otherwise Pearson's
   /// chi-square (with a note when Fisher's test was wanted but too costly).
-  public static func chosen(counts: [Int], rows: Int, columns: Int) -> ContingencyTest? {
+  public static func chosen(
+    counts: [Int], rows: Int, columns: Int, budget: Int = FisherExact.defaultBudget
+  ) -> ContingencyTest? {
     guard let table = ReducedTable(counts: counts, rows: rows, columns: columns) else { return nil }
     let pearson = table.pearson()
     guard table.smallestExpected < minimumExpected else {
       return ContingencyTest(method: .chiSquare, statistic: pearson.statistic, df: pearson.df, p: pearson.p, note: nil)
     }
-    if let p = FisherExact.pValue(counts: table.counts, rows: table.rows, columns: table.columns) {
+    if let p = FisherExact.pValue(counts: table.counts, rows: table.rows, columns: table.columns, budget: budget) {
       return ContingencyTest(method: .fisher, statistic: pearson.statistic, df: pearson.df, p: p, note: nil)
     }
     let note = "Fisher's exact test is too costly for this \(table.rows)×\(table.columns) table "

@@ -10,13 +10,16 @@ import Foundation
 /// still to fill, as a multiset, since rows with equal remaining totals
 /// have the same completions) with its partial probability Π_j C_j!/Π_i x_ij!.
 /// Partial tables reaching the same node with the same partial probability
-/// have the same completions, so they are merged and counted (the idea of
-/// Mehta and Patel's network algorithm, JASA 1983, without its bounds).
-/// The work grows with the table's size and total; past `budget` merged
-/// nodes the test gives up (`nil`) and the caller says so.
+/// have the same completions, so they are merged and counted; and a partial
+/// table whose completions are all at most (or all more) probable than the
+/// observed table adds their closed-form sum (or nothing) without
+/// enumerating them (`completionBounds`). Both are the ideas of Mehta and
+/// Patel's network algorithm (JASA 1983), with simpler bounds. The work
+/// grows with the table's size and total; past `budget` extensions of
+/// partial tables the test gives up (`nil`) and the caller says so.
 public enum FisherExact {
-  /// Merged partial tables allowed before giving up: a few seconds at most.
-  public static let defaultBudget = 2_000_000
+  /// Partial tables extended before giving up: about a second (release build).
+  public static let defaultBudget = 20_000_000
 
   /// R's relative tolerance for "as probable as the observed table".
   static let relativeTolerance = 1e-7
@@ -48,14 +51,37 @@ public enum FisherExact {
       for i in 0..<r { logObserved -= logFactorial(x[i * c + j]) }
     }
 
+    let threshold = logObserved + log1p(relativeTolerance)
+
+    guard r > 1, c > 1 else { return 1 }
+
     // node (sorted remaining row totals) → partial log probability key → (value, multiplicity)
     var nodes: [[Int]: [Int64: (Double, Double)]] = [rowSums.sorted(): [0: (0, 1)]]
     var work = 0
-    for j in 0..<c {
+    var p = 0.0
+    // The last column is forced: the splits of the one before it are whole tables.
+    for j in 0..<(c - 1) {
+      let closing = j == c - 2
       var next: [[Int]: [Int64: (Double, Double)]] = [:]
       let total = columnSums[j]
-      let columnTerm = logFactorial(total)
-      for (remaining, entries) in nodes {
+      let columnTerm = logFactorial(total) + (closing ? logFactorial(columnSums[c - 1]) : 0)
+      let later = Array(columnSums[j...])
+      for (remaining, all) in nodes {
+        // Bounds on the completions (Mehta and Patel's shortcut): when even
+        // the most probable one is no more probable than the observed table,
+        // all count, and their sum is closed-form (Σ Π C_j!/Π x_ij! =
+        // N_rem!/Π R_i!); when even the least probable one is more probable,
+        // none does.
+        let bounds = completionBounds(rows: remaining, columns: later)
+        var entries: [(Double, Double)] = []
+        for (_, entry) in all {
+          if entry.0 + bounds.logMax + logConstant <= threshold {
+            p += entry.1 * exp(entry.0 + bounds.logTotal + logConstant)
+          } else if entry.0 + bounds.logMin + logConstant <= threshold {
+            entries.append(entry)
+          }
+        }
+        if entries.isEmpty { continue }
         var cell = [Int](repeating: 0, count: r)
         var ok = true
         distribute(total, into: remaining, at: 0, cell: &cell) { cell in
@@ -65,32 +91,62 @@ public enum FisherExact {
             logTerm -= logFactorial(cell[i])
             left[i] -= cell[i]
           }
+          work += entries.count
+          if work > budget { ok = false }
+          if closing {
+            for i in 0..<r { logTerm -= logFactorial(left[i]) }
+            for entry in entries where entry.0 + logTerm + logConstant <= threshold {
+              p += entry.1 * exp(entry.0 + logTerm + logConstant)
+            }
+            return ok
+          }
           left.sort()
           // Taken out and put back, so that the bucket is never copied.
           var bucket = next.removeValue(forKey: left) ?? [:]
-          let before = bucket.count
-          for (_, entry) in entries {
+          for entry in entries {
             let value = entry.0 + logTerm
             bucket[Int64((value * 1e9).rounded()), default: (value, 0)].1 += entry.1
           }
-          work += bucket.count - before
           next[left] = bucket
-          if work > budget { ok = false }
           return ok
         }
         if !ok { return nil }
       }
       nodes = next
     }
-    let threshold = logObserved + log1p(relativeTolerance)
-    var p = 0.0
-    for (_, entries) in nodes {
-      for (_, entry) in entries {
-        let logP = entry.0 + logConstant
-        if logP <= threshold { p += entry.1 * exp(logP) }
-      }
-    }
     return min(1, p)
+  }
+
+  /// Bounds on log Π_j C_j!/Π_i x_ij! over the tables with row totals
+  /// `rows` and column totals `columns`, and the log of its sum over them.
+  /// Each column alone is bounded and the bounds multiplied (the tables
+  /// must also meet the row totals, so the true extremes lie within): its
+  /// largest term is the even split over the rows with room (row limits
+  /// relaxed); its smallest is the split that fills the largest rows first,
+  /// which majorizes every split within the limits (the term is
+  /// Schur-concave).
+  static func completionBounds(rows: [Int], columns: [Int]) -> (logMax: Double, logMin: Double, logTotal: Double) {
+    let open = rows.filter { $0 > 0 }
+    let n = rows.reduce(0, +)
+    let logTotal = logFactorial(n) - rows.reduce(0.0) { $0 + logFactorial($1) }
+    guard !open.isEmpty else { return (0, 0, logTotal) }
+    let k = open.count
+    let largestFirst = open.sorted(by: >)
+    var logMax = 0.0
+    var logMin = 0.0
+    for total in columns {
+      let (q, extra) = (total / k, total % k)
+      logMax += logFactorial(total) - Double(k - extra) * logFactorial(q) - Double(extra) * logFactorial(q + 1)
+      var left = total
+      var term = logFactorial(total)
+      for cap in largestFirst where left > 0 {
+        let x = min(cap, left)
+        term -= logFactorial(x)
+        left -= x
+      }
+      logMin += term
+    }
+    return (logMax, logMin, logTotal)
   }
 
   /// Calls `visit` with every split of `total` into cells[i] ≤ limits[i]
