@@ -349,7 +349,7 @@ import TestSupport
     #expect(luaError(rt, "tidy(dataset('aml'))").contains("(a Kaplan result expected, got dataset;"))
     #expect(luaError(rt, "tidy()").contains("(a Kaplan result expected, got nil;"))
     #expect(luaError(rt, "tidy(km(dataset('aml'), 'Surv(time, status) ~ x'), {exponentiate = true})")
-      == "test:1: bad argument #2 to 'tidy' (option 'exponentiate' applies to cox and finegray results, "
+      == "test:1: bad argument #2 to 'tidy' (option 'exponentiate' applies to cox, finegray and subgroups results, "
       + "got a km result)")
     #expect(luaError(rt, "tidy(cox(dataset('aml'), 'Surv(time, status) ~ x'), {exp = true})")
       .contains("bad argument #2 to 'tidy' (unknown option 'exp'"))
