@@ -89,7 +89,13 @@ public struct SubgroupAnalysis: Sendable {
   /// Subgrouping variables may have at most this many levels.
   public static let levelLimit = 30
 
-  public init(dataset: Dataset, formula: Formula, options: SubgroupOptions) throws {
+  public init(dataset original: Dataset, formula: Formula, options: SubgroupOptions) throws {
+    // R's droplevels on the treatment and the subgrouping columns: a level no
+    // row has is neither an arm nor a subgroup (and no NA coefficient).
+    var dataset = original
+    for name in ([options.treatment ?? formula.terms.first?.variables.first?.column] + options.by).compactMap({ $0 }) {
+      dataset = try Self.droppingUnusedLevels(name, in: dataset)
+    }
     if !formula.timeTransformVariables.isEmpty {
       throw SubgroupError(option: nil, "tt() terms are not supported in subgroups()")
     }
@@ -122,6 +128,16 @@ public struct SubgroupAnalysis: Sendable {
       formula: formula, treatmentTerm: treatmentTerm.label, armCodes: armCodes, arms: arms, cox: options.cox)
     overall = context.level(variable: "All", label: "All patients", rows: Array(0..<dataset.rowCount), in: dataset)
     variables = try options.by.map { g in try context.variable(g, in: dataset) }
+  }
+
+  /// `dataset` with the string column `name` (if it is one) keeping only the levels some row has.
+  private static func droppingUnusedLevels(_ name: String, in dataset: Dataset) throws -> Dataset {
+    guard let k = dataset.index(of: name), case .factor(_, let levels) = dataset.columns[k] else { return dataset }
+    let (codes, used) = BaselineTable.usedLevels(dataset.columns[k])
+    guard used.count < levels.count else { return dataset }
+    var columns = dataset.columns
+    columns[k] = .factor(codes: codes, levels: used)
+    return try Dataset(names: dataset.names, columns: columns)
   }
 
   /// The formula's term for the treatment: the named column's single-variable term, or the first term.

@@ -24,7 +24,9 @@ enum ReportTablesEncoding {
         fields.append(("levels", .strings(v.levels)))
         fields.append(("counts", .array(v.levels.indices.map { k in integers(shown.map { v.counts[$0][k] }) })))
         fields.append(("percents", .array(v.levels.indices.map { k in
-          numbers(shown.map { c in v.nonMissing[c] == 0 ? .nan : 100 * Double(v.counts[c][k]) / Double(v.nonMissing[c]) })
+          numbers(shown.map { c in
+            v.nonMissing[c] == 0 ? .nan : 100 * Double(v.counts[c][k]) / Double(v.nonMissing[c])
+          })
         })))
       } else {
         let s = shown.map { v.summaries[$0] }
