@@ -223,4 +223,22 @@ import TestSupport
     #expect(luaError(rt, Self.setup + "\nsubgroups(two, 'Surv(time, status) ~ rx')").contains(
       "bad argument #3 to 'subgroups' (option 'by' must name at least one subgrouping column)"))
   }
+
+  @Test func subgroupForestPlotIsDrawn() throws {
+    let rt = try makeRuntime()
+    let out = try lua(rt, Self.setup + """
+
+      local s = subgroups(lung, "Surv(time, status) ~ sexf + age", {by = "ph.ecog"})
+      return plot(s, {file = "subgroups.svg", title = "By ECOG"})
+      """)
+    let path = try #require(out.first?.stringValue)
+    let svg = try String(contentsOfFile: path, encoding: .utf8)
+    for text in [">By ECOG</text>", ">female n/events</text>", ">male n/events</text>", ">All patients</text>",
+                 ">p interaction</text>", ">ph.ecog</text>", ">no rows in arm female</text>",
+                 ">← favours male</text>", ">favours female →</text>", ">1.67 (1.20–2.32)</text>"] {
+      #expect(svg.contains(text), "\(text)")
+    }
+    #expect(luaError(rt, Self.setup + "\nplot(subgroups(lung, 'Surv(time, status) ~ sexf', {by = 'ph.ecog'}), "
+      + "{risk_table = true, file = 'x.svg'})").contains("option 'risk_table' applies to curves (km, cuminc)"))
+  }
 }
