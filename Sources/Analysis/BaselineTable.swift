@@ -163,7 +163,7 @@ public struct BaselineTable: Sendable {
       if type == .continuous, case .factor = column {
         throw BaselineTableError(option: "types", "makes '\(name)' continuous, but it is a string column")
       }
-      return Self.summarise(
+      return try Self.summarise(
         name: name, column: column, type: type, groupCodes: groupCodes, groups: groups, tests: options.tests)
     }
   }
@@ -234,7 +234,7 @@ public struct BaselineTable: Sendable {
   private static func summarise(
     name: String, column: Column, type: BaselineTableOptions.VariableType, groupCodes: [Int32], groups: Int,
     tests: Bool
-  ) -> BaselineVariable {
+  ) throws -> BaselineVariable {
     let width = groups + 1
     var nonMissing = [Int](repeating: 0, count: width)
     var missing = [Int](repeating: 0, count: width)
@@ -261,7 +261,7 @@ public struct BaselineTable: Sendable {
       if tests {
         var table: [Int] = []
         for level in 0..<levels.count { for g in 0..<groups { table.append(counts[g][level]) } }
-        if let t = ContingencyTest.chosen(counts: table, rows: levels.count, columns: groups) {
+        if let t = try ContingencyTest.chosen(counts: table, rows: levels.count, columns: groups) {
           test = BaselineTest(method: t.method.rawValue, statistic: t.statistic, df: t.df, p: t.p, note: t.note)
         } else {
           note = "no test: fewer than two levels or groups with values"

@@ -47,7 +47,7 @@ struct ReportTablesLibrary: KaplanLibrary {
       summary: "A table of baseline characteristics by arm (\"Table 1\"), as R's gtsummary tbl_summary(by =) "
         + "with add_p() and add_overall(): n (%) per level for categorical variables (string and bool columns, "
         + "and numbers with fewer than 10 distinct values; every level shown, 0/1 and FALSE/TRUE included), "
-        + "median (Q1-Q3, R's type-7 quantiles) and/or mean (SD) for continuous ones, missing counts, N per "
+        + "median (Q1, Q3; R's type-7 quantiles) and/or mean (SD) for continuous ones, missing counts, N per "
         + "arm in the header. Percentages are of the non-missing values. Tests (tests = true), as gtsummary "
         + "chooses them: Fisher's exact test when an expected count is below 5 (else Pearson's chi-square "
         + "without continuity correction; a table too large to enumerate gets the chi-square with a note), "
@@ -60,7 +60,7 @@ struct ReportTablesLibrary: KaplanLibrary {
         OptionSpec("types", .table,
                    doc: "types by variable name, \"categorical\" or \"continuous\", overriding the default"),
         OptionSpec("continuous", .choice(Self.continuousChoices), default: .string("median_iqr"),
-                   doc: "statistics of continuous variables: \"median_iqr\" (median (Q1-Q3)), \"mean_sd\" "
+                   doc: "statistics of continuous variables: \"median_iqr\" (median (Q1, Q3)), \"mean_sd\" "
                      + "(mean (SD)) or \"both\""),
         OptionSpec("tests", .boolean, default: .boolean(false), doc: "add a p-value column (needs 'by')"),
         OptionSpec("missing", .choice(Self.missingChoices), default: .string("ifany"),

@@ -27,9 +27,9 @@ import TestSupport
     #expect(approxEqual(x2.statistic, 2, relative: Self.closedForm))
     #expect(x2.df == 1)
     #expect(approxEqual(x2.p, erfc(1), relative: Self.closedForm))
-    let p = try #require(FisherExact.pValue(counts: [3, 1, 1, 3], rows: 2, columns: 2))
+    let p = try #require(try FisherExact.pValue(counts: [3, 1, 1, 3], rows: 2, columns: 2))
     #expect(approxEqual(p, 34.0 / 70.0, relative: Self.closedForm))
-    let chosen = try #require(ContingencyTest.chosen(counts: [3, 1, 1, 3], rows: 2, columns: 2))
+    let chosen = try #require(try ContingencyTest.chosen(counts: [3, 1, 1, 3], rows: 2, columns: 2))
     #expect(chosen.method == .fisher)
   }
 
@@ -56,9 +56,9 @@ import TestSupport
       #expect(approxEqual(x2.statistic, number(c["chisq"]), relative: Self.closedForm), "\(name) chisq")
       #expect(x2.df == (c["df"] as? NSNumber)?.intValue, "\(name) df")
       #expect(approxEqual(x2.p, number(c["chisq_p"]), relative: Self.closedForm), "\(name) chisq p")
-      let p = try #require(FisherExact.pValue(counts: counts, rows: rows, columns: columns))
+      let p = try #require(try FisherExact.pValue(counts: counts, rows: rows, columns: columns))
       #expect(approxEqual(p, number(c["fisher_p"]), relative: Tolerance.iterative), "\(name) fisher p \(p)")
-      let chosen = try #require(ContingencyTest.chosen(counts: counts, rows: rows, columns: columns))
+      let chosen = try #require(try ContingencyTest.chosen(counts: counts, rows: rows, columns: columns))
       #expect((chosen.method == .fisher) == (number(c["min_expected"]) < 5), "\(name) choice")
     }
   }
@@ -90,16 +90,19 @@ import TestSupport
     // budget (R: fisher.test(matrix(c(300, 2, 40, 5, 280, 3, 38, 4, 210, 1,
     // 15, 2), 3, byrow = TRUE))$p.value = 0.41291622249253818) ...
     let counts = [300, 2, 40, 5, 280, 3, 38, 4, 210, 1, 15, 2]
-    let chosen = try #require(ContingencyTest.chosen(counts: counts, rows: 3, columns: 4))
+    let chosen = try #require(try ContingencyTest.chosen(counts: counts, rows: 3, columns: 4))
     #expect(chosen.method == .fisher && chosen.note == nil)
     #expect(approxEqual(chosen.p, 0.41291622249253818, relative: Tolerance.iterative))
     // ... and past a small budget the choice falls back to the chi-square and says so.
-    #expect(FisherExact.pValue(counts: counts, rows: 3, columns: 4, budget: 1000) == nil)
-    let fallback = try #require(ContingencyTest.chosen(counts: counts, rows: 3, columns: 4, budget: 1000))
+    #expect(try FisherExact.pValue(counts: counts, rows: 3, columns: 4, budget: 1000) == nil)
+    let fallback = try #require(try ContingencyTest.chosen(counts: counts, rows: 3, columns: 4, budget: 1000))
     #expect(fallback.method == .chiSquare)
     // R: chisq.test(m)$p.value, the same matrix.
     #expect(approxEqual(fallback.p, 0.45506135761898481, relative: Self.closedForm))
     #expect(fallback.note == "Fisher's exact test is too costly for this 3×4 table (n = 900); Pearson's "
       + "chi-square used although an expected count is below 5")
+    // Tables past maximumCells are not enumerated at all.
+    let wide = [Int](repeating: 1, count: 2 * 201)
+    #expect(try FisherExact.pValue(counts: wide, rows: 2, columns: 201) == nil)
   }
 }

@@ -33,13 +33,13 @@ public struct ContingencyTest: Sendable, Equatable {
   /// chi-square (with a note when Fisher's test was wanted but too costly).
   public static func chosen(
     counts: [Int], rows: Int, columns: Int, budget: Int = FisherExact.defaultBudget
-  ) -> ContingencyTest? {
+  ) throws -> ContingencyTest? {
     guard let table = ReducedTable(counts: counts, rows: rows, columns: columns) else { return nil }
     let pearson = table.pearson()
     guard table.smallestExpected < minimumExpected else {
       return ContingencyTest(method: .chiSquare, statistic: pearson.statistic, df: pearson.df, p: pearson.p, note: nil)
     }
-    if let p = FisherExact.pValue(counts: table.counts, rows: table.rows, columns: table.columns, budget: budget) {
+    if let p = try FisherExact.pValue(counts: table.counts, rows: table.rows, columns: table.columns, budget: budget) {
       return ContingencyTest(method: .fisher, statistic: pearson.statistic, df: pearson.df, p: p, note: nil)
     }
     let note = "Fisher's exact test is too costly for this \(table.rows)×\(table.columns) table "

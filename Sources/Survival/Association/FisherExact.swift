@@ -21,13 +21,18 @@ public enum FisherExact {
   /// Partial tables extended before giving up: about a second (release build).
   public static let defaultBudget = 20_000_000
 
+  /// Larger tables are not enumerated (each partial table's bounds cost a pass over its columns).
+  public static let maximumCells = 400
+
   /// R's relative tolerance for "as probable as the observed table".
   static let relativeTolerance = 1e-7
 
   /// The two-sided p-value of `counts` (row-major, rows × columns, no
   /// negative entries), or nil when the enumeration would exceed `budget`.
-  public static func pValue(counts: [Int], rows: Int, columns: Int, budget: Int = defaultBudget) -> Double? {
-    guard rows > 0, columns > 0, counts.count == rows * columns else { return nil }
+  public static func pValue(
+    counts: [Int], rows: Int, columns: Int, budget: Int = defaultBudget
+  ) throws -> Double? {
+    guard rows > 0, columns > 0, counts.count == rows * columns, rows * columns <= maximumCells else { return nil }
     // Enumerate along the longer side, so that nodes carry the shorter one.
     var (r, c, x) = (rows, columns, counts)
     if r > c {
@@ -67,6 +72,7 @@ public enum FisherExact {
       let columnTerm = logFactorial(total) + (closing ? logFactorial(columnSums[c - 1]) : 0)
       let later = Array(columnSums[j...])
       for (remaining, all) in nodes {
+        try Cancellation.check()
         // Bounds on the completions (Mehta and Patel's shortcut): when even
         // the most probable one is no more probable than the observed table,
         // all count, and their sum is closed-form (Σ Π C_j!/Π x_ij! =
