@@ -33,19 +33,22 @@ public struct RankTest: Sendable, Equatable {
       x.append(values[i])
       g.append(groups[i])
     }
-    let present = Array(Set(g)).sorted()
-    guard present.count >= 2 else { return nil }
+    // Codes are levels of a factor; a code beyond any plausible level count is refused.
+    guard let top = g.max(), top < 1 << 24 else { return nil }
+    let groupCount = Int(top) + 1
+    var rankSums = [Double](repeating: 0, count: groupCount)
+    var sizes = [Double](repeating: 0, count: groupCount)
     let (ranks, tieSum) = midRanks(x)
-    let n = Double(x.count)
-    var rankSums = [Int32: Double]()
-    var sizes = [Int32: Double]()
     for i in 0..<x.count {
-      rankSums[g[i], default: 0] += ranks[i]
-      sizes[g[i], default: 0] += 1
+      rankSums[Int(g[i])] += ranks[i]
+      sizes[Int(g[i])] += 1
     }
+    let present = (0..<groupCount).filter { sizes[$0] > 0 }
+    guard present.count >= 2 else { return nil }
+    let n = Double(x.count)
     if present.count == 2 {
-      let (n1, n2) = (sizes[present[0]] ?? 0, sizes[present[1]] ?? 0)
-      let w = (rankSums[present[0]] ?? 0) - n1 * (n1 + 1) / 2
+      let (n1, n2) = (sizes[present[0]], sizes[present[1]])
+      let w = rankSums[present[0]] - n1 * (n1 + 1) / 2
       let z = w - n1 * n2 / 2
       let sigma = (n1 * n2 / 12 * ((n1 + n2 + 1) - tieSum / ((n1 + n2) * (n1 + n2 - 1)))).squareRoot()
       let correction = z > 0 ? 0.5 : (z < 0 ? -0.5 : 0)
@@ -54,7 +57,7 @@ public struct RankTest: Sendable, Equatable {
       return RankTest(method: .wilcoxon, statistic: w, df: nil, p: min(1, p))
     }
     var sum = 0.0
-    for k in present { sum += (rankSums[k] ?? 0) * (rankSums[k] ?? 0) / (sizes[k] ?? 1) }
+    for k in present { sum += rankSums[k] * rankSums[k] / sizes[k] }
     let h = (12 * sum / (n * (n + 1)) - 3 * (n + 1)) / (1 - tieSum / (n * n * n - n))
     let df = present.count - 1
     return RankTest(method: .kruskal, statistic: h, df: df, p: ChiSquare.upperTail(h, df: Double(df)))
