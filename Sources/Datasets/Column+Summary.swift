@@ -106,7 +106,7 @@ extension Column {
 
   /// The type 7 quantile of sorted values without NA (R's `quantile`):
   /// h = 1 + (n − 1)p, interpolated between the values at ⌊h⌋ and ⌈h⌉.
-  static func sortedQuantile(_ v: [Double], _ p: Double) -> Double {
+  public static func sortedQuantile(_ v: [Double], _ p: Double) -> Double {
     let index = 1 + Double(v.count - 1) * p
     let lo = index.rounded(.down), hi = index.rounded(.up)
     let xlo = v[Int(lo) - 1], xhi = v[Int(hi) - 1]

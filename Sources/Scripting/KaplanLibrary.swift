@@ -23,5 +23,6 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   CoxPredictionLibrary(),
   CoxDiagnosticsLibrary(),
   CompetingRisksLibrary(),
+  ReportTablesLibrary(),
   CompletionLibrary(),
 ] }

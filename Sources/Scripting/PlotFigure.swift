@@ -58,9 +58,12 @@ struct PlotFigure {
     case ("cox_zph", let a as CoxZphAnalysis):
       content = .zph(ZphFigure.data(a))
       xlab = nil
+    case ("subgroups", let a as SubgroupAnalysis):
+      content = .forest(SubgroupFigure.data(a))
+      xlab = nil
     default:
       throw call.lua.argumentError(
-        1, "km, cuminc, cox, finegray or cox_zph result expected, got a \(handle.kind) result")
+        1, "km, cuminc, cox, finegray, cox_zph or subgroups result expected, got a \(handle.kind) result")
     }
   }
 

@@ -29,8 +29,9 @@ struct PlotLibrary: KaplanLibrary {
     KaplanFunction(
       "plot", section: "Plots", signature: "plot(result [, opts])",
       summary: "Draws a km or cuminc result (step curves with a number-at-risk table, as survminer's ggsurvplot) "
-        + "or a cox or finegray model (forest plot of hazard ratios) to an SVG, PNG or PDF file; without a "
-        + "file, previews the curves in the terminal.",
+        + "or a cox or finegray model (forest plot of hazard ratios) or a subgroups() result (subgroup forest "
+        + "plot with n/events per arm, interaction p and \"favours\" labels) to an SVG, PNG or PDF file; "
+        + "without a file, previews the curves in the terminal.",
       options: PlotLibrary.options, optionsArgument: 2,
       // plots.lua passes the handles of the pvalue and hr results after the script's two.
       stdlibArguments: 2,

@@ -98,7 +98,8 @@ import TestSupport
     #expect(!a.isEmpty && a == b)
     // A table that only claims a kind: "attempt to index a nil value" without a position.
     #expect(luaError(rt, "plot({kind = 'km'})")
-      == "test:1: bad argument #1 to 'plot' (km, cuminc, cox, finegray or cox_zph result expected, got a table "
+      == "test:1: bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph or subgroups result expected, "
+      + "got a table "
       + "not made by a Kaplan function)")
     // Errors of the renderer pointed at plots.lua.
     #expect(luaError(rt, fit + "plot(f, {file = 'x.svg', width = 1e300})")

@@ -339,7 +339,7 @@ import TestSupport
   @Test func errorsNameWhatWasGiven() throws {
     let rt = try makeRuntime()
     let kinds = "km, km_at, km_quantile, km_rmst, logrank, pairwise_logrank, followup, cox, cox_anova, lrtest, "
-      + "cox_wald, cox_zph, cuminc, cuminc_at, finegray, finegray_predict"
+      + "cox_wald, cox_zph, cuminc, cuminc_at, finegray, finegray_predict, table1, subgroups"
     #expect(luaError(rt, "tidy(3)")
       == "test:1: bad argument #1 to 'tidy' (a Kaplan result expected, got number; tidy(x) takes a result of: "
       + kinds + ")")
@@ -349,7 +349,7 @@ import TestSupport
     #expect(luaError(rt, "tidy(dataset('aml'))").contains("(a Kaplan result expected, got dataset;"))
     #expect(luaError(rt, "tidy()").contains("(a Kaplan result expected, got nil;"))
     #expect(luaError(rt, "tidy(km(dataset('aml'), 'Surv(time, status) ~ x'), {exponentiate = true})")
-      == "test:1: bad argument #2 to 'tidy' (option 'exponentiate' applies to cox and finegray results, "
+      == "test:1: bad argument #2 to 'tidy' (option 'exponentiate' applies to cox, finegray and subgroups results, "
       + "got a km result)")
     #expect(luaError(rt, "tidy(cox(dataset('aml'), 'Surv(time, status) ~ x'), {exp = true})")
       .contains("bad argument #2 to 'tidy' (unknown option 'exp'"))

@@ -34,7 +34,7 @@ end
 function M.plot(result, opts)
   local handle = bind.any_handle(result)
   if handle == nil then
-    bind.raise("bad argument #1 to 'plot' (km, cuminc, cox, finegray or cox_zph result expected, got "
+    bind.raise("bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph or subgroups result expected, got "
       .. described(result) .. ")")
   end
   local path, preview = swift_plot(handle, opts, option_handle(opts, "pvalue"), option_handle(opts, "hr"))

@@ -52,6 +52,9 @@ local keys = { "conf_type", "conf_level", "ties", "file", "title", "cause", "lev
 -- survsplit, landmark, tmerge (issue 15)
 for _, k in ipairs{ "cut", "episode", "zero", "start", "stop", "event", "id", "tstart", "tstop", "tstart_name",
   "tstop_name", "delay", "na_rm", "tdcstart", "time" } do keys[#keys + 1] = k end
+-- table1, subgroups (issue 18)
+for _, k in ipairs{ "vars", "labels", "continuous", "overall", "digits", "treatment", "median_iqr", "mean_sd",
+  "both", "ifany", "show", "hide", "categorical", "continuous" } do keys[#keys + 1] = k; strings[#strings + 1] = k end
 
 local metas = {
   { __index = function() error("fuzz: __index raises") end },

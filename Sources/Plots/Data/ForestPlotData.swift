@@ -6,11 +6,31 @@ public struct ForestPlotData: Equatable, Sendable {
   /// The confidence level of the intervals, printed in the column header
   /// ("HR (95% CI)").
   public var confidenceLevel: Double
+  /// Text columns between the labels and the estimates (a subgroup plot's
+  /// n/events per arm), one cell per row.
+  public var columns: [ForestTextColumn] = []
+  /// The header of the p column ("p"; "p interaction" for subgroups).
+  public var pHeader = "p"
+  /// Labels under the axis, left and right of 1 ("favours Lev+5FU",
+  /// "favours Obs"), as CONSORT subgroup plots show them.
+  public var favoursLeft: String?
+  public var favoursRight: String?
 
   public init(rows: [ForestRow], title: String? = nil, confidenceLevel: Double = 0.95) {
     self.rows = rows
     self.title = title
     self.confidenceLevel = confidenceLevel
+  }
+}
+
+/// A column of text in a forest plot: its header and one cell per row.
+public struct ForestTextColumn: Equatable, Sendable {
+  public var header: String
+  public var cells: [String]
+
+  public init(header: String, cells: [String]) {
+    self.header = header
+    self.cells = cells
   }
 }
 
@@ -29,6 +49,8 @@ public struct ForestRow: Equatable, Sendable {
   public var upper: Double?
   public var pValue: Double?
   public var isReference: Bool
+  /// The estimate column's text when it is not the estimate's ("no HR").
+  public var note: String?
 
   public init(
     variable: String? = nil, label: String, hazardRatio: Double?, lower: Double?, upper: Double?,

@@ -22,6 +22,12 @@ public struct ForestPlotLayout: Equatable, Sendable {
   public var pColumn: Double
   public var headerBaseline: Double
   public var estimateHeader: String
+  /// The text columns (ForestPlotData.columns): left edges and headers.
+  public var textColumns: [Double] = []
+  public var textHeaders: [String] = []
+  public var pHeader = "p"
+  /// "favours" labels: text, anchor point (right-aligned left of 1, left-aligned right of it).
+  public var favours: [SurvivalPlotLayout.Text] = []
   public var fontSize: Double
   /// Horizontal bands behind alternate variables, as `ggforest` shades them.
   public var stripes: [Rect]
@@ -43,6 +49,8 @@ public struct ForestPlotLayout: Equatable, Sendable {
     public var estimateText: String
     public var pText: String
     public var isReference: Bool
+    /// The cells of the text columns.
+    public var cells: [String] = []
   }
 }
 
@@ -64,14 +72,16 @@ extension ForestPlotLayout {
 
     let fs = options.fontSize
     let margin = 12.0
-    let width = options.width ?? 720
     let rowHeight = fs * 2.1
 
     let hasVariables = data.rows.contains { $0.variable != nil }
     let level = Ticks.formatTrimmed(data.confidenceLevel * 100, maxDecimals: 1)
     let estimateHeader = "HR (\(level)% CI)"
-    let texts = data.rows.map(Self.estimateText)
+    let texts = data.rows.map { $0.note ?? Self.estimateText($0) }
     let pTexts = data.rows.map { $0.isReference ? "" : Self.formatP($0.pValue) }
+    for c in data.columns where c.cells.count != data.rows.count {
+      throw PlotError.invalidData("column \"\(c.header)\" has \(c.cells.count) cells for \(data.rows.count) rows")
+    }
 
     // Columns, left to right.
     let variableColumn = margin
@@ -82,9 +92,20 @@ extension ForestPlotLayout {
     let labelWidth = (data.rows.map { TextMetrics.width($0.label, size: fs) }.max() ?? 0) + 16
     let estimateWidth = (texts + [estimateHeader]).map { TextMetrics.width($0, size: fs) }.max() ?? 0
     let pWidth = (pTexts + ["<0.001"]).map { TextMetrics.width($0, size: fs) }.max() ?? 0
-    let pColumn = width - margin - pWidth
+    let pHeaderWidth = TextMetrics.width(data.pHeader, size: fs, bold: true)
+    var textColumns: [Double] = []
+    var nextColumn = labelColumn + labelWidth
+    for c in data.columns {
+      textColumns.append(nextColumn)
+      let cellWidth = c.cells.map { TextMetrics.width($0, size: fs) }.max() ?? 0
+      nextColumn += max(cellWidth, TextMetrics.width(c.header, size: fs, bold: true)) + 16
+    }
+    let panelLeft = nextColumn
+    // 720 wide by default, wider when text columns leave the axis under 240.
+    let rightOfPanel = 18 + estimateWidth + 18 + max(pWidth, pHeaderWidth) + margin
+    let width = options.width ?? max(720, (panelLeft + 240 + rightOfPanel).rounded(.up))
+    let pColumn = width - margin - max(pWidth, pHeaderWidth)
     let estimateColumn = pColumn - 18 - estimateWidth
-    let panelLeft = labelColumn + labelWidth
     let panelRight = estimateColumn - 18
     guard panelRight - panelLeft >= 120 else {
       throw PlotError.invalidOption(
@@ -104,7 +125,9 @@ extension ForestPlotLayout {
     let headerBaseline = top + fs
     top += fs * 1.6
     let panelTop = top
-    let axisBelow = 6 + Self.tickLength + 4 + fs * 0.75 + fs * 0.55 + fs * 1.1 + fs * 0.3 + margin
+    let hasFavours = data.favoursLeft != nil || data.favoursRight != nil
+    let favoursHeight = hasFavours ? fs * 1.5 : 0
+    let axisBelow = 6 + Self.tickLength + 4 + fs * 0.75 + fs * 0.55 + fs * 1.1 + fs * 0.3 + margin + favoursHeight
     let height: Double
     let rowsHeight: Double
     if let h = options.height {
@@ -203,20 +226,36 @@ extension ForestPlotLayout {
         Row(
           variable: firstOfGroup ? r.variable : nil, label: r.label, center: center,
           baseline: center + fs * 0.35, point: point, whisker: whisker, clippedLow: clippedLow,
-          clippedHigh: clippedHigh, estimateText: texts[i], pText: pTexts[i], isReference: r.isReference))
+          clippedHigh: clippedHigh, estimateText: texts[i], pText: pTexts[i], isReference: r.isReference,
+          cells: data.columns.map { $0.cells[i] }))
     }
 
     let axisY = panel.maxY
+    let favoursY = axisY + Self.tickLength + 4 + fs * 0.75 + fs * 1.5
+    var favours: [SurvivalPlotLayout.Text] = []
+    let one = min(max(xs(1), panel.minX), panel.maxX)
+    if let left = data.favoursLeft {
+      favours.append(.init(string: "← " + left, at: Point(x: one - 6, y: favoursY), size: fs * 0.9))
+    }
+    if let right = data.favoursRight {
+      favours.append(.init(string: right + " →", at: Point(x: one + 6, y: favoursY), size: fs * 0.9))
+    }
     self.init(
       width: width, height: height, panel: panel, x: xs, ticks: ticks, tickLabels: tickLabels,
       rows: rows, title: title,
       axisTitle: .init(
         string: options.xlab ?? "Hazard ratio",
-        at: Point(x: panel.minX + panel.width / 2, y: axisY + Self.tickLength + 4 + fs * 0.75 + fs * 0.55 + fs * 1.1),
+        at: Point(
+          x: panel.minX + panel.width / 2,
+          y: axisY + Self.tickLength + 4 + fs * 0.75 + fs * 0.55 + fs * 1.1 + favoursHeight),
         size: fs * 1.1),
       variableColumn: variableColumn, labelColumn: labelColumn, estimateColumn: estimateColumn,
       pColumn: pColumn, headerBaseline: headerBaseline, estimateHeader: estimateHeader, fontSize: fs,
       stripes: stripes)
+    self.textColumns = textColumns
+    self.textHeaders = data.columns.map(\.header)
+    self.pHeader = data.pHeader
+    self.favours = favours
   }
 
   static let tickLength = 5.0
@@ -268,7 +307,10 @@ public struct ForestPlot: Sendable {
     for s in l.stripes { w.rect(s, fill: PlotStyle.stripe) }
     if let t = l.title { w.text(t.string, at: t.at, size: t.size, anchor: .middle, bold: true) }
     w.text(l.estimateHeader, at: Point(x: l.estimateColumn, y: l.headerBaseline), size: fs, bold: true)
-    w.text("p", at: Point(x: l.pColumn, y: l.headerBaseline), size: fs, bold: true)
+    w.text(l.pHeader, at: Point(x: l.pColumn, y: l.headerBaseline), size: fs, bold: true)
+    for (x, header) in zip(l.textColumns, l.textHeaders) {
+      w.text(header, at: Point(x: x, y: l.headerBaseline), size: fs, bold: true)
+    }
 
     // Reference line at HR = 1 across the rows.
     if l.x.domainLower <= 1 && 1 <= l.x.domainUpper {
@@ -285,6 +327,7 @@ public struct ForestPlot: Sendable {
         w.text(v, at: Point(x: l.variableColumn, y: r.baseline), size: fs, bold: true)
       }
       w.text(r.label, at: Point(x: l.labelColumn, y: r.baseline), size: fs)
+      for (x, cell) in zip(l.textColumns, r.cells) { w.text(cell, at: Point(x: x, y: r.baseline), size: fs) }
       w.text(
         r.estimateText, at: Point(x: l.estimateColumn, y: r.baseline), size: fs,
         fill: r.isReference ? PlotStyle.mutedInk : PlotStyle.ink)
@@ -319,6 +362,10 @@ public struct ForestPlot: Sendable {
         fill: PlotStyle.axisGrey)
     }
     w.text(l.axisTitle.string, at: l.axisTitle.at, size: l.axisTitle.size, anchor: .middle)
+    for f in l.favours {
+      let isLeft = f.string.hasPrefix("← ")
+      w.text(f.string, at: f.at, size: f.size, anchor: isLeft ? .end : .start, fill: PlotStyle.axisGrey)
+    }
     return w.document()
   }
 }

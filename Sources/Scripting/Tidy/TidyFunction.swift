@@ -30,7 +30,7 @@ public final class TidyRegistry {
 enum TidyFunction {
   static let options = [
     OptionSpec("exponentiate", .boolean, default: .boolean(false),
-               doc: "cox and finegray: estimate, conf_low and conf_high as hazard ratios (exp), as broom's "
+               doc: "cox, finegray and subgroups: estimate, conf_low and conf_high as hazard ratios (exp), as broom's "
                  + "exponentiate; std_error stays that of the log hazard ratio"),
   ]
 
@@ -48,8 +48,10 @@ enum TidyFunction {
     let exponentiate = try call.options.boolean("exponentiate")
     if exponentiate && !tidier.exponentiates {
       let models = registry.kinds.filter { registry.tidier(of: $0)?.exponentiates == true }
+      let named = models.count > 1 ? models.dropLast().joined(separator: ", ") + " and " + (models.last ?? "")
+        : models.joined()
       throw call.lua.argumentError(
-        2, "option 'exponentiate' applies to \(models.joined(separator: " and ")) results, got a \(handle.kind) result")
+        2, "option 'exponentiate' applies to \(named) results, got a \(handle.kind) result")
     }
     let dataset = try tidier.dataset(of: handle.value, options: TidyOptions(exponentiate: exponentiate))
     return [.object(try LuaDataset(dataset))]
