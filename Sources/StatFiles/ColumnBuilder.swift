@@ -56,6 +56,10 @@ final class ColumnBuilder {
     let k: Int
     if let known = missingIndex[code] {
       k = known
+    } else if missingCodes.count >= 0xFFFF {
+      // The NaN payload holds 16 bits of code: further codes are plain NA.
+      numbers.append(.nan)
+      return
     } else {
       missingCodes.append(code)
       k = missingCodes.count

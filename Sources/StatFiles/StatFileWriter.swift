@@ -18,7 +18,8 @@ import RunControl
 /// code `.A`–`.Z`, `._` for XPT or `.a`–`.z` for Stata is written as that
 /// missing value, other NA as `.`); bools 0/1; dates numbers of days since
 /// 1960-01-01 with format `DATE9.` (XPT) or `%td` (Stata); strings text of
-/// the longest level's width. Variable labels come from the dataset's
+/// the longest level's width, except that a string column read with value
+/// labels goes to Stata as its codes with the labels again. Variable labels come from the dataset's
 /// metadata, overridden by `labels`; the dataset's label is written as the
 /// file label. Names and labels are checked against the format's limits
 /// first (`StatNameRules`), so nothing is written for a dataset the format
@@ -75,6 +76,10 @@ public enum StatFileWriter {
       let v = readstat_add_variable(writer, c.name, c.type, c.width)
       if let label = c.label { readstat_variable_set_label(v, label) }
       if let format = c.format { readstat_variable_set_format(v, format) }
+      if let labels = c.valueLabels, let set = readstat_add_label_set(writer, READSTAT_TYPE_INT32, c.name) {
+        for l in labels { readstat_label_int32_value(set, l.code, l.label) }
+        readstat_variable_set_label_set(v, set)
+      }
       return v
     }
     let context = Unmanaged.passUnretained(sink).toOpaque()

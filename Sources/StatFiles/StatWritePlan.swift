@@ -10,6 +10,8 @@ struct StatWritePlan {
     let width: Int
     let label: String?
     let format: String?
+    /// Stata value labels to write with the variable (code, label); nil for none.
+    var valueLabels: [(code: Int32, label: String)]? = nil
     let insert: (UnsafeMutablePointer<readstat_writer_t>, UnsafeMutablePointer<readstat_variable_t>?, Int)
       -> readstat_error_t
   }
@@ -31,10 +33,46 @@ struct StatWritePlan {
       let attributes = d.attributes(of: name)
       let label = labels[name] ?? attributes.label
       if let label { try rules.checkLabel(label, of: name) }
+      if isStata, let labelled = Self.labelledCodes(name, column, attributes, label: label) {
+        out.append(labelled)
+        continue
+      }
       out.append(try Self.variable(name, column, label: label, codes: attributes.missingCodes, rules: rules,
                                    isStata: isStata))
     }
     columns = out
+  }
+
+  /// A string column read from Stata or SPSS value labels, written back to
+  /// Stata as its integer codes with the labels: each level is a label of a
+  /// whole-number code, or the text of one ("3"). Nil (written as text)
+  /// when a level is neither.
+  static func labelledCodes(_ name: String, _ column: Column, _ a: ColumnAttributes, label: String?) -> Variable? {
+    guard case .factor(let codes, let levels) = column, !a.valueLabels.isEmpty else { return nil }
+    var codeOf: [String: Int32] = [:]
+    var labels: [(code: Int32, label: String)] = []
+    for v in a.valueLabels {
+      guard case .number(let x) = v.code, let c = Int32(exactly: x), c <= 2_147_483_620 else { continue }
+      if codeOf[v.label] == nil { codeOf[v.label] = c }
+      labels.append((c, v.label))
+    }
+    var levelCodes: [Int32] = []
+    for level in levels {
+      if let c = codeOf[level] {
+        levelCodes.append(c)
+      } else if let x = Double(level), let c = Int32(exactly: x), c <= 2_147_483_620 {
+        levelCodes.append(c)
+      } else {
+        return nil
+      }
+    }
+    var v = Variable(name: name, type: READSTAT_TYPE_INT32, width: 4, label: label, format: nil) { w, variable, i in
+      let c = codes[i]
+      if c < 0 { return readstat_insert_missing_value(w, variable) }
+      return readstat_insert_int32_value(w, variable, levelCodes[Int(c)])
+    }
+    v.valueLabels = labels
+    return v
   }
 
   /// The tag of special missing code ".A" (or ".a") in the format's case:

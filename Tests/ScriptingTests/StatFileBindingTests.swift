@@ -100,6 +100,21 @@ import Testing
                   .string("A trial, in Stata")])
   }
 
+  @Test func writeDtaKeepsValueLabels() throws {
+    let rt = try runtime()
+    let r = try lua(rt, """
+      local d = assert(read_dta(F .. "haven.dta"))
+      assert(write_dta(d, "labelled.dta"))
+      local e = assert(read_dta(OUT .. "labelled.dta"))
+      local raw = assert(read_dta(OUT .. "labelled.dta", {value_labels = false}))
+      return table.concat(e.SEX:levels(), ","), e.SEX[7], e:value_labels("SEX")[1].label, raw.SEX[2],
+        table.concat(e.SCORE:levels(), ","), e:types().ARM
+      """)
+    // SCORE's values are not whole numbers, so Stata cannot label them: it goes back as text.
+    #expect(r == [.string("Male,Female,3"), .string("3"), .string("Male"), .integer(2),
+                  .string("1.5,1e+10,3,7.25,Low"), .string("string")])
+  }
+
   @Test func writeErrorsNameTheColumn() throws {
     let rt = try runtime()
     let long = luaError(rt, "write_xpt(read_xpt(F .. 'haven_v8.xpt'):select{'QUALITY_OF_LIFE_SCORE'}, 'x.xpt')")
