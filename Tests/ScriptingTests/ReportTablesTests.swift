@@ -202,6 +202,20 @@ import TestSupport
     #expect(out[10].stringValue == "sex" && out[11].stringValue == "0")
   }
 
+  @Test func subgroupFitsUseTheCoxOptions() throws {
+    // conf_level and ties reach every subgroup's fit: a level's interval is cox()'s on that level's rows.
+    let rt = try makeRuntime()
+    let out = try lua(rt, Self.setup + """
+
+      local s = subgroups(two, "Surv(time, status) ~ rx + age", {by = "sex", conf_level = 0.9, ties = "breslow"})
+      local m = cox(two:where(two.sex:eq(1)), "Surv(time, status) ~ rx + age", {conf_level = 0.9, ties = "breslow"})
+      return s.rows[3].estimates[1].lower, m.terms[2].lower, s.rows[3].estimates[1].hr, m.terms[2].hr, s.ties,
+        s.conf_level
+      """)
+    #expect(out[0] == out[1] && out[2] == out[3])
+    #expect(out[4].stringValue == "breslow" && out[5].doubleValue == 0.9)
+  }
+
   @Test func errorsNameTheArgument() throws {
     let rt = try makeRuntime()
     #expect(luaError(rt, Self.setup + "\ntable1(two, {by = 'arm'})").contains(
