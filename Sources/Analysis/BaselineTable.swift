@@ -11,7 +11,7 @@ public struct BaselineTableOptions: Sendable, Equatable {
 
   /// The grouping column (the trial arm); nil: one column, all rows.
   public var by: String? = nil
-  /// The variables in order; nil: every column but `by`.
+  /// The variables in order; nil: every column but `by` and the date columns.
   public var variables: [String]? = nil
   /// Forced types by variable name.
   public var types: [String: VariableType] = [:]
@@ -100,6 +100,7 @@ public struct BaselineVariable: Sendable {
 /// one-row "dichotomous" type is not used); number columns with fewer than
 /// 10 distinct values are categorical, the others continuous; `types`
 /// overrides. Percentages are of the non-missing values of each column.
+/// Date columns are refused (a number derived from them is summarised).
 /// Rows with a missing `by` are left out and counted (`droppedCount`);
 /// levels of `by` that no row has are dropped (R's `droplevels`).
 /// Tests (gtsummary's `add_p` defaults): categorical, Fisher's exact test
@@ -137,7 +138,9 @@ public struct BaselineTable: Sendable {
     } else if options.tests {
       throw BaselineTableError(option: "tests", "needs a 'by' column to compare groups")
     }
-    let names = options.variables ?? dataset.names.filter { $0 != options.by }
+    let names = options.variables ?? dataset.names.filter { name in
+      name != options.by && dataset[name]?.kind != .date
+    }
     for name in names { _ = try Self.column(name, option: "vars", in: dataset) }
     for (name, _) in options.types where !names.contains(name) {
       throw BaselineTableError(option: "types", "names '\(name)', which is not among the table's variables")
@@ -159,6 +162,10 @@ public struct BaselineTable: Sendable {
     variables = try names.map { name in
       // Checked above; a column found once is found again.
       guard let column = dataset[name] else { throw BaselineTableError(option: "vars", "lost column '\(name)'") }
+      if case .date = column {
+        throw BaselineTableError(
+          option: "vars", "names the date column '\(name)'; summarise a number derived from it (years_between, ...)")
+      }
       let type = options.types[name] ?? Self.defaultType(column)
       if type == .continuous, case .factor = column {
         throw BaselineTableError(option: "types", "makes '\(name)' continuous, but it is a string column")

@@ -55,7 +55,8 @@ struct ReportTablesLibrary: KaplanLibrary {
         + "Kruskal-Wallis for more. tidy(t) gives one row per variable, level and column.",
       options: [
         OptionSpec("by", .column, doc: "grouping column (the arm); rows where it is missing are left out"),
-        OptionSpec("vars", .columns, defaultText: "every column but 'by'", doc: "the variables, in order"),
+        OptionSpec("vars", .columns, defaultText: "every column but 'by' and date columns",
+                   doc: "the variables, in order (not date columns)"),
         OptionSpec("labels", .table, doc: "labels by variable name: {age = \"Age (years)\"}"),
         OptionSpec("types", .table,
                    doc: "types by variable name, \"categorical\" or \"continuous\", overriding the default"),

@@ -169,6 +169,11 @@ import TestSupport
     let col = try #require(header.range(of: "Lev+5FU")).lowerBound.utf16Offset(in: header)
     let cell = try #require(second.range(of: "N = 304")).lowerBound.utf16Offset(in: second)
     #expect(col + "Lev+5FU".count == cell + "N = 304".count)  // right-aligned columns
+    // Without vars: every column but 'by' and the dates (clocc has two).
+    let clocc = try lua(rt, "local t = table1(dataset('clocc'), {by = 'arm'}); local n = {}; "
+      + "for i, v in ipairs(t.variables) do n[i] = v.name end; return table.concat(n, ',')")
+    #expect(clocc.first?.stringValue == "id,age,sex,who_ps,n_metastases,os_months,os_event,death_cause,pfs_months,"
+      + "pfs_event,first_event")
     let both = try lua(rt, Self.setup + "\nreturn tostring(table1(two, {vars = {'age'}, continuous = 'both', "
       + "digits = 2}))")
     let b = both.first?.stringValue ?? ""
@@ -197,6 +202,20 @@ import TestSupport
     #expect(out[10].stringValue == "sex" && out[11].stringValue == "0")
   }
 
+  @Test func subgroupFitsUseTheCoxOptions() throws {
+    // conf_level and ties reach every subgroup's fit: a level's interval is cox()'s on that level's rows.
+    let rt = try makeRuntime()
+    let out = try lua(rt, Self.setup + """
+
+      local s = subgroups(two, "Surv(time, status) ~ rx + age", {by = "sex", conf_level = 0.9, ties = "breslow"})
+      local m = cox(two:where(two.sex:eq(1)), "Surv(time, status) ~ rx + age", {conf_level = 0.9, ties = "breslow"})
+      return s.rows[3].estimates[1].lower, m.terms[2].lower, s.rows[3].estimates[1].hr, m.terms[2].hr, s.ties,
+        s.conf_level
+      """)
+    #expect(out[0] == out[1] && out[2] == out[3])
+    #expect(out[4].stringValue == "breslow" && out[5].doubleValue == 0.9)
+  }
+
   @Test func errorsNameTheArgument() throws {
     let rt = try makeRuntime()
     #expect(luaError(rt, Self.setup + "\ntable1(two, {by = 'arm'})").contains(
@@ -210,6 +229,8 @@ import TestSupport
       "(option 'labels' names 'agee', which is not among the table's variables)"))
     #expect(luaError(rt, Self.setup + "\ntable1(two, {vars = {'rx'}, types = {rx = 'continuous'}})").contains(
       "(option 'types' makes 'rx' continuous, but it is a string column)"))
+    #expect(luaError(rt, "local d = dataset('clocc')\ntable1(d, {vars = {'randomized'}})").contains(
+      "(option 'vars' names the date column 'randomized'; summarise a number derived from it"))
     #expect(luaError(rt, Self.setup + "\ntable1(two, {continuous = 'iqr'})").contains(
       "bad argument #2 to 'table1' (option 'continuous' must be one of \"median_iqr\", \"mean_sd\", \"both\", "
         + "got \"iqr\")"))

@@ -92,7 +92,8 @@ extension ForestPlotLayout {
     let labelWidth = (data.rows.map { TextMetrics.width($0.label, size: fs) }.max() ?? 0) + 16
     let estimateWidth = (texts + [estimateHeader]).map { TextMetrics.width($0, size: fs) }.max() ?? 0
     let pWidth = (pTexts + ["<0.001"]).map { TextMetrics.width($0, size: fs) }.max() ?? 0
-    let pHeaderWidth = TextMetrics.width(data.pHeader, size: fs, bold: true)
+    // Bold text is estimated a little narrow; a tenth more keeps the header inside the margin.
+    let pHeaderWidth = TextMetrics.width(data.pHeader, size: fs, bold: true) * 1.1
     var textColumns: [Double] = []
     var nextColumn = labelColumn + labelWidth
     for c in data.columns {
