@@ -93,7 +93,8 @@ struct CoxPredictionContext {
     let groups: [[Int]]
     if let strata = frame.strata {
       var g = [[Int]](repeating: [], count: strata.labels.count)
-      for i in 0..<n { g[strata.index[i]].append(i) }
+      let index = strata.index  // built on each access for a factor's own codes: read once
+      for i in 0..<n { g[index[i]].append(i) }
       groups = g
     } else {
       groups = [Array(0..<n)]
@@ -206,9 +207,10 @@ struct CoxPredictionContext {
     let n = design.rowCount
     var sums = [[Double]](repeating: [Double](repeating: 0, count: p), count: strata.labels.count)
     var wsum = [Double](repeating: 0, count: strata.labels.count)
+    let index = strata.index
     for i in 0..<n {
       let w = frame.weights?[i] ?? 1
-      let s = strata.index[i]
+      let s = index[i]
       wsum[s] += w
       for j in 0..<p { sums[s][j] += w * design.values[j * n + i] }
     }
@@ -271,8 +273,9 @@ extension CoxAnalysis {
         let offset = c.frame.offset
         let meanOffset = offset.map { $0.reduce(0, +) / Double(n) } ?? 0
         var z = [Double](repeating: 0, count: p)
+        let strataIndex = c.frame.strata?.index
         for i in 0..<n {
-          let centre = centres[useStrata ? (c.frame.strata?.index[i] ?? 0) : 0]
+          let centre = centres[useStrata ? (strataIndex?[i] ?? 0) : 0]
           for j in 0..<p { z[j] = c.design.values[j * n + i] - centre[j] }
           fit.append(zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 } + (offset?[i] ?? 0) - meanOffset)
           se.append(c.quadratic(z).squareRoot())
@@ -324,9 +327,10 @@ extension CoxAnalysis {
         let n = c.design.rowCount
         let x = c.centredDesign()
         let risk = c.fittedRisk
+        let strataIndex = c.frame.strata?.index
         var z = [Double](repeating: 0, count: p)
         for i in 0..<n {
-          let s = c.frame.strata?.index[i] ?? 0
+          let s = strataIndex?[i] ?? 0
           let kernel = kernels[s]
           let b = kernel.baseline
           for j in 0..<p { z[j] = x[j * n + i] }
@@ -377,7 +381,8 @@ extension CoxAnalysis {
     let kernels = baselines.map { CoxCurveKernel(baseline: $0, variance: self.fit.variance) }
     let strataLabels = c.frame.strata?.labels ?? []
     var counts = [Int](repeating: 0, count: max(strataLabels.count, 1))
-    for i in 0..<c.design.rowCount { counts[c.frame.strata?.index[i] ?? 0] += 1 }
+    let strataIndex = c.frame.strata?.index
+    for i in 0..<c.design.rowCount { counts[strataIndex?[i] ?? 0] += 1 }
     var jobs: [(label: String, z: [Double], stratum: Int, offset: Double)] = []
     if let newdata {
       let hasStrataColumns = !formula.strata.isEmpty && formula.strata.allSatisfy { newdata[$0] != nil }

@@ -33,11 +33,14 @@ extension CoxAnalysis {
     let blocks = c.design.termColumns.map { range in range.filter { !fit.coefficients[$0].isNaN } }
     let variance = fit.variance
     let k = blocks.count
-    // Column-major output: term t of output row r at [t][r]; one pass per row, no allocation per row.
+    // Term-major flat output (term t of output row r at t·rowCount + r), written in place: one pass per row.
     let rowCount = newdata?.rowCount ?? dataset.rowCount
-    var fitColumns = [[Double]](repeating: [Double](repeating: .nan, count: rowCount), count: k)
-    var seColumns = fitColumns
-    func fill(_ r: Int, _ x: UnsafeBufferPointer<Double>, _ xOffset: Int, _ xStride: Int, _ centre: [Double]) {
+    var fitValues = [Double](repeating: .nan, count: k * rowCount)
+    var seValues = fitValues
+    func fill(
+      _ r: Int, _ x: UnsafeBufferPointer<Double>, _ xOffset: Int, _ xStride: Int, _ centre: [Double],
+      _ fitOut: inout [Double], _ seOut: inout [Double]
+    ) {
       for (t, block) in blocks.enumerated() {
         var lp = 0.0, q = 0.0
         for a in block {
@@ -45,24 +48,32 @@ extension CoxAnalysis {
           lp += za * c.beta[a]
           for b in block { q += za * variance[a * p + b] * (x[xOffset + b * xStride] - centre[b]) }
         }
-        fitColumns[t][r] = lp
-        seColumns[t][r] = q.squareRoot()
+        fitOut[t * rowCount + r] = lp
+        seOut[t * rowCount + r] = q.squareRoot()
       }
     }
     if let newdata {
       let prof = try c.profiles(newdata, needStrata: useStrata, allowMissing: true)
       for (r, x) in prof.x.enumerated() {
-        x.withUnsafeBufferPointer { fill(r, $0, 0, 1, centres[useStrata ? prof.strata[r] : 0]) }
+        x.withUnsafeBufferPointer {
+          fill(r, $0, 0, 1, centres[useStrata ? prof.strata[r] : 0], &fitValues, &seValues)
+        }
       }
     } else {
       let n = c.design.rowCount
+      // Both are built on each access: read once.
+      let rows = c.frame.rows
+      let strataIndex = c.frame.strata?.index
       try c.design.values.withUnsafeBufferPointer { values in
         for i in 0..<n {
           if i & 0xFFFF == 0 { try Cancellation.check() }
-          fill(c.frame.rows[i], values, i, n, centres[useStrata ? (c.frame.strata?.index[i] ?? 0) : 0])
+          let centre = centres[useStrata ? (strataIndex?[i] ?? 0) : 0]
+          fill(rows[i], values, i, n, centre, &fitValues, &seValues)
         }
       }
     }
+    let fitColumns = (0..<k).map { t in Array(fitValues[t * rowCount..<(t + 1) * rowCount]) }
+    let seColumns = (0..<k).map { t in Array(seValues[t * rowCount..<(t + 1) * rowCount]) }
     return CoxTermPrediction(terms: c.design.termLabels, fit: fitColumns, se: seColumns)
   }
 }
