@@ -39,9 +39,10 @@ public struct DesignMatrix: Sendable {
 
   public var columnCount: Int { columnNames.count }
 
-  /// The values of column `j`.
+  /// The values of column `j` (empty once handed over by `takeCovariates`).
   public func column(_ j: Int) -> ArraySlice<Double> {
-    columnArrays.isEmpty ? values[(j * rowCount)..<((j + 1) * rowCount)] : columnArrays[j][...]
+    if !columnArrays.isEmpty { return columnArrays[j][...] }
+    return values.isEmpty ? [] : values[(j * rowCount)..<((j + 1) * rowCount)]
   }
 
   /// Hands the values over (for a fitter that frees them early) and leaves
