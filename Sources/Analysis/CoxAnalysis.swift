@@ -219,6 +219,10 @@ public struct CoxAnalysis: Sendable {
     }
     for j in 0..<design.columnCount {
       let column = design.column(j)
+      // A branch-free scan (it vectorises); the row is looked for only when it fails.
+      var failed: UInt8 = 0
+      for x in column { failed |= x.isFinite ? 0 : 1 }
+      if failed == 0 { continue }
       for (i, x) in zip(column.indices, column) where !x.isFinite {
         let row = i - column.startIndex
         throw ModelFrameError(
