@@ -71,13 +71,14 @@ public struct CoxAnalysis: Sendable {
     dataset: Dataset, formula: Formula, options: CoxAnalysisOptions = CoxAnalysisOptions(),
     timeTransform: CoxTimeTransform? = nil
   ) throws {
-    let prepared = try Self.prepare(
-      dataset: dataset, formula: formula, options: options, timeTransform: timeTransform)
-    let (formula, frame, design) = (prepared.formula, prepared.frame, prepared.design)
-    let labels = CoefficientLabel.labels(design: design, frame: frame)
+    var prepared = try Self.prepare(
+      dataset: dataset, formula: formula, options: options, timeTransform: timeTransform, columnArrays: true)
+    let (formula, frame) = (prepared.formula, prepared.frame)
+    let labels = CoefficientLabel.labels(design: prepared.design, frame: frame)
+    let columnNames = prepared.design.columnNames
     let robust = prepared.options.robust
     let cluster = prepared.cluster
-    let fit = try prepared.fit(columns: design.columnCount)
+    let fit = try prepared.fitReleasingDesign()
 
     self.formula = formula
     self.options = options
@@ -91,7 +92,7 @@ public struct CoxAnalysis: Sendable {
     self.strata = frame.strata?.labels ?? []
     self.isCountingProcess = frame.start != nil
     self.cluster = cluster == nil ? nil : formula.cluster
-    var warnings = frame.transformWarnings + fit.warnings.map { Self.message($0, names: design.columnNames) }
+    var warnings = frame.transformWarnings + fit.warnings.map { Self.message($0, names: columnNames) }
     if frame.cluster != nil && !robust {
       warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
     }
@@ -103,7 +104,7 @@ public struct CoxAnalysis: Sendable {
   struct Prepared {
     let formula: Formula
     let frame: ModelFrame
-    let design: DesignMatrix
+    var design: DesignMatrix
     let options: CoxOptions
     /// The cluster index when the variance is robust and there is one.
     let cluster: [Int]?
@@ -129,12 +130,28 @@ public struct CoxAnalysis: Sendable {
         columns: columns, weights: frame.weights, strata: frame.strata?.index,
         offset: frame.offset, cluster: cluster, options: fitOptions ?? options)
     }
+
+    /// The whole model, handing the design matrix's values (and the status
+    /// and strata as the fitter reads them) over to the fitter, which frees
+    /// them once it no longer needs them (`CoxReleasableInputs`): the
+    /// design is left without values.
+    mutating func fitReleasingDesign() throws -> CoxFit {
+      if expansion != nil { return try fit(columns: design.columnCount) }
+      var inputs = CoxReleasableInputs(
+        status: frame.eventDoubles, covariates: design.takeCovariates(), strata: frame.strata?.index)
+      return try CoxModel.fit(
+        start: frame.start, stop: frame.time, inputs: &inputs, columns: design.columnCount,
+        weights: frame.weights, offset: frame.offset, cluster: cluster, options: options)
+    }
   }
 
   /// Builds the model frame and design matrix, checks the data, and settles
   /// the options as R `coxph` does.
+  /// With `columnArrays` (for `fitReleasingDesign` only) the design matrix
+  /// is kept as column arrays, unless the formula has tt() terms.
   static func prepare(
-    dataset: Dataset, formula: Formula, options: CoxAnalysisOptions, timeTransform: CoxTimeTransform? = nil
+    dataset: Dataset, formula: Formula, options: CoxAnalysisOptions, timeTransform: CoxTimeTransform? = nil,
+    columnArrays: Bool = false
   ) throws -> Prepared {
     let formula = try formula.resolvingDot(in: dataset, weights: options.weights)
     let ttVariables = formula.timeTransformVariables
@@ -161,7 +178,7 @@ public struct CoxAnalysis: Sendable {
     var frameOptions = ModelFrameOptions()
     frameOptions.weights = options.weights
     let frame = try ModelFrame(dataset: dataset, formula: formula, options: frameOptions)
-    let design = try DesignMatrix(frame: frame)
+    let design = try DesignMatrix(frame: frame, columnArrays: columnArrays && ttVariables.isEmpty)
     try check(frame: frame, design: design, options: options)
 
     // R coxph's default for `robust`: a cluster, or weights that are not whole numbers.
@@ -200,13 +217,17 @@ public struct CoxAnalysis: Sendable {
         "no events: all \(frame.count) rows used are censored (column '\(eventColumn)'), "
           + "so there is no partial likelihood to maximise")
     }
-    let n = design.rowCount
     for j in 0..<design.columnCount {
-      let base = j * n
-      for i in 0..<n where !design.values[base + i].isFinite {
+      let column = design.column(j)
+      // A branch-free scan (it vectorises); the row is looked for only when it fails.
+      var failed: UInt8 = 0
+      for x in column { failed |= x.isFinite ? 0 : 1 }
+      if failed == 0 { continue }
+      for (i, x) in zip(column.indices, column) where !x.isFinite {
+        let row = i - column.startIndex
         throw ModelFrameError(
-          "row \(frame.rows[i] + 1): covariate '\(design.columnNames[j])' is "
-            + "\(RValueFormat.number(design.values[base + i])); covariates must be finite")
+          "row \(frame.rows[row] + 1): covariate '\(design.columnNames[j])' is "
+            + "\(RValueFormat.number(x)); covariates must be finite")
       }
     }
     if let weights = frame.weights, let name = options.weights {

@@ -1,4 +1,5 @@
 import RunControl
+import Survival
 
 /// The covariate matrix of a regression, as R's `model.matrix` builds it for
 /// `coxph` (with the intercept column removed).
@@ -22,8 +23,13 @@ public struct DesignMatrix: Sendable {
   public let rowCount: Int
   /// Column names as in R's `colnames(model.matrix(fit))`.
   public let columnNames: [String]
-  /// Column-major values: column `j` is `values[j*rowCount ..< (j+1)*rowCount]`.
-  public let values: [Double]
+  /// Column-major values: column `j` is `values[j*rowCount ..< (j+1)*rowCount]`
+  /// (empty when the matrix is kept as column arrays, or once handed to a
+  /// fitter by `takeCovariates`).
+  public private(set) var values: [Double]
+  /// With `columnArrays`: one array per column, a numeric variable's being
+  /// the model frame's own (no copy); empty otherwise.
+  private(set) var columnArrays: [[Double]] = []
   /// The label of each term (`formula.terms[k].label`).
   public let termLabels: [String]
   /// The columns of each term, as R's `assign` attribute groups them.
@@ -33,9 +39,23 @@ public struct DesignMatrix: Sendable {
 
   public var columnCount: Int { columnNames.count }
 
-  /// The values of column `j`.
+  /// The values of column `j` (empty once handed over by `takeCovariates`).
   public func column(_ j: Int) -> ArraySlice<Double> {
-    values[(j * rowCount)..<((j + 1) * rowCount)]
+    if !columnArrays.isEmpty { return columnArrays[j][...] }
+    return values.isEmpty ? [] : values[(j * rowCount)..<((j + 1) * rowCount)]
+  }
+
+  /// Hands the values over (for a fitter that frees them early) and leaves
+  /// this matrix without them.
+  mutating func takeCovariates() -> CoxCovariates {
+    if columnArrays.isEmpty {
+      let taken = values
+      values = []
+      return .columnMajor(taken)
+    }
+    let taken = columnArrays
+    columnArrays = []
+    return .columns(taken)
   }
 
   /// The term (index into `termLabels`) of each column.
@@ -46,7 +66,12 @@ public struct DesignMatrix: Sendable {
   /// Builds the matrix of the regular terms of `frame.formula`; throws when
   /// a factor to be coded by contrasts has fewer than two levels (R's
   /// "contrasts can be applied only to factors with 2 or more levels").
-  public init(frame: ModelFrame) throws {
+  ///
+  /// With `columnArrays`, the matrix is kept as one array per column
+  /// (`values` stays empty): a column that is a numeric variable as it is
+  /// shares the model frame's array (at 10⁷ rows, 80 MB not copied), which
+  /// a Cox fit reads through `CoxCovariates.columns`.
+  public init(frame: ModelFrame, columnArrays: Bool = false) throws {
     let n = frame.count
     let terms = frame.formula.terms
     var covariates: [FormulaVariable: Covariate] = [:]
@@ -94,9 +119,27 @@ public struct DesignMatrix: Sendable {
     // (sorted, centred) and adds a p × p information matrix.
     // Counted for as long as the matrix lives, so that the fit's own copies
     // are asked of what it leaves.
+    let shared = columnArrays ? specs.filter { Self.sharedColumn($0.parts) != nil }.count : 0
     let reservation = try MemoryBudget.reserve(
-      count: n, stride: specs.count * MemoryLayout<Double>.stride,
+      count: n, stride: (specs.count - shared) * MemoryLayout<Double>.stride,
       for: "the design matrix of \(n) rows × \(specs.count) columns")
+    self.reservation = reservation
+    self.rowCount = n
+    self.columnNames = specs.map(\.name)
+    self.termLabels = terms.map(\.label)
+    self.termColumns = termColumns
+    if columnArrays {
+      self.values = []
+      self.columnArrays = try specs.enumerated().map { j, spec in
+        if j % 64 == 63 { try Cancellation.check() }
+        if let x = Self.sharedColumn(spec.parts) { return x }
+        return [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+          if let start = buffer.baseAddress { Self.write(spec.parts, n: n, into: start) }
+          initialized = n
+        }
+      }
+      return
+    }
     // Filled column by column with a poll every 64 columns, so that a time
     // limit also stops the writing of a matrix of gigabytes; a stop keeps
     // only the columns written.
@@ -106,44 +149,49 @@ public struct DesignMatrix: Sendable {
         if j % 64 == 63 { try Cancellation.check() }
         let base = j * n
         guard let start = buffer.baseAddress else { break }  // n = 0: nothing to write
-        // One pass for a column of one part: 1·x is x, bit for bit, and an
-        // indicator is 1 or 0, as the product below would make them.
-        if spec.parts.count == 1 {
-          switch spec.parts[0] {
-          case .numeric(let x):
-            x.withUnsafeBufferPointer { x in
-              (start + base).initialize(from: x.baseAddress.unsafelyUnwrapped, count: n)
-            }
-          case .indicator(let codes, let level):
-            codes.withUnsafeBufferPointer { codes in
-              for i in 0..<n { (start + base + i).initialize(to: codes[i] == level ? 1 : 0) }
-            }
-          }
-          initialized = base + n
-          continue
-        }
-        (start + base).initialize(repeating: 1, count: n)
+        Self.write(spec.parts, n: n, into: start + base)
         initialized = base + n
-        for part in spec.parts {
-          switch part {
-          case .numeric(let x):
-            x.withUnsafeBufferPointer { x in
-              for i in 0..<n { buffer[base + i] *= x[i] }
-            }
-          case .indicator(let codes, let level):
-            codes.withUnsafeBufferPointer { codes in
-              for i in 0..<n where codes[i] != level { buffer[base + i] = 0 }
-            }
-          }
+      }
+    }
+    self.values = values
+  }
+
+  /// The frame's array when a column is one numeric variable as it is.
+  private static func sharedColumn(_ parts: [Part]) -> [Double]? {
+    if parts.count == 1, case .numeric(let x) = parts[0] { return x }
+    return nil
+  }
+
+  /// Initializes the n values of the column that is the product of `parts`.
+  private static func write(_ parts: [Part], n: Int, into start: UnsafeMutablePointer<Double>) {
+    // One pass for a column of one part: 1·x is x, bit for bit, and an
+    // indicator is 1 or 0, as the product below would make them.
+    if parts.count == 1 {
+      switch parts[0] {
+      case .numeric(let x):
+        x.withUnsafeBufferPointer { x in
+          start.initialize(from: x.baseAddress.unsafelyUnwrapped, count: n)
+        }
+      case .indicator(let codes, let level):
+        codes.withUnsafeBufferPointer { codes in
+          for i in 0..<n { (start + i).initialize(to: codes[i] == level ? 1 : 0) }
+        }
+      }
+      return
+    }
+    start.initialize(repeating: 1, count: n)
+    for part in parts {
+      switch part {
+      case .numeric(let x):
+        x.withUnsafeBufferPointer { x in
+          for i in 0..<n { start[i] *= x[i] }
+        }
+      case .indicator(let codes, let level):
+        codes.withUnsafeBufferPointer { codes in
+          for i in 0..<n where codes[i] != level { start[i] = 0 }
         }
       }
     }
-    self.reservation = reservation
-    self.rowCount = n
-    self.columnNames = specs.map(\.name)
-    self.values = values
-    self.termLabels = terms.map(\.label)
-    self.termColumns = termColumns
   }
 
   /// A factor of one design column: a numeric variable, or the indicator

@@ -10,8 +10,10 @@ enum Covariate: Sendable {
   /// named by the variable's label and its suffix.
   case basis([[Double]], suffixes: [String])
 
-  init(_ t: TransformedVariable, rows: [Int]) {
-    let columns = t.columns.map { c in rows.map { c[$0] } }
+  /// The selected rows of each column: the columns themselves (no copy)
+  /// when every row is selected.
+  init(_ t: TransformedVariable, rows: RowSelection) {
+    let columns = t.columns.map { rows.gather($0) }
     if columns.count == 1, t.suffixes == [""] {
       self = .numeric(columns[0])
     } else {
@@ -19,22 +21,23 @@ enum Covariate: Sendable {
     }
   }
 
-  init(_ column: Column, variable: FormulaVariable, rows: [Int]) {
+  /// A numeric variable on every row is the column itself (no copy: at
+  /// 10⁷ rows, 80 MB per variable), and a factor's codes are shared when
+  /// every level occurs (`Categorical.coding`).
+  init(_ column: Column, variable: FormulaVariable, rows: RowSelection) {
     if variable.isFactorCall {
       // R evaluates factor(x) before dropping incomplete rows, so its
       // levels are those of the whole column.
       let levelRows = (0..<column.count).filter { !column.isMissing($0) }
       self = .categorical(
-        Categorical.coding(column, rows: rows, levelRows: levelRows, keepDeclaredLevels: false))
+        Categorical.coding(column, rows: rows.indices, levelRows: levelRows, keepDeclaredLevels: false))
       return
     }
     switch column {
     case .factor, .bool:
-      self = .categorical(
-        Categorical.coding(column, rows: rows, levelRows: rows, keepDeclaredLevels: true))
+      self = .categorical(Categorical.coding(column, rows: rows, keepDeclaredLevels: true))
     case .double, .int, .date:
-      let values = column.asDoubles()
-      self = .numeric(rows.map { values[$0] })
+      self = .numeric(rows.gather(column.asDoubles()))
     }
   }
 }

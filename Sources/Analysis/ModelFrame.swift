@@ -118,8 +118,8 @@ public struct ModelFrame: Sendable {
 
   /// Variable `v` of the regular terms on the frame's rows, for `DesignMatrix`.
   func covariate(_ v: FormulaVariable) -> Covariate? {
-    if let t = transformed[v] { return Covariate(t, rows: rows) }
-    return variableColumns[v].map { Covariate($0, variable: v, rows: rows) }
+    if let t = transformed[v] { return Covariate(t, rows: selection) }
+    return variableColumns[v].map { Covariate($0, variable: v, rows: selection) }
   }
 
   /// The number of rows of the frame.

@@ -18,17 +18,17 @@ struct CoxColumnScaling {
   var scale: [Double]
 
   /// - Parameters:
-  ///   - covariates: column-major n × p, in input order.
+  ///   - columns: the p columns of n values, in input order.
   ///   - weights: case weights in input order, nil for all 1.
   ///   - totalWeight: Σw, the divisor of the means and the scale numerator.
   init(
-    covariates: UnsafeBufferPointer<Double>, n: Int, p: Int,
+    columns: ColumnReads, n: Int, p: Int,
     weights: UnsafeBufferPointer<Double>?, totalWeight: Double, nocenter: [Double], workers: Int
   ) {
     var means = [Double](repeating: 0, count: p)
     var scale = [Double](repeating: 1, count: p)
     // With no rows every column is (vacuously) left alone.
-    guard n > 0, p > 0, covariates.baseAddress != nil else {
+    guard n > 0, p > 0 else {
       self.means = means
       self.scale = scale
       return
@@ -38,8 +38,8 @@ struct CoxColumnScaling {
       scale.withUnsafeMutableBufferPointer { scaleOut in
         // Each worker writes only its own columns' entries (w, w + workers, …).
         let meansOut = DisjointWrites(meansOut), scaleOut = DisjointWrites(scaleOut)
-        let columns = SharedReads(covariates), weights = weights.map(SharedReads.init)
-        @Sendable func column(_ j: Int) -> UnsafePointer<Double> { columns.baseAddress.unsafelyUnwrapped + j * n }
+        let weights = weights.map(SharedReads.init)
+        @Sendable func column(_ j: Int) -> UnsafePointer<Double> { columns[j] }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
           let centred = stride(from: w, to: p, by: workers).filter { j in
             !Self.allListed(UnsafeBufferPointer(start: column(j), count: n), nocenter)

@@ -30,10 +30,11 @@ struct CoxPreparedData {
   let start: [Double]?
   let status: [Double]
   let weight: [Double]
-  let offset: [Double]
-  let stratum: [Int]
+  /// Emptied (with `stratum` and `order`) by the fit before its concordance.
+  var offset: [Double]
+  var stratum: [Int]
   /// `order[k]` is the original row at sorted position k.
-  let order: [Int]
+  var order: [Int]
   /// For counting-process data: sorted positions ordered by stratum, then
   /// start time descending (the removal order of the risk-set sweep).
   let byStartDescending: [Int]?
@@ -46,6 +47,15 @@ struct CoxPreparedData {
   /// Checks lengths and values; throws `CoxInputError` with a message naming the argument.
   static func validate(
     n: Int, p: Int, covariates: [Double], time: [Double], start: [Double]?, status: [Double],
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, cluster: [Int]?, initial: [Double]?
+  ) throws {
+    try validate(
+      n: n, p: p, covariates: .columnMajor(covariates), time: time, start: start, status: status, weights: weights,
+      strata: strata, offset: offset, cluster: cluster, initial: initial)
+  }
+
+  static func validate(
+    n: Int, p: Int, covariates: CoxCovariates, time: [Double], start: [Double]?, status: [Double],
     weights: [Double]?, strata: [Int]?, offset: [Double]?, cluster: [Int]?, initial: [Double]?
   ) throws {
     func check(_ name: String, _ count: Int?) throws {
@@ -65,6 +75,9 @@ struct CoxPreparedData {
     if p < 0 || covariates.count != n * p {
       throw CoxInputError(
         "covariates has \(covariates.count) values, expected n × p = \(n) × \(p) (column-major)")
+    }
+    if case .columns(let columns) = covariates, columns.count != p || columns.contains(where: { $0.count != n }) {
+      throw CoxInputError("covariates must be \(p) columns of \(n) values (time has \(n))")
     }
     if let initial = initial, initial.count != p {
       throw CoxInputError("init has \(initial.count) values but the model has \(p) coefficients")
@@ -93,9 +106,14 @@ struct CoxPreparedData {
       throw CoxInputError("status must be 0 (censored) or 1 (event)")
     }
     if events == 0 { throw CoxInputError("no events: a Cox model cannot be fitted with 0 failures") }
-    if !InputScan.allFinite(covariates) {
-      for (i, v) in covariates.enumerated() where !v.isFinite {
-        throw CoxInputError("covariate column \(i / n + 1), row \(i % n + 1) is not a finite number")
+    let columns: [ArraySlice<Double>]
+    switch covariates {
+    case .columnMajor(let values): columns = (0..<p).map { values[($0 * n)..<(($0 + 1) * n)] }
+    case .columns(let arrays): columns = arrays.map { $0[...] }
+    }
+    for (j, column) in columns.enumerated() where !InputScan.allFinite(column) {
+      for (i, v) in column.enumerated() where !v.isFinite {
+        throw CoxInputError("covariate column \(j + 1), row \(i + 1) is not a finite number")
       }
     }
     if let weights = weights {
@@ -126,8 +144,30 @@ struct CoxPreparedData {
   /// weights, when Σw = n is known) computes the means and scales; then one
   /// pass per half of the sorted positions gathers the per-row arrays, and
   /// one per half of the input rows scatters the covariates.
+  static func prepare(
+    n: Int, p: Int, covariates: CoxCovariates, time: [Double], start: [Double]?, status: [Double],
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true
+  ) -> CoxPreparedData {
+    covariates.withColumns(n: n, p: p) { columns in
+      CoxPreparedData(
+        n: n, p: p, columns: columns, time: time, start: start, status: status, weights: weights, strata: strata,
+        offset: offset, nocenter: nocenter, scaled: scaled)
+    }
+  }
+
+  /// `prepare` with the covariates column-major.
   init(
     n: Int, p: Int, covariates: [Double], time: [Double], start: [Double]?, status: [Double],
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true
+  ) {
+    self = Self.prepare(
+      n: n, p: p, covariates: .columnMajor(covariates), time: time, start: start, status: status,
+      weights: weights, strata: strata, offset: offset, nocenter: nocenter, scaled: scaled)
+  }
+
+  /// The preparation itself, reading the covariates through `columns`.
+  init(
+    n: Int, p: Int, columns: ColumnReads, time: [Double], start: [Double]?, status: [Double],
     weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true
   ) {
     self.n = n
@@ -143,17 +183,14 @@ struct CoxPreparedData {
       var alongside: [@Sendable () -> Void] = [{ Self.mapPages(out.buffer) }]
       if weights == nil {
         alongside.append {
-          alongsideScaling.value = covariates.withUnsafeBufferPointer { cov in
-            CoxColumnScaling(
-              covariates: cov, n: n, p: p, weights: nil, totalWeight: Double(n),
-              nocenter: nocenter, workers: 1)
-          }
+          alongsideScaling.value = CoxColumnScaling(
+            columns: columns, n: n, p: p, weights: nil, totalWeight: Double(n), nocenter: nocenter, workers: 1)
         }
       }
       return RowOrder.sorted(
         strata: strata, key: time, descending: start != nil, alongside: alongside)
     }
-    var scaling = alongsideScaling.value
+    let scaling = alongsideScaling.value
     let order = sorted.rows
     self.order = order
     self.time = sorted.keys
@@ -226,35 +263,33 @@ struct CoxPreparedData {
       self.byStartDescending = nil
     }
 
-    if scaling == nil {
+    // Without case weights the sort's task computed it; with them, now.
+    let columnScaling = scaling ?? {
       // Σw in sorted order (the order the sums have always been taken in).
       var totalWeight = 0.0
       for k in 0..<n { totalWeight += weightOut[k] }
-      scaling = covariates.withUnsafeBufferPointer { cov in
-        weights!.withUnsafeBufferPointer { w in
-          CoxColumnScaling(
-            covariates: cov, n: n, p: p, weights: w, totalWeight: totalWeight,
-            nocenter: nocenter, workers: workers)
-        }
+      return (weights ?? []).withUnsafeBufferPointer { w in
+        CoxColumnScaling(
+          columns: columns, n: n, p: p, weights: w.count == n ? w : nil, totalWeight: totalWeight,
+          nocenter: nocenter, workers: workers)
       }
-    }
-    let means = scaling!.means
-    let scale = scaled ? scaling!.scale : [Double](repeating: 1, count: p)
+    }()
+    let means = columnScaling.means
+    let scale = scaled ? columnScaling.scale : [Double](repeating: 1, count: p)
     // Into sorted row-major order by a scatter: the input rows are read in
     // order (every column streams), and each row is written whole to its
     // sorted position, one random cache line per row where a gather would
     // take p random reads. Two workers take halves of the input.
     x.withUnsafeMutableBufferPointer { out in
-      covariates.withUnsafeBufferPointer { cov in
+      columns.columns.withUnsafeBufferPointer { cov in
         position.withUnsafeBufferPointer { pos in
           // Worker w writes the rows pos[i] of its half of the input rows (distinct: a permutation).
           let out = DisjointWrites(out), cov = SharedReads(cov), pos = SharedReads(pos)
           DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lower = w * n / workers, upper = (w + 1) * n / workers
-            let base = cov.baseAddress.unsafelyUnwrapped
             for i in lower..<upper {
               let target = out.baseAddress.unsafelyUnwrapped + pos[i] &* p
-              for j in 0..<p { target[j] = (base[j &* n &+ i] - means[j]) * scale[j] }
+              for j in 0..<p { target[j] = (cov[j][i] - means[j]) * scale[j] }
             }
           }
         }

@@ -178,11 +178,30 @@ public enum CoxModel {
     weights: [Double]? = nil, strata: [Int]? = nil, offset: [Double]? = nil,
     cluster: [Int]? = nil, options: CoxOptions = CoxOptions()
   ) throws -> CoxFit {
+    // The caller keeps its arrays: emptying these copies frees nothing.
+    var inputs = CoxReleasableInputs(status: status, covariates: .columnMajor(covariates), strata: strata)
+    return try fit(
+      start: start, stop: stop, inputs: &inputs, columns: columns, weights: weights, offset: offset,
+      cluster: cluster, options: options)
+  }
+
+  /// `fit(start:stop:status:covariates:...)` with the status, covariates
+  /// and strata handed over: each is emptied as soon as the fit no longer
+  /// needs it (status and strata once sorted; the covariates once the
+  /// linear predictor and sandwich are computed, before the concordance),
+  /// so that, when the caller held the only reference, its memory goes
+  /// back before the fit's largest later buffers are allocated.
+  public static func fit(
+    start: [Double]?, stop: [Double], inputs: inout CoxReleasableInputs, columns: Int,
+    weights: [Double]? = nil, offset: [Double]? = nil, cluster: [Int]? = nil,
+    options: CoxOptions = CoxOptions()
+  ) throws -> CoxFit {
+    // No local copies of the inputs: each would keep its buffer alive.
     let n = stop.count
     let p = columns
     try CoxPreparedData.validate(
-      n: n, p: p, covariates: covariates, time: stop, start: start, status: status,
-      weights: weights, strata: strata, offset: offset, cluster: cluster,
+      n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
+      weights: weights, strata: inputs.strata, offset: offset, cluster: cluster,
       initial: options.initial)
     if p == 0 { throw CoxInputError("the model has no covariates (p = 0)") }
     if options.maxIterations < 0 { throw CoxInputError("max_iter must be ≥ 0") }
@@ -211,10 +230,14 @@ public enum CoxModel {
       count: p, stride: 8 * p * MemoryLayout<Double>.stride, for: "the \(p) × \(p) matrices of the Cox fit")
     try Cancellation.check()
     // R's agexact.fit centres the columns but does not scale them.
-    var data = CoxPreparedData(
-      n: n, p: p, covariates: covariates, time: stop, start: start, status: status,
-      weights: weights, strata: strata, offset: offset, nocenter: options.nocenter,
+    var data = CoxPreparedData.prepare(
+      n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
+      weights: weights, strata: inputs.strata, offset: offset, nocenter: options.nocenter,
       scaled: !(isCounting && options.ties == .exact))
+    // Sorted copies made: the status and strata inputs go (when the caller
+    // handed over its only reference).
+    inputs.status = []
+    inputs.strata = nil
     let initial = options.initial ?? [Double](repeating: 0, count: p)
     let flavour: CoxNewtonRaphson.Flavour
     switch (options.ties, isCounting) {
@@ -233,7 +256,7 @@ public enum CoxModel {
         epsilon: options.epsilon, cholTolerance: options.cholTolerance, flavour: flavour)
     }
     return assemble(
-      result: result, data: &data, isCounting: isCounting, covariates: covariates, n: n, p: p,
+      result: result, data: &data, isCounting: isCounting, covariates: &inputs.covariates, n: n, p: p,
       offset: offset, cluster: cluster, initial: initial, options: options)
   }
 
@@ -286,7 +309,7 @@ public enum CoxModel {
 
   // swiftlint:disable:next function_parameter_count
   static func assemble(
-    result: CoxIterationResult, data: inout CoxPreparedData, isCounting: Bool, covariates: [Double],
+    result: CoxIterationResult, data: inout CoxPreparedData, isCounting: Bool, covariates: inout CoxCovariates,
     n: Int, p: Int, offset: [Double]?, cluster: [Int]?, initial: [Double], options: CoxOptions
   ) -> CoxFit {
     var warnings: [CoxWarning] = []
@@ -307,32 +330,33 @@ public enum CoxModel {
     // Linear predictor with R's centring: coxph.fit uses the weighted means
     // of the fit, agreg.fit unweighted column means.
     var means = data.means
-    if isCounting {
-      for j in 0..<p where data.means[j] != 0 || data.scale[j] != 1 {
-        var s = 0.0
-        for i in 0..<n { s += covariates[j * n + i] }
-        means[j] = s / Double(n)
-      }
-    }
     var centre = 0.0
-    for j in 0..<p { centre += beta[j] * means[j] }
     // Column by column (sequential, vectorisable); each row still sums
     // offset − centre, then the columns in order, so the bits are those of
     // a row-by-row loop.
-    let linearPredictor = [Double](unsafeUninitializedCapacity: n) { lp, count in
-      if let offset = offset {
-        for i in 0..<n { lp[i] = offset[i] - centre }
-      } else {
-        for i in 0..<n { lp[i] = 0 - centre }
+    let linearPredictor = covariates.withColumns(n: n, p: p) { columns in
+      if isCounting {
+        for j in 0..<p where data.means[j] != 0 || data.scale[j] != 1 {
+          var s = 0.0
+          let column = columns[j]
+          for i in 0..<n { s += column[i] }
+          means[j] = s / Double(n)
+        }
       }
-      covariates.withUnsafeBufferPointer { cov in
+      for j in 0..<p { centre += beta[j] * means[j] }
+      return [Double](unsafeUninitializedCapacity: n) { lp, count in
+        if let offset = offset {
+          for i in 0..<n { lp[i] = offset[i] - centre }
+        } else {
+          for i in 0..<n { lp[i] = 0 - centre }
+        }
         for j in 0..<p {
-          let column = cov.baseAddress.unsafelyUnwrapped + j * n
+          let column = columns[j]
           let b = beta[j]
           for i in 0..<n { lp[i] += column[i] * b }
         }
+        count = n
       }
-      count = n
     }
 
     let epsilon = options.epsilon
@@ -379,8 +403,7 @@ public enum CoxModel {
       // residuals behind the sandwich are Breslow's (for right-censored
       // exact fits R refuses; Efron's are used).
       let sandwich = CoxRobustVariance.compute(
-        data: data, beta: result.beta, naiveVariance: naive, initial: initial,
-        covariates: covariates, cluster: cluster,
+        data: data, beta: result.beta, naiveVariance: naive, initial: initial, cluster: cluster,
         efron: options.ties == .efron || (options.ties == .exact && !isCounting),
         cholTolerance: options.cholTolerance)
       variance = sandwich.variance
@@ -391,7 +414,11 @@ public enum CoxModel {
     // The sorted covariates (n × p, the largest buffer of the fit) are not
     // needed past the sandwich: freed before the concordance allocates its
     // own, so a 10⁷-row fit's peak holds one copy of the design, not two.
+    // So are the input covariates (freed when the caller handed them over)
+    // and the sorted offsets.
     data.x = []
+    covariates = .columns([])
+    data.offset = []
 
     let se = (0..<p).map { singular[$0] ? Double.nan : naive[$0 * p + $0].squareRoot() }
     let inferenceSE = robustSE ?? se
@@ -431,15 +458,19 @@ public enum CoxModel {
     }
     let sortedCluster = cluster.map { c in data.order.map { c[$0] } }
     let concordance: Concordance
-    if isCounting {
+    if !isCounting {
+      // The right-censored concordance reads the strata as blocks only.
+      let blocks = data.strataBlocks()
+      data.order = []
+      data.stratum = []
+      concordance = Concordance.rightCensored(
+        time: data.time, status: data.status, predictor: sortedPredictor, weights: data.weight,
+        blocks: blocks, cluster: sortedCluster, reverse: true)
+    } else {
       concordance = Concordance.compute(
         time: data.time, status: data.status, start: data.start, predictor: sortedPredictor,
         weights: data.weight, strata: data.stratum, cluster: sortedCluster, reverse: true,
         stopOrder: Array(0..<n), startOrder: data.byStartDescending)
-    } else {
-      concordance = Concordance.rightCensored(
-        time: data.time, status: data.status, predictor: sortedPredictor, weights: data.weight,
-        blocks: data.strataBlocks(), cluster: sortedCluster, reverse: true)
     }
 
     return CoxFit(

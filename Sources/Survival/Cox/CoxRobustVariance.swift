@@ -29,7 +29,7 @@ enum CoxRobustVariance {
   // swiftlint:disable:next function_parameter_count
   static func compute(
     data: CoxPreparedData, beta: [Double], naiveVariance: [Double], initial: [Double],
-    covariates: [Double], cluster: [Int]?, efron: Bool, cholTolerance: Double
+    cluster: [Int]?, efron: Bool, cholTolerance: Double
   ) -> Result {
     let n = data.n
     let p = data.p

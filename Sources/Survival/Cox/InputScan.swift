@@ -9,7 +9,10 @@ enum InputScan {
   static let parallelThreshold = 1 << 18
 
   /// Whether every value is finite.
-  static func allFinite(_ values: [Double]) -> Bool {
+  static func allFinite(_ values: [Double]) -> Bool { allFinite(values[...]) }
+
+  /// Whether every value of the slice is finite.
+  static func allFinite(_ values: ArraySlice<Double>) -> Bool {
     values.withUnsafeBufferPointer { v in
       let v = SharedReads(v)
       return !anyFailure(count: v.count) { range in
