@@ -25,6 +25,10 @@ public enum CoxResidualType: String, Sendable, CaseIterable {
 /// model-based variance), dfbetas = dfbeta / √diag V; scaled Schoenfeld =
 /// d · s V + β̂ (d events); deviance = sign(M) √(−2(M + δ log(δ − M))),
 /// computed after collapsing. The kernel is `CoxResidualKernel`.
+///
+/// Ties = "exact": martingale and deviance residuals with the Breslow hazard
+/// at the exact coefficients (R's `coxmart2`/`agmart`, which `coxexact.fit`
+/// and `agexact.fit` call); the other types are refused, as R refuses them.
 public struct CoxResiduals: Sendable {
   public let type: CoxResidualType
   /// Column names of `values` (coefficient names, or the type's name).
@@ -51,6 +55,12 @@ public struct CoxResiduals: Sendable {
   }
 
   public init(model: CoxAnalysis, type: CoxResidualType, collapse: Collapse = .none) throws {
+    if model.fit.ties == .exact && type != .martingale && type != .deviance {
+      // R residuals.coxph stops the same way: an exact fit has martingale residuals (Breslow hazard) only.
+      throw ModelFrameError(
+        "\(type.rawValue) residuals are not available for ties = \"exact\", as in R (martingale and deviance "
+          + "residuals are, and so is zph; refit with ties = \"efron\" or \"breslow\" for the others)")
+    }
     if type.isPerEvent && collapse != .none {
       throw ModelFrameError("collapse is not available for \(type.rawValue) residuals (one row per event, as in R)")
     }
@@ -95,7 +105,7 @@ public struct CoxResiduals: Sendable {
       }
       self.values = values
       self.rowCount = e
-      self.inputRows = rows.map { frame.rows[$0] + 1 }
+      self.inputRows = rows.map { frame.selection[$0] + 1 }
       self.times = rows.map { frame.time[$0] }
       self.strata = frame.strata.map { g in rows.map { g.labels[g.index[$0]] } }
       self.groupName = nil
@@ -141,7 +151,7 @@ public struct CoxResiduals: Sendable {
       groupCount = (cluster.max() ?? -1) + 1
       groupName = name
       var first = [Int](repeating: 0, count: groupCount)
-      for i in stride(from: n - 1, through: 0, by: -1) { first[cluster[i]] = frame.rows[i] }
+      for i in stride(from: n - 1, through: 0, by: -1) { first[cluster[i]] = frame.selection[i] }
       groupValues = model.dataset[name]?.gather(first)
     case .column(let name):
       guard let column = model.dataset[name] else {
@@ -151,9 +161,9 @@ public struct CoxResiduals: Sendable {
       var used: [Double] = []
       used.reserveCapacity(n)
       for i in 0..<n {
-        let k = keys[frame.rows[i]]
+        let k = keys[frame.selection[i]]
         if k.isNaN {
-          throw ModelFrameError("row \(frame.rows[i] + 1): collapse column '\(name)' is missing")
+          throw ModelFrameError("row \(frame.selection[i] + 1): collapse column '\(name)' is missing")
         }
         used.append(k)
       }
@@ -165,7 +175,7 @@ public struct CoxResiduals: Sendable {
       groupCount = unique.count
       groupName = name
       var first = [Int](repeating: 0, count: groupCount)
-      for i in stride(from: n - 1, through: 0, by: -1) { first[codes[i]] = frame.rows[i] }
+      for i in stride(from: n - 1, through: 0, by: -1) { first[codes[i]] = frame.selection[i] }
       groupValues = column.gather(first)
     }
     var rows = n
@@ -202,7 +212,7 @@ public struct CoxResiduals: Sendable {
     let total = model.dataset.rowCount
     var expanded = [Double](repeating: .nan, count: total * width)
     for j in 0..<width {
-      for i in 0..<n { expanded[j * total + frame.rows[i]] = perRow[j * n + i] }
+      for i in 0..<n { expanded[j * total + frame.selection[i]] = perRow[j * n + i] }
     }
     self.values = expanded
     self.rowCount = total

@@ -77,6 +77,6 @@ public struct CoxZphAnalysis: Sendable {
     self.result = result
     transformName = transform.name
     eventStrata = frame.strata.map { g in result.stratum.map { g.labels[$0] } } ?? []
-    eventRows = result.eventRows.map { frame.rows[$0] + 1 }
+    eventRows = result.eventRows.map { frame.selection[$0] + 1 }
   }
 }

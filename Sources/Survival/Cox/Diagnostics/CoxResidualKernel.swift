@@ -32,6 +32,13 @@ public enum CoxResidualKernel {
     throws -> Result
   {
     try input.validate(for: "residuals")
+    if input.ties == .exact && (wantScore || wantSchoenfeld) {
+      // R residuals.coxph: "score residuals are not available for the exact method" (and so for the types
+      // built on them); only the martingale residuals come with an exact fit.
+      throw CoxInputError(
+        "\(wantScore ? "score" : "Schoenfeld") residuals are not available for ties = \"exact\" (as in R; "
+          + "martingale and deviance residuals are, and so is zph)")
+    }
     let table = try CoxRiskSetTable(input)
     let n = table.n
     let p = table.p

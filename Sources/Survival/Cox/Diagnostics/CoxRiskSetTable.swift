@@ -39,12 +39,10 @@ public struct CoxDiagnosticsInput: Sendable {
 
   var n: Int { stop.count }
 
+  /// Ties = "exact" is accepted: its residuals and zph use the Breslow risk
+  /// sets at the exact fit's coefficients, as R does (`CoxRiskSetTable`).
   func validate(for what: String) throws {
     let n = self.n
-    if ties == .exact {
-      throw CoxInputError(
-        "\(what) are not available yet for ties = \"exact\" (refit with ties = \"efron\" or \"breslow\")")
-    }
     if columns <= 0 { throw CoxInputError("\(what): the model has no covariates") }
     if status.count != n || covariates.count != n * columns || coefficients.count != columns
       || (start?.count ?? n) != n || (weights?.count ?? n) != n || (strata?.count ?? n) != n
@@ -71,6 +69,11 @@ public struct CoxDiagnosticsInput: Sendable {
 /// dying row (1 − s/m)h_s; the Schoenfeld mean is the average of the x̄_s.
 /// Covariates are centred on their column means first (residuals do not
 /// change; round-off does).
+///
+/// Ties = "exact" uses Breslow's single step, as R survival 3.5 does for an
+/// exact fit: its martingale residuals come from `coxexact.fit`/`agexact.fit`,
+/// which call `coxmart2`/`agmart` with the Breslow hazard, and `cox.zph`
+/// passes `efron = (method == "efron")` to `zph1`/`zph2`.
 struct CoxRiskSetTable {
   let n: Int
   let p: Int
