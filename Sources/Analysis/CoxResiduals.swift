@@ -64,20 +64,32 @@ public struct CoxResiduals: Sendable {
     if type.isPerEvent && collapse != .none {
       throw ModelFrameError("collapse is not available for \(type.rawValue) residuals (one row per event, as in R)")
     }
-    let prepared = try CoxAnalysis.prepare(dataset: model.dataset, formula: model.formula, options: model.options)
-    let frame = prepared.frame
-    let design = prepared.design
+    let data = try model.diagnosticsData()
+    let frame = data.frame
+    let design = data.design
     let fit = model.fit
     let n = frame.count
     let p = design.columnCount
-    let input = CoxDiagnosticsInput(
-      start: frame.start, stop: frame.time, status: frame.eventDoubles, covariates: design.values, columns: p,
-      weights: frame.weights, strata: frame.strata?.index, offset: frame.offset,
-      coefficients: fit.coefficients, ties: fit.ties)
+    let input = data.input
     let needScore = type == .score || type == .dfbeta || type == .dfbetas
-    let kernel: CoxResidualKernel.Result
+    // Martingale residuals (and the deviance ones made from them) are kept with the model after the first call.
+    let martingale: [Double]
+    let score: [Double]
+    let eventRows: [Int]
+    let schoenfeld: [Double]
     do {
-      kernel = try CoxResidualKernel.compute(input, score: needScore, schoenfeld: type.isPerEvent)
+      let riskSets = try data.riskSets()
+      if type == .martingale || type == .deviance, data.cached {
+        martingale = try model.diagnosticsCache.martingale {
+          try CoxResidualKernel.compute(input, riskSets: riskSets, score: false, schoenfeld: false).martingale
+        }
+        (score, eventRows, schoenfeld) = ([], [], [])
+      } else {
+        let kernel = try CoxResidualKernel.compute(
+          input, riskSets: riskSets, score: needScore, schoenfeld: type.isPerEvent)
+        (martingale, score) = (kernel.martingale, kernel.score)
+        (eventRows, schoenfeld) = (kernel.eventRows, kernel.schoenfeld)
+      }
     } catch let error as CoxInputError {
       throw ModelFrameError(error.message)
     }
@@ -88,9 +100,9 @@ public struct CoxResiduals: Sendable {
     let v = fit.naiveVariance.map { $0.isNaN ? 0 : $0 }
 
     if type.isPerEvent {
-      let rows = kernel.eventRows
+      let rows = eventRows
       let e = rows.count
-      var values = kernel.schoenfeld
+      var values = schoenfeld
       if type == .scaledsch {
         let beta = fit.coefficients.map { $0.isNaN ? 0 : $0 }
         var scaled = [Double](repeating: 0, count: e * p)
@@ -116,19 +128,19 @@ public struct CoxResiduals: Sendable {
     // Per used row, column-major n × width.
     let width = names.count
     var perRow: [Double]
-    let status = frame.eventDoubles
+    let status = input.status
     switch type {
     case .martingale, .deviance:
-      perRow = kernel.martingale
+      perRow = martingale
     case .score:
-      perRow = kernel.score
+      perRow = score
     default:
       var out = [Double](repeating: 0, count: n * p)
       let w = frame.weights
       for i in 0..<n {
         for j in 0..<p {
           var s = 0.0
-          for l in 0..<p { s += kernel.score[l * n + i] * v[l * p + j] }
+          for l in 0..<p { s += score[l * n + i] * v[l * p + j] }
           if type == .dfbetas { s /= v[j * p + j] > 0 ? v[j * p + j].squareRoot() : .nan }
           out[j * n + i] = s * (w?[i] ?? 1)
         }
@@ -251,7 +263,8 @@ public struct CoxResiduals: Sendable {
     }
     for (j, name) in self.names.enumerated() {
       names.append(name)
-      columns.append(.double(Array(values[(j * rowCount)..<((j + 1) * rowCount)])))
+      // One column: the values themselves (shared, no copy of 10^6 doubles).
+      columns.append(.double(self.names.count == 1 ? values : Array(values[(j * rowCount)..<((j + 1) * rowCount)])))
     }
     return try Dataset(names: names, columns: columns)
   }

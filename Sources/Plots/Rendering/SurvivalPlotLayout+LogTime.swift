@@ -48,7 +48,7 @@ extension SurvivalPlotLayout {
     let lower = options.xlim?[0] ?? first
     var upper = options.xlim?[1] ?? last
     if upper <= lower { upper = lower * 10 }
-    var ticks = Ticks.logTicks(lower: lower, upper: upper)
+    var ticks = Ticks.logTicks(lower: lower, upper: upper, doublings: false)
     if ticks.isEmpty { ticks = [lower] }
     moved.origin = log10(min(first, lower))
     var options = options

@@ -28,9 +28,10 @@ public enum CoxResidualKernel {
     public let schoenfeld: [Double]
   }
 
-  public static func compute(_ input: CoxDiagnosticsInput, score wantScore: Bool, schoenfeld wantSchoenfeld: Bool)
-    throws -> Result
-  {
+  /// - Parameter riskSets: the model's risk sets when already built (`CoxRiskSets` of the same input).
+  public static func compute(
+    _ input: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, score wantScore: Bool, schoenfeld wantSchoenfeld: Bool
+  ) throws -> Result {
     try input.validate(for: "residuals")
     if input.ties == .exact && (wantScore || wantSchoenfeld) {
       // R residuals.coxph: "score residuals are not available for the exact method" (and so for the types
@@ -39,7 +40,7 @@ public enum CoxResidualKernel {
         "\(wantScore ? "score" : "Schoenfeld") residuals are not available for ties = \"exact\" (as in R; "
           + "martingale and deviance residuals are, and so is zph)")
     }
-    let table = try CoxRiskSetTable(input)
+    let table = try riskSets?.table ?? CoxRiskSetTable(input)
     let n = table.n
     let p = table.p
     let cumHazard = table.cumulative(table.hazard, width: 1)

@@ -145,45 +145,59 @@ struct CoxRiskSetTable {
     let strataCount = (stratumOfRow.max() ?? 0) + 1
     try Cancellation.check()
 
-    // Events sorted by (stratum, time, row): bucketed by stratum, then
-    // each bucket sorted as (time, row) pairs (no indirect loads in the sort).
+    // One radix sort of the rows by (stratum, stop, row) (RowOrder, on two
+    // cores); one walk of it then gives the events in R's order, the death
+    // times of each stratum and each row's hi (the death times up to its
+    // stop), with no comparison sort and no binary search.
     let stop = input.stop
-    var buckets = [[(Double, Int)]](repeating: [], count: strataCount)
-    for i in 0..<n where isEvent[i] { buckets[stratumOfRow[i]].append((stop[i], i)) }
+    let order = RowOrder.sorted(strata: input.strata, key: stop, descending: false)
+    let sortedRows = order.rows
+    let sortedStops = order.keys
     var events: [Int] = []
-    events.reserveCapacity(buckets.reduce(0) { $0 + $1.count })
-    for b in 0..<strataCount {
-      buckets[b].sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-      for pair in buckets[b] { events.append(pair.1) }
-      buckets[b] = []
-    }
-    // Unique death times per stratum.
     var deathTime: [Double] = []
     var deathStratum: [Int] = []
     var deathCount: [Int] = []
     var deathWeight: [Double] = []
-    var stratumStart = [Int](repeating: 0, count: strataCount + 1)
-    var deathIndexOfEvent = [Int](repeating: 0, count: events.count)
-    for (e, i) in events.enumerated() {
-      let s = stratumOfRow[i]
-      if deathTime.isEmpty || deathStratum[deathTime.count - 1] != s || deathTime[deathTime.count - 1] != stop[i] {
-        deathTime.append(stop[i])
-        deathStratum.append(s)
-        deathCount.append(0)
-        deathWeight.append(0)
+    var hi = [Int](repeating: 0, count: n)
+    for b in 0..<(order.blockStart.count - 1) {
+      let from = order.blockStart[b], to = order.blockStart[b + 1]
+      guard from < to else { continue }
+      let s = stratumOfRow[sortedRows[from]]
+      var k = from
+      while k < to {
+        let t = sortedStops[k]
+        var e = k
+        var count = 0
+        var w = 0.0
+        while e < to && sortedStops[e] == t {
+          let i = sortedRows[e]
+          if isEvent[i] {
+            count += 1
+            w += weight[i]
+            events.append(i)
+          }
+          e += 1
+        }
+        if count > 0 {
+          deathTime.append(t)
+          deathStratum.append(s)
+          deathCount.append(count)
+          deathWeight.append(w)
+        }
+        let h = deathTime.count
+        for j in k..<e { hi[sortedRows[j]] = h }
+        k = e
       }
-      let d = deathTime.count - 1
-      deathCount[d] += 1
-      deathWeight[d] += weight[i]
-      deathIndexOfEvent[e] = d
     }
     let totalDeaths = deathTime.count
+    var stratumStart = [Int](repeating: 0, count: strataCount + 1)
     do {
       var counts = [Int](repeating: 0, count: strataCount)
       for s in deathStratum { counts[s] += 1 }
       for s in 0..<strataCount { stratumStart[s + 1] = stratumStart[s] + counts[s] }
     }
-    // [lo, hi) per row by binary search within the stratum's death times.
+    // lo: the stratum's first death time, or for (start, stop] data the
+    // first death time after the start (binary search in the stratum).
     func upperBound(_ t: Double, _ from: Int, _ to: Int) -> Int {
       var a = from, b = to
       while a < b {
@@ -193,12 +207,9 @@ struct CoxRiskSetTable {
       return a
     }
     var lo = [Int](repeating: 0, count: n)
-    var hi = [Int](repeating: 0, count: n)
     for i in 0..<n {
       let s = stratumOfRow[i]
-      let from = stratumStart[s], to = stratumStart[s + 1]
-      hi[i] = upperBound(stop[i], from, to)
-      lo[i] = input.start.map { upperBound($0[i], from, to) } ?? from
+      lo[i] = input.start.map { upperBound($0[i], stratumStart[s], stratumStart[s + 1]) } ?? stratumStart[s]
     }
     try Cancellation.check()
     // Backward difference arrays: a row joins at hi − 1 and leaves after lo (it is at risk on [lo, hi)).
@@ -301,5 +312,18 @@ struct CoxRiskSetTable {
       }
     }
     return out
+  }
+}
+
+/// The risk-set table of a fitted Cox model, built once and shared by its
+/// diagnostics (residuals of every type, zph), so that a second diagnostic
+/// of the same model costs its own pass only. Holds a row-major copy of the
+/// centred design matrix and a few vectors of n (`CoxRiskSetTable`).
+public final class CoxRiskSets: Sendable {
+  let table: CoxRiskSetTable
+
+  public init(_ input: CoxDiagnosticsInput) throws {
+    try input.validate(for: "the Cox diagnostics")
+    table = try CoxRiskSetTable(input)
   }
 }

@@ -32,9 +32,12 @@ public enum CoxZphKernel {
   }
 
   /// - Parameter g: the transformed time of each row (only event rows are read), uncentred.
-  public static func scores(_ input: CoxDiagnosticsInput, g rawG: [Double]) throws -> Scores {
+  /// - Parameter riskSets: the model's risk sets when already built (`CoxRiskSets` of the same input).
+  public static func scores(_ input: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, g rawG: [Double]) throws
+    -> Scores
+  {
     try input.validate(for: "the proportional-hazards test (zph)")
-    let table = try CoxRiskSetTable(input)
+    let table = try riskSets?.table ?? CoxRiskSetTable(input)
     let n = table.n
     let p = table.p
     let events = table.eventRows
