@@ -77,7 +77,10 @@ public struct CoxDiagnosticsInput: Sendable {
 struct CoxRiskSetTable {
   let n: Int
   let p: Int
-  /// Row-major n × p, input order, centred.
+  /// The input row at each sorted position: every per-row array below is
+  /// in the order of the rows sorted by (stratum, stop, row).
+  let order: [Int]
+  /// Row-major n × p, sorted order, centred.
   let x: [Double]
   /// exp(η_i), η centred on its mean (ratios within a risk set do not change).
   let risk: [Double]
@@ -100,7 +103,9 @@ struct CoxRiskSetTable {
   let xHazard: [Double]
   let deadXHazard: [Double]
   let deadMean: [Double]
-  /// Event rows sorted by (stratum, time, row): R's order of Schoenfeld residuals.
+  /// Events sorted by (stratum, time, row), R's order of Schoenfeld
+  /// residuals: their sorted positions and their input rows.
+  let eventPositions: [Int]
   let eventRows: [Int]
   /// The efron flag and the per-death-time sub-step data, for the zph information.
   let efron: Bool
@@ -115,44 +120,51 @@ struct CoxRiskSetTable {
     let p = input.columns
     self.n = n
     self.p = p
-    try MemoryBudget.require(count: n, stride: (2 * p + 8) * 8, for: "the Cox residuals (\(n) × \(p))")
-    // Centred row-major covariates.
+    try MemoryBudget.require(count: n, stride: (2 * p + 14) * 8, for: "the Cox residuals (\(n) × \(p))")
+    // Every per-row array below is in the sorted order of one radix sort of
+    // the rows by (stratum, stop, row) (RowOrder, on two cores), so that the
+    // kernels' passes read the rows and the per-death-time sums in step
+    // (sequential memory) instead of jumping to each row's death time.
+    let strataOfInput = input.strata
+    let order = RowOrder.sorted(strata: strataOfInput, key: input.stop, descending: false)
+    let sortedRows = order.rows
+    let sortedStops = order.keys
+    // Centred row-major covariates, gathered a column at a time.
     var means = [Double](repeating: 0, count: p)
     for j in 0..<p {
       var mean = 0.0
       for i in 0..<n { mean += input.covariates[j * n + i] }
       means[j] = mean / Double(n)
     }
-    // Row by row (each column streams), writing whole rows.
     let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
       input.covariates.withUnsafeBufferPointer { cov in
-        for i in 0..<n { for j in 0..<p { out[i * p + j] = cov[j * n + i] - means[j] } }
+        sortedRows.withUnsafeBufferPointer { rows in
+          for j in 0..<p {
+            let column = j * n, mean = means[j]
+            for k in 0..<n { out[k * p + j] = cov[column + rows[k]] - mean }
+          }
+        }
       }
       count = n * p
     }
     let beta = input.coefficients.map { $0.isNaN ? 0 : $0 }
     var eta = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      var e = input.offset?[i] ?? 0
-      for j in 0..<p where beta[j] != 0 { e += beta[j] * x[i * p + j] }
-      eta[i] = e
+    for k in 0..<n {
+      var e = input.offset?[sortedRows[k]] ?? 0
+      for j in 0..<p where beta[j] != 0 { e += beta[j] * x[k * p + j] }
+      eta[k] = e
     }
     let etaMean = eta.reduce(0, +) / Double(n)
     let risk = eta.map { exp($0 - etaMean) }
-    let weight = input.weights ?? [Double](repeating: 1, count: n)
-    let isEvent = input.status.map { $0 == 1 }
-    let stratumOfRow = input.strata ?? [Int](repeating: 0, count: n)
-    let strataCount = (stratumOfRow.max() ?? 0) + 1
+    let weight = input.weights.map { w in sortedRows.map { w[$0] } } ?? [Double](repeating: 1, count: n)
+    let isEvent = sortedRows.map { input.status[$0] == 1 }
+    let stratumOfRow = strataOfInput.map { s in sortedRows.map { s[$0] } } ?? [Int](repeating: 0, count: n)
+    let strataCount = (strataOfInput?.max() ?? 0) + 1
     try Cancellation.check()
 
-    // One radix sort of the rows by (stratum, stop, row) (RowOrder, on two
-    // cores); one walk of it then gives the events in R's order, the death
-    // times of each stratum and each row's hi (the death times up to its
-    // stop), with no comparison sort and no binary search.
-    let stop = input.stop
-    let order = RowOrder.sorted(strata: input.strata, key: stop, descending: false)
-    let sortedRows = order.rows
-    let sortedStops = order.keys
+    // One walk of the sorted rows gives the events in R's order (as sorted
+    // positions), the death times of each stratum and each row's hi (the
+    // death times up to its stop), with no comparison sort and no binary search.
     var events: [Int] = []
     var deathTime: [Double] = []
     var deathStratum: [Int] = []
@@ -162,7 +174,7 @@ struct CoxRiskSetTable {
     for b in 0..<(order.blockStart.count - 1) {
       let from = order.blockStart[b], to = order.blockStart[b + 1]
       guard from < to else { continue }
-      let s = stratumOfRow[sortedRows[from]]
+      let s = stratumOfRow[from]
       var k = from
       while k < to {
         let t = sortedStops[k]
@@ -170,11 +182,10 @@ struct CoxRiskSetTable {
         var count = 0
         var w = 0.0
         while e < to && sortedStops[e] == t {
-          let i = sortedRows[e]
-          if isEvent[i] {
+          if isEvent[e] {
             count += 1
-            w += weight[i]
-            events.append(i)
+            w += weight[e]
+            events.append(e)
           }
           e += 1
         }
@@ -185,7 +196,7 @@ struct CoxRiskSetTable {
           deathWeight.append(w)
         }
         let h = deathTime.count
-        for j in k..<e { hi[sortedRows[j]] = h }
+        for j in k..<e { hi[j] = h }
         k = e
       }
     }
@@ -207,9 +218,10 @@ struct CoxRiskSetTable {
       return a
     }
     var lo = [Int](repeating: 0, count: n)
-    for i in 0..<n {
-      let s = stratumOfRow[i]
-      lo[i] = input.start.map { upperBound($0[i], stratumStart[s], stratumStart[s + 1]) } ?? stratumStart[s]
+    for k in 0..<n {
+      let s = stratumOfRow[k]
+      lo[k] = input.start.map { upperBound($0[sortedRows[k]], stratumStart[s], stratumStart[s + 1]) }
+        ?? stratumStart[s]
     }
     try Cancellation.check()
     // Backward difference arrays: a row joins at hi − 1 and leaves after lo (it is at risk on [lo, hi)).
@@ -288,7 +300,9 @@ struct CoxRiskSetTable {
     self.xHazard = xHazard
     self.deadXHazard = deadXHazard
     self.deadMean = deadMean
-    self.eventRows = events
+    self.order = sortedRows
+    self.eventPositions = events
+    self.eventRows = events.map { sortedRows[$0] }
     self.efron = efron
     self.deathRiskSum = deathRiskSum
     self.deathXSum = deathXSum
