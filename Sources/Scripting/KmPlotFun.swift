@@ -18,11 +18,14 @@ enum KmPlotFun: String, CaseIterable {
 
   static let choices = allCases.map { ($0.rawValue, $0) }
 
-  /// The transformed figure and its default y title and range.
-  func apply(_ data: SurvivalPlotData) -> (data: SurvivalPlotData, ylab: String?, ylim: [Double]?) {
+  /// The transformed figure and its default y title and range (for
+  /// "cloglog", the range holds the limits only when `limits`: the bands are drawn).
+  func apply(_ data: SurvivalPlotData, limits: Bool = true)
+    -> (data: SurvivalPlotData, ylab: String?, ylim: [Double]?)
+  {
     switch self {
     case .surv: return (data, nil, nil)
-    case .cloglog: return Self.cloglog(data)
+    case .cloglog: return Self.cloglog(data, limits: limits)
     case .event, .cumhaz:
       let f: (Double) -> Double = self == .event ? { 1 - $0 } : { $0 > 0 ? -log($0) : .nan }
       var out = data
@@ -45,7 +48,9 @@ enum KmPlotFun: String, CaseIterable {
   }
 
   /// log(−log S) of the steps where 0 < S < 1 and the time is positive.
-  private static func cloglog(_ data: SurvivalPlotData) -> (data: SurvivalPlotData, ylab: String?, ylim: [Double]?) {
+  private static func cloglog(_ data: SurvivalPlotData, limits: Bool)
+    -> (data: SurvivalPlotData, ylab: String?, ylim: [Double]?)
+  {
     func f(_ v: Double) -> Double { v > 0 && v < 1 ? log(-log(v)) : .nan }
     var out = data
     out.kind = .incidence
@@ -67,7 +72,7 @@ enum KmPlotFun: String, CaseIterable {
     }
     var bottom = Double.infinity, top = -Double.infinity
     for s in out.series {
-      for v in s.value + (s.lower ?? []) + (s.upper ?? []) where v.isFinite {
+      for v in s.value + (limits ? (s.lower ?? []) + (s.upper ?? []) : []) where v.isFinite {
         bottom = min(bottom, v)
         top = max(top, v)
       }

@@ -51,8 +51,12 @@ import TestSupport
         label: "", time: doubles(t?["time"]), value: doubles(t?["surv"]), nRisk: ints(t?["n_risk"]),
         nEvent: ints(t?["n_event"]), nCensor: ints(t?["n_censor"]))
     }
-    let out = KmPlotFun.cloglog.apply(SurvivalPlotData(kind: .survival, series: series))
+    let out = KmPlotFun.cloglog.apply(SurvivalPlotData(kind: .survival, series: series), limits: false)
     #expect(out.data.logTime && out.ylab == "log(-log(survival))")
+    // The default y range spans the curves, 4% beyond; with the bands drawn, their limits too.
+    let drawn = out.data.series.flatMap(\.value)
+    let (low, high) = (drawn.min() ?? 0, drawn.max() ?? 0)
+    #expect(out.ylim == [low - (high - low) * 0.04, high + (high - low) * 0.04])
     let (times, values) = try Self.reference()
     for (g, label) in ["sex=1", "sex=2"].enumerated() {
       let s = out.data.series[g]
