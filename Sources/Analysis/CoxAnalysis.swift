@@ -63,6 +63,9 @@ public struct CoxAnalysis: Sendable {
   /// The dataset it was fitted to, for the analysis of deviance
   /// (`CoxDevianceTable`), which refits nested models to the same rows.
   public let dataset: Dataset
+  /// The fit's model frame and design matrix, and what the diagnostics
+  /// build from them once (`CoxDiagnosticsCache`).
+  public let diagnosticsCache: CoxDiagnosticsCache
 
   /// Fits `formula` (R syntax, e.g. `Surv(time, status) ~ rx + age + strata(sex)`)
   /// to `dataset`; `timeTransform` is the function of the formula's `tt()`
@@ -97,6 +100,8 @@ public struct CoxAnalysis: Sendable {
       warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
     }
     self.warnings = warnings
+    self.diagnosticsCache = prepared.expansion == nil
+      ? CoxDiagnosticsCache(frame: frame, design: design) : CoxDiagnosticsCache(frame: nil, design: nil)
   }
 
   /// A Cox regression ready to fit: the model frame, the design matrix and

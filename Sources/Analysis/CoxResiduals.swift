@@ -25,6 +25,10 @@ public enum CoxResidualType: String, Sendable, CaseIterable {
 /// model-based variance), dfbetas = dfbeta / √diag V; scaled Schoenfeld =
 /// d · s V + β̂ (d events); deviance = sign(M) √(−2(M + δ log(δ − M))),
 /// computed after collapsing. The kernel is `CoxResidualKernel`.
+///
+/// Ties = "exact": martingale and deviance residuals with the Breslow hazard
+/// at the exact coefficients (R's `coxmart2`/`agmart`, which `coxexact.fit`
+/// and `agexact.fit` call); the other types are refused, as R refuses them.
 public struct CoxResiduals: Sendable {
   public let type: CoxResidualType
   /// Column names of `values` (coefficient names, or the type's name).
@@ -51,23 +55,41 @@ public struct CoxResiduals: Sendable {
   }
 
   public init(model: CoxAnalysis, type: CoxResidualType, collapse: Collapse = .none) throws {
+    if model.fit.ties == .exact && type != .martingale && type != .deviance {
+      // R residuals.coxph stops the same way: an exact fit has martingale residuals (Breslow hazard) only.
+      throw ModelFrameError(
+        "\(type.rawValue) residuals are not available for ties = \"exact\", as in R (martingale and deviance "
+          + "residuals are, and so is zph; refit with ties = \"efron\" or \"breslow\" for the others)")
+    }
     if type.isPerEvent && collapse != .none {
       throw ModelFrameError("collapse is not available for \(type.rawValue) residuals (one row per event, as in R)")
     }
-    let prepared = try CoxAnalysis.prepare(dataset: model.dataset, formula: model.formula, options: model.options)
-    let frame = prepared.frame
-    let design = prepared.design
+    let data = try model.diagnosticsData()
+    let frame = data.frame
+    let design = data.design
     let fit = model.fit
     let n = frame.count
     let p = design.columnCount
-    let input = CoxDiagnosticsInput(
-      start: frame.start, stop: frame.time, status: frame.eventDoubles, covariates: design.values, columns: p,
-      weights: frame.weights, strata: frame.strata?.index, offset: frame.offset,
-      coefficients: fit.coefficients, ties: fit.ties)
+    let input = data.input
     let needScore = type == .score || type == .dfbeta || type == .dfbetas
-    let kernel: CoxResidualKernel.Result
+    // Martingale residuals (and the deviance ones made from them) are kept with the model after the first call.
+    let martingale: [Double]
+    let score: [Double]
+    let eventRows: [Int]
+    let schoenfeld: [Double]
     do {
-      kernel = try CoxResidualKernel.compute(input, score: needScore, schoenfeld: type.isPerEvent)
+      let riskSets = try data.riskSets()
+      if type == .martingale || type == .deviance, data.cached {
+        martingale = try model.diagnosticsCache.martingale {
+          try CoxResidualKernel.compute(input, riskSets: riskSets, score: false, schoenfeld: false).martingale
+        }
+        (score, eventRows, schoenfeld) = ([], [], [])
+      } else {
+        let kernel = try CoxResidualKernel.compute(
+          input, riskSets: riskSets, score: needScore, schoenfeld: type.isPerEvent)
+        (martingale, score) = (kernel.martingale, kernel.score)
+        (eventRows, schoenfeld) = (kernel.eventRows, kernel.schoenfeld)
+      }
     } catch let error as CoxInputError {
       throw ModelFrameError(error.message)
     }
@@ -78,9 +100,9 @@ public struct CoxResiduals: Sendable {
     let v = fit.naiveVariance.map { $0.isNaN ? 0 : $0 }
 
     if type.isPerEvent {
-      let rows = kernel.eventRows
+      let rows = eventRows
       let e = rows.count
-      var values = kernel.schoenfeld
+      var values = schoenfeld
       if type == .scaledsch {
         let beta = fit.coefficients.map { $0.isNaN ? 0 : $0 }
         var scaled = [Double](repeating: 0, count: e * p)
@@ -95,7 +117,7 @@ public struct CoxResiduals: Sendable {
       }
       self.values = values
       self.rowCount = e
-      self.inputRows = rows.map { frame.rows[$0] + 1 }
+      self.inputRows = rows.map { frame.selection[$0] + 1 }
       self.times = rows.map { frame.time[$0] }
       self.strata = frame.strata.map { g in rows.map { g.labels[g.index[$0]] } }
       self.groupName = nil
@@ -106,19 +128,19 @@ public struct CoxResiduals: Sendable {
     // Per used row, column-major n × width.
     let width = names.count
     var perRow: [Double]
-    let status = frame.eventDoubles
+    let status = input.status
     switch type {
     case .martingale, .deviance:
-      perRow = kernel.martingale
+      perRow = martingale
     case .score:
-      perRow = kernel.score
+      perRow = score
     default:
       var out = [Double](repeating: 0, count: n * p)
       let w = frame.weights
       for i in 0..<n {
         for j in 0..<p {
           var s = 0.0
-          for l in 0..<p { s += kernel.score[l * n + i] * v[l * p + j] }
+          for l in 0..<p { s += score[l * n + i] * v[l * p + j] }
           if type == .dfbetas { s /= v[j * p + j] > 0 ? v[j * p + j].squareRoot() : .nan }
           out[j * n + i] = s * (w?[i] ?? 1)
         }
@@ -141,7 +163,7 @@ public struct CoxResiduals: Sendable {
       groupCount = (cluster.max() ?? -1) + 1
       groupName = name
       var first = [Int](repeating: 0, count: groupCount)
-      for i in stride(from: n - 1, through: 0, by: -1) { first[cluster[i]] = frame.rows[i] }
+      for i in stride(from: n - 1, through: 0, by: -1) { first[cluster[i]] = frame.selection[i] }
       groupValues = model.dataset[name]?.gather(first)
     case .column(let name):
       guard let column = model.dataset[name] else {
@@ -151,9 +173,9 @@ public struct CoxResiduals: Sendable {
       var used: [Double] = []
       used.reserveCapacity(n)
       for i in 0..<n {
-        let k = keys[frame.rows[i]]
+        let k = keys[frame.selection[i]]
         if k.isNaN {
-          throw ModelFrameError("row \(frame.rows[i] + 1): collapse column '\(name)' is missing")
+          throw ModelFrameError("row \(frame.selection[i] + 1): collapse column '\(name)' is missing")
         }
         used.append(k)
       }
@@ -165,7 +187,7 @@ public struct CoxResiduals: Sendable {
       groupCount = unique.count
       groupName = name
       var first = [Int](repeating: 0, count: groupCount)
-      for i in stride(from: n - 1, through: 0, by: -1) { first[codes[i]] = frame.rows[i] }
+      for i in stride(from: n - 1, through: 0, by: -1) { first[codes[i]] = frame.selection[i] }
       groupValues = column.gather(first)
     }
     var rows = n
@@ -202,7 +224,7 @@ public struct CoxResiduals: Sendable {
     let total = model.dataset.rowCount
     var expanded = [Double](repeating: .nan, count: total * width)
     for j in 0..<width {
-      for i in 0..<n { expanded[j * total + frame.rows[i]] = perRow[j * n + i] }
+      for i in 0..<n { expanded[j * total + frame.selection[i]] = perRow[j * n + i] }
     }
     self.values = expanded
     self.rowCount = total
@@ -241,7 +263,8 @@ public struct CoxResiduals: Sendable {
     }
     for (j, name) in self.names.enumerated() {
       names.append(name)
-      columns.append(.double(Array(values[(j * rowCount)..<((j + 1) * rowCount)])))
+      // One column: the values themselves (shared, no copy of 10^6 doubles).
+      columns.append(.double(self.names.count == 1 ? values : Array(values[(j * rowCount)..<((j + 1) * rowCount)])))
     }
     return try Dataset(names: names, columns: columns)
   }

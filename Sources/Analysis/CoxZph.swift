@@ -30,13 +30,10 @@ public struct CoxZphAnalysis: Sendable {
   public let eventRows: [Int]
 
   public init(model: CoxAnalysis, transform: Transform = .km, terms: Bool = true, global: Bool = true) throws {
-    let prepared = try CoxAnalysis.prepare(dataset: model.dataset, formula: model.formula, options: model.options)
-    let frame = prepared.frame
-    let design = prepared.design
-    let input = CoxDiagnosticsInput(
-      start: frame.start, stop: frame.time, status: frame.eventDoubles, covariates: design.values,
-      columns: design.columnCount, weights: frame.weights, strata: frame.strata?.index, offset: frame.offset,
-      coefficients: model.fit.coefficients, ties: model.fit.ties)
+    let data = try model.diagnosticsData()
+    let frame = data.frame
+    let design = data.design
+    let input = data.input
     let kernelTransform: CoxZph.Transform
     switch transform {
     case .km: kernelTransform = .km
@@ -70,13 +67,14 @@ public struct CoxZphAnalysis: Sendable {
     let result: CoxZph.Result
     do {
       result = try CoxZph.test(
-        input, transform: kernelTransform, terms: termColumns, termNames: termNames, global: global)
+        input, riskSets: try data.riskSets(), transform: kernelTransform, terms: termColumns, termNames: termNames,
+        global: global)
     } catch let error as CoxInputError {
       throw ModelFrameError(error.message)
     }
     self.result = result
     transformName = transform.name
     eventStrata = frame.strata.map { g in result.stratum.map { g.labels[$0] } } ?? []
-    eventRows = result.eventRows.map { frame.rows[$0] + 1 }
+    eventRows = result.eventRows.map { frame.selection[$0] + 1 }
   }
 }

@@ -36,7 +36,7 @@ struct PlotFigure {
     switch (handle.kind, handle.value) {
     case ("km", let a as KaplanMeierAnalysis):
       let fun = try call.options.choice("fun", KmPlotFun.choices).apply(
-        try Self.survival(a, dataset: handle.dataset, call: call))
+        try Self.survival(a, dataset: handle.dataset, call: call), limits: try call.options.boolean("conf_int"))
       content = .curves(fun.data)
       (ylab, ylim) = (fun.ylab, fun.ylim)
       // The time column's variable label (read_sas, d:label) titles the x axis.

@@ -39,6 +39,7 @@ struct PlotLibrary: KaplanLibrary {
         local colon = dataset("colon")
         local fit = km(colon, "Surv(time, status) ~ rx")
         plot(fit, {file = "colon_km.svg", pvalue = true, breaks = 365, xlab = "Days"})
+        plot(fit, {file = "colon_cloglog.svg", fun = "cloglog"})   -- parallel under proportional hazards
         local m = cox(dataset("veteran"), "Surv(time, status) ~ trt + celltype + karno")
         plot(m, {file = "veteran_forest.svg", title = "Veteran's lung cancer"})
         plot(fit, {color = false})          -- a preview in the terminal
@@ -50,6 +51,14 @@ struct PlotLibrary: KaplanLibrary {
       if options.ylab == nil { options.ylab = figure.ylab }
       if options.ylim == nil { options.ylim = figure.ylim }
       if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
+      if case .curves(let data) = figure.content, data.logTime {
+        // A log time axis has no risk table or median guides: off unless asked for (then refused by the layout).
+        let given = call.options
+        if !given.has("risk_table") { options.riskTable = false }
+        if !given.has("cumulative_events") { options.cumulativeEvents = false }
+        if !given.has("cumulative_censored") { options.cumulativeCensored = false }
+        if !given.has("median_lines") { options.medianLines = false }
+      }
       let file = try call.options.optionalString("file")
       try PlotLibrary.checkApplies(figure, options: call.options, call: call)
       do {
@@ -132,7 +141,9 @@ struct PlotLibrary: KaplanLibrary {
       OptionSpec("cause", .either(.string, .number(.any)), defaultText: "the first cause",
                  doc: "the cause whose cumulative incidence to draw (cuminc only)"),
       OptionSpec.choice("fun", KmPlotFun.choices, default: "surv",
-                        doc: "km only: \"surv\" (S), \"event\" (1 - S) or \"cumhaz\" (-log S), as R's plot.survfit"),
+                        doc: "km only: \"surv\" (S), \"event\" (1 - S), \"cumhaz\" (-log S) or \"cloglog\" "
+                          + "(log(-log S) against time on a log axis: parallel curves under proportional hazards), "
+                          + "as R's plot.survfit"),
       OptionSpec("color", .boolean, default: .boolean(true),
                  doc: "colours in the terminal preview (without file; false draws dashes instead)"),
     ]
@@ -169,6 +180,9 @@ struct PlotLibrary: KaplanLibrary {
       }
       if options.has("cause") && figure.kind != "cuminc" {
         throw refuse("cause", "applies to cuminc results only, not to a \(figure.kind) result")
+      }
+      if data.logTime && !options.has("file") {
+        throw LuaError.runtime("plot: fun = \"cloglog\" has no terminal preview; give {file = \"cloglog.svg\"}")
       }
       if options.has("color") && options.has("file") {
         throw refuse("color", "applies to the terminal preview only (a plot without file)")

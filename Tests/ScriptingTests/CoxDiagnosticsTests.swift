@@ -208,10 +208,9 @@ import TestSupport
     #expect(unknown.contains("residual type must be one of \"martingale\"") && unknown.contains("got \"pearson\""))
     let number = luaError(rt, setup + "return m:residuals(3)")
     #expect(number.contains("got number"), "\(number)")
-    let exact = luaError(rt, "return cox(dataset('lung'), 'Surv(time, status) ~ age', {ties = 'exact'}):residuals()")
-    #expect(exact.contains("not available yet for ties = \"exact\""), "\(exact)")
-    let zphExact = luaError(rt, "return cox(dataset('lung'), 'Surv(time, status) ~ age', {ties = 'exact'}):zph()")
-    #expect(zphExact.contains("not available yet for ties = \"exact\""), "\(zphExact)")
+    let exact = luaError(
+      rt, "return cox(dataset('lung'), 'Surv(time, status) ~ age', {ties = 'exact'}):residuals('dfbeta')")
+    #expect(exact.contains("dfbeta residuals are not available for ties = \"exact\", as in R"), "\(exact)")
     let transform = luaError(rt, setup + "return m:zph{transform = 'sqrt'}")
     #expect(transform.contains("option 'transform'"), "\(transform)")
     let badFunction = luaError(rt, setup + "return m:zph{transform = function(t) return 'x' end}")

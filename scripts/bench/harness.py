@@ -29,6 +29,10 @@ Environment:
                 N rows by 1,000 groups; the issue's sizes are BENCH_SIZES=1e6
                 for join and 1e7 for group_by), survsplit, cox_predict
                 (survfit of the cox task's model for 10 profiles)
+  BENCH_R_SCORE_ROWS         largest size for R's score, dfbeta and dfbetas
+                             residuals (quadratic; default 20000); tasks
+                             diag_zph, diag_martingale, ... diag_dfbetas time
+                             the Cox diagnostics (cox_diagnostics.lua and .R)
   BENCH_CRR_ROWS             rows of the Fine-Gray comparison with crr, which
                              is quadratic (default 5000; 0 skips it)
   BENCH_LIFELINES_COX_ROWS   largest size for lifelines' CoxPHFitter (1e5)
@@ -94,21 +98,41 @@ PY_MODULES.update({"pandas_join": "pandas", "polars_join": "polars", "pandas_gro
 FILE_KINDS = {"subjects": "join", "group": "group"}  # file kind -> gen_data.py --kinds name
 # --- end of join and group_by ---
 
+# task -> (Kaplan script, R script, the task argument both take), for tasks
+# with their own script pair; the others run task.lua and task.R.
+TASK_SCRIPTS = {}
+# R or Python peer task -> the most rows it is run on (quadratic peers).
+PEER_MAX_ROWS = {}
+
 # Issue 15, columns: element-wise column functions (task.lua's derive).
 TASKS.append(("derive", "num", [("R data.table :=", "R", "derive"), ("pandas assign", "py", "pandas_derive")]))
 TASK_TITLES["derive"] = "derive: log1p, round, sqrt*exp, ^ + %, pmin"
 R_PACKAGES["derive"] = ["data.table"]
 PY_MODULES["pandas_derive"] = "pandas"
 
-# Scripts of a task other than task.lua / task.R: task -> (Kaplan script, R script), both in this folder and
-# called as task.lua / task.R are (TASK FILE), printing the same BENCH lines.
-TASK_SCRIPTS = {}
-
 # --- Cox prediction (issue 16): predicted curves for 10 profiles (cox_predict.lua / cox_predict.R) ---
 TASKS.append(("cox_predict", "surv", [("R survfit(coxph, newdata)", "R", "cox_predict")]))
 TASK_TITLES["cox_predict"] = "survfit of a Cox model, 10 profiles"
-TASK_SCRIPTS["cox_predict"] = ("cox_predict.lua", "cox_predict.R")
+TASK_SCRIPTS["cox_predict"] = ("cox_predict.lua", "cox_predict.R", None)
 # --- end of Cox prediction ---
+
+# --- Cox diagnostics (issue 16): scripts/bench/cox_diagnostics.{lua,R} ---
+# Each task fits the Cox task's model, then times one diagnostic (m:zph(),
+# m:residuals(type)) against R's cox.zph / residuals.coxph. Both print their
+# CPU time too (BENCH cpu), shown beside the wall clock: the machine is often
+# shared. R's score-based residuals (coxscore2) are quadratic in the rows, so
+# R runs them only up to BENCH_R_SCORE_ROWS rows (default 20,000).
+DIAGNOSTIC_TYPES = ["zph", "martingale", "deviance", "score", "schoenfeld", "scaledsch", "dfbeta", "dfbetas"]
+R_SCORE_ROWS = int(float(os.environ.get("BENCH_R_SCORE_ROWS", "2e4")))
+for _type in DIAGNOSTIC_TYPES:
+    _task = "diag_" + _type
+    _peer = "R cox.zph" if _type == "zph" else "R residuals(m, \"%s\")" % _type
+    TASKS.append((_task, "surv", [(_peer, "R", _type)]))
+    TASK_TITLES[_task] = "Cox diagnostics: " + ("m:zph()" if _type == "zph" else "m:residuals(\"%s\")" % _type)
+    TASK_SCRIPTS[_task] = ("cox_diagnostics.lua", "cox_diagnostics.R", _type)
+    if _type in ("score", "dfbeta", "dfbetas"):
+        PEER_MAX_ROWS[_type] = R_SCORE_ROWS
+# --- end of Cox diagnostics ---
 
 
 def env_sizes(name, default):
@@ -140,12 +164,15 @@ class Run:
         self.ok = process.returncode == 0
         self.status = process.returncode
         self.call = None
+        self.cpu = None
         self.checks = {}
         for line in self.output.splitlines():
             parts = line.split()
             if len(parts) >= 3 and parts[0] == "BENCH":
                 if parts[1] == "time":
                     self.call = float(parts[2])
+                elif parts[1] == "cpu":
+                    self.cpu = float(parts[2])
                 elif parts[1] == "check":
                     self.checks[parts[2]] = [None if v == "NA" else float(v) for v in parts[3:]]
         if self.call is None:
@@ -284,6 +311,14 @@ def table_rows(task, size, kaplan, peers, floors):
         if series.runs and kaplan.runs and kaplan.best() > 0:
             ratio = "%.1fx" % (series.best() / kaplan.best())
         row(series.label, series, ratio)
+    # Tasks that report their CPU time (BENCH cpu): best CPU seconds and the ratio.
+    cpus = [(s.label, min(r.cpu for r in s.runs)) for s in [kaplan] + list(peers)
+            if s.runs and all(r.cpu is not None for r in s.runs)]
+    if cpus and cpus[0][0] == kaplan.label:
+        text = ", ".join("%s %s s" % (label, fmt_seconds(c)) for label, c in cpus)
+        if len(cpus) > 1 and cpus[0][1] > 0:
+            text += "; peer/Kaplan " + ", ".join("%.1fx" % (c / cpus[0][1]) for _, c in cpus[1:])
+        rows.append(("  CPU of the call, best: " + text,))
     return rows
 
 
@@ -325,6 +360,8 @@ def main():
                 continue
             if peer_task == "crr" and n > crr_rows:
                 continue
+            if n > PEER_MAX_ROWS.get(peer_task, n):
+                continue
             if peer_task.startswith("lifelines_cox") and n > lifelines_cox_rows:
                 continue
             out.append((label, language, peer_task))
@@ -343,15 +380,15 @@ def main():
             for task, kind, _ in size_tasks:
                 path = files[kind]
                 k = series.setdefault((task, "Kaplan"), Series("Kaplan"))
-                scripts = TASK_SCRIPTS.get(task, ("task.lua", "task.R"))
+                lua_script, r_script, task_arg = TASK_SCRIPTS.get(task, ("task.lua", "task.R", None))
                 k.add(Run([kaplan, "run", "--quiet"] + kaplan_args
-                          + [os.path.join(HERE, scripts[0]), "--", task, path], directory, timeout))
+                          + [os.path.join(HERE, lua_script), "--", task_arg or task, path], directory, timeout))
                 peers = peer_runs(task, n)
                 for language in ("R", "py"):
                     for label, lang, peer_task in peers:
                         if lang != language:
                             continue
-                        cmd = (["Rscript", "--vanilla", os.path.join(HERE, scripts[1]), peer_task, path]
+                        cmd = (["Rscript", "--vanilla", os.path.join(HERE, r_script), peer_task, path]
                                if lang == "R" else [sys.executable, os.path.join(HERE, "task.py"), peer_task, path])
                         series.setdefault((task, label), Series(label)).add(Run(cmd, directory, timeout))
         floors = kernel_floor(bench, n, files["num"]) if any(t[0] != "finegray" for t in size_tasks) else {}

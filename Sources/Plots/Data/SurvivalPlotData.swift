@@ -20,6 +20,11 @@ public struct SurvivalPlotData: Equatable, Sendable {
   public var hazardRatioText: String?
   /// Where every curve starts (value 1 for survival, 0 for incidence).
   public var origin: Double
+  /// Time on a base-10 log axis (R's `log = "x"`, as `plot.survfit(fun =
+  /// "cloglog")` draws): times must be positive, each curve starts at its
+  /// own first point (there is no common start value) and the layout works
+  /// in log10 time (`SurvivalPlotLayout+LogTime`).
+  public var logTime: Bool = false
 
   public init(
     kind: Kind = .survival, series: [SurvivalSeries], pValueText: String? = nil,

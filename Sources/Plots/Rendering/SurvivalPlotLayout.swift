@@ -90,8 +90,12 @@ extension SurvivalPlotLayout {
   /// values or inconsistent data.
   public init(_ data: SurvivalPlotData, options: PlotOptions) throws {
     try options.validate()
-    try data.validate()
     try options.validate(groupCount: data.series.count)
+    // A log time axis: the same layout over log10 time, with its own ticks.
+    let logAxis = data.logTime ? try Self.logTimeAxis(data, options: options) : nil
+    let data = logAxis?.data ?? data
+    let options = logAxis?.options ?? options
+    try data.validate()
 
     let fs = options.fontSize
     let titleSize = fs * 1.4
@@ -177,7 +181,7 @@ extension SurvivalPlotLayout {
 
     // Crowded ticks (a narrow figure, a large font): double the interval
     // until the labels have room, unless `breaks` fixed it.
-    if options.breaks == nil {
+    if options.breaks == nil && logAxis == nil {
       for _ in 0..<6 {
         let widest = axis.labels.map { TextMetrics.width($0, size: fs) }.max() ?? 0
         let spacing = panelWidth * step / (axis.hi - axis.lo)
@@ -186,6 +190,7 @@ extension SurvivalPlotLayout {
         axis = xAxis(step)
       }
     }
+    if let logAxis { axis = (logAxis.lo, logAxis.hi, logAxis.ticks, logAxis.labels) }
     let (lo, hi, xTicks, xTickLabels) = axis
 
     // Vertical layout, top down: title, legend, panel, axis, tables.
@@ -260,12 +265,16 @@ extension SurvivalPlotLayout {
     // Curves, bands, censor marks.
     var groups: [Group] = []
     for (g, s) in data.series.enumerated() {
-      let steps = Self.clip(Self.stepVertices(s, origin: data.origin, start: data.startValue), lo, hi)
+      // On a log time axis each curve starts at its own first point.
+      let origin = logAxis == nil ? data.origin : (s.time.first ?? data.origin)
+      let start = logAxis == nil ? data.startValue : (s.value.first ?? data.startValue)
+      let steps = Self.clip(Self.stepVertices(s, origin: origin, start: start), lo, hi)
       let curve = steps.map { Point(x: xs($0.x), y: ys($0.y)) }
       var bands: [[Point]] = []
       if options.confInt, let lower = s.lower, let upper = s.upper {
-        bands = Self.bandPolygons(s, lower: lower, upper: upper, origin: data.origin, start: data.startValue, lo, hi)
-          .map { $0.map { Point(x: xs($0.x), y: ys($0.y)) } }
+        bands = Self.bandPolygons(
+          s, lower: lower, upper: upper, origin: origin, start: start, lo, hi, leadIn: logAxis == nil
+        ).map { $0.map { Point(x: xs($0.x), y: ys($0.y)) } }
       }
       let marks = options.censorMarks
         ? s.censorMarks.filter { $0.time >= lo && $0.time <= hi }.map { Point(x: xs($0.time), y: ys($0.value)) }
@@ -431,13 +440,13 @@ extension SurvivalPlotLayout {
   /// band is the start value (zero width), as in survminer.
   static func bandPolygons(
     _ s: SurvivalSeries, lower: [Double], upper: [Double], origin: Double, start: Double,
-    _ lo: Double, _ hi: Double
+    _ lo: Double, _ hi: Double, leadIn: Bool = true
   ) -> [[Point]] {
     // Intervals [x0, x1) with constant limits; index -1 is the lead-in.
     struct Interval { var x0: Double; var x1: Double; var lower: Double; var upper: Double }
     var runs: [[Interval]] = [[]]
     let n = s.time.count
-    if let first = s.time.first { runs[0].append(Interval(x0: origin, x1: first, lower: start, upper: start)) }
+    if leadIn, let first = s.time.first { runs[0].append(Interval(x0: origin, x1: first, lower: start, upper: start)) }
     for i in 0..<n {
       let x1 = i + 1 < n ? s.time[i + 1] : s.time[i]
       if lower[i].isFinite && upper[i].isFinite {

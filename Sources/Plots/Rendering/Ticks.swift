@@ -101,7 +101,8 @@ enum Ticks {
   /// 1-1.5-2-3-5-7 and finer per-decade sets that gives at least 4 ticks
   /// (and at most 9, thinning whole decades when the range is wide).
   /// Bounds that are not positive, finite and increasing give no ticks.
-  static func logTicks(lower: Double, upper: Double) -> [Double] {
+  /// `doublings: false` keeps to the decimal sets (a log time axis).
+  static func logTicks(lower: Double, upper: Double, doublings allowDoublings: Bool = true) -> [Double] {
     guard lower > 0, upper.isFinite, lower < upper else { return [] }
     let sets: [[Double]] = [
       [1], [1, 2, 5], [1, 1.5, 2, 3, 5, 7], [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8],
@@ -115,7 +116,7 @@ enum Ticks {
     let doublings = (-12...12).map { pow(2, Double($0)) }.filter {
       $0 >= lower * (1 - 1e-9) && $0 <= upper * (1 + 1e-9)
     }
-    if doublings.count >= 4 && doublings.count <= 9 { return doublings }
+    if allowDoublings && doublings.count >= 4 && doublings.count <= 9 { return doublings }
     for set in sets {
       var ticks: [Double] = []
       for k in k0...k1 {

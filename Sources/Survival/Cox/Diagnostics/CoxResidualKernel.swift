@@ -28,22 +28,32 @@ public enum CoxResidualKernel {
     public let schoenfeld: [Double]
   }
 
-  public static func compute(_ input: CoxDiagnosticsInput, score wantScore: Bool, schoenfeld wantSchoenfeld: Bool)
-    throws -> Result
-  {
+  /// - Parameter riskSets: the model's risk sets when already built (`CoxRiskSets` of the same input).
+  public static func compute(
+    _ input: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, score wantScore: Bool, schoenfeld wantSchoenfeld: Bool
+  ) throws -> Result {
     try input.validate(for: "residuals")
-    let table = try CoxRiskSetTable(input)
+    if input.ties == .exact && (wantScore || wantSchoenfeld) {
+      // R residuals.coxph: "score residuals are not available for the exact method" (and so for the types
+      // built on them); only the martingale residuals come with an exact fit.
+      throw CoxInputError(
+        "\(wantScore ? "score" : "Schoenfeld") residuals are not available for ties = \"exact\" (as in R; "
+          + "martingale and deviance residuals are, and so is zph)")
+    }
+    let table = try riskSets?.table ?? CoxRiskSetTable(input)
     let n = table.n
     let p = table.p
     let cumHazard = table.cumulative(table.hazard, width: 1)
     let cumXHazard = table.cumulative(table.xHazard, width: p)
     var martingale = [Double](repeating: 0, count: n)
     var score = [Double](repeating: 0, count: wantScore ? n * p : 0)
+    // i runs over the table's sorted positions; results go to the input row.
     for i in 0..<n {
+      let row = table.order[i]
       let lo = table.lo[i], hi = table.hi[i]
       let dies = table.isEvent[i]
       if lo >= hi {
-        martingale[i] = dies ? 1 : 0
+        martingale[row] = dies ? 1 : 0
         continue
       }
       let s = table.stratumOfRow[i]
@@ -51,7 +61,7 @@ public enum CoxResidualKernel {
       let r = table.risk[i]
       let h = cumHazard[end + s] - cumHazard[lo + s]
       let d = hi - 1
-      martingale[i] = (dies ? 1 : 0) - r * (h + (dies ? table.deadHazard[d] : 0))
+      martingale[row] = (dies ? 1 : 0) - r * (h + (dies ? table.deadHazard[d] : 0))
       if wantScore {
         for j in 0..<p {
           let xj = table.x[i * p + j]
@@ -59,7 +69,7 @@ public enum CoxResidualKernel {
           if dies {
             v += (xj - table.deadMean[d * p + j]) - r * (xj * table.deadHazard[d] - table.deadXHazard[d * p + j])
           }
-          score[j * n + i] = v
+          score[j * n + row] = v
         }
       }
     }
@@ -68,7 +78,7 @@ public enum CoxResidualKernel {
     var schoenfeld = [Double](repeating: 0, count: wantSchoenfeld ? events.count * p : 0)
     if wantSchoenfeld {
       let e = events.count
-      for (k, i) in events.enumerated() {
+      for (k, i) in table.eventPositions.enumerated() {
         let d = table.hi[i] - 1
         for j in 0..<p { schoenfeld[j * e + k] = table.x[i * p + j] - table.deadMean[d * p + j] }
       }

@@ -39,12 +39,10 @@ public struct CoxDiagnosticsInput: Sendable {
 
   var n: Int { stop.count }
 
+  /// Ties = "exact" is accepted: its residuals and zph use the Breslow risk
+  /// sets at the exact fit's coefficients, as R does (`CoxRiskSetTable`).
   func validate(for what: String) throws {
     let n = self.n
-    if ties == .exact {
-      throw CoxInputError(
-        "\(what) are not available yet for ties = \"exact\" (refit with ties = \"efron\" or \"breslow\")")
-    }
     if columns <= 0 { throw CoxInputError("\(what): the model has no covariates") }
     if status.count != n || covariates.count != n * columns || coefficients.count != columns
       || (start?.count ?? n) != n || (weights?.count ?? n) != n || (strata?.count ?? n) != n
@@ -71,10 +69,18 @@ public struct CoxDiagnosticsInput: Sendable {
 /// dying row (1 − s/m)h_s; the Schoenfeld mean is the average of the x̄_s.
 /// Covariates are centred on their column means first (residuals do not
 /// change; round-off does).
+///
+/// Ties = "exact" uses Breslow's single step, as R survival 3.5 does for an
+/// exact fit: its martingale residuals come from `coxexact.fit`/`agexact.fit`,
+/// which call `coxmart2`/`agmart` with the Breslow hazard, and `cox.zph`
+/// passes `efron = (method == "efron")` to `zph1`/`zph2`.
 struct CoxRiskSetTable {
   let n: Int
   let p: Int
-  /// Row-major n × p, input order, centred.
+  /// The input row at each sorted position: every per-row array below is
+  /// in the order of the rows sorted by (stratum, stop, row).
+  let order: [Int]
+  /// Row-major n × p, sorted order, centred.
   let x: [Double]
   /// exp(η_i), η centred on its mean (ratios within a risk set do not change).
   let risk: [Double]
@@ -97,7 +103,9 @@ struct CoxRiskSetTable {
   let xHazard: [Double]
   let deadXHazard: [Double]
   let deadMean: [Double]
-  /// Event rows sorted by (stratum, time, row): R's order of Schoenfeld residuals.
+  /// Events sorted by (stratum, time, row), R's order of Schoenfeld
+  /// residuals: their sorted positions and their input rows.
+  let eventPositions: [Int]
   let eventRows: [Int]
   /// The efron flag and the per-death-time sub-step data, for the zph information.
   let efron: Bool
@@ -112,75 +120,95 @@ struct CoxRiskSetTable {
     let p = input.columns
     self.n = n
     self.p = p
-    try MemoryBudget.require(count: n, stride: (2 * p + 8) * 8, for: "the Cox residuals (\(n) × \(p))")
-    // Centred row-major covariates.
+    try MemoryBudget.require(count: n, stride: (2 * p + 14) * 8, for: "the Cox residuals (\(n) × \(p))")
+    // Every per-row array below is in the sorted order of one radix sort of
+    // the rows by (stratum, stop, row) (RowOrder, on two cores), so that the
+    // kernels' passes read the rows and the per-death-time sums in step
+    // (sequential memory) instead of jumping to each row's death time.
+    let strataOfInput = input.strata
+    let order = RowOrder.sorted(strata: strataOfInput, key: input.stop, descending: false)
+    let sortedRows = order.rows
+    let sortedStops = order.keys
+    // Centred row-major covariates, gathered a column at a time.
     var means = [Double](repeating: 0, count: p)
     for j in 0..<p {
       var mean = 0.0
       for i in 0..<n { mean += input.covariates[j * n + i] }
       means[j] = mean / Double(n)
     }
-    // Row by row (each column streams), writing whole rows.
     let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
       input.covariates.withUnsafeBufferPointer { cov in
-        for i in 0..<n { for j in 0..<p { out[i * p + j] = cov[j * n + i] - means[j] } }
+        sortedRows.withUnsafeBufferPointer { rows in
+          for j in 0..<p {
+            let column = j * n, mean = means[j]
+            for k in 0..<n { out[k * p + j] = cov[column + rows[k]] - mean }
+          }
+        }
       }
       count = n * p
     }
     let beta = input.coefficients.map { $0.isNaN ? 0 : $0 }
     var eta = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      var e = input.offset?[i] ?? 0
-      for j in 0..<p where beta[j] != 0 { e += beta[j] * x[i * p + j] }
-      eta[i] = e
+    for k in 0..<n {
+      var e = input.offset?[sortedRows[k]] ?? 0
+      for j in 0..<p where beta[j] != 0 { e += beta[j] * x[k * p + j] }
+      eta[k] = e
     }
     let etaMean = eta.reduce(0, +) / Double(n)
     let risk = eta.map { exp($0 - etaMean) }
-    let weight = input.weights ?? [Double](repeating: 1, count: n)
-    let isEvent = input.status.map { $0 == 1 }
-    let stratumOfRow = input.strata ?? [Int](repeating: 0, count: n)
-    let strataCount = (stratumOfRow.max() ?? 0) + 1
+    let weight = input.weights.map { w in sortedRows.map { w[$0] } } ?? [Double](repeating: 1, count: n)
+    let isEvent = sortedRows.map { input.status[$0] == 1 }
+    let stratumOfRow = strataOfInput.map { s in sortedRows.map { s[$0] } } ?? [Int](repeating: 0, count: n)
+    let strataCount = (strataOfInput?.max() ?? 0) + 1
     try Cancellation.check()
 
-    // Events sorted by (stratum, time, row): bucketed by stratum, then
-    // each bucket sorted as (time, row) pairs (no indirect loads in the sort).
-    let stop = input.stop
-    var buckets = [[(Double, Int)]](repeating: [], count: strataCount)
-    for i in 0..<n where isEvent[i] { buckets[stratumOfRow[i]].append((stop[i], i)) }
+    // One walk of the sorted rows gives the events in R's order (as sorted
+    // positions), the death times of each stratum and each row's hi (the
+    // death times up to its stop), with no comparison sort and no binary search.
     var events: [Int] = []
-    events.reserveCapacity(buckets.reduce(0) { $0 + $1.count })
-    for b in 0..<strataCount {
-      buckets[b].sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-      for pair in buckets[b] { events.append(pair.1) }
-      buckets[b] = []
-    }
-    // Unique death times per stratum.
     var deathTime: [Double] = []
     var deathStratum: [Int] = []
     var deathCount: [Int] = []
     var deathWeight: [Double] = []
-    var stratumStart = [Int](repeating: 0, count: strataCount + 1)
-    var deathIndexOfEvent = [Int](repeating: 0, count: events.count)
-    for (e, i) in events.enumerated() {
-      let s = stratumOfRow[i]
-      if deathTime.isEmpty || deathStratum[deathTime.count - 1] != s || deathTime[deathTime.count - 1] != stop[i] {
-        deathTime.append(stop[i])
-        deathStratum.append(s)
-        deathCount.append(0)
-        deathWeight.append(0)
+    var hi = [Int](repeating: 0, count: n)
+    for b in 0..<(order.blockStart.count - 1) {
+      let from = order.blockStart[b], to = order.blockStart[b + 1]
+      guard from < to else { continue }
+      let s = stratumOfRow[from]
+      var k = from
+      while k < to {
+        let t = sortedStops[k]
+        var e = k
+        var count = 0
+        var w = 0.0
+        while e < to && sortedStops[e] == t {
+          if isEvent[e] {
+            count += 1
+            w += weight[e]
+            events.append(e)
+          }
+          e += 1
+        }
+        if count > 0 {
+          deathTime.append(t)
+          deathStratum.append(s)
+          deathCount.append(count)
+          deathWeight.append(w)
+        }
+        let h = deathTime.count
+        for j in k..<e { hi[j] = h }
+        k = e
       }
-      let d = deathTime.count - 1
-      deathCount[d] += 1
-      deathWeight[d] += weight[i]
-      deathIndexOfEvent[e] = d
     }
     let totalDeaths = deathTime.count
+    var stratumStart = [Int](repeating: 0, count: strataCount + 1)
     do {
       var counts = [Int](repeating: 0, count: strataCount)
       for s in deathStratum { counts[s] += 1 }
       for s in 0..<strataCount { stratumStart[s + 1] = stratumStart[s] + counts[s] }
     }
-    // [lo, hi) per row by binary search within the stratum's death times.
+    // lo: the stratum's first death time, or for (start, stop] data the
+    // first death time after the start (binary search in the stratum).
     func upperBound(_ t: Double, _ from: Int, _ to: Int) -> Int {
       var a = from, b = to
       while a < b {
@@ -190,12 +218,10 @@ struct CoxRiskSetTable {
       return a
     }
     var lo = [Int](repeating: 0, count: n)
-    var hi = [Int](repeating: 0, count: n)
-    for i in 0..<n {
-      let s = stratumOfRow[i]
-      let from = stratumStart[s], to = stratumStart[s + 1]
-      hi[i] = upperBound(stop[i], from, to)
-      lo[i] = input.start.map { upperBound($0[i], from, to) } ?? from
+    for k in 0..<n {
+      let s = stratumOfRow[k]
+      lo[k] = input.start.map { upperBound($0[sortedRows[k]], stratumStart[s], stratumStart[s + 1]) }
+        ?? stratumStart[s]
     }
     try Cancellation.check()
     // Backward difference arrays: a row joins at hi − 1 and leaves after lo (it is at risk on [lo, hi)).
@@ -274,7 +300,9 @@ struct CoxRiskSetTable {
     self.xHazard = xHazard
     self.deadXHazard = deadXHazard
     self.deadMean = deadMean
-    self.eventRows = events
+    self.order = sortedRows
+    self.eventPositions = events
+    self.eventRows = events.map { sortedRows[$0] }
     self.efron = efron
     self.deathRiskSum = deathRiskSum
     self.deathXSum = deathXSum
@@ -298,5 +326,18 @@ struct CoxRiskSetTable {
       }
     }
     return out
+  }
+}
+
+/// The risk-set table of a fitted Cox model, built once and shared by its
+/// diagnostics (residuals of every type, zph), so that a second diagnostic
+/// of the same model costs its own pass only. Holds a row-major copy of the
+/// centred design matrix and a few vectors of n (`CoxRiskSetTable`).
+public final class CoxRiskSets: Sendable {
+  let table: CoxRiskSetTable
+
+  public init(_ input: CoxDiagnosticsInput) throws {
+    try input.validate(for: "the Cox diagnostics")
+    table = try CoxRiskSetTable(input)
   }
 }

@@ -35,48 +35,45 @@ public enum CoxZph {
   /// The transformed time of every row, as `cox.zph` computes `ttimes`.
   /// `km`: 1 − S(t−) of the Kaplan–Meier of all rows pooled (no strata, no
   /// weights; with delayed entry for (start, stop] data); `rank`: the
-  /// average rank of the time among all rows.
+  /// average rank of the time among all rows. Both walk the times sorted
+  /// once (RowOrder's radix sort): linear after the sort.
   public static func transformedTimes(_ input: CoxDiagnosticsInput, _ transform: Transform) -> [Double] {
     let times = input.stop
     switch transform {
     case .identity: return times
     case .log: return times.map { Foundation.log($0) }
     case .values(let v): return v
-    case .rank:
-      let sorted = times.sorted()
-      return times.map { t in
-        let less = lowerBound(sorted, t)
-        let equal = upperBound(sorted, t) - less
-        return Double(less) + Double(equal + 1) / 2
-      }
-    case .km:
-      let stops = times.sorted()
-      let starts = input.start?.sorted()
-      var deathTimes: [Double] = []
-      var deathCounts: [Int] = []
-      let eventTimes = (0..<times.count).filter { input.status[$0] == 1 }.map { times[$0] }.sorted()
-      for t in eventTimes {
-        if deathTimes.last == t { deathCounts[deathCounts.count - 1] += 1 } else {
-          deathTimes.append(t)
-          deathCounts.append(1)
+    case .rank, .km:
+      let n = times.count
+      let order = RowOrder.sorted(strata: nil, key: times, descending: false)
+      let rows = order.rows, sorted = order.keys
+      let starts = input.start.map { RowOrder.sorted(strata: nil, key: $0, descending: false).keys }
+      var out = [Double](repeating: 0, count: n)
+      var survival = 1.0
+      var startsBefore = 0  // starts < t so far (rows with start ≥ t are not yet at risk)
+      var k = 0
+      while k < n {
+        let t = sorted[k]
+        var e = k
+        var deaths = 0
+        while e < n && sorted[e] == t {
+          if input.status[rows[e]] == 1 { deaths += 1 }
+          e += 1
         }
+        // rank: positions k+1 … e share the average (k + 1 + e) / 2; km: 1 − S(t−).
+        let value = transform == .rank ? Double(k + 1 + e) / 2 : 1 - survival
+        for j in k..<e { out[rows[j]] = value }
+        if transform == .km && deaths > 0 {
+          var atRisk = n - k
+          if let starts {
+            while startsBefore < starts.count && starts[startsBefore] < t { startsBefore += 1 }
+            atRisk -= starts.count - startsBefore
+          }
+          survival *= 1 - Double(deaths) / Double(atRisk)
+        }
+        k = e
       }
-      // S just before each death time.
-      var before = [Double](repeating: 1, count: deathTimes.count)
-      var s = 1.0
-      for (k, t) in deathTimes.enumerated() {
-        before[k] = s
-        var atRisk = stops.count - lowerBound(stops, t)
-        if let starts { atRisk -= starts.count - lowerBound(starts, t) }
-        s *= 1 - Double(deathCounts[k]) / Double(atRisk)
-      }
-      return times.map { t in
-        let k = lowerBound(deathTimes, t)
-        // Left-continuous: S(t−) is the product over death times < t.
-        let sBefore: Double
-        if k < deathTimes.count { sBefore = before[k] } else { sBefore = s }
-        return 1 - sBefore
-      }
+      return out
     }
   }
 
@@ -101,8 +98,8 @@ public enum CoxZph {
   /// - Parameters:
   ///   - terms: the design columns of each term (one per column for R's `terms = FALSE`).
   public static func test(
-    _ fullInput: CoxDiagnosticsInput, transform: Transform, terms fullTerms: [[Int]], termNames fullNames: [String],
-    global: Bool = true
+    _ fullInput: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, transform: Transform, terms fullTerms: [[Int]],
+    termNames fullNames: [String], global: Bool = true
   ) throws -> Result {
     try fullInput.validate(for: "the proportional-hazards test (zph)")
     let ttimes = transformedTimes(fullInput, transform)
@@ -132,7 +129,9 @@ public enum CoxZph {
     }
     let nvar = input.columns
     let coef = input.coefficients
-    let scores = try CoxZphKernel.scores(input, g: ttimes)
+    // The prebuilt risk sets hold every column; with a column dropped the table is built for the rest.
+    let scores = try CoxZphKernel.scores(
+      input, riskSets: keep.count == fullInput.columns ? riskSets : nil, g: ttimes)
     let q = 2 * nvar
     let imat = scores.information
     func statistic(_ thetaColumns: [Int]) throws -> Double {
@@ -212,6 +211,17 @@ public enum CoxZph {
       for (t, columns) in terms.enumerated() { usedTerm[s * nterm + t] = used[s * nvar + columns[0]] }
     }
     let eventStratum = scores.eventRows.map { input.strata?[$0] ?? 0 }
+    // The events of each stratum (one counting pass), so that scaling them is
+    // linear in the events however many strata there are (matched sets).
+    var eventStart = [Int](repeating: 0, count: strataCount + 1)
+    for s in eventStratum { eventStart[s + 1] += 1 }
+    for s in 0..<strataCount { eventStart[s + 1] += eventStart[s] }
+    var byStratum = [Int](repeating: 0, count: e)
+    var fill = eventStart
+    for (row, s) in eventStratum.enumerated() {
+      byStratum[fill[s]] = row
+      fill[s] += 1
+    }
     for s in 0..<strataCount {
       let k = (0..<nterm).filter { usedTerm[s * nterm + $0] > 0 }
       if k.isEmpty { continue }
@@ -221,7 +231,7 @@ public enum CoxZph {
       // s · sub⁻¹ for each event of the stratum (sub is symmetric), one inverse per stratum.
       let inverse = try LinearSolve.inverse(sub, m)
       var rhs = [Double](repeating: 0, count: m)
-      for row in 0..<e where eventStratum[row] == s {
+      for row in byStratum[eventStart[s]..<eventStart[s + 1]] {
         for (r, t) in k.enumerated() { rhs[r] = sresid[t * e + row] }
         for t in 0..<nterm { sresid[t * e + row] = .nan }
         for (r, t) in k.enumerated() {

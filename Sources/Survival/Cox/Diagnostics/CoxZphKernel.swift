@@ -32,9 +32,12 @@ public enum CoxZphKernel {
   }
 
   /// - Parameter g: the transformed time of each row (only event rows are read), uncentred.
-  public static func scores(_ input: CoxDiagnosticsInput, g rawG: [Double]) throws -> Scores {
+  /// - Parameter riskSets: the model's risk sets when already built (`CoxRiskSets` of the same input).
+  public static func scores(_ input: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, g rawG: [Double]) throws
+    -> Scores
+  {
     try input.validate(for: "the proportional-hazards test (zph)")
-    let table = try CoxRiskSetTable(input)
+    let table = try riskSets?.table ?? CoxRiskSetTable(input)
     let n = table.n
     let p = table.p
     let events = table.eventRows
@@ -44,7 +47,7 @@ public enum CoxZphKernel {
     gMean /= Double(max(events.count, 1))
     let deaths = table.deathTime.count
     var g = [Double](repeating: 0, count: deaths)
-    for i in events { g[table.hi[i] - 1] = rawG[i] - gMean }
+    for (i, k) in zip(events, table.eventPositions) { g[table.hi[k] - 1] = rawG[i] - gMean }
     if g.contains(where: { !$0.isFinite }) {
       throw CoxInputError("the transformed times are not all finite numbers")
     }
@@ -122,7 +125,8 @@ public enum CoxZphKernel {
       }
     }
     // R's order of the events.
-    var ordered = events
+    // Sorted positions of the events (the table's arrays are in sorted order).
+    var ordered = table.eventPositions
     if input.start != nil {
       // Ties (same stratum and time) in reverse row order, as zph2's sweep.
       var k = 0
@@ -151,8 +155,8 @@ public enum CoxZphKernel {
     var varies = [Bool](repeating: false, count: strataCount * p)
     var stratumEvents = [Int](repeating: 0, count: strataCount)
     for i in 0..<n {
-      let s = table.stratumOfRow[i]
-      if table.isEvent[i] { stratumEvents[s] += 1 }
+      let s = input.strata?[i] ?? 0
+      if input.status[i] == 1 { stratumEvents[s] += 1 }
       if firstRow[s] < 0 {
         firstRow[s] = i
         continue
@@ -165,7 +169,7 @@ public enum CoxZphKernel {
     var used = [Int](repeating: 0, count: strataCount * p)
     for s in 0..<strataCount { for j in 0..<p where varies[s * p + j] { used[s * p + j] = stratumEvents[s] } }
     return Scores(
-      u: u, information: information, eventRows: ordered, schoenfeld: schoenfeld, used: used,
+      u: u, information: information, eventRows: ordered.map { table.order[$0] }, schoenfeld: schoenfeld, used: used,
       strataCount: strataCount)
   }
 }

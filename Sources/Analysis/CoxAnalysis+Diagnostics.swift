@@ -1,0 +1,42 @@
+import Survival
+
+extension CoxAnalysis {
+  /// The data of the fit as the diagnostics (`CoxResiduals`, `CoxZphAnalysis`) read it.
+  struct DiagnosticsData {
+    let frame: ModelFrame
+    let design: DesignMatrix
+    let input: CoxDiagnosticsInput
+    /// Whether frame and design are the fit's own (kept in `diagnosticsCache`).
+    let cached: Bool
+    let cache: CoxDiagnosticsCache
+
+    /// The model's risk sets, built once per model when the frame is the
+    /// fit's; nil otherwise (the kernel then builds its own).
+    func riskSets() throws -> CoxRiskSets? {
+      cached ? try cache.riskSets(input) : nil
+    }
+  }
+
+  /// The fit's model frame and design matrix from the cache, or, for a model
+  /// that kept none (tt() terms), prepared again from the dataset, which
+  /// gives the same errors as before.
+  func diagnosticsData() throws -> DiagnosticsData {
+    let frame: ModelFrame
+    let design: DesignMatrix
+    let cached: Bool
+    if let f = diagnosticsCache.frame, let d = diagnosticsCache.design {
+      (frame, design, cached) = (f, d, true)
+    } else {
+      let prepared = try Self.prepare(dataset: dataset, formula: formula, options: options)
+      (frame, design, cached) = (prepared.frame, prepared.design, false)
+    }
+    let make = {
+      CoxDiagnosticsInput(
+        start: frame.start, stop: frame.time, status: frame.eventDoubles, covariates: design.values,
+        columns: design.columnCount, weights: frame.weights, strata: frame.strata?.index, offset: frame.offset,
+        coefficients: self.fit.coefficients, ties: self.fit.ties)
+    }
+    let input = cached ? diagnosticsCache.input(make) : make()
+    return DiagnosticsData(frame: frame, design: design, input: input, cached: cached, cache: diagnosticsCache)
+  }
+}
