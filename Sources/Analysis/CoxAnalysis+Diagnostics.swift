@@ -17,15 +17,15 @@ extension CoxAnalysis {
     }
   }
 
-  /// The fit's model frame and design matrix from the cache, or, for a model
+  /// The fit's model frame and (built once) design matrix from the cache, or, for a model
   /// that kept none (tt() terms), prepared again from the dataset, which
   /// gives the same errors as before.
   func diagnosticsData() throws -> DiagnosticsData {
     let frame: ModelFrame
     let design: DesignMatrix
     let cached: Bool
-    if let f = diagnosticsCache.frame, let d = diagnosticsCache.design {
-      (frame, design, cached) = (f, d, true)
+    if let f = diagnosticsCache.frame {
+      (frame, design, cached) = (f, try diagnosticsCache.design { try DesignMatrix(frame: f) }, true)
     } else {
       let prepared = try Self.prepare(dataset: dataset, formula: formula, options: options)
       (frame, design, cached) = (prepared.frame, prepared.design, false)

@@ -100,8 +100,7 @@ public struct CoxAnalysis: Sendable {
       warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
     }
     self.warnings = warnings
-    self.diagnosticsCache = prepared.expansion == nil
-      ? CoxDiagnosticsCache(frame: frame, design: design) : CoxDiagnosticsCache(frame: nil, design: nil)
+    self.diagnosticsCache = CoxDiagnosticsCache(frame: prepared.expansion == nil ? frame : nil)
   }
 
   /// A Cox regression ready to fit: the model frame, the design matrix and

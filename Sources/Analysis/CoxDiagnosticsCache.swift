@@ -3,9 +3,11 @@ import Survival
 
 /// What the diagnostics of a fitted Cox model reuse instead of rebuilding
 /// it from the dataset on each call (R's `residuals.coxph` and `cox.zph`
-/// rebuild the model frame each time): the model frame and design matrix
-/// the fit was computed from (kept by `CoxAnalysis.init`, so the design
-/// matrix is not built again), and, once a diagnostic has asked for them,
+/// rebuild the model frame each time): the model frame the fit was computed
+/// from (kept by `CoxAnalysis.init`; a frame of complete data shares the
+/// dataset's columns), and, once a diagnostic has asked for them, the
+/// column-major design matrix (the fit handed its own to the kernel, which
+/// released it: a model nobody diagnoses keeps no n × p copy),
 /// the risk-set table (`CoxRiskSets`: one row-major copy of the design,
 /// sorted order, risk scores, risk-set sums and hazards) and the
 /// martingale residuals. Memory: the design matrix twice (column-major
@@ -13,18 +15,27 @@ import Survival
 /// the model's handle. Models with `tt()` terms keep nothing (their fit
 /// ran on the expanded data; the diagnostics refuse them as before).
 public final class CoxDiagnosticsCache: @unchecked Sendable {
-  // Unchecked: `frame` and `design` are immutable; the two lazily filled
-  // values are read and written only under `lock`.
+  // Unchecked: `frame` is immutable; the lazily filled values are read and
+  // written only under `lock`.
   public let frame: ModelFrame?
-  public let design: DesignMatrix?
   private let lock = NSLock()
+  private var design: DesignMatrix?
   private var input: CoxDiagnosticsInput?
   private var riskSets: CoxRiskSets?
   private var martingale: [Double]?
 
-  init(frame: ModelFrame?, design: DesignMatrix?) {
+  init(frame: ModelFrame?) {
     self.frame = frame
-    self.design = design
+  }
+
+  /// The design matrix of the cached frame, built by `make` on first use.
+  func design(_ make: () throws -> DesignMatrix) rethrows -> DesignMatrix {
+    lock.lock()
+    defer { lock.unlock() }
+    if let design { return design }
+    let built = try make()
+    design = built
+    return built
   }
 
   /// The kernels' view of the frame and design (`make` builds it on first use: the status as doubles).
