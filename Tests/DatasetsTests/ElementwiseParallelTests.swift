@@ -99,6 +99,42 @@ struct ElementwiseParallelTests {
     #expect(zero[0].bitPattern == (0.0).bitPattern)
   }
 
+  /// R 4's `round(x, digits)` as `fround.c` writes it (libm floor, ceil,
+  /// fmod; both candidates divided back and compared): the reference for
+  /// `RRounding.Rounder`'s exact shortcuts.
+  static func referenceRound(_ x: Double, _ digits: Int) -> Double {
+    if x.isNaN || !x.isFinite || x == 0 { return x }
+    if digits == 0 { return x.rounded(.toNearestOrEven) }
+    let sign: Double = x < 0 ? -1 : 1
+    let a = Swift.abs(x)
+    if Double(digits) + (Double(a.exponent) + 0.5) * 0.30102999566398119521 > 15 { return sign * a }
+    let p10 = RRounding.powerOfTen(digits)
+    let scaled = p10 * a
+    let lower = Foundation.floor(scaled) / p10, upper = Foundation.ceil(scaled) / p10
+    let toUpper = upper - a, toLower = a - lower
+    let odd = Foundation.fmod(Foundation.floor(scaled), 2) == 1
+    return sign * ((toUpper < toLower || (toUpper == toLower && odd)) ? upper : lower)
+  }
+
+  @Test func roundShortcutsEqualRsAlgorithm() throws {
+    let x = Self.values(seed: 7)
+    // Values at and one or two ulps beside the midpoints k.5 / 10^d.
+    var near: [Double] = []
+    for k in stride(from: -2000, to: 2000, by: 7) {
+      for d in [0, 1, 2, 3] {
+        let mid = (Double(k) + 0.5) / RRounding.powerOfTen(d)
+        near += [mid, mid.nextUp, mid.nextDown, mid.nextUp.nextUp, mid.nextDown.nextDown]
+      }
+    }
+    for digits in [-2, 0, 1, 2, 3, 7] {
+      let rounder = RRounding.Rounder(digits: Double(digits))
+      for v in x + near {
+        let got = rounder.round(v), want = Self.referenceRound(v, digits)
+        #expect(got.bitPattern == want.bitPattern || (got.isNaN && want.isNaN), "round(\(v), \(digits))")
+      }
+    }
+  }
+
   /// `//` as R's `%/%` (values printed by R 4.2.2 with %.17g).
   @Test func floorDivisionIsRs() throws {
     let x: [Double] = [5, -5, 5, 5.5, 1, 1, -0.5, 0.3, 7, 1e20]
