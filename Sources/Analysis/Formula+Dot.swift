@@ -30,6 +30,7 @@ extension Formula {
     let parsed = try Formula(parsing: expanded)
     return Formula(
       text: text, response: parsed.response, terms: parsed.terms, strata: parsed.strata,
-      cluster: parsed.cluster, offsets: parsed.offsets, strataPosition: parsed.strataPosition)
+      cluster: parsed.cluster, offsets: parsed.offsets, strataPosition: parsed.strataPosition,
+      removedColumns: parsed.removedColumns)
   }
 }

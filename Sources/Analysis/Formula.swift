@@ -55,8 +55,13 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     strata.forEach(add)
     cluster.map(add)
     offsets.forEach(add)
+    removedColumns.forEach(add)
     return out
   }
+
+  /// The columns of terms removed with `-` (`~ . - inst`): read, as R's
+  /// model frame reads them, so that a missing value there drops the row.
+  public let removedColumns: [String]
 
   /// Parses `text`; throws `FormulaError` naming the 1-based position of the
   /// problem and what was expected there.
@@ -67,8 +72,10 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
 
   init(
     text: String, response: SurvResponse, terms: [Term], strata: [String],
-    cluster: String?, offsets: [String], strataPosition: Int, dotPosition: Int? = nil
+    cluster: String?, offsets: [String], strataPosition: Int, dotPosition: Int? = nil,
+    removedColumns: [String] = []
   ) {
+    self.removedColumns = removedColumns
     self.strataPosition = strataPosition
     self.dotPosition = dotPosition
     self.text = text
@@ -202,10 +209,14 @@ public struct EventCondition: Sendable, Equatable {
   public let values: [Value]
   /// How R deparses it (`status == "Dead"`), for messages.
   public let text: String
+  /// `<`, `<=`, `>` or `>=` against the one number of `values`
+  /// (`Surv(time, status > 1)`); nil for `==`, `!=` and `%in%`.
+  public let ordering: String?
 
-  public init(negated: Bool, values: [Value], text: String) {
+  public init(negated: Bool, values: [Value], text: String, ordering: String? = nil) {
     self.negated = negated
     self.values = values
     self.text = text
+    self.ordering = ordering
   }
 }

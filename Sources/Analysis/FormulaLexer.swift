@@ -9,7 +9,8 @@ struct FormulaToken: Equatable {
     case string(String)
     case leftParen, rightParen, comma, plus, colon, star, tilde
     case minus, slash, caret, equals, leftBrace, rightBrace
-    /// `==`, `!=` and `%in%`, the comparisons of an event in `Surv()`.
+    /// `==`, `!=`, `%in%`, `<`, `<=`, `>` and `>=`: the comparisons of an
+    /// event in `Surv()` and inside `I()`.
     case comparison(String)
     case end
   }
@@ -62,6 +63,12 @@ enum FormulaLexer {
       if c == "=" && next(1) == "=" || c == "!" && next(1) == "=" {
         tokens.append(FormulaToken(kind: .comparison(c == "=" ? "==" : "!="), position: position))
         i += 2
+        continue
+      }
+      if c == "<" || c == ">" {
+        let op = next(1) == "=" ? "\(c)=" : "\(c)"
+        tokens.append(FormulaToken(kind: .comparison(op), position: position))
+        i += op.count
         continue
       }
       if c == "%" {

@@ -178,7 +178,7 @@ extension FormulaParser {
         advance()
         advance()
       }
-      arguments.append(Argument(name: argumentName, value: try parseArgumentValue(), position: position))
+      arguments.append(Argument(name: argumentName, value: try parseArgumentValue(in: name), position: position))
       if current.kind == .comma {
         advance()
         continue
@@ -188,7 +188,7 @@ extension FormulaParser {
     }
   }
 
-  private mutating func parseArgumentValue() throws -> ArgumentValue {
+  private mutating func parseArgumentValue(in name: String) throws -> ArgumentValue {
     if case .name(let n, false) = current.kind {
       if n == "TRUE" || n == "FALSE" {
         advance()
@@ -210,7 +210,17 @@ extension FormulaParser {
         return .vector(values)
       }
     }
-    return .expression(try parseArithmetic())
+    let left = try parseArithmetic()
+    // A comparison, the whole argument of I() (R's `I(age > 60)`).
+    guard case .comparison(let symbol) = current.kind else { return .expression(left) }
+    guard name == "I" else {
+      throw error("'\(symbol)' compares only inside I() (as I(age > 60)), not in \(name)()", at: current.position)
+    }
+    guard let op = TransformOperator(rawValue: symbol) else {
+      throw error("'\(symbol)' cannot be used inside I(); compare with < <= > >= == !=", at: current.position)
+    }
+    advance()
+    return .expression(.binary(op, left, try parseArithmetic()))
   }
 
   // MARK: Arithmetic
@@ -327,7 +337,11 @@ extension FormulaParser {
       advance()
       if values.isEmpty { throw error("%in% needs at least one value", at: current.position) }
     } else {
+      let start = current
       values.append(try parseStatusValue())
+      if op != "==", op != "!=", case .text = values[0] {
+        throw error("'\(op)' in Surv() compares the event column with a number", at: start.position)
+      }
     }
     func text(_ v: EventCondition.Value) -> String {
       switch v {
@@ -338,7 +352,8 @@ extension FormulaParser {
     let right = op == "%in%" ? "c(" + values.map(text).joined(separator: ", ") + ")" : text(values[0])
     return EventCondition(
       negated: op == "!=", values: values,
-      text: FormulaVariable.deparse(column) + " \(op) " + right)
+      text: FormulaVariable.deparse(column) + " \(op) " + right,
+      ordering: ["<", "<=", ">", ">="].contains(op) ? op : nil)
   }
 
   private mutating func parseStatusValue() throws -> EventCondition.Value {

@@ -14,6 +14,8 @@ struct FormulaParser {
     case intercept(position: Int)
     case special(Special, columns: [String], position: Int)
     case sum(Expression, Expression)
+    /// `a - b`: the terms of b removed from those of a (R's `-` in formulas).
+    case difference(Expression, Expression)
     case interaction(Expression, Expression)
     case cross(Expression, Expression)
     case group(Expression)
@@ -61,9 +63,6 @@ struct FormulaParser {
     }
     advance()
     let rhs = try parseSum()
-    if current.kind == .minus {
-      throw error("removing terms with '-' is not supported", at: current.position)
-    }
     if current.kind == .caret {
       throw error(
         "'^' between terms (crossing) is not supported; for a power write I(x^2)", at: current.position)
@@ -149,9 +148,11 @@ struct FormulaParser {
 
   mutating func parseSum() throws -> Expression {
     var left = try parseProduct()
-    while current.kind == .plus {
+    while current.kind == .plus || current.kind == .minus {
+      let minus = current.kind == .minus
       advance()
-      left = .sum(left, try parseProduct())
+      let right = try parseProduct()
+      left = minus ? .difference(left, right) : .sum(left, right)
     }
     return left
   }
@@ -257,14 +258,22 @@ struct FormulaParser {
   private func expand(_ rhs: Expression, response: SurvResponse) throws -> Formula {
     // The summands left to right, without recursion (a + b + c + ... is a
     // left-deep tree as long as the formula).
+    // Summands after '-' (and inside parentheses after it) are removed.
     var operands: [Expression] = []
-    var pending = [rhs]
-    while let e = pending.popLast() {
-      if case .sum(let l, let r) = e {
-        pending.append(r)
-        pending.append(l)
-      } else {
-        operands.append(e)
+    var removed: [Expression] = []
+    var pending = [(rhs, false)]
+    while let (e, minus) = pending.popLast() {
+      switch e {
+      case .sum(let l, let r):
+        pending.append((r, minus))
+        pending.append((l, minus))
+      case .difference(let l, let r):
+        pending.append((r, !minus))
+        pending.append((l, minus))
+      case .group(let inner) where minus:
+        pending.append((inner, minus))
+      default:
+        if minus { removed.append(e) } else { operands.append(e) }
       }
     }
 
@@ -287,6 +296,25 @@ struct FormulaParser {
         termSets = Self.trimRepeats(termSets + (try terms(of: operand)))
       }
     }
+    // R's `- term`: the term goes wherever it came from (a `.`, a product);
+    // `- 1` leaves a Cox model as it is (it has no intercept).
+    var removedSets = Set<[Int]>()
+    var removedColumns: [String] = []
+    for e in removed {
+      switch e {
+      case .intercept: continue
+      case .dot(let position):
+        throw error("'.' cannot be removed; remove columns from it: . - age", at: position)
+      case .special(let s, _, let position):
+        throw error("\(s.rawValue)() cannot be removed with '-'; leave it out", at: position)
+      default:
+        for t in try terms(of: e) {
+          removedSets.insert(t)
+          for c in t.flatMap({ variables[$0].columns }) where !removedColumns.contains(c) { removedColumns.append(c) }
+        }
+      }
+    }
+    termSets.removeAll { removedSets.contains($0) }
     // R sorts terms by order (number of variables), stably.
     let ordered = termSets.enumerated().sorted {
       ($0.element.count, $0.offset) < ($1.element.count, $1.offset)
@@ -294,7 +322,8 @@ struct FormulaParser {
     let terms = ordered.map { Term($0.element.map { variables[$0] }) }
     return Formula(
       text: text, response: response, terms: terms, strata: strata, cluster: cluster,
-      offsets: offsets, strataPosition: strataPosition ?? 0, dotPosition: dotPosition)
+      offsets: offsets, strataPosition: strataPosition ?? 0, dotPosition: dotPosition,
+      removedColumns: removedColumns)
   }
 
   /// The terms of a sub-expression, each a sorted list of variable indices.
@@ -311,6 +340,10 @@ struct FormulaParser {
     case .group(let inner):
       if case .intercept = inner { return [] }
       return try terms(of: inner)
+    case .difference(let l, let r):
+      // `(a - b):c` inside an interaction: the terms of a without b's.
+      let removed = Set(try Self.isIntercept(r) ? [] : terms(of: r))
+      return try (Self.isIntercept(l) ? [] : terms(of: l)).filter { !removed.contains($0) }
     case .sum(let l, let r):
       // `(a + 1)` means `a`: an intercept among summands adds no term.
       let left = try Self.isIntercept(l) ? [] : terms(of: l)

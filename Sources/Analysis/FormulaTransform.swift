@@ -39,8 +39,8 @@ public indirect enum TransformExpression: Sendable, Hashable {
     case .negate(let x): return "-" + x.deparsed
     case .binary(let op, let l, let r):
       switch op {
-      case .add, .subtract, .multiply: return "\(l.deparsed) \(op.rawValue) \(r.deparsed)"
       case .divide, .power: return "\(l.deparsed)\(op.rawValue)\(r.deparsed)"
+      default: return "\(l.deparsed) \(op.rawValue) \(r.deparsed)"
       }
     case .call(let f, let x): return "\(f.rawValue)(\(x.deparsed))"
     case .group(let x): return "(\(x.deparsed))"
@@ -80,6 +80,16 @@ public indirect enum TransformExpression: Sendable, Hashable {
     }
   }
 
+  /// Whether the value is a comparison (R's logical), inside `I()` and
+  /// parentheses: its design column is named with R's suffix `TRUE`.
+  var isComparison: Bool {
+    switch self {
+    case .binary(let op, _, _): return op.isComparison
+    case .group(let x), .call(.identity, let x): return x.isComparison
+    default: return false
+    }
+  }
+
   /// The value when the expression reads no column (a constant argument).
   var constant: Double? {
     columns.isEmpty ? value { _ in .nan } : nil
@@ -89,9 +99,21 @@ public indirect enum TransformExpression: Sendable, Hashable {
 /// The arithmetic of `I()` and of function arguments.
 public enum TransformOperator: String, Sendable, Hashable {
   case add = "+", subtract = "-", multiply = "*", divide = "/", power = "^"
+  /// Comparisons inside `I()` (`I(age > 60)`): 1 where true, 0 where false,
+  /// NaN where either side is NA, as R's logical (coded as its TRUE column).
+  case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
+
+  var isComparison: Bool { ![.add, .subtract, .multiply, .divide, .power].contains(self) }
 
   func apply(_ a: Double, _ b: Double) -> Double {
+    if isComparison, a.isNaN || b.isNaN { return .nan }
     switch self {
+    case .less: return a < b ? 1 : 0
+    case .lessEqual: return a <= b ? 1 : 0
+    case .greater: return a > b ? 1 : 0
+    case .greaterEqual: return a >= b ? 1 : 0
+    case .equal: return a == b ? 1 : 0
+    case .notEqual: return a != b ? 1 : 0
     case .add: return a + b
     case .subtract: return a - b
     case .multiply: return a * b

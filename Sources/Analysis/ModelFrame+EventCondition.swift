@@ -11,6 +11,9 @@ extension ModelFrame {
   static func conditionEvents(
     _ column: Column, name: String, condition: EventCondition, rows: [Int]
   ) throws -> [Int] {
+    if let ordering = condition.ordering {
+      return try orderedEvents(column, name: name, condition: condition, ordering: ordering, rows: rows)
+    }
     let hit: (Int) -> Bool
     switch column {
     case .factor(let codes, let levels):
@@ -49,5 +52,34 @@ extension ModelFrame {
         "Surv(..., \(condition.text)): event column '\(name)' holds dates; compare a status column")
     }
     return rows.map { row in hit(row) != condition.negated ? 1 : 0 }
+  }
+
+  /// `Surv(time, status > 1)`: 1 where the number column's value is
+  /// beyond the bound, as R's comparison; strings and dates have no order.
+  static func orderedEvents(
+    _ column: Column, name: String, condition: EventCondition, ordering: String, rows: [Int]
+  ) throws -> [Int] {
+    switch column {
+    case .double, .int, .bool: break
+    case .factor, .date:
+      throw ModelFrameError(
+        "Surv(..., \(condition.text)): column '\(name)' holds \(column.analysisKindNoun), which has no order "
+          + "for an event; compare a number column, or use == or %in%")
+    }
+    guard case .number(let bound)? = condition.values.first else {
+      throw ModelFrameError("Surv(..., \(condition.text)): compare the event column with a number")
+    }
+    let values = column.asDoubles()
+    return rows.map { row in
+      let v = values[row]
+      let hit: Bool
+      switch ordering {
+      case "<": hit = v < bound
+      case "<=": hit = v <= bound
+      case ">": hit = v > bound
+      default: hit = v >= bound
+      }
+      return hit ? 1 : 0
+    }
   }
 }

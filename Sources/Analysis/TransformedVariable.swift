@@ -63,7 +63,7 @@ struct TransformedVariable: Sendable {
     }
     switch transform.kind {
     case .elementwise, .timeTransform:
-      basis = .identity
+      basis = transform.argument.isComparison ? .logical : .identity
     case .poly(let degree, let raw):
       if raw {
         try Self.checkDistinct(x, columns: degree, fail: fail)
@@ -123,6 +123,8 @@ struct TransformedVariable: Sendable {
 enum FittedBasis: Sendable {
   /// One column, the value itself (`log(x)`: the whole call is the argument).
   case identity
+  /// One 0/1 column of a comparison, named as R names a logical's (`TRUE`).
+  case logical
   case rawPolynomial(degree: Int)
   case orthogonalPolynomial(OrthogonalPolynomial)
   case spline(SplineBasis)
@@ -132,6 +134,8 @@ enum FittedBasis: Sendable {
     switch self {
     case .identity:
       return ([x], [""])
+    case .logical:
+      return ([x], ["TRUE"])
     case .rawPolynomial(let degree):
       let columns = (1...degree).map { k in x.map { v in (1...k).reduce(1.0) { p, _ in p * v } } }
       return (columns, (1...degree).map(String.init))

@@ -85,15 +85,13 @@ extension Column {
         "'\(op.rawValue)': the integer result in row \(row + 1) does not fit an int column "
           + "(beyond ±9223372036854775807), so the result is computed as double")
     }
-    let a = doubles(lhs, n), b = doubles(rhs, n)
-    var out = [Double](repeating: .nan, count: n)
+    // One pass on all cores, a constant operand held by the kernel.
     switch op {
-    case .add: for i in 0..<n { out[i] = a[i] + b[i] }
-    case .subtract: for i in 0..<n { out[i] = a[i] - b[i] }
-    case .multiply: for i in 0..<n { out[i] = a[i] * b[i] }
-    default: for i in 0..<n { out[i] = a[i] / b[i] }
+    case .add: return .double(ElementwiseKernel.combine(lhs, rhs, n, AddKernel()))
+    case .subtract: return .double(ElementwiseKernel.combine(lhs, rhs, n, SubtractKernel()))
+    case .multiply: return .double(ElementwiseKernel.combine(lhs, rhs, n, MultiplyKernel()))
+    default: return .double(ElementwiseKernel.combine(lhs, rhs, n, DivideKernel()))
     }
-    return .double(out)
   }
 
   /// Logical negation; NA stays NA.
@@ -107,7 +105,7 @@ extension Column {
   /// Arithmetic negation of an int or double column; NA stays NA.
   public func negated() throws -> Column {
     switch self {
-    case .double(let v): return .double(v.map { -$0 })
+    case .double(let v): return .double(ElementwiseKernel.map(v, NegateKernel()).values)
     case .int(let v): return .int(v.map { $0 == Column.naInt ? $0 : -$0 })
     default: throw DatasetError.invalid("unary '-' needs a numeric column, got \(kind.rawValue)")
     }
@@ -187,6 +185,13 @@ extension Column {
     case .scalar(.bool(let b)): return [Int](repeating: b ? 1 : 0, count: n)
     default: return [Int](repeating: Column.naInt, count: n)
     }
+  }
+
+  /// A constant as `doubles` reads it (NA and strings as NaN).
+  static func constantDouble(_ s: Scalar) -> Double {
+    if let v = scalarDouble(s) { return v }
+    if case .date(let d) = s { return Double(d) }
+    return .nan
   }
 
   static func doubles(_ o: Operand, _ n: Int) -> [Double] {
@@ -342,4 +347,9 @@ extension Column {
   public static func - (l: Column, r: Double) throws -> Column { try apply(.subtract, .column(l), .scalar(.double(r))) }
   public static func * (l: Column, r: Double) throws -> Column { try apply(.multiply, .column(l), .scalar(.double(r))) }
   public static func / (l: Column, r: Double) throws -> Column { try apply(.divide, .column(l), .scalar(.double(r))) }
+}
+
+struct NegateKernel: ScalarKernel {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { -x }
+  @inline(__always) func counts(_ x: Double, _ y: Double) -> Bool { false }
 }

@@ -38,10 +38,7 @@ extension Column {
       if e == 2 { return .double(ElementwiseKernel.map(x, SquareKernel()).values) }
       return .double(ElementwiseKernel.map(x, PowerKernel(exponent: e)).values)
     }
-    let x = doubles(a, n), y = doubles(b, n)
-    var out = [Double](repeating: .nan, count: n)
-    for i in 0..<n { out[i] = rPower(x[i], y[i]) }
-    return .double(out)
+    return .double(ElementwiseKernel.combine(a, b, n, RPowerKernel()))
   }
 
   /// One `x ^ y` as R's `R_pow`: C's `pow` for finite values; R's own
@@ -99,13 +96,11 @@ extension Column {
       return (.int(out), 0)
     }
     if case .scalar(let s) = b, let divisor = scalarDouble(s) {
-      // A constant divisor: one pass on all cores, then the (rare) loss count.
-      let x = doubles(a, n)
-      let values = ElementwiseKernel.map(x, ModuloKernel(divisor: divisor)).values
-      let loss = x.reduce(0) {
-        let q = $1 / divisor
-        return $0 + (q.isFinite && Swift.abs(q) > modulusAccuracyLimit ? 1 : 0)
-      }
+      // A constant divisor: one pass on all cores that also counts the loss.
+      guard case .column(let c) = a else { return (.double([]), 0) }
+      let (values, loss) =
+        ElementwiseKernel.mapNumeric(c, ModuloKernel(divisor: divisor))
+        ?? ElementwiseKernel.map(c.asDoubles(), ModuloKernel(divisor: divisor))
       return (.double(values), loss)
     }
     let x = doubles(a, n), y = doubles(b, n)
@@ -183,36 +178,16 @@ extension Column {
       }
       return .int(out)
     }
+    // One pass on all cores per further operand, a kernel per option (selects
+    // only, which the compiler vectorises).
     var out = doubles(operands[0], n)
     for o in operands.dropFirst() {
-      let v = doubles(o, n)
-      // Four loops without a branch on the options inside: selects only,
-      // which the compiler vectorises.
-      out.withUnsafeMutableBufferPointer { r in
-        v.withUnsafeBufferPointer { w in
-          switch (maximum, skipNA) {
-          case (false, false):
-            for i in 0..<n {
-              let a = r[i], b = w[i]
-              r[i] = a.isNaN || b.isNaN ? .nan : (b < a ? b : a)
-            }
-          case (true, false):
-            for i in 0..<n {
-              let a = r[i], b = w[i]
-              r[i] = a.isNaN || b.isNaN ? .nan : (b > a ? b : a)
-            }
-          case (false, true):
-            for i in 0..<n {
-              let a = r[i], b = w[i]
-              r[i] = a.isNaN ? b : (b < a ? b : a)
-            }
-          case (true, true):
-            for i in 0..<n {
-              let a = r[i], b = w[i]
-              r[i] = a.isNaN ? b : (b > a ? b : a)
-            }
-          }
-        }
+      let r = Operand.column(.double(out))
+      switch (maximum, skipNA) {
+      case (false, false): out = ElementwiseKernel.combine(r, o, n, MinKernel())
+      case (true, false): out = ElementwiseKernel.combine(r, o, n, MaxKernel())
+      case (false, true): out = ElementwiseKernel.combine(r, o, n, MinSkippingKernel())
+      case (true, true): out = ElementwiseKernel.combine(r, o, n, MaxSkippingKernel())
       }
     }
     return .double(out)
@@ -226,7 +201,41 @@ struct PowerKernel: ScalarKernel {
   let exponent: Double
   @inline(__always) func callAsFunction(_ x: Double) -> Double { Column.rPower(x, exponent) }
 }
+/// `x %% divisor`; counts the rows whose quotient is beyond 2^53 (R's
+/// "probable complete loss of accuracy in modulus").
+///
+/// A whole divisor (`x %% 3`, the usual case) has an exact path in double
+/// arithmetic: when `floor(x / d)·d` is a whole number below 2^53 (exact),
+/// `x − floor(x / d)·d` is exact (Fast2Sum's error term is zero) and lies in
+/// [0, d) (or (d, 0]), R's extended-precision steps give that same value,
+/// so it is the result; any other value takes `Column.rModulo`.
 struct ModuloKernel: ScalarKernel {
   let divisor: Double
-  @inline(__always) func callAsFunction(_ x: Double) -> Double { Column.rModulo(x, divisor).0 }
+  let wholeDivisor: Bool
+  init(divisor: Double) {
+    self.divisor = divisor
+    wholeDivisor = divisor != 0 && Swift.abs(divisor) <= 2_147_483_648 && divisor == divisor.rounded(.towardZero)
+  }
+
+  @inline(__always) func callAsFunction(_ x: Double) -> Double {
+    if wholeDivisor {
+      let q = x / divisor
+      if Swift.abs(q) < RRounding.Rounder.wholeLimit {
+        var down = Double(Int64(q))
+        if down > q { down -= 1 }
+        let m = down * divisor
+        if Swift.abs(m) < Self.exactProducts, Swift.abs(x) >= Swift.abs(m) {
+          let r = (x - m) + 0.0  // -0 - 0 is -0; R's extended steps give +0
+          if (x - r) - m == 0, divisor > 0 ? (r >= 0 && r < divisor) : (r <= 0 && r > divisor) { return r }
+        }
+      }
+    }
+    return Column.rModulo(x, divisor).0
+  }
+  /// Whole numbers below 2^53 - 2^20: a product that rounds below it is exact.
+  static let exactProducts = 9_007_199_253_692_416.0
+  @inline(__always) func counts(_ x: Double, _ y: Double) -> Bool {
+    let q = x / divisor
+    return q.isFinite && Swift.abs(q) > Column.modulusAccuracyLimit
+  }
 }

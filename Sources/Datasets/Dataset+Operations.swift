@@ -197,13 +197,29 @@ extension Dataset {
     }
     var keyColumns: [Column] = []
     var stride = cells
-    for (g, size) in zip(groups, sizes) {
+    for ((g, size), name) in zip(zip(groups, sizes), keys) {
       stride = size == 0 ? 0 : stride / size
       let codes = (0..<cells).map { Int32(stride == 0 ? 0 : ($0 / stride) % size) }
-      keyColumns.append(.factor(codes: codes, levels: g.labels))
+      keyColumns.append(Self.countKey(try column(named: name), codes: codes, labels: g.labels))
     }
     let countName = keys.contains("n") ? "count" : "n"
     return try Dataset(names: keys + [countName], columns: keyColumns + [.int(counts)])
+  }
+
+  /// The key column of `count(by:)` in the key's own type: strings as
+  /// their levels, bools as FALSE/TRUE, numbers and dates as the value of
+  /// a row with that level (every level of those occurs in some row), so
+  /// that `d:count{"ph.ecog"}` keys are numbers as group_by's are.
+  static func countKey(_ key: Column, codes: [Int32], labels: [String]) -> Column {
+    switch key {
+    case .factor: return .factor(codes: codes, levels: labels)
+    case .bool: return .bool(codes.map { UInt8($0) })
+    case .int, .double, .date:
+      let (rowCodes, _) = key.factorized()
+      var row = [Int](repeating: -1, count: labels.count)
+      for (i, c) in rowCodes.enumerated() where c >= 0 && row[Int(c)] < 0 { row[Int(c)] = i }
+      return key.gather(filling: codes.map { row[Int($0)] })
+    }
   }
 
   /// Level combinations `count(by:)` may tabulate (every one is a row).

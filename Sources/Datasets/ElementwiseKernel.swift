@@ -16,6 +16,14 @@ import Foundation
 /// through a closure per row).
 protocol ScalarKernel: Sendable {
   func callAsFunction(_ x: Double) -> Double
+  /// Whether the row of value `x` (NaN for NA) and result `y` counts in
+  /// `map`'s count: by default a NaN from a value that was not NA (R's
+  /// "NaNs produced"); `%` counts its quotients beyond 2^53 instead.
+  func counts(_ x: Double, _ y: Double) -> Bool
+}
+
+extension ScalarKernel {
+  @inline(__always) func counts(_ x: Double, _ y: Double) -> Bool { y.isNaN && !x.isNaN }
 }
 
 /// The values of a numeric column type, read as doubles (NA as NaN).
@@ -44,8 +52,8 @@ enum ElementwiseKernel {
   /// takes ~50 µs, the order of waking a worker).
   static let parallelRows = 1 << 17
 
-  /// `f` of each value; `nans` counts the rows where a value that was not
-  /// NA gave NaN (R's "NaNs produced").
+  /// `f` of each value; `nans` counts the rows that `f.counts` (by default
+  /// where a value that was not NA gave NaN: R's "NaNs produced").
   @inline(__always)
   static func map<In: KernelInput, K: ScalarKernel>(_ input: [In], _ f: K) -> (values: [Double], nans: Int) {
     let n = input.count
@@ -53,7 +61,7 @@ enum ElementwiseKernel {
     let values = [Double](unsafeUninitializedCapacity: n) { out, initialized in
       input.withUnsafeBufferPointer { inp in
         guard let src = inp.baseAddress, let dst = out.baseAddress else { return }
-        let blocks = n >= parallelRows ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) : 1
+        let blocks = blockCount(n)
         if blocks == 1 {
           nans = run(src, dst, 0, n, f)
           return
@@ -81,10 +89,10 @@ enum ElementwiseKernel {
   ) -> Int {
     var nans = 0
     for i in from..<to {
-      let x = src[i]
-      let y = f(x.asDouble)
+      let x = src[i].asDouble
+      let y = f(x)
       dst[i] = y
-      nans &+= y.isNaN && !x.isNA ? 1 : 0
+      nans &+= f.counts(x, y) ? 1 : 0
     }
     return nans
   }

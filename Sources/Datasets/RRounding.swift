@@ -46,6 +46,10 @@ public enum RRounding {
     let dig: Int
     let p10: Double
     let extra: Double
+    /// 2^-48: four times the bound on the rounding of R's comparison.
+    static let decisionMargin = 3.552713678800501e-15
+    /// Below it (2^52) every double's floor converts to Int64 exactly.
+    static let wholeLimit = 4_503_599_627_370_496.0
     /// log10(2), to count the digits before the point from the exponent (as logb).
     static let log10Of2 = 0.30102999566398119521
 
@@ -74,6 +78,24 @@ public enum RRounding {
       let scaled: Double, lower: Double, upper: Double
       if dig <= maxDigits {
         scaled = p10 * a
+        if scaled < Self.wholeLimit {
+          // The same candidates without libm's floor, ceil and fmod (a call
+          // each per value): below 2^52 a non-negative double's floor is its
+          // conversion to Int64, exactly, and its parity is that integer's.
+          let whole = Int64(scaled)
+          let down = Double(whole)
+          // Far from the midpoint, R's comparison of the two candidates
+          // divided back (each division and subtraction off by at most half
+          // an ulp: in all under 2^-50·(scaled + 1) in scaled units) picks
+          // the nearer in scaled units: only that candidate is divided.
+          let frac = scaled - down
+          if Swift.abs(1 - 2 * frac) > Self.decisionMargin * (scaled + 1) {
+            return sign * ((frac > 0.5 ? down + 1 : down) / p10)
+          }
+          let near = down / p10, far = (down == scaled ? down : down + 1) / p10
+          let toFar = far - a, toNear = a - near
+          return sign * ((toFar < toNear || (toFar == toNear && whole & 1 == 1)) ? far : near)
+        }
         lower = scaled.rounded(.down) / p10
         upper = scaled.rounded(.up) / p10
       } else {

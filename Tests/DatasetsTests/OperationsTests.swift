@@ -70,7 +70,8 @@ struct OperationsTests {
     let t = try trial().count(by: ["arm", "event"])
     #expect(t.names == ["arm", "event", "n"])
     #expect(t["arm"] == .factor(codes: [0, 0, 1, 1], levels: ["control", "drug"]))
-    #expect(t["event"] == .factor(codes: [0, 1, 0, 1], levels: ["FALSE", "TRUE"]))
+    // Keys keep their type (a bool key is bool, as group_by's), every level combination a row.
+    #expect(t["event"] == .bool([0, 1, 0, 1]))
     #expect(t["n"] == .int([2, 0, 0, 2]))
   }
 

@@ -251,6 +251,16 @@ function M.install(kaplan)
 
   require("kaplan.columns").install(kaplan)
   require("kaplan.readers").install(kaplan)
+  require("kaplan.grouped").install(kaplan)
+  -- min(1, 2), max(1, 2): numbers are Lua's math.min/math.max; a column
+  -- name makes the summary for summarise{} (the globals' Swift body).
+  for _, name in ipairs({ "min", "max" }) do
+    local summary, plain = bind.entry(name).fn, math[name]
+    bind.implement(name, function(x, ...)
+      if math.type(x) then return plain(x, ...) end
+      return summary(x, ...)
+    end)
+  end
   bind.implement("dataset:where", M.where)
   bind.implement("dataset:rows", M.rows)
   bind.implement("dataset:describe", function(d, ...) return bind.result("describe", core.describe(d, ...)) end)

@@ -175,6 +175,9 @@ if rawget(_G, "NA") then
   add(dataset.from, { y = { 1, NA, -3, NA }, b = { true, NA, false, true }, s = { "a", NA, "b", "a" } })
 end
 add(function() return "Surv(time, status) ~ x" end)
+-- Groups for g:with (a function per group), and the formula forms of the issue 15 review.
+if aml then add(function() return aml:group_by({ "x" }) end) end
+add(function() return "Surv(time, status >= 1) ~ . - x + I(time > 10)" end)
 add(function() return { 1, 2, 3 } end)
 return function(hex, trace, skip_borders)
   G.start(hex)

@@ -19,6 +19,7 @@ enum ColumnDateFunctions {
         + "print(d.start:add_days(d.t)[2])"
     ) { call in
       let (column, isValue) = try Pairs.subject(call, values: true)
+      try requireDate(call, column, isValue: isValue)
       let days = try operand(call.lua, 2)
       let result = try Pairs.located(call, ["days": .argument(2)]) { try column.addingDays(days) }
       return try Pairs.result(result, call, isValue: isValue)
@@ -27,6 +28,14 @@ enum ColumnDateFunctions {
       + part(.month, "The month (1 to 12) of each date of a date column (or of one date): an int column, NA for NA.")
       + part(.day, "The day of the month (1 to 31) of each date of a date column (or of one date): an int column, "
         + "NA for NA.")
+  }
+
+  /// A single value that is not a date is named as the caller wrote it
+  /// (`year(5)`: "got 5"), not as the one-row column it was read into.
+  static func requireDate(_ call: KaplanCall, _ column: Column, isValue: Bool) throws {
+    guard isValue, column.kind != .date else { return }
+    throw call.lua.argumentError(
+      1, "a date or a date column expected, got \(OptionValues.shown(try call.lua.value(1)))")
   }
 
   static func part(_ part: Column.DatePart, _ summary: String) -> [KaplanFunction] {
@@ -38,6 +47,7 @@ enum ColumnDateFunctions {
         + "print(d.visit:\(name)()[2])"
     ) { call in
       let (column, isValue) = try Pairs.subject(call, values: true)
+      try requireDate(call, column, isValue: isValue)
       return try Pairs.result(try Pairs.located(call, [:]) { try column.datePart(part) }, call, isValue: isValue)
     }
   }

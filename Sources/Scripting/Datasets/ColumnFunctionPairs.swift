@@ -48,6 +48,7 @@ enum ColumnFunctionPairs {
     }
     if call.declaration.receiver == nil, values {
       switch try operand(lua, 1) {
+      case .scalar(.missing) where lua.isObject(1, of: LuaNA.self): throw MissingSubject()
       case .scalar(.missing): break
       case .scalar(let s): return (try Column(values: [s]), true)
       case .column(let c): return (c, false)
@@ -57,10 +58,33 @@ enum ColumnFunctionPairs {
     return (try lua.object(1, as: LuaColumn.self).column, false)
   }
 
+  /// Thrown by `subject` for a NA value (`add_days(NA, 1)`, `upper(NA)`):
+  /// the call's result is NA, as R's for a missing value
+  /// (`DatasetLibrary` wraps every datasets function with `propagatingNA`).
+  struct MissingSubject: Error {}
+
+  /// `declaration` returning `na` where its body found a NA subject.
+  static func propagatingNA(_ declaration: KaplanFunction, na: LuaValue) -> KaplanFunction {
+    guard let body = declaration.body else { return declaration }
+    return KaplanFunction(
+      declaration.name, receiver: declaration.receiver, section: declaration.section,
+      signature: declaration.signature, summary: declaration.summary, options: declaration.options,
+      optionsArgument: declaration.optionsArgument, returns: declaration.returns,
+      arguments: declaration.maxArguments, stdlibArguments: declaration.stdlibArguments,
+      example: declaration.example
+    ) { call in
+      do { return try body(call) } catch is MissingSubject { return [na] }
+    }
+  }
+
   /// A result column as the call returns it: a value when the subject was
   /// one (`upper("a")` is "A"), else a column named after the function.
   static func result(_ column: Column, _ call: KaplanCall, isValue: Bool) throws -> [LuaValue] {
-    if isValue, column.count == 1 { return [scalarValue(column.value(at: 0))] }
+    if isValue, column.count == 1 {
+      // A missing single result is the run's NA, as log(NA)'s (propagatingNA returns it).
+      if case .missing = column.value(at: 0) { throw MissingSubject() }
+      return [scalarValue(column.value(at: 0))]
+    }
     try requireColumn(rows: column.count)
     return [try columnValue(column, name: call.name)]
   }

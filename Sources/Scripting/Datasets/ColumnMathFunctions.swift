@@ -72,6 +72,7 @@ struct ColumnMathFunctions {
   /// A number argument at `index` (nil when absent): `what` names it.
   static func optionalParameter(_ call: LuaCall, _ index: Int, what: String) throws -> Double? {
     if call.isNil(index) { return nil }
+    if call.isObject(index, of: LuaNA.self) { throw call.argumentError(index, "\(what) must be a number, got NA") }
     switch try call.value(index) {
     case .integer(let i): return Double(i)
     case .number(let x) where !x.isNaN: return x
@@ -281,7 +282,8 @@ struct ColumnMathFunctions {
       Dual("cumsum",
            summary: "The running sum in row order, as R's cumsum: an int (or bool) column gives an int column "
              + "(from the first NA on, NA); a double column is summed in extended precision and is NA from its "
-             + "first NA.", arguments: 0,
+             + "first NA. Within groups: d:group_by{\"id\"}:with{s = function(rows) return rows.x:cumsum() end}.",
+           arguments: 0,
            methodExample: "print(dataset(\"aml\").status:cumsum()[23])",
            globalExample: "print(cumsum(dataset(\"aml\").time)[3])") { [self] call in
         let input = try Self.numberInput(call.lua, 1)
@@ -292,7 +294,8 @@ struct ColumnMathFunctions {
       Dual("rank", parameters: " [, opts]",
            summary: "The ranks 1..m of the m values present, as R's rank with na.last = \"keep\" (NA stays NA): "
              + "numbers by value, dates by day, strings by level order. Ties get the mean of their ranks (a "
-             + "double column) or, with ties = \"min\", \"max\" or \"first\", an int column.",
+             + "double column) or, with ties = \"min\", \"max\" or \"first\", an int column. Within groups: "
+             + "g:with{r = function(rows) return rows.x:rank() end} (see g:with).",
            options: [OptionSpec.choice("ties", Self.rankChoices, default: "average",
                                        doc: "how tied values are ranked (R's ties.method)")],
            optionsArgument: 1, arguments: 1,
@@ -306,7 +309,8 @@ struct ColumnMathFunctions {
       Dual("scale", parameters: " [, opts]",
            summary: "Centres and scales the values, as R's scale: minus the mean of the values present, divided "
              + "by their SD (with center = false, by the root mean square √(Σx²/(n-1))). A number for center or "
-             + "scale subtracts or divides by it. Always double; NA stays NA.",
+             + "scale subtracts or divides by it. Always double; NA stays NA. Within groups: "
+             + "g:with{z = function(rows) return rows.x:scale() end} (see g:with).",
            options: [
              OptionSpec("center", .either(.boolean, .number(.any)), default: .boolean(true),
                         doc: "true: subtract the mean; a number: subtract it; false: leave"),
@@ -338,8 +342,8 @@ struct ColumnMathFunctions {
       name, parameters: " [, k [, opts]]",
       summary: "The value \(relation) each row (k = 1 by default; 0 or more), as dplyr's \(name): rows without "
         + "one get NA or the default option. With by = a column, rows are shifted within each group of equal "
-        + "values, in row order. The column keeps its type (an int column with a fractional default becomes "
-        + "double).",
+        + "values, in row order (by is a column, d.id; within a dataset's groups also g:with{...}). The column "
+        + "keeps its type (an int column with a fractional default becomes double).",
       options: Self.shiftSchema, optionsArgument: 2, arguments: 2,
       methodExample: forward
         ? "local aml = dataset(\"aml\")\nprint(aml.time:lead()[1], aml.time:lead(2, {default = 0})[22])"
@@ -375,7 +379,7 @@ struct ColumnMathFunctions {
 
   // MARK: operators
 
-  /// `^` and `%` of columns (the column's metamethods).
+  /// `^`, `%` and `//` of columns (the column's metamethods).
   static var metamethods: [String: LuaCallback] {
     [
       "__pow": { call in
@@ -391,6 +395,11 @@ struct ColumnMathFunctions {
           RunWarnings.emit(line: "Warning in %: probable complete loss of accuracy in modulus (\(loss) values)")
         }
         return [try columnValue(column, name: "%")]
+      },
+      "__idiv": { call in
+        let a = try operand(call, 1), b = try operand(call, 2)
+        try requireColumn(rows: max(rows(of: a), rows(of: b)))
+        return [try columnValue(try Column.integerDivide(a, b), name: "//")]
       },
     ]
   }

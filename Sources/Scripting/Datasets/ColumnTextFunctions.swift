@@ -66,11 +66,14 @@ enum ColumnTextFunctions {
 
   static func strings(_ patterns: LuaPatterns) -> [KaplanFunction] {
     levelwise(
-      "upper", summary: "Upper case of each value of a string column (or of one string), as R's toupper.",
+      "upper", summary: "Upper case of each value of a string column (or of one string), as R's toupper. The "
+        + "levels are the column's levels mapped, in their order; levels that become equal merge at the first "
+        + "(levels b, B, a give B, A), as R's levels(f) <- toupper(levels(f)).",
       example: "print(upper(\"stage ii\"))\nprint(dataset(\"colon\").rx:upper():levels()[2])"
     ) { try $0.uppercased() }
       + levelwise(
-        "lower", summary: "Lower case of each value of a string column (or of one string), as R's tolower.",
+        "lower", summary: "Lower case of each value of a string column (or of one string), as R's tolower; "
+          + "levels as upper's.",
         example: "print(lower(\"LEV+5FU\"))\nprint(dataset(\"colon\").rx:lower():levels()[3])"
       ) { try $0.lowercased() }
       + trim + substitutions(patterns)

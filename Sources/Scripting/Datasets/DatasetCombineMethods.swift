@@ -48,7 +48,8 @@ final class DatasetCombineMethods {
       "bind_rows", section: "Datasets", signature: "bind_rows(d1, d2, ...)",
       summary: "The rows of several datasets one after another, columns matched by name (dplyr's bind_rows): "
         + "a column that a dataset lacks is NA in its rows; int with double gives double, strings give the "
-        + "union of their levels in order of appearance; other type conflicts are errors naming the column.",
+        + "union of their levels in order of first appearance (the first dataset's levels, then each later "
+        + "one's new levels, as dplyr/vctrs combine factors); other type conflicts are errors naming the column.",
       example: """
         local a = dataset.from{ {"id", {1, 2}}, {"arm", {"A", "B"}} }
         local b = dataset.from{ {"id", {3.5}}, {"dose", {10}} }
@@ -97,8 +98,8 @@ final class DatasetCombineMethods {
       arguments: 2, example: "print(dataset(\"aml\"):slice(3, 5))"
     ) { call in
       let d = try DatasetMethods.dataset(call)
-      let i = try call.lua.integer(2)
-      let j = try call.lua.optionalInteger(3) ?? d.rowCount
+      let i = try wholeNumber(call.lua, 2, what: "i")
+      let j = call.lua.isNil(3) ? d.rowCount : try wholeNumber(call.lua, 3, what: "j")
       return try DatasetMethods.value(try Self.arguing(call, 1) { try d.slice(from: i, to: j) })
     }
   }
@@ -122,7 +123,7 @@ final class DatasetCombineMethods {
         """
     ) { call in
       let d = try DatasetMethods.dataset(call)
-      let n = try call.lua.integer(2)
+      let n = try wholeNumber(call.lua, 2, what: "n")
       let seed = try call.options.optionalInteger("seed").map { UInt64(bitPattern: Int64($0)) }
         ?? self.generator.next()
       let replace = try call.options.boolean("replace")
@@ -185,5 +186,16 @@ final class DatasetCombineMethods {
         try d.pivotLonger(cols, namesTo: namesTo, valuesTo: valuesTo)
       })
     }
+  }
+}
+
+/// A whole-number argument (a float with a whole value counts); anything
+/// else is an error naming the argument and the value (`2.5`, `NA`, `nan`).
+func wholeNumber(_ call: LuaCall, _ index: Int, what: String) throws -> Int {
+  if call.isObject(index, of: LuaNA.self) { throw call.argumentError(index, "\(what) must be a whole number, got NA") }
+  switch try call.value(index) {
+  case .integer(let i): return i
+  case .number(let x) where x == x.rounded() && Swift.abs(x) < 9e15: return Int(x)
+  case let v: throw call.argumentError(index, "\(what) must be a whole number, got \(OptionValues.shown(v))")
   }
 }

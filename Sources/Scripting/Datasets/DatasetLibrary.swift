@@ -17,13 +17,14 @@ struct DatasetLibrary: KaplanLibrary {
     let missing = try MissingValue.install(in: runtime)
     let conditional = ColumnConditionalFunctions(na: missing.value)
     let summaries = DatasetSummaryMethods()
-    let declarations = functions.declarations + DatasetMethods.declarations + ColumnMethods.declarations
+    let listed = functions.declarations + DatasetMethods.declarations + ColumnMethods.declarations
       + DateMethods.declarations
       + ColumnMathFunctions(na: missing.value).declarations + conditional.declarations
       + DatasetJoinMethods.declarations + DatasetCombineMethods(seed: runtime.options.seed).declarations
       + summaries.declarations + SurvivalDataFunctions.declarations
-      + (try ColumnTextFunctions.declarations(in: lua))
+      + (try ColumnTextFunctions.declarations(in: lua)) + [DatasetGroupedWith.declaration(body: nil)]
       + StatFileFunctions(policy: runtime.policy).declarations + DatasetLabelMethods.declarations
+    let declarations = listed.map { ColumnFunctionPairs.propagatingNA($0, na: missing.value) }
     let userdata = runtime.userdata
     try userdata.register(
       LuaDataset.self, name: "dataset", in: lua, declarations: declarations,
@@ -48,7 +49,7 @@ struct DatasetLibrary: KaplanLibrary {
     try DatasetSummaryMethods.register(in: runtime, declarations: declarations)
     return LibraryBinding(
       functions: declarations, kinds: kinds + [MissingValue.kind] + DatasetSummaryMethods.kinds,
-      internals: try internals(lua) + conditional.mapInternals(lua))
+      internals: try internals(lua) + conditional.mapInternals(lua) + DatasetGroupedWith.internals(lua))
   }
 
   private var kinds: [ResultKind] { [
@@ -57,7 +58,7 @@ struct DatasetLibrary: KaplanLibrary {
                  + "new datasets. #d is the number of rows.",
                fields: [("<name>", "d.<name> (or d[\"<name>\"]) is the column of that name, nil when there is none")]),
     ResultKind("column", section: "Datasets",
-               summary: "A column of a dataset: c[i] is value i (NA is nil), #c its length; + - * / ^ % and unary "
+               summary: "A column of a dataset: c[i] is value i (NA is nil), #c its length; + - * / ^ % // and unary "
                  + "- work element-wise with numbers and columns (NA propagates), & | ~ combine bool columns; "
                  + "compare with c:eq(x), c:lt(x), ... (not with == or <).",
                fields: [("[i]", "value i, nil when it is NA")]),

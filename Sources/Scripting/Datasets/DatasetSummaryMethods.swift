@@ -203,9 +203,14 @@ final class DatasetSummaryMethods {
       ) { _ in self.make(Summary(.count)) },
     ]
     for (function, text) in simple {
+      // min and max of numbers are Lua's math.min/math.max (datasets.lua).
+      let extreme = function == .min || function == .max
+      let signature = "\(function.name)(name [, opts]\(extreme ? " | x, y, ..." : ""))"
+      let numbers = extreme ? " Given numbers, \(function.name)(x, y, ...) is math.\(function.name)." : ""
       out.append(KaplanFunction(
-        function.name, section: "Datasets", signature: "\(function.name)(name [, opts])",
-        summary: text + " For summarise.", options: Self.naRm, optionsArgument: 2, arguments: 2,
+        function.name, section: "Datasets", signature: signature,
+        summary: text + " For summarise." + numbers, options: Self.naRm, optionsArgument: 2,
+        arguments: extreme ? nil : 2,
         example: "print(dataset(\"lung\"):group_by{\"sex\"}:summarise{x = \(function.name)(\"age\"), "
           + "y = \(function.name)(\"wt.loss\", {na_rm = true})})"
       ) { call in

@@ -39,8 +39,9 @@ struct MissingValue {
     "NA", section: "Datasets",
     summary: "NA, the missing value: write it where nil cannot go ({1, NA, 3}, d:with{x = NA}, if_else(c, NA, x)). "
       + "Functions return it for a missing result (log(NA), coalesce(NA, NA)); a column's c[i] and a row's fields "
-      + "give nil for a missing value. Arithmetic with NA gives NA (a column of NA with a column). NA is a Lua value "
-      + "and so true in `if NA then`; test with is_na(x), which is true for nil, NA and NaN.")
+      + "give nil for a missing value. Arithmetic with NA gives NA (a column of NA with a column), and so does "
+      + "NA .. \"x\" (only paste writes NA as the text \"NA\", as R's paste). NA is a Lua value and so true "
+      + "in `if NA then`; test with is_na(x), which is true for nil, NA and NaN.")
   }
 
   /// Arithmetic: NA with a column is the column operation (all NA); with
@@ -75,17 +76,16 @@ struct MissingValue {
     }
     return [
       "__tostring": { _ in [.string("NA")] },
+      // NA .. "x" is NA: a missing part leaves the whole unknown, as every
+      // operation but paste (whose "NA" text R keeps: paste(NA, "x")).
       "__concat": { call in
-        func text(_ i: Int) throws -> String {
-          if call.isObject(i, of: LuaNA.self) { return "NA" }
+        for i in 1...2 where !call.isObject(i, of: LuaNA.self) {
           switch try call.value(i) {
-          case .string(let s): return s
-          case .integer(let n): return String(n)
-          case .number(let x): return "\(x)"
+          case .string, .integer, .number: continue
           default: throw LuaError.runtime("attempt to concatenate NA and a \(call.typeName(i))")
           }
         }
-        return [.string(try text(1) + text(2))]
+        return [na.value]
       },
       "__add": arithmetic("+") { try Column.apply(.add, $0, $1) },
       "__sub": arithmetic("-") { try Column.apply(.subtract, $0, $1) },
@@ -93,6 +93,7 @@ struct MissingValue {
       "__div": arithmetic("/") { try Column.apply(.divide, $0, $1) },
       "__pow": arithmetic("^") { try Column.power($0, $1) },
       "__mod": arithmetic("%") { try Column.modulo($0, $1).column },
+      "__idiv": arithmetic("//") { try Column.integerDivide($0, $1) },
       "__unm": { _ in [na.value] },
       "__lt": compare("<"), "__le": compare("<="),
     ]
