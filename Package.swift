@@ -9,6 +9,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // C: the system Lua 5.4 and libedit, and the shim Swift cannot live without.
@@ -31,10 +32,14 @@ let package = Package(
     .target(name: "Datasets", dependencies: ["RunControl"]),
     .target(name: "Survival", dependencies: ["RunControl"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
+    // Excel workbooks (.xlsx): ZIPFoundation for the archive, its own XML reader.
+    .target(name: "XLSX", dependencies: ["Datasets", "RunControl", "ZIPFoundation"]),
     .target(name: "Plots", dependencies: ["RunControl", "CProcess"]),
     .target(
       name: "Scripting",
-      dependencies: ["LuaHost", "Datasets", "Survival", "Analysis", "Plots", "CLandlock", "CProcess"]),
+      dependencies: [
+        "LuaHost", "Datasets", "Survival", "Analysis", "Plots", "CLandlock", "CProcess", "XLSX",
+      ]),
 
     // The command-line tool.
     .executableTarget(
@@ -52,6 +57,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["RunControl"], path: "Tests/TestSupport"),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunControl", "TestSupport"]),
+    .testTarget(name: "XLSXTests", dependencies: ["XLSX", "Datasets", "RunControl", "TestSupport"]),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival", "TestSupport"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Datasets", "TestSupport"]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
