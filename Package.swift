@@ -57,7 +57,8 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["RunControl"], path: "Tests/TestSupport"),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunControl", "TestSupport"]),
-    .testTarget(name: "XLSXTests", dependencies: ["XLSX", "Datasets", "RunControl", "TestSupport"]),
+    .testTarget(
+      name: "XLSXTests", dependencies: ["XLSX", "Datasets", "RunControl", "TestSupport", "ZIPFoundation"]),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival", "TestSupport"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Datasets", "TestSupport"]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
