@@ -22,7 +22,7 @@ struct DatasetLibrary: KaplanLibrary {
       + ColumnMathFunctions(na: missing.value).declarations + conditional.declarations
       + DatasetJoinMethods.declarations + DatasetCombineMethods(seed: runtime.options.seed).declarations
       + summaries.declarations + SurvivalDataFunctions.declarations
-      + SpreadsheetFunctions(policy: runtime.policy).declarations
+      + SpreadsheetFunctions(policy: runtime.policy).declarations + ADaMFunctions.declarations
       + (try ColumnTextFunctions.declarations(in: lua))
     let userdata = runtime.userdata
     try userdata.register(
