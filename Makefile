@@ -60,7 +60,7 @@ bench-smoke: build
 # `-z muldefs` lets the link through (either main runs the same target).
 # `-enable-testing`: the Lua fuzzers reach the lua_State (@testable) to add
 # Lua line coverage to libFuzzer's feedback.
-FUZZ_TARGETS ?= csv formula json lua-api
+FUZZ_TARGETS ?= csv formula json lua-api xlsx
 FUZZ_SECONDS ?= 60
 FUZZ_CONFIG ?= release
 FUZZ_SANITIZE ?= fuzzer

@@ -82,8 +82,10 @@ if Context.environment["KAPLAN_FUZZ"] != nil {
       name: "fuzz-formula", dependencies: ["Analysis", "Datasets", "FuzzDriver"], path: "Sources/Fuzz/Formula"),
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzLua", "FuzzDriver"], path: "Sources/Fuzz/JSON"),
     .executableTarget(name: "fuzz-lua-api", dependencies: ["FuzzLua", "FuzzDriver"], path: "Sources/Fuzz/LuaAPI"),
+    .executableTarget(
+      name: "fuzz-xlsx", dependencies: ["XLSX", "Datasets", "FuzzDriver", "ZIPFoundation"], path: "Sources/Fuzz/XLSX"),
   ]
-  package.products += ["fuzz-csv", "fuzz-formula", "fuzz-json", "fuzz-lua-api"].map {
+  package.products += ["fuzz-csv", "fuzz-formula", "fuzz-json", "fuzz-lua-api", "fuzz-xlsx"].map {
     .executable(name: $0, targets: [$0])
   }
 }

@@ -78,7 +78,8 @@ func readCollecting(_ path: String, _ options: XLSXOptions = XLSXOptions()) thro
       // One warning per kind of NA cell, naming the sheet and the first cell.
       #expect(warnings.count == c.warningCells.count, "\(c.name): \(warnings)")
       for cell in c.warningCells {
-        #expect(warnings.contains { $0.contains("(first: \(cell)") && $0.contains("sheet '") }, "\(c.name): \(warnings)")
+        #expect(
+          warnings.contains { $0.contains("(first: \(cell)") && $0.contains("sheet '") }, "\(c.name): \(warnings)")
       }
     }
   }

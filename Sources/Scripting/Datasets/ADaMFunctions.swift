@@ -51,7 +51,8 @@ enum ADaMFunctions {
       } catch let error as ADaMTimeToEvent.InputError {
         switch error.argument {
         case .adtte: throw call.lua.argumentError(1, error.message)
-        case .paramcd, .adsl, .keep, .to: throw call.lua.argumentError(2, "option '\(error.argument)': \(error.message)")
+        case .paramcd, .adsl, .keep, .to:
+          throw call.lua.argumentError(2, "option '\(error.argument)': \(error.message)")
         }
       }
     }
