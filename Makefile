@@ -5,7 +5,7 @@ SWIFT  ?= swift
 # A statically linked Swift runtime starts in ~7 ms instead of ~25 ms.
 STATIC ?= --static-swift-stdlib
 CONFIG ?= release
-APT_PACKAGES := liblua5.4-dev libedit-dev
+APT_PACKAGES := liblua5.4-dev libedit-dev zlib1g-dev
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)/kaplan
 
 .PHONY: all deps build test demo install bench bench-smoke clean fuzz fuzz-build asan tsan probes lint
@@ -16,6 +16,7 @@ deps:
 	@missing=""; \
 	pkg-config --exists lua5.4 || missing="$$missing liblua5.4-dev"; \
 	pkg-config --exists libedit || missing="$$missing libedit-dev"; \
+	pkg-config --exists zlib || missing="$$missing zlib1g-dev"; \
 	command -v rsvg-convert >/dev/null || missing="$$missing librsvg2-bin"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ -n "$$missing" ]; then \

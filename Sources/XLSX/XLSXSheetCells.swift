@@ -77,8 +77,10 @@ struct XLSXSheetCells {
             column += 1
           }
           guard column <= XLSXCellReference.maximumColumn else { throw parser.error("more than 16384 columns") }
-          cellType = parser.attributeSpan(XMLNames.t).map { Array(parser.bytes[$0.start..<$0.end]) } ?? []
-          style = parser.attributeSpan(XMLNames.s).flatMap { Int(parser.string($0)) } ?? 0
+          // Reused buffers and no String per attribute: this runs once per cell.
+          cellType.removeAll(keepingCapacity: true)
+          if let t = parser.attributeSpan(XMLNames.t) { cellType.append(contentsOf: parser.bytes[t.start..<t.end]) }
+          style = parser.attributeSpan(XMLNames.s).map { Self.digits(parser.bytes[$0.start..<$0.end]) } ?? 0
           value = ""
         } else if parser.nameIs(XMLNames.row) {
           if let r = try parser.attribute(XMLNames.r) {
@@ -129,9 +131,22 @@ struct XLSXSheetCells {
           inText = false
         }
       case .text:
-        if inValue || (inText && phonetic == 0) { value += try parser.textValue() }
+        if inValue || (inText && phonetic == 0) {
+          let t = try parser.textValue()
+          if value.isEmpty { value = t } else { value += t }
+        }
       }
     }
+  }
+
+  /// A style index from its digits (-1, no style's date format, when not a number).
+  static func digits(_ bytes: ArraySlice<UInt8>) -> Int {
+    var n = 0
+    for b in bytes {
+      guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9"), n < 1 << 40 else { return -1 }
+      n = n * 10 + Int(b - UInt8(ascii: "0"))
+    }
+    return bytes.isEmpty ? -1 : n
   }
 
   private func inlineSeen(_ type: [UInt8]) -> Bool { type == Self.inlineString }
@@ -148,13 +163,13 @@ struct XLSXSheetCells {
     row: Int, column: Int, type: [UInt8], style: Int, text: String, workbook: XLSXWorkbook,
     parser: XMLPullParser
   ) throws {
-    let where_ = "cell \(XLSXCellReference.name(row: row, column: column))"
+    func here() -> String { "cell \(XLSXCellReference.name(row: row, column: column))" }
     let kind: Kind
     let v: Double
     switch type {
     case Self.typeShared:
-      guard let k = Int(text.trimmingSpaces), k >= 0, k < workbook.sharedStrings.count else {
-        throw parser.error("\(where_): shared string index '\(text)' out of range (the table has "
+      guard let k = Int(text) ?? Int(text.trimmingSpaces), k >= 0, k < workbook.sharedStrings.count else {
+        throw parser.error("\(here()): shared string index '\(text)' out of range (the table has "
           + "\(workbook.sharedStrings.count))")
       }
       kind = .string
@@ -166,7 +181,7 @@ struct XLSXSheetCells {
     case Self.typeBool:
       let t = text.trimmingSpaces
       guard t == "0" || t == "1" || t == "true" || t == "false" else {
-        throw parser.error("\(where_): boolean value '\(text)' is not 0 or 1")
+        throw parser.error("\(here()): boolean value '\(text)' is not 0 or 1")
       }
       kind = .bool
       v = t == "1" || t == "true" ? 1 : 0
@@ -178,8 +193,8 @@ struct XLSXSheetCells {
       kind = .date
       v = TextDate.days(text).map(Double.init) ?? .nan
     case [], Self.typeNumber:
-      guard let number = Double(text.trimmingSpaces), number.isFinite else {
-        throw parser.error("\(where_): '\(text)' is not a number")
+      guard let number = Double(text) ?? Double(text.trimmingSpaces), number.isFinite else {
+        throw parser.error("\(here()): '\(text)' is not a number")
       }
       if style >= 0, style < workbook.dateStyles.count, workbook.dateStyles[style] {
         kind = .date
@@ -189,7 +204,7 @@ struct XLSXSheetCells {
         v = number
       }
     default:
-      throw parser.error("\(where_): unknown cell type '\(String(decoding: type, as: UTF8.self))'")
+      throw parser.error("\(here()): unknown cell type '\(String(decoding: type, as: UTF8.self))'")
     }
     rows.append(Int32(row))
     columns.append(Int32(column))
