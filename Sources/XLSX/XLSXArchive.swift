@@ -25,6 +25,7 @@ final class XLSXArchive {
   init(bytes: [UInt8]) throws {
     guard bytes.count >= 22 else { throw XLSXError.notZip("the file is \(bytes.count) bytes long") }
     guard bytes[0] == 0x50, bytes[1] == 0x4B else { throw XLSXError.notZip("no ZIP signature") }
+    try ZIPLayoutCheck.check(bytes)
     let archive: Archive
     do {
       archive = try Archive(data: Data(bytes), accessMode: .read)

@@ -64,6 +64,18 @@ import ZIPFoundation
     }
   }
 
+  /// fuzz-xlsx's finding: an entry whose offset points past the end of the
+  /// file trapped inside ZIPFoundation's in-memory archive; ZIPLayoutCheck
+  /// refuses it first.
+  @Test func entryPastTheEndIsAnError() throws {
+    let path = projectRoot.appendingPathComponent("Tests/FuzzCorpus/xlsx/crash-zipfoundation-offset-past-end").path
+    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)).dropFirst())
+    #expect(read(bytes).hasPrefix("w.xlsx: not an .xlsx workbook (a damaged ZIP archive: "), "\(read(bytes))")
+    var cut = try fixtureBytes("trial.xlsx")
+    cut.removeSubrange(100..<200)
+    #expect(read(cut).contains("a damaged ZIP archive"), "\(read(cut))")
+  }
+
   @Test func missingParts() throws {
     #expect(read(try zip([("a.txt", "x")])) == "w.xlsx: not an .xlsx workbook: the part 'xl/workbook.xml' is missing")
     let noRels = try zip([("xl/workbook.xml", Self.workbook)])
