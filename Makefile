@@ -5,7 +5,7 @@ SWIFT  ?= swift
 # A statically linked Swift runtime starts in ~7 ms instead of ~25 ms.
 STATIC ?= --static-swift-stdlib
 CONFIG ?= release
-APT_PACKAGES := liblua5.4-dev libedit-dev libreadstat-dev
+APT_PACKAGES := liblua5.4-dev libedit-dev libreadstat-dev zlib1g-dev
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)/kaplan
 
 .PHONY: all deps build test demo install bench bench-smoke clean fuzz fuzz-build asan tsan probes lint
@@ -17,6 +17,7 @@ deps:
 	pkg-config --exists lua5.4 || missing="$$missing liblua5.4-dev"; \
 	pkg-config --exists libedit || missing="$$missing libedit-dev"; \
 	[ -f /usr/include/readstat.h ] || missing="$$missing libreadstat-dev"; \
+	pkg-config --exists zlib || missing="$$missing zlib1g-dev"; \
 	command -v rsvg-convert >/dev/null || missing="$$missing librsvg2-bin"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ -n "$$missing" ]; then \
@@ -61,7 +62,7 @@ bench-smoke: build
 # `-z muldefs` lets the link through (either main runs the same target).
 # `-enable-testing`: the Lua fuzzers reach the lua_State (@testable) to add
 # Lua line coverage to libFuzzer's feedback.
-FUZZ_TARGETS ?= csv formula json lua-api stat-files
+FUZZ_TARGETS ?= csv formula json lua-api stat-files xlsx
 FUZZ_SECONDS ?= 60
 FUZZ_CONFIG ?= release
 FUZZ_SANITIZE ?= fuzzer

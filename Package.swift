@@ -9,6 +9,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // C: the system Lua 5.4 and libedit, and the shim Swift cannot live without.
@@ -35,13 +36,15 @@ let package = Package(
     .target(name: "Datasets", dependencies: ["RunControl"]),
     .target(name: "Survival", dependencies: ["RunControl"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
+    // Excel workbooks (.xlsx): ZIPFoundation for the archive, its own XML reader.
+    .target(name: "XLSX", dependencies: ["Datasets", "RunControl", "ZIPFoundation"]),
     .target(name: "Plots", dependencies: ["RunControl", "CProcess"]),
     // Statistical packages' files (ReadStat) to and from Datasets.
     .target(name: "StatFiles", dependencies: ["Datasets", "RunControl", "CReadStat", "CReadStatShim"]),
     .target(
       name: "Scripting",
       dependencies: [
-        "LuaHost", "Datasets", "StatFiles", "Survival", "Analysis", "Plots", "CLandlock", "CProcess",
+        "LuaHost", "Datasets", "StatFiles", "Survival", "Analysis", "Plots", "CLandlock", "CProcess", "XLSX",
       ]),
 
     // The command-line tool.
@@ -60,6 +63,8 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["RunControl"], path: "Tests/TestSupport"),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunControl", "TestSupport"]),
+    .testTarget(
+      name: "XLSXTests", dependencies: ["XLSX", "Datasets", "RunControl", "TestSupport", "ZIPFoundation"]),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival", "TestSupport"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Datasets", "TestSupport"]),
     .testTarget(name: "StatFilesTests", dependencies: ["StatFiles", "Datasets", "TestSupport"]),
@@ -86,8 +91,10 @@ if Context.environment["KAPLAN_FUZZ"] != nil {
     .executableTarget(name: "fuzz-lua-api", dependencies: ["FuzzLua", "FuzzDriver"], path: "Sources/Fuzz/LuaAPI"),
     .executableTarget(
       name: "fuzz-stat-files", dependencies: ["StatFiles", "Datasets", "FuzzDriver"], path: "Sources/Fuzz/StatFiles"),
+    .executableTarget(
+      name: "fuzz-xlsx", dependencies: ["XLSX", "Datasets", "FuzzDriver", "ZIPFoundation"], path: "Sources/Fuzz/XLSX"),
   ]
-  package.products += ["fuzz-csv", "fuzz-formula", "fuzz-json", "fuzz-lua-api", "fuzz-stat-files"].map {
+  package.products += ["fuzz-csv", "fuzz-formula", "fuzz-json", "fuzz-lua-api", "fuzz-stat-files", "fuzz-xlsx"].map {
     .executable(name: $0, targets: [$0])
   }
 }

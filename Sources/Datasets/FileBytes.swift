@@ -11,7 +11,7 @@ import RunControl
 /// Whole-file reads and writes with the system's own error text
 /// (`cannot open 'x.csv': No such file or directory`). The only place in
 /// Datasets that calls the C file API.
-enum FileBytes {
+public enum FileBytes {
   /// The bytes of the regular file at `path`.
   ///
   /// Only regular files are read: a named pipe, a device (`/dev/zero`,
@@ -23,7 +23,7 @@ enum FileBytes {
   /// buffer is allocated, and exactly that many bytes are read (a file that
   /// grows meanwhile is read as it was when opened; one that shrinks, up to
   /// its end).
-  static func read(path: String) throws -> [UInt8] {
+  public static func read(path: String) throws -> [UInt8] {
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { throw DatasetError.io("cannot open '\(path)': \(lastError())") }
     defer { close(fd) }

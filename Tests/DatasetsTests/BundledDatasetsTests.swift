@@ -17,8 +17,8 @@ struct BundledDatasetsTests {
 
   @Test func indexListsEveryDataset() throws {
     let list = try BundledDatasets.list(stdlib: stdlibPath)
-    // clocc is synthetic (scripts/make_clocc.lua), not exported from R.
-    #expect(list.map(\.name) == Self.names + ["clocc"])
+    // clocc, adsl and adtte are synthetic (scripts/make_clocc.lua, make_adam.lua), not exported from R.
+    #expect(list.map(\.name) == Self.names + ["clocc", "adsl", "adtte"])
     #expect(list.first { $0.name == "colon" }?.rows == 1858)
     #expect(list.allSatisfy { !$0.description.isEmpty })
   }
@@ -68,7 +68,7 @@ struct BundledDatasetsTests {
   @Test func unknownDataset() {
     #expect(
       throws: DatasetError.invalid(
-        "no bundled dataset 'pbc' (available: colon, lung, veteran, aml, myeloid, heart, clocc)")
+        "no bundled dataset 'pbc' (available: colon, lung, veteran, aml, myeloid, heart, clocc, adsl, adtte)")
     ) { try Dataset.bundled("pbc", stdlib: stdlibPath) }
   }
 }

@@ -28,6 +28,8 @@ public indirect enum OptionType: Sendable {
   case function
   /// A column object (`by = d.id`), not its name.
   case columnValue
+  /// A dataset (userdata), as `adtte`'s `adsl`.
+  case datasetValue
   /// One value a column can hold: a number, string, boolean, date or NA.
   case scalarValue
   /// Either of two types (`trend = true` or `trend = {1, 2, 4}`).
@@ -48,6 +50,7 @@ public indirect enum OptionType: Sendable {
     case .table: return "a table"
     case .function: return "a function"
     case .columnValue: return "a column"
+    case .datasetValue: return "a dataset"
     case .scalarValue: return "a number, string, boolean, date or NA"
     case .either(let a, let b): return "\(a.description) or \(b.description)"
     }
@@ -83,6 +86,7 @@ public indirect enum OptionType: Sendable {
     case .table: return value.typeName == "table"
     case .function: return value.typeName == "function"
     case .columnValue: if case .object(let o) = value { return o is LuaColumn } else { return false }
+    case .datasetValue: if case .object(let o) = value { return o is LuaDataset } else { return false }
     case .scalarValue: return value.typeName != "table" && scalarFrom(value) != nil
     case .either(let a, let b): return a.accepts(value) || b.accepts(value)
     }

@@ -138,8 +138,8 @@ struct DatasetFunctions {
     let stdlib = self.stdlib
     return datasetsFunction(
       "dataset", signature: "dataset(name)",
-      summary: "Loads a bundled dataset (datasets() lists them): colon, lung, veteran, aml, myeloid, heart, and "
-        + "the synthetic trial clocc.", arguments: 1,
+      summary: "Loads a bundled dataset (datasets() lists them): colon, lung, veteran, aml, myeloid, heart, "
+        + "the synthetic trial clocc, and synthetic CDISC ADaM data adsl and adtte (see adtte()).", arguments: 1,
       example: "local lung = dataset(\"lung\")\nprint(#lung, #lung:names())"
     ) { call in
       let name = try call.lua.string(1)

@@ -24,6 +24,7 @@ struct DatasetLibrary: KaplanLibrary {
       + summaries.declarations + SurvivalDataFunctions.declarations
       + (try ColumnTextFunctions.declarations(in: lua)) + [DatasetGroupedWith.declaration(body: nil)]
       + StatFileFunctions(policy: runtime.policy).declarations + DatasetLabelMethods.declarations
+      + SpreadsheetFunctions(policy: runtime.policy).declarations + ADaMFunctions.declarations
     let declarations = listed.map { ColumnFunctionPairs.propagatingNA($0, na: missing.value) }
     let userdata = runtime.userdata
     try userdata.register(

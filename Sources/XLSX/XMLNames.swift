@@ -1,0 +1,31 @@
+/// The element and attribute names read from SpreadsheetML parts, as bytes
+/// made once (a comparison per element then allocates nothing).
+enum XMLNames {
+  static let Id = Array("Id".utf8)
+  static let Relationship = Array("Relationship".utf8)
+  static let Target = Array("Target".utf8)
+  static let TargetMode = Array("TargetMode".utf8)
+  static let typeAttribute = Array("Type".utf8)
+  static let cellXfs = Array("cellXfs".utf8)
+  static let date1904 = Array("date1904".utf8)
+  static let formatCode = Array("formatCode".utf8)
+  static let id = Array("id".utf8)
+  static let name = Array("name".utf8)
+  static let numFmt = Array("numFmt".utf8)
+  static let numFmtId = Array("numFmtId".utf8)
+  static let rPh = Array("rPh".utf8)
+  static let sheet = Array("sheet".utf8)
+  static let si = Array("si".utf8)
+  static let t = Array("t".utf8)
+  static let workbookPr = Array("workbookPr".utf8)
+  static let xf = Array("xf".utf8)
+  // Worksheets (18.3).
+  static let sheetData = Array("sheetData".utf8)
+  static let row = Array("row".utf8)
+  static let c = Array("c".utf8)
+  static let r = Array("r".utf8)
+  static let s = Array("s".utf8)
+  static let v = Array("v".utf8)
+  static let f = Array("f".utf8)
+  static let `is` = Array("is".utf8)
+}
