@@ -195,8 +195,12 @@ private let onValue: readstat_value_handler = { obsIndex, variable, value, ctx i
     } catch { return state.abort(error) }
   }
   if obsIndex == 0, builder.count == 0 {
-    // The first row: ask the budget for all rows the file says it has.
-    let rows = min(state.expectedRows, state.options.maxRows ?? Int.max)
+    // The first row: ask the budget for all rows the file says it has, but
+    // reserve no more rows than the file has bytes (every format spends at
+    // least a byte a row), so a damaged header claiming 2^31 rows in a few
+    // kilobytes cannot make a huge allocation; real rows beyond grow the
+    // columns as they come.
+    let rows = min(state.expectedRows, state.options.maxRows ?? Int.max, max(state.fileBytes, 1))
     if rows > 0 {
       do { try state.budget(rows: rows) } catch { return state.abort(error) }
       builder.reserve(rows)
