@@ -241,6 +241,11 @@ public struct SubgroupAnalysis: Sendable {
         let larger = try Formula(parsing: formula.text + main + " + \(treatmentTerm):\(factor)")
         let m1 = try CoxAnalysis(dataset: dataset, formula: smaller, options: cox)
         let m2 = try CoxAnalysis(dataset: dataset, formula: larger, options: cox)
+        // R's anova.coxph refuses robust fits ("Can't do anova tables with
+        // robust variances"): the likelihood ratio ignores the clustering.
+        if m1.isRobust || m2.isRobust {
+          return (nil, "no interaction test: a likelihood-ratio test is not valid with a robust (cluster) variance")
+        }
         let test = try CoxComparison(m1, m2).test
         guard test.df > 0 else { return (nil, "no interaction test: the interaction terms are all collinear") }
         return (test, nil)

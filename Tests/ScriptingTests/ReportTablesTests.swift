@@ -88,6 +88,19 @@ import TestSupport
     }
   }
 
+  /// With cluster() the fits are robust, and a likelihood-ratio test of
+  /// interaction would ignore the clustering: R's anova refuses, and so do we,
+  /// with a note (the hazard ratios keep their robust intervals).
+  @Test func clusteredSubgroupsHaveNoLikelihoodRatioInteraction() throws {
+    let rt = try makeRuntime()
+    let s = try json(rt, "subgroups(two, 'Surv(time, status) ~ rx + cluster(id)', {by = {'sex'}, treatment = 'rx'})")
+    let variable = try #require(objects(s["variables"]).first)
+    #expect(variable["chisq"] == nil && variable["p"] == nil)
+    #expect(variable["note"] as? String
+      == "no interaction test: a likelihood-ratio test is not valid with a robust (cluster) variance")
+    #expect(objects(objects(s["rows"]).first?["estimates"]).count == 1)
+  }
+
   @Test func subgroupsMatchR() throws {
     let cases = try #require(try loadFixture("report_tables/subgroups.json") as? [[String: Any]])
     let rt = try makeRuntime()
