@@ -14,7 +14,10 @@ extension Column {
   /// Text that is not a number is an error naming the first row and its
   /// value when `strict`, otherwise NA with one warning (`RunWarnings`)
   /// counting them.
-  public func asNumber(strict: Bool = true) throws -> Column {
+  /// `hint` ends a strict error: how the caller's function turns such values
+  /// into NA (`as_number`'s option; nil where the caller has no such option,
+  /// as the readers' `types`).
+  public func asNumber(strict: Bool = true, hint: String? = Column.strictHint) throws -> Column {
     switch self {
     case .double, .int: return self
     case .bool(let v): return .double(v.map { $0 == Column.naBool ? .nan : Double($0) })
@@ -23,7 +26,7 @@ extension Column {
       let parsed = levels.map(Column.parseNumber)
       try Column.reportFailures(
         codes: codes, levels: levels, failed: parsed.map { $0 == nil }, strict: strict, function: "as_number",
-        what: "a number")
+        what: "a number", hint: hint)
       let values = parsed.map { $0 ?? .nan }
       return .double(codes.map { $0 < 0 ? Double.nan : values[Int($0)] })
     }
@@ -54,7 +57,9 @@ extension Column {
   /// Text that is not a date in the format (or a day that does not exist,
   /// 2021-02-29) is an error naming the first row and its value when
   /// `strict`, otherwise NA with one warning.
-  public func asDate(format: DateFormat? = nil, strict: Bool = true) throws -> Column {
+  public func asDate(
+    format: DateFormat? = nil, strict: Bool = true, hint: String? = Column.strictHint
+  ) throws -> Column {
     switch self {
     case .date: return self
     case .bool: throw ColumnArgumentError("x", "a string, number or date column expected, got a bool column")
@@ -79,7 +84,7 @@ extension Column {
       let table = parsed.map { ($0 ?? nil) ?? Column.naDate }
       try Column.reportFailures(
         codes: codes, levels: levels, failed: parsed.map { $0 == nil }, strict: strict, function: "as_date",
-        what: "a date in format \(format?.pattern ?? "%Y-%m-%d")")
+        what: "a date in format \(format?.pattern ?? "%Y-%m-%d")", hint: hint)
       return .date(codes.map { $0 < 0 ? Column.naDate : table[Int($0)] })
     }
   }
@@ -92,8 +97,12 @@ extension Column {
 
   /// The error (strict) or warning for the levels that failed to convert,
   /// naming the first row that holds one.
+  /// The end of a strict conversion error from `as_number` and `as_date`.
+  public static let strictHint = "use {strict = false} to make such values NA"
+
   static func reportFailures(
-    codes: [Int32], levels: [String], failed: [Bool], strict: Bool, function: String, what: String
+    codes: [Int32], levels: [String], failed: [Bool], strict: Bool, function: String, what: String,
+    hint: String?
   ) throws {
     guard failed.contains(true) else { return }
     var first: Int?
@@ -105,8 +114,7 @@ extension Column {
     guard let row = first else { return }  // only unused levels fail
     let value = quoted(levels[Int(codes[row])])
     if strict {
-      throw ColumnArgumentError(
-        "x", "row \(row + 1): \(value) is not \(what) (use {strict = false} to make such values NA)")
+      throw ColumnArgumentError("x", "row \(row + 1): \(value) is not \(what)" + (hint.map { " (\($0))" } ?? ""))
     }
     let values = count == 1 ? "1 value" : "\(count) values"
     RunWarnings.emit("\(function): \(values) became NA (the first: row \(row + 1), \(value), is not \(what))")

@@ -35,7 +35,7 @@ struct StatColumnAssembly {
     if let select = state.options.select {
       if let absent = select.first(where: { !names.contains($0) }) {
         throw DatasetError.invalid(
-          "select: no column '\(absent)' in '\(state.path)' (columns: \(names.joined(separator: ", ")))")
+          "select: no column '\(absent)' in '\(state.path)' (columns: \(state.allNames.joined(separator: ", ")))")
       }
       let order = select.compactMap { names.firstIndex(of: $0) }
       names = order.map { names[$0] }

@@ -31,17 +31,17 @@ enum StatColumnTypes {
 
   static func converted(_ c: Column, to kind: Column.Kind) throws -> Column {
     switch kind {
-    case .double: return .double(try c.asNumber().asDoubles())
+    case .double: return .double(try c.asNumber(hint: nil).asDoubles())
     case .string: return try c.asString()
-    case .date: return try c.asDate()
+    case .date: return try c.asDate(hint: nil)
     case .int:
-      let x = try c.asNumber().asDoubles()
+      let x = try c.asNumber(hint: nil).asDoubles()
       if let bad = x.firstIndex(where: { !$0.isNaN && ($0 != $0.rounded() || abs($0) > 9.0e15) }) {
         throw ColumnArgumentError("x", "row \(bad + 1) is \(RNumberText.asCharacter(x[bad])), not a whole number")
       }
       return .int(x.map { $0.isNaN ? Column.naInt : Int($0) })
     case .bool:
-      let x = try c.asNumber().asDoubles()
+      let x = try c.asNumber(hint: nil).asDoubles()
       if let bad = x.firstIndex(where: { !$0.isNaN && $0 != 0 && $0 != 1 }) {
         throw ColumnArgumentError("x", "row \(bad + 1) is \(RNumberText.asCharacter(x[bad])), not 0 or 1")
       }

@@ -103,6 +103,8 @@ final class ReadState {
   var expectedRows = -1
   var variableCount = 0
   var stopAtZeroRows = false
+  /// Every variable's name in file order, selected or not (for messages).
+  var allNames: [String] = []
   /// Builder of each variable index (nil: skipped by `select`).
   var byIndex: [ColumnBuilder?] = []
   var builders: [ColumnBuilder] = []
@@ -161,6 +163,7 @@ private let onVariable: readstat_variable_handler = { index, variable, labelSet,
   let name = text(readstat_variable_get_name(variable)) ?? "V\(index + 1)"
   let i = Int(index)
   while state.byIndex.count <= i { state.byIndex.append(nil) }
+  state.allNames.append(name)
   if let select = state.options.select, !select.contains(name) {
     return Int32(READSTAT_HANDLER_SKIP_VARIABLE)
   }

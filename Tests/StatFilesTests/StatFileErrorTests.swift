@@ -106,7 +106,8 @@ import Testing
     #expect(try StatFileReader.read(path: path, format: .sav, options: o).rowCount == 0)
     o.select = ["NOPE"]
     let m = message { try StatFileReader.read(path: path, format: .sav, options: o) }
-    #expect(m?.hasPrefix("select: no column 'NOPE' in '\(path)'") == true, "\(m ?? "")")
+    // The list names every variable of the file, not the (empty) selection.
+    #expect(m?.hasPrefix("select: no column 'NOPE' in '\(path)' (columns: ID, ") == true, "\(m ?? "")")
   }
 
   @Test func typesAndLevels() throws {
@@ -122,6 +123,11 @@ import Testing
     o.columnTypes = ["AGE": .int]
     let m = message { try StatFileReader.read(path: path, format: .xpt, options: o) }
     #expect(m == "types: column 'AGE' cannot be read as int: row 1 is 34.5, not a whole number")
+    // No hint of as_number's {strict = false}: the readers have no such option.
+    o.columnTypes = ["ARM": .double]
+    let text = message { try StatFileReader.read(path: path, format: .xpt, options: o) }
+    #expect(text?.hasPrefix("types: column 'ARM' cannot be read as double: row 1: ") == true, "\(text ?? "")")
+    #expect(text?.contains("strict") == false, "\(text ?? "")")
   }
 
   /// A file of 100,000 rows and 3 columns, written by the XPT writer.
