@@ -57,7 +57,9 @@ struct ReportTablesLibrary: KaplanLibrary {
         OptionSpec("by", .column, doc: "grouping column (the arm); rows where it is missing are left out"),
         OptionSpec("vars", .columns, defaultText: "every column but 'by' and date columns",
                    doc: "the variables, in order (not date columns)"),
-        OptionSpec("labels", .table, doc: "labels by variable name: {age = \"Age (years)\"}"),
+        OptionSpec(
+          "labels", .table,
+          doc: "labels by variable name: {age = \"Age (years)\"}; default: each column's variable label (d:label)"),
         OptionSpec("types", .table,
                    doc: "types by variable name, \"categorical\" or \"continuous\", overriding the default"),
         OptionSpec("continuous", .choice(Self.continuousChoices), default: .string("median_iqr"),
@@ -111,12 +113,18 @@ struct ReportTablesLibrary: KaplanLibrary {
       if let stray = labels.keys.sorted().first(where: { !names.contains($0) }) {
         throw call.lua.argumentError(2, "option 'labels' names '\(stray)', which is not among the table's variables")
       }
+      // A variable label (from a SAS, Stata or SPSS file, or d:label) is the
+      // default row label, as gtsummary takes the label attribute.
+      var rowLabels = labels
+      for name in names where rowLabels[name] == nil {
+        if let label = dataset.attributes(of: name).label, !label.isEmpty { rowLabels[name] = label }
+      }
       let overall = try o.boolean("overall")
       if overall && options.by == nil {
         throw call.lua.argumentError(2, "option 'overall' needs a 'by' column (without it the table is overall)")
       }
       let result = Table1Result(
-        table: table, labels: labels, continuous: try o.string("continuous"), missing: try o.string("missing"),
+        table: table, labels: rowLabels, continuous: try o.string("continuous"), missing: try o.string("missing"),
         overall: overall || options.by == nil, digits: try o.integer("digits"))
       return try call.result(ReportTablesEncoding.table1(result), of: result)
     }

@@ -91,6 +91,18 @@ import TestSupport
   /// With cluster() the fits are robust, and a likelihood-ratio test of
   /// interaction would ignore the clustering: R's anova refuses, and so do we,
   /// with a note (the hazard ratios keep their robust intervals).
+  /// A column's variable label (d:label, or read from a SAS/Stata/SPSS file)
+  /// is its row label unless `labels` gives another, as gtsummary does.
+  @Test func variableLabelsAreTheDefaultRowLabels() throws {
+    let rt = try makeRuntime()
+    let t = try json(rt, """
+      table1(deaths:label('age', 'Age of patient'):label('nodes', 'Nodes'), \
+      {by = 'rx', vars = {'age', 'nodes', 'sex'}, labels = {nodes = 'Positive nodes'}})
+      """)
+    let labels = objects(t["variables"]).map { $0["label"] as? String ?? "?" }
+    #expect(labels == ["Age of patient", "Positive nodes", "sex"])
+  }
+
   @Test func clusteredSubgroupsHaveNoLikelihoodRatioInteraction() throws {
     let rt = try makeRuntime()
     let s = try json(rt, "subgroups(two, 'Surv(time, status) ~ rx + cluster(id)', {by = {'sex'}, treatment = 'rx'})")
