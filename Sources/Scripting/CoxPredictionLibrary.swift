@@ -193,6 +193,13 @@ struct CoxPredictionLibrary: KaplanLibrary {
     ) { call in
       let model = try call.receiver(as: CoxAnalysis.self)
       let names = try stringList(call.lua, 2, what: "coefficient names")
+      guard !names.isEmpty else {
+        throw call.lua.argumentError(2, "no coefficient names given (e.g. m:test{\"armB\", \"armC\"})")
+      }
+      var seen = Set<String>()
+      if let repeated = names.first(where: { !seen.insert($0).inserted }) {
+        throw call.lua.argumentError(2, "'\(repeated)' is named twice")
+      }
       let all = model.coefficients.map(\.name)
       let L = try names.map { name -> [Double] in
         guard let j = all.firstIndex(of: name) else {
@@ -207,6 +214,9 @@ struct CoxPredictionLibrary: KaplanLibrary {
       return call.result(try Self.encode(w, names: names), of: CoxWaldResult(test: w, names: names))
     }
   }
+
+  /// A value that is not finite as R prints it: NaN, Inf, -Inf.
+  static func nonFinite(_ x: Double) -> String { x.isNaN ? "NaN" : (x > 0 ? "Inf" : "-Inf") }
 
   private var contrast: KaplanFunction {
     KaplanFunction(
@@ -229,11 +239,17 @@ struct CoxPredictionLibrary: KaplanLibrary {
             guard let x = v.doubleValue, v.typeName == "number" else {
               throw call.lua.argumentError(2, "row \(r + 1), entry \(j + 1) of L is a \(v.typeName), not a number")
             }
+            guard x.isFinite else {
+              throw call.lua.argumentError(2, "row \(r + 1), entry \(j + 1) of L is \(Self.nonFinite(x)), not a finite number")
+            }
             return x
           }
         }
       default:
         L = [try numberList(call.lua, 2, what: "numbers")]
+        if let j = L[0].firstIndex(where: { !$0.isFinite }) {
+          throw call.lua.argumentError(2, "entry \(j + 1) of L is \(Self.nonFinite(L[0][j])), not a finite number")
+        }
       }
       do {
         let w = try model.contrast(L)
