@@ -240,7 +240,8 @@ struct CoxPredictionLibrary: KaplanLibrary {
               throw call.lua.argumentError(2, "row \(r + 1), entry \(j + 1) of L is a \(v.typeName), not a number")
             }
             guard x.isFinite else {
-              throw call.lua.argumentError(2, "row \(r + 1), entry \(j + 1) of L is \(Self.nonFinite(x)), not a finite number")
+              throw call.lua.argumentError(
+                2, "row \(r + 1), entry \(j + 1) of L is \(Self.nonFinite(x)), not a finite number")
             }
             return x
           }
