@@ -44,36 +44,7 @@ struct DatasetFunctions {
       options.delimiter = ch
     }
     if let missing = try o.optionalStrings("missing") { options.missing = Set(missing) }
-    if case .table(let t)? = try o.value("types") {
-      if let first = t.array.first {
-        throw bad("types", "column name = type expected, got a list entry \(OptionValues.shown(first))")
-      }
-      for (column, v) in t.fields {
-        guard let s = v.stringValue, let kind = Column.Kind(rawValue: s) else {
-          throw bad("types", "type of '\(column)' must be one of \"double\", \"int\", \"string\", \"bool\", \"date\", "
-            + "got \(OptionValues.shown(v))")
-        }
-        options.columnTypes[column] = kind
-      }
-    }
-    if case .table(let t)? = try o.value("levels") {
-      if let first = t.array.first {
-        throw bad("levels", "column name = {levels} expected, got a list entry \(OptionValues.shown(first))")
-      }
-      for (column, v) in t.fields {
-        // {arm = "b"} became an empty list of levels, {"b", 1} dropped the 1.
-        guard case .table(let list) = v, list.fields.isEmpty, !list.array.isEmpty,
-          case let levels = list.array.compactMap({ $0.typeName == "string" ? $0.stringValue : nil }),
-          levels.count == list.array.count
-        else {
-          throw bad("levels", "levels of '\(column)' must be an array of strings, got \(OptionValues.shown(v))")
-        }
-        if let twice = levels.enumerated().first(where: { levels[..<$0.offset].contains($0.element) })?.element {
-          throw bad("levels", "level '\(twice)' of '\(column)' is given twice")
-        }
-        options.levels[column] = levels
-      }
-    }
+    (options.columnTypes, options.levels) = try ColumnOptionShapes.read(call, argument: argument)
     if let format = try o.optionalString("date_format") {
       do { options.dateFormat = try DateFormat(format) } catch { throw bad("date_format", "\(error)") }
     }

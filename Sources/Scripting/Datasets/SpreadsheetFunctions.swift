@@ -75,51 +75,7 @@ struct SpreadsheetFunctions {
     options.select = try o.optionalStrings("select")
     options.maxRows = try o.optionalInteger("n_max")
     if let missing = try o.optionalStrings("missing") { options.missing = Set(missing) }
-    (options.columnTypes, options.levels) = try declaredColumns(call, argument: argument)
+    (options.columnTypes, options.levels) = try ColumnOptionShapes.read(call, argument: argument)
     return options
-  }
-
-  /// The `types` and `levels` options, checked and worded as read_csv's
-  /// (`DatasetFunctions.csvOptions`, which reads them with read_csv's other
-  /// options; the lead may merge the two into one helper).
-  static func declaredColumns(
-    _ call: KaplanCall, argument: Int
-  ) throws -> ([String: Column.Kind], [String: [String]]) {
-    let o = call.options
-    func bad(_ key: String, _ what: String) -> LuaError {
-      call.lua.argumentError(argument, "option '\(key)': \(what)")
-    }
-    var types: [String: Column.Kind] = [:]
-    var levels: [String: [String]] = [:]
-    if case .table(let t)? = try o.value("types") {
-      if let first = t.array.first {
-        throw bad("types", "column name = type expected, got a list entry \(OptionValues.shown(first))")
-      }
-      for (column, v) in t.fields {
-        guard let s = v.stringValue, let kind = Column.Kind(rawValue: s) else {
-          throw bad("types", "type of '\(column)' must be one of \"double\", \"int\", \"string\", \"bool\", "
-            + "\"date\", got \(OptionValues.shown(v))")
-        }
-        types[column] = kind
-      }
-    }
-    if case .table(let t)? = try o.value("levels") {
-      if let first = t.array.first {
-        throw bad("levels", "column name = {levels} expected, got a list entry \(OptionValues.shown(first))")
-      }
-      for (column, v) in t.fields {
-        guard case .table(let list) = v, list.fields.isEmpty, !list.array.isEmpty,
-          case let names = list.array.compactMap({ $0.typeName == "string" ? $0.stringValue : nil }),
-          names.count == list.array.count
-        else {
-          throw bad("levels", "levels of '\(column)' must be an array of strings, got \(OptionValues.shown(v))")
-        }
-        if let twice = names.enumerated().first(where: { names[..<$0.offset].contains($0.element) })?.element {
-          throw bad("levels", "level '\(twice)' of '\(column)' is given twice")
-        }
-        levels[column] = names
-      }
-    }
-    return (types, levels)
   }
 }
