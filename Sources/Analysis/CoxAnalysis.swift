@@ -222,6 +222,8 @@ public struct CoxAnalysis: Sendable {
           + "so there is no partial likelihood to maximise")
     }
     for j in 0..<design.columnCount {
+      // A poll every 64 columns: a factor of thousands of levels is a long scan.
+      if j % 64 == 63 { try Cancellation.check() }
       let column = design.column(j)
       // A branch-free scan (it vectorises); the row is looked for only when it fails.
       var failed: UInt8 = 0

@@ -9,7 +9,11 @@ import TestSupport
 struct GroupScalingCLITests {
   /// Seconds allowed past the deadline: a debug build, run next to the
   /// rest of the suite on a shared machine (release: within about 1 s).
-  static let slack = 2.5
+  /// At worst the watchdog ends the process `Watchdog.grace` (2 s) after the
+  /// deadline; under AddressSanitizer a Cox fit on a 2,000-level factor can
+  /// reach that hard stop (its column scaling runs beside the sort, where no
+  /// poll can throw), and the process's exit then takes a few tenths more.
+  static let slack = 3.0
   static let limit = 2.0
 
   /// n rows in g groups (`grp`), a time, a 0/1 status, a cause 0/1/2, x.

@@ -111,7 +111,10 @@ struct CoxPreparedData {
     case .columnMajor(let values): columns = (0..<p).map { values[($0 * n)..<(($0 + 1) * n)] }
     case .columns(let arrays): columns = arrays.map { $0[...] }
     }
-    for (j, column) in columns.enumerated() where !InputScan.allFinite(column) {
+    for (j, column) in columns.enumerated() {
+      // A poll every 64 columns: a factor of thousands of levels is a long scan.
+      if j % 64 == 63 { try Cancellation.check() }
+      if InputScan.allFinite(column) { continue }
       for (i, v) in column.enumerated() where !v.isFinite {
         throw CoxInputError("covariate column \(j + 1), row \(i + 1) is not a finite number")
       }
