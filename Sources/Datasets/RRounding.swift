@@ -119,9 +119,11 @@ public enum RRounding {
       digits = 1
     }
     if x == 0 { return x }
-    var dig = Int(digits.rounded(.toNearestOrAwayFromZero))
-    if dig > maxSignificantDigits { return x }
-    if dig < 1 { dig = 1 }
+    // Compared as doubles first: a huge finite `digits` (1e300) must not
+    // reach Int() (found by fuzz-lua-api).
+    let rounded = digits.rounded(.toNearestOrAwayFromZero)
+    if rounded > Double(maxSignificantDigits) { return x }
+    let dig = rounded < 1 ? 1 : Int(rounded)
     let sign: Double = x < 0 ? -1 : 1
     var a = abs(x)
     let l10 = log10(a)

@@ -149,6 +149,15 @@ import TestSupport
     }
   }
 
+  /// R: signif(3.14159, 1e300) is 3.14159 and signif(3.14159, -1e300) is 3
+  /// (digits below 1 count as 1). A huge finite digits trapped in Int()
+  /// (fuzz-lua-api's find).
+  @Test func signifTakesHugeDigits() {
+    #expect(RRounding.signif(3.14159, digits: 1e300) == 3.14159)
+    #expect(RRounding.signif(3.14159, digits: -1e300) == 3)
+    #expect(RRounding.signif(-271.8, digits: 2) == -270)
+  }
+
   @Test func rsRoundingExamples() {
     // R 4.2.2: round(0.15, 1); round(2.5); round(-0.5); round(1.005, 2); round(0.125, 2); round(-1.5)
     #expect(RRounding.round(0.15, digits: 1) == 0.1)
