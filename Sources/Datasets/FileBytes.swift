@@ -64,7 +64,7 @@ public enum FileBytes {
   /// Writes `bytes` to `path`, whose last component is not followed if it
   /// is a symbolic link (O_NOFOLLOW: ELOOP), so a write that the sandbox
   /// checked against the resolved path cannot be redirected afterwards.
-  static func write(path: String, bytes: [UInt8]) throws {
+  public static func write(path: String, bytes: [UInt8]) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw DatasetError.io("cannot open '\(path)' for writing: \(lastError())") }
     defer { close(fd) }

@@ -113,29 +113,10 @@ public struct StatWriteError: Error, CustomStringConvertible {
 final class ByteSink {
   var bytes: [UInt8] = []
 
-  func write(to path: String) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
-    guard fd >= 0 else {
-      throw DatasetError.io("cannot open '\(path)' for writing: \(String(cString: strerror(errno)))")
-    }
-    defer { close(fd) }
-    var written = 0
-    while written < bytes.count {
-      let n = bytes.withUnsafeBytes { raw -> Int in
-        guard let base = raw.baseAddress else { return 0 }
-        return systemWrite(fd, base + written, bytes.count - written)
-      }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw DatasetError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
-      }
-      written += n
-    }
-  }
+  /// The bytes to `path`, as every writer of the project writes a file
+  /// (`FileBytes.write`: no symbolic link followed, EINTR retried).
+  func write(to path: String) throws { try FileBytes.write(path: path, bytes: bytes) }
 }
-
-@inline(__always)
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
 
 private let sinkWriter: readstat_data_writer = { data, length, ctx in
   guard let ctx, let data else { return 0 }
