@@ -18,6 +18,9 @@ struct PlotFigure {
     case curves(SurvivalPlotData)
     case forest(ForestPlotData)
     case zph(ZphPlotData)
+    /// Several causes of a cuminc result, one panel each (`layout =
+    /// "stacked"` or `"side"`; see `CumincCauses`).
+    case panels([CumincCauses.Panel], PanelStack.Direction)
   }
 
   let content: Content
@@ -28,6 +31,9 @@ struct PlotFigure {
   /// The y-axis title and range when the script gives none (km `fun`).
   var ylab: String?
   var ylim: [Double]?
+  /// The legend's title when the script gives none: the grouping column's
+  /// label (`d:label("rx", "Treatment")`), for a km fit grouped by one column.
+  var legendTitle: String?
 
   /// The figure of the result whose handle is argument 1; `pvalue` and `hr`
   /// results arrive as their handles in arguments 3 and 4.
@@ -41,25 +47,39 @@ struct PlotFigure {
       (ylab, ylim) = (fun.ylab, fun.ylim)
       // The time column's variable label (read_sas, d:label) titles the x axis.
       xlab = handle.dataset?.dataset.attributes(of: a.formula.response.stop).label
+      legendTitle = Self.groupLabel(a.formula, handle.dataset)
     case ("cuminc", let a as CompetingRisksAnalysis):
-      content = .curves(try Self.incidence(a, call: call))
+      let causes = try CumincCauses.requested(a, call: call)
+      if causes.count == 1 {
+        content = .curves(try Self.incidence(a, cause: causes[0], call: call))
+      } else {
+        content = try CumincCauses.content(a, causes: causes, call: call) { cause in
+          try Self.incidence(a, cause: cause, call: call)
+        }
+      }
       xlab = nil
     case ("cox", let a as CoxAnalysis):
       let f = a.fit
-      content = .forest(Self.forest(a.coefficients, hr: f.hazardRatios, lower: f.lower, upper: f.upper, p: f.p,
-                                    level: f.confidenceLevel))
+      content = .forest(try ForestLabels.apply(
+        Self.forest(a.coefficients, hr: f.hazardRatios, lower: f.lower, upper: f.upper, p: f.p,
+                    level: f.confidenceLevel), terms: a.coefficients, call: call))
       xlab = nil
     case ("finegray", let a as FineGrayAnalysis):
       // A Fine–Gray model's forest plot shows subdistribution hazard ratios.
       let f = a.fit
-      content = .forest(Self.forest(a.terms, hr: f.hazardRatios, lower: f.lower, upper: f.upper, p: f.pValues,
-                                    level: f.confidenceLevel))
+      content = .forest(try ForestLabels.apply(
+        Self.forest(a.terms, hr: f.hazardRatios, lower: f.lower, upper: f.upper, p: f.pValues,
+                    level: f.confidenceLevel), terms: a.terms, call: call))
       xlab = "Subdistribution hazard ratio"
     case ("cox_zph", let a as CoxZphAnalysis):
       content = .zph(ZphFigure.data(a))
       xlab = nil
     case ("subgroups", let a as SubgroupAnalysis):
-      content = .forest(SubgroupFigure.data(a))
+      // Subgrouping variables are titled by their column labels (d:label) where they have one.
+      let labels = Dictionary(
+        a.variables.compactMap { v in handle.dataset?.dataset.attributes(of: v.name).label.map { (v.name, $0) } },
+        uniquingKeysWith: { first, _ in first })
+      content = .forest(SubgroupFigure.data(a, labels: labels))
       xlab = nil
     default:
       throw call.lua.argumentError(
@@ -106,19 +126,16 @@ struct PlotFigure {
                             hazardRatioText: try hazardRatioText(call))
   }
 
-  private static func incidence(_ a: CompetingRisksAnalysis, call: KaplanCall) throws -> SurvivalPlotData {
-    let cause: String
-    switch try call.options.value("cause") {
-    case let v? where v.typeName == "number": cause = causeName(v.doubleValue ?? .nan)
-    case let v?: cause = v.stringValue ?? ""
-    case nil: cause = a.causes.first ?? ""
+  /// The legend title of a fit grouped by one column: its label, if any.
+  private static func groupLabel(_ formula: Formula, _ dataset: LuaDataset?) -> String? {
+    guard let dataset, formula.strata.isEmpty, formula.terms.count == 1, formula.terms[0].variables.count == 1 else {
+      return nil
     }
+    return dataset.dataset.attributes(of: formula.terms[0].variables[0].column).label
+  }
+
+  static func incidence(_ a: CompetingRisksAnalysis, cause: String, call: KaplanCall) throws -> SurvivalPlotData {
     let curves = a.curves.filter { $0.cause == cause }
-    guard !curves.isEmpty else {
-      let causes = a.causes.map { "\"\($0)\"" }.joined(separator: ", ")
-      throw call.lua.argumentError(
-        2, "option 'cause' must be a cause of the result (\(causes)), got \(OptionValues.shown(.string(cause)))")
-    }
     let series = curves.map { c in
       SurvivalSeries(
         label: shortLabel(c.group ?? "all"), time: c.time, value: c.estimate,
@@ -231,7 +248,7 @@ struct PlotFigure {
 
   /// A cause given as a number names the cause as cuminc labels codes
   /// (`1` → "1"; `1.5` → "1.5", as Lua's tostring).
-  private static func causeName(_ x: Double) -> String {
+  static func causeName(_ x: Double) -> String {
     if x.isFinite, x == x.rounded(), abs(x) < 9e15 { return String(Int64(x)) }
     return String(format: "%.14g", x)
   }

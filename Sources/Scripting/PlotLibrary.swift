@@ -46,8 +46,12 @@ struct PlotLibrary: KaplanLibrary {
         """
     ) { call in
       let handle = try call.lua.object(1, as: ResultHandle.self)
-      var options = try PlotLibrary.plotOptions(call.options)
+      var options = try PlotLibrary.plotOptions(call.options, lua: call.lua)
       let figure = try PlotFigure(handle, call: call)
+      if options.legendTitle == nil { options.legendTitle = figure.legendTitle }
+      if case .curves(let data) = figure.content, data.lineIndex != nil, !call.options.has("linetypes") {
+        options.linetypes = LineType.cycle  // causes in one panel: a line type per cause
+      }
       if options.ylab == nil { options.ylab = figure.ylab }
       if options.ylim == nil { options.ylim = figure.ylim }
       if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
@@ -61,16 +65,35 @@ struct PlotLibrary: KaplanLibrary {
       }
       let file = try call.options.optionalString("file")
       try PlotLibrary.checkApplies(figure, options: call.options, call: call)
+      let output = PlotFile(zoom: try PlotLibrary.zoom(call.options, file: file, call: call))
       do {
         switch figure.content {
         case .curves(let data):
           if let file {
             let path = try policy.checkWrite(file)
-            try PlotFile().write(svg: try SurvivalPlot(data, options: options).svg(), to: path)
+            try output.write(svg: try SurvivalPlot(data, options: options).svg(), to: path)
             return [.string(path)]
           }
-          let preview = try TerminalPreview.render(data, options: options, color: try call.options.boolean("color"))
+          let preview = try TerminalPreview.render(
+            data, options: options, color: try call.options.boolean("color"),
+            lineWidth: try call.options.optionalInteger("term_width"))
           return [.nil, .string(preview)]
+        case .panels(let panels, let direction):
+          guard let file else {
+            throw LuaError.runtime("plot: layout = \"stacked\" or \"side\" has no terminal preview; give "
+              + "{file = \"cuminc.svg\"} or layout = \"overlay\"")
+          }
+          var panelOptions = options
+          panelOptions.title = nil
+          let plots = try panels.map { panel in
+            var o = panelOptions
+            o.title = panel.title
+            return try SurvivalPlot(panel.data, options: o)
+          }
+          let path = try policy.checkWrite(file)
+          let stack = try PanelStack(plots, direction: direction, title: options.title, options: options)
+          try output.write(svg: stack.svg(), to: path)
+          return [.string(path)]
         case .forest(let data):
           guard let file else {
             throw LuaError.runtime("plot: forest plots have no terminal preview; give {file = \"forest.svg\"}")
@@ -78,14 +101,14 @@ struct PlotLibrary: KaplanLibrary {
           var forestOptions = options
           if forestOptions.xlab == nil { forestOptions.xlab = figure.xlab }
           let path = try policy.checkWrite(file)
-          try PlotFile().write(svg: try ForestPlot(data, options: forestOptions).svg(), to: path)
+          try output.write(svg: try ForestPlot(data, options: forestOptions).svg(), to: path)
           return [.string(path)]
         case .zph(let data):
           guard let file else {
             throw LuaError.runtime("plot: zph plots have no terminal preview; give {file = \"zph.svg\"}")
           }
           let path = try policy.checkWrite(file)
-          try PlotFile().write(svg: try ZphPlot(data, options: options).svg(), to: path)
+          try output.write(svg: try ZphPlot(data, options: options).svg(), to: path)
           return [.string(path)]
         }
       } catch PlotError.invalidOption(let key, let message) {
@@ -112,13 +135,31 @@ struct PlotLibrary: KaplanLibrary {
       OptionSpec("breaks", .number(.positive), defaultText: "chosen from the range",
                  doc: "interval between x ticks, e.g. 12 for months or 365 for days (curves only)"),
       OptionSpec("percent", .boolean, default: .boolean(d.percent), doc: "y axis in percent (curves only)"),
-      OptionSpec("width", size(PlotOptions.widthRange), defaultText: "720", doc: "width in pixels"),
-      OptionSpec("height", size(PlotOptions.heightRange), defaultText: "fitted to the content",
-                 doc: "height in pixels"),
+      OptionSpec("width", .either(size(PlotOptions.widthRange), .string), defaultText: "720",
+                 doc: "width in pixels (96 to the inch), or with a unit: \"7in\", \"180mm\", \"18cm\", \"504pt\""),
+      OptionSpec("height", .either(size(PlotOptions.heightRange), .string), defaultText: "fitted to the content",
+                 doc: "height in pixels, or with a unit as width"),
+      OptionSpec("dpi", .number(.between(PlotLibrary.dpiRange.lowerBound, PlotLibrary.dpiRange.upperBound)),
+                 defaultText: "96: one pixel per unit",
+                 doc: "PNG resolution: a figure width = \"7in\" at dpi = 300 is 2100 pixels wide; text, lines and "
+                   + "markers scale together (PNG files only)"),
+      OptionSpec("scale", .number(.between(PlotLibrary.scaleRange.lowerBound, PlotLibrary.scaleRange.upperBound)),
+                 defaultText: "1", doc: "PNG pixels per unit, as dpi / 96 (PNG files only; give dpi or scale)"),
+      OptionSpec("font_family", .string, defaultText: "\"\(PlotOptions.defaultFontFamily)\"",
+                 doc: "font names, most wanted first, e.g. \"Times New Roman, serif\""),
+      OptionSpec("palette", .choice(Palette.names), defaultText: "\"default\" (colour-blind-safe Okabe–Ito)",
+                 doc: "colours of the groups: \"default\"/\"okabe_ito\", \"greyscale\" (or \"grey\") or "
+                   + "\"viridis\"; colors overrides it"),
+      OptionSpec("linetypes", .either(.boolean, .strings), default: .boolean(false),
+                 doc: "line type per curve, from \"solid\", \"dashed\", \"dotted\", \"dotdash\", \"longdash\", "
+                   + "\"twodash\"; true cycles them (for black-and-white printing) (curves only)"),
+      OptionSpec("legend_title", .string, defaultText: "the grouping column's label (d:label), if any",
+                 doc: "title before the legend entries (curves only)"),
       OptionSpec("font_size", size(PlotOptions.fontSizeRange), default: .number(d.fontSize),
                  doc: "base font size in pixels"),
-      OptionSpec("labels", .strings, defaultText: "the group labels",
-                 doc: "group names in the legend and risk table, one per curve (curves only)"),
+      OptionSpec("labels", .either(.strings, .table), defaultText: "the group labels (forest: the term names)",
+                 doc: "curves: group names in the legend and risk table, one per curve; forest plots of cox and "
+                   + "finegray: {term = \"Label\"} renames terms and factor variables"),
       OptionSpec("colors", .strings, defaultText: "a colour-blind-safe palette",
                  doc: "colours (\"#0072B2\", \"steelblue\"), one per curve; a forest plot uses the first"),
       OptionSpec("conf_int", .boolean, default: .boolean(d.confInt), doc: "shaded confidence bands (curves only)"),
@@ -138,33 +179,115 @@ struct PlotLibrary: KaplanLibrary {
                    + "result of logrank() (km) or cuminc() (cuminc) whose p to print"),
       OptionSpec("hr", .table, doc: "a cox() result: prints \"HR 0.58 (95% CI 0.38–0.88)\" of its first term "
                    + "(curves only)"),
-      OptionSpec("cause", .either(.string, .number(.any)), defaultText: "the first cause",
-                 doc: "the cause whose cumulative incidence to draw (cuminc only)"),
+      OptionSpec("cause", .either(.either(.string, .number(.any)), .table), defaultText: "the first cause",
+                 doc: "the cause whose cumulative incidence to draw, or several: {1, 2} (cuminc only)"),
+      OptionSpec("causes", .either(.choice(["all"]), .table), defaultText: "the first cause",
+                 doc: "\"all\" or a list of causes to draw in one figure (cuminc only; as cause = {...})"),
+      OptionSpec.choice("layout", [("stacked", "stacked"), ("side", "side"), ("overlay", "overlay")],
+                        default: "stacked",
+                        doc: "several causes: \"stacked\" (a panel per cause, one above the other), \"side\" "
+                          + "(side by side) or \"overlay\" (one panel: a colour per group, a line type per cause)"),
       OptionSpec.choice("fun", KmPlotFun.choices, default: "surv",
                         doc: "km only: \"surv\" (S), \"event\" (1 - S), \"cumhaz\" (-log S) or \"cloglog\" "
                           + "(log(-log S) against time on a log axis: parallel curves under proportional hazards), "
                           + "as R's plot.survfit"),
       OptionSpec("color", .boolean, default: .boolean(true),
                  doc: "colours in the terminal preview (without file; false draws dashes instead)"),
+      OptionSpec("term_width", .integer(.between(20, 400)), defaultText: "about 76 characters",
+                 doc: "width of the terminal preview in characters (without file), e.g. term_width = 120"),
     ]
   }()
 
   /// The options the renderer reads, from the checked options table.
-  static func plotOptions(_ o: OptionValues) throws -> PlotOptions {
-    PlotOptions(
+  static func plotOptions(_ o: OptionValues, lua: LuaCall) throws -> PlotOptions {
+    var options = PlotOptions(
       title: try o.optionalString("title"), xlab: try o.optionalString("xlab"), ylab: try o.optionalString("ylab"),
       xlim: try o.optionalNumbers("xlim"), ylim: try o.optionalNumbers("ylim"), breaks: try o.optionalNumber("breaks"),
-      percent: try o.boolean("percent"), width: try o.optionalNumber("width"), height: try o.optionalNumber("height"),
-      fontSize: try o.number("font_size"), labels: try o.optionalStrings("labels"),
+      percent: try o.boolean("percent"),
+      width: try length(o, "width", PlotOptions.widthRange, lua: lua),
+      height: try length(o, "height", PlotOptions.heightRange, lua: lua),
+      fontSize: try o.number("font_size"), labels: try groupLabels(o, lua: lua),
       colors: try o.optionalStrings("colors"), confInt: try o.boolean("conf_int"),
       censorMarks: try o.boolean("censor_marks"), riskTable: try o.boolean("risk_table"),
       cumulativeEvents: try o.boolean("cumulative_events"), cumulativeCensored: try o.boolean("cumulative_censored"),
       medianLines: try o.boolean("median_lines"), legend: try o.boolean("legend"))
+    options.palette = try o.optionalString("palette")
+    options.fontFamily = try o.optionalString("font_family")
+    options.legendTitle = try o.optionalString("legend_title")
+    switch try o.value("linetypes") {
+    case .boolean(true)?: options.linetypes = LineType.cycle
+    case .table(let t)?:
+      do {
+        options.linetypes = try t.array.enumerated().map { i, v in
+          try LineType.parse(v.stringValue ?? "", option: "linetypes", index: i)
+        }
+      } catch PlotError.invalidOption(let key, let message) {
+        throw lua.argumentError(2, optionMessage(key: key, message))
+      }
+    default: options.linetypes = nil
+    }
+    do {
+      try options.validate()
+    } catch PlotError.invalidOption(let key, let message) {
+      throw lua.argumentError(2, optionMessage(key: key, message))
+    }
+    return options
+  }
+
+  /// PNG resolution: `dpi` pixels per inch (SVG units are 96 to the inch)
+  /// or `scale` pixels per unit; refused for a preview or an SVG or PDF
+  /// file, whose size is not in pixels.
+  static let dpiRange: ClosedRange<Double> = 24...2400
+  static let scaleRange: ClosedRange<Double> = 0.25...25
+
+  static func zoom(_ o: OptionValues, file: String?, call: KaplanCall) throws -> Double {
+    let dpi = try o.optionalNumber("dpi")
+    let scale = try o.optionalNumber("scale")
+    guard dpi != nil || scale != nil else { return 1 }
+    let key = dpi != nil ? "dpi" : "scale"
+    if dpi != nil && scale != nil {
+      throw call.lua.argumentError(2, "options 'dpi' and 'scale' both set the PNG resolution; give one")
+    }
+    guard let file, (try? PlotFile.format(of: file)) == .png else {
+      throw call.lua.argumentError(
+        2, "option '\(key)' applies to PNG files only (an SVG or PDF figure scales without loss), got "
+          + (file.map { "file \"\($0)\"" } ?? "no file"))
+    }
+    return dpi.map { $0 / PhysicalLength.pixelsPerInch } ?? scale ?? 1
+  }
+
+  /// `width`/`height` in SVG units from a number of pixels or a length with
+  /// its unit ("7in", "180mm").
+  private static func length(_ o: OptionValues, _ key: String, _ range: ClosedRange<Double>, lua: LuaCall) throws
+    -> Double?
+  {
+    guard let v = try o.value(key) else { return nil }
+    guard v.typeName == "string", let text = v.stringValue else { return v.doubleValue }
+    guard let px = PhysicalLength.pixels(text) else {
+      throw lua.argumentError(
+        2, "option '\(key)' must be a number of pixels or a length such as \"7in\", \"180mm\", \"18cm\", "
+          + "got \"\(text)\"")
+    }
+    guard range.contains(px) else {
+      let inches = { (x: Double) in String(format: "%.2fin", x / PhysicalLength.pixelsPerInch) }
+      throw lua.argumentError(
+        2, "option '\(key)' must be from \(inches(range.lowerBound)) to \(inches(range.upperBound)) "
+          + "(\(Int(range.lowerBound)) to \(Int(range.upperBound)) pixels), got \"\(text)\"")
+    }
+    return px
+  }
+
+  /// `labels` as group names (an array); a forest plot's term map is read by `PlotFigure`.
+  private static func groupLabels(_ o: OptionValues, lua: LuaCall) throws -> [String]? {
+    guard case .table(let t)? = try o.value("labels") else { return nil }
+    guard t.fields.isEmpty else { return nil }
+    return try o.optionalStrings("labels")
   }
 
   /// Options a forest plot draws (the rest are for curves).
   private static let forestKeys: Set<String> = [
-    "file", "title", "xlab", "xlim", "width", "height", "font_size", "colors",
+    "file", "title", "xlab", "xlim", "width", "height", "font_size", "colors", "dpi", "scale", "font_family",
+    "palette",
   ]
 
   /// No option is silently ignored: one that this figure does not draw is
@@ -178,8 +301,12 @@ struct PlotLibrary: KaplanLibrary {
       if options.has("fun") && figure.kind != "km" {
         throw refuse("fun", "applies to km results only, not to a \(figure.kind) result")
       }
-      if options.has("cause") && figure.kind != "cuminc" {
-        throw refuse("cause", "applies to cuminc results only, not to a \(figure.kind) result")
+      for key in ["cause", "causes", "layout"] where options.has(key) && figure.kind != "cuminc" {
+        throw refuse(key, "applies to cuminc results only, not to a \(figure.kind) result")
+      }
+      try checkGroupLabels(options, call: call)
+      if options.has("term_width") && options.has("file") {
+        throw refuse("term_width", "applies to the terminal preview only (a plot without file)")
       }
       if data.logTime && !options.has("file") {
         throw LuaError.runtime("plot: fun = \"cloglog\" has no terminal preview; give {file = \"cloglog.svg\"}")
@@ -187,14 +314,26 @@ struct PlotLibrary: KaplanLibrary {
       if options.has("color") && options.has("file") {
         throw refuse("color", "applies to the terminal preview only (a plot without file)")
       }
+    case .panels:
+      if options.has("term_width") { throw refuse("term_width", "applies to the terminal preview only") }
+      try checkGroupLabels(options, call: call)
     case .forest:
-      for key in PlotLibrary.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
+      let keys = figure.kind == "subgroups" ? forestKeys : forestKeys.union(["labels"])
+      for key in PlotLibrary.options.map(\.key) where !keys.contains(key) && options.has(key) {
         throw refuse(key, "applies to curves (km, cuminc), not to the forest plot of a \(figure.kind) model")
       }
     case .zph:
       for key in PlotLibrary.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
         throw refuse(key, "applies to curves (km, cuminc), not to the figure of a cox_zph result")
       }
+    }
+  }
+
+  /// Group labels of curves are an array of strings, not a term map.
+  private static func checkGroupLabels(_ options: OptionValues, call: KaplanCall) throws {
+    if case .table(let t)? = try options.value("labels"), !t.fields.isEmpty || t.array.isEmpty {
+      throw call.lua.argumentError(
+        2, "option 'labels' must be an array of strings (one per curve) for curves, got a table with keys")
     }
   }
 

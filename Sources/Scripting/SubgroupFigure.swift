@@ -9,7 +9,8 @@ import Plots
 /// "favours" labels either side of 1. A level without a hazard ratio keeps
 /// its counts and shows its note's reason instead of an estimate.
 enum SubgroupFigure {
-  static func data(_ a: SubgroupAnalysis) -> ForestPlotData {
+  /// `labels` titles a subgrouping variable by its column label (d:label).
+  static func data(_ a: SubgroupAnalysis, labels: [String: String] = [:]) -> ForestPlotData {
     let contrasts = a.arms.count > 2
     var rows: [ForestRow] = []
     var cells = [[String]](repeating: [], count: a.arms.count)
@@ -27,7 +28,7 @@ enum SubgroupFigure {
     add(a.overall, variable: nil, label: "All patients", p: nil)
     for v in a.variables {
       for (k, l) in v.levels.enumerated() {
-        add(l, variable: v.name, label: l.level, p: k == 0 ? v.interaction?.p : nil)
+        add(l, variable: labels[v.name] ?? v.name, label: l.level, p: k == 0 ? v.interaction?.p : nil)
       }
     }
     var data = ForestPlotData(rows: rows, confidenceLevel: a.confidenceLevel)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Options of `plot(result, opts)`, one property per Lua key (snake_case in
 /// Lua, camelCase here). The binding's option schema (Scripting's
 /// `PlotLibrary`) rejects unknown keys, wrong types and out-of-range sizes;
@@ -42,6 +44,14 @@ public struct PlotOptions: Equatable, Sendable {
   public var medianLines: Bool
   /// Legend above the panel.
   public var legend: Bool
+  /// Line type per series (cycled when shorter); nil draws every curve solid.
+  public var linetypes: [LineType]? = nil
+  /// A named palette (`Palette.names`) for groups without a colour in `colors`.
+  public var palette: String? = nil
+  /// The CSS font family of every text; nil: `PlotStyle.fontFamily`.
+  public var fontFamily: String? = nil
+  /// A title before the legend entries (the grouping variable's label).
+  public var legendTitle: String? = nil
 
   public init(
     title: String? = nil, xlab: String? = nil, ylab: String? = nil, xlim: [Double]? = nil,
@@ -101,6 +111,23 @@ public struct PlotOptions: Equatable, Sendable {
           "colors[\(i + 1)] must be a colour such as \"#0072B2\" or \"steelblue\" (got \"\(c)\")")
       }
     }
+    if let palette, !Palette.names.contains(palette) {
+      _ = try Palette.colors(palette, count: 0)
+    }
+    if let fontFamily {
+      let allowed = fontFamily.unicodeScalars.allSatisfy {
+        $0.properties.isAlphabetic || $0.properties.numericType != nil || " ,-_'".unicodeScalars.contains($0)
+      }
+      guard allowed, !fontFamily.trimmingCharacters(in: .whitespaces).isEmpty, fontFamily.count <= 200 else {
+        throw Self.fail(
+          "font_family",
+          "font_family must be font names separated by commas, such as \"Times New Roman, serif\" "
+            + "(got \"\(fontFamily)\")")
+      }
+    }
+    if let linetypes, linetypes.isEmpty {
+      throw Self.fail("linetypes", "linetypes must name at least one line type (got an empty list)")
+    }
     if let xlim, let breaks, (xlim[1] - xlim[0]) / breaks > 100 {
       throw Self.fail(
         "breaks",
@@ -110,16 +137,36 @@ public struct PlotOptions: Equatable, Sendable {
   }
 
   /// Checks the options that depend on the number of groups.
-  func validate(groupCount: Int) throws {
+  func validate(groupCount: Int, colorCount: Int? = nil) throws {
     let entries = groupCount == 1 ? "entry" : "entries"
     if let labels, labels.count != groupCount {
       throw Self.fail("labels", "labels must have \(groupCount) \(entries), one per group (got \(labels.count))")
     }
-    if let colors, colors.count < groupCount {
+    let colorCount = colorCount ?? groupCount
+    let colorEntries = colorCount == 1 ? "entry" : "entries"
+    if let colors, colors.count < colorCount {
       throw Self.fail(
-        "colors", "colors must have at least \(groupCount) \(entries), one per group (got \(colors.count))")
+        "colors", "colors must have at least \(colorCount) \(colorEntries), one per group (got \(colors.count))")
     }
   }
+
+  /// The colour of every series: `colors` where given, else the palette's.
+  func seriesColors(_ count: Int) -> [String] {
+    let fallback = (try? Palette.colors(palette, count: count)) ?? (0..<count).map { Palette.color($0) }
+    return (0..<count).map { i in colors.flatMap { i < $0.count ? $0[i] : nil } ?? fallback[i] }
+  }
+
+  /// The dash pattern of series `index` (nil: solid).
+  func dashArray(_ index: Int) -> String? {
+    guard let linetypes, !linetypes.isEmpty else { return nil }
+    return linetypes[index % linetypes.count].dashArray
+  }
+
+  /// Named faces first (what journals use), then the generic family.
+  public static let defaultFontFamily = "Arial, Helvetica, sans-serif"
+
+  /// The font family every SVG text uses.
+  var svgFontFamily: String { fontFamily ?? PlotStyle.fontFamily }
 
   private static func checkRange(_ r: [Double]?, name: String) throws {
     guard let r else { return }

@@ -25,6 +25,17 @@ public struct SurvivalPlotData: Equatable, Sendable {
   /// own first point (there is no common start value) and the layout works
   /// in log10 time (`SurvivalPlotLayout+LogTime`).
   public var logTime: Bool = false
+  /// Several curves per group (the causes of a competing-risks result in one
+  /// panel): series `i` takes colour `colorIndex[i]` and line type
+  /// `lineIndex[i]`; nil: series `i` takes colour and line type `i`.
+  public var colorIndex: [Int]? = nil
+  public var lineIndex: [Int]? = nil
+  /// The series whose counts the risk table shows (one per group when
+  /// several curves share a risk set); nil: every series.
+  public var tableSeries: [Int]? = nil
+  /// The risk table's row labels, one per `tableSeries` entry (the group
+  /// names); nil: the series' labels.
+  public var tableLabels: [String]? = nil
 
   public init(
     kind: Kind = .survival, series: [SurvivalSeries], pValueText: String? = nil,

@@ -303,7 +303,7 @@ public struct ForestPlot: Sendable {
   public func svg() -> String {
     let l = layout
     let fs = l.fontSize
-    var w = SVGWriter(width: l.width, height: l.height)
+    var w = SVGWriter(width: l.width, height: l.height, fontFamily: options.svgFontFamily)
     w.comment("Kaplan forest plot")
     for s in l.stripes { w.rect(s, fill: PlotStyle.stripe) }
     if let t = l.title { w.text(t.string, at: t.at, size: t.size, anchor: .middle, bold: true) }
@@ -321,7 +321,7 @@ public struct ForestPlot: Sendable {
         dash: "4 3")
     }
 
-    let color = options.colors?.first ?? PlotStyle.ink
+    let color = options.colors?.first ?? (options.palette == nil ? PlotStyle.ink : options.seriesColors(1)[0])
     let half = fs * 0.36
     for r in l.rows {
       if let v = r.variable {

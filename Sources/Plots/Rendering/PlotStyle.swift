@@ -2,7 +2,7 @@
 enum PlotStyle {
   /// Named faces first (what journals use), then the generic family, so the
   /// SVG needs no font files.
-  static let fontFamily = "Arial, Helvetica, sans-serif"
+  static let fontFamily = PlotOptions.defaultFontFamily
   static let ink = "#000000"
   static let axisGrey = "#333333"
   static let mutedInk = "#555555"

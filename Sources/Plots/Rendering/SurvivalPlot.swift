@@ -15,11 +15,16 @@ public struct SurvivalPlot: Sendable {
 
   /// The figure as a self-contained SVG document (deterministic bytes).
   public func svg() -> String {
+    writer(clipID: "kaplan-panel-clip").document()
+  }
+
+  /// The figure drawn into a writer; `clipID` names its clip path (unique
+  /// per figure when several panels share one document, `PanelStack`).
+  func writer(clipID clip: String) -> SVGWriter {
     let l = layout
     let fs = l.fontSize
-    var w = SVGWriter(width: l.width, height: l.height)
+    var w = SVGWriter(width: l.width, height: l.height, fontFamily: options.svgFontFamily)
     w.comment("Kaplan \(data.kind == .survival ? "survival" : "cumulative incidence") plot")
-    let clip = "kaplan-panel-clip"
     // The clip reaches a little beyond the panel so curves at 0 or 1 keep
     // their full stroke; it only bites when ylim cuts the curves.
     let pad = 2.0
@@ -35,9 +40,12 @@ public struct SurvivalPlot: Sendable {
 
     if !l.legend.isEmpty {
       w.openGroup([("class", "legend")])
+      if let t = l.legendTitle { w.text(t.string, at: t.at, size: t.size, bold: true) }
       for entry in l.legend {
         let a = entry.swatchStart
-        w.line(a, Point(x: a.x + SurvivalPlotLayout.swatchLength, y: a.y), stroke: entry.color, width: 2.2)
+        w.line(
+          a, Point(x: a.x + SurvivalPlotLayout.swatchLength, y: a.y), stroke: entry.color, width: 2.2,
+          dash: entry.dash)
         w.text(entry.label, at: Point(x: a.x + SurvivalPlotLayout.swatchLength + 6, y: a.y + fs * 0.35), size: fs)
       }
       w.closeGroup()
@@ -51,7 +59,9 @@ public struct SurvivalPlot: Sendable {
       w.line(s.from, s.to, stroke: PlotStyle.mutedInk, width: 1, dash: "5 4")
     }
     for g in l.groups {
-      w.polyline(g.curve, stroke: g.color, width: 1.8, extra: [("class", "curve")])
+      var extra = [("class", "curve")]
+      if let dash = g.dash { extra.append(("stroke-dasharray", dash)) }
+      w.polyline(g.curve, stroke: g.color, width: 1.8, extra: extra)
     }
     let arm = fs * 0.36
     for g in l.groups where !g.censorMarks.isEmpty {
@@ -100,6 +110,6 @@ public struct SurvivalPlot: Sendable {
       }
       w.closeGroup()
     }
-    return w.document()
+    return w
   }
 }

@@ -19,6 +19,9 @@ public struct SurvivalPlotLayout: Equatable, Sendable {
   /// Number at risk first, then cumulative events / censored when asked.
   public var tables: [Table]
   public var legend: [LegendEntry]
+  /// The legend's title, left of its first row (`legend_title`, or the
+  /// grouping variable's label).
+  public var legendTitle: Text? = nil
   public var title: Text?
   public var xTitle: Text
   public var yTitle: Text
@@ -31,6 +34,8 @@ public struct SurvivalPlotLayout: Equatable, Sendable {
   public struct Group: Equatable, Sendable {
     public var label: String
     public var color: String
+    /// The curve's SVG dash pattern (`linetypes`); nil: solid.
+    public var dash: String? = nil
     /// The step curve's vertices in pixels: starts at (origin, start value),
     /// then (tᵢ, previous value), (tᵢ, new value) at every change, and ends
     /// at the last time; clipped to the x domain.
@@ -64,6 +69,8 @@ public struct SurvivalPlotLayout: Equatable, Sendable {
   public struct LegendEntry: Equatable, Sendable {
     public var label: String
     public var color: String
+    /// The swatch's dash pattern, the curve's.
+    public var dash: String? = nil
     /// The swatch runs from here 22 units to the right; the text starts 6
     /// units after it, on the same baseline (shifted by a third of a font size).
     public var swatchStart: Point
@@ -90,7 +97,8 @@ extension SurvivalPlotLayout {
   /// values or inconsistent data.
   public init(_ data: SurvivalPlotData, options: PlotOptions) throws {
     try options.validate()
-    try options.validate(groupCount: data.series.count)
+    let colorCount = (data.colorIndex?.max()).map { $0 + 1 } ?? data.series.count
+    try options.validate(groupCount: data.series.count, colorCount: colorCount)
     // A log time axis: the same layout over log10 time, with its own ticks.
     let logAxis = data.logTime ? try Self.logTimeAxis(data, options: options) : nil
     let data = logAxis?.data ?? data
@@ -103,7 +111,9 @@ extension SurvivalPlotLayout {
     let margin = Self.margin
     let width = options.width ?? 720
     let labels = options.labels ?? data.series.map(\.label)
-    let colors = (0..<data.series.count).map { options.colors?[$0] ?? Palette.color($0) }
+    let palette = options.seriesColors(colorCount)
+    let colors = (0..<data.series.count).map { palette[data.colorIndex?[$0] ?? $0] }
+    let lineIndex = (0..<data.series.count).map { data.lineIndex?[$0] ?? $0 }
 
     // x domain and ticks.
     let lastTime = data.series.compactMap(\.time.last).max() ?? data.origin
@@ -165,7 +175,7 @@ extension SurvivalPlotLayout {
     // The labels end left of the widest count centred on the first tick.
     let labelGap = TextMetrics.width("000", size: fs) / 2 + 10
     if anyTable {
-      let labelWidth = labels.map { TextMetrics.width($0, size: fs) }.max() ?? 0
+      let labelWidth = (data.tableLabels ?? labels).map { TextMetrics.width($0, size: fs) }.max() ?? 0
       left = max(left, margin + labelWidth + labelGap)
     }
     let lastTickHalf = (axis.labels.last.map { TextMetrics.width($0, size: fs) } ?? 0) / 2
@@ -201,10 +211,16 @@ extension SurvivalPlotLayout {
       top += titleSize * 1.7
     }
     var legend: [LegendEntry] = []
+    var legendTitle: Text?
     if options.legend {
       let rowHeight = fs * 1.6
       var rows: [[(label: String, color: String, width: Double)]] = [[]]
       var rowWidth = 0.0
+      // The title takes the first row's first place, in bold (an empty color marks it).
+      if let t = options.legendTitle, !t.isEmpty {
+        rows[0].append((t, "", TextMetrics.width(t, size: fs, bold: true)))
+        rowWidth = rows[0][0].width
+      }
       for (i, label) in labels.enumerated() {
         let w = Self.swatchLength + 6 + TextMetrics.width(label, size: fs)
         let gap = rows[rows.count - 1].isEmpty ? 0 : 20.0
@@ -220,8 +236,16 @@ extension SurvivalPlotLayout {
         var x = left + (panelWidth - total) / 2
         let baseline = top + rowHeight * Double(r) + fs * 0.9
         for entry in row {
+          if entry.color.isEmpty {
+            legendTitle = Text(string: entry.label, at: Point(x: x, y: baseline), size: fs)
+            x += entry.width + 20
+            continue
+          }
+          let index = legend.count
           legend.append(
-            LegendEntry(label: entry.label, color: entry.color, swatchStart: Point(x: x, y: baseline - fs * 0.33)))
+            LegendEntry(
+              label: entry.label, color: entry.color, dash: options.dashArray(lineIndex[index]),
+              swatchStart: Point(x: x, y: baseline - fs * 0.33)))
           x += entry.width + 20
         }
       }
@@ -240,7 +264,8 @@ extension SurvivalPlotLayout {
     if options.cumulativeCensored {
       blockSpecs.append(("Cumulative number censored", { $0.cumulativeCensored(at: $1) }))
     }
-    let blockHeight = fs * 1.3 + fs * 1.2 + rowHeight * Double(data.series.count)
+    let tableSeries = (data.tableSeries ?? Array(data.series.indices)).filter { data.series.indices.contains($0) }
+    let blockHeight = fs * 1.3 + fs * 1.2 + rowHeight * Double(tableSeries.count)
     below += blockHeight * Double(blockSpecs.count) + margin
 
     let panelHeight: Double
@@ -281,7 +306,7 @@ extension SurvivalPlotLayout {
         : []
       groups.append(
         Group(
-          label: labels[g], color: colors[g], curve: curve, bands: bands, censorMarks: marks,
+          label: labels[g], color: colors[g], dash: options.dashArray(lineIndex[g]), curve: curve, bands: bands, censorMarks: marks,
           median: s.medianTime(kind: data.kind)))
     }
 
@@ -304,9 +329,11 @@ extension SurvivalPlotLayout {
     for (name, count) in blockSpecs {
       let titleBaseline = blockTop + fs * 1.3 + fs * 0.2
       var rows: [Row] = []
-      for (g, s) in data.series.enumerated() {
-        let baseline = blockTop + fs * 1.3 + fs * 1.2 + rowHeight * Double(g) + rowHeight / 2 + fs * 0.35
-        rows.append(Row(label: labels[g], color: colors[g], baseline: baseline, counts: xTicks.map { count(s, $0) }))
+      for (k, g) in tableSeries.enumerated() {
+        let s = data.series[g]
+        let baseline = blockTop + fs * 1.3 + fs * 1.2 + rowHeight * Double(k) + rowHeight / 2 + fs * 0.35
+        let label = data.tableLabels.flatMap { k < $0.count ? $0[k] : nil } ?? labels[g]
+        rows.append(Row(label: label, color: colors[g], baseline: baseline, counts: xTicks.map { count(s, $0) }))
       }
       tables.append(
         Table(
@@ -339,6 +366,7 @@ extension SurvivalPlotLayout {
           y: panel.minY + panel.height / 2),
         size: axisTitleSize),
       annotations: annotations, medianSegments: medianSegments, fontSize: fs)
+    self.legendTitle = legendTitle
   }
 
   /// Lays out annotation lines as a left- or right-aligned block in one of

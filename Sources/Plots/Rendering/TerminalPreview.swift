@@ -12,8 +12,17 @@ public enum TerminalPreview {
   /// legend line. Every line ends with "\n".
   public static func render(
     _ data: SurvivalPlotData, options: PlotOptions = PlotOptions(), columns: Int = 70, rows: Int = 18,
-    color: Bool = true
+    color: Bool = true, lineWidth: Int? = nil
   ) throws -> String {
+    var columns = columns
+    if let lineWidth {
+      // The whole line (y labels, axis and curves) in `lineWidth` characters.
+      guard (20...400).contains(lineWidth) else {
+        throw PlotError.invalidOption(
+          option: "term_width", message: "term_width must be between 20 and 400 (got \(lineWidth))")
+      }
+      columns = lineWidth - (try gutterWidth(data, options: options)) - 1
+    }
     guard (10...400).contains(columns) else {
       throw PlotError.invalidOption(option: "columns", message: "columns must be between 10 and 400 (got \(columns))")
     }
@@ -39,7 +48,7 @@ public enum TerminalPreview {
     for (g, s) in data.series.enumerated() {
       let vertices = SurvivalPlotLayout.clip(
         SurvivalPlotLayout.stepVertices(s, origin: data.origin, start: data.startValue), lo, hi)
-      let pattern = color ? DashPattern.solid : DashPattern.forGroup(g)
+      let pattern = Self.pattern(data, series: g, color: color)
       var counter = 0
       for i in 1..<max(vertices.count, 1) {
         let a = vertices[i - 1]
@@ -111,7 +120,7 @@ public enum TerminalPreview {
     var legend = indent
     var used = 0
     for (g, group) in layout.groups.enumerated() {
-      let swatch = color ? "━━" : DashPattern.forGroup(g).legend
+      let swatch = Self.pattern(data, series: g, color: color).legend
       let entryWidth = 3 + group.label.count
       if used > 0 && used + 3 + entryWidth > columns {
         out += legend + "\n"
@@ -126,7 +135,35 @@ public enum TerminalPreview {
       used += entryWidth
     }
     out += legend + "\n"
+    // The p-value and hazard ratio, as the figure prints them in its panel.
+    for note in [data.pValueText, data.hazardRatioText].compactMap({ $0 }) where !note.isEmpty {
+      out += indent + note + "\n"
+    }
     return out
+  }
+
+  /// A series' dots: solid in colour, else a pattern per group; curves
+  /// that share a colour (causes in one panel) take a pattern per cause.
+  static func pattern(_ data: SurvivalPlotData, series g: Int, color: Bool) -> DashPattern {
+    if let lines = data.lineIndex, g < lines.count { return DashPattern.forGroup(lines[g]) }
+    return color ? DashPattern.solid : DashPattern.forGroup(g)
+  }
+
+  /// The characters left of the axis line: the widest y label drawn (top,
+  /// middle and bottom ticks) and a space.
+  static func gutterWidth(_ data: SurvivalPlotData, options: PlotOptions) throws -> Int {
+    var o = options
+    o.riskTable = false
+    o.cumulativeEvents = false
+    o.cumulativeCensored = false
+    let layout = try SurvivalPlotLayout(data, options: o)
+    let mid = (layout.y.domainLower + layout.y.domainUpper) / 2
+    var widest = 0
+    for (v, label) in zip(layout.yTicks, layout.yTickLabels)
+    where v == layout.yTicks.first || v == layout.yTicks.last || abs(v - mid) < 1e-9 {
+      widest = max(widest, label.count)
+    }
+    return widest + 1
   }
 }
 

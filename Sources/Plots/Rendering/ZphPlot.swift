@@ -24,12 +24,12 @@ public struct ZphPlot {
     let titleHeight = options.title == nil ? 0.0 : fs * 2.2
     let panelHeight = (options.height.map { ($0 - titleHeight) / Double(rows) }) ?? panelWidth * 0.8
     let height = options.height ?? titleHeight + panelHeight * Double(rows)
-    var w = SVGWriter(width: width, height: height)
+    var w = SVGWriter(width: width, height: height, fontFamily: options.svgFontFamily)
     w.comment("Kaplan proportional-hazards (zph) plot")
     if let title = options.title {
       w.text(title, at: Point(x: width / 2, y: fs * 1.5), size: fs * 1.15, anchor: .middle, bold: true)
     }
-    let color = options.colors?.first ?? Palette.color(0)
+    let color = options.seriesColors(1)[0]
     for (k, panel) in data.panels.enumerated() {
       let origin = Point(
         x: Double(k % columns) * panelWidth, y: titleHeight + Double(k / columns) * panelHeight)
