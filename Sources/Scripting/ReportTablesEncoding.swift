@@ -73,11 +73,13 @@ enum ReportTablesEncoding {
     return .table(LuaTable(fields: fields))
   }
 
-  static func subgroups(_ a: SubgroupAnalysis, ties: CoxTies) throws -> LuaValue {
+  /// `labels`: the subgrouping columns' labels (d:label), shown for their names.
+  static func subgroups(_ a: SubgroupAnalysis, ties: CoxTies, labels: [String: String] = [:]) throws -> LuaValue {
     var rows = [level(a.overall)]
     for v in a.variables { rows += v.levels.map(level) }
     let variables: [LuaValue] = a.variables.map { v in
       var fields: [(String, LuaValue)] = [("name", .string(v.name))]
+      if let label = labels[v.name] { fields.append(("label", .string(label))) }
       if let t = v.interaction {
         fields += [("chisq", number(t.statistic)), ("df", .integer(t.df)), ("p", number(t.p))]
       }

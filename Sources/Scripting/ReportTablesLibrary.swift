@@ -32,7 +32,7 @@ struct ReportTablesLibrary: KaplanLibrary {
                  ("arms", "the treatment's levels (the first is the reference)"),
                  ("rows", "per subgroup (All patients first): variable, level, n and events per arm, estimates "
                    + "(per treatment contrast: term, level, coef, se, z, p, hr, lower, upper), note"),
-                 ("variables", "per subgrouping variable: name, chisq, df, p (interaction LRT), note"),
+                 ("variables", "per subgrouping variable: name, label (d:label), chisq, df, p (interaction LRT), note"),
                  ("conf_level", "level of the HR intervals"), ("ties", "the ties method"),
                ], tidy: ReportTablesTidy.subgroups),
   ] }
@@ -172,7 +172,11 @@ struct ReportTablesLibrary: KaplanLibrary {
       } catch let error as BaselineTableError {
         throw call.lua.argumentError(3, error.description)
       }
-      return try call.result(ReportTablesEncoding.subgroups(analysis, ties: options.cox.ties), of: analysis)
+      let labels = Dictionary(
+        options.by.compactMap { name in dataset.attributes(of: name).label.map { (name, $0) } },
+        uniquingKeysWith: { first, _ in first })
+      return try call.result(
+        ReportTablesEncoding.subgroups(analysis, ties: options.cox.ties, labels: labels), of: analysis)
     }
   }
 

@@ -33,6 +33,26 @@ import FoundationXML
     ),
     ("incidence.svg", { try SurvivalPlot(TrialData.incidence(), options: PlotOptions(xlim: [0, 96])).svg() }),
     ("forest.svg", { try ForestPlot(TrialData.forest()).svg() }),
+    (
+      "km_journal.svg",
+      {
+        var o = PlotOptions(width: 7 * 96, height: 5 * 96)
+        o.linetypes = LineType.cycle
+        o.palette = "greyscale"
+        o.fontFamily = "Times New Roman, serif"
+        o.legendTitle = "Treatment"
+        return try SurvivalPlot(TrialData.survival(), options: o).svg()
+      }
+    ),
+    (
+      "incidence_stacked.svg",
+      {
+        let panels = try [TrialData.incidence(), TrialData.incidence()].enumerated().map { k, d in
+          try SurvivalPlot(d, options: PlotOptions(title: "Cause \(k + 1)", width: 560))
+        }
+        return try PanelStack(panels, direction: .vertical, title: "Competing risks").svg()
+      }
+    ),
     ("preview.txt", { try TerminalPreview.render(TrialData.survival(), color: false) }),
     ("preview_color.txt", { try TerminalPreview.render(TrialData.incidence(), options: PlotOptions(percent: true)) }),
   ]

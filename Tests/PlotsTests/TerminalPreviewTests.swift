@@ -11,8 +11,8 @@ import Testing
   @Test func shapeIsRowsOfBrailleBetweenAxes() throws {
     let text = try TerminalPreview.render(TrialData.survival(), columns: 70, rows: 18, color: false)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-    // y title, 18 plot rows, x axis, tick labels, x title, legend.
-    #expect(lines.count == 1 + 18 + 4)
+    // y title, 18 plot rows, x axis, tick labels, x title, legend, p-value, hazard ratio.
+    #expect(lines.count == 1 + 18 + 4 + 2)
     let plotRows = Array(lines[1...18])
     #expect(plotRows.first?.hasPrefix("1.00 ┤") == true)
     #expect(plotRows.last?.hasPrefix("0.00 ┤") == true)
@@ -44,7 +44,7 @@ import Testing
 
   @Test func sizeIsConfigurableAndChecked() throws {
     let text = try TerminalPreview.render(TrialData.survival(), columns: 40, rows: 10, color: false)
-    #expect(text.split(separator: "\n").count == 1 + 10 + 4)
+    #expect(text.split(separator: "\n").count == 1 + 10 + 4 + 2)
     #expect(throws: PlotError.self) { try TerminalPreview.render(TrialData.survival(), columns: 5) }
   }
 }

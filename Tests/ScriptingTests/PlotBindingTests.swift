@@ -37,7 +37,9 @@ import FoundationXML
     let keys = Set((r[2].stringValue ?? "").split(separator: " ").map(String.init))
     #expect(keys == ["file", "title", "xlab", "ylab", "xlim", "ylim", "breaks", "percent", "width", "height",
                      "font_size", "labels", "colors", "conf_int", "censor_marks", "risk_table", "cumulative_events",
-                     "cumulative_censored", "median_lines", "legend", "pvalue", "hr", "cause", "fun", "color"])
+                     "cumulative_censored", "median_lines", "legend", "pvalue", "hr", "cause", "fun", "color",
+                     "dpi", "scale", "font_family", "palette", "linetypes", "legend_title", "causes", "layout",
+                     "term_width"])
     for file in ["colon_km.svg", "veteran_forest.svg"] {
       #expect(FileManager.default.fileExists(atPath: rt.policy.outputDirectory + "/" + file), "\(file)")
     }
@@ -139,7 +141,8 @@ import FoundationXML
     #expect(error("plot(fit, {title = 3, file = 'x.svg'})")
       == "test:2: bad argument #2 to 'plot' (option 'title' must be a string, got 3)")
     #expect(error("plot(fit, {width = 1e300, file = 'x.svg'})")
-      == "test:2: bad argument #2 to 'plot' (option 'width' must be a number from 200 to 10000, got 1e+300)")
+      == "test:2: bad argument #2 to 'plot' (option 'width' must be a number from 200 to 10000 or a string, "
+      + "got 1e+300)")
     #expect(error("plot(fit, {risk_table = 'yes', file = 'x.svg'})")
       == "test:2: bad argument #2 to 'plot' (option 'risk_table' must be true or false, got \"yes\")")
     #expect(error("plot(fit, 'x.svg')") == "test:2: bad argument #2 to 'plot' (options table expected, got string)")

@@ -130,7 +130,7 @@ function M.format_subgroups(s)
   add("All patients", rows[1])
   local i = 2
   for _, v in ipairs(s.variables) do
-    add(v.name, nil, v.p and M.pvalue(v.p) or "")
+    add(v.label or v.name, nil, v.p and M.pvalue(v.p) or "")
     if v.note then notes[#notes + 1] = v.name .. ": " .. v.note end
     while rows[i] and rows[i].variable == v.name do
       add("  " .. rows[i].level, rows[i])
