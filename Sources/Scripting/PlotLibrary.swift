@@ -41,8 +41,20 @@ struct PlotLibrary: KaplanLibrary {
         plot(fit, {file = "colon_km.svg", pvalue = true, breaks = 365, xlab = "Days"})
         plot(fit, {file = "colon_cloglog.svg", fun = "cloglog"})   -- parallel under proportional hazards
         local m = cox(dataset("veteran"), "Surv(time, status) ~ trt + celltype + karno")
-        plot(m, {file = "veteran_forest.svg", title = "Veteran's lung cancer"})
-        plot(fit, {color = false})          -- a preview in the terminal
+        plot(m, {file = "veteran_forest.svg", title = "Veteran's lung cancer",
+                 labels = {celltype = "Cell type", karno = "Karnofsky score"}})
+        -- For a journal: 7 x 5 inches at 300 dpi (2100 x 1500 pixels), black and white, a serif font;
+        -- the legend is titled by the column's label.
+        local labelled = colon:label("rx", "Treatment")
+        plot(km(labelled, "Surv(time, status) ~ rx"), {file = "colon_bw.png", width = "7in", height = "5in",
+             dpi = 300, palette = "greyscale", linetypes = true, font_family = "Times New Roman, serif"})
+        plot(fit, {file = "colon_180mm.svg", width = "180mm", linetypes = {"solid", "dashed", "dotted"},
+             palette = "viridis", legend_title = "Arm"})
+        -- Several causes of a competing-risks result: a panel per cause, or all in one panel.
+        local ci = cuminc(dataset("clocc"), "Surv(pfs_months, first_event) ~ arm")
+        plot(ci, {file = "clocc_causes.svg", causes = "all", layout = "stacked"})
+        plot(ci, {file = "clocc_overlay.svg", cause = {"hepatic", "death"}, layout = "overlay", pvalue = true})
+        plot(fit, {color = false, term_width = 60, pvalue = true})   -- a preview 60 characters wide
         """
     ) { call in
       let handle = try call.lua.object(1, as: ResultHandle.self)
