@@ -7,16 +7,25 @@ import Plots
 /// coefficient (`age`, `celltypesmallcell`: renames that row) or a factor
 /// variable (`celltype`: renames the bold header its levels are grouped
 /// under); a key that is neither is an error listing the names, so a typo
-/// is never silently ignored.
+/// is never silently ignored. Without a key, a column's label (d:label)
+/// names its factor header or its numeric term's row.
 enum ForestLabels {
-  static func apply(_ data: ForestPlotData, terms: [CoefficientLabel], call: KaplanCall) throws -> ForestPlotData {
-    guard case .table(let t)? = try call.options.value("labels") else { return data }
+  static func apply(_ data: ForestPlotData, terms: [CoefficientLabel], dataset: LuaDataset?, call: KaplanCall) throws
+    -> ForestPlotData
+  {
+    var byName: [String: String] = [:]
+    if let d = dataset?.dataset {
+      for l in terms {
+        let key = l.level == nil ? l.name : l.variable
+        if d.index(of: key) != nil, let label = d.attributes(of: key).label { byName[key] = label }
+      }
+    }
+    guard case .table(let t)? = try call.options.value("labels") else { return relabel(data, terms, byName) }
     guard t.array.isEmpty, !t.fields.isEmpty else {
       throw call.lua.argumentError(
         2, "option 'labels' must map terms to labels for a forest plot, e.g. {age = \"Age (years)\"}, got "
           + (t.fields.isEmpty ? "an array" : "a table with both keys and array entries"))
     }
-    var byName: [String: String] = [:]
     let names = terms.map(\.name)
     let variables = terms.filter { $0.level != nil }.map(\.variable)
     for (key, value) in t.fields {
@@ -32,6 +41,13 @@ enum ForestLabels {
       }
       byName[key] = label
     }
+    return relabel(data, terms, byName)
+  }
+
+  private static func relabel(_ data: ForestPlotData, _ terms: [CoefficientLabel], _ byName: [String: String])
+    -> ForestPlotData
+  {
+    guard !byName.isEmpty else { return data }
     // Rows are the forest's: a factor level's row carries its variable, a
     // numeric term's label is its coefficient name.
     var out = data

@@ -62,14 +62,14 @@ struct PlotFigure {
       let f = a.fit
       content = .forest(try ForestLabels.apply(
         Self.forest(a.coefficients, hr: f.hazardRatios, lower: f.lower, upper: f.upper, p: f.p,
-                    level: f.confidenceLevel), terms: a.coefficients, call: call))
+                    level: f.confidenceLevel), terms: a.coefficients, dataset: handle.dataset, call: call))
       xlab = nil
     case ("finegray", let a as FineGrayAnalysis):
       // A Fine–Gray model's forest plot shows subdistribution hazard ratios.
       let f = a.fit
       content = .forest(try ForestLabels.apply(
         Self.forest(a.terms, hr: f.hazardRatios, lower: f.lower, upper: f.upper, p: f.pValues,
-                    level: f.confidenceLevel), terms: a.terms, call: call))
+                    level: f.confidenceLevel), terms: a.terms, dataset: handle.dataset, call: call))
       xlab = "Subdistribution hazard ratio"
     case ("cox_zph", let a as CoxZphAnalysis):
       content = .zph(ZphFigure.data(a))

@@ -120,7 +120,8 @@ import FoundationXML
     let titleEnd = title.at.x + TextMetrics.width("Treatment", size: l.fontSize, bold: true)
     #expect(l.legend[0].swatchStart.x > titleEnd)
     #expect(l.legend.count == 2)
-    #expect(try SurvivalPlot(TrialData.survival(), options: o).svg().contains("font-weight=\"bold\" fill=\"#000000\">Treatment<"))
+    let svg = try SurvivalPlot(TrialData.survival(), options: o).svg()
+    #expect(svg.contains("font-weight=\"bold\" fill=\"#000000\">Treatment<"))
     #expect(try SurvivalPlotLayout(TrialData.survival(), options: PlotOptions()).legendTitle == nil)
   }
 
@@ -168,14 +169,18 @@ import FoundationXML
   }
 
   @Test func previewWidthIsTheWholeLine() throws {
-    let plain = { (s: String) in s.replacingOccurrences(of: "\u{1b}\\[[0-9;]*m", with: "", options: .regularExpression) }
+    let plain = { (s: String) in
+      s.replacingOccurrences(of: "\u{1b}\\[[0-9;]*m", with: "", options: .regularExpression)
+    }
     for width in [40, 100, 160] {
       let text = plain(try TerminalPreview.render(TrialData.survival(), lineWidth: width))
       let rows = text.split(separator: "\n").filter { $0.contains("┤") || $0.contains("│") }
       #expect(rows.count == 18)
       #expect(rows.allSatisfy { $0.count == width }, "\(width)")
     }
-    #expect(throws: PlotError.invalidOption(option: "term_width", message: "term_width must be between 20 and 400 (got 5)")) {
+    let tooNarrow = PlotError.invalidOption(
+      option: "term_width", message: "term_width must be between 20 and 400 (got 5)")
+    #expect(throws: tooNarrow) {
       try TerminalPreview.render(TrialData.survival(), lineWidth: 5)
     }
   }

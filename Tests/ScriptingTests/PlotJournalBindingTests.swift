@@ -151,6 +151,13 @@ import FoundationXML
       return plot(m, {file = 'g.svg', labels = {age = 'Age (years)'}})
       """)
     #expect(fg.contains(">Age (years)<"))
+    // Column labels name factor headers and numeric rows unless labels says otherwise.
+    let labelled = try svg(rt, """
+      local d = dataset('veteran'):label('celltype', 'Histology'):label('karno', 'Karnofsky')
+      local m = cox(d, 'Surv(time, status) ~ trt + celltype + karno')
+      return plot(m, {file = 'l.svg', labels = {karno = 'Performance'}})
+      """)
+    #expect(labelled.contains(">Histology<") && labelled.contains(">Performance<") && !labelled.contains(">Karnofsky<"))
     #expect(luaError(rt, Self.veteran + "plot(m, {file = 'x.svg', labels = {karno2 = 'K'}})")
       == "test:2: bad argument #2 to 'plot' (option 'labels' names no term of the model: 'karno2' (terms: celltype, "
       + "trt, celltypesmallcell, celltypeadeno, celltypelarge, karno))")

@@ -306,7 +306,8 @@ extension SurvivalPlotLayout {
         : []
       groups.append(
         Group(
-          label: labels[g], color: colors[g], dash: options.dashArray(lineIndex[g]), curve: curve, bands: bands, censorMarks: marks,
+          label: labels[g], color: colors[g], dash: options.dashArray(lineIndex[g]), curve: curve, bands: bands,
+          censorMarks: marks,
           median: s.medianTime(kind: data.kind)))
     }
 
