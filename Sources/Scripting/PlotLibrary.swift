@@ -95,8 +95,7 @@ struct PlotLibrary: KaplanLibrary {
             throw LuaError.runtime("plot: layout = \"stacked\" or \"side\" has no terminal preview; give "
               + "{file = \"cuminc.svg\"} or layout = \"overlay\"")
           }
-          var panelOptions = options
-          panelOptions.title = nil
+          let panelOptions = PanelStack.panelOptions(options, count: panels.count, direction: direction)
           let plots = try panels.map { panel in
             var o = panelOptions
             o.title = panel.title

@@ -166,6 +166,15 @@ import FoundationXML
     }
     #expect(side.svg().contains("<svg x=\"\(SVGWriter.number(a.layout.width))\" y=\"0\""))
     #expect(throws: PlotError.self) { try PanelStack([], direction: .vertical) }
+    // A requested size is the whole figure's: panels share it.
+    for direction in [PanelStack.Direction.vertical, .horizontal] {
+      let whole = PlotOptions(title: "Both", width: 1000, height: 1200)
+      let o = PanelStack.panelOptions(whole, count: 2, direction: direction)
+      #expect(o.title == nil)
+      let panels = try [a.data, b.data].map { try SurvivalPlot($0, options: o) }
+      let stack = try PanelStack(panels, direction: direction, title: "Both", options: whole)
+      #expect(abs(stack.width - 1000) < 1e-9 && abs(stack.height - 1200) < 1e-9, "\(direction)")
+    }
   }
 
   @Test func previewWidthIsTheWholeLine() throws {

@@ -28,7 +28,29 @@ public struct PanelStack: Sendable {
     self.fontFamily = options.svgFontFamily
   }
 
-  var titleHeight: Double { title == nil ? 0 : fontSize * 1.4 * 1.7 + SurvivalPlotLayout.margin }
+  var titleHeight: Double { Self.titleHeight(title, fontSize: fontSize) }
+
+  static func titleHeight(_ title: String?, fontSize: Double) -> Double {
+    (title ?? "").isEmpty ? 0 : fontSize * 1.4 * 1.7 + SurvivalPlotLayout.margin
+  }
+
+  /// The options of each of `count` panels when the whole figure is to be
+  /// `options.width` × `options.height`: the size along `direction` is
+  /// shared (less the title's height), the other is each panel's. The title
+  /// goes to the stack, not to the panels.
+  public static func panelOptions(_ options: PlotOptions, count: Int, direction: Direction) -> PlotOptions {
+    var o = options
+    o.title = nil
+    let n = Double(max(count, 1))
+    switch direction {
+    case .vertical:
+      if let h = options.height { o.height = (h - titleHeight(options.title, fontSize: options.fontSize)) / n }
+    case .horizontal:
+      if let w = options.width { o.width = w / n }
+      if let h = options.height { o.height = h - titleHeight(options.title, fontSize: options.fontSize) }
+    }
+    return o
+  }
 
   /// The document's size: panels end to end along `direction`.
   public var width: Double {
