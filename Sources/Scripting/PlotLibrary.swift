@@ -168,7 +168,8 @@ struct PlotLibrary: KaplanLibrary {
                  doc: "title before the legend entries (curves only)"),
       OptionSpec("font_size", size(PlotOptions.fontSizeRange), default: .number(d.fontSize),
                  doc: "base font size in pixels"),
-      OptionSpec("labels", .either(.strings, .table), defaultText: "the group labels (forest: the term names)",
+      OptionSpec("labels", .either(.strings, .table),
+                 defaultText: "the group labels (forest: column labels, else term names)",
                  doc: "curves: group names in the legend and risk table, one per curve; forest plots of cox and "
                    + "finegray: {term = \"Label\"} renames terms and factor variables"),
       OptionSpec("colors", .strings, defaultText: "a colour-blind-safe palette",

@@ -103,7 +103,8 @@ import TestSupport
       + "not made by a Kaplan function)")
     // Errors of the renderer pointed at plots.lua.
     #expect(luaError(rt, fit + "plot(f, {file = 'x.svg', width = 1e300})")
-      == "test:2: bad argument #2 to 'plot' (option 'width' must be a number from 200 to 10000, got 1e+300)")
+      == "test:2: bad argument #2 to 'plot' (option 'width' must be a number from 200 to 10000 or a string, "
+        + "got 1e+300)")
     #expect(luaError(rt, "plot(cox(dataset('aml'), 'Surv(time, status) ~ x'))")
       == "test:1: plot: forest plots have no terminal preview; give {file = \"forest.svg\"}")
   }
