@@ -1,0 +1,30 @@
+import Documents
+import Plots
+
+/// The Swift value behind a `figure()` result: the rendered SVG (the same
+/// bytes `plot(x, {file = "f.svg"})` writes with the same options) and its
+/// PNG, made on first use by a format that needs one (DOCX, RTF) and kept,
+/// so a figure in several documents is converted once.
+final class FigureValue {
+  let svg: String
+  let caption: String?
+  /// What the figure draws ("km curves", "forest plot"), for printing.
+  let description: String
+  private var png: [UInt8]?
+
+  /// PNG pixels per SVG pixel: 2 gives 192 dpi at the figure's size, sharp
+  /// in print and on high-density screens.
+  static let pngZoom = 2.0
+
+  init(svg: String, caption: String?, description: String) {
+    self.svg = svg
+    self.caption = caption
+    self.description = description
+  }
+
+  /// The figure for a document, with its PNG when `needsPNG`.
+  func documentFigure(needsPNG: Bool) throws -> DocumentFigure {
+    if needsPNG && png == nil { png = try PlotFile(zoom: Self.pngZoom).pngBytes(svg: svg) }
+    return DocumentFigure(svg: svg, png: needsPNG ? png : nil, caption: caption)
+  }
+}
