@@ -73,7 +73,7 @@ let package = Package(
     .testTarget(name: "StatFilesTests", dependencies: ["StatFiles", "Datasets", "TestSupport"]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
     .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TestSupport", "ZIPFoundation"]),
-    .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaHost", "TestSupport"]),
+    .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaHost", "TestSupport", "ZIPFoundation"]),
     .testTarget(name: "KaplanCLITests", dependencies: ["TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -78,13 +78,15 @@ enum RTFDocumentWriter {
   }
 
   /// The right edge of each column (twips from the left margin): widths in
-  /// proportion to each column's longest text, filling the text width.
+  /// proportion to each column's longest text (at least 4 characters) plus
+  /// 2 for the cell's margins, filling the text width.
   static func columnEdges(_ table: DocumentTable) -> [Int] {
     let n = table.columnCount
     var widths = [Double](repeating: 4, count: n)
     for row in [table.header] + table.rows {
       for j in 0..<n { widths[j] = max(widths[j], Double(DocumentTable.cell(row, j).count)) }
     }
+    widths = widths.map { $0 + 2 }
     let total = widths.reduce(0, +)
     var edges: [Int] = []
     var used = 0.0

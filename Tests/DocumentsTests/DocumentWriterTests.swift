@@ -3,6 +3,7 @@ import Testing
 import ZIPFoundation
 
 @testable import Documents
+import TestSupport
 
 /// The four document formats written from one document and read back:
 /// HTML and the DOCX parts as XML, RTF through a small reader, Markdown as

@@ -42,7 +42,7 @@ struct DocumentLibrary: KaplanLibrary {
 
   private var report: KaplanFunction {
     KaplanFunction(
-      "report", section: "Reports", signature: "report([spec])",
+      "report", section: "Reports", signature: "report{opts, element, ...}",
       summary: "Starts a document: report{title = \"...\", element, ...}, where each element is text (a "
         + "paragraph), a result (table1(), subgroups(), cox(), km(), logrank(), tidy(...) datasets: written as "
         + "the tables they print), a dataset (all its rows) or a figure(); add more with r:heading, r:text, "
@@ -51,7 +51,8 @@ struct DocumentLibrary: KaplanLibrary {
       options: [OptionSpec("title", .string, defaultText: "none", doc: "the document's title")],
       optionsArgument: 1, returns: "report",
       example: """
-        local colon = dataset("colon"):where(function(r) return r.etype == 2 end)
+        local colon = dataset("colon")
+        colon = colon:where(colon.etype:eq(2))
         local fit = km(colon, "Surv(time, status) ~ rx")
         local r = report{title = "Colon cancer: death by treatment arm",
           "Baseline characteristics (one row per patient).",
@@ -220,7 +221,8 @@ struct DocumentLibrary: KaplanLibrary {
       options: [Self.captionOption, OptionSpec("title", .string, defaultText: "none", doc: "the document's title")],
       optionsArgument: 3, stdlibArguments: 1,
       example: """
-        local d = dataset("colon"):where(function(r) return r.etype == 2 end)
+        local d = dataset("colon")
+        d = d:where(d.etype:eq(2))
         local t = table1(d, {by = "rx", vars = {"age", "sex"}, tests = true})
         assert(write_table(t, "table1.docx", {caption = "Table 1. Baseline characteristics"}))
         assert(write_table(t, "table1.rtf"))

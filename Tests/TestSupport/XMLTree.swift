@@ -7,11 +7,11 @@ import Foundation
 /// A parsed XML element for the tests: name (qualified, as written),
 /// attributes, children and text, read with Foundation's XMLParser; nil
 /// when the text is not well-formed XML.
-final class XMLTree {
-  let name: String
-  let attributes: [String: String]
-  var children: [XMLTree] = []
-  var text = ""
+public final class XMLTree {
+  public let name: String
+  public let attributes: [String: String]
+  public var children: [XMLTree] = []
+  public var text = ""
 
   init(name: String, attributes: [String: String]) {
     self.name = name
@@ -19,14 +19,14 @@ final class XMLTree {
   }
 
   /// Every element named `name` below (and including) this one, in document order.
-  func all(_ name: String) -> [XMLTree] {
+  public func all(_ name: String) -> [XMLTree] {
     (self.name == name ? [self] : []) + children.flatMap { $0.all(name) }
   }
 
   /// The text of this element and all its descendants.
-  var allText: String { text + children.map(\.allText).joined() }
+  public var allText: String { text + children.map(\.allText).joined() }
 
-  static func parse(_ bytes: [UInt8]) -> XMLTree? {
+  public static func parse(_ bytes: [UInt8]) -> XMLTree? {
     let parser = XMLParser(data: Data(bytes))
     let builder = Builder()
     parser.delegate = builder

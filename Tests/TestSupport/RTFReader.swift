@@ -2,13 +2,13 @@
 /// recovers the text of each table row's cells (`\cell`, `\row`) and of
 /// paragraphs, undoing the writer's escapes (`\\`, `\{`, `\}`, `\uN?`,
 /// `\line`, `\tab`). Picture data (`\pict` groups) is skipped and counted.
-struct RTFReader {
-  var rows: [[String]] = []
-  var paragraphs: [String] = []
-  var pictures = 0
-  var pictureHex: [String] = []
+public struct RTFReader {
+  public var rows: [[String]] = []
+  public var paragraphs: [String] = []
+  public var pictures = 0
+  public var pictureHex: [String] = []
 
-  init?(_ text: String) {
+  public init?(_ text: String) {
     let chars = Array(text.unicodeScalars)
     var depth = 0
     var i = 0
