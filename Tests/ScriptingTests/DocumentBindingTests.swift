@@ -190,10 +190,12 @@ import ZIPFoundation
       assert(write_table(d, "h.csv"))
       return s
       """)
-    let s = try lua(rt, "return \"<script>alert('x')</script> & {\\\\rtf1 \\\\b} \\\\par } { | * _ `code` \\1\\2 é ü 中文 😀\"")
-      .first?.stringValue ?? ""
+    let s = try lua(
+      rt, "return \"<script>alert('x')</script> & {\\\\rtf1 \\\\b} \\\\par } { | * _ `code` \\1\\2 é ü 中文 😀\""
+    ).first?.stringValue ?? ""
     #expect(s.contains("\u{1}"))
-    let shown = s.replacingOccurrences(of: "\u{1}", with: "\u{FFFD}").replacingOccurrences(of: "\u{2}", with: "\u{FFFD}")
+    let shown = s.replacingOccurrences(of: "\u{1}", with: "\u{FFFD}")
+      .replacingOccurrences(of: "\u{2}", with: "\u{FFFD}")
     let html = try #require(XMLTree.parse(try Self.read(rt, "h.html")))
     #expect(html.all("script").isEmpty)
     #expect(html.all("h1").first?.allText == shown)

@@ -1,5 +1,6 @@
 import Documents
 import LuaHost
+import RunControl
 
 /// The Swift value behind a `report()` result: the blocks added so far, in
 /// order. Unlike analysis results a report is a builder: `r:text`,
@@ -58,6 +59,9 @@ enum DocumentBlocks {
   static func decode(_ value: LuaValue, caption: String?, function: String) throws -> [DocumentBlock] {
     func bad(_ what: String) -> LuaError { LuaError.runtime("\(function): internal error: \(what)") }
     guard case .table(let list) = value else { throw bad("blocks expected") }
+    // The text is held here and again in the written bytes: asked of the
+    // run's budget (a dataset of 10^6 rows is a large document).
+    try MemoryBudget.require(count: textBytes(value), stride: 3, for: "writing a document of \(function)")
     var blocks: [DocumentBlock] = []
     var captioned = false
     for item in list.array {
@@ -86,6 +90,15 @@ enum DocumentBlocks {
     }
     if caption != nil && !captioned { blocks.insert(.paragraph(caption ?? ""), at: 0) }
     return blocks
+  }
+
+  /// The bytes of the strings in a decoded Lua value.
+  private static func textBytes(_ value: LuaValue) -> Int {
+    switch value {
+    case .string(let s): return s.utf8.count
+    case .table(let t): return t.array.reduce(0) { $0 + textBytes($1) } + t.fields.reduce(0) { $0 + textBytes($1.1) }
+    default: return 0
+    }
   }
 
   private static func strings(_ value: LuaValue?, _ bad: (String) -> LuaError) throws -> [String] {
