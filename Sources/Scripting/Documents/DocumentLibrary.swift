@@ -183,7 +183,9 @@ struct DocumentLibrary: KaplanLibrary {
 
   private var outline: KaplanFunction {
     method(
-      "outline", signature: "r:outline()", summary: "What the report holds: \"report \\\"T\\\": 1 heading, ...\".",
+      "outline", signature: "r:outline()",
+      summary: "What the report holds, as print(r) shows it: its title and how many headings, paragraphs, tables "
+        + "and figures.",
       example: "print(report{title = \"T\", \"text\"}:outline())"
     ) { _, report in [.string(report.outline)] }
   }
