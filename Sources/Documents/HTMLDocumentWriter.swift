@@ -67,7 +67,8 @@ enum HTMLDocumentWriter {
     if let caption = table.caption { out += "<caption>\(XMLText.escape(caption))</caption>\n" }
     out += "<thead><tr>"
     for j in 0..<n {
-      out += "<th class=\"\(table.isLeft(j) ? "l" : "r")\">\(XMLText.escape(DocumentTable.cell(table.header, j)))</th>"
+      let text = DocumentTable.indented(DocumentTable.cell(table.header, j)).text
+      out += "<th class=\"\(table.isLeft(j) ? "l" : "r")\">\(XMLText.escape(text))</th>"
     }
     out += "</tr></thead>\n<tbody>\n"
     for row in table.rows {
