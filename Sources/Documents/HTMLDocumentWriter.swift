@@ -68,7 +68,7 @@ enum HTMLDocumentWriter {
     out += "<thead><tr>"
     for j in 0..<n {
       let text = DocumentTable.indented(DocumentTable.cell(table.header, j)).text
-      out += "<th class=\"\(table.isLeft(j) ? "l" : "r")\">\(XMLText.escape(text))</th>"
+      out += "<th class=\"\(table.isLeft(j) ? "l" : "r")\">\(lines(String(text)))</th>"
     }
     out += "</tr></thead>\n<tbody>\n"
     for row in table.rows {
@@ -77,7 +77,7 @@ enum HTMLDocumentWriter {
         let (indent, text) = DocumentTable.indented(DocumentTable.cell(row, j))
         var classes = table.isLeft(j) ? "l" : "r"
         if indent > 0 { classes += " i\(min(indent, 3))" }
-        out += "<td class=\"\(classes)\">\(XMLText.escape(text))</td>"
+        out += "<td class=\"\(classes)\">\(lines(String(text)))</td>"
       }
       out += "</tr>\n"
     }

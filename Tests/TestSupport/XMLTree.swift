@@ -11,7 +11,17 @@ public final class XMLTree {
   public let name: String
   public let attributes: [String: String]
   public var children: [XMLTree] = []
-  public var text = ""
+  /// The element's own text and its children, in document order.
+  private var parts: [Part] = []
+  private enum Part {
+    case text(String)
+    case element(XMLTree)
+  }
+
+  /// The element's own text (not its children's).
+  public var text: String {
+    parts.map { if case .text(let s) = $0 { return s } else { return "" } }.joined()
+  }
 
   init(name: String, attributes: [String: String]) {
     self.name = name
@@ -23,8 +33,17 @@ public final class XMLTree {
     (self.name == name ? [self] : []) + children.flatMap { $0.all(name) }
   }
 
-  /// The text of this element and all its descendants.
-  public var allText: String { text + children.map(\.allText).joined() }
+  /// The text of this element and all its descendants, in order; a line
+  /// break element (HTML `br`, WordprocessingML `w:br`) reads as "\n".
+  public var allText: String {
+    if name == "br" || name == "w:br" { return "\n" }
+    return parts.map { part in
+      switch part {
+      case .text(let s): return s
+      case .element(let e): return e.allText
+      }
+    }.joined()
+  }
 
   public static func parse(_ bytes: [UInt8]) -> XMLTree? {
     let parser = XMLParser(data: Data(bytes))
@@ -41,7 +60,12 @@ public final class XMLTree {
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
       let node = XMLTree(name: qName ?? elementName, attributes: attributeDict)
-      if let parent = stack.last { parent.children.append(node) } else { root = node }
+      if let parent = stack.last {
+        parent.children.append(node)
+        parent.parts.append(.element(node))
+      } else {
+        root = node
+      }
       stack.append(node)
     }
 
@@ -51,7 +75,7 @@ public final class XMLTree {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-      stack.last?.text += string
+      stack.last?.parts.append(.text(string))
     }
   }
 }

@@ -55,6 +55,21 @@ local function captured_table(t)
     end
     rows[i] = row
   end
+  -- table1 prints "N = 315" under each group in a first row without a label: in a document it goes into the
+  -- header cell, on a second line, as gtsummary's header shows it.
+  local first = rows[1]
+  if first and first[1] == "" then
+    local counts = false
+    for j = 2, #first do
+      if first[j]:match("^N = ") then counts = true elseif first[j] ~= "" then counts = false; break end
+    end
+    if counts then
+      for j = 2, #first do
+        if first[j] ~= "" then header[j] = header[j] .. "\n" .. first[j] end
+      end
+      table.remove(rows, 1)
+    end
+  end
   return { type = "table", header = header, rows = rows, left = left }
 end
 
