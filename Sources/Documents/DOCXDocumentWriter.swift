@@ -19,9 +19,8 @@ import ZIPFoundation
 enum DOCXDocumentWriter {
   /// The ZIP entries' date: the earliest MS-DOS date, 1980-01-01 00:00:00 UTC.
   static let entryDate = Date(timeIntervalSince1970: 315_532_800)
-  static let textWidthTwips = 9360
   static let emuPerPixel = 9525
-  static let textWidthEMU = 5_943_600
+  static let emuPerTwip = 635
 
   static let wordNamespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
   static let relationshipTypes = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -102,19 +101,22 @@ enum DOCXDocumentWriter {
     out += "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "
     out += "xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
     if let title = document.title { out += paragraph(title, style: "Title") }
+    let page = document.page ?? PageSetup()
     var figureNumber = 0
     for block in document.blocks {
       switch block {
       case .heading(let text, let level): out += paragraph(text, style: level <= 1 ? "Heading1" : "Heading2")
       case .paragraph(let text): out += paragraph(text, style: nil)
-      case .table(let table): out += self.table(table)
+      case .table(let table): out += self.table(table, textWidth: page.textWidth)
       case .figure(let figure):
         figureNumber += 1
         if let caption = figure.caption { out += paragraph(caption, style: "Caption") }
-        out += drawing(figure, number: figureNumber)
+        out += drawing(figure, number: figureNumber, textWidth: page.textWidth)
       }
     }
-    out += "<w:sectPr><w:pgSz w:w=\"12240\" w:h=\"15840\"/><w:pgMar w:top=\"1440\" w:right=\"1440\" "
+    let orient = page.landscape ? " w:orient=\"landscape\"" : ""
+    out += "<w:sectPr><w:pgSz w:w=\"\(page.width)\" w:h=\"\(page.height)\"\(orient)/><w:pgMar w:top=\"1440\" "
+    out += "w:right=\"1440\" "
     out += "w:bottom=\"1440\" w:left=\"1440\" w:header=\"720\" w:footer=\"720\" w:gutter=\"0\"/></w:sectPr>"
     out += "</w:body></w:document>\n"
     return out
@@ -132,14 +134,14 @@ enum DOCXDocumentWriter {
     return "<w:p>\(properties)\(run(text))</w:p>"
   }
 
-  static func table(_ table: DocumentTable) -> String {
+  static func table(_ table: DocumentTable, textWidth: Int) -> String {
     let n = table.columnCount
     guard n > 0 else { return "" }
     var out = ""
     if let caption = table.caption { out += paragraph(caption, style: "Caption") }
-    let edges = RTFDocumentWriter.columnEdges(table)
+    let edges = RTFDocumentWriter.columnEdges(table, textWidth: textWidth)
     let widths = edges.indices.map { edges[$0] - ($0 == 0 ? 0 : edges[$0 - 1]) }
-    out += "<w:tbl><w:tblPr><w:tblStyle w:val=\"KaplanTable\"/><w:tblW w:w=\"\(textWidthTwips)\" w:type=\"dxa\"/>"
+    out += "<w:tbl><w:tblPr><w:tblStyle w:val=\"KaplanTable\"/><w:tblW w:w=\"\(textWidth)\" w:type=\"dxa\"/>"
     out += "<w:tblLayout w:type=\"fixed\"/><w:tblLook w:val=\"0020\" w:firstRow=\"1\" w:lastRow=\"0\" "
     out += "w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>"
     for w in widths { out += "<w:gridCol w:w=\"\(w)\"/>" }
@@ -167,7 +169,8 @@ enum DOCXDocumentWriter {
     return out
   }
 
-  static func drawing(_ figure: DocumentFigure, number k: Int) -> String {
+  static func drawing(_ figure: DocumentFigure, number k: Int, textWidth: Int) -> String {
+    let textWidthEMU = textWidth * emuPerTwip
     var cx = Int(figure.width.rounded()) * emuPerPixel
     var cy = Int(figure.height.rounded()) * emuPerPixel
     if cx > textWidthEMU {

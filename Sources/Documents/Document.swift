@@ -10,16 +10,47 @@
 public struct Document: Sendable, Equatable {
   public var title: String?
   public var blocks: [DocumentBlock]
+  /// The page, when the script chose one; nil: US Letter, portrait, for DOCX
+  /// and RTF, and the browser's own page for a printed HTML file.
+  public var page: PageSetup?
 
-  public init(title: String? = nil, blocks: [DocumentBlock] = []) {
+  public init(title: String? = nil, blocks: [DocumentBlock] = [], page: PageSetup? = nil) {
     self.title = title
     self.blocks = blocks
+    self.page = page
   }
 
   /// The figures in order of appearance (the writers number their media files so).
   public var figures: [DocumentFigure] {
     blocks.compactMap { if case .figure(let f) = $0 { return f } else { return nil } }
   }
+}
+
+/// Paper size and orientation of the paged formats (DOCX, RTF; HTML's
+/// `@page` rule), with one-inch margins. Sizes in twips (1/1440 inch).
+public struct PageSetup: Sendable, Equatable {
+  public enum Paper: String, Sendable, CaseIterable {
+    case letter, a4
+  }
+
+  public var paper: Paper
+  public var landscape: Bool
+  public static let margin = 1440
+
+  public init(paper: Paper = .letter, landscape: Bool = false) {
+    self.paper = paper
+    self.landscape = landscape
+  }
+
+  /// Portrait width and height: US Letter 8.5 × 11 in, A4 210 × 297 mm.
+  private var portrait: (width: Int, height: Int) {
+    paper == .letter ? (12240, 15840) : (11906, 16838)
+  }
+
+  public var width: Int { landscape ? portrait.height : portrait.width }
+  public var height: Int { landscape ? portrait.width : portrait.height }
+  /// The width between the margins.
+  public var textWidth: Int { width - 2 * Self.margin }
 }
 
 public enum DocumentBlock: Sendable, Equatable {

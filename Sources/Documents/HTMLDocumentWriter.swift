@@ -30,7 +30,12 @@ enum HTMLDocumentWriter {
     let title = document.title ?? "Report"
     var out = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
     out += "<meta charset=\"utf-8\"/>\n<title>\(XMLText.escape(title))</title>\n"
-    out += "<style>\n\(style)\n</style>\n</head>\n<body>\n"
+    var css = style
+    if let page = document.page {
+      css += "\n@page { size: \(page.paper == .letter ? "letter" : "A4")\(page.landscape ? " landscape" : ""); "
+        + "margin: 1in; }"
+    }
+    out += "<style>\n\(css)\n</style>\n</head>\n<body>\n"
     if let t = document.title { out += "<h1>\(XMLText.escape(t))</h1>\n" }
     var figureNumber = 0
     for block in document.blocks {

@@ -2,7 +2,8 @@
 /// listings (TFLs): a centred bold title, tables as `\trowd … \row` rows
 /// whose cells carry their borders (a rule above and below the header row,
 /// which repeats on each page (`\trhdr`), and one under the last row, as
-/// TFL shells draw them), figures as `\pict\pngblip` pictures. Letter paper,
+/// TFL shells draw them), figures as `\pict\pngblip` pictures. US Letter or A4,
+/// portrait or landscape (`PageSetup`; Letter portrait by default),
 /// one-inch margins, Arial 10 pt; no `\creatim` or other date, so the same
 /// document gives the same bytes.
 ///
@@ -12,8 +13,6 @@
 ///
 /// Reference: Microsoft's Rich Text Format (RTF) Specification, version 1.9.1.
 enum RTFDocumentWriter {
-  /// The text width: 8.5 in paper less two 1-in margins, in twips.
-  static let textWidth = 9360
   /// Twips per CSS pixel (1/96 in).
   static let twipsPerPixel = 15.0
 
@@ -23,7 +22,9 @@ enum RTFDocumentWriter {
     out += "{\\stylesheet{\\s0\\f0\\fs20 Normal;}{\\s1\\qc\\b\\f0\\fs28\\sbasedon0 Title;}"
     out += "{\\s2\\b\\f0\\fs24\\sbasedon0 heading 1;}{\\s3\\b\\f0\\fs22\\sbasedon0 heading 2;}}\n"
     if let title = document.title { out += "{\\info{\\title \(escape(title))}}\n" }
-    out += "\\paperw12240\\paperh15840\\margl1440\\margr1440\\margt1440\\margb1440\\f0\\fs20\n"
+    let page = document.page ?? PageSetup()
+    out += "\\paperw\(page.width)\\paperh\(page.height)" + (page.landscape ? "\\landscape" : "")
+    out += "\\margl1440\\margr1440\\margt1440\\margb1440\\f0\\fs20\n"
     if let title = document.title { out += "{\\pard\\s1\\qc\\b\\fs28\\sa240 \(escape(title))\\par}\n" }
     var figureNumber = 0
     for block in document.blocks {
@@ -34,25 +35,25 @@ enum RTFDocumentWriter {
       case .paragraph(let text):
         out += "{\\pard\\s0\\sa120 \(escape(text))\\par}\n"
       case .table(let table):
-        out += self.table(table)
+        out += self.table(table, textWidth: page.textWidth)
       case .figure(let figure):
         figureNumber += 1
         guard let png = figure.png else {
           throw DocumentError("figure \(figureNumber) has no PNG image, which RTF needs")
         }
-        out += picture(figure, png: png)
+        out += picture(figure, png: png, textWidth: page.textWidth)
       }
     }
     out += "}\n"
     return out
   }
 
-  static func table(_ table: DocumentTable) -> String {
+  static func table(_ table: DocumentTable, textWidth: Int) -> String {
     let n = table.columnCount
     guard n > 0 else { return "" }
     var out = ""
     if let caption = table.caption { out += "{\\pard\\keepn\\b\\sa60 \(escape(caption))\\par}\n" }
-    let edges = columnEdges(table)
+    let edges = columnEdges(table, textWidth: textWidth)
     let rows = [table.header] + table.rows
     for (i, row) in rows.enumerated() {
       let header = i == 0
@@ -80,7 +81,7 @@ enum RTFDocumentWriter {
   /// The right edge of each column (twips from the left margin): widths in
   /// proportion to each column's longest text (at least 4 characters) plus
   /// 2 for the cell's margins, filling the text width.
-  static func columnEdges(_ table: DocumentTable) -> [Int] {
+  static func columnEdges(_ table: DocumentTable, textWidth: Int) -> [Int] {
     let n = table.columnCount
     var widths = [Double](repeating: 4, count: n)
     for row in [table.header] + table.rows {
@@ -98,7 +99,7 @@ enum RTFDocumentWriter {
   }
 
   /// A centred PNG picture, at most the text width wide.
-  static func picture(_ figure: DocumentFigure, png: [UInt8]) -> String {
+  static func picture(_ figure: DocumentFigure, png: [UInt8], textWidth: Int) -> String {
     let (pixelWidth, pixelHeight) = PNGSize.of(png) ?? (Int(figure.width), Int(figure.height))
     var goalWidth = figure.width * twipsPerPixel
     var goalHeight = figure.height * twipsPerPixel

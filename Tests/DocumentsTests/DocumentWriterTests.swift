@@ -165,6 +165,35 @@ import TestSupport
     _ = try DocumentWriter.write(d, format: .html, name: "r")
   }
 
+  @Test func pagesAreLetterPortraitUnlessChosen() throws {
+    func text(_ d: Document, _ f: DocumentFormat) throws -> String {
+      String(decoding: try DocumentWriter.write(d, format: f, name: "r").main, as: UTF8.self)
+    }
+    func documentXML(_ d: Document) throws -> XMLTree? {
+      let archive = try Archive(data: Data(try DocumentWriter.write(d, format: .docx, name: "r").main),
+                                accessMode: .read)
+      guard let entry = archive["word/document.xml"] else { return nil }
+      var data = Data()
+      _ = try archive.extract(entry) { data.append($0) }
+      return XMLTree.parse([UInt8](data))
+    }
+    var d = Document(blocks: [.table(Self.table)])
+    #expect(try text(d, .rtf).contains("\\paperw12240\\paperh15840\\margl"))
+    #expect(!(try text(d, .html)).contains("@page"))
+    let portrait = try #require(try documentXML(d))
+    #expect(portrait.all("w:pgSz").first?.attributes["w:w"] == "12240")
+    #expect(portrait.all("w:tblW").first?.attributes["w:w"] == "9360")
+    d.page = PageSetup(paper: .a4, landscape: true)
+    #expect(try text(d, .rtf).contains("\\paperw16838\\paperh11906\\landscape\\margl"))
+    #expect(try text(d, .html).contains("@page { size: A4 landscape; margin: 1in; }"))
+    let landscape = try #require(try documentXML(d))
+    let size = landscape.all("w:pgSz").first?.attributes
+    #expect(size?["w:w"] == "16838" && size?["w:h"] == "11906" && size?["w:orient"] == "landscape")
+    #expect(landscape.all("w:tblW").first?.attributes["w:w"] == "13958")
+    let rtf = try text(d, .rtf)
+    #expect(rtf.contains("\\cellx13958"))
+  }
+
   @Test func formatsComeFromTheExtension() {
     #expect(DocumentFormat.of(path: "out/Report.HTML") == .html)
     #expect(DocumentFormat.of(path: "t.docx") == .docx)

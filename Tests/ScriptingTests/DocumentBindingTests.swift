@@ -117,6 +117,7 @@ import ZIPFoundation
         end
       end
       assert(write_table(tidy(m), "tidy.csv"))
+      assert(write_table(t1, "t1_landscape.rtf", {paper = "a4", landscape = true}))
       assert(write_table(t1, "t1.csv"))
       """)
     for name in ["t1", "sg", "cox", "km", "lr", "tidy", "data", "ci"] {
@@ -131,6 +132,8 @@ import ZIPFoundation
     }
     let aml = try #require(XMLTree.parse(try Self.read(rt, "data.html")))
     #expect(aml.all("tr").count == 24)  // header + 23 rows, all of them
+    let landscape = String(decoding: try Self.read(rt, "t1_landscape.rtf"), as: UTF8.self)
+    #expect(landscape.contains("\\paperw16838\\paperh11906\\landscape"))
     let csv = String(decoding: try Self.read(rt, "tidy.csv"), as: UTF8.self)
     #expect(csv.hasPrefix("term,estimate,std_error,statistic,p_value,conf_low,conf_high\n"))
     #expect(csv.split(separator: "\n").count == 4)
@@ -175,6 +178,11 @@ import ZIPFoundation
     #expect(error("write_table(t1, '../t1.docx')").contains("writing '../t1.docx' is not allowed in the sandbox"))
     #expect(error("write_table(t1, 'x.md', {title = 1})").contains("option 'title' must be a string"))
     #expect(error("local r = report{}; r.write(t1, 'x.html')").contains("calling 'write' on bad self"))
+    #expect(error("report{}:write('r.md', {landscape = true})").contains(
+      "bad argument #2 to 'write' (option 'landscape' applies to .html, .docx and .rtf files, not to .md)"))
+    #expect(error("write_table(t1, 't.csv', {paper = 'a4'})").contains(
+      "bad argument #3 to 'write_table' (option 'paper' applies to .html, .docx and .rtf files, not to .csv)"))
+    #expect(error("report{}:write('r.rtf', {paper = 'a5'})").contains("option 'paper' must be one of"))
     #expect(!FileManager.default.fileExists(atPath: rt.policy.outputDirectory + "/r.pdf"))
   }
 

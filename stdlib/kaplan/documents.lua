@@ -231,7 +231,7 @@ function M.install(kaplan)
     heading(report_handle(r, "heading"), s, level)
     return r
   end)
-  bind.implement("report:write", function(r, path) return write(report_handle(r, "write"), path) end)
+  bind.implement("report:write", function(r, path, opts) return write(report_handle(r, "write"), path, opts) end)
   local outline = bind.entry("report:outline").fn
   bind.metatable("report").__tostring = function(r) return outline(report_handle(r, "outline")) end
   bind.metatable("figure").__tostring = function(f)

@@ -169,15 +169,22 @@ struct DocumentLibrary: KaplanLibrary {
 
   private func write(_ policy: SandboxPolicy) -> KaplanFunction {
     method(
-      "write", signature: "r:write(path)",
+      "write", signature: "r:write(path [, opts])",
       summary: "Writes the report under the output directory (--out); " + Self.formats + ". Returns true, or nil "
         + "and a message when the file cannot be written.",
-      example: "local r = report{title = \"Empty\"}\nr:text(\"Nothing yet.\")\nassert(r:write(\"empty.html\"))"
+      options: Self.pageOptions, optionsArgument: 2,
+      example: """
+        local r = report{title = "Listing"}
+        r:table(dataset("aml"))
+        assert(r:write("aml_listing.html"))
+        assert(r:write("aml_listing.rtf", {paper = "a4", landscape = true}))
+        """
     ) { call, report in
       let path = try call.lua.string(2)
       let format = try Self.format(of: path, call: call, argument: 2, csv: false)
-      return try Self.write(
-        try report.document(needsPNG: format.needsPNG), format: format, path: path, policy: policy)
+      var document = try report.document(needsPNG: format.needsPNG)
+      document.page = try Self.page(call, format: format, argument: 3)
+      return try Self.write(document, format: format, path: path, policy: policy)
     }
   }
 
@@ -220,7 +227,8 @@ struct DocumentLibrary: KaplanLibrary {
       summary: "Writes one table alone: a result (table1, subgroups, cox, km, ...) as the tables it prints, or a "
         + "dataset (tidy(m)) with all its rows; " + Self.formats + ", or .csv (the printed cells; one table). "
         + "Returns true, or nil and a message.",
-      options: [Self.captionOption, OptionSpec("title", .string, defaultText: "none", doc: "the document's title")],
+      options: [Self.captionOption, OptionSpec("title", .string, defaultText: "none", doc: "the document's title")]
+        + Self.pageOptions,
       optionsArgument: 3, stdlibArguments: 1,
       example: """
         local d = dataset("colon")
@@ -235,9 +243,31 @@ struct DocumentLibrary: KaplanLibrary {
       let format = try Self.format(of: path, call: call, argument: 2, csv: true)
       let blocks = try DocumentBlocks.decode(
         try call.lua.value(4), caption: try call.options.optionalString("caption"), function: "write_table")
-      let document = Document(title: try call.options.optionalString("title"), blocks: blocks)
+      let document = Document(
+        title: try call.options.optionalString("title"), blocks: blocks,
+        page: try Self.page(call, format: format, argument: 3))
       return try Self.write(document, format: format, path: path, policy: policy)
     }
+  }
+
+  static let pageOptions: [OptionSpec] = [
+    OptionSpec("paper", .choice(PageSetup.Paper.allCases.map(\.rawValue)), default: .string("letter"),
+               doc: "paper size of .docx and .rtf files (and of a printed .html): \"letter\" or \"a4\""),
+    OptionSpec("landscape", .boolean, default: .boolean(false),
+               doc: "landscape pages (.docx, .rtf, .html when printed), as wide TFL tables often need"),
+  ]
+
+  /// The page the options ask for (nil when neither is given); refused for
+  /// Markdown and CSV, which have no pages.
+  static func page(_ call: KaplanCall, format: DocumentFormat, argument: Int) throws -> PageSetup? {
+    let o = call.options
+    guard let key = ["paper", "landscape"].first(where: { o.has($0) }) else { return nil }
+    if format == .md || format == .csv {
+      throw call.lua.argumentError(
+        argument, "option '\(key)' applies to .html, .docx and .rtf files, not to .\(format.rawValue)")
+    }
+    let paper = PageSetup.Paper(rawValue: try o.string("paper")) ?? .letter
+    return PageSetup(paper: paper, landscape: try o.boolean("landscape"))
   }
 
   /// The format of `path`'s extension, or an argument error listing them.
