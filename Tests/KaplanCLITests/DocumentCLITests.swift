@@ -38,4 +38,25 @@ struct DocumentCLITests {
     let rtf = try String(contentsOf: outputs[0].appendingPathComponent("report.rtf"), encoding: .utf8)
     #expect(rtf.contains("\\pngblip") && rtf.contains("89504e47"))
   }
+
+  /// Without rsvg-convert, a .docx with a figure is refused with what to
+  /// install; HTML and Markdown need no converter.
+  @Test func docxFiguresWithoutTheConverterSayWhatToInstall() throws {
+    let dir = try temporaryDirectory()
+    let script = dir.appendingPathComponent("nofig.lua")
+    try Data("""
+      local r = report{figure(km(dataset("aml"), "Surv(time, status) ~ x"))}
+      assert(r:write("ok.html"))
+      assert(r:write("ok.md"))
+      r:write("fig.docx")
+      """.utf8).write(to: script)
+    let out = dir.appendingPathComponent("out")
+    let r = try runKaplan(
+      ["run", script.path, "--out", out.path], directory: dir, environment: ["PATH": "/nonexistent"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("nofig.lua:4: write: the figures of .docx and .rtf files are PNG images, made by the "
+      + "program 'rsvg-convert', which is not on PATH"), "\(r.stderr)")
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("ok.html").path))
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("fig.docx").path))
+  }
 }

@@ -182,6 +182,8 @@ struct DocumentLibrary: KaplanLibrary {
     ) { call, report in
       let path = try call.lua.string(2)
       let format = try Self.format(of: path, call: call, argument: 2, csv: false)
+      // The path is judged before any figure is converted (and again by write, which uses it).
+      _ = try policy.checkWrite(path)
       var document = try report.document(needsPNG: format.needsPNG)
       document.page = try Self.page(call, format: format, argument: 3)
       return try Self.write(document, format: format, path: path, policy: policy)

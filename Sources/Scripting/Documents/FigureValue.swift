@@ -24,7 +24,18 @@ final class FigureValue {
 
   /// The figure for a document, with its PNG when `needsPNG`.
   func documentFigure(needsPNG: Bool) throws -> DocumentFigure {
-    if needsPNG && png == nil { png = try PlotFile(zoom: Self.pngZoom).pngBytes(svg: svg) }
+    if needsPNG && png == nil {
+      do {
+        png = try PlotFile(zoom: Self.pngZoom).pngBytes(svg: svg)
+      } catch PlotError.converterNotFound {
+        throw DocumentError(
+          "the figures of .docx and .rtf files are PNG images, made by the program 'rsvg-convert', which is not "
+            + "on PATH; install the Debian/Ubuntu package librsvg2-bin (or Homebrew librsvg), or write .html or .md")
+      } catch PlotError.conversionFailed(_, let status, let message) {
+        throw DocumentError("rsvg-convert failed converting the \(description) to PNG (exit status \(status))"
+          + (message.isEmpty ? "" : ": \(message)"))
+      }
+    }
     return DocumentFigure(svg: svg, png: needsPNG ? png : nil, caption: caption)
   }
 }
