@@ -18,12 +18,13 @@ enum HTMLDocumentWriter {
     th, td { padding: 0.15rem 0.6rem; vertical-align: top; }
     thead th { border-top: 2px solid #000; border-bottom: 1px solid #000; font-weight: bold; }
     tbody tr:last-child td { border-bottom: 2px solid #000; }
-    .l { text-align: left; } .r { text-align: right; }
+    .l { text-align: left; } .r { text-align: right; white-space: nowrap; }
     .i1 { padding-left: 1.6rem; } .i2 { padding-left: 2.6rem; } .i3 { padding-left: 3.6rem; }
     .notes { font-size: 0.9em; margin: 0 0 1rem 0; }
     figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
     figcaption { font-weight: bold; margin-bottom: 0.3rem; }
-    @media print { body { max-width: none; margin: 0; } table, figure { page-break-inside: avoid; } }
+    @media print { body { max-width: none; margin: 0; font-size: 10pt; } table { font-size: 8.5pt; }
+      table, figure { page-break-inside: avoid; } thead { display: table-header-group; } }
     """
 
   static func html(_ document: Document) -> String {
