@@ -141,6 +141,25 @@ import ZIPFoundation
     #expect(t1.hasPrefix("Characteristic,\"Obs\nN = 315\",\"Lev\nN = 310\",\"Lev+5FU\nN = 304\",p-value,test\n"))
   }
 
+  /// figure() draws every kind plot() draws, with plot's options.
+  @Test func figuresOfEveryKind() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, Self.setup + """
+      local ci = cuminc(dataset("clocc"), "Surv(pfs_months, first_event) ~ arm")
+      local figures = {figure(fit, {pvalue = true, breaks = 365}), figure(fit, {fun = "cloglog"}),
+        figure(ci, {cause = "hepatic"}), figure(m, {title = "Cox"}), figure(sg), figure(m:zph())}
+      local out = {}
+      for i, f in ipairs(figures) do out[i] = string.format("%s %d", f.description, f.width) end
+      local r = report{table.unpack(figures)}
+      assert(r:write("figures.html"))
+      return table.concat(out, "; ")
+      """)
+    #expect(r.first?.stringValue == "km curves 720; km curves 720; cuminc curves 720; forest plot of a cox result 720; "
+      + "forest plot of a subgroups result 817; Schoenfeld residuals of a cox_zph result 900", "\(r)")
+    let html = try #require(XMLTree.parse(try Self.read(rt, "figures.html")))
+    #expect(html.all("svg").count == 6)
+  }
+
   @Test func badInputIsRefusedNamingTheArgument() throws {
     let rt = try makeRuntime()
     func error(_ code: String) -> String { luaError(rt, Self.setup + code) }

@@ -1,14 +1,20 @@
 import LuaHost
 import Plots
 
-/// `figure(result [, opts])`: the SVG of what `plot()` draws for a result,
-/// built the same way (`PlotFigure` from the handle, `PlotLibrary`'s option
-/// reading and renderers), kept in memory for a document instead of
-/// written to a file. Its options are plot's, without `file` and `color`
-/// (a figure is never a terminal preview), plus `caption`.
+/// `figure(result [, opts])`: the SVG of what `plot(result, opts)` writes to
+/// a file, kept in memory for a document. Its options are plot's without
+/// `file` and `color` (a figure is never a terminal preview), plus
+/// `caption`.
+///
+/// The body reads the options as plot reads them: the script's table
+/// (without `caption`, with a `file` of the document's) is parsed again
+/// with plot's own schema, then plot's own reading (`plotOptions`) and
+/// checks (`checkApplies`) run on it, so figure() accepts and refuses what
+/// plot(x, {file = ...}) does. What stays here is plot's file branch:
+/// defaults taken from the figure, then the renderer of each content.
 enum FigureRendering {
-  /// plot's keys that a figure does not take.
-  static let plotOnlyKeys: Set<String> = ["file", "color"]
+  /// plot's keys that a figure does not take (terminal preview only, or the file itself).
+  static let plotOnlyKeys: Set<String> = ["file", "color", "term_width"]
 
   static let options: [OptionSpec] =
     PlotLibrary.options.filter { !plotOnlyKeys.contains($0.key) } + [
@@ -16,30 +22,37 @@ enum FigureRendering {
                  doc: "text above the figure in a document (\"Figure 2. Overall survival by arm\")"),
     ]
 
-  /// Keys that only the curves (km, cuminc) draw, as `plot()` refuses them for forest and zph figures.
-  private static let forestKeys: Set<String> = ["title", "xlab", "xlim", "width", "height", "font_size", "colors",
-                                                "caption"]
+  /// The figure's options as plot's, for a file named `figure.svg`.
+  static func plotValues(_ call: KaplanCall) throws -> OptionValues {
+    var table = LuaTable()
+    if case .table(let given) = try call.lua.value(2) {
+      table = LuaTable(array: given.array, fields: given.fields.filter { $0.0 != "caption" })
+    }
+    table.fields.append(("file", .string("figure.svg")))
+    return try OptionValues.parse(
+      .table(table), function: "figure", schema: PlotLibrary.options, error: { call.lua.argumentError(2, $0) })
+  }
 
   static func figure(_ call: KaplanCall) throws -> FigureValue {
     let handle = try call.lua.object(1, as: ResultHandle.self)
-    var options = try PlotLibrary.plotOptions(call.options)
+    let values = try plotValues(call)
+    var options = try PlotLibrary.plotOptions(values)
     let figure = try PlotFigure(handle, call: call)
     if options.ylab == nil { options.ylab = figure.ylab }
     if options.ylim == nil { options.ylim = figure.ylim }
-    try checkApplies(figure, call: call)
+    if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
+    if case .curves(let data) = figure.content, data.logTime {
+      // As plot(): a log time axis has no risk table or median guides unless asked for.
+      if !values.has("risk_table") { options.riskTable = false }
+      if !values.has("cumulative_events") { options.cumulativeEvents = false }
+      if !values.has("cumulative_censored") { options.cumulativeCensored = false }
+      if !values.has("median_lines") { options.medianLines = false }
+    }
+    try PlotLibrary.checkApplies(figure, options: values, call: call)
     let caption = try call.options.optionalString("caption")
     do {
       switch figure.content {
       case .curves(let data):
-        if options.xlab == nil { options.xlab = figure.xlab }
-        if data.logTime {
-          // As plot(): a log time axis has no risk table or median guides unless asked for.
-          let given = call.options
-          if !given.has("risk_table") { options.riskTable = false }
-          if !given.has("cumulative_events") { options.cumulativeEvents = false }
-          if !given.has("cumulative_censored") { options.cumulativeCensored = false }
-          if !given.has("median_lines") { options.medianLines = false }
-        }
         let svg = try SurvivalPlot(data, options: options).svg()
         return FigureValue(svg: svg, caption: caption, description: "\(figure.kind) curves")
       case .forest(let data):
@@ -52,30 +65,6 @@ enum FigureRendering {
       }
     } catch PlotError.invalidOption(let key, let message) {
       throw call.lua.argumentError(2, PlotLibrary.optionMessage(key: key, message))
-    }
-  }
-
-  /// plot()'s checks of options that do not apply to this figure, worded as
-  /// plot words them (the terminal-preview checks do not arise here).
-  private static func checkApplies(_ figure: PlotFigure, call: KaplanCall) throws {
-    let options = call.options
-    func refuse(_ key: String, _ why: String) -> LuaError { call.lua.argumentError(2, "option '\(key)' \(why)") }
-    switch figure.content {
-    case .curves:
-      if options.has("fun") && figure.kind != "km" {
-        throw refuse("fun", "applies to km results only, not to a \(figure.kind) result")
-      }
-      if options.has("cause") && figure.kind != "cuminc" {
-        throw refuse("cause", "applies to cuminc results only, not to a \(figure.kind) result")
-      }
-    case .forest:
-      for key in Self.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
-        throw refuse(key, "applies to curves (km, cuminc), not to the forest plot of a \(figure.kind) model")
-      }
-    case .zph:
-      for key in Self.options.map(\.key) where !forestKeys.contains(key) && options.has(key) {
-        throw refuse(key, "applies to curves (km, cuminc), not to the figure of a cox_zph result")
-      }
     }
   }
 }
