@@ -12,21 +12,23 @@ final class FigureValue {
   let description: String
   private var png: [UInt8]?
 
-  /// PNG pixels per SVG pixel: 2 gives 192 dpi at the figure's size, sharp
-  /// in print and on high-density screens.
-  static let pngZoom = 2.0
+  /// PNG pixels per SVG pixel when the script gives no resolution: 2 gives
+  /// 192 dpi at the figure's size, sharp in print and on high-density screens.
+  static let defaultPNGZoom = 2.0
+  let pngZoom: Double
 
-  init(svg: String, caption: String?, description: String) {
+  init(svg: String, caption: String?, description: String, pngZoom: Double = defaultPNGZoom) {
     self.svg = svg
     self.caption = caption
     self.description = description
+    self.pngZoom = pngZoom
   }
 
   /// The figure for a document, with its PNG when `needsPNG`.
   func documentFigure(needsPNG: Bool) throws -> DocumentFigure {
     if needsPNG && png == nil {
       do {
-        png = try PlotFile(zoom: Self.pngZoom).pngBytes(svg: svg)
+        png = try PlotFile(zoom: pngZoom).pngBytes(svg: svg)
       } catch PlotError.converterNotFound {
         throw DocumentError(
           "the figures of .docx and .rtf files are PNG images, made by the program 'rsvg-convert', which is not "
