@@ -39,12 +39,15 @@ let package = Package(
     // Excel workbooks (.xlsx): ZIPFoundation for the archive, its own XML reader.
     .target(name: "XLSX", dependencies: ["Datasets", "RunControl", "ZIPFoundation"]),
     .target(name: "Plots", dependencies: ["RunControl", "CProcess"]),
+    // Reports and tables as HTML, Word (.docx, through ZIPFoundation), RTF and Markdown.
+    .target(name: "Documents", dependencies: ["ZIPFoundation"]),
     // Statistical packages' files (ReadStat) to and from Datasets.
     .target(name: "StatFiles", dependencies: ["Datasets", "RunControl", "CReadStat", "CReadStatShim"]),
     .target(
       name: "Scripting",
       dependencies: [
         "LuaHost", "Datasets", "StatFiles", "Survival", "Analysis", "Plots", "CLandlock", "CProcess", "XLSX",
+        "Documents",
       ]),
 
     // The command-line tool.
@@ -69,7 +72,8 @@ let package = Package(
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Datasets", "TestSupport"]),
     .testTarget(name: "StatFilesTests", dependencies: ["StatFiles", "Datasets", "TestSupport"]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
-    .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaHost", "TestSupport"]),
+    .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TestSupport", "ZIPFoundation"]),
+    .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaHost", "TestSupport", "ZIPFoundation"]),
     .testTarget(name: "KaplanCLITests", dependencies: ["TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -191,6 +191,22 @@ function M.pad_right(s, w) return s .. string.rep(" ", w - (utf8.len(s) or #s)) 
 
 local pad_left, pad_right = M.pad_left, M.pad_right
 
+-- The tables laid out while M.capture_tables runs (nil otherwise).
+local captured = nil
+
+--- Calls fn(...) and returns its first result with the list of tables that
+-- format_table laid out meanwhile, each {columns = ..., nrow = ..., text = ...}:
+-- documents.lua turns a printed result's tables into document tables so.
+function M.capture_tables(fn, ...)
+  local outer = captured
+  captured = {}
+  local ok, value = pcall(fn, ...)
+  local tables = captured
+  captured = outer
+  if not ok then error(value, 0) end
+  return value, tables
+end
+
 --- A text table: columns = { {header, cells, left = bool}, ... } with
 -- `nrow` cells each (nil cells are empty). Cells are right-aligned (as R
 -- prints numbers) unless the column is `left`; columns are separated by
@@ -217,7 +233,9 @@ function M.format_table(columns, nrow, indent, gap)
     end
     lines[#lines + 1] = (indent .. table.concat(cells, gap)):gsub("%s+$", "")
   end
-  return table.concat(lines, "\n")
+  local text = table.concat(lines, "\n")
+  if captured then captured[#captured + 1] = { columns = columns, nrow = nrow, text = text } end
+  return text
 end
 
 --- "1 row", "2 rows"; `words` is the plural when not word .. "s".

@@ -40,6 +40,7 @@ end)
 local libraries = {
   "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kaplan.cox_predict", "kaplan.cox_zph", "kaplan.competing",
   "kaplan.plots", "kaplan.report_tables",
+  "kaplan.documents",
 }
 for _, name in ipairs(libraries) do
   local ok, lib = pcall(require, name)
