@@ -36,8 +36,12 @@ enum FigureRendering {
   static func figure(_ call: KaplanCall) throws -> FigureValue {
     let handle = try call.lua.object(1, as: ResultHandle.self)
     let values = try plotValues(call)
-    var options = try PlotLibrary.plotOptions(values)
+    var options = try PlotLibrary.plotOptions(values, lua: call.lua)
     let figure = try PlotFigure(handle, call: call)
+    if options.legendTitle == nil { options.legendTitle = figure.legendTitle }
+    if case .curves(let data) = figure.content, data.lineIndex != nil, !values.has("linetypes") {
+      options.linetypes = LineType.cycle  // causes in one panel: a line type per cause
+    }
     if options.ylab == nil { options.ylab = figure.ylab }
     if options.ylim == nil { options.ylim = figure.ylim }
     if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
@@ -50,18 +54,33 @@ enum FigureRendering {
     }
     try PlotLibrary.checkApplies(figure, options: values, call: call)
     let caption = try call.options.optionalString("caption")
+    // dpi or scale set the resolution of the PNG that .docx and .rtf files embed.
+    let zoom = values.has("dpi") || values.has("scale")
+      ? try PlotLibrary.zoom(values, file: "figure.png", call: call) : FigureValue.defaultPNGZoom
     do {
       switch figure.content {
       case .curves(let data):
         let svg = try SurvivalPlot(data, options: options).svg()
-        return FigureValue(svg: svg, caption: caption, description: "\(figure.kind) curves")
+        return FigureValue(svg: svg, caption: caption, description: "\(figure.kind) curves", pngZoom: zoom)
       case .forest(let data):
         if options.xlab == nil { options.xlab = figure.xlab }
         let svg = try ForestPlot(data, options: options).svg()
-        return FigureValue(svg: svg, caption: caption, description: "forest plot of a \(figure.kind) result")
+        return FigureValue(
+          svg: svg, caption: caption, description: "forest plot of a \(figure.kind) result", pngZoom: zoom)
       case .zph(let data):
         let svg = try ZphPlot(data, options: options).svg()
-        return FigureValue(svg: svg, caption: caption, description: "Schoenfeld residuals of a cox_zph result")
+        return FigureValue(
+          svg: svg, caption: caption, description: "Schoenfeld residuals of a cox_zph result", pngZoom: zoom)
+      case .panels(let panels, let direction):
+        let panelOptions = PanelStack.panelOptions(options, count: panels.count, direction: direction)
+        let plots = try panels.map { panel in
+          var o = panelOptions
+          o.title = panel.title
+          return try SurvivalPlot(panel.data, options: o)
+        }
+        let stack = try PanelStack(plots, direction: direction, title: options.title, options: options)
+        return FigureValue(
+          svg: stack.svg(), caption: caption, description: "\(panels.count) panels of a cuminc result", pngZoom: zoom)
       }
     } catch PlotError.invalidOption(let key, let message) {
       throw call.lua.argumentError(2, PlotLibrary.optionMessage(key: key, message))
