@@ -77,10 +77,17 @@ public enum StatFileReader {
     }
     var detail = ""
     if let first = state.messages.first {
-      detail = " (ReadStat: \(first.trimmingCharacters(in: " \n")))"
+      detail = " (ReadStat: \(withoutReadStatPrefix(first.trimmingCharacters(in: " \n"))))"
     }
     return DatasetError.io("cannot read '\(path)' as a \(format.displayName) file: \(what)\(detail)")
   }
+}
+
+/// ReadStat's own messages often begin with "ReadStat: "; the detail says it once.
+func withoutReadStatPrefix(_ message: String) -> String {
+  var s = Substring(message)
+  while s.hasPrefix("ReadStat:") { s = s.dropFirst("ReadStat:".count).drop(while: { $0 == " " }) }
+  return String(s)
 }
 
 extension String {
