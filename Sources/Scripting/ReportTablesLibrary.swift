@@ -51,7 +51,8 @@ struct ReportTablesLibrary: KaplanLibrary {
         + "arm in the header. Percentages are of the non-missing values. Tests (tests = true), as gtsummary "
         + "chooses them: Fisher's exact test when an expected count is below 5 (else Pearson's chi-square "
         + "without continuity correction; a table too large to enumerate gets the chi-square with a note), "
-        + "Wilcoxon rank-sum (normal approximation with tie and continuity correction) for two groups, "
+        + "Wilcoxon rank-sum for two groups (exact below 50 values per group without ties, else the normal "
+        + "approximation with tie and continuity correction, as R's wilcox.test), "
         + "Kruskal-Wallis for more. tidy(t) gives one row per variable, level and column.",
       options: [
         OptionSpec("by", .column, doc: "grouping column (the arm); rows where it is missing are left out"),
