@@ -9,17 +9,8 @@ import Testing
 /// infinite values in write_dta/write_xpt, labels with NUL, the dataset's
 /// label (d:set_label) and write_xpt's version message.
 @Suite struct StatFileLeftoverTests {
-  static let fixtures = projectRoot.appendingPathComponent("Tests/Fixtures/stat_files").path
-
-  func runtime() throws -> KaplanRuntime {
-    var o = RuntimeOptions()
-    o.stdlibPath = projectRoot.appendingPathComponent("stdlib").path
-    o.outputDirectory = try temporaryDirectory().path
-    o.readRoots = [Self.fixtures]
-    let rt = try KaplanRuntime(options: o)
-    try lua(rt, "F = '\(Self.fixtures)/'; OUT = package.loaded.kaplan.settings.output_directory .. '/'")
-    return rt
-  }
+  /// The runtime of StatFileBindingTests: fixtures readable as F .. name, the output directory as OUT.
+  func runtime() throws -> KaplanRuntime { try StatFileBindingTests().runtime() }
 
   /// haven.dta's SCORE has value labels (Low = -8, "Not done" = .a) and the
   /// tagged missing values .a (row 2) and .b (row 4): read as a string
