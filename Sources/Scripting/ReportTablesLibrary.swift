@@ -55,7 +55,8 @@ struct ReportTablesLibrary: KaplanLibrary {
         + "approximation with tie and continuity correction, as R's wilcox.test), "
         + "Kruskal-Wallis for more. tidy(t) gives one row per variable, level and column.",
       options: [
-        OptionSpec("by", .column, doc: "grouping column (the arm); rows where it is missing are left out"),
+        OptionSpec("by", .column, doc: "grouping column (the arm); rows where it is missing are left out first "
+                     + "(a number value only they have is no level; a string column shows all its levels)"),
         OptionSpec("vars", .columns, defaultText: "every column but 'by' and date columns",
                    doc: "the variables, in order (not date columns)"),
         OptionSpec(
