@@ -101,8 +101,11 @@ public struct BaselineVariable: Sendable {
 /// 10 distinct values are categorical, the others continuous; `types`
 /// overrides. Percentages are of the non-missing values of each column.
 /// Date columns are refused (a number derived from them is summarised).
-/// Rows with a missing `by` are left out and counted (`droppedCount`);
-/// levels of `by` that no row has are dropped (R's `droplevels`).
+/// Rows with a missing `by` are left out and counted (`droppedCount`)
+/// before anything else, as gtsummary removes them: a number or bool value
+/// that only those rows have is no level; a string column shows all its
+/// levels (0 where no row has one), as gtsummary shows a factor's; levels
+/// of `by` that no row has are dropped (R's `droplevels`).
 /// Tests (gtsummary's `add_p` defaults): categorical, Fisher's exact test
 /// when an expected count is < 5, else Pearson's chi-square without
 /// correction (`ContingencyTest`); continuous, Wilcoxon rank-sum for two
@@ -188,7 +191,9 @@ public struct BaselineTable: Sendable {
   /// The column as codes of the levels some row has (R's `droplevels`): a
   /// group or subgroup nobody is in gets no column of its own.
   /// Numbers are labelled as R's `as.character` writes them (`1`, not `1.0`).
-  static func usedLevels(_ column: Column) -> (codes: [Int32], labels: [String]) {
+  /// With `rows`, only the rows whose code there is not negative count as
+  /// having a level (the rows a table uses).
+  static func usedLevels(_ column: Column, rows: [Int32]? = nil) -> (codes: [Int32], labels: [String]) {
     var (codes, labels) = column.factorized()
     if case .double(let v) = column {
       var label = [String](repeating: "", count: labels.count)
@@ -196,7 +201,7 @@ public struct BaselineTable: Sendable {
       labels = label
     }
     var used = [Bool](repeating: false, count: labels.count)
-    for c in codes where c >= 0 { used[Int(c)] = true }
+    for (i, c) in codes.enumerated() where c >= 0 && (rows.map { $0[i] >= 0 } ?? true) { used[Int(c)] = true }
     if !used.contains(false) { return (codes, labels) }
     var map = [Int32](repeating: -1, count: labels.count)
     var kept: [String] = []
@@ -208,11 +213,13 @@ public struct BaselineTable: Sendable {
   }
 
   /// A categorical variable's codes and levels: every level of a string
-  /// column (unused ones count 0, as gtsummary shows them), the values of
-  /// the other types.
-  static func levels(_ column: Column) -> (codes: [Int32], labels: [String]) {
+  /// column (unused ones count 0, as gtsummary shows a factor's levels),
+  /// the values of the other types that the table's rows have (`groupCodes`
+  /// not negative: a value only in rows left out for a missing `by` is no
+  /// level, as gtsummary drops those rows before it looks at the values).
+  static func levels(_ column: Column, groupCodes: [Int32]) -> (codes: [Int32], labels: [String]) {
     if case .factor = column { return column.factorized() }
-    return usedLevels(column)
+    return usedLevels(column, rows: groupCodes)
   }
 
   /// gtsummary's default: strings and bools categorical; numbers with fewer
@@ -251,7 +258,7 @@ public struct BaselineTable: Sendable {
       array[groups] += 1
     }
     if type == .categorical {
-      let (codes, levels) = Self.levels(column)
+      let (codes, levels) = Self.levels(column, groupCodes: groupCodes)
       var counts = [[Int]](repeating: [Int](repeating: 0, count: levels.count), count: width)
       for i in 0..<codes.count where groupCodes[i] >= 0 {
         let g = groupCodes[i]

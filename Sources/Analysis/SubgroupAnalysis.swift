@@ -9,6 +9,9 @@ public struct SubgroupOptions: Sendable, Equatable {
   public var by: [String] = []
   /// The Cox fits' options (ties, conf_level).
   public var cox = CoxAnalysisOptions()
+  /// The subject column of (start, stop] data: N counts distinct subjects;
+  /// nil: the formula's `cluster()` column.
+  public var id: String? = nil
 
   public init() {}
 }
@@ -47,7 +50,10 @@ public struct SubgroupEstimate: Sendable, Equatable {
 public struct SubgroupLevel: Sendable, Equatable {
   public let variable: String
   public let level: String
-  /// Rows used and events, per arm (the treatment's levels in order).
+  /// Subjects and events, per arm (the treatment's levels in order). On
+  /// (start, stop] data a subject with several intervals counts once (by
+  /// the `id` option or the `cluster()` column) and every interval that
+  /// ends in an event counts as an event; otherwise a row is a subject.
   public let n: [Int]
   public let events: [Int]
   /// Empty when no model was fitted (`note` says why).
@@ -120,12 +126,22 @@ public struct SubgroupAnalysis: Sendable {
       _ = try BaselineTable.column(g, option: "by", in: dataset)
       if g == treatment { throw SubgroupError(option: "by", "names the treatment column '\(treatment)'") }
     }
+    // (start, stop] data have several rows per subject: N counts subjects, so it needs their column.
+    var subjects: [Int32]?
+    if let id = options.id {
+      subjects = try BaselineTable.column(id, option: "id", in: dataset).factorized().codes
+    } else if formula.response.start != nil, formula.cluster == nil {
+      throw SubgroupError(
+        option: "id", "is needed with (start, stop] data: name the subject column (or write cluster(id) in the "
+          + "formula), so that N counts subjects, not intervals")
+    }
     self.formula = formula
     self.treatment = treatment
     self.arms = arms
     confidenceLevel = options.cox.confidenceLevel
     let context = Context(
-      formula: formula, treatmentTerm: treatmentTerm.label, armCodes: armCodes, arms: arms, cox: options.cox)
+      formula: formula, treatmentTerm: treatmentTerm.label, armCodes: armCodes, arms: arms, cox: options.cox,
+      subjects: subjects)
     overall = context.level(variable: "All", label: "All patients", rows: Array(0..<dataset.rowCount), in: dataset)
     variables = try options.by.map { g in try context.variable(g, in: dataset) }
   }
@@ -165,6 +181,8 @@ public struct SubgroupAnalysis: Sendable {
     let armCodes: [Int32]
     let arms: [String]
     let cox: CoxAnalysisOptions
+    /// The `id` column's codes per dataset row (nil: the frame's cluster on (start, stop] data).
+    let subjects: [Int32]?
 
     func variable(_ g: String, in dataset: Dataset) throws -> SubgroupVariable {
       let column = try BaselineTable.column(g, option: "by", in: dataset)
@@ -196,11 +214,21 @@ public struct SubgroupAnalysis: Sendable {
       } catch {
         return result([], "no model: \(error)")
       }
+      // (start, stop] data: a subject counts once per arm (its intervals share the id).
+      let bySubject = frame.start != nil || subjects != nil
+      var seen = Set<Int>()
       for (k, row) in frame.rows.enumerated() {
         let arm = armCodes[rows[row]]
         guard arm >= 0 else { continue }
-        n[Int(arm)] += 1
         if frame.event[k] != 0 { events[Int(arm)] += 1 }
+        guard bySubject else {
+          n[Int(arm)] += 1
+          continue
+        }
+        // A row without a subject (NA id) is a subject of its own.
+        let subject = subjects.map { Int($0[rows[row]]) } ?? frame.cluster.map { $0[k] } ?? -1
+        let key = subject >= 0 ? subject &* arms.count &+ Int(arm) : -1 - k
+        if seen.insert(key).inserted { n[Int(arm)] += 1 }
       }
       if let empty = n.indices.first(where: { n[$0] == 0 }) {
         return result([], "no HR: no rows in arm \(arms[empty])")

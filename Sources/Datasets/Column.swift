@@ -7,7 +7,9 @@ import RunControl
 /// - `double`: `Double.nan`
 /// - `int`: `Column.naInt` (`Int.min`); integers that include `Int.min`
 ///   are stored as `double` instead, with a warning (`Column(values:name:)`)
-/// - `factor`: code `-1` (codes index `levels`, 0-based)
+/// - `factor`: a negative code, `-1` (codes index `levels`, 0-based); a
+///   value-labelled column read from a file may hold `-1 - k` for its
+///   special missing value k (`Column.factorCode(missing:)`): test `< 0`
 /// - `bool`: `Column.naBool` (255); otherwise 0 = false, 1 = true
 /// - `date`: `Column.naDate` (`Int32.min`); otherwise days since 1970-01-01
 public enum Column: Sendable, Equatable {

@@ -42,7 +42,8 @@ public struct ColumnAttributes: Sendable, Equatable {
   /// SAS and Stata, "99" of an SPSS user-missing code). A missing value
   /// with code k (1-based) in this list is a NaN whose payload says k
   /// (`Column.taggedMissing`), so the code travels with its row through
-  /// every gather, filter and sort.
+  /// every gather, filter and sort. A value-labelled (string) column keeps
+  /// the code in its factor code instead (`Column.factorCode(missing:)`).
   public var missingCodes: [String]
   /// The display format in the file ("DATE9.", "%td", "ADATE10").
   public var format: String?
@@ -102,6 +103,17 @@ extension Column {
     let code = Int(bits & 0xFFFF)
     return code > 0 ? code : nil
   }
+
+  /// The factor code of special missing value `code` (1-based) in a
+  /// value-labelled column read from Stata or SPSS: `-1 - code`. Every
+  /// kernel reads a negative factor code as NA; this one says which code
+  /// (`missingCode(ofFactorCode:)`), and travels with its row.
+  public static func factorCode(missing code: Int) -> Int32 {
+    code > 0 && code <= 0xFFFF ? Int32(-1 - code) : -1
+  }
+
+  /// The special missing code (1-based) of a factor code, nil for a level or plain NA.
+  public static func missingCode(ofFactorCode c: Int32) -> Int? { c < -1 ? Int(-1 - Int64(c)) : nil }
 
   private static let taggedMissingMark: UInt64 = 0x7FF8_4B61_0000_0000
 }

@@ -51,10 +51,12 @@ struct ReportTablesLibrary: KaplanLibrary {
         + "arm in the header. Percentages are of the non-missing values. Tests (tests = true), as gtsummary "
         + "chooses them: Fisher's exact test when an expected count is below 5 (else Pearson's chi-square "
         + "without continuity correction; a table too large to enumerate gets the chi-square with a note), "
-        + "Wilcoxon rank-sum (normal approximation with tie and continuity correction) for two groups, "
+        + "Wilcoxon rank-sum for two groups (exact below 50 values per group without ties, else the normal "
+        + "approximation with tie and continuity correction, as R's wilcox.test), "
         + "Kruskal-Wallis for more. tidy(t) gives one row per variable, level and column.",
       options: [
-        OptionSpec("by", .column, doc: "grouping column (the arm); rows where it is missing are left out"),
+        OptionSpec("by", .column, doc: "grouping column (the arm); rows where it is missing are left out first "
+                     + "(a number value only they have is no level; a string column shows all its levels)"),
         OptionSpec("vars", .columns, defaultText: "every column but 'by' and date columns",
                    doc: "the variables, in order (not date columns)"),
         OptionSpec(
@@ -139,7 +141,9 @@ struct ReportTablesLibrary: KaplanLibrary {
         + "likelihood-ratio test of treatment × subgroup (formula + factor(g) against formula + factor(g) + "
         + "treatment:factor(g), as R's anova(m1, m2)). A level where an arm has no rows or no events keeps its "
         + "counts and gets a note instead of a hazard ratio. The treatment is the formula's first term "
-        + "unless named. tidy(s) gives one row per level (and treatment contrast).",
+        + "unless named. N counts subjects: on (start, stop] data, by the 'id' column (or the formula's "
+        + "cluster()), a subject with several intervals once. tidy(s) gives one row per level (and treatment "
+        + "contrast).",
       options: [
         OptionSpec("by", .columns, doc: "the subgrouping columns (at most 30 levels each), in order"),
         OptionSpec("treatment", .column, defaultText: "the formula's first term",
@@ -147,6 +151,9 @@ struct ReportTablesLibrary: KaplanLibrary {
         OptionSpec("conf_level", .number(.probability), default: .number(0.95),
                    doc: "level of the hazard-ratio confidence intervals"),
         OptionSpec.choice("ties", Self.ties, default: "efron", doc: "ties method of the Cox fits"),
+        OptionSpec("id", .column, defaultText: "the formula's cluster() column",
+                   doc: "the subject column of (start, stop] data (needed there): N counts subjects, not intervals; "
+                     + "events count the intervals that end in one"),
       ],
       optionsArgument: 3, returns: "subgroups",
       example: """
@@ -164,6 +171,7 @@ struct ReportTablesLibrary: KaplanLibrary {
       options.treatment = try o.optionalString("treatment")
       options.cox.confidenceLevel = try o.number("conf_level")
       options.cox.ties = try o.choice("ties", Self.ties)
+      options.id = try o.optionalString("id")
       let analysis: SubgroupAnalysis
       do {
         analysis = try SubgroupAnalysis(dataset: dataset, formula: formula, options: options)

@@ -12,7 +12,9 @@ import Datasets
 ///   are the values in increasing order, each shown by its label where it
 ///   has one and by the number where not, every label a level even when no
 ///   row has it (haven's `as_factor(levels = "default")`); the codes are
-///   kept in `ColumnAttributes.valueLabels`; missing values are NA;
+///   kept in `ColumnAttributes.valueLabels`; missing values are NA, a
+///   special missing value with its code kept in the factor code
+///   (`Column.factorCode(missing:)`) so that `d:missing_codes` finds it;
 /// - Stata byte/int/long: int columns (double when a tagged missing value
 ///   `.a`–`.z` needs the tag);
 /// - other numbers: double; special missing values (SAS `.A`–`.Z`, `._`,
@@ -122,7 +124,12 @@ struct StatColumnAssembly {
         codeOf[x] = code
       }
     }
-    return .factor(codes: values.map { $0.isNaN ? -1 : codeOf[$0] ?? -1 }, levels: levels)
+    return .factor(codes: values.map { x in
+      guard x.isNaN else { return codeOf[x] ?? -1 }
+      // A special missing value keeps its code k as factor code -1 - k (`Column.factorMissingCode`).
+      guard let k = Column.missingCode(of: x) else { return -1 }
+      return Column.factorCode(missing: k)
+    }, levels: levels)
   }
 
   private func labelledText(_ b: ColumnBuilder, _ labels: [ValueLabel]) -> Column {

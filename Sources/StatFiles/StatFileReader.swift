@@ -64,7 +64,11 @@ public enum StatFileReader {
   static func failure(_ status: readstat_error_t, path: String, format: StatFileFormat, state: ReadState) -> Error {
     let what: String
     switch status {
-    case READSTAT_ERROR_UNSUPPORTED_COMPRESSION: what = "its compression is not supported"
+    case READSTAT_ERROR_UNSUPPORTED_COMPRESSION:
+      // ReadStat reads SAS's CHAR (RLE) and BINARY (RDC) compression; anything else is refused here.
+      what = format == .sas7bdat
+        ? "its compression is not supported (SAS's COMPRESS=CHAR and BINARY are; save it with COMPRESS=NO)"
+        : "its compression is not supported"
     case READSTAT_ERROR_READ, READSTAT_ERROR_SEEK: what = "the file ends early (truncated?)"
     case READSTAT_ERROR_PARSE: what = "it is not a valid \(format.displayName) file, or it is damaged"
     case READSTAT_ERROR_UNSUPPORTED_FILE_FORMAT_VERSION: what = "its file format version is not supported"
@@ -77,10 +81,17 @@ public enum StatFileReader {
     }
     var detail = ""
     if let first = state.messages.first {
-      detail = " (ReadStat: \(first.trimmingCharacters(in: " \n")))"
+      detail = " (ReadStat: \(withoutReadStatPrefix(first.trimmingCharacters(in: " \n"))))"
     }
     return DatasetError.io("cannot read '\(path)' as a \(format.displayName) file: \(what)\(detail)")
   }
+}
+
+/// ReadStat's own messages often begin with "ReadStat: "; the detail says it once.
+func withoutReadStatPrefix(_ message: String) -> String {
+  var s = Substring(message)
+  while s.hasPrefix("ReadStat:") { s = s.dropFirst("ReadStat:".count).drop(while: { $0 == " " }) }
+  return String(s)
 }
 
 extension String {

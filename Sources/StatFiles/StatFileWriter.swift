@@ -19,7 +19,9 @@ import RunControl
 /// missing value, other NA as `.`); bools 0/1; dates numbers of days since
 /// 1960-01-01 with format `DATE9.` (XPT) or `%td` (Stata); strings text of
 /// the longest level's width, except that a string column read with value
-/// labels goes to Stata as its codes with the labels again. Variable labels come from the dataset's
+/// labels goes to Stata as its codes with the labels again. An infinite
+/// value is an error for Stata (naming column and row) and missing with a
+/// warning for XPT (haven writes NA; SAS has no infinity). Variable labels come from the dataset's
 /// metadata, overridden by `labels`; the dataset's label is written as the
 /// file label. Names and labels are checked against the format's limits
 /// first (`StatNameRules`), so nothing is written for a dataset the format
@@ -36,6 +38,9 @@ public enum StatFileWriter {
   }
 
   public static func writeXPT(_ d: Dataset, path: String, options: XPTOptions = XPTOptions()) throws {
+    guard options.version == 5 || options.version == 8 else {
+      throw StatWriteError("version: SAS transport versions are 5 and 8, got \(options.version)")
+    }
     let rules = StatNameRules.xpt(version: options.version)
     let table = options.tableName ?? StatNameRules.defaultTableName(path: path, maxLength: rules.maxName)
     try rules.checkTableName(table)
@@ -61,6 +66,7 @@ public enum StatFileWriter {
     for name in labels.keys.sorted() where d.index(of: name) == nil {
       throw StatWriteError("labels: no column '\(name)' (columns: \(d.names.joined(separator: ", ")))")
     }
+    if let label = d.attributes.label { try rules.checkText(label, what: "the dataset label") }
     let plan = try StatWritePlan(d, rules: rules, labels: labels)
     // ReadStat's output is collected in memory (the budget asked), then written at once.
     try MemoryBudget.require(count: d.rowCount, stride: max(plan.rowWidth, 1), for: "writing '\(path)'")
@@ -99,6 +105,10 @@ public enum StatFileWriter {
       throw DatasetError.io("cannot write '\(path)': \(String(cString: readstat_error_message(status)))")
     }
     try sink.write(to: path)
+    for (column, count) in plan.infiniteColumns {
+      RunWarnings.emit("write_xpt: column '\(column)' has \(count) infinite value\(count == 1 ? "" : "s"), "
+        + "written as missing (.), as SAS transport has no infinity")
+    }
   }
 }
 

@@ -45,10 +45,19 @@ struct StatNameRules {
   }
 
   func checkLabel(_ label: String, of name: String) throws {
+    try checkText(label, what: "column '\(name)': the label")
     let n = label.utf8.count
     guard n <= maxLabel else {
       throw StatWriteError(
         "column '\(name)': the label has \(n) bytes, \(formatName) allows \(maxLabel)\(hint)")
+    }
+  }
+
+  /// A text ends at a NUL byte in every format: a label holding one would
+  /// be cut short without a word, so it is refused.
+  func checkText(_ text: String, what: String) throws {
+    if text.utf8.contains(0) {
+      throw StatWriteError("\(what) contains a NUL character (\\0), which \(formatName) cannot hold")
     }
   }
 

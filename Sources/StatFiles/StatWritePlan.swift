@@ -17,11 +17,14 @@ struct StatWritePlan {
   }
 
   let columns: [Variable]
+  /// XPT: the columns whose infinite values are written as missing, with their count.
+  let infiniteColumns: [(column: String, count: Int)]
   var rowWidth: Int { columns.reduce(0) { $0 + max($1.width, 8) } }
 
   init(_ d: Dataset, rules: StatNameRules, labels: [String: String]) throws {
     var seen: [String: String] = [:]
     var out: [Variable] = []
+    var infinite: [(column: String, count: Int)] = []
     let isStata = rules.formatName == "Stata"
     for (name, column) in zip(d.names, d.columns) {
       try rules.checkName(name)
@@ -38,9 +41,10 @@ struct StatWritePlan {
         continue
       }
       out.append(try Self.variable(name, column, label: label, codes: attributes.missingCodes, rules: rules,
-                                   isStata: isStata))
+                                   isStata: isStata, infinite: &infinite))
     }
     columns = out
+    infiniteColumns = infinite
   }
 
   /// A string column read from Stata or SPSS value labels, written back to
@@ -93,15 +97,26 @@ struct StatWritePlan {
   }
 
   private static func variable(
-    _ name: String, _ column: Column, label: String?, codes: [String], rules: StatNameRules, isStata: Bool
+    _ name: String, _ column: Column, label: String?, codes: [String], rules: StatNameRules, isStata: Bool,
+    infinite: inout [(column: String, count: Int)]
   ) throws -> Variable {
     switch column {
     case .double(let v):
+      if let row = v.firstIndex(where: { $0.isInfinite }) {
+        // Stata has no infinity (R's haven refuses too); SAS transport's
+        // nearest is an IBM overflow value, so XPT writes missing (as haven's
+        // write_xpt does) and `infiniteColumns` lets the writer say so once.
+        if isStata {
+          throw StatWriteError("column '\(name)': row \(row + 1) is \(v[row] > 0 ? "Inf" : "-Inf"), which Stata "
+            + "cannot hold (make it NA or a finite value first)")
+        }
+        infinite.append((name, v.reduce(0) { $1.isInfinite ? $0 + 1 : $0 }))
+      }
       // Special missing codes the format can hold keep their tag.
       let tags: [CChar?] = codes.map { Self.tag($0, isStata: isStata) }
       return Variable(name: name, type: READSTAT_TYPE_DOUBLE, width: 8, label: label, format: nil) { w, variable, i in
         let x = v[i]
-        if x.isNaN {
+        if !x.isFinite {
           if let k = Column.missingCode(of: x), k <= tags.count, let tag = tags[k - 1] {
             return readstat_insert_tagged_missing_value(w, variable, tag)
           }

@@ -51,12 +51,7 @@ import TestSupport
       end
       return out
     end
-    local function flatarrays(list)
-      local out = {}
-      for _, a in ipairs(list) do for i = 1, #a do out[#out + 1] = a[i] == nil and NA or a[i] end end
-      return out
-    end
-    local names = {}
+    \(flatArrays)    local names = {}
     for i, t in ipairs(m.terms) do names[i] = t.name end
     local out = {}
     for _, type in ipairs{'martingale', 'deviance'} do
@@ -72,6 +67,21 @@ import TestSupport
     local s = m:residuals('schoenfeld')
     out.schoenfeld_rows = flat(s, {'row'})
     out.schoenfeld_time = flat(s, {'time'})
+    \(zph)    return out
+    """
+
+  /// Lua shared with CoxExactDiagnosticsTests: `flatarrays` (arrays of arrays, flattened; NA as NaN).
+  static let flatArrays = """
+    local function flatarrays(list)
+      local out = {}
+      for _, a in ipairs(list) do for i = 1, #a do out[#out + 1] = a[i] == nil and NA or a[i] end end
+      return out
+    end
+
+    """
+
+  /// Lua shared with CoxExactDiagnosticsTests: every zph transform of `m` into `out` (needs `flatarrays`).
+  static let zph = """
     for _, tr in ipairs{'km', 'rank', 'identity', 'log'} do
       local z = m:zph{transform = tr}
       local chisq, df, p, ys = {}, {}, {}, {}
@@ -85,10 +95,26 @@ import TestSupport
     for i, r in ipairs(z.table) do chisq[i] = r.chisq end
     for i, term in ipairs(z.terms) do ys[i] = z.y[term] end
     out.zph_km_columns = {chisq = chisq, y = flatarrays(ys)}
-    return out
+
     """
 
   static let names = models.keys.sorted()
+
+  /// Every zph transform (and terms = false) of `out` (the Lua `zph` snippet's) against the fixture's.
+  static func expectZph(_ out: LuaTable, _ fixture: [String: Any], _ name: String) throws {
+    let zph = try #require(fixture["zph"] as? [String: Any])
+    for transform in ["km", "rank", "identity", "log"] {
+      let r = try #require(zph[transform] as? [String: Any])
+      let ours = try #require(out["zph_" + transform]?.tableValue)
+      for key in ["chisq", "df", "p", "x", "time", "y", "var"] {
+        expectClose(decoded(ours[key]), flattened(r[key]), "\(name) zph \(transform) \(key)")
+      }
+    }
+    let columns = try #require(zph["km_columns"] as? [String: Any])
+    let ours = try #require(out["zph_km_columns"]?.tableValue)
+    expectClose(decoded(ours["chisq"]), flattened(columns["chisq"]), "\(name) zph terms=false chisq")
+    expectClose(decoded(ours["y"]), flattened(columns["y"]), "\(name) zph terms=false y")
+  }
 
   /// A fixture value: an array of numbers, or of columns (arrays), flattened column-major; null is NaN.
   static func flattened(_ value: Any?) -> [Double] {
@@ -138,18 +164,7 @@ import TestSupport
       let k = key + "_collapsed"
       Self.expectClose(Self.decoded(out[k]), Self.flattened(fixture[k]), "\(name) \(k)")
     }
-    let zph = try #require(fixture["zph"] as? [String: Any])
-    for transform in ["km", "rank", "identity", "log"] {
-      let r = try #require(zph[transform] as? [String: Any])
-      let ours = try #require(out["zph_" + transform]?.tableValue)
-      for key in ["chisq", "df", "p", "x", "time", "y", "var"] {
-        Self.expectClose(Self.decoded(ours[key]), Self.flattened(r[key]), "\(name) zph \(transform) \(key)")
-      }
-    }
-    let columns = try #require(zph["km_columns"] as? [String: Any])
-    let ours = try #require(out["zph_km_columns"]?.tableValue)
-    Self.expectClose(Self.decoded(ours["chisq"]), Self.flattened(columns["chisq"]), "\(name) zph terms=false chisq")
-    Self.expectClose(Self.decoded(ours["y"]), Self.flattened(columns["y"]), "\(name) zph terms=false y")
+    try Self.expectZph(out, fixture, name)
   }
 
   /// Identities that hold whatever R says: Σ w_i M_i = 0 in each stratum

@@ -28,12 +28,7 @@ import TestSupport
       for i = 1, #d do out[i] = v[i] == nil and NA or v[i] end
       return out
     end
-    local function flatarrays(list)
-      local out = {}
-      for _, a in ipairs(list) do for i = 1, #a do out[#out + 1] = a[i] == nil and NA or a[i] end end
-      return out
-    end
-    local out = {coef = {}, refused = {}}
+    \(CoxDiagnosticsTests.flatArrays)    local out = {coef = {}, refused = {}}
     for i, t in ipairs(m.terms) do out.coef[i] = t.coef end
     out.martingale = flat(m:residuals('martingale'), 'martingale')
     out.deviance = flat(m:residuals('deviance'), 'deviance')
@@ -41,20 +36,7 @@ import TestSupport
       local ok, message = pcall(m.residuals, m, type)
       out.refused[i] = ok and '' or tostring(message)
     end
-    for _, tr in ipairs{'km', 'rank', 'identity', 'log'} do
-      local z = m:zph{transform = tr}
-      local chisq, df, p, ys = {}, {}, {}, {}
-      for i, r in ipairs(z.table) do chisq[i], df[i], p[i] = r.chisq, r.df, r.p end
-      for i, term in ipairs(z.terms) do ys[i] = z.y[term] end
-      out['zph_' .. tr] = {chisq = chisq, df = df, p = p, x = flatarrays{z.x}, time = flatarrays{z.time},
-        y = flatarrays(ys), var = flatarrays(z.var)}
-    end
-    local z = m:zph{terms = false}
-    local chisq, ys = {}, {}
-    for i, r in ipairs(z.table) do chisq[i] = r.chisq end
-    for i, term in ipairs(z.terms) do ys[i] = z.y[term] end
-    out.zph_km_columns = {chisq = chisq, y = flatarrays(ys)}
-    return out
+    \(CoxDiagnosticsTests.zph)    return out
     """
 
   @Test(arguments: models.keys.sorted())
@@ -68,23 +50,7 @@ import TestSupport
       CoxDiagnosticsTests.expectClose(
         CoxDiagnosticsTests.decoded(out[key]), CoxDiagnosticsTests.flattened(fixture[key]), "\(name) \(key)")
     }
-    let zph = try #require(fixture["zph"] as? [String: Any])
-    for transform in ["km", "rank", "identity", "log"] {
-      let r = try #require(zph[transform] as? [String: Any])
-      let ours = try #require(out["zph_" + transform]?.tableValue)
-      for key in ["chisq", "df", "p", "x", "time", "y", "var"] {
-        CoxDiagnosticsTests.expectClose(
-          CoxDiagnosticsTests.decoded(ours[key]), CoxDiagnosticsTests.flattened(r[key]),
-          "\(name) zph \(transform) \(key)")
-      }
-    }
-    let columns = try #require(zph["km_columns"] as? [String: Any])
-    let ours = try #require(out["zph_km_columns"]?.tableValue)
-    for key in ["chisq", "y"] {
-      CoxDiagnosticsTests.expectClose(
-        CoxDiagnosticsTests.decoded(ours[key]), CoxDiagnosticsTests.flattened(columns[key]),
-        "\(name) zph terms=false \(key)")
-    }
+    try CoxDiagnosticsTests.expectZph(out, fixture, name)
     // R stops for every score-based type; so does Kaplan, naming the type.
     let refused = out["refused"]?.tableValue?.array.map { $0.stringValue ?? "" } ?? []
     let types = ["score", "schoenfeld", "scaledsch", "dfbeta", "dfbetas"]

@@ -71,7 +71,7 @@ import Testing
   @Test func writeXptRoundTrip() throws {
     let rt = try runtime()
     let r = try lua(rt, """
-      local d = assert(read_xpt(F .. "haven_v5.xpt")):label("ARM", "Arm"):label(nil, "Round trip")
+      local d = assert(read_xpt(F .. "haven_v5.xpt")):label("ARM", "Arm"):set_label("Round trip")
       assert(write_xpt(d, "rt.xpt"))
       local e = assert(read_xpt(OUT .. "rt.xpt"))
       local same = true
@@ -123,7 +123,8 @@ import Testing
     let label = luaError(rt, "write_xpt(read_xpt(F .. 'haven_v8.xpt'):select{'AGE'}, 'x.xpt')")
     #expect(label.contains("column 'AGE': the label has 69 bytes, XPT version 5 allows 40"), "\(label)")
     let version = luaError(rt, "write_xpt(dataset('aml'), 'x.xpt', {version = 6})")
-    #expect(version == "test:1: bad argument #3 to 'write_xpt' (option 'version' must be 5 or 8, got 6)")
+    #expect(version == "test:1: bad argument #3 to 'write_xpt' (option 'version' must be 5 or 8 (the SAS "
+      + "transport versions), got 6)")
     let dotted = luaError(rt, "write_dta(dataset('lung'), 'x.dta')")
     #expect(dotted.contains("column 'ph.ecog': a Stata name may hold only letters, digits and _, not '.'"))
     let empty = luaError(rt, "write_xpt(dataset('aml'):select{}, 'x.xpt')")

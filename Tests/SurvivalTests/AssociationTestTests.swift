@@ -34,14 +34,20 @@ import TestSupport
   }
 
   @Test func wilcoxonWorkedByHand() throws {
-    // {1, 2} against {3, 4, 5}: ranks 1, 2, so W = 3 − 2·3/2 = 0; z = W − n₁n₂/2 = −3,
-    // σ² = n₁n₂(n + 1)/12 = 3; with the continuity correction (−3 + 0.5)/√3, and
-    // p = 2Φ(−2.5/√3) = erfc(2.5/√6) (R: 0.14891467317876567).
+    // {1, 2} against {3, 4, 5}: ranks 1, 2, so W = 3 − 2·3/2 = 0. No ties and fewer than 50 per group: exact,
+    // as R's wilcox.test. Of the C(5, 2) = 10 equally likely rank pairs only {1, 2} gives W = 0, so
+    // P(W ≤ 0) = 1/10 and p = 2/10 (R: wilcox.test(1:2, 3:5)$p.value = 0.2).
     let t = try #require(RankTest.test(values: [1, 2, 3, 4, 5], groups: [0, 0, 1, 1, 1]))
-    #expect(t.method == .wilcoxon)
+    #expect(t.method == .wilcoxon && t.exact)
     #expect(t.statistic == 0)
-    #expect(approxEqual(t.p, erfc(2.5 / 6.0.squareRoot()), relative: Self.closedForm))
-    #expect(approxEqual(t.p, 0.14891467317876567, relative: Self.closedForm))
+    #expect(approxEqual(t.p, 0.2, relative: Self.closedForm))
+    // The counts of W = 0...6 for n₁ = 2, n₂ = 3: {1, 1, 2, 2, 2, 1, 1} (sum 10).
+    #expect(RankTest.exactDistribution(n1: 2, n2: 3) == [1, 1, 2, 2, 2, 1, 1])
+    // A tie (two 4s) takes the normal approximation: W = 0; z = −3; σ² = n₁n₂/12 · (n + 1 − Σ(t³ − t)/(n(n − 1)))
+    // = 0.5 · (6 − 6/20) = 2.85; p = 2Φ((−3 + 0.5)/√2.85) (R, exact = FALSE: the same).
+    let tied = try #require(RankTest.test(values: [1, 2, 4, 4, 5], groups: [0, 0, 1, 1, 1]))
+    #expect(!tied.exact)
+    #expect(approxEqual(tied.p, erfc(2.5 / (2 * 2.85).squareRoot()), relative: Self.closedForm))
   }
 
   @Test func contingencyTablesMatchR() throws {
@@ -73,6 +79,8 @@ import TestSupport
       #expect(t.method.rawValue == c["method"] as? String, "\(name) method")
       #expect(approxEqual(t.statistic, number(c["statistic"]), relative: Self.closedForm), "\(name) statistic")
       #expect(approxEqual(t.p, number(c["p"]), relative: Self.closedForm), "\(name) p")
+      // R's choice: exact below 50 per group without ties (scripts/fixtures/report_tables.R).
+      if let exact = c["exact"] as? Bool { #expect(t.exact == exact, "\(name) exact") }
     }
   }
 

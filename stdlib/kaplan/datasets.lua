@@ -42,7 +42,7 @@ end
 local function label_lines(names, label_of, indent)
   local width, any = 0, false
   for _, name in ipairs(names) do
-    if label_of(name) then width, any = math.max(width, utf8.len(name) or #name), true end
+    if label_of(name) then width, any = math.max(width, format.width(name)), true end
   end
   if not any then return {} end
   local out = { indent .. "labels:" }
@@ -140,7 +140,7 @@ local function describe_lines(columns, indent)
   local numeric = {}
   local w = { #"column", #"type", #"missing" }
   for _, s in ipairs(columns) do
-    w[1] = math.max(w[1], utf8.len(s.name) or #s.name)
+    w[1] = math.max(w[1], format.width(s.name))
     w[2] = math.max(w[2], #s.type + 2)
     w[3] = math.max(w[3], #tostring(s.missing))
     if not s.levels then numeric[#numeric + 1] = s end
@@ -151,7 +151,7 @@ local function describe_lines(columns, indent)
     for _, s in ipairs(numeric) do
       cells[s] = cells[s] or {}
       cells[s][k] = stat(s[key])
-      sw[k] = math.max(sw[k], utf8.len(cells[s][k]) or #cells[s][k])
+      sw[k] = math.max(sw[k], format.width(cells[s][k]))
     end
   end
   local function start(name, ty, missing)

@@ -183,11 +183,51 @@ function M.level_text(level)
   return string.format("%g%%", pct)
 end
 
---- s padded with spaces on the left (right-aligned) to width w.
-function M.pad_left(s, w) return string.rep(" ", w - (utf8.len(s) or #s)) .. s end
+-- Code point ranges a terminal draws two columns wide (Unicode's East Asian
+-- Wide and Fullwidth, UAX #11: CJK ideographs, kana, Hangul, fullwidth
+-- forms, wide emoji) and zero wide (combining marks), as wcwidth() counts.
+local wide_ranges = {
+  { 0x1100, 0x115F }, { 0x231A, 0x231B }, { 0x2329, 0x232A }, { 0x2E80, 0x303E }, { 0x3041, 0x33FF },
+  { 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF }, { 0xA000, 0xA4CF }, { 0xA960, 0xA97F }, { 0xAC00, 0xD7A3 },
+  { 0xF900, 0xFAFF }, { 0xFE10, 0xFE19 }, { 0xFE30, 0xFE6F }, { 0xFF00, 0xFF60 }, { 0xFFE0, 0xFFE6 },
+  { 0x1F300, 0x1F64F }, { 0x1F900, 0x1F9FF }, { 0x20000, 0x2FFFD }, { 0x30000, 0x3FFFD },
+}
+local zero_ranges = { { 0x0300, 0x036F }, { 0x200B, 0x200F }, { 0x20D0, 0x20FF }, { 0xFE00, 0xFE0F } }
 
---- s padded with spaces on the right (left-aligned) to width w.
-function M.pad_right(s, w) return s .. string.rep(" ", w - (utf8.len(s) or #s)) end
+local function in_ranges(c, ranges)
+  for _, r in ipairs(ranges) do
+    if c < r[1] then return false end
+    if c <= r[2] then return true end
+  end
+  return false
+end
+
+--- The columns s takes in a terminal: a wide (CJK) character counts 2, a
+-- combining mark 0, others 1; invalid UTF-8 counts its bytes. Every table
+-- printer pads with this, so Japanese or Chinese labels line up.
+function M.width(s)
+  if not utf8.len(s) then return #s end
+  local w = 0
+  for _, c in utf8.codes(s) do
+    if c < 0x300 then
+      w = w + 1
+    elseif in_ranges(c, zero_ranges) then
+      w = w + 0
+    elseif in_ranges(c, wide_ranges) then
+      w = w + 2
+    else
+      w = w + 1
+    end
+  end
+  return w
+end
+local width = M.width
+
+--- s padded with spaces on the left (right-aligned) to width w (display columns).
+function M.pad_left(s, w) return string.rep(" ", w - width(s)) .. s end
+
+--- s padded with spaces on the right (left-aligned) to width w (display columns).
+function M.pad_right(s, w) return s .. string.rep(" ", w - width(s)) end
 
 local pad_left, pad_right = M.pad_left, M.pad_right
 
@@ -217,10 +257,10 @@ function M.format_table(columns, nrow, indent, gap)
   indent, gap = indent or "", gap or " "
   local widths = {}
   for j, c in ipairs(columns) do
-    local w = utf8.len(c[1]) or #c[1]
+    local w = width(c[1])
     for i = 1, nrow do
       local s = c[2][i] or ""
-      w = math.max(w, utf8.len(s) or #s)
+      w = math.max(w, width(s))
     end
     widths[j] = w
   end

@@ -62,7 +62,10 @@ struct StatFileFunctions {
       summary: "Reads \(what) (\(extensions)) into a dataset with its metadata: variable labels (d:label(name)), "
         + "value labels as string columns (d:value_labels(name)), dates from date formats, special missing "
         + "values as NA (d:missing_codes(name)); returns nil and a message when the file is missing, empty "
-        + "or damaged, so wrap it in assert().",
+        + "or damaged, so wrap it in assert(). Kaplan has no date-time type: date-times (SAS DATETIME20., "
+        + "E8601DT., Stata %tc, SPSS DATETIME) become their calendar day (UTC) by default, the time of day "
+        + "dropped, since survival times are counted in days; {datetimes = \"seconds\"} keeps the whole value "
+        + "as seconds since 1970-01-01 UTC (a number column, as R's POSIXct).",
       options: Self.schema, optionsArgument: 2, arguments: 2,
       example: format == .sas7bdat || format == .sav
         ? """

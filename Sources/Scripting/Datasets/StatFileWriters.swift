@@ -17,7 +17,8 @@ struct StatFileWriters {
         + "under the output directory, with variable labels, the dataset label and dates as DATE9.; names and "
         + "labels are checked against the version's limits. Returns true, or nil and a message.",
       options: [
-        OptionSpec("version", .integer(.between(5, 8)), default: .integer(5),
+        // Any integer here: the body says which two versions exist (5 or 8), not a range 5-8.
+        OptionSpec("version", .integer(.any), default: .integer(5),
                    doc: "5 (names up to 8 characters, labels up to 40) or 8 (names up to 32, labels up to 256)"),
         OptionSpec("name", .string, defaultText: "the file name without extension, in upper case",
                    doc: "the data set (member) name"),
@@ -36,7 +37,8 @@ struct StatFileWriters {
       var options = StatFileWriter.XPTOptions()
       options.version = try call.options.integer("version")
       guard options.version == 5 || options.version == 8 else {
-        throw call.lua.argumentError(3, "option 'version' must be 5 or 8, got \(options.version)")
+        throw call.lua.argumentError(
+          3, "option 'version' must be 5 or 8 (the SAS transport versions), got \(options.version)")
       }
       options.tableName = try call.options.optionalString("name")
       options.labels = try Self.labels(call, argument: 3)
@@ -98,8 +100,9 @@ struct StatFileWriters {
       try body()
       return [.boolean(true)]
     } catch let error as StatWriteError {
-      // A column's name or label: the dataset's fault; the labels option's: the options'.
-      throw call.lua.argumentError(error.message.hasPrefix("labels:") || error.message.hasPrefix("name:") ? 3 : 1,
+      // A column's name or label: the dataset's fault; the labels option's: the options'. Infinite values
+      // that XPT writes as missing are a warning from the writer, prefixed with the function's name.
+      throw call.lua.argumentError(["labels:", "name:", "version:"].contains(where: error.message.hasPrefix) ? 3 : 1,
                                    error.message)
     } catch let error as DatasetError {
       return [.nil, .string(String(describing: error).replacingOccurrences(of: resolved, with: path))]

@@ -79,24 +79,24 @@ enum ReportTablesTidy {
     exponentiates: true
   ) { a, options in
     var subgroup: [String?] = [], level: [String?] = [], term: [String?] = [], note: [String?] = []
-    var estimate: [Double] = [], se: [Double] = [], z: [Double] = [], p: [Double] = []
-    var low: [Double] = [], high: [Double] = [], pInteraction: [Double] = []
+    var coef: [Double] = [], hr: [Double] = [], se: [Double] = [], z: [Double] = [], p: [Double] = []
+    var lower: [Double] = [], upper: [Double] = [], pInteraction: [Double] = []
     var n: [Int?] = [], events: [Int?] = []
     var armN = [[Int?]](repeating: [], count: a.arms.count)
     var armEvents = [[Int?]](repeating: [], count: a.arms.count)
-    let exp = options.exponentiate
     func add(_ l: SubgroupLevel, interaction: Double) {
       let estimates: [SubgroupEstimate?] = l.estimates.isEmpty ? [nil] : l.estimates
       for e in estimates {
         subgroup.append(l.variable)
         level.append(l.level)
         term.append(e?.term)
-        estimate.append(e.map { exp ? $0.hr : $0.coef } ?? .nan)
+        coef.append(e?.coef ?? .nan)
+        hr.append(e?.hr ?? .nan)
         se.append(e?.se ?? .nan)
         z.append(e?.z ?? .nan)
         p.append(e?.p ?? .nan)
-        low.append(e.map { exp ? $0.lower : Foundation.log($0.lower) } ?? .nan)
-        high.append(e.map { exp ? $0.upper : Foundation.log($0.upper) } ?? .nan)
+        lower.append(e?.lower ?? .nan)
+        upper.append(e?.upper ?? .nan)
         n.append(l.n.reduce(0, +))
         events.append(l.events.reduce(0, +))
         for k in a.arms.indices {
@@ -115,12 +115,9 @@ enum ReportTablesTidy {
     try out.labels("subgroup", subgroup)
     try out.labels("level", level)
     try out.labels("term", term)
-    out.numbers("estimate", estimate)
-    out.numbers("std_error", se)
-    out.numbers("statistic", z)
-    out.numbers("p_value", p)
-    out.numbers("conf_low", low)
-    out.numbers("conf_high", high)
+    // The columns of a Cox model's coefficients, as tidy(cox()) writes them (CoxTidy).
+    CoxTidy.coefficients(&out, beta: coef, hr: hr, se: se, robust: nil, z: z, p: p, lower: lower, upper: upper,
+                         exponentiate: options.exponentiate)
     out.integers("n", n)
     out.integers("events", events)
     for (k, arm) in a.arms.enumerated() {
