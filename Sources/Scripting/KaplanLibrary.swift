@@ -25,4 +25,5 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   CompetingRisksLibrary(),
   ReportTablesLibrary(),
   CompletionLibrary(),
+  SessionLibrary(),
 ] }
