@@ -41,6 +41,7 @@ struct Run: ParsableCommand {
     if sandboxInfo { return try printSandboxInfo(sandbox: sandbox, script: script) }
     fixConverterDates()
     let script = self.script ?? ""
+    if StudyBundle.isBundlePath(script) { return try runBundle(script) }
     let directory = (URL(fileURLWithPath: script).standardizedFileURL.deletingLastPathComponent().path)
     var options = try sandbox.runtimeOptions(
       scriptDirectory: directory, scriptName: script, arguments: scriptArguments)
@@ -98,6 +99,25 @@ struct Run: ParsableCommand {
         printError("kaplan: --record: \(error)")
         throw ExitCode(2)
       }
+    }
+    if status != 0 { throw ExitCode(status) }
+  }
+
+  /// `kaplan run study.kaplan`: only --out, --record, --quiet and
+  /// --traceback apply; the rest was recorded with the bundle.
+  private func runBundle(_ path: String) throws {
+    if sandbox.trust || !sandbox.data.isEmpty || sandbox.seed != nil || sandbox.timeout != nil
+      || sandbox.maxMemory != nil || !scriptArguments.isEmpty
+    {
+      throw ValidationError(
+        "a bundle runs with the options it was recorded with (only --out, --record, --quiet and --traceback apply)")
+    }
+    let status: Int32
+    do {
+      status = try StudyBundle.run(path, out: sandbox.out, record: record, reporting: reporting)
+    } catch {
+      printError("kaplan: \(error)")
+      throw ExitCode(2)
     }
     if status != 0 { throw ExitCode(status) }
   }
