@@ -18,7 +18,8 @@ struct BundleCommand: ParsableCommand {
   @Argument(help: "The script (or, with --list, the bundle).")
   var script: String
 
-  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The bundle to write.", valueName: "FILE"))
+  @Option(
+    name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The bundle to write.", valueName: "FILE"))
   var output: String?
 
   @Flag(name: .customLong("list"), help: "List the files of a bundle with their sizes and SHA-256.")

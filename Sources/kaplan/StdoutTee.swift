@@ -25,7 +25,9 @@ final class StdoutTee: @unchecked Sendable {
   /// Starts copying; `file` is an open descriptor the tee writes and closes.
   init(file: Int32) throws {
     var ends: [Int32] = [-1, -1]
-    guard pipe(&ends) == 0 else { throw RecordError("cannot capture standard output: \(String(cString: strerror(errno)))") }
+    guard pipe(&ends) == 0 else {
+      throw RecordError("cannot capture standard output: \(String(cString: strerror(errno)))")
+    }
     StandardStreams.flushOutput()
     original = dup(1)
     readEnd = ends[0]
