@@ -107,34 +107,50 @@ public struct SHA256 {
   }
 
   private mutating func compress<Block: Collection>(_ block: Block) where Block.Element == UInt8 {
-    var w = [UInt32](repeating: 0, count: 64)
+    var bytes = (0..<64).map { _ in UInt8(0) }
     var i = 0
-    var word: UInt32 = 0
-    for byte in block {
-      word = word << 8 | UInt32(byte)
-      if i % 4 == 3 { w[i / 4] = word }
+    for byte in block where i < 64 {
+      bytes[i] = byte
       i += 1
     }
-    for t in 16..<64 {
-      let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-      let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-      w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-    }
-    var a = state[0], b = state[1], c = state[2], d = state[3]
-    var e = state[4], f = state[5], g = state[6], h = state[7]
-    for t in 0..<64 {
-      let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-      let ch = (e & f) ^ (~e & g)
-      let t1 = h &+ s1 &+ ch &+ Self.k[t] &+ w[t]
-      let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-      let maj = (a & b) ^ (a & c) ^ (b & c)
-      let t2 = s0 &+ maj
-      h = g; g = f; f = e; e = d &+ t1
-      d = c; c = b; b = a; a = t1 &+ t2
-    }
-    state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-    state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+    bytes.withUnsafeBytes { compress(UnsafeRawBufferPointer($0)) }
   }
 
-  private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+  /// One 64-byte block (FIPS 180-4, 6.2.2), over raw memory: the message
+  /// schedule lives in a stack buffer, so a block allocates nothing.
+  private mutating func compress(_ block: UnsafeRawBufferPointer) {
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      for t in 0..<16 {
+        let b = 4 * t
+        w[t] = UInt32(block[b]) << 24 | UInt32(block[b + 1]) << 16 | UInt32(block[b + 2]) << 8 | UInt32(block[b + 3])
+      }
+      for t in 16..<64 {
+        let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+        let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+      }
+      Self.k.withUnsafeBufferPointer { k in
+        state.withUnsafeMutableBufferPointer { h in
+          var a = h[0], b = h[1], c = h[2], d = h[3]
+          var e = h[4], f = h[5], g = h[6], hh = h[7]
+          for t in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            hh = g; g = f; f = e; e = d &+ t1
+            d = c; c = b; b = a; a = t1 &+ t2
+          }
+          h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d
+          h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+        }
+      }
+    }
+  }
+
 }
+
+/// Rotation right of a 32-bit word (FIPS 180-4, ROTR).
+@inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
