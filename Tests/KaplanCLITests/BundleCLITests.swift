@@ -162,6 +162,19 @@ struct BundleCLITests {
     try expectRefused(CraftedZip(entries: many), "more than 10000 entries")
   }
 
+  @Test func damagedSizesAreRefusedNotTrapped() throws {
+    // Found by fuzz-bundle: a stored entry with a data descriptor whose
+    // declared size puts the descriptor past the end made ZIPFoundation trap.
+    let crash = "UEsDBBQAAAAAAMh8hl1Dv6ajAgAAAAIAAAALAAAAcmVjb3JkLmpzb257fVBLAwQUAAAAAADIfIZdCKeQ7QgAAAAIAAAACwAAAC4uL2V2"
+      + "aWwubHVhcHJpbnQoMSlQSwECFAP///9tAADIfIZdQ7+mowIAAAACAAAICwAAAAAAAAAAAAAAgAEAAAAAcmVjb3JkLp2Mb25QSwECFAMU"
+      + "AAAAAADIfIZdCKeQ7QgAAAAIAAAACwAAAAAAAAAAAAAAgAErAAAALi4pZXZpbC5sdWFQSwUGAAAAAAIAAgByAAAAXAAAAAAA"
+    let dir = try temporaryDirectory()
+    try #require(Data(base64Encoded: crash)).write(to: dir.appendingPathComponent("crash.kaplan"))
+    let r = try runKaplan(["bundle", "--list", "crash.kaplan"], directory: dir)
+    #expect(r.status == 2, "\(r.stderr)")
+    #expect(r.stderr.contains("a stored entry declares 2 bytes stored but 134217730 expanded"))
+  }
+
   @Test func bundleRecordMustNameOnlyItsOwnFiles() throws {
     // A record whose script is not in the bundle: nothing runs.
     let dir = try study()
