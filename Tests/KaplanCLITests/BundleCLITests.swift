@@ -165,9 +165,10 @@ struct BundleCLITests {
   @Test func damagedSizesAreRefusedNotTrapped() throws {
     // Found by fuzz-bundle: a stored entry with a data descriptor whose
     // declared size puts the descriptor past the end made ZIPFoundation trap.
-    let crash = "UEsDBBQAAAAAAMh8hl1Dv6ajAgAAAAIAAAALAAAAcmVjb3JkLmpzb257fVBLAwQUAAAAAADIfIZdCKeQ7QgAAAAIAAAACwAAAC4uL2V2"
-      + "aWwubHVhcHJpbnQoMSlQSwECFAP///9tAADIfIZdQ7+mowIAAAACAAAICwAAAAAAAAAAAAAAgAEAAAAAcmVjb3JkLp2Mb25QSwECFAMU"
-      + "AAAAAADIfIZdCKeQ7QgAAAAIAAAACwAAAAAAAAAAAAAAgAErAAAALi4pZXZpbC5sdWFQSwUGAAAAAAIAAgByAAAAXAAAAAAA"
+    let crash = "UEsDBBQAAAAAAMh8hl1Dv6ajAgAAAAIAAAALAAAAcmVjb3JkLmpzb257fVBLAwQUAAAAAADIfIZdCKeQ7QgAAAAI"
+      + "AAAACwAAAC4uL2V2aWwubHVhcHJpbnQoMSlQSwECFAP///9tAADIfIZdQ7+mowIAAAACAAAICwAAAAAAAAAAAAAAgAEAAAAA"
+      + "cmVjb3JkLp2Mb25QSwECFAMUAAAAAADIfIZdCKeQ7QgAAAAIAAAACwAAAAAAAAAAAAAAgAErAAAALi4pZXZpbC5sdWFQSwUG"
+      + "AAAAAAIAAgByAAAAXAAAAAAA"
     let dir = try temporaryDirectory()
     try #require(Data(base64Encoded: crash)).write(to: dir.appendingPathComponent("crash.kaplan"))
     let r = try runKaplan(["bundle", "--list", "crash.kaplan"], directory: dir)
