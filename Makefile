@@ -62,7 +62,7 @@ bench-smoke: build
 # `-z muldefs` lets the link through (either main runs the same target).
 # `-enable-testing`: the Lua fuzzers reach the lua_State (@testable) to add
 # Lua line coverage to libFuzzer's feedback.
-FUZZ_TARGETS ?= csv formula json lua-api stat-files xlsx
+FUZZ_TARGETS ?= csv formula json lua-api stat-files xlsx bundle
 FUZZ_SECONDS ?= 60
 FUZZ_CONFIG ?= release
 FUZZ_SANITIZE ?= fuzzer

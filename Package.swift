@@ -47,7 +47,7 @@ let package = Package(
       name: "Scripting",
       dependencies: [
         "LuaHost", "Datasets", "StatFiles", "Survival", "Analysis", "Plots", "CLandlock", "CProcess", "XLSX",
-        "Documents",
+        "Documents", "ZIPFoundation",
       ]),
 
     // The command-line tool.
@@ -97,8 +97,12 @@ if Context.environment["KAPLAN_FUZZ"] != nil {
       name: "fuzz-stat-files", dependencies: ["StatFiles", "Datasets", "FuzzDriver"], path: "Sources/Fuzz/StatFiles"),
     .executableTarget(
       name: "fuzz-xlsx", dependencies: ["XLSX", "Datasets", "FuzzDriver", "ZIPFoundation"], path: "Sources/Fuzz/XLSX"),
+    .executableTarget(
+      name: "fuzz-bundle", dependencies: ["Scripting", "FuzzDriver", "ZIPFoundation"], path: "Sources/Fuzz/Bundle"),
   ]
-  package.products += ["fuzz-csv", "fuzz-formula", "fuzz-json", "fuzz-lua-api", "fuzz-stat-files", "fuzz-xlsx"].map {
+  package.products += [
+    "fuzz-csv", "fuzz-formula", "fuzz-json", "fuzz-lua-api", "fuzz-stat-files", "fuzz-xlsx", "fuzz-bundle",
+  ].map {
     .executable(name: $0, targets: [$0])
   }
 }

@@ -26,4 +26,5 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   ReportTablesLibrary(),
   DocumentLibrary(),
   CompletionLibrary(),
+  SessionLibrary(),
 ] }

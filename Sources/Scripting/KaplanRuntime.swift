@@ -21,6 +21,8 @@ public struct RuntimeOptions {
   public var stdlibPath: String?
   /// Print a fit's warnings to stderr when it returns (`--quiet`: false).
   public var printWarnings = true
+  /// Notes the files the run reads and writes (`kaplan run --record`).
+  public var recorder: FileAccessRecorder?
 
   public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
     self.workingDirectory = workingDirectory
@@ -57,7 +59,8 @@ public final class KaplanRuntime {
     if let dir = options.scriptDirectory { roots.append(dir) }
     policy = SandboxPolicy(
       trusted: options.trusted, readRoots: roots,
-      outputDirectory: options.outputDirectory, workingDirectory: options.workingDirectory)
+      outputDirectory: options.outputDirectory, workingDirectory: options.workingDirectory,
+      recorder: options.recorder)
     lua = try LuaState()
     memory = RunMemoryAccount(lua: lua)
     lua.setLibrarySource(prefix: "@" + (stdlib.hasSuffix("/") ? stdlib : stdlib + "/"))

@@ -35,6 +35,8 @@ public struct SandboxPolicy: Sendable {
   public var readRoots: [String]
   public var outputDirectory: String
   public var workingDirectory: String
+  /// Notes every path that passes, for `kaplan run --record` (nil: no record).
+  public var recorder: FileAccessRecorder?
 
   /// Links followed for one path before it is refused, as Linux's
   /// `MAXSYMLINKS` (40) bounds `open(2)` (ELOOP).
@@ -46,8 +48,12 @@ public struct SandboxPolicy: Sendable {
   var writtenReadRoots: [String]
   var writtenOutputDirectory: String
 
-  public init(trusted: Bool, readRoots: [String], outputDirectory: String, workingDirectory: String) {
+  public init(
+    trusted: Bool, readRoots: [String], outputDirectory: String, workingDirectory: String,
+    recorder: FileAccessRecorder? = nil
+  ) {
     self.trusted = trusted
+    self.recorder = recorder
     let cwd = SandboxPolicy.canonical(workingDirectory, relativeTo: "/") ?? workingDirectory
     self.workingDirectory = cwd
     self.readRoots = readRoots.map { SandboxPolicy.canonical($0, relativeTo: cwd) ?? $0 }
@@ -62,7 +68,10 @@ public struct SandboxPolicy: Sendable {
     let written = SandboxPolicy.lexical(path, relativeTo: workingDirectory)
     let inside = trusted || isInsideReadRoot(written, physical: false)
     let resolved = inside ? SandboxPolicy.canonical(path, relativeTo: workingDirectory) : nil
-    if let resolved, trusted || isInsideReadRoot(resolved, physical: true) { return resolved }
+    if let resolved, trusted || isInsideReadRoot(resolved, physical: true) {
+      recorder?.noteRead(path, resolved: resolved)
+      return resolved
+    }
     if trusted { throw SandboxError(message: "reading '\(path)': too many levels of symbolic links") }
     throw SandboxError(message:
       "reading '\(path)' is not allowed in the sandbox: scripts read under the script's directory, "
@@ -77,10 +86,14 @@ public struct SandboxPolicy: Sendable {
     let inside = trusted || SandboxPolicy.isInside(written, outputDirectory)
       || SandboxPolicy.isInside(written, writtenOutputDirectory)
     let resolved = inside ? SandboxPolicy.canonical(path, relativeTo: base) : nil
-    if let resolved, trusted { return resolved }
+    if let resolved, trusted {
+      recorder?.noteWrite(path, resolved: resolved)
+      return resolved
+    }
     if let resolved, SandboxPolicy.isInside(resolved, outputDirectory) {
       try SandboxPolicy.checkNotSpecial(resolved, shown: path, "writing")
       try SandboxPolicy.checkSingleLink(resolved, shown: path)
+      recorder?.noteWrite(path, resolved: resolved)
       return resolved
     }
     if trusted { throw SandboxError(message: "writing '\(path)': too many levels of symbolic links") }

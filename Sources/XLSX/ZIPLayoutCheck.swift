@@ -7,8 +7,8 @@
 /// `fuzz-xlsx` found. Every offset and size it will follow is checked here:
 /// the central directory, each local header and each entry's data. ZIP64
 /// archives are refused (an .xlsx file needs them only past 4 GB).
-enum ZIPLayoutCheck {
-  static func check(_ b: [UInt8]) throws {
+public enum ZIPLayoutCheck {
+  public static func check(_ b: [UInt8]) throws {
     func u16(_ k: Int) -> Int { Int(b[k]) | Int(b[k + 1]) << 8 }
     func u32(_ k: Int) -> Int { u16(k) | u16(k + 2) << 16 }
     func damaged(_ why: String) -> XLSXError { .notZip("a damaged ZIP archive: \(why)") }

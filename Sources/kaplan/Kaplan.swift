@@ -10,7 +10,7 @@ struct Kaplan: ParsableCommand {
     commandName: "kaplan",
     abstract: "Survival analysis for clinical trials: Kaplan–Meier, log-rank, Cox, competing risks, in Lua scripts.",
     version: KaplanRuntime.version,
-    subcommands: [Run.self, Repl.self, SandboxProbe.self],
+    subcommands: [Run.self, Repl.self, Verify.self, BundleCommand.self, SandboxProbe.self],
     defaultSubcommand: Repl.self)
 }
 

@@ -20,6 +20,7 @@ struct Repl: ParsableCommand {
   @OptionGroup var reporting: ReportingOptions
 
   func run() throws {
+    fixConverterDates()
     let session: ReplSession
     do {
       var options = try sandbox.runtimeOptions(scriptDirectory: nil, scriptName: "repl", arguments: [])

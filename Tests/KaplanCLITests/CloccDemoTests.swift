@@ -27,3 +27,30 @@ struct CloccDemoTests {
     }
   }
 }
+
+/// Issue 19: the demo recorded, bundled, moved to another directory and
+/// verified there.
+struct CloccDemoBundleTests {
+  @Test func demoIsRecordedBundledMovedAndVerified() throws {
+    let dir = try temporaryDirectory()
+    try FileManager.default.copyItem(
+      at: projectRoot.appendingPathComponent("scripts/clocc.lua"), to: dir.appendingPathComponent("clocc.lua"))
+    let recorded = try runKaplan(["run", "clocc.lua", "--out", "out", "--record", "clocc.json"], directory: dir)
+    #expect(recorded.status == 0, "\(recorded.stderr)")
+    let verified = try runKaplan(["verify", "clocc.json"], directory: dir)
+    #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+    let bundled = try runKaplan(["bundle", "clocc.lua", "-o", "clocc.kaplan"], directory: dir)
+    #expect(bundled.status == 0, "\(bundled.stderr)")
+    #expect(bundled.stdout == recorded.stdout)
+    let moved = try temporaryDirectory()
+    try FileManager.default.moveItem(
+      at: dir.appendingPathComponent("clocc.kaplan"), to: moved.appendingPathComponent("clocc.kaplan"))
+    try FileManager.default.removeItem(at: dir)
+    let list = try runKaplan(["bundle", "--list", "clocc.kaplan"], directory: moved)
+    #expect(list.stdout.contains("outputs/fig2_os.svg"))
+    #expect(list.stdout.contains("work/clocc.lua"))
+    let again = try runKaplan(["verify", "clocc.kaplan"], directory: moved)
+    #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+    #expect(again.stdout.contains("verify: IDENTICAL"))
+  }
+}

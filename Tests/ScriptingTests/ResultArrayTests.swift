@@ -117,8 +117,12 @@ import TestSupport
       }
       local out = {}
       for i, x in ipairs(results) do
+        -- json of a result also names the Kaplan version (issue 19); the
+        -- plain copy is not a result.
         local a, b = json(x), json(plain(x))
-        out[#out + 1] = a == b and #a > 20
+        local versioned = a:find('"kaplan_version":"' .. kaplan.version .. '"', 1, true) ~= nil
+        a = a:gsub(',"kaplan_version":"[^"]*"', ""):gsub('"kaplan_version":"[^"]*",?', "")
+        out[#out + 1] = versioned and a == b and #a > 20
       end
       return table.unpack(out)
       """)

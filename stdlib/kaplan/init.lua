@@ -3,7 +3,9 @@
 -- this file builds the public, documented Lua surface from them.
 local core, settings = ...
 
-local kaplan = { core = core, settings = settings, version = settings.version }
+-- version: Kaplan's; lua_version: the interpreter's (_VERSION), for a
+-- script's own provenance lines (issue 19).
+local kaplan = { core = core, settings = settings, version = settings.version, lua_version = _VERSION }
 package.loaded.kaplan = kaplan
 
 local bind = require("kaplan.bind")
@@ -25,6 +27,15 @@ bind.implement("json", json.json)
 -- print without the stdlib's frames).
 bind.implement("debug_traceback", function()
   print(core.binding.last_error() or "no error yet in this session")
+end)
+
+-- session_info(): the Swift body's record, printed as lines by tostring.
+local session_info = bind.entry("session_info").fn
+local session_mt = { __tostring = function(t)
+  return string.format("Kaplan %s\n%s\nPlatform: %s", t.kaplan, t.lua, t.platform)
+end }
+bind.implement("session_info", function()
+  return setmetatable(session_info(), session_mt)
 end)
 
 -- tidy(x [, opts]): any result as a dataset. The Swift body reads the
@@ -54,5 +65,9 @@ end
 -- The globals and methods of every declared function, now that each module
 -- has supplied its Lua implementations.
 bind.finish()
+
+-- The versions, readable by scripts as kaplan.version and kaplan.lua_version
+-- (issue 19); a table of its own, so the host's internals stay unreachable.
+_G.kaplan = { version = kaplan.version, lua_version = kaplan.lua_version }
 
 return kaplan

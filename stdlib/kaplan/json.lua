@@ -6,6 +6,7 @@
 local M = {}
 
 local function is_view(x) return require("kaplan.bind").is_view(x) end
+local function kind_of(x) return require("kaplan.bind").kind_of(x) end
 
 -- JSON text is UTF-8 (RFC 8259, section 8.1): a string that is not (Latin-1
 -- labels, binary data) cannot be written as it is, and replacing its bytes
@@ -101,12 +102,23 @@ local function encode(x, depth, seen, out)
           keys[#keys + 1] = text
         end
       end
+      -- A result says which Kaplan computed it (issue 19: provenance); a
+      -- result's own field of that name, if a script set one, is kept.
+      local version = nil
+      if depth == 0 and by_text.kaplan_version == nil and kind_of(x) ~= nil then
+        version = package.loaded.kaplan.version
+        keys[#keys + 1] = "kaplan_version"
+      end
       table.sort(keys)
       out[#out + 1] = "{"
       for i, text in ipairs(keys) do
         if i > 1 then out[#out + 1] = "," end
         out[#out + 1] = '"' .. escape(text) .. '":'
-        encode(x[by_text[text]], depth + 1, seen, out)
+        if version ~= nil and text == "kaplan_version" then
+          encode(version, depth + 1, seen, out)
+        else
+          encode(x[by_text[text]], depth + 1, seen, out)
+        end
       end
       out[#out + 1] = "}"
     end

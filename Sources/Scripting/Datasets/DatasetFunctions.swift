@@ -107,6 +107,7 @@ struct DatasetFunctions {
 
   var bundled: KaplanFunction {
     let stdlib = self.stdlib
+    let policy = self.policy
     return datasetsFunction(
       "dataset", signature: "dataset(name)",
       summary: "Loads a bundled dataset (datasets() lists them): colon, lung, veteran, aml, myeloid, heart, "
@@ -115,7 +116,11 @@ struct DatasetFunctions {
     ) { call in
       let name = try call.lua.string(1)
       do {
-        return [.object(try LuaDataset(try BundledDatasets.load(name, stdlib: stdlib)))]
+        let dataset = try BundledDatasets.load(name, stdlib: stdlib)
+        // The files pass the sandbox's check too (the stdlib is a read root),
+        // so that a run record lists them with their hashes (issue 19).
+        for file in ["\(name).csv", "\(name).schema.tsv"] { _ = try? policy.checkRead("\(stdlib)/data/\(file)") }
+        return [.object(try LuaDataset(dataset))]
       } catch {
         throw call.lua.argumentError(1, String(describing: error))
       }

@@ -1,0 +1,253 @@
+import Foundation
+import RunControl
+import XLSX
+import ZIPFoundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The ZIP archive of a study bundle (`kaplan bundle`, issue 19), read and
+/// written with ZIPFoundation.
+///
+/// A bundle comes from someone else, so it is read as hostile input: before
+/// anything is expanded, every entry is checked (`BundleArchive.checkName`):
+/// names that are absolute, contain `..`, `.` or empty components,
+/// backslashes or control characters, symbolic links and other special
+/// entries, duplicate names and a file that is also a directory are all
+/// refused with a message naming the entry. Against ZIP bombs, the number
+/// of entries and the expanded sizes are bounded (`Limits`), the sizes are
+/// asked of the memory budget, and an expansion stops as soon as it passes
+/// the size its header declared. Extraction writes only into a directory it
+/// is given empty, creating each file with `O_CREAT | O_EXCL | O_NOFOLLOW`.
+public final class BundleArchive {
+  public struct Limits: Sendable {
+    public var maxEntries = 10_000
+    public var maxEntryBytes: UInt64 = 1 << 31
+    public var maxTotalBytes: UInt64 = 1 << 32
+    public init() {}
+  }
+
+  /// One file of the archive.
+  public struct Item: Sendable, Equatable {
+    public let name: String
+    public let size: UInt64
+  }
+
+  /// The files, sorted by name (directory entries are not listed).
+  public let items: [Item]
+  private let archive: Archive
+  private let entries: [String: Entry]
+  private let label: String
+
+  /// Opens and checks an archive held in memory; `label` names it in errors.
+  public init(bytes: [UInt8], label: String, limits: Limits = Limits()) throws {
+    self.label = label
+    func refused(_ why: String) -> BundleError { BundleError("bundle '\(label)': \(why)") }
+    guard bytes.count >= 22, bytes[0] == 0x50, bytes[1] == 0x4B else { throw refused("not a ZIP archive") }
+    do {
+      try ZIPLayoutCheck.check(bytes)
+      try BundleArchive.checkSizes(bytes)
+      archive = try Archive(data: Data(bytes), accessMode: .read)
+    } catch {
+      throw refused("a damaged archive (\(error))")
+    }
+    var entries: [String: Entry] = [:]
+    var directories: Set<String> = []
+    var count = 0
+    var total: UInt64 = 0
+    for entry in archive {
+      count += 1
+      guard count <= limits.maxEntries else { throw refused("more than \(limits.maxEntries) entries") }
+      let name = entry.path
+      switch entry.type {
+      case .symlink: throw refused("entry '\(name)' is a symbolic link; bundles hold plain files only")
+      case .directory:
+        let trimmed = name.hasSuffix("/") ? String(name.dropLast()) : name
+        try BundleArchive.checkName(trimmed, label: label)
+        directories.insert(trimmed)
+        continue
+      case .file: break
+      }
+      try BundleArchive.checkName(name, label: label)
+      guard entries[name] == nil else { throw refused("entry '\(name)' appears twice") }
+      guard entry.uncompressedSize <= limits.maxEntryBytes else {
+        throw refused("entry '\(name)' expands to \(entry.uncompressedSize) bytes (limit \(limits.maxEntryBytes))")
+      }
+      total += entry.uncompressedSize
+      guard total <= limits.maxTotalBytes else {
+        throw refused("the entries expand to more than \(limits.maxTotalBytes) bytes")
+      }
+      entries[name] = entry
+    }
+    // A name that is a file and also the directory of another entry.
+    for name in entries.keys {
+      var parts = name.split(separator: "/").dropLast()
+      while !parts.isEmpty {
+        let parent = parts.joined(separator: "/")
+        if entries[parent] != nil { throw refused("entry '\(parent)' is both a file and a directory") }
+        parts = parts.dropLast()
+      }
+    }
+    if let clash = directories.first(where: { entries[$0] != nil }) {
+      throw refused("entry '\(clash)' is both a file and a directory")
+    }
+    self.entries = entries
+    items = entries.map { Item(name: $0.key, size: $0.value.uncompressedSize) }.sorted { $0.name < $1.name }
+  }
+
+  /// What `ZIPLayoutCheck` leaves to check before ZIPFoundation walks the
+  /// entries (it has checked the central directory and every local header
+  /// against the file): a stored entry must declare equal sizes, and the
+  /// data descriptor of an entry with flag bit 3 must begin inside the file.
+  /// ZIPFoundation seeks to that descriptor at the local data plus the
+  /// compressed size (the uncompressed one when stored), and its in-memory
+  /// reader traps on a position past the end (found by `fuzz-bundle`).
+  static func checkSizes(_ b: [UInt8]) throws {
+    func u16(_ k: Int) -> Int { Int(b[k]) | Int(b[k + 1]) << 8 }
+    func u32(_ k: Int) -> Int { u16(k) | u16(k + 2) << 16 }
+    let n = b.count
+    var eocd = n - 22
+    while eocd >= 0, !(b[eocd] == 0x50 && b[eocd + 1] == 0x4B && b[eocd + 2] == 0x05 && b[eocd + 3] == 0x06) {
+      eocd -= 1
+    }
+    guard eocd >= 0 else { throw BundleError("no end of central directory record") }
+    var p = u32(eocd + 16)
+    for _ in 0..<u16(eocd + 10) {
+      let flags = u16(p + 8), method = u16(p + 10)
+      let compressed = u32(p + 20), uncompressed = u32(p + 24), local = u32(p + 42)
+      if method == 0 && compressed != uncompressed {
+        throw BundleError("a stored entry declares \(compressed) bytes stored but \(uncompressed) expanded")
+      }
+      let data = local + 30 + u16(local + 26) + u16(local + 28)
+      if flags & 8 != 0 && data + (method == 0 ? uncompressed : compressed) > n {
+        throw BundleError("an entry's data descriptor lies past the end of the file")
+      }
+      p += 46 + u16(p + 28) + u16(p + 30) + u16(p + 32)
+    }
+  }
+
+  /// Refuses a name that could lead outside the directory it is extracted
+  /// to, or that names the same file two ways.
+  public static func checkName(_ name: String, label: String) throws {
+    func refused(_ why: String) -> BundleError {
+      let shown = name.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "?" : String($0) }.joined()
+      return BundleError("bundle '\(label)': entry '\(shown)' \(why)")
+    }
+    guard !name.isEmpty else { throw refused("has an empty name") }
+    guard name.utf8.count <= 1024 else { throw refused("has a name longer than 1024 bytes") }
+    guard !name.hasPrefix("/") else { throw refused("is an absolute path") }
+    guard !name.unicodeScalars.contains(where: { $0.value < 32 || $0.value == 127 }) else {
+      throw refused("has a control character in its name")
+    }
+    guard !name.contains("\\") else { throw refused("has a backslash in its name") }
+    if let first = name.unicodeScalars.first, name.count >= 2, name.dropFirst().first == ":",
+      CharacterSet.letters.contains(first)
+    {
+      throw refused("is an absolute path (a drive letter)")
+    }
+    for part in name.split(separator: "/", omittingEmptySubsequences: false) {
+      if part == ".." { throw refused("contains '..'") }
+      if part == "." || part.isEmpty { throw refused("has an empty or '.' path component") }
+    }
+  }
+
+  /// The expanded bytes of file `name`.
+  public func contents(of name: String) throws -> [UInt8] {
+    guard let entry = entries[name] else { throw BundleError("bundle '\(label)': no entry '\(name)'") }
+    let declared = entry.uncompressedSize
+    try MemoryBudget.require(Int(declared), for: "the bundle entry '\(name)' (\(declared) bytes expanded)")
+    var out: [UInt8] = []
+    out.reserveCapacity(Int(declared))
+    do {
+      _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+        try Cancellation.check()
+        guard UInt64(out.count + chunk.count) <= declared else {
+          throw BundleError("bundle '\(label)': entry '\(name)' expands past the \(declared) bytes it declares")
+        }
+        out.append(contentsOf: chunk)
+      }
+    } catch let error as BundleError {
+      throw error
+    } catch {
+      throw BundleError("bundle '\(label)': cannot expand entry '\(name)' (\(error))")
+    }
+    guard UInt64(out.count) == declared else {
+      throw BundleError("bundle '\(label)': entry '\(name)' expands to \(out.count) bytes, not \(declared)")
+    }
+    return out
+  }
+
+  /// Writes every file under `directory`, which must exist and be empty.
+  /// Directories are made as needed; files are created exclusively and
+  /// never through a link.
+  public func extract(into directory: String) throws {
+    let present = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? ["?"]
+    guard present.isEmpty else { throw BundleError("bundle '\(label)': '\(directory)' is not an empty directory") }
+    for item in items {
+      let bytes = try contents(of: item.name)
+      let parts = item.name.split(separator: "/").map(String.init)
+      var path = directory
+      for part in parts.dropLast() {
+        path += "/" + part
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+          throw BundleError("bundle '\(label)': cannot create '\(path)': \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+          throw BundleError("bundle '\(label)': '\(path)' is not a directory")
+        }
+      }
+      path += "/" + (parts.last ?? "")
+      let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+      guard fd >= 0 else {
+        throw BundleError("bundle '\(label)': cannot create '\(path)': \(String(cString: strerror(errno)))")
+      }
+      defer { close(fd) }
+      var offset = 0
+      while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { raw -> Int in
+          guard let base = raw.baseAddress else { return 0 }
+          return write(fd, base + offset, raw.count - offset)
+        }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else {
+          throw BundleError("bundle '\(label)': cannot write '\(path)': \(String(cString: strerror(errno)))")
+        }
+        offset += n
+      }
+    }
+  }
+
+  /// The fixed time of every entry (1980-01-01 00:00:00 UTC, the first the
+  /// ZIP format can hold), so the same files give the same archive bytes.
+  public static let entryDate = Date(timeIntervalSince1970: 315_532_800)
+
+  /// An archive of `files` (name and bytes), in name order, deflated, each
+  /// entry with `entryDate` and mode 0644: the same files give the same
+  /// bytes.
+  public static func archive(_ files: [(name: String, bytes: Data)]) throws -> Data {
+    let archive = try Archive(data: Data(), accessMode: .create)
+    for file in files.sorted(by: { $0.name < $1.name }) {
+      try checkName(file.name, label: "new")
+      let bytes = file.bytes
+      try archive.addEntry(
+        with: file.name, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: entryDate,
+        permissions: 0o644, compressionMethod: .deflate
+      ) { position, size in
+        bytes.subdata(in: Int(position)..<Int(position) + size)
+      }
+    }
+    guard let data = archive.data else { throw BundleError("cannot build the bundle's archive") }
+    return data
+  }
+}
+
+/// A bundle that cannot be read, made or used; the message says why.
+public struct BundleError: Error, CustomStringConvertible {
+  public let message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
