@@ -6,7 +6,12 @@
 /// `Data`) when an offset in a damaged archive points beyond the file, which
 /// `fuzz-xlsx` found. Every offset and size it will follow is checked here:
 /// the central directory, each local header and each entry's data. ZIP64
-/// archives are refused (an .xlsx file needs them only past 4 GB).
+/// archives are refused (an .xlsx file needs them only past 4 GB). A stored
+/// entry must declare as many bytes stored as expanded, and an entry with a
+/// data descriptor (flag bit 3) must have its data, as ZIPFoundation will
+/// measure it, inside the file: `fuzz-bundle` found that ZIPFoundation traps
+/// on a stored entry whose descriptor lies past the end (it crashed
+/// `read_xlsx` too).
 public enum ZIPLayoutCheck {
   public static func check(_ b: [UInt8]) throws {
     func u16(_ k: Int) -> Int { Int(b[k]) | Int(b[k + 1]) << 8 }
@@ -34,6 +39,7 @@ public enum ZIPLayoutCheck {
     var p = offset
     for _ in 0..<count {
       guard p + 46 <= offset + size, u32(p) == 0x0201_4B50 else { throw damaged("a bad central directory entry") }
+      let flags = u16(p + 8), method = u16(p + 10)
       let compressed = u32(p + 20), uncompressed = u32(p + 24)
       let nameLength = u16(p + 28), extraLength = u16(p + 30), commentLength = u16(p + 32)
       let local = u32(p + 42)
@@ -43,6 +49,12 @@ public enum ZIPLayoutCheck {
       guard local + 30 <= n, u32(local) == 0x0403_4B50 else { throw damaged("an entry's local header is missing") }
       let data = local + 30 + u16(local + 26) + u16(local + 28)
       guard data + compressed <= n else { throw damaged("an entry's data lies past the end of the file") }
+      if method == 0 && compressed != uncompressed {
+        throw damaged("a stored entry declares \(compressed) bytes stored but \(uncompressed) expanded")
+      }
+      if flags & 8 != 0 && data + (method == 0 ? uncompressed : compressed) > n {
+        throw damaged("an entry's data descriptor lies past the end of the file")
+      }
       p += 46 + nameLength + extraLength + commentLength
     }
   }

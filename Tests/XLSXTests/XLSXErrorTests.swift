@@ -76,6 +76,19 @@ import ZIPFoundation
     #expect(read(cut).contains("a damaged ZIP archive"), "\(read(cut))")
   }
 
+  /// fuzz-bundle's finding, which crashed `read_xlsx` as well: a stored
+  /// entry with a data descriptor whose declared size puts the descriptor
+  /// past the end of the file trapped inside ZIPFoundation.
+  @Test func dataDescriptorPastTheEndIsAnError() throws {
+    let crash = "UEsDBBQAAAAAAMh8hl1Dv6ajAgAAAAIAAAALAAAAcmVjb3JkLmpzb257fVBLAwQUAAAAAADIfIZdCKeQ7QgAAAAI"
+      + "AAAACwAAAC4uL2V2aWwubHVhcHJpbnQoMSlQSwECFAP///9tAADIfIZdQ7+mowIAAAACAAAICwAAAAAAAAAAAAAAgAEAAAAA"
+      + "cmVjb3JkLp2Mb25QSwECFAMUAAAAAADIfIZdCKeQ7QgAAAAIAAAACwAAAAAAAAAAAAAAgAErAAAALi4pZXZpbC5sdWFQSwUG"
+      + "AAAAAAIAAgByAAAAXAAAAAAA"
+    let bytes = Array(try #require(Data(base64Encoded: crash)))
+    #expect(read(bytes) == "w.xlsx: not an .xlsx workbook (a damaged ZIP archive: "
+      + "a stored entry declares 2 bytes stored but 134217730 expanded)", "\(read(bytes))")
+  }
+
   @Test func missingParts() throws {
     #expect(read(try zip([("a.txt", "x")])) == "w.xlsx: not an .xlsx workbook: the part 'xl/workbook.xml' is missing")
     let noRels = try zip([("xl/workbook.xml", Self.workbook)])

@@ -49,7 +49,6 @@ public final class BundleArchive {
     guard bytes.count >= 22, bytes[0] == 0x50, bytes[1] == 0x4B else { throw refused("not a ZIP archive") }
     do {
       try ZIPLayoutCheck.check(bytes)
-      try BundleArchive.checkSizes(bytes)
       archive = try Archive(data: Data(bytes), accessMode: .read)
     } catch {
       throw refused("a damaged archive (\(error))")
@@ -96,37 +95,6 @@ public final class BundleArchive {
     }
     self.entries = entries
     items = entries.map { Item(name: $0.key, size: $0.value.uncompressedSize) }.sorted { $0.name < $1.name }
-  }
-
-  /// What `ZIPLayoutCheck` leaves to check before ZIPFoundation walks the
-  /// entries (it has checked the central directory and every local header
-  /// against the file): a stored entry must declare equal sizes, and the
-  /// data descriptor of an entry with flag bit 3 must begin inside the file.
-  /// ZIPFoundation seeks to that descriptor at the local data plus the
-  /// compressed size (the uncompressed one when stored), and its in-memory
-  /// reader traps on a position past the end (found by `fuzz-bundle`).
-  static func checkSizes(_ b: [UInt8]) throws {
-    func u16(_ k: Int) -> Int { Int(b[k]) | Int(b[k + 1]) << 8 }
-    func u32(_ k: Int) -> Int { u16(k) | u16(k + 2) << 16 }
-    let n = b.count
-    var eocd = n - 22
-    while eocd >= 0, !(b[eocd] == 0x50 && b[eocd + 1] == 0x4B && b[eocd + 2] == 0x05 && b[eocd + 3] == 0x06) {
-      eocd -= 1
-    }
-    guard eocd >= 0 else { throw BundleError("no end of central directory record") }
-    var p = u32(eocd + 16)
-    for _ in 0..<u16(eocd + 10) {
-      let flags = u16(p + 8), method = u16(p + 10)
-      let compressed = u32(p + 20), uncompressed = u32(p + 24), local = u32(p + 42)
-      if method == 0 && compressed != uncompressed {
-        throw BundleError("a stored entry declares \(compressed) bytes stored but \(uncompressed) expanded")
-      }
-      let data = local + 30 + u16(local + 26) + u16(local + 28)
-      if flags & 8 != 0 && data + (method == 0 ? uncompressed : compressed) > n {
-        throw BundleError("an entry's data descriptor lies past the end of the file")
-      }
-      p += 46 + u16(p + 28) + u16(p + 30) + u16(p + 32)
-    }
   }
 
   /// Refuses a name that could lead outside the directory it is extracted
