@@ -13,7 +13,8 @@ struct CSVChunkedStringTests {
     var text = try CSVChunkedReaderTests.render(d)
     for column in d.columns {
       if case .factor(let codes, let levels) = column {
-        text += "\nlevels: " + levels.joined(separator: "|") + "\ncodes: " + codes.map(String.init).joined(separator: ",")
+        text += "\nlevels: " + levels.joined(separator: "|")
+        text += "\ncodes: " + codes.map(String.init).joined(separator: ",")
       }
     }
     return text
