@@ -9,9 +9,12 @@ import RunControl
 /// How (after fread's and polars' designs, not their code):
 /// 1. The header and a sample of the first rows are tokenized by
 ///    `CSVTokenizer`; each column's type comes from the sample (declared
-///    types are taken as declared). A column of strings, declared levels, a
-///    sample column with no value, or one holding `Int.min` leaves this
-///    path, so those keep the sequential reader's exact behaviour.
+///    types are taken as declared). Declared levels, a sample column with
+///    no value, one holding `Int.min`, or a string column of mostly
+///    distinct values (an identifier) leaves this path, so those keep the
+///    sequential reader's exact behaviour. A string column's chunks code
+///    their own levels (`ChunkLevels`), renumbered to the sorted levels of
+///    the whole file once every chunk is parsed.
 /// 2. Chunk boundaries are guessed at the line break following equal
 ///    offsets. Each chunk counts its line ends (an upper bound on its rows,
 ///    exact when no line is blank, a comment or inside quotes), which places
@@ -42,13 +45,15 @@ enum CSVChunkedReader {
   enum Kind: Sendable {
     case int, double, bool
     case date(DateFormat?)
+    /// A factor: Int32 codes.
+    case string
 
     var stride: Int {
       switch self {
       case .int: return MemoryLayout<Int>.stride
       case .double: return MemoryLayout<Double>.stride
       case .bool: return 1
-      case .date: return MemoryLayout<Int32>.stride
+      case .date, .string: return MemoryLayout<Int32>.stride
       }
     }
   }
@@ -68,7 +73,7 @@ enum CSVChunkedReader {
       case .double: kinds.append(.double)
       case .bool: kinds.append(.bool)
       case .date: kinds.append(.date(options.dateFormat))
-      case .string: return nil
+      case .string: kinds.append(.string)
       case nil:
         let c = ColumnConverter(
           base: base, tokens: sample, index: j, name: name, file: file, missing: missing,
@@ -88,6 +93,10 @@ enum CSVChunkedReader {
           kinds.append(.date(format))
         } else if try c.bools(strict: false) != nil {
           kinds.append(.bool)
+        } else if case .factor(_, let levels)? = try? c.factor(declared: nil),
+          levels.count <= max(sample.rowCount / 4, 64)
+        {
+          kinds.append(.string)
         } else {
           return nil
         }
@@ -144,12 +153,16 @@ enum CSVChunkedReader {
 
     var sinks: [UnsafeMutableRawPointer] = []
     var columns = [Column?](repeating: nil, count: kinds.count)
+    var levels = [[String]](repeating: [], count: kinds.count)
     let rows = try build(0, kinds, capacity: capacity, sinks: &sinks, columns: &columns) { sinks in
       try parseChunks(
         bytes, starts: starts, rowStart: rowStart, sinks: sinks, kinds: kinds, delimiter: delimiter,
-        comment: comment, missing: missing, poll: poll, mapping: mapping)
+        comment: comment, missing: missing, poll: poll, mapping: mapping, levels: &levels)
     }
     guard rows != nil else { return nil }
+    for j in 0..<kinds.count {
+      if case .factor(let codes, _) = columns[j] { columns[j] = .factor(codes: codes, levels: levels[j]) }
+    }
     return try Dataset(names: names, columns: columns.compactMap { $0 })
   }
 
@@ -183,6 +196,10 @@ enum CSVChunkedReader {
     case .date:
       let a = try [Int32](unsafeUninitializedCapacity: size) { try fill(&$0, &$1) }
       if rows != nil { columns[j] = .date(a) }
+    case .string:
+      // The levels are set once the chunks' levels are merged.
+      let a = try [Int32](unsafeUninitializedCapacity: size) { try fill(&$0, &$1) }
+      if rows != nil { columns[j] = .factor(codes: a, levels: []) }
     }
     return rows
   }
@@ -218,27 +235,42 @@ enum CSVChunkedReader {
   }
 
   /// Per-chunk outcome: rows written, or -1 when the chunk gave up.
+  /// `levels[j]` receives string column j's levels.
   private static func parseChunks(
     _ bytes: SharedBytes, starts: [Int], rowStart: [Int], sinks: [UnsafeMutableRawPointer], kinds: [Kind],
-    delimiter: UInt8, comment: [UInt8], missing: MissingTokens, poll: KernelPoll, mapping: MappedFile?
+    delimiter: UInt8, comment: [UInt8], missing: MissingTokens, poll: KernelPoll, mapping: MappedFile?,
+    levels: inout [[String]]
   ) throws -> Int? {
     let chunkCount = starts.count - 1
     var outcome = [Int](repeating: -1, count: chunkCount)
     let parser = ChunkParser(
       bytes: bytes, sinks: sinks, kinds: kinds, delimiter: delimiter, comment: comment, missing: missing)
+    let hasStrings = parser.tags.contains(.string)
+    // Chunk i's level tables (one per column), written by chunk i only.
+    var chunkLevels = [[ChunkLevels]](repeating: [], count: hasStrings ? chunkCount : 0)
     outcome.withUnsafeMutableBufferPointer { o in
+    chunkLevels.withUnsafeMutableBufferPointer { l in
       guard let op = o.baseAddress else { return }
       let shared = SharedPointer(op)
+      // (An empty array's base address is the shared empty storage: never written.)
+      let sharedLevels = hasStrings ? l.baseAddress.map(SharedPointer.init) : nil
       DispatchQueue.concurrentPerform(iterations: chunkCount) { i in
         if poll.stopRequested() { return }
         let end = starts[i + 1]
-        let rows = parser.parse(from: starts[i], to: end, row: rowStart[i], limit: rowStart[i + 1])
+        var tables = [ChunkLevels](repeating: ChunkLevels(), count: hasStrings ? kinds.count : 0)
+        let rows = parser.parse(from: starts[i], to: end, row: rowStart[i], limit: rowStart[i + 1], levels: &tables)
         shared.pointer[i] = rows
+        if let sharedLevels { sharedLevels.pointer[i] = tables }
         mapping?.release(from: starts[i], to: end)
       }
-    }
+    }}
     try poll.throwIfStopped()
     if outcome.contains(where: { $0 < 0 }) { return nil }
+    if hasStrings {
+      try renumber(
+        chunkLevels, rowStart: rowStart, outcome: outcome, sinks: sinks, tags: parser.tags, poll: poll,
+        levels: &levels)
+    }
     // Close the gaps left by blank and comment lines (rare): move each
     // chunk's rows down to follow the previous chunk's.
     var next = 0
@@ -256,10 +288,39 @@ enum CSVChunkedReader {
   }
 }
 
+extension CSVChunkedReader {
+  /// Merges the chunks' levels of each string column into its sorted
+  /// levels, and renumbers every chunk's codes to them (chunks in parallel,
+  /// each its own rows; missing values stay −1).
+  fileprivate static func renumber(
+    _ chunkLevels: [[ChunkLevels]], rowStart: [Int], outcome: [Int], sinks: [UnsafeMutableRawPointer],
+    tags: [ChunkParser.Tag], poll: KernelPoll, levels: inout [[String]]
+  ) throws {
+    for (j, tag) in tags.enumerated() where tag == .string {
+      let (merged, remap) = ChunkLevels.merged(chunkLevels.map { $0[j] })
+      levels[j] = merged
+      let codes = SharedPointer(sinks[j].assumingMemoryBound(to: Int32.self))
+      DispatchQueue.concurrentPerform(iterations: outcome.count) { i in
+        if poll.stopRequested() { return }
+        let table = remap[i]
+        // A chunk whose codes are already the final ones (the common case of a few levels) is left alone.
+        if table.enumerated().allSatisfy({ Int32($0.offset) == $0.element }) { return }
+        table.withUnsafeBufferPointer { t in
+          for r in rowStart[i]..<(rowStart[i] + outcome[i]) {
+            let c = codes.pointer[r]
+            if c >= 0 { codes.pointer[r] = t[Int(c)] }
+          }
+        }
+      }
+      try poll.throwIfStopped()
+    }
+  }
+}
+
 /// Tokenizes and converts the records of one chunk (the grammar of
 /// `CSVTokenizer`, fused with the conversions of `ColumnConverter`).
 struct ChunkParser: @unchecked Sendable {
-  enum Tag { case int, double, bool, date }
+  enum Tag { case int, double, bool, date, string }
 
   // Unchecked: the pointers are shared as `CSVChunkedReader`'s rules say
   // (reads of the input; chunk `i` writes only its own rows).
@@ -289,6 +350,7 @@ struct ChunkParser: @unchecked Sendable {
       case .double: return .double
       case .bool: return .bool
       case .date: return .date
+      case .string: return .string
       }
     }
     self.delimiter = delimiter
@@ -302,7 +364,8 @@ struct ChunkParser: @unchecked Sendable {
   /// Parses records starting at `from` until `to`, writing rows from `row`
   /// (below `limit`). Returns the rows written, or -1 when anything
   /// disagrees (the chunk must end exactly at `to`).
-  func parse(from: Int, to: Int, row firstRow: Int, limit: Int) -> Int {
+  /// `levels[j]` codes string column j's values (the chunk's own codes).
+  func parse(from: Int, to: Int, row firstRow: Int, limit: Int, levels: inout [ChunkLevels]) -> Int {
     let p = bytes.base
     let n = bytes.count
     let lf = CSVTokenizer.lf, cr = CSVTokenizer.cr, quote = CSVTokenizer.quote
@@ -334,6 +397,7 @@ struct ChunkParser: @unchecked Sendable {
         let start: Int
         let length: Int
         var quoted = false
+        var escaped = false
         if pos < n, p[pos] == quote {
           quoted = true
           pos += 1
@@ -343,6 +407,7 @@ struct ChunkParser: @unchecked Sendable {
             if pos >= n { return -1 }
             if pos + 1 < n, p[pos + 1] == quote {
               pos += 2
+              escaped = true
               continue
             }
             break
@@ -371,7 +436,13 @@ struct ChunkParser: @unchecked Sendable {
           length = pos - start
         }
         guard j < columnCount, length <= FieldSpan.maxLength else { return -1 }
-        guard store(p + start, length, quoted: quoted, column: j, row: row) else { return -1 }
+        if tags[j] == .string {
+          // Doubled quotes are left to the sequential reader.
+          guard !escaped, storeString(p + start, length, quoted: quoted, column: j, row: row, levels: &levels)
+          else { return -1 }
+        } else {
+          guard store(p + start, length, quoted: quoted, column: j, row: row) else { return -1 }
+        }
         j += 1
         if pos < n, p[pos] == delimiter {
           pos += 1
@@ -431,6 +502,22 @@ struct ChunkParser: @unchecked Sendable {
     return missing.matches(f, n)
   }
 
+  /// Codes one field of string column `j` (−1 when missing, as
+  /// `ColumnConverter.isMissing`); false when the chunk must give up.
+  @inline(__always)
+  private func storeString(
+    _ f: UnsafePointer<UInt8>, _ n: Int, quoted: Bool, column j: Int, row: Int, levels: inout [ChunkLevels]
+  ) -> Bool {
+    let out = sinks[j].assumingMemoryBound(to: Int32.self)
+    if quoted ? n == 0 && missing.matchesEmpty : mayBeMissing(f, n) {
+      out[row] = -1
+      return true
+    }
+    guard let code = levels[j].code(f, n) else { return false }
+    out[row] = code
+    return true
+  }
+
   /// Converts one field into column `j`, row `row`; false when it does not
   /// parse as the column's type.
   @inline(__always)
@@ -477,6 +564,8 @@ struct ChunkParser: @unchecked Sendable {
         guard let v = format.map({ $0.parse(b) }) ?? CalendarDate.parseISO(b) else { return false }
         out[row] = v
       }
+    case .string:
+      return false
     }
     return true
   }

@@ -40,6 +40,7 @@ struct BenchScriptsCLITests {
   /// Each task, its file, and the checksum lines with their number of values.
   @Test(arguments: [
     ("csv", "num.csv", [("csv", 3)]),
+    ("csv_surv", "surv.csv", [("csv_surv", 3)]),
     ("km", "surv.csv", [("km_median", 3)]),
     ("logrank", "surv.csv", [("logrank_chisq", 1)]),
     ("cox", "surv.csv", [("cox_coef", 7), ("cox_loglik", 1)]),

@@ -24,7 +24,7 @@ Environment:
   BENCH_REPS    repetitions, best of them is reported (default 3)
   BENCH_DIR     where the generated CSVs live (default /tmp/kaplan-bench)
   BENCH_PEERS   "r python" (default), "r", "python" or "none" (Kaplan only)
-  BENCH_TASKS   a subset of: csv km logrank cox cox_strata cuminc finegray derive join
+  BENCH_TASKS   a subset of: csv csv_surv km logrank cox cox_strata cuminc finegray derive join
                 group_by (join: N subjects left-joined with N events; group_by:
                 N rows by 1,000 groups; the issue's sizes are BENCH_SIZES=1e6
                 for join and 1e7 for group_by), survsplit, cox_predict
@@ -97,6 +97,12 @@ PY_MODULES.update({"pandas_join": "pandas", "polars_join": "polars", "pandas_gro
                    "polars_group": "polars"})
 FILE_KINDS = {"subjects": "join", "group": "group"}  # file kind -> gen_data.py --kinds name
 # --- end of join and group_by ---
+
+# Issue 14: read_csv of the surv file, whose two string columns the parallel reader codes per chunk.
+TASKS.append(("csv_surv", "surv", [("R fread, 1 thread", "R", "fread1_surv"),
+                                   ("R fread, 2 threads", "R", "fread2_surv")]))
+TASK_TITLES["csv_surv"] = "read_csv, 8 numeric + 2 string columns"
+R_PACKAGES.update({"fread1_surv": ["data.table"], "fread2_surv": ["data.table"]})
 
 # task -> (Kaplan script, R script, the task argument both take), for tasks
 # with their own script pair; the others run task.lua and task.R.

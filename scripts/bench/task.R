@@ -2,7 +2,8 @@
 # same files, same output lines), run by scripts/bench/harness.py:
 #   Rscript --vanilla task.R TASK FILE.csv
 # TASK: read_csv (utils::read.csv) | fread1 | fread2 (data.table::fread with
-# 1 or 2 threads) | km (survfit, log-log limits) | logrank (survdiff) | cox |
+# 1 or 2 threads) | fread1_surv | fread2_surv (the same on the surv file) |
+# km (survfit, log-log limits) | logrank (survdiff) | cox |
 # cox_strata (coxph, Efron ties) | cuminc | crr (cmprsk) | derive (data.table :=) |
 # survsplit (survSplit at 10 cuts) | join_merge | join_dt | group_dt (data.table).
 # The analysis tasks read the file with fread (untimed beyond its own line)
@@ -32,6 +33,16 @@ if (task %in% c("read_csv", "fread1", "fread2")) {
   report("read", t)
   report("time", t)
   csv_check(d)
+  quit(save = "no")
+}
+
+# Issue 14: the surv file (two string columns) read by fread, 1 or 2 threads.
+if (task %in% c("fread1_surv", "fread2_surv")) {
+  setDTthreads(if (task == "fread1_surv") 1 else 2)
+  t <- elapsed(d <- fread(file))
+  report("read", t)
+  report("time", t)
+  check("csv_surv", c(nrow(d), sum(d$x1), sum(d$x2)))
   quit(save = "no")
 }
 

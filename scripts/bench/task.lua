@@ -4,7 +4,7 @@
 -- task so that the process's time and peak memory belong to that task:
 --   kaplan run scripts/bench/task.lua -- TASK FILE.csv
 -- TASK: csv | km | logrank | cox | cox_strata | cuminc | finegray | derive.
--- TASK: csv | km | logrank | cox | cox_strata | cuminc | finegray | survsplit.
+-- TASK: csv | km | logrank | cox | cox_strata | cuminc | finegray | survsplit | csv_surv.
 -- The files are scripts/bench/gen_data.py's (surv_N.csv; num_N.csv for
 -- csv). Prints, for the harness:
 --   BENCH read SECONDS           read_csv of FILE
@@ -114,6 +114,12 @@ analyses.group_by = function()
   end
 end
 -- end of join and group_by
+-- CSV with string columns (issue 14): the surv file (two string columns)
+-- read again, as fread reads it in task.R (csv_surv).
+analyses.csv_surv = function()
+  local again = assert(read_csv(file))
+  return function() check("csv_surv", {again:nrow(), again.x1:sum(), again.x2:sum()}) end
+end
 -- survival data helpers (issue 15): split follow-up at 10 cut points.
 analyses.survsplit = function()
   local s = survsplit(d, {cut = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}})

@@ -1,4 +1,5 @@
 import Foundation
+import RunControl
 
 /// Input validation and the one-time preparation of a Cox fit: the rows are
 /// sorted once (by stratum, then time), copied into a contiguous row-major
@@ -149,12 +150,13 @@ struct CoxPreparedData {
   /// one per half of the input rows scatters the covariates.
   static func prepare(
     n: Int, p: Int, covariates: CoxCovariates, time: [Double], start: [Double]?, status: [Double],
-    weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true,
+    poll: KernelPoll? = nil
   ) -> CoxPreparedData {
     covariates.withColumns(n: n, p: p) { columns in
       CoxPreparedData(
         n: n, p: p, columns: columns, time: time, start: start, status: status, weights: weights, strata: strata,
-        offset: offset, nocenter: nocenter, scaled: scaled)
+        offset: offset, nocenter: nocenter, scaled: scaled, poll: poll)
     }
   }
 
@@ -169,31 +171,38 @@ struct CoxPreparedData {
   }
 
   /// The preparation itself, reading the covariates through `columns`.
+  /// With `poll`, the scaling and the scatter poll it and stop early once a
+  /// stop is seen (a factor of thousands of levels makes them long); the
+  /// data are then incomplete, and the caller must throw
+  /// (`poll.throwIfStopped()`).
   init(
     n: Int, p: Int, columns: ColumnReads, time: [Double], start: [Double]?, status: [Double],
-    weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true,
+    poll: KernelPoll? = nil
   ) {
     self.n = n
     self.p = p
     let workers = n >= 100_000 ? 2 : 1
     var x = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }
-    // Computed by a task alongside the sort when there are no case weights.
-    let alongsideScaling = WorkerResult<CoxColumnScaling>()
+    // Computed by tasks alongside the sort when there are no case weights,
+    // cut so that the calling thread (which asks the host) takes some of them.
+    let alongsideScaling = weights == nil
+      ? CoxColumnScaling.Tasks(
+        columns: columns, n: n, p: p, weights: nil, totalWeight: Double(n), nocenter: nocenter,
+        taskCount: CoxColumnScaling.Tasks.count(p: p, minimum: 1), poll: poll)
+      : nil
     // The sort hands back the sorted times and the stratum boundaries, so
     // neither is gathered again.
     let sorted = x.withUnsafeMutableBufferPointer { out in
       let out = DisjointWrites(out)  // only the page-mapping task touches it during the sort
       var alongside: [@Sendable () -> Void] = [{ Self.mapPages(out.buffer) }]
-      if weights == nil {
-        alongside.append {
-          alongsideScaling.value = CoxColumnScaling(
-            columns: columns, n: n, p: p, weights: nil, totalWeight: Double(n), nocenter: nocenter, workers: 1)
-        }
+      if let tasks = alongsideScaling {
+        alongside += (0..<tasks.count).map { t in { tasks.run(t) } }
       }
       return RowOrder.sorted(
         strata: strata, key: time, descending: start != nil, alongside: alongside)
     }
-    let scaling = alongsideScaling.value
+    let scaling = alongsideScaling?.result
     let order = sorted.rows
     self.order = order
     self.time = sorted.keys
@@ -274,7 +283,7 @@ struct CoxPreparedData {
       return (weights ?? []).withUnsafeBufferPointer { w in
         CoxColumnScaling(
           columns: columns, n: n, p: p, weights: w.count == n ? w : nil, totalWeight: totalWeight,
-          nocenter: nocenter, workers: workers)
+          nocenter: nocenter, workers: workers, poll: poll)
       }
     }()
     let means = columnScaling.means
@@ -290,9 +299,17 @@ struct CoxPreparedData {
           let out = DisjointWrites(out), cov = SharedReads(cov), pos = SharedReads(pos)
           DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lower = w * n / workers, upper = (w + 1) * n / workers
-            for i in lower..<upper {
-              let target = out.baseAddress.unsafelyUnwrapped + pos[i] &* p
-              for j in 0..<p { target[j] = (cov[j][i] - means[j]) * scale[j] }
+            // Rows between polls: about `KernelPoll.interval` values.
+            let rowsPerPoll = max(1, KernelPoll.interval / max(p, 1))
+            var i = lower
+            while i < upper {
+              if let poll, poll.stopRequested() { return }
+              let end = min(upper, i + rowsPerPoll)
+              for row in i..<end {
+                let target = out.baseAddress.unsafelyUnwrapped + pos[row] &* p
+                for j in 0..<p { target[j] = (cov[j][row] - means[j]) * scale[j] }
+              }
+              i = end
             }
           }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RunControl
 
 /// How tied death times enter the partial likelihood.
 public enum CoxTies: String, Sendable, CaseIterable {
@@ -229,11 +230,15 @@ public enum CoxModel {
     try MemoryBudget.require(
       count: p, stride: 8 * p * MemoryLayout<Double>.stride, for: "the \(p) × \(p) matrices of the Cox fit")
     try Cancellation.check()
-    // R's agexact.fit centres the columns but does not scale them.
+    // R's agexact.fit centres the columns but does not scale them. The
+    // preparation polls (its column scaling runs beside the sort, on
+    // whichever worker is free) and is left early on a stop.
+    let preparationPoll = KernelPoll()
     var data = CoxPreparedData.prepare(
       n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
       weights: weights, strata: inputs.strata, offset: offset, nocenter: options.nocenter,
-      scaled: !(isCounting && options.ties == .exact))
+      scaled: !(isCounting && options.ties == .exact), poll: preparationPoll)
+    try preparationPoll.throwIfStopped()
     // Sorted copies made: the status and strata inputs go (when the caller
     // handed over its only reference).
     inputs.status = []
