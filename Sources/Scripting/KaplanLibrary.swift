@@ -24,5 +24,6 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   CoxDiagnosticsLibrary(),
   CompetingRisksLibrary(),
   ReportTablesLibrary(),
+  DesignLibrary(),
   CompletionLibrary(),
 ] }
