@@ -21,7 +21,8 @@ struct DesignLibrary: KaplanLibrary {
   }
 
   private static func testOptions(lakatos: Bool) -> [OptionSpec] { [
-    OptionSpec("alpha", .number(.probability), default: .number(0.05), doc: "significance level (in total over the sides)"),
+    OptionSpec("alpha", .number(.probability), default: .number(0.05),
+               doc: "significance level (in total over the sides)"),
     OptionSpec("sided", .integer(.between(1, 2)), default: .integer(2), doc: "1 or 2 sides of the test"),
     OptionSpec("ratio", .number(.positive), default: .number(1),
                doc: "allocation ratio, treatment : control (2 for 2:1)"),
@@ -43,6 +44,7 @@ struct DesignLibrary: KaplanLibrary {
                doc: "accrual duration, or {duration =, shape =}: fraction enrolled by u is (u/duration)^shape"),
     OptionSpec("follow_up", .number(.nonNegative), doc: "time from the end of accrual to the analysis"),
     OptionSpec("dropout", .table, doc: "exponential dropout: {rate = r} or {prob = p, time = t}"),
+    OptionSpec("unit", .string, default: .string("months"), doc: "the time unit the printed sentence names"),
   ] + testOptions(lakatos: true) }
 
   private var eventsNeeded: KaplanFunction {
@@ -98,8 +100,10 @@ struct DesignLibrary: KaplanLibrary {
         """
     ) { call in
       let a = try DesignDecoding(call: call, argument: 1, prefix: "").assumptions(call.options)
-      let r = SampleSizeResult(assumptions: a, power: try call.options.number("power"))
-      return call.result(DesignResults.encode(DesignResults.fields(r)), of: r)
+      let r = SampleSizeRecord(
+        result: SampleSizeResult(assumptions: a, power: try call.options.number("power")),
+        unit: try call.options.string("unit"))
+      return call.result(DesignResults.encode(r.fields), of: r)
     }
   }
 
@@ -123,7 +127,7 @@ struct DesignLibrary: KaplanLibrary {
       if let events = try o.optionalNumber("events") {
         if o.has("n") { throw call.lua.argumentError(1, "give 'n' or 'events', not both") }
         for key in ["median_control", "median_treatment", "hazard_control", "hazard_treatment", "surv_at", "accrual",
-                    "follow_up", "dropout"] where o.has(key) {
+                    "follow_up", "dropout", "unit"] where o.has(key) {
           throw call.lua.argumentError(1, "option '\(key)' is not used with 'events' (only hr, alpha, sided, "
             + "ratio, method)")
         }
@@ -141,7 +145,8 @@ struct DesignLibrary: KaplanLibrary {
       } else {
         throw call.lua.argumentError(1, "give 'events' (with hr) or 'n' (with the design's assumptions)")
       }
-      return call.result(DesignResults.encode(DesignResults.fields(r)), of: r)
+      let record = PowerRecord(result: r, unit: try o.string("unit"))
+      return call.result(DesignResults.encode(record.fields), of: record)
     }
   }
 

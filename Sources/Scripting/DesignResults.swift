@@ -44,8 +44,19 @@ struct PowerSimResult: DesignRecord {
   }
 }
 
-extension SampleSizeResult: DesignRecord {}
-extension PowerResult: DesignRecord {}
+/// sample_size's result with the time unit its sentence names.
+struct SampleSizeRecord: DesignRecord {
+  let result: SampleSizeResult
+  let unit: String
+  var fields: [(String, DesignValue)] { result.fields + [("unit", .text(unit))] }
+}
+
+/// power's result with the time unit its sentence names.
+struct PowerRecord: DesignRecord {
+  let result: PowerResult
+  let unit: String
+  var fields: [(String, DesignValue)] { result.fields + (result.assumptions == nil ? [] : [("unit", .text(unit))]) }
+}
 
 enum DesignResults {
   static func assumptionFields(_ a: SurvivalDesignAssumptions) -> [(String, DesignValue)] {
@@ -60,8 +71,6 @@ enum DesignResults {
     return out
   }
 
-  static func fields(_ r: SampleSizeResult) -> [(String, DesignValue)] { r.fields }
-  static func fields(_ r: PowerResult) -> [(String, DesignValue)] { r.fields }
 
   static func encode(_ fields: [(String, DesignValue)]) -> LuaValue {
     .table(LuaTable(fields: fields.map { name, v in
@@ -99,11 +108,11 @@ enum DesignResults {
                         ("events_exact", "before rounding"), ("prob_event", "pooled P(event) by the analysis"),
                         ("prob_event_control", "P(event), control"), ("prob_event_treatment", "P(event), treatment"),
                         ("power", "power"), ("hr", "hazard ratio"), ("...", "the assumptions")],
-               tidy: tidy(SampleSizeResult.self, rows: "one row: the result's fields")),
+               tidy: tidy(SampleSizeRecord.self, rows: "one row: the result's fields")),
     ResultKind("power", section: "Design", summary: "Power of a log-rank design (power()).",
                fields: [("power", "power"), ("events", "expected (or given) events"), ("n", "patients, if given"),
                         ("prob_event", "pooled P(event), with n"), ("hr", "hazard ratio"), ("...", "the assumptions")],
-               tidy: tidy(PowerResult.self, rows: "one row: the result's fields")),
+               tidy: tidy(PowerRecord.self, rows: "one row: the result's fields")),
     ResultKind("power_sim", section: "Design", summary: "Power by simulation (power_sim()).",
                fields: [("power", "share of significant replicates"), ("mc_se", "Monte Carlo standard error"),
                         ("reps", "replicates"), ("rejections", "significant replicates"), ("alpha", "level"),

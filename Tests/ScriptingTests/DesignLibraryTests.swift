@@ -94,7 +94,8 @@ import TestSupport
     #expect(try text(rt, "return table.concat(d:names(), ',')") == "id,arm,entry,time,event")
     let p1 = try number(rt, "return logrank(d, 'Surv(time, event) ~ arm').p")
     // Replicate 1 of power_sim with one rep and the same seed: built-in and function agree.
-    let builtIn = try number(rt, "return power_sim{design = design, reps = 1, seed = 5, alpha = \(p1 * 1.000001)}.power")
+    let builtIn = try number(
+      rt, "return power_sim{design = design, reps = 1, seed = 5, alpha = \(p1 * 1.000001)}.power")
     #expect(builtIn == 1)
     let below = try number(rt, "return power_sim{design = design, reps = 1, seed = 5, alpha = \(p1 * 0.999999)}.power")
     #expect(below == 0)

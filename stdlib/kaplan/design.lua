@@ -29,21 +29,23 @@ end
 
 local function assumptions_text(r)
   local parts = {}
+  local unit = " " .. (r.unit or "months")
   if r.median_control and r.hr then
     parts[#parts + 1] = string.format("median survival of %s in the control arm and %s in the treatment arm",
-      num(r.median_control, 2), num(r.median_treatment, 2))
+      num(r.median_control, 2) .. unit, num(r.median_treatment, 2) .. unit)
   else
     parts[#parts + 1] = r.hr and "the given piecewise-exponential control hazard" or "the given hazards of each arm"
   end
   if r.accrual and r.accrual > 0 then
     local shape = r.accrual_shape == 1 and "uniform" or ("shape " .. num(r.accrual_shape, 2))
-    parts[#parts + 1] = string.format("%s accrual over %s", shape, num(r.accrual, 2))
+    parts[#parts + 1] = string.format("%s accrual over %s", shape, num(r.accrual, 2) .. unit)
   else
     parts[#parts + 1] = "all patients enrolled at once"
   end
-  parts[#parts + 1] = string.format("%s of further follow-up", num(r.follow_up, 2))
+  parts[#parts + 1] = string.format("%s of further follow-up", num(r.follow_up, 2) .. unit)
   if r.dropout_rate and r.dropout_rate > 0 then
-    parts[#parts + 1] = string.format("exponential dropout at rate %s", num(r.dropout_rate, 4))
+    parts[#parts + 1] = string.format("exponential dropout at a rate of %s per %s", num(r.dropout_rate, 4),
+      (r.unit or "months"):gsub("s$", ""))
   else
     parts[#parts + 1] = "no dropout"
   end
@@ -59,8 +61,8 @@ local function lines(header, rows)
 end
 
 function M.events_needed(r)
-  local sentence = string.format("A total of %d events (%s before rounding up) are needed to detect a hazard "
-    .. "ratio of %s with %s power using %s.", r.events, num(r.events_exact, 1), num(r.hr, 3), pct(r.power),
+  local sentence = string.format("A total of %d events (%.1f before rounding up) are needed to detect a hazard "
+    .. "ratio of %s with %s power using %s.", r.events, r.events_exact, num(r.hr, 3), pct(r.power),
     test_text(r))
   return lines(sentence, { { "events", tostring(r.events) }, { "events (exact)", num(r.events_exact, 2) },
     { "hazard ratio", num(r.hr, 4) }, { "power", num(r.power, 4) }, { "alpha", num(r.alpha, 4) } })
@@ -69,9 +71,9 @@ end
 function M.sample_size(r)
   local sentence = string.format("With %s, the probability of an event by the analysis is %s (control %s, "
     .. "treatment %s), so %d patients (%d control, %d treatment) must be enrolled to observe the %d events "
-    .. "(%s before rounding up) needed to detect %s with %s power using %s.",
+    .. "(%.1f before rounding up) needed to detect %s with %s power using %s.",
     assumptions_text(r), num(r.prob_event, 3), num(r.prob_event_control, 3), num(r.prob_event_treatment, 3),
-    r.n, r.n_control, r.n_treatment, r.events, num(r.events_exact, 1), effect(r), pct(r.power), test_text(r))
+    r.n, r.n_control, r.n_treatment, r.events, r.events_exact, effect(r), pct(r.power), test_text(r))
   return lines(sentence, { { "patients", string.format("%d (%d control, %d treatment)", r.n, r.n_control,
     r.n_treatment) }, { "events", string.format("%d (%s)", r.events, num(r.events_exact, 2)) },
     { "P(event)", string.format("%s (control %s, treatment %s)", num(r.prob_event, 4), num(r.prob_event_control, 4),
