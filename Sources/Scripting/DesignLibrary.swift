@@ -151,7 +151,7 @@ struct DesignLibrary: KaplanLibrary {
   }
 
   static var trialOptions: [OptionSpec] { [
-    OptionSpec("n", .integer(.between(1, 100_000_000)), doc: "number of patients (required)"),
+    OptionSpec("n", .integer(.between(1, 10_000_000)), doc: "number of patients (required)"),
     OptionSpec("arms", .table, doc: "by name: {hazard = rate or {rates =, cuts =} (or median =), ratio = "
       + "allocation weight, cure = fraction}; \"control\" comes first, the others alphabetically"),
     OptionSpec("accrual", .either(.number(.nonNegative), .table), defaultText: "0 (all at once)",

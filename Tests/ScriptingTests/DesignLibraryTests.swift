@@ -113,4 +113,26 @@ import TestSupport
     #expect(printed.contains("In 200 simulated trials (seed 2), the logrank test was significant at the 5% level"))
     #expect(printed.contains("mc_se"))
   }
+
+  /// A time limit stops power_sim, both in the Swift simulation (its workers
+  /// poll the run's stop) and in a loop of Lua function analyses.
+  @Test func timeLimitStopsPowerSim() throws {
+    for analysis in ["'logrank'", "function(d) return false end"] {
+      let runtime = try makeRuntime()
+      runtime.lua.setTimeLimit(0.3)
+      let started = Date()
+      do {
+        _ = try runtime.stoppable {
+          try runtime.lua.run("""
+            power_sim{design = {n = 2000, arms = {a = {median = 1}, b = {median = 2}}, follow_up = 1},
+                      reps = 10000000, analysis = \(analysis)}
+            """, chunkName: "=p")
+        }
+        Issue.record("expected the time limit")
+      } catch {
+        #expect(String(describing: error).contains("time limit of 0.3 s exceeded"), "\(error)")
+      }
+      #expect(Date().timeIntervalSince(started) < 10)
+    }
+  }
 }

@@ -128,3 +128,25 @@ import TestSupport
     #expect(abs(size.power - 0.05) < 4 * (0.05 * 0.95 / 4000).squareRoot())
   }
 }
+
+/// The simulation's sorting helpers against the standard library's sort.
+@Suite struct SmallSortsTests {
+  @Test func radixSortAndSelectAgreeWithSort() {
+    var rng = SplitMix64(seed: 9)
+    for n in [0, 1, 2, 7, 600, 5000] {
+      var keys = (0..<n).map { _ in rng.next() >> UInt64(rng.next() % 40) }
+      if n > 3 { keys[1] = keys[0]; keys[2] = keys[0] }  // ties
+      var scratch: [UInt64] = []
+      let expected = keys.sorted()
+      SmallSorts.radixSort(&keys, scratch: &scratch)
+      #expect(keys == expected)
+      var values = (0..<n).map { _ in (rng.nextUnit() * 50).rounded() }  // many ties
+      let sorted = values.sorted()
+      for k in [0, n / 3, n / 2, n - 1] where n > 0 {
+        var copy = values
+        #expect(SmallSorts.select(&copy, k) == sorted[k])
+      }
+      values.removeAll()
+    }
+  }
+}

@@ -51,8 +51,7 @@ public enum TrialSimulator {
       cut = design.accrual.duration + f
     case .events(let k):
       if trial.calendar.count >= k && k > 0 {
-        trial.calendar.sort()
-        cut = trial.calendar[k - 1]
+        cut = SmallSorts.select(&trial.calendar, k - 1)
       } else {
         trial.eventsShort = max(0, k - trial.calendar.count)
         cut = .infinity

@@ -4,7 +4,7 @@ import Foundation
 /// power by simulation: one integer sort and one pass, no allocation after
 /// the scratch is sized.
 ///
-/// Rows are sorted by a 64-bit key: the time's IEEE bits (times are ≥ 0, so
+/// Rows are sorted (LSD radix, `SmallSorts`) by a 64-bit key: the time's IEEE bits (times are ≥ 0, so
 /// the bits sort as the numbers) with the low two bits replaced by the event
 /// flag and the group, so an integer sort orders by time and ties are
 /// grouped by the remaining 62 bits (times within 4 ulps count as tied, far
@@ -27,6 +27,7 @@ public struct TwoSampleLogRank {
   }
 
   private var keys: [UInt64] = []
+  private var scratch: [UInt64] = []
 
   public init() {}
 
@@ -45,7 +46,7 @@ public struct TwoSampleLogRank {
       let e = UInt64(event[i] & 1)
       keys.append((max(time[i], 0).bitPattern & ~3) | (e << 1) | g)
     }
-    keys.sort()
+    SmallSorts.radixSort(&keys, scratch: &scratch)
     var atRisk = n
     var u = 0.0
     var v = 0.0
