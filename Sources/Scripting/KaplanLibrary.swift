@@ -25,6 +25,7 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   CompetingRisksLibrary(),
   ReportTablesLibrary(),
   DocumentLibrary(),
+  DesignLibrary(),
   CompletionLibrary(),
   SessionLibrary(),
 ] }

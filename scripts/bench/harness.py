@@ -140,6 +140,12 @@ for _type in DIAGNOSTIC_TYPES:
         PEER_MAX_ROWS[_type] = R_SCORE_ROWS
 # --- end of Cox diagnostics ---
 
+# --- Power by simulation (issue 21): scripts/bench/power_sim.{lua,R}, 10,000 trials of 600 (data file unused) ---
+TASKS.append(("power_sim", "surv", [("R loop of survdiff on rexp", "R", "power_sim")]))
+TASK_TITLES["power_sim"] = "power_sim: 10,000 trials of 600, log-rank"
+TASK_SCRIPTS["power_sim"] = ("power_sim.lua", "power_sim.R", None)
+# --- end of power by simulation ---
+
 
 def env_sizes(name, default):
     return [int(float(x)) for x in os.environ.get(name, default).split()]

@@ -52,6 +52,7 @@ local libraries = {
   "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kaplan.cox_predict", "kaplan.cox_zph", "kaplan.competing",
   "kaplan.plots", "kaplan.report_tables",
   "kaplan.documents",
+  "kaplan.design",
 }
 for _, name in ipairs(libraries) do
   local ok, lib = pcall(require, name)

@@ -55,6 +55,13 @@ for _, k in ipairs{ "cut", "episode", "zero", "start", "stop", "event", "id", "t
 -- table1, subgroups (issue 18)
 for _, k in ipairs{ "vars", "labels", "continuous", "overall", "digits", "treatment", "median_iqr", "mean_sd",
   "both", "ifany", "show", "hide", "categorical", "continuous" } do keys[#keys + 1] = k; strings[#strings + 1] = k end
+-- events_needed, sample_size, power, simulate_trial, power_sim (issue 21)
+for _, k in ipairs{ "alpha", "power", "ratio", "sided", "median_control", "median_treatment", "hazard_control",
+  "hazard_treatment", "surv_at", "accrual", "follow_up", "dropout", "arms", "cure", "events", "seed", "design",
+  "analysis", "reps", "gamma", "rates", "cuts", "hazard", "median", "duration", "shape", "prob", "rate",
+  "schoenfeld", "freedman", "lakatos", "logrank", "fh", "control", "treatment" } do
+  keys[#keys + 1] = k; strings[#strings + 1] = k
+end
 
 local metas = {
   { __index = function() error("fuzz: __index raises") end },
