@@ -21,8 +21,9 @@ extension CoxPredictionContext {
     var needed = profile.variables + offsets.filter { !profile.variables.contains($0) }
     if needStrata { needed += analysis.formula.strata }
     for name in needed where newdata[name] == nil {
-      let role = offsets.contains(name) ? "the model's offset(\(name))" : "the model needs: "
-        + needed.joined(separator: ", ")
+      let role =
+        offsets.contains(name)
+        ? "the model's offset(\(name))" : "the model needs: " + needed.joined(separator: ", ")
       throw ModelFrameError("newdata has no column '\(name)' (\(role))")
     }
     guard let design = try profile.columns(of: newdata) else { return nil }

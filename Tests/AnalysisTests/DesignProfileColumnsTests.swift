@@ -16,7 +16,8 @@ struct DesignProfileColumnsTests {
     var d = try BundledDatasets.load("lung", stdlib: projectRoot.appendingPathComponent("stdlib").path)
     let age = try d.column(named: "age").asDoubles()
     d = try d.with("off", .double(age.map { 0.2 * $0.truncatingRemainder(dividingBy: 4) - 0.3 }))
-    let formula = try Formula(parsing: "Surv(time, status) ~ age * factor(ph.ecog) + wt.loss + offset(off) + strata(sex)")
+    let formula = try Formula(
+      parsing: "Surv(time, status) ~ age * factor(ph.ecog) + wt.loss + offset(off) + strata(sex)")
     let m = try CoxAnalysis(dataset: d, formula: formula)
     let c = try CoxPredictionContext(m)
     guard let fast = try c.profileColumns(d, needStrata: true) else {
