@@ -127,7 +127,15 @@ extension CoxAnalysis {
       default:
         column = .double([Double](repeating: Double(level) ?? .nan, count: data.rowCount))
       }
-      let prof = try c.profiles(try data.with(by, column), needStrata: hasStrata, allowMissing: true)
+      let modified = try data.with(by, column)
+      if let fast = try c.profileColumns(modified, needStrata: hasStrata) {
+        curves.append(
+          try CoxStandardisedCurve.compute(
+            baselines: baselines, stratum: fast.stratum, risk: fast.risk, z: fast.z,
+            variance: variance ? model.fit.variance : nil, confType: confType, confLevel: confLevel))
+        continue
+      }
+      let prof = try c.profiles(modified, needStrata: hasStrata, allowMissing: true)
       var stratum: [Int] = []
       var risk: [Double] = []
       var z: [Double] = []

@@ -28,7 +28,7 @@ Environment:
                 group_by (join: N subjects left-joined with N events; group_by:
                 N rows by 1,000 groups; the issue's sizes are BENCH_SIZES=1e6
                 for join and 1e7 for group_by), survsplit, cox_predict
-                (survfit of the cox task's model for 10 profiles)
+                (survfit of the cox task's model for 10 profiles), cox_adjusted
   BENCH_R_SCORE_ROWS         largest size for R's score, dfbeta and dfbetas
                              residuals (quadratic; default 20000); tasks
                              diag_zph, diag_martingale, ... diag_dfbetas time
@@ -121,6 +121,15 @@ TASKS.append(("cox_predict", "surv", [("R survfit(coxph, newdata)", "R", "cox_pr
 TASK_TITLES["cox_predict"] = "survfit of a Cox model, 10 profiles"
 TASK_SCRIPTS["cox_predict"] = ("cox_predict.lua", "cox_predict.R", None)
 # --- end of Cox prediction ---
+
+# --- Adjusted curves (issue 16): adjusted_curves(m, d, {by = "arm"}) (cox_adjusted.{lua,R}) ---
+# R writes the direct-standardised formula out (rows x times exponentials):
+# it runs up to BENCH_R_ADJUSTED_ROWS rows (default 10^5).
+TASKS.append(("cox_adjusted", "surv", [("R mean of exp(-H0 r)", "R", "cox_adjusted")]))
+TASK_TITLES["cox_adjusted"] = "adjusted_curves of a Cox model, by arm"
+TASK_SCRIPTS["cox_adjusted"] = ("cox_adjusted.lua", "cox_adjusted.R", None)
+PEER_MAX_ROWS["cox_adjusted"] = int(float(os.environ.get("BENCH_R_ADJUSTED_ROWS", "1e5")))
+# --- end of adjusted curves ---
 
 # --- Cox diagnostics (issue 16): scripts/bench/cox_diagnostics.{lua,R} ---
 # Each task fits the Cox task's model, then times one diagnostic (m:zph(),

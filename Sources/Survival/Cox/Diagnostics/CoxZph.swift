@@ -36,8 +36,12 @@ public enum CoxZph {
   /// `km`: 1 − S(t−) of the Kaplan–Meier of all rows pooled (no strata, no
   /// weights; with delayed entry for (start, stop] data); `rank`: the
   /// average rank of the time among all rows. Both walk the times sorted
-  /// once (RowOrder's radix sort): linear after the sort.
-  public static func transformedTimes(_ input: CoxDiagnosticsInput, _ transform: Transform) -> [Double] {
+  /// once (RowOrder's radix sort): linear after the sort. `sortedRows`, the
+  /// rows in that order already (the risk sets' order of a model without
+  /// strata: the same sort by (stop, row)), saves the sort.
+  public static func transformedTimes(
+    _ input: CoxDiagnosticsInput, _ transform: Transform, sortedRows: [Int]? = nil
+  ) -> [Double] {
     let times = input.stop
     switch transform {
     case .identity: return times
@@ -45,8 +49,13 @@ public enum CoxZph {
     case .values(let v): return v
     case .rank, .km:
       let n = times.count
-      let order = RowOrder.sorted(strata: nil, key: times, descending: false)
-      let rows = order.rows, sorted = order.keys
+      let rows: [Int], sorted: [Double]
+      if let sortedRows, sortedRows.count == n {
+        (rows, sorted) = (sortedRows, sortedRows.map { times[$0] })
+      } else {
+        let order = RowOrder.sorted(strata: nil, key: times, descending: false)
+        (rows, sorted) = (order.rows, order.keys)
+      }
       let starts = input.start.map { RowOrder.sorted(strata: nil, key: $0, descending: false).keys }
       var out = [Double](repeating: 0, count: n)
       var survival = 1.0
@@ -102,7 +111,8 @@ public enum CoxZph {
     termNames fullNames: [String], global: Bool = true
   ) throws -> Result {
     try fullInput.validate(for: "the proportional-hazards test (zph)")
-    let ttimes = transformedTimes(fullInput, transform)
+    let ttimes = transformedTimes(
+      fullInput, transform, sortedRows: fullInput.strata == nil ? riskSets?.table.order : nil)
     // Drop the columns whose coefficient is NA.
     let keep = (0..<fullInput.columns).filter { !fullInput.coefficients[$0].isNaN }
     if keep.isEmpty { throw CoxInputError("the proportional-hazards test (zph): every coefficient is NA") }
