@@ -39,7 +39,7 @@ end)
 -- optional so that a host built without one still starts.
 local libraries = {
   "kaplan.datasets", "kaplan.survival", "kaplan.cox", "kaplan.cox_predict", "kaplan.cox_zph", "kaplan.competing",
-  "kaplan.plots", "kaplan.report_tables",
+  "kaplan.plots", "kaplan.report_tables", "kaplan.survreg",
 }
 for _, name in ipairs(libraries) do
   local ok, lib = pcall(require, name)
