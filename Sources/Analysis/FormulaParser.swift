@@ -128,6 +128,11 @@ struct FormulaParser {
       columns.append(try columnName())
       if case .comparison = current.kind, columns.count >= 2 {
         condition = try parseEventCondition(column: columns[columns.count - 1])
+        if current.kind == .comma {
+          advance()
+          guard let named = try parseSurvType() else { throw error("expected type = \"...\"", got: current) }
+          type = named
+        }
         break
       }
     }

@@ -173,16 +173,18 @@ public struct SurvregAnalysis: Sendable {
   }
 
   /// The names of the parameters as R's summary prints them: the
-  /// coefficients, then "Log(scale)" (one scale) or "Log(scale):<stratum>"
-  /// (R writes the stratum's label).
+  /// coefficients, then "Log(scale)" (one scale) or, per stratum, its label
+  /// (the level alone for one strata variable, as R's `levels(strata)`).
   public var parameterNames: [String] {
     let scaleNames: [String]
     if fit.logScales.isEmpty {
       scaleNames = []
     } else if strata.isEmpty {
       scaleNames = ["Log(scale)"]
+    } else if formula.strata.count == 1, let name = formula.strata.first {
+      scaleNames = strata.map { $0.hasPrefix(name + "=") ? String($0.dropFirst(name.count + 1)) : $0 }
     } else {
-      scaleNames = strata.map { "Log(scale):\($0)" }
+      scaleNames = strata
     }
     return coefficients.map(\.name) + scaleNames
   }

@@ -29,8 +29,8 @@ extension SurvregAnalysis {
   /// full variance in (β, log σ) (the gradient is (x, w_p σ)), times itrans′.
   /// Rows of `newdata` are coded with the fit's factor levels and bases; a
   /// model with strata needs the strata columns, a model with an offset the
-  /// offset columns. Unlike R 3.5, whose quantiles for new data leave out the
-  /// offset, the offset is part of η for every type.
+  /// offset columns. Unlike R 3.5, whose predictions for new data leave out
+  /// the offset (`predict.survreg` sets it to 0), the offset is part of η.
   public func predict(
     newdata: Dataset? = nil, type: SurvregPredictionType = .lp, probabilities: [Double] = [0.5]
   ) throws -> SurvregPredictionResult {

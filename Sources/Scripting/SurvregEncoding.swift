@@ -75,7 +75,6 @@ enum SurvregEncoding {
       ("scale_fixed", .boolean(f.logScales.isEmpty)),
       ("loglik", .record(["null": number(f.loglikNull), "fitted": number(f.loglik)])),
       ("chisq", .record(["statistic": number(chi.statistic), "df": .integer(chi.df), "p": number(chi.p)])),
-      ("aic", number(a.aic)), ("bic", number(a.bic)),
       ("n", .integer(a.n)), ("events", .integer(a.events)), ("n_dropped", .integer(a.droppedCount)),
       ("iterations", .integer(f.iterations)), ("converged", .boolean(f.converged)),
       ("var", try matrix(a.variance, q)),

@@ -27,7 +27,6 @@ struct SurvregLibrary: KaplanLibrary {
       ("scale_fixed", "whether the scale was fixed (exponential, or the scale option)"),
       ("loglik", "{null, fitted}: the log-likelihood of the intercept-only model and of the model"),
       ("chisq", "{statistic, df, p}: the likelihood-ratio test against the intercept-only model"),
-      ("aic", "AIC (as m:aic())"), ("bic", "BIC (as m:bic())"),
       ("n", "rows used"), ("events", "uncensored rows"), ("n_dropped", "rows dropped for a missing value"),
       ("iterations", "Newton–Raphson iterations"), ("converged", "whether the fit converged"),
       ("var", "variance matrix of (coefficients, log-scales), rows (robust when robust)"),
@@ -118,7 +117,7 @@ struct SurvregLibrary: KaplanLibrary {
         + "columns fit and se_fit (delta method), one row per row of newdata (or of the fitted data; NA where "
         + "a covariate is missing). type = \"quantile\" gives the p-quantiles of the time, one row per row "
         + "and p, with a column p. newdata needs the model's strata and offset columns; the offset is part of "
-        + "every prediction (R 3.5 leaves it out of quantiles for new data).",
+        + "every prediction (R 3.5 leaves it out for new data).",
       options: [
         OptionSpec.choice("type", Self.types, default: "lp",
                           doc: "\"lp\" (linear predictor, log-time scale for the log-time families), "

@@ -8,9 +8,10 @@ local bind = require("kaplan.bind")
 local format = require("kaplan.format")
 local is_na, level_text = format.is_na, format.level_text
 
-local function table_text(columns, rows)
+-- R's printCoefmat layout: names left-aligned, one space between columns.
+local function table_text(columns, rows, gap)
   for j, c in ipairs(columns) do c.left = j == 1 end
-  return format.format_table(columns, rows, "", "  ")
+  return format.format_table(columns, rows, "", gap or " ")
 end
 
 -- R's round(x, d) for printing (half away from zero is close enough here:
@@ -126,7 +127,7 @@ function M.format(m)
     out[#out + 1] = table_text({ { "", hn }, { "HR", format.format_column(hr, k, 4) },
       { "se(coef)", format.format_column(hse, k, 4) }, { "z", format.format_column(hz, k, 3) },
       { "p", format.format_pvals(hp, k, 3) }, { "lower " .. level, format.format_column(lo, k, 4) },
-      { "upper " .. level, format.format_column(hi, k, 4) } }, k)
+      { "upper " .. level, format.format_column(hi, k, 4) } }, k, "  ")
   end
   for _, w in ipairs(m.warnings or {}) do out[#out + 1] = "Warning: " .. w end
   return table.concat(out, "\n")
