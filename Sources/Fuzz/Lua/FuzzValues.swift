@@ -56,6 +56,11 @@ for _, k in ipairs{ "cut", "episode", "zero", "start", "stop", "event", "id", "t
 for _, k in ipairs{ "vars", "labels", "continuous", "overall", "digits", "treatment", "median_iqr", "mean_sd",
   "both", "ifany", "show", "hide", "categorical", "continuous" } do keys[#keys + 1] = k; strings[#strings + 1] = k end
 
+-- survreg (issue 20)
+for _, k in ipairs{ "dist", "scale", "tol", "p", "se" } do keys[#keys + 1] = k end
+for _, k in ipairs{ "weibull", "exponential", "lognormal", "loglogistic", "gaussian", "logistic", "extreme",
+  "quantile", "response", "lp", "Surv(time, time, type = \"interval2\") ~ x" } do strings[#strings + 1] = k end
+
 local metas = {
   { __index = function() error("fuzz: __index raises") end },
   { __index = function() return 1 end },
@@ -163,6 +168,7 @@ if aml then
   add(km, aml, "Surv(time, status) ~ x")
   add(cox, aml, "Surv(time, status) ~ x")
   add(logrank, aml, "Surv(time, status) ~ x")
+  if rawget(_G, "survreg") then add(survreg, aml, "Surv(time, status) ~ x") end
 end
 if clocc then
   add(cuminc, clocc, "Surv(pfs_months, first_event) ~ arm")
