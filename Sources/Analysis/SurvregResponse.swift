@@ -38,7 +38,8 @@ enum SurvregResponse {
             + "not Surv(start, stop, event)")
       }
       if let condition = response.eventCondition, response.type == "interval2" {
-        throw ModelFrameError("Surv(..., \(condition.text), type = \"interval2\"): the ends are times, not a comparison")
+        throw ModelFrameError(
+          "Surv(..., \(condition.text), type = \"interval2\"): the ends are times, not a comparison")
       }
       self.formula = formula
       self.distribution = distribution
@@ -83,7 +84,8 @@ enum SurvregResponse {
       let log = distribution.isLogTime
       func time(_ t: Double, _ row: Int, _ name: String) throws -> Double {
         guard t.isFinite else {
-          throw ModelFrameError("row \(row + 1): time must be finite, got \(RValueFormat.number(t)) in column '\(name)'")
+          throw ModelFrameError(
+            "row \(row + 1): time must be finite, got \(RValueFormat.number(t)) in column '\(name)'")
         }
         if log {
           guard t > 0 else {

@@ -116,6 +116,12 @@ TASK_TITLES["cox_predict"] = "survfit of a Cox model, 10 profiles"
 TASK_SCRIPTS["cox_predict"] = ("cox_predict.lua", "cox_predict.R", None)
 # --- end of Cox prediction ---
 
+# --- Parametric regression (issue 20): a Weibull fit, 5 covariates (survreg.lua / survreg.R) ---
+TASKS.append(("survreg", "surv", [("R survreg (Weibull)", "R", "survreg")]))
+TASK_TITLES["survreg"] = "survreg Weibull, 5 covariates"
+TASK_SCRIPTS["survreg"] = ("survreg.lua", "survreg.R", None)
+# --- end of parametric regression ---
+
 # --- Cox diagnostics (issue 16): scripts/bench/cox_diagnostics.{lua,R} ---
 # Each task fits the Cox task's model, then times one diagnostic (m:zph(),
 # m:residuals(type)) against R's cox.zph / residuals.coxph. Both print their

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// How a row of a parametric survival model is censored, as the status
@@ -124,7 +125,9 @@ extension SurvregDistribution.Base {
 /// The log-likelihood of a location–scale model with its gradient and
 /// information (minus the Hessian) in θ = (β, log σ₁, …, log σₖ), summed
 /// over the rows in one pass over contiguous buffers with no allocation per
-/// row (the caller owns the output buffers).
+/// row. From 2¹⁶ rows the pass is split between two workers at the middle
+/// row, each summing into its own slot; the two sums are then added in a
+/// fixed order, so the result depends on the data only, never on timing.
 struct SurvregLikelihood {
   let data: SurvregData
   let base: SurvregDistribution.Base
@@ -134,53 +137,47 @@ struct SurvregLikelihood {
   var scaleCount: Int { fixedScale == nil ? data.strataCount : 0 }
   var parameterCount: Int { data.p + scaleCount }
 
+  /// Rows from which the pass is shared by two workers.
+  static let parallelRows = 1 << 16
+
   /// ℓ(θ); fills `gradient` (q) and `information` (q × q, row-major, full)
   /// when `derivatives` is true.
   func evaluate(
     _ theta: [Double], gradient: inout [Double], information: inout [Double], derivatives: Bool = true
   ) -> Double {
-    let p = data.p, q = parameterCount, n = data.n
-    if derivatives {
-      for j in 0..<q { gradient[j] = 0 }
-      for j in 0..<(q * q) { information[j] = 0 }
-    }
-    var loglik = 0.0
-    let hasInterval = data.y2.count == n
+    let q = parameterCount, n = data.n
+    let workers = n >= Self.parallelRows ? 2 : 1
+    let slot = 1 + q + q * q
+    var sums = [Double](repeating: 0, count: workers * slot)
+    let empty: [Double] = []
+    let emptyStrata: [Int] = []
+    let kernel = SurvregRowKernel(
+      p: data.p, q: q, base: base, fixedScale: fixedScale, derivatives: derivatives,
+      hasInterval: data.y2.count == n, hasWeights: data.weights != nil, hasOffset: data.offset != nil,
+      hasStrata: data.strata != nil)
     theta.withUnsafeBufferPointer { th in
       data.x.withUnsafeBufferPointer { x in
         data.y1.withUnsafeBufferPointer { y1 in
           data.y2.withUnsafeBufferPointer { y2 in
             data.status.withUnsafeBufferPointer { status in
-              gradient.withUnsafeMutableBufferPointer { g in
-                information.withUnsafeMutableBufferPointer { h in
-                  for i in 0..<n {
-                    let row = i * p
-                    var eta = data.offset?[i] ?? 0
-                    for j in 0..<p { eta += x[row + j] * th[j] }
-                    let s = data.strata?[i] ?? 0
-                    let logSigma: Double
-                    if let fixedScale { logSigma = log(fixedScale) } else { logSigma = th[p + s] }
-                    let sigma = fixedScale ?? exp(logSigma)
-                    let r = base.rowTerms(
-                      status[i], y1: y1[i], y2: hasInterval ? y2[i] : 0, eta: eta, sigma: sigma,
-                      logSigma: logSigma)
-                    let w = data.weights?[i] ?? 1
-                    loglik += w * r.loglik
-                    guard derivatives else { continue }
-                    let a = w * r.eta, b = -w * r.etaEta
-                    for j in 0..<p {
-                      let xj = x[row + j]
-                      g[j] += a * xj
-                      let bx = b * xj
-                      let hRow = j * q
-                      for k in 0...j { h[hRow + k] += bx * x[row + k] }
-                    }
-                    if fixedScale == nil {
-                      let c = p + s
-                      g[c] += w * r.tau
-                      h[c * q + c] -= w * r.tauTau
-                      let e = -w * r.etaTau
-                      for j in 0..<p { h[c * q + j] += e * x[row + j] }
+              (data.weights ?? empty).withUnsafeBufferPointer { w in
+                (data.offset ?? empty).withUnsafeBufferPointer { off in
+                  (data.strata ?? emptyStrata).withUnsafeBufferPointer { st in
+                    sums.withUnsafeMutableBufferPointer { out in
+                      let inputs = SurvregRowInputs(
+                        theta: SharedReads(th), x: SharedReads(x), y1: SharedReads(y1), y2: SharedReads(y2),
+                        status: SharedReads(status), weights: SharedReads(w), offset: SharedReads(off),
+                        strata: SharedReads(st))
+                      // Worker w sums rows [w·n/2, (w+1)·n/2) into its own slot w of `out`.
+                      let slots = DisjointWrites(out)
+                      if workers == 1 {
+                        kernel.run(0..<n, inputs, into: slots, at: 0)
+                      } else {
+                        DispatchQueue.concurrentPerform(iterations: workers) { wk in
+                          let lo = wk * n / workers, hi = (wk + 1) * n / workers
+                          kernel.run(lo..<hi, inputs, into: slots, at: wk * slot)
+                        }
+                      }
                     }
                   }
                 }
@@ -190,12 +187,88 @@ struct SurvregLikelihood {
         }
       }
     }
-    if derivatives {
-      // Mirror the lower triangle (the scale rows were filled below the diagonal).
-      for j in 0..<q {
-        for k in 0..<j { information[k * q + j] = information[j * q + k] }
+    var loglik = sums[0]
+    for wk in 1..<workers { loglik += sums[wk * slot] }
+    guard derivatives else { return loglik }
+    for j in 0..<q {
+      var g = sums[1 + j]
+      for wk in 1..<workers { g += sums[wk * slot + 1 + j] }
+      gradient[j] = g
+    }
+    for j in 0..<q {
+      for k in 0...j {
+        var h = sums[1 + q + j * q + k]
+        for wk in 1..<workers { h += sums[wk * slot + 1 + q + j * q + k] }
+        information[j * q + k] = h
+        information[k * q + j] = h
       }
     }
     return loglik
+  }
+}
+
+/// The buffers a worker reads (optional ones empty when absent).
+struct SurvregRowInputs: Sendable {
+  let theta: SharedReads<Double>
+  let x: SharedReads<Double>
+  let y1: SharedReads<Double>
+  let y2: SharedReads<Double>
+  let status: SharedReads<SurvregCensoring>
+  let weights: SharedReads<Double>
+  let offset: SharedReads<Double>
+  let strata: SharedReads<Int>
+}
+
+/// One worker's pass over a range of rows: ℓ, then the gradient (q), then
+/// the lower triangle of the information (q × q) into its slot.
+struct SurvregRowKernel: Sendable {
+  let p: Int
+  let q: Int
+  let base: SurvregDistribution.Base
+  let fixedScale: Double?
+  let derivatives: Bool
+  let hasInterval: Bool
+  let hasWeights: Bool
+  let hasOffset: Bool
+  let hasStrata: Bool
+
+  func run(_ rows: Range<Int>, _ input: SurvregRowInputs, into out: DisjointWrites<Double>, at start: Int) {
+    let p = self.p, q = self.q
+    let fixedLog = fixedScale.map { log($0) } ?? 0
+    let th = input.theta.buffer, x = input.x.buffer
+    var loglik = 0.0
+    guard let base0 = out.baseAddress else { return }
+    let g = base0 + start + 1
+    let h = base0 + start + 1 + q
+    for i in rows {
+      let row = i * p
+      var eta = hasOffset ? input.offset[i] : 0
+      for j in 0..<p { eta += x[row + j] * th[j] }
+      let s = hasStrata ? input.strata[i] : 0
+      let logSigma = fixedScale == nil ? th[p + s] : fixedLog
+      let sigma = fixedScale ?? exp(logSigma)
+      let r = base.rowTerms(
+        input.status[i], y1: input.y1[i], y2: hasInterval ? input.y2[i] : 0, eta: eta, sigma: sigma,
+        logSigma: logSigma)
+      let w = hasWeights ? input.weights[i] : 1
+      loglik += w * r.loglik
+      guard derivatives else { continue }
+      let a = w * r.eta, b = -w * r.etaEta
+      for j in 0..<p {
+        let xj = x[row + j]
+        g[j] += a * xj
+        let bx = b * xj
+        let hRow = j * q
+        for k in 0...j { h[hRow + k] += bx * x[row + k] }
+      }
+      if fixedScale == nil {
+        let c = p + s
+        g[c] += w * r.tau
+        h[c * q + c] -= w * r.tauTau
+        let e = -w * r.etaTau
+        for j in 0..<p { h[c * q + j] += e * x[row + j] }
+      }
+    }
+    base0[start] = loglik
   }
 }
