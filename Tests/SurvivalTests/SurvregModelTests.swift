@@ -116,4 +116,37 @@ import TestSupport
     let finite = fit.coefficients.allSatisfy { $0.isFinite }
     #expect(finite)
   }
+
+  @Test func twoWorkersSumWhatOneWorkerSums() throws {
+    // 70,000 rows go to two workers; each half alone (35,000 rows) to one.
+    let n = 70_000
+    var state: UInt64 = 99
+    func uniform() -> Double {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Double(state >> 11) / Double(1 << 53)
+    }
+    var y: [Double] = [], x: [Double] = [], status: [SurvregCensoring] = []
+    for _ in 0..<n {
+      let a = uniform()
+      y.append(0.5 + a + 0.8 * log(-log(max(1e-12, uniform()))))
+      x += [1, a]
+      status.append(uniform() < 0.3 ? .right : .exact)
+    }
+    func likelihood(_ rows: Range<Int>) -> SurvregLikelihood {
+      let data = SurvregData(
+        y1: Array(y[rows]), y2: [], status: Array(status[rows]),
+        x: Array(x[(2 * rows.lowerBound)..<(2 * rows.upperBound)]), p: 2)
+      return SurvregLikelihood(data: data, base: .extremeValue, fixedScale: nil)
+    }
+    let theta = [0.4, 1.1, log(0.9)]
+    var g = [Double](repeating: 0, count: 3), h = [Double](repeating: 0, count: 9)
+    var g1 = g, h1 = h, g2 = g, h2 = h
+    let whole = likelihood(0..<n).evaluate(theta, gradient: &g, information: &h)
+    let first = likelihood(0..<(n / 2)).evaluate(theta, gradient: &g1, information: &h1)
+    let second = likelihood((n / 2)..<n).evaluate(theta, gradient: &g2, information: &h2)
+    // The same additions in the same order: equal to the last bit.
+    #expect(whole == first + second)
+    #expect(g == zip(g1, g2).map { $0 + $1 })
+    #expect(h == zip(h1, h2).map { $0 + $1 })
+  }
 }
