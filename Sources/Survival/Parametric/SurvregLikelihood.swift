@@ -234,8 +234,12 @@ struct SurvregRowKernel: Sendable {
 
   func run(_ rows: Range<Int>, _ input: SurvregRowInputs, into out: DisjointWrites<Double>, at start: Int) {
     let p = self.p, q = self.q
-    let fixedLog = fixedScale.map { log($0) } ?? 0
     let th = input.theta.buffer, x = input.x.buffer
+    // σ and log σ of each stratum, once per pass rather than an exp per row.
+    let scales = fixedScale == nil ? max(1, th.count - p) : 1
+    var logSigmas = [Double](repeating: fixedScale.map { log($0) } ?? 0, count: scales)
+    if fixedScale == nil { for k in 0..<scales { logSigmas[k] = th[p + k] } }
+    let sigmas = logSigmas.map { fixedScale ?? exp($0) }
     var loglik = 0.0
     guard let base0 = out.baseAddress else { return }
     let g = base0 + start + 1
@@ -245,8 +249,8 @@ struct SurvregRowKernel: Sendable {
       var eta = hasOffset ? input.offset[i] : 0
       for j in 0..<p { eta += x[row + j] * th[j] }
       let s = hasStrata ? input.strata[i] : 0
-      let logSigma = fixedScale == nil ? th[p + s] : fixedLog
-      let sigma = fixedScale ?? exp(logSigma)
+      let k = fixedScale == nil ? s : 0
+      let logSigma = logSigmas[k], sigma = sigmas[k]
       let r = base.rowTerms(
         input.status[i], y1: input.y1[i], y2: hasInterval ? input.y2[i] : 0, eta: eta, sigma: sigma,
         logSigma: logSigma)
