@@ -115,9 +115,10 @@ public struct SurvregAnalysis: Sendable {
     do {
       fit = try SurvregModel.fit(data, distribution: dist, options: fitOptions)
     } catch SurvregInputError.initialLength(let expected, let actual) {
+      let names = (["(Intercept)"] + design.columnNames).joined(separator: ", ")
       throw ModelFrameError(
-        "init has \(actual) value\(actual == 1 ? "" : "s") but the model has \(expected) coefficients "
-          + "(the intercept and " + design.columnNames.joined(separator: ", ") + ")")
+        "init has \(actual) value\(actual == 1 ? "" : "s") but the model has \(expected) "
+          + "coefficient\(expected == 1 ? "" : "s") (\(names)), optionally followed by the log-scales")
     }
     let robust = options.robust ?? (frame.cluster != nil)
     if robust {
@@ -146,6 +147,12 @@ public struct SurvregAnalysis: Sendable {
     var warnings = frame.transformWarnings
     if !fit.converged {
       warnings.append("Ran out of iterations and did not converge (\(fit.iterations) iterations; raise max_iter)")
+    }
+    let q = fit.parameterCount
+    let names = ["(Intercept)"] + design.columnNames
+    for j in 0..<p where fit.variance[j * q + j] == 0 {
+      // R sets such a coefficient to NA (its variance row is 0).
+      warnings.append("X matrix deemed to be singular; coefficient \(names[j]) is not estimable (R gives NA)")
     }
     if frame.cluster != nil && !robust {
       warnings.append("cluster specified with robust=FALSE, cluster ignored")

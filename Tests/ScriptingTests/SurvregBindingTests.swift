@@ -109,6 +109,17 @@ import TestSupport
     #expect(r[0] == .integer(4))
   }
 
+  @Test func aConstantCovariateIsASingularityWarning() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local m = survreg(dataset.from{t = {1, 2, 3, 4}, e = {1, 1, 1, 1}, x = {1, 1, 1, 1}}, "Surv(t, e) ~ x")
+      return m.warnings[1]
+      """)
+    #expect(r[0] == .string("X matrix deemed to be singular; coefficient x is not estimable (R gives NA)"))
+    let message = luaError(rt, "survreg(dataset('lung'), 'Surv(time, status) ~ 1', {init = {1, 2, 3}})")
+    #expect(message.contains("init has 3 values but the model has 1 coefficient ((Intercept))"), "\(message)")
+  }
+
   @Test func nonConvergenceWarnsAndKeepsTheLastIterate() throws {
     let rt = try makeRuntime()
     let r = try lua(rt, """
