@@ -31,4 +31,10 @@ public struct ModelFrameError: Error, Sendable, Equatable, CustomStringConvertib
   public init(_ message: String) { self.message = message }
 
   public var description: String { message }
+
+  /// A censoring type other than right-censoring, which only survreg() fits.
+  static func survType(_ type: String) -> ModelFrameError {
+    ModelFrameError(
+      "Surv(..., type = \"\(type)\") is fitted by survreg() only; this analysis needs right-censored data")
+  }
 }

@@ -99,12 +99,19 @@ public struct SurvResponse: Sendable, Equatable {
   /// A comparison that makes the event from the column
   /// (`Surv(time, status == "Dead")`); nil when the column is the event.
   public let eventCondition: EventCondition?
+  /// R's `Surv(..., type = "...")` when written (`"interval2"`: `stop` is the
+  /// lower and `event` the upper end of an interval); only `survreg()` reads
+  /// types other than "right".
+  public let type: String?
 
-  public init(start: String? = nil, stop: String, event: String, eventCondition: EventCondition? = nil) {
+  public init(
+    start: String? = nil, stop: String, event: String, eventCondition: EventCondition? = nil, type: String? = nil
+  ) {
     self.start = start
     self.stop = stop
     self.event = event
     self.eventCondition = eventCondition
+    self.type = type
   }
 
   var columnNames: [String] { (start.map { [$0] } ?? []) + [stop, event] }

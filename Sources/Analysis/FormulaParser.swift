@@ -115,14 +115,24 @@ struct FormulaParser {
     advance()
     var columns = [try columnName()]
     var condition: EventCondition?
+    var type: String?
     while current.kind == .comma {
       advance()
+      if let named = try parseSurvType() {
+        type = named
+        break
+      }
       if columns.count == 3 {
         throw error("Surv() takes 2 or 3 column names (time, event or start, stop, event)", at: current.position)
       }
       columns.append(try columnName())
       if case .comparison = current.kind, columns.count >= 2 {
         condition = try parseEventCondition(column: columns[columns.count - 1])
+        if current.kind == .comma {
+          advance()
+          guard let named = try parseSurvType() else { throw error("expected type = \"...\"", got: current) }
+          type = named
+        }
         break
       }
     }
@@ -139,10 +149,34 @@ struct FormulaParser {
     }
     advance()
     if columns.count == 3 {
+      if let type {
+        throw error("type = \"\(type)\" takes two columns: Surv(time1, time2, type = ...)", at: survPosition)
+      }
       return SurvResponse(start: columns[0], stop: columns[1], event: columns[2], eventCondition: condition)
     }
-    return SurvResponse(stop: columns[0], event: columns[1], eventCondition: condition)
+    return SurvResponse(stop: columns[0], event: columns[1], eventCondition: condition, type: type)
   }
+
+  /// `type = "right" | "left" | "interval2"` as the last argument of `Surv()`
+  /// (R's names); nil when the argument is not `type =`.
+  private mutating func parseSurvType() throws -> String? {
+    guard case .name("type", quoted: false) = current.kind, index + 1 < tokens.count,
+      tokens[index + 1].kind == .equals
+    else { return nil }
+    advance()
+    advance()
+    guard case .string(let value) = current.kind else {
+      throw error("expected a string after type =, such as \"interval2\"", got: current)
+    }
+    guard Self.survTypes.contains(value) else {
+      throw error(
+        "unknown Surv() type \"\(value)\"; supported are \"right\", \"left\" and \"interval2\"", at: current.position)
+    }
+    advance()
+    return value
+  }
+
+  static let survTypes: Set<String> = ["right", "left", "interval2"]
 
   // MARK: Right-hand side
 

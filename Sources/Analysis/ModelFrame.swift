@@ -129,6 +129,7 @@ public struct ModelFrame: Sendable {
     throws
   {
     let formula = try formula.resolvingDot(in: dataset, weights: options.weights)
+    if let type = formula.response.type, type != "right" { throw ModelFrameError.survType(type) }
     let resolver = try ColumnResolver(dataset: dataset, formula: formula, weights: options.weights)
     // Transforms are evaluated over all rows first (R's model.frame before
     // na.omit), so that a NaN they make (log(-1)) drops its row.

@@ -22,6 +22,7 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   CoxLibrary(),
   CoxPredictionLibrary(),
   CoxDiagnosticsLibrary(),
+  SurvregLibrary(),
   CompetingRisksLibrary(),
   ReportTablesLibrary(),
   DocumentLibrary(),

@@ -131,6 +131,12 @@ TASK_SCRIPTS["cox_adjusted"] = ("cox_adjusted.lua", "cox_adjusted.R", None)
 PEER_MAX_ROWS["cox_adjusted"] = int(float(os.environ.get("BENCH_R_ADJUSTED_ROWS", "1e5")))
 # --- end of adjusted curves ---
 
+# --- Parametric regression (issue 20): a Weibull fit, 5 covariates (survreg.lua / survreg.R) ---
+TASKS.append(("survreg", "surv", [("R survreg (Weibull)", "R", "survreg")]))
+TASK_TITLES["survreg"] = "survreg Weibull, 5 covariates"
+TASK_SCRIPTS["survreg"] = ("survreg.lua", "survreg.R", None)
+# --- end of parametric regression ---
+
 # --- Cox diagnostics (issue 16): scripts/bench/cox_diagnostics.{lua,R} ---
 # Each task fits the Cox task's model, then times one diagnostic (m:zph(),
 # m:residuals(type)) against R's cox.zph / residuals.coxph. Both print their

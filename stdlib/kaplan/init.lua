@@ -53,6 +53,7 @@ local libraries = {
   "kaplan.plots", "kaplan.report_tables",
   "kaplan.documents",
   "kaplan.design",
+  "kaplan.survreg",
 }
 for _, name in ipairs(libraries) do
   local ok, lib = pcall(require, name)

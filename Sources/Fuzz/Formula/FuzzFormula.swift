@@ -28,7 +28,8 @@ let formulaData: Dataset? = try? CSVReader.read(
 /// (with a time transform, for `tt()` terms), so that the model frame
 /// (column lookup, factor coding, interactions, strata, transforms, spline
 /// bases, event comparisons, `.`) meets every shape of formula the parser
-/// accepts. Errors are fine; traps are not.
+/// accepts; `survreg()` fits it too (FuzzSurvreg.swift). Errors are fine;
+/// traps are not.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFormula(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let text = String(decoding: fuzzBytes(data, size), as: UTF8.self)
@@ -41,5 +42,6 @@ public func fuzzFormula(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   _ = try? CoxAnalysis(dataset: dataset, formula: formula)
   _ = try? CoxAnalysis(
     dataset: dataset, formula: formula, timeTransform: { _, x, t in x.map { $0 * log(t + 1) } })
+  fuzzSurvreg(formula, dataset: dataset)
   return 0
 }

@@ -63,6 +63,11 @@ for _, k in ipairs{ "alpha", "power", "ratio", "sided", "median_control", "media
   keys[#keys + 1] = k; strings[#strings + 1] = k
 end
 
+-- survreg (issue 20)
+for _, k in ipairs{ "dist", "scale", "tol", "p", "se" } do keys[#keys + 1] = k end
+for _, k in ipairs{ "weibull", "exponential", "lognormal", "loglogistic", "gaussian", "logistic", "extreme",
+  "quantile", "response", "lp", "Surv(time, time, type = \"interval2\") ~ x" } do strings[#strings + 1] = k end
+
 local metas = {
   { __index = function() error("fuzz: __index raises") end },
   { __index = function() return 1 end },
@@ -170,6 +175,7 @@ if aml then
   add(km, aml, "Surv(time, status) ~ x")
   add(cox, aml, "Surv(time, status) ~ x")
   add(logrank, aml, "Surv(time, status) ~ x")
+  if rawget(_G, "survreg") then add(survreg, aml, "Surv(time, status) ~ x") end
 end
 if clocc then
   add(cuminc, clocc, "Surv(pfs_months, first_event) ~ arm")

@@ -1,0 +1,305 @@
+import Foundation
+
+/// Control of a parametric fit, as R `survreg.control` (`iter.max = 30`,
+/// `rel.tolerance = 1e-9`, `toler.chol = 1e-10`) and `survreg`'s `scale`
+/// and `init` arguments.
+public struct SurvregOptions: Sendable, Equatable {
+  public var maxIterations = 30
+  /// Convergence: |1 − ℓ_old/ℓ_new| ≤ tolerance (R's rel.tolerance).
+  public var tolerance = 1e-9
+  public var cholTolerance = 1e-10
+  /// A scale fixed by the caller (R `scale = s`); ignored for the
+  /// exponential, whose scale is 1.
+  public var fixedScale: Double? = nil
+  /// Initial coefficients: p values, or p + k with the log-scales.
+  public var initial: [Double]? = nil
+
+  public init() {}
+}
+
+/// Why a fit's Newton–Raphson stopped short.
+public enum SurvregWarning: Sendable, Equatable {
+  case didNotConverge(iterations: Int)
+}
+
+/// A fitted location–scale model: the estimates, the variance (inverse of
+/// the information in (β, log σ)), and the log-likelihoods of the model and
+/// of the intercept-only model, on the time scale (with the Jacobian −Σ log t
+/// over exact rows of the log-time families, as R's `survreg`).
+public struct SurvregFit: Sendable {
+  public let distribution: SurvregDistribution
+  public let coefficients: [Double]
+  /// log σ per stratum; empty when the scale is fixed.
+  public let logScales: [Double]
+  /// σ per stratum (the fixed scale when fixed).
+  public let scales: [Double]
+  /// Row-major q × q, q = p + logScales.count.
+  public let variance: [Double]
+  public let loglik: Double
+  public let loglikNull: Double
+  /// The intercept-only model's (intercept, log σ…).
+  public let nullCoefficients: [Double]
+  public let iterations: Int
+  public let converged: Bool
+  /// The score (gradient of ℓ) at the estimate: ~0 at convergence.
+  public let score: [Double]
+  /// The number of rows used and of exact (uncensored) rows.
+  public let n: Int
+  public let events: Int
+  public let warnings: [SurvregWarning]
+  /// Whether the design's first column is the intercept.
+  public let hasIntercept: Bool
+
+  public var parameterCount: Int { coefficients.count + logScales.count }
+  /// Degrees of freedom of the likelihood-ratio test against the intercept-only model.
+  public var df: Int { coefficients.count - (hasIntercept ? 1 : 0) }
+  public var chiSquare: ChiSquareTest {
+    ChiSquareTest(max(0, 2 * (loglik - loglikNull)), df: df)
+  }
+  public var standardErrors: [Double] {
+    let q = parameterCount
+    return (0..<q).map { variance[$0 * q + $0].squareRoot() }
+  }
+}
+
+/// Errors of the fitter's input (the analysis layer words them for users).
+public enum SurvregInputError: Error, Equatable, Sendable {
+  case noRows
+  case shape(String)
+  case initialLength(expected: Int, actual: Int)
+}
+
+/// Maximum-likelihood fit of a location–scale (accelerated failure time)
+/// model, as R `survival` 3.5 `survreg.fit`.
+///
+/// Starting values follow R: the distribution's moment estimates of
+/// y (interval midpoints for interval rows: mean + 0.572 and var/1.64 for the
+/// extreme-value law, var/3.2 for the logistic), log σ = log(4·var)/2, one
+/// weighted least-squares step for the intercept; Newton–Raphson for the
+/// intercept-only model (20 iterations); then one iteratively-reweighted
+/// least-squares step from it for β, and Newton–Raphson on (β, log σ) until
+/// |1 − ℓ_old/ℓ_new| ≤ `tolerance`, halving a step that lowers ℓ. A fit
+/// that runs out of iterations is returned with its last iterate and a
+/// warning, not an error (Kalbfleisch & Prentice §3.6, Therneau's
+/// survreg notes).
+public enum SurvregModel {
+  public static func fit(
+    _ data: SurvregData, distribution: SurvregDistribution, options: SurvregOptions = SurvregOptions()
+  ) throws -> SurvregFit {
+    let n = data.n, p = data.p
+    guard n > 0 else { throw SurvregInputError.noRows }
+    guard data.x.count == n * p, data.status.count == n, data.y2.isEmpty || data.y2.count == n else {
+      throw SurvregInputError.shape("x, y and status lengths disagree")
+    }
+    let fixed = distribution.fixedScale ?? options.fixedScale
+    let base = distribution.base
+    let k = fixed == nil ? data.strataCount : 0
+    let q = p + k
+
+    // Moment starting values (R: the distribution's `init` on yy).
+    var yy = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      yy[i] = data.status[i] == .interval ? (data.y1[i] + data.y2[i]) / 2 : data.y1[i]
+    }
+    var sw = 0.0, swy = 0.0
+    for i in 0..<n {
+      let w = data.weights?[i] ?? 1
+      sw += w
+      swy += w * yy[i]
+    }
+    let mean = swy / sw
+    var swv = 0.0
+    for i in 0..<n {
+      let w = data.weights?[i] ?? 1
+      swv += w * (yy[i] - mean) * (yy[i] - mean)
+    }
+    let variance = swv / sw
+    let (location, spread): (Double, Double)
+    switch base {
+    case .extremeValue: (location, spread) = (mean + 0.572, variance / 1.64)
+    case .logistic: (location, spread) = (mean, variance / 3.2)
+    case .normal: (location, spread) = (mean, variance)
+    }
+    let startLogScale = fixed.map { log($0) } ?? log(4 * spread) / 2
+    let logCorrection = distribution.isLogTime ? -jacobian(data) : 0
+
+    let hasIntercept = p > 0 && (0..<n).allSatisfy { data.x[$0 * p] == 1 }
+    let meanOnly = p == 1 && hasIntercept
+
+    // The intercept-only model.
+    let ones = SurvregData(
+      y1: data.y1, y2: data.y2, status: data.status, x: [Double](repeating: 1, count: n), p: 1,
+      weights: data.weights, offset: data.offset, strata: data.strata, strataCount: data.strataCount)
+    let nullLikelihood = SurvregLikelihood(data: ones, base: base, fixedScale: fixed)
+    let startScales = [Double](repeating: startLogScale, count: k)
+    let intercept = leastSquaresIntercept(
+      ones, base: base, yy: yy, logScales: [Double](repeating: startLogScale, count: data.strataCount),
+      fixed: fixed)
+    let nullFit = try newtonRaphson(
+      nullLikelihood, start: [intercept] + startScales, maxIterations: meanOnly ? options.maxIterations : 20,
+      tolerance: options.tolerance, cholTolerance: options.cholTolerance)
+
+    let likelihood = SurvregLikelihood(data: data, base: base, fixedScale: fixed)
+    let fit: NewtonResult
+    if meanOnly && options.initial == nil {
+      fit = nullFit
+    } else {
+      var start: [Double]
+      if let initial = options.initial {
+        if initial.count == p && k > 0 {
+          start = initial + Array(nullFit.theta[1...])
+        } else {
+          start = initial
+        }
+        guard start.count == q else {
+          throw SurvregInputError.initialLength(expected: p, actual: initial.count)
+        }
+      } else {
+        let scales = Array(nullFit.theta[1...])
+        let perStratum = k > 0 ? scales : [Double](repeating: log(fixed ?? 1), count: data.strataCount)
+        start = weightedLeastSquares(data, base: base, yy: yy, logScales: perStratum, fixed: fixed)
+          + scales
+      }
+      fit = try newtonRaphson(
+        likelihood, start: start, maxIterations: options.maxIterations, tolerance: options.tolerance,
+        cholTolerance: options.cholTolerance)
+    }
+    let beta = Array(fit.theta[0..<p])
+    let logScales = Array(fit.theta[p...])
+    let scales = fixed.map { s in [Double](repeating: s, count: data.strataCount) } ?? logScales.map { exp($0) }
+    let events = data.status.reduce(0) { $0 + ($1 == .exact ? 1 : 0) }
+    return SurvregFit(
+      distribution: distribution, coefficients: beta, logScales: fixed == nil ? logScales : [],
+      scales: fixed == nil ? scales : [fixed ?? 1], variance: fit.variance,
+      loglik: fit.loglik + logCorrection, loglikNull: nullFit.loglik + logCorrection,
+      nullCoefficients: nullFit.theta, iterations: fit.iterations, converged: fit.converged,
+      score: fit.gradient, n: n, events: events,
+      warnings: fit.converged ? [] : [.didNotConverge(iterations: fit.iterations)], hasIntercept: hasIntercept)
+  }
+
+  /// Σ w·log t over the exact rows (y = log t): the log-likelihood on the
+  /// time scale is the one on the log scale minus this.
+  static func jacobian(_ data: SurvregData) -> Double {
+    var s = 0.0
+    for i in 0..<data.n where data.status[i] == .exact { s += (data.weights?[i] ?? 1) * data.y1[i] }
+    return s
+  }
+
+  /// R's first intercept: one weighted least-squares step from η = yy.
+  static func leastSquaresIntercept(
+    _ data: SurvregData, base: SurvregDistribution.Base, yy: [Double], logScales: [Double], fixed: Double?
+  ) -> Double {
+    var num = 0.0, den = 0.0
+    for i in 0..<data.n {
+      let logSigma = fixed.map { log($0) } ?? logScales[data.strata?[i] ?? 0]
+      let r = base.rowTerms(
+        data.status[i], y1: data.y1[i], y2: data.y2.isEmpty ? 0 : data.y2[i], eta: yy[i], sigma: exp(logSigma),
+        logSigma: logSigma)
+      let w = data.weights?[i] ?? 1
+      let wt = -r.etaEta * w
+      num += w * r.eta + wt * (yy[i] - (data.offset?[i] ?? 0))
+      den += wt
+    }
+    return num / den
+  }
+
+  /// R's starting β: the weighted least-squares solution of
+  /// (XᵀWX)β = Xᵀ(W(yy − offset) + w·ℓ_η) with W = −w·ℓ_ηη at η = yy.
+  static func weightedLeastSquares(
+    _ data: SurvregData, base: SurvregDistribution.Base, yy: [Double], logScales: [Double], fixed: Double?
+  ) -> [Double] {
+    let p = data.p
+    var a = [Double](repeating: 0, count: p * p)
+    var b = [Double](repeating: 0, count: p)
+    for i in 0..<data.n {
+      let logSigma = fixed.map { log($0) } ?? logScales[data.strata?[i] ?? 0]
+      let r = base.rowTerms(
+        data.status[i], y1: data.y1[i], y2: data.y2.isEmpty ? 0 : data.y2[i], eta: yy[i], sigma: exp(logSigma),
+        logSigma: logSigma)
+      let w = data.weights?[i] ?? 1
+      let wt = -r.etaEta * w
+      let rhs = wt * (yy[i] - (data.offset?[i] ?? 0)) + w * r.eta
+      let row = i * p
+      for j in 0..<p {
+        let xj = data.x[row + j]
+        b[j] += rhs * xj
+        for l in 0...j { a[j * p + l] += wt * xj * data.x[row + l] }
+      }
+    }
+    for j in 0..<p { for l in 0..<j { a[l * p + j] = a[j * p + l] } }
+    let chol = CholeskyLDL(square: a, n: p, tolerance: 1e-10)
+    return chol.solve(b)
+  }
+
+  struct NewtonResult {
+    var theta: [Double]
+    var loglik: Double
+    var gradient: [Double]
+    var variance: [Double]
+    var iterations: Int
+    var converged: Bool
+  }
+
+  /// Newton–Raphson with step halving, as R's survreg6: a step is taken,
+  /// and if ℓ falls (or is not a number) the step is halved; the fit has
+  /// converged when a step changes ℓ by at most `tolerance` relative. Where
+  /// the information is not positive definite, the step is the gradient
+  /// scaled by the information's diagonal (a safe ascent direction).
+  static func newtonRaphson(
+    _ likelihood: SurvregLikelihood, start: [Double], maxIterations: Int, tolerance: Double, cholTolerance: Double
+  ) throws -> NewtonResult {
+    let q = likelihood.parameterCount
+    var gradient = [Double](repeating: 0, count: q)
+    var information = [Double](repeating: 0, count: q * q)
+    var theta = start
+    var loglik = likelihood.evaluate(theta, gradient: &gradient, information: &information)
+    var iterations = 0
+    var converged = false
+    var step = newtonStep(gradient: gradient, information: information, q: q, tolerance: cholTolerance)
+    var halvings = 0
+    var scratchGradient = gradient, scratchInformation = information
+    while iterations < maxIterations {
+      try Cancellation.check()
+      iterations += 1
+      var trial = theta
+      for j in 0..<q { trial[j] += step[j] }
+      let newLoglik = likelihood.evaluate(trial, gradient: &scratchGradient, information: &scratchInformation)
+      if newLoglik.isFinite, abs(1 - loglik / newLoglik) <= tolerance {
+        theta = trial
+        loglik = newLoglik
+        swap(&gradient, &scratchGradient)
+        swap(&information, &scratchInformation)
+        converged = true
+        break
+      }
+      if !newLoglik.isFinite || newLoglik < loglik {
+        halvings += 1
+        for j in 0..<q { step[j] /= 2 }
+        if halvings > 30 { break }
+        continue
+      }
+      halvings = 0
+      theta = trial
+      loglik = newLoglik
+      swap(&gradient, &scratchGradient)
+      swap(&information, &scratchInformation)
+      step = newtonStep(gradient: gradient, information: information, q: q, tolerance: cholTolerance)
+    }
+    let chol = CholeskyLDL(square: information, n: q, tolerance: cholTolerance)
+    let variance = chol.isPositiveSemidefinite ? chol.inverse() : [Double](repeating: .nan, count: q * q)
+    return NewtonResult(
+      theta: theta, loglik: loglik, gradient: gradient, variance: variance, iterations: iterations,
+      converged: converged)
+  }
+
+  static func newtonStep(gradient: [Double], information: [Double], q: Int, tolerance: Double) -> [Double] {
+    let chol = CholeskyLDL(square: information, n: q, tolerance: tolerance)
+    if chol.isPositiveSemidefinite && chol.rank == q {
+      return chol.solve(gradient)
+    }
+    return (0..<q).map { j in
+      let d = abs(information[j * q + j])
+      return d > 0 ? gradient[j] / d : 0
+    }
+  }
+}
