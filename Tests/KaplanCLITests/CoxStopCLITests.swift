@@ -8,10 +8,12 @@ import TestSupport
 /// matrix, the column scaling beside the sort, the scatter, the sweeps):
 /// never by the watchdog's hard stop `Watchdog.grace` (2 s) after it.
 struct CoxStopCLITests {
-  /// Seconds allowed past the deadline: a debug build next to the rest of
-  /// the suite on a shared machine (the stop itself takes milliseconds; the
-  /// process start and exit take a few tenths). Below the watchdog's grace.
-  static let slack = 1.8
+  /// Seconds allowed past the deadline: a debug or AddressSanitizer build
+  /// next to the rest of the suite on a shared machine (the stop itself
+  /// takes milliseconds; the process start and exit take a few tenths), as
+  /// GroupScalingCLITests allows. What tells a clean stop from the
+  /// watchdog's hard stop is the absence of its "did not stop within".
+  static let slack = 3.0
 
   @Test(.serialized, arguments: [0.5, 1.0, 1.5, 2.5])
   func aManyLevelFactorStopsCleanly(limit: Double) throws {
