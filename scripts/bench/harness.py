@@ -344,7 +344,7 @@ def main():
     only = os.environ.get("BENCH_TASKS", QUICK_TASKS if quick else "").split()
     results = os.environ.get("BENCH_RESULTS", os.path.join(directory if quick else os.path.join(ROOT, "docs"),
                                                            "bench-results.md"))
-    load_before = os.getloadavg()
+    load_before, started = os.getloadavg(), time.gmtime()
     kaplan_args = os.environ.get("BENCH_KAPLAN_ARGS", "").split()
     kaplan = os.environ.get("KAPLAN") or os.path.join(ROOT, ".build", "release", "kaplan")
     bench = os.environ.get("KAPLAN_BENCH", os.path.join(ROOT, ".build", "release", "KaplanBench"))
@@ -434,7 +434,7 @@ def main():
                 names = ", ".join(sorted(k.runs[-1].checks))
                 all_rows.append((n, task, [("  checks (%s) agree: %s" % (names, ", ".join(agreed)),)]))
 
-    preamble = preamble_lines(sizes, reps, kaplan, load_before)
+    preamble = preamble_lines(sizes, reps, kaplan, load_before, started)
     print("\n".join(preamble))
     print_table(all_rows, reps)
     markdown = summary_lines(summary)
@@ -455,7 +455,7 @@ def main():
         print("\nNo peer ran: nothing compared (every Kaplan task ran).")
 
 
-def preamble_lines(sizes, reps, kaplan, load_before):
+def preamble_lines(sizes, reps, kaplan, load_before, started):
     """What the numbers were taken on: the machine's cores and load (when the
     run began and now), the commit and the peers' versions, so that a pasted
     table says so."""
@@ -473,8 +473,9 @@ def preamble_lines(sizes, reps, kaplan, load_before):
                      "import importlib.metadata as m\n"
                      "def v(p):\n try: return m.version(p)\n except Exception: return 'none'\n"
                      "print(' '.join(p + ' ' + v(p) for p in ('pandas', 'pyarrow', 'polars', 'lifelines')))"])
-    lines = ["kaplan bench: %s, commit %s, %d cores, load average %s at the start, %s at the end"
-             % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, os.cpu_count() or 0,
+    lines = ["kaplan bench: %s to %s, commit %s, %d cores, load average %s at the start, %s at the end"
+             % (time.strftime("%Y-%m-%d %H:%M", started), time.strftime("%H:%M UTC", time.gmtime()), commit,
+                os.cpu_count() or 0,
                 " ".join("%.1f" % x for x in load_before), " ".join("%.1f" % x for x in os.getloadavg())),
              "peers: R %s; Python %s %s" % (r, sys.version.split()[0], py),
              "sizes %s, best of %d interleaved repetitions; kaplan: %s"
