@@ -14,7 +14,13 @@ check <- function(name, values) {
   text <- ifelse(is.na(values), "NA", sprintf("%.17g", values))
   cat("BENCH check", name, paste(text, collapse = " "), "\n")
 }
-elapsed <- function(expr) system.time(expr, gcFirst = FALSE)[["elapsed"]]
+# The elapsed time of `expr`; its CPU seconds are kept in `cpu_used` (reported for the analysis tasks).
+cpu_used <- NA
+elapsed <- function(expr) {
+  t <- system.time(expr, gcFirst = FALSE)
+  cpu_used <<- t[["user.self"]] + t[["sys.self"]]
+  t[["elapsed"]]
+}
 suppressPackageStartupMessages(library(data.table))
 read_fast <- function() {
   d <- fread(file, data.table = FALSE)
@@ -96,3 +102,4 @@ if (task == "km") {
 } else {
   stop("unknown task ", task)
 }
+report("cpu", cpu_used)
