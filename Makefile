@@ -8,7 +8,7 @@ CONFIG ?= release
 APT_PACKAGES := liblua5.4-dev libedit-dev libreadstat-dev zlib1g-dev
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)/kaplan
 
-.PHONY: all deps build test demo install bench bench-smoke clean fuzz fuzz-build asan tsan probes lint
+.PHONY: all deps build test demo install bench bench-smoke bench-quick clean fuzz fuzz-build asan tsan probes lint
 
 all: build
 
@@ -45,15 +45,20 @@ install: build
 	cp -R stdlib/. $(PREFIX)/share/kaplan/
 
 # `make bench`: scripts/bench/harness.py (BENCH_SIZES="1e5 1e6" by default;
-# add 1e7 for the large run; BENCH_REPS=3). `make bench-smoke`: the bench
+# add 1e7 for the large run; BENCH_REPS=3); its Markdown table goes to
+# docs/bench-results.md (BENCH_RESULTS). `make bench-smoke`: the bench
 # scripts at 10^4 rows, Kaplan's side only, one repetition (CI, < 60 s).
 bench: build
 	$(SWIFT) build -c $(CONFIG) $(STATIC) --product KaplanBench
 	KAPLAN=$(BIN) KAPLAN_BENCH=$(dir $(BIN))KaplanBench bash scripts/bench.sh
 
 bench-smoke: build
-	BENCH_SIZES=1e4 BENCH_REPS=1 BENCH_PEERS=none BENCH_CRR_ROWS=0 KAPLAN=$(BIN) KAPLAN_BENCH= \
+	BENCH_SIZES=1e4 BENCH_REPS=1 BENCH_PEERS=none BENCH_CRR_ROWS=0 KAPLAN=$(BIN) KAPLAN_BENCH= BENCH_RESULTS= \
 	  BENCH_DIR=$${BENCH_DIR:-/tmp/kaplan-bench-smoke} python3 scripts/bench/harness.py
+
+# `make bench-quick`: the headline tasks at 10^5 rows with every peer, best of 2 (a few minutes).
+bench-quick: build
+	BENCH_QUICK=1 KAPLAN=$(BIN) KAPLAN_BENCH= python3 scripts/bench/harness.py
 
 # --- Robustness (Tests/Fuzz/README.md) -------------------------------------
 # libFuzzer targets, declared in Package.swift only when KAPLAN_FUZZ is set and

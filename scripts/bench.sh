@@ -4,7 +4,8 @@
 # KaplanBench kernels beside as the floor (scripts/bench/harness.py says how
 # it measures; BENCH_SIZES, BENCH_REPS, BENCH_DIR, BENCH_PEERS select), then
 # the host's start-up and call overheads (scripts/bench/host.sh).
-# Not a test: the README's table is copied from its output by hand.
+# Not a test: the harness writes the README's table to docs/bench-results.md
+# (BENCH_RESULTS), with the date, load average, sizes and repetitions.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0

@@ -11,6 +11,15 @@
  * on the 2-core development machine at 10^6 rows, one call after read_csv:
  * km 0.091 -> 0.058 s, log-rank 0.097 -> 0.065 s, cuminc 0.138 -> 0.103 s.
  *
+ * Tried and not adopted (docs/ARCHITECTURE.md, "Memory pages"): adding
+ * `glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295` (large
+ * arrays from the heap, freed pages kept for the next array) gave no gain at
+ * 10^6 rows, where glibc's dynamic mmap threshold already serves 8 MB arrays
+ * from the heap, none that held at 10^7 rows on the shared machine, and a
+ * Cox job's peak memory 30% higher at 10^6 rows (heap fragmentation). Run
+ * scripts/bench/tunables.py to compare settings without rebuilding: a
+ * GLIBC_TUNABLES set by the caller is used as given.
+ *
  * Tunables are read by the dynamic loader before any code of the program
  * runs, so the only way to set one for ourselves is to re-execute: this
  * constructor runs before main (and before the Swift runtime allocates),

@@ -42,6 +42,13 @@ Environment:
                 without the sandbox (default: none; scripts run sandboxed,
                 as users' scripts do)
   KAPLAN_BENCH  the KaplanBench executable ("" skips the kernel floor)
+  BENCH_QUICK   1: a quick check that everything runs (a few minutes): the
+                headline tasks (QUICK_TASKS) at 10^5 rows, best of 2, unless
+                BENCH_SIZES, BENCH_REPS or BENCH_TASKS say otherwise; its table
+                goes to BENCH_DIR/bench-results.md, not to docs/
+  BENCH_RESULTS where the Markdown results (the README's table) are written:
+                date, commit, load average before and after, sizes, reps, the
+                table (default docs/bench-results.md; "" writes none)
 """
 import os
 import shutil
@@ -160,6 +167,10 @@ TASKS.append(("power_sim", "surv", [("R loop of survdiff on rexp", "R", "power_s
 TASK_TITLES["power_sim"] = "power_sim: 10,000 trials of 600, log-rank"
 TASK_SCRIPTS["power_sim"] = ("power_sim.lua", "power_sim.R", None)
 # --- end of power by simulation ---
+
+
+# BENCH_QUICK's tasks: one of each kind the README's table shows.
+QUICK_TASKS = "csv km logrank cox cox_strata cuminc derive join group_by"
 
 
 def env_sizes(name, default):
@@ -350,13 +361,17 @@ def table_rows(task, size, kaplan, peers, floors):
 
 
 def main():
-    sizes = env_sizes("BENCH_SIZES", "1e5 1e6")
-    reps = int(os.environ.get("BENCH_REPS", "3"))
+    quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    sizes = env_sizes("BENCH_SIZES", "1e5" if quick else "1e5 1e6")
+    reps = int(os.environ.get("BENCH_REPS", "2" if quick else "3"))
     directory = os.path.abspath(os.environ.get("BENCH_DIR", "/tmp/kaplan-bench"))
     crr_rows = int(float(os.environ.get("BENCH_CRR_ROWS", "5000")))
     lifelines_cox_rows = int(float(os.environ.get("BENCH_LIFELINES_COX_ROWS", "1e5")))
     timeout = float(os.environ.get("BENCH_TIMEOUT", "900"))
-    only = os.environ.get("BENCH_TASKS", "").split()
+    only = os.environ.get("BENCH_TASKS", QUICK_TASKS if quick else "").split()
+    results = os.environ.get("BENCH_RESULTS", os.path.join(directory if quick else os.path.join(ROOT, "docs"),
+                                                           "bench-results.md"))
+    load_before, started = os.getloadavg(), time.gmtime()
     kaplan_args = os.environ.get("BENCH_KAPLAN_ARGS", "").split()
     kaplan = os.environ.get("KAPLAN") or os.path.join(ROOT, ".build", "release", "kaplan")
     bench = os.environ.get("KAPLAN_BENCH", os.path.join(ROOT, ".build", "release", "KaplanBench"))
@@ -446,9 +461,13 @@ def main():
                 names = ", ".join(sorted(k.runs[-1].checks))
                 all_rows.append((n, task, [("  checks (%s) agree: %s" % (names, ", ".join(agreed)),)]))
 
-    print_preamble(sizes, reps, kaplan)
+    preamble = preamble_lines(sizes, reps, kaplan, load_before, started)
+    print("\n".join(preamble))
     print_table(all_rows, reps)
-    print_summary(summary)
+    markdown = summary_lines(summary)
+    print("\n" + "\n".join(markdown))
+    if results:
+        write_results(results, preamble, markdown, all_rows, mismatches, compared)
     if mismatches:
         print("\n" + "!" * 78)
         print("MISMATCH OR FAILURE (%d):" % len(mismatches))
@@ -463,9 +482,10 @@ def main():
         print("\nNo peer ran: nothing compared (every Kaplan task ran).")
 
 
-def print_preamble(sizes, reps, kaplan):
-    """What the numbers were taken on: the machine's cores and load, the
-    commit and the peers' versions, so that a pasted table says so."""
+def preamble_lines(sizes, reps, kaplan, load_before, started):
+    """What the numbers were taken on: the machine's cores and load (when the
+    run began and now), the commit and the peers' versions, so that a pasted
+    table says so."""
     def first_line(cmd):
         try:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
@@ -480,17 +500,43 @@ def print_preamble(sizes, reps, kaplan):
                      "import importlib.metadata as m\n"
                      "def v(p):\n try: return m.version(p)\n except Exception: return 'none'\n"
                      "print(' '.join(p + ' ' + v(p) for p in ('pandas', 'pyarrow', 'polars', 'lifelines')))"])
-    print("kaplan bench: %s, commit %s, %d cores, load average %s"
-          % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, os.cpu_count() or 0,
-             " ".join("%.1f" % x for x in os.getloadavg())))
-    print("peers: R %s; Python %s %s" % (r, sys.version.split()[0], py))
-    print("sizes %s, best of %d interleaved repetitions; kaplan: %s"
-          % (" ".join(format(n, ",") for n in sizes), reps, kaplan))
+    lines = ["kaplan bench: %s to %s, commit %s, %d cores, load average %s at the start, %s at the end"
+             % (time.strftime("%Y-%m-%d %H:%M", started), time.strftime("%H:%M UTC", time.gmtime()), commit,
+                os.cpu_count() or 0,
+                " ".join("%.1f" % x for x in load_before), " ".join("%.1f" % x for x in os.getloadavg())),
+             "peers: R %s; Python %s %s" % (r, sys.version.split()[0], py),
+             "sizes %s, best of %d interleaved repetitions; kaplan: %s"
+             % (" ".join(format(n, ",") for n in sizes), reps, kaplan)]
     # Sources/CStartup/HugePages.c: kaplan and KaplanBench re-execute with
     # transparent huge pages unless GLIBC_TUNABLES or KAPLAN_HUGE_PAGES=0 says otherwise.
     huge = os.environ.get("KAPLAN_HUGE_PAGES") != "0" and "GLIBC_TUNABLES" not in os.environ
-    print("allocator: %s" % ("glibc.malloc.hugetlb=1 (kaplan, KaplanBench)" if huge
-                             else "GLIBC_TUNABLES=%s" % os.environ.get("GLIBC_TUNABLES", "(unset)")))
+    lines.append("allocator: %s" % ("Kaplan's GLIBC_TUNABLES (Sources/CStartup/HugePages.c)" if huge
+                                    else "GLIBC_TUNABLES=%s" % os.environ.get("GLIBC_TUNABLES", "(unset)")))
+    return lines
+
+
+def write_results(path, preamble, markdown, all_rows, mismatches, compared):
+    """The Markdown file the README includes: how the numbers were taken,
+    the summary table, the CPU lines and the checks' outcome."""
+    out = ["# `make bench` results", "", "Written by `scripts/bench/harness.py`; do not edit by hand.", "", "```"]
+    out += preamble + ["```", ""] + markdown
+    cpu = [(n, task, r[0].strip()) for n, task, rows in all_rows for r in rows
+           if len(r) == 1 and r[0].strip().startswith("CPU")]
+    if cpu:
+        out += ["", "CPU seconds of the call (the machine may be shared):", ""]
+        out += ["- %s, %s rows: %s" % (TASK_TITLES.get(task, task), format(n, ","), text) for n, task, text in cpu]
+    out.append("")
+    if mismatches:
+        out += ["**%d mismatches or failures:**" % len(mismatches), ""]
+        out += ["- " + m.replace("\n", " / ") for m in mismatches]
+    else:
+        out.append("All %d comparisons of checksums agree (R and CSV readers to relative %g, lifelines to %g)."
+                   % (compared, RELATIVE_TOLERANCE, LIFELINES_TOLERANCE))
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        f.write("\n".join(out) + "\n")
+    os.replace(path + ".tmp", path)
+    log("harness: results written to %s" % path)
 
 
 def spread_text(series):
@@ -498,14 +544,13 @@ def spread_text(series):
     return "%.0f%%" % ((max(calls) - min(calls)) / min(calls) * 100) if calls and min(calls) > 0 else "-"
 
 
-def print_summary(summary):
+def summary_lines(summary):
     """The same numbers as one Markdown table (the README's)."""
-    print("\n| task | rows | Kaplan `kaplan run` call (spread) | kernel floor (script / kernel) "
-          "| peers: best call (peer / Kaplan) |")
-    print("|---|---:|---:|---:|---|")
+    lines = ["| task | rows | Kaplan `kaplan run` call (spread) | kernel floor (script / kernel) "
+             "| peers: best call (peer / Kaplan) |", "|---|---:|---:|---:|---|"]
     for n, task, k, floor, peers in summary:
         if not k.runs:
-            print("| %s | %s | failed | | |" % (task, format(n, ",")))
+            lines.append("| %s | %s | failed | | |" % (task, format(n, ",")))
             continue
         best = k.best()
         floor_text = "%s s (%.1f)" % (fmt_seconds(floor), best / floor) if floor else ""
@@ -513,9 +558,10 @@ def print_summary(summary):
             "%s %s s (%s)" % (p.label, fmt_seconds(p.best()), "%.1f×" % (p.best() / best) if best > 0 else "-")
             + (" spread %s" % spread_text(p) if len(p.runs) > 1 else "")
             for p in peers if p.runs)
-        print("| %s | %s | %s s (%s) | %s | %s |"
-              % (TASK_TITLES.get(task, task), format(n, ","), fmt_seconds(best), spread_text(k), floor_text,
-                 peer_text))
+        lines.append("| %s | %s | %s s (%s) | %s | %s |"
+                     % (TASK_TITLES.get(task, task), format(n, ","), fmt_seconds(best), spread_text(k), floor_text,
+                        peer_text))
+    return lines
 
 
 def print_table(all_rows, reps):

@@ -91,10 +91,12 @@ local analyses = {
 -- Issue 15, columns: derive = element-wise column functions, as data.table's
 -- := in task.R (five new columns of the num file).
 analyses.derive = function()
+  local cpu0 = os.clock()
   local e = d:with{
     lx = d.x1:log1p(), r = d.x2:round(2), s = d.x3:sqrt() * d.x4:exp(), p = d.x5 ^ 2 + d.x6 % 3,
     m = pmin(d.x7, d.x8),
   }
+  report("cpu", os.clock() - cpu0)
   return function() check("derive", {e.lx:sum(), e.r:sum(), e.s:sum(), e.p:sum(), e.m:sum()}) end
 end
 -- join and group_by (issue 15): FILE is subjects_N.csv (events_N.csv beside
@@ -129,6 +131,9 @@ end
 local run = analyses[task]
 if not run then error("unknown task '" .. tostring(task) .. "'") end
 t0 = wall_clock()
+local cpu0 = os.clock()
 local checks = run()
 report("time", wall_clock() - t0)
+-- CPU seconds of the call (all threads), what to read on a shared machine.
+report("cpu", os.clock() - cpu0)
 checks()

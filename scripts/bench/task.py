@@ -99,8 +99,10 @@ def derive_task(path):
     def derive():
         return d.assign(lx=numpy.log1p(d.x1), r=d.x2.round(2), s=numpy.sqrt(d.x3) * numpy.exp(d.x4),
                         p=d.x5 ** 2 + d.x6 % 3, m=numpy.minimum(d.x7, d.x8))
+    cpu = time.process_time()
     e, t = timed(derive)
     report("time", t)
+    report("cpu", time.process_time() - cpu)
     check("derive", [e.lx.sum(), e.r.sum(), e.s.sum(), e.p.sum(), e.m.sum()])
 # --- join and group_by (issue 15): FILE is subjects_N.csv or group_N.csv ---
 def frame_task(task, path):
