@@ -20,13 +20,22 @@
  * scripts/bench/tunables.py to compare settings without rebuilding: a
  * GLIBC_TUNABLES set by the caller is used as given.
  *
+ * Opt-in since session 5 (KAPLAN_HUGE_PAGES=1), measured on a quiet machine
+ * (docs/ARCHITECTURE.md, "Memory pages"): with the kernel's `defrag =
+ * madvise`, a fault in a madvised region waits for the kernel to compact
+ * 2 MiB pages when none are free, which made read_csv + derive at 10^7 rows
+ * take 6.0-7.2 s of wall time against 2.1-2.5 s without, and the first
+ * read_csv of 10^6 rows 1.34 s against 0.45 s; the gain when pages are free
+ * (km 0.044 -> 0.033 s, cuminc 0.086 -> 0.064 s at 10^6 rows) is smaller
+ * than one such stall.
+ *
  * Tunables are read by the dynamic loader before any code of the program
  * runs, so the only way to set one for ourselves is to re-execute: this
  * constructor runs before main (and before the Swift runtime allocates),
  * sets GLIBC_TUNABLES and execs /proc/self/exe with the same arguments. It
- * does nothing when GLIBC_TUNABLES is already set (the user's own tunables
- * win, and the re-executed process sees ours, so it never loops), when
- * KAPLAN_HUGE_PAGES=0, or when the exec fails (then Kaplan runs as before).
+ * does nothing unless KAPLAN_HUGE_PAGES=1, when GLIBC_TUNABLES is already
+ * set (the user's own tunables win, and the re-executed process sees ours,
+ * so it never loops), or when the exec fails (then Kaplan runs as before).
  * Children (rsvg-convert) inherit the variable, which only affects malloc.
  */
 #include "CStartup.h"
@@ -46,8 +55,8 @@ __attribute__((constructor)) static void kaplan_reexec_with_huge_pages(int argc,
   (void)envp;
   if (argc < 1 || argv == NULL || argv[0] == NULL) return;
   if (getenv("GLIBC_TUNABLES") != NULL) return;
-  const char *opt_out = getenv("KAPLAN_HUGE_PAGES");
-  if (opt_out != NULL && strcmp(opt_out, "0") == 0) return;
+  const char *opt_in = getenv("KAPLAN_HUGE_PAGES");
+  if (opt_in == NULL || strcmp(opt_in, "1") != 0) return;
   if (setenv("GLIBC_TUNABLES", tunable, 1) != 0) return;
   execv("/proc/self/exe", argv);
   unsetenv("GLIBC_TUNABLES");

@@ -508,9 +508,9 @@ def preamble_lines(sizes, reps, kaplan, load_before, started):
              "sizes %s, best of %d interleaved repetitions; kaplan: %s"
              % (" ".join(format(n, ",") for n in sizes), reps, kaplan)]
     # Sources/CStartup/HugePages.c: kaplan and KaplanBench re-execute with
-    # transparent huge pages unless GLIBC_TUNABLES or KAPLAN_HUGE_PAGES=0 says otherwise.
-    huge = os.environ.get("KAPLAN_HUGE_PAGES") != "0" and "GLIBC_TUNABLES" not in os.environ
-    lines.append("allocator: %s" % ("Kaplan's GLIBC_TUNABLES (Sources/CStartup/HugePages.c)" if huge
+    # transparent huge pages when KAPLAN_HUGE_PAGES=1 and GLIBC_TUNABLES is unset.
+    huge = os.environ.get("KAPLAN_HUGE_PAGES") == "1" and "GLIBC_TUNABLES" not in os.environ
+    lines.append("allocator: %s" % ("huge pages (KAPLAN_HUGE_PAGES=1, Sources/CStartup/HugePages.c)" if huge
                                     else "GLIBC_TUNABLES=%s" % os.environ.get("GLIBC_TUNABLES", "(unset)")))
     return lines
 
