@@ -70,6 +70,8 @@ struct DesignLibrary: KaplanLibrary {
       let r = EventsNeededResult(
         hazardRatio: hr, alpha: try o.number("alpha"), power: try o.number("power"), ratio: try o.number("ratio"),
         sides: try o.integer("sided"), method: try o.choice("method", Self.methods))
+      try Self.checkPowerAboveAlpha(call, power: r.power, alpha: r.alpha, sides: r.sides)
+      try LogRankEvents.checkCounts(events: r.exact)
       return call.result(DesignResults.encode(r.fields), of: r)
     }
   }
@@ -100,10 +102,22 @@ struct DesignLibrary: KaplanLibrary {
         """
     ) { call in
       let a = try DesignDecoding(call: call, argument: 1, prefix: "").assumptions(call.options)
-      let r = SampleSizeRecord(
-        result: SampleSizeResult(assumptions: a, power: try call.options.number("power")),
-        unit: try call.options.string("unit"))
+      let power = try call.options.number("power")
+      try Self.checkPowerAboveAlpha(call, power: power, alpha: a.alpha, sides: a.sides)
+      let result = SampleSizeResult(assumptions: a, power: power)
+      try LogRankEvents.checkCounts(events: result.exactEvents, patients: result.exactPatients)
+      let r = SampleSizeRecord(result: result, unit: try call.options.string("unit"))
       return call.result(DesignResults.encode(r.fields), of: r)
+    }
+  }
+
+  /// The formulas need z_a + z_b > 0: a power at or below alpha/sided
+  /// would square a negative sum into a positive number of events.
+  static func checkPowerAboveAlpha(_ call: KaplanCall, power: Double, alpha: Double, sides: Int) throws {
+    guard power > alpha / Double(sides) else {
+      throw call.lua.argumentError(
+        1, "option 'power' must be above alpha/sided (\(OptionValues.shown(.number(alpha / Double(sides))))), "
+          + "got \(OptionValues.shown(.number(power)))")
     }
   }
 

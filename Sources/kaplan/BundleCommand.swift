@@ -252,10 +252,11 @@ func verifyBundle(_ path: String) -> Int32 {
     return 2
   }
   defer { try? FileManager.default.removeItem(at: extracted.directory) }
-  let target = VerificationTarget(
+  var target = VerificationTarget(
     record: extracted.record, workingDirectory: extracted.directory.appendingPathComponent("work").path,
     originalStdout: extracted.directory.appendingPathComponent("run.stdout").path,
     originalOutputs: extracted.directory.appendingPathComponent("outputs").path, label: path)
+  target.originalsRequired = true
   return Verification(target: target).run()
 }
 

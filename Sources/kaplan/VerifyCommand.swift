@@ -46,6 +46,10 @@ struct VerificationTarget {
   var originalOutputs: String
   /// How the original is named in messages.
   var label: String
+  /// Whether a missing original output is a difference (a bundle carries
+  /// its outputs; a record's output directory may have been cleaned, and
+  /// the rerun is then compared with the recorded hashes alone).
+  var originalsRequired = false
 
   /// A record written by `kaplan run --record`: the run happens where it
   /// was recorded; the originals are the recorded output directory and the
@@ -218,9 +222,13 @@ struct Verification {
     // The original bytes when they are still the recorded ones.
     let old = original.flatMap { FileManager.default.contents(atPath: $0) }
     let oldBytes = old.flatMap { SHA256.hex($0) == recorded ? $0 : nil }
-    if old != nil && oldBytes == nil {
-      print("note: the original \(name) has changed since the run was recorded; the rerun is compared with "
-        + "the recorded hash")
+    // Originals that are not what the run wrote are a difference: whoever
+    // reads them would be told they reproduce (found by the session-5 review).
+    if let old, oldBytes == nil {
+      problems.append("the original \(name) has changed since the run was recorded: recorded sha256 \(recorded), "
+        + "now \(SHA256.hex(old))")
+    } else if old == nil, original != nil, target.originalsRequired {
+      problems.append("the original \(name) is missing")
     }
     let new = FileManager.default.contents(atPath: rerunPath)
     if let oldBytes, let new {

@@ -140,6 +140,18 @@ struct RunRecordCLITests {
     #expect(!v.stdout.contains("standard output differs"))
   }
 
+  /// Originals that are no longer what the run wrote are a difference, not a
+  /// note (the session-5 review: verify said IDENTICAL about edited files).
+  @Test func verifyFailsWhenTheOriginalOutputWasEdited() throws {
+    let dir = try study()
+    #expect(try runKaplan(["run", "s.lua", "--out", "out", "--record", "run.json"], directory: dir).status == 0)
+    try "999\n".write(to: dir.appendingPathComponent("out/sum.txt"), atomically: true, encoding: .utf8)
+    let v = try runKaplan(["verify", "run.json"], directory: dir)
+    #expect(v.status == 1, "\(v.stdout)")
+    #expect(v.stdout.contains("the original output 'sum.txt' has changed since the run was recorded: recorded sha256 "))
+    #expect(v.stdout.contains("verify: DIFFERENT"))
+  }
+
   @Test func verifyReportsNumbersDifferingInTheLastDigit() throws {
     let dir = try study()
     #expect(try runKaplan(["run", "s.lua", "--out", "out", "--record", "run.json"], directory: dir).status == 0)

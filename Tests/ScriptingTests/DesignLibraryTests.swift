@@ -79,6 +79,26 @@ import TestSupport
       + "reps = 2, analysis = function(d) return 1 end}").contains("must return true (significant) or false"))
   }
 
+  /// The reviewer's traps (session 5): a hazard ratio of 1 reached through
+  /// equal medians, one within 1e-12 of 1 and a near-zero event probability
+  /// overflowed Int() and crashed the host; a power below alpha/sided
+  /// squared a negative z-sum into a positive number of events.
+  @Test func degenerateDesignsAreErrorsNotTraps() throws {
+    let rt = try makeRuntime()
+    #expect(luaError(rt, "sample_size{median_control = 12, median_treatment = 12, accrual = 12, follow_up = 12}")
+      .contains("option 'median_treatment' must differ from 'median_control', got 12 for both"))
+    #expect(luaError(rt, "events_needed{hr = 1 - 1e-12}").contains(
+      "events_needed: the design needs more than 10^12 events"))
+    #expect(luaError(rt, "sample_size{hr = 1 - 1e-12, median_control = 12, accrual = 12, follow_up = 12}")
+      .contains("sample_size: the design needs more than 10^12 events"))
+    #expect(luaError(rt, "sample_size{hazard_control = {rates = {0.1, 0.1}, cuts = {6}}, hr = 1 + 1e-13, "
+      + "accrual = 12, follow_up = 12}").contains("the hazard ratio is too close to 1"))
+    #expect(luaError(rt, "sample_size{hr = 0.7, median_control = 1e300, accrual = 12, follow_up = 12}")
+      .contains("the probability of an event is too small"))
+    #expect(luaError(rt, "events_needed{hr = 0.7, power = 0.01, alpha = 0.99}").contains(
+      "option 'power' must be above alpha/sided (0.495), got 0.01"))
+  }
+
   /// simulate_trial's data are replicate 1 of power_sim: a function analysis
   /// on it sees the same trial, so logrank() there and the Swift kernel agree.
   @Test func simulateTrialAndPowerSim() throws {

@@ -45,6 +45,23 @@ import TestSupport
     #expect(t.eventsShort > 0)
   }
 
+  /// An event cut-off that cured patients make unreachable: the analysis
+  /// comes when the last finite event or dropout is in, and a cured patient
+  /// is censored there, never given an infinite time as an event (found by
+  /// the session-5 review: km refused the data, power_sim counted the cured).
+  @Test func unreachableCutoffCensorsTheCured() {
+    let arms = [TrialArm(name: "control", hazard: PiecewiseHazard(rates: [M_LN2 / 6]), cure: 0.5),
+                TrialArm(name: "treatment", hazard: PiecewiseHazard(rates: [M_LN2 / 6]), cure: 0.5)]
+    let d = TrialDesign(n: 20, arms: arms, accrual: TrialAccrual(duration: 12), dropout: 0, cutoff: .events(15))
+    var t = SimulatedTrial()
+    TrialSimulator.simulate(d, seed: 1, into: &t)
+    #expect(t.count == 20)
+    #expect(t.time.allSatisfy { $0.isFinite && $0 >= 0 })
+    #expect(t.events < 15 && t.eventsShort == 15 - t.events)
+    #expect(t.cutoffTime.isFinite)
+    for i in 0..<t.count { #expect(t.entry[i] + t.time[i] <= t.cutoffTime) }
+  }
+
   /// Arm sizes follow the allocation weights by largest remainders.
   @Test func armSizes() {
     let arms = [TrialArm(name: "a", hazard: PiecewiseHazard(rates: [1]), weight: 1),

@@ -61,10 +61,32 @@ public enum LogRankEvents {
     return Normal.cdf(effect(hazardRatio: hr, ratio: ratio, method: method) * events.squareRoot() - za)
   }
 
+  /// The largest count a design reports: beyond it (a hazard ratio within
+  /// about 1e-4 of 1, an event probability near 0) a design is not one, and
+  /// the binding refuses it (`checkCounts`); `roundUp` stops here instead
+  /// of trapping in `Int()`, and two such counts still add up.
+  public static let maximumCount = 1e12
+
+  /// Refuses a design whose events or patients pass `maximumCount`, naming
+  /// the cause, before it is printed or rounded.
+  public static func checkCounts(events: Double, patients: Double? = nil) throws {
+    guard events.isFinite, events <= maximumCount else {
+      throw SurvivalInputError.invalidOption(
+        "the design needs more than 10^12 events (\(events)): the hazard ratio is too close to 1")
+    }
+    if let patients {
+      guard patients.isFinite, patients <= maximumCount else {
+        throw SurvivalInputError.invalidOption(
+          "the design needs more than 10^12 patients (\(patients)): the probability of an event is too small")
+      }
+    }
+  }
+
   /// Rounds a count up, forgiving the last bits of a value that is whole
-  /// in exact arithmetic (so 247.0000000000001 is 247, not 248).
+  /// in exact arithmetic (so 247.0000000000001 is 247, not 248); a count
+  /// past `maximumCount` (or not finite) comes back as `maximumCount`.
   public static func roundUp(_ x: Double) -> Int {
-    guard x.isFinite else { return Int.max }
+    guard x.isFinite, x < maximumCount else { return Int(maximumCount) }
     let r = x.rounded()
     if abs(x - r) <= 1e-9 * max(1, abs(x)) { return Int(r) }
     return Int(x.rounded(.up))

@@ -57,6 +57,18 @@ public enum TrialSimulator {
         cut = .infinity
       }
     }
+    if cut.isInfinite {
+      // The event cut-off is never reached: the analysis comes when the last
+      // patient's data are in, the latest finite event or dropout in calendar
+      // time (or the last entry), so that a cured patient who never drops out
+      // is censored there rather than given an infinite time.
+      cut = trial.entry.max() ?? 0
+      for i in 0..<trial.entry.count {
+        let end = trial.entry[i] + min(raw[2 * i], raw[2 * i + 1])
+        if end.isFinite && end > cut { cut = end }
+      }
+      cut = cut.nextUp
+    }
     var kept = 0
     for i in 0..<trial.entry.count {
       let entry = trial.entry[i]
@@ -65,7 +77,7 @@ public enum TrialSimulator {
       let drop = raw[2 * i + 1]
       // An event counts when it happens by the cut-off in calendar time (entry + t, the sum the event-driven
       // cut-off was chosen from, so the k-th event is never lost to rounding in cut − entry).
-      let isEvent = t <= drop && entry + t <= cut
+      let isEvent = t.isFinite && t <= drop && entry + t <= cut
       trial.arm[kept] = trial.arm[i]
       trial.entry[kept] = entry
       trial.time.append(isEvent ? t : min(drop, cut - entry))
@@ -74,9 +86,6 @@ public enum TrialSimulator {
     }
     trial.arm.removeLast(trial.arm.count - kept)
     trial.entry.removeLast(trial.entry.count - kept)
-    if cut.isInfinite {
-      cut = zip(trial.entry, trial.time).reduce(0) { max($0, $1.0 + $1.1) }
-    }
     trial.cutoffTime = cut
   }
 }
