@@ -142,8 +142,8 @@ struct DesignDecoding {
       guard control.cuts.isEmpty else { throw fail("'median_treatment' needs an exponential control arm; use 'hr'") }
       let treatment = PiecewiseHazard.exponential(median: mt)
       if treatment.rates[0] == control.rates[0] {
-        throw fail("option 'median_treatment' must differ from 'median_control', got \(OptionValues.shown(.number(mt))) "
-          + "for both")
+        throw fail("option 'median_treatment' must differ from 'median_control', got "
+          + "\(OptionValues.shown(.number(mt))) for both")
       }
       return (control, treatment, treatment.rates[0] / control.rates[0])
     }

@@ -125,6 +125,19 @@ import FoundationXML
     #expect(try SurvivalPlotLayout(TrialData.survival(), options: PlotOptions()).legendTitle == nil)
   }
 
+  /// A Japanese legend title is measured an em per character, so the first
+  /// key starts after it (the session-5 review saw it drawn over "Obs").
+  @Test func wideLegendTitleIsMeasuredWide() throws {
+    let title = "無作為化された治療群"
+    #expect(TextMetrics.width(title, size: 10) == 100)
+    #expect(TextMetrics.width("e\u{301}", size: 10) == TextMetrics.width("e", size: 10))
+    var o = PlotOptions()
+    o.legendTitle = title
+    let l = try SurvivalPlotLayout(TrialData.survival(), options: o)
+    let start = try #require(l.legendTitle).at.x
+    #expect(l.legend[0].swatchStart.x > start + TextMetrics.width(title, size: l.fontSize, bold: true))
+  }
+
   /// Causes in one panel: a colour per group, a line type per cause, and a
   /// risk table of one row per group.
   @Test func overlaySharesColoursAndRiskRows() throws {

@@ -33,7 +33,8 @@ public enum Palette {
 
 /// Approximate text extents for layout, from the Helvetica/Arial advance
 /// widths (Adobe AFM, units of 1/1000 em). Characters outside ASCII count as
-/// a digit's width, which is close for Latin letters and dashes.
+/// a digit's width, which is close for Latin letters and dashes, except
+/// East Asian wide characters (an em) and combining marks (none).
 enum TextMetrics {
   private static let ascii: [Int] = [
     // 32 ... 126
@@ -45,12 +46,27 @@ enum TextMetrics {
     556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
   ]
 
+  /// East Asian wide and full-width characters (Hangul, CJK, kana, full-width
+  /// forms): a whole em, where the digit's width drew a Japanese legend title
+  /// over its first key (session-5 review). Combining marks take none.
+  static func isWide(_ v: Int) -> Bool {
+    (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+      || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+      || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
+  }
+
   /// The advance width of `s` at `size` (bold text is about 8% wider).
   static func width(_ s: String, size: Double, bold: Bool = false) -> Double {
     var units = 0
     for scalar in s.unicodeScalars {
       let v = Int(scalar.value)
-      units += (32...126).contains(v) ? ascii[v - 32] : 556
+      if (32...126).contains(v) {
+        units += ascii[v - 32]
+      } else if isWide(v) {
+        units += 1000
+      } else if !(0x300...0x36F).contains(v) {
+        units += 556
+      }
     }
     return Double(units) / 1000 * size * (bold ? 1.08 : 1)
   }
