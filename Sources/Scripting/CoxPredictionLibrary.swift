@@ -33,15 +33,6 @@ struct CoxPredictionLibrary: KaplanLibrary {
     CoxPredictionReference.allCases.map { ($0.rawValue, $0) }
   private static let confTypes: [(String, ConfidenceType)] = ConfidenceType.allCases.map { ($0.rawValue, $0) }
 
-  /// The optional dataset at argument 2 (nil when absent or an options table).
-  private static func newdata(_ call: KaplanCall) throws -> Dataset? {
-    if call.lua.isObject(2, of: LuaDataset.self) { return try call.lua.object(2, as: LuaDataset.self).dataset }
-    if call.lua.isNil(2) { return nil }
-    throw call.lua.argumentError(
-      2, "dataset of covariate profiles expected, got \(call.lua.typeName(2)) (give nil for the fitted data, "
-        + "then the options)")
-  }
-
   private var predict: KaplanFunction {
     KaplanFunction(
       "predict", receiver: "cox", section: "Survival", signature: "m:predict([newdata] [, opts])",
@@ -69,7 +60,7 @@ struct CoxPredictionLibrary: KaplanLibrary {
         """
     ) { call in
       let model = try call.receiver(as: CoxAnalysis.self)
-      let newdata = try Self.newdata(call)
+      let newdata = try call.newdataArgument()
       let reference = try call.options.choice("reference", Self.references)
       do {
         guard let type = try call.options.choice("type", Self.types) else {
@@ -111,7 +102,7 @@ struct CoxPredictionLibrary: KaplanLibrary {
         """
     ) { call in
       let model = try call.receiver(as: CoxAnalysis.self)
-      let newdata = try Self.newdata(call)
+      let newdata = try call.newdataArgument()
       let curves: KaplanMeierAnalysis
       do {
         curves = try model.survfit(

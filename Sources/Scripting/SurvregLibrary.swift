@@ -102,14 +102,6 @@ struct SurvregLibrary: KaplanLibrary {
     }
   }
 
-  private static func newdata(_ call: KaplanCall) throws -> Dataset? {
-    if call.lua.isObject(2, of: LuaDataset.self) { return try call.lua.object(2, as: LuaDataset.self).dataset }
-    if call.lua.isNil(2) { return nil }
-    throw call.lua.argumentError(
-      2, "dataset of covariate profiles expected, got \(call.lua.typeName(2)) (give nil for the fitted data, "
-        + "then the options)")
-  }
-
   private var predict: KaplanFunction {
     KaplanFunction(
       "predict", receiver: "survreg", section: "Survival", signature: "m:predict([newdata] [, opts])",
@@ -135,7 +127,7 @@ struct SurvregLibrary: KaplanLibrary {
         """
     ) { call in
       let model = try call.receiver(as: SurvregAnalysis.self)
-      let newdata = try Self.newdata(call)
+      let newdata = try call.newdataArgument()
       let type = try call.options.choice("type", Self.types)
       let ps = try call.options.optionalNumbers("p") ?? [0.5]
       if call.options.has("p"), type != .quantile {
