@@ -187,6 +187,17 @@ enum StudyBundle {
       }
     }
     guard record.options.sandbox == "sandboxed" else { throw BundleError("bundle '\(path)': a --trust run") }
+    // Every file must be one the record names: nothing else is extracted,
+    // run or left for the reader to trust (the session-5 review found
+    // unlisted entries, up to the size limits, accepted and expanded).
+    var named: Set<String> = ["record.json", "run.stdout", record.stdout.file]
+    named.insert("work/" + record.script.path)
+    for binding in record.options.data { named.insert("work/" + binding.path) }
+    for input in record.inputs where input.stdlib != true { named.insert("work/" + input.path) }
+    for output in record.outputs { named.insert("outputs/" + output.path) }
+    if let stray = archive.items.first(where: { !named.contains($0.name) }) {
+      throw BundleError("bundle '\(path)': entry '\(stray.name)' is not named by its record")
+    }
     return (archive, record)
   }
 

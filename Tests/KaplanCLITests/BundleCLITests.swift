@@ -84,33 +84,69 @@ struct BundleCLITests {
     let dir = try study()
     #expect(try runKaplan(["bundle", "s.lua", "--data", "extra=extra.csv", "-o", "study.kaplan"], directory: dir)
       .status == 0)
-    // Rebuild the archive with one byte of x.csv changed (a stored copy of
-    // every entry, so this test does not need a ZIP library).
-    let list = try runKaplan(["bundle", "--list", "study.kaplan"], directory: dir)
-    #expect(list.status == 0)
+    // Rebuild the archive with one byte of x.csv changed.
+    guard try rebuild(dir, as: "changed.kaplan", edit: { name, data in
+      if name == "work/x.csv" { data[data.count - 2] = UInt8(ascii: "5") }
+      return true
+    }) else { return }
+    let v = try runKaplan(["verify", "changed.kaplan"], directory: dir)
+    #expect(v.status == 1, "\(v.stdout)\(v.stderr)")
+    #expect(v.stdout.contains("input 'x.csv' changed: recorded sha256 \(sha256Hex(Data("a,b\n1,2\n3,4\n".utf8)))"))
+  }
+
+  /// Rebuilds dir/study.kaplan as dir/`name` (a stored copy of every entry,
+  /// so these tests need no ZIP library; false where `unzip` is missing):
+  /// `edit` may change an entry's bytes and returns whether to keep it;
+  /// `extra` entries are added.
+  func rebuild(
+    _ dir: URL, as name: String, edit: (String, inout [UInt8]) -> Bool, extra: [CraftedZip.Entry] = []
+  ) throws -> Bool {
+    #expect(try runKaplan(["bundle", "--list", "study.kaplan"], directory: dir).status == 0)
     let extracted = try temporaryDirectory()
     let unzip = Process()
     unzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     unzip.arguments = ["unzip", "-q", dir.appendingPathComponent("study.kaplan").path, "-d", extracted.path]
-    guard (try? unzip.run()) != nil else { return }  // no unzip: the rest is checked by the crafted tests
+    guard (try? unzip.run()) != nil else { return false }  // no unzip: the rest is checked by the crafted tests
     unzip.waitUntilExit()
-    guard unzip.terminationStatus == 0 else { return }
+    guard unzip.terminationStatus == 0 else { return false }
     var zip = CraftedZip()
-    let names = try FileManager.default.subpathsOfDirectory(atPath: extracted.path).sorted()
-    for name in names {
+    for entryName in try FileManager.default.subpathsOfDirectory(atPath: extracted.path).sorted() {
       var isDirectory: ObjCBool = false
-      let path = extracted.appendingPathComponent(name).path
+      let path = extracted.appendingPathComponent(entryName).path
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
         continue
       }
       var data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-      if name == "work/x.csv" { data[data.count - 2] = UInt8(ascii: "5") }
-      zip.entries.append(.init(name: name, data: data))
+      if edit(entryName, &data) { zip.entries.append(.init(name: entryName, data: data)) }
     }
-    try Data(zip.bytes()).write(to: dir.appendingPathComponent("changed.kaplan"))
-    let v = try runKaplan(["verify", "changed.kaplan"], directory: dir)
-    #expect(v.status == 1, "\(v.stdout)\(v.stderr)")
-    #expect(v.stdout.contains("input 'x.csv' changed: recorded sha256 \(sha256Hex(Data("a,b\n1,2\n3,4\n".utf8)))"))
+    zip.entries += extra
+    try Data(zip.bytes()).write(to: dir.appendingPathComponent(name))
+    return true
+  }
+
+  /// The session-5 review: a bundle's shipped outputs are part of what
+  /// verify vouches for, and nothing the record does not name is accepted.
+  @Test func bundleOutputsAndStrayEntriesAreChecked() throws {
+    let dir = try study()
+    #expect(try runKaplan(["bundle", "s.lua", "--data", "extra=extra.csv", "-o", "study.kaplan"], directory: dir)
+      .status == 0)
+    guard try rebuild(dir, as: "stray.kaplan", edit: { _, _ in true }, extra: [entry("outputs/evil.sh")]) else {
+      return
+    }
+    let stray = try runKaplan(["verify", "stray.kaplan"], directory: dir)
+    #expect(stray.status == 2, "\(stray.stdout)\(stray.stderr)")
+    #expect(stray.stderr.contains("entry 'outputs/evil.sh' is not named by its record"))
+    _ = try rebuild(dir, as: "edited.kaplan", edit: { name, data in
+      if name.hasPrefix("outputs/") { data.append(UInt8(ascii: "\n")) }
+      return true
+    })
+    let edited = try runKaplan(["verify", "edited.kaplan"], directory: dir)
+    #expect(edited.status == 1, "\(edited.stdout)\(edited.stderr)")
+    #expect(edited.stdout.contains("has changed since the run was recorded"))
+    _ = try rebuild(dir, as: "missing.kaplan", edit: { name, _ in !name.hasPrefix("outputs/") })
+    let missing = try runKaplan(["verify", "missing.kaplan"], directory: dir)
+    #expect(missing.status == 1, "\(missing.stdout)\(missing.stderr)")
+    #expect(missing.stdout.contains("is missing"))
   }
 
   /// Writes `zip` and expects `run`, `verify` and `bundle --list` to refuse it
