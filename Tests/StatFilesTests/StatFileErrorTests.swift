@@ -10,8 +10,12 @@ import Testing
 @Suite struct StatFileErrorTests {
   static let directory = StatFileFixtureTests.directory
 
+  /// A file of its own per call: tests run in parallel, and one test
+  /// rewriting a file another has mapped made that one fault (SIGBUS under
+  /// AddressSanitizer in CI, two tests writing "large.xpt").
   func scratch(_ name: String, _ bytes: [UInt8]) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kaplan-statfile-errors-\(getpid())")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "kaplan-statfile-errors-\(getpid())/\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let url = dir.appendingPathComponent(name)
     try Data(bytes).write(to: url)
