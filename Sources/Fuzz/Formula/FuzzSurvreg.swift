@@ -1,5 +1,6 @@
 import Analysis
 import Datasets
+import Survival
 
 /// A parsed formula fitted by `survreg()` with a distribution and options
 /// chosen from the formula's own text (so a corpus entry keeps its choice):
