@@ -90,7 +90,8 @@ if Context.environment["KAPLAN_FUZZ"] != nil {
     .target(name: "FuzzLua", dependencies: ["Scripting", "LuaHost", "FuzzCoverage"], path: "Sources/Fuzz/Lua"),
     .executableTarget(name: "fuzz-csv", dependencies: ["Datasets", "FuzzDriver"], path: "Sources/Fuzz/CSV"),
     .executableTarget(
-      name: "fuzz-formula", dependencies: ["Analysis", "Datasets", "Survival", "FuzzDriver"], path: "Sources/Fuzz/Formula"),
+      name: "fuzz-formula", dependencies: ["Analysis", "Datasets", "Survival", "FuzzDriver"],
+      path: "Sources/Fuzz/Formula"),
     .executableTarget(name: "fuzz-json", dependencies: ["FuzzLua", "FuzzDriver"], path: "Sources/Fuzz/JSON"),
     .executableTarget(name: "fuzz-lua-api", dependencies: ["FuzzLua", "FuzzDriver"], path: "Sources/Fuzz/LuaAPI"),
     .executableTarget(
