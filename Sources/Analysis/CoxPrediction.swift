@@ -145,7 +145,7 @@ struct CoxPredictionContext {
           missing = missing ?? name
           continue
         }
-        values[name] = Self.value(column, r)
+        values[name] = ProfileValue(column, row: r)
       }
       var rowOffset = 0.0
       for (name, column) in offsetColumns {
@@ -189,16 +189,6 @@ struct CoxPredictionContext {
       }
     }
     return (rows, strata, rowOffsets)
-  }
-
-  static func value(_ column: Column, _ r: Int) -> ProfileValue {
-    switch column {
-    case .double(let v): return .number(v[r])
-    case .int(let v): return .number(Double(v[r]))
-    case .factor(let codes, let levels): return .text(levels[Int(codes[r])])
-    case .bool(let v): return .boolean(v[r] != 0)
-    case .date(let v): return .number(Double(v[r]))
-    }
   }
 
   /// Per-stratum weighted means of the design (R's `reference = "strata"`).

@@ -45,7 +45,7 @@ extension DesignProfile {
           if let r = missing.firstIndex(of: false) {
             throw ModelFrameError(
               "newdata row \(r + 1): '\(variable.column)' in the profile must be a finite number, got "
-                + Self.describe(CoxPredictionContext.value(column, r)))
+                + Self.describe(ProfileValue(column, row: r)))
           }
         default: break
         }

@@ -1,8 +1,22 @@
+import Datasets
+
 /// A covariate's value in a prediction profile.
 public enum ProfileValue: Sendable, Equatable {
   case number(Double)
   case text(String)
   case boolean(Bool)
+
+  /// The value in row `r` of a dataset column (a date as its day number),
+  /// as predictions of every model read newdata; the row has no NA.
+  init(_ column: Column, row r: Int) {
+    switch column {
+    case .double(let v): self = .number(v[r])
+    case .int(let v): self = .number(Double(v[r]))
+    case .factor(let codes, let levels): self = .text(levels[Int(codes[r])])
+    case .bool(let v): self = .boolean(v[r] != 0)
+    case .date(let v): self = .number(Double(v[r]))
+    }
+  }
 }
 
 /// Design-matrix rows for covariate profiles (`{age = 60, rx = "Lev"}`):

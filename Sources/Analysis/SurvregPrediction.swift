@@ -109,7 +109,7 @@ extension SurvregAnalysis {
       for name in profile.variables {
         guard let column = data[name] else { continue }
         if column.isMissing(r) { missing = true; continue }
-        values[name] = Self.profileValue(column, r)
+        values[name] = ProfileValue(column, row: r)
       }
       var offset = 0.0
       for (column, values) in offsetColumns {
@@ -146,15 +146,5 @@ extension SurvregAnalysis {
       }
     }
     return (rows, strataOut, offsetOut)
-  }
-
-  static func profileValue(_ column: Column, _ r: Int) -> ProfileValue {
-    switch column {
-    case .double(let v): return .number(v[r])
-    case .int(let v): return .number(Double(v[r]))
-    case .factor(let codes, let levels): return .text(levels[Int(codes[r])])
-    case .bool(let v): return .boolean(v[r] != 0)
-    case .date(let v): return .number(Double(v[r]))
-    }
   }
 }
