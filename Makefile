@@ -84,7 +84,10 @@ fuzz-build: deps
 
 # Runs each target for FUZZ_SECONDS on its committed corpus (new inputs go to
 # .build-fuzz/corpus, crashes to .build-fuzz/artifacts) and prints the number
-# of executions. Fails if a target crashed, hung or ran out of memory. The
+# of executions. Fails if a target crashed, hung or ran out of memory. An
+# input that runs past FUZZ_HANG_SECONDS is aborted and saved by the target
+# itself (Sources/Fuzz/Driver/FuzzHangWatch.swift); `timeout` stops a target
+# that still runs 120 s past FUZZ_SECONDS. The
 # Lua targets take long inputs from the start (a step of the API fuzzer
 # needs several bytes; libFuzzer would otherwise begin at 4).
 fuzz: fuzz-build
@@ -94,16 +97,20 @@ fuzz: fuzz-build
 	  log=$(FUZZ_SCRATCH)/fuzz-$$t.log; \
 	  case $$t in json|lua-api) extra="-len_control=0 -max_len=1024" ;; stat-files) extra="-max_len=20000" ;; \
 	    *) extra= ;; esac; \
-	  SWIFT_BACKTRACE=enable=no KAPLAN_STDLIB=$(CURDIR)/stdlib \
+	  SWIFT_BACKTRACE=enable=no KAPLAN_STDLIB=$(CURDIR)/stdlib timeout -k 10 $$(( $(FUZZ_SECONDS) + 120 )) \
 	    $(FUZZ_BIN)/fuzz-$$t $(FUZZ_FLAGS) $$extra -max_total_time=$(FUZZ_SECONDS) \
 	    -artifact_prefix=$(CURDIR)/$(FUZZ_SCRATCH)/artifacts/$$t- \
 	    $(CURDIR)/$(FUZZ_SCRATCH)/corpus/$$t $(CURDIR)/Tests/FuzzCorpus/$$t </dev/null >$$log 2>&1; \
 	  rc=$$?; \
 	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log | tail -1); \
 	  if [ $$rc -eq 0 ]; then echo "fuzz-$$t: $${runs:-?} executions in $(FUZZ_SECONDS) s, no crash"; \
+	  elif [ $$rc -eq 124 ] || [ $$rc -eq 137 ]; then echo "fuzz-$$t: FAILED: still running 120 s past its time (a hang)"; \
+	    tail -c 3000 $$log | tr -c '[:print:]\n' '?'; status=1; \
 	  else echo "fuzz-$$t: FAILED (exit $$rc) after $${runs:-?} executions:"; \
-	    grep -E -A12 'ERROR|Fatal error|fuzz property failed|deadly signal|timeout|out-of-memory' $$log | head -40; \
-	    ls -1 $(FUZZ_SCRATCH)/artifacts/$$t-* 2>/dev/null; status=1; fi; \
+	    grep -a -E -A12 'ERROR|Fatal error|fuzz property failed|deadly signal|timeout|out-of-memory|a hang' $$log \
+	      | head -40 | tr -c '[:print:]\n' '?'; \
+	    for a in $(FUZZ_SCRATCH)/artifacts/$$t-*; do [ -f "$$a" ] || continue; \
+	      echo "$$a (base64):"; head -c 4500 "$$a" | base64 -w 120; done; status=1; fi; \
 	done; exit $$status
 
 # The test suite under AddressSanitizer, and the parallel kernels under

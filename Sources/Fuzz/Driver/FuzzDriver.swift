@@ -27,7 +27,10 @@ public func runFuzzer(_ body: FuzzInput) -> Never {
 }
 
 /// The input as an array (libFuzzer passes a null pointer for empty input).
+/// Every target calls it first, so it also tells the hang watch that a new
+/// input has started.
 public func fuzzBytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
+  FuzzHangWatch.shared.inputStarted()
   guard let data, size > 0 else { return [] }
   return Array(UnsafeBufferPointer(start: data, count: size))
 }
