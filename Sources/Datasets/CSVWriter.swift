@@ -100,6 +100,11 @@ public enum CSVWriter {
 
   static let defaultMissingTokens: Set<String> = ["", "NA", "NaN", "."]
 
+  /// UTF-8's byte order mark. The reader drops it at the start of a file, so
+  /// a header name that begins with it (read after leading blank lines) is
+  /// quoted, or it would be lost when the file is read again.
+  static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
   static func appendText(_ text: String, to out: inout [UInt8], delimiter: UInt8, quoteMissingTokens: Bool) {
     let bytes = Array(text.utf8)
     let needsQuotes =
@@ -108,6 +113,7 @@ public enum CSVWriter {
         $0 == delimiter || $0 == CSVTokenizer.quote || $0 == CSVTokenizer.lf || $0 == CSVTokenizer.cr
       }
       || (quoteMissingTokens && defaultMissingTokens.contains(text))
+      || bytes.starts(with: byteOrderMark)
     guard needsQuotes else {
       out += bytes
       return

@@ -119,6 +119,17 @@ struct RoundTripTests {
     #expect(try d.select(["d"]).csvText(options: options) == "d\n01 Mar 2004\nNA\n01 Jan 1970\n")
   }
 
+  /// Found by fuzz-csv: after a blank line, a header cell holding only a byte
+  /// order mark is a column name; written unquoted at the start of the file,
+  /// the reader took it for the file's BOM and found no header.
+  @Test func headerNameStartingWithAByteOrderMarkSurvives() throws {
+    let d = try CSVReader.read(bytes: Array("\n\u{FEFF}\r\n\n".utf8), file: "bom.csv")
+    #expect(d.names == ["\u{FEFF}"])
+    let text = try d.csvText()
+    #expect(text == "\"\u{FEFF}\"\n")
+    #expect(try CSVReader.read(text: text).names == ["\u{FEFF}"])
+  }
+
   @Test func writeFileAndReadBack() throws {
     let d = try Dataset(names: ["a", "b"], columns: [.int([1, 2]), .double([0.5, .nan])])
     let path = "/tmp/kaplan-datasets-test-\(UInt32.random(in: 0...UInt32.max)).csv"
