@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,6 +47,11 @@ void kp_kill_children(void) {
 /* -------------------------------------------------------------------- spawn */
 
 int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out) {
+  return kp_spawn_limited(path, argv, stdin_fd, stdout_fd, stderr_fd, 0, pid_out);
+}
+
+int kp_spawn_limited(const char *path, char *const argv[], int stdin_fd, int stdout_fd, int stderr_fd,
+                     unsigned long long address_space_bytes, pid_t *pid_out) {
   /* The child reports a failed exec through this pipe (close-on-exec: EOF
    * means the exec succeeded). */
   int report[2];
@@ -84,6 +90,21 @@ int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, 
       int e = errno;
       (void)!write(report[1], &e, sizeof e);
       _exit(127);
+    }
+    if (address_space_bytes > 0) {
+      /* setrlimit is a plain system call (prlimit64): safe between fork and exec. */
+      rlim_t want = (rlim_t)address_space_bytes;
+      struct rlimit now;
+      /* Never above a hard limit already set (raising it would fail). */
+      if (getrlimit(RLIMIT_AS, &now) == 0 && now.rlim_max != RLIM_INFINITY && now.rlim_max < want) {
+        want = now.rlim_max;
+      }
+      struct rlimit limit = {want, want};
+      if (setrlimit(RLIMIT_AS, &limit) != 0) {
+        int e = errno;
+        (void)!write(report[1], &e, sizeof e);
+        _exit(127);
+      }
     }
     execv(path, argv);
     int e = errno;

@@ -68,18 +68,25 @@ public enum FileBytes {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw DatasetError.io("cannot open '\(path)' for writing: \(lastError())") }
     defer { close(fd) }
+    if let failure = writeAll(fd, bytes) {
+      throw DatasetError.io("cannot write '\(path)': \(String(cString: strerror(failure)))")
+    }
+  }
+
+  /// Writes all of `bytes` to `fd`, again after a short write or EINTR;
+  /// nil, or the errno of the failure (EIO when nothing could be written).
+  public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
     var written = 0
     while written < bytes.count {
       let n = bytes.withUnsafeBytes { raw -> Int in
         guard let base = raw.baseAddress else { return 0 }
         return Glibc_write(fd, base + written, bytes.count - written)
       }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw DatasetError.io("cannot write '\(path)': \(lastError())")
-      }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { return n < 0 ? errno : EIO }
       written += n
     }
+    return nil
   }
 
   static func lastError() -> String {

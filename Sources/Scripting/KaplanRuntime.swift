@@ -21,6 +21,9 @@ public struct RuntimeOptions {
   public var stdlibPath: String?
   /// Print a fit's warnings to stderr when it returns (`--quiet`: false).
   public var printWarnings = true
+  /// Whether plot previews use ANSI colours unless a script says (`TerminalColor`;
+  /// the CLI's `--color`). Off by default: output that is not a terminal gets no codes.
+  public var terminalColor = false
   /// Notes the files the run reads and writes (`kaplan run --record`).
   public var recorder: FileAccessRecorder?
 

@@ -22,10 +22,11 @@ struct PlotLibrary: KaplanLibrary {
   let name = "plots"
 
   func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
-    LibraryBinding(functions: [plot(policy: runtime.policy)])
+    LibraryBinding(functions: [plot(policy: runtime.policy, color: runtime.options.terminalColor)])
   }
 
-  private func plot(policy: SandboxPolicy) -> KaplanFunction {
+  /// `color`: the preview's colour when the script does not say (`TerminalColor`).
+  private func plot(policy: SandboxPolicy, color: Bool) -> KaplanFunction {
     KaplanFunction(
       "plot", section: "Plots", signature: "plot(result [, opts])",
       summary: "Draws a km or cuminc result (step curves with a number-at-risk table, as survminer's ggsurvplot) "
@@ -87,7 +88,7 @@ struct PlotLibrary: KaplanLibrary {
             return [.string(path)]
           }
           let preview = try TerminalPreview.render(
-            data, options: options, color: try call.options.boolean("color"),
+            data, options: options, color: try call.options.optionalBoolean("color") ?? color,
             lineWidth: try call.options.optionalInteger("term_width"))
           return [.nil, .string(preview)]
         case .panels(let panels, let direction):
@@ -203,8 +204,10 @@ struct PlotLibrary: KaplanLibrary {
                         doc: "km only: \"surv\" (S), \"event\" (1 - S), \"cumhaz\" (-log S) or \"cloglog\" "
                           + "(log(-log S) against time on a log axis: parallel curves under proportional hazards), "
                           + "as R's plot.survfit"),
-      OptionSpec("color", .boolean, default: .boolean(true),
-                 doc: "colours in the terminal preview (without file; false draws dashes instead)"),
+      OptionSpec("color", .boolean,
+                 defaultText: "true when standard output is a terminal and NO_COLOR is unset (kaplan --color)",
+                 doc: "colours in the terminal preview (without file; false draws dashes instead, true forces "
+                   + "colour codes even into a file or pipe)"),
       OptionSpec("term_width", .integer(.between(20, 400)), defaultText: "about 76 characters",
                  doc: "width of the terminal preview in characters (without file), e.g. term_width = 120"),
     ]
@@ -277,8 +280,8 @@ struct PlotLibrary: KaplanLibrary {
     guard v.typeName == "string", let text = v.stringValue else { return v.doubleValue }
     guard let px = PhysicalLength.pixels(text) else {
       throw lua.argumentError(
-        2, "option '\(key)' must be a number of pixels or a length such as \"7in\", \"180mm\", \"18cm\", "
-          + "got \"\(text)\"")
+        2, "option '\(key)' must be a number of pixels or a positive decimal number followed by a unit (in, mm, "
+          + "cm, px or pt), such as \"7in\" or \"180mm\", got \"\(text)\"")
     }
     guard range.contains(px) else {
       let inches = { (x: Double) in String(format: "%.2fin", x / PhysicalLength.pixelsPerInch) }

@@ -6,8 +6,9 @@ import Datasets
 /// - text: a string column, levels sorted (as `read_csv`); empty text NA;
 /// - numbers with a date format (`TemporalFormat`): a date column; with a
 ///   date-time format the calendar day (UTC) or, with
-///   `dateTimesAsSeconds`, seconds since 1970-01-01 (R's POSIXct); times
-///   stay seconds;
+///   `dateTimesAsSeconds`, seconds since 1970-01-01 (R's POSIXct); a
+///   column's `columnTypes` entry wins ("date": the day, "double": the
+///   seconds); times stay seconds;
 /// - numbers with value labels (Stata, SPSS): a string column whose levels
 ///   are the values in increasing order, each shown by its label where it
 ///   has one and by the number where not, every label a level even when no
@@ -69,7 +70,11 @@ struct StatColumnAssembly {
       case .date?: return dates(b.numbers, secondsPerUnit: 86_400, unitIsDay: true)
       case .dateInSeconds?: return dates(b.numbers, secondsPerUnit: 1, unitIsDay: false)
       case .dateTime(let unit)?:
-        if state.options.dateTimesAsSeconds {
+        // A column's own type wins over the file-wide `datetimes`: "date" is the calendar day even with
+        // datetimes = "seconds" (the seconds converted as days were 86,400 times too late), "double" the
+        // seconds even with datetimes = "date" (not the day number of the day).
+        let forced = state.options.columnTypes[b.name]
+        if forced == .double || (state.options.dateTimesAsSeconds && forced != .date) {
           let shift = Double(state.format.epochDays) * 86_400
           return .double(b.numbers.map { $0.isNaN ? $0 : $0 * unit + shift })
         }

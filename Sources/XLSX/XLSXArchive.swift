@@ -5,12 +5,10 @@ import ZIPFoundation
 /// The ZIP container of a workbook (ECMA-376 Part 2, Open Packaging
 /// Conventions), read with ZIPFoundation from bytes already in memory.
 ///
-/// A part is expanded only after its declared size has been asked of the
-/// run's memory budget (`--max-memory`), and the expansion stops as soon as
-/// it passes that size or `maximumPartBytes`, so a ZIP bomb (a few kilobytes
-/// that inflate to gigabytes) is refused before it is expanded, whatever its
-/// header claims. Cancellation (Ctrl-C, `--timeout`) is polled between
-/// chunks.
+/// A part is expanded by `ZIPBoundedExpansion` (its declared size asked of
+/// the run's memory budget first, the expansion stopped as soon as it passes
+/// that size, cancellation polled between chunks), and no part may declare
+/// more than `maximumPartBytes`.
 final class XLSXArchive {
   /// No part of a real workbook comes near this (Excel's own limit of
   /// 1,048,576 rows of 16,384 columns is reached long before).
@@ -77,30 +75,15 @@ final class XLSXArchive {
     guard declared <= Self.maximumPartBytes else {
       throw XLSXError.tooLarge(part: name, bytes: declared, limit: Self.maximumPartBytes)
     }
-    try MemoryBudget.require(Int(declared), for: "the part '\(name)' (\(declared) bytes expanded)")
-    var out: [UInt8] = []
-    out.reserveCapacity(Int(declared))
     do {
-      _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
-        try Cancellation.check()
-        guard UInt64(out.count + chunk.count) <= declared else {
-          throw XLSXError.malformed(
-            part: name, message: "it expands past the \(declared) bytes its header declares")
-        }
-        out.append(contentsOf: chunk)
-      }
-    } catch let error as XLSXError {
-      throw error
-    } catch let error as MemoryLimitExceeded {
-      throw error
-    } catch let error as ComputationCancelled {
-      throw error
-    } catch {
-      throw XLSXError.malformed(part: name, message: "cannot expand it: \(error)")
+      return try ZIPBoundedExpansion.expand(
+        entry, of: archive, what: "the part '\(name)' (\(declared) bytes expanded)")
+    } catch ZIPBoundedExpansion.Failure.pastDeclared {
+      throw XLSXError.malformed(part: name, message: "it expands past the \(declared) bytes its header declares")
+    } catch ZIPBoundedExpansion.Failure.short(let actual, _) {
+      throw XLSXError.malformed(part: name, message: "it expands to \(actual) bytes, not the \(declared) declared")
+    } catch ZIPBoundedExpansion.Failure.damaged(let reason) {
+      throw XLSXError.malformed(part: name, message: "cannot expand it: \(reason)")
     }
-    guard UInt64(out.count) == declared else {
-      throw XLSXError.malformed(part: name, message: "it expands to \(out.count) bytes, not the \(declared) declared")
-    }
-    return out
   }
 }

@@ -246,6 +246,11 @@ enum StudyBundle {
     for binding in recorded.options.data { command += ["--data", "\(binding.name)=\(binding.path)"] }
     if recorded.options.quiet || reporting.quiet { command.append("--quiet") }
     if reporting.traceback { command.append("--traceback") }
+    if recorded.options.color == true && reporting.color == .auto {
+      command += ["--color", "always"]
+    } else {
+      command += ["--color", reporting.color.rawValue]
+    }
     if let record { command += ["--record", absolute(record)] }
     if !recorded.options.arguments.isEmpty { command += ["--"] + recorded.options.arguments }
     return try runSelf(command, in: directory.appendingPathComponent("work").path, quietStdout: false)

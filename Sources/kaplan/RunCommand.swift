@@ -45,7 +45,7 @@ struct Run: ParsableCommand {
     let directory = (URL(fileURLWithPath: script).standardizedFileURL.deletingLastPathComponent().path)
     var options = try sandbox.runtimeOptions(
       scriptDirectory: directory, scriptName: script, arguments: scriptArguments)
-    reporting.apply(to: &options)
+    reporting.apply(to: &options, recording: record != nil)
     guard let data = FileManager.default.contents(atPath: script) else {
       let reason = FileManager.default.fileExists(atPath: script) ? "permission denied" : "No such file or directory"
       printError("kaplan: cannot open script '\(script)': \(reason)")
@@ -128,7 +128,7 @@ struct Run: ParsableCommand {
       seed: options.seed, timeout: options.timeout, maxMemory: options.maxMemory,
       sandbox: options.trusted ? "trusted" : "sandboxed",
       data: try sandbox.dataBindings().map { RunRecord.DataBinding(name: $0.name, path: $0.path) },
-      arguments: scriptArguments, quiet: reporting.quiet)
+      arguments: scriptArguments, quiet: reporting.quiet, color: options.terminalColor ? true : nil)
   }
 }
 

@@ -6,14 +6,15 @@ import Scripting
 /// analysis in a fresh temporary output directory with the recorded
 /// options and compares it with the record.
 /// Exit status: 0 identical, 1 different (an input changed, or the output),
-/// 2 the rerun cannot be made.
+/// 2 the rerun cannot be made (no readable record, a `--trust` run, the
+/// script or an input missing, the rerun stopped).
 struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Rerun a recorded run (RUN.json or a .kaplan bundle) and compare it byte for byte.",
     discussion: """
       Checks the script and every input against their recorded SHA-256 first, then reruns in a temporary \
       output directory and compares standard output and every written file. Exit status: 0 identical, \
-      1 different, 2 cannot rerun.
+      1 different, 2 cannot rerun (no readable record, a --trust run, the script or an input missing).
       """)
 
   @Argument(help: "The run record (RUN.json, written by `kaplan run --record`) or a bundle (.kaplan).")
@@ -92,10 +93,18 @@ struct Verification {
           + "directory; it cannot be rerun in a temporary one")
       return 2
     }
-    let changed = changedInputs()
-    if !changed.isEmpty {
-      changed.forEach { print($0) }
-      print("verify: DIFFERENT: \(changed.count) input(s) changed since the run was recorded")
+    let inputs = checkInputs()
+    (inputs.missing + inputs.changed).forEach { print($0) }
+    if !inputs.missing.isEmpty {
+      // Without the script or an input there is nothing to rerun: "cannot verify" (2), as README says, not a
+      // difference (1), which is kept for files that are there with other bytes.
+      printError(
+        "kaplan verify: cannot rerun '\(target.label)': \(inputs.missing.count) recorded file(s) missing "
+          + "(the script or an input)")
+      return 2
+    }
+    if !inputs.changed.isEmpty {
+      print("verify: DIFFERENT: \(inputs.changed.count) input(s) changed since the run was recorded")
       return 1
     }
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kaplan-verify-\(UUID().uuidString)")
@@ -123,21 +132,23 @@ struct Verification {
     return path.hasPrefix("/") ? path : (target.workingDirectory as NSString).appendingPathComponent(path)
   }
 
-  /// One line per input (the script first) whose bytes are not the recorded ones.
-  func changedInputs() -> [String] {
-    var lines: [String] = []
+  /// One line per input (the script first) that is missing, and one per
+  /// input whose bytes are not the recorded ones.
+  func checkInputs() -> (missing: [String], changed: [String]) {
+    var missing: [String] = []
+    var changed: [String] = []
     for (entry, what) in [(record.script, "script")] + record.inputs.map({ ($0, "input") }) {
       let name = entry.stdlib == true ? "Kaplan's own file '\(entry.path)'" : "\(what) '\(entry.path)'"
       guard let path = location(of: entry), let now = SHA256.file(path) else {
-        lines.append("\(name) is missing (recorded sha256 \(entry.sha256))")
+        missing.append("\(name) is missing (recorded sha256 \(entry.sha256))")
         continue
       }
       if now.hex != entry.sha256 {
-        lines.append("\(name) changed: recorded sha256 \(entry.sha256) (\(entry.size) bytes), "
+        changed.append("\(name) changed: recorded sha256 \(entry.sha256) (\(entry.size) bytes), "
           + "now \(now.hex) (\(now.size) bytes)")
       }
     }
-    return lines
+    return (missing, changed)
   }
 
   /// Runs the recorded command again with this executable, in the recorded
@@ -151,6 +162,7 @@ struct Verification {
     if let timeout = record.options.timeout { arguments += ["--timeout", String(timeout)] }
     for binding in record.options.data { arguments += ["--data", "\(binding.name)=\(binding.path)"] }
     if record.options.quiet { arguments.append("--quiet") }
+    if record.options.color == true { arguments += ["--color", "always"] }
     if !record.options.arguments.isEmpty { arguments += ["--"] + record.options.arguments }
     guard FileManager.default.fileExists(atPath: target.workingDirectory) else {
       throw RecordError("the recorded working directory '\(target.workingDirectory)' does not exist")

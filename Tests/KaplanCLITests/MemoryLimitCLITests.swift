@@ -46,3 +46,22 @@ struct MemoryLimitCLITests {
     #expect(r.stdout == "100000000\n")
   }
 }
+
+/// `--max-memory` bounds the rsvg-convert child of PNG figures too.
+struct ConverterMemoryCLITests {
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert")))
+  func aHugePNGIsAClearMemoryError() throws {
+    let dir = try temporaryDirectory()
+    let code = """
+      local fit = km(dataset("aml"), "Surv(time, status) ~ x")
+      plot(fit, {file = "huge.png", width = "7in", height = "5in", dpi = 2400})
+      """
+    try code.write(to: dir.appendingPathComponent("p.lua"), atomically: true, encoding: .utf8)
+    let r = try runKaplan(["run", "p.lua", "--max-memory", "300M", "--timeout", "30"], directory: dir)
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("p.lua:2: plot: rsvg-convert ran out of memory writing '"), "\(r.stderr)")
+    #expect(r.stderr.contains("huge.png': the run's memory limit (--max-memory) leaves it "))
+    #expect(r.stderr.contains("raise --max-memory"))
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("huge.png").path))
+  }
+}

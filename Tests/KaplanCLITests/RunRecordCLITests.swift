@@ -183,6 +183,21 @@ struct RunRecordCLITests {
     #expect(v.status == 0)
   }
 
+  /// A deleted script or input cannot be rerun: exit 2, as README documents ("2 cannot rerun"), not 1.
+  @Test func verifyOfADeletedScriptOrInputExits2() throws {
+    let dir = try study()
+    #expect(try runKaplan(["run", "s.lua", "--out", "out", "--record", "run.json"], directory: dir).status == 0)
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("x.csv"))
+    let v = try runKaplan(["verify", "run.json"], directory: dir)
+    #expect(v.status == 2, "\(v.stdout)\(v.stderr)")
+    #expect(v.stdout.contains("input 'x.csv' is missing (recorded sha256 \(sha256("a,b\n1,2\n3,4\n")))"))
+    #expect(v.stderr.contains("kaplan verify: cannot rerun 'run.json': 1 recorded file(s) missing"))
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("s.lua"))
+    let w = try runKaplan(["verify", "run.json"], directory: dir)
+    #expect(w.status == 2, "\(w.stdout)\(w.stderr)")
+    #expect(w.stdout.contains("script 's.lua' is missing"))
+  }
+
   @Test func verifyCannotRunExits2() throws {
     let dir = try temporaryDirectory()
     #expect(try runKaplan(["verify", "missing.json"], directory: dir).status == 2)

@@ -51,6 +51,29 @@ import Testing
     #expect(svg.contains(">138/112</text>"))
   }
 
+  /// The p column ends inside the stripes with room to spare (session-5
+  /// review: it ended flush with them, and past the figure's edge in a wider
+  /// fallback font), at the default width and at a given one.
+  @Test func thePColumnKeepsClearOfTheRightEdge() throws {
+    let margin = 12.0
+    for width in [nil, 900.0] as [Double?] {
+      for fs in [12.0, 16.0] {
+        var options = PlotOptions()
+        options.width = width
+        options.fontSize = fs
+        let layout = try ForestPlotLayout(data(), options: options)
+        let header = TextMetrics.width("p interaction", size: fs, bold: true)
+        let stripeEnd = layout.width - margin
+        #expect(layout.stripes.allSatisfy { abs($0.maxX - stripeEnd) < 1e-9 })
+        // The measured header, a fifth wider (DejaVu Sans draws it 87/72 as wide), still ends inside.
+        #expect(layout.pColumn + header * 1.2 <= stripeEnd - fs / 2 + 1e-9, "width \(String(describing: width))")
+        #expect(layout.estimateColumn < layout.pColumn)
+      }
+    }
+    // Bold is measured with bold's own advances, not regular × 1.08.
+    #expect(abs(TextMetrics.width("p interaction", size: 1000, bold: true) - 6_001) < 1e-9)
+  }
+
   @Test func aColumnOfTheWrongLengthIsRefused() throws {
     var d = data()
     d.columns[0].cells.removeLast()

@@ -82,7 +82,10 @@ import FoundationXML
     #expect(PhysicalLength.pixels("720px") == 720)
     #expect(PhysicalLength.pixels("72pt") == 96)
     #expect(PhysicalLength.pixels("720") == 720)
-    for bad in ["7 inches", "-7in", "0mm", "in", "nanin", "infmm", ""] {
+    #expect(PhysicalLength.pixels("7.5in") == 720)
+    #expect(PhysicalLength.pixels(".5in") == 48)
+    for bad in ["7 inches", "-7in", "0mm", "in", "nanin", "infmm", "", "0x10in", "0x10", "1e1in", "7.5.1in", "+7in",
+                "7,5in", "1" + String(repeating: "0", count: 400) + "in"] {
       #expect(PhysicalLength.pixels(bad) == nil, "\(bad)")
     }
   }

@@ -155,7 +155,7 @@ import ZIPFoundation
       return table.concat(out, "; ")
       """)
     #expect(r.first?.stringValue == "km curves 720; km curves 720; cuminc curves 720; forest plot of a cox result 720; "
-      + "forest plot of a subgroups result 817; Schoenfeld residuals of a cox_zph result 900", "\(r)")
+      + "forest plot of a subgroups result 829; Schoenfeld residuals of a cox_zph result 900", "\(r)")
     let html = try #require(XMLTree.parse(try Self.read(rt, "figures.html")))
     #expect(html.all("svg").count == 6)
   }

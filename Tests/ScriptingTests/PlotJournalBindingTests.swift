@@ -60,8 +60,17 @@ import FoundationXML
     let rt = try makeRuntime()
     func error(_ code: String) -> String { luaError(rt, Self.aml + code) }
     let prefix = "test:2: bad argument #2 to 'plot' ("
+    let lengthRule = "must be a number of pixels or a positive decimal number followed by a unit (in, mm, cm, px "
+      + "or pt), such as \"7in\" or \"180mm\""
     #expect(error("plot(fit, {file = 'x.svg', width = '7 inches'})") == prefix
-      + "option 'width' must be a number of pixels or a length such as \"7in\", \"180mm\", \"18cm\", got \"7 inches\")")
+      + "option 'width' \(lengthRule), got \"7 inches\")")
+    // Strict numbers (session-5 review): no hexadecimal, exponent, inf or nan, no zero or negative size.
+    for bad in ["0x10in", "1e1in", "infin", "nanmm", "-7in", "0in", "7.5.1in", "+7in"] {
+      #expect(error("plot(fit, {file = 'x.svg', width = '\(bad)'})") == prefix
+        + "option 'width' \(lengthRule), got \"\(bad)\")")
+    }
+    #expect(error("plot(fit, {file = 'x.svg', height = '0x10in'})") == prefix
+      + "option 'height' \(lengthRule), got \"0x10in\")")
     #expect(error("plot(fit, {file = 'x.svg', height = '1in'})") == prefix
       + "option 'height' must be from 1.56in to 104.17in (150 to 10000 pixels), got \"1in\")")
     #expect(error("plot(fit, {file = 'x.svg', dpi = 300})") == prefix

@@ -48,6 +48,21 @@ import Testing
     #expect(u == [.string("99"), .string("98"), .nil])
   }
 
+  /// `types` names one column and wins over the file-wide `datetimes` (the documented rule).
+  @Test func readSasTypesWinOverDatetimes() throws {
+    let rt = try runtime()
+    let r = try lua(rt, """
+      local plain = assert(read_sas(F .. "readstat_written.sas7bdat"))
+      local d = assert(read_sas(F .. "readstat_written.sas7bdat", {datetimes = "seconds", types = {TRTSDTM = "date"}}))
+      local s = assert(read_sas(F .. "readstat_written.sas7bdat", {types = {TRTSDTM = "double"}}))
+      local first
+      for i = 1, #d do if d.TRTSDTM[i] ~= nil then first = i; break end end
+      return d:types().TRTSDTM, tostring(d.TRTSDTM[first]) == tostring(plain.TRTSDTM[first]),
+        s:types().TRTSDTM, math.floor(s.TRTSDTM[first] / 86400) == plain.TRTSDTM[first]:days()
+      """)
+    #expect(r == [.string("date"), .boolean(true), .string("double"), .boolean(true)])
+  }
+
   @Test func labelsSurviveOperations() throws {
     let rt = try runtime()
     let r = try lua(rt, """

@@ -48,4 +48,37 @@ import Testing
     #expect(d["TRTSDTM"]?.kind == .date)
     #expect(d.attributes(of: "TRTSDTM").format == "DATETIME20")
   }
+
+  /// A column's `types` entry wins over the file-wide `datetimes` (session-5
+  /// review: `types = {col = "date"}` with seconds converted the seconds as
+  /// days, far past any calendar): "date" is the day, "double" the seconds.
+  @Test func columnTypeWinsOverDateTimes() throws {
+    let dta = StatFileFixtureTests.directory.appendingPathComponent("haven.dta").path
+    var o = StatReadOptions()
+    o.dateTimesAsSeconds = true
+    o.columnTypes = ["ADTM": .date]
+    let d = try StatFileReader.read(path: dta, format: .dta, options: o)
+    #expect(d["ADTM"]?.kind == .date)
+    #expect(d["ADTM"]?.value(at: 0).description == "2019-01-15")
+    o.dateTimesAsSeconds = false
+    o.columnTypes = ["ADTM": .double]
+    let s = try StatFileReader.read(path: dta, format: .dta, options: o)
+    #expect(s["ADTM"]?.kind == .double)
+    #expect(s["ADTM"]?.asDoubles().first == 1_547_541_000)
+
+    let sas = StatFileFixtureTests.directory.appendingPathComponent("readstat_written.sas7bdat").path
+    var seconds = StatReadOptions()
+    seconds.dateTimesAsSeconds = true
+    let raw = try StatFileReader.read(path: sas, format: .sas7bdat, options: seconds)
+    let days = try StatFileReader.read(path: sas, format: .sas7bdat)
+    seconds.columnTypes = ["TRTSDTM": .date]
+    let forced = try StatFileReader.read(path: sas, format: .sas7bdat, options: seconds)
+    #expect(forced["TRTSDTM"]?.kind == .date)
+    #expect(forced["TRTSDTM"]?.asDoubles() == days["TRTSDTM"]?.asDoubles())
+    let secs = raw["TRTSDTM"]?.asDoubles() ?? []
+    #expect(secs.contains { !$0.isNaN })
+    for (x, day) in zip(secs, forced["TRTSDTM"]?.asDoubles() ?? []) where !x.isNaN {
+      #expect(day == (x / 86_400).rounded(.down))
+    }
+  }
 }

@@ -17,6 +17,13 @@
  * an errno value. */
 int kp_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out);
 
+/* kp_spawn with the child's address space limited to `address_space_bytes`
+ * (setrlimit RLIMIT_AS in the child before exec; 0: no limit), so that a
+ * converter asked for a huge image fails for memory instead of taking what
+ * `--max-memory` denies Kaplan itself. */
+int kp_spawn_limited(const char *path, char *const argv[], int stdin_fd, int stdout_fd, int stderr_fd,
+                     unsigned long long address_space_bytes, pid_t *pid_out);
+
 /* A socket pair for a child's standard input: fds[0] (non-blocking, for
  * kp_send) stays with Kaplan, fds[1] becomes the child's stdin. A socket,
  * not a pipe, so that writing to a child that died raises no SIGPIPE.

@@ -101,23 +101,53 @@ extension Palette {
 /// "180mm", "18cm", "720px" (or a bare number of pixels). SVG user units are
 /// CSS pixels, 96 to the inch, so a 7-inch figure is 672 units wide and a
 /// PNG at `dpi` has 7 × dpi pixels.
+///
+/// The number is read strictly as plain decimal digits with an optional
+/// fraction ("7", "7.5", ".5"): Swift's `Double(_:)` also takes hexadecimal
+/// ("0x10" is 16), exponents, "inf" and "nan", which no journal size is, so
+/// "0x10in" was a 16-inch figure (session-5 review).
 public enum PhysicalLength {
   public static let pixelsPerInch = 96.0
 
+  /// The units accepted, with their size in CSS pixels.
+  public static let units: [(name: String, pixels: Double)] = [
+    ("in", pixelsPerInch), ("mm", pixelsPerInch / 25.4), ("cm", pixelsPerInch / 2.54),
+    ("px", 1), ("pt", pixelsPerInch / 72),
+  ]
+
   /// The length in SVG user units; nil when `text` is not a positive
-  /// number followed by one of in, mm, cm, px, pt.
+  /// decimal number (optionally followed by one of in, mm, cm, px, pt) or
+  /// when the length is not finite.
   public static func pixels(_ text: String) -> Double? {
     let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-    let units: [(String, Double)] = [
-      ("in", pixelsPerInch), ("mm", pixelsPerInch / 25.4), ("cm", pixelsPerInch / 2.54),
-      ("px", 1), ("pt", pixelsPerInch / 72),
-    ]
-    for (suffix, factor) in units where t.hasSuffix(suffix) {
-      let number = t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-      guard let x = Double(number), x.isFinite, x > 0 else { return nil }
-      return x * factor
+    var number = Substring(t)
+    var factor = 1.0
+    if let unit = units.first(where: { t.hasSuffix($0.name) }) {
+      number = t.dropLast(unit.name.count)
+      while number.last == " " { number = number.dropLast() }
+      factor = unit.pixels
     }
-    guard let x = Double(t), x.isFinite, x > 0 else { return nil }
-    return x
+    guard let x = decimal(number) else { return nil }
+    let px = x * factor
+    guard px.isFinite, px > 0 else { return nil }
+    return px
+  }
+
+  /// `text` as a plain decimal number (digits, at most one point, at least
+  /// one digit), else nil.
+  static func decimal(_ text: Substring) -> Double? {
+    var digits = 0
+    var points = 0
+    for c in text.utf8 {
+      if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
+        digits += 1
+      } else if c == UInt8(ascii: ".") {
+        points += 1
+      } else {
+        return nil
+      }
+    }
+    guard digits > 0, points <= 1 else { return nil }
+    return Double(text)
   }
 }

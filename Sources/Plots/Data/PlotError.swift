@@ -18,6 +18,9 @@ public enum PlotError: Error, Equatable, Sendable, CustomStringConvertible {
   case conversionFailed(path: String, status: Int32, message: String)
   /// `rsvg-convert` could not be started (or its pipes made).
   case converterNotStarted(program: String, reason: String)
+  /// `rsvg-convert` failed for memory under its address-space limit
+  /// (`ConverterMemory`): `limit` in bytes.
+  case converterOutOfMemory(path: String, limit: UInt64, message: String)
 
   public var description: String {
     switch self {
@@ -37,6 +40,10 @@ public enum PlotError: Error, Equatable, Sendable, CustomStringConvertible {
       return "rsvg-convert failed writing '\(path)' (exit status \(status))\(detail)"
     case .converterNotStarted(let program, let reason):
       return "cannot run rsvg-convert ('\(program)'): \(reason)"
+    case .converterOutOfMemory(let path, let limit, let message):
+      let detail = message.isEmpty ? "" : " (it said: \(message.split(separator: "\n").first ?? ""))"
+      return "rsvg-convert ran out of memory writing '\(path)': the run's memory limit (--max-memory) leaves it "
+        + "\(limit >> 20) MB\(detail); use a lower dpi or scale, a smaller figure, or raise --max-memory"
     }
   }
 }

@@ -20,12 +20,17 @@ import Darwin
 ///   started) at once.
 /// - Waiting polls `Cancellation.check()` every 50 ms: Ctrl-C or the time
 ///   limit kills the converter and stops the plot.
+/// - Its address space is limited (`ConverterMemory`), so `--max-memory`
+///   bounds it too.
 struct ConverterProcess {
   let converter: String
   let arguments: [String]
   /// The converter's standard output (a figure opened by Kaplan), or nil:
   /// then its standard output is read with its messages.
   var output: Int32? = nil
+  /// The converter's address space in bytes (RLIMIT_AS; 0: unlimited),
+  /// from `ConverterMemory.limit`.
+  var addressSpaceLimit: UInt64 = 0
 
   /// How often the wait looks at the converter and the cancellation flag.
   static let pollMilliseconds: Int32 = 50
@@ -55,7 +60,8 @@ struct ConverterProcess {
     defer { argv.forEach { free($0) } }
     var cArguments: [UnsafeMutablePointer<CChar>?] = argv + [nil]
     var pid: pid_t = 0
-    let spawnError = kp_spawn(converter, &cArguments, channel[1], output ?? -1, errorWrite, &pid)
+    let spawnError = kp_spawn_limited(
+      converter, &cArguments, channel[1], output ?? -1, errorWrite, addressSpaceLimit, &pid)
     close(errorWrite)
     close(channel[1])
     guard spawnError == 0 else { throw failure(spawnError) }

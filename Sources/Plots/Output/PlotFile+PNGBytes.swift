@@ -34,8 +34,11 @@ extension PlotFile {
     var arguments = ["--format", "png"]
     if zoom != 1 { arguments += ["--zoom", String(zoom)] }
     let result: (status: Int32, errors: String)
+    let limit = ConverterMemory.limit(explicit: memoryLimit)
     do {
-      result = try ConverterProcess(converter: converter, arguments: arguments, output: writeEnd).run(svg: svg)
+      result = try ConverterProcess(
+        converter: converter, arguments: arguments, output: writeEnd, addressSpaceLimit: limit
+      ).run(svg: svg)
     } catch {
       close(writeEnd)
       done.wait()
@@ -45,9 +48,7 @@ extension PlotFile {
     close(writeEnd)
     done.wait()
     close(readEnd)
-    guard result.status == 0 else {
-      throw PlotError.conversionFailed(path: "(figure)", status: result.status, message: result.errors)
-    }
+    try Self.check(result, path: "(figure)", limit: limit)
     guard !sink.overflowed else {
       throw PlotError.invalidData("the figure's PNG is larger than \(Self.maxPNGBytes >> 20) MB")
     }

@@ -11,6 +11,9 @@ public struct PlotFile: Sendable {
   public var searchPath: [String]
   /// PNG pixels per SVG unit (1 gives `width` × `height` pixels).
   public var zoom: Double
+  /// Bytes the converter may take (`ConverterMemory.limit`); nil: what the
+  /// run's memory budget has left when it runs.
+  public var memoryLimit: Int? = nil
 
   public init(searchPath: [String]? = nil, zoom: Double = 1) {
     self.searchPath =
@@ -68,13 +71,22 @@ public struct PlotFile: Sendable {
     defer { output.finish(succeeded: succeeded) }
     var arguments = ["--format", format.rawValue]
     if format == .png && zoom != 1 { arguments += ["--zoom", String(zoom)] }
+    let limit = ConverterMemory.limit(explicit: memoryLimit)
     let result = try ConverterProcess(
-      converter: converter, arguments: arguments, output: output.handle.fileDescriptor
+      converter: converter, arguments: arguments, output: output.handle.fileDescriptor, addressSpaceLimit: limit
     ).run(svg: svg)
-    guard result.status == 0 else {
-      throw PlotError.conversionFailed(path: path, status: result.status, message: result.errors)
-    }
+    try Self.check(result, path: path, limit: limit)
     succeeded = true
+  }
+
+  /// Throws for a failed conversion: `converterOutOfMemory` when it failed
+  /// under a memory limit for memory, else `conversionFailed`.
+  static func check(_ result: (status: Int32, errors: String), path: String, limit: UInt64) throws {
+    guard result.status != 0 else { return }
+    if limit > 0 && ConverterMemory.isMemoryFailure(status: result.status, message: result.errors) {
+      throw PlotError.converterOutOfMemory(path: path, limit: limit, message: result.errors)
+    }
+    throw PlotError.conversionFailed(path: path, status: result.status, message: result.errors)
   }
 
   /// Fails early, naming the path, when the directory is missing or not

@@ -92,8 +92,7 @@ extension ForestPlotLayout {
     let labelWidth = (data.rows.map { TextMetrics.width($0.label, size: fs) }.max() ?? 0) + 16
     let estimateWidth = (texts + [estimateHeader]).map { TextMetrics.width($0, size: fs) }.max() ?? 0
     let pWidth = (pTexts + ["<0.001"]).map { TextMetrics.width($0, size: fs) }.max() ?? 0
-    // Bold text is estimated a little narrow; a tenth more keeps the header inside the margin.
-    let pHeaderWidth = TextMetrics.width(data.pHeader, size: fs, bold: true) * 1.1
+    let pHeaderWidth = TextMetrics.width(data.pHeader, size: fs, bold: true)
     var textColumns: [Double] = []
     var nextColumn = labelColumn + labelWidth
     for c in data.columns {
@@ -102,10 +101,14 @@ extension ForestPlotLayout {
       nextColumn += max(cellWidth, TextMetrics.width(c.header, size: fs, bold: true)) + 16
     }
     let panelLeft = nextColumn
-    // 720 wide by default, wider when text columns leave the axis under 240.
-    let rightOfPanel = 18 + estimateWidth + 18 + max(pWidth, pHeaderWidth) + margin
+    // 720 wide by default, wider when text columns leave the axis under 240. The p column is laid out from its
+    // measured width and followed by `pTrailing`, inside the stripes: it used to end flush with them, and past
+    // the figure's edge in a fallback font (session-5 review).
+    let pColumnWidth = max(pWidth, pHeaderWidth)
+    let pTrailing = Self.trailingSpace(pColumnWidth, fontSize: fs)
+    let rightOfPanel = 18 + estimateWidth + 18 + pColumnWidth + pTrailing + margin
     let width = options.width ?? max(720, (panelLeft + 240 + rightOfPanel).rounded(.up))
-    let pColumn = width - margin - max(pWidth, pHeaderWidth)
+    let pColumn = width - margin - pTrailing - pColumnWidth
     let estimateColumn = pColumn - 18 - estimateWidth
     let panelRight = estimateColumn - 18
     guard panelRight - panelLeft >= 120 else {
@@ -258,6 +261,19 @@ extension ForestPlotLayout {
     self.pHeader = data.pHeader
     self.favours = favours
   }
+
+  /// The space after the last text column, inside the stripes: the width
+  /// is measured in Helvetica's (Arial's) advances, and where neither Arial
+  /// nor a metric clone is installed the renderer falls back to a font up to
+  /// a fifth wider (DejaVu Sans: "p interaction" in bold is 87 units at
+  /// 12 px, against 72 measured), so a fifth of the column is kept free,
+  /// plus half the font size of padding from the stripe's edge.
+  static func trailingSpace(_ columnWidth: Double, fontSize: Double) -> Double {
+    columnWidth * fallbackFontSlack + fontSize / 2
+  }
+
+  /// How much wider than its measure a fallback font may draw a text.
+  static let fallbackFontSlack = 0.2
 
   static let tickLength = 5.0
   /// Decades either side of 1 the automatic hazard-ratio axis may span.

@@ -32,7 +32,8 @@ struct StatFileFunctions {
     OptionSpec("levels", .table, doc: "level order of string columns, as {TRT01P = {\"Placebo\", \"Drug\"}}"),
     OptionSpec("datetimes", .choice(["date", "seconds"]), default: .string("date"),
                doc: "date-time columns as their calendar day (a date column, UTC), or as seconds since "
-                 + "1970-01-01 UTC (a number column, as R's POSIXct)"),
+                 + "1970-01-01 UTC (a number column, as R's POSIXct); a column named in types follows its type "
+                 + "instead (\"date\": the day, \"double\": the seconds)"),
     OptionSpec("value_labels", .boolean, default: .boolean(true),
                doc: "value-labelled numbers (Stata, SPSS) as string columns of their labels; false keeps the "
                  + "codes as numbers (d:value_labels(name) gives the labels either way)"),

@@ -1,5 +1,5 @@
+import Datasets
 import Foundation
-import RunControl
 import XLSX
 import ZIPFoundation
 
@@ -126,26 +126,17 @@ public final class BundleArchive {
   public func contents(of name: String) throws -> [UInt8] {
     guard let entry = entries[name] else { throw BundleError("bundle '\(label)': no entry '\(name)'") }
     let declared = entry.uncompressedSize
-    try MemoryBudget.require(Int(declared), for: "the bundle entry '\(name)' (\(declared) bytes expanded)")
-    var out: [UInt8] = []
-    out.reserveCapacity(Int(declared))
+    func refused(_ why: String) -> BundleError { BundleError("bundle '\(label)': entry '\(name)' \(why)") }
     do {
-      _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
-        try Cancellation.check()
-        guard UInt64(out.count + chunk.count) <= declared else {
-          throw BundleError("bundle '\(label)': entry '\(name)' expands past the \(declared) bytes it declares")
-        }
-        out.append(contentsOf: chunk)
-      }
-    } catch let error as BundleError {
-      throw error
-    } catch {
-      throw BundleError("bundle '\(label)': cannot expand entry '\(name)' (\(error))")
+      return try ZIPBoundedExpansion.expand(
+        entry, of: archive, what: "the bundle entry '\(name)' (\(declared) bytes expanded)")
+    } catch ZIPBoundedExpansion.Failure.pastDeclared {
+      throw refused("expands past the \(declared) bytes it declares")
+    } catch ZIPBoundedExpansion.Failure.short(let actual, _) {
+      throw refused("expands to \(actual) bytes, not \(declared)")
+    } catch ZIPBoundedExpansion.Failure.damaged(let reason) {
+      throw BundleError("bundle '\(label)': cannot expand entry '\(name)' (\(reason))")
     }
-    guard UInt64(out.count) == declared else {
-      throw BundleError("bundle '\(label)': entry '\(name)' expands to \(out.count) bytes, not \(declared)")
-    }
-    return out
   }
 
   /// Writes every file under `directory`, which must exist and be empty.
@@ -174,17 +165,8 @@ public final class BundleArchive {
         throw BundleError("bundle '\(label)': cannot create '\(path)': \(String(cString: strerror(errno)))")
       }
       defer { close(fd) }
-      var offset = 0
-      while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { raw -> Int in
-          guard let base = raw.baseAddress else { return 0 }
-          return write(fd, base + offset, raw.count - offset)
-        }
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else {
-          throw BundleError("bundle '\(label)': cannot write '\(path)': \(String(cString: strerror(errno)))")
-        }
-        offset += n
+      if let failure = FileBytes.writeAll(fd, bytes) {
+        throw BundleError("bundle '\(label)': cannot write '\(path)': \(String(cString: strerror(failure)))")
       }
     }
   }

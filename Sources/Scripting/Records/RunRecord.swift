@@ -53,16 +53,20 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var data: [DataBinding]
     public var arguments: [String]
     public var quiet: Bool
+    /// true when previews were coloured (`--color always`): absent otherwise,
+    /// so records of runs without colour are unchanged.
+    public var color: Bool?
 
     enum CodingKeys: String, CodingKey {
-      case seed, timeout, sandbox, data, arguments, quiet
+      case seed, timeout, sandbox, data, arguments, quiet, color
       case maxMemory = "max_memory"
     }
 
     public init(
       seed: Int, timeout: Double?, maxMemory: Int, sandbox: String, data: [DataBinding], arguments: [String],
-      quiet: Bool
+      quiet: Bool, color: Bool? = nil
     ) {
+      self.color = color
       self.seed = seed
       self.timeout = timeout
       self.maxMemory = maxMemory
