@@ -187,6 +187,10 @@ struct ColumnMathFunctions {
   ) -> Dual {
     Dual(name, parameters: parameters, summary: summary + " NA stays NA.", arguments: parameterName == nil ? 0 : 1,
          methodExample: methodExample, globalExample: globalExample) { [self] call in
+      if DeferredColumns.isFusableColumn(call.lua, 1) {
+        let parameter = try parameterName.flatMap { try Self.optionalParameter(call.lua, 2, what: $0) }
+        if let deferred = try DeferredColumns.unary(call.lua, make(parameter), name: name) { return deferred }
+      }
       let input = try Self.numberInput(call.lua, 1)
       let parameter = try parameterName.flatMap { try Self.optionalParameter(call.lua, 2, what: $0) }
       try requireColumn(rows: input.column.count)
@@ -208,6 +212,7 @@ struct ColumnMathFunctions {
         ? "local aml = dataset(\"aml\")\nprint(aml.time:pow(2)[1], (aml.time ^ 0.5)[1], (2 ^ aml.status)[1])"
         : "print(pow(2, 10))\nprint(pow(dataset(\"aml\").time, 2)[1])"
     ) { [self] call in
+      if let deferred = try DeferredColumns.power(call.lua, name: "pow") { return deferred }
       let x = try Self.numberInput(call.lua, 1), y = try Self.numberInput(call.lua, 2)
       let operands: [Operand] = [x, y].map { $0.isScalar ? .scalar($0.column.value(at: 0)) : .column($0.column) }
       if x.isScalar && y.isScalar {
@@ -249,6 +254,11 @@ struct ColumnMathFunctions {
         last -= 1
       }
       guard last >= 1 else { throw call.lua.argumentError(1, "number or column expected, got no value") }
+      if let deferred = try DeferredColumns.extreme(
+        call.lua, last: last, maximum: maximum, skipNA: skipNA, name: name)
+      {
+        return deferred
+      }
       let inputs = try (1...last).map { try Self.numberInput(call.lua, $0) }
       let operands: [Operand] = inputs.map { $0.isScalar ? .scalar($0.column.value(at: 0)) : .column($0.column) }
       if inputs.allSatisfy(\.isScalar) {
@@ -383,11 +393,13 @@ struct ColumnMathFunctions {
   static var metamethods: [String: LuaCallback] {
     [
       "__pow": { call in
+        if let deferred = try DeferredColumns.power(call, name: "^") { return deferred }
         let a = try operand(call, 1), b = try operand(call, 2)
         try requireColumn(rows: max(rows(of: a), rows(of: b)))
         return [try columnValue(try Column.power(a, b), name: "^")]
       },
       "__mod": { call in
+        if let deferred = try DeferredColumns.modulo(call) { return deferred }
         let a = try operand(call, 1), b = try operand(call, 2)
         try requireColumn(rows: max(rows(of: a), rows(of: b)))
         let (column, loss) = try Column.modulo(a, b)

@@ -4,19 +4,68 @@ import RunControl
 
 /// A column as Lua sees it (`column`): values with element-wise operators.
 public final class LuaColumn {
-  public let column: Column
+  /// The values, or a chain of element-wise operations not yet computed
+  /// (`DeferredColumns`): computed on first use, once.
+  private var state: State
   public let name: String
   /// Computed (`d.age * 2`, `d.age:ge(65)`) rather than read from a
   /// dataset: messages then write it `c` rather than `d.<name>`.
   public let derived: Bool
-  private let lease: MemoryLease?
+  private var lease: MemoryLease?
   /// Throws when the column's buffer is new and does not fit in `--max-memory`.
   public init(_ column: Column, name: String, derived: Bool = false) throws {
-    self.column = column
+    state = .ready(column)
     self.name = name
     self.derived = derived
     lease = try MemoryLease.take([column], what: "a column of \(column.count) rows")
   }
+
+  private enum State {
+    case ready(Column)
+    /// The expression, its rows, and the bytes its result will take,
+    /// counted in the budget until it exists.
+    case deferred(FusedExpression, rows: Int, reservation: MemoryReservation?)
+  }
+
+  /// A derived double column of `rows` rows whose values `expression`
+  /// computes when first read; throws when its buffer would not fit in `--max-memory`.
+  init(deferred expression: FusedExpression, rows: Int, name: String) throws {
+    let reservation = try MemoryBudget.reserve(
+      count: rows, stride: MemoryLayout<Double>.stride, for: "a column of \(rows) rows")
+    state = .deferred(expression, rows: rows, reservation: reservation)
+    self.name = name
+    derived = true
+    lease = nil
+  }
+
+  /// The values (computed now if they were deferred).
+  public var column: Column {
+    switch state {
+    case .ready(let c): return c
+    case .deferred(let expression, let rows, let reservation):
+      let c = Column.double(expression.evaluate(rows: rows))
+      state = .ready(c)
+      // The buffer is counted as every column's is; should that be refused
+      // (Lua grew meanwhile), the reservation keeps counting its bytes.
+      if let lease = try? MemoryLease.take([c], what: "a column of \(rows) rows") {
+        self.lease = lease
+      } else {
+        keptReservation = reservation
+      }
+      return c
+    }
+  }
+  private var keptReservation: MemoryReservation?
+
+  /// The expression of a deferred column; nil once computed or for a plain
+  /// column.
+  var deferredExpression: (expression: FusedExpression, rows: Int)? {
+    if case .deferred(let e, let rows, _) = state { return (e, rows) }
+    return nil
+  }
+  /// How many deferred expressions include this one's (`DeferredColumns`
+  /// computes a column that a second expression reads, rather than twice).
+  var deferredUses = 0
 
   /// How a script names this column: `d.age`, `d["wt.loss"]`, or `c`.
   var expression: String {
@@ -129,6 +178,7 @@ enum ColumnMethods {
   static var metamethods: [String: LuaCallback] {
     func binary(_ op: BinaryOperator) -> LuaCallback {
       { call in
+        if let deferred = try DeferredColumns.arithmetic(call, op) { return deferred }
         let a = try operand(call, 1), b = try operand(call, 2)
         try requireColumn(rows: max(rows(of: a), rows(of: b)))
         return [try columnValue(try Column.apply(op, a, b), name: op.rawValue)]
@@ -142,7 +192,10 @@ enum ColumnMethods {
       // comparisons are methods (c:ge(65)); logic uses & | ~ (see datasets.lua).
       "__band": binary(.and), "__bor": binary(.or),
       "__bnot": { call in [try columnValue(try call.object(1, as: LuaColumn.self).column.not(), name: "not")] },
-      "__unm": { call in [try columnValue(try call.object(1, as: LuaColumn.self).column.negated(), name: "neg")] },
+      "__unm": { call in
+        if let deferred = try DeferredColumns.negated(call) { return deferred }
+        return [try columnValue(try call.object(1, as: LuaColumn.self).column.negated(), name: "neg")]
+      },
       "__lt": { call in throw comparisonError(call, "<") },
       "__le": { call in throw comparisonError(call, "<=") },
       "__eq": { call in throw comparisonError(call, "==") },
