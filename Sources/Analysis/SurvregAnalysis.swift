@@ -54,6 +54,8 @@ public struct SurvregAnalysis: Sendable {
   /// For predictions: the coding of covariate profiles with the fit's levels.
   let profile: DesignProfile
   let strataGrouping: Grouping?
+  /// The rows fitted (response, design, weights, offsets, strata), for the bootstrap.
+  let fittedData: SurvregData
 
   public var distribution: SurvregDistribution { fit.distribution }
   public var isRobust: Bool { naiveVariance != nil }
@@ -143,6 +145,7 @@ public struct SurvregAnalysis: Sendable {
     self.strataGrouping = frame.strata
     self.cluster = robust ? formula.cluster : nil
     self.dataset = dataset
+    self.fittedData = data
     self.profile = DesignProfile(frame: frame, design: design)
     var warnings = frame.transformWarnings
     if !fit.converged {
