@@ -67,7 +67,7 @@ enum SurvregCurveBinding {
         throw call.lua.argumentError(argument, "option '\(key)' is not for type = \"mean\"")
       }
     }
-    request.average = try o.boolean("average")
+    request.average = o.has("average") ? try o.boolean("average") : false
     request.confidenceLevel = try o.optionalNumber("conf_level") ?? model.options.confidenceLevel
     request.bootstrap = try o.optionalInteger("bootstrap") ?? 0
     request.seed = UInt64(max(0, try o.integer("seed")))
@@ -93,16 +93,17 @@ enum SurvregCurveBinding {
   }
 
   static func predict(
-    _ call: KaplanCall, model: SurvregAnalysis, newdata: Dataset?, type: SurvregCurveType, tau: Double? = nil,
-    argument: Int = 2
+    _ call: KaplanCall, model: SurvregAnalysis, newdata: Dataset?, type: SurvregCurveType
   ) throws -> [LuaValue] {
-    let request = try request(call, model: model, type: type, tau: tau, argument: argument)
+    // Argument 2 is newdata, 3 the options (#1 and #2 as the method's messages count them).
+    let request = try request(call, model: model, type: type, tau: nil, argument: 3)
     let result: SurvregCurvePrediction
     do {
       result = try model.predictCurves(newdata: newdata, request)
     } catch let error as ModelFrameError {
-      // Every error of a request is about an argument: times, tau or a row of newdata.
-      throw call.lua.argumentError(argument, error.message)
+      // Every error of a request is about an argument: times or tau (the options), or newdata.
+      let option = error.message.hasPrefix("times ") || error.message.hasPrefix("tau ")
+      throw call.lua.argumentError(option ? 3 : 2, error.message)
     }
     for w in result.warnings { RunWarnings.emit(line: "Warning in predict(): \(w)") }
     return [.object(try LuaDataset(try dataset(result)))]
@@ -124,7 +125,7 @@ enum SurvregCurveBinding {
           ? OptionSpec("average", .boolean, defaultText: "true without newdata, false with it", doc: spec.doc)
           : spec
       },
-      optionsArgument: 3, returns: nil,
+      optionsArgument: 2, returns: nil,
       example: """
         local lung = dataset("lung")
         local m = survreg(lung, "Surv(time, status) ~ age + sex")

@@ -135,11 +135,11 @@ struct SurvregLibrary: KaplanLibrary {
       let type: SurvregPredictionType
       switch try call.options.choice("type", SurvregCurveBinding.types) {
       case .curve(let curve):
-        if call.options.has("p") { throw call.lua.argumentError(2, "option 'p' is for type = \"quantile\"") }
+        if call.options.has("p") { throw call.lua.argumentError(3, "option 'p' is for type = \"quantile\"") }
         return try SurvregCurveBinding.predict(call, model: model, newdata: newdata, type: curve)
       case .classic(let classic):
         for key in SurvregCurveBinding.curveKeys where call.options.has(key) {
-          throw call.lua.argumentError(2, "option '\(key)' is for the curve types (survival, hazard, ...)")
+          throw call.lua.argumentError(3, "option '\(key)' is for the curve types (survival, hazard, ...)")
         }
         type = classic
       }
