@@ -69,3 +69,41 @@ import TestSupport
     #expect(message.hasSuffix(expected), "\(message)")
   }
 }
+
+/// `plot(m, {...})` of a survreg model: fitted curves with bands over the
+/// Kaplan–Meier curve and its risk table.
+@Suite struct SurvregFigureTests {
+  static func svg(_ rt: KaplanRuntime, _ r: [LuaValue]) throws -> String {
+    guard case .string(let path) = r.first else { throw SurvregFixtureError("no path") }
+    return try String(contentsOfFile: path, encoding: .utf8)
+  }
+
+  @Test func fittedCurvesOverKaplanMeier() throws {
+    let rt = try makeRuntime()
+    let text = try Self.svg(rt, try lua(rt, SurvregCurveBindingTests.setup + """
+      return plot(m, {file = "fit.svg", newdata = lung:head(2), km = true, horizon = 1500})
+      """))
+    #expect(text.contains("Kaplan–Meier"))
+    #expect(text.contains("age=74, sex=1"))
+    #expect(text.contains("Number at risk"))
+    let hazard = try Self.svg(rt, try lua(rt, SurvregCurveBindingTests.setup + """
+      return plot(m, {file = "hazard.svg", type = "hazard"})
+      """))
+    #expect(hazard.contains("Hazard") && hazard.contains("Fitted (average)"))
+    #expect(!hazard.contains("Number at risk"))
+  }
+
+  @Test(arguments: [
+    ("plot(km(lung, 'Surv(time, status) ~ 1'), {km = true})",
+     "bad argument #2 to 'plot' (option 'km' applies to survreg models only, not to a km result)"),
+    ("plot(m, {type = 'hazard', km = true, file = 'x.svg'})",
+     "bad argument #2 to 'plot' (option 'km' draws the Kaplan–Meier curve: for type \"survival\" or \"cumhaz\")"),
+    ("plot(m, {newdata = lung:select{'age'}, file = 'x.svg'})",
+     "bad argument #2 to 'plot' (option 'newdata': newdata has no column 'sex' (the model needs: age, sex))"),
+  ])
+  func badPlotOptions(_ code: String, _ expected: String) throws {
+    let rt = try makeRuntime()
+    let message = luaError(rt, SurvregCurveBindingTests.setup + code)
+    #expect(message.hasSuffix(expected), "\(message)")
+  }
+}

@@ -27,14 +27,14 @@ public enum SurvregBootstrap {
 
   /// The data of the given rows.
   public static func subset(_ data: SurvregData, rows: [Int]) -> SurvregData {
-    let p = data.p
-    var x = [Double](repeating: 0, count: rows.count * p)
-    for (r, i) in rows.enumerated() {
-      for j in 0..<p { x[r * p + j] = data.x[i * p + j] }
+    let p = data.p, n = data.n, m = rows.count
+    var x = [Double](repeating: 0, count: m * p)
+    for j in 0..<p {
+      for (r, i) in rows.enumerated() { x[j * m + r] = data.x[j * n + i] }
     }
     return SurvregData(
       y1: rows.map { data.y1[$0] }, y2: data.y2.isEmpty ? [] : rows.map { data.y2[$0] },
-      status: rows.map { data.status[$0] }, x: x, p: p, weights: data.weights.map { w in rows.map { w[$0] } },
+      status: rows.map { data.status[$0] }, columns: x, p: p, weights: data.weights.map { w in rows.map { w[$0] } },
       offset: data.offset.map { o in rows.map { o[$0] } }, strata: data.strata.map { s in rows.map { s[$0] } },
       strataCount: data.strataCount)
   }
