@@ -179,7 +179,9 @@ public struct SurvregCurves: Sendable {
   /// quadrature: on u = log t over [log τ − 40, log τ] for the log-time
   /// families (the integrand S·eᵘ is smooth there, and the part below is
   /// under τe⁻⁴⁰), on t over [0, τ] otherwise.
-  private func restrictedMean(_ tauTime: Double, eta: Double, tau: Double) -> (value: Double, eta: Double, tau: Double) {
+  private func restrictedMean(_ tauTime: Double, eta: Double, tau: Double)
+    -> (value: Double, eta: Double, tau: Double)
+  {
     let logTime = distribution.isLogTime
     let (lo, hi) = logTime ? (log(tauTime) - 40, log(tauTime)) : (0, tauTime)
     let r = GaussKronrod.integrate3(from: lo, to: hi, tolerance: Self.integrationTolerance) { u in
