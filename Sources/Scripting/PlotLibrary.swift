@@ -71,6 +71,8 @@ struct PlotLibrary: KaplanLibrary {
       if options.ylab == nil { options.ylab = figure.ylab }
       if options.ylim == nil { options.ylim = figure.ylim }
       if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
+      // A survreg figure shows the fitted curves' bands unless conf_int = false.
+      if figure.kind == "survreg", !call.options.has("conf_int") { options.confInt = true }
       if figure.kind == "survreg", !(try call.options.boolean("km")) {
         // Fitted curves have no risk set: the table and median guides come with km = true.
         if !call.options.has("risk_table") { options.riskTable = false }

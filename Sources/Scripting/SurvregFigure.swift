@@ -7,7 +7,7 @@ import Survival
 
 /// `plot(m, {newdata =, type =, km = true, horizon =})` of a survreg model:
 /// the fitted curve of each row of newdata (or of the fitted rows' average)
-/// on a grid of 200 steps from 0 to the horizon, with its pointwise
+/// on a grid of 400 steps from 0 to the horizon, with its pointwise
 /// delta-method band (`SurvregAnalysis.predictCurves`), over the
 /// Kaplan–Meier curve of the fitted data and its number-at-risk table, as
 /// flexsurv's `plot.flexsurvreg` and the extrapolation figures of NICE DSU
@@ -16,7 +16,7 @@ enum SurvregFigure {
   static let types: [(String, SurvregCurveType)] = [
     ("survival", .survival), ("cumhaz", .cumhaz), ("hazard", .hazard),
   ]
-  static let gridSteps = 200
+  static let gridSteps = 400
 
   /// The options of plot() for a survreg model (in PlotLibrary.options).
   static let options: [OptionSpec] = [

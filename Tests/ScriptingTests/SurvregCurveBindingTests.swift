@@ -86,6 +86,7 @@ import TestSupport
     #expect(text.contains("Kaplan–Meier"))
     #expect(text.contains("age=74, sex=1"))
     #expect(text.contains("Number at risk"))
+    #expect(text.contains("fill-opacity"), "the fitted curves' bands are drawn by default")
     let hazard = try Self.svg(rt, try lua(rt, SurvregCurveBindingTests.setup + """
       return plot(m, {file = "hazard.svg", type = "hazard"})
       """))
