@@ -54,6 +54,8 @@ public struct SurvregAnalysis: Sendable {
   /// For predictions: the coding of covariate profiles with the fit's levels.
   let profile: DesignProfile
   let strataGrouping: Grouping?
+  /// The rows fitted (response, design, weights, offsets, strata), for the bootstrap.
+  public let fittedData: SurvregData
 
   public var distribution: SurvregDistribution { fit.distribution }
   public var isRobust: Bool { naiveVariance != nil }
@@ -96,15 +98,12 @@ public struct SurvregAnalysis: Sendable {
       throw ModelFrameError(
         "scale = \(RValueFormat.number(scale)) fixes one scale, but strata() asks for one per stratum")
     }
-    var x = [Double](repeating: 1, count: n * p)
-    design.values.withUnsafeBufferPointer { values in
-      for j in 1..<p {
-        let base = (j - 1) * n
-        for i in 0..<n { x[i * p + j] = values[base + i] }
-      }
-    }
+    // Column-major, as the design holds it: the intercept column, then the design's columns.
+    var x = [Double](repeating: 1, count: n)
+    x.reserveCapacity(n * p)
+    x.append(contentsOf: design.values.prefix((p - 1) * n))
     let data = SurvregData(
-      y1: y.lower, y2: y.upper, status: y.status, x: x, p: p, weights: frame.weights, offset: frame.offset,
+      y1: y.lower, y2: y.upper, status: y.status, columns: x, p: p, weights: frame.weights, offset: frame.offset,
       strata: frame.strata?.index, strataCount: frame.strata?.labels.count ?? 1)
     var fitOptions = SurvregOptions()
     fitOptions.maxIterations = options.maxIterations
@@ -143,6 +142,7 @@ public struct SurvregAnalysis: Sendable {
     self.strataGrouping = frame.strata
     self.cluster = robust ? formula.cluster : nil
     self.dataset = dataset
+    self.fittedData = data
     self.profile = DesignProfile(frame: frame, design: design)
     var warnings = frame.transformWarnings
     if !fit.converged {

@@ -74,6 +74,11 @@ struct PlotFigure {
     case ("cox_zph", let a as CoxZphAnalysis):
       content = .zph(ZphFigure.data(a))
       xlab = nil
+    case ("survreg", let a as SurvregAnalysis):
+      let figure = try SurvregFigure.data(a, call: call)
+      content = .curves(figure.0)
+      (ylab, ylim) = (figure.ylab, figure.ylim)
+      xlab = nil
     case ("subgroups", let a as SubgroupAnalysis):
       // Subgrouping variables are titled by their column labels (d:label) where they have one.
       let labels = Dictionary(

@@ -31,7 +31,8 @@ struct PlotLibrary: KaplanLibrary {
       "plot", section: "Plots", signature: "plot(result [, opts])",
       summary: "Draws a km or cuminc result (step curves with a number-at-risk table, as survminer's ggsurvplot) "
         + "or a cox or finegray model (forest plot of hazard ratios) or a subgroups() result (subgroup forest "
-        + "plot with n/events per arm, interaction p and \"favours\" labels) to an SVG, PNG or PDF file; "
+        + "plot with n/events per arm, interaction p and \"favours\" labels) or a survreg model (fitted curves per "
+        + "newdata row with bands, over the Kaplan–Meier curve with km = true) to an SVG, PNG or PDF file; "
         + "without a file, previews the curves in the terminal.",
       options: PlotLibrary.options, optionsArgument: 2,
       // plots.lua passes the handles of the pvalue and hr results after the script's two.
@@ -56,6 +57,9 @@ struct PlotLibrary: KaplanLibrary {
         plot(ci, {file = "clocc_causes.svg", causes = "all", layout = "stacked"})
         plot(ci, {file = "clocc_overlay.svg", cause = {"hepatic", "death"}, layout = "overlay", pvalue = true})
         plot(fit, {color = false, term_width = 60, pvalue = true})   -- a preview 60 characters wide
+        -- A parametric model: fitted curves with bands over the Kaplan–Meier curve, extrapolated to 1500 days.
+        local weibull = survreg(dataset("lung"), "Surv(time, status) ~ age + sex")
+        plot(weibull, {file = "lung_weibull.svg", newdata = dataset("lung"):head(2), km = true, horizon = 1500})
         """
     ) { call in
       let handle = try call.lua.object(1, as: ResultHandle.self)
@@ -68,6 +72,13 @@ struct PlotLibrary: KaplanLibrary {
       if options.ylab == nil { options.ylab = figure.ylab }
       if options.ylim == nil { options.ylim = figure.ylim }
       if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
+      // A survreg figure shows the fitted curves' bands unless conf_int = false.
+      if figure.kind == "survreg", !call.options.has("conf_int") { options.confInt = true }
+      if figure.kind == "survreg", !(try call.options.boolean("km")) {
+        // Fitted curves have no risk set: the table and median guides come with km = true.
+        if !call.options.has("risk_table") { options.riskTable = false }
+        if !call.options.has("median_lines") { options.medianLines = false }
+      }
       if case .curves(let data) = figure.content, data.logTime {
         // A log time axis has no risk table or median guides: off unless asked for (then refused by the layout).
         let given = call.options
@@ -204,6 +215,7 @@ struct PlotLibrary: KaplanLibrary {
                         doc: "km only: \"surv\" (S), \"event\" (1 - S), \"cumhaz\" (-log S) or \"cloglog\" "
                           + "(log(-log S) against time on a log axis: parallel curves under proportional hazards), "
                           + "as R's plot.survfit"),
+    ] + SurvregFigure.options + [
       OptionSpec("color", .boolean,
                  defaultText: "true when standard output is a terminal and NO_COLOR is unset (kaplan --color)",
                  doc: "colours in the terminal preview (without file; false draws dashes instead, true forces "
@@ -313,6 +325,9 @@ struct PlotLibrary: KaplanLibrary {
     }
     switch figure.content {
     case .curves(let data):
+      for key in SurvregFigure.keys where options.has(key) && figure.kind != "survreg" {
+        throw refuse(key, "applies to survreg models only, not to a \(figure.kind) result")
+      }
       if options.has("fun") && figure.kind != "km" {
         throw refuse("fun", "applies to km results only, not to a \(figure.kind) result")
       }

@@ -13,7 +13,7 @@ struct SurvregLibrary: KaplanLibrary {
   let name = "survreg"
 
   func install(in runtime: KaplanRuntime) throws -> LibraryBinding {
-    LibraryBinding(functions: [survreg, predict, aic, bic], kinds: kinds)
+    LibraryBinding(functions: [survreg, predict, aic, bic, SurvregCurveBinding.rmst], kinds: kinds)
   }
 
   private var kinds: [ResultKind] { [
@@ -43,8 +43,6 @@ struct SurvregLibrary: KaplanLibrary {
 
   private static let distributions: [(String, SurvregDistribution)] =
     SurvregDistribution.allCases.map { ($0.rawValue, $0) }
-  private static let types: [(String, SurvregPredictionType)] =
-    SurvregPredictionType.allCases.map { ($0.rawValue, $0) }
 
   private var survreg: KaplanFunction {
     KaplanFunction(
@@ -109,26 +107,42 @@ struct SurvregLibrary: KaplanLibrary {
         + "columns fit and se_fit (delta method), one row per row of newdata (or of the fitted data; NA where "
         + "a covariate is missing). type = \"quantile\" gives the p-quantiles of the time, one row per row "
         + "and p, with a column p. newdata needs the model's strata and offset columns; the offset is part of "
-        + "every prediction (R 3.5 leaves it out for new data).",
+        + "every prediction (R 3.5 leaves it out for new data). The curve types (\"survival\", \"hazard\", "
+        + "\"cumhaz\" at times; \"rmst\" to tau; \"mean\") give a dataset with columns row, time (tau), fit, "
+        + "se_fit (delta method in (coefficients, log-scales)), lower and upper (survival on the log(-log S) "
+        + "scale, the others on the log scale; the mean of gaussian, logistic and extreme models as it is), per "
+        + "row of newdata or averaged over them (average = true, as flexsurv's standsurv); bootstrap = B "
+        + "refits on B resamples for percentile intervals. A row with a missing covariate is then an error.",
       options: [
-        OptionSpec.choice("type", Self.types, default: "lp",
-                          doc: "\"lp\" (linear predictor, log-time scale for the log-time families), "
-                            + "\"response\" (the time: exp(lp) for them) or \"quantile\" (time quantiles)"),
+        OptionSpec.choice("type", SurvregCurveBinding.types, default: "lp", doc: SurvregCurveBinding.typeDoc),
         OptionSpec("p", .numbers, defaultText: "{0.5}",
                    doc: "probabilities of type = \"quantile\" (each in (0, 1))"),
         OptionSpec("se", .boolean, default: .boolean(true), doc: "include the se_fit column"),
-      ],
+      ] + SurvregCurveBinding.predictOptions,
       optionsArgument: 2, returns: nil,
       example: """
         local lung = dataset("lung")
         local m = survreg(lung, "Surv(time, status) ~ age + sex")
         print(m:predict(lung:head(3), {type = "response"}))
         print(m:predict(lung:head(2), {type = "quantile", p = {0.25, 0.5}}))
+        print(m:predict(lung:head(2), {type = "survival", times = {180, 365}}))
+        print(m:predict(lung, {type = "survival", times = {365, 730}, average = true}))
+        print(m:predict(lung:head(1), {type = "rmst", tau = 1000, bootstrap = 20, seed = 1}))
         """
     ) { call in
       let model = try call.receiver(as: SurvregAnalysis.self)
       let newdata = try call.newdataArgument()
-      let type = try call.options.choice("type", Self.types)
+      let type: SurvregPredictionType
+      switch try call.options.choice("type", SurvregCurveBinding.types) {
+      case .curve(let curve):
+        if call.options.has("p") { throw call.lua.argumentError(3, "option 'p' is for type = \"quantile\"") }
+        return try SurvregCurveBinding.predict(call, model: model, newdata: newdata, type: curve)
+      case .classic(let classic):
+        for key in SurvregCurveBinding.curveKeys where call.options.has(key) {
+          throw call.lua.argumentError(3, "option '\(key)' is for the curve types (survival, hazard, ...)")
+        }
+        type = classic
+      }
       let ps = try call.options.optionalNumbers("p") ?? [0.5]
       if call.options.has("p"), type != .quantile {
         throw call.lua.argumentError(2, "option 'p' is for type = \"quantile\"")

@@ -38,6 +38,7 @@ import FoundationXML
     #expect(keys == ["file", "title", "xlab", "ylab", "xlim", "ylim", "breaks", "percent", "width", "height",
                      "font_size", "labels", "colors", "conf_int", "censor_marks", "risk_table", "cumulative_events",
                      "cumulative_censored", "median_lines", "legend", "pvalue", "hr", "cause", "fun", "color",
+                     "newdata", "type", "km", "horizon", "average",
                      "dpi", "scale", "font_family", "palette", "linetypes", "legend_title", "causes", "layout",
                      "term_width"])
     for file in ["colon_km.svg", "veteran_forest.svg"] {

@@ -123,12 +123,12 @@ public enum SurvregModel {
     let startLogScale = fixed.map { log($0) } ?? log(4 * spread) / 2
     let logCorrection = distribution.isLogTime ? -jacobian(data) : 0
 
-    let hasIntercept = p > 0 && (0..<n).allSatisfy { data.x[$0 * p] == 1 }
+    let hasIntercept = p > 0 && (0..<n).allSatisfy { data.x[$0] == 1 }
     let meanOnly = p == 1 && hasIntercept
 
     // The intercept-only model.
     let ones = SurvregData(
-      y1: data.y1, y2: data.y2, status: data.status, x: [Double](repeating: 1, count: n), p: 1,
+      y1: data.y1, y2: data.y2, status: data.status, columns: [Double](repeating: 1, count: n), p: 1,
       weights: data.weights, offset: data.offset, strata: data.strata, strataCount: data.strataCount)
     let nullLikelihood = SurvregLikelihood(data: ones, base: base, fixedScale: fixed)
     let startScales = [Double](repeating: startLogScale, count: k)
@@ -208,7 +208,7 @@ public enum SurvregModel {
   static func weightedLeastSquares(
     _ data: SurvregData, base: SurvregDistribution.Base, yy: [Double], logScales: [Double], fixed: Double?
   ) -> [Double] {
-    let p = data.p
+    let p = data.p, n = data.n
     var a = [Double](repeating: 0, count: p * p)
     var b = [Double](repeating: 0, count: p)
     for i in 0..<data.n {
@@ -219,11 +219,10 @@ public enum SurvregModel {
       let w = data.weights?[i] ?? 1
       let wt = -r.etaEta * w
       let rhs = wt * (yy[i] - (data.offset?[i] ?? 0)) + w * r.eta
-      let row = i * p
       for j in 0..<p {
-        let xj = data.x[row + j]
+        let xj = data.x[j * n + i]
         b[j] += rhs * xj
-        for l in 0...j { a[j * p + l] += wt * xj * data.x[row + l] }
+        for l in 0...j { a[j * p + l] += wt * xj * data.x[l * n + i] }
       }
     }
     for j in 0..<p { for l in 0..<j { a[l * p + j] = a[j * p + l] } }

@@ -12,7 +12,9 @@ public enum SurvregCensoring: UInt8, Sendable {
 ///
 /// `y1` is the (transformed) time, or the lower end of an interval; `y2` the
 /// upper end for interval rows (ignored elsewhere; may be empty when no
-/// row is interval-censored). `x` is row-major n × p and includes the
+/// row is interval-censored). `x` is the n × p design, column-major (column
+/// j is `x[j·n ..< (j+1)·n]`, as `DesignMatrix` holds it, so the fit reads
+/// the model frame's columns without transposing them) and includes the
 /// intercept column. `strata` (0-based, k levels) gives each row's scale;
 /// nil is one scale.
 public struct SurvregData: Sendable {
@@ -21,14 +23,16 @@ public struct SurvregData: Sendable {
   public let y1: [Double]
   public let y2: [Double]
   public let status: [SurvregCensoring]
+  /// Column-major n × p.
   public let x: [Double]
   public let weights: [Double]?
   public let offset: [Double]?
   public let strata: [Int]?
   public let strataCount: Int
 
+  /// The data with the design given column-major (`columns[j·n + i]`).
   public init(
-    y1: [Double], y2: [Double], status: [SurvregCensoring], x: [Double], p: Int, weights: [Double]? = nil,
+    y1: [Double], y2: [Double], status: [SurvregCensoring], columns: [Double], p: Int, weights: [Double]? = nil,
     offset: [Double]? = nil, strata: [Int]? = nil, strataCount: Int = 1
   ) {
     self.n = y1.count
@@ -36,11 +40,28 @@ public struct SurvregData: Sendable {
     self.y1 = y1
     self.y2 = y2
     self.status = status
-    self.x = x
+    self.x = columns
     self.weights = weights
     self.offset = offset
     self.strata = strata
     self.strataCount = max(1, strataCount)
+  }
+
+  /// The data with the design given row-major (`x[i·p + j]`), transposed once.
+  public init(
+    y1: [Double], y2: [Double], status: [SurvregCensoring], x: [Double], p: Int, weights: [Double]? = nil,
+    offset: [Double]? = nil, strata: [Int]? = nil, strataCount: Int = 1
+  ) {
+    let n = y1.count
+    var columns = [Double](repeating: 0, count: x.count)
+    if x.count == n * p {
+      for i in 0..<n { for j in 0..<p { columns[j * n + i] = x[i * p + j] } }
+    } else {
+      columns = x  // a shape error, reported by the fit
+    }
+    self.init(
+      y1: y1, y2: y2, status: status, columns: columns, p: p, weights: weights, offset: offset, strata: strata,
+      strataCount: strataCount)
   }
 }
 
@@ -124,8 +145,8 @@ extension SurvregDistribution.Base {
 
 /// The log-likelihood of a location–scale model with its gradient and
 /// information (minus the Hessian) in θ = (β, log σ₁, …, log σₖ), summed
-/// over the rows in one pass over contiguous buffers with no allocation per
-/// row. From 2¹⁶ rows the pass is split between two workers at the middle
+/// over the rows in one fused pass over the contiguous columns with no
+/// allocation per row. From 2¹⁶ rows the pass is split between two workers at the middle
 /// row, each summing into its own slot; the two sums are then added in a
 /// fixed order, so the result depends on the data only, never on timing.
 struct SurvregLikelihood {
@@ -244,10 +265,10 @@ struct SurvregRowKernel: Sendable {
     guard let base0 = out.baseAddress else { return }
     let g = base0 + start + 1
     let h = base0 + start + 1 + q
+    let n = input.y1.count
     for i in rows {
-      let row = i * p
       var eta = hasOffset ? input.offset[i] : 0
-      for j in 0..<p { eta += x[row + j] * th[j] }
+      for j in 0..<p { eta += x[j &* n &+ i] * th[j] }
       let s = hasStrata ? input.strata[i] : 0
       let k = fixedScale == nil ? s : 0
       let logSigma = logSigmas[k], sigma = sigmas[k]
@@ -259,18 +280,18 @@ struct SurvregRowKernel: Sendable {
       guard derivatives else { continue }
       let a = w * r.eta, b = -w * r.etaEta
       for j in 0..<p {
-        let xj = x[row + j]
+        let xj = x[j &* n &+ i]
         g[j] += a * xj
         let bx = b * xj
         let hRow = j * q
-        for k in 0...j { h[hRow + k] += bx * x[row + k] }
+        for k in 0...j { h[hRow + k] += bx * x[k &* n &+ i] }
       }
       if fixedScale == nil {
         let c = p + s
         g[c] += w * r.tau
         h[c * q + c] -= w * r.tauTau
         let e = -w * r.etaTau
-        for j in 0..<p { h[c * q + j] += e * x[row + j] }
+        for j in 0..<p { h[c * q + j] += e * x[j &* n &+ i] }
       }
     }
     base0[start] = loglik

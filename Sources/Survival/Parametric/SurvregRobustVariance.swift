@@ -15,10 +15,10 @@ public enum SurvregRobustVariance {
     let clusters = (cluster.max() ?? -1) + 1
     var sums = [Double](repeating: 0, count: clusters * q)
     let base = fit.distribution.base
-    for i in 0..<data.n {
-      let row = i * p
+    let n = data.n
+    for i in 0..<n {
       var eta = data.offset?[i] ?? 0
-      for j in 0..<p { eta += data.x[row + j] * fit.coefficients[j] }
+      for j in 0..<p { eta += data.x[j * n + i] * fit.coefficients[j] }
       let s = data.strata?[i] ?? 0
       let logSigma = fixed.map { log($0) } ?? fit.logScales[s]
       let r = base.rowTerms(
@@ -26,7 +26,7 @@ public enum SurvregRobustVariance {
         logSigma: logSigma)
       let w = data.weights?[i] ?? 1
       let c = cluster[i] * q
-      for j in 0..<p { sums[c + j] += w * r.eta * data.x[row + j] }
+      for j in 0..<p { sums[c + j] += w * r.eta * data.x[j * n + i] }
       if fixed == nil { sums[c + p + s] += w * r.tau }
     }
     var meat = [Double](repeating: 0, count: q * q)
