@@ -18,11 +18,20 @@ public struct LogRankOptions: Sendable, Equatable {
   /// γ of the weight (1 − S(t−))^γ (not in R; lifelines' `q`).
   public var gamma: Double
   public var trend: Trend
+  /// The weight of the test (`LogRankWeight`; Fleming–Harrington's with rho and gamma by default).
+  public var weight: LogRankWeight
+  /// Also the MaxCombo test of two groups (`MaxComboTest`).
+  public var maxCombo: Bool
 
-  public init(rho: Double = 0, gamma: Double = 0, trend: Trend = .none) {
-    self.rho = rho
-    self.gamma = gamma
+  public init(
+    rho: Double = 0, gamma: Double = 0, trend: Trend = .none, weight: LogRankWeight? = nil, maxCombo: Bool = false
+  ) {
+    let w = weight ?? .flemingHarrington(rho: rho, gamma: gamma)
+    self.rho = w.rhoGamma.rho
+    self.gamma = w.rhoGamma.gamma
     self.trend = trend
+    self.weight = w
+    self.maxCombo = maxCombo
   }
 }
 
@@ -43,6 +52,8 @@ public struct LogRankAnalysis: Sendable {
   public let test: LogRankTest
   /// The trend test, when asked for.
   public let trend: TrendTest?
+  /// The MaxCombo test, when asked for (two groups).
+  public let maxCombo: MaxComboTest?
 
   /// The Fleming–Harrington weight S(t−)^ρ (1 − S(t−))^γ needs a finite ρ
   /// and a finite γ ≥ 0 (also for `PairwiseLogRankAnalysis`).
@@ -66,19 +77,35 @@ public struct LogRankAnalysis: Sendable {
     self.droppedCount = frame.droppedCount
     self.labels = groups.labels
     self.strataLabels = strata?.labels ?? []
+    if options.maxCombo && groups.count != 2 {
+      throw SurvivalAnalysisError(
+        "test = \"maxcombo\" compares two groups; the formula gives \(groups.count) "
+          + "(\(groups.labels.joined(separator: ", ")))")
+    }
     let test: LogRankTest
+    var combo: MaxComboTest?
     switch groups.codes {
     case .compact(let codes):
       // A factor's own codes, read as they are.
       test = try LogRankTest.test(
         time: frame.time, event: frame.event, groupCodes: codes, groupCount: groups.count,
-        strata: strata?.index, strataCount: strata?.count ?? 1, rho: options.rho, gamma: options.gamma)
+        strata: strata?.index, strataCount: strata?.count ?? 1, weight: options.weight)
+      if options.maxCombo {
+        combo = try MaxComboTest.test(
+          time: frame.time, event: frame.event, groupCodes: codes, strata: strata?.index,
+          strataCount: strata?.count ?? 1)
+      }
     case .wide(let index):
       test = try LogRankTest.test(
         time: frame.time, event: frame.event, group: index, groupCount: groups.count,
-        strata: strata?.index, strataCount: strata?.count ?? 1, rho: options.rho, gamma: options.gamma)
+        strata: strata?.index, strataCount: strata?.count ?? 1, weight: options.weight)
+      if options.maxCombo {
+        combo = try MaxComboTest.test(
+          time: frame.time, event: frame.event, group: index, strata: strata?.index, strataCount: strata?.count ?? 1)
+      }
     }
     self.test = test
+    self.maxCombo = combo
     switch options.trend {
     case .none:
       trend = nil

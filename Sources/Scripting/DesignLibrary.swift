@@ -208,14 +208,18 @@ struct DesignLibrary: KaplanLibrary {
       "power_sim", section: "Design", signature: "power_sim{opts}",
       summary: "Power by simulation: reps trials of a simulate_trial design, each analysed, and the share "
         + "significant at alpha with its Monte Carlo standard error mc_se = sqrt(p(1 - p)/reps). Built-in "
-        + "analyses (\"logrank\"; \"fh\", Fleming-Harrington G(rho, gamma)) run in Swift on every core without "
+        + "analyses (\"logrank\"; \"fh\", Fleming-Harrington G(rho, gamma); \"cox\", the Wald test of the arm; "
+        + "\"rmst\", the RMST difference at tau over its SE; \"maxcombo\") run in Swift on every core without "
         + "building datasets; a function(d) returning true (reject) or false runs once per replicate on "
         + "simulate_trial's dataset. Replicate i is drawn from a seed made of seed and i, so the result does not "
-        + "depend on the number of threads.",
+        + "depend on the number of threads. On a terminal (stderr a tty, CI unset) a progress bar is drawn on "
+        + "stderr.",
       options: [
         OptionSpec("design", .table, doc: "a simulate_trial design (without seed); two arms for built-in analyses"),
-        OptionSpec("analysis", .either(.choice(["logrank", "fh"]), .function), default: .string("logrank"),
-                   doc: "\"logrank\", \"fh\" (with rho, gamma) or function(d) return reject end"),
+        OptionSpec("analysis", .either(.choice(PowerSimBinding.analyses), .function), default: .string("logrank"),
+                   doc: "\"logrank\", \"fh\" (with rho, gamma), \"cox\", \"rmst\" (with tau), \"maxcombo\", or "
+                     + "function(d) return reject end"),
+        OptionSpec("tau", .number(.positive), doc: "truncation time of analysis \"rmst\""),
         OptionSpec("rho", .number(.nonNegative), default: .number(0), doc: "Fleming-Harrington rho (analysis \"fh\")"),
         OptionSpec("gamma", .number(.nonNegative), default: .number(0),
                    doc: "Fleming-Harrington gamma (analysis \"fh\")"),
@@ -230,6 +234,8 @@ struct DesignLibrary: KaplanLibrary {
         local p = power_sim{design = {n = 600, arms = {control = {hazard = h}, treatment = {hazard = 0.7 * h}},
                                       events = 247}, analysis = "logrank", reps = 500, seed = 1}
         print(p)
+        print(power_sim{design = {n = 300, arms = {control = {hazard = h}, treatment = {hazard = 0.7 * h}},
+                                  accrual = 12, follow_up = 12}, analysis = "rmst", tau = 18, reps = 200})
         print(power_sim{design = {n = 100, arms = {control = {median = 6}, treatment = {median = 12}},
                                   follow_up = 12}, reps = 20,
                         analysis = function(d) return logrank(d, "Surv(time, event) ~ arm").p < 0.05 end})

@@ -9,6 +9,9 @@ import Survival
 /// single-threaded), which polls the run's stop between replicates (and the
 /// Lua hook stops a long function).
 enum PowerSimBinding {
+  /// The built-in analyses' names.
+  static let analyses = ["logrank", "fh", "cox", "rmst", "maxcombo"]
+
   static func run(_ call: KaplanCall) throws -> [LuaValue] {
     let o = call.options
     guard let designValue = try o.value("design") else {
@@ -27,23 +30,46 @@ enum PowerSimBinding {
       if name != "fh" && (o.has("rho") || o.has("gamma")) {
         throw call.lua.argumentError(1, "options 'rho' and 'gamma' apply to analysis = \"fh\" only")
       }
+      if name != "rmst" && o.has("tau") {
+        throw call.lua.argumentError(1, "option 'tau' applies to analysis = \"rmst\" only")
+      }
       guard design.arms.count == 2 else {
         throw call.lua.argumentError(
           1, "the built-in analyses compare two arms; the design has \(design.arms.count) (use a function)")
       }
       let rho = try o.number("rho")
       let gamma = try o.number("gamma")
+      let analysis: SimulatedAnalysis
+      var label = name
+      switch name {
+      case "cox": analysis = .coxWald
+      case "maxcombo": analysis = .maxCombo
+      case "rmst":
+        guard let tau = try o.optionalNumber("tau") else {
+          throw call.lua.argumentError(1, "analysis = \"rmst\" needs option 'tau' (the truncation time)")
+        }
+        analysis = .rmst(tau: tau)
+        label = "rmst(tau = \(OptionValues.shown(.number(tau))))"
+      case "fh":
+        analysis = .logRank(rho: rho, gamma: gamma)
+        label = "fh(\(OptionValues.shown(.number(rho))), \(OptionValues.shown(.number(gamma))))"
+      default: analysis = .logRank(rho: 0, gamma: 0)
+      }
+      let bar = ProgressBar.forTerminal(total: reps, label: "power_sim")
+      var progress: (@Sendable (Int) -> Void)?
+      if let bar { progress = { done in bar.update(done) } }
       let sim = try PowerSimulation.run(
-        design: design, analysis: .logRank(rho: rho, gamma: gamma), reps: reps, seed: seed, alpha: alpha)
-      let label = name == "fh" ? "fh(\(OptionValues.shown(.number(rho))), \(OptionValues.shown(.number(gamma))))"
-        : "logrank"
+        design: design, analysis: analysis, reps: reps, seed: seed, alpha: alpha, progress: progress)
+      bar?.finish()
       let r = PowerSimResult(simulation: sim, analysis: label, seed: seedValue)
       return call.result(DesignResults.encode(r.fields), of: r)
     }
-    if o.has("rho") || o.has("gamma") || o.has("alpha") {
-      throw call.lua.argumentError(1, "options 'rho', 'gamma' and 'alpha' apply to the built-in analyses; "
+    if o.has("rho") || o.has("gamma") || o.has("alpha") || o.has("tau") {
+      throw call.lua.argumentError(1, "options 'rho', 'gamma', 'tau' and 'alpha' apply to the built-in analyses; "
         + "a function decides itself")
     }
+    let bar = ProgressBar.forTerminal(total: reps, label: "power_sim")
+    defer { bar?.finish() }
     var trial = SimulatedTrial()
     var rejections = 0
     var events = 0
@@ -62,6 +88,7 @@ enum PowerSimBinding {
           + "for replicate \(i); it must return true (significant) or false")
       }
       if reject { rejections += 1 }
+      bar?.update(i)
     }
     let sim = PowerSimulation(reps: reps, rejections: rejections, totalEvents: events, totalPatients: patients,
                               shortReplicates: short, alpha: .nan)

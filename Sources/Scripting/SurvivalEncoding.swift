@@ -114,9 +114,21 @@ enum SurvivalEncoding {
         "chisq": number(tr.chiSquare), "df": .integer(tr.df), "p": number(tr.p),
       ])
     }
+    var combo = LuaValue.nil
+    if let m = a.maxCombo {
+      let parts: [LuaValue] = MaxComboTest.components.enumerated().map { i, c in
+        .record([
+          "rho": .number(c.rho), "gamma": .number(c.gamma), "z": number(m.z[i]), "used": .boolean(m.used[i]),
+        ])
+      }
+      combo = .record([
+        "statistic": number(m.statistic), "p": number(m.p), "p_error": number(m.pError), "components": .array(parts),
+      ])
+    }
     return .record([
       "formula": .string(a.formula.text), "n": .integer(a.count), "n_dropped": .integer(a.droppedCount),
-      "rho": .number(t.rho), "gamma": .number(t.gamma),
+      "rho": .number(t.rho), "gamma": .number(t.gamma), "weights": .string(LogRankWeightOptions.label(t.weight)),
+      "maxcombo": combo,
       "chisq": number(t.chiSquare), "df": .integer(t.df), "p": number(t.p),
       "groups": .array(groups), "var": .array(variance),
       "strata": a.strataLabels.isEmpty ? .nil : .strings(a.strataLabels), "trend": trend,

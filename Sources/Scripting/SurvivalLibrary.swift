@@ -52,6 +52,9 @@ struct SurvivalLibrary: KaplanLibrary {
       ("groups", "per group: label, n, observed, expected, oe2_e, oe2_v"),
       ("strata", "the strata labels of a stratified test"),
       ("trend", "the trend test, when asked: scores, chisq, p"),
+      ("weights", "the weight: \"logrank\", \"gehan\", \"tarone-ware\", \"peto-peto\", \"modified-peto\", "
+        + "\"fh(rho, gamma)\""),
+      ("maxcombo", "test = \"maxcombo\": statistic (max |z|), p, p_error, and per FH(rho, gamma): rho, gamma, z, used"),
     ], tidy: SurvivalTidy.logrank),
     ResultKind("pairwise_logrank", section: "Survival", summary: "Pairwise log-rank tests (pairwise_logrank()).",
                fields: [
@@ -161,9 +164,9 @@ struct SurvivalLibrary: KaplanLibrary {
     KaplanFunction(
       "logrank", section: "Survival", signature: "logrank(d, formula [, opts])",
       summary: "The k-sample log-rank test (strata(x) for the stratified test), as R's survdiff: chisq, df, p, "
-        + "O and E per group.",
+        + "O and E per group; weighted (Gehan, Tarone–Ware, Peto–Peto, Fleming–Harrington) or MaxCombo.",
       options: [
-        Self.rho, Self.gamma,
+        Self.rho, Self.gamma, LogRankWeightOptions.weights, LogRankWeightOptions.test,
         OptionSpec("trend", .either(.boolean, .numbers), default: .boolean(false),
                    doc: "true: test for trend across the ordered groups (scores 1, 2, ...); or an array of scores"),
       ],
@@ -172,6 +175,8 @@ struct SurvivalLibrary: KaplanLibrary {
         local vet = dataset("veteran")
         print(logrank(vet, "Surv(time, status) ~ trt + strata(celltype)"))
         print(logrank(vet, "Surv(time, status) ~ celltype", {rho = 1}).p)
+        print(logrank(vet, "Surv(time, status) ~ celltype", {weights = "gehan"}))
+        print(logrank(vet, "Surv(time, status) ~ trt", {test = "maxcombo"}))
         """
     ) { call in
       let (dataset, formula) = try analysisArguments(call)
@@ -182,7 +187,8 @@ struct SurvivalLibrary: KaplanLibrary {
       case .table?: trend = .scores(try o.optionalNumbers("trend") ?? [])
       default: trend = .none
       }
-      let options = LogRankOptions(rho: try o.number("rho"), gamma: try o.number("gamma"), trend: trend)
+      let (weight, maxCombo) = try LogRankWeightOptions.weight(call)
+      let options = LogRankOptions(trend: trend, weight: weight, maxCombo: maxCombo)
       let analysis = try LogRankAnalysis(dataset: dataset, formula: formula, options: options)
       return try call.result(SurvivalEncoding.logrank(analysis), of: analysis)
     }

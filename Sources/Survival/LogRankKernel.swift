@@ -25,8 +25,8 @@ import Foundation
 /// relative on the fixtures).
 struct LogRankKernel {
   let k: Int
-  let rho: Double
-  let gamma: Double
+  /// The weight at each event time (`LogRankWeight`).
+  let weight: LogRankWeight
   /// Observed and expected per stratum (row-major strata × k), and the pair
   /// sums, then the variance (row-major k × k).
   var observed: [Double] = []
@@ -40,9 +40,12 @@ struct LogRankKernel {
   private var work = 0
 
   init(groups k: Int, rho: Double, gamma: Double) {
+    self.init(groups: k, weight: .flemingHarrington(rho: rho, gamma: gamma))
+  }
+
+  init(groups k: Int, weight: LogRankWeight) {
     self.k = k
-    self.rho = rho
-    self.gamma = gamma
+    self.weight = weight
     variance = [Double](repeating: 0, count: k * k)
     risk = [Double](repeating: 0, count: k)
   }
@@ -59,14 +62,14 @@ struct LogRankKernel {
     observed = [Double](repeating: 0, count: strataCount * k)
     expected = observed
     for i in 0..<variance.count { variance[i] = 0 }
-    let weighted = rho != 0 || gamma != 0
+    let weighted = !weight.isUnit
     for s in 0..<strataCount {
       let lo = strataStart[s], hi = strataStart[s + 1]
       if lo == hi { continue }
       // Forward: blocks of tied times, their weights, A and U up to each block.
       blockA.removeAll(keepingCapacity: true)
       blockU.removeAll(keepingCapacity: true)
-      var km = 1.0, cumA = 0.0, cumU = 0.0
+      var km = 1.0, peto = 1.0, cumA = 0.0, cumU = 0.0
       var p = lo
       let base = s * k
       while p < hi {
@@ -80,7 +83,8 @@ struct LogRankKernel {
         let nrisk = Double(hi - p)
         var w = 1.0
         if weighted {
-          w = (rho != 0 ? Foundation.pow(km, rho) : 1) * (gamma != 0 ? Foundation.pow(1 - km, gamma) : 1)
+          peto *= 1 - deaths / (nrisk + 1)
+          w = weight.value(atRisk: nrisk, km: km, peto: peto)
           km = km * (nrisk - deaths) / nrisk
         }
         if deaths > 0 {

@@ -16,7 +16,10 @@ import Foundation
 /// only"); R `survdiff` takes no case weights, and neither does this.
 /// Tolerance: 1e-10 relative.
 public struct LogRankTest: Sendable {
-  /// ρ of S(t−)^ρ.
+  /// The weight at each event time (Fleming–Harrington ρ, γ below, or
+  /// Gehan, Tarone–Ware, Peto–Peto, modified Peto: `LogRankWeight`).
+  public let weight: LogRankWeight
+  /// ρ of S(t−)^ρ (0 for the weights that are not Fleming–Harrington's).
   public let rho: Double
   /// γ of (1 − S(t−))^γ.
   public let gamma: Double
@@ -57,11 +60,12 @@ public struct LogRankTest: Sendable {
   /// stratified test; nil is one stratum.
   public static func test<Event: EventCode>(
     time: [Double], event: [Event], group: [Int], groupCount: Int,
-    strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0
+    strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0,
+    weight: LogRankWeight? = nil
   ) throws -> LogRankTest {
     try run(
       time: time, event: event, group: group, groupCount: groupCount, strata: strata, strataCount: strataCount,
-      rho: rho, gamma: gamma)
+      weight: weight ?? .flemingHarrington(rho: rho, gamma: gamma))
   }
 
   /// `test` with the model frame's `Int` codes. A generic function called
@@ -70,38 +74,42 @@ public struct LogRankTest: Sendable {
   /// the one for R's numeric status are specialised here.
   public static func test(
     time: [Double], event: [Int], group: [Int], groupCount: Int,
-    strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0
+    strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0,
+    weight: LogRankWeight? = nil
   ) throws -> LogRankTest {
     try run(
       time: time, event: event, group: group, groupCount: groupCount, strata: strata, strataCount: strataCount,
-      rho: rho, gamma: gamma)
+      weight: weight ?? .flemingHarrington(rho: rho, gamma: gamma))
   }
 
   /// `test` with R's numeric status (see the `Int` overload).
   public static func test(
     time: [Double], event: [Double], group: [Int], groupCount: Int,
-    strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0
+    strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0,
+    weight: LogRankWeight? = nil
   ) throws -> LogRankTest {
     try run(
       time: time, event: event, group: group, groupCount: groupCount, strata: strata, strataCount: strataCount,
-      rho: rho, gamma: gamma)
+      weight: weight ?? .flemingHarrington(rho: rho, gamma: gamma))
   }
 
   /// `test` with the groups as 32-bit codes (a factor column's own codes,
   /// 0..<groupCount), read as they are: no list of 8-byte indices is built.
   public static func test(
     time: [Double], event: [Int], groupCodes group: [Int32], groupCount: Int,
-    strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0
+    strata: [Int]? = nil, strataCount: Int = 1, rho: Double = 0, gamma: Double = 0,
+    weight: LogRankWeight? = nil
   ) throws -> LogRankTest {
     try run(
       time: time, event: event, group: group, groupCount: groupCount, strata: strata, strataCount: strataCount,
-      rho: rho, gamma: gamma)
+      weight: weight ?? .flemingHarrington(rho: rho, gamma: gamma))
   }
 
   private static func run<Event: EventCode, Code: BinaryInteger>(
     time: [Double], event: [Event], group: [Code], groupCount: Int,
-    strata: [Int]?, strataCount: Int, rho: Double, gamma: Double
+    strata: [Int]?, strataCount: Int, weight: LogRankWeight
   ) throws -> LogRankTest {
+    let (rho, gamma) = weight.rhoGamma
     guard rho.isFinite, gamma.isFinite, gamma >= 0 else {
       throw SurvivalInputError.invalidOption(
         "rho must be finite and gamma finite and non-negative, got rho \(rho), gamma \(gamma)")
@@ -117,7 +125,7 @@ public struct LogRankTest: Sendable {
     for i in 0..<group.count where group[i] < 0 || Int(group[i]) >= groupCount {
       throw SurvivalInputError.invalidGroup(index: i, value: Int(group[i]), groupCount: groupCount)
     }
-    return try compute(sample: sample, group: group, groupCount: groupCount, rho: rho, gamma: gamma)
+    return try compute(sample: sample, group: group, groupCount: groupCount, weight: weight)
   }
 
   /// The test on a validated sample: the sums of `LogRankKernel`, then the
@@ -125,7 +133,7 @@ public struct LogRankTest: Sendable {
   /// tables are the output, so their memory is asked of the run's budget
   /// first, and the kernel polls for cancellation.
   static func compute<Code: BinaryInteger>(
-    sample: SurvivalSample, group: [Code], groupCount k: Int, rho: Double, gamma: Double
+    sample: SurvivalSample, group: [Code], groupCount k: Int, weight: LogRankWeight
   ) throws -> LogRankTest {
     let strataCount = sample.groupCount
     try MemoryBudget.require(count: k, stride: 3 * k * MemoryLayout<Double>.stride,
@@ -143,7 +151,7 @@ public struct LogRankTest: Sendable {
         }
       }
     }
-    var kernel = LogRankKernel(groups: k, rho: rho, gamma: gamma)
+    var kernel = LogRankKernel(groups: k, weight: weight)
     let check: () throws -> Void = { try Cancellation.check() }
     try sample.sortedTime.withUnsafeBufferPointer { time in
       try sample.sortedEvent.withUnsafeBufferPointer { event in
@@ -171,7 +179,8 @@ public struct LogRankTest: Sendable {
     let v = kernel.variance
     let (chi, df) = try quadraticStatistic(observed: observed, expected: expected, variance: v, k: k, poll: check)
     return LogRankTest(
-      rho: rho, gamma: gamma, n: counts, observed: observed, expected: expected,
+      weight: weight, rho: weight.rhoGamma.rho, gamma: weight.rhoGamma.gamma, n: counts, observed: observed,
+      expected: expected,
       observedByStratum: obs, expectedByStratum: exp, variance: v, chiSquare: chi, df: df,
       p: chiSquarePValue(chi, df: df))
   }

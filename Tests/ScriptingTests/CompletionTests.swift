@@ -69,7 +69,7 @@ import TestSupport
     #expect(session.completions(for: "conf_", line: "km(d, \"Surv(time, status) ~ x\", {conf_")
       == ["conf_level", "conf_type"])
     #expect(session.completions(for: "", line: "logrank(d, 'Surv(time, status) ~ x', {rho = 1, ")
-      == ["gamma", "rho", "trend"])
+      == ["gamma", "rho", "test", "trend", "weights"])
     // A method's options: fit:at(times, {extend = ...}).
     #expect(session.completions(for: "ex", line: "fit:at({1, 2}, {ex") == ["extend"])
     // f{...}: the table is the options argument.

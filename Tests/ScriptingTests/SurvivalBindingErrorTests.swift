@@ -38,7 +38,8 @@ import TestSupport
     #expect(error("km(lung, 'Surv(time, status) ~ sex', {'log'})").contains(
       "bad argument #3 to 'km' (options are named"))
     #expect(error("logrank(lung, 'Surv(time, status) ~ sex', {rh = 1})").contains(
-      "bad argument #3 to 'logrank' (unknown option 'rh'; did you mean 'rho'? (options: rho, gamma, trend))"))
+      "bad argument #3 to 'logrank' (unknown option 'rh'; did you mean 'rho'? "
+        + "(options: rho, gamma, weights, test, trend))"))
     #expect(error("logrank(lung, 'Surv(time, status) ~ sex', {rho = 'one'})").contains(
       "bad argument #3 to 'logrank' (option 'rho' must be a number, got \"one\")"))
     #expect(error("logrank(lung, 'Surv(time, status) ~ sex', {gamma = -1})").contains(

@@ -148,13 +148,19 @@ import TestSupport
       local vet = dataset("veteran")
       local lr = logrank(vet, "Surv(time, status) ~ celltype")
       local d = tidy(lr)
-      shape(d, {"group", "n", "observed", "expected", "statistic", "df", "p_value"},
-            {"string", "int", "int", "double", "double", "int", "double"}, 4)
+      shape(d, {"group", "n", "observed", "expected", "method", "statistic", "df", "p_value"},
+            {"string", "int", "int", "double", "string", "double", "int", "double"}, 4)
       for i, g in ipairs(lr.groups) do
         same(d, "group", i, g.label); same(d, "n", i, g.n); same(d, "observed", i, g.observed)
         same(d, "expected", i, g.expected); same(d, "statistic", i, lr.chisq); same(d, "df", i, lr.df)
-        same(d, "p_value", i, lr.p)
+        same(d, "p_value", i, lr.p); same(d, "method", i, "logrank")
       end
+      local mc = logrank(vet, "Surv(time, status) ~ trt", {test = "maxcombo"})
+      d = tidy(mc)
+      same(d, "method", 1, "maxcombo"); same(d, "statistic", 2, mc.maxcombo.statistic)
+      same(d, "p_value", 2, mc.maxcombo.p)
+      d = tidy(logrank(vet, "Surv(time, status) ~ trt", {weights = "gehan"}))
+      same(d, "method", 1, "gehan")
       local death = colon:where(colon.etype:eq(2))
       local pw = pairwise_logrank(death, "Surv(time, status) ~ rx")
       d = tidy(pw)

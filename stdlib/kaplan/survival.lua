@@ -164,13 +164,37 @@ local function test_name(rho, gamma)
     number(gamma, 7))
 end
 
+-- The tests of logrank{weights = ...} (Klein and Moeschberger's names).
+local weight_names = {
+  gehan = "Gehan–Breslow–Wilcoxon test (weights n at risk)",
+  ["tarone-ware"] = "Tarone–Ware test (weights sqrt(n at risk))",
+  ["peto-peto"] = "Peto–Peto test (weights Peto's S~(t))",
+  ["modified-peto"] = "Modified Peto–Peto test (weights S~(t) n/(n+1))",
+}
+
+-- The MaxCombo lines: each FH(rho, gamma) z, then the maximum and its p-value.
+local function maxcombo_lines(out, m)
+  local names, z, used = {}, {}, {}
+  for i, c in ipairs(m.components) do
+    names[i] = string.format("FH(%s,%s)", number(c.rho, 7), number(c.gamma, 7))
+    z[i] = c.z
+    used[i] = c.used and "" or "(left out)"
+  end
+  out[#out + 1] = ""
+  out[#out + 1] = format_table({ { "", names, left = true }, { "Z", column(z, #names, 4) },
+    { "", used, left = true } }, #names)
+  out[#out + 1] = ""
+  out[#out + 1] = string.format(" MaxCombo: max|Z|= %s, p= %s (Gauss–Kronrod quadrature, error < %s)",
+    number(m.statistic, 4), format.format_pval(m.p, 1), number(m.p_error, 2))
+end
+
 logrank_mt.__tostring = function(r)
   local k = #r.groups
   local labels, n, o, e, oe, ov = {}, {}, {}, {}, {}, {}
   for i, g in ipairs(r.groups) do
     labels[i], n[i], o[i], e[i], oe[i], ov[i] = g.label, g.n, g.observed, g.expected, g.oe2_e, g.oe2_v
   end
-  local title = test_name(r.rho, r.gamma) .. ": " .. r.formula
+  local title = (weight_names[r.weights] or test_name(r.rho, r.gamma)) .. ": " .. r.formula
   if r.strata then title = title .. "  (stratified: " .. #r.strata .. " strata)" end
   local out = { title }
   local dropped = dropped_line(r.n_dropped)
@@ -187,6 +211,7 @@ logrank_mt.__tostring = function(r)
     out[#out + 1] = string.format(" Test for trend (scores %s): Chisq= %s  on 1 degree of freedom, p= %s",
       table.concat(scores, ", "), number(round1(r.trend.chisq)), format.format_pval(r.trend.p, 1))
   end
+  if r.maxcombo then maxcombo_lines(out, r.maxcombo) end
   return table.concat(out, "\n")
 end
 

@@ -116,8 +116,8 @@ enum SurvivalTidy {
   /// survdiff's printout; the trend test stays in the result's `trend`.
   static let logrank = Tidier(
     LogRankAnalysis.self,
-    rows: "one row per group: group, n, observed, expected, and the test on every row: statistic, "
-      + "df, p_value"
+    rows: "one row per group: group, n, observed, expected, and the test on every row: method (the weight, "
+      + "or \"maxcombo\"), statistic (chi-square, or max |Z|), df (NA for MaxCombo), p_value"
   ) { a, _ in
     let test = a.test
     let k = test.groupCount
@@ -126,9 +126,11 @@ enum SurvivalTidy {
     t.integers("n", Array(test.n.prefix(k)))
     t.counts("observed", Array(test.observed.prefix(k)))
     t.numbers("expected", Array(test.expected.prefix(k)))
-    t.numbers("statistic", Array(repeating: test.chiSquare, count: k))
-    t.integers("df", Array(repeating: test.df, count: k))
-    t.numbers("p_value", Array(repeating: test.p, count: k))
+    let method = a.maxCombo == nil ? LogRankWeightOptions.label(test.weight) : "maxcombo"
+    try t.labels("method", Array(repeating: method, count: k))
+    t.numbers("statistic", Array(repeating: a.maxCombo?.statistic ?? test.chiSquare, count: k))
+    t.integers("df", Array(repeating: a.maxCombo == nil ? test.df : nil, count: k))
+    t.numbers("p_value", Array(repeating: a.maxCombo?.p ?? test.p, count: k))
     return try t.dataset()
   }
 

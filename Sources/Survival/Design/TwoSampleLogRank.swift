@@ -26,10 +26,32 @@ public struct TwoSampleLogRank {
     public var p: Double { Normal.twoSidedP(z) }
   }
 
-  private var keys: [UInt64] = []
-  private var scratch: [UInt64] = []
+  var keys: [UInt64] = []
+  var scratch: [UInt64] = []
+  /// Scratch of `TwoArmAnalyses`: per event time n₀, n₁, d₀, d₁, its time, and one arm's curve.
+  var risk: [Double] = []
+  var blockTime: [Double] = []
+  var curve: [Double] = []
 
   public init() {}
+
+  /// Fills `keys` with the rows sorted by time (see the type's comment);
+  /// returns the number of rows in group 1.
+  mutating func sortKeys(
+    time: UnsafeBufferPointer<Double>, event: UnsafeBufferPointer<Int32>, group: UnsafeBufferPointer<Int32>
+  ) -> Int {
+    keys.removeAll(keepingCapacity: true)
+    keys.reserveCapacity(time.count)
+    var count1 = 0
+    for i in 0..<time.count {
+      let g = UInt64(group[i] & 1)
+      count1 += Int(g)
+      let e = UInt64(event[i] & 1)
+      keys.append((max(time[i], 0).bitPattern & ~3) | (e << 1) | g)
+    }
+    SmallSorts.radixSort(&keys, scratch: &scratch)
+    return count1
+  }
 
   /// `group` is 0 or 1 per row; `event` 0 or 1.
   public mutating func test(
@@ -37,16 +59,7 @@ public struct TwoSampleLogRank {
     rho: Double = 0, gamma: Double = 0
   ) -> Result {
     let n = time.count
-    keys.removeAll(keepingCapacity: true)
-    keys.reserveCapacity(n)
-    var atRisk1 = 0
-    for i in 0..<n {
-      let g = UInt64(group[i] & 1)
-      atRisk1 += Int(g)
-      let e = UInt64(event[i] & 1)
-      keys.append((max(time[i], 0).bitPattern & ~3) | (e << 1) | g)
-    }
-    SmallSorts.radixSort(&keys, scratch: &scratch)
+    var atRisk1 = sortKeys(time: time, event: event, group: group)
     var atRisk = n
     var u = 0.0
     var v = 0.0
