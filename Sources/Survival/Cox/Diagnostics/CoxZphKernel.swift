@@ -33,9 +33,11 @@ public enum CoxZphKernel {
 
   /// - Parameter g: the transformed time of each row (only event rows are read), uncentred.
   /// - Parameter riskSets: the model's risk sets when already built (`CoxRiskSets` of the same input).
-  public static func scores(_ input: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, g rawG: [Double]) throws
-    -> Scores
-  {
+  /// - Parameter parallelThreshold: rows from which the rows' sums run on two workers (tests lower it).
+  public static func scores(
+    _ input: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, g rawG: [Double],
+    parallelThreshold: Int = CoxZphRowSums.parallelThreshold
+  ) throws -> Scores {
     try input.validate(for: "the proportional-hazards test (zph)")
     let table = try riskSets?.table ?? CoxRiskSetTable(input)
     let n = table.n
@@ -63,32 +65,10 @@ public enum CoxZphKernel {
       dead[d * 3 + 2] = table.deadHazard[d] * g[d] * g[d]
     }
     let cum = table.cumulative(hz, width: 3)
-    // info[k * p² + a * p + b], lower triangle (b ≤ a), for k = 0, 1, 2.
-    var info = [Double](repeating: 0, count: 3 * p * p)
-    try info.withUnsafeMutableBufferPointer { info in
-      try table.x.withUnsafeBufferPointer { x in
-        for i in 0..<n {
-          let lo = table.lo[i], hi = table.hi[i]
-          if lo >= hi { continue }
-          let s = table.stratumOfRow[i]
-          let dies = table.isEvent[i]
-          let end = dies ? hi - 1 : hi
-          let rw = table.risk[i] * table.weight[i]
-          let row = i * p
-          for k in 0..<3 {
-            var h = cum[(end + s) * 3 + k] - cum[(lo + s) * 3 + k]
-            if dies { h += dead[(hi - 1) * 3 + k] }
-            let c = rw * h
-            if c == 0 { continue }
-            let base = k * p * p
-            for a in 0..<p {
-              let xa = c * x[row + a]
-              for b in 0...a { info[base + a * p + b] += xa * x[row + b] }
-            }
-          }
-          if i & 0xFFFF == 0 { try Cancellation.check() }
-        }
-      }
+    // info[k * p² + a * p + b], lower triangle (b ≤ a), for k = 0, 1, 2: the rows' part
+    // (`CoxZphRowSums`, on two workers), then the means' part subtracted.
+    var info = try CoxZphRowSums.sum(table: table, cumulative: cum, dead: dead, parallelThreshold: parallelThreshold)
+    info.withUnsafeMutableBufferPointer { info in
       // Minus Σ_t g^k Σ_s (W/m) x̄_s x̄_sᵀ.
       var mean = [Double](repeating: 0, count: p)
       for d in 0..<deaths {
