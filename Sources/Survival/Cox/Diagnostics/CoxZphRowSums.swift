@@ -31,8 +31,8 @@ public enum CoxZphRowSums {
     let packed = p * (p + 1) / 2
     if n == 0 || p == 0 { return [Double](repeating: 0, count: 3 * p * p) }
     let workers = n >= parallelThreshold ? 2 : 1
-    // Worker w's three triangles at w * 3 * packed; then its products scratch at the end.
-    var sums = [Double](repeating: 0, count: workers * 3 * packed + workers * packed)
+    // Worker w's three triangles at w * 3 * packed.
+    var sums = [Double](repeating: 0, count: workers * 3 * packed)
     let poll = KernelPoll()
     sums.withUnsafeMutableBufferPointer { sums in
       table.x.withUnsafeBufferPointer { x in
@@ -51,9 +51,13 @@ public enum CoxZphRowSums {
           isEvent: SharedReads(isEvent), risk: SharedReads(risk), weight: SharedReads(weight),
           cum: SharedReads(cum), dead: SharedReads(dead))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-          let base = out.baseAddress.unsafelyUnwrapped
-          let acc = base + w * 3 * packed
-          let xx = base + workers * 3 * packed + w * packed
+          // Each worker sums into its own buffer (not into `sums`, whose neighbouring halves would share
+          // cache lines between the workers on every row), copied out at the end.
+          let acc = UnsafeMutablePointer<Double>.allocate(capacity: 4 * packed)
+          acc.initialize(repeating: 0, count: 4 * packed)
+          defer { acc.deallocate() }
+          let xx = acc + 3 * packed
+          defer { (out.baseAddress.unsafelyUnwrapped + w * 3 * packed).update(from: acc, count: 3 * packed) }
           let x = reads.x.baseAddress.unsafelyUnwrapped, lo = reads.lo.buffer, hi = reads.hi.buffer
           let stratum = reads.stratum.buffer, isEvent = reads.isEvent.buffer, risk = reads.risk.buffer
           let weight = reads.weight.buffer, cum = reads.cum.buffer, dead = reads.dead.buffer
