@@ -139,6 +139,11 @@ public struct CoxFit: Sendable {
   /// fit for Surv(time, event) data (`CoxFitMartingale`); nil for
   /// (start, stop] data, whose diagnostics compute them from the risk sets.
   public let martingale: [Double]?
+  /// The fit's order of the rows by (stratum, time, row) for Surv(time, event)
+  /// data (the input row at each sorted position), kept so that the
+  /// diagnostics' risk-set table (`CoxRiskSets`) needs no sort of its own;
+  /// nil for (start, stop] data. One integer per row.
+  public let sortedRows: [Int]?
 }
 
 /// The log partial likelihood, score and information at one β (for checks by hand).
@@ -468,6 +473,7 @@ public enum CoxModel {
     let sortedCluster = cluster.map { c in data.order.map { c[$0] } }
     let concordance: Concordance
     var martingale: [Double]? = nil
+    var sortedRows: [Int]? = nil
     if !isCounting {
       // The right-censored concordance reads the strata as blocks only.
       let blocks = data.strataBlocks()
@@ -475,6 +481,7 @@ public enum CoxModel {
       martingale = CoxFitMartingale.rightCensored(
         time: data.time, status: data.status, weight: data.weight, predictor: sortedPredictor, order: data.order,
         blocks: blocks, efron: options.ties == .efron)
+      sortedRows = data.order
       data.order = []
       data.stratum = []
       concordance = Concordance.rightCensored(
@@ -502,6 +509,6 @@ public enum CoxModel {
       robustScoreTest: robustScore, iterations: result.iterations, converged: result.converged,
       rank: result.rank, singular: singular, warnings: warnings, n: n, events: data.events,
       means: means, score: result.score, linearPredictor: linearPredictor,
-      concordance: concordance, martingale: martingale)
+      concordance: concordance, martingale: martingale, sortedRows: sortedRows)
   }
 }

@@ -115,7 +115,9 @@ struct CoxRiskSetTable {
   let xSum: [Double]
   let deathWeight: [Double]
 
-  init(_ input: CoxDiagnosticsInput) throws {
+  /// - Parameter sortedRows: the rows already in (stratum, stop, row) order (`CoxFit.sortedRows`, the
+  ///   fit's own sort); checked in one pass, and sorted again when they are not in that order.
+  init(_ input: CoxDiagnosticsInput, sortedRows presorted: [Int]? = nil) throws {
     let n = input.n
     let p = input.columns
     self.n = n
@@ -126,7 +128,9 @@ struct CoxRiskSetTable {
     // kernels' passes read the rows and the per-death-time sums in step
     // (sequential memory) instead of jumping to each row's death time.
     let strataOfInput = input.strata
-    let order = RowOrder.sorted(strata: strataOfInput, key: input.stop, descending: false)
+    let order =
+      CoxPresortedRows.order(presorted, strata: strataOfInput, stop: input.stop, counting: input.start != nil)
+      ?? RowOrder.sorted(strata: strataOfInput, key: input.stop, descending: false)
     let sortedRows = order.rows
     let sortedStops = order.keys
     // Centred row-major covariates, gathered a column at a time, and the risk
@@ -313,8 +317,9 @@ struct CoxRiskSetTable {
 public final class CoxRiskSets: Sendable {
   let table: CoxRiskSetTable
 
-  public init(_ input: CoxDiagnosticsInput) throws {
+  /// - Parameter sortedRows: the fit's order of the rows (`CoxFit.sortedRows`), which saves the sort.
+  public init(_ input: CoxDiagnosticsInput, sortedRows: [Int]? = nil) throws {
     try input.validate(for: "the Cox diagnostics")
-    table = try CoxRiskSetTable(input)
+    table = try CoxRiskSetTable(input, sortedRows: sortedRows)
   }
 }
