@@ -18,6 +18,8 @@ struct CoxPresortedRowsTests {
       let input = CoxDiagnosticsInput(
         start: nil, stop: s.time, status: s.status, covariates: s.covariates, columns: 2, weights: s.weights,
         strata: strata, offset: nil, coefficients: fit.coefficients, ties: .efron)
+      let accepted = try #require(CoxPresortedRows.order(rows, strata: strata, stop: s.time, counting: false))
+      #expect(accepted.rows == sorted.rows && accepted.keys == sorted.keys)
       let own = try CoxRiskSets(input).table
       let reused = try CoxRiskSets(input, sortedRows: rows).table
       #expect(own.order == reused.order)
