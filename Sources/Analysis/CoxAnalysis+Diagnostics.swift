@@ -9,11 +9,13 @@ extension CoxAnalysis {
     /// Whether frame and design are the fit's own (kept in `diagnosticsCache`).
     let cached: Bool
     let cache: CoxDiagnosticsCache
+    /// The fit's order of the frame's rows (`CoxFit.sortedRows`).
+    let sortedRows: [Int]?
 
     /// The model's risk sets, built once per model when the frame is the
-    /// fit's; nil otherwise (the kernel then builds its own).
+    /// fit's (in the fit's own sorted order); nil otherwise (the kernel then builds its own).
     func riskSets() throws -> CoxRiskSets? {
-      cached ? try cache.riskSets(input) : nil
+      cached ? try cache.riskSets(input, sortedRows: sortedRows) : nil
     }
   }
 
@@ -37,6 +39,8 @@ extension CoxAnalysis {
         coefficients: self.fit.coefficients, ties: self.fit.ties)
     }
     let input = cached ? diagnosticsCache.input(make) : make()
-    return DiagnosticsData(frame: frame, design: design, input: input, cached: cached, cache: diagnosticsCache)
+    return DiagnosticsData(
+      frame: frame, design: design, input: input, cached: cached, cache: diagnosticsCache,
+      sortedRows: cached ? fit.sortedRows : nil)
   }
 }

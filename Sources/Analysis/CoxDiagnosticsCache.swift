@@ -48,12 +48,13 @@ public final class CoxDiagnosticsCache: @unchecked Sendable {
     return built
   }
 
-  /// The risk sets of `input` (which must be the cached frame's), built on first use.
-  func riskSets(_ input: CoxDiagnosticsInput) throws -> CoxRiskSets {
+  /// The risk sets of `input` (which must be the cached frame's), built on first use; `sortedRows`, the
+  /// fit's order of the rows (`CoxFit.sortedRows`), saves their sort.
+  func riskSets(_ input: CoxDiagnosticsInput, sortedRows: [Int]? = nil) throws -> CoxRiskSets {
     lock.lock()
     defer { lock.unlock() }
     if let riskSets { return riskSets }
-    let built = try CoxRiskSets(input)
+    let built = try CoxRiskSets(input, sortedRows: sortedRows)
     riskSets = built
     return built
   }

@@ -64,13 +64,16 @@ public struct CoxResiduals: Sendable {
     if type.isPerEvent && collapse != .none {
       throw ModelFrameError("collapse is not available for \(type.rawValue) residuals (one row per event, as in R)")
     }
-    let data = try model.diagnosticsData()
-    let frame = data.frame
-    let design = data.design
+    // Martingale and deviance residuals of a Surv(time, event) fit come from the fit itself (R's
+    // fit$residuals): no design matrix and no risk sets.
+    let kept = Self.keptMartingale(model: model, type: type)
+    let data = kept == nil ? try model.diagnosticsData() : nil
+    guard let frame = kept?.frame ?? data?.frame else {
+      throw ModelFrameError("the model's data are not available for its residuals")
+    }
     let fit = model.fit
     let n = frame.count
-    let p = design.columnCount
-    let input = data.input
+    let p = data?.design.columnCount ?? fit.coefficients.count
     let needScore = type == .score || type == .dfbeta || type == .dfbetas
     // Martingale residuals (and the deviance ones made from them) are kept with the model after the first call.
     let martingale: [Double]
@@ -78,17 +81,24 @@ public struct CoxResiduals: Sendable {
     let eventRows: [Int]
     let schoenfeld: [Double]
     do {
-      let riskSets = try data.riskSets()
-      if type == .martingale || type == .deviance, data.cached {
-        martingale = try model.diagnosticsCache.martingale {
-          try CoxResidualKernel.compute(input, riskSets: riskSets, score: false, schoenfeld: false).martingale
+      if let kept {
+        (martingale, score, eventRows, schoenfeld) = (kept.martingale, [], [], [])
+      } else if let data {
+        let riskSets = try data.riskSets()
+        let input = data.input
+        if type == .martingale || type == .deviance, data.cached {
+          martingale = try model.diagnosticsCache.martingale {
+            try CoxResidualKernel.compute(input, riskSets: riskSets, score: false, schoenfeld: false).martingale
+          }
+          (score, eventRows, schoenfeld) = ([], [], [])
+        } else {
+          let kernel = try CoxResidualKernel.compute(
+            input, riskSets: riskSets, score: needScore, schoenfeld: type.isPerEvent)
+          (martingale, score) = (kernel.martingale, kernel.score)
+          (eventRows, schoenfeld) = (kernel.eventRows, kernel.schoenfeld)
         }
-        (score, eventRows, schoenfeld) = ([], [], [])
       } else {
-        let kernel = try CoxResidualKernel.compute(
-          input, riskSets: riskSets, score: needScore, schoenfeld: type.isPerEvent)
-        (martingale, score) = (kernel.martingale, kernel.score)
-        (eventRows, schoenfeld) = (kernel.eventRows, kernel.schoenfeld)
+        (martingale, score, eventRows, schoenfeld) = ([], [], [], [])
       }
     } catch let error as CoxInputError {
       throw ModelFrameError(error.message)
@@ -128,7 +138,7 @@ public struct CoxResiduals: Sendable {
     // Per used row, column-major n × width.
     let width = names.count
     var perRow: [Double]
-    let status = input.status
+    let status = data?.input.status ?? frame.eventDoubles
     switch type {
     case .martingale, .deviance:
       perRow = martingale
@@ -222,6 +232,13 @@ public struct CoxResiduals: Sendable {
     }
     // Expand to every input row, NA for the dropped ones.
     let total = model.dataset.rowCount
+    if case .all = frame.selection, total == n {
+      // No row dropped: the values are per input row already (shared, not copied).
+      self.values = perRow
+      self.rowCount = total
+      self.inputRows = Array(1..<(total + 1))
+      return
+    }
     var expanded = [Double](repeating: .nan, count: total * width)
     for j in 0..<width {
       for i in 0..<n { expanded[j * total + frame.selection[i]] = perRow[j * n + i] }
@@ -229,6 +246,18 @@ public struct CoxResiduals: Sendable {
     self.values = expanded
     self.rowCount = total
     self.inputRows = (0..<total).map { $0 + 1 }
+  }
+
+  /// The fit's own martingale residuals (`CoxFit.martingale`) with the model
+  /// frame they belong to, for the martingale and deviance types; nil when
+  /// the fit has none ((start, stop] data) or kept no frame (tt() terms).
+  private static func keptMartingale(
+    model: CoxAnalysis, type: CoxResidualType
+  ) -> (frame: ModelFrame, martingale: [Double])? {
+    guard type == .martingale || type == .deviance, let frame = model.diagnosticsCache.frame,
+      let martingale = model.fit.martingale, martingale.count == frame.count
+    else { return nil }
+    return (frame, martingale)
   }
 
   /// The residuals as a dataset: `row` (or the collapsing column), `time`

@@ -135,6 +135,15 @@ public struct CoxFit: Sendable {
   public let linearPredictor: [Double]
   /// Harrell's concordance of the linear predictor (R `fit$concordance`).
   public let concordance: Concordance
+  /// Martingale residuals per input row (R `fit$residuals`), computed by the
+  /// fit for Surv(time, event) data (`CoxFitMartingale`); nil for
+  /// (start, stop] data, whose diagnostics compute them from the risk sets.
+  public let martingale: [Double]?
+  /// The fit's order of the rows by (stratum, time, row) for Surv(time, event)
+  /// data (the input row at each sorted position), kept so that the
+  /// diagnostics' risk-set table (`CoxRiskSets`) needs no sort of its own;
+  /// nil for (start, stop] data. One integer per row.
+  public let sortedRows: [Int]?
 }
 
 /// The log partial likelihood, score and information at one β (for checks by hand).
@@ -463,9 +472,16 @@ public enum CoxModel {
     }
     let sortedCluster = cluster.map { c in data.order.map { c[$0] } }
     let concordance: Concordance
+    var martingale: [Double]? = nil
+    var sortedRows: [Int]? = nil
     if !isCounting {
       // The right-censored concordance reads the strata as blocks only.
       let blocks = data.strataBlocks()
+      // R's fit$residuals, from the sorted rows while the fit has them (`CoxFitMartingale`).
+      martingale = CoxFitMartingale.rightCensored(
+        time: data.time, status: data.status, weight: data.weight, predictor: sortedPredictor, order: data.order,
+        blocks: blocks, efron: options.ties == .efron)
+      sortedRows = data.order
       data.order = []
       data.stratum = []
       concordance = Concordance.rightCensored(
@@ -493,6 +509,6 @@ public enum CoxModel {
       robustScoreTest: robustScore, iterations: result.iterations, converged: result.converged,
       rank: result.rank, singular: singular, warnings: warnings, n: n, events: data.events,
       means: means, score: result.score, linearPredictor: linearPredictor,
-      concordance: concordance)
+      concordance: concordance, martingale: martingale, sortedRows: sortedRows)
   }
 }

@@ -115,7 +115,9 @@ struct CoxRiskSetTable {
   let xSum: [Double]
   let deathWeight: [Double]
 
-  init(_ input: CoxDiagnosticsInput) throws {
+  /// - Parameter sortedRows: the rows already in (stratum, stop, row) order (`CoxFit.sortedRows`, the
+  ///   fit's own sort); checked in one pass, and sorted again when they are not in that order.
+  init(_ input: CoxDiagnosticsInput, sortedRows presorted: [Int]? = nil) throws {
     let n = input.n
     let p = input.columns
     self.n = n
@@ -126,36 +128,15 @@ struct CoxRiskSetTable {
     // kernels' passes read the rows and the per-death-time sums in step
     // (sequential memory) instead of jumping to each row's death time.
     let strataOfInput = input.strata
-    let order = RowOrder.sorted(strata: strataOfInput, key: input.stop, descending: false)
+    let order =
+      CoxPresortedRows.order(presorted, strata: strataOfInput, stop: input.stop, counting: input.start != nil)
+      ?? RowOrder.sorted(strata: strataOfInput, key: input.stop, descending: false)
     let sortedRows = order.rows
     let sortedStops = order.keys
-    // Centred row-major covariates, gathered a column at a time.
-    var means = [Double](repeating: 0, count: p)
-    for j in 0..<p {
-      var mean = 0.0
-      for i in 0..<n { mean += input.covariates[j * n + i] }
-      means[j] = mean / Double(n)
-    }
-    let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
-      input.covariates.withUnsafeBufferPointer { cov in
-        sortedRows.withUnsafeBufferPointer { rows in
-          for j in 0..<p {
-            let column = j * n, mean = means[j]
-            for k in 0..<n { out[k * p + j] = cov[column + rows[k]] - mean }
-          }
-        }
-      }
-      count = n * p
-    }
+    // Centred row-major covariates, gathered a column at a time, and the risk
+    // scores; the gathers and exponentials on two workers (`CoxRiskSetGather`).
     let beta = input.coefficients.map { $0.isNaN ? 0 : $0 }
-    var eta = [Double](repeating: 0, count: n)
-    for k in 0..<n {
-      var e = input.offset?[sortedRows[k]] ?? 0
-      for j in 0..<p where beta[j] != 0 { e += beta[j] * x[k * p + j] }
-      eta[k] = e
-    }
-    let etaMean = eta.reduce(0, +) / Double(n)
-    let risk = eta.map { exp($0 - etaMean) }
+    let (x, risk) = CoxRiskSetGather.centred(input, sortedRows: sortedRows, beta: beta)
     let weight = input.weights.map { w in sortedRows.map { w[$0] } } ?? [Double](repeating: 1, count: n)
     let isEvent = sortedRows.map { input.status[$0] == 1 }
     let stratumOfRow = strataOfInput.map { s in sortedRows.map { s[$0] } } ?? [Int](repeating: 0, count: n)
@@ -336,8 +317,9 @@ struct CoxRiskSetTable {
 public final class CoxRiskSets: Sendable {
   let table: CoxRiskSetTable
 
-  public init(_ input: CoxDiagnosticsInput) throws {
+  /// - Parameter sortedRows: the fit's order of the rows (`CoxFit.sortedRows`), which saves the sort.
+  public init(_ input: CoxDiagnosticsInput, sortedRows: [Int]? = nil) throws {
     try input.validate(for: "the Cox diagnostics")
-    table = try CoxRiskSetTable(input)
+    table = try CoxRiskSetTable(input, sortedRows: sortedRows)
   }
 }

@@ -57,32 +57,40 @@ public enum CoxZph {
         (rows, sorted) = (order.rows, order.keys)
       }
       let starts = input.start.map { RowOrder.sorted(strata: nil, key: $0, descending: false).keys }
-      var out = [Double](repeating: 0, count: n)
-      var survival = 1.0
-      var startsBefore = 0  // starts < t so far (rows with start ≥ t are not yet at risk)
-      var k = 0
-      while k < n {
-        let t = sorted[k]
-        var e = k
-        var deaths = 0
-        while e < n && sorted[e] == t {
-          if input.status[rows[e]] == 1 { deaths += 1 }
-          e += 1
-        }
-        // rank: positions k+1 … e share the average (k + 1 + e) / 2; km: 1 − S(t−).
-        let value = transform == .rank ? Double(k + 1 + e) / 2 : 1 - survival
-        for j in k..<e { out[rows[j]] = value }
-        if transform == .km && deaths > 0 {
-          var atRisk = n - k
-          if let starts {
-            while startsBefore < starts.count && starts[startsBefore] < t { startsBefore += 1 }
-            atRisk -= starts.count - startsBefore
+      let rank = transform == .rank
+      return [Double](unsafeUninitializedCapacity: n) { out, count in
+        rows.withUnsafeBufferPointer { rows in
+          sorted.withUnsafeBufferPointer { sorted in
+            input.status.withUnsafeBufferPointer { status in
+              var survival = 1.0
+              var startsBefore = 0  // starts < t so far (rows with start ≥ t are not yet at risk)
+              var k = 0
+              while k < n {
+                let t = sorted[k]
+                var e = k
+                var deaths = 0
+                while e < n && sorted[e] == t {
+                  if status[rows[e]] == 1 { deaths += 1 }
+                  e += 1
+                }
+                // rank: positions k+1 … e share the average (k + 1 + e) / 2; km: 1 − S(t−).
+                let value = rank ? Double(k + 1 + e) / 2 : 1 - survival
+                for j in k..<e { out[rows[j]] = value }
+                if !rank && deaths > 0 {
+                  var atRisk = n - k
+                  if let starts {
+                    while startsBefore < starts.count && starts[startsBefore] < t { startsBefore += 1 }
+                    atRisk -= starts.count - startsBefore
+                  }
+                  survival *= 1 - Double(deaths) / Double(atRisk)
+                }
+                k = e
+              }
+            }
           }
-          survival *= 1 - Double(deaths) / Double(atRisk)
         }
-        k = e
+        count = n
       }
-      return out
     }
   }
 
@@ -196,12 +204,21 @@ public enum CoxZph {
     for (t, columns) in terms.enumerated() {
       for j in columns { tmat[j * nterm + t] = columns.count == 1 ? 1 : coef[j] }
     }
+    // A term's column of residuals: its columns' Schoenfeld residuals times tmat, added column after
+    // column (each event's sum in column order, as a loop over the columns per event adds them).
     var sresid = [Double](repeating: 0, count: e * nterm)
-    for k in 0..<e {
-      for t in 0..<nterm {
-        var s = 0.0
-        for j in 0..<nvar where tmat[j * nterm + t] != 0 { s += scores.schoenfeld[j * e + k] * tmat[j * nterm + t] }
-        sresid[t * e + k] = s
+    if e > 0 {
+      sresid.withUnsafeMutableBufferPointer { out in
+        scores.schoenfeld.withUnsafeBufferPointer { sch in
+          for t in 0..<nterm {
+            let target = out.baseAddress.unsafelyUnwrapped + t * e
+            for j in 0..<nvar where tmat[j * nterm + t] != 0 {
+              let factor = tmat[j * nterm + t]
+              let source = sch.baseAddress.unsafelyUnwrapped + j * e
+              for k in 0..<e { target[k] += source[k] * factor }
+            }
+          }
+        }
       }
     }
     var vterm = [Double](repeating: 0, count: nterm * nterm)
@@ -241,19 +258,32 @@ public enum CoxZph {
       // s · sub⁻¹ for each event of the stratum (sub is symmetric), one inverse per stratum.
       let inverse = try LinearSolve.inverse(sub, m)
       var rhs = [Double](repeating: 0, count: m)
-      for row in byStratum[eventStart[s]..<eventStart[s + 1]] {
-        for (r, t) in k.enumerated() { rhs[r] = sresid[t * e + row] }
-        for t in 0..<nterm { sresid[t * e + row] = .nan }
-        for (r, t) in k.enumerated() {
-          var v = 0.0
-          for c in 0..<m { v += inverse[r * m + c] * rhs[c] }
-          sresid[t * e + row] = v
+      sresid.withUnsafeMutableBufferPointer { sresid in
+        rhs.withUnsafeMutableBufferPointer { rhs in
+          inverse.withUnsafeBufferPointer { inverse in
+            k.withUnsafeBufferPointer { k in
+              byStratum.withUnsafeBufferPointer { byStratum in
+                for position in eventStart[s]..<eventStart[s + 1] {
+                  let row = byStratum[position]
+                  for r in 0..<m { rhs[r] = sresid[k[r] * e + row] }
+                  for t in 0..<nterm { sresid[t * e + row] = .nan }
+                  for r in 0..<m {
+                    var v = 0.0
+                    for c in 0..<m { v += inverse[r * m + c] * rhs[c] }
+                    sresid[k[r] * e + row] = v
+                  }
+                }
+              }
+            }
+          }
         }
       }
     }
-    for (t, columns) in terms.enumerated() {
-      let add = columns.count == 1 ? coef[columns[0]] : 1
-      for row in 0..<e { sresid[t * e + row] += add }
+    sresid.withUnsafeMutableBufferPointer { sresid in
+      for (t, columns) in terms.enumerated() {
+        let add = columns.count == 1 ? coef[columns[0]] : 1
+        for row in 0..<e { sresid[t * e + row] += add }
+      }
     }
     let variance = try LinearSolve.inverse(vterm, nterm)
     return Result(

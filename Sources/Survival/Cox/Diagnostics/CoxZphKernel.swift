@@ -33,9 +33,11 @@ public enum CoxZphKernel {
 
   /// - Parameter g: the transformed time of each row (only event rows are read), uncentred.
   /// - Parameter riskSets: the model's risk sets when already built (`CoxRiskSets` of the same input).
-  public static func scores(_ input: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, g rawG: [Double]) throws
-    -> Scores
-  {
+  /// - Parameter parallelThreshold: rows from which the rows' sums run on two workers (tests lower it).
+  public static func scores(
+    _ input: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, g rawG: [Double],
+    parallelThreshold: Int = CoxZphRowSums.parallelThreshold
+  ) throws -> Scores {
     try input.validate(for: "the proportional-hazards test (zph)")
     let table = try riskSets?.table ?? CoxRiskSetTable(input)
     let n = table.n
@@ -63,50 +65,44 @@ public enum CoxZphKernel {
       dead[d * 3 + 2] = table.deadHazard[d] * g[d] * g[d]
     }
     let cum = table.cumulative(hz, width: 3)
-    // info[k * p² + a * p + b], lower triangle (b ≤ a), for k = 0, 1, 2.
-    var info = [Double](repeating: 0, count: 3 * p * p)
-    try info.withUnsafeMutableBufferPointer { info in
-      try table.x.withUnsafeBufferPointer { x in
-        for i in 0..<n {
-          let lo = table.lo[i], hi = table.hi[i]
-          if lo >= hi { continue }
-          let s = table.stratumOfRow[i]
-          let dies = table.isEvent[i]
-          let end = dies ? hi - 1 : hi
-          let rw = table.risk[i] * table.weight[i]
-          let row = i * p
-          for k in 0..<3 {
-            var h = cum[(end + s) * 3 + k] - cum[(lo + s) * 3 + k]
-            if dies { h += dead[(hi - 1) * 3 + k] }
-            let c = rw * h
-            if c == 0 { continue }
-            let base = k * p * p
-            for a in 0..<p {
-              let xa = c * x[row + a]
-              for b in 0...a { info[base + a * p + b] += xa * x[row + b] }
+    // info[k * p² + a * p + b], lower triangle (b ≤ a), for k = 0, 1, 2: the rows' part
+    // (`CoxZphRowSums`, on two workers), then the means' part subtracted.
+    var info = try CoxZphRowSums.sum(table: table, cumulative: cum, dead: dead, parallelThreshold: parallelThreshold)
+    info.withUnsafeMutableBufferPointer { info in
+      // Minus Σ_t g^k Σ_s (W/m) x̄_s x̄_sᵀ. With x̄_s = (A − f_s B)/S_s (A, B the risk set's and the
+      // deaths' sums, f_s = s/m, S_s = S0 − f_s E0), the m Efron sub-steps add up in closed form:
+      // Σ_s x̄_s x̄_sᵀ = c0 AAᵀ − c1 (ABᵀ + BAᵀ) + c2 BBᵀ, c_r = Σ_s f_sʳ/S_s², so a death time
+      // costs O(p²) however many deaths it has (as the fit's `CoxTiedDeaths`).
+      table.xSum.withUnsafeBufferPointer { xSum in
+        table.deathXSum.withUnsafeBufferPointer { deathXSum in
+          g.withUnsafeBufferPointer { g in
+            for d in 0..<deaths {
+              let m = table.efron ? table.deathCount[d] : 1
+              let fraction = 1 / Double(m)
+              let share = table.deathWeight[d] * fraction
+              let s0 = table.riskSum[d], e0 = table.deathRiskSum[d]
+              var c0 = 0.0, c1 = 0.0, c2 = 0.0
+              for step in 0..<m {
+                let down = Double(step) * fraction
+                let denominator = s0 - down * e0
+                let r = 1 / (denominator * denominator)
+                c0 += r
+                c1 += r * down
+                c2 += r * down * down
+              }
+              let sums = xSum.baseAddress.unsafelyUnwrapped + d * p
+              let deathSums = deathXSum.baseAddress.unsafelyUnwrapped + d * p
+              var weight = share
+              for k in 0..<3 {
+                let base = k * p * p
+                for i in 0..<p {
+                  let ai = sums[i], bi = deathSums[i]
+                  let u0 = weight * (c0 * ai - c1 * bi), u1 = weight * (c2 * bi - c1 * ai)
+                  for j in 0...i { info[base + i * p + j] -= u0 * sums[j] + u1 * deathSums[j] }
+                }
+                weight *= g[d]
+              }
             }
-          }
-          if i & 0xFFFF == 0 { try Cancellation.check() }
-        }
-      }
-      // Minus Σ_t g^k Σ_s (W/m) x̄_s x̄_sᵀ.
-      var mean = [Double](repeating: 0, count: p)
-      for d in 0..<deaths {
-        let m = table.efron ? table.deathCount[d] : 1
-        let fraction = 1 / Double(m)
-        let share = table.deathWeight[d] * fraction
-        for step in 0..<m {
-          let down = Double(step) * fraction
-          let denominator = table.riskSum[d] - down * table.deathRiskSum[d]
-          for j in 0..<p { mean[j] = (table.xSum[d * p + j] - down * table.deathXSum[d * p + j]) / denominator }
-          var weight = share
-          for k in 0..<3 {
-            let base = k * p * p
-            for a in 0..<p {
-              let ma = weight * mean[a]
-              for b in 0...a { info[base + a * p + b] -= ma * mean[b] }
-            }
-            weight *= g[d]
           }
         }
       }
@@ -141,29 +137,56 @@ public enum CoxZphKernel {
     let e = ordered.count
     var u = [Double](repeating: 0, count: p)
     var schoenfeld = [Double](repeating: 0, count: e * p)
-    for (k, i) in ordered.enumerated() {
-      let d = table.hi[i] - 1
-      for j in 0..<p {
-        let s = table.x[i * p + j] - table.deadMean[d * p + j]
-        schoenfeld[j * e + k] = s
-        u[j] += table.weight[i] * g[d] * s
+    schoenfeld.withUnsafeMutableBufferPointer { schoenfeld in
+      u.withUnsafeMutableBufferPointer { u in
+        table.x.withUnsafeBufferPointer { x in
+          table.deadMean.withUnsafeBufferPointer { deadMean in
+            table.hi.withUnsafeBufferPointer { hi in
+              table.weight.withUnsafeBufferPointer { weight in
+                g.withUnsafeBufferPointer { g in
+                  for (k, i) in ordered.enumerated() {
+                    let d = hi[i] - 1
+                    for j in 0..<p {
+                      let s = x[i * p + j] - deadMean[d * p + j]
+                      schoenfeld[j * e + k] = s
+                      u[j] += weight[i] * g[d] * s
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
       }
     }
-    // used: events of the stratum where the (raw) column varies in it.
+    // used: events of the stratum where the (raw) column varies in it. The scan
+    // stops as soon as every column varies in every stratum.
     let strataCount = table.stratumStart.count - 1
     var firstRow = [Int](repeating: -1, count: strataCount)
     var varies = [Bool](repeating: false, count: strataCount * p)
     var stratumEvents = [Int](repeating: 0, count: strataCount)
-    for i in 0..<n {
-      let s = input.strata?[i] ?? 0
-      if input.status[i] == 1 { stratumEvents[s] += 1 }
-      if firstRow[s] < 0 {
-        firstRow[s] = i
-        continue
+    input.status.withUnsafeBufferPointer { status in
+      if let strata = input.strata {
+        for i in 0..<n where status[i] == 1 { stratumEvents[strata[i]] += 1 }
+      } else if strataCount > 0 {
+        var events = 0
+        for i in 0..<n where status[i] == 1 { events += 1 }
+        stratumEvents[0] = events
       }
-      let f = firstRow[s]
-      for j in 0..<p where !varies[s * p + j] && input.covariates[j * n + i] != input.covariates[j * n + f] {
-        varies[s * p + j] = true
+    }
+    var constant = strataCount * p
+    input.covariates.withUnsafeBufferPointer { cov in
+      for i in 0..<n where constant > 0 {
+        let s = input.strata?[i] ?? 0
+        if firstRow[s] < 0 {
+          firstRow[s] = i
+          continue
+        }
+        let f = firstRow[s]
+        for j in 0..<p where !varies[s * p + j] && cov[j * n + i] != cov[j * n + f] {
+          varies[s * p + j] = true
+          constant -= 1
+        }
       }
     }
     var used = [Int](repeating: 0, count: strataCount * p)

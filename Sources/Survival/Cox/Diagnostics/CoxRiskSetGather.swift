@@ -1,0 +1,80 @@
+import Foundation
+
+/// The first step of `CoxRiskSetTable`: the covariates centred on their
+/// column means and gathered into the risk sets' sorted order (row-major),
+/// and the risk scores exp(η − mean η), η = offset + xᵀβ on the centred x.
+///
+/// The gather (random reads of n × p values) and the exponentials are split
+/// between two workers by halves of the sorted positions from
+/// `parallelThreshold` rows; every value is computed by the same operations
+/// in the same order as on one worker (the column means and the mean of η are
+/// summed on the calling thread, in row order), so the numbers do not depend
+/// on the split.
+enum CoxRiskSetGather {
+  static let parallelThreshold = 50_000
+
+  static func centred(
+    _ input: CoxDiagnosticsInput, sortedRows: [Int], beta: [Double], parallelThreshold: Int = parallelThreshold
+  ) -> (x: [Double], risk: [Double]) {
+    let n = input.n, p = input.columns
+    guard n > 0, p > 0 else { return ([], []) }
+    let workers = n >= parallelThreshold ? 2 : 1
+    var means = [Double](repeating: 0, count: p)
+    input.covariates.withUnsafeBufferPointer { cov in
+      for j in 0..<p {
+        var mean = 0.0
+        let column = cov.baseAddress.unsafelyUnwrapped + j * n
+        for i in 0..<n { mean += column[i] }
+        means[j] = mean / Double(n)
+      }
+    }
+    var eta = [Double](repeating: 0, count: n)
+    let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
+      input.covariates.withUnsafeBufferPointer { cov in
+        sortedRows.withUnsafeBufferPointer { rows in
+          eta.withUnsafeMutableBufferPointer { eta in
+            means.withUnsafeBufferPointer { means in
+              beta.withUnsafeBufferPointer { beta in
+                // Worker w writes the rows of x and the η of its half of the sorted positions only.
+                let out = DisjointWrites(out), eta = DisjointWrites(eta)
+                let cov = SharedReads(cov), rows = SharedReads(rows), means = SharedReads(means)
+                let beta = SharedReads(beta), offset = input.offset
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                  let range = (w * n / workers)..<((w + 1) * n / workers)
+                  let o = out.baseAddress.unsafelyUnwrapped, c = cov.baseAddress.unsafelyUnwrapped
+                  let r = rows.buffer, m = means.buffer, b = beta.buffer
+                  for j in 0..<p {
+                    let column = c + j * n, mean = m[j]
+                    for k in range { o[k * p + j] = column[r[k]] - mean }
+                  }
+                  let e = eta.baseAddress.unsafelyUnwrapped
+                  for k in range {
+                    var v = offset?[r[k]] ?? 0
+                    for j in 0..<p where b[j] != 0 { v += b[j] * o[k * p + j] }
+                    e[k] = v
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      count = n * p
+    }
+    var total = 0.0
+    for v in eta { total += v }
+    let etaMean = total / Double(n)
+    let risk = [Double](unsafeUninitializedCapacity: n) { out, count in
+      eta.withUnsafeBufferPointer { eta in
+        // Worker w writes its half of the risk scores.
+        let out = DisjointWrites(out), eta = SharedReads(eta)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+          let o = out.baseAddress.unsafelyUnwrapped, e = eta.buffer
+          for k in (w * n / workers)..<((w + 1) * n / workers) { o[k] = exp(e[k] - etaMean) }
+        }
+      }
+      count = n
+    }
+    return (x, risk)
+  }
+}
