@@ -47,8 +47,12 @@ struct CompetingRisksParallelTests {
     var rng = SplitMix64(seed: 11)
     let n = CompetingRisksSort.parallelRows + 4_321
     // Many ties, both zeros, and values spanning several exponents.
-    let time = (0..<n).map { i -> Double in
-      i % 997 == 0 ? (i % 2 == 0 ? 0.0 : -0.0) : Double(rng.next() % 5_000) / 7 * Double(1 << (i % 5))
+    var time = [Double]()
+    for i in 0..<n {
+      let zero: Double = i % 2 == 0 ? 0.0 : -0.0
+      let scale = Double(1 << (i % 5))
+      let value = Double(rng.next() % 5_000) / 7 * scale
+      time.append(i % 997 == 0 ? zero : value)
     }
     let order = CompetingRisksSort.ascendingOrder(time)
     #expect(Self.isStableOrder(order, of: time))
