@@ -5,7 +5,8 @@ import Survival
 /// (`--parts` also times the curves and the Gray tests separately)
 ///
 /// Times `CumulativeIncidence.fitWithTests` (curves and Gray's tests: what one
-/// `cmprsk::cuminc` call computes) on N rows (default 1,000,000; 3 groups,
+/// `cmprsk::cuminc` call computes; `cuminc_N`) and `fitWithTestsAndRiskTable`
+/// (that and the risk table, what a script's `cuminc` runs; `cuminc_table_N`) on N rows (default 1,000,000; 3 groups,
 /// 2 causes, times rounded to 0.01 so there are ties), and
 /// `FineGray.fit` with 3 covariates on N rows and on `--fg-rows` (default
 /// 10,000, where `cmprsk::crr` still runs). Data come from a fixed-seed
@@ -44,6 +45,20 @@ func benchCompetingRisks(_ args: [String]) {
     sink += tests[0].statistic
   }
   print("cuminc_\(rows) \(cuminc)")
+  // What a script's `cuminc` call runs (`CompetingRisksAnalysis`, Aalen's
+  // variance): the same, plus every curve laid out on its group's distinct
+  // times with the risk table, from a factor's 32-bit codes. The floor of
+  // scripts/bench/harness.py.
+  let codes = data.group.map { Int32($0) }
+  let withTable = bestOfThree {
+    guard let fitted = try? CumulativeIncidence.fitWithTestsAndRiskTable(
+      time: data.time, status: data.status, groupCodes: codes, groupCount: 3, causeCount: 2, testCauses: [1, 2],
+      curveCauses: [1, 2], tableCauses: [1, 2])
+    else { return }
+    sink += fitted.steps[0][0].estimate.last ?? 0
+    sink += fitted.tests[0].statistic
+  }
+  print("cuminc_table_\(rows) \(withTable)")
   if args.contains("--cuminc-only") { return }
   let fgSmall = bestOfThree {
     guard let fit = try? FineGray.fit(time: small.time, status: small.status, covariates: small.covariates, p: 3)

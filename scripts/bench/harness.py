@@ -310,9 +310,15 @@ def kernel_floor(bench, size, num_file):
             floors["km"] = float(parts[1])
         if parts and parts[0] == "logrank_seconds":
             floors["logrank"] = float(parts[1])
+    # The floor of a script's cuminc is the kernel entry it runs (curves,
+    # Gray's tests and the risk table: cuminc_table_N); KaplanBench's
+    # cuminc_N (curves and tests only) is the fallback.
     for line in out(["cuminc", "--rows", str(size), "--cuminc-only"]).splitlines():
-        if line.startswith("cuminc_"):
-            floors["cuminc"] = float(line.split()[1])
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "cuminc_table_%d" % size:
+            floors["cuminc"] = float(parts[1])
+        elif len(parts) == 2 and parts[0] == "cuminc_%d" % size:
+            floors.setdefault("cuminc", float(parts[1]))
     for task, extra in (("cox_strata", []), ("cox", ["--no-strata"])):
         for line in out(["cox", "--n", str(size), "--repeats", "3"] + extra).splitlines():
             if "best of" in line:

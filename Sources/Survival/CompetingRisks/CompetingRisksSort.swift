@@ -1,3 +1,5 @@
+import Foundation
+
 /// Stable ascending orders of event times for the competing-risks
 /// estimators, which all scan subjects in time order.
 ///
@@ -10,27 +12,42 @@ enum CompetingRisksSort {
   /// The stable permutation that sorts `time` ascending.
   /// - Precondition: every time is finite and ≥ 0.
   static func ascendingOrder(_ time: [Double]) -> [Int] {
-    let sorted = sortByTime(time, payload: (0..<UInt64(time.count)).map { $0 })
-    return sorted.payload.map { Int($0) }
+    sortByTime(time, payload: Array(0..<time.count)).payload
+  }
+
+  /// Times sorted ascending with their payloads, and the sort's two scratch
+  /// buffers of the same length (empty below the radix sort's size), which
+  /// a caller fills instead of allocating: at 10^6 rows each fresh 8 MB
+  /// array costs its page faults again (docs/ARCHITECTURE.md, "Memory
+  /// pages"), and the sort has paid for these already.
+  struct Sorted {
+    var time: [Double]
+    var payload: [Int]
+    var spareTime: [Double]
+    var sparePayload: [Int]
   }
 
   /// Sorts `time` ascending (stable) carrying one 64-bit payload per
-  /// subject, so that callers read their sorted columns sequentially
-  /// instead of gathering through a permutation (random access dominates
-  /// otherwise at a million rows).
-  static func sortByTime(_ time: [Double], payload: [UInt64]) -> (time: [Double], payload: [UInt64]) {
+  /// subject (any bit pattern), so that callers read their sorted columns
+  /// sequentially instead of gathering through a permutation (random access
+  /// dominates otherwise at a million rows). The payload's buffer becomes
+  /// one of the sort's two: pass it with `consume`, so that it is not copied.
+  static func sortByTime(_ time: [Double], payload: consuming [Int]) -> Sorted {
     let n = time.count
     if n < 512 {
       let order = (0..<n).sorted { time[$0] < time[$1] || (time[$0] == time[$1] && $0 < $1) }
-      return (order.map { time[$0] + 0.0 }, order.map { payload[$0] })
+      return Sorted(
+        time: order.map { time[$0] + 0.0 }, payload: order.map { payload[$0] }, spareTime: [], sparePayload: [])
     }
     // +0.0 for -0.0 so that both sort as zero. The keys (bit patterns) live
     // in [Double] storage, so the sorted keys are the sorted times as they
     // are: one 8-byte array fewer to allocate, fill and fault in.
     var keys = time.map { $0 + 0.0 }
-    var order = payload
-    var keysOut = [Double](repeating: 0, count: n)
-    var orderOut = [UInt64](repeating: 0, count: n)
+    var order = consume payload
+    // A pass writes every index of its output before anything reads it, so
+    // the scratch is not zeroed first; scratch a pass skipped stays scratch.
+    var keysOut = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
+    var orderOut = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
     // Six 11-bit digits: 2048 counters per pass stay in L1; all histograms in one read.
     let passes = 6
     let radix = 2048
@@ -46,29 +63,30 @@ enum CompetingRisksSort {
         }
       }
     } }
+    // From `parallelRows` keys two workers share each pass: each counts the
+    // digits of its half, worker 0's keys of a digit go before worker 1's
+    // (so the sort stays stable), and each scatters its half.
+    let workers = n >= parallelRows ? 2 : 1
+    var starts = [Int](repeating: 0, count: workers * radix)
     for pass in 0..<passes {
       let shift = UInt64(11 * pass)
       // Skip a pass whose digit is the same for all keys (common high bits).
       let digit0 = Int((keys[0].bitPattern >> shift) & 0x7FF)
       if counts[pass * radix + digit0] == n { continue }
-      var total = 0
-      for d in 0..<radix {
-        let c = counts[pass * radix + d]
-        counts[pass * radix + d] = total
-        total += c
-      }
       keys.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self) { k in
         order.withUnsafeBufferPointer { o in
           keysOut.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: UInt64.self) { ko in
             orderOut.withUnsafeMutableBufferPointer { oo in
-              counts.withUnsafeMutableBufferPointer { c in
-                let base = pass * radix
-                for i in 0..<n {
-                  let d = base + Int((k[i] >> shift) & 0x7FF)
-                  let at = c[d]
-                  c[d] = at + 1
-                  ko[at] = k[i]
-                  oo[at] = o[i]
+              starts.withUnsafeMutableBufferPointer { s in
+                if workers == 1 {
+                  var total = 0
+                  for d in 0..<radix {
+                    s[d] = total
+                    total += counts[pass * radix + d]
+                  }
+                  scatter(k, o, into: ko, oo, rows: 0..<n, shift: shift, starts: s.baseAddress)
+                } else {
+                  twoWorkerPass(k, o, into: ko, oo, shift: shift, starts: s)
                 }
               }
             }
@@ -78,7 +96,68 @@ enum CompetingRisksSort {
       swap(&keys, &keysOut)
       swap(&order, &orderOut)
     }
-    return (keys, order)
+    return Sorted(time: keys, payload: order, spareTime: keysOut, sparePayload: orderOut)
+  }
+
+  /// Keys from which a pass is shared by two workers.
+  static let parallelRows = 1 << 16
+
+  /// One pass over `rows`: each key and its payload go to the next slot of
+  /// its digit (`starts[digit]`, advanced).
+  @inline(__always)
+  private static func scatter(
+    _ k: UnsafeBufferPointer<UInt64>, _ o: UnsafeBufferPointer<Int>,
+    into ko: UnsafeMutableBufferPointer<UInt64>, _ oo: UnsafeMutableBufferPointer<Int>,
+    rows: Range<Int>, shift: UInt64, starts: UnsafeMutablePointer<Int>?
+  ) {
+    guard let c = starts else { return }
+    for i in rows {
+      let d = Int((k[i] >> shift) & 0x7FF)
+      let at = c[d]
+      c[d] = at + 1
+      ko[at] = k[i]
+      oo[at] = o[i]
+    }
+  }
+
+  /// A pass shared by two workers: worker w counts, then scatters, the
+  /// rows of its half; `starts` holds 2 × 2048 counters (worker w's at w × 2048).
+  private static func twoWorkerPass(
+    _ k: UnsafeBufferPointer<UInt64>, _ o: UnsafeBufferPointer<Int>,
+    into ko: UnsafeMutableBufferPointer<UInt64>, _ oo: UnsafeMutableBufferPointer<Int>,
+    shift: UInt64, starts s: UnsafeMutableBufferPointer<Int>
+  ) {
+    let n = k.count, radix = 2048
+    let halves = [0..<(n / 2), (n / 2)..<n]
+    // Worker w writes its own 2048 counters only, reading its half of the keys.
+    let keys = SharedReads(k), counters = DisjointWrites(s)
+    for i in 0..<s.count { s[i] = 0 }
+    DispatchQueue.concurrentPerform(iterations: 2) { w in
+      let base = w * radix
+      for i in halves[w] { counters[base + Int((keys[i] >> shift) & 0x7FF)] += 1 }
+    }
+    var total = 0
+    for d in 0..<radix {
+      let c0 = s[d]
+      let c1 = s[radix + d]
+      s[d] = total
+      s[radix + d] = total + c0
+      total += c0 + c1
+    }
+    // Worker w writes the slots its own counters hand out (disjoint from the
+    // other's by construction) and advances its own counters.
+    let payloads = SharedReads(o), keysOut = DisjointWrites(ko), payloadsOut = DisjointWrites(oo)
+    DispatchQueue.concurrentPerform(iterations: 2) { w in
+      let base = w * radix
+      for i in halves[w] {
+        let key = keys[i]
+        let d = base + Int((key >> shift) & 0x7FF)
+        let at = counters[d]
+        counters[d] = at + 1
+        keysOut[at] = key
+        payloadsOut[at] = payloads[i]
+      }
+    }
   }
 
   /// Splits a sorted order into per-label sub-orders (stable), labels 0..<count.
@@ -98,20 +177,47 @@ enum CompetingRisksSort {
 
 /// Subjects sorted by time (stable) with their status, group and stratum,
 /// shared by the cumulative incidence curves and Gray's tests.
+///
+/// The codes travel through the sort packed in one word per subject
+/// (`codes`: status, group and stratum, each in as many bits as its largest
+/// code needs) and stay packed: the scans decode them as they read
+/// (`status(of:)`, `group(of:)`), so no sorted status and group columns are
+/// allocated (16 bytes a row, and their page faults, at 10^6 rows a tenth
+/// of a `cuminc` call from a script).
 struct CompetingRisksSorted {
   let time: [Double]
-  let status: [Int]
-  let group: [Int]
+  /// Per subject in time order: status | group << `groupShift` (| stratum
+  /// above them), as bit patterns.
+  let codes: [Int]
+  let groupShift: Int
+  let statusMask: UInt64
+  let groupMask: UInt64
   /// The stratum of each subject; empty when every subject is in stratum 0.
   let strata: [Int]
+  /// The largest status code (the cause count when the input was checked).
+  let largestStatus: Int
+  /// The sort's scratch, which `takeGroupRuns` fills (empty once taken).
+  private var spareTime: [Double]
+  private var spareCodes: [Int]
 
-  /// Status, group and stratum codes travel through the sort packed in one
-  /// 64-bit word, each in as many bits as its largest code needs; when they
-  /// do not fit together (a status column of 65,536 distinct codes with many
-  /// groups and strata) the row index travels instead and the columns are
-  /// gathered through it.
+  /// The status packed in `code`.
+  @inline(__always) func status(of code: Int) -> Int { Int(UInt64(bitPattern: Int64(code)) & statusMask) }
+  /// The group packed in `code`.
+  @inline(__always) func group(of code: Int) -> Int {
+    Int((UInt64(bitPattern: Int64(code)) >> UInt64(groupShift)) & groupMask)
+  }
+
+  /// The sorted statuses and groups as columns (tests and small inputs).
+  var status: [Int] { codes.map { status(of: $0) } }
+  var group: [Int] { codes.map { group(of: $0) } }
+
+  /// When status, group and stratum do not fit in one word together (a
+  /// status column of 65,536 distinct codes with many groups and strata)
+  /// the row index travels through the sort instead, the columns are
+  /// gathered through it and the strata kept apart.
   /// Bad input (unequal lengths, a time not finite and ≥ 0, a negative
-  /// code) is a thrown `SurvivalInputError`.
+  /// code, status and group codes of more than 64 bits together) is a
+  /// thrown `SurvivalInputError`.
   init(time: [Double], status: [Int], group: [Int], strata: [Int]?) throws {
     try self.init(time: time, status: status, group: group, strata: strata, checked: nil)
   }
@@ -128,8 +234,10 @@ struct CompetingRisksSorted {
     try CompetingRisksInput.checkLength("group", group.count, n)
     if let strata { try CompetingRisksInput.checkLength("strata", strata.count, n) }
     if checked == nil { try CompetingRisksInput.checkTimes(time) }
-    func bits<C: BinaryInteger>(_ values: [C]?, _ argument: String, largest known: Int?) throws -> Int {
-      guard let values else { return 0 }
+    func bits<C: BinaryInteger>(_ values: [C]?, _ argument: String, largest known: Int?) throws
+      -> (bits: Int, largest: Int)
+    {
+      guard let values else { return (0, 0) }
       var largest = 0
       if let known {
         largest = max(known, 0)
@@ -139,85 +247,121 @@ struct CompetingRisksSorted {
           largest = max(largest, Int(v))
         }
       }
-      return Int.bitWidth - largest.leadingZeroBitCount
+      return (Int.bitWidth - largest.leadingZeroBitCount, largest)
     }
-    let statusBits = try bits(status, "status", largest: checked?.status)
-    let groupBits = try bits(group, "group", largest: checked?.group)
-    let strataBits = try bits(strata as [Int]?, "strata", largest: nil)
+    let (statusBits, largestStatus) = try bits(status, "status", largest: checked?.status)
+    let groupBits = try bits(group, "group", largest: checked?.group).bits
+    let strataBits = try bits(strata as [Int]?, "strata", largest: nil).bits
+    if statusBits + groupBits > 64 {
+      throw SurvivalInputError.invalidOption(
+        "status and group codes need \(statusBits + groupBits) bits together; at most 64 are supported")
+    }
+    groupShift = statusBits
+    statusMask = statusBits == 64 ? UInt64.max : (UInt64(1) << UInt64(statusBits)) - 1
+    groupMask = groupBits == 64 ? UInt64.max : (UInt64(1) << UInt64(groupBits)) - 1
+    self.largestStatus = largestStatus
+    let groupShift = UInt64(statusBits)
+    func pack(_ s: Int, _ g: Code) -> UInt64 { UInt64(s) | UInt64(truncatingIfNeeded: g) << groupShift }
     if statusBits + groupBits + strataBits <= 64 {
-      var payload = [UInt64](repeating: 0, count: n)
-      let groupShift = UInt64(statusBits), strataShift = UInt64(statusBits + groupBits)
-      if let strata {
-        for i in 0..<n {
-          payload[i] = UInt64(status[i]) | UInt64(truncatingIfNeeded: group[i]) << groupShift
-            | UInt64(strata[i]) << strataShift
-        }
-      } else {
-        for i in 0..<n { payload[i] = UInt64(status[i]) | UInt64(truncatingIfNeeded: group[i]) << groupShift }
-      }
-      let sorted = CompetingRisksSort.sortByTime(time, payload: payload)
-      let statusMask = statusBits == 64 ? UInt64.max : (UInt64(1) << UInt64(statusBits)) - 1
-      let groupMask = groupBits == 64 ? UInt64.max : (UInt64(1) << UInt64(groupBits)) - 1
-      self.time = sorted.time
-      var sortedStatus = [Int](repeating: 0, count: n)
-      var sortedGroup = [Int](repeating: 0, count: n)
-      sorted.payload.withUnsafeBufferPointer { p in
-        sortedStatus.withUnsafeMutableBufferPointer { st in
-          sortedGroup.withUnsafeMutableBufferPointer { g in
-            for i in 0..<n {
-              st[i] = Int(p[i] & statusMask)
-              g[i] = Int((p[i] >> groupShift) & groupMask)
-            }
+      let strataShift = UInt64(statusBits + groupBits)
+      var payload = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
+      payload.withUnsafeMutableBufferPointer { p in
+        if let strata {
+          for i in 0..<n {
+            p[i] = Int(bitPattern: UInt(pack(status[i], group[i]) | UInt64(strata[i]) << strataShift))
           }
+        } else {
+          for i in 0..<n { p[i] = Int(bitPattern: UInt(pack(status[i], group[i]))) }
         }
       }
-      self.status = sortedStatus
-      self.group = sortedGroup
-      self.strata = strataBits == 0 ? [] : sorted.payload.map { Int($0 >> strataShift) }
-    } else {
-      let sorted = CompetingRisksSort.sortByTime(time, payload: (0..<UInt64(n)).map { $0 })
+      let sorted = CompetingRisksSort.sortByTime(time, payload: consume payload)
       self.time = sorted.time
-      self.status = sorted.payload.map { status[Int($0)] }
-      self.group = sorted.payload.map { Int(group[Int($0)]) }
-      self.strata = strataBits == 0 ? [] : strata.map { s in sorted.payload.map { s[Int($0)] } } ?? []
+      self.codes = sorted.payload
+      self.strata = strataBits == 0 ? [] : sorted.payload.map {
+        Int(UInt64(bitPattern: Int64($0)) >> strataShift)
+      }
+      spareTime = sorted.spareTime
+      spareCodes = sorted.sparePayload
+    } else {
+      let sorted = CompetingRisksSort.sortByTime(time, payload: Array(0..<n))
+      self.time = sorted.time
+      self.codes = sorted.payload.map { Int(bitPattern: UInt(pack(status[$0], group[$0]))) }
+      self.strata = strataBits == 0 ? [] : strata.map { s in sorted.payload.map { s[$0] } } ?? []
+      spareTime = sorted.spareTime
+      spareCodes = sorted.sparePayload
     }
   }
 
   /// Stable scatter into contiguous runs by `label` (0..<count): run j is
-  /// `offsets[j]..<offsets[j + 1]` of the returned arrays.
-  func runs(by label: [Int], count: Int) -> (offsets: [Int], time: [Double], status: [Int], group: [Int]) {
-    let r = runs(by: label, count: count, withGroup: true)
-    return (r.offsets, r.time, r.status, r.group)
-  }
-
-  /// The subjects of each group contiguous in time order, which the curves
-  /// and the risk table both scan (computed once for both).
-  func groupRuns(count: Int) -> GroupRuns {
-    let r = runs(by: group, count: count, withGroup: false)
-    return GroupRuns(offsets: r.offsets, time: r.time, status: r.status)
-  }
-
-  /// As `runs(by:count:)`; the group column only `withGroup` (else empty).
-  private func runs(by label: [Int], count: Int, withGroup: Bool)
-    -> (offsets: [Int], time: [Double], status: [Int], group: [Int])
-  {
+  /// `offsets[j]..<offsets[j + 1]` of the returned times and codes.
+  func runs(by label: [Int], count: Int) -> (offsets: [Int], time: [Double], codes: [Int]) {
     let n = time.count
     var offsets = [Int](repeating: 0, count: count + 1)
     for l in label { offsets[l + 1] += 1 }
     for j in 0..<count { offsets[j + 1] += offsets[j] }
     var fill = offsets
     var t = [Double](repeating: 0, count: n)
-    var st = [Int](repeating: 0, count: n)
-    var g = [Int](repeating: 0, count: withGroup ? n : 0)
+    var c = [Int](repeating: 0, count: n)
     for i in 0..<n {
       let l = label[i]
       let at = fill[l]
       t[at] = time[i]
-      st[at] = status[i]
-      if withGroup { g[at] = group[i] }
+      c[at] = codes[i]
       fill[l] = at + 1
     }
-    return (offsets, t, st, g)
+    return (offsets, t, c)
+  }
+
+  /// The subjects of each group contiguous in time order, which the curves
+  /// and the risk table both scan (computed once for both), in new arrays.
+  func groupRuns(count: Int) -> GroupRuns {
+    var t = [Double](repeating: 0, count: time.count)
+    var st = [Int](repeating: 0, count: time.count)
+    return fillGroupRuns(count: count, time: &t, status: &st)
+  }
+
+  /// `groupRuns(count:)` written into the sort's scratch (new arrays when
+  /// there is none, below the radix sort's size, or it was taken already).
+  mutating func takeGroupRuns(count: Int) -> GroupRuns {
+    let n = time.count
+    var t = [Double](), st = [Int]()
+    swap(&t, &spareTime)
+    swap(&st, &spareCodes)
+    if t.count != n { t = [Double](repeating: 0, count: n) }
+    if st.count != n { st = [Int](repeating: 0, count: n) }
+    return fillGroupRuns(count: count, time: &t, status: &st)
+  }
+
+  /// Every index of `t` and `st` (n long) is written once.
+  private func fillGroupRuns(count: Int, time t: inout [Double], status st: inout [Int]) -> GroupRuns {
+    let n = time.count
+    var offsets = [Int](repeating: 0, count: count + 1)
+    codes.withUnsafeBufferPointer { c in
+      offsets.withUnsafeMutableBufferPointer { o in
+        for i in 0..<n { o[group(of: c[i]) + 1] += 1 }
+      }
+    }
+    for j in 0..<count { offsets[j + 1] += offsets[j] }
+    var fill = offsets
+    time.withUnsafeBufferPointer { time in
+      codes.withUnsafeBufferPointer { c in
+        t.withUnsafeMutableBufferPointer { t in
+          st.withUnsafeMutableBufferPointer { st in
+            fill.withUnsafeMutableBufferPointer { fill in
+              for i in 0..<n {
+                let code = c[i]
+                let l = group(of: code)
+                let at = fill[l]
+                t[at] = time[i]
+                st[at] = status(of: code)
+                fill[l] = at + 1
+              }
+            }
+          }
+        }
+      }
+    }
+    return GroupRuns(offsets: offsets, time: t, status: st)
   }
 }
 

@@ -134,12 +134,17 @@ public struct CumulativeIncidence: Sendable {
   ) throws -> (incidence: CumulativeIncidence, tests: [GrayTest]) {
     let (_, k, m) = try CompetingRisksInput.checked(
       time: time, status: status, group: group, groupCount: groupCount, causeCount: causeCount)
-    let sorted = try CompetingRisksSorted(
+    var sorted = try CompetingRisksSorted(
       time: time, status: status, group: group, strata: strata, checked: (m, max(k, 1) - 1))
-    let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
-                        confidenceLevel: confidenceLevel, confidenceType: confidenceType)
-    let tests = GrayTest.testAll(sorted: sorted, causeCount: m, rho: rho)
-    return (incidence, tests)
+    let runs = sorted.takeGroupRuns(count: k)
+    // No poll installed on this path: nothing cancels it.
+    let fitted = try CurvesBesideTests.run(
+      sorted: sorted, testCauses: m > 0 ? Array(1...m) : [], causeCount: m, rho: rho, poll: KernelPoll()
+    ) {
+      fit(runs: runs, groupCount: k, causeCount: m, confidenceLevel: confidenceLevel,
+          confidenceType: confidenceType)
+    }
+    return (fitted.curves, fitted.tests)
   }
 
   /// Curves of every cause (or of `curveCauses` only: the others are left
@@ -157,15 +162,17 @@ public struct CumulativeIncidence: Sendable {
       throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
     }
     let poll = KernelPoll()
-    let sorted = try CompetingRisksSorted(
+    var sorted = try CompetingRisksSorted(
       time: time, status: status, group: group, strata: strata, checked: (m, max(k, 1) - 1))
     try poll.check()
-    let incidence = fit(sorted: sorted, groupCount: k, causeCount: m,
-                        confidenceLevel: confidenceLevel, confidenceType: confidenceType, poll: poll,
-                        causes: curveCauses)
-    try poll.check()
-    let tests = try GrayTest.tests(sorted: sorted, causes: testCauses, causeCount: m, rho: rho, poll: poll)
-    return (incidence, tests)
+    let runs = sorted.takeGroupRuns(count: k)
+    let fitted = try CurvesBesideTests.run(
+      sorted: sorted, testCauses: testCauses, causeCount: m, rho: rho, poll: poll
+    ) {
+      fit(runs: runs, groupCount: k, causeCount: m, confidenceLevel: confidenceLevel,
+          confidenceType: confidenceType, poll: poll, causes: curveCauses)
+    }
+    return (fitted.curves, fitted.tests)
   }
 
   /// As `fitWithTests(...testCauses:curveCauses:...)`, and the risk table
@@ -217,15 +224,19 @@ public struct CumulativeIncidence: Sendable {
       throw SurvivalInputError.invalidOption("cause \(bad) is not one of the causes 1...\(m)")
     }
     let poll = KernelPoll()
-    let sorted = try CompetingRisksSorted(
+    var sorted = try CompetingRisksSorted(
       time: time, status: status, group: group, strata: strata, checked: (m, max(k, 1) - 1))
     try poll.check()
-    let (incidence, grids) = fitOnGrid(
-      runs: sorted.groupRuns(count: k), groupCount: k, causeCount: m, confidenceLevel: confidenceLevel,
-      confidenceType: confidenceType, poll: poll, causes: curveCauses, gridCauses: tableCauses)
-    try poll.check()
-    let tests = try GrayTest.tests(sorted: sorted, causes: testCauses, causeCount: m, rho: rho, poll: poll)
-    return (incidence, tests, CompetingRisksRiskTable(groups: grids.map(\.table)), grids.map(\.steps))
+    let runs = sorted.takeGroupRuns(count: k)
+    let fitted = try CurvesBesideTests.run(
+      sorted: sorted, testCauses: testCauses, causeCount: m, rho: rho, poll: poll
+    ) {
+      fitOnGrid(
+        runs: runs, groupCount: k, causeCount: m, confidenceLevel: confidenceLevel,
+        confidenceType: confidenceType, poll: poll, causes: curveCauses, gridCauses: tableCauses)
+    }
+    let (incidence, grids) = fitted.curves
+    return (incidence, fitted.tests, CompetingRisksRiskTable(groups: grids.map(\.table)), grids.map(\.steps))
   }
 
   static func fit(

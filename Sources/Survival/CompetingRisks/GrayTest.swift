@@ -80,19 +80,33 @@ public struct GrayTest: Sendable {
 }
 
 /// Subjects gathered contiguously by stratum in time order, groups recoded
-/// to the non-empty groups 0..<ng; shared by the tests of all causes.
+/// to the non-empty groups 0..<ng; shared by the tests of all causes. Each
+/// subject's status and group stay packed in one word (`codes`, the
+/// layout of `CompetingRisksSorted.codes`), decoded as the scan reads them.
 struct GrayData {
   let ng: Int
   let time: [Double]
-  let status: [Int]
-  let groupCode: [Int]
+  let codes: [Int]
+  let groupShift: Int
+  let statusMask: UInt64
+  let groupMask: UInt64
+  let largestStatus: Int
   /// Stratum s covers offsets[s]..<offsets[s + 1].
   let offsets: [Int]
 
+  @inline(__always) func status(of code: Int) -> Int { Int(UInt64(bitPattern: Int64(code)) & statusMask) }
+  @inline(__always) func group(of code: Int) -> Int {
+    Int((UInt64(bitPattern: Int64(code)) >> UInt64(groupShift)) & groupMask)
+  }
+
   init(sorted: CompetingRisksSorted) {
-    let k = (sorted.group.max() ?? -1) + 1
+    var largest = -1
+    sorted.codes.withUnsafeBufferPointer { c in
+      for code in c { largest = max(largest, sorted.group(of: code)) }
+    }
+    let k = largest + 1
     var present = [Bool](repeating: false, count: max(k, 0))
-    for g in sorted.group { present[g] = true }
+    for code in sorted.codes { present[sorted.group(of: code)] = true }
     var code = [Int](repeating: -1, count: max(k, 0))
     var ng = 0
     for g in 0..<max(k, 0) where present[g] {
@@ -100,28 +114,48 @@ struct GrayData {
       ng += 1
     }
     self.ng = ng
+    groupShift = sorted.groupShift
+    statusMask = sorted.statusMask
+    groupMask = sorted.groupMask
+    largestStatus = sorted.largestStatus
+    // Empty groups dropped: the same layout with the new group codes (which
+    // are smaller, so they fit), strata bits cleared.
+    func recoded(_ codes: [Int]) -> [Int] {
+      codes.map { c in
+        let bits = UInt64(bitPattern: Int64(c))
+        let g = UInt64(code[Int((bits >> UInt64(sorted.groupShift)) & sorted.groupMask)])
+        return Int(bitPattern: UInt((bits & sorted.statusMask) | g << UInt64(sorted.groupShift)))
+      }
+    }
     let nst = (sorted.strata.max() ?? 0) + 1
     if nst == 1 {
-      // One stratum: the sorted columns are already the run.
+      // One stratum: the sorted codes are already the run; with every group
+      // present (the usual case) the codes are the groups.
       self.time = sorted.time
-      self.status = sorted.status
-      // Every group present (the usual case): the codes are the groups.
-      self.groupCode = ng == k ? sorted.group : sorted.group.map { code[$0] }
+      self.codes = ng == k ? sorted.codes : recoded(sorted.codes)
       self.offsets = [0, sorted.time.count]
     } else {
       let runs = sorted.runs(by: sorted.strata, count: nst)
       self.time = runs.time
-      self.status = runs.status
-      self.groupCode = runs.group.map { code[$0] }
+      self.codes = ng == k ? runs.codes : recoded(runs.codes)
       self.offsets = runs.offsets
     }
   }
 
   func test(cause: Int, rho: Double) -> GrayTest {
-    let m = max(cause, status.max() ?? 0)
+    let m = max(cause, largestStatus)
     // No poll installed on this path: nothing can cancel it.
     return (try? tests(causes: [cause], causeCount: m, rho: rho, poll: KernelPoll()))?.first
       ?? GrayTest(cause: cause, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
+  }
+
+  /// Asks the memory budget for the K² state of each of `causes` tests (on
+  /// the thread that holds the run's budget: workers have none).
+  func requireBudget(causes: Int) throws {
+    guard ng > 1 else { return }
+    try MemoryBudget.require(
+      count: causes, stride: 6 * ng * ng * MemoryLayout<Double>.stride,
+      for: "Gray's test of \(causes) causes across \(ng) groups")
   }
 
   /// The tests of `causes`, all from one scan per stratum: each block of
@@ -137,15 +171,13 @@ struct GrayData {
         GrayTest(cause: $0, statistic: .nan, df: 0, p: .nan, score: [], variance: [], isSingular: true)
       }
     }
-    try MemoryBudget.require(
-      count: causes.count, stride: 6 * ng * ng * MemoryLayout<Double>.stride,
-      for: "Gray's test of \(causes.count) causes across \(ng) groups")
+    try requireBudget(causes: causes.count)
     var accumulators = [GrayAccumulator]()
     for _ in causes {
       try poll.check()
       accumulators.append(GrayAccumulator(groups: ng))
     }
-    let width = max(m, status.max() ?? 0) + 1
+    let width = max(m, largestStatus) + 1
     var counts = [Int](repeating: 0, count: ng * width)
     var leaving = [Int](repeating: 0, count: ng)
     var d1 = [Int](repeating: 0, count: ng)
@@ -154,75 +186,74 @@ struct GrayData {
     var stopped = false
     var work = 0
     time.withUnsafeBufferPointer { time in
-      status.withUnsafeBufferPointer { status in
-        groupCode.withUnsafeBufferPointer { groupCode in
-          for stratum in 0..<(offsets.count - 1) where offsets[stratum] < offsets[stratum + 1] && !stopped {
-            let lo = offsets[stratum]
-            let hi = offsets[stratum + 1]
-            var rs = [Int](repeating: 0, count: ng)
-            for i in lo..<hi { rs[groupCode[i]] += 1 }
-            // Each scan holds about 2K² numbers (gigabytes for 10,000
-            // groups): a poll between the allocations.
-            var scans = [GrayStratumScan]()
-            for _ in causes where !stopped {
-              if poll.stopRequested() { stopped = true } else { scans.append(GrayStratumScan(groups: ng, rho: rho)) }
+      codes.withUnsafeBufferPointer { codes in
+        for stratum in 0..<(offsets.count - 1) where offsets[stratum] < offsets[stratum + 1] && !stopped {
+          let lo = offsets[stratum]
+          let hi = offsets[stratum + 1]
+          var rs = [Int](repeating: 0, count: ng)
+          for i in lo..<hi { rs[group(of: codes[i])] += 1 }
+          // Each scan holds about 2K² numbers (gigabytes for 10,000
+          // groups): a poll between the allocations.
+          var scans = [GrayStratumScan]()
+          for _ in causes where !stopped {
+            if poll.stopRequested() { stopped = true } else { scans.append(GrayStratumScan(groups: ng, rho: rho)) }
+          }
+          if stopped { break }
+          var stepped = [Bool](repeating: false, count: causes.count)
+          var start = lo
+          while start < hi {
+            let t = time[start]
+            var end = start
+            while end < hi && time[end] == t {
+              let c = codes[end]
+              let g = group(of: c)
+              if leaving[g] == 0 { touched.append(g) }
+              leaving[g] += 1
+              counts[g * width + status(of: c)] += 1
+              end += 1
             }
-            if stopped { break }
-            var stepped = [Bool](repeating: false, count: causes.count)
-            var start = lo
-            while start < hi {
-              let t = time[start]
-              var end = start
-              while end < hi && time[end] == t {
-                let g = groupCode[end]
-                if leaving[g] == 0 { touched.append(g) }
-                leaving[g] += 1
-                counts[g * width + status[end]] += 1
-                end += 1
-              }
-              for (j, cause) in causes.enumerated() {
-                var any = false
-                for g in touched {
-                  d1[g] = counts[g * width + cause]
-                  d2[g] = leaving[g] - counts[g * width] - d1[g]
-                  if d1[g] > 0 || d2[g] > 0 { any = true }
-                }
-                if any {
-                  if !scans[j].step(rs: rs, d1: d1, d2: d2, poll: poll) {
-                    stopped = true
-                    break
-                  }
-                  stepped[j] = true
-                  work += ng
-                }
-                for g in touched { d1[g] = 0; d2[g] = 0 }
-              }
-              for i in start..<end { counts[groupCode[i] * width + status[i]] = 0 }
-              if stopped { break }
-              if work > KernelPoll.interval {
-                work = 0
-                if poll.stopRequested() { stopped = true; break }
-              }
-              if end >= hi {
-                for g in touched { leaving[g] = 0 }
-                touched.removeAll(keepingCapacity: true)
-                break
-              }
+            for (j, cause) in causes.enumerated() {
+              var any = false
               for g in touched {
-                rs[g] -= leaving[g]
-                leaving[g] = 0
+                d1[g] = counts[g * width + cause]
+                d2[g] = leaving[g] - counts[g * width] - d1[g]
+                if d1[g] > 0 || d2[g] > 0 { any = true }
               }
+              if any {
+                if !scans[j].step(rs: rs, d1: d1, d2: d2, poll: poll) {
+                  stopped = true
+                  break
+                }
+                stepped[j] = true
+                work += ng
+              }
+              for g in touched { d1[g] = 0; d2[g] = 0 }
+            }
+            for i in start..<end { counts[group(of: codes[i]) * width + status(of: codes[i])] = 0 }
+            if stopped { break }
+            if work > KernelPoll.interval {
+              work = 0
+              if poll.stopRequested() { stopped = true; break }
+            }
+            if end >= hi {
+              for g in touched { leaving[g] = 0 }
               touched.removeAll(keepingCapacity: true)
-              // A scan that did not step keeps its left limits as they are.
-              for j in scans.indices where stepped[j] {
-                scans[j].advance()
-                stepped[j] = false
-              }
-              start = end
+              break
             }
-            for j in scans.indices where !stopped {
-              if !scans[j].finish(into: &accumulators[j], poll: poll) { stopped = true }
+            for g in touched {
+              rs[g] -= leaving[g]
+              leaving[g] = 0
             }
+            touched.removeAll(keepingCapacity: true)
+            // A scan that did not step keeps its left limits as they are.
+            for j in scans.indices where stepped[j] {
+              scans[j].advance()
+              stepped[j] = false
+            }
+            start = end
+          }
+          for j in scans.indices where !stopped {
+            if !scans[j].finish(into: &accumulators[j], poll: poll) { stopped = true }
           }
         }
       }
