@@ -53,7 +53,6 @@ enum FlexsurvEncoding {
       ("terms", .array(terms)),
       ("loglik", .record(["fitted": number(a.fit.loglik)])),
       ("df", .integer(q)),
-      ("aic", number(a.aic)), ("bic", number(a.bic)),
       ("n", .integer(a.n)), ("events", .integer(a.events)), ("n_dropped", .integer(a.droppedCount)),
       ("iterations", .integer(a.fit.iterations)), ("converged", .boolean(a.fit.converged)),
       ("var", .array(try (0..<q).map { i in try ResultArray.numbers(Array(v[(i * q)..<((i + 1) * q)])) })),

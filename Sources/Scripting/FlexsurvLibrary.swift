@@ -26,7 +26,7 @@ struct FlexsurvLibrary: KaplanLibrary {
       ("dist_name", "the family as printed"),
       ("terms", "one table per parameter: name, baseline (a family parameter), coef, se, z, p, lower, upper "
         + "(estimation scale: log of a positive parameter), est, est_lower, est_upper, est_se (natural scale)"),
-      ("loglik", "{fitted}: the log-likelihood"), ("df", "number of parameters"), ("aic", "AIC"), ("bic", "BIC"),
+      ("loglik", "{fitted}: the log-likelihood"), ("df", "number of parameters (m:aic(), m:bic())"),
       ("n", "rows used"), ("events", "events"), ("n_dropped", "rows dropped for a missing value"),
       ("iterations", "Newton–Raphson iterations"), ("converged", "whether the fit converged"),
       ("var", "variance matrix of the parameters on the estimation scale, rows"),

@@ -66,6 +66,7 @@ struct PlotLibrary: KaplanLibrary {
       }
       if options.ylab == nil { options.ylab = figure.ylab }
       if options.ylim == nil { options.ylim = figure.ylim }
+      if figure.kind == "parametric_compare" { try ParametricPlot.adjust(&options, call.options) }
       if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
       if case .curves(let data) = figure.content, data.logTime {
         // A log time axis has no risk table or median guides: off unless asked for (then refused by the layout).
@@ -207,7 +208,7 @@ struct PlotLibrary: KaplanLibrary {
                  doc: "colours in the terminal preview (without file; false draws dashes instead)"),
       OptionSpec("term_width", .integer(.between(20, 400)), defaultText: "about 76 characters",
                  doc: "width of the terminal preview in characters (without file), e.g. term_width = 120"),
-    ]
+    ] + ParametricPlot.options
   }()
 
   /// The options the renderer reads, from the checked options table.
@@ -308,6 +309,7 @@ struct PlotLibrary: KaplanLibrary {
     func refuse(_ key: String, _ why: String) -> LuaError {
       call.lua.argumentError(2, "option '\(key)' \(why)")
     }
+    try ParametricPlot.checkApplies(kind: figure.kind, options, call: call)
     switch figure.content {
     case .curves(let data):
       if options.has("fun") && figure.kind != "km" {

@@ -55,7 +55,7 @@ function M.format(m)
     out[#out + 1] = string.format("(%s deleted due to missingness)", format.plural(m.n_dropped, "observation"))
   end
   out[#out + 1] = string.format("Log-likelihood = %s, df = %d", format.format_number(m.loglik.fitted, 6), m.df)
-  out[#out + 1] = "AIC = " .. format.format_number(m.aic, 6)
+  out[#out + 1] = "AIC = " .. format.format_number(-2 * m.loglik.fitted + 2 * m.df, 6)
   for _, w in ipairs(m.warnings or {}) do out[#out + 1] = "Warning: " .. w end
   return table.concat(out, "\n")
 end

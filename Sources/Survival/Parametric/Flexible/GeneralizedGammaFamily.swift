@@ -5,7 +5,7 @@ import Foundation
 /// u = a·exp(Q·w),
 ///   log f(t) = log|Q| − log σ − log t − log Γ(a) + a·log u − u,
 ///   S(t) = Q(a, u) (upper regularised incomplete gamma) for Q > 0, P(a, u) for Q < 0;
-/// at Q = 0 the log-normal (μ, σ). Q = 1 is the Weibull (survreg's
+/// at Q = 0 the log-normal (μ, σ) (and near it an interpolant, `interpolationLimit`). Q = 1 is the Weibull (survreg's
 /// intercept μ and scale σ), Q = σ the gamma. θ = (μ, log σ, Q); covariates
 /// act on μ. μ and log σ have analytic derivatives; Q central differences.
 public struct GeneralizedGammaFamily: FlexibleFamily {
@@ -14,14 +14,31 @@ public struct GeneralizedGammaFamily: FlexibleFamily {
   public var locationIndex: Int { 0 }
   public func isLogScale(_ j: Int) -> Bool { j == 1 }
 
-  /// |Q| below which the log-normal limit is used (the Q-terms lose precision as a = Q⁻² grows).
-  static let lognormalLimit = 1e-6
+  /// |Q| below which log f and log S are the quadratic through Q = −q₀, 0 (the log-normal) and q₀: the
+  /// incomplete gamma of shape a = Q⁻² needs about 9√a terms, more than its 10⁴ when |Q| < 10⁻³, and the
+  /// interpolant's error, O(q₀²·|Q|), is far below the optimiser's tolerance.
+  public static let interpolationLimit = 2e-3
+
+  /// The quadratic in Q through (−q₀, ℓ₋), (0, ℓ₀), (q₀, ℓ₊) at Q.
+  @inline(__always)
+  static func interpolated(_ q: Double, _ value: (Double) -> Double) -> Double {
+    let q0 = interpolationLimit
+    let minus = value(-q0), zero = value(0), plus = value(q0)
+    return zero + q * (plus - minus) / (2 * q0) + q * q * (plus - 2 * zero + minus) / (2 * q0 * q0)
+  }
 
   public func logDensity(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> Double {
-    let mu = theta[0], logSigma = theta[1], q = theta[2]
+    let q = theta[2]
+    if q != 0 && abs(q) < Self.interpolationLimit {
+      return Self.interpolated(q) { logDensity(t, mu: theta[0], logSigma: theta[1], q: $0) }
+    }
+    return logDensity(t, mu: theta[0], logSigma: theta[1], q: q)
+  }
+
+  func logDensity(_ t: Double, mu: Double, logSigma: Double, q: Double) -> Double {
     let logT = log(t)
     let w = (logT - mu) / exp(logSigma)
-    if abs(q) < Self.lognormalLimit {
+    if q == 0 {
       return -logSigma - logT - 0.5 * w * w - SurvregDistribution.Base.logRootTwoPi
     }
     let a = 1 / (q * q)
@@ -30,9 +47,17 @@ public struct GeneralizedGammaFamily: FlexibleFamily {
   }
 
   public func logSurvival(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> Double {
-    let mu = theta[0], sigma = exp(theta[1]), q = theta[2]
+    let q = theta[2]
+    if q != 0 && abs(q) < Self.interpolationLimit {
+      return Self.interpolated(q) { logSurvival(t, mu: theta[0], logSigma: theta[1], q: $0) }
+    }
+    return logSurvival(t, mu: theta[0], logSigma: theta[1], q: q)
+  }
+
+  func logSurvival(_ t: Double, mu: Double, logSigma: Double, q: Double) -> Double {
+    let sigma = exp(logSigma)
     let w = (log(t) - mu) / sigma
-    if abs(q) < Self.lognormalLimit {
+    if q == 0 {
       return SurvregDistribution.Base.normal.logSurvival(w).value
     }
     let a = 1 / (q * q)
@@ -52,8 +77,8 @@ public struct GeneralizedGammaFamily: FlexibleFamily {
     gradient: UnsafeMutableBufferPointer<Double>
   ) -> Double {
     let q = theta[2]
-    if abs(q) < 1e-3 {
-      // Near the log-normal limit every derivative by differences.
+    if abs(q) < 2 * Self.interpolationLimit {
+      // Near the log-normal limit (and across the interpolated band) every derivative by differences.
       numericRowGradient(time: time, entry: entry, event: event, weight: weight, theta: theta, gradient: gradient)
       return rowLoglik(time: time, entry: entry, event: event, weight: weight, theta: UnsafeBufferPointer(theta))
     }
