@@ -98,7 +98,8 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
     }
     if let weights = frame.weights, let name = options.weights {
       for (i, w) in weights.enumerated() where !(w > 0) {
-        throw ModelFrameError("row \(rows[i] + 1): weight \(RValueFormat.number(w)) in column '\(name)'; weights must be > 0")
+        throw ModelFrameError(
+          "row \(rows[i] + 1): weight \(RValueFormat.number(w)) in column '\(name)'; weights must be > 0")
       }
     }
     let event = frame.event.map { $0 != 0 }
@@ -119,7 +120,8 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
       if distinct < k + 2 {
         throw ModelFrameError("k = \(k) internal knots need at least \(k + 2) distinct event times, got \(distinct)")
       }
-      family = RoystonParmarFamily(scale: scale, knots: RoystonParmarFamily.knots(eventTimes: eventTimes, internalCount: k))
+      let knots = RoystonParmarFamily.knots(eventTimes: eventTimes, internalCount: k)
+      family = RoystonParmarFamily(scale: scale, knots: knots)
     }
     let p = design.columnCount
     var x = [Double](repeating: 0, count: n * p)

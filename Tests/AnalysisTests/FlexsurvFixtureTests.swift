@@ -156,7 +156,12 @@ import TestSupport
   func scoreIsZeroAtTheOptimum(_ formula: String, _ dist: FlexibleDistribution) throws {
     let a = try Self.fit(formula, dist)
     #expect(a.fit.converged)
-    // Each score component times its standard error: the change of ℓ along one se, ≈ 0.
+    // The Newton decrement gᵀVg (the rise of ℓ still to gain, scale-free and correlation-aware) ≈ 0,
+    // and each score component times its standard error too.
+    let q = a.fit.parameterCount, g = a.fit.score
+    var decrement = 0.0
+    for j in 0..<q { for k in 0..<q { decrement += g[j] * a.fit.variance[j * q + k] * g[k] } }
+    #expect(decrement < 1e-12, "\(dist) \(decrement)")
     for (g, s) in zip(a.fit.score, a.fit.standardErrors) { #expect(abs(g * s) < 1e-5, "\(dist) \(a.fit.score)") }
   }
 

@@ -65,13 +65,16 @@ public enum FlexibleInputError: Error, Equatable, Sendable {
   case shape(String)
 }
 
-/// Maximum likelihood for a `FlexibleFamily`: Newton–Raphson on the
-/// analytic score with the information by central differences of the score
-/// (q + 1 ≤ about 10 parameters, so q score passes per step), halving a step
-/// that lowers ℓ or makes it not finite, and a gradient step scaled by the
-/// information's diagonal where the information is not positive definite.
-/// Converged when the Newton decrement gᵀI⁻¹g is below `tolerance`; out of
-/// iterations, the last iterate is returned with a warning.
+/// Maximum likelihood for a `FlexibleFamily`: a quasi-Newton ascent on the
+/// analytic score. The information is computed by central differences of
+/// the score (2q passes over the rows) at the start and then BFGS-updated
+/// (Nocedal & Wright, Numerical Optimization, §6.1), recomputed when the
+/// update fails; a step that lowers ℓ or makes it not finite is halved, and
+/// where the information is not positive definite the step is the gradient
+/// scaled by its diagonal. Converged when the Newton decrement gᵀI⁻¹g is
+/// below `tolerance` with the information itself (not an update); the
+/// variance is the inverse of that information. Out of iterations, the last
+/// iterate is returned with a warning.
 public enum FlexibleModel {
   public static func loglik<F: FlexibleFamily>(
     _ family: F, _ data: FlexibleData, theta: [Double], gradient: inout [Double]
@@ -170,20 +173,44 @@ public enum FlexibleModel {
     var iterations = 0
     var converged = false
     var trialGradient = gradient
+    // The information: by differences of the score at the start (and whenever the approximation fails or
+    // claims convergence), BFGS-updated between (each difference costs 2q passes over the rows, an update none).
+    var info = try information(family, data, theta: theta)
+    var exact = true
     while iterations < maxIterations {
       try Cancellation.check()
       iterations += 1
-      let info = try information(family, data, theta: theta)
-      let chol = CholeskyLDL(square: info, n: q, tolerance: 1e-12)
+      var chol = CholeskyLDL(square: info, n: q, tolerance: 1e-12)
+      if !(chol.isPositiveSemidefinite && chol.rank == q) && !exact {
+        info = try information(family, data, theta: theta)
+        exact = true
+        chol = CholeskyLDL(square: info, n: q, tolerance: 1e-12)
+      }
       var step: [Double]
-      let newton = chol.isPositiveSemidefinite && chol.rank == q
-      if newton {
+      if chol.isPositiveSemidefinite && chol.rank == q {
         step = chol.solve(gradient)
         var decrement = 0.0
         for j in 0..<q { decrement += step[j] * gradient[j] }
         if ll.isFinite && decrement.isFinite && decrement < tolerance {
-          converged = true
-          break
+          if exact {
+            converged = true
+            // One last Newton step with the information itself: the score falls to rounding level (the
+            // variance keeps this information, a step of O(√tolerance) away).
+            var trial = theta
+            for j in 0..<q { trial[j] += step[j] }
+            let l = loglik(family, data, theta: trial, gradient: &trialGradient)
+            if l.isFinite && l >= ll - 1e-12 * abs(ll) {
+              theta = trial
+              ll = l
+              swap(&gradient, &trialGradient)
+            }
+            break
+          }
+          // Confirm with the information itself.
+          info = try information(family, data, theta: theta)
+          exact = true
+          iterations -= 1
+          continue
         }
       } else {
         step = (0..<q).map { j in
@@ -197,17 +224,44 @@ public enum FlexibleModel {
         for j in 0..<q { trial[j] += step[j] }
         let l = loglik(family, data, theta: trial, gradient: &trialGradient)
         if l.isFinite && l >= ll - 1e-12 * abs(ll) {
+          accepted = true
+          // BFGS on B ≈ −∇²ℓ: s = the step, y = g_old − g_new (the change of the gradient of −ℓ).
+          let y = (0..<q).map { gradient[$0] - trialGradient[$0] }
+          var ys = 0.0, yy = 0.0, ss = 0.0
+          for j in 0..<q {
+            ys += y[j] * step[j]
+            yy += y[j] * y[j]
+            ss += step[j] * step[j]
+          }
           theta = trial
           ll = l
           swap(&gradient, &trialGradient)
-          accepted = true
+          exact = false  // the information was at the previous θ, updated or not
+          if ys > 1e-10 * (yy * ss).squareRoot() {
+            var bs = [Double](repeating: 0, count: q)
+            var sbs = 0.0
+            for j in 0..<q {
+              for k in 0..<q { bs[j] += info[j * q + k] * step[k] }
+              sbs += step[j] * bs[j]
+            }
+            if sbs > 0 {
+              for j in 0..<q {
+                for k in 0..<q { info[j * q + k] += y[j] * y[k] / ys - bs[j] * bs[k] / sbs }
+              }
+            }
+          }
           break
         }
         for j in 0..<q { step[j] /= 2 }
       }
-      if !accepted { break }
+      if !accepted {
+        if exact { break }
+        // A poor approximation: start again from the information itself.
+        info = try information(family, data, theta: theta)
+        exact = true
+      }
     }
-    let info = try information(family, data, theta: theta)
+    if !exact { info = try information(family, data, theta: theta) }
     let chol = CholeskyLDL(square: info, n: q, tolerance: 1e-12)
     var warnings: [FlexibleWarning] = converged ? [] : [.didNotConverge(iterations: iterations)]
     let variance: [Double]
