@@ -38,6 +38,7 @@ import FoundationXML
     #expect(keys == ["file", "title", "xlab", "ylab", "xlim", "ylim", "breaks", "percent", "width", "height",
                      "font_size", "labels", "colors", "conf_int", "censor_marks", "risk_table", "cumulative_events",
                      "cumulative_censored", "median_lines", "legend", "pvalue", "hr", "cause", "fun", "color",
+                     "km", "horizon", "type",  // parametric_compare (issue 20)
                      "dpi", "scale", "font_family", "palette", "linetypes", "legend_title", "causes", "layout",
                      "term_width"])
     for file in ["colon_km.svg", "veteran_forest.svg"] {
@@ -118,7 +119,8 @@ import FoundationXML
   /// draw, is an error at the script's line.
   @Test func onlyKaplanResultsArePlotted() throws {
     let rt = try makeRuntime()
-    let expected = "bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph or subgroups result expected, got"
+    let expected = "bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph, subgroups or parametric_compare "
+      + "result expected, got"
     #expect(luaError(rt, "plot(42)") == "test:1: \(expected) number)")
     #expect(luaError(rt, "\nplot({kind = 'km', strata = {}})")
       == "test:2: \(expected) a table not made by a Kaplan function)")
