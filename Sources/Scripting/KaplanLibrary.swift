@@ -23,6 +23,7 @@ func makeKaplanLibraries() -> [KaplanLibrary] { [
   CoxPredictionLibrary(),
   CoxDiagnosticsLibrary(),
   SurvregLibrary(),
+  FlexsurvLibrary(),
   CompetingRisksLibrary(),
   ReportTablesLibrary(),
   DocumentLibrary(),

@@ -86,9 +86,13 @@ struct PlotFigure {
         uniquingKeysWith: { first, _ in first })
       content = .forest(SubgroupFigure.data(a, labels: labels))
       xlab = nil
+    case ("parametric_compare", let c as ParametricComparison):
+      let (data, ylab, ylim) = try ParametricPlot.data(c, call: call)
+      (content, xlab, self.ylab, self.ylim) = (.curves(data), nil, ylab, ylim)
     default:
       throw call.lua.argumentError(
-        1, "km, cuminc, cox, finegray, cox_zph or subgroups result expected, got a \(handle.kind) result")
+        1, "km, cuminc, cox, finegray, cox_zph, subgroups or parametric_compare result expected, got a "
+          + "\(handle.kind) result")
     }
   }
 

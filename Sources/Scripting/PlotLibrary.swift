@@ -71,10 +71,11 @@ struct PlotLibrary: KaplanLibrary {
       }
       if options.ylab == nil { options.ylab = figure.ylab }
       if options.ylim == nil { options.ylim = figure.ylim }
+      if figure.kind == "parametric_compare" { try ParametricPlot.adjust(&options, call.options) }
       if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
       // A survreg figure shows the fitted curves' bands unless conf_int = false.
       if figure.kind == "survreg", !call.options.has("conf_int") { options.confInt = true }
-      if figure.kind == "survreg", !(try call.options.boolean("km")) {
+      if figure.kind == "survreg", !(try call.options.optionalBoolean("km") ?? false) {
         // Fitted curves have no risk set: the table and median guides come with km = true.
         if !call.options.has("risk_table") { options.riskTable = false }
         if !call.options.has("median_lines") { options.medianLines = false }
@@ -323,9 +324,10 @@ struct PlotLibrary: KaplanLibrary {
     func refuse(_ key: String, _ why: String) -> LuaError {
       call.lua.argumentError(2, "option '\(key)' \(why)")
     }
+    try ParametricPlot.checkApplies(kind: figure.kind, options, call: call)
     switch figure.content {
     case .curves(let data):
-      for key in SurvregFigure.keys where options.has(key) && figure.kind != "survreg" {
+      for key in SurvregFigure.keys.sorted() where options.has(key) && figure.kind != "survreg" {
         throw refuse(key, "applies to survreg models only, not to a \(figure.kind) result")
       }
       if options.has("fun") && figure.kind != "km" {

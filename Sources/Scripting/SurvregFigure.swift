@@ -18,22 +18,27 @@ enum SurvregFigure {
   ]
   static let gridSteps = 400
 
-  /// The options of plot() for a survreg model (in PlotLibrary.options).
+  /// The options of plot() for a parametric model's curves (in PlotLibrary.options): a survreg model's, and
+  /// (type, km, horizon) a parametric_compare result's, which `ParametricPlot` reads.
   static let options: [OptionSpec] = [
     OptionSpec("newdata", .datasetValue, defaultText: "the fitted rows, averaged",
                doc: "survreg only: covariate profiles, one fitted curve each"),
     OptionSpec.choice("type", types.map { ($0.0, $0.0) }, default: "survival",
-                      doc: "survreg only: \"survival\", \"cumhaz\" or \"hazard\""),
-    OptionSpec("km", .boolean, default: .boolean(false),
-               doc: "survreg only: draw the Kaplan–Meier curve of the fitted data, with its risk table"),
+                      doc: "survreg and parametric_compare: \"survival\", \"cumhaz\" (survreg only) or \"hazard\""),
+    OptionSpec("km", .boolean, defaultText: "true for parametric_compare, false for survreg",
+               doc: "survreg and parametric_compare: draw the Kaplan–Meier curve of the fitted data, with its risk "
+                 + "table"),
     OptionSpec("horizon", .number(.positive), defaultText: "the last observed time",
-               doc: "survreg only: draw the fitted curves from 0 to this time (beyond follow-up: extrapolation)"),
+               doc: "survreg and parametric_compare: draw the fitted curves from 0 to this time (beyond follow-up: "
+                 + "extrapolation)"),
     OptionSpec("average", .boolean, default: .boolean(false),
                doc: "survreg only: one curve, the average over the rows of newdata (as flexsurv's standsurv)"),
   ]
 
   /// The keys only a survreg figure reads.
-  static let keys: Set<String> = ["newdata", "type", "km", "horizon", "average"]
+  static let keys: Set<String> = ["newdata", "average"]
+  /// The keys a survreg and a parametric_compare figure read.
+  static let sharedKeys: Set<String> = ["type", "km", "horizon"]
 
   static func data(_ a: SurvregAnalysis, call: KaplanCall) throws -> (SurvivalPlotData, ylab: String, ylim: [Double]) {
     let o = call.options
@@ -41,7 +46,7 @@ enum SurvregFigure {
     var newdata: Dataset?
     if case .object(let d as LuaDataset)? = try o.value("newdata") { newdata = d.dataset }
     let average = try o.boolean("average") || newdata == nil
-    let km = try o.boolean("km")
+    let km = try o.optionalBoolean("km") ?? false
     if km && type == .hazard {
       throw call.lua.argumentError(2, "option 'km' draws the Kaplan–Meier curve: for type \"survival\" or \"cumhaz\"")
     }

@@ -16,7 +16,8 @@ struct RobustnessCLITests {
     ("print(date('2020-01-01') + math.maxinteger)", "p.lua:1: date arithmetic"),
     ("print(date(2^31 - 1) + 1)", "p.lua:1: date arithmetic"),
     ("plot({kind = 'km', strata = {{time = {1}, surv = {0.5}, n_risk = {1e300}}}})",
-     "p.lua:1: bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph or subgroups result expected, "
+     "p.lua:1: bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph, subgroups or parametric_compare "
+      + "result expected, "
        + "got a table not "
        + "made by a Kaplan function)"),
   ])

@@ -50,8 +50,9 @@ import Testing
     #expect(try helpText("'km:at'", setup: setup) == byName)
     #expect(try helpText("fit.at", setup: setup) == byName)
     // The letters before ':' are free: the method is found among all receivers.
-    // A method of several kinds (km's and survreg's rmst) lists them.
-    #expect(try helpText("'x:rmst'", setup: setup).hasPrefix("'rmst' is a method of 2 kinds:\n  fit:rmst([tau])"))
+    // A name several kinds have (km, survreg and flexsurv: rmst) lists them; the receiver's letters pick one.
+    #expect(try helpText("'x:rmst'", setup: setup).hasPrefix("'rmst' is a method of 3 kinds:"))
+    #expect(try helpText("'fit:rmst'", setup: setup).hasPrefix("fit:rmst([tau])"))
     #expect(try helpText("'fit:quantile'", setup: setup).hasPrefix("fit:quantile([probs])"))
   }
 

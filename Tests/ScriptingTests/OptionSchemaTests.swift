@@ -156,7 +156,8 @@ import Testing
   @Test func aScriptsMetatableIsNotAResultKind() throws {
     let rt = try makeRuntime()
     #expect(luaError(rt, "plot(setmetatable({}, {kaplan_kind = 'km'}))")
-      == "test:1: bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph or subgroups result expected, "
+      == "test:1: bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph, subgroups or parametric_compare "
+      + "result expected, "
       + "got a table "
       + "not made by a Kaplan function)")
     #expect(try lua(rt, "return require('kaplan').bind.kind_of(setmetatable({}, {kaplan_kind = {}}))") == [.nil])

@@ -119,7 +119,8 @@ import FoundationXML
   /// draw, is an error at the script's line.
   @Test func onlyKaplanResultsArePlotted() throws {
     let rt = try makeRuntime()
-    let expected = "bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph or subgroups result expected, got"
+    let expected = "bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph, subgroups or parametric_compare "
+      + "result expected, got"
     #expect(luaError(rt, "plot(42)") == "test:1: \(expected) number)")
     #expect(luaError(rt, "\nplot({kind = 'km', strata = {}})")
       == "test:2: \(expected) a table not made by a Kaplan function)")

@@ -98,7 +98,8 @@ import TestSupport
     #expect(!a.isEmpty && a == b)
     // A table that only claims a kind: "attempt to index a nil value" without a position.
     #expect(luaError(rt, "plot({kind = 'km'})")
-      == "test:1: bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph or subgroups result expected, "
+      == "test:1: bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph, subgroups or parametric_compare "
+      + "result expected, "
       + "got a table "
       + "not made by a Kaplan function)")
     // Errors of the renderer pointed at plots.lua.

@@ -54,6 +54,7 @@ local libraries = {
   "kaplan.documents",
   "kaplan.design",
   "kaplan.survreg",
+  "kaplan.flexsurv",
 }
 for _, name in ipairs(libraries) do
   local ok, lib = pcall(require, name)

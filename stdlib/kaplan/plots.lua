@@ -34,7 +34,8 @@ end
 function M.plot(result, opts)
   local handle = bind.any_handle(result)
   if handle == nil then
-    bind.raise("bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph or subgroups result expected, got "
+    bind.raise("bad argument #1 to 'plot' (km, cuminc, cox, finegray, cox_zph, subgroups or parametric_compare "
+      .. "result expected, got "
       .. described(result) .. ")")
   end
   local path, preview = swift_plot(handle, opts, option_handle(opts, "pvalue"), option_handle(opts, "hr"))

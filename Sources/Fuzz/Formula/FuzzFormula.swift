@@ -28,7 +28,7 @@ let formulaData: Dataset? = try? CSVReader.read(
 /// (with a time transform, for `tt()` terms), so that the model frame
 /// (column lookup, factor coding, interactions, strata, transforms, spline
 /// bases, event comparisons, `.`) meets every shape of formula the parser
-/// accepts; `survreg()` fits it too (FuzzSurvreg.swift). Errors are fine;
+/// accepts; `survreg()` and `flexsurv()` fit it too (FuzzSurvreg.swift, FuzzFlexsurv.swift). Errors are fine;
 /// traps are not.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFormula(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -43,5 +43,6 @@ public func fuzzFormula(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   _ = try? CoxAnalysis(
     dataset: dataset, formula: formula, timeTransform: { _, x, t in x.map { $0 * log(t + 1) } })
   fuzzSurvreg(formula, dataset: dataset)
+  fuzzFlexsurv(formula, dataset: dataset)
   return 0
 }

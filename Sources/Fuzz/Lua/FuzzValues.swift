@@ -67,6 +67,10 @@ end
 for _, k in ipairs{ "dist", "scale", "tol", "p", "se" } do keys[#keys + 1] = k end
 for _, k in ipairs{ "weibull", "exponential", "lognormal", "loglogistic", "gaussian", "logistic", "extreme",
   "quantile", "response", "lp", "Surv(time, time, type = \"interval2\") ~ x" } do strings[#strings + 1] = k end
+-- flexsurv, parametric_compare (issue 20)
+for _, k in ipairs{ "k", "anc", "times", "dists", "km", "horizon", "type" } do keys[#keys + 1] = k end
+for _, k in ipairs{ "gompertz", "gengamma", "spline", "hazard", "odds", "normal", "survival", "cumhaz", "rmst",
+  "mean", "~ x" } do strings[#strings + 1] = k end
 
 local metas = {
   { __index = function() error("fuzz: __index raises") end },
@@ -176,6 +180,10 @@ if aml then
   add(cox, aml, "Surv(time, status) ~ x")
   add(logrank, aml, "Surv(time, status) ~ x")
   if rawget(_G, "survreg") then add(survreg, aml, "Surv(time, status) ~ x") end
+  if rawget(_G, "flexsurv") then
+    add(flexsurv, aml, "Surv(time, status) ~ x", { dist = "spline", k = 1 })
+    add(parametric_compare, aml, "Surv(time, status) ~ 1", { dists = { "weibull", "gompertz" } })
+  end
 end
 if clocc then
   add(cuminc, clocc, "Surv(pfs_months, first_event) ~ arm")

@@ -1,0 +1,172 @@
+import Datasets
+import Foundation
+import Survival
+
+/// One family of a `parametric_compare()`: a survreg location–scale family or a flexible one.
+public enum ComparedDistribution: Sendable, Hashable {
+  case locationScale(SurvregDistribution)
+  case flexible(FlexibleDistribution)
+
+  public var label: String {
+    switch self {
+    case .locationScale(let d):
+      switch d {
+      case .weibull: return "Weibull"
+      case .exponential: return "Exponential"
+      case .lognormal: return "Log-normal"
+      case .loglogistic: return "Log-logistic"
+      default: return d.displayName
+      }
+    case .flexible(let f): return f.label
+    }
+  }
+
+  /// The default comparison of NICE DSU TSD 14.
+  public static let defaults: [ComparedDistribution] = [
+    .locationScale(.exponential), .locationScale(.weibull), .flexible(.gompertz), .locationScale(.lognormal),
+    .locationScale(.loglogistic), .flexible(.gengamma),
+  ]
+}
+
+/// A fitted model of a comparison.
+public enum ComparedModel: @unchecked Sendable {
+  case survreg(SurvregAnalysis)
+  case flexsurv(FlexsurvAnalysis)
+
+  public var loglik: Double {
+    switch self {
+    case .survreg(let a): return a.fit.loglik
+    case .flexsurv(let a): return a.fit.loglik
+    }
+  }
+  public var parameterCount: Int {
+    switch self {
+    case .survreg(let a): return a.parameterCount
+    case .flexsurv(let a): return a.parameterCount
+    }
+  }
+  public var aic: Double {
+    switch self {
+    case .survreg(let a): return a.aic
+    case .flexsurv(let a): return a.aic
+    }
+  }
+  public var bic: Double {
+    switch self {
+    case .survreg(let a): return a.bic
+    case .flexsurv(let a): return a.bic
+    }
+  }
+  public var converged: Bool {
+    switch self {
+    case .survreg(let a): return a.fit.converged
+    case .flexsurv(let a): return a.fit.converged
+    }
+  }
+  public var warnings: [String] {
+    switch self {
+    case .survreg(let a): return a.warnings
+    case .flexsurv(let a): return a.warnings
+    }
+  }
+}
+
+/// The HTA model comparison (NICE DSU TSD 14, Latimer 2011): every family
+/// fitted to the same rows, ranked by AIC, with the average fitted survival
+/// and hazard curves over the sample for plotting against the Kaplan–Meier
+/// curve. The location–scale families are `SurvregAnalysis` fits, the others
+/// `FlexsurvAnalysis` fits.
+public struct ParametricComparison: @unchecked Sendable {
+  public struct Entry: @unchecked Sendable {
+    public let distribution: ComparedDistribution
+    public let model: ComparedModel
+  }
+
+  public let formula: Formula
+  public let dataset: Dataset
+  /// The fits, sorted by AIC (smallest first).
+  public let entries: [Entry]
+  public let n: Int
+
+  public init(
+    dataset: Dataset, formula: Formula, distributions: [ComparedDistribution] = ComparedDistribution.defaults,
+    weights: String? = nil
+  ) throws {
+    if distributions.isEmpty { throw ModelFrameError("dists must name at least one distribution") }
+    var entries: [Entry] = []
+    var n = 0
+    for d in distributions {
+      try Cancellation.check()
+      switch d {
+      case .locationScale(let dist):
+        var o = SurvregAnalysisOptions()
+        o.distribution = dist
+        o.weights = weights
+        let a = try SurvregAnalysis(dataset: dataset, formula: formula, options: o)
+        n = a.n
+        entries.append(Entry(distribution: d, model: .survreg(a)))
+      case .flexible(let dist):
+        var o = FlexsurvAnalysisOptions()
+        o.distribution = dist
+        o.weights = weights
+        let a = try FlexsurvAnalysis(dataset: dataset, formula: formula, options: o)
+        n = a.n
+        entries.append(Entry(distribution: d, model: .flexsurv(a)))
+      }
+    }
+    self.formula = formula
+    self.dataset = dataset
+    self.entries = entries.enumerated().sorted {
+      ($0.element.model.aic, $0.offset) < ($1.element.model.aic, $1.offset)
+    }.map(\.element)
+    self.n = n
+  }
+
+  /// The sample-average survival (or the population hazard Σ S·h / Σ S) of entry `index` at `times`,
+  /// averaged over the distinct covariate rows of the fitted data, weighted by their counts.
+  public func curve(_ index: Int, times: [Double], hazard: Bool) throws -> [Double] {
+    let model = entries[index].model
+    var s = [Double](repeating: 0, count: times.count)
+    var sh = s
+    var total = 0.0
+    switch model {
+    case .survreg(let a):
+      let rows = try a.profileRows(dataset)
+      var counts: [[Double]: Double] = [:]
+      for (r, x) in rows.x.enumerated() where !(x.first?.isNaN ?? false) {
+        counts[x + [Double(rows.strata[r]), rows.offset[r]], default: 0] += 1
+        total += 1
+      }
+      let p = a.fit.coefficients.count
+      for (key, c) in counts {
+        var eta = key[p + 1]
+        for j in 0..<p { eta += key[j] * a.fit.coefficients[j] }
+        let sigma = a.fit.scales[min(Int(key[p]), a.fit.scales.count - 1)]
+        for (k, t) in times.enumerated() {
+          let sv = a.distribution.survival(t, eta: eta, sigma: sigma)
+          s[k] += c * sv
+          if hazard { sh[k] += c * sv * a.distribution.hazard(t, eta: eta, sigma: sigma) }
+        }
+      }
+    case .flexsurv(let a):
+      let rows = try a.profileRows(dataset)
+      var counts: [[Double]: Double] = [:]
+      for z in rows where !(z.first?.isNaN ?? false) {
+        counts[z, default: 0] += 1
+        total += 1
+      }
+      for (z, c) in counts {
+        let theta = a.rowTheta(a.fit.theta, covariates: z)
+        theta.withUnsafeBufferPointer { th in
+          for (k, t) in times.enumerated() {
+            let sv = a.family.survival(t, th)
+            s[k] += c * sv
+            if hazard && t > 0 { sh[k] += c * sv * a.family.hazard(t, th) }
+          }
+        }
+      }
+    }
+    if hazard { return zip(sh, s).map { $1 > 0 ? $0 / $1 : .nan } }
+    return s.map { $0 / total }
+  }
+}

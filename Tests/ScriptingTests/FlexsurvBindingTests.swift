@@ -1,0 +1,154 @@
+import Foundation
+import LuaHost
+import Scripting
+import Testing
+import TestSupport
+
+/// `flexsurv()`, its methods and `parametric_compare()` from Lua: printouts, fields, predictions, tidy(), plot()
+/// and error wording (the numbers are checked against lifelines in AnalysisTests/FlexsurvFixtureTests).
+@Suite struct FlexsurvBindingTests {
+  @Test func printsAsFlexsurvAndHasTheModelMethods() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local lung = dataset("lung")
+      local m = flexsurv(lung, "Surv(time, status) ~ sex", {dist = "gompertz"})
+      local t = tidy(m)
+      return tostring(m), m:aic(), m:bic(), m.loglik.fitted, m.df, table.concat(t:names(), ","), t:nrow(),
+        m.terms[2].est, math.exp(m.terms[2].coef), m.dist, m.converged
+      """)
+    guard case .string(let text) = r[0] else { throw SurvregFixtureError("no text") }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines[0] == "Flexible parametric survival model (flexsurv): Surv(time, status) ~ sex")
+    #expect(lines[1] == "Distribution: Gompertz")
+    #expect(lines[3] == "Estimates:")
+    #expect(lines[4].hasSuffix("est        L95%       U95%         se  exp(est)    L95%    U95%"), "\(lines[4])")
+    #expect(lines[5].hasPrefix("shape") && lines[6].hasPrefix("rate") && lines[7].hasPrefix("sex"))
+    #expect(text.contains("N = 228,  Events: 165,  Censored: 63"))
+    let ll = r[3].doubleValue ?? 0
+    #expect(approxEqual(ll, -1150.4923601689734, relative: 1e-9))
+    #expect(approxEqual(r[1].doubleValue ?? 0, -2 * ll + 6, relative: 1e-12))
+    #expect(approxEqual(r[2].doubleValue ?? 0, -2 * ll + log(228) * 3, relative: 1e-12))
+    #expect(r[4] == .integer(3))
+    #expect(r[5] == .string("term,estimate,std_error,statistic,p_value,conf_low,conf_high") && r[6] == .integer(3))
+    #expect(approxEqual(r[7].doubleValue ?? 0, r[8].doubleValue ?? 1, relative: 1e-12))
+    #expect(r[9] == .string("gompertz") && r[10] == .boolean(true))
+  }
+
+  @Test func predictionsAndRestrictedMeans() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local lung = dataset("lung")
+      local m = flexsurv(lung, "Surv(time, status) ~ sex", {dist = "spline", k = 1, scale = "odds"})
+      local s = m:predict(lung:head(3), {type = "survival", times = {100, 365}})
+      local q = m:predict(nil, {type = "quantile", p = {0.25, 0.5}})
+      local r = m:rmst({365, 3000})
+      local mean = m:predict(nil, {type = "mean"})
+      local h = m:predict(lung:head(1), {type = "hazard", times = {200}})
+      local H = m:predict(lung:head(1), {type = "cumhaz", times = {200}})
+      local S = m:predict(lung:head(1), {type = "survival", times = {200}})
+      return s:nrow(), table.concat(s:names(), ","), table.concat(q:names(), ","), r:nrow(),
+        r.est[1] < r.est[2], r.est[2] <= mean.est[1] * 1.0000001, H.est[1], S.est[1], s.lower[1] < s.est[1],
+        s.est[1] < s.upper[1], h.est[1] > 0, m.knots[2], #m.knots
+      """)
+    #expect(r[0] == .integer(6))
+    #expect(r[1] == .string("profile,time,est,se,lower,upper"))
+    #expect(r[2] == .string("profile,p,est,se,lower,upper"))
+    #expect(r[3] == .integer(2) && r[4] == .boolean(true) && r[5] == .boolean(true))
+    #expect(approxEqual(exp(-(r[6].doubleValue ?? 0)), r[7].doubleValue ?? 1, relative: 1e-12))
+    #expect(r[8] == .boolean(true) && r[9] == .boolean(true) && r[10] == .boolean(true))
+    #expect(r[12] == .integer(3))
+  }
+
+  @Test func ancillaryCovariatesAreTheirOwnParameters() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local lung = dataset("lung")
+      local m = flexsurv(lung, "Surv(time, status) ~ sex", {dist = "gompertz", anc = {shape = "~ sex"}})
+      local m0 = flexsurv(lung, "Surv(time, status) ~ sex", {dist = "gompertz"})
+      return m.terms[4].name, m.df, m.converged, m.loglik.fitted >= m0.loglik.fitted - 1e-9
+      """)
+    #expect(r[0] == .string("shape(sex)") && r[1] == .integer(4) && r[2] == .boolean(true))
+    #expect(r[3] == .boolean(true))
+    let bad = luaError(rt, """
+      flexsurv(dataset("lung"), "Surv(time, status) ~ sex", {dist = "gompertz", anc = {rate = "~ sex"}})
+      """)
+    #expect(bad.contains("flexsurv: anc: 'rate' is not an ancillary parameter of gompertz (ancillary: shape)"),
+            "\(bad)")
+  }
+
+  @Test func compareRanksByAICAndTidies() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local lung = dataset("lung")
+      local fits = parametric_compare(lung, "Surv(time, status) ~ 1")
+      local t = tidy(fits)
+      local w = survreg(lung, "Surv(time, status) ~ 1")
+      local two = parametric_compare(lung, "Surv(time, status) ~ sex",
+        {dists = {"weibull", {"spline", k = 0, scale = "hazard"}}})
+      return #fits.models, fits.models[1].aic <= fits.models[2].aic, fits.models[6].aic >= fits.models[5].aic,
+        t:nrow(), table.concat(t:names(), ","), tostring(fits), w:aic(), fits.models[1].dist, fits.models[1].aic,
+        two.models[1].loglik - two.models[2].loglik
+      """)
+    #expect(r[0] == .integer(6) && r[1] == .boolean(true) && r[2] == .boolean(true))
+    #expect(r[3] == .integer(6) && r[4] == .string("dist,loglik,df,aic,bic,delta_aic"))
+    guard case .string(let text) = r[5] else { throw SurvregFixtureError("no text") }
+    #expect(text.hasPrefix("Parametric survival models: Surv(time, status) ~ 1 (n = 228), sorted by AIC"))
+    #expect(text.contains("Model") && text.contains("Loglik") && text.contains("BIC"))
+    // On lung the Weibull has the smallest AIC, and its AIC is survreg's.
+    #expect(r[7] == .string("weibull"))
+    #expect(approxEqual(r[6].doubleValue ?? 0, r[8].doubleValue ?? 1, relative: 1e-12))
+    #expect(abs(r[9].doubleValue ?? 1) < 1e-6)
+  }
+
+  @Test func plotsEveryCurveOverTheKaplanMeier() throws {
+    let rt = try makeRuntime()
+    _ = try lua(rt, """
+      local fits = parametric_compare(dataset("lung"), "Surv(time, status) ~ sex",
+        {dists = {"weibull", "gompertz", "lognormal"}})
+      plot(fits, {file = "compare.svg", km = true, horizon = 2000})
+      plot(fits, {file = "hazard.svg", type = "hazard", horizon = 2000})
+      """)
+    let svg = try String(contentsOfFile: rt.policy.outputDirectory + "/compare.svg", encoding: .utf8)
+    for label in ["Kaplan–Meier", "Weibull", "Gompertz", "Log-normal", "2000"] {
+      #expect(svg.contains(label), "\(label)")
+    }
+    #expect(svg.contains("Number at risk"))
+    let hazard = try String(contentsOfFile: rt.policy.outputDirectory + "/hazard.svg", encoding: .utf8)
+    #expect(hazard.contains("Hazard") && !hazard.contains("Kaplan–Meier"))
+    let message = luaError(rt, "plot(km(dataset('lung'), 'Surv(time, status) ~ 1'), {horizon = 10})")
+    #expect(message.contains("option 'horizon' applies to parametric_compare results only"), "\(message)")
+  }
+
+  @Test func badInputIsAClearError() throws {
+    let rt = try makeRuntime()
+    let zero = luaError(rt, "flexsurv(dataset.from{t = {0, 2, 3}, e = {1, 1, 0}}, 'Surv(t, e) ~ 1')")
+    #expect(zero.contains("flexsurv: row 1: time 0 in column 't'; times must be > 0"), "\(zero)")
+    let censored = luaError(rt, "flexsurv(dataset.from{t = {1, 2, 3}, e = {0, 0, 0}}, 'Surv(t, e) ~ 1')")
+    #expect(censored.contains("flexsurv: all 3 rows used are censored (column 'e')"), "\(censored)")
+    let dist = luaError(rt, "flexsurv(dataset('lung'), 'Surv(time, status) ~ 1', {dist = 'weibull'})")
+    #expect(dist.contains("bad argument #3 to 'flexsurv' (option 'dist'"), "\(dist)")
+    let k = luaError(rt, "flexsurv(dataset('lung'), 'Surv(time, status) ~ 1', {dist = 'spline', k = -1})")
+    #expect(k.contains("bad argument #3 to 'flexsurv' (option 'k'"), "\(k)")
+    let kForGompertz = luaError(rt, "flexsurv(dataset('lung'), 'Surv(time, status) ~ 1', {k = 2})")
+    #expect(kForGompertz.contains("options 'k' and 'scale' are for dist = \"spline\""), "\(kForGompertz)")
+    let unknown = luaError(rt, "parametric_compare(dataset('lung'), 'Surv(time, status) ~ 1', {dists = {'weibul'}})")
+    #expect(unknown.contains("option 'dists': entry 1 is an unknown distribution \"weibul\""), "\(unknown)")
+    let times = luaError(rt, """
+      flexsurv(dataset('lung'), 'Surv(time, status) ~ 1'):predict(nil, {type = 'survival'})
+      """)
+    #expect(times.contains("option 'times' is required for type = \"survival\""), "\(times)")
+    let tau = luaError(rt, "flexsurv(dataset('lung'), 'Surv(time, status) ~ 1'):rmst(-1)")
+    #expect(tau.contains("tau must be a positive finite number, got -1"), "\(tau)")
+  }
+
+  @Test func nonConvergenceWarnsAndKeepsTheLastIterate() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local m = flexsurv(dataset("lung"), "Surv(time, status) ~ sex", {dist = "gengamma", max_iter = 1})
+      return m.converged, m.warnings[1], m.terms[1].coef ~= nil
+      """)
+    #expect(r[0] == .boolean(false))
+    #expect(r[1] == .string("did not converge in 1 iterations (the last iterate is returned; raise max_iter)"))
+    #expect(r[2] == .boolean(true))
+  }
+}
