@@ -116,7 +116,7 @@ import TestSupport
     let hazard = try String(contentsOfFile: rt.policy.outputDirectory + "/hazard.svg", encoding: .utf8)
     #expect(hazard.contains("Hazard") && !hazard.contains("Kaplan–Meier"))
     let message = luaError(rt, "plot(km(dataset('lung'), 'Surv(time, status) ~ 1'), {horizon = 10})")
-    #expect(message.contains("option 'horizon' applies to parametric_compare results only"), "\(message)")
+    #expect(message.contains("option 'horizon' applies to survreg and parametric_compare results only"), "\(message)")
   }
 
   @Test func badInputIsAClearError() throws {

@@ -96,7 +96,8 @@ import TestSupport
 
   @Test(arguments: [
     ("plot(km(lung, 'Surv(time, status) ~ 1'), {km = true})",
-     "bad argument #2 to 'plot' (option 'km' applies to survreg models only, not to a km result)"),
+     "bad argument #2 to 'plot' (option 'km' applies to survreg and parametric_compare results only, "
+       + "not to a km result)"),
     ("plot(m, {type = 'hazard', km = true, file = 'x.svg'})",
      "bad argument #2 to 'plot' (option 'km' draws the Kaplan–Meier curve: for type \"survival\" or \"cumhaz\")"),
     ("plot(m, {newdata = lung:select{'age'}, file = 'x.svg'})",
