@@ -69,8 +69,6 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
 
   public var distribution: FlexibleDistribution { options.distribution }
   public var parameterCount: Int { fit.parameterCount }
-  public var aic: Double { -2 * fit.loglik + 2 * Double(parameterCount) }
-  public var bic: Double { -2 * fit.loglik + log(Double(n)) * Double(parameterCount) }
   /// The spline's knots on log time (empty for the other families).
   public var knots: [Double] { (family as? RoystonParmarFamily)?.knots ?? [] }
 

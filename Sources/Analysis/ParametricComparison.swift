@@ -33,42 +33,19 @@ public enum ComparedModel: @unchecked Sendable {
   case survreg(SurvregAnalysis)
   case flexsurv(FlexsurvAnalysis)
 
-  public var loglik: Double {
+  /// The fit as the comparison reads it (log-likelihood, parameters, AIC, BIC, convergence, warnings).
+  public var summary: any ParametricModelSummary {
     switch self {
-    case .survreg(let a): return a.fit.loglik
-    case .flexsurv(let a): return a.fit.loglik
+    case .survreg(let a): return a
+    case .flexsurv(let a): return a
     }
   }
-  public var parameterCount: Int {
-    switch self {
-    case .survreg(let a): return a.parameterCount
-    case .flexsurv(let a): return a.parameterCount
-    }
-  }
-  public var aic: Double {
-    switch self {
-    case .survreg(let a): return a.aic
-    case .flexsurv(let a): return a.aic
-    }
-  }
-  public var bic: Double {
-    switch self {
-    case .survreg(let a): return a.bic
-    case .flexsurv(let a): return a.bic
-    }
-  }
-  public var converged: Bool {
-    switch self {
-    case .survreg(let a): return a.fit.converged
-    case .flexsurv(let a): return a.fit.converged
-    }
-  }
-  public var warnings: [String] {
-    switch self {
-    case .survreg(let a): return a.warnings
-    case .flexsurv(let a): return a.warnings
-    }
-  }
+  public var loglik: Double { summary.maximisedLoglik }
+  public var parameterCount: Int { summary.parameterCount }
+  public var aic: Double { summary.aic }
+  public var bic: Double { summary.bic }
+  public var converged: Bool { summary.converged }
+  public var warnings: [String] { summary.warnings }
 }
 
 /// The HTA model comparison (NICE DSU TSD 14, Latimer 2011): every family

@@ -196,8 +196,5 @@ public struct SurvregAnalysis: Sendable {
     return coefficients.map(\.name) + scaleNames
   }
 
-  /// AIC = −2ℓ + 2·(number of parameters), R's `AIC(fit)`.
-  public var aic: Double { -2 * fit.loglik + 2 * Double(parameterCount) }
-  /// BIC = −2ℓ + log(n)·(number of parameters), R's `BIC(fit)`.
-  public var bic: Double { -2 * fit.loglik + log(Double(n)) * Double(parameterCount) }
+  // AIC and BIC: `ParametricModelSummary`.
 }

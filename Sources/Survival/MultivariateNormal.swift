@@ -128,9 +128,17 @@ public enum MultivariateNormal {
       folded = free.map { f in (0..<m).filter { lastColumn[$0] == f } }
     }
 
-    /// The limits of free variable `step` given the earlier y (its own row and the rows folded into it).
+    /// The limits of free variable `step` given the earlier y (its own row and the rows folded into it),
+    /// cut to ±`far` for the quadrature.
     @inline(__always)
     func limits(_ step: Int, _ y: [Double]) -> (Double, Double) {
+      let (lo, hi) = exactLimits(step, y)
+      return (max(lo, -Self.far), min(hi, Self.far))
+    }
+
+    /// The limits of free variable `step` given the earlier y, uncut (infinite limits stay infinite).
+    @inline(__always)
+    func exactLimits(_ step: Int, _ y: [Double]) -> (Double, Double) {
       let i = free[step]
       var s = 0.0
       for j in 0..<i { s += l[i * m + j] * y[j] }
@@ -145,7 +153,7 @@ public enum MultivariateNormal {
         lo = max(lo, min(a, b))
         hi = min(hi, max(a, b))
       }
-      return (max(lo, -Self.far), min(hi, Self.far))
+      return (lo, hi)
     }
 
     /// |y| beyond which φ(y) < 1e-19: the integration range of an infinite limit.
@@ -189,19 +197,7 @@ public enum MultivariateNormal {
     func integrand(_ w: [Double], _ y: inout [Double]) -> Double {
       var product = 1.0
       for (step, i) in free.enumerated() {
-        var s = 0.0
-        for j in 0..<i { s += l[i * m + j] * y[j] }
-        let lii = l[i * m + i]
-        var lo = (lower[i] - s) / lii
-        var hi = (upper[i] - s) / lii
-        for r in folded[step] {
-          var sr = 0.0
-          for j in 0..<i { sr += l[r * m + j] * y[j] }
-          let c = l[r * m + i]
-          let a = (lower[r] - sr) / c, b = (upper[r] - sr) / c
-          lo = max(lo, min(a, b))
-          hi = min(hi, max(a, b))
-        }
+        let (lo, hi) = exactLimits(step, y)
         if !(hi > lo) { return 0 }
         let d = Normal.cdf(lo), e = Normal.cdf(hi)
         product *= max(0, e - d)
