@@ -29,7 +29,7 @@ enum SurvregCurveBinding {
                  + "hazard sum(f)/sum(S), cumhaz -log(mean S), mean of the restricted means and means"),
     OptionSpec("conf_level", .number(.probability), defaultText: "the model's conf_level",
                doc: "level of the lower/upper columns"),
-    OptionSpec("bootstrap", .integer(.atLeast(1)), defaultText: "none (delta method)",
+    OptionSpec("bootstrap", .integer(.between(1, 100_000)), defaultText: "none (delta method)",
                doc: "B: refit on B resamples of the fitted rows (on two cores); se_fit is the replicates' "
                  + "standard deviation, lower/upper their percentiles"),
     OptionSpec("seed", .integer(.nonNegative), default: .integer(20_240_601),

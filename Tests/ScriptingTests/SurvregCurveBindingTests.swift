@@ -53,7 +53,7 @@ import TestSupport
     ("m:predict(lung:head(1), {type = 'rmst', tau = 0})",
      "bad argument #2 to 'predict' (tau must be positive and finite, got 0)"),
     ("m:predict(lung:head(1), {type = 'rmst', tau = 10, bootstrap = 0})",
-     "bad argument #2 to 'predict' (option 'bootstrap' must be an integer ≥ 1, got 0)"),
+     "bad argument #2 to 'predict' (option 'bootstrap' must be an integer from 1 to 100000, got 0)"),
     ("m:predict(lung:select{'age'}:head(1), {type = 'survival', times = {1}})",
      "bad argument #1 to 'predict' (newdata has no column 'sex' (the model needs: age, sex))"),
     ("m:predict(lung:head(1), {type = 'survival'})",
@@ -61,7 +61,8 @@ import TestSupport
     ("m:predict(lung:head(1), {type = 'lp', times = {1}})",
      "bad argument #2 to 'predict' (option 'times' is for the curve types (survival, hazard, ...))"),
     ("m:rmst(-3)", "bad argument #1 to 'rmst' (tau must be positive and finite, got -3)"),
-    ("m:rmst(10, {bootstrap = 0.5})", "bad argument #2 to 'rmst' (option 'bootstrap' must be an integer ≥ 1, got 0.5)"),
+    ("m:rmst(10, {bootstrap = 0.5})",
+     "bad argument #2 to 'rmst' (option 'bootstrap' must be an integer from 1 to 100000, got 0.5)"),
   ])
   func badInputIsAClearError(_ code: String, _ expected: String) throws {
     let rt = try makeRuntime()

@@ -176,15 +176,19 @@ public struct SurvregCurves: Sendable {
   }
 
   /// ∫₀^τ S(t) dt and its (η, τ) derivatives, by adaptive Gauss–Kronrod
-  /// quadrature: on u = log t over [log τ − 40, log τ] for the log-time
-  /// families (the integrand S·eᵘ is smooth there, and the part below is
-  /// under τe⁻⁴⁰), on t over [0, τ] otherwise.
+  /// quadrature: on u = log t over [min(log τ, η) − 40, log τ] for the
+  /// log-time families (the integrand S·eᵘ is smooth there, and the part
+  /// below is under e^{η−40}, a 4e-18 share of the mass near the location η),
+  /// started from panels one unit of log time wide so that the mass is seen
+  /// however far τ lies beyond it; on t over [0, τ] otherwise.
   private func restrictedMean(_ tauTime: Double, eta: Double, tau: Double)
     -> (value: Double, eta: Double, tau: Double)
   {
     let logTime = distribution.isLogTime
-    let (lo, hi) = logTime ? (log(tauTime) - 40, log(tauTime)) : (0, tauTime)
-    let r = GaussKronrod.integrate3(from: lo, to: hi, tolerance: Self.integrationTolerance) { u in
+    let (lo, hi) = logTime ? (min(log(tauTime), eta) - 40, log(tauTime)) : (0, tauTime)
+    let r = GaussKronrod.integrate3(
+      from: lo, to: hi, tolerance: Self.integrationTolerance, panelWidth: logTime ? 1 : .infinity
+    ) { u in
       let t = logTime ? exp(u) : u
       let w = logTime ? t : 1
       let s = survivalAndDensity(t, eta: eta, tau: tau)
@@ -277,18 +281,30 @@ enum GaussKronrod {
     return ([k[0] * h, k[1] * h, k[2] * h], [abs(k[0] - g[0]) * h, abs(k[1] - g[1]) * h, abs(k[2] - g[2]) * h])
   }
 
+  /// The adaptive integral of f's three components on [a, b], started from
+  /// panels no wider than `panelWidth`, so that a peak narrower than [a, b]
+  /// is seen by the first rules.
   static func integrate3(
-    from a: Double, to b: Double, tolerance: Double, _ f: (Double) -> Triple
+    from a: Double, to b: Double, tolerance: Double, panelWidth: Double = .infinity, _ f: (Double) -> Triple
   ) -> (value: Double, eta: Double, tau: Double) {
     guard b > a else { return (0, 0, 0) }
     var intervals: [(a: Double, b: Double, value: [Double], error: [Double])] = []
-    let first = rule(a, b, f)
-    intervals.append((a, b, first.value, first.error))
-    var total = first.value, error = first.error
+    let panels = panelWidth.isFinite && panelWidth > 0 ? max(1, min(1000, Int(((b - a) / panelWidth).rounded(.up)))) : 1
+    var total = [0.0, 0.0, 0.0], error = [0.0, 0.0, 0.0]
+    for i in 0..<panels {
+      let pa = a + (b - a) * Double(i) / Double(panels)
+      let pb = i == panels - 1 ? b : a + (b - a) * Double(i + 1) / Double(panels)
+      let piece = rule(pa, pb, f)
+      intervals.append((pa, pb, piece.value, piece.error))
+      for c in 0..<3 {
+        total[c] += piece.value[c]
+        error[c] += piece.error[c]
+      }
+    }
     func done() -> Bool {
       (0..<3).allSatisfy { error[$0] <= max(tolerance * max(abs(total[$0]), abs(total[0])), 1e-300) }
     }
-    while !done() && intervals.count < 2000 {
+    while !done() && intervals.count < 2000 + panels {
       // The interval whose largest component error is the largest, relative to the totals.
       var worst = 0, worstScore = -1.0
       for (i, iv) in intervals.enumerated() {

@@ -39,18 +39,30 @@ extension FlexibleFamily {
       let t = exp(u)
       return exp(self.logSurvival(t, theta) + u)
     }
+    let median = log(quantile(0.5, theta))
     if tau.isFinite {
+      // From well below the median (or τ) up to log τ in blocks of 2, relative to what is summed so far;
+      // past the point where S underflows to 0 nothing more can come (S does not increase).
       let upper = log(tau)
-      return Self.simpson(g, upper - 40, upper, tolerance: 1e-11 * tau)
+      let start = min(upper, median.isFinite ? median : upper)
+      var total = Self.simpson(g, start - 40, start, tolerance: 1e-12 * exp(start))
+      var lower = start
+      while lower < upper {
+        let next = min(lower + 2, upper)
+        total += Self.simpson(g, lower, next, tolerance: 1e-12 * max(total, 1e-300))
+        lower = next
+        if !total.isFinite || exp(logSurvival(exp(lower), theta)) == 0 { break }
+      }
+      return total
     }
     // The mean: integrate from well below the median up in blocks until the tail is negligible.
-    let median = log(quantile(0.5, theta))
     guard median.isFinite else { return .infinity }
     var lower = median - 40
     var total = Self.simpson(g, lower, median, tolerance: 1e-12 * exp(median))
     lower = median
     while true {
       let block = Self.simpson(g, lower, lower + 2, tolerance: 1e-12 * max(total, 1e-300))
+      guard block.isFinite else { return .nan }
       total += block
       lower += 2
       if block < 1e-12 * total { return total }
@@ -58,17 +70,26 @@ extension FlexibleFamily {
     }
   }
 
+  /// The evaluation budget of one `simpson` call.
+  static var simpsonEvaluations: Int { 200_000 }
+
   /// Adaptive Simpson on [a, b] to an absolute tolerance.
+  /// At most `simpsonEvaluations` evaluations of f; a NaN or infinite
+  /// integrand ends the refinement at once (the result is then not finite).
   static func simpson(_ f: (Double) -> Double, _ a: Double, _ b: Double, tolerance: Double) -> Double {
+    var evaluations = 0
     func step(_ a: Double, _ b: Double, _ fa: Double, _ fm: Double, _ fb: Double, _ whole: Double,
               _ tol: Double, _ depth: Int) -> Double {
       let m = (a + b) / 2
       let lm = (a + m) / 2, rm = (m + b) / 2
       let flm = f(lm), frm = f(rm)
+      evaluations += 2
       let left = (m - a) / 6 * (fa + 4 * flm + fm)
       let right = (b - m) / 6 * (fm + 4 * frm + fb)
       let delta = left + right - whole
-      if depth <= 0 || abs(delta) <= 15 * tol { return left + right + delta / 15 }
+      if depth <= 0 || !delta.isFinite || evaluations > simpsonEvaluations || abs(delta) <= 15 * tol {
+        return left + right + delta / 15
+      }
       return step(a, m, fa, flm, fm, left, tol / 2, depth - 1) + step(m, b, fm, frm, fb, right, tol / 2, depth - 1)
     }
     // Start from 16 panels so that a narrow bump is not missed.
