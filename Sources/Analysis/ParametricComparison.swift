@@ -101,10 +101,14 @@ public struct ParametricComparison: @unchecked Sendable {
 
   /// The sample-average survival (or the population hazard Σ S·h / Σ S) of entry `index` at `times`,
   /// averaged over the distinct covariate rows of the fitted data, weighted by their counts.
+  ///
+  /// The hazard's weights S are summed relative to the largest log S at each
+  /// time (a running log-sum-exp), so that far beyond follow-up, where every
+  /// S underflows, the average is still that of the longest-lived profiles.
   public func curve(_ index: Int, times: [Double], hazard: Bool) throws -> [Double] {
     let model = entries[index].model
     var s = [Double](repeating: 0, count: times.count)
-    var sh = s
+    var hazards = HazardAverage(count: times.count)
     var total = 0.0
     switch model {
     case .survreg(let a):
@@ -120,9 +124,9 @@ public struct ParametricComparison: @unchecked Sendable {
         for j in 0..<p { eta += key[j] * a.fit.coefficients[j] }
         let sigma = a.fit.scales[min(Int(key[p]), a.fit.scales.count - 1)]
         for (k, t) in times.enumerated() {
-          let sv = a.distribution.survival(t, eta: eta, sigma: sigma)
-          s[k] += c * sv
-          if hazard { sh[k] += c * sv * a.distribution.hazard(t, eta: eta, sigma: sigma) }
+          let logS = a.distribution.logSurvival(t, eta: eta, sigma: sigma)
+          s[k] += c * exp(logS)
+          if hazard { hazards.add(k, weight: c, logS: logS, a.distribution.hazard(t, eta: eta, sigma: sigma)) }
         }
       }
     case .flexsurv(let a):
@@ -136,14 +140,43 @@ public struct ParametricComparison: @unchecked Sendable {
         let theta = a.rowTheta(a.fit.theta, covariates: z)
         theta.withUnsafeBufferPointer { th in
           for (k, t) in times.enumerated() {
-            let sv = a.family.survival(t, th)
-            s[k] += c * sv
-            if hazard && t > 0 { sh[k] += c * sv * a.family.hazard(t, th) }
+            let logS = t <= 0 ? 0 : a.family.logSurvival(t, th)
+            s[k] += c * exp(logS)
+            if hazard && t > 0 { hazards.add(k, weight: c, logS: logS, a.family.hazard(t, th)) }
           }
         }
       }
     }
-    if hazard { return zip(sh, s).map { $1 > 0 ? $0 / $1 : .nan } }
+    if hazard { return hazards.values }
     return s.map { $0 / total }
   }
+}
+
+/// Σ c·S·h / Σ c·S at each time, with S = e^{log S} taken relative to the
+/// largest log S seen so far (rescaled when a larger one comes).
+struct HazardAverage {
+  private var top: [Double]
+  private var numerator: [Double]
+  private var denominator: [Double]
+
+  init(count: Int) {
+    top = [Double](repeating: -.infinity, count: count)
+    numerator = [Double](repeating: 0, count: count)
+    denominator = numerator
+  }
+
+  mutating func add(_ k: Int, weight c: Double, logS: Double, _ h: Double) {
+    guard !logS.isNaN, logS > -.infinity else { return }
+    if logS > top[k] {
+      let shrink = top[k] == -.infinity ? 0 : exp(top[k] - logS)
+      numerator[k] *= shrink
+      denominator[k] *= shrink
+      top[k] = logS
+    }
+    let w = c * exp(logS - top[k])
+    numerator[k] += w * h
+    denominator[k] += w
+  }
+
+  var values: [Double] { zip(numerator, denominator).map { $1 > 0 ? $0 / $1 : .nan } }
 }

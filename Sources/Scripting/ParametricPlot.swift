@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import LuaHost
 import Plots
+import RunControl
 import Survival
 
 /// The figure of a `parametric_compare()` result: every model's sample-average
@@ -61,11 +62,20 @@ enum ParametricPlot {
       } else {
         values = try c.curve(index, times: grid, hazard: false)
       }
-      let zeros = [Int](repeating: 0, count: grid.count)
       var times = grid
       times[0] = 0
+      // A family whose value overflows far out (a hazard beyond double range) is drawn up to there.
+      let label = c.entries[index].distribution.label
+      if let end = values.firstIndex(where: { !$0.isFinite }) {
+        RunWarnings.emit(
+          "plot: the \(label) curve is not finite beyond t = \(end > 0 ? times[end - 1] : 0); drawn up to there")
+        guard end > 1 else { continue }
+        values.removeSubrange(end...)
+        times.removeSubrange(end...)
+      }
+      let zeros = [Int](repeating: 0, count: times.count)
       series.append(SurvivalSeries(
-        label: c.entries[index].distribution.label, time: times, value: values, nRisk: zeros, nEvent: zeros,
+        label: label, time: times, value: values, nRisk: zeros, nEvent: zeros,
         nCensor: zeros, censorMarks: [], median: .infinity))
     }
     var data = SurvivalPlotData(kind: hazard ? .incidence : .survival, series: series)

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import LuaHost
 import Plots
+import RunControl
 import Survival
 
 /// `plot(m, {newdata =, type =, km = true, horizon =})` of a survreg model:
@@ -65,13 +66,23 @@ enum SurvregFigure {
       throw call.lua.argumentError(2, "option 'newdata': " + error.message)
     }
     let labels = average ? ["Fitted (average)"] : try profileLabels(a, newdata, count: curves.profiles)
-    let zeros = [Int](repeating: 0, count: grid.count)
     var series: [SurvivalSeries] = []
     for r in 0..<curves.profiles {
       let range = (r * grid.count)..<((r + 1) * grid.count)
+      // Far beyond follow-up a hazard can overflow, or S underflow everywhere (the average's 0/0):
+      // the curve is drawn up to the first value that is not finite, with a warning.
+      let finite = range.prefix { curves.fit[$0].isFinite && curves.lower[$0].isFinite && curves.upper[$0].isFinite }
+      let end = finite.count
+      if end < grid.count {
+        RunWarnings.emit("plot: the \(labels[r]) curve is not finite beyond t = \(end > 0 ? grid[end - 1] : 0); "
+          + "drawn up to there")
+        guard end > 1 else { continue }
+      }
+      let kept = range.lowerBound..<(range.lowerBound + end)
+      let counts = [Int](repeating: 0, count: end)
       series.append(SurvivalSeries(
-        label: labels[r], time: grid, value: Array(curves.fit[range]), lower: Array(curves.lower[range]),
-        upper: Array(curves.upper[range]), nRisk: zeros, nEvent: zeros, nCensor: zeros, censorMarks: []))
+        label: labels[r], time: Array(grid[0..<end]), value: Array(curves.fit[kept]), lower: Array(curves.lower[kept]),
+        upper: Array(curves.upper[kept]), nRisk: counts, nEvent: counts, nCensor: counts, censorMarks: []))
     }
     var tableSeries: [Int]?
     if km {

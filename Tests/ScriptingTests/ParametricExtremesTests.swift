@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import RunControl
 import Scripting
 import Testing
 import TestSupport
@@ -67,5 +68,36 @@ import TestSupport
       return m:predict(lung:head(1), {type = "mean", bootstrap = 1e12})
       """)
     #expect(message.hasSuffix("(option 'bootstrap' must be an integer from 1 to 100000, got 1000000000000)"))
+  }
+
+  /// The Gompertz hazard is b·e^{at} in closed form: exp(log f − log S) cancelled to 1 at t = 3e4 (log S ≈ −1e15).
+  @Test func gompertzHazardFarOutIsItsClosedForm() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local m = flexsurv(dataset("lung"), "Surv(time, status) ~ 1", {dist = "gompertz"})
+      local shape, rate = m.terms[1].est, m.terms[2].est
+      return m:predict(nil, {type = "hazard", times = {3e4}}).est[1], rate * math.exp(shape * 3e4)
+      """)
+    let h = r[0].doubleValue ?? 0
+    #expect(h > 1e14 && approxEqual(h, r[1].doubleValue ?? 0, relative: 1e-12), "\(r)")
+  }
+
+  /// Hazard plots far beyond follow-up: every S underflows (survreg's average is 0/0) or a hazard overflows
+  /// (the generalised gamma): the curve is drawn up to there with a warning instead of refusing the figure.
+  @Test func hazardPlotsFarOutAreDrawnUpToWhereTheyAreFinite() throws {
+    let rt = try makeRuntime()
+    var warnings: [String] = []
+    try RunWarnings.withSink({ warnings.append($0) }) {
+      _ = try lua(rt, """
+        local lung = dataset("lung")
+        plot(parametric_compare(lung, "Surv(time, status) ~ 1"), {type = "hazard", horizon = 36500, file = "h1.svg"})
+        plot(survreg(lung, "Surv(time, status) ~ sex"), {type = "hazard", horizon = 1e6, file = "h2.svg"})
+        """)
+    }
+    for file in ["h1.svg", "h2.svg"] {
+      #expect(FileManager.default.fileExists(atPath: rt.policy.outputDirectory + "/" + file), "\(file)")
+    }
+    #expect(warnings.contains { $0.contains("the Generalized gamma curve is not finite beyond t = ") }, "\(warnings)")
+    #expect(warnings.contains { $0.contains("the Fitted (average) curve is not finite beyond t = ") }, "\(warnings)")
   }
 }

@@ -11,6 +11,12 @@ extension SurvregDistribution {
     return exp(base.logSurvival((y - eta) / sigma).value)
   }
 
+  public func logSurvival(_ t: Double, eta: Double, sigma: Double) -> Double {
+    if isLogTime && t <= 0 { return 0 }
+    let y = isLogTime ? log(t) : t
+    return base.logSurvival((y - eta) / sigma).value
+  }
+
   public func hazard(_ t: Double, eta: Double, sigma: Double) -> Double {
     if isLogTime && t <= 0 { return .nan }
     let y = isLogTime ? log(t) : t

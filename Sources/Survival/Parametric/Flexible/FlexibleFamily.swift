@@ -18,6 +18,10 @@ public protocol FlexibleFamily: Sendable {
   func isLogScale(_ j: Int) -> Bool
   func logDensity(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> Double
   func logSurvival(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> Double
+  /// The hazard f(t)/S(t); a family with a closed form gives it, because
+  /// exp(log f − log S) cancels to nothing once log S is large (the
+  /// Gompertz far beyond follow-up).
+  func hazard(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> Double
   /// Adds ∂/∂θ of the row's log-likelihood to `gradient`; returns the row's
   /// log-likelihood. `theta` may be changed during the call and is restored.
   func addRowGradient(

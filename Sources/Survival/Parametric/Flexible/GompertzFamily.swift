@@ -30,6 +30,11 @@ public struct GompertzFamily: FlexibleFamily {
     -exp(theta[1]) * Self.integral(theta[0], t).value
   }
 
+  /// h(t) = b·e^{at}, in closed form (f/S cancels far beyond follow-up).
+  public func hazard(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> Double {
+    exp(theta[1] + theta[0] * t)
+  }
+
   public func addRowGradient(
     time: Double, entry: Double, event: Bool, weight: Double, theta: UnsafeMutableBufferPointer<Double>,
     gradient: UnsafeMutableBufferPointer<Double>
