@@ -47,7 +47,8 @@ struct SurvivalLibrary: KaplanLibrary {
     ResultKind("logrank", section: "Survival", summary: "A log-rank test (logrank()).", fields: [
       ("formula", "the formula as given"), ("n", "rows used"), ("n_dropped", "rows dropped for a missing value"),
       ("rho", "the G-rho weight power"), ("gamma", "the Fleming–Harrington gamma"),
-      ("chisq", "the test statistic"), ("df", "degrees of freedom"), ("p", "p-value"),
+      ("chisq", "the test statistic"), ("df", "degrees of freedom"),
+      ("p", "p-value of the chi-square test (with test = \"maxcombo\", MaxCombo's p is maxcombo.p)"),
       ("var", "the variance matrix of O - E (rows)"),
       ("groups", "per group: label, n, observed, expected, oe2_e, oe2_v"),
       ("strata", "the strata labels of a stratified test"),

@@ -167,4 +167,12 @@ import TestSupport
     ]
     for (code, message) in cases { #expect(luaError(rt, code).contains(message), "\(code)") }
   }
+
+  /// Assigning into a dataset or a column (found by the session-6 review) was Lua's raw "attempt to index a
+  /// dataset value"; it now says that both are values and how to derive a new one.
+  @Test func assigningIntoADatasetOrColumnSaysHowToDerive() {
+    #expect(luaError(rt, "local d = dataset('lung'); d.z = d.age * 2").hasSuffix(
+      "a dataset cannot be changed in place; make a new one with the column: d = d:with{z = ...}"))
+    #expect(luaError(rt, "local d = dataset('lung'); d.age[1] = 5").contains("a column cannot be changed in place"))
+  }
 }

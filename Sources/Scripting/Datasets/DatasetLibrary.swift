@@ -34,6 +34,12 @@ struct DatasetLibrary: KaplanLibrary {
         "__tostring": { call in
           [.string("dataset (\(try call.object(1, as: LuaDataset.self).dataset.rowCount) rows)")]
         },
+        // d.z = ... : datasets are values; say how to get one with the new column.
+        "__newindex": { call in
+          let key = (try? call.value(2))?.stringValue ?? "x"
+          throw LuaError.runtime(
+            "a dataset cannot be changed in place; make a new one with the column: d = d:with{\(key) = ...}")
+        },
       ],
       index: { call in
         // d.name is a column (nil when there is none).
@@ -43,7 +49,13 @@ struct DatasetLibrary: KaplanLibrary {
       })
     try userdata.register(
       LuaColumn.self, name: "column", in: lua, declarations: declarations,
-      metamethods: ColumnMethods.metamethods.merging(ColumnMathFunctions.metamethods) { a, _ in a },
+      metamethods: ColumnMethods.metamethods.merging(ColumnMathFunctions.metamethods) { a, _ in a }
+        .merging([
+          "__newindex": { _ in
+            throw LuaError.runtime(
+              "a column cannot be changed in place; derive a new one, e.g. d = d:with{x = if_else(d.x > 5, 5, d.x)}")
+          }
+        ]) { a, _ in a },
       index: ColumnMethods.index)
     try userdata.register(
       LuaDate.self, name: "date", in: lua, declarations: declarations, metamethods: DateMethods.metamethods)
