@@ -37,7 +37,9 @@ let package = Package(
     .target(name: "Survival", dependencies: ["RunControl"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
     // Excel workbooks (.xlsx): ZIPFoundation for the archive, its own XML reader.
-    .target(name: "XLSX", dependencies: ["Datasets", "RunControl", "ZIPFoundation"]),
+    // zlib, to check a ZIP entry's deflate stream before ZIPFoundation expands it.
+    .systemLibrary(name: "CInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "XLSX", dependencies: ["Datasets", "RunControl", "ZIPFoundation", "CInflate"]),
     .target(name: "Plots", dependencies: ["RunControl", "CProcess"]),
     // Reports and tables as HTML, Word (.docx, through ZIPFoundation), RTF and Markdown.
     .target(name: "Documents", dependencies: ["ZIPFoundation"]),

@@ -11,7 +11,9 @@
 /// data descriptor (flag bit 3) must have its data, as ZIPFoundation will
 /// measure it, inside the file: `fuzz-bundle` found that ZIPFoundation traps
 /// on a stored entry whose descriptor lies past the end (it crashed
-/// `read_xlsx` too).
+/// `read_xlsx` too). A deflated entry's stream must end inside its data and
+/// within its declared size (`ZIPDeflateCheck`): ZIPFoundation loops for ever
+/// on a stream cut short.
 public enum ZIPLayoutCheck {
   public static func check(_ b: [UInt8]) throws {
     func u16(_ k: Int) -> Int { Int(b[k]) | Int(b[k + 1]) << 8 }
@@ -54,6 +56,18 @@ public enum ZIPLayoutCheck {
       }
       if flags & 8 != 0 && data + (method == 0 ? uncompressed : compressed) > n {
         throw damaged("an entry's data descriptor lies past the end of the file")
+      }
+      if method == 8 {
+        let outcome = b.withUnsafeBufferPointer { all in
+          let stored = UnsafeBufferPointer(rebasing: all[data..<(data + compressed)])
+          return ZIPDeflateCheck.check(stored, declared: UInt64(uncompressed))
+        }
+        switch outcome {
+        case .complete: break
+        case .truncated: throw damaged("an entry's compressed data ends before its stream does")
+        case .pastDeclared: throw damaged("an entry expands past the \(uncompressed) bytes it declares")
+        case .damaged: throw damaged("an entry's compressed data is damaged")
+        }
       }
       p += 46 + nameLength + extraLength + commentLength
     }
