@@ -49,6 +49,12 @@ public enum ZIPLayoutCheck {
         throw damaged("ZIP64 archives are not supported")
       }
       guard local + 30 <= n, u32(local) == 0x0403_4B50 else { throw damaged("an entry's local header is missing") }
+      // ZIPFoundation expands by the local header's method: it must be the central directory's,
+      // and only stored (0) and deflated (8) entries are read (a second bundle hang had them differ).
+      guard u16(local + 8) == method else {
+        throw damaged("an entry's local header disagrees with its central directory entry")
+      }
+      guard method == 0 || method == 8 else { throw damaged("an entry uses compression method \(method)") }
       let data = local + 30 + u16(local + 26) + u16(local + 28)
       guard data + compressed <= n else { throw damaged("an entry's data lies past the end of the file") }
       if method == 0 && compressed != uncompressed {

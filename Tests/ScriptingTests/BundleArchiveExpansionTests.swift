@@ -31,6 +31,18 @@ struct BundleArchiveExpansionTests {
     }
   }
 
+  /// The second hang `fuzz-bundle` found: the local header's method differs from the central directory's.
+  @Test func aLocalHeaderThatDisagreesIsRefusedAtOnce() throws {
+    let url = projectRoot.appendingPathComponent("Tests/Fixtures/bundle-local-method-differs.zip")
+    let bytes = [UInt8](try Data(contentsOf: url))
+    let started = Date()
+    #expect(throws: BundleError.self) {
+      let a = try BundleArchive(bytes: bytes, label: "cut.kaplan")
+      for item in a.items { _ = try a.contents(of: item.name) }
+    }
+    #expect(Date().timeIntervalSince(started) < 5)
+  }
+
   @Test func entriesExpand() throws {
     let a = try archive()
     #expect(try a.contents(of: "work/x.csv") == Array("a\n1\n".utf8))
