@@ -13,10 +13,15 @@ struct BundleArchiveExpansionTests {
     return try BundleArchive(bytes: [UInt8](data), label: "t.kaplan")
   }
 
-  /// Found by `fuzz-bundle` (it stalled CI for an hour): an entry whose deflate stream is cut short made
-  /// ZIPFoundation loop for ever. The layout check now inflates each deflated entry first and refuses it.
-  @Test func aDeflateStreamCutShortIsRefusedAtOnce() throws {
-    let url = projectRoot.appendingPathComponent("Tests/Fixtures/bundle-deflate-cut-short.zip")
+  /// The hangs `fuzz-bundle` found (the first stalled CI for an hour): an entry whose deflate stream is cut
+  /// short, and a local header whose method differs from the central directory's, made ZIPFoundation loop for
+  /// ever. The layout check refuses both before anything is expanded.
+  @Test(arguments: [
+    ("bundle-deflate-cut-short.zip", "compressed data"),
+    ("bundle-local-method-differs.zip", "local header disagrees"),
+  ])
+  func aDamagedEntryThatHungIsRefusedAtOnce(_ fixture: String, _ why: String) throws {
+    let url = projectRoot.appendingPathComponent("Tests/Fixtures/" + fixture)
     let bytes = [UInt8](try Data(contentsOf: url))
     let started = Date()
     #expect(throws: BundleError.self) {
@@ -27,20 +32,8 @@ struct BundleArchiveExpansionTests {
     do {
       _ = try BundleArchive(bytes: bytes, label: "cut.kaplan")
     } catch {
-      #expect("\(error)".contains("compressed data"), "\(error)")
+      #expect("\(error)".contains(why), "\(error)")
     }
-  }
-
-  /// The second hang `fuzz-bundle` found: the local header's method differs from the central directory's.
-  @Test func aLocalHeaderThatDisagreesIsRefusedAtOnce() throws {
-    let url = projectRoot.appendingPathComponent("Tests/Fixtures/bundle-local-method-differs.zip")
-    let bytes = [UInt8](try Data(contentsOf: url))
-    let started = Date()
-    #expect(throws: BundleError.self) {
-      let a = try BundleArchive(bytes: bytes, label: "cut.kaplan")
-      for item in a.items { _ = try a.contents(of: item.name) }
-    }
-    #expect(Date().timeIntervalSince(started) < 5)
   }
 
   @Test func entriesExpand() throws {
