@@ -32,7 +32,7 @@ struct PlotFigure {
   var ylab: String?
   var ylim: [Double]?
   /// The legend's title when the script gives none: the grouping column's
-  /// label (`d:label("rx", "Treatment")`), for a km fit grouped by one column.
+  /// label (`d:label("rx", "Treatment")`), for a km or cuminc fit grouped by one column.
   var legendTitle: String?
 
   /// The figure of the result whose handle is argument 1; `pvalue` and `hr`
@@ -57,7 +57,9 @@ struct PlotFigure {
           try Self.incidence(a, cause: cause, call: call)
         }
       }
-      xlab = nil
+      // As for km: the time column's label titles the x axis, the group column's the legend.
+      xlab = handle.dataset?.dataset.attributes(of: a.formula.response.stop).label
+      legendTitle = Self.groupLabel(a.formula, handle.dataset)
     case ("cox", let a as CoxAnalysis):
       let f = a.fit
       content = .forest(try ForestLabels.apply(

@@ -72,7 +72,10 @@ struct PlotLibrary: KaplanLibrary {
       if options.ylab == nil { options.ylab = figure.ylab }
       if options.ylim == nil { options.ylim = figure.ylim }
       if figure.kind == "parametric_compare" { try ParametricPlot.adjust(&options, call.options) }
-      if case .curves = figure.content, options.xlab == nil { options.xlab = figure.xlab }
+      switch figure.content {
+      case .curves, .panels: if options.xlab == nil { options.xlab = figure.xlab }
+      case .forest, .zph: break
+      }
       // A survreg figure shows the fitted curves' bands unless conf_int = false.
       if figure.kind == "survreg", !call.options.has("conf_int") { options.confInt = true }
       if figure.kind == "survreg", !(try call.options.optionalBoolean("km") ?? false) {
@@ -151,7 +154,9 @@ struct PlotLibrary: KaplanLibrary {
                  doc: "output path ending in .svg, .png or .pdf (PNG and PDF need rsvg-convert), relative to the "
                    + "output directory (--out)"),
       OptionSpec("title", .string, doc: "title above the figure"),
-      OptionSpec("xlab", .string, defaultText: "\"Time\" (forest plots: \"Hazard ratio\")", doc: "x-axis title"),
+      OptionSpec("xlab", .string,
+                 defaultText: "the time column's label (d:label), else \"Time\" (forest plots: \"Hazard ratio\")",
+                 doc: "x-axis title"),
       OptionSpec("ylab", .string, defaultText: "\"Survival probability\" or \"Cumulative incidence\"",
                  doc: "y-axis title (curves only)"),
       OptionSpec("xlim", .numbers, defaultText: "the data's range", doc: "x-axis range {from, to}"),

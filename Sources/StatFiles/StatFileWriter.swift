@@ -19,7 +19,8 @@ import RunControl
 /// missing value, other NA as `.`); bools 0/1; dates numbers of days since
 /// 1960-01-01 with format `DATE9.` (XPT) or `%td` (Stata); strings text of
 /// the longest level's width, except that a string column read with value
-/// labels goes to Stata as its codes with the labels again. An infinite
+/// labels goes to Stata as its codes with the labels again (its special
+/// missing codes, and their labels, as Stata's `.a`–`.z`). An infinite
 /// value is an error for Stata (naming column and row) and missing with a
 /// warning for XPT (haven writes NA; SAS has no infinity). Variable labels come from the dataset's
 /// metadata, overridden by `labels`; the dataset's label is written as the
@@ -84,6 +85,7 @@ public enum StatFileWriter {
       if let format = c.format { readstat_variable_set_format(v, format) }
       if let labels = c.valueLabels, let set = readstat_add_label_set(writer, READSTAT_TYPE_INT32, c.name) {
         for l in labels { readstat_label_int32_value(set, l.code, l.label) }
+        for l in c.taggedLabels { readstat_label_tagged_value(set, l.tag, l.label) }
         readstat_variable_set_label_set(v, set)
       }
       return v

@@ -12,6 +12,8 @@ struct StatWritePlan {
     let format: String?
     /// Stata value labels to write with the variable (code, label); nil for none.
     var valueLabels: [(code: Int32, label: String)]? = nil
+    /// Labels of special missing values (`.a` "Not done"), written in the same label set.
+    var taggedLabels: [(tag: CChar, label: String)] = []
     let insert: (UnsafeMutablePointer<readstat_writer_t>, UnsafeMutablePointer<readstat_variable_t>?, Int)
       -> readstat_error_t
   }
@@ -50,16 +52,25 @@ struct StatWritePlan {
   /// A string column read from Stata or SPSS value labels, written back to
   /// Stata as its integer codes with the labels: each level is a label of a
   /// whole-number code, or the text of one ("3"). Nil (written as text)
-  /// when a level is neither.
+  /// when a level is neither. A row's special missing code (`.a`, kept in
+  /// its factor code) is written as that missing value, and the labels of
+  /// special missing values go with the others, so haven reads back the
+  /// `tagged_na` and its label.
   static func labelledCodes(_ name: String, _ column: Column, _ a: ColumnAttributes, label: String?) -> Variable? {
     guard case .factor(let codes, let levels) = column, !a.valueLabels.isEmpty else { return nil }
     var codeOf: [String: Int32] = [:]
     var labels: [(code: Int32, label: String)] = []
+    var taggedLabels: [(tag: CChar, label: String)] = []
     for v in a.valueLabels {
+      if case .tagged(let t) = v.code, let tag = Self.tag(".\(t)", isStata: true) {
+        taggedLabels.append((tag, v.label))
+        continue
+      }
       guard case .number(let x) = v.code, let c = Int32(exactly: x), c <= 2_147_483_620 else { continue }
       if codeOf[v.label] == nil { codeOf[v.label] = c }
       labels.append((c, v.label))
     }
+    let tags: [CChar?] = a.missingCodes.map { Self.tag($0, isStata: true) }
     var levelCodes: [Int32] = []
     for level in levels {
       if let c = codeOf[level] {
@@ -72,10 +83,16 @@ struct StatWritePlan {
     }
     var v = Variable(name: name, type: READSTAT_TYPE_INT32, width: 4, label: label, format: nil) { w, variable, i in
       let c = codes[i]
-      if c < 0 { return readstat_insert_missing_value(w, variable) }
+      if c < 0 {
+        if let k = Column.missingCode(ofFactorCode: c), k <= tags.count, let tag = tags[k - 1] {
+          return readstat_insert_tagged_missing_value(w, variable, tag)
+        }
+        return readstat_insert_missing_value(w, variable)
+      }
       return readstat_insert_int32_value(w, variable, levelCodes[Int(c)])
     }
     v.valueLabels = labels
+    v.taggedLabels = taggedLabels
     return v
   }
 

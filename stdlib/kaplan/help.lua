@@ -185,6 +185,27 @@ local function userdata_heading(kind, x)
   return noun(kind):gsub("^a", "A") .. "."
 end
 
+-- A dataset's labels under its heading (issue 17: labels show where people
+-- look): the dataset's label, then each labelled column with its label.
+local function dataset_labels(x)
+  local ok, text = pcall(function()
+    local out = {}
+    local label = x:label()
+    if label then out[#out + 1] = "  Label: " .. label end
+    local labels, names, w = x:labels(), {}, 0
+    for _, n in ipairs(x:names()) do
+      if labels[n] then
+        names[#names + 1] = n
+        w = math.max(w, width_of(n))
+      end
+    end
+    if #names > 0 then out[#out + 1] = "  Column labels (d:labels()):" end
+    for _, n in ipairs(names) do out[#out + 1] = "    " .. pad(n, w) .. "  " .. labels[n] end
+    return #out > 0 and "\n" .. table.concat(out, "\n") or ""
+  end)
+  return ok and text or ""
+end
+
 --- The catalogue: every declared function and method, one line each, by
 -- section in the order sections first appear.
 function M.catalogue()
@@ -291,7 +312,11 @@ function M.text(x)
       .. "ipairs; NA reads as nil). x:totable() gives an editable table; show(x) prints it.", #x, #x == 1 and "" or "s")
   end
   local kind = bind.kind_of(x)
-  if kind and t == "userdata" then return kind_text(kind, userdata_heading(kind, x)) end
+  if kind and t == "userdata" then
+    local heading = userdata_heading(kind, x)
+    if kind == "dataset" then heading = heading .. dataset_labels(x) end
+    return kind_text(kind, heading)
+  end
   if kind then
     return kind_text(kind, "A " .. kind .. " result.")
   end

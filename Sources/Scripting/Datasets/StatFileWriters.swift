@@ -54,8 +54,9 @@ struct StatFileWriters {
     return datasetsFunction(
       "write_dta", signature: "write_dta(d, path [, opts])",
       summary: "Writes a dataset as a Stata file (format 118, Stata 14 and later; UTF-8) under the output "
-        + "directory, with variable labels, the dataset label and dates as %td. Returns true, or nil and a "
-        + "message.",
+        + "directory, with variable labels, the dataset label and dates as %td; a column read through value "
+        + "labels goes back as its codes with the labels, special missing values as .a-.z. Returns true, or nil "
+        + "and a message.",
       options: [
         OptionSpec("labels", .table, doc: "variable labels to write, as {age = \"Age (years)\"} (default: the "
                      + "dataset's own)")
