@@ -67,7 +67,7 @@ public enum StatFileWriter {
     for name in labels.keys.sorted() where d.index(of: name) == nil {
       throw StatWriteError("labels: no column '\(name)' (columns: \(d.names.joined(separator: ", ")))")
     }
-    if let label = d.attributes.label { try rules.checkText(label, what: "the dataset label") }
+    if let label = d.attributes.label { try rules.checkDatasetLabel(label) }
     let plan = try StatWritePlan(d, rules: rules, labels: labels)
     // ReadStat's output is collected in memory (the budget asked), then written at once.
     try MemoryBudget.require(count: d.rowCount, stride: max(plan.rowWidth, 1), for: "writing '\(path)'")

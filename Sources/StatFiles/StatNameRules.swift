@@ -12,6 +12,11 @@ struct StatNameRules {
   let caseInsensitive: Bool
   /// What to suggest when a name or label is too long.
   let hint: String
+  /// The longest dataset label: XPT's member header holds 40 bytes in both
+  /// versions; Stata holds 80 characters. ReadStat cuts a longer one
+  /// without a word, so it is refused first.
+  var maxDatasetLabel = 40
+  var datasetLabelInCharacters = false
 
   static func xpt(version: Int) -> StatNameRules {
     version == 5
@@ -23,7 +28,19 @@ struct StatNameRules {
   }
 
   static let dta = StatNameRules(
-    formatName: "Stata", maxName: 32, maxLabel: 80, maxText: 2045, caseInsensitive: false, hint: "")
+    formatName: "Stata", maxName: 32, maxLabel: 80, maxText: 2045, caseInsensitive: false, hint: "",
+    maxDatasetLabel: 80, datasetLabelInCharacters: true)
+
+  /// The dataset's label (`d:set_label`) against the format's limit.
+  func checkDatasetLabel(_ label: String) throws {
+    try checkText(label, what: "the dataset label")
+    let n = datasetLabelInCharacters ? label.count : label.utf8.count
+    let unit = datasetLabelInCharacters ? "characters" : "bytes"
+    guard n <= maxDatasetLabel else {
+      throw StatWriteError(
+        "the dataset label has \(n) \(unit), \(formatName) allows \(maxDatasetLabel) (shorten it with d:set_label)")
+    }
+  }
 
   /// A SAS or Stata name: a letter or underscore, then letters, digits and
   /// underscores (ASCII), at most `maxName` characters.

@@ -15,7 +15,8 @@ struct StatFileWriters {
       "write_xpt", signature: "write_xpt(d, path [, opts])",
       summary: "Writes a dataset as a SAS transport file (version 5, the FDA's format for submissions, or 8) "
         + "under the output directory, with variable labels, the dataset label and dates as DATE9.; names and "
-        + "labels are checked against the version's limits. Returns true, or nil and a message.",
+        + "labels are checked against the version's limits (the dataset label: 40 bytes in both). Returns true, "
+        + "or nil and a message.",
       options: [
         // Any integer here: the body says which two versions exist (5 or 8), not a range 5-8.
         OptionSpec("version", .integer(.any), default: .integer(5),
