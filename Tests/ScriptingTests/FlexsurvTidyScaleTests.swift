@@ -10,7 +10,7 @@ struct FlexsurvTidyScaleTests {
   @Test func familyParametersHaveNoTestCovariatesTheFittedScalesWald() throws {
     let rt = try makeRuntime()
     let r = try lua(rt, """
-      local m = flexsurv(dataset("lung"), "Surv(time, status) ~ sex", {dist = "weibull"})
+      local m = flexsurv(dataset("lung"), "Surv(time, status) ~ sex", {dist = "gompertz"})
       local t = tidy(m)
       local z, p, est, term = t.statistic:values(), t.p_value:values(), t.estimate:values(), t.term:values()
       return t:nrow(), z[1], z[2], p[1], p[2], z[3], m.terms[3].z, p[3], m.terms[3].p, est[1], m.terms[1].est,
