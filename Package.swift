@@ -36,10 +36,10 @@ let package = Package(
     .target(name: "Datasets", dependencies: ["RunControl"]),
     .target(name: "Survival", dependencies: ["RunControl"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
-    // Excel workbooks (.xlsx): ZIPFoundation for the archive, its own XML reader.
-    // zlib, to check a ZIP entry's deflate stream before ZIPFoundation expands it.
+    // Excel workbooks (.xlsx): its own ZIP reader (zlib's raw inflate, bounded) and XML reader; also
+    // the ZIP reader of study bundles. ZIPFoundation only writes archives (bundles, .docx).
     .systemLibrary(name: "CInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "XLSX", dependencies: ["Datasets", "RunControl", "ZIPFoundation", "CInflate"]),
+    .target(name: "XLSX", dependencies: ["Datasets", "RunControl", "CInflate"]),
     .target(name: "Plots", dependencies: ["RunControl", "CProcess"]),
     // Reports and tables as HTML, Word (.docx, through ZIPFoundation), RTF and Markdown.
     .target(name: "Documents", dependencies: ["ZIPFoundation"]),

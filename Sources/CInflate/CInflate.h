@@ -1,3 +1,3 @@
-// zlib's raw inflate, for checking that a ZIP entry's deflate stream ends
-// inside its data (Sources/XLSX/ZIPDeflateCheck.swift).
+// zlib's raw inflate and CRC-32, for expanding ZIP entries
+// (Sources/XLSX/ZIPBoundedExpansion.swift).
 #include <zlib.h>

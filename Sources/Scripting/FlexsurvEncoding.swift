@@ -69,21 +69,32 @@ enum FlexsurvEncoding {
 }
 
 /// The `tidy()` form of a `flexsurv` result: one row per parameter with
-/// flexsurv's natural-scale estimate and interval (as flexsurv's tidy) and
-/// the Wald z and p of the estimation scale.
+/// flexsurv's natural-scale estimate, delta-method standard error and
+/// transformed interval, as flexsurv's `tidy.flexsurvreg` (transform =
+/// "none").
+///
+/// The test columns (session-7 review: a z on the log scale sat beside the
+/// natural-scale estimate): `statistic` and `p_value` are the Wald test of
+/// a covariate effect, coef/se and its two-sided normal p, on the scale where
+/// the model is fitted, which for a covariate effect is the scale of its
+/// estimate. For the family's own parameters they are NA, as in flexsurv's
+/// tidy: "rate = 0" on the natural scale is no hypothesis, and the fitted
+/// scale's test (log rate = 0) is in the printout's z and p (`m.terms`).
 enum FlexsurvTidy {
   static let flexsurv = Tidier(
     FlexsurvAnalysis.self,
     rows: "one row per parameter (family parameters, then covariate effects): term, estimate, std_error, "
-      + "statistic, p_value, conf_low, conf_high (natural scale for the family parameters)"
+      + "statistic, p_value, conf_low, conf_high. The family parameters are on their natural scale (as "
+      + "flexsurv's tidy: estimate, interval and delta-method std_error) with statistic and p_value NA; for "
+      + "covariate effects statistic is the Wald z = coef/se on the fitted scale, p_value its two-sided p"
   ) { a, _ in
     let rows = FlexsurvEncoding.rows(a)
     var t = TidyTable()
     try t.labels("term", rows.map(\.name))
     t.numbers("estimate", rows.map(\.est))
     t.numbers("std_error", rows.map(\.estSE))
-    t.numbers("statistic", rows.map(\.z))
-    t.numbers("p_value", rows.map(\.p))
+    t.numbers("statistic", rows.map { $0.baseline ? .nan : $0.z })
+    t.numbers("p_value", rows.map { $0.baseline ? .nan : $0.p })
     t.numbers("conf_low", rows.map(\.estLower))
     t.numbers("conf_high", rows.map(\.estUpper))
     return try t.dataset()

@@ -109,6 +109,7 @@ struct FlexsurvLibrary: KaplanLibrary {
       options.maxIterations = try o.integer("max_iter")
       options.confidenceLevel = try o.number("conf_level")
       let analysis = try FlexsurvAnalysis(dataset: dataset, formula: formula, options: options)
+      try FlexsurvIdentifiability.check(analysis)
       return try call.result(FlexsurvEncoding.flexsurv(analysis), of: analysis)
     }
   }

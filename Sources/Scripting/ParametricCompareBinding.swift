@@ -21,7 +21,8 @@ enum ParametricCompareBinding {
 
   static let tidier = Tidier(
     ParametricComparison.self,
-    rows: "one row per model, sorted by AIC: dist, loglik, df, aic, bic, delta_aic"
+    rows: "one row per model, sorted by AIC: dist, loglik, df, aic, bic, delta_aic, converged (false: the fit "
+      + "stopped at its iteration limit; its warning is in the result's warnings)"
   ) { c, _ in
     var t = TidyTable()
     try t.labels("dist", c.entries.map { name($0.distribution) })
@@ -31,6 +32,7 @@ enum ParametricCompareBinding {
     t.numbers("bic", c.entries.map(\.model.bic))
     let best = c.entries.first?.model.aic ?? 0
     t.numbers("delta_aic", c.entries.map { $0.model.aic - best })
+    t.booleans("converged", c.entries.map(\.model.converged))
     return try t.dataset()
   }
 

@@ -66,13 +66,12 @@ enum ParametricPlot {
       times[0] = 0
       // A family whose value overflows far out (a hazard beyond double range) is drawn up to there.
       let label = c.entries[index].distribution.label
-      if let end = values.firstIndex(where: { !$0.isFinite }) {
-        RunWarnings.emit(
-          "plot: the \(label) curve is not finite beyond t = \(end > 0 ? times[end - 1] : 0); drawn up to there")
-        guard end > 1 else { continue }
-        values.removeSubrange(end...)
-        times.removeSubrange(end...)
-      }
+      guard
+        let end = FiniteCurvePrefix.drawnCount(
+          label: label, times: times, count: values.count, isFinite: { [values] in values[$0].isFinite })
+      else { continue }
+      values.removeSubrange(end...)
+      times.removeSubrange(end...)
       let zeros = [Int](repeating: 0, count: times.count)
       series.append(SurvivalSeries(
         label: label, time: times, value: values, nRisk: zeros, nEvent: zeros,

@@ -71,13 +71,12 @@ enum SurvregFigure {
       let range = (r * grid.count)..<((r + 1) * grid.count)
       // Far beyond follow-up a hazard can overflow, or S underflow everywhere (the average's 0/0):
       // the curve is drawn up to the first value that is not finite, with a warning.
-      let finite = range.prefix { curves.fit[$0].isFinite && curves.lower[$0].isFinite && curves.upper[$0].isFinite }
-      let end = finite.count
-      if end < grid.count {
-        RunWarnings.emit("plot: the \(labels[r]) curve is not finite beyond t = \(end > 0 ? grid[end - 1] : 0); "
-          + "drawn up to there")
-        guard end > 1 else { continue }
-      }
+      let start = range.lowerBound
+      guard
+        let end = FiniteCurvePrefix.drawnCount(label: labels[r], times: grid, count: grid.count, isFinite: { i in
+          curves.fit[start + i].isFinite && curves.lower[start + i].isFinite && curves.upper[start + i].isFinite
+        })
+      else { continue }
       let kept = range.lowerBound..<(range.lowerBound + end)
       let counts = [Int](repeating: 0, count: end)
       series.append(SurvivalSeries(

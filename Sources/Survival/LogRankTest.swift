@@ -12,7 +12,7 @@ import Foundation
 /// Oⱼ += w·dⱼ, Eⱼ += w·d·nⱼ/n, Vⱼⱼ += w²·d·nⱼ(n − d)/(n(n − 1)),
 /// Vⱼₖ −= w²·d·nⱼ(n − d)nₖ/(n²(n − 1)), summed over strata. The statistic is
 /// (O − E)ᵀ V⁻ (O − E) over the groups with E > 0 minus the first, with
-/// df = #(E > 0) − 1. Data must be right-censored (R: "Right censored data
+/// df = #(E > 0) − 1 (p = 1 at df 0, NaN at df −1, as R). Data must be right-censored (R: "Right censored data
 /// only"); R `survdiff` takes no case weights, and neither does this.
 /// Tolerance: 1e-10 relative.
 public struct LogRankTest: Sendable {
@@ -190,8 +190,9 @@ public struct LogRankTest: Sendable {
     observed: [Double], expected: [Double], variance: [Double], k: Int, poll: () throws -> Void = {}
   ) rethrows -> (Double, Int) {
     let used = (0..<k).filter { expected[$0] > 0 }
+    // R's df: -1 when no group has an expected event (no events at all), 0 when one group has them all.
     let df = used.count - 1
-    if used.count < 2 { return (0, max(df, 0)) }
+    if used.count < 2 { return (0, df) }
     let kept = Array(used.dropFirst())
     let m = kept.count
     var sub = [Double](repeating: 0, count: m * m)
@@ -207,9 +208,13 @@ public struct LogRankTest: Sendable {
     return (chi, df)
   }
 
-  /// R's `pchisq(x, df, lower.tail = FALSE)`, with df 0 the point mass at 0.
+  /// R's `pchisq(x, df, lower.tail = FALSE)` as `survdiff` computes it: df 0
+  /// is the point mass at 0, so a test with no information (χ² = 0 on 0 df)
+  /// has p = 1, not 0 (R: `pchisq(0, 0, lower.tail = FALSE)` is 1); df −1
+  /// (no events) has no p value (R: NaN, printed NA).
   static func chiSquarePValue(_ x: Double, df: Int) -> Double {
-    if df == 0 { return 0 }
+    if df < 0 { return .nan }
+    if df == 0 { return x > 0 ? 0 : 1 }
     return ChiSquare.upperTail(x, df: Double(df))
   }
 

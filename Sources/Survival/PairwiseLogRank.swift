@@ -167,7 +167,8 @@ public struct PairwiseLogRank: Sendable {
           }
           let (chi, df) = LogRankTest.quadraticStatistic(
             observed: observed, expected: expected, variance: kernel.variance, k: 2, poll: {})
-          let p = LogRankTest.chiSquarePValue(chi, df: df)
+          // survminer's pairwise_survdiff takes 1 df per pair: a pair with no information has p = 1.
+          let p = LogRankTest.chiSquarePValue(chi, df: max(df, 1))
           comparisons.append(Comparison(first: a, second: b, chiSquare: chi, p: p, adjustedP: p))
           raw.append(p)
           work += count + 64

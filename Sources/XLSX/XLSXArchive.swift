@@ -1,40 +1,32 @@
-import Foundation
 import RunControl
-import ZIPFoundation
 
 /// The ZIP container of a workbook (ECMA-376 Part 2, Open Packaging
-/// Conventions), read with ZIPFoundation from bytes already in memory.
-///
-/// A part is expanded by `ZIPBoundedExpansion` (its declared size asked of
-/// the run's memory budget first, the expansion stopped as soon as it passes
-/// that size, cancellation polled between chunks), and no part may declare
-/// more than `maximumPartBytes`.
+/// Conventions), read from bytes already in memory by our own reader: the
+/// central directory by `ZIPCentralDirectory`, each part by
+/// `ZIPBoundedExpansion` (its declared size asked of the run's memory budget
+/// first, the expansion stopped as soon as it passes that size, its CRC-32
+/// checked, cancellation polled between chunks). No part may declare more
+/// than `maximumPartBytes`.
 final class XLSXArchive {
   /// No part of a real workbook comes near this (Excel's own limit of
   /// 1,048,576 rows of 16,384 columns is reached long before).
   static let maximumPartBytes: UInt64 = 1 << 31
 
-  private let archive: Archive
+  private let bytes: [UInt8]
   /// Entries by normalised path (no leading '/'), and by lowercased path,
   /// since part names are compared case-insensitively (OPC 9.1.1).
-  private let entries: [String: Entry]
-  private let lowercased: [String: Entry]
+  private let entries: [String: ZIPEntryRecord]
+  private let lowercased: [String: ZIPEntryRecord]
 
   init(bytes: [UInt8]) throws {
     guard bytes.count >= 22 else { throw XLSXError.notZip("the file is \(bytes.count) bytes long") }
     guard bytes[0] == 0x50, bytes[1] == 0x4B else { throw XLSXError.notZip("no ZIP signature") }
-    try ZIPLayoutCheck.check(bytes)
-    let archive: Archive
-    do {
-      archive = try Archive(data: Data(bytes), accessMode: .read)
-    } catch {
-      throw XLSXError.notZip("a damaged ZIP archive: \(error)")
-    }
-    self.archive = archive
-    var entries: [String: Entry] = [:]
-    var lowercased: [String: Entry] = [:]
-    for entry in archive where entry.type == .file {
-      let path = Self.normalise(entry.path)
+    let records = try ZIPCentralDirectory.read(bytes)
+    self.bytes = bytes
+    var entries: [String: ZIPEntryRecord] = [:]
+    var lowercased: [String: ZIPEntryRecord] = [:]
+    for entry in records where entry.kind == .file {
+      let path = Self.normalise(entry.name)
       entries[path] = entry
       lowercased[path.lowercased()] = entry
     }
@@ -57,7 +49,7 @@ final class XLSXArchive {
 
   func contains(_ path: String) -> Bool { entry(path) != nil }
 
-  private func entry(_ path: String) -> Entry? {
+  private func entry(_ path: String) -> ZIPEntryRecord? {
     let p = Self.normalise(path)
     return entries[p] ?? lowercased[p.lowercased()]
   }
@@ -76,14 +68,9 @@ final class XLSXArchive {
       throw XLSXError.tooLarge(part: name, bytes: declared, limit: Self.maximumPartBytes)
     }
     do {
-      return try ZIPBoundedExpansion.expand(
-        entry, of: archive, what: "the part '\(name)' (\(declared) bytes expanded)")
-    } catch ZIPBoundedExpansion.Failure.pastDeclared {
-      throw XLSXError.malformed(part: name, message: "it expands past the \(declared) bytes its header declares")
-    } catch ZIPBoundedExpansion.Failure.short(let actual, _) {
-      throw XLSXError.malformed(part: name, message: "it expands to \(actual) bytes, not the \(declared) declared")
-    } catch ZIPBoundedExpansion.Failure.damaged(let reason) {
-      throw XLSXError.malformed(part: name, message: "cannot expand it: \(reason)")
+      return try ZIPBoundedExpansion.expand(entry, in: bytes, what: "the part '\(name)' (\(declared) bytes expanded)")
+    } catch let failure as ZIPBoundedExpansion.Failure {
+      throw XLSXError.malformed(part: name, message: "the entry \(failure.reason)")
     }
   }
 }

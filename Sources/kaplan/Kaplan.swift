@@ -12,6 +12,14 @@ struct Kaplan: ParsableCommand {
     version: KaplanRuntime.version,
     subcommands: [Run.self, Repl.self, Verify.self, BundleCommand.self, SandboxProbe.self],
     defaultSubcommand: Repl.self)
+
+  /// `kaplan help NAME` of a function goes to its help (FunctionHelpCommand); all else to ArgumentParser.
+  static func main() {
+    if let name = FunctionHelpCommand.requestedName(CommandLine.arguments) {
+      Foundation.exit(FunctionHelpCommand.run(name))
+    }
+    main(nil)
+  }
 }
 
 /// Options shared by `run` and `repl`: the sandbox and its limits.

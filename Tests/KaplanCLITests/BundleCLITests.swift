@@ -209,7 +209,8 @@ struct BundleCLITests {
     try #require(Data(base64Encoded: crash)).write(to: dir.appendingPathComponent("crash.kaplan"))
     let r = try runKaplan(["bundle", "--list", "crash.kaplan"], directory: dir)
     #expect(r.status == 2, "\(r.stderr)")
-    #expect(r.stderr.contains("a stored entry declares 2 bytes stored but 134217730 expanded"))
+    // Our ZIP reader refuses it at its first damaged entry: a name that is not UTF-8 though flag bit 11 says so.
+    #expect(r.stderr.contains("a damaged ZIP archive: an entry's name is not valid UTF-8"), "\(r.stderr)")
   }
 
   @Test func bundleRecordMustNameOnlyItsOwnFiles() throws {

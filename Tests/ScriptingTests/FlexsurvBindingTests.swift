@@ -90,7 +90,7 @@ import TestSupport
         two.models[1].loglik - two.models[2].loglik
       """)
     #expect(r[0] == .integer(6) && r[1] == .boolean(true) && r[2] == .boolean(true))
-    #expect(r[3] == .integer(6) && r[4] == .string("dist,loglik,df,aic,bic,delta_aic"))
+    #expect(r[3] == .integer(6) && r[4] == .string("dist,loglik,df,aic,bic,delta_aic,converged"))
     guard case .string(let text) = r[5] else { throw SurvregFixtureError("no text") }
     #expect(text.hasPrefix("Parametric survival models: Surv(time, status) ~ 1 (n = 228), sorted by AIC"))
     #expect(text.contains("Model") && text.contains("Loglik") && text.contains("BIC"))

@@ -54,8 +54,10 @@ function M.format(m)
   if m.n_dropped > 0 then
     out[#out + 1] = string.format("(%s deleted due to missingness)", format.plural(m.n_dropped, "observation"))
   end
-  out[#out + 1] = string.format("Log-likelihood = %s, df = %d", format.format_number(m.loglik.fitted, 6), m.df)
-  out[#out + 1] = "AIC = " .. format.format_number(-2 * m.loglik.fitted + 2 * m.df, 6)
+  -- A log-likelihood that is not finite is NA in the table (nil): printed as NA, not a failure.
+  local ll = m.loglik.fitted
+  out[#out + 1] = string.format("Log-likelihood = %s, df = %d", ll and format.format_number(ll, 6) or "NA", m.df)
+  out[#out + 1] = "AIC = " .. (ll and format.format_number(-2 * ll + 2 * m.df, 6) or "NA")
   for _, w in ipairs(m.warnings or {}) do out[#out + 1] = "Warning: " .. w end
   return table.concat(out, "\n")
 end

@@ -287,6 +287,43 @@ local function name_text(name)
   return nil
 end
 
+-- Levenshtein distance between two short names (both under 64 bytes).
+local function distance(a, b)
+  local previous = {}
+  for j = 0, #b do previous[j] = j end
+  for i = 1, #a do
+    local current = { [0] = i }
+    for j = 1, #b do
+      local cost = a:byte(i) == b:byte(j) and 0 or 1
+      current[j] = math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    end
+    previous = current
+  end
+  return previous[#b]
+end
+
+-- The declared name nearest to an unknown one (functions, "kind:method", kinds, topics), when it is
+-- close enough to be a slip: at most a third of its letters (at least one) differ.
+local function nearest_name(name)
+  if #name > 40 then return nil end
+  local best, best_distance = nil, math.max(1, #name // 3) + 1
+  local function consider(candidate)
+    if math.abs(#candidate - #name) >= best_distance then return end
+    local d = distance(name:lower(), candidate:lower())
+    if d < best_distance then best, best_distance = candidate, d end
+  end
+  for _, e in ipairs(bind.entries()) do
+    consider(e.receiver and (e.receiver .. ":" .. e.name) or e.name)
+    if e.receiver then consider(e.name) end
+  end
+  local kinds = {}
+  for kind in pairs(bind.kinds()) do kinds[#kinds + 1] = kind end
+  table.sort(kinds)
+  for _, kind in ipairs(kinds) do consider(kind) end
+  consider("formulas")
+  return best
+end
+
 --- The help text of anything (nil and a message when there is none). The
 -- message names the type of x, never its value.
 function M.text(x)
@@ -297,6 +334,8 @@ function M.text(x)
     local text = name_text(x)
     if text then return text end
     local shown = #x > 40 and (x:sub(1, 40) .. "…") or x
+    local guess = nearest_name(x)
+    if guess then return nil, string.format("no help for \"%s\" (did you mean \"%s\"?)", shown, guess) end
     return nil, string.format("no help for \"%s\" (help() lists Kaplan's functions; methods are named as "
       .. "\"d:with\" or \"fit:at\")", shown)
   end

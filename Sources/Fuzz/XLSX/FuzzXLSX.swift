@@ -9,7 +9,7 @@ import ZIPFoundation
 ///
 /// The first byte picks the options (col_names, skip, a range, n_max) and
 /// the mode. Archive mode (bit 5): the rest is the .xlsx file itself, for
-/// ZIPFoundation's reading of damaged archives and the reader's checks of
+/// our ZIP reader's handling of damaged archives and the reader's checks of
 /// missing and oversized parts. XML mode: the rest is the worksheet of a
 /// workbook built around it (stored, so the fuzzer's bytes reach the XML
 /// parser as they are; shared strings and a date style provided), and is

@@ -54,6 +54,12 @@ struct TidyTable {
     names.append(name)
   }
 
+  /// A boolean column.
+  mutating func booleans(_ name: String, _ values: [Bool]) {
+    columns.append(.bool(values.map { $0 ? 1 : 0 }))
+    names.append(name)
+  }
+
   /// Counts: an int column when every count is whole or NA, else doubles.
   mutating func counts(_ name: String, _ values: [Double]) {
     let whole = values.allSatisfy { $0.isNaN || ($0 == $0.rounded() && abs($0) < 9e15) }
