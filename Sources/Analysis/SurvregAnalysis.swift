@@ -78,7 +78,8 @@ public struct SurvregAnalysis: Sendable {
     frameOptions.weights = options.weights
     let frame = try ModelFrame(dataset: response.dataset, formula: frameFormula, options: frameOptions)
     let y = try response.values(rows: frame.selection)
-    let design = try DesignMatrix(frame: frame)
+    // One array per column, a numeric variable's being the dataset's own: the design is written once, below.
+    let design = try DesignMatrix(frame: frame, columnArrays: true)
     let p = design.columnCount + 1
     let n = frame.count
     try Self.checkDesign(design, frame: frame)
@@ -98,10 +99,7 @@ public struct SurvregAnalysis: Sendable {
       throw ModelFrameError(
         "scale = \(RValueFormat.number(scale)) fixes one scale, but strata() asks for one per stratum")
     }
-    // Column-major, as the design holds it: the intercept column, then the design's columns.
-    var x = [Double](repeating: 1, count: n)
-    x.reserveCapacity(n * p)
-    x.append(contentsOf: design.values.prefix((p - 1) * n))
+    let x = Self.columnMajor(design, rows: n)
     let data = SurvregData(
       y1: y.lower, y2: y.upper, status: y.status, columns: x, p: p, weights: frame.weights, offset: frame.offset,
       strata: frame.strata?.index, strataCount: frame.strata?.labels.count ?? 1)
@@ -158,6 +156,25 @@ public struct SurvregAnalysis: Sendable {
       warnings.append("cluster specified with robust=FALSE, cluster ignored")
     }
     self.warnings = warnings
+  }
+
+  /// The fitter's column-major n × p design: the intercept column, then the design's columns, written once
+  /// into one fresh array (no intermediate matrix).
+  static func columnMajor(_ design: DesignMatrix, rows n: Int) -> [Double] {
+    let p = design.columnCount + 1
+    return [Double](unsafeUninitializedCapacity: n * p) { buffer, initialized in
+      initialized = 0
+      guard let base = buffer.baseAddress else { return }
+      base.initialize(repeating: 1, count: n)
+      for j in 0..<design.columnCount {
+        design.column(j).withUnsafeBufferPointer { column in
+          let target = base + (j + 1) * n, count = min(n, column.count)
+          if let source = column.baseAddress { target.initialize(from: source, count: count) }
+          if count < n { (target + count).initialize(repeating: .nan, count: n - count) }  // never: n rows each
+        }
+      }
+      initialized = n * p
+    }
   }
 
   static func checkDesign(_ design: DesignMatrix, frame: ModelFrame) throws {

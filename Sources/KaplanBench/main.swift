@@ -5,7 +5,8 @@ import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let area = arguments.first else {
-  FileHandle.standardError.write("usage: KaplanBench host|csv|km|cox|cuminc|frame [ARGS...]\n".data(using: .utf8)!)
+  let usage = "usage: KaplanBench host|csv|km|cox|cuminc|frame|survreg [ARGS...]\n"
+  FileHandle.standardError.write(usage.data(using: .utf8)!)
   exit(2)
 }
 let rest = Array(arguments.dropFirst())
@@ -16,6 +17,7 @@ case "km": benchKaplanMeier(rest)
 case "cox": benchCox(rest)
 case "cuminc": benchCompetingRisks(rest)
 case "frame": benchFrame(rest)
+case "survreg": benchSurvreg(rest)
 default:
   FileHandle.standardError.write("unknown area '\(area)'\n".data(using: .utf8)!)
   exit(2)

@@ -6,10 +6,17 @@ import TestSupport
 
 /// Published worked examples of the design formulas (issue 21), each with its source. Where the original
 /// publication's own number could not be checked here (no copy of the paper or manual was available to this
-/// session), the test says so and checks the formula the source states, worked by hand, instead. Not here:
-/// Lachin and Foulkes (1986)'s tables (their closed-form event probability for uniform accrual is checked in
-/// DesignFormulaTests.uniformAccrualClosedForm), Lakatos (1988)'s tables and the SAS PROC POWER
-/// TWOSAMPLESURVIVAL documentation example, whose printed numbers were not available to check against.
+/// session), the test says so and checks the formula the source states, worked by hand, instead.
+///
+/// Searched for and not found (sessions 6 and 7, no internet; the stored documentation and code corpora and the
+/// R packages that reproduce design tables): the printed tables of Freedman (1982), Lachin and Foulkes (1986) and
+/// Lakatos (1988); the printed output of the Stata `power logrank` manual's examples (only its Quick start
+/// commands were available, checked in `stataQuickStartFormula`); and the output of SAS PROC POWER's
+/// TWOSAMPLESURVIVAL documentation example ("Comparing Two Survival Curves", whose proposed arm is a
+/// piecewise-linear survival curve, which `sample_size` does not take). The SAS output checked below is
+/// PROC SEQDESIGN's one-stage two-sample survival design, the same Schoenfeld events and Lachin–Foulkes event
+/// probability under uniform accrual. Lachin and Foulkes's closed-form event probability for uniform accrual is
+/// also checked in DesignFormulaTests.uniformAccrualClosedForm.
 struct PublishedDesignExamplesTests {
   static let z8 = pow(Normal.quantile(0.975) + Normal.quantile(0.8), 2)
 
@@ -59,5 +66,42 @@ struct PublishedDesignExamplesTests {
     let s = LogRankEvents.events(hazardRatio: 0.76, alpha: 0.05, power: 0.8)
     #expect(abs(f - 422.0953) < 1e-3 && LogRankEvents.roundUp(f) == 423)
     #expect(abs(s - 416.8529) < 1e-3 && LogRankEvents.roundUp(s) == 417)
+  }
+
+  /// SAS 9.4 PROC SEQDESIGN output kept by the gsDesign package as a benchmark for `nSurv`
+  /// (github.com/keaven/gsDesign, tests/benchmarks/SAS_nsurv_01.sas and SAS_nsurv_01.htm, checked in
+  /// tests/testthat/test-independent-test-nSurv.R): a one-stage design (`nstages=1`), α 0.05 two-sided, power 0.9,
+  /// `twosamplesurvival(nullhazard=0.03466 hazard=0.01733 accrual=uniform ...)`, i.e. control hazard 0.03466
+  /// (median 20), treatment 0.01733, hazard ratio 0.5, 1:1, no dropout. SAS prints, for accrual over 24 and
+  /// follow-up 12 (total time 36): "Max Number of Events 87.4793", "Max Sample Size 197.1152", events per group
+  /// D(Grp 1) 33.07 (treatment) and D(Grp 2) 54.41; for an accrual rate of 6 with follow-up 12 it solves the
+  /// accrual time 30.36265, with 87.4793 events, sample size 182.1759, D 33.56 and 53.92.
+  ///
+  /// SAS's events are Schoenfeld's, unrounded; its sample size is those events over the pooled event probability
+  /// averaged over uniform entry, as ours (`SampleSizeResult` then rounds the events up to 88 before dividing, so
+  /// its patients are 88/P̄; the test divides the unrounded events, as SAS does). Tolerances are SAS's printed
+  /// rounding: half a unit of the last printed digit (5e-5 for 87.4793 and 197.1152, 5e-3 for the per-group
+  /// events; the accrual time 30.36265 is itself rounded to 5e-6, which moves N by under 2e-5).
+  @Test func sasSeqDesignTwoSampleSurvival() {
+    let control = PiecewiseHazard(rates: [0.03466])
+    let treatment = PiecewiseHazard(rates: [0.01733])
+    let events = LogRankEvents.events(hazardRatio: 0.5, alpha: 0.05, power: 0.9)
+    #expect(abs(events - 87.4793) < 5e-5)
+    let printed: [(accrual: Double, n: Double, dTreatment: Double, dControl: Double)] = [
+      (24, 197.1152, 33.07, 54.41), (30.36265, 182.1759, 33.56, 53.92),
+    ]
+    for row in printed {
+      let a = SurvivalDesignAssumptions(
+        control: control, treatment: treatment, hazardRatio: 0.5, accrual: TrialAccrual(duration: row.accrual),
+        followUp: 12)
+      let r = SampleSizeResult(assumptions: a, power: 0.9)
+      #expect(abs(r.exactEvents - events) < 1e-12)
+      #expect(r.events == 88)
+      let n = events / r.pooledEventProbability
+      #expect(abs(n - row.n) < 5e-5, "N \(n) against SAS's \(row.n)")
+      #expect(abs(n / 2 * r.treatmentEventProbability - row.dTreatment) < 5e-3)
+      #expect(abs(n / 2 * r.controlEventProbability - row.dControl) < 5e-3)
+      #expect(abs(r.exactPatients - 88 / r.pooledEventProbability) < 1e-9)
+    }
   }
 }

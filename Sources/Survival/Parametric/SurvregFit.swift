@@ -189,12 +189,13 @@ public enum SurvregModel {
   static func leastSquaresIntercept(
     _ data: SurvregData, base: SurvregDistribution.Base, yy: [Double], logScales: [Double], fixed: Double?
   ) -> Double {
+    let (logSigmas, sigmas) = scalesPerStratum(logScales, fixed: fixed)
     var num = 0.0, den = 0.0
     for i in 0..<data.n {
-      let logSigma = fixed.map { log($0) } ?? logScales[data.strata?[i] ?? 0]
+      let k = fixed == nil ? data.strata?[i] ?? 0 : 0
       let r = base.rowTerms(
-        data.status[i], y1: data.y1[i], y2: data.y2.isEmpty ? 0 : data.y2[i], eta: yy[i], sigma: exp(logSigma),
-        logSigma: logSigma)
+        data.status[i], y1: data.y1[i], y2: data.y2.isEmpty ? 0 : data.y2[i], eta: yy[i], sigma: sigmas[k],
+        logSigma: logSigmas[k])
       let w = data.weights?[i] ?? 1
       let wt = -r.etaEta * w
       num += w * r.eta + wt * (yy[i] - (data.offset?[i] ?? 0))
@@ -203,26 +204,51 @@ public enum SurvregModel {
     return num / den
   }
 
+  /// log σ and σ of each stratum (one value when the scale is fixed), so a pass takes no exp per row.
+  static func scalesPerStratum(_ logScales: [Double], fixed: Double?) -> (logSigmas: [Double], sigmas: [Double]) {
+    if let fixed { return ([log(fixed)], [fixed]) }
+    return (logScales, logScales.map { exp($0) })
+  }
+
   /// R's starting β: the weighted least-squares solution of
   /// (XᵀWX)β = Xᵀ(W(yy − offset) + w·ℓ_η) with W = −w·ℓ_ηη at η = yy.
+  ///
+  /// In blocks of rows, as the likelihood's kernel: each row's W and right-hand side, then the block's
+  /// cross-products as dot products over the contiguous column segments (`SurvregRowKernel.dot`).
   static func weightedLeastSquares(
     _ data: SurvregData, base: SurvregDistribution.Base, yy: [Double], logScales: [Double], fixed: Double?
   ) -> [Double] {
     let p = data.p, n = data.n
     var a = [Double](repeating: 0, count: p * p)
     var b = [Double](repeating: 0, count: p)
-    for i in 0..<data.n {
-      let logSigma = fixed.map { log($0) } ?? logScales[data.strata?[i] ?? 0]
-      let r = base.rowTerms(
-        data.status[i], y1: data.y1[i], y2: data.y2.isEmpty ? 0 : data.y2[i], eta: yy[i], sigma: exp(logSigma),
-        logSigma: logSigma)
-      let w = data.weights?[i] ?? 1
-      let wt = -r.etaEta * w
-      let rhs = wt * (yy[i] - (data.offset?[i] ?? 0)) + w * r.eta
-      for j in 0..<p {
-        let xj = data.x[j * n + i]
-        b[j] += rhs * xj
-        for l in 0...j { a[j * p + l] += wt * xj * data.x[l * n + i] }
+    let (logSigmas, sigmas) = scalesPerStratum(logScales, fixed: fixed)
+    let blockRows = SurvregRowKernel.blockRows
+    var scratch = [Double](repeating: 0, count: 3 * blockRows)
+    data.x.withUnsafeBufferPointer { xs in
+      scratch.withUnsafeMutableBufferPointer { sc in
+        guard let x = xs.baseAddress, let wt = sc.baseAddress, xs.count == n * p else { return }
+        let rhs = wt + blockRows, wx = wt + 2 * blockRows
+        var lo = 0
+        while lo < n {
+          let m = min(blockRows, n - lo)
+          for i in 0..<m {
+            let row = lo + i
+            let k = fixed == nil ? data.strata?[row] ?? 0 : 0
+            let r = base.rowTerms(
+              data.status[row], y1: data.y1[row], y2: data.y2.isEmpty ? 0 : data.y2[row], eta: yy[row],
+              sigma: sigmas[k], logSigma: logSigmas[k])
+            let w = data.weights?[row] ?? 1
+            wt[i] = -r.etaEta * w
+            rhs[i] = wt[i] * (yy[row] - (data.offset?[row] ?? 0)) + w * r.eta
+          }
+          for j in 0..<p {
+            let column = x + (j * n + lo)
+            b[j] += SurvregRowKernel.dot(rhs, column, m)
+            for i in 0..<m { wx[i] = wt[i] * column[i] }
+            for l in 0...j { a[j * p + l] += SurvregRowKernel.dot(wx, x + (l * n + lo), m) }
+          }
+          lo += m
+        }
       }
     }
     for j in 0..<p { for l in 0..<j { a[l * p + j] = a[j * p + l] } }

@@ -154,6 +154,17 @@ struct SurvregLikelihood {
   let base: SurvregDistribution.Base
   /// The fixed scale, or nil when the k log-scales are parameters.
   let fixedScale: Double?
+  /// Every row exact or right-censored: the kernel's extreme-value rows then take no branch on the status.
+  let exactOrRightOnly: Bool
+
+  init(data: SurvregData, base: SurvregDistribution.Base, fixedScale: Double?) {
+    self.data = data
+    self.base = base
+    self.fixedScale = fixedScale
+    exactOrRightOnly = data.status.withUnsafeBufferPointer { status in
+      !status.contains { $0 == .left || $0 == .interval }
+    }
+  }
 
   var scaleCount: Int { fixedScale == nil ? data.strataCount : 0 }
   var parameterCount: Int { data.p + scaleCount }
@@ -175,7 +186,7 @@ struct SurvregLikelihood {
     let kernel = SurvregRowKernel(
       p: data.p, q: q, base: base, fixedScale: fixedScale, derivatives: derivatives,
       hasInterval: data.y2.count == n, hasWeights: data.weights != nil, hasOffset: data.offset != nil,
-      hasStrata: data.strata != nil)
+      hasStrata: data.strata != nil, exactOrRightOnly: exactOrRightOnly)
     theta.withUnsafeBufferPointer { th in
       data.x.withUnsafeBufferPointer { x in
         data.y1.withUnsafeBufferPointer { y1 in
@@ -238,62 +249,4 @@ struct SurvregRowInputs: Sendable {
   let weights: SharedReads<Double>
   let offset: SharedReads<Double>
   let strata: SharedReads<Int>
-}
-
-/// One worker's pass over a range of rows: ℓ, then the gradient (q), then
-/// the lower triangle of the information (q × q) into its slot.
-struct SurvregRowKernel: Sendable {
-  let p: Int
-  let q: Int
-  let base: SurvregDistribution.Base
-  let fixedScale: Double?
-  let derivatives: Bool
-  let hasInterval: Bool
-  let hasWeights: Bool
-  let hasOffset: Bool
-  let hasStrata: Bool
-
-  func run(_ rows: Range<Int>, _ input: SurvregRowInputs, into out: DisjointWrites<Double>, at start: Int) {
-    let p = self.p, q = self.q
-    let th = input.theta.buffer, x = input.x.buffer
-    // σ and log σ of each stratum, once per pass rather than an exp per row.
-    let scales = fixedScale == nil ? max(1, th.count - p) : 1
-    var logSigmas = [Double](repeating: fixedScale.map { log($0) } ?? 0, count: scales)
-    if fixedScale == nil { for k in 0..<scales { logSigmas[k] = th[p + k] } }
-    let sigmas = logSigmas.map { fixedScale ?? exp($0) }
-    var loglik = 0.0
-    guard let base0 = out.baseAddress else { return }
-    let g = base0 + start + 1
-    let h = base0 + start + 1 + q
-    let n = input.y1.count
-    for i in rows {
-      var eta = hasOffset ? input.offset[i] : 0
-      for j in 0..<p { eta += x[j &* n &+ i] * th[j] }
-      let s = hasStrata ? input.strata[i] : 0
-      let k = fixedScale == nil ? s : 0
-      let logSigma = logSigmas[k], sigma = sigmas[k]
-      let r = base.rowTerms(
-        input.status[i], y1: input.y1[i], y2: hasInterval ? input.y2[i] : 0, eta: eta, sigma: sigma,
-        logSigma: logSigma)
-      let w = hasWeights ? input.weights[i] : 1
-      loglik += w * r.loglik
-      guard derivatives else { continue }
-      let a = w * r.eta, b = -w * r.etaEta
-      for j in 0..<p {
-        let xj = x[j &* n &+ i]
-        g[j] += a * xj
-        let bx = b * xj
-        let hRow = j * q
-        for k in 0...j { h[hRow + k] += bx * x[k &* n &+ i] }
-      }
-      if fixedScale == nil {
-        let c = p + s
-        g[c] += w * r.tau
-        h[c * q + c] -= w * r.tauTau
-        let e = -w * r.etaTau
-        for j in 0..<p { h[c * q + j] += e * x[j &* n &+ i] }
-      }
-    }
-    base0[start] = loglik
-  }
 }
