@@ -27,7 +27,8 @@ struct FlexsurvLibrary: KaplanLibrary {
       ("terms", "one table per parameter: name, baseline (a family parameter), coef, se, z, p, lower, upper "
         + "(estimation scale: log of a positive parameter), est, est_lower, est_upper, est_se (natural scale)"),
       ("loglik", "{fitted}: the log-likelihood"), ("df", "number of parameters (m:aic(), m:bic())"),
-      ("n", "rows used"), ("events", "events"), ("n_dropped", "rows dropped for a missing value"),
+      ("n", "rows used"), ("events", "events (exact times)"), ("n_dropped", "rows dropped for a missing value"),
+      ("n_interval", "rows censored to an interval (left-censored ones included)"),
       ("iterations", "Newton–Raphson iterations"), ("converged", "whether the fit converged"),
       ("var", "variance matrix of the parameters on the estimation scale, rows"),
       ("score", "the score (gradient of the log-likelihood) at the estimate: about 0"),
@@ -53,8 +54,10 @@ struct FlexsurvLibrary: KaplanLibrary {
         + "(dist = \"spline\": Royston–Parmar, k internal knots at quantiles of the log event times, scale "
         + "\"hazard\", \"odds\" or \"normal\"). Covariates act on the location (log rate, mu, gamma0); anc = "
         + "{shape = \"~ x\"} puts covariates on another parameter. Printed as flexsurv: est, L95%, U95%, se "
-        + "(natural scale), exp(est) for covariates. Response Surv(time, event) or Surv(entry, time, event) "
-        + "(left truncation); times > 0. For the Weibull, exponential, log-normal and log-logistic use survreg().",
+        + "(natural scale), exp(est) for covariates. Response Surv(time, event), Surv(entry, time, event) "
+        + "(left truncation), Surv(t1, t2, type = \"interval2\") (left-, right-, interval-censored and exact rows, "
+        + "as survreg) or Surv(t, event, type = \"left\"); times > 0. For the Weibull, exponential, log-normal "
+        + "and log-logistic use survreg().",
       options: [
         OptionSpec.choice("dist", Self.distributions, default: "gompertz",
                           doc: "\"gompertz\", \"gengamma\" or \"spline\""),

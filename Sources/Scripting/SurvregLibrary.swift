@@ -110,8 +110,8 @@ struct SurvregLibrary: KaplanLibrary {
         + "every prediction (R 3.5 leaves it out for new data). The curve types (\"survival\", \"hazard\", "
         + "\"cumhaz\" at times; \"rmst\" to tau; \"mean\") give a dataset with columns row, time (tau for rmst), "
         + "fit, se_fit (delta method in (coefficients, log-scales)), conf_low and conf_high (survival on the "
-        + "log(-log S) scale, the others on the log scale; the mean of gaussian, logistic and extreme models as it is), per "
-        + "row of newdata or averaged over them (average = true, as flexsurv's standsurv); bootstrap = B "
+        + "log(-log S) scale, the others on the log scale; the mean of gaussian, logistic and extreme models as "
+        + "it is), per row of newdata or averaged over them (average = true, as flexsurv's standsurv); bootstrap = B "
         + "refits on B resamples for percentile intervals. A row with a missing covariate is then an error.",
       options: [
         OptionSpec.choice("type", SurvregCurveBinding.types, default: "lp", doc: SurvregCurveBinding.typeDoc),

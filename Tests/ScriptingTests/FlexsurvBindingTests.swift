@@ -192,9 +192,13 @@ import TestSupport
       local ev, lo = d.status:eq(2), floor(d.time / 30) * 30
       d = d:with{t1 = if_else(ev, lo, d.time), t2 = if_else(ev, lo + 30, NA)}
       local m = flexsurv(d, "Surv(t1, t2, type = 'interval2') ~ 1", {dist = "gengamma"})
-      return m.converged, m.n, m.loglik.fitted
+      return m.converged, m.n, m.loglik.fitted, m.n_interval, m.events, tostring(m)
       """)
     #expect(r[0] == .boolean(true) && r[1] == .integer(228))
     #expect((r[2].doubleValue ?? 0) < 0)
+    // Every death is an interval (9 left-censored in (0, 30]); the censored rows stay right-censored.
+    #expect(r[3] == .integer(165) && r[4] == .integer(0))
+    guard case .string(let text) = r[5] else { throw SurvregFixtureError("no text") }
+    #expect(text.contains("N = 228,  Events: 0,  Interval-censored: 165,  Right-censored: 63"), "\(text)")
   }
 }

@@ -41,13 +41,6 @@ public struct GeneralizedGammaFamily: FlexibleFamily {
     return GeneralizedGammaTerms.logSurvival(w: w, q: q).v
   }
 
-  /// log S(t) with its gradient in θ = (μ, log σ, Q).
-  public func logSurvivalGradient(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> (Double, [Double]) {
-    let (w, q, _) = Self.arguments(t, theta)
-    let s = GeneralizedGammaTerms.logSurvival(w: w, q: q)
-    return (s.v, [-s.dw / exp(theta[1]), -s.dw * w.v, s.dq])
-  }
-
   public func addRowGradient(
     time: Double, entry: Double, event: Bool, weight: Double, theta: UnsafeMutableBufferPointer<Double>,
     gradient: UnsafeMutableBufferPointer<Double>
