@@ -64,6 +64,10 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
   /// The average design row (location columns, then ancillary columns): predictions without newdata.
   public let meanCovariates: [Double]
   public let warnings: [String]
+  /// The rows fitted, for the bootstrap.
+  public let fittedData: FlexibleData
+  /// Rows censored to an interval (left-censored ones included).
+  public let intervalCensored: Int
   let profile: DesignProfile
   let ancillaryProfiles: [(parameter: Int, profile: DesignProfile)]
 
@@ -79,20 +83,58 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
     {
       throw ModelFrameError("strata(), cluster(), offset() and tt() terms are not supported by flexsurv()")
     }
-    if let type = formula.response.type {
-      throw ModelFrameError("Surv(type = \"\(type)\") is not supported; flexsurv() fits right-censored data")
-    }
     var frameOptions = ModelFrameOptions()
     frameOptions.weights = options.weights
-    let frame = try ModelFrame(dataset: dataset, formula: formula, options: frameOptions)
+    // Interval-censored and left-censored responses are read as survreg reads them (`SurvregResponse`, on
+    // stand-in columns of the frame); right-censored ones, with entry times, by the model frame itself.
+    let censoredResponse: SurvregResponse.Columns?
+    switch formula.response.type {
+    case nil: censoredResponse = nil
+    case "interval2"?, "left"?:
+      censoredResponse = try SurvregResponse.Columns(formula: formula, dataset: dataset, distribution: .gaussian)
+    case let type?:
+      throw ModelFrameError(
+        "Surv(type = \"\(type)\") is not supported; flexsurv() fits right-, left- and interval-censored data "
+          + "(type = \"interval2\" or \"left\")")
+    }
+    let frameDataset = censoredResponse?.dataset ?? dataset
+    let frameFormula = censoredResponse == nil ? formula : Formula(
+      text: formula.text, response: SurvResponse(stop: SurvregResponse.timeName, event: SurvregResponse.eventName),
+      terms: formula.terms, strata: formula.strata, cluster: formula.cluster, offsets: formula.offsets,
+      strataPosition: formula.strataPosition, removedColumns: formula.removedColumns)
+    let frame = try ModelFrame(dataset: frameDataset, formula: frameFormula, options: frameOptions)
     let design = try DesignMatrix(frame: frame)
     try SurvregAnalysis.checkDesign(design, frame: frame)
     let n = frame.count
     let rows = frame.rows
-    for (i, t) in frame.time.enumerated() where !(t > 0) {
-      throw ModelFrameError(
-        "row \(rows[i] + 1): time \(RValueFormat.number(t)) in column '\(formula.response.stop)'; "
-          + "times must be > 0 for these families")
+    var time = frame.time
+    var event = frame.event.map { $0 != 0 }
+    var upper: [Double] = []
+    if let censoredResponse {
+      let y = try censoredResponse.values(rows: frame.selection)
+      upper = [Double](repeating: .nan, count: n)
+      for i in 0..<n {
+        let lo = y.lower[i]
+        switch y.status[i] {
+        case .exact: (time[i], event[i]) = (lo, true)
+        case .right: (time[i], event[i]) = (lo, false)
+        case .left: (time[i], event[i], upper[i]) = (0, false, lo)
+        case .interval: (time[i], event[i], upper[i]) = (lo, false, y.upper[i])
+        }
+        let positive = y.status[i] == .interval ? lo >= 0 && y.upper[i] > 0 : lo > 0
+        if !positive {
+          throw ModelFrameError(
+            "row \(rows[i] + 1): time \(RValueFormat.number(lo)) in column '\(formula.response.stop)'; "
+              + "times must be > 0 for these families (a lower end may be 0)")
+        }
+      }
+      if !upper.contains(where: { !$0.isNaN }) { upper = [] }
+    } else {
+      for (i, t) in time.enumerated() where !(t > 0) {
+        throw ModelFrameError(
+          "row \(rows[i] + 1): time \(RValueFormat.number(t)) in column '\(formula.response.stop)'; "
+            + "times must be > 0 for these families")
+      }
     }
     if let weights = frame.weights, let name = options.weights {
       for (i, w) in weights.enumerated() where !(w > 0) {
@@ -100,9 +142,9 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
           "row \(rows[i] + 1): weight \(RValueFormat.number(w)) in column '\(name)'; weights must be > 0")
       }
     }
-    let event = frame.event.map { $0 != 0 }
     let events = event.reduce(0) { $0 + ($1 ? 1 : 0) }
-    if events == 0 {
+    let intervalRows = upper.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
+    if events == 0 && intervalRows == 0 {
       throw ModelFrameError(
         "all \(n) rows used are censored (column '\(formula.response.event)'): "
           + "there is nothing to estimate the distribution from")
@@ -113,7 +155,8 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
     case .gengamma: family = GeneralizedGammaFamily()
     case .spline(let k, let scale):
       if k < 0 { throw ModelFrameError("k must be >= 0, got \(k)") }
-      let eventTimes = zip(frame.time, event).filter { $0.1 }.map { $0.0 }
+      // Knots from the exact event times; with interval-censored rows, their upper ends join them.
+      let eventTimes = zip(time, event).filter { $0.1 }.map { $0.0 } + upper.filter { !$0.isNaN }
       let distinct = Set(eventTimes).count
       if distinct < k + 2 {
         throw ModelFrameError("k = \(k) internal knots need at least \(k + 2) distinct event times, got \(distinct)")
@@ -144,8 +187,14 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
       var rhs = options.ancillary[key] ?? ""
       rhs = rhs.trimmingCharacters(in: .whitespaces)
       if rhs.hasPrefix("~") { rhs.removeFirst() }
-      let ancFormula = try Formula(parsing: lhs + "~" + rhs)
-      let ancFrame = try ModelFrame(dataset: dataset, formula: ancFormula, options: frameOptions)
+      var ancFormula = try Formula(parsing: lhs + "~" + rhs)
+      if censoredResponse != nil {
+        ancFormula = Formula(
+          text: ancFormula.text, response: frameFormula.response, terms: ancFormula.terms, strata: ancFormula.strata,
+          cluster: ancFormula.cluster, offsets: ancFormula.offsets, strataPosition: ancFormula.strataPosition,
+          removedColumns: ancFormula.removedColumns)
+      }
+      let ancFrame = try ModelFrame(dataset: frameDataset, formula: ancFormula, options: frameOptions)
       guard ancFrame.rows == rows else {
         throw ModelFrameError(
           "anc: the rows with missing values of '\(rhs)' differ from the model's; drop them first (d:where)")
@@ -161,8 +210,8 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
       ancillaryNames += ancDesign.columnNames.map { "\(key)(\($0))" }
     }
     let data = FlexibleData(
-      time: frame.time, entry: frame.start ?? [], event: event, weights: frame.weights, x: x, p: p,
-      ancillary: ancillary)
+      time: time, entry: frame.start ?? [], event: event, weights: frame.weights, x: x, p: p,
+      ancillary: ancillary, upper: upper)
     let start = try Self.start(
       options.distribution, data: data, design: x, p: p, extra: data.covariateCount - p, family: family)
     var fit = try FlexibleModel.fit(family, data, start: start, maxIterations: options.maxIterations)
@@ -181,6 +230,8 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
     self.options = options
     self.family = family
     self.fit = fit
+    self.fittedData = data
+    self.intervalCensored = intervalRows
     self.parameterNames = family.parameterNames + design.columnNames + ancillaryNames
     let m = family.parameterCount
     self.isBaseline = (0..<fit.parameterCount).map { $0 < m }
@@ -220,9 +271,20 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
     let n = data.n
     var xi = [Double](repeating: 1, count: n * (p + 1))
     for i in 0..<n { for j in 0..<p { xi[i * (p + 1) + j + 1] = x[i * p + j] } }
-    let sdata = SurvregData(
-      y1: data.time.map { log($0) }, y2: [], status: data.event.map { $0 ? .exact : .right }, x: xi, p: p + 1,
-      weights: data.weights)
+    var y1 = data.time.map { log($0) }
+    var y2: [Double] = []
+    var status: [SurvregCensoring] = data.event.map { $0 ? .exact : .right }
+    if !data.upper.isEmpty {
+      y2 = [Double](repeating: 0, count: n)
+      for i in 0..<n where !data.upper[i].isNaN {
+        if data.time[i] > 0 {
+          (y2[i], status[i]) = (log(data.upper[i]), .interval)
+        } else {
+          (y1[i], status[i]) = (log(data.upper[i]), .left)
+        }
+      }
+    }
+    let sdata = SurvregData(y1: y1, y2: y2, status: status, x: xi, p: p + 1, weights: data.weights)
     let fit = try SurvregModel.fit(sdata, distribution: dist)
     let logScale = fit.logScales.first ?? 0
     return (fit.coefficients[0], logScale, Array(fit.coefficients.dropFirst()))

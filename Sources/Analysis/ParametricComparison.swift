@@ -70,27 +70,32 @@ public struct ParametricComparison: @unchecked Sendable {
     weights: String? = nil
   ) throws {
     if distributions.isEmpty { throw ModelFrameError("dists must name at least one distribution") }
-    var entries: [Entry] = []
-    var n = 0
-    for d in distributions {
-      try Cancellation.check()
+    try Cancellation.check()
+    // One fit per family, on two workers (`ParametricWorkers`): each fit is sequential, so the results
+    // are those of fitting the families one after the other.
+    let entries = try ParametricWorkers.map(distributions.count) { i -> Entry in
+      let d = distributions[i]
       switch d {
       case .locationScale(let dist):
         var o = SurvregAnalysisOptions()
         o.distribution = dist
         o.weights = weights
-        let a = try SurvregAnalysis(dataset: dataset, formula: formula, options: o)
-        n = a.n
-        entries.append(Entry(distribution: d, model: .survreg(a)))
+        return Entry(
+          distribution: d, model: .survreg(try SurvregAnalysis(dataset: dataset, formula: formula, options: o)))
       case .flexible(let dist):
         var o = FlexsurvAnalysisOptions()
         o.distribution = dist
         o.weights = weights
-        let a = try FlexsurvAnalysis(dataset: dataset, formula: formula, options: o)
-        n = a.n
-        entries.append(Entry(distribution: d, model: .flexsurv(a)))
+        return Entry(
+          distribution: d, model: .flexsurv(try FlexsurvAnalysis(dataset: dataset, formula: formula, options: o)))
       }
     }
+    let n = entries.last.map { e -> Int in
+      switch e.model {
+      case .survreg(let a): return a.n
+      case .flexsurv(let a): return a.n
+      }
+    } ?? 0
     self.formula = formula
     self.dataset = dataset
     self.entries = entries.enumerated().sorted {

@@ -54,6 +54,7 @@ enum FlexsurvEncoding {
       ("loglik", .record(["fitted": number(a.fit.loglik)])),
       ("df", .integer(q)),
       ("n", .integer(a.n)), ("events", .integer(a.events)), ("n_dropped", .integer(a.droppedCount)),
+      ("n_interval", .integer(a.intervalCensored)),
       ("iterations", .integer(a.fit.iterations)), ("converged", .boolean(a.fit.converged)),
       ("var", .array(try (0..<q).map { i in try ResultArray.numbers(Array(v[(i * q)..<((i + 1) * q)])) })),
       ("score", try ResultArray.numbers(a.fit.score)),

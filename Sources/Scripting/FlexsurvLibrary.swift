@@ -27,7 +27,8 @@ struct FlexsurvLibrary: KaplanLibrary {
       ("terms", "one table per parameter: name, baseline (a family parameter), coef, se, z, p, lower, upper "
         + "(estimation scale: log of a positive parameter), est, est_lower, est_upper, est_se (natural scale)"),
       ("loglik", "{fitted}: the log-likelihood"), ("df", "number of parameters (m:aic(), m:bic())"),
-      ("n", "rows used"), ("events", "events"), ("n_dropped", "rows dropped for a missing value"),
+      ("n", "rows used"), ("events", "events (exact times)"), ("n_dropped", "rows dropped for a missing value"),
+      ("n_interval", "rows censored to an interval (left-censored ones included)"),
       ("iterations", "Newton–Raphson iterations"), ("converged", "whether the fit converged"),
       ("var", "variance matrix of the parameters on the estimation scale, rows"),
       ("score", "the score (gradient of the log-likelihood) at the estimate: about 0"),
@@ -53,8 +54,10 @@ struct FlexsurvLibrary: KaplanLibrary {
         + "(dist = \"spline\": Royston–Parmar, k internal knots at quantiles of the log event times, scale "
         + "\"hazard\", \"odds\" or \"normal\"). Covariates act on the location (log rate, mu, gamma0); anc = "
         + "{shape = \"~ x\"} puts covariates on another parameter. Printed as flexsurv: est, L95%, U95%, se "
-        + "(natural scale), exp(est) for covariates. Response Surv(time, event) or Surv(entry, time, event) "
-        + "(left truncation); times > 0. For the Weibull, exponential, log-normal and log-logistic use survreg().",
+        + "(natural scale), exp(est) for covariates. Response Surv(time, event), Surv(entry, time, event) "
+        + "(left truncation), Surv(t1, t2, type = \"interval2\") (left-, right-, interval-censored and exact rows, "
+        + "as survreg) or Surv(t, event, type = \"left\"); times > 0. For the Weibull, exponential, log-normal "
+        + "and log-logistic use survreg().",
       options: [
         OptionSpec.choice("dist", Self.distributions, default: "gompertz",
                           doc: "\"gompertz\", \"gengamma\" or \"spline\""),
@@ -118,15 +121,28 @@ struct FlexsurvLibrary: KaplanLibrary {
     KaplanFunction(
       "predict", receiver: "flexsurv", section: "Survival", signature: "m:predict([newdata] [, opts])",
       summary: "Predictions of a flexsurv model for each row of newdata (default: one profile at the average "
-        + "covariate row, as flexsurv's summary): a dataset with profile, time (or p), est, se, lower, upper. "
-        + "Standard errors by the delta method (numeric gradient); intervals on log(-log S) for the survival "
-        + "and on the log scale otherwise.",
+        + "covariate row, as flexsurv's summary), or their sample average (average = true; without newdata the "
+        + "fitted rows), as the other models' predict: a dataset with row (not for the average), time (p for "
+        + "quantiles; none for the mean), fit, se_fit, conf_low, conf_high. Standard errors by the delta "
+        + "method (numeric gradient); intervals on log(-log S) for the survival and on the log scale otherwise; "
+        + "bootstrap = B refits on B resamples (two cores, seeded) for percentile intervals.",
       options: [
         OptionSpec.choice("type", Self.types, default: "survival",
                           doc: "\"survival\", \"hazard\", \"cumhaz\", \"quantile\", \"rmst\" or \"mean\""),
         OptionSpec("times", .numbers, defaultText: "required for survival, hazard, cumhaz and rmst",
                    doc: "times (rmst: horizons)"),
         OptionSpec("p", .numbers, defaultText: "{0.5}", doc: "probabilities of type = \"quantile\""),
+        OptionSpec("average", .boolean, default: .boolean(false),
+                   doc: "the sample average over the rows of newdata (the fitted rows without newdata), as "
+                     + "flexsurv's standsurv: mean S, hazard sum(f)/sum(S), cumhaz -log(mean S), mean of the "
+                     + "restricted means and means (not for quantiles)"),
+        OptionSpec("conf_level", .number(.probability), defaultText: "the model's conf_level",
+                   doc: "level of the conf_low/conf_high columns"),
+        OptionSpec("bootstrap", .integer(.between(1, 100_000)), defaultText: "none (delta method)",
+                   doc: "B: refit on B resamples of the fitted rows (on two cores); se_fit is the replicates' "
+                     + "standard deviation, conf_low/conf_high their percentiles"),
+        OptionSpec("seed", .integer(.nonNegative), default: .integer(20_240_601),
+                   doc: "seed of the bootstrap (the same seed gives the same result)"),
       ],
       optionsArgument: 2, returns: nil,
       example: """
@@ -134,6 +150,8 @@ struct FlexsurvLibrary: KaplanLibrary {
         local m = flexsurv(lung, "Surv(time, status) ~ sex", {dist = "gengamma"})
         print(m:predict(lung:head(2), {type = "survival", times = {365, 730}}))
         print(m:predict(nil, {type = "quantile", p = {0.5}}))
+        print(m:predict(lung, {type = "survival", times = {365}, average = true}))
+        print(m:predict(lung:head(1), {type = "rmst", times = {1000}, bootstrap = 10, seed = 1}))
         """
     ) { call in
       let model = try call.receiver(as: FlexsurvAnalysis.self)
@@ -155,26 +173,41 @@ struct FlexsurvLibrary: KaplanLibrary {
         }
         at = times
       }
+      var request = FlexiblePredictionRequest(type: type, at: at)
+      request.average = try call.options.boolean("average")
+      if request.average && type == .quantile {
+        // Argument 3 is the options (#2 as the method's messages count them).
+        throw call.lua.argumentError(
+          3, "option 'average' is not for type = \"quantile\" (the quantile of a mixture is not an average)")
+      }
+      request.confidenceLevel = try call.options.optionalNumber("conf_level")
+      request.bootstrap = try call.options.optionalInteger("bootstrap") ?? 0
+      request.seed = UInt64(max(0, try call.options.integer("seed")))
       let result: FlexiblePredictionResult
       do {
-        result = try model.predict(newdata: newdata, type: type, at: at)
+        result = try model.predict(newdata: newdata, request)
       } catch let error as ModelFrameError {
         throw call.lua.argumentError(2, error.message)
       }
+      for w in result.warnings { RunWarnings.emit(line: "Warning in predict(): \(w)") }
       return [.object(try LuaDataset(try Self.dataset(result)))]
     }
   }
 
+  /// The predictions in the vocabulary of every `m:predict` (`PredictionColumns`).
   static func dataset(_ r: FlexiblePredictionResult) throws -> Dataset {
-    var names = ["profile"]
-    var columns: [Column] = [.int(r.profile)]
-    switch r.type {
-    case .quantile: names.append("p"); columns.append(.double(r.at))
-    case .mean: break
-    case .rmst: names.append("tau"); columns.append(.double(r.at))
-    default: names.append("time"); columns.append(.double(r.at))
+    var names: [String] = []
+    var columns: [Column] = []
+    if !r.average {
+      names.append(PredictionColumns.row)
+      columns.append(.int(r.profile))
     }
-    names += ["est", "se", "lower", "upper"]
+    switch r.type {
+    case .quantile: names.append(PredictionColumns.probability); columns.append(.double(r.at))
+    case .mean: break
+    default: names.append(PredictionColumns.time); columns.append(.double(r.at))
+    }
+    names += PredictionColumns.estimates
     columns += [.double(r.estimate), .double(r.se), .double(r.lower), .double(r.upper)]
     return try Dataset(names: names, columns: columns)
   }

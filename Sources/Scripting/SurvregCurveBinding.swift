@@ -28,10 +28,10 @@ enum SurvregCurveBinding {
                doc: "the sample average over the rows of newdata (as flexsurv's standsurv): mean S, "
                  + "hazard sum(f)/sum(S), cumhaz -log(mean S), mean of the restricted means and means"),
     OptionSpec("conf_level", .number(.probability), defaultText: "the model's conf_level",
-               doc: "level of the lower/upper columns"),
+               doc: "level of the conf_low/conf_high columns"),
     OptionSpec("bootstrap", .integer(.between(1, 100_000)), defaultText: "none (delta method)",
                doc: "B: refit on B resamples of the fitted rows (on two cores); se_fit is the replicates' "
-                 + "standard deviation, lower/upper their percentiles"),
+                 + "standard deviation, conf_low/conf_high their percentiles"),
     OptionSpec("seed", .integer(.nonNegative), default: .integer(20_240_601),
                doc: "seed of the bootstrap (the same seed gives the same result)"),
   ]
@@ -74,8 +74,9 @@ enum SurvregCurveBinding {
     return request
   }
 
-  /// The prediction as a dataset: row (1-based row of newdata; not for the
-  /// average), time (tau for rmst; none for mean), fit, se_fit, lower, upper.
+  /// The prediction as a dataset in the one vocabulary of `m:predict` (`PredictionColumns`): row (1-based
+  /// row of newdata; not for the average), time (the horizon for rmst; none for mean), fit, se_fit,
+  /// conf_low, conf_high.
   static func dataset(_ r: SurvregCurvePrediction) throws -> Dataset {
     var names: [String] = [], columns: [Column] = []
     let perProfile = max(1, r.times.count)
@@ -84,10 +85,10 @@ enum SurvregCurveBinding {
       columns.append(.double((0..<(r.profiles * perProfile)).map { Double($0 / perProfile + 1) }))
     }
     if !r.times.isEmpty {
-      names.append(r.type == .rmst ? "tau" : "time")
+      names.append(PredictionColumns.time)
       columns.append(.double((0..<(r.profiles * perProfile)).map { r.times[$0 % perProfile] }))
     }
-    names += ["fit", "se_fit", "lower", "upper"]
+    names += PredictionColumns.estimates
     columns += [.double(r.fit), .double(r.se), .double(r.lower), .double(r.upper)]
     return try Dataset(names: names, columns: columns)
   }
@@ -115,8 +116,8 @@ enum SurvregCurveBinding {
       summary: "Restricted mean survival time to tau of a survreg model, integral of S(t) from 0 to tau by adaptive "
         + "Gauss-Kronrod quadrature (relative tolerance 1e-10), extrapolated by the model beyond follow-up, "
         + "with a delta-method standard error and a log-scale interval (or the bootstrap's). By default the "
-        + "average over the fitted rows; give newdata for profiles. A dataset: (row,) tau, fit, se_fit, "
-        + "lower, upper.",
+        + "average over the fitted rows; give newdata for profiles. A dataset: (row,) time (= tau), fit, se_fit, "
+        + "conf_low, conf_high.",
       options: [
         OptionSpec("newdata", .datasetValue, defaultText: "the fitted data, averaged",
                    doc: "covariate profiles (one restricted mean per row unless average = true)"),

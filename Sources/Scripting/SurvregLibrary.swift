@@ -108,10 +108,10 @@ struct SurvregLibrary: KaplanLibrary {
         + "a covariate is missing). type = \"quantile\" gives the p-quantiles of the time, one row per row "
         + "and p, with a column p. newdata needs the model's strata and offset columns; the offset is part of "
         + "every prediction (R 3.5 leaves it out for new data). The curve types (\"survival\", \"hazard\", "
-        + "\"cumhaz\" at times; \"rmst\" to tau; \"mean\") give a dataset with columns row, time (tau), fit, "
-        + "se_fit (delta method in (coefficients, log-scales)), lower and upper (survival on the log(-log S) "
-        + "scale, the others on the log scale; the mean of gaussian, logistic and extreme models as it is), per "
-        + "row of newdata or averaged over them (average = true, as flexsurv's standsurv); bootstrap = B "
+        + "\"cumhaz\" at times; \"rmst\" to tau; \"mean\") give a dataset with columns row, time (tau for rmst), "
+        + "fit, se_fit (delta method in (coefficients, log-scales)), conf_low and conf_high (survival on the "
+        + "log(-log S) scale, the others on the log scale; the mean of gaussian, logistic and extreme models as "
+        + "it is), per row of newdata or averaged over them (average = true, as flexsurv's standsurv); bootstrap = B "
         + "refits on B resamples for percentile intervals. A row with a missing covariate is then an error.",
       options: [
         OptionSpec.choice("type", SurvregCurveBinding.types, default: "lp", doc: SurvregCurveBinding.typeDoc),

@@ -111,8 +111,8 @@ import TestSupport
     let ln = try Self.survreg("Surv(time, status) ~ 1", .lognormal)
     let atQ0 = Self.loglik(gg, [ln.fit.coefficients[0], ln.fit.logScales[0], 0], t: t, d: e)
     #expect(approxEqual(atQ0, ln.fit.loglik, relative: Self.sameModel))
-    // Near Q = 0 the Q-form approaches the log-normal continuously, also across the interpolated band.
-    let limit = GeneralizedGammaFamily.interpolationLimit
+    // Near Q = 0 the Q-form approaches the log-normal continuously, also across the Temme branch's edge.
+    let limit = GeneralizedGammaFamily.seriesLimit
     // dℓ/dQ at the log-normal is about 26 on lung: the change stays within 40·|Q|.
     for q in [1e-5, 1e-4, limit * 0.999999, limit * 1.000001, -1e-3, 5e-3, 1e-2] {
       let l = Self.loglik(gg, [ln.fit.coefficients[0], ln.fit.logScales[0], q], t: t, d: e)
@@ -120,7 +120,7 @@ import TestSupport
     }
     let below = Self.loglik(gg, [ln.fit.coefficients[0], ln.fit.logScales[0], limit * (1 - 1e-9)], t: t, d: e)
     let above = Self.loglik(gg, [ln.fit.coefficients[0], ln.fit.logScales[0], limit * (1 + 1e-9)], t: t, d: e)
-    #expect(abs(below - above) < 1e-6, "continuous at the band's edge: \(below) \(above)")
+    #expect(abs(below - above) < 1e-6, "continuous at the branch's edge: \(below) \(above)")
     // Q = σ: the gamma with shape 1/σ² and rate exp(−μ)/σ² (flexsurv's dgengamma help).
     let mu = 6.0, sigma = 0.8
     let shape = 1 / (sigma * sigma), rate = exp(-mu) / (sigma * sigma)

@@ -47,12 +47,12 @@ import TestSupport
       local H = m:predict(lung:head(1), {type = "cumhaz", times = {200}})
       local S = m:predict(lung:head(1), {type = "survival", times = {200}})
       return s:nrow(), table.concat(s:names(), ","), table.concat(q:names(), ","), r:nrow(),
-        r.est[1] < r.est[2], r.est[2] <= mean.est[1] * 1.0000001, H.est[1], S.est[1], s.lower[1] < s.est[1],
-        s.est[1] < s.upper[1], h.est[1] > 0, m.knots[2], #m.knots
+        r.fit[1] < r.fit[2], r.fit[2] <= mean.fit[1] * 1.0000001, H.fit[1], S.fit[1], s.conf_low[1] < s.fit[1],
+        s.fit[1] < s.conf_high[1], h.fit[1] > 0, m.knots[2], #m.knots
       """)
     #expect(r[0] == .integer(6))
-    #expect(r[1] == .string("profile,time,est,se,lower,upper"))
-    #expect(r[2] == .string("profile,p,est,se,lower,upper"))
+    #expect(r[1] == .string("row,time,fit,se_fit,conf_low,conf_high"))
+    #expect(r[2] == .string("row,p,fit,se_fit,conf_low,conf_high"))
     #expect(r[3] == .integer(2) && r[4] == .boolean(true) && r[5] == .boolean(true))
     #expect(approxEqual(exp(-(r[6].doubleValue ?? 0)), r[7].doubleValue ?? 1, relative: 1e-12))
     #expect(r[8] == .boolean(true) && r[9] == .boolean(true) && r[10] == .boolean(true))
@@ -150,5 +150,55 @@ import TestSupport
     #expect(r[0] == .boolean(false))
     #expect(r[1] == .string("did not converge in 1 iterations (the last iterate is returned; raise max_iter)"))
     #expect(r[2] == .boolean(true))
+  }
+
+  /// average = true is the mixture over the rows (mean S here, checked against the per-row fits), the
+  /// bootstrap is reproducible for a seed and gives percentile intervals; the names are every predict's.
+  @Test func sampleAverageAndBootstrap() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local lung = dataset("lung")
+      local m = flexsurv(lung, "Surv(time, status) ~ sex", {dist = "gompertz"})
+      local rows = m:predict(lung, {type = "survival", times = {365}})
+      local sum = 0
+      for i = 1, rows:nrow() do sum = sum + rows.fit[i] end
+      local avg = m:predict(nil, {type = "survival", times = {365}, average = true})
+      local avg2 = m:predict(lung, {type = "survival", times = {365}, average = true})
+      local h = m:predict(nil, {type = "cumhaz", times = {365}, average = true})
+      local b1 = m:predict(lung:head(2), {type = "rmst", times = {500}, bootstrap = 8, seed = 4})
+      local b2 = m:predict(lung:head(2), {type = "rmst", times = {500}, bootstrap = 8, seed = 4})
+      return table.concat(avg:names(), ","), avg.fit[1], sum / rows:nrow(), avg2.fit[1], h.fit[1],
+        table.concat(b1:names(), ","), b1.conf_low[2] == b2.conf_low[2] and b1.se_fit[1] == b2.se_fit[1],
+        b1.conf_low[1] < b1.fit[1] and b1.fit[1] < b1.conf_high[1], avg.se_fit[1] > 0
+      """)
+    #expect(r[0] == .string("time,fit,se_fit,conf_low,conf_high"))
+    #expect(approxEqual(r[1].doubleValue ?? 0, r[2].doubleValue ?? 1, relative: 1e-12))
+    #expect(r[1] == r[3])
+    #expect(approxEqual(r[4].doubleValue ?? 0, -log(r[1].doubleValue ?? 1), relative: 1e-12))
+    #expect(r[5] == .string("row,time,fit,se_fit,conf_low,conf_high"))
+    #expect(r[6] == .boolean(true) && r[7] == .boolean(true) && r[8] == .boolean(true))
+    let bad = luaError(rt, """
+      local m = flexsurv(dataset("lung"), "Surv(time, status) ~ 1")
+      m:predict(nil, {type = "quantile", average = true})
+      """)
+    #expect(bad.contains("bad argument #2 to 'predict' (option 'average' is not for type = \"quantile\""), "\(bad)")
+  }
+
+  /// Surv(t1, t2, type = "interval2") from a script: left, interval, exact and right rows.
+  @Test func intervalCensoredResponse() throws {
+    let rt = try makeRuntime()
+    let r = try lua(rt, """
+      local d = dataset("lung")
+      local ev, lo = d.status:eq(2), floor(d.time / 30) * 30
+      d = d:with{t1 = if_else(ev, lo, d.time), t2 = if_else(ev, lo + 30, NA)}
+      local m = flexsurv(d, "Surv(t1, t2, type = 'interval2') ~ 1", {dist = "gengamma"})
+      return m.converged, m.n, m.loglik.fitted, m.n_interval, m.events, tostring(m)
+      """)
+    #expect(r[0] == .boolean(true) && r[1] == .integer(228))
+    #expect((r[2].doubleValue ?? 0) < 0)
+    // Every death is an interval (9 left-censored in (0, 30]); the censored rows stay right-censored.
+    #expect(r[3] == .integer(165) && r[4] == .integer(0))
+    guard case .string(let text) = r[5] else { throw SurvregFixtureError("no text") }
+    #expect(text.contains("N = 228,  Events: 0,  Interval-censored: 165,  Right-censored: 63"), "\(text)")
   }
 }

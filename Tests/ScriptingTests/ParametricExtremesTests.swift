@@ -32,9 +32,9 @@ import TestSupport
       local out = {}
       for _, dist in ipairs{"gompertz", "spline"} do
         local m = flexsurv(lung, "Surv(time, status) ~ 1", {dist = dist, k = dist == "spline" and 1 or nil})
-        out[#out + 1] = m:predict(nil, {type = "mean"}).est[1]
-        out[#out + 1] = m:rmst(1e12).est[1]
-        out[#out + 1] = m:rmst(1e50).est[1]
+        out[#out + 1] = m:predict(nil, {type = "mean"}).fit[1]
+        out[#out + 1] = m:rmst(1e12).fit[1]
+        out[#out + 1] = m:rmst(1e50).fit[1]
       end
       return table.unpack(out)
       """)
@@ -76,14 +76,15 @@ import TestSupport
     let r = try lua(rt, """
       local m = flexsurv(dataset("lung"), "Surv(time, status) ~ 1", {dist = "gompertz"})
       local shape, rate = m.terms[1].est, m.terms[2].est
-      return m:predict(nil, {type = "hazard", times = {3e4}}).est[1], rate * math.exp(shape * 3e4)
+      return m:predict(nil, {type = "hazard", times = {3e4}}).fit[1], rate * math.exp(shape * 3e4)
       """)
     let h = r[0].doubleValue ?? 0
     #expect(h > 1e14 && approxEqual(h, r[1].doubleValue ?? 0, relative: 1e-12), "\(r)")
   }
 
-  /// Hazard plots far beyond follow-up: every S underflows (survreg's average is 0/0) or a hazard overflows
-  /// (the generalised gamma): the curve is drawn up to there with a warning instead of refusing the figure.
+  /// Hazard plots far beyond follow-up: every S underflows (survreg's average is 0/0): the curve is drawn up
+  /// to there with a warning instead of refusing the figure. The generalised gamma's log S, computed in logs
+  /// (`GeneralizedGammaTerms`), stays finite out to the horizon, so its curve is drawn whole.
   @Test func hazardPlotsFarOutAreDrawnUpToWhereTheyAreFinite() throws {
     let rt = try makeRuntime()
     var warnings: [String] = []
@@ -97,7 +98,7 @@ import TestSupport
     for file in ["h1.svg", "h2.svg"] {
       #expect(FileManager.default.fileExists(atPath: rt.policy.outputDirectory + "/" + file), "\(file)")
     }
-    #expect(warnings.contains { $0.contains("the Generalized gamma curve is not finite beyond t = ") }, "\(warnings)")
+    #expect(!warnings.contains { $0.contains("the Generalized gamma curve is not finite") }, "\(warnings)")
     #expect(warnings.contains { $0.contains("the Fitted (average) curve is not finite beyond t = ") }, "\(warnings)")
   }
 }

@@ -25,13 +25,13 @@ import TestSupport
         table.concat(r2:names(), ","), r2:nrow(), table.concat(mean:names(), ","),
         s.time[2], s.row[3], r1.fit[1]
       """)
-    #expect(r[0] == .string("row,time,fit,se_fit,lower,upper"))
+    #expect(r[0] == .string("row,time,fit,se_fit,conf_low,conf_high"))
     #expect(r[1] == .integer(4))
-    #expect(r[2] == .string("time,fit,se_fit,lower,upper"))
+    #expect(r[2] == .string("time,fit,se_fit,conf_low,conf_high"))
     #expect(r[3] == .integer(1))
-    #expect(r[4] == .string("row,tau,fit,se_fit,lower,upper"))
+    #expect(r[4] == .string("row,time,fit,se_fit,conf_low,conf_high"))
     #expect(r[5] == .integer(3))
-    #expect(r[6] == .string("row,fit,se_fit,lower,upper"))
+    #expect(r[6] == .string("row,fit,se_fit,conf_low,conf_high"))
     #expect(r[7].doubleValue == 365 && r[8].doubleValue == 2)
     // The average restricted mean to a year is under a year and over half of it.
     #expect((r[9].doubleValue ?? 0) > 182.5 && (r[9].doubleValue ?? 0) < 365)
@@ -42,7 +42,7 @@ import TestSupport
     let r = try lua(rt, Self.setup + """
       local a = m:predict(lung:head(1), {type = "rmst", tau = 1000, bootstrap = 12, seed = 3})
       local b = m:predict(lung:head(1), {type = "rmst", tau = 1000, bootstrap = 12, seed = 3})
-      return a.lower[1] == b.lower[1] and a.se_fit[1] == b.se_fit[1], a.lower[1] < a.fit[1]
+      return a.conf_low[1] == b.conf_low[1] and a.se_fit[1] == b.se_fit[1], a.conf_low[1] < a.fit[1]
       """)
     #expect(r[0] == .boolean(true) && r[1] == .boolean(true))
   }

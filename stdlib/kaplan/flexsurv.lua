@@ -50,7 +50,12 @@ function M.format(m)
   out[#out + 1] = "Estimates:"
   out[#out + 1] = format.format_table(columns, n, "", "  ")
   out[#out + 1] = ""
-  out[#out + 1] = string.format("N = %d,  Events: %d,  Censored: %d", m.n, m.events, m.n - m.events)
+  if (m.n_interval or 0) > 0 then
+    out[#out + 1] = string.format("N = %d,  Events: %d,  Interval-censored: %d,  Right-censored: %d", m.n, m.events,
+      m.n_interval, m.n - m.events - m.n_interval)
+  else
+    out[#out + 1] = string.format("N = %d,  Events: %d,  Censored: %d", m.n, m.events, m.n - m.events)
+  end
   if m.n_dropped > 0 then
     out[#out + 1] = string.format("(%s deleted due to missingness)", format.plural(m.n_dropped, "observation"))
   end

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The rows of a flexible parametric fit: right-censored times with optional
-/// entry times (left truncation) and case weights, the covariates of the
-/// location parameter and, optionally, covariates of other parameters.
+/// The rows of a flexible parametric fit: right-censored, exact or
+/// interval-censored times with optional entry times (left truncation) and
+/// case weights, the covariates of the location parameter and, optionally,
+/// covariates of other parameters.
 public struct FlexibleData: Sendable {
   public let n: Int
   public let time: [Double]
@@ -15,11 +16,15 @@ public struct FlexibleData: Sendable {
   public let p: Int
   /// Covariates of ancillary parameters: the family parameter's index and a row-major n × columns design.
   public let ancillary: [(parameter: Int, x: [Double], columns: Int)]
+  /// Interval censoring: empty, or per row NaN (the row is exact or right-censored, as `event` says) or
+  /// the upper end t₂ of a row known only to fail in (time, t₂] (time = 0: left-censored at t₂).
+  public let upper: [Double]
 
   public init(
     time: [Double], entry: [Double] = [], event: [Bool], weights: [Double]? = nil, x: [Double] = [], p: Int = 0,
-    ancillary: [(parameter: Int, x: [Double], columns: Int)] = []
+    ancillary: [(parameter: Int, x: [Double], columns: Int)] = [], upper: [Double] = []
   ) {
+    self.upper = upper
     self.n = time.count
     self.time = time
     self.entry = entry
@@ -88,6 +93,9 @@ public enum FlexibleModel {
     let loc = family.locationIndex
     let p = data.p
     let truncated = !data.entry.isEmpty
+    let interval = !data.upper.isEmpty
+    var scratch = [Double](repeating: 0, count: 2 * m)
+    scratch.withUnsafeMutableBufferPointer { scratch in
     rowTheta.withUnsafeMutableBufferPointer { rt in
       rowGradient.withUnsafeMutableBufferPointer { rg in
         theta.withUnsafeBufferPointer { th in
@@ -108,9 +116,16 @@ public enum FlexibleModel {
                   rt[anc.parameter] += e
                   offset += anc.columns
                 }
-                let l = family.addRowGradient(
-                  time: data.time[i], entry: truncated ? data.entry[i] : 0, event: data.event[i],
-                  weight: data.weights?[i] ?? 1, theta: rt, gradient: rg)
+                let l: Double
+                if interval && !data.upper[i].isNaN {
+                  l = family.addIntervalGradient(
+                    lower: data.time[i], upper: data.upper[i], entry: truncated ? data.entry[i] : 0,
+                    weight: data.weights?[i] ?? 1, theta: rt, gradient: rg, scratch: scratch)
+                } else {
+                  l = family.addRowGradient(
+                    time: data.time[i], entry: truncated ? data.entry[i] : 0, event: data.event[i],
+                    weight: data.weights?[i] ?? 1, theta: rt, gradient: rg)
+                }
                 total += l
                 for j in 0..<m { g[j] += rg[j] }
                 let gl = rg[loc]
@@ -126,6 +141,7 @@ public enum FlexibleModel {
           }
         }
       }
+    }
     }
     return total
   }
@@ -164,9 +180,12 @@ public enum FlexibleModel {
     let q = start.count
     guard data.n > 0 else { throw FlexibleInputError.noRows }
     guard data.event.count == data.n, data.x.count == data.n * data.p,
+      data.upper.isEmpty || data.upper.count == data.n,
       q == family.parameterCount + data.covariateCount
     else { throw FlexibleInputError.shape("lengths of times, events, covariates and start disagree") }
-    guard data.event.contains(true) else { throw FlexibleInputError.noEvents }
+    guard data.event.contains(true) || data.upper.contains(where: { !$0.isNaN }) else {
+      throw FlexibleInputError.noEvents
+    }
     var theta = start
     var gradient = [Double](repeating: 0, count: q)
     var ll = loglik(family, data, theta: theta, gradient: &gradient)

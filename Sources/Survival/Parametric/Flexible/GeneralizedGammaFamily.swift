@@ -5,115 +5,61 @@ import Foundation
 /// u = a·exp(Q·w),
 ///   log f(t) = log|Q| − log σ − log t − log Γ(a) + a·log u − u,
 ///   S(t) = Q(a, u) (upper regularised incomplete gamma) for Q > 0, P(a, u) for Q < 0;
-/// at Q = 0 the log-normal (μ, σ) (and near it an interpolant, `interpolationLimit`). Q = 1 is the Weibull (survreg's
-/// intercept μ and scale σ), Q = σ the gamma. θ = (μ, log σ, Q); covariates
-/// act on μ. μ and log σ have analytic derivatives; Q central differences.
+/// at Q = 0 the log-normal (μ, σ). Q = 1 is the Weibull (survreg's intercept μ
+/// and scale σ), Q = σ the gamma. θ = (μ, log σ, Q); covariates act on μ.
+///
+/// Every term is evaluated with its exact derivatives in w and Q
+/// (`GeneralizedGammaTerms`, forward-mode through the series and continued
+/// fraction), so the score is analytic in all three parameters; near Q = 0
+/// (|Q| < `GeneralizedGammaTerms.seriesLimit`) log S is Temme's uniform
+/// expansion, which is the log-normal at Q = 0 and meets the incomplete gamma
+/// at the limit to about 1e-10.
 public struct GeneralizedGammaFamily: FlexibleFamily {
   public init() {}
   public var parameterNames: [String] { ["mu", "sigma", "Q"] }
   public var locationIndex: Int { 0 }
   public func isLogScale(_ j: Int) -> Bool { j == 1 }
 
-  /// |Q| below which log f and log S are the quadratic through Q = −q₀, 0 (the log-normal) and q₀: the
-  /// incomplete gamma of shape a = Q⁻² needs about 9√a terms, more than its 10⁴ when |Q| < 10⁻³, and the
-  /// interpolant's error, O(q₀²·|Q|), is far below the optimiser's tolerance.
-  public static let interpolationLimit = 2e-3
+  /// |Q| below which log S is Temme's expansion rather than the incomplete gamma.
+  public static var seriesLimit: Double { GeneralizedGammaTerms.seriesLimit }
 
-  /// The quadratic in Q through (−q₀, ℓ₋), (0, ℓ₀), (q₀, ℓ₊) at Q.
   @inline(__always)
-  static func interpolated(_ q: Double, _ value: (Double) -> Double) -> Double {
-    let q0 = interpolationLimit
-    let minus = value(-q0), zero = value(0), plus = value(q0)
-    return zero + q * (plus - minus) / (2 * q0) + q * q * (plus - 2 * zero + minus) / (2 * q0 * q0)
+  static func arguments(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> (w: WQDual, q: WQDual, logT: Double) {
+    let logT = log(t)
+    let w = (logT - theta[0]) / exp(theta[1])
+    return (WQDual(w, 1, 0), WQDual(theta[2], 0, 1), logT)
   }
 
   public func logDensity(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> Double {
-    let q = theta[2]
-    if q != 0 && abs(q) < Self.interpolationLimit {
-      return Self.interpolated(q) { logDensity(t, mu: theta[0], logSigma: theta[1], q: $0) }
-    }
-    return logDensity(t, mu: theta[0], logSigma: theta[1], q: q)
-  }
-
-  func logDensity(_ t: Double, mu: Double, logSigma: Double, q: Double) -> Double {
-    let logT = log(t)
-    let w = (logT - mu) / exp(logSigma)
-    if q == 0 {
-      return -logSigma - logT - 0.5 * w * w - SurvregDistribution.Base.logRootTwoPi
-    }
-    let a = 1 / (q * q)
-    let logU = log(a) + q * w
-    return log(abs(q)) - logSigma - logT - lgamma(a) + a * logU - exp(logU)
+    let (w, q, logT) = Self.arguments(t, theta)
+    return GeneralizedGammaTerms.logDensity(w: w, q: q).v - theta[1] - logT
   }
 
   public func logSurvival(_ t: Double, _ theta: UnsafeBufferPointer<Double>) -> Double {
-    let q = theta[2]
-    if q != 0 && abs(q) < Self.interpolationLimit {
-      return Self.interpolated(q) { logSurvival(t, mu: theta[0], logSigma: theta[1], q: $0) }
-    }
-    return logSurvival(t, mu: theta[0], logSigma: theta[1], q: q)
-  }
-
-  func logSurvival(_ t: Double, mu: Double, logSigma: Double, q: Double) -> Double {
-    let sigma = exp(logSigma)
-    let w = (log(t) - mu) / sigma
-    if q == 0 {
-      return SurvregDistribution.Base.normal.logSurvival(w).value
-    }
-    let a = 1 / (q * q)
-    let u = a * exp(q * w)
-    return log(q > 0 ? IncompleteGamma.upperRegularized(a: a, x: u) : IncompleteGamma.lowerRegularized(a: a, x: u))
-  }
-
-  /// ∂ log S/∂u: ∓ u^{a−1}e^{−u}/(Γ(a)·S).
-  @inline(__always)
-  private static func survivalSlope(a: Double, u: Double, q: Double, logS: Double) -> Double {
-    let density = exp((a - 1) * log(u) - u - lgamma(a) - logS)
-    return q > 0 ? -density : density
+    if t <= 0 { return 0 }
+    let (w, q, _) = Self.arguments(t, theta)
+    return GeneralizedGammaTerms.logSurvival(w: w, q: q).v
   }
 
   public func addRowGradient(
     time: Double, entry: Double, event: Bool, weight: Double, theta: UnsafeMutableBufferPointer<Double>,
     gradient: UnsafeMutableBufferPointer<Double>
   ) -> Double {
-    let q = theta[2]
-    if abs(q) < 2 * Self.interpolationLimit {
-      // Near the log-normal limit (and across the interpolated band) every derivative by differences.
-      numericRowGradient(time: time, entry: entry, event: event, weight: weight, theta: theta, gradient: gradient)
-      return rowLoglik(time: time, entry: entry, event: event, weight: weight, theta: UnsafeBufferPointer(theta))
+    let sigma = exp(theta[1])
+    // ∂w/∂μ = −1/σ, ∂w/∂log σ = −w.
+    func add(_ t: Double, density: Bool, sign: Double) -> Double {
+      let logT = log(t)
+      let wv = (logT - theta[0]) / sigma
+      let w = WQDual(wv, 1, 0), q = WQDual(theta[2], 0, 1)
+      let term = density ? GeneralizedGammaTerms.logDensity(w: w, q: q) : GeneralizedGammaTerms.logSurvival(w: w, q: q)
+      let c = sign * weight
+      gradient[0] += c * (-term.dw / sigma)
+      gradient[1] += c * (-term.dw * wv - (density ? 1 : 0))
+      gradient[2] += c * term.dq
+      return sign * (density ? term.v - theta[1] - logT : term.v)
     }
-    let mu = theta[0], logSigma = theta[1], sigma = exp(logSigma)
-    let a = 1 / (q * q)
-    var gMu = 0.0, gSigma = 0.0
-    var l = 0.0
-    // u = a·exp(Q·w); ∂u/∂μ = −u·Q/σ, ∂u/∂log σ = −u·Q·w.
-    func survivalTerm(_ t: Double, sign: Double) {
-      let w = (log(t) - mu) / sigma
-      let u = a * exp(q * w)
-      let s = q > 0 ? IncompleteGamma.upperRegularized(a: a, x: u) : IncompleteGamma.lowerRegularized(a: a, x: u)
-      let logS = log(s)
-      let slope = Self.survivalSlope(a: a, u: u, q: q, logS: logS)
-      l += sign * logS
-      gMu += sign * slope * (-u * q / sigma)
-      gSigma += sign * slope * (-u * q * w)
-    }
-    if event {
-      let logT = log(time)
-      let w = (logT - mu) / sigma
-      let logU = log(a) + q * w
-      let u = exp(logU)
-      l += log(abs(q)) - logSigma - logT - lgamma(a) + a * logU - u
-      // ∂ log f/∂u = a/u − 1.
-      gMu += -(q / sigma) * (a - u)
-      gSigma += -1 - q * w * (a - u)
-    } else {
-      survivalTerm(time, sign: 1)
-    }
-    if entry > 0 { survivalTerm(entry, sign: -1) }
-    gradient[0] += weight * gMu
-    gradient[1] += weight * gSigma
-    numericRowGradient(
-      time: time, entry: entry, event: event, weight: weight, theta: theta, gradient: gradient, only: 2..<3)
+    var l = add(time, density: event, sign: 1)
+    if entry > 0 { l += add(entry, density: false, sign: -1) }
     return weight * l
   }
 }
