@@ -24,7 +24,7 @@ Environment:
   BENCH_REPS    repetitions, best of them is reported (default 3)
   BENCH_DIR     where the generated CSVs live (default /tmp/kaplan-bench)
   BENCH_PEERS   "r python" (default), "r", "python" or "none" (Kaplan only)
-  BENCH_TASKS   a subset of: csv csv_surv km logrank cox cox_strata cuminc finegray derive join
+  BENCH_TASKS   a subset (spaces or commas between): csv csv_surv km logrank cox cox_strata cuminc finegray derive join
                 group_by (join: N subjects left-joined with N events; group_by:
                 N rows by 1,000 groups; the issue's sizes are BENCH_SIZES=1e6
                 for join and 1e7 for group_by), survsplit, cox_predict
@@ -401,7 +401,7 @@ def main():
     crr_rows = int(float(os.environ.get("BENCH_CRR_ROWS", "5000")))
     lifelines_cox_rows = int(float(os.environ.get("BENCH_LIFELINES_COX_ROWS", "1e5")))
     timeout = float(os.environ.get("BENCH_TIMEOUT", "900"))
-    only = os.environ.get("BENCH_TASKS", QUICK_TASKS if quick else "").split()
+    only = os.environ.get("BENCH_TASKS", QUICK_TASKS if quick else "").replace(",", " ").split()
     results = os.environ.get("BENCH_RESULTS", os.path.join(directory if quick else os.path.join(ROOT, "docs"),
                                                            "bench-results.md"))
     load_before, started = os.getloadavg(), time.gmtime()
