@@ -77,48 +77,23 @@ public struct FineGrayAnalysis: Sendable {
           + "so there is no cause to model")
     }
 
-    // Rows missing the censoring group are dropped like any incomplete row.
-    var keep = [Bool](repeating: true, count: frame.count)
-    var censoringGroup: [Int]? = nil
-    var censoringGroups: [String]? = nil
-    if let name = options.censoringGroup {
-      let column = try ColumnLookup.column(name, in: dataset)
-      let rows = frame.rows
-      for (i, row) in rows.enumerated() where column.isMissing(row) { keep[i] = false }
-      let kept = rows.indices.filter { keep[$0] }.map { rows[$0] }
-      let coding = Categorical.coding(column, rows: kept, levelRows: kept, keepDeclaredLevels: false)
-      censoringGroup = coding.codes.map { Int($0) }
-      censoringGroups = coding.levels.map { "\(name)=\($0)" }
-    }
-    let used = keep.indices.filter { keep[$0] }
-    guard !used.isEmpty else {
-      throw ModelFrameError(
-        "no complete rows: the censoring group '\(options.censoringGroup ?? "")' is missing in every row")
-    }
     let p = design.columnCount
-    let n = used.count
-    let time = used.map { frame.time[$0] }
-    let status = used.map { frame.event[$0] }
-    var covariates = [Double](repeating: 0, count: n * p)
-    for j in 0..<p {
-      let column = design.column(j)
-      let base = column.startIndex
-      for (i, r) in used.enumerated() {
-        let x = column[base + r]
-        guard x.isFinite else {
-          throw ModelFrameError(
-            "row \(frame.selection[r] + 1): covariate '\(design.columnNames[j])' is "
-              + "\(RValueFormat.number(x)); covariates must be finite")
-        }
-        covariates[j * n + i] = x
+    let inputs = try options.censoringGroup.map {
+      try Self.groupedInputs(frame: frame, design: design, column: $0, dataset: dataset)
+    } ?? Self.inputs(frame: frame, design: design)
+    let (time, status, covariates, n) = (inputs.time, inputs.status, inputs.covariates, inputs.time.count)
+    let censoringGroup = inputs.censoringGroup
+    let censoringGroups = inputs.censoringGroups
+    var events = 0, censored = 0
+    status.withUnsafeBufferPointer { codes in
+      for code in codes {
+        if code == causeIndex { events += 1 } else if code == 0 { censored += 1 }
       }
     }
-    let events = status.lazy.filter { $0 == causeIndex }.count
     guard events > 0 else {
       throw ModelFrameError(
         "no events of cause \(cr.causes[causeIndex - 1]) in the \(n) rows used, so there is nothing to model")
     }
-    let censored = status.lazy.filter { $0 == 0 }.count
     // The frame's codes as they are: crr's failcode is the cause's code,
     // cencode 0, and every other code a competing cause.
     let fit = try FineGray.fit(

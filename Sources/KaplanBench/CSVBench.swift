@@ -73,6 +73,13 @@ func threadCPUSeconds() -> Double {
   return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
+/// CPU time of the whole process (every thread, the kernels' workers too).
+func processCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
 /// One id column, one integer age, eight doubles with three decimals;
 /// about 60 bytes a row. Deterministic (SplitMix64, fixed seed).
 func generateNumericCSV(rows: Int) -> [UInt8] {

@@ -61,6 +61,33 @@ struct CompetingRisksParallelTests {
     #expect(Self.isStableOrder(CompetingRisksSort.ascendingOrder(head), of: head))
   }
 
+  /// The group runs (each group's subjects in time order) written by two
+  /// workers from `CompetingRisksSort.parallelRows` subjects, and by one
+  /// below, are the stable partition of the sorted subjects by group; the
+  /// sorted times hold +0.0 for -0.0 (the keys are made in the histogram's
+  /// loop).
+  @Test func groupRunsAreTheStablePartitionByGroup() throws {
+    for rows in [CompetingRisksSort.parallelRows + 777, 5_000] {
+      var d = Data(rows: rows, seed: 21, emptyGroup: true)
+      for i in stride(from: 0, to: rows, by: 101) { d.time[i] = -0.0 }
+      let sorted = try CompetingRisksSorted(time: d.time, status: d.status, group: d.group, strata: nil)
+      #expect(sorted.time.allSatisfy { $0 != 0 || $0.bitPattern == 0 })
+      let runs = sorted.groupRuns(count: 3)
+      let group = sorted.group, status = sorted.status
+      var offsets = [0], time = [Double](), codes = [Int]()
+      for g in 0..<3 {
+        for i in group.indices where group[i] == g {
+          time.append(sorted.time[i])
+          codes.append(status[i])
+        }
+        offsets.append(time.count)
+      }
+      #expect(runs.offsets == offsets)
+      #expect(runs.time.map(\.bitPattern) == time.map(\.bitPattern))
+      #expect(runs.status == codes)
+    }
+  }
+
   @Test func curvesBesideTestsMatchSequentialCalls() throws {
     let d = Data(rows: CurvesBesideTests.parallelRows + 1_000, seed: 5)
     for strata in [nil, d.strata] {

@@ -24,7 +24,7 @@ Environment:
   BENCH_REPS    repetitions, best of them is reported (default 3)
   BENCH_DIR     where the generated CSVs live (default /tmp/kaplan-bench)
   BENCH_PEERS   "r python" (default), "r", "python" or "none" (Kaplan only)
-  BENCH_TASKS   a subset of: csv csv_surv km logrank cox cox_strata cuminc finegray derive join
+  BENCH_TASKS   a subset (spaces or commas between): csv csv_surv km logrank cox cox_strata cuminc finegray derive join
                 group_by (join: N subjects left-joined with N events; group_by:
                 N rows by 1,000 groups; the issue's sizes are BENCH_SIZES=1e6
                 for join and 1e7 for group_by), survsplit, cox_predict
@@ -288,10 +288,37 @@ def compare(reference, other, tolerance):
     return bad
 
 
+def frame_floors(bench, surv_file, tasks):
+    """Kernel times on the task's own file (`KaplanBench frame FILE`: the
+    kernel entry a script's call runs, on the columns read from surv_N.csv,
+    best of 3): cuminc's floor is kernel_cuminc_table (curves, Gray's tests
+    and the risk table from the factor's codes), finegray's kernel_finegray.
+    KaplanBench's own generated data differ (cuminc's times there have a
+    tenth as many distinct values, which makes its Gray's tests and risk
+    table cheaper), so these are the floors the script/kernel ratio is
+    taken against."""
+    floors = {}
+    names = {"cuminc": "kernel_cuminc_table", "finegray": "kernel_finegray"}
+    for task in tasks:
+        if task not in names:
+            continue
+        try:
+            out = subprocess.run([bench, "frame", surv_file, "--reps", "3", "--only", task],
+                                 capture_output=True, text=True, timeout=900).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) >= 3 and parts[0] == names[task] and parts[1] == "wall":
+                floors[task] = float(parts[2])
+    return floors
+
+
 def kernel_floor(bench, size, num_file):
     """Best-of-3 kernel times from KaplanBench (no script, no Lua): the
     floor a script's call could reach. The CSV floor parses the same file;
-    the others run on KaplanBench's own generated data of the same size."""
+    km, logrank and Cox run on KaplanBench's own generated data of the same
+    size (cuminc and finegray: `frame_floors`, on the task's file)."""
     floors = {}
     if not bench:
         return floors
@@ -374,7 +401,7 @@ def main():
     crr_rows = int(float(os.environ.get("BENCH_CRR_ROWS", "5000")))
     lifelines_cox_rows = int(float(os.environ.get("BENCH_LIFELINES_COX_ROWS", "1e5")))
     timeout = float(os.environ.get("BENCH_TIMEOUT", "900"))
-    only = os.environ.get("BENCH_TASKS", QUICK_TASKS if quick else "").split()
+    only = os.environ.get("BENCH_TASKS", QUICK_TASKS if quick else "").replace(",", " ").split()
     results = os.environ.get("BENCH_RESULTS", os.path.join(directory if quick else os.path.join(ROOT, "docs"),
                                                            "bench-results.md"))
     load_before, started = os.getloadavg(), time.gmtime()
@@ -440,6 +467,8 @@ def main():
                                if lang == "R" else [sys.executable, os.path.join(HERE, "task.py"), peer_task, path])
                         series.setdefault((task, label), Series(label)).add(Run(cmd, directory, timeout))
         floors = kernel_floor(bench, n, files["num"]) if any(t[0] != "finegray" for t in size_tasks) else {}
+        if bench:
+            floors.update(frame_floors(bench, files["surv"], [t[0] for t in size_tasks]))
         for task, kind, _ in size_tasks:
             k = series[(task, "Kaplan")]
             peers = [series[(task, label)] for label, _, _ in peer_runs(task, n) if (task, label) in series]

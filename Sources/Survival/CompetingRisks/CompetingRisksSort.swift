@@ -42,31 +42,48 @@ enum CompetingRisksSort {
     // +0.0 for -0.0 so that both sort as zero. The keys (bit patterns) live
     // in [Double] storage, so the sorted keys are the sorted times as they
     // are: one 8-byte array fewer to allocate, fill and fault in.
-    var keys = time.map { $0 + 0.0 }
+    // Six 11-bit digits: 2048 counters per pass stay in L1; all histograms
+    // in the loop that writes the keys (one read of the times, not two),
+    // from `parallelRows` keys by two workers, each over its half.
+    let passes = 6
+    let radix = 2048
+    let workers = n >= parallelRows ? 2 : 1
+    var counts = [Int](repeating: 0, count: workers * passes * radix)
+    var keys = [Double](unsafeUninitializedCapacity: n) { buffer, count in
+      time.withUnsafeBufferPointer { t in
+        buffer.withMemoryRebound(to: UInt64.self) { k in
+          counts.withUnsafeMutableBufferPointer { c in
+            // Worker w reads its half of the times and writes its half of
+            // the keys and its own passes × 2048 counters.
+            let times = SharedReads(t), keys = DisjointWrites(k), counters = DisjointWrites(c)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+              let base = w * passes * radix
+              for i in (w * n / workers)..<((w + 1) * n / workers) {
+                let bits = (times[i] + 0.0).bitPattern
+                keys[i] = bits
+                var key = bits
+                for pass in 0..<passes {
+                  counters[base + pass * radix + Int(key & 0x7FF)] += 1
+                  key >>= 11
+                }
+              }
+            }
+          }
+        }
+      }
+      count = n
+    }
+    if workers == 2 {
+      for d in 0..<(passes * radix) { counts[d] += counts[passes * radix + d] }
+    }
     var order = consume payload
     // A pass writes every index of its output before anything reads it, so
     // the scratch is not zeroed first; scratch a pass skipped stays scratch.
     var keysOut = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
     var orderOut = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
-    // Six 11-bit digits: 2048 counters per pass stay in L1; all histograms in one read.
-    let passes = 6
-    let radix = 2048
-    var counts = [Int](repeating: 0, count: passes * radix)
-    keys.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt64.self) { k in
-      counts.withUnsafeMutableBufferPointer { c in
-        for i in 0..<n {
-          var key = k[i]
-          for pass in 0..<passes {
-            c[pass * radix + Int(key & 0x7FF)] += 1
-            key >>= 11
-          }
-        }
-      }
-    } }
     // From `parallelRows` keys two workers share each pass: each counts the
     // digits of its half, worker 0's keys of a digit go before worker 1's
     // (so the sort stays stable), and each scatters its half.
-    let workers = n >= parallelRows ? 2 : 1
     var starts = [Int](repeating: 0, count: workers * radix)
     for pass in 0..<passes {
       let shift = UInt64(11 * pass)
@@ -265,13 +282,32 @@ struct CompetingRisksSorted {
     if statusBits + groupBits + strataBits <= 64 {
       let strataShift = UInt64(statusBits + groupBits)
       var payload = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
+      // From `parallelRows` subjects two workers pack a half each.
+      let workers = n >= CompetingRisksSort.parallelRows ? 2 : 1
       payload.withUnsafeMutableBufferPointer { p in
-        if let strata {
-          for i in 0..<n {
-            p[i] = Int(bitPattern: UInt(pack(status[i], group[i]) | UInt64(strata[i]) << strataShift))
+        status.withUnsafeBufferPointer { s in
+          group.withUnsafeBufferPointer { g in
+            (strata ?? []).withUnsafeBufferPointer { st in
+              // Worker w writes the codes of its own half of the subjects.
+              let codes = DisjointWrites(p), status = SharedReads(s), group = SharedReads(g)
+              let strata = SharedReads(st)
+              let withStrata = !st.isEmpty
+              DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let rows = (w * n / workers)..<((w + 1) * n / workers)
+                if withStrata {
+                  for i in rows {
+                    let code = UInt64(status[i]) | UInt64(truncatingIfNeeded: group[i]) << groupShift
+                    codes[i] = Int(bitPattern: UInt(code | UInt64(strata[i]) << strataShift))
+                  }
+                } else {
+                  for i in rows {
+                    let code = UInt64(status[i]) | UInt64(truncatingIfNeeded: group[i]) << groupShift
+                    codes[i] = Int(bitPattern: UInt(code))
+                  }
+                }
+              }
+            }
           }
-        } else {
-          for i in 0..<n { p[i] = Int(bitPattern: UInt(pack(status[i], group[i]))) }
         }
       }
       let sorted = CompetingRisksSort.sortByTime(time, payload: consume payload)
@@ -332,9 +368,15 @@ struct CompetingRisksSorted {
     return fillGroupRuns(count: count, time: &t, status: &st)
   }
 
-  /// Every index of `t` and `st` (n long) is written once.
+  /// Every index of `t` and `st` (n long) is written once. From
+  /// `CompetingRisksSort.parallelRows` subjects two workers share the
+  /// counting and the scatter, as a radix pass (`groupRunsTwoWorkers`).
   private func fillGroupRuns(count: Int, time t: inout [Double], status st: inout [Int]) -> GroupRuns {
     let n = time.count
+    if n >= CompetingRisksSort.parallelRows && count > 0 {
+      let offsets = groupRunsTwoWorkers(count: count, time: &t, status: &st)
+      return GroupRuns(offsets: offsets, time: t, status: st)
+    }
     var offsets = [Int](repeating: 0, count: count + 1)
     codes.withUnsafeBufferPointer { c in
       offsets.withUnsafeMutableBufferPointer { o in
@@ -362,6 +404,63 @@ struct CompetingRisksSorted {
       }
     }
     return GroupRuns(offsets: offsets, time: t, status: st)
+  }
+
+  /// The group runs written by two workers (issue 14: this pass was a
+  /// sequential tenth of a script's `cuminc` at 10^6 rows): worker w counts
+  /// the groups of its half of the subjects, then writes them; within each
+  /// group worker 0's subjects go before worker 1's, so every subject lands
+  /// where the sequential pass puts it. Returns the offsets.
+  private func groupRunsTwoWorkers(count k: Int, time t: inout [Double], status st: inout [Int]) -> [Int] {
+    let n = time.count
+    let halves = [0..<(n / 2), (n / 2)..<n]
+    let groupShift = UInt64(groupShift), groupMask = groupMask, statusMask = statusMask
+    // Worker w's counters, then its next slot per group, at w × k.
+    var slots = [Int](repeating: 0, count: 2 * k)
+    var offsets = [Int](repeating: 0, count: k + 1)
+    time.withUnsafeBufferPointer { time in
+      codes.withUnsafeBufferPointer { c in
+        t.withUnsafeMutableBufferPointer { t in
+          st.withUnsafeMutableBufferPointer { st in
+            slots.withUnsafeMutableBufferPointer { s in
+              let codes = SharedReads(c), times = SharedReads(time)
+              // Worker w writes its own k counters only.
+              let counters = DisjointWrites(s)
+              DispatchQueue.concurrentPerform(iterations: 2) { w in
+                let base = w * k
+                for i in halves[w] {
+                  counters[base + Int((UInt64(bitPattern: Int64(codes[i])) >> groupShift) & groupMask)] += 1
+                }
+              }
+              var total = 0
+              for g in 0..<k {
+                let c0 = s[g], c1 = s[k + g]
+                offsets[g] = total
+                s[g] = total
+                s[k + g] = total + c0
+                total += c0 + c1
+              }
+              offsets[k] = total
+              // Worker w writes the slots its own counters hand out (disjoint
+              // from the other's by construction) and advances its counters.
+              let timesOut = DisjointWrites(t), statusOut = DisjointWrites(st)
+              DispatchQueue.concurrentPerform(iterations: 2) { w in
+                let base = w * k
+                for i in halves[w] {
+                  let code = UInt64(bitPattern: Int64(codes[i]))
+                  let d = base + Int((code >> groupShift) & groupMask)
+                  let at = counters[d]
+                  counters[d] = at + 1
+                  timesOut[at] = times[i]
+                  statusOut[at] = Int(code & statusMask)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return offsets
   }
 }
 
