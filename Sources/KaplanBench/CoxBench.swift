@@ -203,6 +203,7 @@ func benchCox(_ args: [String]) {
     var workers = 0
     var cpu = [Double](repeating: .infinity, count: 4)
     var evaluationOne = Double.infinity, concordanceOne = Double.infinity
+    var sumSplit: (wall: Double, cpu: Double)? = nil
     for _ in 0..<repeats {
       let t = CoxPhaseTimes.measure(
         time: data.time, status: data.status, covariates: data.covariates, columns: 7,
@@ -214,11 +215,17 @@ func benchCox(_ args: [String]) {
       evaluationOne = min(evaluationOne, t.evaluationOneWorker)
       concordanceOne = min(concordanceOne, t.concordanceOneWorker)
       for i in 0..<4 { cpu[i] = min(cpu[i], t.cpu[i]) }
+      if let s = t.evaluationSumSplit {
+        sumSplit = (min(sumSplit?.wall ?? .infinity, s.wall), min(sumSplit?.cpu ?? .infinity, s.cpu))
+      }
     }
     print(String(format: "  phases (best of %d): prepare %.3f s, one evaluation %.4f s (%d workers), "
                    + "concordance %.3f s", repeats, prepare, evaluation, workers, concordance))
     print(String(format: "  on one worker: one evaluation %.4f s, concordance %.3f s", evaluationOne, concordanceOne))
     print(String(format: "  CPU time (all threads): one evaluation %.4f s, concordance %.3f s; "
                    + "on one worker %.4f s, %.3f s", cpu[0], cpu[1], cpu[2], cpu[3]))
+    if let s = sumSplit {
+      print(String(format: "  one evaluation shared by sums instead of by time: %.4f s (CPU %.4f s)", s.wall, s.cpu))
+    }
   }
 }

@@ -4,7 +4,9 @@ import TestSupport
 @_spi(Benchmark) @testable import Survival
 
 /// One stratum (or one holding most rows) shared by two workers (issue 14):
-/// the likelihood sweep by its sums, the concordance by predictor ranks.
+/// the likelihood sweep by its sums when no tie boundary lies near the
+/// middle (else it is cut by time: `CoxTimeSplitTests`), the concordance
+/// by predictor ranks.
 /// The plan depends on the data only, so the numbers do not depend on the
 /// threads; the likelihood gives the one-worker bits exactly, and so does
 /// the unweighted concordance.
@@ -13,12 +15,14 @@ struct CoxWorkSplitTests {
   static let reassociation = 1e-12
 
   /// Generated rows with many tied times, a factor-like 0/1 column, case
-  /// weights (quarters) and an offset.
+  /// weights (quarters) and an offset. `tiedBlock`: every time up to 160
+  /// becomes 100, so that one block of ties holds about 80% of the rows
+  /// (of each stratum) and no tie boundary lies near the middle.
   struct Rows {
     var time: [Double] = [], status: [Double] = [], x: [Double] = [], weights: [Double] = []
     var offset: [Double] = [], strata: [Int] = []
     let n: Int
-    init(n: Int, seed: UInt64 = 99) {
+    init(n: Int, seed: UInt64 = 99, tiedBlock: Bool = false) {
       self.n = n
       var state = seed
       func next() -> Double {
@@ -27,7 +31,8 @@ struct CoxWorkSplitTests {
       }
       var columns = [[Double]](repeating: [], count: 3)
       for _ in 0..<n {
-        time.append((next() * 200).rounded(.up))
+        let t = (next() * 200).rounded(.up)
+        time.append(tiedBlock && t <= 160 ? 100 : t)
         status.append(next() < 0.7 ? 1 : 0)
         columns[0].append(next() * 2 - 1)
         columns[1].append(next() < 0.4 ? 1 : 0)
@@ -51,7 +56,7 @@ struct CoxWorkSplitTests {
 
   @Test(arguments: [(true, false, false), (false, false, false), (true, true, false), (false, true, true)])
   func likelihoodSumSplitGivesTheOneWorkerBits(efron: Bool, weighted: Bool, uneven: Bool) throws {
-    let rows = Rows(n: 5_000)
+    let rows = Rows(n: 5_000, tiedBlock: true)
     let data = CoxPreparedData(
       n: rows.n, p: 3, covariates: rows.x, time: rows.time, start: nil, status: rows.status,
       weights: weighted ? rows.weights : nil, strata: uneven ? rows.strata : nil,
@@ -71,7 +76,7 @@ struct CoxWorkSplitTests {
   /// The fit of the 8-column width (a specialised sweep) and of 9 columns
   /// (p read at run time) through the sum split equals the one-worker fit.
   @Test(arguments: [8, 9]) func wideSumSplitGivesTheOneWorkerBits(p: Int) {
-    let rows = Rows(n: 3_000, seed: 5)
+    let rows = Rows(n: 3_000, seed: 5, tiedBlock: true)
     let x = (0..<p).flatMap { j in
       (0..<rows.n).map { i in rows.x[(j % 3) * rows.n + i] * Double(j + 1) + Double(i % (j + 2)) }
     }
@@ -87,18 +92,21 @@ struct CoxWorkSplitTests {
 
   @Test func planSharesStrataWhenTheyBalanceAndSumsOtherwise() {
     let even = [0..<300, 300..<600, 600..<1_000]
-    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 7, blocks: even, parallelThreshold: 0)
+    // Times tied in one block from row 100 to 899: no tie boundary near the middle.
+    let tied = (0..<1_000).map { $0 >= 100 && $0 < 900 ? 100 : Double($0) }
+    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 7, blocks: even, time: tied, parallelThreshold: 0)
       == .strata([[600..<1_000], [0..<300, 300..<600]]))
-    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 7, blocks: [0..<1_000], parallelThreshold: 0)
+    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 7, blocks: [0..<1_000], time: tied, parallelThreshold: 0)
       == .sums(blocks: [0..<1_000], split: 5))
     // 80% in one stratum: whole strata would leave one worker 4/5 of the rows.
     let uneven = [0..<800, 800..<1_000]
-    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 7, blocks: uneven, parallelThreshold: 0)
+    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 7, blocks: uneven, time: tied, parallelThreshold: 0)
       == .sums(blocks: uneven, split: 5))
     // One column cannot be split; small data stay on one worker.
-    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 1, blocks: [0..<1_000], parallelThreshold: 0)
+    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 1, blocks: [0..<1_000], time: tied, parallelThreshold: 0)
       == .strata([[0..<1_000]]))
-    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 7, blocks: even, parallelThreshold: 1_001) == .strata([even]))
+    #expect(CoxRightCensoredKernel.plan(n: 1_000, p: 7, blocks: even, time: tied, parallelThreshold: 1_001)
+      == .strata([even]))
     // Worker 0: s sums of S1 and s(s+1)/2 of S2; worker 1: all p of S1 and the rest of S2.
     #expect((2...9).map { CoxRightCensoredKernel.sumSplit(p: $0) } == [1, 2, 3, 3, 4, 5, 6, 6])
   }

@@ -26,14 +26,15 @@ enum ConcordanceRankSplit {
     unweighted: Bool
   ) -> (counts: [Double], influence: [Double]) {
     let n = time.count
-    // Ranks within each stratum, and each stratum's split rank.
+    // Ranks within each stratum (a large one ranked by both workers), and
+    // each stratum's split rank.
     var rankOf = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
     var ranks: [(count: Int, median: Int32)] = []
     rankOf.withUnsafeMutableBufferPointer { rank in
       predictor.withUnsafeBufferPointer { pr in
         for block in blocks {
           ranks.append(
-            ConcordanceRankSweep.denseRanks(
+            SharedDenseRanks.compute(
               predictor: UnsafeBufferPointer(rebasing: pr[block]),
               into: UnsafeMutableBufferPointer(rebasing: rank[block])))
         }

@@ -29,16 +29,23 @@ import Foundation
 /// their totals added in a fixed order (the result does not depend on
 /// thread timing).
 ///
-/// One stratum (or one that holds most rows) is shared by its sums
-/// instead (`CoxSweepPlan.sums`): the risk scores exp(η)·w are computed
-/// first, each worker taking half of the rows; then both workers sweep
-/// every row, worker 0 keeping S0, the first sums of S1 and the first rows
-/// of S2 (with ℓ and their score and information entries), worker 1 the
-/// other rows of S2 and the S1 sums they read. Each entry is the same
-/// additions in the same order as one sweep makes, so the numbers are
-/// those of one worker, bit for bit, whatever the threads. (A split by
-/// time was measured and dropped: the worker of the earlier times first
-/// needs the later block's totals, which cost nearly a whole sweep.)
+/// One stratum (or one that holds most rows) is cut by time instead
+/// (`CoxSweepPlan.time`, `CoxTimeSplit`): the risk scores exp(η)·w are
+/// computed first, each worker taking the rows it will sweep, worker 1
+/// also adding up the totals S0 and S1 of its part of the cut stratum;
+/// then worker 0 sweeps the earlier times starting from those totals and
+/// worker 1 the later ones, and the later part's S2, which enters the
+/// information linearly, is added once at the end. The numbers equal one
+/// worker's to round-off, and do not depend on the threads.
+///
+/// When no tie boundary lies near the middle (one huge block of tied
+/// times), both workers sweep every row instead (`CoxSweepPlan.sums`),
+/// worker 0 keeping S0, the first sums of S1 and the first rows of S2
+/// (with ℓ and their score and information entries), worker 1 the other
+/// rows of S2 and the S1 sums they read: the numbers of one worker, bit
+/// for bit. (A time split that first computed all of the later block's
+/// totals, S2 included, was measured and dropped: that cost nearly a
+/// whole sweep.)
 final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
   let data: CoxPreparedData
   let efron: Bool
@@ -52,29 +59,36 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
 
   /// Rows below which one worker does all the work (thread start-up costs more).
   static let parallelThreshold = 50_000
-  init(data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold) {
+  /// `plan` (tests only) replaces the plan made from the data.
+  init(
+    data: CoxPreparedData, efron: Bool, parallelThreshold: Int = CoxRightCensoredKernel.parallelThreshold,
+    plan forced: CoxSweepPlan? = nil
+  ) {
     self.data = data
     self.efron = efron
-    self.plan = Self.plan(n: data.n, p: data.p, blocks: data.strataBlocks(), parallelThreshold: parallelThreshold)
+    self.plan = forced ?? Self.plan(
+      n: data.n, p: data.p, blocks: data.strataBlocks(), time: data.time, parallelThreshold: parallelThreshold)
     let workers: Int
     switch plan {
     case .strata(let assignment): workers = assignment.count
-    case .sums: workers = 2
+    case .sums, .time: workers = 2
     }
     self.scratch = (0..<workers).map { _ in CoxSweepScratch(p: data.p) }
-    if case .sums = plan {
-      self.riskScores = CoxRiskScores(count: data.n)
-    } else {
-      self.riskScores = CoxRiskScores(count: 0)
+    switch plan {
+    case .sums, .time: self.riskScores = CoxRiskScores(count: data.n)
+    case .strata: self.riskScores = CoxRiskScores(count: 0)
     }
   }
 
   /// Whole strata to two workers when they balance (`StrataSharing`),
-  /// else the sums split between two workers (when there are at least two
-  /// columns to split), else one worker.
-  static func plan(n: Int, p: Int, blocks: [Range<Int>], parallelThreshold: Int) -> CoxSweepPlan {
+  /// else the rows cut by time at a tie boundary near their middle
+  /// (`CoxTimeSplit`), else the sums split between two workers (when there
+  /// are at least two columns to split), else one worker. `time` is sorted
+  /// within each block.
+  static func plan(n: Int, p: Int, blocks: [Range<Int>], time: [Double], parallelThreshold: Int) -> CoxSweepPlan {
     guard n >= parallelThreshold else { return .strata([blocks]) }
     if let assignment = StrataSharing.balanced(blocks, rows: n) { return .strata(assignment) }
+    if let split = CoxTimeSplit(blocks: blocks, time: time) { return .time(split) }
     if p >= 2 { return .sums(blocks: blocks, split: sumSplit(p: p)) }
     return .strata([blocks])
   }
@@ -130,8 +144,10 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
         for i in 0..<(p * p) { information[i] = scratch[0].imat[i] + scratch[1].imat[i] }
         loglik = logliks[0] + logliks[1]
       }
+    case .time(let split):
+      loglik = evaluateTimeSplit(split, beta: beta, score: &score, information: &information)
     case .sums(let blocks, let split):
-      computeRiskScores(beta: beta)
+      computeRiskScores(beta: beta, split: data.n / 2, carried: nil)
       var logliks = [0.0, 0.0]
       logliks.withUnsafeMutableBufferPointer { out in
         // Worker w writes results[w] and scratch[w] only; both read the risk scores.
@@ -154,22 +170,71 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     return loglik
   }
 
+  /// The time split (`CoxTimeSplit`): risk scores and worker 1's totals
+  /// of the cut stratum, then the two sweeps, then the sums added in a
+  /// fixed order, the later rows' S2 with the weight worker 0 gathered.
+  private func evaluateTimeSplit(
+    _ split: CoxTimeSplit, beta: [Double], score: inout [Double], information: inout [Double]
+  ) -> Double {
+    let p = data.p
+    computeRiskScores(beta: beta, split: split.row, carried: split.carried)
+    // Worker 0 reads its own scratch only: the totals are copied across
+    // between the two passes.
+    let lowerScratch = scratch[0], upperScratch = scratch[1]
+    lowerScratch.carryDenom = upperScratch.carryDenom
+    for i in 0..<p { lowerScratch.carrySum[i] = upperScratch.carrySum[i] }
+    let carryBlock = split.carried == nil ? -1 : split.lower.count - 1
+    var logliks = [0.0, 0.0]
+    logliks.withUnsafeMutableBufferPointer { out in
+      // Worker w writes results[w] and scratch[w] only; both read the risk scores.
+      let results = DisjointWrites(out)
+      DispatchQueue.concurrentPerform(iterations: 2) { w in
+        results[w] = w == 0
+          ? sweep(.scores, blocks: split.lower, beta: beta, scratch: lowerScratch, carryBlock: carryBlock)
+          : sweep(.scores, blocks: split.upper, beta: beta, scratch: upperScratch)
+      }
+    }
+    for i in 0..<p { score[i] = lowerScratch.u[i] + upperScratch.u[i] }
+    for i in 0..<(p * p) { information[i] = lowerScratch.imat[i] + upperScratch.imat[i] }
+    if split.carried != nil {
+      // Worker 1 swept the cut stratum's upper part last: its S2 is T2.
+      let weight = lowerScratch.carryWeight
+      var m = 0
+      for i in 0..<p {
+        for j in 0...i { information[i * p + j] += weight * upperScratch.cmat[m + j] }
+        m += i + 1
+      }
+    }
+    return logliks[0] + logliks[1]
+  }
+
   /// risk[k] = exp(offset_k + x_kᵀβ)·w_k, the expression the whole sweep
-  /// evaluates row by row, each worker taking half of the rows.
-  private func computeRiskScores(beta: [Double]) {
+  /// evaluates row by row, worker 0 taking the rows below `split`, worker 1
+  /// the rest; worker 1 also adds up Σ risk and Σ risk·x over `carried`
+  /// into its scratch (`carryDenom`, `carrySum`).
+  private func computeRiskScores(beta: [Double], split: Int, carried: Range<Int>?) {
     let n = data.n, p = data.p
+    let totals = scratch[1]
     riskScores.values.withUnsafeMutableBufferPointer { risk in
       data.x.withUnsafeBufferPointer { x in
       data.weight.withUnsafeBufferPointer { weight in
       data.offset.withUnsafeBufferPointer { offset in
       beta.withUnsafeBufferPointer { b in
-        // Worker w writes risk[k] for k in its half of the rows; the rest is read only.
+        // Worker w writes risk[k] for k in its part of the rows (and worker 1
+        // its own scratch's totals); the rest is read only.
         let risk = DisjointWrites(risk), x = SharedReads(x), weight = SharedReads(weight)
         let offset = SharedReads(offset), b = SharedReads(b)
         DispatchQueue.concurrentPerform(iterations: 2) { w in
-          let rows = (w * n / 2)..<((w + 1) * n / 2)
+          var rows = w == 0 ? 0..<split : split..<n
           let out = risk.baseAddress.unsafelyUnwrapped, xs = x.baseAddress.unsafelyUnwrapped
           let (wt, off, beta) = (weight.buffer, offset.buffer, b.buffer)
+          if w == 1, let carried = carried {
+            totals.carryDenom = totals.carrySum.withUnsafeMutableBufferPointer { sum in
+              Self.riskRowsAndTotals(
+                p: p, rows: carried, x: xs, beta: beta, offset: off, weight: wt, out, sum: sum)
+            }
+            rows = carried.upperBound..<n
+          }
           switch p {
           case 2: Self.riskRows(CoxWidth2.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
           case 3: Self.riskRows(CoxWidth3.self, p: p, rows: rows, x: xs, beta: beta, offset: off, weight: wt, out)
@@ -184,6 +249,64 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
         }
       }}}}
     }
+  }
+
+  /// `riskRows` over the rows of `rows`, returning Σ risk and writing
+  /// Σ risk·x into `sum` (the totals worker 0 of the time split starts from).
+  // swiftlint:disable:next function_parameter_count
+  private static func riskRowsAndTotals(
+    p: Int, rows: Range<Int>, x: UnsafePointer<Double>, beta: UnsafeBufferPointer<Double>,
+    offset: UnsafeBufferPointer<Double>, weight: UnsafeBufferPointer<Double>, _ risk: UnsafeMutablePointer<Double>,
+    sum: UnsafeMutableBufferPointer<Double>
+  ) -> Double {
+    switch p {
+    case 1: return riskTotals(CoxWidth1.self, p, rows, x, beta, offset, weight, risk, sum)
+    case 2: return riskTotals(CoxWidth2.self, p, rows, x, beta, offset, weight, risk, sum)
+    case 3: return riskTotals(CoxWidth3.self, p, rows, x, beta, offset, weight, risk, sum)
+    case 4: return riskTotals(CoxWidth4.self, p, rows, x, beta, offset, weight, risk, sum)
+    case 5: return riskTotals(CoxWidth5.self, p, rows, x, beta, offset, weight, risk, sum)
+    case 6: return riskTotals(CoxWidth6.self, p, rows, x, beta, offset, weight, risk, sum)
+    case 7: return riskTotals(CoxWidth7.self, p, rows, x, beta, offset, weight, risk, sum)
+    case 8: return riskTotals(CoxWidth8.self, p, rows, x, beta, offset, weight, risk, sum)
+    default:
+      return riskTotals(CoxWidthAny.self, p, rows, x, beta, offset, weight, risk, sum)
+    }
+  }
+
+  // swiftlint:disable:next function_parameter_count
+  private static func riskTotals<W: CoxKernelWidth>(
+    _ width: W.Type, _ runtimeP: Int, _ rows: Range<Int>, _ x: UnsafePointer<Double>,
+    _ b: UnsafeBufferPointer<Double>, _ offset: UnsafeBufferPointer<Double>, _ weight: UnsafeBufferPointer<Double>,
+    _ risk: UnsafeMutablePointer<Double>, _ sum: UnsafeMutableBufferPointer<Double>
+  ) -> Double {
+    let p = W.p > 0 ? W.p : runtimeP
+    var total = 0.0
+    if p <= 8 {
+      // The sums in registers (they cannot alias the stores to `risk`).
+      var acc = SIMD8<Double>.zero
+      for person in rows {
+        let xr = x + person * p
+        var eta = offset[person]
+        for i in 0..<p { eta += b[i] * xr[i] }
+        let r = exp(eta) * weight[person]
+        risk[person] = r
+        total += r
+        for i in 0..<p { acc[i] += r * xr[i] }
+      }
+      for i in 0..<p { sum[i] = acc[i] }
+      return total
+    }
+    for i in 0..<p { sum[i] = 0 }
+    for person in rows {
+      let xr = x + person * p
+      var eta = offset[person]
+      for i in 0..<p { eta += b[i] * xr[i] }
+      let r = exp(eta) * weight[person]
+      risk[person] = r
+      total += r
+      for i in 0..<p { sum[i] += r * xr[i] }
+    }
+    return total
   }
 
   // swiftlint:disable:next function_parameter_count
@@ -203,10 +326,16 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
 
   /// One sweep over the given strata, from the largest time down; writes the
   /// score and information (lower triangle) of `part`'s rows into `scratch`
-  /// and returns ℓ (0 for a part that does not keep it).
-  private func sweep(_ part: CoxSweepPart, blocks: [Range<Int>], beta: [Double], scratch: CoxSweepScratch) -> Double {
+  /// and returns ℓ (0 for a part that does not keep it). The block at
+  /// `carryBlock` (if ≥ 0) starts from `scratch.carryDenom` and
+  /// `scratch.carrySum` as S0 and S1, and its groups' S2 weights are added
+  /// up into `scratch.carryWeight` (`CoxTimeSplit`).
+  private func sweep(
+    _ part: CoxSweepPart, blocks: [Range<Int>], beta: [Double], scratch: CoxSweepScratch, carryBlock: Int = -1
+  ) -> Double {
     let p = data.p
     var loglik = 0.0
+    var carryWeight = 0.0
     data.x.withUnsafeBufferPointer { x in
     data.time.withUnsafeBufferPointer { time in
     data.status.withUnsafeBufferPointer { status in
@@ -220,15 +349,21 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     scratch.a2.withUnsafeMutableBufferPointer { a2 in
     scratch.cmat.withUnsafeMutableBufferPointer { cmat in
     scratch.cmat2.withUnsafeMutableBufferPointer { cmat2 in
-      let buffers = CoxSweepBuffers(
+    scratch.carrySum.withUnsafeBufferPointer { carrySum in
+    withUnsafeMutablePointer(to: &carryWeight) { carryWeight in
+      var buffers = CoxSweepBuffers(
         x: x.baseAddress.unsafelyUnwrapped, time: time, status: status, weight: weight,
         offset: offset, risk: risk, beta: b, u: u, imat: imat, a: a, a2: a2, cmat: cmat, cmat2: cmat2)
+      buffers.carry = CoxSweepCarry(
+        block: carryBlock, denom: scratch.carryDenom, sum: carrySum, weight: carryWeight)
       switch part {
       case .whole: loglik = sweepWidth(CoxWholeSweep.self, split: 0, blocks: blocks, buffers)
+      case .scores: loglik = sweepWidth(CoxScoresSweep.self, split: 0, blocks: blocks, buffers)
       case .first(let s): loglik = sweepWidth(CoxFirstSums.self, split: s, blocks: blocks, buffers)
       case .last(let s): loglik = sweepWidth(CoxLastSums.self, split: s, blocks: blocks, buffers)
       }
-    }}}}}}}}}}}}}
+    }}}}}}}}}}}}}}}
+    scratch.carryWeight = carryWeight
     return loglik
   }
 
@@ -268,7 +403,9 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     // whether it computes the risk scores itself and keeps ℓ.
     let whole = K.kind == .whole
     let keepsLoglik = K.kind != .last
-    let rows = whole ? 0..<p : K.kind == .first ? 0..<split : split..<p
+    let rows = whole || K.kind == .scores ? 0..<p : K.kind == .first ? 0..<split : split..<p
+    let carry = buffers.carry
+    var carryWeight = 0.0
     let sums = rows.upperBound
     let packedRows = (rows.lowerBound * (rows.lowerBound + 1) / 2)..<(sums * (sums + 1) / 2)
     var loglik = 0.0
@@ -278,10 +415,17 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     // Work since the last poll: each row costs about one multiply-add per sum.
     let rowWork = packedRows.count + sums
     var work = 0
-    for block in blocks {
+    for (index, block) in blocks.enumerated() {
       var denom = 0.0
       for i in 0..<p { a[i] = 0 }
       for i in packedRows { cmat[i] = 0 }
+      // The lower part of a stratum cut by time starts from the upper part's
+      // S0 and S1 (its S2 is added by the caller, `CoxTimeSplit`).
+      let carried = index == carry.block
+      if carried {
+        denom = carry.denom
+        for i in 0..<p { a[i] = carry.sum[i] }
+      }
       var person = block.upperBound - 1
       let first = block.lowerBound
       work &+= rowWork
@@ -325,14 +469,18 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
           work &+= rowWork
         }
         guard ndead > 0 else { continue }
+        var groupWeight = 0.0
         let penalty = CoxTiedDeaths.add(
           deaths: ndead, deadWeight: deadWeight, deathRisk: denom2, efron: efron, p: p, rows: rows,
-          penalty: keepsLoglik, denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat)
+          penalty: keepsLoglik, denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat,
+          cmatWeight: &groupWeight)
+        if carried { carryWeight += groupWeight }
         if keepsLoglik { loglik -= penalty }
         for i in 0..<sums { a2[i] = 0 }
         for i in packedRows { cmat2[i] = 0 }
       }
     }
+    carry.weight?.pointee = carryWeight
     return loglik
   }
 }
@@ -345,23 +493,29 @@ enum CoxSweepPlan: Equatable, Sendable {
   /// worker 0 keeps ℓ and the information rows `0..<split`, worker 1 the
   /// rows `split..<p`.
   case sums(blocks: [Range<Int>], split: Int)
+  /// The rows cut at a tie boundary: worker 0 sweeps the earlier times,
+  /// worker 1 the later (`CoxTimeSplit`).
+  case time(CoxTimeSplit)
 }
 
 /// Which sums one sweep keeps (`CoxSweepPlan`).
 enum CoxSweepPart {
   /// All of them, computing the risk scores row by row.
   case whole
+  /// All of them, from precomputed risk scores (the time split).
+  case scores
   /// ℓ and the information rows below the split.
   case first(Int)
   /// The information rows from the split up.
   case last(Int)
 
-  enum Kind { case whole, first, last }
+  enum Kind { case whole, scores, first, last }
 }
 
 /// `CoxSweepPart`'s kind as a type, so that the sweep is specialised for it.
 protocol CoxSweepKind { static var kind: CoxSweepPart.Kind { get } }
 enum CoxWholeSweep: CoxSweepKind { static var kind: CoxSweepPart.Kind { .whole } }
+enum CoxScoresSweep: CoxSweepKind { static var kind: CoxSweepPart.Kind { .scores } }
 enum CoxFirstSums: CoxSweepKind { static var kind: CoxSweepPart.Kind { .first } }
 enum CoxLastSums: CoxSweepKind { static var kind: CoxSweepPart.Kind { .last } }
 
@@ -407,6 +561,19 @@ struct CoxSweepBuffers {
   let a2: UnsafeMutableBufferPointer<Double>
   let cmat: UnsafeMutableBufferPointer<Double>
   let cmat2: UnsafeMutableBufferPointer<Double>
+  /// The time split's starting sums of one block (none by default).
+  var carry = CoxSweepCarry()
+}
+
+/// The block of a sweep that starts from the totals of the rows after it
+/// (`CoxTimeSplit`): S0 and S1 to start from, and where to write the sum of
+/// its tied-death groups' S2 weights.
+struct CoxSweepCarry {
+  /// Index in the sweep's blocks; −1: none.
+  var block = -1
+  var denom = 0.0
+  var sum = UnsafeBufferPointer<Double>(start: nil, count: 0)
+  var weight: UnsafeMutablePointer<Double>? = nil
 }
 
 /// Per-worker accumulators of one likelihood sweep. Unchecked `Sendable`:
@@ -419,6 +586,12 @@ final class CoxSweepScratch: @unchecked Sendable {
   var a2: [Double]
   var cmat: [Double]
   var cmat2: [Double]
+  /// The time split's totals of the cut stratum's later rows (S0, S1;
+  /// written by worker 1 while it computes the risk scores, then copied
+  /// to worker 0's scratch), and worker 0's sum of S2 weights.
+  var carryDenom = 0.0
+  var carrySum: [Double]
+  var carryWeight = 0.0
 
   init(p: Int) {
     u = [Double](repeating: 0, count: p)
@@ -427,5 +600,6 @@ final class CoxSweepScratch: @unchecked Sendable {
     a2 = [Double](repeating: 0, count: p)
     cmat = [Double](repeating: 0, count: p * (p + 1) / 2)
     cmat2 = [Double](repeating: 0, count: p * (p + 1) / 2)
+    carrySum = [Double](repeating: 0, count: p)
   }
 }

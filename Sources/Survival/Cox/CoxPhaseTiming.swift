@@ -7,7 +7,7 @@ import Foundation
   /// Sorting and the sorted, centred row-major copy (`CoxPreparedData`).
   public let prepare: Double
   /// One likelihood evaluation (score, information, ℓ) at β = 0.2, shared
-  /// between workers as a fit shares it (by strata, or by sums).
+  /// between workers as a fit shares it (by strata, by time or by sums).
   public let evaluation: Double
   /// Harrell's concordance of a linear predictor, from the sorted rows, as
   /// a fit computes it (by strata, or by predictor ranks).
@@ -17,6 +17,9 @@ import Foundation
   /// The same evaluation and concordance on one worker, for the comparison.
   public let evaluationOneWorker: Double
   public let concordanceOneWorker: Double
+  /// When the fit cuts the rows by time (`CoxTimeSplit`): the evaluation
+  /// shared by sums instead (the plan before it), wall and CPU time.
+  public let evaluationSumSplit: (wall: Double, cpu: Double)?
   /// Process CPU time (all threads) of evaluation, concordance, and the
   /// one-worker ones: what the work costs when the cores are busy.
   public let cpu: [Double]
@@ -64,13 +67,23 @@ import Foundation
       time: data.time, status: data.status, predictor: predictor, weights: data.weight,
       blocks: data.strataBlocks(), cluster: nil, reverse: true, parallelThreshold: Int.max)
     let t6 = now()
+    var sumSplit: (wall: Double, cpu: Double)? = nil
+    if case .time = kernel.plan, p >= 2 {
+      let sums = CoxRightCensoredKernel(
+        data: data, efron: true,
+        plan: .sums(blocks: data.strataBlocks(), split: CoxRightCensoredKernel.sumSplit(p: p)))
+      _ = sums.evaluate(beta: [Double](repeating: 0.2, count: p), score: &u, information: &imat)
+      let t7 = now()
+      sumSplit = (t7 - t6, cpu[7])
+    }
     let workers: Int
     switch kernel.plan {
     case .strata(let assignment): workers = assignment.count
-    case .sums: workers = 2
+    case .sums, .time: workers = 2
     }
     return CoxPhaseTimes(
       prepare: t1 - t0, evaluation: t2 - t1, concordance: t4 - t3, sweepWorkers: workers,
-      evaluationOneWorker: t5 - t4, concordanceOneWorker: t6 - t5, cpu: [cpu[2], cpu[4], cpu[5], cpu[6]])
+      evaluationOneWorker: t5 - t4, concordanceOneWorker: t6 - t5, evaluationSumSplit: sumSplit,
+      cpu: [cpu[2], cpu[4], cpu[5], cpu[6]])
   }
 }

@@ -83,6 +83,27 @@ enum CoxTiedDeaths {
     cmat2: UnsafeMutableBufferPointer<Double>, score u: UnsafeMutableBufferPointer<Double>,
     information imat: UnsafeMutableBufferPointer<Double>
   ) -> Double {
+    var unused = 0.0
+    return add(
+      deaths: deaths, deadWeight: deadWeight, deathRisk: deathRisk, efron: efron, p: p, rows: rows,
+      penalty: wantsPenalty, denom: &denom, a: a, cmat: cmat, a2: a2, cmat2: cmat2, score: u, information: imat,
+      cmatWeight: &unused)
+  }
+
+  /// As above, and sets `cmatWeight` to the factor c with which the block
+  /// adds the risk-set sums `cmat` (S2 without the deaths) to the
+  /// information: w/S0 (Breslow, or one death), Σₖ w̄/S0ₖ (Efron). The
+  /// information is linear in S2, so a sweep that starts without the later
+  /// rows' S2 (`CoxTimeSplit`) adds (Σ c) · T2 afterwards.
+  // swiftlint:disable:next function_parameter_count
+  @inline(__always)
+  static func add(
+    deaths: Int, deadWeight: Double, deathRisk: Double, efron: Bool, p: Int, rows: Range<Int>,
+    penalty wantsPenalty: Bool, denom: inout Double, a: UnsafeMutableBufferPointer<Double>,
+    cmat: UnsafeMutableBufferPointer<Double>, a2: UnsafeMutableBufferPointer<Double>,
+    cmat2: UnsafeMutableBufferPointer<Double>, score u: UnsafeMutableBufferPointer<Double>,
+    information imat: UnsafeMutableBufferPointer<Double>, cmatWeight: inout Double
+  ) -> Double {
     let lo = rows.lowerBound, hi = rows.upperBound
     var penalty = 0.0
     if !efron || deaths == 1 {
@@ -90,6 +111,7 @@ enum CoxTiedDeaths {
       if wantsPenalty { penalty += deadWeight * log(denom) }
       let inverse = 1 / denom
       let factor = deadWeight * inverse
+      cmatWeight = factor
       for i in 0..<lo { a[i] += a2[i] }
       var m = lo &* (lo &+ 1) / 2
       for i in lo..<hi {
@@ -128,6 +150,7 @@ enum CoxTiedDeaths {
         r2 += r * f * f
       }
       denom = base + deathRisk
+      cmatWeight = q0
       var m = lo &* (lo &+ 1) / 2
       for i in lo..<hi {
         let ai = a[i]
