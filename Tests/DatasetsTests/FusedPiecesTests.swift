@@ -8,8 +8,8 @@ import Testing
 /// (`FreshPages.populate`): every row is still computed once, by the same
 /// kernels, whatever the split (`round` and `%` through their C block loops).
 struct FusedPiecesTests {
-  /// More than two pieces per core and a ragged end.
-  static let rows = 4 * 2 * FusedProgram.pieceRows + 3 * FusedExpression.blockRows + 5
+  /// Two pieces per core (on two cores) and a ragged end.
+  static let rows = 2 * 2 * FusedProgram.pieceRows + 3 * FusedExpression.blockRows + 5
 
   @Test func piecesCoverEveryRowOnce() throws {
     let n = Self.rows

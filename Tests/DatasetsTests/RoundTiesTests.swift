@@ -87,7 +87,7 @@ struct RoundTiesTests {
   /// beside the midpoints, at digits where its C loop decides rows and where
   /// it leaves them all (0, non-whole, beyond ±308, NaN).
   @Test func blockKernelEqualsScalarRound() {
-    var values = ElementwiseParallelTests.values(seed: 11)
+    var values = Array(ElementwiseParallelTests.values(seed: 11).prefix(30_000))
     for k in stride(from: -3000, to: 3000, by: 11) {
       for d in [1, 2, 3, 5] {
         let mid = (Double(k) + 0.5) / RRounding.powerOfTen(d)
