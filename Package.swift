@@ -28,12 +28,14 @@ let package = Package(
     .target(name: "CProcess"),
     // Linked only into the executables: re-executes with huge pages (HugePages.c).
     .target(name: "CStartup"),
+    // Element-wise loops that vectorise (R's round, %% by a whole number), for Datasets.
+    .target(name: "CKernels"),
 
     // Core libraries (see DESIGN.md for what each may touch).
     .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "RunControl"]),
     // Cancellation and the memory budget: polled by every computing module.
     .target(name: "RunControl"),
-    .target(name: "Datasets", dependencies: ["RunControl"]),
+    .target(name: "Datasets", dependencies: ["RunControl", "CKernels"]),
     .target(name: "Survival", dependencies: ["RunControl"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
     // Excel workbooks (.xlsx): its own ZIP reader (zlib's raw inflate, bounded) and XML reader; also

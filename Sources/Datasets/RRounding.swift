@@ -46,6 +46,11 @@ public enum RRounding {
     let dig: Int
     let p10: Double
     let extra: Double
+    /// Below it (and above 0) R does not return x unchanged for having more
+    /// than 15 digits before the rounding place: 2^e for the least exponent
+    /// e its test refuses; 0 when the block kernel (`round(_:_:_:)`) must
+    /// leave every row to `round(_:)` (digits 0, NaN, infinite or beyond ±308).
+    let fastLimit: Double
     /// 2^-48: four times the bound on the rounding of R's comparison.
     static let decisionMargin = 3.552713678800501e-15
     /// Below it (2^52) every double's floor converts to Int64 exactly.
@@ -64,6 +69,22 @@ public enum RRounding {
         p10 = powerOfTen(maxDigits)
         extra = powerOfTen(dig - maxDigits)
       }
+      fastLimit = Self.fastLimit(digits: digits, dig: dig)
+    }
+
+    /// `fastLimit` for these digits: the test `dig + (exponent + 0.5)·log10(2) > 15`
+    /// of `round(_:)` is monotone in the exponent, so it refuses exactly the
+    /// values from the first refused exponent's power of two on.
+    static func fastLimit(digits: Double, dig: Int) -> Double {
+      guard digits.isFinite, digits != 0, digits >= -Double(maxDigits), dig <= maxDigits else { return 0 }
+      let leastExponent = Double.leastNonzeroMagnitude.exponent
+      let greatestExponent = Double.greatestFiniteMagnitude.exponent
+      var e = leastExponent
+      while e <= greatestExponent && !(Double(dig) + (Double(e) + 0.5) * log10Of2 > doubleDigits) { e += 1 }
+      if e > greatestExponent { return .infinity }
+      // Every nonzero double's exponent is refused: none is rounded by the block kernel.
+      if e == leastExponent { return 0 }
+      return Double(sign: .plus, exponent: e, significand: 1)
     }
 
     @inline(__always)
@@ -89,8 +110,11 @@ public enum RRounding {
           // an ulp: in all under 2^-50·(scaled + 1) in scaled units) picks
           // the nearer in scaled units: only that candidate is divided.
           let frac = scaled - down
+          // (A candidate divided back to infinity, as 2 / 10^-308 is, is not
+          // the nearer: R then keeps the other, so that case compares.)
           if Swift.abs(1 - 2 * frac) > Self.decisionMargin * (scaled + 1) {
-            return sign * ((frac > 0.5 ? down + 1 : down) / p10)
+            let nearer = (frac > 0.5 ? down + 1 : down) / p10
+            if nearer.isFinite { return sign * nearer }
           }
           let near = down / p10, far = (down == scaled ? down : down + 1) / p10
           let toFar = far - a, toNear = a - near
