@@ -4,19 +4,12 @@ import Foundation
 /// column means and gathered into the risk sets' sorted order (row-major),
 /// and the risk scores exp(η − mean η), η = offset + xᵀβ on the centred x.
 ///
-/// The columns are first copied row by row into a row-major scratch matrix
-/// in input order (sequential reads and writes), so that the gather into
-/// sorted order then reads one row of p values per position instead of one
-/// value from each of the p columns (p cache misses per row): at 10⁶ rows
-/// this is most of the first diagnostic's cost. The scratch matrix (n × p)
-/// is freed on return.
-///
-/// The copy, the gather and the exponentials are split between two workers
-/// by halves of the rows (input rows for the copy, sorted positions for the
-/// rest) from `parallelThreshold` rows; every value is computed by the same
-/// operations in the same order as on one worker (the column means and the
-/// mean of η are summed on the calling thread, in row order), so the numbers
-/// do not depend on the split.
+/// The gather (random reads of n × p values) and the exponentials are split
+/// between two workers by halves of the sorted positions from
+/// `parallelThreshold` rows; every value is computed by the same operations
+/// in the same order as on one worker (the column means and the mean of η are
+/// summed on the calling thread, in row order), so the numbers do not depend
+/// on the split.
 enum CoxRiskSetGather {
   static let parallelThreshold = 50_000
 
@@ -36,37 +29,23 @@ enum CoxRiskSetGather {
       }
     }
     var eta = [Double](repeating: 0, count: n)
-    // Row-major copy of the columns in input order.
-    let byRow = UnsafeMutablePointer<Double>.allocate(capacity: n * p)
-    defer { byRow.deallocate() }
-    input.covariates.withUnsafeBufferPointer { cov in
-      // Worker w writes the rows of its half of the input rows only.
-      let scratch = DisjointWrites(UnsafeMutableBufferPointer(start: byRow, count: n * p)), cov = SharedReads(cov)
-      DispatchQueue.concurrentPerform(iterations: workers) { w in
-        let t = scratch.baseAddress.unsafelyUnwrapped, c = cov.baseAddress.unsafelyUnwrapped
-        for i in (w * n / workers)..<((w + 1) * n / workers) {
-          for j in 0..<p { (t + i * p + j).initialize(to: c[j * n + i]) }
-        }
-      }
-    }
     let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
-      do {
+      input.covariates.withUnsafeBufferPointer { cov in
         sortedRows.withUnsafeBufferPointer { rows in
           eta.withUnsafeMutableBufferPointer { eta in
             means.withUnsafeBufferPointer { means in
               beta.withUnsafeBufferPointer { beta in
                 // Worker w writes the rows of x and the η of its half of the sorted positions only.
                 let out = DisjointWrites(out), eta = DisjointWrites(eta)
-                let cov = SharedReads(UnsafeBufferPointer(start: byRow, count: n * p))
-                let rows = SharedReads(rows), means = SharedReads(means)
+                let cov = SharedReads(cov), rows = SharedReads(rows), means = SharedReads(means)
                 let beta = SharedReads(beta), offset = input.offset
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                   let range = (w * n / workers)..<((w + 1) * n / workers)
                   let o = out.baseAddress.unsafelyUnwrapped, c = cov.baseAddress.unsafelyUnwrapped
                   let r = rows.buffer, m = means.buffer, b = beta.buffer
-                  for k in range {
-                    let source = c + r[k] * p, target = o + k * p
-                    for j in 0..<p { target[j] = source[j] - m[j] }
+                  for j in 0..<p {
+                    let column = c + j * n, mean = m[j]
+                    for k in range { o[k * p + j] = column[r[k]] - mean }
                   }
                   let e = eta.baseAddress.unsafelyUnwrapped
                   for k in range {
