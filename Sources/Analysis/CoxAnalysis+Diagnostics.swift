@@ -23,15 +23,8 @@ extension CoxAnalysis {
   /// that kept none (tt() terms), prepared again from the dataset, which
   /// gives the same errors as before.
   func diagnosticsData() throws -> DiagnosticsData {
-    let frame: ModelFrame
-    let design: DesignMatrix
-    let cached: Bool
-    if let f = diagnosticsCache.frame {
-      (frame, design, cached) = (f, try diagnosticsCache.design { try DesignMatrix(frame: f) }, true)
-    } else {
-      let prepared = try Self.prepare(dataset: dataset, formula: formula, options: options)
-      (frame, design, cached) = (prepared.frame, prepared.design, false)
-    }
+    let (frame, design) = try fittedFrameAndDesign()
+    let cached = diagnosticsCache.frame != nil
     let make = {
       CoxDiagnosticsInput(
         start: frame.start, stop: frame.time, status: frame.eventDoubles, covariates: design.values,
@@ -42,5 +35,17 @@ extension CoxAnalysis {
     return DiagnosticsData(
       frame: frame, design: design, input: input, cached: cached, cache: diagnosticsCache,
       sortedRows: cached ? fit.sortedRows : nil)
+  }
+
+  /// The fit's model frame and its design matrix (built on first use and
+  /// kept in `diagnosticsCache`), shared by the diagnostics and the
+  /// predictions; for a model that kept no frame (tt() terms), both
+  /// prepared again from the dataset (not kept).
+  func fittedFrameAndDesign() throws -> (frame: ModelFrame, design: DesignMatrix) {
+    if let f = diagnosticsCache.frame {
+      return (f, try diagnosticsCache.design { try DesignMatrix(frame: f) })
+    }
+    let prepared = try Self.prepare(dataset: dataset, formula: formula, options: options)
+    return (prepared.frame, prepared.design)
   }
 }

@@ -7,7 +7,9 @@ import Survival
 /// from (kept by `CoxAnalysis.init`; a frame of complete data shares the
 /// dataset's columns), and, once a diagnostic has asked for them, the
 /// column-major design matrix (the fit handed its own to the kernel, which
-/// released it: a model nobody diagnoses keeps no n × p copy),
+/// released it: a model nobody diagnoses keeps no n × p copy), which the
+/// predictions (`predict`, `survfit`, `baseline`, `adjusted_curves`) share
+/// (`CoxAnalysis.fittedFrameAndDesign`),
 /// the risk-set table (`CoxRiskSets`: one row-major copy of the design,
 /// sorted order, risk scores, risk-set sums and hazards) and the
 /// martingale residuals. Memory: the design matrix twice (column-major
@@ -36,6 +38,13 @@ public final class CoxDiagnosticsCache: @unchecked Sendable {
     let built = try make()
     design = built
     return built
+  }
+
+  /// Whether the design matrix has been built (by a diagnostic or a prediction).
+  var hasDesign: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return design != nil
   }
 
   /// The kernels' view of the frame and design (`make` builds it on first use: the status as doubles).

@@ -50,18 +50,22 @@ struct CoxPredictionContext {
   let offsetWeightedMean: Double
   var p: Int { design.columnCount }
 
+  /// The model frame and design matrix are the fit's own, kept by the
+  /// model (`CoxAnalysis.fittedFrameAndDesign`: the design is built once and
+  /// shared with the diagnostics), so that a prediction does not read the
+  /// dataset again; a model that kept none (tt() terms) prepares them from
+  /// the dataset, which gives the same errors as before.
   init(_ analysis: CoxAnalysis) throws {
-    let prepared = try CoxAnalysis.prepare(
-      dataset: analysis.dataset, formula: analysis.formula, options: analysis.options)
+    let (frame, design) = try analysis.fittedFrameAndDesign()
     self.analysis = analysis
-    self.frame = prepared.frame
-    self.design = prepared.design
-    self.profile = DesignProfile(frame: prepared.frame, design: prepared.design)
+    self.frame = frame
+    self.design = design
+    self.profile = DesignProfile(frame: frame, design: design)
     self.beta = analysis.fit.coefficients.map { $0.isNaN ? 0 : $0 }
     self.means = analysis.fit.means
-    if let offset = prepared.frame.offset, !offset.isEmpty {
+    if let offset = frame.offset, !offset.isEmpty {
       self.offsetMean = offset.reduce(0, +) / Double(offset.count)
-      if let w = prepared.frame.weights {
+      if let w = frame.weights {
         let total = w.reduce(0, +)
         self.offsetWeightedMean = zip(offset, w).reduce(0) { $0 + $1.0 * $1.1 / total }
       } else {
@@ -75,16 +79,6 @@ struct CoxPredictionContext {
 
   /// Risk exp(lp) of the fitted rows, lp centred on the means (as the fit's).
   var fittedRisk: [Double] { analysis.fit.linearPredictor.map { Foundation.exp($0) } }
-
-  /// The fitted design centred on the means, column-major.
-  func centredDesign() -> [Double] {
-    let n = design.rowCount
-    var x = design.values
-    for j in 0..<p where means[j] != 0 {
-      for i in 0..<n { x[j * n + i] -= means[j] }
-    }
-    return x
-  }
 
   /// The baseline hazard of each stratum (rows of the frame per stratum),
   /// with the x̄ terms of the design centred on the means.
@@ -259,24 +253,15 @@ extension CoxAnalysis {
           se.append(c.quadratic(z).squareRoot())
         }
       } else {
-        let n = c.design.rowCount
         let offset = c.frame.offset
-        let meanOffset = offset.map { $0.reduce(0, +) / Double(n) } ?? 0
-        var z = [Double](repeating: 0, count: p)
-        let strataIndex = c.frame.strata?.index
-        for i in 0..<n {
-          let centre = centres[useStrata ? (strataIndex?[i] ?? 0) : 0]
-          for j in 0..<p { z[j] = c.design.values[j * n + i] - centre[j] }
-          fit.append(zip(z, c.beta).reduce(0) { $0 + $1.0 * $1.1 } + (offset?[i] ?? 0) - meanOffset)
-          se.append(c.quadratic(z).squareRoot())
-        }
+        (fit, se) = c.fittedLinear(centres: centres, useStrata: useStrata)
         // R returns the fit's own linear predictors when it needs no design (lp without strata reference);
         // with an offset it builds them (se.fit = TRUE), centring the offset on its mean.
         if !useStrata && !(reference == .zero && c.means.contains { $0 != 0 }) && offset == nil {
           fit = self.fit.linearPredictor
         }
-        (fit, se) = (Self.pad(fit, rows: c.frame.rows, count: dataset.rowCount),
-                     Self.pad(se, rows: c.frame.rows, count: dataset.rowCount))
+        (fit, se) = (Self.pad(fit, frame: c.frame, count: dataset.rowCount),
+                     Self.pad(se, frame: c.frame, count: dataset.rowCount))
       }
       if type == .risk {
         for i in fit.indices {
@@ -314,29 +299,10 @@ extension CoxAnalysis {
           se.append(e.se)
         }
       } else {
-        let n = c.design.rowCount
-        let x = c.centredDesign()
-        let risk = c.fittedRisk
-        let strataIndex = c.frame.strata?.index
-        var z = [Double](repeating: 0, count: p)
-        for i in 0..<n {
-          let s = strataIndex?[i] ?? 0
-          let kernel = kernels[s]
-          let b = kernel.baseline
-          for j in 0..<p { z[j] = x[j * n + i] }
-          // status − martingale residual: the hazard up to the exit, with a death's own tie share.
-          let k = b.index(atOrBefore: c.frame.time[i])
-          var h = k > 0 ? b.cumhaz[k - 1] : 0
-          if k >= 0 { h += c.frame.event[i] == 1 ? b.deathHazard[k] : b.hazard[k] }
-          if let start = c.frame.start?[i] {
-            let k0 = b.index(atOrBefore: start)
-            if k0 >= 0 { h -= b.cumhaz[k0] }
-          }
-          fit.append(h * risk[i])
-          se.append(kernel.expected(z: z, risk: risk[i], entry: c.frame.start?[i], exit: c.frame.time[i]).se)
-        }
-        (fit, se) = (Self.pad(fit, rows: c.frame.rows, count: dataset.rowCount),
-                     Self.pad(se, rows: c.frame.rows, count: dataset.rowCount))
+        // status − martingale residual: the hazard up to the exit, with a death's own tie share.
+        (fit, se) = c.fittedExpected(kernels: kernels)
+        (fit, se) = (Self.pad(fit, frame: c.frame, count: dataset.rowCount),
+                     Self.pad(se, frame: c.frame, count: dataset.rowCount))
       }
       if type == .survival {
         for i in fit.indices {
@@ -348,9 +314,11 @@ extension CoxAnalysis {
     }
   }
 
-  static func pad(_ values: [Double], rows: [Int], count: Int) -> [Double] {
+  static func pad(_ values: [Double], frame: ModelFrame, count: Int) -> [Double] {
+    // Every row used: the values are per input row already.
+    if case .all = frame.selection, values.count == count { return values }
     var out = [Double](repeating: .nan, count: count)
-    for (i, r) in rows.enumerated() { out[r] = values[i] }
+    for (i, r) in frame.rows.enumerated() { out[r] = values[i] }
     return out
   }
 

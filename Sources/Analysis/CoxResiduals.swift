@@ -214,11 +214,7 @@ public struct CoxResiduals: Sendable {
       rows = groupCount
     }
     if type == .deviance {
-      for i in 0..<rows {
-        let m = perRow[i], d = statusOut[i]
-        let inner = -2 * (m + (d == 0 ? 0 : d * log(d - m)))
-        perRow[i] = (m > 0 ? 1 : (m < 0 ? -1 : 0)) * inner.squareRoot()
-      }
+      perRow = CoxDevianceResiduals.compute(martingale: perRow, status: statusOut)
     }
     self.groupName = groupName
     self.groupValues = groupValues

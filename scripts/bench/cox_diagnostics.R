@@ -1,7 +1,8 @@
 # Peer of scripts/bench/cox_diagnostics.lua (issue 16): fits the Cox
 # benchmark's model (task.R's cox task), then times one diagnostic alone:
 #   Rscript scripts/bench/cox_diagnostics.R TASK FILE.csv
-# TASK: zph | martingale | deviance | score | schoenfeld | scaledsch | dfbeta | dfbetas.
+# TASK: zph | martingale | deviance | score | schoenfeld | scaledsch | dfbeta | dfbetas,
+# or lp | risk | expected (predict(m, type, se.fit = TRUE) of the fitted rows).
 # Prints, as task.R does, for scripts/bench/harness.py:
 #   BENCH time SECONDS        the diagnostic call, wall clock
 #   BENCH cpu SECONDS         the same call, CPU (user + system)
@@ -22,6 +23,11 @@ timed <- function(expr) {
 if (task == "zph") {
   z <- timed(cox.zph(m))
   check("zph_chisq", unname(z$table[, 1]))
+} else if (task %in% c("lp", "risk", "expected")) {
+  pr <- timed(predict(m, type = task, se.fit = TRUE))
+  r <- cbind(pr$fit, pr$se.fit)
+  check("resid_sumsq", colSums(r^2))
+  check("resid_first", unname(r[1, ]))
 } else {
   r <- as.matrix(timed(residuals(m, type = task)))
   # Sums of squares per column (the plain sums are 0 for several types) and the first row.

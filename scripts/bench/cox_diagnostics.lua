@@ -2,7 +2,8 @@
 -- (task.lua's cox task), then times one diagnostic alone, as
 -- scripts/bench/cox_diagnostics.R times R's:
 --   kaplan run scripts/bench/cox_diagnostics.lua -- TASK FILE.csv
--- TASK: zph | martingale | deviance | score | schoenfeld | scaledsch | dfbeta | dfbetas.
+-- TASK: zph | martingale | deviance | score | schoenfeld | scaledsch | dfbeta | dfbetas,
+-- or lp | risk | expected (m:predict() of the fitted rows with standard errors).
 -- Prints, for scripts/bench/harness.py:
 --   BENCH fit SECONDS         the cox() call before it
 --   BENCH time SECONDS        the diagnostic call, wall clock (wall_clock())
@@ -27,19 +28,20 @@ local t0 = wall_clock()
 local m = cox(d, "Surv(time, status) ~ x1 + x2 + x3 + x4 + x5 + arm")
 print(string.format("BENCH fit %.6f", wall_clock() - t0))
 
-local wall, cpu = wall_clock(), os.clock()
-local result
-if task == "zph" then
-  result = m:zph()
-else
-  result = m:residuals(task)
+local predicted = task == "lp" or task == "risk" or task == "expected"
+local function run()
+  if task == "zph" then return m:zph() end
+  if predicted then return m:predict(nil, {type = task}) end
+  return m:residuals(task)
 end
+local wall, cpu = wall_clock(), os.clock()
+local result = run()
 print(string.format("BENCH time %.6f", wall_clock() - wall))
 print(string.format("BENCH cpu %.6f", os.clock() - cpu))
 -- The same call again: the model keeps its risk sets (and martingale
 -- residuals) after the first diagnostic, so a second one costs its own pass.
 wall, cpu = wall_clock(), os.clock()
-if task == "zph" then m:zph() else m:residuals(task) end
+run()
 print(string.format("BENCH again %.6f", wall_clock() - wall))
 print(string.format("BENCH again_cpu %.6f", os.clock() - cpu))
 
@@ -52,6 +54,8 @@ else
   local names = {}
   if task == "martingale" or task == "deviance" then
     names[1] = task
+  elseif predicted then
+    names = {"fit", "se_fit"}
   else
     for i, t in ipairs(m.terms) do names[i] = t.name end
   end

@@ -32,7 +32,8 @@ Environment:
   BENCH_R_SCORE_ROWS         largest size for R's score, dfbeta and dfbetas
                              residuals (quadratic; default 20000); tasks
                              diag_zph, diag_martingale, ... diag_dfbetas time
-                             the Cox diagnostics (cox_diagnostics.lua and .R)
+                             the Cox diagnostics (cox_diagnostics.lua and .R);
+                             diag_predict_lp, _risk, _expected m:predict()
   BENCH_CRR_ROWS             rows of the Fine-Gray comparison with crr, which
                              is quadratic (default 5000; 0 skips it)
   BENCH_LIFELINES_COX_ROWS   largest size for lifelines' CoxPHFitter (1e5)
@@ -160,6 +161,12 @@ for _type in DIAGNOSTIC_TYPES:
     TASK_SCRIPTS[_task] = ("cox_diagnostics.lua", "cox_diagnostics.R", _type)
     if _type in ("score", "dfbeta", "dfbetas"):
         PEER_MAX_ROWS[_type] = R_SCORE_ROWS
+# m:predict() of the fitted rows (with standard errors) against R's predict(m, type, se.fit = TRUE).
+for _type in ["lp", "risk", "expected"]:
+    _task = "diag_predict_" + _type
+    TASKS.append((_task, "surv", [("R predict(m, \"%s\", se.fit = TRUE)" % _type, "R", _type)]))
+    TASK_TITLES[_task] = "Cox prediction: m:predict(nil, {type = \"%s\"})" % _type
+    TASK_SCRIPTS[_task] = ("cox_diagnostics.lua", "cox_diagnostics.R", _type)
 # --- end of Cox diagnostics ---
 
 # --- Power by simulation (issue 21): scripts/bench/power_sim.{lua,R}, 10,000 trials of 600 (data file unused) ---

@@ -119,7 +119,12 @@ public enum CoxZph {
     termNames fullNames: [String], global: Bool = true
   ) throws -> Result {
     try fullInput.validate(for: "the proportional-hazards test (zph)")
-    let ttimes = transformedTimes(
+    // km and rank from the model's risk sets when it has them (no strata, no start): event rows only.
+    let fromTable = riskSets.flatMap { sets -> [Double]? in
+      guard transform == .km || transform == .rank else { return nil }
+      return CoxZphEventTimes.values(sets.table, input: fullInput, rank: transform == .rank)
+    }
+    let ttimes = fromTable ?? transformedTimes(
       fullInput, transform, sortedRows: fullInput.strata == nil ? riskSets?.table.order : nil)
     // Drop the columns whose coefficient is NA.
     let keep = (0..<fullInput.columns).filter { !fullInput.coefficients[$0].isNaN }

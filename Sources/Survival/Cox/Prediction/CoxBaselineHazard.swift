@@ -33,6 +33,10 @@ public struct CoxBaselineHazard: Sendable {
   public let xbar: [Double]
   /// Number of covariate columns.
   public let columns: Int
+  /// The index into `time` of each row given to `compute` (in the order of
+  /// its `rows`): the row's own exit time, which `index(atOrBefore:)` would
+  /// find, without a search per row (`predict` of the fitted rows).
+  public let rowTimeIndex: [Int32]
 
   /// Computes the hazard of the rows `rows` (indices into the buffers).
   /// `x` is column-major n × p; `centre` (p values) is subtracted from it
@@ -77,14 +81,32 @@ public struct CoxBaselineHazard: Sendable {
         nCensor[k] += w
       }
     }
-    for j in 0..<p {
-      x.withUnsafeBufferPointer { xv in
-        let column = j * n
-        for (a, i) in rows.enumerated() {
-          let k = Int(timeIndex[a])
-          let v = wr[a] * xv[column + i]
-          xsum[k * p + j] += v
-          if status[i] == 1 { xsum2[k * p + j] += v }
+    // One pass over the rows, each adding its p products to its time's row
+    // of the sums (one cache line), rather than p passes that each write a
+    // random place of the m × p sums per row. Each sum adds the same
+    // products in the same (row) order as column by column would.
+    x.withUnsafeBufferPointer { xv in
+      xsum.withUnsafeMutableBufferPointer { xsum in
+        xsum2.withUnsafeMutableBufferPointer { xsum2 in
+          rows.withUnsafeBufferPointer { rows in
+            timeIndex.withUnsafeBufferPointer { timeIndex in
+              wr.withUnsafeBufferPointer { wr in
+                status.withUnsafeBufferPointer { status in
+                  for a in 0..<count {
+                    let i = rows[a]
+                    let k = Int(timeIndex[a]) * p
+                    let w = wr[a]
+                    let dies = status[i] == 1
+                    for j in 0..<p {
+                      let v = w * xv[j * n + i]
+                      xsum[k + j] += v
+                      if dies { xsum2[k + j] += v }
+                    }
+                  }
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -178,7 +200,7 @@ public struct CoxBaselineHazard: Sendable {
     }
     return CoxBaselineHazard(
       time: times, nRisk: irisk, nEvent: nEvent, nCensor: nCensor, hazard: hazard, cumhaz: cumhaz,
-      deathHazard: deathHazard, varhaz: varhaz, xbar: xbarInc, columns: p)
+      deathHazard: deathHazard, varhaz: varhaz, xbar: xbarInc, columns: p, rowTimeIndex: timeIndex)
   }
 
   /// The index of the last time ≤ t (−1 before the first), R's
