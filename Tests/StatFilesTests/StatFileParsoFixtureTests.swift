@@ -30,14 +30,18 @@ import Testing
     let path = StatFileFixtureTests.directory.appendingPathComponent(file).path
     if let refused = expected["haven_error"] as? String {
       // haven (ReadStat) refuses the file; Kaplan reads with the same
-      // library and must refuse it the same way, naming the file.
+      // library and must refuse it too, naming the file. The one such file,
+      // comp_deleted, is RLE-compressed with a row marked deleted (subheader
+      // compression 5), which ReadStat 1.1.8 does not know; parso reads its
+      // 3 remaining rows (its csv/comp_deleted.csv). A deliberate, stated
+      // difference from parso, not from haven.
       do {
         let d = try StatFileReader.read(path: path, format: .sas7bdat)
         Issue.record("\(file): read \(d.rowCount) rows where haven refused it (\(refused))")
       } catch {
         let m = String(describing: error)
         #expect(m.contains("'\(path)'"), "\(file): \(m)")
-        #expect(m.contains(refused), "\(file): \(m)")
+        #expect(m.contains("its compression is not supported"), "\(file): \(m) (haven: \(refused))")
       }
       return
     }
