@@ -67,7 +67,8 @@ public enum StatFileReader {
     case READSTAT_ERROR_UNSUPPORTED_COMPRESSION:
       // ReadStat reads SAS's CHAR (RLE) and BINARY (RDC) compression; anything else is refused here,
       // also a compressed row marked deleted (subheader compression 5: parso's comp_deleted.sas7bdat).
-      what = format == .sas7bdat
+      what =
+        format == .sas7bdat
         ? "its compression is not supported (SAS's COMPRESS=CHAR and BINARY are, but not a compressed file "
           + "with deleted rows; save it with COMPRESS=NO)"
         : "its compression is not supported"
