@@ -1,6 +1,6 @@
 import Datasets
 import Foundation
-import StatFiles
+@testable import StatFiles
 import TestSupport
 import Testing
 
@@ -45,6 +45,55 @@ import Testing
       }
       return
     }
-    try StatFileFixtureTests.compare(file, with: expected)
+    try StatFileFixtureTests.compare(file, with: Self.kaplansFormats(expected))
+  }
+
+  /// Days and seconds from SAS's epoch (1960-01-01) to 1970-01-01.
+  static let epochDays = 3653.0
+  static let epochSeconds = epochDays * 86_400
+
+  /// The deliberate difference from haven 2.5.1: Kaplan knows more of SAS's
+  /// date and date-time formats (`TemporalFormat`, from SAS's format
+  /// reference). haven reads `DAY`, `WEEKDATX`, `YYMM`, `MONYY`, `JULIAN`, ...
+  /// (dates) and `DTDATE`, `E8601DZ`, `MDYAMPM`, ... (date-times) as plain
+  /// numbers; here its number becomes the date or the seconds since 1970 it
+  /// means (days − 3653, seconds − 3653 × 86400). haven reads `DATEAMPM`, a
+  /// date-time format, as days (year 4944224 in `date_formats`); Kaplan reads
+  /// it as the date-time, which `dateAmPmIsADateTime` checks.
+  static func kaplansFormats(_ expected: [String: Any]) -> [String: Any] {
+    var out = expected
+    guard let columns = expected["columns"] as? [[String: Any]] else { return out }
+    out["columns"] = columns.map { c -> [String: Any] in
+      var c = c
+      guard let format = c["format"] as? String, let kind = TemporalFormat.of(format, in: .sas7bdat) else { return c }
+      let numbers = (c["values"] as? [Any] ?? []).map { ($0 as? NSNumber)?.doubleValue }
+      switch (kind, c["type"] as? String) {
+      case (.date, "double"?):
+        c["type"] = "date"
+        c["values"] = numbers.map { x -> Any in
+          guard let x else { return NSNull() }
+          return Scalar.date(Int32(x - epochDays)).description
+        }
+      case (.dateTime, "double"?):
+        c["type"] = "datetime"
+        c["values"] = numbers.map { x -> Any in x.map { NSNumber(value: $0 - epochSeconds) } ?? NSNull() }
+      case (.dateTime, "date"?):
+        // haven's days are no values to compare; `dateAmPmIsADateTime` checks them.
+        c["values"] = [Any]()
+      default: break
+      }
+      return c
+    }
+    return out
+  }
+
+  @Test func dateAmPmIsADateTime() throws {
+    let path = StatFileFixtureTests.directory.appendingPathComponent("\(Self.folder)/date_formats.sas7bdat").path
+    var o = StatReadOptions()
+    o.dateTimesAsSeconds = true
+    let d = try StatFileReader.read(path: path, format: .sas7bdat, options: o)
+    // 2017-03-14 15:36:56.546 UTC, as the file's other date-time columns (E8601DZ) hold.
+    #expect(try d.column(named: "dateampm").asDoubles() == [1_489_505_816.546])
+    #expect(try d.column(named: "dateampm").asDoubles() == d.column(named: "e8601dz").asDoubles())
   }
 }
