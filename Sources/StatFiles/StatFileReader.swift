@@ -65,9 +65,12 @@ public enum StatFileReader {
     let what: String
     switch status {
     case READSTAT_ERROR_UNSUPPORTED_COMPRESSION:
-      // ReadStat reads SAS's CHAR (RLE) and BINARY (RDC) compression; anything else is refused here.
-      what = format == .sas7bdat
-        ? "its compression is not supported (SAS's COMPRESS=CHAR and BINARY are; save it with COMPRESS=NO)"
+      // ReadStat reads SAS's CHAR (RLE) and BINARY (RDC) compression; anything else is refused here,
+      // also a compressed row marked deleted (subheader compression 5: parso's comp_deleted.sas7bdat).
+      what =
+        format == .sas7bdat
+        ? "its compression is not supported (SAS's COMPRESS=CHAR and BINARY are, but not a compressed file "
+          + "with deleted rows; save it with COMPRESS=NO)"
         : "its compression is not supported"
     case READSTAT_ERROR_READ, READSTAT_ERROR_SEEK: what = "the file ends early (truncated?)"
     case READSTAT_ERROR_PARSE: what = "it is not a valid \(format.displayName) file, or it is damaged"

@@ -13,9 +13,10 @@ import Testing
     let path = StatFileFixtureTests.directory.appendingPathComponent("damaged/compression_flag.sas7bdat").path
     var message: String?
     do { _ = try StatFileReader.read(path: path, format: .sas7bdat) } catch { message = String(describing: error) }
-    #expect(message == "cannot read '\(path)' as a SAS (sas7bdat) file: its compression is not supported (SAS's "
-      + "COMPRESS=CHAR and BINARY are; save it with COMPRESS=NO) (ReadStat: Error parsing page 0, bytes "
-      + "8192-12287)")
+    #expect(
+      message == "cannot read '\(path)' as a SAS (sas7bdat) file: its compression is not supported (SAS's "
+        + "COMPRESS=CHAR and BINARY are, but not a compressed file with deleted rows; save it with COMPRESS=NO) "
+        + "(ReadStat: Error parsing page 0, bytes 8192-12287)")
   }
 }
 

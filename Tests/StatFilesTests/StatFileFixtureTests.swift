@@ -33,6 +33,12 @@ import Testing
 
   @Test(arguments: files) func readsAsHavenDoes(file: String) throws {
     let expected = try #require(try loadFixture("stat_files/\(file).json") as? [String: Any])
+    try Self.compare(file, with: expected)
+  }
+
+  /// Kaplan's reading of `file` (a path under `directory`) against haven's
+  /// `expected` JSON, column by column and value by value.
+  static func compare(_ file: String, with expected: [String: Any]) throws {
     let format = try #require(Self.format(of: file))
     let path = Self.directory.appendingPathComponent(file).path
     let d = try StatFileReader.read(path: path, format: format)
