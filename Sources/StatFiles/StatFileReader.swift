@@ -123,10 +123,13 @@ final class ReadState {
   var byIndex: [ColumnBuilder?] = []
   var builders: [ColumnBuilder] = []
   var valueLabels: [String: [ValueLabel]] = [:]
-  /// Cells since the last poll of the stop and budget checks.
-  var cellsSincePoll = 0
+  /// Cells since the last poll of the stop and budget checks (counted in
+  /// the per-cell callback only: unchecked, as `ColumnBuilder.numbers`).
+  @exclusivity(unchecked) var cellsSincePoll = 0
   var rowsBudgeted = 0
   var fileBytes = 0
+  /// Bytes of one row over all variables, selected or not (XPT: the fixed record length).
+  var recordWidth = 0
 
   init(format: StatFileFormat, options: StatReadOptions, path: String) {
     self.format = format
@@ -142,6 +145,17 @@ final class ReadState {
   func abort(_ error: Error) -> Int32 {
     failure = failure ?? error
     return Int32(READSTAT_HANDLER_ABORT)
+  }
+
+  /// Rows to reserve at the first value: the count the header gives, or
+  /// for an XPT file (whose header gives none: ReadStat reports -1) the
+  /// most fixed-length records of `recordWidth` bytes the file can hold,
+  /// an upper bound a few header records above the true count, so that
+  /// the columns never grow (copy) as rows arrive.
+  var rowsToReserve: Int {
+    if expectedRows >= 0 { return expectedRows }
+    guard format == .xpt, recordWidth > 0 else { return -1 }
+    return fileBytes / recordWidth
   }
 
   /// Asks the budget for columns of `rows` rows beside the mapped file
@@ -178,6 +192,7 @@ private let onVariable: readstat_variable_handler = { index, variable, labelSet,
   let i = Int(index)
   while state.byIndex.count <= i { state.byIndex.append(nil) }
   state.allNames.append(name)
+  state.recordWidth += max(Int(readstat_variable_get_storage_width(variable)), 0)
   if let select = state.options.select, !select.contains(name) {
     return Int32(READSTAT_HANDLER_SKIP_VARIABLE)
   }
@@ -207,7 +222,7 @@ private let onValue: readstat_value_handler = { obsIndex, variable, value, ctx i
       try Cancellation.check()
       let rows = Int(obsIndex) + 1
       if rows > state.rowsBudgeted {
-        try state.budget(rows: state.expectedRows > 0 ? max(rows, state.expectedRows) : rows * 2)
+        try state.budget(rows: state.rowsToReserve > 0 ? max(rows, state.rowsToReserve) : rows * 2)
       }
     } catch { return state.abort(error) }
   }
@@ -217,7 +232,7 @@ private let onValue: readstat_value_handler = { obsIndex, variable, value, ctx i
     // least a byte a row), so a damaged header claiming 2^31 rows in a few
     // kilobytes cannot make a huge allocation; real rows beyond grow the
     // columns as they come.
-    let rows = min(state.expectedRows, state.options.maxRows ?? Int.max, max(state.fileBytes, 1))
+    let rows = min(state.rowsToReserve, state.options.maxRows ?? Int.max, max(state.fileBytes, 1))
     if rows > 0 {
       do { try state.budget(rows: rows) } catch { return state.abort(error) }
       builder.reserve(rows)
