@@ -101,22 +101,27 @@ extension FlexsurvAnalysis {
     try predict(newdata: newdata, FlexiblePredictionRequest(type: type, at: at))
   }
 
+  /// What is wrong with a request's times (or probabilities, for quantiles):
+  /// the option's name and the problem ("must be finite and >= 0, got NA"),
+  /// or nil when they are usable.
+  public static func pointProblem(_ request: FlexiblePredictionRequest) -> (option: String, problem: String)? {
+    guard request.type != .mean else { return nil }
+    for a in request.at {
+      if request.type == .quantile {
+        if !(a > 0 && a < 1) { return ("p", "must be between 0 and 1 (exclusive), got \(RValueFormat.number(a))") }
+      } else if !(a >= 0 && a.isFinite) {
+        return ("times", "must be finite and >= 0, got \(RValueFormat.number(a))")
+      }
+    }
+    return nil
+  }
+
   public func predict(newdata: Dataset? = nil, _ request: FlexiblePredictionRequest) throws
     -> FlexiblePredictionResult
   {
     let type = request.type
+    if let bad = Self.pointProblem(request) { throw ModelFrameError("\(bad.option) \(bad.problem)") }
     let points = type == .mean ? [Double.nan] : request.at
-    for a in points {
-      switch type {
-      case .quantile where !(a > 0 && a < 1):
-        throw ModelFrameError("p must be between 0 and 1 (exclusive), got \(RValueFormat.number(a))")
-      case .survival, .hazard, .cumhaz, .rmst:
-        if !(a >= 0 && a.isFinite) {
-          throw ModelFrameError("times must be finite and >= 0, got \(RValueFormat.number(a))")
-        }
-      default: break
-      }
-    }
     if request.average && type == .quantile {
       throw ModelFrameError("average is not for type = \"quantile\" (the quantile of a mixture is not an average)")
     }

@@ -59,7 +59,7 @@ enum SurvregResponse {
       var stand = [Double](repeating: 1, count: n)
       for i in 0..<n {
         let missing = type == "interval2"
-          ? first.isMissing(i) && second.isMissing(i) : first.isMissing(i) || second.isMissing(i)
+          ? Self.absentEnd(first, i) && Self.absentEnd(second, i) : first.isMissing(i) || second.isMissing(i)
         if missing { stand[i] = .nan }
       }
       for name in [timeName, eventName] where dataset.index(of: name) != nil {
@@ -69,6 +69,14 @@ enum SurvregResponse {
         names: dataset.names + [timeName, eventName],
         columns: dataset.columns + [.double(stand), .int([Int](repeating: 0, count: n))],
         attributes: dataset.attributes)
+    }
+
+    /// An end of an interval2 response that R's `Surv` reads as absent: NA, or
+    /// not finite (`Surv(t, Inf, type = "interval2")` is right-censored at t).
+    static func absentEnd(_ column: Column, _ row: Int) -> Bool {
+      if column.isMissing(row) { return true }
+      if case .double(let values) = column { return !values[row].isFinite }
+      return false
     }
 
     /// The response at the frame's rows, checked: finite times, > 0 on the
@@ -102,7 +110,8 @@ enum SurvregResponse {
         upper = [Double](repeating: 0, count: n)
         for i in 0..<n {
           let row = rows[i]
-          let lo = a[row], hi = b[row]
+          // R's Surv(type = "interval2") reads a non-finite end (Inf, -Inf) as an absent one.
+          let lo = a[row].isFinite ? a[row] : .nan, hi = b[row].isFinite ? b[row] : .nan
           if lo.isNaN || (log && lo == 0 && !hi.isNaN) {
             // No lower end (or 0 on the log scale): left-censored at the upper.
             lower[i] = try time(hi, row, response.event)

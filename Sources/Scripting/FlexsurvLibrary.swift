@@ -159,9 +159,10 @@ struct FlexsurvLibrary: KaplanLibrary {
       let type = try call.options.choice("type", Self.types)
       let times = try call.options.optionalNumbers("times")
       let ps = try call.options.optionalNumbers("p")
-      if ps != nil && type != .quantile { throw call.lua.argumentError(2, "option 'p' is for type = \"quantile\"") }
+      // Argument 3 is the options table (#2 as the method's messages count them, self not counted).
+      if ps != nil && type != .quantile { throw call.lua.argumentError(3, "option 'p' is for type = \"quantile\"") }
       if times != nil && (type == .quantile || type == .mean) {
-        throw call.lua.argumentError(2, "option 'times' is not for type = \"\(type.rawValue)\"")
+        throw call.lua.argumentError(3, "option 'times' is not for type = \"\(type.rawValue)\"")
       }
       let at: [Double]
       switch type {
@@ -169,14 +170,16 @@ struct FlexsurvLibrary: KaplanLibrary {
       case .mean: at = []
       default:
         guard let times else {
-          throw call.lua.argumentError(2, "option 'times' is required for type = \"\(type.rawValue)\"")
+          throw call.lua.argumentError(3, "option 'times' is required for type = \"\(type.rawValue)\"")
         }
         at = times
       }
       var request = FlexiblePredictionRequest(type: type, at: at)
+      if let bad = FlexsurvAnalysis.pointProblem(request) {
+        throw call.lua.argumentError(3, "option '\(bad.option)' \(bad.problem)")
+      }
       request.average = try call.options.boolean("average")
       if request.average && type == .quantile {
-        // Argument 3 is the options (#2 as the method's messages count them).
         throw call.lua.argumentError(
           3, "option 'average' is not for type = \"quantile\" (the quantile of a mixture is not an average)")
       }

@@ -34,4 +34,26 @@ import TestSupport
       try SurvregAnalysis(dataset: bad, formula: try Formula(parsing: "Surv(lo, hi, type = \"interval2\") ~ 1"))
     }
   }
+
+  /// R's `Surv(lo, hi, type = "interval2")` reads Inf and -Inf as absent ends: the fit with them equals the fit
+  /// with NA in their place, and a row whose two ends are absent is dropped.
+  @Test func interval2ReadsInfiniteEndsAsAbsent() throws {
+    let lo: [Double] = [1, 2, 3, 4, 1, 2, 5, 3]
+    let hi: [Double] = [2, .infinity, 3, 6, 2, 7, .infinity, 4]
+    let x: [Double] = [0, 1, 0, 1, 1, 0, 1, 0]
+    func fit(_ lo: [Double], _ hi: [Double]) throws -> SurvregAnalysis {
+      let x = Array((x + x).prefix(lo.count))
+      let d = try Dataset(names: ["lo", "hi", "x"], columns: [.double(lo), .double(hi), .double(x)])
+      return try SurvregAnalysis(
+        dataset: d, formula: try Formula(parsing: "Surv(lo, hi, type = \"interval2\") ~ x"))
+    }
+    let withInf = try fit(lo, hi)
+    let withNA = try fit(lo, hi.map { $0.isFinite ? $0 : .nan })
+    #expect(withInf.fit.loglik == withNA.fit.loglik && withInf.fit.coefficients == withNA.fit.coefficients)
+    let left = try fit([-.infinity] + lo.dropFirst(), hi)
+    let leftNA = try fit([.nan] + lo.dropFirst(), hi)
+    #expect(left.fit.loglik == leftNA.fit.loglik)
+    let neither = try fit(lo + [-.infinity], hi + [.infinity])
+    #expect(neither.droppedCount == 1 && neither.fit.loglik == withInf.fit.loglik)
+  }
 }
