@@ -142,7 +142,8 @@ import TestSupport
       + "{type = 'survival', times = {0/0}})")
     #expect(nanTime.contains("bad argument #2 to 'predict' (option 'times' must be finite and >= 0, got NA"),
       "\(nanTime)")
-    let p = luaError(rt, "flexsurv(dataset('lung'), 'Surv(time, status) ~ 1'):predict(nil, {type = 'quantile', p = {0}})")
+    let p = luaError(rt, "flexsurv(dataset('lung'), 'Surv(time, status) ~ 1'):predict(nil, "
+      + "{type = 'quantile', p = {0}})")
     #expect(p.contains("bad argument #2 to 'predict' (option 'p' must be between 0 and 1 (exclusive), got 0"), "\(p)")
     let tau = luaError(rt, "flexsurv(dataset('lung'), 'Surv(time, status) ~ 1'):rmst(-1)")
     #expect(tau.contains("tau must be a positive finite number, got -1"), "\(tau)")
