@@ -68,6 +68,8 @@ enum GeneralizedGammaTerms {
   /// |Q| below which log S is Temme's expansion (a = Q⁻² > 2500), and from which the series and
   /// the continued fraction (which need O(1/|Q|) terms) are used.
   static let seriesLimit = 0.02
+  /// The relative change below which the continued fraction stops (4 ulps of 1).
+  static let lentzTolerance = 4 * Double.ulpOfOne
 
   static let logRootTwoPi = 0.5 * Foundation.log(2 * Double.pi)
 
@@ -166,7 +168,10 @@ enum GeneralizedGammaTerms {
   }
 
   /// The continued fraction of Q(a, x)·Γ(a)/(xᵃe⁻ˣ), 1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − …)), by the
-  /// modified Lentz method, differentiated step by step.
+  /// modified Lentz method, differentiated step by step. It stops when a step changes the value and its
+  /// derivatives by under `lentzTolerance` (a few ulps: a bound below one ulp is never met once the steps
+  /// round to 1 ± 1 ulp, and each evaluation then ran all its iterations, which made a restricted mean's
+  /// integral of the survival curve take minutes: the formula fuzzer's hang).
   static func continuedFraction(a: WQDual, x: WQDual) -> WQDual {
     let tiny = 1e-300
     var b = x + 1 - a
@@ -185,8 +190,8 @@ enum GeneralizedGammaTerms {
       d = WQDual(1) / d
       let delta = d * c
       h = h * delta
-      if abs(delta.v - 1) < 1e-17 && abs(delta.dw) <= 1e-16 * abs(h.dw / h.v) + 1e-300
-        && abs(delta.dq) <= 1e-16 * abs(h.dq / h.v) + 1e-300
+      if abs(delta.v - 1) < lentzTolerance && abs(delta.dw) <= lentzTolerance * abs(h.dw / h.v) + 1e-300
+        && abs(delta.dq) <= lentzTolerance * abs(h.dq / h.v) + 1e-300
       {
         break
       }
