@@ -149,6 +149,14 @@ public struct FlexsurvAnalysis: @unchecked Sendable {
         "all \(n) rows used are censored (column '\(formula.response.event)'): "
           + "there is nothing to estimate the distribution from")
     }
+    // Only left-censored rows (every upper end with no lower one): the likelihood grows without bound as S
+    // falls to 0 before the first time, so nothing is estimated (the fit used to report log-likelihood 0).
+    let leftRows = upper.indices.reduce(0) { $0 + (!upper[$1].isNaN && time[$1] == 0 ? 1 : 0) }
+    if events == 0 && leftRows == n {
+      throw ModelFrameError(
+        "all \(n) rows used are left-censored (no lower end in column '\(formula.response.stop)'): "
+          + "there is nothing to estimate the distribution from")
+    }
     let family: any FlexibleFamily
     switch options.distribution {
     case .gompertz: family = GompertzFamily()

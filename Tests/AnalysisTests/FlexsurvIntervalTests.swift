@@ -135,4 +135,16 @@ import TestSupport
       try FlexsurvAnalysis(dataset: negative, formula: try Formula(parsing: "Surv(t1, t2, type = \"interval2\") ~ 1"))
     }
   }
+
+  /// Every row left-censored (no lower end): nothing identifies the distribution, so the fit is refused (it
+  /// used to report log-likelihood 0 and standard errors of 10^7; review finding).
+  @Test func onlyLeftCensoredRowsAreRefused() throws {
+    let d = try Dataset(names: ["t1", "t2"], columns: [.double([.nan, .nan, .nan, .nan]), .double([1, 2, 3, 4])])
+    var message = "(no error)"
+    do {
+      _ = try FlexsurvAnalysis(
+        dataset: d, formula: try Formula(parsing: "Surv(t1, t2, type = \"interval2\") ~ 1"))
+    } catch { message = String(describing: error) }
+    #expect(message.contains("all 4 rows used are left-censored (no lower end in column 't1')"), "\(message)")
+  }
 }
