@@ -46,28 +46,33 @@ public enum SurvregBootstrap {
     _ data: SurvregData, distribution: SurvregDistribution, options: SurvregOptions, start: [Double],
     replicates: Int, seed: UInt64
   ) throws -> [[Double]?] {
-    var results = [[Double]?](repeating: nil, count: replicates)
-    let workers = replicates >= 2 ? 2 : 1
-    // Chunks of 16 replicates, with a cancellation check between them on the
-    // calling thread (the check is per thread: the workers cannot see it).
+    try replicateEstimates(replicates) { b in
+      let sample = subset(data, rows: rows(n: data.n, seed: seed, replicate: b))
+      var o = options
+      o.initial = start
+      guard let fit = try? SurvregModel.fit(sample, distribution: distribution, options: o), fit.converged,
+        fit.coefficients.allSatisfy({ $0.isFinite }), fit.logScales.allSatisfy({ $0.isFinite })
+      else { return nil }
+      return fit.coefficients + fit.logScales
+    }
+  }
+
+  /// Runs `estimate` for replicates 0..<count, on two workers from 2 replicates (worker w takes replicates
+  /// w, w + 2, ...: disjoint slots), in chunks of 16 with a cancellation check between them on the calling
+  /// thread (the check is per thread: the workers cannot see it). Shared by survreg's and flexsurv's bootstraps.
+  public static func replicateEstimates(_ count: Int, _ estimate: @Sendable (Int) -> [Double]?) throws -> [[Double]?] {
+    var results = [[Double]?](repeating: nil, count: count)
+    let workers = count >= 2 ? 2 : 1
     var chunkStart = 0
-    while chunkStart < replicates {
+    while chunkStart < count {
       try Cancellation.check()
-      let chunkEnd = min(replicates, chunkStart + 16), first = chunkStart
+      let chunkEnd = min(count, chunkStart + 16), first = chunkStart
       results.withUnsafeMutableBufferPointer { buffer in
-        // Worker w fits replicates chunkStart + w, + w + 2, ...: disjoint slots.
         let slots = DisjointWrites(buffer)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
           var b = first + w
           while b < chunkEnd {
-            let sample = subset(data, rows: rows(n: data.n, seed: seed, replicate: b))
-            var o = options
-            o.initial = start
-            if let fit = try? SurvregModel.fit(sample, distribution: distribution, options: o), fit.converged,
-              fit.coefficients.allSatisfy({ $0.isFinite }), fit.logScales.allSatisfy({ $0.isFinite })
-            {
-              slots[b] = fit.coefficients + fit.logScales
-            }
+            slots[b] = estimate(b)
             b += workers
           }
         }

@@ -31,29 +31,12 @@ public enum FlexibleBootstrap {
     _ family: any FlexibleFamily, _ data: FlexibleData, start: [Double], maxIterations: Int, replicates: Int,
     seed: UInt64
   ) throws -> [[Double]?] {
-    var results = [[Double]?](repeating: nil, count: replicates)
-    let workers = replicates >= 2 ? 2 : 1
-    var chunkStart = 0
-    while chunkStart < replicates {
-      try Cancellation.check()
-      let chunkEnd = min(replicates, chunkStart + 16), first = chunkStart
-      results.withUnsafeMutableBufferPointer { buffer in
-        let slots = DisjointWrites(buffer)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-          var b = first + w
-          while b < chunkEnd {
-            let sample = subset(data, rows: SurvregBootstrap.rows(n: data.n, seed: seed, replicate: b))
-            if let fit = try? FlexibleModel.fit(family, sample, start: start, maxIterations: maxIterations),
-              fit.converged, fit.theta.allSatisfy({ $0.isFinite })
-            {
-              slots[b] = fit.theta
-            }
-            b += workers
-          }
-        }
-      }
-      chunkStart = chunkEnd
+    try SurvregBootstrap.replicateEstimates(replicates) { b in
+      let sample = subset(data, rows: SurvregBootstrap.rows(n: data.n, seed: seed, replicate: b))
+      guard let fit = try? FlexibleModel.fit(family, sample, start: start, maxIterations: maxIterations),
+        fit.converged, fit.theta.allSatisfy({ $0.isFinite })
+      else { return nil }
+      return fit.theta
     }
-    return results
   }
 }
