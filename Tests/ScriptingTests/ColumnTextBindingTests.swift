@@ -76,6 +76,12 @@ import TestSupport
         + "%m %d %b %%))"),
       ("quantile_groups(d.t, 4)", "bad argument #2 to 'quantile_groups' (the 0 and 0.25 quantiles are both 1: too "
         + "many ties for 4 groups)"),
+      ("quantile_groups(d.x, 2.5)", "bad argument #2 to 'quantile_groups' (the number of groups must be a whole "
+        + "number, got 2.5)"),
+      ("d.x:quantile_groups(0/0)", "bad argument #1 to 'quantile_groups' (the number of groups must be a whole "
+        + "number, got nan)"),
+      ("quantile_groups(d.x, NA)", "bad argument #2 to 'quantile_groups' (the number of groups must be a whole "
+        + "number, got NA)"),
       ("recode(d.s, {[1] = 'x'})", "bad argument #2 to 'recode' (key 1 is a number, but the column is string)"),
       ("recode(d.t, {[1] = 'one'})", "bad argument #2 to 'recode' (row 5: 2 has no new value and cannot be kept "
         + "among string values; map it or give a default)"),

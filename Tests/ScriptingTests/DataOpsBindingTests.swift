@@ -72,13 +72,22 @@ import TestSupport
     #expect(try text("return show_col(nx:join(ny, {by = 'id', na_matches = 'never'}).w)") == "NA,NA,30")
   }
 
-  @Test func relationshipViolationsNameTheKeyAndBothRows() {
+  @Test func relationshipViolationsNameTheKeyAndBothRows() throws {
     #expect(luaError(rt, "return x:join(y, {by = 'id', relationship = 'many_to_one'})")
       == "test:1: join: row 2 of x matches rows 1 and 3 of y (id = 2), but relationship = \"many_to_one\" allows "
       + "one match per row of x")
     let oneToMany = luaError(rt, "return x:join(y:take{1, 2, 4}, {by = 'id', relationship = 'one_to_many'})")
     #expect(oneToMany == "test:1: join: rows 2 and 4 of x both match row 1 of y (id = 2), but relationship = "
       + "\"one_to_many\" allows one match per row of y")
+    // one_to_one (the issue's `one_to_one = true`) is refused from either side, naming the key value.
+    #expect(luaError(rt, "return x:join(y:take{1, 2, 4}, {by = 'id', relationship = 'one_to_one'})")
+      == "test:1: join: rows 2 and 4 of x both match row 1 of y (id = 2), but relationship = \"one_to_one\" "
+      + "allows one match per row of y")
+    #expect(luaError(rt, "return x:take{1, 2, 3}:join(y, {by = 'id', relationship = 'one_to_one'})")
+      == "test:1: join: row 2 of x matches rows 1 and 3 of y (id = 2), but relationship = \"one_to_one\" "
+      + "allows one match per row of x")
+    #expect(try text("return show_col(x:take{1, 2, 3}:join(y:take{1, 2, 4}, {by = 'id', how = 'full', "
+      + "relationship = 'one_to_one'}).w)") == "30,10,NA,40")
   }
 
   @Test func badKeysAreArgumentErrorsAndNothingChanges() throws {

@@ -52,6 +52,14 @@ local keys = { "conf_type", "conf_level", "ties", "file", "title", "cause", "lev
 -- survsplit, landmark, tmerge (issue 15)
 for _, k in ipairs{ "cut", "episode", "zero", "start", "stop", "event", "id", "tstart", "tstop", "tstart_name",
   "tstop_name", "delay", "na_rm", "tdcstart", "time" } do keys[#keys + 1] = k end
+-- column functions, joins, summaries and reshaping (issue 15): their option keys, values and transform formulas
+for _, k in ipairs{ "how", "suffix", "relationship", "na_matches", "right", "include_lowest", "dig_lab", "replace",
+  "names_from", "values_from", "names_to", "values_to", "cols", "strict", "sep", "ties", "center", "pattern",
+  "default", "which", "tt", "keep", "left", "right" } do keys[#keys + 1] = k end
+for _, k in ipairs{ "left", "inner", "full", "anti", "semi", "one_to_one", "many_to_one", "one_to_many",
+  "many_to_many", "never", "average", "first", "%d+", "(%w+)", "Surv(time, status) ~ ns(x, df = 2) + log(time)",
+  "Surv(time, status) ~ bs(x, degree = 2) + poly(x, 2)", "Surv(time, status) ~ tt(x)",
+  "Surv(time, status == 1) ~ I(x^2) + sqrt(abs(x))" } do strings[#strings + 1] = k end
 -- table1, subgroups (issue 18)
 for _, k in ipairs{ "vars", "labels", "continuous", "overall", "digits", "treatment", "median_iqr", "mean_sd",
   "both", "ifany", "show", "hide", "categorical", "continuous" } do keys[#keys + 1] = k; strings[#strings + 1] = k end

@@ -89,7 +89,7 @@ enum ColumnCutFunctions {
         """
     ) { call in
       let (column, _) = try ColumnFunctionPairs.subject(call, values: false)
-      let k = try call.lua.integer(2)
+      let k = try wholeNumber(call.lua, 2, what: "the number of groups")
       let labels = try labels(call)
       let result = try ColumnFunctionPairs.located(call, ["k": .argument(2), "labels": .option("labels")]) {
         try column.quantileGroups(k, labels: labels)

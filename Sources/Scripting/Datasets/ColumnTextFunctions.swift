@@ -68,7 +68,8 @@ enum ColumnTextFunctions {
     levelwise(
       "upper", summary: "Upper case of each value of a string column (or of one string), as R's toupper. The "
         + "levels are the column's levels mapped, in their order; levels that become equal merge at the first "
-        + "(levels b, B, a give B, A), as R's levels(f) <- toupper(levels(f)).",
+        + "(levels b, B, a give B, A), as R's levels(f) <- toupper(levels(f)). Unicode's full case mapping is "
+        + "used, as stringr's str_to_upper: \"straße\" gives \"STRASSE\" (base R's toupper keeps the ß).",
       example: "print(upper(\"stage ii\"))\nprint(dataset(\"colon\").rx:upper():levels()[2])"
     ) { try $0.uppercased() }
       + levelwise(

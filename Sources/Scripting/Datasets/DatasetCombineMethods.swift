@@ -94,7 +94,8 @@ final class DatasetCombineMethods {
   var slice: KaplanFunction {
     DatasetMethods.method(
       "slice", signature: "d:slice(i [, j])",
-      summary: "Rows i through j (1-based, inclusive; j defaults to the last row and stops there).",
+      summary: "Rows i through j (1-based, inclusive; j defaults to the last row and stops there; no rows when j < i, "
+        + "as string.sub).",
       arguments: 2, example: "print(dataset(\"aml\"):slice(3, 5))"
     ) { call in
       let d = try DatasetMethods.dataset(call)
