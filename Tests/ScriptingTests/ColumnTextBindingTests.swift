@@ -117,6 +117,31 @@ import TestSupport
     #expect(r == ["alive,died,lost", "lost,died,alive", "lost", "int", "10"])
   }
 
+  @Test func recodeTakesNAAsANewValueAndAsTheDefault() throws {
+    // dplyr: recode(s, a = NA_character_) and recode(s, b = "B", .default = NA_character_), by hand.
+    let r = try strings("""
+      local d = dataset.from{ {"s", {"a", "b", "c", "a"}}, {"n", {1, 2, 3, 1}} }
+      local function shown(c)
+        local t = {}
+        for i = 1, #c do t[i] = c[i] == nil and "NA" or tostring(c[i]) end
+        return table.concat(t, ",")
+      end
+      return shown(recode(d.s, {a = NA})), table.concat(recode(d.s, {a = NA}):levels(), ","),
+        shown(d.s:recode({b = "B"}, {default = NA})), shown(recode(d.n, {{1, NA}, {2, 20}})),
+        recode(d.n, {[2] = NA}):type()
+      """)
+    #expect(r == ["NA,b,c,NA", "b,c", "NA,B,NA,NA", "NA,20,3,NA", "int"])
+    #expect(luaError(rt, "return recode(dataset.from{ {'s', {'a'}} }.s, {a = function() end})")
+      == "test:1: bad argument #2 to 'recode' (the new value of \"a\" is a function; strings, numbers, booleans, "
+      + "dates or NA expected)")
+    #expect(luaError(rt, "return recode(dataset.from{ {'s', {'a'}} }.s, {[NA] = 'x'})")
+      == "test:1: bad argument #2 to 'recode' (a key is NA, but NA stays NA in recode (c:fill_na(value) gives it a "
+      + "value))")
+    #expect(luaError(rt, "return recode(dataset.from{ {'n', {1}} }.n, {{NA, 5}})")
+      == "test:1: bad argument #2 to 'recode' (the old value of pair 1 is NA, but NA stays NA in recode "
+      + "(c:fill_na(value) gives it a value))")
+  }
+
   @Test func pasteSeparatesWithTheOptionAndWritesNA() throws {
     let r = try strings("""
       local d = dataset.from{ {"arm", {"b", "a"}}, {"n", {1, 2.5}} }

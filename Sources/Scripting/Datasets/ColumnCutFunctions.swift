@@ -102,12 +102,13 @@ enum ColumnCutFunctions {
     ColumnFunctionPairs.pair(
       "recode", rest: "map [, opts]",
       summary: "New values for old: map is {old = new, ...} (string keys; [1] = ... for number keys) or a list "
-        + "of {old, new} pairs; values not in it are kept (or become the default); NA stays NA. The result's "
-        + "type is the new values' (all strings, numbers, booleans or dates). Levels of a string result: with "
-        + "{old = new} in the column's own order; with pairs, the pairs' order first.",
+        + "of {old, new} pairs; values not in it are kept (or become the default); NA stays NA, and NA as a new "
+        + "value (or as the default) makes values missing. The result's type is the new values' (all strings, "
+        + "numbers, booleans or dates). Levels of a string result: with {old = new} in the column's own order; "
+        + "with pairs, the pairs' order first.",
       options: [
-        OptionSpec("default", .either(.string, .either(.number(.any), .boolean)),
-                   doc: "the value of everything not in map (instead of keeping it)"),
+        OptionSpec("default", .scalarValue,
+                   doc: "the value of everything not in map (instead of keeping it); NA makes it missing"),
       ], optionsArgument: 2, arguments: 2,
       example: """
         local colon = dataset("colon")
@@ -120,16 +121,7 @@ enum ColumnCutFunctions {
     ) { call in
       let (column, _) = try ColumnFunctionPairs.subject(call, values: false)
       let recoding = try Self.recoding(call.lua, 2)
-      var defaultValue: Scalar?
-      if let v = try call.options.value("default") {
-        switch v {
-        case .string(let s): defaultValue = .string(s)
-        case .integer(let i): defaultValue = .int(i)
-        case .number(let x): defaultValue = .double(x)
-        case .boolean(let b): defaultValue = .bool(b)
-        default: break
-        }
-      }
+      let defaultValue = try call.options.value("default").flatMap(scalarFrom)
       let result = try ColumnFunctionPairs.located(call, ["map": .argument(2), "default": .option("default")]) {
         try column.recoded(recoding, defaultValue: defaultValue)
       }
@@ -153,9 +145,14 @@ enum ColumnCutFunctions {
       case .string(let s): return .string(s)
       case .boolean(let b): return .bool(b)
       case .object(let d as LuaDate): return .date(d.days)
+      case .object(_ as LuaNA): return .missing
       default:
-        throw lua.argumentError(index, "\(what) is a \(v.typeName); strings, numbers, booleans or dates expected")
+        throw lua.argumentError(
+          index, "\(what) is a \(v.typeName); strings, numbers, booleans, dates or NA expected")
       }
+    }
+    func naKey(_ what: String) -> Error {
+      lua.argumentError(index, "\(what) is NA, but NA stays NA in recode (c:fill_na(value) gives it a value)")
     }
     let isPairs = !entries.isEmpty && entries.allSatisfy { $0.value.typeName == "table" }
     if isPairs {
@@ -167,8 +164,9 @@ enum ColumnCutFunctions {
         guard case .table(let t) = value, t.fields.isEmpty, t.array.count == 2 else {
           throw lua.argumentError(index, "pair \(i) must be {old, new}, got \(OptionValues.shown(value))")
         }
-        pairs.append((i, try scalar(t.array[0], "the old value of pair \(i)"),
-                      try scalar(t.array[1], "the new value of pair \(i)")))
+        let old = try scalar(t.array[0], "the old value of pair \(i)")
+        if case .missing = old { throw naKey("the old value of pair \(i)") }
+        pairs.append((i, old, try scalar(t.array[1], "the new value of pair \(i)")))
       }
       pairs.sort { $0.position < $1.position }
       return Column.Recoding(pairs: pairs.map { ($0.old, $0.new) }, ordered: true)
@@ -176,6 +174,7 @@ enum ColumnCutFunctions {
     var pairs: [(old: Scalar, new: Scalar)] = []
     for (key, value) in entries {
       let old = try scalar(key, "the key \(shownKey(key))")
+      if case .missing = old { throw naKey("a key") }
       pairs.append((old, try scalar(value, "the new value of \(shownKey(key))")))
     }
     pairs.sort { order($0.old, $1.old) }
