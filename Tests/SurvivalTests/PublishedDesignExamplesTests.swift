@@ -57,6 +57,38 @@ struct PublishedDesignExamplesTests {
     #expect(abs(wiki * pow(1.96 + 0.84, 2) / Self.z8 - 20.39) < 0.005)
   }
 
+  /// Therneau and Grambsch (2000), *Modeling Survival Data: Extending the Cox Model*, Springer, pp. 61–65 (the
+  /// sample-size section, p. 63), as reproduced with its printed answers in the documentation of R package epiR
+  /// (`epi.sscomps`, examples 1 and 2; github.com/cran/epiR, man/epi.sscomps.Rd). Schoenfeld's formula:
+  ///
+  /// 1. 5-year survival 0.30 on the standard treatment and 0.45 on the new one, two-sided α 0.05, power 0.90,
+  ///    1:1: "A total of 250 events are required" (125 per group). The hazard ratio under proportional hazards is
+  ///    log 0.45 / log 0.30 = 0.66323; 4 (z_.975 + z_.9)² / log² hr = 249.25 → 250.
+  /// 2. 500 events (1:1), power 0.90, two-sided α 0.05: "the minimum detectable hazard ... is 1.33", i.e.
+  ///    exp(2 (z_.975 + z_.9) / √500) = 1.3363 printed to two decimals (truncated). Kaplan has no
+  ///    detectable-effect solver; the test checks that power with 500 events crosses 0.90 between hazard ratios
+  ///    1.33 and 1.34 (0.8904 and 0.9053).
+  @Test func schoenfeldTherneauGrambschExample() {
+    let hr = log(0.45) / log(0.30)
+    let d = LogRankEvents.events(hazardRatio: hr, alpha: 0.05, power: 0.9)
+    #expect(abs(d - 249.2523) < 1e-4)
+    #expect(LogRankEvents.roundUp(d) == 250)
+    // The same design through sample_size's survival-at-a-time inputs (exponential arms, everyone followed to
+    // year 5): the events are the same 250, whatever P(event).
+    let a = SurvivalDesignAssumptions(
+      control: PiecewiseHazard(rates: [-log(0.30) / 5]), treatment: PiecewiseHazard(rates: [-log(0.45) / 5]),
+      hazardRatio: hr, accrual: TrialAccrual(duration: 0), followUp: 5)
+    let r = SampleSizeResult(assumptions: a, power: 0.9)
+    #expect(r.events == 250)
+    #expect(abs(r.pooledEventProbability - (0.70 + 0.55) / 2) < 1e-12)
+    let detectable = exp(2 * (Normal.quantile(0.975) + Normal.quantile(0.9)) / 500.0.squareRoot())
+    #expect(abs(detectable - 1.3363) < 5e-5 && (detectable * 100).rounded(.down) / 100 == 1.33)
+    let below = LogRankEvents.power(events: 500, hazardRatio: 1.33, alpha: 0.05)
+    let above = LogRankEvents.power(events: 500, hazardRatio: 1.34, alpha: 0.05)
+    #expect(below < 0.9 && above > 0.9)
+    #expect(abs(LogRankEvents.power(events: 500, hazardRatio: detectable, alpha: 0.05) - 0.9) < 1e-9)
+  }
+
   /// Stata's `power logrank` manual (PSS-2, "Quick start": `power logrank, hratio(.76)`, Freedman's method,
   /// α 0.05, power 0.8, no censoring). The manual's printed output could not be checked here; Freedman's
   /// formula gives 7.8489 × 1.76² / 0.24² = 422.10 → 423 events (and Schoenfeld's, `schoenfeld` option,
