@@ -52,7 +52,9 @@ struct DesignLibrary: KaplanLibrary {
       "events_needed", section: "Design", signature: "events_needed{opts}",
       summary: "The number of events a two-arm log-rank test needs: Schoenfeld's formula D = (z_a + z_b)^2 "
         + "(1 + r)^2 / (r log(hr)^2), or Freedman's D = (z_a + z_b)^2 (1 + r hr)^2 / (r (1 - hr)^2), rounded up. "
-        + "Prints a sentence for the protocol; tidy() gives one row.",
+        + "Prints a sentence for the protocol; tidy() gives one row. References: Schoenfeld (1983) Biometrics "
+        + "39:499-503; Freedman (1982) Statistics in Medicine 1:121-129; the published examples checked are listed "
+        + "in docs/design-references.md.",
       options: [
         OptionSpec("hr", .number(.positive), doc: "hazard ratio, treatment / control (required)"),
         OptionSpec("power", .number(.probability), default: .number(0.8), doc: "power"),
@@ -85,7 +87,10 @@ struct DesignLibrary: KaplanLibrary {
         + "(Lachin and Foulkes 1986), rounded up per arm. Give the arms as hr with median_control (or "
         + "hazard_control), median_control with median_treatment, or surv_at = {t, s0, s1}. method = \"lakatos\" "
         + "sums the log-rank statistic's mean and variance over the study (Lakatos 1988), so the arms' hazards "
-        + "need not be proportional (hazard_treatment, e.g. a delayed effect).",
+        + "need not be proportional (hazard_treatment, e.g. a delayed effect). References: Lachin and Foulkes "
+        + "(1986) Biometrics 42:507-519; Lakatos (1988) Biometrics 44:229-241. With accrual, Stata's power logrank "
+        + "approximates P(event) by Simpson's rule and SAS PROC POWER sums Lakatos's terms on a coarser grid, so "
+        + "their numbers differ slightly (docs/design-references.md).",
       options: Self.designOptions + [
         OptionSpec("power", .number(.probability), default: .number(0.8), doc: "power")
       ],

@@ -31,6 +31,15 @@ import TestSupport
     #expect(try number(rt, "return tidy(events_needed{hr = 0.7}).events[1]") == 247)
   }
 
+  /// Therneau and Grambsch (2000, p. 63), printed in epiR's epi.sscomps example 1: survival 0.30 against 0.45
+  /// at 5 years, two-sided 0.05, power 0.90: 250 events (see PublishedDesignExamplesTests).
+  @Test func therneauGrambschExampleThroughTheBinding() throws {
+    let rt = try makeRuntime()
+    #expect(try number(rt, "return events_needed{hr = math.log(0.45) / math.log(0.30), power = 0.9}.events") == 250)
+    #expect(try number(rt, "return sample_size{surv_at = {5, 0.30, 0.45}, follow_up = 5, power = 0.9}.events")
+      == 250)
+  }
+
   /// R: scripts/fixtures/design_fixtures.R, first sample_size case
   /// (hr 0.7, median 12, uniform accrual 24, follow-up 12): 185 + 185 patients.
   @Test func sampleSizeAndPower() throws {
