@@ -56,21 +56,6 @@ struct GroupGrid {
     upper = estimate
   }
 
-  /// Room for `rows` rows (the group's distinct times), so that the arrays
-  /// are not copied as they grow (`CumulativeIncidence.groupCurves`).
-  mutating func reserve(_ rows: Int) {
-    time.reserveCapacity(rows)
-    nRisk.reserveCapacity(rows)
-    nCensor.reserveCapacity(rows)
-    for i in nEvent.indices { nEvent[i].reserveCapacity(rows) }
-    for i in estimate.indices {
-      estimate[i].reserveCapacity(rows)
-      variance[i].reserveCapacity(rows)
-      lower[i].reserveCapacity(rows)
-      upper[i].reserveCapacity(rows)
-    }
-  }
-
   /// One row: time `t` with `atRisk` subjects, `counts[s]` of status s at
   /// it, and each cause's jumps so far (`jumps.estimate[c]`, ...: values
   /// at the jump times ≤ t); a curve reads its last jump's values, or 0.

@@ -320,36 +320,6 @@ public struct CumulativeIncidence: Sendable {
     var ests = times, vars = times, lowers = times, uppers = times
     var risks = [[Int]](repeating: [], count: m + 1)
     var events = risks
-    // Each cause's curve has one step per distinct time with an event of
-    // that cause: counted first (one read of the sorted rows) and reserved,
-    // so that the seven arrays of each curve are not copied as they grow.
-    // Grown by doubling, every copy went to fresh pages; at 10^6 rows those
-    // copies and their page faults were a tenth of a script's cuminc call.
-    // The risk table's grid has a row per distinct time.
-    var steps = [Int](repeating: 0, count: m + 1)
-    var lastStep = [Double](repeating: -1, count: m + 1)
-    var distinct = 0, lastTime = -1.0
-    for i in 0..<n {
-      let s = status[base + i], t = time[base + i]
-      if t != lastTime {
-        distinct += 1
-        lastTime = t
-      }
-      if s > 0 && t != lastStep[s] {
-        steps[s] += 1
-        lastStep[s] = t
-      }
-    }
-    grid?.reserve(distinct)
-    for c in listed {
-      times[c].reserveCapacity(steps[c])
-      ests[c].reserveCapacity(steps[c])
-      vars[c].reserveCapacity(steps[c])
-      lowers[c].reserveCapacity(steps[c])
-      uppers[c].reserveCapacity(steps[c])
-      risks[c].reserveCapacity(steps[c])
-      events[c].reserveCapacity(steps[c])
-    }
     var dc = [Int](repeating: 0, count: m + 1)
     var fk = 1.0
     var start = 0
