@@ -143,7 +143,8 @@ public struct LogRankTest: Sendable {
     let order = sample.order
     var counts = [Int](repeating: 0, count: k)
     for g in group { counts[Int(g)] += 1 }
-    var sortedGroup = [Int32](repeating: 0, count: order.count)
+    // Every position is written below (no zero fill).
+    var sortedGroup: [Int32] = RadixOrder.uninitialized(order.count)
     order.withUnsafeBufferPointer { o in
       group.withUnsafeBufferPointer { gr in
         sortedGroup.withUnsafeMutableBufferPointer { out in

@@ -52,7 +52,7 @@ enum RadixOrder {
     // The packed keys are kept in [Double] storage (as bit patterns), so
     // that the final pass turns them into the sorted times in place: one
     // 8-byte array fewer to allocate and fault in.
-    var keys = [Double](repeating: 0, count: n)
+    var keys: [Double] = uninitialized(n)
     // Zero is kept apart from the positive times: it maps to one below the
     // smallest positive pattern, so a 0 does not widen the key range.
     var minPositive = UInt64.max, maxBits = UInt64.min
@@ -77,7 +77,7 @@ enum RadixOrder {
     let passes = (sortBits + digitBits - 1) / digitBits
     let mask = UInt64(buckets - 1)
 
-    var index = [UInt32](repeating: 0, count: n)
+    var index: [UInt32] = uninitialized(n)
     var histogram = [Int](repeating: 0, count: buckets * max(passes, 1))
     keys.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: UInt64.self) { k in
       index.withUnsafeMutableBufferPointer { ix in
@@ -98,8 +98,10 @@ enum RadixOrder {
       }
     } }
 
-    var keysSwap = [Double](repeating: 0, count: n)
-    var indexSwap = [UInt32](repeating: 0, count: n)
+    // Each pass writes every position once (the histogram's offsets are a
+    // permutation) before the next reads it.
+    var keysSwap: [Double] = uninitialized(n)
+    var indexSwap: [UInt32] = uninitialized(n)
     for pass in 0..<passes {
       let shift = UInt64(pass * digitBits)
       let nextShift = UInt64((pass + 1) * digitBits)
@@ -159,7 +161,7 @@ enum RadixOrder {
       swap(&index, &indexSwap)
     }
 
-    var sortedFlag = [UInt8](repeating: 0, count: flag == nil ? 0 : n)
+    var sortedFlag: [UInt8] = uninitialized(flag == nil ? 0 : n)
     let timeMask: UInt64 = timeBits >= 64 ? .max : (UInt64(1) << UInt64(timeBits)) &- 1
     keys.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: UInt64.self) { k in
       for p in 0..<n {
@@ -179,5 +181,18 @@ enum RadixOrder {
     }
     let order = index
     return Sorted(order: order, groupStart: start, sortedKey: sortedKey, sortedFlag: sortedFlag)
+  }
+}
+
+extension RadixOrder {
+  /// An array of `n` plain values that the caller writes in full before it
+  /// reads any: no zero fill. Every array of the sort is written whole by
+  /// its first pass, and on the fresh pages of a first call (glibc maps each
+  /// array of more than a few hundred KB anew) the fill was a pass of its
+  /// own over 26 MB at 10^6 rows, with the page faults in it.
+  /// Empty without `unsafeUninitializedCapacity`, which would write the
+  /// count into the shared empty-array storage (a race under TSan).
+  static func uninitialized<T: BitwiseCopyable>(_ n: Int) -> [T] {
+    n == 0 ? [] : [T](unsafeUninitializedCapacity: n) { _, count in count = n }
   }
 }

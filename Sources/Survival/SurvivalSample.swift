@@ -133,7 +133,8 @@ public struct SurvivalSample: Sendable {
         }
       }
     }
-    var events = [UInt8](repeating: 0, count: n)
+    // Every flag is written below before it is read (no zero fill).
+    var events: [UInt8] = RadixOrder.uninitialized(n)
     for i in 0..<n {
       guard let f = flag(event[i]) else { throw SurvivalInputError.invalidEvent(index: i, value: value(event[i])) }
       events[i] = f

@@ -295,29 +295,44 @@ def compare(reference, other, tolerance):
     return bad
 
 
+# Task -> the `KaplanBench frame` entry that is its floor (see frame_floors).
+FRAME_FLOORS = {"km": "kernel_km", "logrank": "kernel_logrank", "cuminc": "kernel_cuminc_table",
+                "finegray": "kernel_finegray"}
+
+
 def frame_floors(bench, surv_file, tasks):
     """Kernel times on the task's own file (`KaplanBench frame FILE`: the
     kernel entry a script's call runs, on the columns read from surv_N.csv,
-    best of 3): cuminc's floor is kernel_cuminc_table (curves, Gray's tests
-    and the risk table from the factor's codes), finegray's kernel_finegray.
-    KaplanBench's own generated data differ (cuminc's times there have a
-    tenth as many distinct values, which makes its Gray's tests and risk
-    table cheaper), so these are the floors the script/kernel ratio is
-    taken against."""
+    best of 3): km's floor is kernel_km and logrank's kernel_logrank (the
+    status codes and the factor's codes, as the model frame hands them
+    over), cuminc's kernel_cuminc_table (curves, Gray's tests and the risk
+    table from the factor's codes), finegray's kernel_finegray. KaplanBench's
+    own generated data differ (cuminc's times there have a tenth as many
+    distinct values, which makes its Gray's tests and risk table cheaper),
+    so these are the floors the script/kernel ratio is taken against. A
+    KaplanBench without the entry (built before it existed) gives no floor,
+    and the harness says so rather than leaving the cell silently empty.
+    The entry's process CPU seconds are kept as floors["cpu:TASK"]."""
     floors = {}
-    names = {"cuminc": "kernel_cuminc_table", "finegray": "kernel_finegray"}
     for task in tasks:
-        if task not in names:
+        if task not in FRAME_FLOORS:
             continue
         try:
             out = subprocess.run([bench, "frame", surv_file, "--reps", "3", "--only", task],
                                  capture_output=True, text=True, timeout=900).stdout
         except (OSError, subprocess.TimeoutExpired):
-            continue
+            out = ""
         for line in out.splitlines():
             parts = line.split()
-            if len(parts) >= 3 and parts[0] == names[task] and parts[1] == "wall":
+            if len(parts) >= 3 and parts[0] == FRAME_FLOORS[task] and parts[1] == "wall":
                 floors[task] = float(parts[2])
+                # The process's CPU seconds (all threads), which compare with the call's
+                # `BENCH cpu` on a loaded machine, where wall times do not.
+                if len(parts) >= 7 and parts[5] == "process":
+                    floors["cpu:" + task] = float(parts[6])
+        if task not in floors:
+            log("harness: %s has no kernel floor: `%s frame %s --only %s` printed no %s line (rebuild KaplanBench)"
+                % (task, bench, surv_file, task, FRAME_FLOORS[task]))
     return floors
 
 
@@ -325,7 +340,8 @@ def kernel_floor(bench, size, num_file):
     """Best-of-3 kernel times from KaplanBench (no script, no Lua): the
     floor a script's call could reach. The CSV floor parses the same file;
     km, logrank and Cox run on KaplanBench's own generated data of the same
-    size (cuminc and finegray: `frame_floors`, on the task's file)."""
+    size (km, logrank, cuminc and finegray: `frame_floors`, on the task's
+    file, replaces these when KaplanBench has the entry)."""
     floors = {}
     if not bench:
         return floors
@@ -396,6 +412,9 @@ def table_rows(task, size, kaplan, peers, floors):
         text = ", ".join("%s %s s" % (label, fmt_seconds(c)) for label, c in cpus)
         if len(cpus) > 1 and cpus[0][1] > 0:
             text += "; peer/Kaplan " + ", ".join("%.1fx" % (c / cpus[0][1]) for _, c in cpus[1:])
+        cpu_floor = floors.get("cpu:" + task)
+        if cpu_floor and cpus[0][1] > 0:
+            text += "; kernel floor %s s CPU (script/kernel %.2f)" % (fmt_seconds(cpu_floor), cpus[0][1] / cpu_floor)
         rows.append(("  CPU of the call, best: " + text,))
     return rows
 
