@@ -18,94 +18,139 @@ import Foundation
 enum CoxFitMartingale {
   /// - Parameters:
   ///   - time, status, weight: the fit's sorted rows (ascending time within each block).
-  ///   - predictor: the linear predictor in the same sorted order.
+  ///   - predictor: the linear predictor in the same sorted order; consumed: it
+  ///     holds the risk scores, then the residuals in sorted order, on return.
   ///   - order: the input row of each sorted position.
   ///   - blocks: the strata as ranges of sorted positions.
   /// - Returns: the residual of each input row.
+  ///
+  /// The work runs in sorted order in the predictor's own buffer (the fit's
+  /// concordance is done with it): the risk scores exp(η), two workers
+  /// taking halves from 100,000 rows; the backward and forward passes over
+  /// each block, reading and writing sequentially (strata that balance
+  /// shared by two workers, `StrataSharing`); then one scatter into
+  /// input order, shared by the workers. (Computed in input order, each
+  /// pass read and wrote one random slot per row.) The residuals are the
+  /// same to the bit: the same expressions in the same order.
   static func rightCensored(
-    time: [Double], status: [Double], weight: [Double], predictor: [Double], order: [Int], blocks: [Range<Int>],
-    efron: Bool
+    time: [Double], status: [Double], weight: [Double], consuming predictor: inout [Double], order: [Int],
+    blocks: [Range<Int>], efron: Bool
   ) -> [Double] {
     let n = time.count
     guard n > 0, predictor.count == n, order.count == n, status.count == n, weight.count == n else { return [] }
-    // The Efron or Breslow hazards of each death time of a block, last time first.
-    var survivorHazard: [Double] = []
-    var dyingHazard: [Double] = []
+    let workers = n >= 100_000 ? 2 : 1
+    predictor.withUnsafeMutableBufferPointer { values in
+      // Worker w replaces the values of its half of the sorted positions.
+      let risk = DisjointWrites(values)
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let r = risk.baseAddress.unsafelyUnwrapped
+        for k in (w * n / workers)..<((w + 1) * n / workers) { r[k] = exp(r[k]) }
+      }
+    }
+    // Strata that balance go whole to two workers (`StrataSharing`); they
+    // write disjoint ranges of the buffer.
+    let shares = workers == 2 ? StrataSharing.balanced(blocks, rows: n) ?? [blocks] : [blocks]
+    time.withUnsafeBufferPointer { time in
+    status.withUnsafeBufferPointer { status in
+    weight.withUnsafeBufferPointer { weight in
+    predictor.withUnsafeMutableBufferPointer { risk in
+      let rows = SortedRows(time: SharedReads(time), status: SharedReads(status), weight: SharedReads(weight))
+      let risk = DisjointWrites(risk)
+      DispatchQueue.concurrentPerform(iterations: shares.count) { w in
+        var hazards = (survivor: [Double](), dying: [Double]())
+        for block in shares[w] {
+          residuals(block, rows, risk.buffer, efron: efron, hazards: &hazards)
+        }
+      }
+    }}}}
     return [Double](unsafeUninitializedCapacity: n) { out, count in
-      time.withUnsafeBufferPointer { time in
-        status.withUnsafeBufferPointer { status in
-          weight.withUnsafeBufferPointer { weight in
-            predictor.withUnsafeBufferPointer { predictor in
-              order.withUnsafeBufferPointer { order in
-                for block in blocks {
-                  survivorHazard.removeAll(keepingCapacity: true)
-                  dyingHazard.removeAll(keepingCapacity: true)
-                  // Backward: S0 and the hazards at each death time.
-                  var s0 = 0.0
-                  var k = block.upperBound - 1
-                  while k >= block.lowerBound {
-                    let t = time[k]
-                    var deaths = 0
-                    var deathWeight = 0.0
-                    var deathRisk = 0.0
-                    while k >= block.lowerBound && time[k] == t {
-                      let r = exp(predictor[k])
-                      out[order[k]] = r  // the risk score, replaced below by the residual
-                      let v = weight[k] * r
-                      s0 += v
-                      if status[k] != 0 {
-                        deaths += 1
-                        deathWeight += weight[k]
-                        deathRisk += v
-                      }
-                      k -= 1
-                    }
-                    guard deaths > 0 else { continue }
-                    let m = efron ? deaths : 1
-                    let fraction = 1 / Double(m)
-                    let share = deathWeight * fraction
-                    var h = 0.0, dead = 0.0
-                    for s in 0..<m {
-                      let down = Double(s) * fraction
-                      let step = share / (s0 - down * deathRisk)
-                      h += step
-                      dead += (1 - down) * step
-                    }
-                    survivorHazard.append(h)
-                    dyingHazard.append(dead)
-                  }
-                  // Forward: the cumulative hazard before each time.
-                  var cumulative = 0.0
-                  var death = survivorHazard.count - 1
-                  k = block.lowerBound
-                  while k < block.upperBound {
-                    let t = time[k]
-                    var e = k
-                    var dies = false
-                    while e < block.upperBound && time[e] == t {
-                      if status[e] != 0 { dies = true }
-                      e += 1
-                    }
-                    let h = dies ? survivorHazard[death] : 0
-                    let dead = dies ? dyingHazard[death] : 0
-                    for j in k..<e {
-                      let row = order[j]
-                      let r = out[row]
-                      out[row] = status[j] != 0 ? 1 - r * (cumulative + dead) : -r * (cumulative + h)
-                    }
-                    if dies {
-                      cumulative += h
-                      death -= 1
-                    }
-                    k = e
-                  }
-                }
-              }
-            }
+      predictor.withUnsafeBufferPointer { residual in
+        order.withUnsafeBufferPointer { order in
+          // Worker w writes the input rows of its half of the sorted positions (a permutation).
+          let out = DisjointWrites(out), residual = SharedReads(residual), order = SharedReads(order)
+          DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let o = out.baseAddress.unsafelyUnwrapped
+            for k in (w * n / workers)..<((w + 1) * n / workers) { o[order[k]] = residual[k] }
           }
         }
       }
       count = n
+    }
+  }
+
+  /// The sorted rows' time, status and weight, read by every worker.
+  struct SortedRows: Sendable {
+    let time: SharedReads<Double>
+    let status: SharedReads<Double>
+    let weight: SharedReads<Double>
+  }
+
+  /// Replaces the risk scores of one block by their residuals. `hazards`
+  /// is scratch: the Efron or Breslow hazards of each death time of the
+  /// block, last time first.
+  private static func residuals(
+    _ block: Range<Int>, _ rows: SortedRows, _ risk: UnsafeMutableBufferPointer<Double>, efron: Bool,
+    hazards: inout (survivor: [Double], dying: [Double])
+  ) {
+    let time = rows.time.buffer, status = rows.status.buffer, weight = rows.weight.buffer
+    hazards.survivor.removeAll(keepingCapacity: true)
+    hazards.dying.removeAll(keepingCapacity: true)
+    // Backward: S0 and the hazards at each death time.
+    var s0 = 0.0
+    var k = block.upperBound - 1
+    while k >= block.lowerBound {
+      let t = time[k]
+      var deaths = 0
+      var deathWeight = 0.0
+      var deathRisk = 0.0
+      while k >= block.lowerBound && time[k] == t {
+        let v = weight[k] * risk[k]
+        s0 += v
+        if status[k] != 0 {
+          deaths += 1
+          deathWeight += weight[k]
+          deathRisk += v
+        }
+        k -= 1
+      }
+      guard deaths > 0 else { continue }
+      let m = efron ? deaths : 1
+      let fraction = 1 / Double(m)
+      let share = deathWeight * fraction
+      var h = 0.0, dead = 0.0
+      for s in 0..<m {
+        let down = Double(s) * fraction
+        let step = share / (s0 - down * deathRisk)
+        h += step
+        dead += (1 - down) * step
+      }
+      hazards.survivor.append(h)
+      hazards.dying.append(dead)
+    }
+    // Forward: the cumulative hazard before each time; each risk score
+    // becomes its row's residual.
+    var cumulative = 0.0
+    var death = hazards.survivor.count - 1
+    k = block.lowerBound
+    while k < block.upperBound {
+      let t = time[k]
+      var e = k
+      var dies = false
+      while e < block.upperBound && time[e] == t {
+        if status[e] != 0 { dies = true }
+        e += 1
+      }
+      let h = dies ? hazards.survivor[death] : 0
+      let dead = dies ? hazards.dying[death] : 0
+      for j in k..<e {
+        let r = risk[j]
+        risk[j] = status[j] != 0 ? 1 - r * (cumulative + dead) : -r * (cumulative + h)
+      }
+      if dies {
+        cumulative += h
+        death -= 1
+      }
+      k = e
     }
   }
 }

@@ -466,7 +466,7 @@ public enum CoxModel {
     // The rows are already sorted by stratum, then time (ascending for
     // right-censored data, descending stop for counting-process data).
     // Into sorted order by a gather: random reads, shared by two workers.
-    let sortedPredictor = [Double](unsafeUninitializedCapacity: n) { out, count in
+    var sortedPredictor = [Double](unsafeUninitializedCapacity: n) { out, count in
       linearPredictor.withUnsafeBufferPointer { lp in
         data.order.withUnsafeBufferPointer { order in
           // Worker w writes its half of the sorted positions.
@@ -486,16 +486,19 @@ public enum CoxModel {
     if !isCounting {
       // The right-censored concordance reads the strata as blocks only.
       let blocks = data.strataBlocks()
-      // R's fit$residuals, from the sorted rows while the fit has them (`CoxFitMartingale`).
-      martingale = CoxFitMartingale.rightCensored(
-        time: data.time, status: data.status, weight: data.weight, predictor: sortedPredictor, order: data.order,
-        blocks: blocks, efron: options.ties == .efron)
-      sortedRows = data.order
+      let rows = data.order
+      sortedRows = rows
       data.order = []
       data.stratum = []
       concordance = Concordance.rightCensored(
         time: data.time, status: data.status, predictor: sortedPredictor, weights: data.weight,
         blocks: blocks, cluster: sortedCluster, reverse: true)
+      // R's fit$residuals, from the sorted rows while the fit has them
+      // (`CoxFitMartingale`), after the concordance: its buffers are gone,
+      // and the sorted predictor's becomes the residuals' scratch.
+      martingale = CoxFitMartingale.rightCensored(
+        time: data.time, status: data.status, weight: data.weight, consuming: &sortedPredictor, order: rows,
+        blocks: blocks, efron: options.ties == .efron)
     } else {
       concordance = Concordance.compute(
         time: data.time, status: data.status, start: data.start, predictor: sortedPredictor,

@@ -280,23 +280,13 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     _ risk: UnsafeMutablePointer<Double>, _ sum: UnsafeMutableBufferPointer<Double>
   ) -> Double {
     let p = W.p > 0 ? W.p : runtimeP
+    // Up to 8 columns the sums stay in registers (they cannot alias the
+    // stores to `risk`); wider rows add into `sum`. `narrow` is a constant
+    // for the specialised widths, so each loop keeps one accumulator.
+    let narrow = p <= 8
+    var acc = SIMD8<Double>.zero
+    if !narrow { for i in 0..<p { sum[i] = 0 } }
     var total = 0.0
-    if p <= 8 {
-      // The sums in registers (they cannot alias the stores to `risk`).
-      var acc = SIMD8<Double>.zero
-      for person in rows {
-        let xr = x + person * p
-        var eta = offset[person]
-        for i in 0..<p { eta += b[i] * xr[i] }
-        let r = exp(eta) * weight[person]
-        risk[person] = r
-        total += r
-        for i in 0..<p { acc[i] += r * xr[i] }
-      }
-      for i in 0..<p { sum[i] = acc[i] }
-      return total
-    }
-    for i in 0..<p { sum[i] = 0 }
     for person in rows {
       let xr = x + person * p
       var eta = offset[person]
@@ -304,8 +294,13 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
       let r = exp(eta) * weight[person]
       risk[person] = r
       total += r
-      for i in 0..<p { sum[i] += r * xr[i] }
+      if narrow {
+        for i in 0..<p { acc[i] += r * xr[i] }
+      } else {
+        for i in 0..<p { sum[i] += r * xr[i] }
+      }
     }
+    if narrow { for i in 0..<p { sum[i] = acc[i] } }
     return total
   }
 
