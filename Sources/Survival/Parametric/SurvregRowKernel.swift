@@ -189,6 +189,7 @@ extension SurvregDistribution.Base {
     let w = exp(z)
     // log f = z − eᶻ, (1 − eᶻ), −eᶻ; log S = −eᶻ, −eᶻ, −eᶻ.
     let value = exact ? z - w : -w
+    if value < SurvregRowTerms.underflow { return .floored }
     let first = exact ? 1 - w : -w
     let second = -w
     var t = SurvregRowTerms()
