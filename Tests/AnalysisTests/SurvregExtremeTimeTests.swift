@@ -96,4 +96,46 @@ import TestSupport
     #expect(m.fit.loglik > rLoglik[1], "\(name): \(m.fit.loglik) vs R's \(rLoglik[1])")
     #expect(m.fit.loglik >= m.fit.loglikNull)
   }
+
+  /// A fit that ends below the intercept-only model (held at a poor init for one iteration) says so.
+  @Test func endingBelowTheInterceptOnlyModelIsAWarning() throws {
+    let lung = try Self.dataset("lung", row: 0)
+    var options = SurvregAnalysisOptions()
+    options.initial = [0, 0, 0]
+    options.maxIterations = 1
+    let m = try SurvregAnalysis(
+      dataset: lung, formula: try Formula(parsing: "Surv(time, status) ~ age + sex"), options: options)
+    #expect(m.fit.loglik < m.fit.loglikNull)
+    #expect(m.fit.warnings.contains { if case .belowNullModel = $0 { return true } else { return false } })
+    #expect(m.warnings.contains { $0.hasPrefix("the model's log-likelihood (") && $0.contains("intercept-only") })
+    // The fixture fits end at or above it with no such warning (checked in the tests above).
+    let (ok, _) = try Self.fit("ordinary_lung_weibull")
+    #expect(ok.fit.warnings.isEmpty)
+  }
+
+  /// flexsurv() counts the row the same way: the spline with no knot (the Weibull) on the extreme data
+  /// converges to the Weibull fit without the row, its log-likelihood lower by 200 (flexsurv's log f is on
+  /// the time scale, so the floor replaces the row's log(1/t) too); the Gompertz and generalised gamma
+  /// converge. Before the floor, the Gompertz stopped after one step at ℓ ≈ −3e197 and the spline ran out of
+  /// iterations at ℓ ≈ −2e87.
+  @Test(arguments: ["gompertz", "gengamma", "spline"])
+  func flexsurvFloorsTheRowToo(_ dist: String) throws {
+    let all = try Self.fixtures()
+    guard let row = all["extreme_row"] as? Int else { throw FixtureError("no extreme_row") }
+    let d = try Self.dataset("lung_extreme_time", row: row - 1)
+    var options = FlexsurvAnalysisOptions()
+    switch dist {
+    case "gompertz": options.distribution = .gompertz
+    case "gengamma": options.distribution = .gengamma
+    default: options.distribution = .spline(knots: 0, scale: .hazard)
+    }
+    let m = try FlexsurvAnalysis(
+      dataset: d, formula: try Formula(parsing: "Surv(time, status) ~ age + sex"), options: options)
+    #expect(m.fit.converged && m.fit.loglik.isFinite, "\(dist): \(m.fit.loglik) \(m.warnings)")
+    if dist == "spline" {
+      let (_, w) = try Self.fit("without_weibull")
+      let withoutLoglik = SurvregFixtureTests.numbers(w["loglik"])
+      Self.expectClose([m.fit.loglik], [withoutLoglik[1] - 200], "spline loglik")
+    }
+  }
 }
