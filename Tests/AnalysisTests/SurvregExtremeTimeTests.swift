@@ -62,7 +62,8 @@ import TestSupport
   /// Fits R completes (no row floored at its maximum): the same estimates and log-likelihoods, and the same
   /// iterations for ordinary data.
   @Test(arguments: [
-    "ordinary_lung_weibull", "ordinary_lung_exponential", "ordinary_veteran_loglogistic", "extreme_loglogistic", "without_weibull", "without_exponential", "without_null_exponential",
+    "ordinary_lung_weibull", "ordinary_lung_exponential", "ordinary_veteran_loglogistic", "extreme_loglogistic",
+    "without_weibull", "without_exponential", "without_lognormal", "without_null_exponential",
   ])
   func matchesR(_ name: String) throws {
     let (m, f) = try Self.fit(name)

@@ -189,17 +189,18 @@ extension SurvregDistribution.Base {
     let w = exp(z)
     // log f = z − eᶻ, (1 − eᶻ), −eᶻ; log S = −eᶻ, −eᶻ, −eᶻ.
     let value = exact ? z - w : -w
-    if value < SurvregRowTerms.underflow { return .floored }
+    // A row whose probability underflows is `SurvregRowTerms.floored`: selected, not branched to, as the status.
+    let kept = !(value < SurvregRowTerms.underflow)
     let first = exact ? 1 - w : -w
     let second = -w
     var t = SurvregRowTerms()
-    t.loglik = exact ? value - logSigma : value
-    t.eta = -first / sigma
-    t.etaEta = second / (sigma * sigma)
+    t.loglik = kept ? (exact ? value - logSigma : value) : SurvregRowTerms.floorLoglik
+    t.eta = kept ? -first / sigma : 0
+    t.etaEta = kept ? second / (sigma * sigma) : 0
     let tau = -z * first
-    t.tau = exact ? tau - 1 : tau
-    t.tauTau = z * z * second + z * first
-    t.etaTau = (z * second + first) / sigma
+    t.tau = kept ? (exact ? tau - 1 : tau) : 0
+    t.tauTau = kept ? z * z * second + z * first : 0
+    t.etaTau = kept ? (z * second + first) / sigma : 0
     return t
   }
 }
