@@ -189,18 +189,19 @@ extension SurvregDistribution.Base {
     let w = exp(z)
     // log f = z − eᶻ, (1 − eᶻ), −eᶻ; log S = −eᶻ, −eᶻ, −eᶻ.
     let value = exact ? z - w : -w
-    // A row whose probability underflows is `SurvregRowTerms.floored`: selected, not branched to, as the status.
-    let kept = !(value < SurvregRowTerms.underflow)
+    // A row whose probability underflows (eᶻ above 744 at least) is `SurvregRowTerms.floored`: a branch that
+    // ordinary data never take, so the common path keeps its selects.
+    if w > 700, value < SurvregRowTerms.underflow { return .floored }
     let first = exact ? 1 - w : -w
     let second = -w
     var t = SurvregRowTerms()
-    t.loglik = kept ? (exact ? value - logSigma : value) : SurvregRowTerms.floorLoglik
-    t.eta = kept ? -first / sigma : 0
-    t.etaEta = kept ? second / (sigma * sigma) : 0
+    t.loglik = exact ? value - logSigma : value
+    t.eta = -first / sigma
+    t.etaEta = second / (sigma * sigma)
     let tau = -z * first
-    t.tau = kept ? (exact ? tau - 1 : tau) : 0
-    t.tauTau = kept ? z * z * second + z * first : 0
-    t.etaTau = kept ? (z * second + first) / sigma : 0
+    t.tau = exact ? tau - 1 : tau
+    t.tauTau = z * z * second + z * first
+    t.etaTau = (z * second + first) / sigma
     return t
   }
 }
