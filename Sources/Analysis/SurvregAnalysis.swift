@@ -146,6 +146,12 @@ public struct SurvregAnalysis: Sendable {
     if !fit.converged {
       warnings.append("Ran out of iterations and did not converge (\(fit.iterations) iterations; raise max_iter)")
     }
+    for case .belowNullModel(let loglik, let null) in fit.warnings {
+      warnings.append(
+        "the model's log-likelihood (\(String(format: "%.2f", loglik))) is below the intercept-only "
+          + "model's (\(String(format: "%.2f", null))): the fit did not reach the maximum (an extreme "
+          + "time? try init)")
+    }
     let q = fit.parameterCount
     let names = ["(Intercept)"] + design.columnNames
     for j in 0..<p where fit.variance[j * q + j] == 0 {

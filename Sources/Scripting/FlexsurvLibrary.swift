@@ -136,14 +136,7 @@ struct FlexsurvLibrary: KaplanLibrary {
                    doc: "the sample average over the rows of newdata (the fitted rows without newdata), as "
                      + "flexsurv's standsurv: mean S, hazard sum(f)/sum(S), cumhaz -log(mean S), mean of the "
                      + "restricted means and means (not for quantiles)"),
-        OptionSpec("conf_level", .number(.probability), defaultText: "the model's conf_level",
-                   doc: "level of the conf_low/conf_high columns"),
-        OptionSpec("bootstrap", .integer(.between(1, 100_000)), defaultText: "none (delta method)",
-                   doc: "B: refit on B resamples of the fitted rows (on two cores); se_fit is the replicates' "
-                     + "standard deviation, conf_low/conf_high their percentiles"),
-        OptionSpec("seed", .integer(.nonNegative), default: .integer(20_240_601),
-                   doc: "seed of the bootstrap (the same seed gives the same result)"),
-      ],
+      ] + PredictOptionReader.intervalOptions,
       optionsArgument: 2, returns: nil,
       example: """
         local lung = dataset("lung")
@@ -157,35 +150,28 @@ struct FlexsurvLibrary: KaplanLibrary {
       let model = try call.receiver(as: FlexsurvAnalysis.self)
       let newdata = try call.newdataArgument()
       let type = try call.options.choice("type", Self.types)
-      let times = try call.options.optionalNumbers("times")
-      let ps = try call.options.optionalNumbers("p")
       // Argument 3 is the options table (#2 as the method's messages count them, self not counted).
-      if ps != nil && type != .quantile { throw call.lua.argumentError(3, "option 'p' is for type = \"quantile\"") }
-      if times != nil && (type == .quantile || type == .mean) {
-        throw call.lua.argumentError(3, "option 'times' is not for type = \"\(type.rawValue)\"")
-      }
+      let reader = PredictOptionReader(call: call, argument: 3)
+      try reader.belongs("p", to: "quantile", type: type.rawValue)
+      if type == .quantile || type == .mean { try reader.refuse(["times"], for: type.rawValue) }
       let at: [Double]
       switch type {
-      case .quantile: at = ps ?? [0.5]
+      case .quantile: at = try call.options.optionalNumbers("p") ?? [0.5]
       case .mean: at = []
-      default:
-        guard let times else {
-          throw call.lua.argumentError(3, "option 'times' is required for type = \"\(type.rawValue)\"")
-        }
-        at = times
+      default: at = try reader.numbers("times", for: type.rawValue, verb: "required")
       }
       var request = FlexiblePredictionRequest(type: type, at: at)
       if let bad = FlexsurvAnalysis.pointProblem(request) {
-        throw call.lua.argumentError(3, "option '\(bad.option)' \(bad.problem)")
+        throw reader.error("option '\(bad.option)' \(bad.problem)")
       }
-      request.average = try call.options.boolean("average")
+      request.average = try reader.average()
       if request.average && type == .quantile {
-        throw call.lua.argumentError(
-          3, "option 'average' is not for type = \"quantile\" (the quantile of a mixture is not an average)")
+        try reader.refuse(["average"], for: type.rawValue, why: "the quantile of a mixture is not an average")
       }
-      request.confidenceLevel = try call.options.optionalNumber("conf_level")
-      request.bootstrap = try call.options.optionalInteger("bootstrap") ?? 0
-      request.seed = UInt64(max(0, try call.options.integer("seed")))
+      let interval = try reader.interval()
+      request.confidenceLevel = interval.confidenceLevel
+      request.bootstrap = interval.bootstrap
+      request.seed = interval.seed
       let result: FlexiblePredictionResult
       do {
         result = try model.predict(newdata: newdata, request)

@@ -27,14 +27,7 @@ enum SurvregCurveBinding {
     OptionSpec("average", .boolean, default: .boolean(false),
                doc: "the sample average over the rows of newdata (as flexsurv's standsurv): mean S, "
                  + "hazard sum(f)/sum(S), cumhaz -log(mean S), mean of the restricted means and means"),
-    OptionSpec("conf_level", .number(.probability), defaultText: "the model's conf_level",
-               doc: "level of the conf_low/conf_high columns"),
-    OptionSpec("bootstrap", .integer(.between(1, 100_000)), defaultText: "none (delta method)",
-               doc: "B: refit on B resamples of the fitted rows (on two cores); se_fit is the replicates' "
-                 + "standard deviation, conf_low/conf_high their percentiles"),
-    OptionSpec("seed", .integer(.nonNegative), default: .integer(20_240_601),
-               doc: "seed of the bootstrap (the same seed gives the same result)"),
-  ]
+  ] + PredictOptionReader.intervalOptions
 
   static let predictOptions: [OptionSpec] = [
     OptionSpec("times", .numbers, doc: "times (>= 0) of type \"survival\", \"hazard\" or \"cumhaz\""),
@@ -48,29 +41,26 @@ enum SurvregCurveBinding {
     _ call: KaplanCall, model: SurvregAnalysis, type: SurvregCurveType, tau: Double?, argument: Int
   ) throws -> SurvregCurveRequest {
     let o = call.options
+    let reader = PredictOptionReader(call: call, argument: argument)
     var request = SurvregCurveRequest(type: type)
     switch type {
     case .survival, .hazard, .cumhaz:
-      if o.has("tau") { throw call.lua.argumentError(argument, "option 'tau' is for type = \"rmst\"") }
-      guard let times = try o.optionalNumbers("times") else {
-        throw call.lua.argumentError(argument, "option 'times' is needed for type = \"\(type.rawValue)\"")
-      }
-      request.times = times
+      try reader.belongs("tau", to: "rmst", type: type.rawValue)
+      request.times = try reader.numbers("times", for: type.rawValue, verb: "needed")
     case .rmst:
-      if o.has("times") { throw call.lua.argumentError(argument, "option 'times' is not for type = \"rmst\"") }
+      try reader.refuse(["times"], for: "rmst")
       guard let tau = try tau ?? o.optionalNumber("tau") else {
-        throw call.lua.argumentError(argument, "option 'tau' is needed for type = \"rmst\"")
+        throw reader.missing("tau", for: "rmst", verb: "needed")
       }
       request.times = [tau]
     case .mean:
-      for key in ["times", "tau"] where o.has(key) {
-        throw call.lua.argumentError(argument, "option '\(key)' is not for type = \"mean\"")
-      }
+      try reader.refuse(["times", "tau"], for: "mean")
     }
-    request.average = o.has("average") ? try o.boolean("average") : false
-    request.confidenceLevel = try o.optionalNumber("conf_level") ?? model.options.confidenceLevel
-    request.bootstrap = try o.optionalInteger("bootstrap") ?? 0
-    request.seed = UInt64(max(0, try o.integer("seed")))
+    request.average = try reader.average()
+    let interval = try reader.interval()
+    request.confidenceLevel = interval.confidenceLevel ?? model.options.confidenceLevel
+    request.bootstrap = interval.bootstrap
+    request.seed = interval.seed
     return request
   }
 

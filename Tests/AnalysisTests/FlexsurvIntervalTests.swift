@@ -7,7 +7,7 @@ import TestSupport
 
 /// Interval censoring in `flexsurv()` (`Surv(t1, t2, type = "interval2")`): a tiny case worked by hand, the
 /// analytic score of interval rows against differences, survreg's Weibull (the same likelihood as the spline
-/// with no knot) and lifelines 0.30's `fit_interval_censoring` (`scripts/fixtures/flexsurv_interval_lifelines.py`).
+/// with no knot) and lifelines 0.30's `fit_interval_censoring` (`scripts/fixtures/flexsurv_lifelines.py`).
 @Suite struct FlexsurvIntervalTests {
   /// lifelines' optimiser stops short of the maximum (it warns that its variance has NaNs): its
   /// log-likelihood is within this of ours, never above, and its estimates within `estimateTolerance`.

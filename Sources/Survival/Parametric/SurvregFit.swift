@@ -20,6 +20,9 @@ public struct SurvregOptions: Sendable, Equatable {
 /// Why a fit's Newton–Raphson stopped short.
 public enum SurvregWarning: Sendable, Equatable {
   case didNotConverge(iterations: Int)
+  /// The model's log-likelihood is below the intercept-only model's, which it contains: the ascent stopped
+  /// short of the maximum (also after a second start from the intercept-only estimate).
+  case belowNullModel(loglik: Double, null: Double)
 }
 
 /// A fitted location–scale model: the estimates, the variance (inverse of
@@ -114,13 +117,7 @@ public enum SurvregModel {
       swv += w * (yy[i] - mean) * (yy[i] - mean)
     }
     let variance = swv / sw
-    let (location, spread): (Double, Double)
-    switch base {
-    case .extremeValue: (location, spread) = (mean + 0.572, variance / 1.64)
-    case .logistic: (location, spread) = (mean, variance / 3.2)
-    case .normal: (location, spread) = (mean, variance)
-    }
-    let startLogScale = fixed.map { log($0) } ?? log(4 * spread) / 2
+    let startLogScale = fixed.map { log($0) } ?? startingLogScale(base, variance: variance)
     let logCorrection = distribution.isLogTime ? -jacobian(data) : 0
 
     let hasIntercept = p > 0 && (0..<n).allSatisfy { data.x[$0] == 1 }
@@ -131,19 +128,18 @@ public enum SurvregModel {
       y1: data.y1, y2: data.y2, status: data.status, columns: [Double](repeating: 1, count: n), p: 1,
       weights: data.weights, offset: data.offset, strata: data.strata, strataCount: data.strataCount)
     let nullLikelihood = SurvregLikelihood(data: ones, base: base, fixedScale: fixed)
-    let startScales = [Double](repeating: startLogScale, count: k)
-    let intercept = leastSquaresIntercept(
-      ones, base: base, yy: yy, logScales: [Double](repeating: startLogScale, count: data.strataCount),
-      fixed: fixed)
-    let nullFit = try newtonRaphson(
-      nullLikelihood, start: [intercept] + startScales, maxIterations: meanOnly ? options.maxIterations : 20,
-      tolerance: options.tolerance, cholTolerance: options.cholTolerance)
-
     let likelihood = SurvregLikelihood(data: data, base: base, fixedScale: fixed)
-    let fit: NewtonResult
-    if meanOnly && options.initial == nil {
-      fit = nullFit
-    } else {
+
+    // R's path from a starting log-scale: the intercept-only model, then the model from its scales.
+    func attempt(_ startLogScale: Double) throws -> (null: NewtonResult, fit: NewtonResult) {
+      let startScales = [Double](repeating: startLogScale, count: k)
+      let intercept = leastSquaresIntercept(
+        ones, base: base, yy: yy, logScales: [Double](repeating: startLogScale, count: data.strataCount),
+        fixed: fixed)
+      let nullFit = try newtonRaphson(
+        nullLikelihood, start: [intercept] + startScales, maxIterations: meanOnly ? options.maxIterations : 20,
+        tolerance: options.tolerance, cholTolerance: options.cholTolerance)
+      if meanOnly && options.initial == nil { return (nullFit, nullFit) }
       var start: [Double]
       if let initial = options.initial {
         if initial.count == p && k > 0 {
@@ -160,21 +156,89 @@ public enum SurvregModel {
         start = weightedLeastSquares(data, base: base, yy: yy, logScales: perStratum, fixed: fixed)
           + scales
       }
-      fit = try newtonRaphson(
+      var full = try newtonRaphson(
         likelihood, start: start, maxIterations: options.maxIterations, tolerance: options.tolerance,
         cholTolerance: options.cholTolerance)
+      if hasIntercept && options.initial == nil && isBelow(full.loglik, nullFit.loglik) {
+        // A model that contains the intercept-only one cannot be below it at its maximum: start again from
+        // that model's estimate (β = (intercept, 0, …), its scales) and keep the better of the two.
+        var second = [Double](repeating: 0, count: q)
+        second[0] = nullFit.theta[0]
+        for j in 0..<k { second[p + j] = nullFit.theta[1 + j] }
+        let retry = try newtonRaphson(
+          likelihood, start: second, maxIterations: options.maxIterations, tolerance: options.tolerance,
+          cholTolerance: options.cholTolerance)
+        if retry.loglik > full.loglik || !full.loglik.isFinite { full = retry }
+      }
+      return (nullFit, full)
+    }
+
+    var (nullFit, fit) = try attempt(startLogScale)
+    if fixed == nil, let trimmed = trimmedVariance(yy, weights: data.weights, mean: mean, variance: variance) {
+      // A time far out (1e200 among ordinary times) inflates the moment scale, and from there the ascent
+      // climbs to the maximum at which that row is likely (a huge σ), while the higher one, at which the row is
+      // floored (`SurvregRowTerms.floored`) and the others fit, is across the floor's jump. A second start
+      // from the moments without the far rows reaches that one; each model keeps the better of its two fits.
+      let (null2, fit2) = try attempt(startingLogScale(base, variance: trimmed))
+      if null2.loglik > nullFit.loglik { nullFit = null2 }
+      if fit2.loglik > fit.loglik || !fit.loglik.isFinite { fit = fit2 }
     }
     let beta = Array(fit.theta[0..<p])
     let logScales = Array(fit.theta[p...])
     let scales = fixed.map { s in [Double](repeating: s, count: data.strataCount) } ?? logScales.map { exp($0) }
     let events = data.status.reduce(0) { $0 + ($1 == .exact ? 1 : 0) }
+    var warnings: [SurvregWarning] = fit.converged ? [] : [.didNotConverge(iterations: fit.iterations)]
+    if hasIntercept && !meanOnly && isBelow(fit.loglik, nullFit.loglik) {
+      warnings.append(.belowNullModel(loglik: fit.loglik + logCorrection, null: nullFit.loglik + logCorrection))
+    }
     return SurvregFit(
       distribution: distribution, coefficients: beta, logScales: fixed == nil ? logScales : [],
       scales: fixed == nil ? scales : [fixed ?? 1], variance: fit.variance,
       loglik: fit.loglik + logCorrection, loglikNull: nullFit.loglik + logCorrection,
       nullCoefficients: nullFit.theta, iterations: fit.iterations, converged: fit.converged,
       score: fit.gradient, n: n, events: events,
-      warnings: fit.converged ? [] : [.didNotConverge(iterations: fit.iterations)], hasIntercept: hasIntercept)
+      warnings: warnings, hasIntercept: hasIntercept)
+  }
+
+  /// Whether ℓ is below the intercept-only model's ℓ₀ by more than the convergence tolerance allows.
+  static func isBelow(_ loglik: Double, _ null: Double) -> Bool {
+    !(loglik >= null - 1e-8 * max(1, abs(null)))
+  }
+
+  /// R's starting log σ from the variance of yy: log(4·v/c)/2, c the law's variance (1.64, 3.2, 1).
+  static func startingLogScale(_ base: SurvregDistribution.Base, variance: Double) -> Double {
+    switch base {
+    case .extremeValue: return log(4 * variance / 1.64) / 2
+    case .logistic: return log(4 * variance / 3.2) / 2
+    case .normal: return log(4 * variance) / 2
+    }
+  }
+
+  /// Rows further than this many standard deviations from the mean of yy are far out: the second start of
+  /// `fit` leaves them out of its moments. A sample of n ordinary values has none past √(n − 1) standard
+  /// deviations (Samuelson's inequality) and in practice none past about 10 below 10⁷ rows; one value at
+  /// 1e200 among 228 log-times is 15 out.
+  static let farOut = 12.0
+
+  /// The weighted variance of yy without its far-out rows, or nil when there are none (or only those).
+  static func trimmedVariance(_ yy: [Double], weights: [Double]?, mean: Double, variance: Double) -> Double? {
+    let limit = farOut * variance.squareRoot()
+    guard limit > 0, limit.isFinite, yy.contains(where: { abs($0 - mean) > limit }) else { return nil }
+    var sw = 0.0, swy = 0.0
+    for (i, y) in yy.enumerated() where abs(y - mean) <= limit {
+      let w = weights?[i] ?? 1
+      sw += w
+      swy += w * y
+    }
+    guard sw > 0 else { return nil }
+    let m = swy / sw
+    var swv = 0.0
+    for (i, y) in yy.enumerated() where abs(y - mean) <= limit {
+      let w = weights?[i] ?? 1
+      swv += w * (y - m) * (y - m)
+    }
+    let v = swv / sw
+    return v > 0 ? v : nil
   }
 
   /// Σ w·log t over the exact rows (y = log t): the log-likelihood on the
@@ -266,7 +330,8 @@ public enum SurvregModel {
   }
 
   /// Newton–Raphson with step halving, as R's survreg6: a step is taken,
-  /// and if ℓ falls (or is not a number) the step is halved; the fit has
+  /// and if ℓ falls (or is not a number) the step is halved (at the first halving, a log-scale falls by at
+  /// most 1.1); the fit has
   /// converged when a step changes ℓ by at most `tolerance` relative. Where
   /// the information is not positive definite, the step is the gradient
   /// scaled by the information's diagonal (a safe ascent direction).
@@ -274,6 +339,7 @@ public enum SurvregModel {
     _ likelihood: SurvregLikelihood, start: [Double], maxIterations: Int, tolerance: Double, cholTolerance: Double
   ) throws -> NewtonResult {
     let q = likelihood.parameterCount
+    let scaleIndices = likelihood.fixedScale == nil ? likelihood.data.p..<q : q..<q
     var gradient = [Double](repeating: 0, count: q)
     var information = [Double](repeating: 0, count: q * q)
     var theta = start
@@ -300,6 +366,12 @@ public enum SurvregModel {
       if !newLoglik.isFinite || newLoglik < loglik {
         halvings += 1
         for j in 0..<q { step[j] /= 2 }
+        if halvings == 1 {
+          // A step that shrank a scale by more than a factor of 3 (log 3 ≈ 1.1) is pulled back to that
+          // factor at its first halving, as R's survreg6 does: a scale is what most often sends the step
+          // astray, and halving alone backs away too slowly from log σ going from 0.5 to −3.
+          for j in scaleIndices where step[j] < -1.1 { step[j] = -1.1 }
+        }
         if halvings > 30 { break }
         continue
       }

@@ -74,6 +74,17 @@ struct SurvregRowTerms {
   var tau = 0.0
   var tauTau = 0.0
   var etaTau = 0.0
+
+  /// R's floor of a row whose probability is 0 in doubles (survregc1's `SMALL`): such a row counts as
+  /// log-probability −200, whatever the parameters, instead of a log-probability below −744 that would let
+  /// one impossible row (a time of 1e200 under a Weibull fitted to the others) decide the whole fit. R
+  /// documents it as "what to use for log(f(x)) when f(x) gives a zero". The row's derivatives are those of a
+  /// constant (R puts arbitrary ones there, which keep its Newton steps from settling: with one such row its
+  /// Weibull fit runs out of iterations).
+  static let floored = SurvregRowTerms(loglik: floorLoglik)
+  static let floorLoglik = -200.0
+  /// log of the least positive double: a log-probability below it is a probability that underflows to 0.
+  static let underflow = log(Double.leastNonzeroMagnitude)
 }
 
 extension SurvregDistribution.Base {
@@ -86,7 +97,8 @@ extension SurvregDistribution.Base {
   /// ℓ_ττ = z²L″ + zL′, ℓ_ητ = (zL″ + L′)/σ (Kalbfleisch & Prentice §3.6).
   /// An interval row has ℓ = log D, D = S(z₁) − S(z₂) (F(z₂) − F(z₁) when
   /// z₁ ≤ 0, for precision, as R's `survreg`), and its derivatives follow from
-  /// D's: D_η = (f₁ − f₂)/σ, D_τ = f₁z₁ − f₂z₂, and so on.
+  /// D's: D_η = (f₁ − f₂)/σ, D_τ = f₁z₁ − f₂z₂, and so on. A row whose probability underflows is
+  /// `SurvregRowTerms.floored`, as R's.
   @inline(__always)
   func rowTerms(
     _ status: SurvregCensoring, y1: Double, y2: Double, eta: Double, sigma: Double, logSigma: Double
@@ -120,6 +132,7 @@ extension SurvregDistribution.Base {
       let dTau = zf1 - zf2
       let dTauTau = -zzg1 - zf1 + zzg2 + zf2
       let dEtaTau = (-zg1 + zg2 - f1 + f2) / sigma
+      guard d > 0 else { return .floored }
       let a = dEta / d, b = dTau / d
       t.loglik = log(d)
       t.eta = a
@@ -129,6 +142,7 @@ extension SurvregDistribution.Base {
       t.etaTau = dEtaTau / d - a * b
       return t
     }
+    if term.value < SurvregRowTerms.underflow { return .floored }
     t.loglik = term.value
     t.eta = -term.first / sigma
     t.etaEta = term.second / (sigma * sigma)

@@ -189,6 +189,9 @@ extension SurvregDistribution.Base {
     let w = exp(z)
     // log f = z − eᶻ, (1 − eᶻ), −eᶻ; log S = −eᶻ, −eᶻ, −eᶻ.
     let value = exact ? z - w : -w
+    // A row whose probability underflows (eᶻ above 744 at least) is `SurvregRowTerms.floored`: a branch that
+    // ordinary data never take, so the common path keeps its selects.
+    if w > 700, value < SurvregRowTerms.underflow { return .floored }
     let first = exact ? 1 - w : -w
     let second = -w
     var t = SurvregRowTerms()

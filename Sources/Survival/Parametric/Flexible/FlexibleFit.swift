@@ -81,6 +81,8 @@ public enum FlexibleInputError: Error, Equatable, Sendable {
 /// variance is the inverse of that information. Out of iterations, the last
 /// iterate is returned with a warning.
 public enum FlexibleModel {
+  /// ℓ and its score at θ; a row whose probability underflows to 0 counts as log-probability −200 with no
+  /// score, as R's survreg counts it (`SurvregRowTerms.floored`).
   public static func loglik<F: FlexibleFamily>(
     _ family: F, _ data: FlexibleData, theta: [Double], gradient: inout [Double]
   ) -> Double {
@@ -116,7 +118,7 @@ public enum FlexibleModel {
                   rt[anc.parameter] += e
                   offset += anc.columns
                 }
-                let l: Double
+                var l: Double
                 if interval && !data.upper[i].isNaN {
                   l = family.addIntervalGradient(
                     lower: data.time[i], upper: data.upper[i], entry: truncated ? data.entry[i] : 0,
@@ -125,6 +127,13 @@ public enum FlexibleModel {
                   l = family.addRowGradient(
                     time: data.time[i], entry: truncated ? data.entry[i] : 0, event: data.event[i],
                     weight: data.weights?[i] ?? 1, theta: rt, gradient: rg)
+                }
+                let w = data.weights?[i] ?? 1
+                if w > 0 && l < w * SurvregRowTerms.underflow {
+                  // A row whose probability underflows counts as log-probability −200, as in survreg
+                  // (`SurvregRowTerms.floored`): one time of 1e200 would otherwise decide the whole fit.
+                  l = w * SurvregRowTerms.floorLoglik
+                  for j in 0..<m { rg[j] = 0 }
                 }
                 total += l
                 for j in 0..<m { g[j] += rg[j] }
