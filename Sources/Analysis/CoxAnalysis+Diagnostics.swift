@@ -23,11 +23,11 @@ extension CoxAnalysis {
   /// that kept none (tt() terms), prepared again from the dataset, which
   /// gives the same errors as before.
   func diagnosticsData() throws -> DiagnosticsData {
-    let (frame, design) = try fittedFrameAndDesign()
+    let (frame, design) = try fittedFrameAndColumns()
     let cached = diagnosticsCache.frame != nil
     let make = {
       CoxDiagnosticsInput(
-        start: frame.start, stop: frame.time, status: frame.eventDoubles, covariates: design.values,
+        start: frame.start, stop: frame.time, status: frame.eventDoubles, covariateColumns: design.covariateColumns,
         columns: design.columnCount, weights: frame.weights, strata: frame.strata?.index, offset: frame.offset,
         coefficients: self.fit.coefficients, ties: self.fit.ties)
     }
@@ -35,6 +35,17 @@ extension CoxAnalysis {
     return DiagnosticsData(
       frame: frame, design: design, input: input, cached: cached, cache: diagnosticsCache,
       sortedRows: cached ? fit.sortedRows : nil)
+  }
+
+  /// The fit's model frame and its design for column-by-column reading (`CoxDiagnosticsCache.columnDesign`:
+  /// the dataset's own numeric columns, no n × p copy), or both prepared again for a model that kept no
+  /// frame (tt() terms).
+  func fittedFrameAndColumns() throws -> (frame: ModelFrame, design: DesignMatrix) {
+    if let f = diagnosticsCache.frame {
+      return (f, try diagnosticsCache.columnDesign { try DesignMatrix(frame: f, columnArrays: true) })
+    }
+    let prepared = try Self.prepare(dataset: dataset, formula: formula, options: options)
+    return (prepared.frame, prepared.design)
   }
 
   /// The fit's model frame and its design matrix (built on first use and
@@ -47,5 +58,12 @@ extension CoxAnalysis {
     }
     let prepared = try Self.prepare(dataset: dataset, formula: formula, options: options)
     return (prepared.frame, prepared.design)
+  }
+}
+
+extension DesignMatrix {
+  /// The values as the Cox kernels read them: the column-major matrix, or the column arrays (shared).
+  var covariateColumns: CoxCovariates {
+    columnArrays.isEmpty ? .columnMajor(values) : .columns(columnArrays)
   }
 }

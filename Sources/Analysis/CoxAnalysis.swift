@@ -101,6 +101,8 @@ public struct CoxAnalysis: Sendable {
     }
     self.warnings = warnings
     self.diagnosticsCache = CoxDiagnosticsCache(frame: prepared.expansion == nil ? frame : nil)
+    // R's fit keeps its residuals with their row names; this fit keeps the row numbers its residual datasets share.
+    if fit.martingale != nil && prepared.expansion == nil { _ = diagnosticsCache.rowNumbers(count: dataset.rowCount) }
   }
 
   /// A Cox regression ready to fit: the model frame, the design matrix and

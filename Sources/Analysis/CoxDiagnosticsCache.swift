@@ -5,26 +5,33 @@ import Survival
 /// it from the dataset on each call (R's `residuals.coxph` and `cox.zph`
 /// rebuild the model frame each time): the model frame the fit was computed
 /// from (kept by `CoxAnalysis.init`; a frame of complete data shares the
-/// dataset's columns), and, once a diagnostic has asked for them, the
-/// column-major design matrix (the fit handed its own to the kernel, which
-/// released it: a model nobody diagnoses keeps no n × p copy), which the
-/// predictions (`predict`, `survfit`, `baseline`, `adjusted_curves`) share
-/// (`CoxAnalysis.fittedFrameAndDesign`),
-/// the risk-set table (`CoxRiskSets`: one row-major copy of the design,
-/// sorted order, risk scores, risk-set sums and hazards) and the
-/// martingale residuals. Memory: the design matrix twice (column-major
-/// here, row-major in the risk sets) plus a few vectors of n, released with
-/// the model's handle. Models with `tt()` terms keep nothing (their fit
-/// ran on the expanded data; the diagnostics refuse them as before).
+/// dataset's columns); once asked for, the design as column arrays
+/// (`columnDesign`: the dataset's own numeric columns and the indicator and
+/// product columns, read in place by the diagnostics and by the fitted rows'
+/// lp and risk: `CoxAnalysis.fittedFrameAndColumns`) and the column-major
+/// design matrix (built only by the predictions that read it row by row:
+/// `predict` of expected or survival, `survfit`, `baseline`,
+/// `adjusted_curves`, through `CoxAnalysis.fittedFrameAndDesign`; the fit
+/// handed its own to the kernel, which released it); the risk-set table
+/// (`CoxRiskSets`: one row-major copy of the design, sorted order, risk
+/// scores, risk-set sums and hazards); the martingale residuals; and the row
+/// numbers of the per-row residual datasets (made with the fit, as R's fit
+/// keeps its residuals' names). Memory of a diagnosed model: the indicator
+/// columns, the row-major copy in the risk sets and a few vectors of n,
+/// released with the model's handle (plus the column-major matrix once such
+/// a prediction asked for it). Models with `tt()` terms keep nothing (their
+/// fit ran on the expanded data; the diagnostics refuse them as before).
 public final class CoxDiagnosticsCache: @unchecked Sendable {
   // Unchecked: `frame` is immutable; the lazily filled values are read and
   // written only under `lock`.
   public let frame: ModelFrame?
   private let lock = NSLock()
   private var design: DesignMatrix?
+  private var columnDesign: DesignMatrix?
   private var input: CoxDiagnosticsInput?
   private var riskSets: CoxRiskSets?
   private var martingale: [Double]?
+  private var rowNumbers: [Int]?
 
   init(frame: ModelFrame?) {
     self.frame = frame
@@ -37,6 +44,20 @@ public final class CoxDiagnosticsCache: @unchecked Sendable {
     if let design { return design }
     let built = try make()
     design = built
+    return built
+  }
+
+  /// The design of the cached frame for the passes that read it column by column (the diagnostics, the
+  /// fitted rows' lp and risk): the column-major matrix when a prediction built it already, else the
+  /// design as column arrays (`DesignMatrix(columnArrays:)`: a numeric variable is the dataset's own
+  /// column, so only indicator and product columns are made), built by `make` on first use.
+  func columnDesign(_ make: () throws -> DesignMatrix) rethrows -> DesignMatrix {
+    lock.lock()
+    defer { lock.unlock() }
+    if let design { return design }
+    if let columnDesign { return columnDesign }
+    let built = try make()
+    columnDesign = built
     return built
   }
 
@@ -65,6 +86,20 @@ public final class CoxDiagnosticsCache: @unchecked Sendable {
     if let riskSets { return riskSets }
     let built = try CoxRiskSets(input, sortedRows: sortedRows)
     riskSets = built
+    return built
+  }
+
+  /// The row numbers 1 … count (the `row` column of every per-row residual dataset), built once per
+  /// model and shared by the datasets (R's fit keeps its residuals' names the same way).
+  func rowNumbers(count: Int) -> [Int] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let rowNumbers, rowNumbers.count == count { return rowNumbers }
+    let built = [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
+      for i in 0..<count { (buffer.baseAddress.unsafelyUnwrapped + i).initialize(to: i + 1) }
+      initialized = count
+    }
+    rowNumbers = built
     return built
   }
 

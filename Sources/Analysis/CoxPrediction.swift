@@ -233,6 +233,8 @@ extension CoxAnalysis {
   public func predict(
     newdata: Dataset? = nil, type: CoxPredictionType = .lp, reference: CoxPredictionReference = .strata
   ) throws -> CoxPrediction {
+    // The fitted rows' lp and risk read the design's columns in place (no column-major copy).
+    if newdata == nil, let fitted = try predictFittedLinear(type: type, reference: reference) { return fitted }
     let c = try CoxPredictionContext(self)
     let p = c.p
     let hasStrata = c.frame.strata != nil

@@ -138,7 +138,8 @@ public struct CoxResiduals: Sendable {
     // Per used row, column-major n × width.
     let width = names.count
     var perRow: [Double]
-    let status = data?.input.status ?? frame.eventDoubles
+    // The status as doubles, for deviance residuals and collapsing only (a martingale call reads none).
+    let status = { data?.input.status ?? frame.eventDoubles }
     switch type {
     case .martingale, .deviance:
       perRow = martingale
@@ -201,20 +202,21 @@ public struct CoxResiduals: Sendable {
       groupValues = column.gather(first)
     }
     var rows = n
-    var statusOut = status
+    var statusOut: [Double] = []
     if let group = group {
+      let statusValues = status()
       var summed = [Double](repeating: 0, count: groupCount * width)
       var summedStatus = [Double](repeating: 0, count: groupCount)
       for i in 0..<n {
         for j in 0..<width { summed[j * groupCount + group[i]] += perRow[j * n + i] }
-        summedStatus[group[i]] += status[i]
+        summedStatus[group[i]] += statusValues[i]
       }
       perRow = summed
       statusOut = summedStatus
       rows = groupCount
     }
     if type == .deviance {
-      perRow = CoxDevianceResiduals.compute(martingale: perRow, status: statusOut)
+      perRow = CoxDevianceResiduals.compute(martingale: perRow, status: group == nil ? status() : statusOut)
     }
     self.groupName = groupName
     self.groupValues = groupValues
@@ -229,10 +231,11 @@ public struct CoxResiduals: Sendable {
     // Expand to every input row, NA for the dropped ones.
     let total = model.dataset.rowCount
     if case .all = frame.selection, total == n {
-      // No row dropped: the values are per input row already (shared, not copied).
+      // No row dropped: the values are per input row already (shared, not copied), and so are the row
+      // numbers (kept by the model: R's fit keeps its residuals' names).
       self.values = perRow
       self.rowCount = total
-      self.inputRows = Array(1..<(total + 1))
+      self.inputRows = model.diagnosticsCache.rowNumbers(count: total)
       return
     }
     var expanded = [Double](repeating: .nan, count: total * width)
@@ -241,7 +244,7 @@ public struct CoxResiduals: Sendable {
     }
     self.values = expanded
     self.rowCount = total
-    self.inputRows = (0..<total).map { $0 + 1 }
+    self.inputRows = model.diagnosticsCache.rowNumbers(count: total)
   }
 
   /// The fit's own martingale residuals (`CoxFit.martingale`) with the model

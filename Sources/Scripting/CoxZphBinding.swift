@@ -92,7 +92,8 @@ enum CoxZphBinding {
     let e = r.x.count
     let k = r.termNames.count
     var y: [(String, LuaValue)] = []
-    for t in 0..<k { y.append((r.termNames[t], try ResultArray.numbers(Array(r.y[(t * e)..<((t + 1) * e)])))) }
+    // Each term's residuals are a view of its part of the result's column-major array (no copy).
+    for t in 0..<k { y.append((r.termNames[t], try ResultArray.numbers(r.y, range: (t * e)..<((t + 1) * e)))) }
     let variance: [LuaValue] = try (0..<k).map { i in
       try ResultArray.numbers(Array(r.variance[(i * k)..<((i + 1) * k)]))
     }

@@ -28,6 +28,8 @@ public final class ResultArray: LuaDecodedAsValue {
   enum Storage {
     case doubles([Double])
     case integers([Int])
+    /// Part of a larger array (one column of a column-major matrix), shared, not copied.
+    case doubleRange([Double], Range<Int>)
   }
 
   let storage: Storage
@@ -41,12 +43,20 @@ public final class ResultArray: LuaDecodedAsValue {
     switch storage {
     case .doubles(let v): lease = try MemoryLease.take([.double(v)], what: "a result array of \(v.count) numbers")
     case .integers(let v): lease = try MemoryLease.take([.int(v)], what: "a result array of \(v.count) numbers")
+    case .doubleRange(let v, let r):
+      lease = try MemoryLease.take([.double(v)], what: "a result array of \(r.count) numbers")
     }
   }
 
   /// A result field over `values` (NaN read as nil).
   static func numbers(_ values: [Double]) throws -> LuaValue {
     .object(try ResultArray(.doubles(values), nanAsNil: true))
+  }
+
+  /// A result field over `values[range]` (NaN read as nil), sharing the array: a column of a
+  /// column-major result (zph's residuals per term) is not copied.
+  static func numbers(_ values: [Double], range: Range<Int>) throws -> LuaValue {
+    .object(try ResultArray(.doubleRange(values, range), nanAsNil: true))
   }
 
   /// A result field of counts.
@@ -58,6 +68,7 @@ public final class ResultArray: LuaDecodedAsValue {
     switch storage {
     case .doubles(let v): return v.count
     case .integers(let v): return v.count
+    case .doubleRange(_, let r): return r.count
     }
   }
 
@@ -66,6 +77,9 @@ public final class ResultArray: LuaDecodedAsValue {
     switch storage {
     case .doubles(let v): return nanAsNil && v[i].isNaN ? .nil : .number(v[i])
     case .integers(let v): return .number(Double(v[i]))
+    case .doubleRange(let v, let r):
+      let x = v[r.lowerBound + i]
+      return nanAsNil && x.isNaN ? .nil : .number(x)
     }
   }
 
@@ -74,6 +88,7 @@ public final class ResultArray: LuaDecodedAsValue {
     switch storage {
     case .doubles(let v): return .numbers(v, nanAsNil: nanAsNil)
     case .integers(let v): return .numbers(v.map(Double.init), nanAsNil: false)
+    case .doubleRange(let v, let r): return .numbers(Array(v[r]), nanAsNil: nanAsNil)
     }
   }
 

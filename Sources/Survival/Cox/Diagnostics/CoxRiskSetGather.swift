@@ -15,38 +15,45 @@ enum CoxRiskSetGather {
 
   static func centred(
     _ input: CoxDiagnosticsInput, sortedRows: [Int], beta: [Double], parallelThreshold: Int = parallelThreshold
-  ) -> (x: [Double], risk: [Double]) {
+  ) -> (x: [Double], risk: [Double], isEvent: [Bool]) {
     let n = input.n, p = input.columns
-    guard n > 0, p > 0 else { return ([], []) }
+    guard n > 0, p > 0 else { return ([], [], []) }
     let workers = n >= parallelThreshold ? 2 : 1
     var means = [Double](repeating: 0, count: p)
-    input.covariates.withUnsafeBufferPointer { cov in
+    // The columns are read in place (column-major, or the design's own column arrays: no copy).
+    input.covariateColumns.withColumns(n: n, p: p) { cov in
       for j in 0..<p {
         var mean = 0.0
-        let column = cov.baseAddress.unsafelyUnwrapped + j * n
+        let column = cov[j]
         for i in 0..<n { mean += column[i] }
         means[j] = mean / Double(n)
       }
     }
     var eta = [Double](repeating: 0, count: n)
+    // The status in sorted order (random reads, as the covariates'), gathered by the same workers.
+    var isEvent = [Bool](repeating: false, count: n)
     let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
-      input.covariates.withUnsafeBufferPointer { cov in
+      isEvent.withUnsafeMutableBufferPointer { isEvent in
+      input.status.withUnsafeBufferPointer { status in
+      input.covariateColumns.withColumns(n: n, p: p) { cov in
         sortedRows.withUnsafeBufferPointer { rows in
           eta.withUnsafeMutableBufferPointer { eta in
             means.withUnsafeBufferPointer { means in
               beta.withUnsafeBufferPointer { beta in
                 // Worker w writes the rows of x and the η of its half of the sorted positions only.
-                let out = DisjointWrites(out), eta = DisjointWrites(eta)
-                let cov = SharedReads(cov), rows = SharedReads(rows), means = SharedReads(means)
+                let out = DisjointWrites(out), eta = DisjointWrites(eta), events = DisjointWrites(isEvent)
+                let rows = SharedReads(rows), means = SharedReads(means), status = SharedReads(status)
                 let beta = SharedReads(beta), offset = input.offset
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                   let range = (w * n / workers)..<((w + 1) * n / workers)
-                  let o = out.baseAddress.unsafelyUnwrapped, c = cov.baseAddress.unsafelyUnwrapped
+                  let o = out.baseAddress.unsafelyUnwrapped
                   let r = rows.buffer, m = means.buffer, b = beta.buffer
                   for j in 0..<p {
-                    let column = c + j * n, mean = m[j]
+                    let column = cov[j], mean = m[j]
                     for k in range { o[k * p + j] = column[r[k]] - mean }
                   }
+                  let events = events.baseAddress.unsafelyUnwrapped, status = status.buffer
+                  for k in range { events[k] = status[r[k]] == 1 }
                   let e = eta.baseAddress.unsafelyUnwrapped
                   for k in range {
                     var v = offset?[r[k]] ?? 0
@@ -59,6 +66,7 @@ enum CoxRiskSetGather {
           }
         }
       }
+      }}
       count = n * p
     }
     var total = 0.0
@@ -75,6 +83,6 @@ enum CoxRiskSetGather {
       }
       count = n
     }
-    return (x, risk)
+    return (x, risk, isEvent)
   }
 }

@@ -10,8 +10,19 @@ public struct CoxDiagnosticsInput: Sendable {
   public var stop: [Double]
   /// 1 = event, 0 = censored.
   public var status: [Double]
-  /// Column-major n × p.
-  public var covariates: [Double]
+  /// The n × p design: column-major, or one array per column (`CoxCovariates.columns`: a numeric
+  /// variable's column is the dataset's own, so the diagnostics need no copy of the design).
+  public var covariateColumns: CoxCovariates
+  /// Column-major n × p (a copy when the design is held as columns).
+  public var covariates: [Double] {
+    get {
+      switch covariateColumns {
+      case .columnMajor(let values): return values
+      case .columns(let columns): return columns.flatMap { $0 }
+      }
+    }
+    set { covariateColumns = .columnMajor(newValue) }
+  }
   public var columns: Int
   public var weights: [Double]?
   /// Stratum index per row (0-based, in R's level order).
@@ -25,10 +36,19 @@ public struct CoxDiagnosticsInput: Sendable {
     start: [Double]?, stop: [Double], status: [Double], covariates: [Double], columns: Int,
     weights: [Double]?, strata: [Int]?, offset: [Double]?, coefficients: [Double], ties: CoxTies
   ) {
+    self.init(
+      start: start, stop: stop, status: status, covariateColumns: .columnMajor(covariates), columns: columns,
+      weights: weights, strata: strata, offset: offset, coefficients: coefficients, ties: ties)
+  }
+
+  public init(
+    start: [Double]?, stop: [Double], status: [Double], covariateColumns: CoxCovariates, columns: Int,
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, coefficients: [Double], ties: CoxTies
+  ) {
     self.start = start
     self.stop = stop
     self.status = status
-    self.covariates = covariates
+    self.covariateColumns = covariateColumns
     self.columns = columns
     self.weights = weights
     self.strata = strata
@@ -44,7 +64,12 @@ public struct CoxDiagnosticsInput: Sendable {
   func validate(for what: String) throws {
     let n = self.n
     if columns <= 0 { throw CoxInputError("\(what): the model has no covariates") }
-    if status.count != n || covariates.count != n * columns || coefficients.count != columns
+    let covariatesFit: Bool
+    switch covariateColumns {
+    case .columnMajor(let values): covariatesFit = values.count == n * columns
+    case .columns(let arrays): covariatesFit = arrays.count == columns && arrays.allSatisfy { $0.count == n }
+    }
+    if status.count != n || !covariatesFit || coefficients.count != columns
       || (start?.count ?? n) != n || (weights?.count ?? n) != n || (strata?.count ?? n) != n
       || (offset?.count ?? n) != n
     {
@@ -136,9 +161,8 @@ struct CoxRiskSetTable {
     // Centred row-major covariates, gathered a column at a time, and the risk
     // scores; the gathers and exponentials on two workers (`CoxRiskSetGather`).
     let beta = input.coefficients.map { $0.isNaN ? 0 : $0 }
-    let (x, risk) = CoxRiskSetGather.centred(input, sortedRows: sortedRows, beta: beta)
+    let (x, risk, isEvent) = CoxRiskSetGather.centred(input, sortedRows: sortedRows, beta: beta)
     let weight = input.weights.map { w in sortedRows.map { w[$0] } } ?? [Double](repeating: 1, count: n)
-    let isEvent = sortedRows.map { input.status[$0] == 1 }
     let stratumOfRow = strataOfInput.map { s in sortedRows.map { s[$0] } } ?? [Int](repeating: 0, count: n)
     let strataCount = (strataOfInput?.max() ?? 0) + 1
     try Cancellation.check()

@@ -5,6 +5,9 @@ import Foundation
 /// Schoenfeld residuals and their variance, from the scores of
 /// `CoxZphKernel`. Columns with an NA coefficient are left out, as R does.
 public enum CoxZph {
+  /// Events of a stratum from which two workers scale the residuals.
+  public static let scaleThreshold = 50_000
+
   /// R's `transform` choices (a user function gives `.values`).
   public enum Transform: Sendable, Equatable {
     case km, rank, identity, log
@@ -114,9 +117,10 @@ public enum CoxZph {
 
   /// - Parameters:
   ///   - terms: the design columns of each term (one per column for R's `terms = FALSE`).
+  ///   - scaleThreshold: events of a stratum from which two workers scale the residuals (tests lower it).
   public static func test(
     _ fullInput: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, transform: Transform, terms fullTerms: [[Int]],
-    termNames fullNames: [String], global: Bool = true
+    termNames fullNames: [String], global: Bool = true, scaleThreshold: Int = scaleThreshold
   ) throws -> Result {
     try fullInput.validate(for: "the proportional-hazards test (zph)")
     // km and rank from the model's risk sets when it has them (no strata, no start): event rows only.
@@ -134,10 +138,15 @@ public enum CoxZph {
     for (k, j) in keep.enumerated() { newIndex[j] = k }
     if keep.count < fullInput.columns {
       let n = fullInput.n
-      var cov: [Double] = []
-      cov.reserveCapacity(n * keep.count)
-      for j in keep { cov.append(contentsOf: fullInput.covariates[(j * n)..<((j + 1) * n)]) }
-      input.covariates = cov
+      switch fullInput.covariateColumns {
+      case .columns(let arrays):
+        input.covariateColumns = .columns(keep.map { arrays[$0] })
+      case .columnMajor(let values):
+        var cov: [Double] = []
+        cov.reserveCapacity(n * keep.count)
+        for j in keep { cov.append(contentsOf: values[(j * n)..<((j + 1) * n)]) }
+        input.covariateColumns = .columnMajor(cov)
+      }
       input.columns = keep.count
       input.coefficients = keep.map { fullInput.coefficients[$0] }
     }
@@ -262,20 +271,32 @@ public enum CoxZph {
       for (r, a) in k.enumerated() { for (c, b) in k.enumerated() { sub[r * m + c] = vterm[a * nterm + b] } }
       // s · sub⁻¹ for each event of the stratum (sub is symmetric), one inverse per stratum.
       let inverse = try LinearSolve.inverse(sub, m)
-      var rhs = [Double](repeating: 0, count: m)
+      let from = eventStart[s], to = eventStart[s + 1]
+      // Each event's values are its own: from `scaleThreshold` events, two workers take half of the
+      // stratum's events each (the same operations per event, so the same numbers).
+      let workers = to - from >= scaleThreshold ? 2 : 1
       sresid.withUnsafeMutableBufferPointer { sresid in
-        rhs.withUnsafeMutableBufferPointer { rhs in
-          inverse.withUnsafeBufferPointer { inverse in
-            k.withUnsafeBufferPointer { k in
-              byStratum.withUnsafeBufferPointer { byStratum in
-                for position in eventStart[s]..<eventStart[s + 1] {
-                  let row = byStratum[position]
-                  for r in 0..<m { rhs[r] = sresid[k[r] * e + row] }
-                  for t in 0..<nterm { sresid[t * e + row] = .nan }
-                  for r in 0..<m {
-                    var v = 0.0
-                    for c in 0..<m { v += inverse[r * m + c] * rhs[c] }
-                    sresid[k[r] * e + row] = v
+        inverse.withUnsafeBufferPointer { inverse in
+          k.withUnsafeBufferPointer { k in
+            byStratum.withUnsafeBufferPointer { byStratum in
+              // Worker w writes the rows of its own events only (byStratum is a permutation).
+              let out = DisjointWrites(sresid)
+              let reads = (inverse: SharedReads(inverse), k: SharedReads(k), byStratum: SharedReads(byStratum))
+              DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let sresid = out.baseAddress.unsafelyUnwrapped
+                let inverse = reads.inverse.buffer, k = reads.k.buffer, byStratum = reads.byStratum.buffer
+                var rhs = [Double](repeating: 0, count: m)
+                rhs.withUnsafeMutableBufferPointer { rhs in
+                  let count = to - from
+                  for position in (from + w * count / workers)..<(from + (w + 1) * count / workers) {
+                    let row = byStratum[position]
+                    for r in 0..<m { rhs[r] = sresid[k[r] * e + row] }
+                    for t in 0..<nterm { sresid[t * e + row] = .nan }
+                    for r in 0..<m {
+                      var v = 0.0
+                      for c in 0..<m { v += inverse[r * m + c] * rhs[c] }
+                      sresid[k[r] * e + row] = v
+                    }
                   }
                 }
               }

@@ -175,7 +175,7 @@ public enum CoxZphKernel {
       }
     }
     var constant = strataCount * p
-    input.covariates.withUnsafeBufferPointer { cov in
+    input.covariateColumns.withColumns(n: n, p: p) { cov in
       for i in 0..<n where constant > 0 {
         let s = input.strata?[i] ?? 0
         if firstRow[s] < 0 {
@@ -183,7 +183,7 @@ public enum CoxZphKernel {
           continue
         }
         let f = firstRow[s]
-        for j in 0..<p where !varies[s * p + j] && cov[j * n + i] != cov[j * n + f] {
+        for j in 0..<p where !varies[s * p + j] && cov[j][i] != cov[j][f] {
           varies[s * p + j] = true
           constant -= 1
         }
