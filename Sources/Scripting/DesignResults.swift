@@ -65,8 +65,15 @@ enum DesignResults {
       out.append(("median_control", .number(log(2) / a.control.rates[0])))
       out.append(("median_treatment", .number(log(2) / a.treatment.rates[0])))
     }
-    out += [("accrual", .number(a.accrual.duration)), ("accrual_shape", .number(a.accrual.shape)),
-            ("follow_up", .number(a.followUp)), ("dropout_rate", .number(a.dropout)), ("alpha", .number(a.alpha)),
+    out.append(("accrual", .number(a.accrual.duration)))
+    if a.accrual.isPiecewise {
+      // Piecewise accrual: the periods and relative rates as "6, 18" (6 significant digits).
+      let text = { (xs: [Double]) in xs.map { String(format: "%.6g", $0) }.joined(separator: ", ") }
+      out += [("accrual_periods", .text(text(a.accrual.periods))), ("accrual_rates", .text(text(a.accrual.rates)))]
+    } else {
+      out.append(("accrual_shape", .number(a.accrual.shape)))
+    }
+    out += [("follow_up", .number(a.followUp)), ("dropout_rate", .number(a.dropout)), ("alpha", .number(a.alpha)),
             ("sided", .integer(a.sides)), ("ratio", .number(a.ratio)), ("method", .text(a.method.rawValue))]
     return out
   }
