@@ -229,7 +229,8 @@ struct DesignLibrary: KaplanLibrary {
         + "depend on the number of threads. On a terminal (stderr a tty, CI unset) a progress bar is drawn on "
         + "stderr.",
       options: [
-        OptionSpec("design", .table, doc: "a simulate_trial design (without seed); two arms for built-in analyses"),
+        OptionSpec("design", .table, doc: "a simulate_trial design (its seed, if given, is the master seed); two "
+                     + "arms for built-in analyses"),
         OptionSpec("analysis", .either(.choice(PowerSimBinding.analyses), .function), default: .string("logrank"),
                    doc: "\"logrank\", \"fh\" (with rho, gamma), \"cox\", \"rmst\" (with tau), \"maxcombo\", or "
                      + "function(d) return reject end"),
@@ -238,7 +239,7 @@ struct DesignLibrary: KaplanLibrary {
         OptionSpec("gamma", .number(.nonNegative), default: .number(0),
                    doc: "Fleming-Harrington gamma (analysis \"fh\")"),
         OptionSpec("reps", .integer(.between(1, 10_000_000)), default: .integer(1000), doc: "number of trials"),
-        OptionSpec("seed", .integer(.any), default: .integer(1), doc: "master seed"),
+        OptionSpec("seed", .integer(.any), default: .integer(1), doc: "master seed (or give it in design)"),
         OptionSpec("alpha", .number(.probability), default: .number(0.05),
                    doc: "two-sided level of the built-in tests"),
       ],
