@@ -182,6 +182,10 @@ struct DesignLibrary: KaplanLibrary {
     OptionSpec("follow_up", .number(.nonNegative), doc: "analysis at accrual duration + follow_up"),
     OptionSpec("events", .integer(.positive), doc: "event-driven analysis at the calendar time of this event"),
     OptionSpec("seed", .integer(.any), default: .integer(1), doc: "random seed (same seed, same data)"),
+    OptionSpec("start_date", .string, doc: "calendar date of time 0 (\"YYYY-MM-DD\"): the data get entry_date, "
+      + "each entry as a date (time_unit days per unit; months are 365.25 / 12 days)"),
+    OptionSpec.choice("time_unit", TrialCalendar.units, default: "months",
+                      doc: "unit of the design's times, to turn entries into dates (with start_date)"),
   ] }
 
   private var simulateTrial: KaplanFunction {
@@ -200,6 +204,9 @@ struct DesignLibrary: KaplanLibrary {
                                  accrual = 12, follow_up = 12, seed = 42}
         print(d:head())
         print(logrank(d, "Surv(time, event) ~ arm"))
+        -- entry dates from a start date
+        print(simulate_trial{n = 10, arms = {control = {median = 12}}, accrual = 12, follow_up = 12,
+                             start_date = "2026-01-15"}:head(3))
         -- a delayed effect as a hazard function: the treatment arm's hazard falls after 3 months
         local h = math.log(2) / 12
         local late = simulate_trial{n = 200, arms = {control = {hazard = h},
@@ -211,9 +218,10 @@ struct DesignLibrary: KaplanLibrary {
       let o = call.options
       let design = try DesignDecoding(call: call, argument: 1, prefix: "").trial(o)
       let seed = UInt64(bitPattern: Int64(try o.integer("seed")))
+      let calendar = try TrialCalendar(call, o, accrual: design.accrual.duration, argument: 1, prefix: "")
       var trial = SimulatedTrial()
       TrialSimulator.simulate(design, seed: TrialDesign.replicateSeed(master: seed, index: 1), into: &trial)
-      return [.object(try LuaDataset(try DesignResults.dataset(trial, design: design)))]
+      return [.object(try LuaDataset(try DesignResults.dataset(trial, design: design, calendar: calendar)))]
     }
   }
 
