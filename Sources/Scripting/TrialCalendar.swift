@@ -26,8 +26,9 @@ struct TrialCalendar {
       return nil
     }
     guard let day = CalendarDate.parseISO(text) else {
+      let shown = OptionValues.shown(.string(text))
       throw call.lua.argumentError(
-        argument, prefix + "option 'start_date' must be a date as \"YYYY-MM-DD\", got \(OptionValues.shown(.string(text)))")
+        argument, prefix + "option 'start_date' must be a date as \"YYYY-MM-DD\", got \(shown)")
     }
     start = day
     daysPerUnit = try o.choice("time_unit", Self.units)
