@@ -71,11 +71,23 @@ struct DesignDecoding {
     return PiecewiseHazard(rates: rates, cuts: cuts)
   }
 
-  /// accrual = duration or {duration =, shape =}.
+  /// accrual = duration, {duration =, shape =} or piecewise {periods = {...}, rates = {...}}.
   func accrual(_ v: LuaValue?) throws -> TrialAccrual {
     guard let v else { return TrialAccrual(duration: 0) }
     if v.typeName == "number" { return TrialAccrual(duration: try positive(v, "option 'accrual'", allowZero: true)) }
-    let r = try record(v, option: "accrual", keys: ["duration", "shape"])
+    let r = try record(v, option: "accrual", keys: ["duration", "shape", "periods", "rates"])
+    if r["periods"] != nil || r["rates"] != nil {
+      if r["duration"] != nil || r["shape"] != nil {
+        throw fail("option 'accrual' takes 'duration' (and 'shape') or piecewise 'periods' and 'rates', not both")
+      }
+      guard let periods = Self.numbers(r["periods"]), let rates = Self.numbers(r["rates"]) else {
+        throw fail("option 'accrual': piecewise accrual needs 'periods' and 'rates', arrays of numbers")
+      }
+      if let problem = TrialAccrual.problem(periods: periods, rates: rates) {
+        throw fail("option 'accrual' \(problem)")
+      }
+      return TrialAccrual(periods: periods, rates: rates)
+    }
     let duration = try positive(r["duration"], "option 'accrual': 'duration'", allowZero: true)
     let shape = try r["shape"].map { try positive($0, "option 'accrual': 'shape'") } ?? 1
     return TrialAccrual(duration: duration, shape: shape)
@@ -166,6 +178,38 @@ struct DesignDecoding {
       ratio: try o.number("ratio"), method: try o.choice("method", DesignLibrary.designMethods))
   }
 
+  /// Steps on which a hazard given as a Lua function is tabulated.
+  static let functionHazardSteps = 500
+
+  /// A hazard given as a Lua function h(t): its value at the midpoints of
+  /// `functionHazardSteps` equal steps of [0, horizon] as a piecewise-constant
+  /// hazard (the midpoint rule for the cumulative hazard, error O(step²)), the
+  /// last value continuing past the horizon. The function is called here,
+  /// once per step, in protected mode; what it returns is checked.
+  func tabulated(_ function: LuaValue, option: String, horizon: Double) throws -> PiecewiseHazard {
+    let steps = Self.functionHazardSteps
+    let width = horizon / Double(steps)
+    var rates: [Double] = []
+    rates.reserveCapacity(steps)
+    for i in 0..<steps {
+      let t = (Double(i) + 0.5) * width
+      let out = try call.lua.call(function, [.number(t)])
+      guard let v = out.first, v.typeName == "number", let x = v.doubleValue, x.isFinite, x >= 0 else {
+        let shown = out.first.map { OptionValues.shown($0) } ?? "nothing"
+        throw fail("option '\(option)': the hazard function returned \(shown) at t = \(t); it must return a "
+          + "finite number ≥ 0")
+      }
+      rates.append(x)
+    }
+    let cuts = (1..<steps).map { Double($0) * width }
+    // Every rate was checked above, so the one problem left is a last rate of 0.
+    if PiecewiseHazard.problem(rates: rates, cuts: cuts) != nil {
+      throw fail("option '\(option)': the hazard function must be positive at the horizon (it continues from "
+        + "there), got 0 at t = \(horizon - width / 2)")
+    }
+    return PiecewiseHazard(rates: rates, cuts: cuts)
+  }
+
   /// simulate_trial's options (or power_sim's design) as a TrialDesign.
   func trial(_ o: OptionValues) throws -> TrialDesign {
     guard let n = try o.optionalInteger("n") else { throw fail("option 'n' (number of patients) is required") }
@@ -181,12 +225,22 @@ struct DesignDecoding {
       a == "control" ? b != "control" : (b == "control" ? false : a < b)
     }
     var arms: [TrialArm] = []
+    // Arms whose hazard is a Lua function: tabulated once the horizon (accrual + follow_up) is known.
+    var functions: [(arm: Int, function: LuaValue, horizon: Double?)] = []
     for name in names {
       guard let value = armsTable.fields.first(where: { $0.0 == name })?.1 else { continue }
       let option = "arms." + name
-      let r = try record(value, option: option, keys: ["hazard", "median", "ratio", "cure"])
+      let r = try record(value, option: option, keys: ["hazard", "median", "ratio", "cure", "horizon"])
+      if r["horizon"] != nil && r["hazard"]?.typeName != "function" {
+        throw fail("option '\(option).horizon' applies to a hazard given as a function")
+      }
       let hazard: PiecewiseHazard
-      if let h = r["hazard"] {
+      if let h = r["hazard"], h.typeName == "function" {
+        if r["median"] != nil { throw fail("option '\(option)' takes 'hazard' or 'median', not both") }
+        let horizon = try r["horizon"].map { try positive($0, "option '\(option).horizon'") }
+        functions.append((arms.count, h, horizon))
+        hazard = PiecewiseHazard(rates: [1])  // replaced below
+      } else if let h = r["hazard"] {
         if r["median"] != nil { throw fail("option '\(option)' takes 'hazard' or 'median', not both") }
         hazard = try self.hazard(h, option: option + ".hazard")
       } else if let m = r["median"] {
@@ -216,6 +270,20 @@ struct DesignDecoding {
     }
     if case .followUp(let f) = cutoff, accrual.duration + f <= 0 {
       throw fail("accrual duration plus follow_up must be positive")
+    }
+    for (j, function, given) in functions {
+      let option = "arms.\(arms[j].name).hazard"
+      let horizon: Double
+      if let given {
+        horizon = given
+      } else if case .followUp(let f) = cutoff {
+        horizon = accrual.duration + f
+      } else {
+        throw fail("option '\(option)' is a function: an event-driven design needs 'horizon' in the arm (the "
+          + "longest follow-up to tabulate it over)")
+      }
+      let hazard = try tabulated(function, option: option, horizon: horizon)
+      arms[j] = TrialArm(name: arms[j].name, hazard: hazard, cure: arms[j].cure, weight: arms[j].weight)
     }
     return TrialDesign(n: n, arms: arms, accrual: accrual, dropout: try dropout(try o.value("dropout")),
                        cutoff: cutoff)

@@ -41,7 +41,8 @@ struct DesignLibrary: KaplanLibrary {
     OptionSpec("hazard_treatment", .either(.number(.positive), .table),
                doc: "treatment hazard, rate or {rates =, cuts =}, for non-proportional hazards (method \"lakatos\")"),
     OptionSpec("accrual", .either(.number(.nonNegative), .table), defaultText: "0 (all at once)",
-               doc: "accrual duration, or {duration =, shape =}: fraction enrolled by u is (u/duration)^shape"),
+               doc: "accrual duration, or {duration =, shape =}: fraction enrolled by u is (u/duration)^shape; or "
+                 + "piecewise {periods = {lengths}, rates = {relative rates}}"),
     OptionSpec("follow_up", .number(.nonNegative), doc: "time from the end of accrual to the analysis"),
     OptionSpec("dropout", .table, doc: "exponential dropout: {rate = r} or {prob = p, time = t}"),
     OptionSpec("unit", .string, default: .string("months"), doc: "the time unit the printed sentence names"),
@@ -83,8 +84,8 @@ struct DesignLibrary: KaplanLibrary {
       "sample_size", section: "Design", signature: "sample_size{opts}",
       summary: "Patients and events for a two-arm log-rank test: the events from events_needed's formula, "
         + "then patients = events / P(event), with P(event) per arm from exponential or piecewise-exponential "
-        + "hazards, accrual over a period (uniform or shaped), follow-up after accrual and exponential dropout "
-        + "(Lachin and Foulkes 1986), rounded up per arm. Give the arms as hr with median_control (or "
+        + "hazards, accrual over a period (uniform, shaped or piecewise), follow-up after accrual and exponential "
+        + "dropout (Lachin and Foulkes 1986), rounded up per arm. Give the arms as hr with median_control (or "
         + "hazard_control), median_control with median_treatment, or surv_at = {t, s0, s1}. method = \"lakatos\" "
         + "sums the log-rank statistic's mean and variance over the study (Lakatos 1988), so the arms' hazards "
         + "need not be proportional (hazard_treatment, e.g. a delayed effect). References: Lachin and Foulkes "
@@ -104,6 +105,9 @@ struct DesignLibrary: KaplanLibrary {
         local h = math.log(2) / 12
         print(sample_size{hazard_control = h, hazard_treatment = {rates = {h, 0.6 * h}, cuts = {3}},
                           accrual = 24, follow_up = 12, method = "lakatos"}.n)
+        -- piecewise accrual: 6 months at a third of the rate of the next 18
+        print(sample_size{hr = 0.7, median_control = 12, follow_up = 12,
+                          accrual = {periods = {6, 18}, rates = {1, 3}}})
         """
     ) { call in
       let a = try DesignDecoding(call: call, argument: 1, prefix: "").assumptions(call.options)
@@ -171,16 +175,22 @@ struct DesignLibrary: KaplanLibrary {
 
   static var trialOptions: [OptionSpec] { [
     OptionSpec("n", .integer(.between(1, 10_000_000)), doc: "number of patients (required)"),
-    OptionSpec("arms", .table, doc: "by name: {hazard = rate or {rates =, cuts =} (or median =), ratio = "
-      + "allocation weight, cure = fraction}; \"control\" comes first, the others alphabetically"),
+    OptionSpec("arms", .table, doc: "by name: {hazard = rate, {rates =, cuts =} or function(t) (or median =), "
+      + "ratio = allocation weight, cure = fraction, horizon = time a function hazard is tabulated to}; "
+      + "\"control\" comes first, the others alphabetically"),
     OptionSpec("accrual", .either(.number(.nonNegative), .table), defaultText: "0 (all at once)",
-               doc: "accrual duration, or {duration =, shape =}"),
+               doc: "accrual duration, {duration =, shape =}, or piecewise {periods = {lengths}, rates = {relative "
+                 + "rates}}"),
     OptionSpec("dropout", .table, doc: "exponential dropout: {rate = r} or {prob = p, time = t}"),
     OptionSpec("cure", .number(.between(0, 0.999999)), default: .number(0),
                doc: "cure fraction of every arm (an arm's own cure overrides it)"),
     OptionSpec("follow_up", .number(.nonNegative), doc: "analysis at accrual duration + follow_up"),
     OptionSpec("events", .integer(.positive), doc: "event-driven analysis at the calendar time of this event"),
     OptionSpec("seed", .integer(.any), default: .integer(1), doc: "random seed (same seed, same data)"),
+    OptionSpec("start_date", .string, doc: "calendar date of time 0 (\"YYYY-MM-DD\"): the data get entry_date, "
+      + "each entry as a date (time_unit days per unit; months are 365.25 / 12 days)"),
+    OptionSpec.choice("time_unit", TrialCalendar.units, default: "months",
+                      doc: "unit of the design's times, to turn entries into dates (with start_date)"),
   ] }
 
   private var simulateTrial: KaplanFunction {
@@ -188,7 +198,9 @@ struct DesignLibrary: KaplanLibrary {
       "simulate_trial", section: "Design", signature: "simulate_trial{opts}",
       summary: "A simulated two-or-more-arm trial as a dataset (id, arm, entry, time, event; rows by entry): "
         + "fixed arm sizes by allocation ratio, entry over the accrual period, event times from each arm's "
-        + "(piecewise) exponential hazard with an optional cure fraction, exponential dropout, and a cut-off "
+        + "(piecewise) exponential hazard or hazard function (tabulated at the midpoints of 500 equal steps up to "
+        + "accrual + follow_up, or the arm's horizon, constant after) with an optional cure fraction, exponential "
+        + "dropout, and a cut-off "
         + "after follow_up or at the given number of events (patients not yet enrolled then are left out). "
         + "The same seed gives the same data on every machine; it is replicate 1 of power_sim with that seed.",
       options: Self.trialOptions, optionsArgument: 1,
@@ -197,14 +209,24 @@ struct DesignLibrary: KaplanLibrary {
                                  accrual = 12, follow_up = 12, seed = 42}
         print(d:head())
         print(logrank(d, "Surv(time, event) ~ arm"))
+        -- entry dates from a start date
+        print(simulate_trial{n = 10, arms = {control = {median = 12}}, accrual = 12, follow_up = 12,
+                             start_date = "2026-01-15"}:head(3))
+        -- a delayed effect as a hazard function: the treatment arm's hazard falls after 3 months
+        local h = math.log(2) / 12
+        local late = simulate_trial{n = 200, arms = {control = {hazard = h},
+                                    treatment = {hazard = function(t) return t < 3 and h or 0.6 * h end}},
+                                    accrual = 12, follow_up = 12, seed = 42}
+        print(late:head(3))
         """
     ) { call in
       let o = call.options
       let design = try DesignDecoding(call: call, argument: 1, prefix: "").trial(o)
       let seed = UInt64(bitPattern: Int64(try o.integer("seed")))
+      let calendar = try TrialCalendar(call, o, accrual: design.accrual.duration, argument: 1, prefix: "")
       var trial = SimulatedTrial()
       TrialSimulator.simulate(design, seed: TrialDesign.replicateSeed(master: seed, index: 1), into: &trial)
-      return [.object(try LuaDataset(try DesignResults.dataset(trial, design: design)))]
+      return [.object(try LuaDataset(try DesignResults.dataset(trial, design: design, calendar: calendar)))]
     }
   }
 
@@ -220,7 +242,8 @@ struct DesignLibrary: KaplanLibrary {
         + "depend on the number of threads. On a terminal (stderr a tty, CI unset) a progress bar is drawn on "
         + "stderr.",
       options: [
-        OptionSpec("design", .table, doc: "a simulate_trial design (without seed); two arms for built-in analyses"),
+        OptionSpec("design", .table, doc: "a simulate_trial design (its seed, if given, is the master seed); two "
+                     + "arms for built-in analyses"),
         OptionSpec("analysis", .either(.choice(PowerSimBinding.analyses), .function), default: .string("logrank"),
                    doc: "\"logrank\", \"fh\" (with rho, gamma), \"cox\", \"rmst\" (with tau), \"maxcombo\", or "
                      + "function(d) return reject end"),
@@ -229,7 +252,7 @@ struct DesignLibrary: KaplanLibrary {
         OptionSpec("gamma", .number(.nonNegative), default: .number(0),
                    doc: "Fleming-Harrington gamma (analysis \"fh\")"),
         OptionSpec("reps", .integer(.between(1, 10_000_000)), default: .integer(1000), doc: "number of trials"),
-        OptionSpec("seed", .integer(.any), default: .integer(1), doc: "master seed"),
+        OptionSpec("seed", .integer(.any), default: .integer(1), doc: "master seed (or give it in design)"),
         OptionSpec("alpha", .number(.probability), default: .number(0.05),
                    doc: "two-sided level of the built-in tests"),
       ],

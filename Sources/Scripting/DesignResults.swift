@@ -65,8 +65,15 @@ enum DesignResults {
       out.append(("median_control", .number(log(2) / a.control.rates[0])))
       out.append(("median_treatment", .number(log(2) / a.treatment.rates[0])))
     }
-    out += [("accrual", .number(a.accrual.duration)), ("accrual_shape", .number(a.accrual.shape)),
-            ("follow_up", .number(a.followUp)), ("dropout_rate", .number(a.dropout)), ("alpha", .number(a.alpha)),
+    out.append(("accrual", .number(a.accrual.duration)))
+    if a.accrual.isPiecewise {
+      // Piecewise accrual: the periods and relative rates as "6, 18" (6 significant digits).
+      let text = { (xs: [Double]) in xs.map { String(format: "%.6g", $0) }.joined(separator: ", ") }
+      out += [("accrual_periods", .text(text(a.accrual.periods))), ("accrual_rates", .text(text(a.accrual.rates)))]
+    } else {
+      out.append(("accrual_shape", .number(a.accrual.shape)))
+    }
+    out += [("follow_up", .number(a.followUp)), ("dropout_rate", .number(a.dropout)), ("alpha", .number(a.alpha)),
             ("sided", .integer(a.sides)), ("ratio", .number(a.ratio)), ("method", .text(a.method.rawValue))]
     return out
   }
@@ -122,17 +129,22 @@ enum DesignResults {
                tidy: tidy(PowerSimResult.self, rows: "one row: the result's fields")),
   ] }
 
-  /// A simulated trial as a dataset: id, arm, entry, time, event, rows by entry.
-  static func dataset(_ t: SimulatedTrial, design: TrialDesign) throws -> Dataset {
+  /// A simulated trial as a dataset: id, arm, entry, time, event, rows by entry; with a calendar, entry_date
+  /// after entry.
+  static func dataset(_ t: SimulatedTrial, design: TrialDesign, calendar: TrialCalendar? = nil) throws -> Dataset {
     let order = t.entry.indices.sorted { t.entry[$0] != t.entry[$1] ? t.entry[$0] < t.entry[$1] : $0 < $1 }
-    return try Dataset(
-      names: ["id", "arm", "entry", "time", "event"],
-      columns: [
-        .int(Array(1...max(1, order.count)).prefix(order.count).map { $0 }),
-        .factor(codes: order.map { t.arm[$0] }, levels: design.arms.map(\.name)),
-        .double(order.map { t.entry[$0] }), .double(order.map { t.time[$0] }),
-        .int(order.map { Int(t.event[$0]) }),
-      ])
+    var names = ["id", "arm", "entry", "time", "event"]
+    var columns: [Column] = [
+      .int(Array(1...max(1, order.count)).prefix(order.count).map { $0 }),
+      .factor(codes: order.map { t.arm[$0] }, levels: design.arms.map(\.name)),
+      .double(order.map { t.entry[$0] }), .double(order.map { t.time[$0] }),
+      .int(order.map { Int(t.event[$0]) }),
+    ]
+    if let calendar {
+      names.insert("entry_date", at: 3)
+      columns.insert(.date(order.map { calendar.date(t.entry[$0]) }), at: 3)
+    }
+    return try Dataset(names: names, columns: columns)
   }
 }
 

@@ -18,11 +18,18 @@ enum PowerSimBinding {
       throw call.lua.argumentError(1, "option 'design' is required (a simulate_trial design)")
     }
     let parsed = try OptionValues.parse(
-      designValue, function: "power_sim", schema: DesignLibrary.trialOptions.filter { $0.key != "seed" },
+      designValue, function: "power_sim", schema: DesignLibrary.trialOptions,
       error: { call.lua.argumentError(1, "option 'design': " + $0) })
     let design = try DesignDecoding(call: call, argument: 1, prefix: "option 'design': ").trial(parsed)
+    let calendar = try TrialCalendar(
+      call, parsed, accrual: design.accrual.duration, argument: 1, prefix: "option 'design': ")
     let reps = try o.integer("reps")
-    let seedValue = try o.integer("seed")
+    // The seed may come with the design (a simulate_trial design as it was written, as in issue 21's example)
+    // or beside it, not both: either is the master seed, so replicate 1 is simulate_trial's trial.
+    if parsed.has("seed") && o.has("seed") {
+      throw call.lua.argumentError(1, "give the seed once: in 'design' or beside it, not both")
+    }
+    let seedValue = parsed.has("seed") ? try parsed.integer("seed") : try o.integer("seed")
     let seed = UInt64(bitPattern: Int64(seedValue))
     let alpha = try o.number("alpha")
     let analysisValue = try o.value("analysis") ?? .string("logrank")
@@ -81,7 +88,7 @@ enum PowerSimBinding {
       events += trial.events
       patients += trial.count
       if trial.eventsShort > 0 { short += 1 }
-      let data = try LuaDataset(try DesignResults.dataset(trial, design: design))
+      let data = try LuaDataset(try DesignResults.dataset(trial, design: design, calendar: calendar))
       let out = try call.lua.call(analysisValue, [.object(data)])
       guard case .boolean(let reject)? = out.first else {
         throw LuaError.runtime("power_sim: the analysis function returned \(out.first?.typeName ?? "nothing") "

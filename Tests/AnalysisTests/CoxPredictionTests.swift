@@ -11,7 +11,7 @@ import TestSupport
   static let tolerance = Tolerance.iterative
   static let fixtures = [
     "lung_efron", "lung_strata_breslow", "lung_weighted", "veteran", "heart", "lung_offset",
-    "lung_offset_strata_weighted", "heart_strata",
+    "lung_offset_strata_weighted", "heart_strata", "lung_exact", "colon_cluster", "colon_exact",
   ]
 
   static func data(_ name: String) throws -> Dataset {
@@ -23,7 +23,7 @@ import TestSupport
     guard let f = try loadFixture("cox_predict/\(name).json") as? [String: Any],
       let formula = f["formula"] as? String, let ties = f["ties"] as? String
     else { throw FixtureError("bad fixture \(name)") }
-    let source = name.hasPrefix("lung") ? "lung" : name.hasPrefix("heart") ? "heart" : name
+    let source = ["lung", "heart", "colon"].first { name.hasPrefix($0) } ?? name
     var d = try data(source)
     if source == "lung" {
       // The R script's columns: w <- 1 + (age %% 3); off <- 0.2 * (age %% 4) - 0.3.
@@ -32,7 +32,7 @@ import TestSupport
       d = try d.with("off", .double(age.map { 0.2 * $0.truncatingRemainder(dividingBy: 4) - 0.3 }))
     }
     var options = CoxAnalysisOptions()
-    options.ties = ties == "breslow" ? .breslow : .efron
+    options.ties = CoxTies(rawValue: ties) ?? .efron
     options.weights = f["weights"] as? String
     let m = try CoxAnalysis(dataset: d, formula: try Formula(parsing: formula), options: options)
     return (m, d, f)
@@ -61,7 +61,7 @@ import TestSupport
     let newdata = try d.rows(rows)
     let pred = f["prediction"] as? [String: Any] ?? [:]
     for type in CoxPredictionType.allCases {
-      for ref in [CoxPredictionReference.strata, .sample] {
+      for ref in CoxPredictionReference.allCases {
         let r = pred["\(type.rawValue)_\(ref.rawValue)"] as? [String: Any] ?? [:]
         let own = try m.predict(type: type, reference: ref)
         Self.expectClose(own.fit, Self.numbers(r["fit"]), "\(name) \(type) \(ref) fit")

@@ -37,8 +37,13 @@ local function assumptions_text(r)
     parts[#parts + 1] = r.hr and "the given piecewise-exponential control hazard" or "the given hazards of each arm"
   end
   if r.accrual and r.accrual > 0 then
-    local shape = r.accrual_shape == 1 and "uniform" or ("shape " .. num(r.accrual_shape, 2))
-    parts[#parts + 1] = string.format("%s accrual over %s", shape, num(r.accrual, 2) .. unit)
+    if r.accrual_periods then
+      parts[#parts + 1] = string.format("piecewise accrual over %s (periods of %s%s at relative rates %s)",
+        num(r.accrual, 2) .. unit, r.accrual_periods, unit, r.accrual_rates)
+    else
+      local shape = r.accrual_shape == 1 and "uniform" or ("shape " .. num(r.accrual_shape, 2))
+      parts[#parts + 1] = string.format("%s accrual over %s", shape, num(r.accrual, 2) .. unit)
+    end
   else
     parts[#parts + 1] = "all patients enrolled at once"
   end

@@ -50,13 +50,7 @@ public enum LakatosMethod {
     for i in 0..<steps {
       let s = (Double(i) + 0.5) * h
       let window = total - s  // latest entry time that allows follow-up s
-      let c: Double
-      if accrual.duration == 0 {
-        c = 1
-      } else {
-        let x = min(max(window / accrual.duration, 0), 1)
-        c = accrual.shape == 1 ? x : pow(x, accrual.shape)
-      }
+      let c = accrual.fraction(enrolledBy: window)
       if c <= 0 { continue }
       let base = exp(-eta * s) * c
       let lc = hazard(control, at: s)
