@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// A chain of element-wise operations over double columns, evaluated in one
@@ -309,9 +310,9 @@ enum FusedLoops {
     case .naturalLog: loop(x, y, n, NaturalLogKernel())
     case .log10: loop(x, y, n, Log10Kernel())
     case .log2: loop(x, y, n, Log2Kernel())
-    case .log1p: loop(x, y, n, Log1pKernel())
+    case .log1p: Log1pKernel().apply(x, y, n)
     case .exp: loop(x, y, n, ExpKernel())
-    case .sqrt: loop(x, y, n, SqrtKernel())
+    case .sqrt: kaplan_sqrt_block(x, y, n)
     case .abs: loop(x, y, n, AbsKernel())
     case .floor: loop(x, y, n, FloorKernel())
     case .ceil: loop(x, y, n, CeilKernel())

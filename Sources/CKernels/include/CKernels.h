@@ -24,4 +24,14 @@ long kaplan_round_digits(const double *x, double *y, long n, double p10, double 
  * [0, d) (or (d, 0]), r (with -0 as +0). Returns the rows left as NaN. */
 long kaplan_modulo_whole(const double *x, double *y, long n, double d);
 
+/* log1p(x) as glibc's FMA build computes it (Log1p.c), where x is on its
+ * main path; only when kaplan_log1p_block_available() (AVX2 and FMA), else
+ * every row is left as NaN. Returns the rows left as NaN. */
+int kaplan_log1p_block_available(void);
+long kaplan_log1p_block(const double *x, double *y, long n);
+
+/* sqrt(x) of every row (SquareRoot.c): correctly rounded, NaN for x < 0 or
+ * NaN. y may equal x (each lane is read before it is written). */
+void kaplan_sqrt_block(const double *x, double *y, long n);
+
 #endif
