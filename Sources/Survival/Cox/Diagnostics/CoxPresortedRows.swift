@@ -7,31 +7,49 @@ import Foundation
 /// result (the rows, their stop times, the strata's first positions) after
 /// checking, in one sequential pass, that it is a permutation in that order;
 /// nil (sort again) otherwise, or for (start, stop] data.
+///
+/// The pass needs no table of the rows seen: n rows in range 0..<n whose
+/// (stratum, time, row) keys strictly increase are distinct, hence a
+/// permutation. So the fit's order costs one gather of the times (which the
+/// table needs anyway) and comparisons of neighbours.
 enum CoxPresortedRows {
   static func order(
     _ rows: [Int]?, strata: [Int]?, stop: [Double], counting: Bool
   ) -> (rows: [Int], keys: [Double], blockStart: [Int])? {
     guard let rows, !counting, rows.count == stop.count, !rows.isEmpty else { return nil }
+    guard (strata?.count ?? stop.count) == stop.count else { return nil }
     let n = rows.count
-    var seen = [Bool](repeating: false, count: n)
-    var keys = [Double](repeating: 0, count: n)
     var blockStart = [0]
     var ok = true
-    rows.withUnsafeBufferPointer { rows in
-      stop.withUnsafeBufferPointer { stop in
-        keys.withUnsafeMutableBufferPointer { keys in
-          var previousStratum = Int.min
+    let keys = [Double](unsafeUninitializedCapacity: n) { keys, count in
+      rows.withUnsafeBufferPointer { rows in
+        stop.withUnsafeBufferPointer { stop in
+          // Times in order, and rows increasing among tied times (within one stratum).
+          var previousRow = -1
+          var previousTime = -Double.infinity
           for k in 0..<n {
             let row = rows[k]
-            guard row >= 0 && row < n && !seen[row] else {
+            guard row >= 0 && row < n else {
               ok = false
               return
             }
-            seen[row] = true
             let t = stop[row]
             keys[k] = t
-            let s = strata?[row] ?? 0
-            if k > 0 {
+            if k > 0 && !(previousTime < t || (previousTime == t && previousRow < row)) {
+              // Out of order: allowed only where a new, higher stratum begins (checked below).
+              guard strata != nil else {
+                ok = false
+                return
+              }
+            }
+            previousRow = row
+            previousTime = t
+          }
+          guard let strata else { return }
+          strata.withUnsafeBufferPointer { strata in
+            var previousStratum = strata[rows[0]]
+            for k in 1..<n {
+              let s = strata[rows[k]]
               if s != previousStratum {
                 // A new stratum: strata ascending.
                 if s < previousStratum {
@@ -39,15 +57,17 @@ enum CoxPresortedRows {
                   return
                 }
                 blockStart.append(k)
-              } else if !(keys[k - 1] < t || (keys[k - 1] == t && rows[k - 1] < row)) {
+              } else if !(keys[k - 1] < keys[k] || (keys[k - 1] == keys[k] && rows[k - 1] < rows[k])) {
                 ok = false
                 return
               }
+              previousStratum = s
             }
-            previousStratum = s
           }
         }
       }
+      // Every slot written when ok; otherwise dropped (Doubles need no deinitialisation).
+      count = ok ? n : 0
     }
     guard ok else { return nil }
     blockStart.append(n)

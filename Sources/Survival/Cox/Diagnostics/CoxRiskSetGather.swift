@@ -20,13 +20,21 @@ enum CoxRiskSetGather {
     guard n > 0, p > 0 else { return ([], [], []) }
     let workers = n >= parallelThreshold ? 2 : 1
     var means = [Double](repeating: 0, count: p)
-    // The columns are read in place (column-major, or the design's own column arrays: no copy).
+    // The columns are read in place (column-major, or the design's own column arrays: no copy). Each
+    // column's mean is summed in row order by one worker (worker w takes its share of the columns).
     input.covariateColumns.withColumns(n: n, p: p) { cov in
-      for j in 0..<p {
-        var mean = 0.0
-        let column = cov[j]
-        for i in 0..<n { mean += column[i] }
-        means[j] = mean / Double(n)
+      means.withUnsafeMutableBufferPointer { means in
+        let out = DisjointWrites(means)
+        let meanWorkers = min(workers, p)
+        DispatchQueue.concurrentPerform(iterations: meanWorkers) { w in
+          let m = out.baseAddress.unsafelyUnwrapped
+          for j in (w * p / meanWorkers)..<((w + 1) * p / meanWorkers) {
+            var mean = 0.0
+            let column = cov[j]
+            for i in 0..<n { mean += column[i] }
+            m[j] = mean / Double(n)
+          }
+        }
       }
     }
     var eta = [Double](repeating: 0, count: n)

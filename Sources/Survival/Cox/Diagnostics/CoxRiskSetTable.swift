@@ -153,8 +153,9 @@ struct CoxRiskSetTable {
     // kernels' passes read the rows and the per-death-time sums in step
     // (sequential memory) instead of jumping to each row's death time.
     let strataOfInput = input.strata
+    let counting = input.start != nil
     let order =
-      CoxPresortedRows.order(presorted, strata: strataOfInput, stop: input.stop, counting: input.start != nil)
+      CoxPresortedRows.order(presorted, strata: strataOfInput, stop: input.stop, counting: counting)
       ?? RowOrder.sorted(strata: strataOfInput, key: input.stop, descending: false)
     let sortedRows = order.rows
     let sortedStops = order.keys
@@ -171,6 +172,7 @@ struct CoxRiskSetTable {
     // positions), the death times of each stratum and each row's hi (the
     // death times up to its stop), with no comparison sort and no binary search.
     var events: [Int] = []
+    events.reserveCapacity(n)
     var deathTime: [Double] = []
     var deathStratum: [Int] = []
     var deathCount: [Int] = []
@@ -223,32 +225,44 @@ struct CoxRiskSetTable {
       return a
     }
     var lo = [Int](repeating: 0, count: n)
-    for k in 0..<n {
+    // Without strata or start times every row's lo is 0 (the array as made).
+    for k in 0..<n where counting || strataOfInput != nil {
       let s = stratumOfRow[k]
       lo[k] = input.start.map { upperBound($0[sortedRows[k]], stratumStart[s], stratumStart[s + 1]) }
         ?? stratumStart[s]
     }
     try Cancellation.check()
     // Backward difference arrays: a row joins at hi − 1 and leaves after lo (it is at risk on [lo, hi)).
+    // Right-censored rows never leave (lo is the stratum's first death time): no removals, and the
+    // additions on two workers (`CoxRiskSetTableSplit.scatter`).
     let width = p + 1
-    var addAt = [Double](repeating: 0, count: totalDeaths * width)
-    var removeAt = [Double](repeating: 0, count: totalDeaths * width)
-    var deathRiskSum = [Double](repeating: 0, count: totalDeaths)
-    var deathXSum = [Double](repeating: 0, count: totalDeaths * p)
-    for i in 0..<n where lo[i] < hi[i] {
-      let v = risk[i] * weight[i]
-      let a = (hi[i] - 1) * width
-      addAt[a] += v
-      for j in 0..<p { addAt[a + 1 + j] += v * x[i * p + j] }
-      if lo[i] > stratumStart[stratumOfRow[i]] {
-        let r = lo[i] * width
-        removeAt[r] += v
-        for j in 0..<p { removeAt[r + 1 + j] += v * x[i * p + j] }
-      }
-      if isEvent[i] {
-        let d = hi[i] - 1
-        deathRiskSum[d] += v
-        for j in 0..<p { deathXSum[d * p + j] += v * x[i * p + j] }
+    var addAt: [Double]
+    var removeAt: [Double] = []
+    var deathRiskSum: [Double]
+    var deathXSum: [Double]
+    if !counting {
+      (addAt, deathRiskSum, deathXSum) = CoxRiskSetTableSplit.scatter(
+        risk: risk, weight: weight, x: x, isEvent: isEvent, lo: lo, hi: hi, p: p, deaths: totalDeaths)
+    } else {
+      addAt = [Double](repeating: 0, count: totalDeaths * width)
+      removeAt = [Double](repeating: 0, count: totalDeaths * width)
+      deathRiskSum = [Double](repeating: 0, count: totalDeaths)
+      deathXSum = [Double](repeating: 0, count: totalDeaths * p)
+      for i in 0..<n where lo[i] < hi[i] {
+        let v = risk[i] * weight[i]
+        let a = (hi[i] - 1) * width
+        addAt[a] += v
+        for j in 0..<p { addAt[a + 1 + j] += v * x[i * p + j] }
+        if lo[i] > stratumStart[stratumOfRow[i]] {
+          let r = lo[i] * width
+          removeAt[r] += v
+          for j in 0..<p { removeAt[r + 1 + j] += v * x[i * p + j] }
+        }
+        if isEvent[i] {
+          let d = hi[i] - 1
+          deathRiskSum[d] += v
+          for j in 0..<p { deathXSum[d * p + j] += v * x[i * p + j] }
+        }
       }
     }
     var riskSum = [Double](repeating: 0, count: totalDeaths)
@@ -261,34 +275,14 @@ struct CoxRiskSetTable {
         for j in 0..<width { running[j] += addAt[d * width + j] }
         riskSum[d] = running[0]
         for j in 0..<p { xSum[d * p + j] = running[1 + j] }
-        for j in 0..<width { running[j] -= removeAt[d * width + j] }
+        if counting { for j in 0..<width { running[j] -= removeAt[d * width + j] } }
         d -= 1
       }
     }
     let efron = input.ties == .efron
-    var hazard = [Double](repeating: 0, count: totalDeaths)
-    var deadHazard = [Double](repeating: 0, count: totalDeaths)
-    var xHazard = [Double](repeating: 0, count: totalDeaths * p)
-    var deadXHazard = [Double](repeating: 0, count: totalDeaths * p)
-    var deadMean = [Double](repeating: 0, count: totalDeaths * p)
-    for d in 0..<totalDeaths {
-      let m = efron ? deathCount[d] : 1
-      let fraction = 1 / Double(m)
-      let share = deathWeight[d] * fraction
-      for s in 0..<m {
-        let down = Double(s) * fraction
-        let denominator = riskSum[d] - down * deathRiskSum[d]
-        let h = share / denominator
-        hazard[d] += h
-        deadHazard[d] += (1 - down) * h
-        for j in 0..<p {
-          let mean = (xSum[d * p + j] - down * deathXSum[d * p + j]) / denominator
-          xHazard[d * p + j] += h * mean
-          deadXHazard[d * p + j] += (1 - down) * h * mean
-          deadMean[d * p + j] += mean * fraction
-        }
-      }
-    }
+    let (hazard, deadHazard, xHazard, deadXHazard, deadMean) = CoxRiskSetTableSplit.hazards(
+      efron: efron, deathCount: deathCount, deathWeight: deathWeight, riskSum: riskSum, deathRiskSum: deathRiskSum,
+      xSum: xSum, deathXSum: deathXSum, p: p, rows: n)
     self.x = x
     self.risk = risk
     self.weight = weight

@@ -130,6 +130,11 @@ public enum CoxZph {
     }
     let ttimes = fromTable ?? transformedTimes(
       fullInput, transform, sortedRows: fullInput.strata == nil ? riskSets?.table.order : nil)
+    // One transformed time per row (the result's per-event gathers read them unchecked).
+    if ttimes.count != fullInput.n {
+      throw CoxInputError(
+        "the proportional-hazards test (zph): \(ttimes.count) transformed times for \(fullInput.n) rows")
+    }
     // Drop the columns whose coefficient is NA.
     let keep = (0..<fullInput.columns).filter { !fullInput.coefficients[$0].isNaN }
     if keep.isEmpty { throw CoxInputError("the proportional-hazards test (zph): every coefficient is NA") }
@@ -251,7 +256,7 @@ public enum CoxZph {
     for s in 0..<strataCount {
       for (t, columns) in terms.enumerated() { usedTerm[s * nterm + t] = used[s * nvar + columns[0]] }
     }
-    let eventStratum = scores.eventRows.map { input.strata?[$0] ?? 0 }
+    let eventStratum = CoxZphEventGather.strata(input.strata, at: scores.eventRows)
     // The events of each stratum (one counting pass), so that scaling them is
     // linear in the events however many strata there are (matched sets).
     var eventStart = [Int](repeating: 0, count: strataCount + 1)
@@ -314,7 +319,8 @@ public enum CoxZph {
     let variance = try LinearSolve.inverse(vterm, nterm)
     return Result(
       names: tableNames, chisq: chisq, df: df, p: pValues, eventRows: scores.eventRows,
-      x: scores.eventRows.map { ttimes[$0] }, time: scores.eventRows.map { input.stop[$0] },
+      x: CoxZphEventGather.values(ttimes, at: scores.eventRows),
+      time: CoxZphEventGather.values(input.stop, at: scores.eventRows),
       stratum: eventStratum, y: sresid, variance: variance, termNames: names)
   }
 }
