@@ -43,19 +43,10 @@ func benchFrame(_ args: [String]) {
   var sink = 0.0
   func run(_ name: String, _ body: () throws -> Double) {
     if let only, name != only, !name.contains("_" + only) { return }
-    var wall = Double.infinity, cpu = Double.infinity, process = Double.infinity
-    for _ in 0..<reps {
-      let c0 = threadCPUSeconds(), p0 = processCPUSeconds()
-      let t0 = DispatchTime.now().uptimeNanoseconds
-      do { sink += try body() } catch {
-        FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
-        exit(1)
-      }
-      wall = min(wall, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-      cpu = min(cpu, threadCPUSeconds() - c0)
-      process = min(process, processCPUSeconds() - p0)
-    }
-    print(String(format: "%-20@ wall %.4f cpu %.4f process %.4f", name as NSString, wall, cpu, process))
+    let best = bestOfRuns(name, reps: reps, sink: &sink, body)
+    let line = String(
+      format: "%-20@ wall %.4f cpu %.4f process %.4f", name as NSString, best.wall, best.cpu, best.process)
+    print(line)
   }
   run("frame_km") { Double(try ModelFrame(dataset: d, formula: Formula(parsing: km)).curves?.count ?? 0) }
   // The kernel entries a script's km and logrank run: the status column's Int codes and the factor's own

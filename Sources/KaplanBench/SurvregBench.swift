@@ -30,18 +30,8 @@ func benchSurvreg(_ args: [String]) {
   options.distribution = dist
   var sink = 0.0
   func run(_ name: String, _ body: () throws -> Double) {
-    var wall = Double.infinity, cpu = Double.infinity
-    for _ in 0..<reps {
-      let c0 = threadCPUSeconds()
-      let t0 = DispatchTime.now().uptimeNanoseconds
-      do { sink += try body() } catch {
-        FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
-        exit(1)
-      }
-      wall = min(wall, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-      cpu = min(cpu, threadCPUSeconds() - c0)
-    }
-    print(String(format: "%-16@ wall %.4f cpu %.4f", name as NSString, wall, cpu))
+    let best = bestOfRuns(name, reps: reps, sink: &sink, body)
+    print(String(format: "%-16@ wall %.4f cpu %.4f", name as NSString, best.wall, best.cpu))
   }
   let formula = "Surv(time, status) ~ x1 + x2 + x3 + x4 + x5"
   var analysis: SurvregAnalysis?
