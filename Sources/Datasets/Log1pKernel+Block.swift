@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import RunControl
 
 extension Log1pKernel {
   /// `log1p` of `n` values of `x` into `y`, bit for bit `callAsFunction` of
@@ -48,14 +49,8 @@ extension Log1pKernel {
   /// -0.2929 and 0.41422, k < 0, k = 0 and k > 0, both halves of the
   /// normalisation at sqrt(2)), from a fixed SplitMix64 stream.
   static var probeValues: [Double] {
-    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-    func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+    var random = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
+    func next() -> UInt64 { random.next() }
     return (0..<4096).map { i in
       let unit = Double(next() >> 11) * 0x1p-53
       switch i % 4 {

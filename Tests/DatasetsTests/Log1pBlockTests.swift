@@ -1,4 +1,5 @@
 import Foundation
+import RunControl
 import Testing
 @testable import Datasets
 
@@ -24,14 +25,8 @@ struct Log1pBlockTests {
   /// branches (high words 0x3FDA827A, 0xbfd2bec3, 0x3e200000, 0x43400000 and
   /// the normalisation at sqrt(2)) and the special values.
   static func values() -> [Double] {
-    var state: UInt64 = 42
-    func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+    var random = SplitMix64(seed: 42)
+    func next() -> UInt64 { random.next() }
     func word(_ high: UInt32, _ delta: Int64) -> Double {
       Double(bitPattern: (UInt64(high) << 32) &+ UInt64(bitPattern: delta))
     }
