@@ -30,8 +30,8 @@ public enum CoxFittedLinear {
     let flatCentres = centres.flatMap { $0 }
     // The fit's own lp is returned as it is (shared, not copied) for type lp.
     let keepFit = linearPredictor != nil && !risk
-    var computed = [Double](unsafeUninitializedCapacity: keepFit ? 0 : n) { _, count in count = keepFit ? 0 : n }
-    var se = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
+    var computed: [Double] = RadixOrder.uninitialized(keepFit ? 0 : n)
+    var se: [Double] = RadixOrder.uninitialized(n)
     covariates.withColumns(n: n, p: p) { columns in
       computed.withUnsafeMutableBufferPointer { fitBuffer in
         se.withUnsafeMutableBufferPointer { seBuffer in
