@@ -157,7 +157,7 @@ public struct CoxAnalysis: Sendable {
   /// is kept as column arrays, unless the formula has tt() terms.
   static func prepare(
     dataset: Dataset, formula: Formula, options: CoxAnalysisOptions, timeTransform: CoxTimeTransform? = nil,
-    columnArrays: Bool = false
+    columnArrays: Bool = false, penalisedSplines: Bool = false
   ) throws -> Prepared {
     let formula = try formula.resolvingDot(in: dataset, weights: options.weights)
     let ttVariables = formula.timeTransformVariables
@@ -183,6 +183,7 @@ public struct CoxAnalysis: Sendable {
     }
     var frameOptions = ModelFrameOptions()
     frameOptions.weights = options.weights
+    frameOptions.allowsPenalisedSplines = penalisedSplines
     let frame = try ModelFrame(dataset: dataset, formula: formula, options: frameOptions)
     let design = try DesignMatrix(frame: frame, columnArrays: columnArrays && ttVariables.isEmpty)
     try check(frame: frame, design: design, options: options)

@@ -10,7 +10,7 @@ extension Formula {
       case .elementwise: continue
       case .timeTransform:
         throw FormulaError(formula: text, position: t.position, message: "tt() is for cox() only, not \(function)")
-      case .poly, .naturalSpline, .bSpline:
+      case .poly, .naturalSpline, .bSpline, .penalisedSpline:
         throw FormulaError(
           formula: text, position: t.position,
           message: "\(t.label) is a regression basis; \(function) groups curves by the values of its terms")
@@ -24,6 +24,17 @@ extension Formula {
       if let t = v.transform, case .timeTransform = t.kind {
         throw FormulaError(formula: text, position: t.position, message: "tt() is for cox() only, not \(function)")
       }
+    }
+  }
+
+  /// Whether the formula has `pspline()` terms (fitted by `PenalisedCoxAnalysis`).
+  public var hasPenalisedSplines: Bool { !penalisedSplineVariables.isEmpty }
+
+  /// The `pspline()` variables, in formula order.
+  var penalisedSplineVariables: [FormulaVariable] {
+    variables.filter { v in
+      if let t = v.transform, case .penalisedSpline = t.kind { return true }
+      return false
     }
   }
 

@@ -36,11 +36,6 @@ extension FormulaParser {
   mutating func parseTransformCall(_ name: String, at position: Int) throws -> VariableTransform? {
     let kinds = ["poly", "ns", "bs", "tt", "pspline"]
     guard ElementFunction(rawValue: name) != nil || kinds.contains(name) else { return nil }
-    if name == "pspline" {
-      throw error(
-        "pspline() is not supported: Kaplan does not fit R's penalised splines; use ns(x, df = k) or "
-          + "bs(x, df = k), which give the same shape with an unpenalised fit", at: position)
-    }
     let arguments = try parseArguments(of: name)
     let label = name + "(" + arguments.map(\.deparsed).joined(separator: ", ") + ")"
     if let f = ElementFunction(rawValue: name) {
@@ -61,6 +56,8 @@ extension FormulaParser {
     case "poly":
       let degree = try integer(bound["degree"], "degree", in: name, at: position, default: 1, minimum: 1)
       kind = .poly(degree: degree, raw: try logical(bound["raw"], "raw", in: name, at: position))
+    case "pspline":
+      kind = .penalisedSpline(try penalisedSpline(bound, at: position))
     case "ns", "bs":
       let degree = name == "bs"
         ? try integer(bound["degree"], "degree", in: name, at: position, default: 3, minimum: 1) : 3
@@ -96,7 +93,54 @@ extension FormulaParser {
     "ns": ["x", "df", "knots", "intercept", "Boundary.knots"],
     "bs": ["x", "df", "knots", "degree", "intercept", "Boundary.knots"],
     "tt": ["x"],
+    "pspline": ["x", "df", "theta", "nterm", "degree", "eps", "method", "Boundary.knots", "intercept", "penalty",
+                "combine"],
   ]
+
+  /// The arguments of `pspline(x, df = 4, theta, nterm = 2.5 * df, degree = 3, eps = 0.1)`, checked as R's
+  /// `pspline` checks them (theta in (0, 1); df > 1 and at most nterm; at least 3 intervals).
+  private func penalisedSpline(_ bound: [String: ArgumentValue], at position: Int) throws -> PenalisedSplineSpec {
+    for key in ["method", "Boundary.knots", "intercept", "penalty", "combine"] where bound[key] != nil {
+      throw error(
+        "pspline(): argument '\(key)' is not supported (Kaplan fits R's default pspline: df or theta, nterm, "
+          + "degree, eps)", at: position)
+    }
+    func number(_ key: String) throws -> Double? {
+      guard let value = bound[key] else { return nil }
+      guard case .expression(let e) = value, let x = e.constant, x.isFinite else {
+        throw error("pspline(): \(key) must be a number, got \(value.deparsed)", at: position)
+      }
+      return x
+    }
+    let df = try number("df") ?? 4
+    let theta = try number("theta")
+    let eps = try number("eps") ?? 0.1
+    if let theta, !(theta > 0 && theta < 1) {
+      throw error("pspline(): theta must be between 0 and 1 (exclusive), got \(RValueFormat.number(theta))",
+                  at: position)
+    }
+    if theta == nil && df == 0 {
+      throw error("pspline(): df = 0 (R's AIC choice of theta) is not supported; give df > 1 or theta",
+                  at: position)
+    }
+    if theta == nil && !(df > 1) {
+      throw error("pspline(): df must be greater than 1 (R: too few degrees of freedom), got "
+                  + RValueFormat.number(df), at: position)
+    }
+    if !(eps > 0) { throw error("pspline(): eps must be > 0, got \(RValueFormat.number(eps))", at: position) }
+    let nterm = try number("nterm") ?? 2.5 * df
+    if theta == nil && df > nterm {
+      throw error("pspline(): nterm (\(RValueFormat.number(nterm))) is too small for df = \(RValueFormat.number(df))",
+                  at: position)
+    }
+    let rounded = nterm.rounded(.toNearestOrEven)
+    guard rounded >= 3, rounded <= Double(Self.maxBasisColumns) else {
+      throw error("pspline(): nterm must round to a whole number from 3 to \(Self.maxBasisColumns), got "
+                  + RValueFormat.number(nterm), at: position)
+    }
+    let degree = try integer(bound["degree"], "degree", in: "pspline", at: position, default: 3, minimum: 1)
+    return PenalisedSplineSpec(df: df, theta: theta, nterm: Int(rounded), degree: degree, eps: eps)
+  }
 
   private func bind(
     _ arguments: [Argument], to parameters: [String], in name: String, at position: Int

@@ -1,4 +1,5 @@
 import Foundation
+import Survival
 
 /// An arithmetic expression of columns inside a formula term: the argument
 /// of `log(x)`, `I(age^2)`, `ns(age, df = 3)`, `tt(age)`. Parentheses are
@@ -156,6 +157,9 @@ public struct VariableTransform: Sendable, Hashable {
     case naturalSpline(SplineKnots, intercept: Bool)
     /// `bs(x, df =, degree = | knots =)`: a B-spline basis.
     case bSpline(SplineKnots, degree: Int, intercept: Bool)
+    /// Cox's `pspline(x, df =, theta =, nterm =, degree =)`: R's penalised
+    /// spline (its basis, penalty and choice of theta, `PenalisedSplineSpec`).
+    case penalisedSpline(PenalisedSplineSpec)
     /// Cox's `tt(x)`: the values of `x` passed through the `tt` function at
     /// each event time.
     case timeTransform
@@ -200,5 +204,32 @@ public struct SplineKnots: Sendable, Hashable {
     self.df = df
     self.knots = knots
     self.boundary = boundary
+  }
+}
+
+/// The arguments of `pspline()` (R `survival::pspline`): theta given, or
+/// chosen so that the term's effective df is within `eps` of `df`; `nterm`
+/// equal intervals over the range of x (R's default round(2.5·df)); B-splines
+/// of degree `degree`; a difference penalty of order 2.
+public struct PenalisedSplineSpec: Sendable, Hashable {
+  public var df: Double
+  public var theta: Double?
+  public var nterm: Int
+  public var degree: Int
+  public var eps: Double
+
+  public init(df: Double, theta: Double?, nterm: Int, degree: Int, eps: Double) {
+    self.df = df
+    self.theta = theta
+    self.nterm = nterm
+    self.degree = degree
+    self.eps = eps
+  }
+
+  /// How the Cox fit chooses theta (R's search starts from the points
+  /// (theta, df) = (1, 1) and (0, nterm)).
+  var rule: CoxThetaSearch.Rule {
+    if let theta { return .fixed(theta: theta) }
+    return .degreesOfFreedom(target: df, nterm: Double(nterm), eps: eps)
   }
 }

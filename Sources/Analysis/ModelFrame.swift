@@ -21,6 +21,9 @@ public struct ModelFrameOptions: Sendable, Equatable {
   /// Column of case weights (non-negative, finite), as R's `weights =`.
   public var weights: String?
   public var eventCoding: EventCoding
+  /// Whether `pspline()` terms are allowed: only `cox()` fits them
+  /// (`PenalisedCoxAnalysis`); every other use of the frame refuses them.
+  public var allowsPenalisedSplines = false
 
   public init(weights: String? = nil, eventCoding: EventCoding = .binary) {
     self.weights = weights
@@ -131,6 +134,12 @@ public struct ModelFrame: Sendable {
     let formula = try formula.resolvingDot(in: dataset, weights: options.weights)
     if let type = formula.response.type, type != "right" { throw ModelFrameError.survType(type) }
     let resolver = try ColumnResolver(dataset: dataset, formula: formula, weights: options.weights)
+    if !options.allowsPenalisedSplines, let t = formula.penalisedSplineVariables.first?.transform {
+      throw FormulaError(
+        formula: formula.text, position: t.position,
+        message: "\(t.label): a penalised spline is fitted by cox() only (its print and tidy), not by this "
+          + "function; use ns(x, df = k) or bs(x, df = k) here")
+    }
     // Transforms are evaluated over all rows first (R's model.frame before
     // na.omit), so that a NaN they make (log(-1)) drops its row.
     let transformed = try TransformedVariable.evaluateAll(formula, dataset: dataset)

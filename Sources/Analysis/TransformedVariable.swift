@@ -1,4 +1,5 @@
 import Datasets
+import Survival
 import RunControl
 
 /// A transform of a formula (`log(x)`, `I(age^2)`, `poly(age, 2)`,
@@ -77,6 +78,23 @@ struct TransformedVariable: Sendable {
         }
         basis = .orthogonalPolynomial(p)
       }
+    case .penalisedSpline(let spec):
+      // R's pspline: the boundary knots are the range of the non-missing x
+      // over all rows of the model frame.
+      var lower = Double.infinity
+      var upper = -Double.infinity
+      for v in x where !v.isNaN {
+        lower = min(lower, v)
+        upper = max(upper, v)
+      }
+      guard lower < upper, lower.isFinite, upper.isFinite else {
+        throw fail("needs at least two distinct finite values")
+      }
+      do {
+        basis = .penalised(try PenalisedSplineBasis(lower: lower, upper: upper, nterm: spec.nterm, degree: spec.degree))
+      } catch let e as CoxInputError {
+        throw fail(e.message)
+      }
     case .naturalSpline(let knots, let intercept), .bSpline(let knots, _, let intercept):
       let present = x.filter { !$0.isNaN }
       guard present.count >= 2 else { throw fail("needs at least two non-missing values") }
@@ -128,6 +146,9 @@ enum FittedBasis: Sendable {
   case rawPolynomial(degree: Int)
   case orthogonalPolynomial(OrthogonalPolynomial)
   case spline(SplineBasis)
+  /// R's `pspline()` basis; columns named as R's `ps(x)3`, `ps(x)4`, ...
+  /// after the label (suffixes 3, 4, ...: R numbers from 2 and drops the first).
+  case penalised(PenalisedSplineBasis)
 
   /// The design columns of values `x` (NaN rows stay NaN) and their suffixes.
   func design(_ x: [Double]) -> ([[Double]], [String]) {
@@ -145,6 +166,15 @@ enum FittedBasis: Sendable {
     case .spline(let s):
       let columns = s.columns(x)
       return (columns, (1...columns.count).map(String.init))
+    case .penalised(let b):
+      // Values outside the range (new data) and NaN rows are NaN.
+      let k = b.columns
+      var columns = [[Double]](repeating: [Double](repeating: .nan, count: x.count), count: k)
+      let rows = x.indices.filter { x[$0] >= b.lower && x[$0] <= b.upper }
+      if let design = try? b.design(rows.map { x[$0] }) {
+        for j in 0..<k { for (r, i) in rows.enumerated() { columns[j][i] = design[j * rows.count + r] } }
+      }
+      return (columns, (0..<k).map { String($0 + 3) })
     }
   }
 

@@ -39,6 +39,25 @@ struct CoxLibrary: KaplanLibrary {
       ("weights", "the case-weight column, if any"),
       ("warnings", "R's warnings of the fit (non-convergence, infinite or singular coefficients)"),
     ], tidy: CoxTidy.cox),
+    ResultKind("cox_pspline", section: "Survival",
+               summary: "A Cox model with pspline() terms (cox() with R's penalised splines).", fields: [
+                 ("formula", "the formula as given"),
+                 ("rows", "R's printed table, one table per line: label, term, kind (\"linear\", \"nonlinear\" "
+                   + "or \"coefficient\"), coef, se, se2, chisq, df, p"),
+                 ("coefficients", "one table per design column: name, coef, se, se2"),
+                 ("df", "per term: term, df (the effective degrees of freedom)"),
+                 ("theta", "per pspline term: the theta of the fit"),
+                 ("theta_next", "per pspline term: the theta R's search proposed next (R prints it as Theta=)"),
+                 ("spline_terms", "the pspline term labels"),
+                 ("loglik", "{null, fitted}: the log partial likelihood at 0 and at the fit (unpenalised)"),
+                 ("penalty", "the penalty at the fit"),
+                 ("iterations", "{outer, newton}: theta updates and Newton–Raphson iterations"),
+                 ("lr", "{statistic, df, p}: R's likelihood-ratio test on the summed effective df"),
+                 ("var", "the variance matrix H⁻¹ (rows)"), ("var2", "R's var2, H⁻¹ I H⁻¹ (rows)"),
+                 ("n", "rows used"), ("events", "events"), ("n_dropped", "rows dropped for a missing value"),
+                 ("ties", "\"efron\" or \"breslow\""), ("strata", "the strata labels, if any"),
+                 ("weights", "the case-weight column, if any"), ("warnings", "R's warnings of the fit"),
+               ], tidy: CoxPenalisedTidy.table),
     ResultKind("cox_anova", section: "Survival", summary: "Analysis of deviance of a Cox model (m:anova()).",
                fields: [
                  ("rows", "per model: term, loglik, chisq, df, p (the first row, NULL, has loglik only)"),
@@ -59,7 +78,7 @@ struct CoxLibrary: KaplanLibrary {
       summary: "Cox proportional-hazards regression, as R's coxph: hazard ratios with CIs, Wald/LR/score "
         + "tests, concordance. Formula: Surv(time, event) or Surv(start, stop, event) ~ terms; a + b, a:b, "
         + "a*b, factor(x), strata(x), cluster(id), offset(x), transforms (log(x), I(age^2)), poly(), ns(), bs(), "
-        + "tt(x) with the tt option, and '.'; string columns are factors (the first level is the reference). "
+        + "pspline(x, df = 4) (R's penalised spline: a cox_pspline result), tt(x) with the tt option, and '.'; string columns are factors (the first level is the reference). "
         + "help(\"formulas\") describes them all.",
       options: [
         OptionSpec.choice(
@@ -105,6 +124,13 @@ struct CoxLibrary: KaplanLibrary {
       options.initial = try o.optionalNumbers("init")
       options.maxIterations = try o.integer("max_iter")
       options.tolerance = try o.number("tol")
+      if formula.hasPenalisedSplines {
+        if try o.value("tt") != nil {
+          throw ModelFrameError("the tt option is not supported with pspline() terms")
+        }
+        let analysis = try PenalisedCoxAnalysis(dataset: dataset, formula: formula, options: options)
+        return [try CoxPenalisedEncoding.table(analysis), .object(ResultHandle(kind: "cox_pspline", value: analysis))]
+      }
       let tt = try o.value("tt").map { CoxTimeTransformBinding.transform($0, lua: call.lua) }
       let analysis = try CoxAnalysis(dataset: dataset, formula: formula, options: options, timeTransform: tt)
       return try call.result(CoxEncoding.cox(analysis), of: analysis)

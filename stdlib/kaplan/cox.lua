@@ -152,6 +152,58 @@ end
 
 bind.metatable("cox").__tostring = function(m) return M.format(m) end
 
+-- Penalised splines (cox_pspline) -------------------------------------------
+
+--- R's print.coxph.penal: the table (coef, se(coef), se2, Chisq, DF, p;
+-- a pspline term as its linear and nonlin rows), the iterations, R's
+-- "Theta=" (the value its df search proposed next), the df per term and
+-- the likelihood-ratio test on their sum.
+function M.format_pspline(m)
+  local rows = m.rows
+  local n = #rows
+  local function col(header, key, digits)
+    local values = {}
+    for i = 1, n do values[i] = rows[i][key] end
+    return { header, format.format_column(values, n, digits or 3, "") }
+  end
+  local names, chisq, df, ps = {}, {}, {}, {}
+  for i = 1, n do
+    names[i] = rows[i].label
+    chisq[i] = string.format("%.2f", rows[i].chisq)
+    df[i] = string.format("%.2f", rows[i].df)
+    ps[i] = rows[i].p
+  end
+  local out = {
+    "Cox proportional hazards model with penalised splines: " .. m.formula,
+    string.format("  ties: %s", m.ties),
+  }
+  if m.strata then
+    local list = #m.strata <= 6 and (": " .. table.concat(m.strata, "; ")) or ""
+    out[#out + 1] = "  stratified: " .. plural(#m.strata, "stratum", "strata") .. list
+  end
+  if m.weights then out[#out + 1] = "  case weights: " .. m.weights end
+  out[#out + 1] = ""
+  out[#out + 1] = table_text({ { "", names }, col("coef", "coef"), col("se(coef)", "se"), col("se2", "se2"),
+    { "Chisq", chisq }, { "DF", df }, { "p", format_ps(ps, n) } }, n)
+  out[#out + 1] = ""
+  out[#out + 1] = string.format("Iterations: %d outer, %d Newton-Raphson", m.iterations.outer, m.iterations.newton)
+  for i, theta in ipairs(m.theta_next) do
+    out[#out + 1] = string.format("     Theta= %s (%s; fitted at %s)", format.format_number(theta, 6),
+      m.spline_terms[i], format.format_number(m.theta[i], 6))
+  end
+  local dfs = {}
+  for i, d in ipairs(m.df) do dfs[i] = string.format("%.1f", d.df) end
+  out[#out + 1] = "Degrees of freedom for terms= " .. table.concat(dfs, " ")
+  out[#out + 1] = string.format("Likelihood ratio test=%s  on %s df, p=%s", format_stat(m.lr.statistic),
+    format.format_number(m.lr.df, 6), format.format_pval(m.lr.p, 2))
+  out[#out + 1] = string.format("n= %d, number of events= %d, %s dropped for missing values", m.n, m.events,
+    plural(m.n_dropped, "row"))
+  for _, w in ipairs(m.warnings or {}) do out[#out + 1] = "Warning: " .. w end
+  return table.concat(out, "\n")
+end
+
+bind.metatable("cox_pspline").__tostring = function(m) return M.format_pspline(m) end
+
 -- The handle of a result, or the value itself: Swift refuses anything that
 -- is not a cox result, naming the argument.
 local function model(x)
@@ -170,6 +222,22 @@ function M.install(kaplan)
   bind.implement("lrtest", function(m1, m2)
     return bind.result("lrtest", lrtest(model(m1), model(m2)))
   end)
+  -- cox() gives a cox_pspline result when the formula has pspline() terms.
+  local cox = bind.entry("cox").fn
+  bind.implement("cox", function(...)
+    local t, handle = cox(...)
+    local kind = (type(t) == "table" and rawget(t, "spline_terms") ~= nil) and "cox_pspline" or "cox"
+    return bind.result(kind, t, handle, "cox")
+  end)
+  -- The methods of a cox result say why a penalised fit lacks them.
+  local methods = bind.metatable("cox_pspline").__index
+  for _, e in ipairs(bind.methods_of("cox")) do
+    local name = e.name
+    methods[name] = function()
+      bind.raise("m:" .. name .. "() is not available for a cox() fit with pspline() terms "
+        .. "(Kaplan gives its print and tidy(m), as R's coxph table)")
+    end
+  end
 end
 
 return M
