@@ -90,6 +90,16 @@ struct TransformedVariable: Sendable {
       guard lower < upper, lower.isFinite, upper.isFinite else {
         throw fail("needs at least two distinct finite values")
       }
+      // k distinct values carry at most k − 1 df: R's df search then runs
+      // theta out of (0, 1) and its fit fails (NA/NaN/Inf).
+      if spec.theta == nil {
+        let distinct = Set(x.lazy.filter { !$0.isNaN }).count
+        if Double(distinct) < spec.df + 1 {
+          throw fail(
+            "\(distinct) distinct values carry at most \(distinct - 1) df, too few for df = "
+              + RValueFormat.number(spec.df))
+        }
+      }
       do {
         basis = .penalised(try PenalisedSplineBasis(lower: lower, upper: upper, nterm: spec.nterm, degree: spec.degree))
       } catch let e as CoxInputError {

@@ -43,7 +43,10 @@ Bases (several columns: ns(age, df = 3)1, ns(age, df = 3)2, ...), as R's stats/s
                  B-spline; bs(x) is the cubic with no interior knot (df = 3)
   Knots and coefficients come from the non-missing values of x over all rows, as R
   (before rows are dropped for other columns); finegray's predict uses the same basis.
-  pspline() is not supported (its penalised fit is not R's); use ns(x, df = k).
+  pspline(x, df = 4, theta =, nterm = 2.5 * df, degree = 3, eps = 0.1)   (cox only)
+                 R's penalised spline (survival::pspline): theta given, or searched until the
+                 effective df is within eps of df; cox() then gives a cox_pspline result whose
+                 print is R's table (a linear and a nonlin row per spline) and tidy(m) its rows
 
 Time-varying covariates (cox only): tt(x) with the option tt = function(x, t) ... end, as
   R's coxph(tt =). The function is called once per event time t with the column x of the
