@@ -78,7 +78,8 @@ struct CoxLibrary: KaplanLibrary {
       summary: "Cox proportional-hazards regression, as R's coxph: hazard ratios with CIs, Wald/LR/score "
         + "tests, concordance. Formula: Surv(time, event) or Surv(start, stop, event) ~ terms; a + b, a:b, "
         + "a*b, factor(x), strata(x), cluster(id), offset(x), transforms (log(x), I(age^2)), poly(), ns(), bs(), "
-        + "pspline(x, df = 4) (R's penalised spline: a cox_pspline result), tt(x) with the tt option, and '.'; string columns are factors (the first level is the reference). "
+        + "pspline(x, df = 4) (R's penalised spline: a cox_pspline result), tt(x) with the tt option, and '.'; "
+        + "string columns are factors (the first level is the reference). "
         + "help(\"formulas\") describes them all.",
       options: [
         OptionSpec.choice(
@@ -112,6 +113,7 @@ struct CoxLibrary: KaplanLibrary {
         print(cox(dataset("lung"), "Surv(time, status) ~ age + sex", {ties = "breslow"}).tests.lr.p)
         print(cox(dataset("lung"), "Surv(time, status) ~ ns(age, df = 3) + tt(age)",
                   {tt = function(x, t) return x * math.log(t) end}))
+        print(cox(dataset("lung"), "Surv(time, status) ~ pspline(age, df = 4) + sex"))
         """
     ) { call in
       let (dataset, formula) = try analysisArguments(call)

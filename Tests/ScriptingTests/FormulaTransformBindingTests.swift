@@ -195,7 +195,10 @@ import TestSupport
       Issue.record("help('formulas') gave \(text)")
       return
     }
-    for piece in ["Surv(time, state == \"Dead\")", "ns(x, df =", "bs(x, df =", "poly(x, degree", "tt(x)", "pspline(x, df = 4"] {
+    let pieces = [
+      "Surv(time, state == \"Dead\")", "ns(x, df =", "bs(x, df =", "poly(x, degree", "tt(x)", "pspline(x, df = 4",
+    ]
+    for piece in pieces {
       #expect(s.contains(piece), "missing \(piece)")
     }
     #expect(throws: Never.self) {

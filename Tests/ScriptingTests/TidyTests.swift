@@ -344,7 +344,8 @@ import TestSupport
 
   @Test func errorsNameWhatWasGiven() throws {
     let rt = try makeRuntime()
-    let kinds = "km, km_at, km_quantile, km_rmst, logrank, pairwise_logrank, followup, cox, cox_anova, lrtest, "
+    let kinds = "km, km_at, km_quantile, km_rmst, logrank, pairwise_logrank, followup, cox, cox_pspline, cox_anova, "
+      + "lrtest, "
       + "cox_wald, cox_zph, survreg, flexsurv, parametric_compare, cuminc, cuminc_at, finegray, finegray_predict, "
       + "table1, subgroups"
       + ", events_needed, sample_size, power, power_sim"  // issue 21 (trial design)

@@ -105,7 +105,9 @@ struct CoxPenalisedSplineTests {
 
   /// The design (pspline columns from the range of each smooth variable,
   /// ordinary columns as given) in R's column order, read from the names.
-  static func model(_ f: [String: Any]) throws -> (x: [Double], p: Int, terms: [[Int]], penalties: [CoxPenaltyTerm], bases: [PenalisedSplineBasis]) {
+  static func model(
+    _ f: [String: Any]
+  ) throws -> (x: [Double], p: Int, terms: [[Int]], penalties: [CoxPenaltyTerm], bases: [PenalisedSplineBasis]) {
     let names = f["names"] as? [String] ?? []
     let smooth = columns(f["smooth"])
     let linear = columns(f["linear"])
