@@ -77,6 +77,30 @@ import TestSupport
     #expect(approxEqual(got[4], theta[0], relative: Tolerance.iterative))
   }
 
+  /// The boundary knots are the range of x over every row with x present
+  /// (R's model.frame), also when the rows holding the extremes are dropped
+  /// for another column: z is NA where age is 39 (the youngest).
+  @Test func rangeIsTakenBeforeRowsAreDropped() throws {
+    let runtime = try makeRuntime()
+    let root = try #require(try loadFixture("cox/pspline.json") as? [String: Any])
+    let r = try #require(root["range_case"] as? [String: Any])
+    let out = try lua(runtime, """
+      local d = dataset("lung")
+      d = d:with{ z = if_else(d.age:eq(39), NA, d.sex) }
+      local m = cox(d, "Surv(time, status) ~ pspline(age, df = 4) + z")
+      local out = { m.n, m.loglik.null, m.loglik.fitted, m.df[1].df, m.df[2].df }
+      for i = 1, #m.coefficients do out[#out + 1] = m.coefficients[i].coef end
+      return table.unpack(out)
+      """)
+    let got = Self.numbers(out)
+    let expected = (Self.doubles(r["n"]) ?? []) + (Self.doubles(r["loglik"]) ?? []) + (Self.doubles(r["df"]) ?? [])
+      + (Self.doubles(r["coef"]) ?? [])
+    #expect(got.count == expected.count)
+    for (i, (g, e)) in zip(got, expected).enumerated() {
+      #expect(approxEqual(g, e, relative: Tolerance.iterative), "value \(i): \(g) vs R \(e)")
+    }
+  }
+
   @Test func printShowsRsTable() throws {
     let runtime = try makeRuntime()
     let out = try lua(runtime, """

@@ -94,6 +94,8 @@ struct CoxPenalisedSplineTests {
     #expect(throws: CoxInputError.self) { try PenalisedSplineBasis(lower: 1, upper: 1, nterm: 10) }
     #expect(throws: CoxInputError.self) { try PenalisedSplineBasis(lower: 0, upper: 1, nterm: 2) }
     #expect(throws: CoxInputError.self) { try PenalisedSplineBasis(lower: 0, upper: .nan, nterm: 5) }
+    // A range wider than the largest double would give infinite knots.
+    #expect(throws: CoxInputError.self) { try PenalisedSplineBasis(lower: -1e308, upper: 1e308, nterm: 5) }
     #expect(throws: CoxInputError.self) {
       try PenalisedSplineBasis(lower: 0, upper: 1, nterm: 5).design([0.5, 1.5])
     }

@@ -31,7 +31,7 @@ public struct PenalisedSplineBasis: Sendable, Equatable {
   /// - Throws: `CoxInputError` when the range is
   ///   empty or not finite, `nterm` < 3 or `degree` < 1.
   public init(lower: Double, upper: Double, nterm: Int, degree: Int = 3) throws {
-    guard lower.isFinite, upper.isFinite, lower < upper else {
+    guard lower.isFinite, upper.isFinite, lower < upper, (upper - lower).isFinite else {
       throw CoxInputError(
         "pspline(): x must take at least two distinct finite values (its range is [\(lower), \(upper)])")
     }
