@@ -55,7 +55,8 @@ import TestSupport
     let a = m.fit
     for (what, x, y) in [
       ("coef", a.coefficients, old.coefficients), ("var", a.variance, old.variance),
-      ("naive", a.naiveVariance, old.naiveVariance), ("loglik", [a.loglikInitial, a.loglik], [old.loglikInitial, old.loglik]),
+      ("naive", a.naiveVariance, old.naiveVariance),
+      ("loglik", [a.loglikInitial, a.loglik], [old.loglikInitial, old.loglik]),
       ("score", [a.scoreTest.statistic], [old.scoreTest.statistic]), ("means", a.means, old.means),
       ("concordance", [a.concordance.concordance, a.concordance.standardError],
        [old.concordance.concordance, old.concordance.standardError]),

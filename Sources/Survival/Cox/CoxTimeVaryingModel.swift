@@ -53,6 +53,7 @@ public enum CoxTimeVaryingModel {
       maxIterations: options.maxIterations, epsilon: options.epsilon, cholTolerance: options.cholTolerance,
       flavour: .rightCensored)
     let scaledBeta = (0..<p).map { result.beta[$0] / data.scale[$0] }
+    let poll = KernelPoll()
     let inference = CoxModel.inference(
       result: result, p: p, isCounting: false, options: options, initial: initial,
       robust: options.robust || cluster != nil,
@@ -60,10 +61,10 @@ public enum CoxTimeVaryingModel {
       sandwich: {
         CoxTimeVaryingRobustVariance.compute(
           data: data, beta: result.beta, naiveVariance: result.variance, initial: initial, cluster: cluster,
-          efron: efron, cholTolerance: options.cholTolerance)
+          efron: efron, cholTolerance: options.cholTolerance, poll: poll)
       })
-    try Cancellation.check()
-    let concordance = CoxTimeVaryingConcordance.compute(data: data, beta: scaledBeta, cluster: cluster)
+    try poll.check()
+    let concordance = try CoxTimeVaryingConcordance.compute(data: data, beta: scaledBeta, cluster: cluster)
     return CoxModel.makeFit(
       result: result, inference: inference, options: options, n: n, events: data.events, means: data.means,
       linearPredictor: [], concordance: concordance, martingale: nil, sortedRows: nil)
@@ -130,7 +131,7 @@ public enum CoxTimeVaryingModel {
 /// a = I_c − I_d, b = I_c + I_d + I_t, enters through Σ w²a², Σ w²ab, Σ w²b²
 /// (or, with a cluster, Σ w a and Σ w b per cluster): one pass, no per-pair storage.
 enum CoxTimeVaryingConcordance {
-  static func compute(data: CoxTimeVaryingData, beta: [Double], cluster: [Int]?) -> Concordance {
+  static func compute(data: CoxTimeVaryingData, beta: [Double], cluster: [Int]?) throws -> Concordance {
     let p = data.p
     var raw = [Double](repeating: 0, count: 5)
     var aa = 0.0, ab = 0.0, bb = 0.0
@@ -156,6 +157,7 @@ enum CoxTimeVaryingConcordance {
     defer { z.deallocate() }
     let zr = z.baseAddress.unsafelyUnwrapped
     for s in 0..<data.sets.setCount {
+      try Cancellation.check()
       time.removeAll(keepingCapacity: true)
       status.removeAll(keepingCapacity: true)
       predictor.removeAll(keepingCapacity: true)

@@ -79,7 +79,10 @@ public struct CoxTimeVaryingRiskSets: Sendable {
           while time[order[lowest]] < t { lowest += 1 }
           try Cancellation.check()
           if let start {
-            for r in lowest..<blockEnd where start[order[r]] < t { members.append(UInt32(truncatingIfNeeded: order[r])) }
+            // n ≤ SurvivalInputError.rowLimit (checked above): subjects fit 32 bits.
+            for r in lowest..<blockEnd where start[order[r]] < t {
+              members.append(UInt32(truncatingIfNeeded: order[r]))
+            }
             pairs = members.count
             try MemoryBudget.require(
               count: pairs, stride: MemoryLayout<UInt32>.stride,

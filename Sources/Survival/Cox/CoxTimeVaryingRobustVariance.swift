@@ -1,4 +1,5 @@
 import Foundation
+import RunControl
 
 /// The robust (sandwich) variance and robust score test of a Cox fit with
 /// time-transformed covariates, from the score residuals of its pairs
@@ -17,12 +18,13 @@ import Foundation
 /// pairs of its subjects; without one each pair is its own, as R's
 /// expanded fit has it), V = DᵀD. The robust score test uses the residuals
 /// at the initial β (without the offset, as `CoxRobustVariance`).
-/// O(pairs · p²), two passes per set, nothing allocated per pair.
+/// O(pairs · p²), two passes per set, nothing allocated per pair; `poll` is
+/// asked once per set.
 enum CoxTimeVaryingRobustVariance {
   // swiftlint:disable:next function_parameter_count function_body_length
   static func compute(
     data: CoxTimeVaryingData, beta: [Double], naiveVariance: [Double], initial: [Double], cluster: [Int]?,
-    efron: Bool, cholTolerance: Double
+    efron: Bool, cholTolerance: Double, poll: KernelPoll
   ) -> CoxRobustVariance.Result {
     let p = data.p, n = data.n
     let scale = data.scale
@@ -56,6 +58,8 @@ enum CoxTimeVaryingRobustVariance {
       for i in 0..<p where v[i] != 0 { for j in 0...i { out[i * p + j] += v[i] * v[j] } }
     }
     for s in 0..<data.sets.setCount {
+      // Left early on a stop (the result is then meaningless): the caller throws.
+      if poll.stopRequested() { break }
       sums.residuals(data: data, set: s, beta: scaledBeta, offset: true, efron: efron) { i, resid in
         for j in 0..<p {
           var value = 0.0
