@@ -81,6 +81,7 @@ public struct CoxAnalysis: Sendable {
     let columnNames = prepared.design.columnNames
     let robust = prepared.options.robust
     let cluster = prepared.cluster
+    let timeTransformed = prepared.hasTimeTransform
     let fit = try prepared.fitReleasingDesign()
 
     self.formula = formula
@@ -89,8 +90,8 @@ public struct CoxAnalysis: Sendable {
     self.coefficients = labels
     self.fit = fit
     // With tt(), R reports the subjects, not the rows of the expansion.
-    self.n = prepared.expansion == nil ? fit.n : frame.count
-    self.events = prepared.expansion == nil ? fit.events : frame.event.filter { $0 != 0 }.count
+    self.n = timeTransformed ? frame.count : fit.n
+    self.events = timeTransformed ? frame.event.filter { $0 != 0 }.count : fit.events
     self.droppedCount = frame.droppedCount
     self.strata = frame.strata?.labels ?? []
     self.isCountingProcess = frame.start != nil
@@ -100,9 +101,9 @@ public struct CoxAnalysis: Sendable {
       warnings.insert("cluster specified with robust=FALSE, cluster ignored", at: 0)
     }
     self.warnings = warnings
-    self.diagnosticsCache = CoxDiagnosticsCache(frame: prepared.expansion == nil ? frame : nil)
+    self.diagnosticsCache = CoxDiagnosticsCache(frame: timeTransformed ? nil : frame)
     // R's fit keeps its residuals with their row names; this fit keeps the row numbers its residual datasets share.
-    if fit.martingale != nil && prepared.expansion == nil { _ = diagnosticsCache.rowNumbers(count: dataset.rowCount) }
+    if fit.martingale != nil && !timeTransformed { _ = diagnosticsCache.rowNumbers(count: dataset.rowCount) }
   }
 
   /// A Cox regression ready to fit: the model frame, the design matrix and
@@ -114,12 +115,22 @@ public struct CoxAnalysis: Sendable {
     let options: CoxOptions
     /// The cluster index when the variance is robust and there is one.
     let cluster: [Int]?
-    /// With tt(): the data expanded at the event times (R's coxph with `tt`).
+    /// With tt() and ties = exact: the data expanded at the event times
+    /// (R's coxph with `tt`), fitted as ordinary rows.
     var expansion: CoxTimeExpansion? = nil
+    /// With tt() (Efron or Breslow ties): the risk sets and the tt() values
+    /// at each event time, fitted without the expansion (`CoxTimeVaryingModel`).
+    var timeTransformed: CoxTimeTransformedValues? = nil
+    /// Whether the formula has tt() terms (the fit is on risk sets or an expansion).
+    var hasTimeTransform: Bool { expansion != nil || timeTransformed != nil }
 
     /// Fits the first `columns` design columns (all of them for the model;
     /// fewer for the nested models of a deviance table).
     func fit(columns: Int, options fitOptions: CoxOptions? = nil) throws -> CoxFit {
+      if var t = timeTransformed {
+        return try Self.fit(&t, design: design, frame: frame, columns: columns, cluster: cluster,
+                            options: fitOptions ?? options)
+      }
       if let e = expansion {
         let values = columns == design.columnCount
           ? e.covariates : Array(e.covariates[0..<(columns * e.count)])
@@ -142,12 +153,33 @@ public struct CoxAnalysis: Sendable {
     /// them once it no longer needs them (`CoxReleasableInputs`): the
     /// design is left without values.
     mutating func fitReleasingDesign() throws -> CoxFit {
+      if var t = timeTransformed {
+        // Handed over: the fit centres the values in place, with no copy.
+        timeTransformed = nil
+        return try Self.fit(&t, design: design, frame: frame, columns: design.columnCount, cluster: cluster,
+                            options: options)
+      }
       if expansion != nil { return try fit(columns: design.columnCount) }
       var inputs = CoxReleasableInputs(
         status: frame.eventDoubles, covariates: design.takeCovariates(), strata: frame.strata?.index)
       return try CoxModel.fit(
         start: frame.start, stop: frame.time, inputs: &inputs, columns: design.columnCount,
         weights: frame.weights, offset: frame.offset, cluster: cluster, options: options)
+    }
+
+    /// The risk-set fit of a model with tt() terms; only the whole model
+    /// (the deviance table, which would fit nested ones, refuses tt()).
+    // swiftlint:disable:next function_parameter_count
+    private static func fit(
+      _ t: inout CoxTimeTransformedValues, design: DesignMatrix, frame: ModelFrame, columns: Int, cluster: [Int]?,
+      options: CoxOptions
+    ) throws -> CoxFit {
+      guard columns == design.columnCount else {
+        throw ModelFrameError("a model with tt() terms is fitted whole; nested models of it are not available")
+      }
+      return try CoxTimeVaryingModel.fit(
+        riskSets: t.riskSets, covariates: design.values, columns: columns, transformed: t.transformed,
+        values: &t.values, weights: frame.weights, offset: frame.offset, cluster: cluster, options: options)
     }
   }
 
@@ -208,8 +240,15 @@ public struct CoxAnalysis: Sendable {
         guard let v = term.variables.first, term.variables.count == 1, ttVariables.contains(v) else { return nil }
         return (design.termColumns[k].lowerBound, v.label)
       }
-      prepared.expansion = try CoxTimeExpansion(
-        frame: frame, design: design, transformed: columns, cluster: prepared.cluster, transform: timeTransform)
+      if options.ties == .exact {
+        // The exact partial likelihood sums over the subsets of each risk
+        // set (`CoxExactKernel`); it runs on R's expansion, as before.
+        prepared.expansion = try CoxTimeExpansion(
+          frame: frame, design: design, transformed: columns, cluster: prepared.cluster, transform: timeTransform)
+      } else {
+        prepared.timeTransformed = try CoxTimeTransformedValues(
+          frame: frame, design: design, transformed: columns, transform: timeTransform)
+      }
     }
     return prepared
   }

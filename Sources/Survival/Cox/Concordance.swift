@@ -231,6 +231,12 @@ public struct Concordance: Sendable, Equatable {
         variance += value * value
       }
     }
+    return make(counts: counts, somers: somers, variance: variance, reverse: reverse)
+  }
+
+  /// The concordance from the sweep's counts (tied.y already net of
+  /// tied.xy), Somers' d and var(C).
+  static func make(counts: [Double], somers: Double, variance: Double, reverse: Bool) -> Concordance {
     let c = (somers + 1) / 2
     if reverse {
       return Concordance(

@@ -213,12 +213,7 @@ public enum CoxModel {
       n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
       weights: weights, strata: inputs.strata, offset: offset, cluster: cluster,
       initial: options.initial)
-    if p == 0 { throw CoxInputError("the model has no covariates (p = 0)") }
-    if options.maxIterations < 0 { throw CoxInputError("max_iter must be ≥ 0") }
-    if !(options.epsilon > 0) { throw CoxInputError("eps must be > 0") }
-    if !(options.confidenceLevel > 0 && options.confidenceLevel < 1) {
-      throw CoxInputError("conf_level must be between 0 and 1")
-    }
+    try validate(options: options, p: p)
     if options.ties == .exact, let weights = weights, weights.contains(where: { $0 != 1 }) {
       throw CoxInputError("case weights are not supported for ties = exact (as in R)")
     }
@@ -274,6 +269,19 @@ public enum CoxModel {
       offset: offset, cluster: cluster, initial: initial, options: options)
   }
 
+  /// The checks of the options every Cox fit shares (p, max_iter, eps, conf_level).
+  static func validate(options: CoxOptions, p: Int) throws {
+    if p == 0 { throw CoxInputError("the model has no covariates (p = 0)") }
+    if options.maxIterations < 0 { throw CoxInputError("max_iter must be ≥ 0") }
+    if !(options.epsilon > 0) { throw CoxInputError("eps must be > 0") }
+    if !(options.confidenceLevel > 0 && options.confidenceLevel < 1) {
+      throw CoxInputError("conf_level must be between 0 and 1")
+    }
+    if let initial = options.initial, initial.count != p {
+      throw CoxInputError("init has \(initial.count) values but the model has \(p) coefficients")
+    }
+  }
+
   /// The log partial likelihood, score and information at `beta` (no
   /// iteration), e.g. to check the kernels against formulas worked by hand.
   public static func partialLikelihood(
@@ -326,21 +334,7 @@ public enum CoxModel {
     result: CoxIterationResult, data: inout CoxPreparedData, isCounting: Bool, covariates: inout CoxCovariates,
     n: Int, p: Int, offset: [Double]?, cluster: [Int]?, initial: [Double], options: CoxOptions
   ) -> CoxFit {
-    var warnings: [CoxWarning] = []
-    let naive = result.variance
-    // R marks columns with a zero variance diagonal, except when coxfit6 or
-    // agexact ran out of iterations (their flag is then 1000, not a rank),
-    // and only when the Cholesky of the scaled information found the rank
-    // deficient (coxph.fit and agreg.fit: `if (flag < nvar) which.sing <-
-    // diag(var) == 0`). A covariate on a huge scale (values near 1e200) has
-    // a full-rank scaled information but a variance that underflows to 0
-    // once unscaled; R estimates its coefficient (SE 0), so does Kaplan.
-    let exactCounting = isCounting && options.ties == .exact
-    let marksSingular =
-      (result.converged || (isCounting && !exactCounting) || options.maxIterations == 0)
-      && result.rank < p
-    let singular: [Bool] = (0..<p).map { marksSingular && naive[$0 * p + $0] == 0 }
-    var beta = result.beta
+    let beta = result.beta
     // Linear predictor with R's centring: coxph.fit uses the weighted means
     // of the fit, agreg.fit unweighted column means.
     var means = data.means
@@ -382,57 +376,18 @@ public enum CoxModel {
       }
     }
 
-    let epsilon = options.epsilon
-    let infTolerance = options.infTolerance ?? epsilon.squareRoot()
-    if options.maxIterations > 1 {
-      var infs = [Double](repeating: 0, count: p)
-      for j in 0..<p {
-        var s = 0.0
-        for k in 0..<p { s += result.score[k] * naive[k * p + j] }
-        infs[j] = abs(s)
-      }
-      if !result.converged {
-        warnings.append(.didNotConverge(iterations: result.iterations))
-        if !isCounting && (linearPredictor.max() ?? 0 > 500 || infs.contains { !$0.isFinite }) {
-          warnings.append(.possiblyInfinite)
-        }
-      } else {
-        let flagged = (0..<p).filter { j in
-          if !result.score[j].isFinite { return true }
-          if isCounting && options.ties != .exact {
-            return infs[j] > infTolerance * (1 + abs(beta[j]))
-          }
-          return infs[j] > epsilon && infs[j] > infTolerance * abs(beta[j])
-        }
-        if !flagged.isEmpty {
-          warnings.append(
-            .infiniteCoefficients(flagged, saysBeta: isCounting || options.ties == .exact))
-        }
-      }
-    }
-    let singularColumns = (0..<p).filter { singular[$0] }
-    if !singularColumns.isEmpty {
-      warnings.append(.singular(singularColumns))
-      if options.maxIterations > 0 { for j in singularColumns { beta[j] = .nan } }
-    }
-
-    // Robust variance.
-    let robust = options.robust || cluster != nil
-    var variance = naive
-    var robustScore: CoxChiSquareTest? = nil
-    var robustSE: [Double]? = nil
-    if robust && singularColumns.count < p {
-      // R's agexact.fit labels its fit "coxph", not "exact", so the dfbeta
-      // residuals behind the sandwich are Breslow's (for right-censored
-      // exact fits R refuses; Efron's are used).
-      let sandwich = CoxRobustVariance.compute(
-        data: data, beta: result.beta, naiveVariance: naive, initial: initial, cluster: cluster,
-        efron: options.ties == .efron || (options.ties == .exact && !isCounting),
-        cholTolerance: options.cholTolerance)
-      variance = sandwich.variance
-      robustScore = CoxChiSquareTest(sandwich.scoreTest, df: p - singularColumns.count)
-      robustSE = (0..<p).map { singular[$0] ? .nan : variance[$0 * p + $0].squareRoot() }
-    }
+    let inference = inference(
+      result: result, p: p, isCounting: isCounting, options: options, initial: initial,
+      robust: options.robust || cluster != nil, linearPredictorMax: { linearPredictor.max() ?? 0 },
+      sandwich: {
+        // R's agexact.fit labels its fit "coxph", not "exact", so the dfbeta
+        // residuals behind the sandwich are Breslow's (for right-censored
+        // exact fits R refuses; Efron's are used).
+        CoxRobustVariance.compute(
+          data: data, beta: result.beta, naiveVariance: result.variance, initial: initial, cluster: cluster,
+          efron: options.ties == .efron || (options.ties == .exact && !isCounting),
+          cholTolerance: options.cholTolerance)
+      })
 
     // The sorted covariates (n × p, the largest buffer of the fit) are not
     // needed past the sandwich: freed before the concordance allocates its
@@ -442,26 +397,6 @@ public enum CoxModel {
     data.x = []
     covariates = .columns([])
     data.offset = []
-
-    let se = (0..<p).map { singular[$0] ? Double.nan : naive[$0 * p + $0].squareRoot() }
-    let inferenceSE = robustSE ?? se
-    let zq = Normal.quantile(1 - (1 - options.confidenceLevel) / 2)
-    let z = (0..<p).map { beta[$0] / inferenceSE[$0] }
-    let df = p - singularColumns.count
-
-    // Wald test on the non-singular columns.
-    let kept = (0..<p).filter { !singular[$0] }
-    var waldMatrix = [Double](repeating: 0, count: kept.count * kept.count)
-    for (a, i) in kept.enumerated() {
-      for (b, j) in kept.enumerated() { waldMatrix[a * kept.count + b] = variance[i * p + j] }
-    }
-    let waldChol = CholeskyLDL(square: waldMatrix, n: kept.count, tolerance: options.cholTolerance)
-    let waldBeta = kept.map { beta[$0] - initial[$0] }
-    // One coefficient: b²/v as R's coxph.wtest (NaN when v underflowed to 0,
-    // where the Cholesky would drop the column and say 0).
-    let wald = kept.isEmpty ? 0
-      : kept.count == 1 ? waldBeta[0] * waldBeta[0] / waldMatrix[0]
-      : waldChol.quadraticForm(waldBeta)
 
     // The rows are already sorted by stratum, then time (ascending for
     // right-censored data, descending stop for counting-process data).
@@ -506,21 +441,8 @@ public enum CoxModel {
         stopOrder: Array(0..<n), startOrder: data.byStartDescending)
     }
 
-    return CoxFit(
-      ties: options.ties, coefficients: beta, standardErrors: se,
-      robustStandardErrors: robustSE, z: z, p: z.map { Normal.twoSidedP($0) },
-      hazardRatios: beta.map { exp($0) },
-      lower: (0..<p).map { exp(beta[$0] - zq * inferenceSE[$0]) },
-      upper: (0..<p).map { exp(beta[$0] + zq * inferenceSE[$0]) },
-      confidenceLevel: options.confidenceLevel, variance: variance, naiveVariance: naive,
-      loglikInitial: result.loglikInitial, loglik: result.loglikFinal,
-      scoreTest: CoxChiSquareTest(result.scoreTest, df: df),
-      waldTest: CoxChiSquareTest(wald, df: df),
-      likelihoodRatioTest: CoxChiSquareTest(
-        2 * (result.loglikFinal - result.loglikInitial), df: df),
-      robustScoreTest: robustScore, iterations: result.iterations, converged: result.converged,
-      rank: result.rank, singular: singular, warnings: warnings, n: n, events: data.events,
-      means: means, score: result.score, linearPredictor: linearPredictor,
-      concordance: concordance, martingale: martingale, sortedRows: sortedRows)
+    return makeFit(
+      result: result, inference: inference, options: options, n: n, events: data.events, means: means,
+      linearPredictor: linearPredictor, concordance: concordance, martingale: martingale, sortedRows: sortedRows)
   }
 }
