@@ -212,7 +212,7 @@ public enum CoxModel {
     try CoxPreparedData.validate(
       n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
       weights: weights, strata: inputs.strata, offset: offset, cluster: cluster,
-      initial: options.initial)
+      initial: options.initial, events: inputs.events)
     if p == 0 { throw CoxInputError("the model has no covariates (p = 0)") }
     if options.maxIterations < 0 { throw CoxInputError("max_iter must be ≥ 0") }
     if !(options.epsilon > 0) { throw CoxInputError("eps must be > 0") }
@@ -243,16 +243,6 @@ public enum CoxModel {
     // preparation polls (its column scaling runs beside the sort, on
     // whichever worker is free) and is left early on a stop.
     let preparationPoll = KernelPoll()
-    var data = CoxPreparedData.prepare(
-      n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
-      weights: weights, strata: inputs.strata, offset: offset, nocenter: options.nocenter,
-      scaled: !(isCounting && options.ties == .exact), poll: preparationPoll)
-    try preparationPoll.throwIfStopped()
-    // Sorted copies made: the status and strata inputs go (when the caller
-    // handed over its only reference).
-    inputs.status = []
-    inputs.strata = nil
-    let initial = options.initial ?? [Double](repeating: 0, count: p)
     let flavour: CoxNewtonRaphson.Flavour
     switch (options.ties, isCounting) {
     case (.exact, true): flavour = .countingExact
@@ -260,6 +250,20 @@ public enum CoxModel {
     case (_, true): flavour = .countingProcess
     case (_, false): flavour = .rightCensored
     }
+    // The right-censored Breslow/Efron kernels read absent weights, offsets
+    // and strata as 1, 0 and one block: no n-length arrays of them.
+    var data = CoxPreparedData.prepare(
+      n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
+      weights: weights, strata: inputs.strata, offset: offset, nocenter: options.nocenter,
+      scaled: !(isCounting && options.ties == .exact), poll: preparationPoll, events: inputs.events,
+      compact: flavour == .rightCensored)
+    try preparationPoll.throwIfStopped()
+    // Sorted copies made: the status and strata inputs go (when the caller
+    // handed over its only reference).
+    inputs.status = []
+    inputs.events = nil
+    inputs.strata = nil
+    let initial = options.initial ?? [Double](repeating: 0, count: p)
     let result: CoxIterationResult
     do {
       // The kernel (and its reference to the sorted covariates) ends here,
@@ -341,6 +345,10 @@ public enum CoxModel {
       && result.rank < p
     let singular: [Bool] = (0..<p).map { marksSingular && naive[$0 * p + $0] == 0 }
     var beta = result.beta
+    // Without a sandwich the sorted covariates are done with: freed before
+    // the linear predictor allocates (the largest buffer goes first).
+    let robust = options.robust || cluster != nil
+    if !robust { data.x = [] }
     // Linear predictor with R's centring: coxph.fit uses the weighted means
     // of the fit, agreg.fit unweighted column means.
     var means = data.means
@@ -417,14 +425,15 @@ public enum CoxModel {
     }
 
     // Robust variance.
-    let robust = options.robust || cluster != nil
     var variance = naive
     var robustScore: CoxChiSquareTest? = nil
     var robustSE: [Double]? = nil
     if robust && singularColumns.count < p {
       // R's agexact.fit labels its fit "coxph", not "exact", so the dfbeta
       // residuals behind the sandwich are Breslow's (for right-censored
-      // exact fits R refuses; Efron's are used).
+      // exact fits R refuses; Efron's are used). It indexes the weights,
+      // offsets and strata directly.
+      data.materializeConstants()
       let sandwich = CoxRobustVariance.compute(
         data: data, beta: result.beta, naiveVariance: naive, initial: initial, cluster: cluster,
         efron: options.ties == .efron || (options.ties == .exact && !isCounting),
@@ -483,6 +492,10 @@ public enum CoxModel {
     let concordance: Concordance
     var martingale: [Double]? = nil
     var sortedRows: [Int]? = nil
+    // Empty when the compact data have none: the right-censored concordance
+    // and residuals read that as all 1; the counting-process one indexes them.
+    let weights = isCounting ? data.weightArray() : data.weight
+    data.weight = []
     if !isCounting {
       // The right-censored concordance reads the strata as blocks only.
       let blocks = data.strataBlocks()
@@ -491,18 +504,18 @@ public enum CoxModel {
       data.order = []
       data.stratum = []
       concordance = Concordance.rightCensored(
-        time: data.time, status: data.status, predictor: sortedPredictor, weights: data.weight,
+        time: data.time, status: data.status, predictor: sortedPredictor, weights: weights,
         blocks: blocks, cluster: sortedCluster, reverse: true)
       // R's fit$residuals, from the sorted rows while the fit has them
       // (`CoxFitMartingale`), after the concordance: its buffers are gone,
       // and the sorted predictor's becomes the residuals' scratch.
       martingale = CoxFitMartingale.rightCensored(
-        time: data.time, status: data.status, weight: data.weight, consuming: &sortedPredictor, order: rows,
+        time: data.time, status: data.status, weight: weights, consuming: &sortedPredictor, order: rows,
         blocks: blocks, efron: options.ties == .efron)
     } else {
       concordance = Concordance.compute(
         time: data.time, status: data.status, start: data.start, predictor: sortedPredictor,
-        weights: data.weight, strata: data.stratum, cluster: sortedCluster, reverse: true,
+        weights: weights, strata: data.stratum, cluster: sortedCluster, reverse: true,
         stopOrder: Array(0..<n), startOrder: data.byStartDescending)
     }
 
