@@ -35,7 +35,8 @@ struct ConcordanceLevelsTests {
       tree.reset(size: used)
       var risk = [Int](repeating: 0, count: used), death = [Int](repeating: 0, count: used)
       // Ranks crowd at both ends and at block edges, where the levels part.
-      let edges = [0, 1, 7, 8, 63, 64, 511, 512, 4_095, 4_096, used / 2, used - 2, used - 1].filter { $0 >= 0 && $0 < used }
+      let edges = [0, 1, 7, 8, 63, 64, 511, 512, 4_095, 4_096, used / 2, used - 2, used - 1]
+        .filter { $0 >= 0 && $0 < used }
       for step in 0..<4_000 {
         let rank = step % 3 == 0 ? edges[draws.below(edges.count)] : draws.below(used)
         let isDeath = draws.unit() < 0.4
