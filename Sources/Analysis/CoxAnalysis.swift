@@ -148,7 +148,7 @@ public struct CoxAnalysis: Sendable {
         offset: frame.offset, cluster: cluster, options: fitOptions ?? options)
     }
 
-    /// The whole model, handing the design matrix's values (and the status
+    /// The whole model, handing the design matrix's values (and the events
     /// and strata as the fitter reads them) over to the fitter, which frees
     /// them once it no longer needs them (`CoxReleasableInputs`): the
     /// design is left without values.
@@ -160,8 +160,9 @@ public struct CoxAnalysis: Sendable {
                             options: options)
       }
       if expansion != nil { return try fit(columns: design.columnCount) }
+      // The frame's integer events are read where they are (no Double copy).
       var inputs = CoxReleasableInputs(
-        status: frame.eventDoubles, covariates: design.takeCovariates(), strata: frame.strata?.index)
+        events: frame.event, covariates: design.takeCovariates(), strata: frame.strata?.index)
       return try CoxModel.fit(
         start: frame.start, stop: frame.time, inputs: &inputs, columns: design.columnCount,
         weights: frame.weights, offset: frame.offset, cluster: cluster, options: options)

@@ -207,7 +207,9 @@ public struct Concordance: Sendable, Equatable {
   static func finish(
     counts raw: [Double], influence: [Double], weights: [Double], cluster: [Int]?, reverse: Bool
   ) -> Concordance {
-    let n = weights.count
+    // Empty weights are all 1 (a compact Cox fit's).
+    let n = influence.count / 3
+    let weighted = !weights.isEmpty
     var counts = raw
     counts[3] -= counts[4]
 
@@ -217,7 +219,8 @@ public struct Concordance: Sendable, Equatable {
       let c = influence[3 * i]
       let d = influence[3 * i + 1]
       let t = influence[3 * i + 2]
-      return ((c - d) - (c + d + t) * somers) * weights[i] / (2 * npair)
+      let value = (c - d) - (c + d + t) * somers
+      return (weighted ? value * weights[i] : value) / (2 * npair)
     }
     var variance = 0.0
     if let cluster = cluster {

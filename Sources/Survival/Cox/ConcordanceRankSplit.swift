@@ -116,6 +116,8 @@ struct ConcordanceRankHalf {
     rankOf: UnsafeBufferPointer<Int32>, influence: UnsafeMutableBufferPointer<Double>, deaths: inout [Int]
   ) -> (counts: [Double], otherDeath: Double) {
     var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0
+    // Empty weights are all 1 (a compact Cox fit's): the same sums.
+    let weighted = !weights.isEmpty
     let upper = self.upper
     let shift = upper ? Int(split) : 0
     // The other half's weight at risk and event weight entered so far.
@@ -133,11 +135,11 @@ struct ConcordanceRankHalf {
         let row = lo + k
         let mine = (rankOf[k] >= split) == upper
         if status[row] != 0 {
-          if mine { deaths.append(k) } else { otherDeathsHere += weights[row] }
+          if mine { deaths.append(k) } else { otherDeathsHere += weighted ? weights[row] : 1 }
           continue
         }
         if !mine {
-          otherRisk += weights[row]
+          otherRisk += weighted ? weights[row] : 1
           continue
         }
         let rank = Int(rankOf[k]) - shift
@@ -147,7 +149,7 @@ struct ConcordanceRankHalf {
         influence[3 * row] = -deathLess
         influence[3 * row + 1] = -(deathTotal - deathLess - q.deathEqual)
         influence[3 * row + 2] = -q.deathEqual
-        tree.add(rank, risk: weights[row], death: 0)
+        tree.add(rank, risk: weighted ? weights[row] : 1, death: 0)
       }
       if !deaths.isEmpty {
         if deaths.count > 1 {
@@ -166,7 +168,7 @@ struct ConcordanceRankHalf {
           }
         }
         var timeWeight = 0.0
-        for k in deaths { timeWeight += weights[lo + k] }
+        for k in deaths { timeWeight += weighted ? weights[lo + k] : 1 }
         let riskTotal = tree.riskTotal + otherRisk
         let deathTotal = tree.deathTotal + otherDeath + (timeWeight + otherDeathsHere)
         // For worker 1, the other half's risk, events and this time's events are all below.
@@ -179,7 +181,7 @@ struct ConcordanceRankHalf {
           var h = g
           var groupWeight = 0.0
           while h < deaths.count && Int(rankOf[deaths[h]]) == rank {
-            groupWeight += weights[lo + deaths[h]]
+            groupWeight += weighted ? weights[lo + deaths[h]] : 1
             h += 1
           }
           let q = tree.query(rank - shift)
@@ -191,7 +193,7 @@ struct ConcordanceRankHalf {
           var earlier = 0.0
           for k in deaths[g..<h] {
             let row = lo + k
-            let w = weights[row]
+            let w = weighted ? weights[row] : 1
             c0 += w * riskGreater
             c1 += w * riskLess
             c2 += w * q.riskEqual
@@ -206,7 +208,7 @@ struct ConcordanceRankHalf {
           g = h
         }
         for k in deaths {
-          let w = weights[lo + k]
+          let w = weighted ? weights[lo + k] : 1
           tree.add(Int(rankOf[k]) - shift, risk: w, death: w)
         }
       }

@@ -38,7 +38,7 @@ enum ConcordanceRankSweep {
   ) -> (counts: [Double], influence: [Double]) {
     let n = time.count
     // All weights 1 (and counts that fit): the tree counts in Int32.
-    let unweighted = n < Int(Int32.max) && !weights.contains { $0 != 1 }
+    let unweighted = n < Int(Int32.max) && !weights.contains { $0 != 1 }  // empty: all 1
     var assignment = [blocks]
     if n >= parallelThreshold {
       guard let balanced = StrataSharing.balanced(blocks, rows: n) else {
@@ -154,6 +154,8 @@ enum ConcordanceRankSweep {
     rankOf: UnsafeBufferPointer<Int32>, influence: UnsafeMutableBufferPointer<Double>, deaths: inout [Int]
   ) -> [Double] {
     var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0
+    // Empty weights are all 1 (a compact Cox fit's): the same sums.
+    let weighted = !weights.isEmpty
     let first = positions.lowerBound
     var upper = positions.upperBound
     while upper > first {
@@ -174,7 +176,7 @@ enum ConcordanceRankSweep {
         influence[3 * row] = -q.deathLess
         influence[3 * row + 1] = -(tree.deathTotal - q.deathLess - q.deathEqual)
         influence[3 * row + 2] = -q.deathEqual
-        tree.add(rank, risk: weights[row], death: 0)
+        tree.add(rank, risk: weighted ? weights[row] : 1, death: 0)
       }
       if deaths.isEmpty {
         upper = lower
@@ -198,7 +200,7 @@ enum ConcordanceRankSweep {
         }
       }
       var timeWeight = 0.0
-      for k in deaths { timeWeight += weights[lo + k] }
+      for k in deaths { timeWeight += weighted ? weights[lo + k] : 1 }
       let riskTotal = tree.riskTotal
       let deathTotal = tree.deathTotal + timeWeight
       var below = 0.0
@@ -208,7 +210,7 @@ enum ConcordanceRankSweep {
         var h = g
         var groupWeight = 0.0
         while h < deaths.count && Int(rankOf[deaths[h]]) == rank {
-          groupWeight += weights[lo + deaths[h]]
+          groupWeight += weighted ? weights[lo + deaths[h]] : 1
           h += 1
         }
         // The tree does not change within the time: one query per rank.
@@ -220,7 +222,7 @@ enum ConcordanceRankSweep {
         var earlier = 0.0
         for k in deaths[g..<h] {
           let row = lo + k
-          let w = weights[row]
+          let w = weighted ? weights[row] : 1
           c0 += w * riskGreater
           c1 += w * q.riskLess
           c2 += w * q.riskEqual
@@ -235,7 +237,7 @@ enum ConcordanceRankSweep {
         g = h
       }
       for k in deaths {
-        let w = weights[lo + k]
+        let w = weighted ? weights[lo + k] : 1
         tree.add(Int(rankOf[k]), risk: w, death: w)
       }
       upper = lower

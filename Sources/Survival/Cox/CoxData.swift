@@ -30,9 +30,13 @@ struct CoxPreparedData {
   /// For counting-process data, the entry times in sorted (stop) order.
   let start: [Double]?
   let status: [Double]
-  let weight: [Double]
-  /// Emptied (with `stratum` and `order`) by the fit before its concordance.
+  /// Case weights in sorted order; empty when the data are `compact` and
+  /// have none (every weight 1: readers take 1, `weightAt`).
+  var weight: [Double]
+  /// Emptied (with `stratum` and `order`) by the fit before its concordance;
+  /// empty when `compact` and there is no offset (every offset 0).
   var offset: [Double]
+  /// Empty when `compact` and there are no strata (one block).
   var stratum: [Int]
   /// `order[k]` is the original row at sorted position k.
   var order: [Int]
@@ -57,7 +61,8 @@ struct CoxPreparedData {
 
   static func validate(
     n: Int, p: Int, covariates: CoxCovariates, time: [Double], start: [Double]?, status: [Double],
-    weights: [Double]?, strata: [Int]?, offset: [Double]?, cluster: [Int]?, initial: [Double]?
+    weights: [Double]?, strata: [Int]?, offset: [Double]?, cluster: [Int]?, initial: [Double]?,
+    events codes: [Int]? = nil
   ) throws {
     func check(_ name: String, _ count: Int?) throws {
       if let count = count, count != n {
@@ -67,7 +72,7 @@ struct CoxPreparedData {
     if n == 0 { throw CoxInputError("no observations: time is empty") }
     // The concordance of the fit indexes rows in 31 bits.
     try SurvivalInputError.checkRowCount(n)
-    try check("status", status.count)
+    try check("status", codes?.count ?? status.count)
     try check("start", start?.count)
     try check("weights", weights?.count)
     try check("strata", strata?.count)
@@ -100,6 +105,21 @@ struct CoxPreparedData {
         }
       }
     }
+    if let codes {
+      guard let events = InputScan.eventCount(codes) else {
+        for (i, s) in codes.enumerated() where s != 0 && s != 1 {
+          throw CoxInputError("status[\(i + 1)] is \(s); status must be 0 (censored) or 1 (event)")
+        }
+        throw CoxInputError("status must be 0 (censored) or 1 (event)")
+      }
+      if events == 0 { throw CoxInputError("no events: a Cox model cannot be fitted with 0 failures") }
+    } else {
+      try checkStatus(status)
+    }
+    try validateColumns(n: n, p: p, covariates: covariates, weights: weights, offset: offset, initial: initial)
+  }
+
+  private static func checkStatus(_ status: [Double]) throws {
     guard let events = InputScan.eventCount(status) else {
       for (i, s) in status.enumerated() where s != 0 && s != 1 {
         throw CoxInputError("status[\(i + 1)] is \(s); status must be 0 (censored) or 1 (event)")
@@ -107,6 +127,11 @@ struct CoxPreparedData {
       throw CoxInputError("status must be 0 (censored) or 1 (event)")
     }
     if events == 0 { throw CoxInputError("no events: a Cox model cannot be fitted with 0 failures") }
+  }
+
+  private static func validateColumns(
+    n: Int, p: Int, covariates: CoxCovariates, weights: [Double]?, offset: [Double]?, initial: [Double]?
+  ) throws {
     let columns: [ArraySlice<Double>]
     switch covariates {
     case .columnMajor(let values): columns = (0..<p).map { values[($0 * n)..<(($0 + 1) * n)] }
@@ -151,12 +176,12 @@ struct CoxPreparedData {
   static func prepare(
     n: Int, p: Int, covariates: CoxCovariates, time: [Double], start: [Double]?, status: [Double],
     weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true,
-    poll: KernelPoll? = nil
+    poll: KernelPoll? = nil, events: [Int]? = nil, compact: Bool = false
   ) -> CoxPreparedData {
     covariates.withColumns(n: n, p: p) { columns in
       CoxPreparedData(
         n: n, p: p, columns: columns, time: time, start: start, status: status, weights: weights, strata: strata,
-        offset: offset, nocenter: nocenter, scaled: scaled, poll: poll)
+        offset: offset, nocenter: nocenter, scaled: scaled, poll: poll, events: events, compact: compact)
     }
   }
 
@@ -175,10 +200,21 @@ struct CoxPreparedData {
   /// stop is seen (a factor of thousands of levels makes them long); the
   /// data are then incomplete, and the caller must throw
   /// (`poll.throwIfStopped()`).
+  ///
+  /// `events`, when given, is the status as 0/1 integers (a model frame's
+  /// own array, read where it is), and `status` is not read. With `compact`,
+  /// absent weights, offsets and strata get no n-length arrays of 1, 0 and
+  /// 0 (`weight`, `offset`, `stratum` stay empty): for the kernels that read
+  /// them through `weightAt`/`offsetAt` and `strataBlocks()` only.
+  ///
+  /// Memory at the preparation's peak (10⁷ rows, p = 6): the sort's (key,
+  /// row) items and second buffer are placed in the row-major buffer before
+  /// the scatter overwrites it (`RowOrder.sorted(scratch:)`), and the
+  /// inverse permutation is 32-bit.
   init(
     n: Int, p: Int, columns: ColumnReads, time: [Double], start: [Double]?, status: [Double],
     weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true,
-    poll: KernelPoll? = nil
+    poll: KernelPoll? = nil, events: [Int]? = nil, compact: Bool = false
   ) {
     self.n = n
     self.p = p
@@ -193,14 +229,24 @@ struct CoxPreparedData {
       : nil
     // The sort hands back the sorted times and the stratum boundaries, so
     // neither is gathered again.
+    // The sort's items (16 bytes a row) in the row-major buffer (8p bytes a
+    // row): both item buffers from p = 4, the second from p = 2. The rest
+    // of the buffer, past the items, has its pages mapped alongside.
+    let itemsInBuffer = min(2, (p * MemoryLayout<Double>.stride) / MemoryLayout<RowOrder.Item>.stride) * n
     let sorted = x.withUnsafeMutableBufferPointer { out in
-      let out = DisjointWrites(out)  // only the page-mapping task touches it during the sort
-      var alongside: [@Sendable () -> Void] = [{ Self.mapPages(out.buffer) }]
+      // Only the page-mapping task touches the values past the items during the sort.
+      let itemDoubles = itemsInBuffer * MemoryLayout<RowOrder.Item>.stride / MemoryLayout<Double>.stride
+      let rest = DisjointWrites(UnsafeMutableBufferPointer(rebasing: out[itemDoubles...]))
+      var alongside: [@Sendable () -> Void] = [{ Self.mapPages(rest.buffer) }]
       if let tasks = alongsideScaling {
         alongside += (0..<tasks.count).map { t in { tasks.run(t) } }
       }
-      return RowOrder.sorted(
-        strata: strata, key: time, descending: start != nil, alongside: alongside)
+      let prefix = UnsafeMutableBufferPointer(rebasing: out[..<itemDoubles])
+      return prefix.withMemoryRebound(to: RowOrder.Item.self) { items in
+        RowOrder.sorted(
+          strata: strata, key: time, descending: start != nil, alongside: alongside,
+          scratch: itemsInBuffer > 0 ? items : nil)
+      }
     }
     let scaling = alongsideScaling?.result
     let order = sorted.rows
@@ -210,11 +256,15 @@ struct CoxPreparedData {
 
     // Per sorted position k: status, weight (or 1), offset (or 0), stratum,
     // and the inverse permutation `position[order[k]] = k` for the scatter.
+    let weightCount = compact && weights == nil ? 0 : n
+    let offsetCount = compact && offset == nil ? 0 : n
+    let stratumCount = compact && strata == nil ? 0 : n
     var statusOut = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
-    var weightOut = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
-    var offsetOut = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
-    var stratumOut = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
-    var position = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
+    var weightOut = [Double](unsafeUninitializedCapacity: weightCount) { _, count in count = weightCount }
+    var offsetOut = [Double](unsafeUninitializedCapacity: offsetCount) { _, count in count = offsetCount }
+    var stratumOut = [Int](unsafeUninitializedCapacity: stratumCount) { _, count in count = stratumCount }
+    // Rows are below 2³¹ (validated): 32-bit positions, half the memory.
+    var position = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
     var eventCounts = [Int](repeating: 0, count: workers)
     let blockStart = sorted.blockStart
     let blockValue = (0..<(blockStart.count - 1)).map { b in
@@ -222,6 +272,7 @@ struct CoxPreparedData {
     }
     order.withUnsafeBufferPointer { ord in
     status.withUnsafeBufferPointer { statusIn in
+    (events ?? []).withUnsafeBufferPointer { eventsIn in
     statusOut.withUnsafeMutableBufferPointer { statusOut in
     weightOut.withUnsafeMutableBufferPointer { weightOut in
     offsetOut.withUnsafeMutableBufferPointer { offsetOut in
@@ -230,37 +281,54 @@ struct CoxPreparedData {
     eventCounts.withUnsafeMutableBufferPointer { eventCounts in
       // Worker w writes positions k in its half of the sorted order (and pos[ord[k]], distinct
       // since ord is a permutation) and its own eventCounts[w].
-      let ord = SharedReads(ord), statusIn = SharedReads(statusIn)
+      let ord = SharedReads(ord), statusIn = SharedReads(statusIn), eventsIn = SharedReads(eventsIn)
+      let useEvents = events != nil
       let statusOut = DisjointWrites(statusOut), weightOut = DisjointWrites(weightOut)
       let offsetOut = DisjointWrites(offsetOut), stratumOut = DisjointWrites(stratumOut)
       let pos = DisjointWrites(pos), eventCounts = DisjointWrites(eventCounts)
       DispatchQueue.concurrentPerform(iterations: workers) { w in
         let lower = w * n / workers, upper = (w + 1) * n / workers
         var events = 0
-        for k in lower..<upper {
-          let row = ord[k]
-          pos[row] = k
-          let s = statusIn[row]
-          statusOut[k] = s
-          events += s == 1 ? 1 : 0
+        if useEvents {
+          for k in lower..<upper {
+            let row = ord[k]
+            pos[row] = Int32(truncatingIfNeeded: k)
+            let s: Double = eventsIn[row] == 1 ? 1 : 0
+            statusOut[k] = s
+            events += s == 1 ? 1 : 0
+          }
+        } else {
+          for k in lower..<upper {
+            let row = ord[k]
+            pos[row] = Int32(truncatingIfNeeded: k)
+            let s = statusIn[row]
+            statusOut[k] = s
+            events += s == 1 ? 1 : 0
+          }
         }
         eventCounts[w] = events
-        if let weights = weights {
-          for k in lower..<upper { weightOut[k] = weights[ord[k]] }
-        } else {
-          for k in lower..<upper { weightOut[k] = 1 }
+        if weightOut.count == n {
+          if let weights = weights {
+            for k in lower..<upper { weightOut[k] = weights[ord[k]] }
+          } else {
+            for k in lower..<upper { weightOut[k] = 1 }
+          }
         }
-        if let offset = offset {
-          for k in lower..<upper { offsetOut[k] = offset[ord[k]] }
-        } else {
-          for k in lower..<upper { offsetOut[k] = 0 }
+        if offsetOut.count == n {
+          if let offset = offset {
+            for k in lower..<upper { offsetOut[k] = offset[ord[k]] }
+          } else {
+            for k in lower..<upper { offsetOut[k] = 0 }
+          }
         }
-        for b in 0..<blockValue.count {
-          let from = max(blockStart[b], lower), to = min(blockStart[b + 1], upper)
-          if from < to { for k in from..<to { stratumOut[k] = blockValue[b] } }
+        if stratumOut.count == n {
+          for b in 0..<blockValue.count {
+            let from = max(blockStart[b], lower), to = min(blockStart[b + 1], upper)
+            if from < to { for k in from..<to { stratumOut[k] = blockValue[b] } }
+          }
         }
       }
-    }}}}}}}}
+    }}}}}}}}}
     self.status = statusOut
     self.weight = weightOut
     self.offset = offsetOut
@@ -269,7 +337,8 @@ struct CoxPreparedData {
 
     if let startSorted = self.start {
       // Positions in stop order, re-sorted by stratum then start descending.
-      let byStart = RowOrder.order(strata: self.stratum, key: startSorted, descending: true)
+      let byStart = RowOrder.order(
+        strata: self.stratum.isEmpty ? nil : self.stratum, key: startSorted, descending: true)
       self.byStartDescending = byStart
     } else {
       self.byStartDescending = nil
@@ -279,7 +348,7 @@ struct CoxPreparedData {
     let columnScaling = scaling ?? {
       // Σw in sorted order (the order the sums have always been taken in).
       var totalWeight = 0.0
-      for k in 0..<n { totalWeight += weightOut[k] }
+      for k in 0..<weightOut.count { totalWeight += weightOut[k] }
       return (weights ?? []).withUnsafeBufferPointer { w in
         CoxColumnScaling(
           columns: columns, n: n, p: p, weights: w.count == n ? w : nil, totalWeight: totalWeight,
@@ -306,7 +375,7 @@ struct CoxPreparedData {
               if let poll, poll.stopRequested() { return }
               let end = min(upper, i + rowsPerPoll)
               for row in i..<end {
-                let target = out.baseAddress.unsafelyUnwrapped + pos[row] &* p
+                let target = out.baseAddress.unsafelyUnwrapped + Int(pos[row]) &* p
                 for j in 0..<p { target[j] = (cov[j][row] - means[j]) * scale[j] }
               }
               i = end
@@ -332,8 +401,10 @@ struct CoxPreparedData {
 }
 
 extension CoxPreparedData {
-  /// The strata as ranges of sorted positions (each stratum is contiguous).
+  /// The strata as ranges of sorted positions (each stratum is contiguous);
+  /// one block when `stratum` is empty (compact data without strata).
   func strataBlocks() -> [Range<Int>] {
+    if stratum.isEmpty { return n > 0 ? [0..<n] : [] }
     var blocks: [Range<Int>] = []
     var k = 0
     while k < n {
@@ -343,5 +414,22 @@ extension CoxPreparedData {
       k = e
     }
     return blocks
+  }
+}
+
+extension CoxPreparedData {
+  /// Sorted row k's case weight (1 when the compact data have none).
+  @inline(__always) func weightAt(_ k: Int) -> Double { weight.isEmpty ? 1 : weight[k] }
+
+  /// The case weights as an n-length array (ones when the compact data have
+  /// none), for the readers that index them directly.
+  func weightArray() -> [Double] { weight.isEmpty ? [Double](repeating: 1, count: n) : weight }
+
+  /// Fills the arrays that compact data leave empty (weights 1, offsets 0,
+  /// one stratum), for the kernels that index them directly (the sandwich).
+  mutating func materializeConstants() {
+    if weight.isEmpty { weight = [Double](repeating: 1, count: n) }
+    if offset.isEmpty { offset = [Double](repeating: 0, count: n) }
+    if stratum.isEmpty { stratum = [Int](repeating: 0, count: n) }
   }
 }

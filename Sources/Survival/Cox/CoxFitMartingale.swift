@@ -37,7 +37,9 @@ enum CoxFitMartingale {
     blocks: [Range<Int>], efron: Bool
   ) -> [Double] {
     let n = time.count
-    guard n > 0, predictor.count == n, order.count == n, status.count == n, weight.count == n else { return [] }
+    // Empty weights are all 1 (a compact fit's): w·r is then r, the same bits.
+    guard n > 0, predictor.count == n, order.count == n, status.count == n, weight.count == n || weight.isEmpty
+    else { return [] }
     let workers = n >= 100_000 ? 2 : 1
     predictor.withUnsafeMutableBufferPointer { values in
       // Worker w replaces the values of its half of the sorted positions.
@@ -93,6 +95,7 @@ enum CoxFitMartingale {
     hazards: inout (survivor: [Double], dying: [Double])
   ) {
     let time = rows.time.buffer, status = rows.status.buffer, weight = rows.weight.buffer
+    let weighted = !weight.isEmpty
     hazards.survivor.removeAll(keepingCapacity: true)
     hazards.dying.removeAll(keepingCapacity: true)
     // Backward: S0 and the hazards at each death time.
@@ -104,11 +107,11 @@ enum CoxFitMartingale {
       var deathWeight = 0.0
       var deathRisk = 0.0
       while k >= block.lowerBound && time[k] == t {
-        let v = weight[k] * risk[k]
+        let v = weighted ? weight[k] * risk[k] : risk[k]
         s0 += v
         if status[k] != 0 {
           deaths += 1
-          deathWeight += weight[k]
+          deathWeight += weighted ? weight[k] : 1
           deathRisk += v
         }
         k -= 1

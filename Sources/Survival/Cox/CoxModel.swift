@@ -212,7 +212,7 @@ public enum CoxModel {
     try CoxPreparedData.validate(
       n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
       weights: weights, strata: inputs.strata, offset: offset, cluster: cluster,
-      initial: options.initial)
+      initial: options.initial, events: inputs.events)
     try validate(options: options, p: p)
     if options.ties == .exact, let weights = weights, weights.contains(where: { $0 != 1 }) {
       throw CoxInputError("case weights are not supported for ties = exact (as in R)")
@@ -238,16 +238,6 @@ public enum CoxModel {
     // preparation polls (its column scaling runs beside the sort, on
     // whichever worker is free) and is left early on a stop.
     let preparationPoll = KernelPoll()
-    var data = CoxPreparedData.prepare(
-      n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
-      weights: weights, strata: inputs.strata, offset: offset, nocenter: options.nocenter,
-      scaled: !(isCounting && options.ties == .exact), poll: preparationPoll)
-    try preparationPoll.throwIfStopped()
-    // Sorted copies made: the status and strata inputs go (when the caller
-    // handed over its only reference).
-    inputs.status = []
-    inputs.strata = nil
-    let initial = options.initial ?? [Double](repeating: 0, count: p)
     let flavour: CoxNewtonRaphson.Flavour
     switch (options.ties, isCounting) {
     case (.exact, true): flavour = .countingExact
@@ -255,6 +245,20 @@ public enum CoxModel {
     case (_, true): flavour = .countingProcess
     case (_, false): flavour = .rightCensored
     }
+    // The right-censored Breslow/Efron kernels read absent weights, offsets
+    // and strata as 1, 0 and one block: no n-length arrays of them.
+    var data = CoxPreparedData.prepare(
+      n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
+      weights: weights, strata: inputs.strata, offset: offset, nocenter: options.nocenter,
+      scaled: !(isCounting && options.ties == .exact), poll: preparationPoll, events: inputs.events,
+      compact: flavour == .rightCensored)
+    try preparationPoll.throwIfStopped()
+    // Sorted copies made: the status and strata inputs go (when the caller
+    // handed over its only reference).
+    inputs.status = []
+    inputs.events = nil
+    inputs.strata = nil
+    let initial = options.initial ?? [Double](repeating: 0, count: p)
     let result: CoxIterationResult
     do {
       // The kernel (and its reference to the sorted covariates) ends here,
@@ -335,6 +339,10 @@ public enum CoxModel {
     n: Int, p: Int, offset: [Double]?, cluster: [Int]?, initial: [Double], options: CoxOptions
   ) -> CoxFit {
     let beta = result.beta
+    // Without a sandwich the sorted covariates are done with: freed before
+    // the linear predictor allocates (the largest buffer goes first).
+    let robust = options.robust || cluster != nil
+    if !robust { data.x = [] }
     // Linear predictor with R's centring: coxph.fit uses the weighted means
     // of the fit, agreg.fit unweighted column means.
     var means = data.means
@@ -378,12 +386,14 @@ public enum CoxModel {
 
     let inference = inference(
       result: result, p: p, isCounting: isCounting, options: options, initial: initial,
-      robust: options.robust || cluster != nil, linearPredictorMax: { linearPredictor.max() ?? 0 },
+      robust: robust, linearPredictorMax: { linearPredictor.max() ?? 0 },
       sandwich: {
         // R's agexact.fit labels its fit "coxph", not "exact", so the dfbeta
         // residuals behind the sandwich are Breslow's (for right-censored
-        // exact fits R refuses; Efron's are used).
-        CoxRobustVariance.compute(
+        // exact fits R refuses; Efron's are used). It indexes the weights,
+        // offsets and strata directly.
+        data.materializeConstants()
+        return CoxRobustVariance.compute(
           data: data, beta: result.beta, naiveVariance: result.variance, initial: initial, cluster: cluster,
           efron: options.ties == .efron || (options.ties == .exact && !isCounting),
           cholTolerance: options.cholTolerance)
@@ -418,6 +428,10 @@ public enum CoxModel {
     let concordance: Concordance
     var martingale: [Double]? = nil
     var sortedRows: [Int]? = nil
+    // Empty when the compact data have none: the right-censored concordance
+    // and residuals read that as all 1; the counting-process one indexes them.
+    let weights = isCounting ? data.weightArray() : data.weight
+    data.weight = []
     if !isCounting {
       // The right-censored concordance reads the strata as blocks only.
       let blocks = data.strataBlocks()
@@ -426,18 +440,18 @@ public enum CoxModel {
       data.order = []
       data.stratum = []
       concordance = Concordance.rightCensored(
-        time: data.time, status: data.status, predictor: sortedPredictor, weights: data.weight,
+        time: data.time, status: data.status, predictor: sortedPredictor, weights: weights,
         blocks: blocks, cluster: sortedCluster, reverse: true)
       // R's fit$residuals, from the sorted rows while the fit has them
       // (`CoxFitMartingale`), after the concordance: its buffers are gone,
       // and the sorted predictor's becomes the residuals' scratch.
       martingale = CoxFitMartingale.rightCensored(
-        time: data.time, status: data.status, weight: data.weight, consuming: &sortedPredictor, order: rows,
+        time: data.time, status: data.status, weight: weights, consuming: &sortedPredictor, order: rows,
         blocks: blocks, efron: options.ties == .efron)
     } else {
       concordance = Concordance.compute(
         time: data.time, status: data.status, start: data.start, predictor: sortedPredictor,
-        weights: data.weight, strata: data.stratum, cluster: sortedCluster, reverse: true,
+        weights: weights, strata: data.stratum, cluster: sortedCluster, reverse: true,
         stopOrder: Array(0..<n), startOrder: data.byStartDescending)
     }
 

@@ -287,11 +287,13 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     var acc = SIMD8<Double>.zero
     if !narrow { for i in 0..<p { sum[i] = 0 } }
     var total = 0.0
+    // Empty weights and offsets (compact data) read as 1 and 0: the same bits.
+    let hasWeight = !weight.isEmpty, hasOffset = !offset.isEmpty
     for person in rows {
       let xr = x + person * p
-      var eta = offset[person]
+      var eta = hasOffset ? offset[person] : 0
       for i in 0..<p { eta += b[i] * xr[i] }
-      let r = exp(eta) * weight[person]
+      let r = hasWeight ? exp(eta) * weight[person] : exp(eta)
       risk[person] = r
       total += r
       if narrow {
@@ -311,11 +313,13 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     _ risk: UnsafeMutablePointer<Double>
   ) {
     let p = W.p > 0 ? W.p : runtimeP
+    // Empty weights and offsets (compact data) read as 1 and 0: the same bits.
+    let hasWeight = !weight.isEmpty, hasOffset = !offset.isEmpty
     for person in rows {
       let xr = x + person * p
-      var eta = offset[person]
+      var eta = hasOffset ? offset[person] : 0
       for i in 0..<p { eta += b[i] * xr[i] }
-      risk[person] = exp(eta) * weight[person]
+      risk[person] = hasWeight ? exp(eta) * weight[person] : exp(eta)
     }
   }
 
@@ -394,6 +398,9 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     let x = buffers.x, time = buffers.time, status = buffers.status, weight = buffers.weight
     let offset = buffers.offset, riskScores = buffers.risk, b = buffers.beta, u = buffers.u, imat = buffers.imat
     let a = buffers.a, a2 = buffers.a2, cmat = buffers.cmat, cmat2 = buffers.cmat2
+    // Empty weights and offsets (compact data) read as 1 and 0: w·v is then
+    // v itself, so the bits are those of the arrays of 1 and 0.
+    let hasWeight = !weight.isEmpty, hasOffset = !offset.isEmpty
     // The information rows this sweep keeps, the S1 sums they read, and
     // whether it computes the risk scores itself and keeps ℓ.
     let whole = K.kind == .whole
@@ -438,16 +445,16 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
           let xr = x + person * p
           let risk: Double
           if whole {
-            var eta = offset[person]
+            var eta = hasOffset ? offset[person] : 0
             for i in 0..<p { eta += b[i] * xr[i] }
-            risk = exp(eta) * weight[person]
-            if status[person] != 0 { loglik += weight[person] * eta }
+            risk = hasWeight ? exp(eta) * weight[person] : exp(eta)
+            if status[person] != 0 { loglik += hasWeight ? weight[person] * eta : eta }
           } else {
             risk = riskScores[person]
             if keepsLoglik && status[person] != 0 {
-              var eta = offset[person]
+              var eta = hasOffset ? offset[person] : 0
               for i in 0..<p { eta += b[i] * xr[i] }
-              loglik += weight[person] * eta
+              loglik += hasWeight ? weight[person] * eta : eta
             }
           }
           if status[person] == 0 {
@@ -455,9 +462,14 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
             CoxTiedDeaths.accumulate(xr, risk: risk, p: p, rows: rows, sum: a, squares: cmat)
           } else {
             ndead += 1
-            deadWeight += weight[person]
+            if hasWeight {
+              deadWeight += weight[person]
+              for i in rows { u[i] += weight[person] * xr[i] }
+            } else {
+              deadWeight += 1
+              for i in rows { u[i] += xr[i] }
+            }
             denom2 += risk
-            for i in rows { u[i] += weight[person] * xr[i] }
             CoxTiedDeaths.accumulate(xr, risk: risk, p: p, rows: rows, sum: a2, squares: cmat2)
           }
           person -= 1

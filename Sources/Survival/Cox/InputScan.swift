@@ -73,6 +73,28 @@ enum InputScan {
     return failed ? nil : events[0] + events[1]
   }
 
+  /// `eventCount` for integer codes (a model frame's events, read in place).
+  static func eventCount(_ status: [Int]) -> Int? {
+    var events = [Int](repeating: 0, count: 2)
+    let failed = status.withUnsafeBufferPointer { s in
+      events.withUnsafeMutableBufferPointer { events in
+        let s = SharedReads(s), events = DisjointWrites(events)  // each half writes its own slot
+        return anyFailure(count: s.count) { range in
+          var count = 0
+          var failed: UInt8 = 0
+          for i in range {
+            let code = s[i]
+            count &+= code == 1 ? 1 : 0
+            failed |= (code == 0 ? 0 : 1) & (code == 1 ? 0 : 1)
+          }
+          events[range.lowerBound == 0 ? 0 : 1] = count  // first half or second
+          return failed
+        }
+      }
+    }
+    return failed ? nil : events[0] + events[1]
+  }
+
   /// Runs `scan` on the whole range, or on two halves in two workers, and
   /// reports whether any part returned a non-zero flag. (The loops live in
   /// the callers' closures: a per-element closure would not be inlined.)
