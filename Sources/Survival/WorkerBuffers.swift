@@ -34,6 +34,15 @@ struct SharedReads<Element>: @unchecked Sendable {
   subscript(_ i: Int) -> Element { buffer[i] }
 }
 
+/// `body` with `SharedReads` of `array`, or nil when there is no array (an
+/// optional per-row input: case weights, strata), held for the whole of `body`.
+func withOptionalReads<Element, Result>(
+  _ array: [Element]?, _ body: (SharedReads<Element>?) throws -> Result
+) rethrows -> Result {
+  guard let array else { return try body(nil) }
+  return try array.withUnsafeBufferPointer { try body(SharedReads($0)) }
+}
+
 /// A buffer whose elements the workers write at disjoint indices.
 struct DisjointWrites<Element>: @unchecked Sendable {
   let buffer: UnsafeMutableBufferPointer<Element>

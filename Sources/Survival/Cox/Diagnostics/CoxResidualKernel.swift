@@ -48,15 +48,16 @@ public enum CoxResidualKernel {
     var martingale = [Double](repeating: 0, count: n)
     var score = [Double](repeating: 0, count: wantScore ? n * p : 0)
     // i runs over the table's sorted positions; results go to the input row.
+    let rowLo = table.rowLo, rowStratum = table.rowStratum
     for i in 0..<n {
       let row = table.order[i]
-      let lo = table.lo[i], hi = table.hi[i]
+      let lo = rowLo?[i] ?? 0, hi = table.hi[i]
       let dies = table.isEvent[i]
       if lo >= hi {
         martingale[row] = dies ? 1 : 0
         continue
       }
-      let s = table.stratumOfRow[i]
+      let s = rowStratum?[i] ?? 0
       let end = dies ? hi - 1 : hi
       let r = table.risk[i]
       let h = cumHazard[end + s] - cumHazard[lo + s]

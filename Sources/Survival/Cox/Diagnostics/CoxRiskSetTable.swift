@@ -109,14 +109,18 @@ struct CoxRiskSetTable {
   let x: [Double]
   /// exp(η_i), η centred on its mean (ratios within a risk set do not change).
   let risk: [Double]
-  let weight: [Double]
+  /// The case weight of each row; nil without case weights (every weight 1: the kernels then read no
+  /// array, and r · 1 = r, so the numbers are those of an all-ones array).
+  let rowWeight: [Double]?
   let isEvent: [Bool]
-  /// Death-time range of each row ([lo, hi), global death-time indices).
-  let lo: [Int]
+  /// Death-time range of each row ([lo, hi), global death-time indices). `rowLo` is nil for
+  /// Surv(time, event) data without strata, where every lo is 0.
+  let rowLo: [Int]?
   let hi: [Int]
   /// The global death-time indices of each stratum: `stratumStart[s]..<stratumStart[s+1]`.
   let stratumStart: [Int]
-  let stratumOfRow: [Int]
+  /// The stratum of each row; nil without strata (every row in stratum 0).
+  let rowStratum: [Int]?
   /// Per global death time.
   let deathTime: [Double]
   let deathStratum: [Int]
@@ -139,6 +143,12 @@ struct CoxRiskSetTable {
   let riskSum: [Double]
   let xSum: [Double]
   let deathWeight: [Double]
+
+  /// The weights, lo and strata as arrays of n (made here: for tests and cold paths; the kernels read
+  /// the optional arrays above).
+  var weight: [Double] { rowWeight ?? [Double](repeating: 1, count: n) }
+  var lo: [Int] { rowLo ?? [Int](repeating: 0, count: n) }
+  var stratumOfRow: [Int] { rowStratum ?? [Int](repeating: 0, count: n) }
 
   /// - Parameter sortedRows: the rows already in (stratum, stop, row) order (`CoxFit.sortedRows`, the
   ///   fit's own sort); checked in one pass, and sorted again when they are not in that order.
@@ -163,50 +173,18 @@ struct CoxRiskSetTable {
     // scores; the gathers and exponentials on two workers (`CoxRiskSetGather`).
     let beta = input.coefficients.map { $0.isNaN ? 0 : $0 }
     let (x, risk, isEvent) = CoxRiskSetGather.centred(input, sortedRows: sortedRows, beta: beta)
-    let weight = input.weights.map { w in sortedRows.map { w[$0] } } ?? [Double](repeating: 1, count: n)
-    let stratumOfRow = strataOfInput.map { s in sortedRows.map { s[$0] } } ?? [Int](repeating: 0, count: n)
+    // No all-ones weights and no all-zero strata: nil when the model has none.
+    let weight = input.weights.map { w in sortedRows.map { w[$0] } }
+    let stratumOfRow = strataOfInput.map { s in sortedRows.map { s[$0] } }
     let strataCount = (strataOfInput?.max() ?? 0) + 1
     try Cancellation.check()
 
-    // One walk of the sorted rows gives the events in R's order (as sorted
-    // positions), the death times of each stratum and each row's hi (the
-    // death times up to its stop), with no comparison sort and no binary search.
-    var events: [Int] = []
-    events.reserveCapacity(n)
-    var deathTime: [Double] = []
-    var deathStratum: [Int] = []
-    var deathCount: [Int] = []
-    var deathWeight: [Double] = []
-    var hi = [Int](repeating: 0, count: n)
-    for b in 0..<(order.blockStart.count - 1) {
-      let from = order.blockStart[b], to = order.blockStart[b + 1]
-      guard from < to else { continue }
-      let s = stratumOfRow[from]
-      var k = from
-      while k < to {
-        let t = sortedStops[k]
-        var e = k
-        var count = 0
-        var w = 0.0
-        while e < to && sortedStops[e] == t {
-          if isEvent[e] {
-            count += 1
-            w += weight[e]
-            events.append(e)
-          }
-          e += 1
-        }
-        if count > 0 {
-          deathTime.append(t)
-          deathStratum.append(s)
-          deathCount.append(count)
-          deathWeight.append(w)
-        }
-        let h = deathTime.count
-        for j in k..<e { hi[j] = h }
-        k = e
-      }
-    }
+    // One walk of the sorted rows (`CoxRiskSetWalk`, on two workers) gives the events in R's order (as
+    // sorted positions), the death times of each stratum and each row's hi.
+    let walk = CoxRiskSetWalk.walk(
+      stops: sortedStops, isEvent: isEvent, weight: weight, stratum: stratumOfRow, blockStart: order.blockStart)
+    let events = walk.events, deathTime = walk.deathTime, deathStratum = walk.deathStratum
+    let deathCount = walk.deathCount, deathWeight = walk.deathWeight, hi = walk.hi
     let totalDeaths = deathTime.count
     var stratumStart = [Int](repeating: 0, count: strataCount + 1)
     do {
@@ -224,12 +202,16 @@ struct CoxRiskSetTable {
       }
       return a
     }
-    var lo = [Int](repeating: 0, count: n)
-    // Without strata or start times every row's lo is 0 (the array as made).
-    for k in 0..<n where counting || strataOfInput != nil {
-      let s = stratumOfRow[k]
-      lo[k] = input.start.map { upperBound($0[sortedRows[k]], stratumStart[s], stratumStart[s + 1]) }
-        ?? stratumStart[s]
+    // Without strata or start times every row's lo is 0: no array.
+    var rowLo: [Int]? = nil
+    if counting || strataOfInput != nil {
+      var lo = [Int](repeating: 0, count: n)
+      for k in 0..<n {
+        let s = stratumOfRow?[k] ?? 0
+        lo[k] = input.start.map { upperBound($0[sortedRows[k]], stratumStart[s], stratumStart[s + 1]) }
+          ?? stratumStart[s]
+      }
+      rowLo = lo
     }
     try Cancellation.check()
     // Backward difference arrays: a row joins at hi − 1 and leaves after lo (it is at risk on [lo, hi)).
@@ -242,18 +224,19 @@ struct CoxRiskSetTable {
     var deathXSum: [Double]
     if !counting {
       (addAt, deathRiskSum, deathXSum) = CoxRiskSetTableSplit.scatter(
-        risk: risk, weight: weight, x: x, isEvent: isEvent, lo: lo, hi: hi, p: p, deaths: totalDeaths)
+        risk: risk, weight: weight, x: x, isEvent: isEvent, lo: rowLo, hi: hi, p: p, deaths: totalDeaths)
     } else {
+      let lo = rowLo ?? [Int](repeating: 0, count: n)
       addAt = [Double](repeating: 0, count: totalDeaths * width)
       removeAt = [Double](repeating: 0, count: totalDeaths * width)
       deathRiskSum = [Double](repeating: 0, count: totalDeaths)
       deathXSum = [Double](repeating: 0, count: totalDeaths * p)
       for i in 0..<n where lo[i] < hi[i] {
-        let v = risk[i] * weight[i]
+        let v = weight.map { risk[i] * $0[i] } ?? risk[i]
         let a = (hi[i] - 1) * width
         addAt[a] += v
         for j in 0..<p { addAt[a + 1 + j] += v * x[i * p + j] }
-        if lo[i] > stratumStart[stratumOfRow[i]] {
+        if lo[i] > stratumStart[stratumOfRow?[i] ?? 0] {
           let r = lo[i] * width
           removeAt[r] += v
           for j in 0..<p { removeAt[r + 1 + j] += v * x[i * p + j] }
@@ -285,12 +268,12 @@ struct CoxRiskSetTable {
       xSum: xSum, deathXSum: deathXSum, p: p, rows: n)
     self.x = x
     self.risk = risk
-    self.weight = weight
+    self.rowWeight = weight
     self.isEvent = isEvent
-    self.lo = lo
+    self.rowLo = rowLo
     self.hi = hi
     self.stratumStart = stratumStart
-    self.stratumOfRow = stratumOfRow
+    self.rowStratum = stratumOfRow
     self.deathTime = deathTime
     self.deathStratum = deathStratum
     self.deathCount = deathCount

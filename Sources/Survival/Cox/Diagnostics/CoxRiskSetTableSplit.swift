@@ -15,8 +15,9 @@ enum CoxRiskSetTableSplit {
 
   /// Per death time: Σ w r and Σ w r x over the rows whose last death time it
   /// is (addAt, width p + 1), and the same over its deaths (deathRiskSum, deathXSum).
+  /// `weight` nil: every weight 1 (w r = r); `lo` nil: every lo 0.
   static func scatter(
-    risk: [Double], weight: [Double], x: [Double], isEvent: [Bool], lo: [Int], hi: [Int], p: Int,
+    risk: [Double], weight: [Double]?, x: [Double], isEvent: [Bool], lo: [Int]?, hi: [Int], p: Int,
     deaths: Int, parallelThreshold: Int = parallelThreshold
   ) -> (addAt: [Double], deathRiskSum: [Double], deathXSum: [Double]) {
     let n = hi.count, width = p + 1
@@ -34,22 +35,22 @@ enum CoxRiskSetTableSplit {
       deathRiskSum.withUnsafeMutableBufferPointer { deathRiskSum in
         deathXSum.withUnsafeMutableBufferPointer { deathXSum in
           risk.withUnsafeBufferPointer { risk in
-            weight.withUnsafeBufferPointer { weight in
+            withOptionalReads(weight) { weight in
               x.withUnsafeBufferPointer { x in
                 isEvent.withUnsafeBufferPointer { isEvent in
-                  lo.withUnsafeBufferPointer { lo in
+                  withOptionalReads(lo) { lo in
                     hi.withUnsafeBufferPointer { hi in
                       // Worker w writes the death times hi − 1 of its rows only (disjoint: hi changes at the split).
                       let add = DisjointWrites(addAt), dr = DisjointWrites(deathRiskSum)
                       let dx = DisjointWrites(deathXSum)
-                      let risk = SharedReads(risk), weight = SharedReads(weight), x = SharedReads(x)
-                      let isEvent = SharedReads(isEvent), lo = SharedReads(lo), hi = SharedReads(hi)
+                      let risk = SharedReads(risk), x = SharedReads(x)
+                      let isEvent = SharedReads(isEvent), hi = SharedReads(hi)
                       DispatchQueue.concurrentPerform(iterations: split < n ? 2 : 1) { w in
                         let add = add.buffer, dr = dr.buffer, dx = dx.buffer
-                        let risk = risk.buffer, weight = weight.buffer, x = x.buffer
-                        let isEvent = isEvent.buffer, lo = lo.buffer, hi = hi.buffer
-                        for i in bounds[w]..<bounds[w + 1] where lo[i] < hi[i] {
-                          let v = risk[i] * weight[i]
+                        let risk = risk.buffer, weight = weight?.buffer, x = x.buffer
+                        let isEvent = isEvent.buffer, lo = lo?.buffer, hi = hi.buffer
+                        for i in bounds[w]..<bounds[w + 1] where (lo?[i] ?? 0) < hi[i] {
+                          let v = weight.map { risk[i] * $0[i] } ?? risk[i]
                           let a = (hi[i] - 1) * width
                           add[a] += v
                           for j in 0..<p { add[a + 1 + j] += v * x[i * p + j] }

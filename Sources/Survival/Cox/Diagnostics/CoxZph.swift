@@ -123,15 +123,17 @@ public enum CoxZph {
     termNames fullNames: [String], global: Bool = true, scaleThreshold: Int = scaleThreshold
   ) throws -> Result {
     try fullInput.validate(for: "the proportional-hazards test (zph)")
-    // km and rank from the model's risk sets when it has them (no strata, no start): event rows only.
+    // km and rank from the model's risk sets when it has them (no strata, no start): one per event, in
+    // the table's order of the events, which is R's (no array of n, no gather by input row).
     let fromTable = riskSets.flatMap { sets -> [Double]? in
       guard transform == .km || transform == .rank else { return nil }
-      return CoxZphEventTimes.values(sets.table, input: fullInput, rank: transform == .rank)
+      return CoxZphEventTimes.eventValues(sets.table, input: fullInput, rank: transform == .rank)
     }
-    let ttimes = fromTable ?? transformedTimes(
-      fullInput, transform, sortedRows: fullInput.strata == nil ? riskSets?.table.order : nil)
+    let ttimes = fromTable == nil
+      ? transformedTimes(fullInput, transform, sortedRows: fullInput.strata == nil ? riskSets?.table.order : nil)
+      : []
     // One transformed time per row (the result's per-event gathers read them unchecked).
-    if ttimes.count != fullInput.n {
+    if fromTable == nil && ttimes.count != fullInput.n {
       throw CoxInputError(
         "the proportional-hazards test (zph): \(ttimes.count) transformed times for \(fullInput.n) rows")
     }
@@ -166,9 +168,19 @@ public enum CoxZph {
     }
     let nvar = input.columns
     let coef = input.coefficients
-    // The prebuilt risk sets hold every column; with a column dropped the table is built for the rest.
+    let nterm = terms.count
+    // Columns → terms: 1 for a one-column term, β̂_j for a term of several.
+    var tmat = [Double](repeating: 0, count: nvar * nterm)
+    for (t, columns) in terms.enumerated() {
+      for j in columns { tmat[j * nterm + t] = columns.count == 1 ? 1 : coef[j] }
+    }
+    // The prebuilt risk sets hold every column; with a column dropped the table is built for the rest
+    // (and the per-event times, in that table's order of the events, are the same events in the same order).
+    // A term's column of residuals: its columns' Schoenfeld residuals times tmat, added column after column
+    // (each event's sum in column order, from 0), made by the kernel in its pass over the events.
     let scores = try CoxZphKernel.scores(
-      input, riskSets: keep.count == fullInput.columns ? riskSets : nil, g: ttimes)
+      input, riskSets: keep.count == fullInput.columns ? riskSets : nil,
+      times: fromTable.map { .perEvent($0) } ?? .perRow(ttimes), termWeights: (tmat, nterm))
     let q = 2 * nvar
     let imat = scores.information
     func statistic(_ thetaColumns: [Int]) throws -> Double {
@@ -217,29 +229,7 @@ public enum CoxZph {
       }
     }
     let e = scores.eventRows.count
-    let nterm = terms.count
-    // Columns → terms: 1 for a one-column term, β̂_j for a term of several.
-    var tmat = [Double](repeating: 0, count: nvar * nterm)
-    for (t, columns) in terms.enumerated() {
-      for j in columns { tmat[j * nterm + t] = columns.count == 1 ? 1 : coef[j] }
-    }
-    // A term's column of residuals: its columns' Schoenfeld residuals times tmat, added column after
-    // column (each event's sum in column order, as a loop over the columns per event adds them).
-    var sresid = [Double](repeating: 0, count: e * nterm)
-    if e > 0 {
-      sresid.withUnsafeMutableBufferPointer { out in
-        scores.schoenfeld.withUnsafeBufferPointer { sch in
-          for t in 0..<nterm {
-            let target = out.baseAddress.unsafelyUnwrapped + t * e
-            for j in 0..<nvar where tmat[j * nterm + t] != 0 {
-              let factor = tmat[j * nterm + t]
-              let source = sch.baseAddress.unsafelyUnwrapped + j * e
-              for k in 0..<e { target[k] += source[k] * factor }
-            }
-          }
-        }
-      }
-    }
+    var sresid = scores.termResiduals
     var vterm = [Double](repeating: 0, count: nterm * nterm)
     for a in 0..<nterm {
       for b in 0..<nterm {
@@ -259,18 +249,32 @@ public enum CoxZph {
     let eventStratum = CoxZphEventGather.strata(input.strata, at: scores.eventRows)
     // The events of each stratum (one counting pass), so that scaling them is
     // linear in the events however many strata there are (matched sets).
+    // One stratum: the events in their own order (no permutation array).
     var eventStart = [Int](repeating: 0, count: strataCount + 1)
-    for s in eventStratum { eventStart[s + 1] += 1 }
-    for s in 0..<strataCount { eventStart[s + 1] += eventStart[s] }
-    var byStratum = [Int](repeating: 0, count: e)
-    var fill = eventStart
-    for (row, s) in eventStratum.enumerated() {
-      byStratum[fill[s]] = row
-      fill[s] += 1
+    var byStratum: [Int]? = nil
+    if strataCount == 1 {
+      eventStart[1] = e
+    } else {
+      for s in eventStratum { eventStart[s + 1] += 1 }
+      for s in 0..<strataCount { eventStart[s + 1] += eventStart[s] }
+      var order = [Int](repeating: 0, count: e)
+      var fill = eventStart
+      for (row, s) in eventStratum.enumerated() {
+        order[fill[s]] = row
+        fill[s] += 1
+      }
+      byStratum = order
     }
+    // Then β̂ (one-column terms; 1 otherwise) is added to each residual: in the scaling pass for the events
+    // it scales (after their values, as a pass of its own adds it), in a pass of its own for the others.
+    let add = terms.map { columns in columns.count == 1 ? coef[columns[0]] : 1 }
+    var unscaled: [Int] = []
     for s in 0..<strataCount {
       let k = (0..<nterm).filter { usedTerm[s * nterm + $0] > 0 }
-      if k.isEmpty { continue }
+      if k.isEmpty {
+        unscaled.append(s)
+        continue
+      }
       let m = k.count
       var sub = [Double](repeating: 0, count: m * m)
       for (r, a) in k.enumerated() { for (c, b) in k.enumerated() { sub[r * m + c] = vterm[a * nterm + b] } }
@@ -283,18 +287,20 @@ public enum CoxZph {
       sresid.withUnsafeMutableBufferPointer { sresid in
         inverse.withUnsafeBufferPointer { inverse in
           k.withUnsafeBufferPointer { k in
-            byStratum.withUnsafeBufferPointer { byStratum in
+            withOptionalReads(byStratum) { byStratum in
+            add.withUnsafeBufferPointer { add in
               // Worker w writes the rows of its own events only (byStratum is a permutation).
               let out = DisjointWrites(sresid)
-              let reads = (inverse: SharedReads(inverse), k: SharedReads(k), byStratum: SharedReads(byStratum))
+              let reads = (
+                inverse: SharedReads(inverse), k: SharedReads(k), byStratum: byStratum, add: SharedReads(add))
               DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let sresid = out.baseAddress.unsafelyUnwrapped
-                let inverse = reads.inverse.buffer, k = reads.k.buffer, byStratum = reads.byStratum.buffer
+                let sresid = out.baseAddress.unsafelyUnwrapped, add = reads.add.buffer
+                let inverse = reads.inverse.buffer, k = reads.k.buffer, byStratum = reads.byStratum?.buffer
                 var rhs = [Double](repeating: 0, count: m)
                 rhs.withUnsafeMutableBufferPointer { rhs in
                   let count = to - from
                   for position in (from + w * count / workers)..<(from + (w + 1) * count / workers) {
-                    let row = byStratum[position]
+                    let row = byStratum?[position] ?? position
                     for r in 0..<m { rhs[r] = sresid[k[r] * e + row] }
                     for t in 0..<nterm { sresid[t * e + row] = .nan }
                     for r in 0..<m {
@@ -302,24 +308,28 @@ public enum CoxZph {
                       for c in 0..<m { v += inverse[r * m + c] * rhs[c] }
                       sresid[k[r] * e + row] = v
                     }
+                    for t in 0..<nterm { sresid[t * e + row] += add[t] }
                   }
                 }
               }
+            }
             }
           }
         }
       }
     }
     sresid.withUnsafeMutableBufferPointer { sresid in
-      for (t, columns) in terms.enumerated() {
-        let add = columns.count == 1 ? coef[columns[0]] : 1
-        for row in 0..<e { sresid[t * e + row] += add }
+      for s in unscaled {
+        for position in eventStart[s]..<eventStart[s + 1] {
+          let row = byStratum?[position] ?? position
+          for t in 0..<nterm { sresid[t * e + row] += add[t] }
+        }
       }
     }
     let variance = try LinearSolve.inverse(vterm, nterm)
     return Result(
       names: tableNames, chisq: chisq, df: df, p: pValues, eventRows: scores.eventRows,
-      x: CoxZphEventGather.values(ttimes, at: scores.eventRows),
+      x: fromTable ?? CoxZphEventGather.values(ttimes, at: scores.eventRows),
       time: CoxZphEventGather.values(input.stop, at: scores.eventRows),
       stratum: eventStratum, y: sresid, variance: variance, termNames: names)
   }

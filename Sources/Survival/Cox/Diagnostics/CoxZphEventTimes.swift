@@ -18,6 +18,16 @@ enum CoxZphEventTimes {
   /// The transformed time of each event row (other rows 0); nil when the
   /// table has strata or the data have start times (then `transformedTimes`).
   static func values(_ table: CoxRiskSetTable, input: CoxDiagnosticsInput, rank: Bool) -> [Double]? {
+    guard let values = eventValues(table, input: input, rank: rank) else { return nil }
+    var out = [Double](repeating: 0, count: table.n)
+    for (k, row) in table.eventRows.enumerated() { out[row] = values[k] }
+    return out
+  }
+
+  /// The transformed time of each event in the table's order of the events (`eventRows`, which is R's
+  /// for Surv(time, event) data), read off in order: no array of n and no random reads or writes by
+  /// input row (what zph's test takes, `CoxZphKernel.EventTimes.perEvent`); nil as `values`.
+  static func eventValues(_ table: CoxRiskSetTable, input: CoxDiagnosticsInput, rank: Bool) -> [Double]? {
     guard input.start == nil, input.strata == nil, table.stratumStart.count == 2, table.n == input.n else {
       return nil
     }
@@ -27,7 +37,8 @@ enum CoxZphEventTimes {
     var first = [Int](repeating: n, count: deaths)
     var next = 0
     table.hi.withUnsafeBufferPointer { hi in
-      for k in 0..<n where next < deaths && hi[k] >= next + 1 {
+      for k in 0..<n {
+        if next == deaths { break }
         while next < deaths && hi[k] >= next + 1 {
           first[next] = k
           next += 1
@@ -50,8 +61,6 @@ enum CoxZphEventTimes {
         survival *= 1 - Double(table.deathCount[d]) / Double(n - first[d])
       }
     }
-    var out = [Double](repeating: 0, count: n)
-    for k in table.eventPositions { out[table.order[k]] = value[table.hi[k] - 1] }
-    return out
+    return table.eventPositions.map { value[table.hi[$0] - 1] }
   }
 }

@@ -29,6 +29,17 @@ public enum CoxZphKernel {
     /// within the stratum, else 0 (R's `used`).
     public let used: [Int]
     public let strataCount: Int
+    /// Column-major events × terms: Σ_j s_j T[j, t] per event (`termWeights` T of `scores(…, termWeights:)`),
+    /// in `eventRows` order, when asked for instead of `schoenfeld` (then empty).
+    let termResiduals: [Double]
+  }
+
+  /// The uncentred transformed times the kernel reads.
+  enum EventTimes {
+    /// One per input row (only event rows are read).
+    case perRow([Double])
+    /// One per event, in the risk-set table's order of the events (`CoxRiskSetTable.eventRows`).
+    case perEvent([Double])
   }
 
   /// - Parameter g: the transformed time of each row (only event rows are read), uncentred.
@@ -38,18 +49,41 @@ public enum CoxZphKernel {
     _ input: CoxDiagnosticsInput, riskSets: CoxRiskSets? = nil, g rawG: [Double],
     parallelThreshold: Int = CoxZphRowSums.parallelThreshold
   ) throws -> Scores {
+    try scores(input, riskSets: riskSets, times: .perRow(rawG), parallelThreshold: parallelThreshold)
+  }
+
+  /// - Parameters:
+  ///   - times: the transformed times, per row or per event.
+  ///   - termWeights: p × terms row-major T and the number of terms: the Schoenfeld residuals are not
+  ///     kept; each event's Σ_j s_j T[j, t] (the terms' residuals of `CoxZph.test`, added in column order
+  ///     from 0) is returned in `termResiduals` instead, with no events × p array.
+  static func scores(
+    _ input: CoxDiagnosticsInput, riskSets: CoxRiskSets?, times: EventTimes,
+    termWeights: (weights: [Double], terms: Int)? = nil, parallelThreshold: Int = CoxZphRowSums.parallelThreshold
+  ) throws -> Scores {
     try input.validate(for: "the proportional-hazards test (zph)")
     let table = try riskSets?.table ?? CoxRiskSetTable(input)
     let n = table.n
     let p = table.p
     let events = table.eventRows
-    // Centre g on its mean over the events (R: ttimes − mean(ttimes[event])).
+    // Centre g on its mean over the events (R: ttimes − mean(ttimes[event])), added in the events' order.
     var gMean = 0.0
-    for i in events { gMean += rawG[i] }
-    gMean /= Double(max(events.count, 1))
     let deaths = table.deathTime.count
     var g = [Double](repeating: 0, count: deaths)
-    for (i, k) in zip(events, table.eventPositions) { g[table.hi[k] - 1] = rawG[i] - gMean }
+    switch times {
+    case .perRow(let rawG):
+      for i in events { gMean += rawG[i] }
+      gMean /= Double(max(events.count, 1))
+      for (i, k) in zip(events, table.eventPositions) { g[table.hi[k] - 1] = rawG[i] - gMean }
+    case .perEvent(let values):
+      if values.count != events.count {
+        throw CoxInputError(
+          "the proportional-hazards test (zph): \(values.count) transformed times for \(events.count) events")
+      }
+      for v in values { gMean += v }
+      gMean /= Double(max(events.count, 1))
+      for (v, k) in zip(values, table.eventPositions) { g[table.hi[k] - 1] = v - gMean }
+    }
     if g.contains(where: { !$0.isFinite }) {
       throw CoxInputError("the transformed times are not all finite numbers")
     }
@@ -134,31 +168,9 @@ public enum CoxZphKernel {
         k = e
       }
     }
-    let e = ordered.count
-    var u = [Double](repeating: 0, count: p)
-    var schoenfeld = [Double](repeating: 0, count: e * p)
-    schoenfeld.withUnsafeMutableBufferPointer { schoenfeld in
-      u.withUnsafeMutableBufferPointer { u in
-        table.x.withUnsafeBufferPointer { x in
-          table.deadMean.withUnsafeBufferPointer { deadMean in
-            table.hi.withUnsafeBufferPointer { hi in
-              table.weight.withUnsafeBufferPointer { weight in
-                g.withUnsafeBufferPointer { g in
-                  for (k, i) in ordered.enumerated() {
-                    let d = hi[i] - 1
-                    for j in 0..<p {
-                      let s = x[i * p + j] - deadMean[d * p + j]
-                      schoenfeld[j * e + k] = s
-                      u[j] += weight[i] * g[d] * s
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+    // U_g and the residuals (or the terms' sums of them): `CoxZphEventPass`, on two workers.
+    let (u, schoenfeld, termResiduals) = CoxZphEventPass.run(
+      table: table, ordered: ordered, g: g, termWeights: termWeights, parallelThreshold: parallelThreshold)
     // used: events of the stratum where the (raw) column varies in it. The scan
     // stops as soon as every column varies in every stratum.
     let strataCount = table.stratumStart.count - 1
@@ -169,14 +181,14 @@ public enum CoxZphKernel {
       if let strata = input.strata {
         for i in 0..<n where status[i] == 1 { stratumEvents[strata[i]] += 1 }
       } else if strataCount > 0 {
-        var events = 0
-        for i in 0..<n where status[i] == 1 { events += 1 }
-        stratumEvents[0] = events
+        // Every row with status 1 is one of the table's events.
+        stratumEvents[0] = table.eventRows.count
       }
     }
     var constant = strataCount * p
     input.covariateColumns.withColumns(n: n, p: p) { cov in
-      for i in 0..<n where constant > 0 {
+      for i in 0..<n {
+        if constant == 0 { break }
         let s = input.strata?[i] ?? 0
         if firstRow[s] < 0 {
           firstRow[s] = i
@@ -193,6 +205,6 @@ public enum CoxZphKernel {
     for s in 0..<strataCount { for j in 0..<p where varies[s * p + j] { used[s * p + j] = stratumEvents[s] } }
     return Scores(
       u: u, information: information, eventRows: ordered.map { table.order[$0] }, schoenfeld: schoenfeld, used: used,
-      strataCount: strataCount)
+      strataCount: strataCount, termResiduals: termResiduals)
   }
 }

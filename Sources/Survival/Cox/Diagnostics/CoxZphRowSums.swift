@@ -36,19 +36,20 @@ public enum CoxZphRowSums {
     let poll = KernelPoll()
     sums.withUnsafeMutableBufferPointer { sums in
       table.x.withUnsafeBufferPointer { x in
-      table.lo.withUnsafeBufferPointer { lo in
+      withOptionalReads(table.rowLo) { lo in
       table.hi.withUnsafeBufferPointer { hi in
-      table.stratumOfRow.withUnsafeBufferPointer { stratum in
+      withOptionalReads(table.rowStratum) { stratum in
       table.isEvent.withUnsafeBufferPointer { isEvent in
       table.risk.withUnsafeBufferPointer { risk in
-      table.weight.withUnsafeBufferPointer { weight in
+      withOptionalReads(table.rowWeight) { weight in
       cumulative.withUnsafeBufferPointer { cum in
       dead.withUnsafeBufferPointer { dead in
-        // Worker w writes only its own triangles and scratch (disjoint ranges of `sums`); the rest is read only.
+        // Worker w writes only its own triangles and scratch (disjoint ranges of `sums`); the rest is read
+        // only. No lo, strata or weights: every lo 0, one stratum, every weight 1 (w r = r), no array read.
         let out = DisjointWrites(sums)
         let reads = (
-          x: SharedReads(x), lo: SharedReads(lo), hi: SharedReads(hi), stratum: SharedReads(stratum),
-          isEvent: SharedReads(isEvent), risk: SharedReads(risk), weight: SharedReads(weight),
+          x: SharedReads(x), lo: lo, hi: SharedReads(hi), stratum: stratum,
+          isEvent: SharedReads(isEvent), risk: SharedReads(risk), weight: weight,
           cum: SharedReads(cum), dead: SharedReads(dead))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
           // Each worker sums into its own buffer (not into `sums`, whose neighbouring halves would share
@@ -58,17 +59,17 @@ public enum CoxZphRowSums {
           defer { acc.deallocate() }
           let xx = acc + 3 * packed
           defer { (out.baseAddress.unsafelyUnwrapped + w * 3 * packed).update(from: acc, count: 3 * packed) }
-          let x = reads.x.baseAddress.unsafelyUnwrapped, lo = reads.lo.buffer, hi = reads.hi.buffer
-          let stratum = reads.stratum.buffer, isEvent = reads.isEvent.buffer, risk = reads.risk.buffer
-          let weight = reads.weight.buffer, cum = reads.cum.buffer, dead = reads.dead.buffer
+          let x = reads.x.baseAddress.unsafelyUnwrapped, lo = reads.lo?.buffer, hi = reads.hi.buffer
+          let stratum = reads.stratum?.buffer, isEvent = reads.isEvent.buffer, risk = reads.risk.buffer
+          let weight = reads.weight?.buffer, cum = reads.cum.buffer, dead = reads.dead.buffer
           var work = 0
           for i in (w * n / workers)..<((w + 1) * n / workers) {
-            let from = lo[i], to = hi[i]
+            let from = lo?[i] ?? 0, to = hi[i]
             if from >= to { continue }
-            let s = stratum[i]
+            let s = stratum?[i] ?? 0
             let dies = isEvent[i]
             let end = dies ? to - 1 : to
-            let rw = risk[i] * weight[i]
+            let rw = weight.map { risk[i] * $0[i] } ?? risk[i]
             let row = x + i * p
             var l = 0
             for a in 0..<p {
