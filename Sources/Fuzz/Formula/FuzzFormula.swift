@@ -25,7 +25,8 @@ let formulaData: Dataset? = try? CSVReader.read(
 /// Fuzzes the formula lexer and parser: the input, as UTF-8 (invalid
 /// sequences become U+FFFD), is parsed; a formula that parses is printed
 /// back and used for a Kaplan–Meier and a Cox analysis of `formulaData`
-/// (with a time transform, for `tt()` terms), so that the model frame
+/// (with a time transform, for `tt()` terms; the penalised fit for
+/// `pspline()` terms), so that the model frame
 /// (column lookup, factor coding, interactions, strata, transforms, spline
 /// bases, event comparisons, `.`) meets every shape of formula the parser
 /// accepts; `survreg()` and `flexsurv()` fit it too (FuzzSurvreg.swift, FuzzFlexsurv.swift). Errors are fine;
@@ -42,6 +43,7 @@ public func fuzzFormula(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   _ = try? CoxAnalysis(dataset: dataset, formula: formula)
   _ = try? CoxAnalysis(
     dataset: dataset, formula: formula, timeTransform: { _, x, t in x.map { $0 * log(t + 1) } })
+  if formula.hasPenalisedSplines { _ = try? PenalisedCoxAnalysis(dataset: dataset, formula: formula) }
   fuzzSurvreg(formula, dataset: dataset)
   fuzzFlexsurv(formula, dataset: dataset)
   return 0

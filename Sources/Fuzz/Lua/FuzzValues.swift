@@ -59,7 +59,8 @@ for _, k in ipairs{ "how", "suffix", "relationship", "na_matches", "right", "inc
 for _, k in ipairs{ "left", "inner", "full", "anti", "semi", "one_to_one", "many_to_one", "one_to_many",
   "many_to_many", "never", "average", "first", "%d+", "(%w+)", "Surv(time, status) ~ ns(x, df = 2) + log(time)",
   "Surv(time, status) ~ bs(x, degree = 2) + poly(x, 2)", "Surv(time, status) ~ tt(x)",
-  "Surv(time, status == 1) ~ I(x^2) + sqrt(abs(x))" } do strings[#strings + 1] = k end
+  "Surv(time, status == 1) ~ I(x^2) + sqrt(abs(x))", "Surv(time, status) ~ pspline(x, df = 3)",
+  "Surv(time, status) ~ pspline(x, theta = 0.5, nterm = 4) + strata(g)" } do strings[#strings + 1] = k end
 -- table1, subgroups (issue 18)
 for _, k in ipairs{ "vars", "labels", "continuous", "overall", "digits", "treatment", "median_iqr", "mean_sd",
   "both", "ifany", "show", "hide", "categorical", "continuous" } do keys[#keys + 1] = k; strings[#strings + 1] = k end
