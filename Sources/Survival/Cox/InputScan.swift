@@ -50,7 +50,13 @@ enum InputScan {
   }
 
   /// The number of 1s among status codes, or nil if a code is neither 0 nor 1.
-  static func eventCount(_ status: [Double]) -> Int? {
+  static func eventCount(_ status: [Double]) -> Int? { countEvents(status) }
+
+  /// `eventCount` for integer codes (a model frame's events, read in place).
+  static func eventCount(_ status: [Int]) -> Int? { countEvents(status) }
+
+  /// The one body of both `eventCount`s (specialised for each code type).
+  private static func countEvents<Code: Numeric>(_ status: [Code]) -> Int? {
     var events = [Int](repeating: 0, count: 2)
     let failed = status.withUnsafeBufferPointer { s in
       events.withUnsafeMutableBufferPointer { events in
@@ -63,28 +69,6 @@ enum InputScan {
             count &+= code == 1 ? 1 : 0
             // Not `||`: with 0s and 1s in random order its branch is
             // mispredicted at every other row.
-            failed |= (code == 0 ? 0 : 1) & (code == 1 ? 0 : 1)
-          }
-          events[range.lowerBound == 0 ? 0 : 1] = count  // first half or second
-          return failed
-        }
-      }
-    }
-    return failed ? nil : events[0] + events[1]
-  }
-
-  /// `eventCount` for integer codes (a model frame's events, read in place).
-  static func eventCount(_ status: [Int]) -> Int? {
-    var events = [Int](repeating: 0, count: 2)
-    let failed = status.withUnsafeBufferPointer { s in
-      events.withUnsafeMutableBufferPointer { events in
-        let s = SharedReads(s), events = DisjointWrites(events)  // each half writes its own slot
-        return anyFailure(count: s.count) { range in
-          var count = 0
-          var failed: UInt8 = 0
-          for i in range {
-            let code = s[i]
-            count &+= code == 1 ? 1 : 0
             failed |= (code == 0 ? 0 : 1) & (code == 1 ? 0 : 1)
           }
           events[range.lowerBound == 0 ? 0 : 1] = count  // first half or second
