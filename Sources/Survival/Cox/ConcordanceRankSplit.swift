@@ -28,7 +28,7 @@ enum ConcordanceRankSplit {
     let n = time.count
     // Ranks within each stratum (a large one ranked by both workers), and
     // each stratum's split rank.
-    var rankOf = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
+    var rankOf: [Int32] = RadixOrder.uninitialized(n)
     var ranks: [(count: Int, median: Int32)] = []
     rankOf.withUnsafeMutableBufferPointer { rank in
       predictor.withUnsafeBufferPointer { pr in

@@ -260,11 +260,11 @@ struct CoxPreparedData {
     let offsetCount = compact && offset == nil ? 0 : n
     let stratumCount = compact && strata == nil ? 0 : n
     var statusOut = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
-    var weightOut = [Double](unsafeUninitializedCapacity: weightCount) { _, count in count = weightCount }
-    var offsetOut = [Double](unsafeUninitializedCapacity: offsetCount) { _, count in count = offsetCount }
-    var stratumOut = [Int](unsafeUninitializedCapacity: stratumCount) { _, count in count = stratumCount }
+    var weightOut: [Double] = RadixOrder.uninitialized(weightCount)
+    var offsetOut: [Double] = RadixOrder.uninitialized(offsetCount)
+    var stratumOut: [Int] = RadixOrder.uninitialized(stratumCount)
     // Rows are below 2³¹ (validated): 32-bit positions, half the memory.
-    var position = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
+    var position: [Int32] = RadixOrder.uninitialized(n)
     var eventCounts = [Int](repeating: 0, count: workers)
     let blockStart = sorted.blockStart
     let blockValue = (0..<(blockStart.count - 1)).map { b in

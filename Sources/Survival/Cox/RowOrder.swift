@@ -55,16 +55,12 @@ import Foundation
     let n = key.count
     let room = n == 0 ? 0 : (scratch?.count ?? 0) / n
     // Every slot below is written before it is read: no zero fill.
-    var ownItems = [Item](unsafeUninitializedCapacity: room >= 2 ? 0 : n) { _, count in
-      count = room >= 2 ? 0 : n
-    }
-    var ownSpare = [Item](unsafeUninitializedCapacity: room >= 1 ? 0 : n) { _, count in
-      count = room >= 1 ? 0 : n
-    }
-    var rows = [Int](unsafeUninitializedCapacity: n) { _, count in count = n }
-    var keys = [Double](unsafeUninitializedCapacity: keepKeys ? n : 0) { _, count in
-      count = keepKeys ? n : 0
-    }
+    // Through `RadixOrder.uninitialized`: an empty array is the shared
+    // empty storage, whose count must not be written (a race under TSan).
+    var ownItems: [Item] = RadixOrder.uninitialized(room >= 2 ? 0 : n)
+    var ownSpare: [Item] = RadixOrder.uninitialized(room >= 1 ? 0 : n)
+    var rows: [Int] = RadixOrder.uninitialized(n)
+    var keys: [Double] = RadixOrder.uninitialized(keepKeys ? n : 0)
     let start = ownItems.withUnsafeMutableBufferPointer { ownItems in
     ownSpare.withUnsafeMutableBufferPointer { ownSpare in
       var items = ownItems, spare = ownSpare
