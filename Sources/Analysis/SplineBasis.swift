@@ -1,3 +1,4 @@
+import Survival
 /// The B-spline and natural cubic spline bases of R's `splines::bs` and
 /// `splines::ns` (R 4.x), with their knot placement:
 ///
@@ -147,20 +148,8 @@ struct SplineBasis: Sendable, Hashable {
     var values = [Double](repeating: 0, count: k)
     var left = [Double](repeating: 0, count: k)
     var right = [Double](repeating: 0, count: k)
-    values[0] = 1
-    if q > 1 {
-      for j in 1..<q {
-        left[j] = x - t[i + 1 - j]
-        right[j] = t[i + j] - x
-        var saved = 0.0
-        for r in 0..<j {
-          let temp = values[r] / (right[r + 1] + left[j - r])
-          values[r] = saved + right[r + 1] * temp
-          saved = left[j - r] * temp
-        }
-        values[j] = saved
-      }
-    }
+    BSplineRecurrence.nonZeroValues(
+      at: x, knots: t, span: i, degree: q - 1, values: &values, left: &left, right: &right)
     // values[r] is B(i-p+1+r, p) for p = q; difference up to order k.
     if q < k {
       for p in (q + 1)...k {

@@ -75,18 +75,8 @@ public struct PenalisedSplineBasis: Sendable, Equatable {
       while s > degree && v < knots[s] { s -= 1 }
       while s < lastSpan && v >= knots[s + 1] { s += 1 }
       // Cox–de Boor: the order non-zero B-splines s − degree … s at v.
-      values[0] = 1
-      for j in 1...degree {
-        left[j] = v - knots[s + 1 - j]
-        right[j] = knots[s + j] - v
-        var saved = 0.0
-        for i in 0..<j {
-          let t = values[i] / (right[i + 1] + left[j - i])
-          values[i] = saved + right[i + 1] * t
-          saved = left[j - i] * t
-        }
-        values[j] = saved
-      }
+      BSplineRecurrence.nonZeroValues(
+        at: v, knots: knots, span: s, degree: degree, values: &values, left: &left, right: &right)
       for i in 0...degree {
         let column = s - degree + i - 1  // the first B-spline is dropped
         if column >= 0 { out[column * n + r] = values[i] }
