@@ -210,13 +210,18 @@ enum CSVChunkedReader {
     let p = bytes.base
     var count = 0
     var i = from
-    // Blocks of 128 bytes with a byte-wide counter: a loop the compiler
-    // turns into vector compares.
-    while i &+ 128 <= to {
-      var c: UInt8 = 0
-      for k in 0..<128 { c &+= p[i &+ k] == CSVTokenizer.lf ? 1 : 0 }
-      count &+= Int(c)
-      i &+= 128
+    // Eight bytes at a time (SWAR): in w = word XOR 0x0A0A…, a byte is zero
+    // exactly where the word had a line feed; ((w & 0x7F…) + 0x7F…) | w has
+    // a byte's high bit clear only for a zero byte (the sum cannot carry
+    // into the next byte), so the count is the popcount of the clear high
+    // bits. A scalar loop with a byte counter, which the compiler left as a
+    // compare and a branch per byte, took 15% of a 10⁷-row read.
+    let raw = UnsafeRawPointer(p)
+    let feeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    while i &+ 8 <= to {
+      let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ feeds
+      count &+= (~(((w & low) &+ low) | w | low)).nonzeroBitCount
+      i &+= 8
     }
     while i < to {
       count &+= p[i] == CSVTokenizer.lf ? 1 : 0

@@ -168,4 +168,36 @@ struct CSVChunkedReaderTests {
       }
     }
   }
+
+  /// The vector count of line ends equals a byte-by-byte count, at every
+  /// offset and length around the 32-byte vectors and the 255-vector flush
+  /// (8,160 bytes), with CR, CRLF and a last line without an end.
+  @Test func lineEndCountsEqualAByteByByteCount() {
+    var generator = SplitMix64(seed: 14)
+    let alphabet: [UInt8] = [10, 10, 13, 44, 48, 49, 97]
+    let bytes = (0..<20_000).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+    // Only line feeds, so every lane reaches 255 before the flush.
+    let feeds = [UInt8](repeating: 10, count: 9_000)
+    func plain(_ b: [UInt8], _ from: Int, _ to: Int, isLast: Bool) -> Int {
+      var count = 0
+      for i in from..<to {
+        if b[i] == 10 { count += 1 }
+        if b[i] == 13, i + 1 >= b.count || b[i + 1] != 10 { count += 1 }
+      }
+      if isLast, to > from, b[to - 1] != 10, b[to - 1] != 13 { count += 1 }
+      return count
+    }
+    for b in [bytes, feeds] {
+      b.withUnsafeBufferPointer { buffer in
+        let shared = SharedBytes(base: buffer.baseAddress.unsafelyUnwrapped, count: buffer.count)
+        for (from, to) in [(0, b.count), (1, 8_161), (3, 8_195), (31, 64), (5, 36), (7, 7), (0, 31), (100, 8_260)] {
+          for isLast in [false, true] {
+            #expect(
+              CSVChunkedReader.countLineEnds(shared, from: from, to: to, isLast: isLast)
+                == plain(b, from, to, isLast: isLast), "from \(from) to \(to)")
+          }
+        }
+      }
+    }
+  }
 }
