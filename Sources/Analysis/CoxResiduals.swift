@@ -216,7 +216,14 @@ public struct CoxResiduals: Sendable {
       rows = groupCount
     }
     if type == .deviance {
-      perRow = CoxDevianceResiduals.compute(martingale: perRow, status: group == nil ? status() : statusOut)
+      if group != nil {
+        perRow = CoxDevianceResiduals.compute(martingale: perRow, status: statusOut)
+      } else if let input = data?.input {
+        perRow = CoxDevianceResiduals.compute(martingale: perRow, status: input.status)
+      } else {
+        // The fit's own martingale residuals: the frame's integer events, read in place.
+        perRow = CoxDevianceResiduals.compute(martingale: perRow, events: frame.event)
+      }
     }
     self.groupName = groupName
     self.groupValues = groupValues

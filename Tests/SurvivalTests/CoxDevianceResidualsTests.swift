@@ -25,5 +25,9 @@ struct CoxDevianceResidualsTests {
     let two = CoxDevianceResiduals.compute(martingale: m, status: s.status, parallelThreshold: 0)
     #expect(one.count == 5_001)
     #expect(zip(one, two).allSatisfy { $0.bitPattern == $1.bitPattern })
+    // The frame's integer events give the doubles' numbers, bit for bit.
+    let events = s.status.map { Int($0) }
+    let fromEvents = CoxDevianceResiduals.compute(martingale: m, events: events, parallelThreshold: 0)
+    #expect(zip(one, fromEvents).allSatisfy { $0.bitPattern == $1.bitPattern })
   }
 }

@@ -44,17 +44,22 @@ public struct CoxBaselineHazard: Sendable {
   /// `risk` = exp(linear predictor); `start` nil for right-censored data.
   public static func compute(
     rows: [Int], start: [Double]?, stop: [Double], status: [Int], weights: [Double]?,
-    risk: [Double], x: [Double], columns p: Int, centre: [Double]? = nil, efron: Bool
+    risk: [Double], x: [Double], columns p: Int, centre: [Double]? = nil, efron: Bool,
+    sortedPositions: [Int]? = nil
   ) -> CoxBaselineHazard {
     let n = stop.count
     let count = rows.count
-    // Distinct exit times ascending and each row's time index (a radix sort, then one pass).
-    let sorted = RadixOrder.order(key: rows.map { stop[$0] }, group: nil, groupCount: 1)
-    var times: [Double] = []
-    var timeIndex = [Int32](repeating: 0, count: count)
-    for (position, t) in sorted.sortedKey.enumerated() {
-      if times.last != t { times.append(t) }
-      timeIndex[Int(sorted.order[position])] = Int32(times.count - 1)
+    // Distinct exit times ascending and each row's time index: from the
+    // fit's order when it is given and checks out, else a radix sort, then
+    // one pass.
+    var (times, timeIndex) = timesInOrder(rows: rows, stop: stop, sortedPositions: sortedPositions)
+      ?? ([], [Int32](repeating: 0, count: count))
+    if times.isEmpty && count > 0 {
+      let sorted = RadixOrder.order(key: rows.map { stop[$0] }, group: nil, groupCount: 1)
+      for (position, t) in sorted.sortedKey.enumerated() {
+        if times.last != t { times.append(t) }
+        timeIndex[Int(sorted.order[position])] = Int32(times.count - 1)
+      }
     }
     let m = times.count
     var nEvent = [Double](repeating: 0, count: m)
@@ -201,6 +206,35 @@ public struct CoxBaselineHazard: Sendable {
     return CoxBaselineHazard(
       time: times, nRisk: irisk, nEvent: nEvent, nCensor: nCensor, hazard: hazard, cumhaz: cumhaz,
       deathHazard: deathHazard, varhaz: varhaz, xbar: xbarInc, columns: p, rowTimeIndex: timeIndex)
+  }
+
+  /// The distinct times and each position's time index from
+  /// `sortedPositions` (positions into `rows`, by exit time, ties by
+  /// position: the fit's sort, `CoxFit.sortedRows`), without sorting again;
+  /// nil (sort) when there is no order or it is not one: it must hold
+  /// `rows.count` positions in range whose (time, position) pairs strictly
+  /// increase, which makes them distinct, hence every position once.
+  static func timesInOrder(
+    rows: [Int], stop: [Double], sortedPositions: [Int]?
+  ) -> (times: [Double], timeIndex: [Int32])? {
+    let count = rows.count
+    guard let order = sortedPositions, order.count == count, count > 0, count <= Int(Int32.max) else { return nil }
+    var times: [Double] = []
+    var timeIndex: [Int32] = RadixOrder.uninitialized(count)
+    var previousTime = -Double.infinity
+    var previousPosition = -1
+    for a in order {
+      guard a >= 0, a < count else { return nil }
+      let row = rows[a]
+      guard row >= 0, row < stop.count else { return nil }
+      let t = stop[row]
+      guard previousTime < t || (previousTime == t && previousPosition < a) else { return nil }
+      if times.isEmpty || previousTime != t { times.append(t) }
+      timeIndex[a] = Int32(times.count - 1)
+      previousTime = t
+      previousPosition = a
+    }
+    return (times, timeIndex)
   }
 
   /// The index of the last time ≤ t (−1 before the first), R's
