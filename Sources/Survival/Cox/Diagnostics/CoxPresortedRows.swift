@@ -11,66 +11,81 @@ import Foundation
 /// The pass needs no table of the rows seen: n rows in range 0..<n whose
 /// (stratum, time, row) keys strictly increase are distinct, hence a
 /// permutation. So the fit's order costs one gather of the times (which the
-/// table needs anyway) and comparisons of neighbours.
+/// table needs anyway) and comparisons of neighbours. The table itself
+/// gathers the times in its pass that computes η (`CoxRiskSetGather.presorted`,
+/// rows proven a permutation by `CoxRowPositions`) and checks them with
+/// `blockStarts`; `order` is that check on its own.
 enum CoxPresortedRows {
   static func order(
     _ rows: [Int]?, strata: [Int]?, stop: [Double], counting: Bool
   ) -> (rows: [Int], keys: [Double], blockStart: [Int])? {
-    guard let rows, !counting, rows.count == stop.count, !rows.isEmpty else { return nil }
-    guard (strata?.count ?? stop.count) == stop.count else { return nil }
+    guard let rows, accepts(rows, strata: strata, stop: stop, counting: counting) else { return nil }
     let n = rows.count
-    var blockStart = [0]
-    var ok = true
+    var inRange = true
     let keys = [Double](unsafeUninitializedCapacity: n) { keys, count in
       rows.withUnsafeBufferPointer { rows in
         stop.withUnsafeBufferPointer { stop in
-          // Times in order, and rows increasing among tied times (within one stratum).
-          var previousRow = -1
-          var previousTime = -Double.infinity
           for k in 0..<n {
             let row = rows[k]
             guard row >= 0 && row < n else {
-              ok = false
+              inRange = false
               return
             }
-            let t = stop[row]
-            keys[k] = t
-            if k > 0 && !(previousTime < t || (previousTime == t && previousRow < row)) {
-              // Out of order: allowed only where a new, higher stratum begins (checked below).
-              guard strata != nil else {
-                ok = false
-                return
-              }
-            }
-            previousRow = row
-            previousTime = t
-          }
-          guard let strata else { return }
-          strata.withUnsafeBufferPointer { strata in
-            var previousStratum = strata[rows[0]]
-            for k in 1..<n {
-              let s = strata[rows[k]]
-              if s != previousStratum {
-                // A new stratum: strata ascending.
-                if s < previousStratum {
-                  ok = false
-                  return
-                }
-                blockStart.append(k)
-              } else if !(keys[k - 1] < keys[k] || (keys[k - 1] == keys[k] && rows[k - 1] < rows[k])) {
-                ok = false
-                return
-              }
-              previousStratum = s
-            }
+            keys[k] = stop[row]
           }
         }
       }
-      // Every slot written when ok; otherwise dropped (Doubles need no deinitialisation).
-      count = ok ? n : 0
+      // Every slot written when in range; otherwise dropped (Doubles need no deinitialisation).
+      count = inRange ? n : 0
+    }
+    guard inRange, let blockStart = blockStarts(rows: rows, keys: keys, strata: strata) else { return nil }
+    return (rows, keys, blockStart)
+  }
+
+  /// Whether the fit's order can stand for the sort at all: right-censored data, one row each.
+  static func accepts(_ rows: [Int], strata: [Int]?, stop: [Double], counting: Bool) -> Bool {
+    !counting && rows.count == stop.count && !rows.isEmpty && (strata?.count ?? stop.count) == stop.count
+  }
+
+  /// The first position of each stratum, then n, when `rows` (each in 0..<n) with their stop times `keys`
+  /// are in (stratum, time, row) order with no repeated key; nil otherwise.
+  static func blockStarts(rows: [Int], keys: [Double], strata: [Int]?) -> [Int]? {
+    let n = rows.count
+    guard n > 0, keys.count == n, (strata?.count ?? n) == n else { return nil }
+    var blockStart = [0]
+    var ok = true
+    rows.withUnsafeBufferPointer { rows in
+      keys.withUnsafeBufferPointer { keys in
+        guard let strata else {
+          // Times in order, and rows increasing among tied times.
+          for k in 1..<max(n, 1) where !(keys[k - 1] < keys[k] || (keys[k - 1] == keys[k] && rows[k - 1] < rows[k])) {
+            ok = false
+            return
+          }
+          return
+        }
+        strata.withUnsafeBufferPointer { strata in
+          var previousStratum = strata[rows[0]]
+          for k in 1..<max(n, 1) {
+            let s = strata[rows[k]]
+            if s != previousStratum {
+              // A new stratum: strata ascending.
+              if s < previousStratum {
+                ok = false
+                return
+              }
+              blockStart.append(k)
+            } else if !(keys[k - 1] < keys[k] || (keys[k - 1] == keys[k] && rows[k - 1] < rows[k])) {
+              ok = false
+              return
+            }
+            previousStratum = s
+          }
+        }
+      }
     }
     guard ok else { return nil }
     blockStart.append(n)
-    return (rows, keys, blockStart)
+    return blockStart
   }
 }

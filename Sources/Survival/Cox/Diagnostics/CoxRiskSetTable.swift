@@ -164,15 +164,19 @@ struct CoxRiskSetTable {
     // (sequential memory) instead of jumping to each row's death time.
     let strataOfInput = input.strata
     let counting = input.start != nil
+    // Centred row-major covariates, the status and the risk scores in sorted order, scattered from
+    // the rows read in order (`CoxRiskSetGather`, on two workers). The fit's order brings the stop
+    // times from the same scatter and is checked afterwards (`CoxPresortedRows`); otherwise, or when
+    // it fails the check, the rows are sorted.
+    let beta = input.coefficients.map { $0.isNaN ? 0 : $0 }
+    let fitOrder = presorted.flatMap { CoxRiskSetGather.presorted(input, rows: $0, beta: beta) }
     let order =
-      CoxPresortedRows.order(presorted, strata: strataOfInput, stop: input.stop, counting: counting)
-      ?? RowOrder.sorted(strata: strataOfInput, key: input.stop, descending: false)
+      fitOrder?.order ?? RowOrder.sorted(strata: strataOfInput, key: input.stop, descending: false)
     let sortedRows = order.rows
     let sortedStops = order.keys
-    // Centred row-major covariates, gathered a column at a time, and the risk
-    // scores; the gathers and exponentials on two workers (`CoxRiskSetGather`).
-    let beta = input.coefficients.map { $0.isNaN ? 0 : $0 }
-    let (x, risk, isEvent) = CoxRiskSetGather.centred(input, sortedRows: sortedRows, beta: beta)
+    let (x, risk, isEvent) =
+      fitOrder.map { (x: $0.x, risk: $0.risk, isEvent: $0.isEvent) }
+      ?? CoxRiskSetGather.centred(input, sortedRows: sortedRows, beta: beta)
     // No all-ones weights and no all-zero strata: nil when the model has none.
     let weight = input.weights.map { w in sortedRows.map { w[$0] } }
     let stratumOfRow = strataOfInput.map { s in sortedRows.map { s[$0] } }

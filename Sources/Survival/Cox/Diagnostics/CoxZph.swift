@@ -178,7 +178,7 @@ public enum CoxZph {
     // (and the per-event times, in that table's order of the events, are the same events in the same order).
     // A term's column of residuals: its columns' Schoenfeld residuals times tmat, added column after column
     // (each event's sum in column order, from 0), made by the kernel in its pass over the events.
-    let scores = try CoxZphKernel.scores(
+    var scores = try CoxZphKernel.scores(
       input, riskSets: keep.count == fullInput.columns ? riskSets : nil,
       times: fromTable.map { .perEvent($0) } ?? .perRow(ttimes), termWeights: (tmat, nterm))
     let q = 2 * nvar
@@ -229,7 +229,9 @@ public enum CoxZph {
       }
     }
     let e = scores.eventRows.count
+    // Taken out of `scores` (which lives on for its event rows), so that scaling it in place copies nothing.
     var sresid = scores.termResiduals
+    scores.termResiduals = []
     var vterm = [Double](repeating: 0, count: nterm * nterm)
     for a in 0..<nterm {
       for b in 0..<nterm {
@@ -330,7 +332,7 @@ public enum CoxZph {
     return Result(
       names: tableNames, chisq: chisq, df: df, p: pValues, eventRows: scores.eventRows,
       x: fromTable ?? CoxZphEventGather.values(ttimes, at: scores.eventRows),
-      time: CoxZphEventGather.values(input.stop, at: scores.eventRows),
+      time: scores.eventTimes,
       stratum: eventStratum, y: sresid, variance: variance, termNames: names)
   }
 }

@@ -23,6 +23,9 @@ public enum CoxZphKernel {
     /// Event rows in R's order (stratum, time; ties in row order for
     /// Surv(time, event), in reverse row order for (start, stop] data).
     public let eventRows: [Int]
+    /// The stop time of each event, in `eventRows` order: the table's death time at the event's sorted
+    /// position (a copy of the row's stop time, read in sorted order instead of at random by row).
+    let eventTimes: [Double]
     /// Column-major events × p Schoenfeld residuals, in `eventRows` order.
     public let schoenfeld: [Double]
     /// Row-major strata × p: the stratum's events when the column varies
@@ -30,8 +33,9 @@ public enum CoxZphKernel {
     public let used: [Int]
     public let strataCount: Int
     /// Column-major events × terms: Σ_j s_j T[j, t] per event (`termWeights` T of `scores(…, termWeights:)`),
-    /// in `eventRows` order, when asked for instead of `schoenfeld` (then empty).
-    let termResiduals: [Double]
+    /// in `eventRows` order, when asked for instead of `schoenfeld` (then empty). A `var`, so that
+    /// `CoxZph.test` can take the array out and scale it in place (no copy).
+    var termResiduals: [Double]
   }
 
   /// The uncentred transformed times the kernel reads.
@@ -203,8 +207,9 @@ public enum CoxZphKernel {
     }
     var used = [Int](repeating: 0, count: strataCount * p)
     for s in 0..<strataCount { for j in 0..<p where varies[s * p + j] { used[s * p + j] = stratumEvents[s] } }
+    let eventTimes = ordered.map { table.deathTime[table.hi[$0] - 1] }
     return Scores(
-      u: u, information: information, eventRows: ordered.map { table.order[$0] }, schoenfeld: schoenfeld, used: used,
-      strataCount: strataCount, termResiduals: termResiduals)
+      u: u, information: information, eventRows: ordered.map { table.order[$0] }, eventTimes: eventTimes,
+      schoenfeld: schoenfeld, used: used, strataCount: strataCount, termResiduals: termResiduals)
   }
 }
