@@ -1,5 +1,5 @@
 import Testing
-@testable import Survival
+@_spi(Benchmark) @testable import Survival
 
 /// What a 10⁷-row right-censored Cox fit no longer holds at its peak (issue
 /// 14): the row order in 32 bits, the status as bytes, indicator columns as
