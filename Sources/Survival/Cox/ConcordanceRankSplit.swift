@@ -21,52 +21,108 @@ import Foundation
 /// case weights the totals are added in another order (last bits).
 enum ConcordanceRankSplit {
   /// Counts (as `ConcordanceRankSweep.compute`) and influence (3 per row).
-  static func compute(
-    time: [Double], status: [Double], predictor: [Double], weights: [Double], blocks: [Range<Int>],
+  static func compute<Status: CoxStatusCode>(
+    time: [Double], status: [Status], predictor: [Double], weights: [Double], blocks: [Range<Int>],
     unweighted: Bool
   ) -> (counts: [Double], influence: [Double]) {
     let n = time.count
-    // Ranks within each stratum (a large one ranked by both workers), and
-    // each stratum's split rank.
-    var rankOf: [Int32] = RadixOrder.uninitialized(n)
-    var ranks: [(count: Int, median: Int32)] = []
-    rankOf.withUnsafeMutableBufferPointer { rank in
-      predictor.withUnsafeBufferPointer { pr in
-        for block in blocks {
-          ranks.append(
-            SharedDenseRanks.compute(
-              predictor: UnsafeBufferPointer(rebasing: pr[block]),
-              into: UnsafeMutableBufferPointer(rebasing: rank[block])))
-        }
-      }
-    }
     // Every slot is written by the sweep before it is read: no zero fill.
-    var influence = [Double](unsafeUninitializedCapacity: 3 * n) { _, count in count = 3 * n }
-    var partial = [[Double]](repeating: [], count: 2)
-    influence.withUnsafeMutableBufferPointer { infl in
-      partial.withUnsafeMutableBufferPointer { partialCounts in
-        // Worker w writes partial[w] and the influence of the rows whose rank it owns.
-        let inflBase = DisjointWrites(infl), countsBase = DisjointWrites(partialCounts)
-        let ranks = ranks
-        rankOf.withUnsafeBufferPointer { rk in
-        time.withUnsafeBufferPointer { tm in
-        status.withUnsafeBufferPointer { st in
-        weights.withUnsafeBufferPointer { wt in
-          let rk = SharedReads(rk), tm = SharedReads(tm), st = SharedReads(st), wt = SharedReads(wt)
-          DispatchQueue.concurrentPerform(iterations: 2) { w in
-            let half = ConcordanceRankHalf(upper: w == 1)
-            countsBase[w] = unweighted
-              ? half.run(
-                Int32.self, blocks: blocks, ranks: ranks, rankOf: rk.buffer, time: tm.buffer, status: st.buffer,
-                weights: wt.buffer, influence: inflBase.buffer)
-              : half.run(
-                Double.self, blocks: blocks, ranks: ranks, rankOf: rk.buffer, time: tm.buffer, status: st.buffer,
-                weights: wt.buffer, influence: inflBase.buffer)
+    var influence: [Double] = RadixOrder.uninitialized(3 * n)
+    let counts = influence.withUnsafeMutableBufferPointer { infl in
+      compute(
+        time: time, status: status, predictor: predictor, weights: weights, blocks: blocks, unweighted: unweighted,
+        influence: infl, rankSpace: nil)
+    }
+    return (counts, influence)
+  }
+
+  /// The Doubles of scratch `compute(influence:rankSpace:)` needs: the
+  /// rank sort's items (4 a row, over the influence's 3, which the sweep
+  /// writes only after the ranks are made), then the ranks (half a row).
+  static func rankSpaceDoubles(_ n: Int) -> Int { 4 * n + (n + 1) / 2 }
+
+  /// The counts, writing the influence into `influence` (3n). With
+  /// `rankSpace` (at least `rankSpaceDoubles(n)`, and `influence` its
+  /// first 3n Doubles), the ranks and the rank sort's items go there too
+  /// (a Cox fit's freed sorted covariates, already mapped) instead of into
+  /// 36 bytes a row of fresh memory.
+  // swiftlint:disable:next function_parameter_count
+  static func compute<Status: CoxStatusCode>(
+    time: [Double], status: [Status], predictor: [Double], weights: [Double], blocks: [Range<Int>],
+    unweighted: Bool, influence: UnsafeMutableBufferPointer<Double>, rankSpace: UnsafeMutableBufferPointer<Double>?
+  ) -> [Double] {
+    let n = time.count
+    if let rankSpace, rankSpace.count >= rankSpaceDoubles(n) {
+      let itemDoubles = 4 * n
+      let rankDoubles = UnsafeMutableBufferPointer(rebasing: rankSpace[itemDoubles..<rankSpaceDoubles(n)])
+      return rankDoubles.withMemoryRebound(to: Int32.self) { rankWords in
+        let rankOf = UnsafeMutableBufferPointer(rebasing: rankWords[0..<n])
+        // The items are dead once the ranks are made: the sweep's influence
+        // is written over them afterwards.
+        let ranks = UnsafeMutableBufferPointer(rebasing: rankSpace[0..<itemDoubles])
+          .withMemoryRebound(to: RowOrder.Item.self) { items in
+            denseRanks(predictor: predictor, blocks: blocks, into: rankOf, scratch: items)
           }
-        }}}}
+        return sweep(
+          time: time, status: status, weights: weights, blocks: blocks, unweighted: unweighted, ranks: ranks,
+          rankOf: UnsafeBufferPointer(rankOf), influence: influence)
       }
     }
-    return ((0..<5).map { partial[0][$0] + partial[1][$0] }, influence)
+    var rankOf: [Int32] = RadixOrder.uninitialized(n)
+    return rankOf.withUnsafeMutableBufferPointer { rankOf in
+      let ranks = denseRanks(predictor: predictor, blocks: blocks, into: rankOf, scratch: nil)
+      return sweep(
+        time: time, status: status, weights: weights, blocks: blocks, unweighted: unweighted, ranks: ranks,
+        rankOf: UnsafeBufferPointer(rankOf), influence: influence)
+    }
+  }
+
+  /// Ranks within each stratum (a large one ranked by both workers), and
+  /// each stratum's split rank.
+  private static func denseRanks(
+    predictor: [Double], blocks: [Range<Int>], into rank: UnsafeMutableBufferPointer<Int32>,
+    scratch: UnsafeMutableBufferPointer<RowOrder.Item>?
+  ) -> [(count: Int, median: Int32)] {
+    var ranks: [(count: Int, median: Int32)] = []
+    predictor.withUnsafeBufferPointer { pr in
+      for block in blocks {
+        ranks.append(
+          SharedDenseRanks.compute(
+            predictor: UnsafeBufferPointer(rebasing: pr[block]),
+            into: UnsafeMutableBufferPointer(rebasing: rank[block]), scratch: scratch))
+      }
+    }
+    return ranks
+  }
+
+  /// The two workers' sweeps; returns the counts.
+  // swiftlint:disable:next function_parameter_count
+  private static func sweep<Status: CoxStatusCode>(
+    time: [Double], status: [Status], weights: [Double], blocks: [Range<Int>], unweighted: Bool,
+    ranks: [(count: Int, median: Int32)], rankOf: UnsafeBufferPointer<Int32>,
+    influence: UnsafeMutableBufferPointer<Double>
+  ) -> [Double] {
+    var partial = [[Double]](repeating: [], count: 2)
+    partial.withUnsafeMutableBufferPointer { partialCounts in
+      // Worker w writes partial[w] and the influence of the rows whose rank it owns.
+      let inflBase = DisjointWrites(influence), countsBase = DisjointWrites(partialCounts)
+      time.withUnsafeBufferPointer { tm in
+      status.withUnsafeBufferPointer { st in
+      weights.withUnsafeBufferPointer { wt in
+        let rk = SharedReads(rankOf), tm = SharedReads(tm), st = SharedReads(st), wt = SharedReads(wt)
+        DispatchQueue.concurrentPerform(iterations: 2) { w in
+          let half = ConcordanceRankHalf(upper: w == 1)
+          countsBase[w] = unweighted
+            ? half.run(
+              Int32.self, blocks: blocks, ranks: ranks, rankOf: rk.buffer, time: tm.buffer, status: st.buffer,
+              weights: wt.buffer, influence: inflBase.buffer)
+            : half.run(
+              Double.self, blocks: blocks, ranks: ranks, rankOf: rk.buffer, time: tm.buffer, status: st.buffer,
+              weights: wt.buffer, influence: inflBase.buffer)
+        }
+      }}}
+    }
+    return (0..<5).map { partial[0][$0] + partial[1][$0] }
   }
 }
 
@@ -81,9 +137,9 @@ struct ConcordanceRankHalf {
   }
 
   // swiftlint:disable:next function_parameter_count
-  func run<Scalar: FenwickScalar>(
+  func run<Scalar: FenwickScalar, Status: CoxStatusCode>(
     _ scalar: Scalar.Type, blocks: [Range<Int>], ranks: [(count: Int, median: Int32)],
-    rankOf: UnsafeBufferPointer<Int32>, time: UnsafeBufferPointer<Double>, status: UnsafeBufferPointer<Double>,
+    rankOf: UnsafeBufferPointer<Int32>, time: UnsafeBufferPointer<Double>, status: UnsafeBufferPointer<Status>,
     weights: UnsafeBufferPointer<Double>, influence: UnsafeMutableBufferPointer<Double>
   ) -> [Double] {
     var counts = [Double](repeating: 0, count: 5)
@@ -110,9 +166,9 @@ struct ConcordanceRankHalf {
   /// other half entering as running totals. Returns the counts and the
   /// other half's final event weight.
   // swiftlint:disable:next function_parameter_count function_body_length
-  func sweep<Scalar: FenwickScalar>(
+  func sweep<Scalar: FenwickScalar, Status: CoxStatusCode>(
     tree: inout PairFenwickTree<Scalar>, lo: Int, m: Int, split: Int32, time: UnsafeBufferPointer<Double>,
-    status: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>,
+    status: UnsafeBufferPointer<Status>, weights: UnsafeBufferPointer<Double>,
     rankOf: UnsafeBufferPointer<Int32>, influence: UnsafeMutableBufferPointer<Double>, deaths: inout [Int]
   ) -> (counts: [Double], otherDeath: Double) {
     var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0
@@ -134,7 +190,7 @@ struct ConcordanceRankHalf {
       for k in lower..<top {
         let row = lo + k
         let mine = (rankOf[k] >= split) == upper
-        if status[row] != 0 {
+        if status[row].isEvent {
           if mine { deaths.append(k) } else { otherDeathsHere += weighted ? weights[row] : 1 }
           continue
         }

@@ -32,10 +32,29 @@ enum ConcordanceRankSweep {
   /// Counts (concordant, discordant, tied.x, tied.y including tied.xy,
   /// tied.xy) and the influence (3 per row, in the input order).
   /// - Parameter blocks: the stratum blocks, each sorted by time ascending.
-  static func compute(
-    time: [Double], status: [Double], predictor: [Double], weights: [Double],
+  static func compute<Status: CoxStatusCode>(
+    time: [Double], status: [Status], predictor: [Double], weights: [Double],
     blocks: [Range<Int>], parallelThreshold: Int
   ) -> (counts: [Double], influence: [Double]) {
+    // Every slot is written by the sweep before it is read: no zero fill.
+    var influence: [Double] = RadixOrder.uninitialized(3 * time.count)
+    let counts = influence.withUnsafeMutableBufferPointer { infl in
+      compute(
+        time: time, status: status, predictor: predictor, weights: weights, blocks: blocks,
+        parallelThreshold: parallelThreshold, influence: infl, rankSpace: nil)
+    }
+    return (counts, influence)
+  }
+
+  /// The counts, writing the influence (3n) into `influence`; `rankSpace`
+  /// as `ConcordanceRankSplit.compute(influence:rankSpace:)` (where the rank
+  /// split places its ranks and sort items; `influence` its first 3n).
+  // swiftlint:disable:next function_parameter_count
+  static func compute<Status: CoxStatusCode>(
+    time: [Double], status: [Status], predictor: [Double], weights: [Double],
+    blocks: [Range<Int>], parallelThreshold: Int, influence: UnsafeMutableBufferPointer<Double>,
+    rankSpace: UnsafeMutableBufferPointer<Double>?
+  ) -> [Double] {
     let n = time.count
     // All weights 1 (and counts that fit): the tree counts in Int32.
     let unweighted = n < Int(Int32.max) && !weights.contains { $0 != 1 }  // empty: all 1
@@ -46,44 +65,40 @@ enum ConcordanceRankSweep {
         // stratum, each for the rows of half of its predictor ranks.
         return ConcordanceRankSplit.compute(
           time: time, status: status, predictor: predictor, weights: weights, blocks: blocks,
-          unweighted: unweighted)
+          unweighted: unweighted, influence: influence, rankSpace: rankSpace)
       }
       assignment = balanced
     }
     let workers = assignment.count
-    // Every slot is written by the sweep before it is read: no zero fill.
-    var influence = [Double](unsafeUninitializedCapacity: 3 * n) { _, count in count = 3 * n }
     var partial = [[Double]](repeating: [0, 0, 0, 0, 0], count: workers)
     // Worker w writes its own partial[w] and the influence of its strata's rows.
-    influence.withUnsafeMutableBufferPointer { infl in
-      partial.withUnsafeMutableBufferPointer { partialCounts in
-        let inflBase = DisjointWrites(infl), countsBase = DisjointWrites(partialCounts)
-        let assignment = assignment
-        time.withUnsafeBufferPointer { tm in
-        status.withUnsafeBufferPointer { st in
-        predictor.withUnsafeBufferPointer { pr in
-        weights.withUnsafeBufferPointer { wt in
-          let tm = SharedReads(tm), st = SharedReads(st), pr = SharedReads(pr), wt = SharedReads(wt)
-          DispatchQueue.concurrentPerform(iterations: workers) { w in
-            countsBase[w] = unweighted
-              ? run(
-                Int32.self, blocks: assignment[w], time: tm.buffer, status: st.buffer, predictor: pr.buffer,
-                weights: wt.buffer, influence: inflBase.buffer)
-              : run(
-                Double.self, blocks: assignment[w], time: tm.buffer, status: st.buffer, predictor: pr.buffer,
-                weights: wt.buffer, influence: inflBase.buffer)
-          }
-        }}}}
-      }
+    partial.withUnsafeMutableBufferPointer { partialCounts in
+      let inflBase = DisjointWrites(influence), countsBase = DisjointWrites(partialCounts)
+      let assignment = assignment
+      time.withUnsafeBufferPointer { tm in
+      status.withUnsafeBufferPointer { st in
+      predictor.withUnsafeBufferPointer { pr in
+      weights.withUnsafeBufferPointer { wt in
+        let tm = SharedReads(tm), st = SharedReads(st), pr = SharedReads(pr), wt = SharedReads(wt)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+          countsBase[w] = unweighted
+            ? run(
+              Int32.self, blocks: assignment[w], time: tm.buffer, status: st.buffer, predictor: pr.buffer,
+              weights: wt.buffer, influence: inflBase.buffer)
+            : run(
+              Double.self, blocks: assignment[w], time: tm.buffer, status: st.buffer, predictor: pr.buffer,
+              weights: wt.buffer, influence: inflBase.buffer)
+        }
+      }}}}
     }
     var counts = [Double](repeating: 0, count: 5)
     for w in 0..<workers { for c in 0..<5 { counts[c] += partial[w][c] } }
-    return (counts, influence)
+    return counts
   }
 
   // swiftlint:disable:next function_parameter_count
-  static func run<Scalar: FenwickScalar>(
-    _ scalar: Scalar.Type, blocks: [Range<Int>], time: UnsafeBufferPointer<Double>, status: UnsafeBufferPointer<Double>,
+  static func run<Scalar: FenwickScalar, Status: CoxStatusCode>(
+    _ scalar: Scalar.Type, blocks: [Range<Int>], time: UnsafeBufferPointer<Double>, status: UnsafeBufferPointer<Status>,
     predictor: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>,
     influence: UnsafeMutableBufferPointer<Double>
   ) -> [Double] {
@@ -148,9 +163,9 @@ enum ConcordanceRankSweep {
   /// writes the first half of each row's influence and returns its counts.
   // swiftlint:disable:next function_parameter_count function_body_length
   @inline(__always)
-  static func sweep<Scalar: FenwickScalar>(
+  static func sweep<Scalar: FenwickScalar, Status: CoxStatusCode>(
     tree: inout PairFenwickTree<Scalar>, lo: Int, positions: Range<Int>, time: UnsafeBufferPointer<Double>,
-    status: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>,
+    status: UnsafeBufferPointer<Status>, weights: UnsafeBufferPointer<Double>,
     rankOf: UnsafeBufferPointer<Int32>, influence: UnsafeMutableBufferPointer<Double>, deaths: inout [Int]
   ) -> [Double] {
     var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0
@@ -167,7 +182,7 @@ enum ConcordanceRankSweep {
       deaths.removeAll(keepingCapacity: true)
       for k in lower..<upper {
         let row = lo + k
-        if status[row] != 0 {
+        if status[row].isEvent {
           deaths.append(k)
           continue
         }

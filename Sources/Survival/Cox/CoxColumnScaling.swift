@@ -104,6 +104,8 @@ struct CoxColumnScaling {
       var centred: [Int] = []
       for j in stride(from: t, to: p, by: count) {
         if stopped() { return }
+        // A packed column's values are 0 and 1, both listed: left alone.
+        if columns.isPacked(j) { continue }
         if !CoxColumnScaling.allListed(UnsafeBufferPointer(start: columns[j], count: n), nocenter) {
           centred.append(j)
         }

@@ -50,10 +50,10 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
     var blockStart = 0
     while blockStart < data.n {
       var blockEnd = blockStart
-      while blockEnd < data.n && data.stratum[blockEnd] == data.stratum[blockStart] { blockEnd += 1 }
+      while blockEnd < data.n && data.sortedStrata[blockEnd] == data.sortedStrata[blockStart] { blockEnd += 1 }
       // Death times of the stratum, ascending.
       var deaths: [Double] = []
-      for k in stride(from: blockEnd - 1, through: blockStart, by: -1) where data.status[k] == 1 {
+      for k in stride(from: blockEnd - 1, through: blockStart, by: -1) where data.statusValues[k] == 1 {
         if deaths.last != data.time[k] { deaths.append(data.time[k]) }
       }
       func countAtMost(_ t: Double) -> Int {
@@ -81,10 +81,10 @@ final class CoxCountingProcessKernel: CoxLikelihoodKernel {
     data.x.withUnsafeBufferPointer { x in
     data.time.withUnsafeBufferPointer { stop in
     startTimes.withUnsafeBufferPointer { start in
-    data.status.withUnsafeBufferPointer { status in
+    data.statusValues.withUnsafeBufferPointer { status in
     data.weight.withUnsafeBufferPointer { weight in
     data.offset.withUnsafeBufferPointer { offset in
-    data.stratum.withUnsafeBufferPointer { stratum in
+    data.sortedStrata.withUnsafeBufferPointer { stratum in
     stopList.withUnsafeBufferPointer { stopList in
     startList.withUnsafeBufferPointer { startList in
     eta.withUnsafeMutableBufferPointer { eta in

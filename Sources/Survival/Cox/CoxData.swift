@@ -29,17 +29,32 @@ struct CoxPreparedData {
   let time: [Double]
   /// For counting-process data, the entry times in sorted (stop) order.
   let start: [Double]?
-  let status: [Double]
+  /// The status as 0/1 Doubles, for the kernels that index it (counting
+  /// process, exact, the sandwich); empty when the data are `compact`
+  /// (`materializeConstants` fills it). Read through `status`.
+  var statusValues: [Double]
+  /// The status per sorted row, 1 = event, 0 = censored, one byte each:
+  /// what the right-censored sweeps, concordance and residuals read (80 MB
+  /// of Doubles at 10⁷ rows are 10 MB of bytes).
+  let eventFlags: [UInt8]
   /// Case weights in sorted order; empty when the data are `compact` and
   /// have none (every weight 1: readers take 1, `weightAt`).
   var weight: [Double]
-  /// Emptied (with `stratum` and `order`) by the fit before its concordance;
+  /// Emptied (with `stratum` and `rowOrder`) by the fit before its concordance;
   /// empty when `compact` and there is no offset (every offset 0).
   var offset: [Double]
-  /// Empty when `compact` and there are no strata (one block).
-  var stratum: [Int]
-  /// `order[k]` is the original row at sorted position k.
-  var order: [Int]
+  /// The stratum of each sorted row, for the kernels that index it; empty
+  /// when the data are `compact` (their strata are `blockStarts` and
+  /// `blockValues`: 80 MB at 10⁷ rows; `materializeConstants` fills it).
+  /// Read through `stratum`.
+  var sortedStrata: [Int]
+  /// The sorted positions at which the strata begin, and n (from the sort).
+  let blockStarts: [Int]
+  /// Compact data with strata: each block's stratum value; else empty.
+  private(set) var blockValues: [Int]
+  /// `rowOrder[k]` is the original row at sorted position k, in 32 bits
+  /// (n < 2³¹ is validated: `SurvivalInputError.checkRowCount`).
+  var rowOrder: [Int32]
   /// For counting-process data: sorted positions ordered by stratum, then
   /// start time descending (the removal order of the risk-set sweep).
   let byStartDescending: [Int]?
@@ -70,7 +85,7 @@ struct CoxPreparedData {
       }
     }
     if n == 0 { throw CoxInputError("no observations: time is empty") }
-    // The concordance of the fit indexes rows in 31 bits.
+    // The fit keeps its row order in 32 bits and its concordance indexes rows in 31.
     try SurvivalInputError.checkRowCount(n)
     try check("status", codes?.count ?? status.count)
     try check("start", start?.count)
@@ -176,12 +191,15 @@ struct CoxPreparedData {
   static func prepare(
     n: Int, p: Int, covariates: CoxCovariates, time: [Double], start: [Double]?, status: [Double],
     weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true,
-    poll: KernelPoll? = nil, events: [Int]? = nil, compact: Bool = false
+    poll: KernelPoll? = nil, events: [Int]? = nil, compact: Bool = false, packed: CoxPackedColumns? = nil
   ) -> CoxPreparedData {
     covariates.withColumns(n: n, p: p) { columns in
-      CoxPreparedData(
-        n: n, p: p, columns: columns, time: time, start: start, status: status, weights: weights, strata: strata,
-        offset: offset, nocenter: nocenter, scaled: scaled, poll: poll, events: events, compact: compact)
+      (packed ?? CoxPackedColumns(p: p)).withBytes { bytes in
+        CoxPreparedData(
+          n: n, p: p, columns: ColumnReads(columns.columns, bytes: bytes), time: time, start: start, status: status,
+          weights: weights, strata: strata, offset: offset, nocenter: nocenter, scaled: scaled, poll: poll,
+          events: events, compact: compact)
+      }
     }
   }
 
@@ -209,8 +227,10 @@ struct CoxPreparedData {
   ///
   /// Memory at the preparation's peak (10⁷ rows, p = 6): the sort's (key,
   /// row) items and second buffer are placed in the row-major buffer before
-  /// the scatter overwrites it (`RowOrder.sorted(scratch:)`), and the
-  /// inverse permutation is 32-bit.
+  /// the scatter overwrites it (`RowOrder.sorted(scratch:)`); the row order
+  /// and the inverse permutation are 32-bit; compact data keep the status
+  /// as bytes (`eventFlags`) and the strata as blocks; columns the caller
+  /// packed (`columns.bytes`, `CoxPackedColumns`) are read as their bytes.
   init(
     n: Int, p: Int, columns: ColumnReads, time: [Double], start: [Double]?, status: [Double],
     weights: [Double]?, strata: [Int]?, offset: [Double]?, nocenter: [Double], scaled: Bool = true,
@@ -218,6 +238,8 @@ struct CoxPreparedData {
   ) {
     self.n = n
     self.p = p
+    // The row order is 32-bit: n < 2³¹ is validated by every caller of the
+    // fit (`validate`); a larger n would be a programming error.
     let workers = n >= 100_000 ? 2 : 1
     var x = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }
     // Computed by tasks alongside the sort when there are no case weights,
@@ -245,21 +267,24 @@ struct CoxPreparedData {
       return prefix.withMemoryRebound(to: RowOrder.Item.self) { items in
         RowOrder.sorted(
           strata: strata, key: time, descending: start != nil, alongside: alongside,
-          scratch: itemsInBuffer > 0 ? items : nil)
+          scratch: itemsInBuffer > 0 ? items : nil, rowsAs: Int32.self)
       }
     }
     let scaling = alongsideScaling?.result
     let order = sorted.rows
-    self.order = order
+    self.rowOrder = order
     self.time = sorted.keys
-    self.start = start.map { s in order.map { s[$0] } }
+    self.start = start.map { s in order.map { s[Int($0)] } }
 
     // Per sorted position k: status, weight (or 1), offset (or 0), stratum,
     // and the inverse permutation `position[order[k]] = k` for the scatter.
     let weightCount = compact && weights == nil ? 0 : n
     let offsetCount = compact && offset == nil ? 0 : n
-    let stratumCount = compact && strata == nil ? 0 : n
-    var statusOut = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
+    // Compact data keep their strata as blocks (`blockStarts`, `blockValues`).
+    let stratumCount = compact ? 0 : n
+    // Compact data keep the status as bytes only.
+    var statusOut: [Double] = RadixOrder.uninitialized(compact ? 0 : n)
+    var flagsOut: [UInt8] = RadixOrder.uninitialized(n)
     var weightOut: [Double] = RadixOrder.uninitialized(weightCount)
     var offsetOut: [Double] = RadixOrder.uninitialized(offsetCount)
     var stratumOut: [Int] = RadixOrder.uninitialized(stratumCount)
@@ -268,12 +293,13 @@ struct CoxPreparedData {
     var eventCounts = [Int](repeating: 0, count: workers)
     let blockStart = sorted.blockStart
     let blockValue = (0..<(blockStart.count - 1)).map { b in
-      blockStart[b] < blockStart[b + 1] ? strata.map { $0[order[blockStart[b]]] } ?? 0 : 0
+      blockStart[b] < blockStart[b + 1] ? strata.map { $0[Int(order[blockStart[b]])] } ?? 0 : 0
     }
     order.withUnsafeBufferPointer { ord in
     status.withUnsafeBufferPointer { statusIn in
     (events ?? []).withUnsafeBufferPointer { eventsIn in
     statusOut.withUnsafeMutableBufferPointer { statusOut in
+    flagsOut.withUnsafeMutableBufferPointer { flagsOut in
     weightOut.withUnsafeMutableBufferPointer { weightOut in
     offsetOut.withUnsafeMutableBufferPointer { offsetOut in
     stratumOut.withUnsafeMutableBufferPointer { stratumOut in
@@ -284,39 +310,43 @@ struct CoxPreparedData {
       let ord = SharedReads(ord), statusIn = SharedReads(statusIn), eventsIn = SharedReads(eventsIn)
       let useEvents = events != nil
       let statusOut = DisjointWrites(statusOut), weightOut = DisjointWrites(weightOut)
+      let flagsOut = DisjointWrites(flagsOut), keepsStatus = !compact
       let offsetOut = DisjointWrites(offsetOut), stratumOut = DisjointWrites(stratumOut)
       let pos = DisjointWrites(pos), eventCounts = DisjointWrites(eventCounts)
       DispatchQueue.concurrentPerform(iterations: workers) { w in
         let lower = w * n / workers, upper = (w + 1) * n / workers
         var events = 0
+        // Validated 0/1: the byte is 1 exactly where the Double is 1.
         if useEvents {
           for k in lower..<upper {
-            let row = ord[k]
+            let row = Int(ord[k])
             pos[row] = Int32(truncatingIfNeeded: k)
-            let s: Double = eventsIn[row] == 1 ? 1 : 0
-            statusOut[k] = s
-            events += s == 1 ? 1 : 0
+            let event = eventsIn[row] == 1
+            if keepsStatus { statusOut[k] = event ? 1 : 0 }
+            flagsOut[k] = event ? 1 : 0
+            events += event ? 1 : 0
           }
         } else {
           for k in lower..<upper {
-            let row = ord[k]
+            let row = Int(ord[k])
             pos[row] = Int32(truncatingIfNeeded: k)
             let s = statusIn[row]
-            statusOut[k] = s
+            if keepsStatus { statusOut[k] = s }
+            flagsOut[k] = s == 1 ? 1 : 0
             events += s == 1 ? 1 : 0
           }
         }
         eventCounts[w] = events
         if weightOut.count == n {
           if let weights = weights {
-            for k in lower..<upper { weightOut[k] = weights[ord[k]] }
+            for k in lower..<upper { weightOut[k] = weights[Int(ord[k])] }
           } else {
             for k in lower..<upper { weightOut[k] = 1 }
           }
         }
         if offsetOut.count == n {
           if let offset = offset {
-            for k in lower..<upper { offsetOut[k] = offset[ord[k]] }
+            for k in lower..<upper { offsetOut[k] = offset[Int(ord[k])] }
           } else {
             for k in lower..<upper { offsetOut[k] = 0 }
           }
@@ -328,17 +358,20 @@ struct CoxPreparedData {
           }
         }
       }
-    }}}}}}}}}
-    self.status = statusOut
+    }}}}}}}}}}
+    self.statusValues = statusOut
+    self.eventFlags = flagsOut
     self.weight = weightOut
     self.offset = offsetOut
-    self.stratum = stratumOut
+    self.sortedStrata = stratumOut
+    self.blockStarts = blockStart
+    self.blockValues = compact && strata != nil ? blockValue : []
     self.events = eventCounts.reduce(0, +)
 
     if let startSorted = self.start {
       // Positions in stop order, re-sorted by stratum then start descending.
       let byStart = RowOrder.order(
-        strata: self.stratum.isEmpty ? nil : self.stratum, key: startSorted, descending: true)
+        strata: self.sortedStrata.isEmpty ? nil : self.sortedStrata, key: startSorted, descending: true)
       self.byStartDescending = byStart
     } else {
       self.byStartDescending = nil
@@ -361,11 +394,16 @@ struct CoxPreparedData {
     // order (every column streams), and each row is written whole to its
     // sorted position, one random cache line per row where a gather would
     // take p random reads. Two workers take halves of the input.
+    // Packed columns (`CoxPackedColumns`) are read as their bytes: the
+    // same values, so the same (x − mean)·scale.
+    let packedColumns = columns.hasPacked
     x.withUnsafeMutableBufferPointer { out in
       columns.columns.withUnsafeBufferPointer { cov in
+      columns.bytes.withUnsafeBufferPointer { bytes in
         position.withUnsafeBufferPointer { pos in
           // Worker w writes the rows pos[i] of its half of the input rows (distinct: a permutation).
           let out = DisjointWrites(out), cov = SharedReads(cov), pos = SharedReads(pos)
+          let bytes = SharedReads(bytes)
           DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lower = w * n / workers, upper = (w + 1) * n / workers
             // Rows between polls: about `KernelPoll.interval` values.
@@ -374,14 +412,25 @@ struct CoxPreparedData {
             while i < upper {
               if let poll, poll.stopRequested() { return }
               let end = min(upper, i + rowsPerPoll)
-              for row in i..<end {
-                let target = out.baseAddress.unsafelyUnwrapped + Int(pos[row]) &* p
-                for j in 0..<p { target[j] = (cov[j][row] - means[j]) * scale[j] }
+              if packedColumns {
+                for row in i..<end {
+                  let target = out.baseAddress.unsafelyUnwrapped + Int(pos[row]) &* p
+                  for j in 0..<p {
+                    let value = bytes[j].map { Double($0[row]) } ?? cov[j][row]
+                    target[j] = (value - means[j]) * scale[j]
+                  }
+                }
+              } else {
+                for row in i..<end {
+                  let target = out.baseAddress.unsafelyUnwrapped + Int(pos[row]) &* p
+                  for j in 0..<p { target[j] = (cov[j][row] - means[j]) * scale[j] }
+                }
               }
               i = end
             }
           }
         }
+      }
       }
     }
     self.x = x
@@ -402,9 +451,17 @@ struct CoxPreparedData {
 
 extension CoxPreparedData {
   /// The strata as ranges of sorted positions (each stratum is contiguous);
-  /// one block when `stratum` is empty (compact data without strata).
+  /// one block when there are none (compact data without strata).
   func strataBlocks() -> [Range<Int>] {
-    if stratum.isEmpty { return n > 0 ? [0..<n] : [] }
+    if sortedStrata.isEmpty {
+      // Compact: the sort's blocks (each a distinct, non-empty stratum),
+      // the blocks a scan of the sorted strata would find.
+      if blockValues.isEmpty { return n > 0 ? [0..<n] : [] }
+      return (0..<(blockStarts.count - 1)).compactMap { b in
+        blockStarts[b] < blockStarts[b + 1] ? blockStarts[b]..<blockStarts[b + 1] : nil
+      }
+    }
+    let stratum = sortedStrata
     var blocks: [Range<Int>] = []
     var k = 0
     while k < n {
@@ -418,6 +475,15 @@ extension CoxPreparedData {
 }
 
 extension CoxPreparedData {
+  /// The status per sorted row as 0/1 Doubles (converted from the bytes
+  /// when the data are compact: an n-length array per call, for tests and
+  /// one-off readers; kernels index `statusValues` or `eventFlags`).
+  var status: [Double] { statusValues.isEmpty ? eventFlags.map { Double($0) } : statusValues }
+
+  /// The row order as `Int` (an n-length conversion per call: tests and
+  /// one-off readers; kernels index `rowOrder`).
+  var order: [Int] { rowOrder.map { Int($0) } }
+
   /// Sorted row k's case weight (1 when the compact data have none).
   @inline(__always) func weightAt(_ k: Int) -> Double { weight.isEmpty ? 1 : weight[k] }
 
@@ -425,11 +491,34 @@ extension CoxPreparedData {
   /// none), for the readers that index them directly.
   func weightArray() -> [Double] { weight.isEmpty ? [Double](repeating: 1, count: n) : weight }
 
+  /// The stratum of each sorted row (empty without strata when compact):
+  /// compact data expand their blocks, an n-length array per call (tests
+  /// and one-off readers; kernels index `sortedStrata`). Setting it sets
+  /// `sortedStrata` and drops the blocks' values.
+  var stratum: [Int] {
+    get { sortedStrata.isEmpty && !blockValues.isEmpty ? expandedStrata() : sortedStrata }
+    set {
+      sortedStrata = newValue
+      blockValues = []
+    }
+  }
+
+  /// The compact strata as one value per sorted row.
+  private func expandedStrata() -> [Int] {
+    var values = [Int](repeating: 0, count: n)
+    for b in 0..<min(blockValues.count, blockStarts.count - 1) {
+      for k in blockStarts[b]..<blockStarts[b + 1] { values[k] = blockValues[b] }
+    }
+    return values
+  }
+
   /// Fills the arrays that compact data leave empty (weights 1, offsets 0,
-  /// one stratum), for the kernels that index them directly (the sandwich).
+  /// the strata, the Double status), for the kernels that index them
+  /// directly (the sandwich).
   mutating func materializeConstants() {
     if weight.isEmpty { weight = [Double](repeating: 1, count: n) }
     if offset.isEmpty { offset = [Double](repeating: 0, count: n) }
-    if stratum.isEmpty { stratum = [Int](repeating: 0, count: n) }
+    if sortedStrata.isEmpty { sortedStrata = blockValues.isEmpty ? [Int](repeating: 0, count: n) : expandedStrata() }
+    if statusValues.isEmpty { statusValues = eventFlags.map { Double($0) } }
   }
 }

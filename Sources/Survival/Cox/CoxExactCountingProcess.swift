@@ -54,9 +54,9 @@ final class CoxExactCountingProcessKernel: CoxLikelihoodKernel {
       let first = stopList[k]
       var deaths = 0
       while k < stopList.count && data.time[stopList[k]] == data.time[first]
-        && data.stratum[stopList[k]] == data.stratum[first]
+        && data.sortedStrata[stopList[k]] == data.sortedStrata[first]
       {
-        if data.status[stopList[k]] == 1 { deaths += 1 }
+        if data.statusValues[stopList[k]] == 1 { deaths += 1 }
         k += 1
       }
       maxDeaths = max(maxDeaths, deaths)
@@ -75,8 +75,8 @@ final class CoxExactCountingProcessKernel: CoxLikelihoodKernel {
     guard m > 0, let start = data.start else { return 0 }
     let x = data.x
     let stop = data.time
-    let status = data.status
-    let stratum = data.stratum
+    let status = data.statusValues
+    let stratum = data.sortedStrata
     for q in stopList {
       var e = data.offset[q]
       for j in 0..<p { e += beta[j] * x[q * p + j] }

@@ -30,8 +30,8 @@ final class CoxExactKernel: CoxLikelihoodKernel {
     while k < data.n {
       var e = k
       var d = 0
-      while e < data.n && data.time[e] == data.time[k] && data.stratum[e] == data.stratum[k] {
-        if data.status[e] == 1 { d += 1 }
+      while e < data.n && data.time[e] == data.time[k] && data.sortedStrata[e] == data.sortedStrata[k] {
+        if data.statusValues[e] == 1 { d += 1 }
         e += 1
       }
       maxDeaths = max(maxDeaths, d)
@@ -57,13 +57,13 @@ final class CoxExactKernel: CoxLikelihoodKernel {
     var work = 0
     while blockStart < n {
       var stratumEnd = blockStart
-      while stratumEnd < n && data.stratum[stratumEnd] == data.stratum[blockStart] { stratumEnd += 1 }
+      while stratumEnd < n && data.sortedStrata[stratumEnd] == data.sortedStrata[blockStart] { stratumEnd += 1 }
       var k = blockStart
       while k < stratumEnd {
         var e = k
         var deaths = 0
         while e < stratumEnd && data.time[e] == data.time[k] {
-          if data.status[e] == 1 {
+          if data.statusValues[e] == 1 {
             deaths += 1
             loglik += eta[e]
             for j in 0..<p { u[j] += x[e * p + j] }

@@ -32,8 +32,8 @@ enum CoxFitMartingale {
   /// input order, shared by the workers. (Computed in input order, each
   /// pass read and wrote one random slot per row.) The residuals are the
   /// same to the bit: the same expressions in the same order.
-  static func rightCensored(
-    time: [Double], status: [Double], weight: [Double], consuming predictor: inout [Double], order: [Int],
+  static func rightCensored<Status: CoxStatusCode, Row: FixedWidthInteger & SendableMetatype>(
+    time: [Double], status: [Status], weight: [Double], consuming predictor: inout [Double], order: [Row],
     blocks: [Range<Int>], efron: Bool
   ) -> [Double] {
     let n = time.count
@@ -72,7 +72,7 @@ enum CoxFitMartingale {
           let out = DisjointWrites(out), residual = SharedReads(residual), order = SharedReads(order)
           DispatchQueue.concurrentPerform(iterations: workers) { w in
             let o = out.baseAddress.unsafelyUnwrapped
-            for k in (w * n / workers)..<((w + 1) * n / workers) { o[order[k]] = residual[k] }
+            for k in (w * n / workers)..<((w + 1) * n / workers) { o[Int(order[k])] = residual[k] }
           }
         }
       }
@@ -81,17 +81,17 @@ enum CoxFitMartingale {
   }
 
   /// The sorted rows' time, status and weight, read by every worker.
-  struct SortedRows: Sendable {
+  struct SortedRows<Status: CoxStatusCode>: Sendable {
     let time: SharedReads<Double>
-    let status: SharedReads<Double>
+    let status: SharedReads<Status>
     let weight: SharedReads<Double>
   }
 
   /// Replaces the risk scores of one block by their residuals. `hazards`
   /// is scratch: the Efron or Breslow hazards of each death time of the
   /// block, last time first.
-  private static func residuals(
-    _ block: Range<Int>, _ rows: SortedRows, _ risk: UnsafeMutableBufferPointer<Double>, efron: Bool,
+  private static func residuals<Status: CoxStatusCode>(
+    _ block: Range<Int>, _ rows: SortedRows<Status>, _ risk: UnsafeMutableBufferPointer<Double>, efron: Bool,
     hazards: inout (survivor: [Double], dying: [Double])
   ) {
     let time = rows.time.buffer, status = rows.status.buffer, weight = rows.weight.buffer
@@ -109,7 +109,7 @@ enum CoxFitMartingale {
       while k >= block.lowerBound && time[k] == t {
         let v = weighted ? weight[k] * risk[k] : risk[k]
         s0 += v
-        if status[k] != 0 {
+        if status[k].isEvent {
           deaths += 1
           deathWeight += weighted ? weight[k] : 1
           deathRisk += v
@@ -140,14 +140,14 @@ enum CoxFitMartingale {
       var e = k
       var dies = false
       while e < block.upperBound && time[e] == t {
-        if status[e] != 0 { dies = true }
+        if status[e].isEvent { dies = true }
         e += 1
       }
       let h = dies ? hazards.survivor[death] : 0
       let dead = dies ? hazards.dying[death] : 0
       for j in k..<e {
         let r = risk[j]
-        risk[j] = status[j] != 0 ? 1 - r * (cumulative + dead) : -r * (cumulative + h)
+        risk[j] = status[j].isEvent ? 1 - r * (cumulative + dead) : -r * (cumulative + h)
       }
       if dies {
         cumulative += h

@@ -245,13 +245,18 @@ public enum CoxModel {
     case (_, true): flavour = .countingProcess
     case (_, false): flavour = .rightCensored
     }
+    // Indicator columns go to bytes (`CoxPackedColumns`), their Double
+    // arrays freed before the preparation allocates.
+    let packed = flavour == .rightCensored
+      ? CoxPackedColumns(packing: &inputs.covariates, n: n, p: p, nocenter: options.nocenter)
+      : CoxPackedColumns(p: p)
     // The right-censored Breslow/Efron kernels read absent weights, offsets
     // and strata as 1, 0 and one block: no n-length arrays of them.
     var data = CoxPreparedData.prepare(
       n: n, p: p, covariates: inputs.covariates, time: stop, start: start, status: inputs.status,
       weights: weights, strata: inputs.strata, offset: offset, nocenter: options.nocenter,
       scaled: !(isCounting && options.ties == .exact), poll: preparationPoll, events: inputs.events,
-      compact: flavour == .rightCensored)
+      compact: flavour == .rightCensored, packed: packed)
     try preparationPoll.throwIfStopped()
     // Sorted copies made: the status and strata inputs go (when the caller
     // handed over its only reference).
@@ -269,8 +274,8 @@ public enum CoxModel {
         epsilon: options.epsilon, cholTolerance: options.cholTolerance, flavour: flavour)
     }
     return assemble(
-      result: result, data: &data, isCounting: isCounting, covariates: &inputs.covariates, n: n, p: p,
-      offset: offset, cluster: cluster, initial: initial, options: options)
+      result: result, data: &data, isCounting: isCounting, covariates: &inputs.covariates, packed: packed, n: n,
+      p: p, offset: offset, cluster: cluster, initial: initial, options: options)
   }
 
   /// The checks of the options every Cox fit shares (p, max_iter, eps, conf_level).
@@ -336,13 +341,24 @@ public enum CoxModel {
   // swiftlint:disable:next function_parameter_count
   static func assemble(
     result: CoxIterationResult, data: inout CoxPreparedData, isCounting: Bool, covariates: inout CoxCovariates,
-    n: Int, p: Int, offset: [Double]?, cluster: [Int]?, initial: [Double], options: CoxOptions
+    packed: CoxPackedColumns, n: Int, p: Int, offset: [Double]?, cluster: [Int]?, initial: [Double],
+    options: CoxOptions
   ) -> CoxFit {
     let beta = result.beta
     // Without a sandwich the sorted covariates are done with: freed before
-    // the linear predictor allocates (the largest buffer goes first).
+    // the linear predictor allocates (the largest buffer goes first). A
+    // right-censored fit keeps the part of their buffer (already mapped)
+    // its concordance reuses as scratch, and gives the rest of the pages
+    // back to the system now.
     let robust = options.robust || cluster != nil
-    if !robust { data.x = [] }
+    let concordanceScratch = !isCounting && data.x.count >= Concordance.scratchDoubles(n)
+    if !robust {
+      if concordanceScratch {
+        data.x.withUnsafeMutableBufferPointer { ReleasedPages.release($0, from: Concordance.scratchDoubles(n)) }
+      } else {
+        data.x = []
+      }
+    }
     // Linear predictor with R's centring: coxph.fit uses the weighted means
     // of the fit, agreg.fit unweighted column means.
     var means = data.means
@@ -375,9 +391,16 @@ public enum CoxModel {
             for i in rows { lp[i] = 0 - centre }
           }
           for j in 0..<p {
-            let column = columns[j]
             let b = beta[j]
-            for i in rows { lp[i] += column[i] * b }
+            if packed.isPacked(j) {
+              // The bytes 0 and 1 are the column's values +0.0 and 1.0.
+              packed.bytes[j].withUnsafeBufferPointer { column in
+                for i in rows { lp[i] += Double(column[i]) * b }
+              }
+            } else {
+              let column = columns[j]
+              for i in rows { lp[i] += column[i] * b }
+            }
           }
         }
         count = n
@@ -400,10 +423,16 @@ public enum CoxModel {
       })
 
     // The sorted covariates (n × p, the largest buffer of the fit) are not
-    // needed past the sandwich: freed before the concordance allocates its
-    // own, so a 10⁷-row fit's peak holds one copy of the design, not two.
+    // needed past the sandwich: freed, or (right-censored, p ≥ 5) their
+    // first 36 bytes a row kept as the concordance's scratch (its influence,
+    // ranks and rank-sort items, `Concordance.rightCensored(scratch:)`),
+    // so a 10⁷-row fit's peak holds one copy of the design, not two.
     // So are the input covariates (freed when the caller handed them over)
     // and the sorted offsets.
+    if robust && concordanceScratch {
+      data.x.withUnsafeMutableBufferPointer { ReleasedPages.release($0, from: Concordance.scratchDoubles(n)) }
+    }
+    var scratch = concordanceScratch ? data.x : []
     data.x = []
     covariates = .columns([])
     data.offset = []
@@ -413,21 +442,21 @@ public enum CoxModel {
     // Into sorted order by a gather: random reads, shared by two workers.
     var sortedPredictor = [Double](unsafeUninitializedCapacity: n) { out, count in
       linearPredictor.withUnsafeBufferPointer { lp in
-        data.order.withUnsafeBufferPointer { order in
+        data.rowOrder.withUnsafeBufferPointer { order in
           // Worker w writes its half of the sorted positions.
           let out = DisjointWrites(out), lp = SharedReads(lp), order = SharedReads(order)
           let workers = n >= 100_000 ? 2 : 1
           DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for k in (w * n / workers)..<((w + 1) * n / workers) { out[k] = lp[order[k]] }
+            for k in (w * n / workers)..<((w + 1) * n / workers) { out[k] = lp[Int(order[k])] }
           }
         }
       }
       count = n
     }
-    let sortedCluster = cluster.map { c in data.order.map { c[$0] } }
+    let sortedCluster = cluster.map { c in data.rowOrder.map { c[Int($0)] } }
     let concordance: Concordance
     var martingale: [Double]? = nil
-    var sortedRows: [Int]? = nil
+    var rowOrder: [Int32] = []
     // Empty when the compact data have none: the right-censored concordance
     // and residuals read that as all 1; the counting-process one indexes them.
     let weights = isCounting ? data.weightArray() : data.weight
@@ -435,26 +464,34 @@ public enum CoxModel {
     if !isCounting {
       // The right-censored concordance reads the strata as blocks only.
       let blocks = data.strataBlocks()
-      let rows = data.order
-      sortedRows = rows
-      data.order = []
+      let rows = data.rowOrder
+      rowOrder = rows
+      data.rowOrder = []
       data.stratum = []
-      concordance = Concordance.rightCensored(
-        time: data.time, status: data.status, predictor: sortedPredictor, weights: weights,
-        blocks: blocks, cluster: sortedCluster, reverse: true)
+      concordance = scratch.withUnsafeMutableBufferPointer { scratch in
+        Concordance.rightCensored(
+          time: data.time, status: data.eventFlags, predictor: sortedPredictor, weights: weights,
+          blocks: blocks, cluster: sortedCluster, reverse: true, scratch: concordanceScratch ? scratch : nil)
+      }
+      scratch = []
       // R's fit$residuals, from the sorted rows while the fit has them
       // (`CoxFitMartingale`), after the concordance: its buffers are gone,
       // and the sorted predictor's becomes the residuals' scratch.
       martingale = CoxFitMartingale.rightCensored(
-        time: data.time, status: data.status, weight: weights, consuming: &sortedPredictor, order: rows,
+        time: data.time, status: data.eventFlags, weight: weights, consuming: &sortedPredictor, order: rows,
         blocks: blocks, efron: options.ties == .efron)
     } else {
       concordance = Concordance.compute(
-        time: data.time, status: data.status, start: data.start, predictor: sortedPredictor,
+        time: data.time, status: data.statusValues, start: data.start, predictor: sortedPredictor,
         weights: weights, strata: data.stratum, cluster: sortedCluster, reverse: true,
         stopOrder: Array(0..<n), startOrder: data.byStartDescending)
     }
 
+    // `CoxFit.sortedRows` is public `[Int]`: widened last, once the
+    // concordance and residuals are done and their buffers gone.
+    sortedPredictor = []
+    let sortedRows: [Int]? = isCounting ? nil : rowOrder.map { Int($0) }
+    rowOrder = []
     return makeFit(
       result: result, inference: inference, options: options, n: n, events: data.events, means: means,
       linearPredictor: linearPredictor, concordance: concordance, martingale: martingale, sortedRows: sortedRows)

@@ -337,7 +337,7 @@ final class CoxRightCensoredKernel: CoxLikelihoodKernel, Sendable {
     var carryWeight = 0.0
     data.x.withUnsafeBufferPointer { x in
     data.time.withUnsafeBufferPointer { time in
-    data.status.withUnsafeBufferPointer { status in
+    data.eventFlags.withUnsafeBufferPointer { status in
     data.weight.withUnsafeBufferPointer { weight in
     data.offset.withUnsafeBufferPointer { offset in
     riskScores.values.withUnsafeBufferPointer { risk in
@@ -556,7 +556,8 @@ enum CoxWidth8: CoxKernelWidth { static var p: Int { 8 } }
 struct CoxSweepBuffers {
   let x: UnsafePointer<Double>
   let time: UnsafeBufferPointer<Double>
-  let status: UnsafeBufferPointer<Double>
+  /// 1 = event, 0 = censored (`CoxPreparedData.eventFlags`).
+  let status: UnsafeBufferPointer<UInt8>
   let weight: UnsafeBufferPointer<Double>
   let offset: UnsafeBufferPointer<Double>
   /// The sum split's risk scores (empty for a whole sweep).

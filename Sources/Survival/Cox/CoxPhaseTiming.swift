@@ -57,14 +57,14 @@ import Foundation
     }
     let t3 = now()
     _ = Concordance.rightCensored(
-      time: data.time, status: data.status, predictor: predictor, weights: data.weight,
+      time: data.time, status: data.eventFlags, predictor: predictor, weights: data.weight,
       blocks: data.strataBlocks(), cluster: nil, reverse: true)
     let t4 = now()
     let serial = CoxRightCensoredKernel(data: data, efron: true, parallelThreshold: Int.max)
     _ = serial.evaluate(beta: [Double](repeating: 0.2, count: p), score: &u, information: &imat)
     let t5 = now()
     _ = Concordance.rightCensored(
-      time: data.time, status: data.status, predictor: predictor, weights: data.weight,
+      time: data.time, status: data.eventFlags, predictor: predictor, weights: data.weight,
       blocks: data.strataBlocks(), cluster: nil, reverse: true, parallelThreshold: Int.max)
     let t6 = now()
     var sumSplit: (wall: Double, cpu: Double)? = nil

@@ -49,8 +49,19 @@ public enum CoxCovariates: Sendable {
 /// own them are held (`CoxCovariates.withColumns`).
 struct ColumnReads: @unchecked Sendable {
   let columns: [UnsafePointer<Double>]
-  init(_ columns: [UnsafePointer<Double>]) { self.columns = columns }
+  /// Per column: its 0/1 bytes when the fit packed it (`CoxPackedColumns`;
+  /// its Double column is then empty and `columns[j]` must not be read),
+  /// else nil.
+  let bytes: [UnsafePointer<UInt8>?]
+  init(_ columns: [UnsafePointer<Double>], bytes: [UnsafePointer<UInt8>?] = []) {
+    self.columns = columns
+    self.bytes = bytes.count == columns.count ? bytes : [UnsafePointer<UInt8>?](repeating: nil, count: columns.count)
+  }
   subscript(_ j: Int) -> UnsafePointer<Double> { columns[j] }
+  /// Whether column j is read from `bytes`.
+  @inline(__always) func isPacked(_ j: Int) -> Bool { bytes[j] != nil }
+  /// Whether any column is.
+  var hasPacked: Bool { bytes.contains { $0 != nil } }
 
   /// Stands for the first value of an empty column (never read: a fit
   /// has at least one row).

@@ -53,7 +53,7 @@ enum CoxRobustVariance {
     if let cluster = cluster {
       var index: [Int: Int] = [:]
       for k in 0..<n {
-        let c = cluster[data.order[k]]
+        let c = cluster[Int(data.rowOrder[k])]
         if let g = index[c] {
           groupOf[k] = g
         } else {
@@ -115,9 +115,9 @@ enum CoxRobustVariance {
     var blockStart = 0
     while blockStart < n {
       var blockEnd = blockStart
-      while blockEnd < n && data.stratum[blockEnd] == data.stratum[blockStart] { blockEnd += 1 }
+      while blockEnd < n && data.sortedStrata[blockEnd] == data.sortedStrata[blockStart] { blockEnd += 1 }
       var times: [Double] = []
-      for k in blockStart..<blockEnd where data.status[k] == 1 { times.append(data.time[k]) }
+      for k in blockStart..<blockEnd where data.statusValues[k] == 1 { times.append(data.time[k]) }
       times.sort()
       var unique: [Double] = []
       for t in times where unique.last != t { unique.append(t) }
@@ -151,7 +151,7 @@ enum CoxRobustVariance {
           diff[lo * width + 1 + j] += risk * data.x[k * p + j]
           diff[hi * width + 1 + j] -= risk * data.x[k * p + j]
         }
-        if data.status[k] == 1 {
+        if data.statusValues[k] == 1 {
           let d = hi - 1
           deaths[d] += 1
           deathWeight[d] += data.weight[k]
@@ -196,7 +196,7 @@ enum CoxRobustVariance {
         let hi = highIndex[k - blockStart]
         if lo >= hi { continue }
         let r = exp(eta[k])
-        let dies = data.status[k] == 1
+        let dies = data.statusValues[k] == 1
         let end = dies ? hi - 1 : hi
         let h = cumHazard[end] - cumHazard[lo]
         for j in 0..<p {

@@ -52,6 +52,18 @@ import Foundation
     strata: [Int]?, key: [Double], descending: Bool, keepKeys: Bool = true,
     alongside: [@Sendable () -> Void] = [], scratch: UnsafeMutableBufferPointer<Item>? = nil
   ) -> (rows: [Int], keys: [Double], blockStart: [Int]) {
+    sorted(
+      strata: strata, key: key, descending: descending, keepKeys: keepKeys, alongside: alongside, scratch: scratch,
+      rowsAs: Int.self)
+  }
+
+  /// `sorted` with the rows as `Row` (a Cox fit's 32-bit row order, half
+  /// the memory of `Int`: 40 MB at 10⁷ rows). The caller guarantees that
+  /// every row index fits `Row` (`SurvivalInputError.checkRowCount`).
+  static func sorted<Row: FixedWidthInteger & BitwiseCopyable>(
+    strata: [Int]?, key: [Double], descending: Bool, keepKeys: Bool = true,
+    alongside: [@Sendable () -> Void] = [], scratch: UnsafeMutableBufferPointer<Item>? = nil, rowsAs: Row.Type
+  ) -> (rows: [Row], keys: [Double], blockStart: [Int]) {
     let n = key.count
     let room = n == 0 ? 0 : (scratch?.count ?? 0) / n
     // Every slot below is written before it is read: no zero fill.
@@ -59,7 +71,7 @@ import Foundation
     // empty storage, whose count must not be written (a race under TSan).
     var ownItems: [Item] = RadixOrder.uninitialized(room >= 2 ? 0 : n)
     var ownSpare: [Item] = RadixOrder.uninitialized(room >= 1 ? 0 : n)
-    var rows: [Int] = RadixOrder.uninitialized(n)
+    var rows: [Row] = RadixOrder.uninitialized(n)
     var keys: [Double] = RadixOrder.uninitialized(keepKeys ? n : 0)
     let start = ownItems.withUnsafeMutableBufferPointer { ownItems in
     ownSpare.withUnsafeMutableBufferPointer { ownSpare in
@@ -82,10 +94,10 @@ import Foundation
   /// The sort of `sorted`, in the given item buffers (n each); returns the
   /// offsets at which the strata begin.
   // swiftlint:disable:next function_parameter_count
-  private static func sortInto(
+  private static func sortInto<Row: FixedWidthInteger & BitwiseCopyable>(
     items: UnsafeMutableBufferPointer<Item>, spare: UnsafeMutableBufferPointer<Item>, strata: [Int]?,
     key: [Double], descending: Bool, keepKeys: Bool, alongside: [@Sendable () -> Void],
-    rows: inout [Int], keys: inout [Double]
+    rows: inout [Row], keys: inout [Double]
   ) -> [Int] {
     let n = key.count
     let start = key.withUnsafeBufferPointer { k in
@@ -107,7 +119,7 @@ import Foundation
         sortItems(
           UnsafeMutableBufferPointer<Item>(rebasing: buffer.buffer[lower..<upper]),
           scratch: UnsafeMutableBufferPointer<Item>(rebasing: other.buffer[lower..<upper]))
-        for i in lower..<upper { rows[i] = buffer[i].row }
+        for i in lower..<upper { rows[i] = Row(truncatingIfNeeded: buffer[i].row) }
         if keepKeys {
           for i in lower..<upper {
             let k = descending ? ~buffer[i].key : buffer[i].key
