@@ -18,7 +18,7 @@ struct CoxPresortedRowsTests {
       let input = CoxDiagnosticsInput(
         start: nil, stop: s.time, status: s.status, covariates: s.covariates, columns: 2, weights: s.weights,
         strata: strata, offset: nil, coefficients: fit.coefficients, ties: .efron)
-      let accepted = try #require(CoxPresortedRows.order(rows, strata: strata, stop: s.time, counting: false))
+      let accepted = try #require(CoxRiskSetGather.presorted(input, rows: rows, beta: fit.coefficients)?.order)
       #expect(accepted.rows == sorted.rows && accepted.keys == sorted.keys)
       let own = try CoxRiskSets(input).table
       let reused = try CoxRiskSets(input, sortedRows: rows).table
@@ -30,8 +30,10 @@ struct CoxPresortedRowsTests {
       #expect(own.eventPositions == reused.eventPositions)
       // Not the sort's order: refused (the table then sorts for itself).
       let shuffled = Array(rows.reversed())
-      #expect(CoxPresortedRows.order(shuffled, strata: strata, stop: s.time, counting: false) == nil)
-      #expect(CoxPresortedRows.order(rows, strata: strata, stop: s.time, counting: true) == nil)
+      #expect(CoxRiskSetGather.presorted(input, rows: shuffled, beta: fit.coefficients) == nil)
+      var counting = input
+      counting.start = [Double](repeating: -1, count: rows.count)
+      #expect(CoxRiskSetGather.presorted(counting, rows: rows, beta: fit.coefficients) == nil)
       #expect(try CoxRiskSets(input, sortedRows: shuffled).table.order == own.order)
     }
   }

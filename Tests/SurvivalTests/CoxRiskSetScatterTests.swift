@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Survival
+@_spi(Benchmark) @testable import Survival
 
 /// The risk-set table's scatter (`CoxRiskSetGather.scattered`, through the
 /// inverse order of `CoxRowPositions`) gives the column-by-column gather's
 /// arrays bit for bit, on one and two workers, for shuffled orders with and
 /// without an offset and a zero coefficient; the inverse refuses what is not
 /// a permutation; on the fit's order (`presorted`) the stop times come from
-/// the scatter and the order is checked as `CoxPresortedRows.order` checks it.
+/// the scatter and the order is checked (`CoxPresortedRows.blockStarts`).
 struct CoxRiskSetScatterTests {
   /// A reproducible shuffle of 0..<n (Fisher–Yates on a linear congruential generator).
   static func shuffled(_ n: Int, seed: UInt64) -> [Int] {
@@ -86,7 +86,7 @@ struct CoxRiskSetScatterTests {
         start: nil, stop: s.time, status: s.status, covariates: s.covariates, columns: 2, weights: nil,
         strata: strata, offset: nil, coefficients: fit.coefficients, ties: .efron)
       let rows = try #require(fit.sortedRows)
-      let order = try #require(CoxPresortedRows.order(rows, strata: strata, stop: s.time, counting: false))
+      let order = RowOrder.sorted(strata: strata, key: s.time, descending: false)
       for threshold in [0, Int.max] {
         let got = try #require(
           CoxRiskSetGather.presorted(input, rows: rows, beta: fit.coefficients, parallelThreshold: threshold))
@@ -96,12 +96,11 @@ struct CoxRiskSetScatterTests {
         let plain = CoxRiskSetGather.gathered(input, sortedRows: rows, beta: fit.coefficients)
         #expect(got.x == plain.x && got.risk == plain.risk && got.isEvent == plain.isEvent)
       }
-      // Two neighbours of different times swapped: a permutation, out of order; refused as `order` refuses it.
+      // Two neighbours of different times swapped: a permutation, out of order; refused.
       var swapped = rows
       let k = try #require((1..<rows.count).first { s.time[rows[$0]] != s.time[rows[$0 - 1]] })
       swapped.swapAt(k - 1, k)
       #expect(CoxRiskSetGather.presorted(input, rows: swapped, beta: fit.coefficients) == nil)
-      #expect(CoxPresortedRows.order(swapped, strata: strata, stop: s.time, counting: false) == nil)
       // (start, stop] data never take the fit's order.
       var counting = input
       counting.start = [Double](repeating: -1, count: rows.count)

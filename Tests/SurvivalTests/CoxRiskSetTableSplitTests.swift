@@ -56,11 +56,17 @@ struct CoxRiskSetTableSplitTests {
     let fit = try CoxModel.fit(
       time: s.time, status: s.status, covariates: s.covariates, columns: 2, weights: s.weights, strata: s.strata)
     var rows = try #require(fit.sortedRows)
-    #expect(CoxPresortedRows.order(rows, strata: s.strata, stop: s.time, counting: false) != nil)
+    func order(_ rows: [Int], strata: [Int]?) -> (rows: [Int], keys: [Double], blockStart: [Int])? {
+      let input = CoxDiagnosticsInput(
+        start: nil, stop: s.time, status: s.status, covariates: s.covariates, columns: 2, weights: s.weights,
+        strata: strata, offset: nil, coefficients: fit.coefficients, ties: .efron)
+      return CoxRiskSetGather.presorted(input, rows: rows, beta: fit.coefficients)?.order
+    }
+    #expect(order(rows, strata: s.strata) != nil)
     rows[1] = rows[0]
-    #expect(CoxPresortedRows.order(rows, strata: s.strata, stop: s.time, counting: false) == nil)
-    #expect(CoxPresortedRows.order(rows, strata: nil, stop: s.time, counting: false) == nil)
+    #expect(order(rows, strata: s.strata) == nil)
+    #expect(order(rows, strata: nil) == nil)
     rows[1] = s.time.count
-    #expect(CoxPresortedRows.order(rows, strata: s.strata, stop: s.time, counting: false) == nil)
+    #expect(order(rows, strata: s.strata) == nil)
   }
 }

@@ -10,38 +10,12 @@ import Foundation
 ///
 /// The pass needs no table of the rows seen: n rows in range 0..<n whose
 /// (stratum, time, row) keys strictly increase are distinct, hence a
-/// permutation. So the fit's order costs one gather of the times (which the
-/// table needs anyway) and comparisons of neighbours. The table itself
-/// gathers the times in its pass that computes η (`CoxRiskSetGather.presorted`,
-/// rows proven a permutation by `CoxRowPositions`) and checks them with
-/// `blockStarts`; `order` is that check on its own.
+/// permutation. So the fit's order costs the times in sorted order (which the
+/// table needs anyway) and comparisons of neighbours: the table gathers the
+/// times in its pass that computes η (`CoxRiskSetGather.presorted`, rows
+/// proven a permutation by `CoxRowPositions`) and checks them with
+/// `blockStarts`.
 enum CoxPresortedRows {
-  static func order(
-    _ rows: [Int]?, strata: [Int]?, stop: [Double], counting: Bool
-  ) -> (rows: [Int], keys: [Double], blockStart: [Int])? {
-    guard let rows, accepts(rows, strata: strata, stop: stop, counting: counting) else { return nil }
-    let n = rows.count
-    var inRange = true
-    let keys = [Double](unsafeUninitializedCapacity: n) { keys, count in
-      rows.withUnsafeBufferPointer { rows in
-        stop.withUnsafeBufferPointer { stop in
-          for k in 0..<n {
-            let row = rows[k]
-            guard row >= 0 && row < n else {
-              inRange = false
-              return
-            }
-            keys[k] = stop[row]
-          }
-        }
-      }
-      // Every slot written when in range; otherwise dropped (Doubles need no deinitialisation).
-      count = inRange ? n : 0
-    }
-    guard inRange, let blockStart = blockStarts(rows: rows, keys: keys, strata: strata) else { return nil }
-    return (rows, keys, blockStart)
-  }
-
   /// Whether the fit's order can stand for the sort at all: right-censored data, one row each.
   static func accepts(_ rows: [Int], strata: [Int]?, stop: [Double], counting: Bool) -> Bool {
     !counting && rows.count == stop.count && !rows.isEmpty && (strata?.count ?? stop.count) == stop.count
