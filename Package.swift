@@ -36,7 +36,7 @@ let package = Package(
     // Cancellation and the memory budget: polled by every computing module.
     .target(name: "RunControl"),
     .target(name: "Datasets", dependencies: ["RunControl", "CKernels"]),
-    .target(name: "Survival", dependencies: ["RunControl"]),
+    .target(name: "Survival", dependencies: ["RunControl", "CKernels"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),
     // Excel workbooks (.xlsx): its own ZIP reader (zlib's raw inflate, bounded) and XML reader; also
     // the ZIP reader of study bundles. ZIPFoundation only writes archives (bundles, .docx).

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import RunControl
 
 /// Maps the pages of a new buffer before a kernel writes it, in one system
 /// call per range (`madvise(MADV_POPULATE_WRITE)`, Linux 5.14) instead of one
@@ -14,25 +12,10 @@ enum FreshPages {
   /// Ranges under this many bytes are left to fault (a system call's cost).
   static let minimumBytes = 1 << 20
 
-  private static let pageSize: Int = {
-    #if canImport(Glibc)
-      let size = sysconf(Int32(_SC_PAGESIZE))
-      return size > 0 ? size : 4096
-    #else
-      return 4096
-    #endif
-  }()
-
   /// Populates the whole pages inside `[start, start + bytes)`.
   static func populate(_ start: UnsafeMutableRawPointer, bytes: Int) {
-    #if os(Linux)
-      guard bytes >= minimumBytes else { return }
-      let page = pageSize
-      let first = (Int(bitPattern: start) + page - 1) / page * page
-      let end = (Int(bitPattern: start) + bytes) / page * page
-      guard end > first, let base = UnsafeMutableRawPointer(bitPattern: first) else { return }
-      // MADV_POPULATE_WRITE is 23 (linux/mman.h); Glibc's module may predate it.
-      _ = madvise(base, end - first, 23)
-    #endif
+    guard bytes >= minimumBytes else { return }
+    // MADV_POPULATE_WRITE is 23 (linux/mman.h); Glibc's module may predate it.
+    MemoryPages.advise(start, bytes: bytes, advice: 23)
   }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Buffers shared by the workers of one `DispatchQueue.concurrentPerform`.
 ///
 /// The kernels split a pass over contiguous buffers between two workers
@@ -32,6 +34,13 @@ struct SharedReads<Element>: @unchecked Sendable {
   var count: Int { buffer.count }
 
   subscript(_ i: Int) -> Element { buffer[i] }
+
+  /// Asks the cache for element i's line, for a read some rows later
+  /// (`Prefetch.h`); nothing for an index out of range.
+  @inline(__always)
+  func prefetch(_ i: Int) {
+    if let base = buffer.baseAddress, i >= 0, i < buffer.count { kaplan_prefetch_read(base + i) }
+  }
 }
 
 /// `body` with `SharedReads` of `array`, or nil when there is no array (an
@@ -55,6 +64,15 @@ struct DisjointWrites<Element>: @unchecked Sendable {
   subscript(_ i: Int) -> Element {
     get { buffer[i] }
     nonmutating set { buffer[i] = newValue }
+  }
+
+  /// Asks the cache for elements i ..< i + count's lines, for a write some
+  /// rows later (`Prefetch.h`); nothing for indices out of range.
+  @inline(__always)
+  func prefetchForWrite(_ i: Int, count: Int = 1) {
+    guard let base = buffer.baseAddress, i >= 0, count > 0, i + count <= buffer.count else { return }
+    kaplan_prefetch_write(base + i)
+    if count > 1 { kaplan_prefetch_write(base + i + count - 1) }
   }
 }
 

@@ -10,6 +10,8 @@
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
+#include "Prefetch.h"
+
 /* R 4's round(x, digits) for 10^digits = p10 (digits in -308...308, not 0;
  * see RRounding.swift): where 0 < |x| < limit and p10·|x| < 2^52, the two
  * candidates floor(p10·|x|)/p10 and ceil(p10·|x|)/p10, the nearer to |x| in

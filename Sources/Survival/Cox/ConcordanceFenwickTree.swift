@@ -1,3 +1,5 @@
+import CKernels
+
 /// (At-risk weight, event weight) pairs over predictor ranks, for the
 /// prefix sums of the concordance sweeps: the per-rank pairs in one array,
 /// sums over blocks of ranks, and a Fenwick tree (Fenwick 1994) over the
@@ -19,7 +21,7 @@
 /// gave a 625,000-entry tree (5 MB, out of the 1 MB L2) whose walks missed
 /// the cache at most steps; three levels leave a 9,766-entry tree (78 KB).
 struct PairFenwickTree<Scalar: FenwickScalar> {
-  struct Pair {
+  struct Pair: BitwiseCopyable {
     var risk: Scalar
     var death: Scalar
     static var zero: Pair { Pair(risk: .zero, death: .zero) }
@@ -36,7 +38,9 @@ struct PairFenwickTree<Scalar: FenwickScalar> {
   /// Sums over blocks of 2^(s·l) ranks for the levels l = 1 ..< levels,
   /// level l at `levelStart[l - 1]`.
   private var sums: [Pair]
-  private var levelStart: [Int]
+  /// Read outside the sums' buffer access, one level at a time: read inside
+  /// it, the array was retained and released at every row.
+  private var levelStart: [Int] = []
   private var tree: [Pair]  // Fenwick over blocks of 2^(s·levels) ranks, 1-based
   private var levels = 1
   private var blocks = 0
@@ -54,15 +58,14 @@ struct PairFenwickTree<Scalar: FenwickScalar> {
 
   init(size: Int) {
     let levels = Self.levels(size: size)
-    leaf = [Pair](repeating: .zero, count: size)
-    var start: [Int] = []
+    // Read and written at random ranks: huge pages when large (`RandomAccessArray`).
+    leaf = RandomAccessArray.filled(Pair.zero, count: size)
     var count = 0
     for l in 1..<max(levels, 1) {
-      start.append(count)
+      levelStart.append(count)
       count += (size >> (Self.blockShift * l)) + 1
     }
-    levelStart = start
-    sums = [Pair](repeating: .zero, count: count)
+    sums = RandomAccessArray.filled(Pair.zero, count: count)
     tree = [Pair](repeating: .zero, count: (size >> (Self.blockShift * levels)) + 2)
   }
 
@@ -73,11 +76,10 @@ struct PairFenwickTree<Scalar: FenwickScalar> {
     leaf.withUnsafeMutableBufferPointer { l in
       for i in 0..<size { l[i] = .zero }
     }
-    let shift = Self.blockShift, levels = levels
-    let starts = levelStart
-    sums.withUnsafeMutableBufferPointer { s in
-      for l in 1..<levels {
-        let from = starts[l - 1]
+    let shift = Self.blockShift
+    for l in 1..<levels {
+      let from = levelStart[l - 1]
+      sums.withUnsafeMutableBufferPointer { s in
         for i in from..<(from + (size >> (shift * l)) + 1) { s[i] = .zero }
       }
     }
@@ -96,10 +98,9 @@ struct PairFenwickTree<Scalar: FenwickScalar> {
     let blocks = self.blocks, levels = self.levels, shift = Self.blockShift
     leaf.withUnsafeMutableBufferPointer { l in l[rank] += v }
     if levels > 1 {
-      levelStart.withUnsafeBufferPointer { starts in
-        sums.withUnsafeMutableBufferPointer { s in
-          for l in 1..<levels { s[starts[l - 1] + (rank >> (shift * l))] += v }
-        }
+      for l in 1..<levels {
+        let slot = levelStart[l - 1] + (rank >> (shift * l))
+        sums.withUnsafeMutableBufferPointer { s in s[slot] += v }
       }
     }
     tree.withUnsafeMutableBufferPointer { t in
@@ -107,6 +108,35 @@ struct PairFenwickTree<Scalar: FenwickScalar> {
       while i <= blocks {
         t[i] += v
         i += i & -i
+      }
+    }
+  }
+
+  /// Asks the cache for the lines a `query(rank)` and an `add(rank, …)`
+  /// will touch: the leaf block before `rank` and its own leaf, and the
+  /// same at each level of block sums (the Fenwick tree on top stays
+  /// cached). A sweep calls it some rows ahead (`ConcordanceSweepLookahead`):
+  /// at 10⁷ rows the leaves (40 MB) and the first level (5 MB) miss the
+  /// cache at nearly every row, and the misses of the rows in between then
+  /// overlap. Changes nothing the tree holds.
+  /// (Mutating only so that the call reads the tree in place: a copy of
+  /// `self` retained and released its four arrays at every row.)
+  @inline(__always)
+  mutating func prefetch(_ rank: Int) {
+    let levels = self.levels, shift = Self.blockShift
+    leaf.withUnsafeMutableBufferPointer { l in
+      guard let base = l.baseAddress, rank < l.count else { return }
+      kaplan_prefetch_write(base + ((rank >> shift) << shift))
+      kaplan_prefetch_write(base + rank)
+    }
+    if levels > 1 {
+      for l in 1..<levels {
+        let own = rank >> (shift * l), start = levelStart[l - 1]
+        sums.withUnsafeMutableBufferPointer { s in
+          guard let base = s.baseAddress else { return }
+          kaplan_prefetch_write(base + start + ((own >> shift) << shift))
+          kaplan_prefetch_write(base + start + own)
+        }
       }
     }
   }
@@ -125,16 +155,14 @@ struct PairFenwickTree<Scalar: FenwickScalar> {
     }
     if levels > 1 {
       // The blocks of level l before rank's own, inside its block of level l + 1.
-      levelStart.withUnsafeBufferPointer { starts in
+      var l = levels - 1
+      while l >= 1 {
+        let base = levelStart[l - 1]
+        let own = rank >> (shift * l)
         sums.withUnsafeBufferPointer { s in
-          var l = levels - 1
-          while l >= 1 {
-            let base = starts[l - 1]
-            let own = rank >> (shift * l)
-            for b in ((own >> shift) << shift)..<own { less += s[base + b] }
-            l -= 1
-          }
+          for b in ((own >> shift) << shift)..<own { less += s[base + b] }
         }
+        l -= 1
       }
     }
     let equal: Pair = leaf.withUnsafeBufferPointer { l in
@@ -155,7 +183,7 @@ struct PairFenwickTree<Scalar: FenwickScalar> {
 }
 
 /// What a `PairFenwickTree` may count in.
-protocol FenwickScalar: AdditiveArithmetic, SendableMetatype {
+protocol FenwickScalar: AdditiveArithmetic, BitwiseCopyable, SendableMetatype {
   init(fenwick value: Double)
   var fenwickDouble: Double { get }
   /// log₂ of the ranks per leaf block (16 Double pairs; 8 Int32 pairs, one

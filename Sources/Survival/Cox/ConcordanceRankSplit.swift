@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The right-censored concordance sweep (`ConcordanceRankSweep`) of a
@@ -145,7 +146,7 @@ struct ConcordanceRankHalf {
     var counts = [Double](repeating: 0, count: 5)
     let size = ranks.map { ownRanks($0).count }.max() ?? 0
     var tree = PairFenwickTree<Scalar>(size: size)
-    var cumulative = [Double](repeating: 0, count: size + 1)
+    var cumulative = RandomAccessArray.filled(0.0, count: size + 1)
     var deaths: [Int] = []
     for (b, block) in blocks.enumerated() {
       let own = ownRanks(ranks[b])
@@ -178,6 +179,11 @@ struct ConcordanceRankHalf {
     let shift = upper ? Int(split) : 0
     // The other half's weight at risk and event weight entered so far.
     var otherRisk = 0.0, otherDeath = 0.0
+    // The tree lines of the row `distance` ahead of this one, when its rank is this worker's.
+    var ahead = ConcordanceSweepLookahead(time: time, lo: lo, m: m)
+    for _ in 0..<ConcordanceSweepLookahead.distance {
+      if let p = ahead.next(), (rankOf[p] >= split) == upper { tree.prefetch(Int(rankOf[p]) - shift) }
+    }
     var top = m
     while top > 0 {
       let t = time[lo + top - 1]
@@ -188,10 +194,11 @@ struct ConcordanceRankHalf {
       deaths.removeAll(keepingCapacity: true)
       var otherDeathsHere = 0.0
       for k in lower..<top {
+        if let p = ahead.next(), (rankOf[p] >= split) == upper { tree.prefetch(Int(rankOf[p]) - shift) }
         let row = lo + k
         let mine = (rankOf[k] >= split) == upper
         if status[row].isEvent {
-          if mine { deaths.append(k) } else { otherDeathsHere += weighted ? weights[row] : 1 }
+          if mine { deaths.append(Int(rankOf[k]) << 32 | k) } else { otherDeathsHere += weighted ? weights[row] : 1 }
           continue
         }
         if !mine {
@@ -209,22 +216,23 @@ struct ConcordanceRankHalf {
       }
       if !deaths.isEmpty {
         if deaths.count > 1 {
+          // Packed (rank, position) words: sorted as integers, by rank then position.
           if deaths.count <= 32 {
             for j in 1..<deaths.count {
               let v = deaths[j]
               var i = j
-              while i > 0 && rankOf[deaths[i - 1]] > rankOf[v] {
+              while i > 0 && deaths[i - 1] > v {
                 deaths[i] = deaths[i - 1]
                 i -= 1
               }
               deaths[i] = v
             }
           } else {
-            deaths.sort { rankOf[$0] != rankOf[$1] ? rankOf[$0] < rankOf[$1] : $0 < $1 }
+            deaths.sort()
           }
         }
         var timeWeight = 0.0
-        for k in deaths { timeWeight += weighted ? weights[lo + k] : 1 }
+        for d in deaths { timeWeight += weighted ? weights[lo + (d & 0xFFFF_FFFF)] : 1 }
         let riskTotal = tree.riskTotal + otherRisk
         let deathTotal = tree.deathTotal + otherDeath + (timeWeight + otherDeathsHere)
         // For worker 1, the other half's risk, events and this time's events are all below.
@@ -233,11 +241,11 @@ struct ConcordanceRankHalf {
         var below = upper ? otherDeathsHere : 0
         var g = 0
         while g < deaths.count {
-          let rank = Int(rankOf[deaths[g]])
+          let rank = deaths[g] >> 32
           var h = g
           var groupWeight = 0.0
-          while h < deaths.count && Int(rankOf[deaths[h]]) == rank {
-            groupWeight += weighted ? weights[lo + deaths[h]] : 1
+          while h < deaths.count && deaths[h] >> 32 == rank {
+            groupWeight += weighted ? weights[lo + (deaths[h] & 0xFFFF_FFFF)] : 1
             h += 1
           }
           let q = tree.query(rank - shift)
@@ -247,7 +255,8 @@ struct ConcordanceRankHalf {
           let deathEqual = q.deathEqual + groupWeight
           let deathGreater = deathTotal - deathLess - deathEqual
           var earlier = 0.0
-          for k in deaths[g..<h] {
+          for d in deaths[g..<h] {
+            let k = d & 0xFFFF_FFFF
             let row = lo + k
             let w = weighted ? weights[row] : 1
             c0 += w * riskGreater
@@ -263,7 +272,8 @@ struct ConcordanceRankHalf {
           below += groupWeight
           g = h
         }
-        for k in deaths {
+        for d in deaths {
+          let k = d & 0xFFFF_FFFF
           let w = weighted ? weights[lo + k] : 1
           tree.add(Int(rankOf[k]) - shift, risk: w, death: w)
         }
@@ -289,7 +299,20 @@ struct ConcordanceRankHalf {
     let shift = upper ? Int(split) : 0
     let base = upper ? otherDeath : 0
     cumulative.withUnsafeBufferPointer { cum in
-      for k in 0..<m where (rankOf[k] >= split) == upper {
+      guard let cumBase = cum.baseAddress else { return }
+      let distance = ConcordanceSweepLookahead.distance
+      // Worker 1 goes from the last row down: the two workers' rows share
+      // the influence's cache lines, and going the same way at the same pace
+      // they would hand each line back and forth. (Each row's sums are its
+      // own, so the order changes no value.)
+      for step in 0..<m {
+        let k = upper ? m - 1 - step : step
+        // Reads of `cum` at random ranks: ask for the line of a row ahead.
+        if step + distance < m {
+          let ahead = Int(rankOf[upper ? k - distance : k + distance]) - shift
+          if ahead >= 0 && ahead < cum.count { kaplan_prefetch_read(cumBase + ahead) }
+        }
+        guard (rankOf[k] >= split) == upper else { continue }
         let r = Int(rankOf[k]) - shift
         let less = base + cum[r]
         let equal = cum[r + 1] - cum[r]

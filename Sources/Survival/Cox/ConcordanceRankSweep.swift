@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Right-censored concordance counts and per-row influence by one sweep
@@ -106,7 +107,7 @@ enum ConcordanceRankSweep {
     let size = blocks.map(\.count).max() ?? 0
     guard size > 0 else { return counts }
     var tree = PairFenwickTree<Scalar>(size: size)
-    var cumulative = [Double](repeating: 0, count: size + 1)
+    var cumulative = RandomAccessArray.filled(0.0, count: size + 1)
     var rankOf = [Int32](repeating: 0, count: size)
     var deaths: [Int] = []
     for block in blocks {
@@ -173,6 +174,12 @@ enum ConcordanceRankSweep {
     let weighted = !weights.isEmpty
     let first = positions.lowerBound
     var upper = positions.upperBound
+    // The tree lines of the row `distance` ahead of this one (positions `first...` only).
+    var ahead = ConcordanceSweepLookahead(
+      time: UnsafeBufferPointer(rebasing: time[(lo + first)...]), lo: 0, m: upper - first)
+    for _ in 0..<ConcordanceSweepLookahead.distance {
+      if let p = ahead.next() { tree.prefetch(Int(rankOf[first + p])) }
+    }
     while upper > first {
       let t = time[lo + upper - 1]
       var lower = upper - 1
@@ -181,9 +188,10 @@ enum ConcordanceRankSweep {
       // its deaths, and every death of this time is their comparator.
       deaths.removeAll(keepingCapacity: true)
       for k in lower..<upper {
+        if let p = ahead.next() { tree.prefetch(Int(rankOf[first + p])) }
         let row = lo + k
         if status[row].isEvent {
-          deaths.append(k)
+          deaths.append(Int(rankOf[k]) << 32 | k)  // (rank, position) in one word
           continue
         }
         let rank = Int(rankOf[k])
@@ -200,32 +208,33 @@ enum ConcordanceRankSweep {
       // The deaths by rank, so the same-time pairs below and at each one
       // are running sums.
       if deaths.count > 1 {
+        // Packed (rank, position) words: sorted as integers, by rank then position.
         if deaths.count <= 32 {
           for j in 1..<deaths.count {
             let v = deaths[j]
             var i = j
-            while i > 0 && rankOf[deaths[i - 1]] > rankOf[v] {
+            while i > 0 && deaths[i - 1] > v {
               deaths[i] = deaths[i - 1]
               i -= 1
             }
             deaths[i] = v
           }
         } else {
-          deaths.sort { rankOf[$0] != rankOf[$1] ? rankOf[$0] < rankOf[$1] : $0 < $1 }
+          deaths.sort()
         }
       }
       var timeWeight = 0.0
-      for k in deaths { timeWeight += weighted ? weights[lo + k] : 1 }
+      for d in deaths { timeWeight += weighted ? weights[lo + (d & 0xFFFF_FFFF)] : 1 }
       let riskTotal = tree.riskTotal
       let deathTotal = tree.deathTotal + timeWeight
       var below = 0.0
       var g = 0
       while g < deaths.count {
-        let rank = Int(rankOf[deaths[g]])
+        let rank = deaths[g] >> 32
         var h = g
         var groupWeight = 0.0
-        while h < deaths.count && Int(rankOf[deaths[h]]) == rank {
-          groupWeight += weighted ? weights[lo + deaths[h]] : 1
+        while h < deaths.count && deaths[h] >> 32 == rank {
+          groupWeight += weighted ? weights[lo + (deaths[h] & 0xFFFF_FFFF)] : 1
           h += 1
         }
         // The tree does not change within the time: one query per rank.
@@ -235,7 +244,8 @@ enum ConcordanceRankSweep {
         let deathEqual = q.deathEqual + groupWeight
         let deathGreater = deathTotal - deathLess - deathEqual
         var earlier = 0.0
-        for k in deaths[g..<h] {
+        for d in deaths[g..<h] {
+          let k = d & 0xFFFF_FFFF
           let row = lo + k
           let w = weighted ? weights[row] : 1
           c0 += w * riskGreater
@@ -251,7 +261,8 @@ enum ConcordanceRankSweep {
         below += groupWeight
         g = h
       }
-      for k in deaths {
+      for d in deaths {
+        let k = d & 0xFFFF_FFFF
         let w = weighted ? weights[lo + k] : 1
         tree.add(Int(rankOf[k]), risk: w, death: w)
       }
@@ -271,7 +282,11 @@ enum ConcordanceRankSweep {
     tree.deathPrefixSums(into: &cumulative, count: ranks)
     let total = cumulative[ranks]
     cumulative.withUnsafeBufferPointer { cum in
+      guard let cumBase = cum.baseAddress else { return }
+      let distance = ConcordanceSweepLookahead.distance
       for k in positions {
+        // Reads of `cum` at random ranks: ask for the line of a row ahead.
+        if k + distance < positions.upperBound { kaplan_prefetch_read(cumBase + Int(rankOf[k + distance])) }
         let r = Int(rankOf[k])
         let less = cum[r]
         let equal = cum[r + 1] - less

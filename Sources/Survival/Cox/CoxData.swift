@@ -22,6 +22,9 @@ public struct CoxInputError: Error, Equatable, CustomStringConvertible, Sendable
 
 /// Validated, sorted, centred and scaled data shared by the likelihood kernels.
 struct CoxPreparedData {
+  /// Rows ahead whose lines the gathers and scatters through the sort's
+  /// order ask for (`Prefetch.h`): their misses then overlap.
+  static let prefetchDistance = 16
   let n: Int
   let p: Int
   /// Row-major n × p, in sorted order, centred and scaled.
@@ -241,7 +244,10 @@ struct CoxPreparedData {
     // The row order is 32-bit: n < 2³¹ is validated by every caller of the
     // fit (`validate`); a larger n would be a programming error.
     let workers = n >= 100_000 ? 2 : 1
-    var x = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }
+    // Written by a scatter to random rows (after the sort's items use it):
+    // huge pages when large, so the scatter's prefetches do not each walk
+    // the page table (`RandomAccessArray`).
+    var x: [Double] = RandomAccessArray.uninitialized(n * p)
     // Computed by tasks alongside the sort when there are no case weights,
     // cut so that the calling thread (which asks the host) takes some of them.
     let alongsideScaling = weights == nil
@@ -289,7 +295,7 @@ struct CoxPreparedData {
     var offsetOut: [Double] = RadixOrder.uninitialized(offsetCount)
     var stratumOut: [Int] = RadixOrder.uninitialized(stratumCount)
     // Rows are below 2³¹ (validated): 32-bit positions, half the memory.
-    var position: [Int32] = RadixOrder.uninitialized(n)
+    var position: [Int32] = RandomAccessArray.uninitialized(n)  // written at random rows
     var eventCounts = [Int](repeating: 0, count: workers)
     let blockStart = sorted.blockStart
     let blockValue = (0..<(blockStart.count - 1)).map { b in
@@ -316,9 +322,16 @@ struct CoxPreparedData {
       DispatchQueue.concurrentPerform(iterations: workers) { w in
         let lower = w * n / workers, upper = (w + 1) * n / workers
         var events = 0
+        // Random reads and writes at ord[k]: the lines of a row ahead are asked for first.
+        let ahead = CoxPreparedData.prefetchDistance
         // Validated 0/1: the byte is 1 exactly where the Double is 1.
         if useEvents {
           for k in lower..<upper {
+            if k + ahead < upper {
+              let next = Int(ord[k + ahead])
+              pos.prefetchForWrite(next)
+              eventsIn.prefetch(next)
+            }
             let row = Int(ord[k])
             pos[row] = Int32(truncatingIfNeeded: k)
             let event = eventsIn[row] == 1
@@ -328,6 +341,11 @@ struct CoxPreparedData {
           }
         } else {
           for k in lower..<upper {
+            if k + ahead < upper {
+              let next = Int(ord[k + ahead])
+              pos.prefetchForWrite(next)
+              statusIn.prefetch(next)
+            }
             let row = Int(ord[k])
             pos[row] = Int32(truncatingIfNeeded: k)
             let s = statusIn[row]
@@ -412,8 +430,10 @@ struct CoxPreparedData {
             while i < upper {
               if let poll, poll.stopRequested() { return }
               let end = min(upper, i + rowsPerPoll)
+              let ahead = CoxPreparedData.prefetchDistance
               if packedColumns {
                 for row in i..<end {
+                  if row + ahead < upper { out.prefetchForWrite(Int(pos[row + ahead]) &* p, count: p) }
                   let target = out.baseAddress.unsafelyUnwrapped + Int(pos[row]) &* p
                   for j in 0..<p {
                     let value = bytes[j].map { Double($0[row]) } ?? cov[j][row]
@@ -422,6 +442,7 @@ struct CoxPreparedData {
                 }
               } else {
                 for row in i..<end {
+                  if row + ahead < upper { out.prefetchForWrite(Int(pos[row + ahead]) &* p, count: p) }
                   let target = out.baseAddress.unsafelyUnwrapped + Int(pos[row]) &* p
                   for j in 0..<p { target[j] = (cov[j][row] - means[j]) * scale[j] }
                 }
