@@ -104,6 +104,7 @@ import Foundation
       place(strata, keys: k, descending: descending, into: items)
     }
     let blockCount = start.count - 1
+    let shareOneBlock = blockCount == 1 && n >= sharedRadixThreshold
     // Strata sort independently (each result does not depend on which
     // worker sorts it), so with several large ones two workers share them.
     // Each stratum's rows and keys are read out as soon as it is sorted,
@@ -116,9 +117,13 @@ import Foundation
       @Sendable func sortBlock(_ b: Int) {
         let lower: Int = start[b]
         let upper: Int = start[b + 1]
-        sortItems(
-          UnsafeMutableBufferPointer<Item>(rebasing: buffer.buffer[lower..<upper]),
-          scratch: UnsafeMutableBufferPointer<Item>(rebasing: other.buffer[lower..<upper]))
+        let block = UnsafeMutableBufferPointer<Item>(rebasing: buffer.buffer[lower..<upper])
+        let blockScratch = UnsafeMutableBufferPointer<Item>(rebasing: other.buffer[lower..<upper])
+        if shareOneBlock {
+          sharedRadixSort(block, scratch: blockScratch)
+        } else {
+          sortItems(block, scratch: blockScratch)
+        }
         for i in lower..<upper { rows[i] = Row(truncatingIfNeeded: buffer[i].row) }
         if keepKeys {
           for i in lower..<upper {
@@ -128,7 +133,17 @@ import Foundation
         }
       }
       let extra = alongside.count
-      if n >= 100_000 && blockCount + extra > 1 {
+      if shareOneBlock {
+        // One large stratum: the tasks alongside first, on both workers,
+        // then the block's sort shared by both (`sharedRadixSort`). Inside
+        // the tasks' `concurrentPerform` a nested one would run serially.
+        if extra > 1 {
+          DispatchQueue.concurrentPerform(iterations: extra) { task in alongside[task]() }
+        } else {
+          for task in alongside { task() }
+        }
+        sortBlock(0)
+      } else if n >= 100_000 && blockCount + extra > 1 {
         DispatchQueue.concurrentPerform(iterations: extra + blockCount) { task in
           if task < extra { alongside[task]() } else { sortBlock(task - extra) }
         }
@@ -154,8 +169,8 @@ import Foundation
     }
   }
 
-  private static let digitBits = 11
-  private static let buckets = 1 << digitBits
+  static let digitBits = 11
+  static let buckets = 1 << digitBits
 
   /// Stable LSD radix sort on the 64-bit keys, 11 bits per pass (the
   /// histogram and the scatter targets stay in cache), after subtracting
