@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -41,8 +43,55 @@ public enum MemoryPages {
   /// and walks the page table; with 2 MiB pages the same entries cover
   /// 3 GB. Where the system's setting is "madvise" (Debian's default) this
   /// is the only way a process gets them; under "never" nothing changes.
-  public static func requestHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
+  ///
+  /// Only when the kernel already has free 2 MiB blocks for twice the range
+  /// (`freeHugeBlocks`): where none are free, a fault in a madvised range
+  /// waits while the kernel compacts memory (`defrag = madvise`), which made
+  /// the process-wide setting 2–3 times slower on a machine whose page cache
+  /// had filled its memory (session 5; huge pages for every array stayed
+  /// opt-in, `KAPLAN_HUGE_PAGES`). Returns whether the advice was given.
+  @discardableResult
+  public static func requestHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) -> Bool {
+    guard bytes >= hugePageSize, let free = freeHugeBlocks(), free >= 2 * (bytes / hugePageSize + 1) else {
+      return false
+    }
     // MADV_HUGEPAGE is 14 (linux/mman.h).
     advise(start, bytes: bytes, advice: 14, granularity: hugePageSize)
+    return true
+  }
+
+  /// The free blocks of 2 MiB or more that the kernel's buddy allocator
+  /// holds, in units of 2 MiB (`/proc/buddyinfo`: per zone, the free
+  /// blocks of order 0, 1, …; order 9 is 2 MiB with 4 KiB pages), or nil
+  /// where it cannot be read.
+  public static func freeHugeBlocks() -> Int? {
+    #if os(Linux)
+      guard pageSize == 4096, let text = try? String(contentsOfFile: "/proc/buddyinfo", encoding: .utf8) else {
+        return nil
+      }
+      return hugeBlocks(buddyinfo: text)
+    #else
+      return nil
+    #endif
+  }
+
+  /// `freeHugeBlocks` from the text of `/proc/buddyinfo` (4 KiB pages):
+  /// Σ over zones and orders o ≥ 9 of count · 2^(o − 9); nil if no line
+  /// has the expected form.
+  public static func hugeBlocks(buddyinfo text: String) -> Int? {
+    var total = 0, zones = 0
+    for line in text.split(separator: "\n") {
+      // "Node 0, zone   Normal   3712 4942 … 1275": the counts follow the zone's name.
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      guard fields.count > 4, fields[2] == "zone" else { continue }
+      let counts = fields.dropFirst(4).compactMap { Int($0) }
+      guard counts.count == fields.count - 4 else { continue }
+      zones += 1
+      for (order, count) in counts.enumerated() where order >= 9 {
+        let (blocks, overflow) = count.multipliedReportingOverflow(by: 1 << (order - 9))
+        if !overflow { total = total.addingReportingOverflow(blocks).overflow ? Int.max : total + blocks }
+      }
+    }
+    return zones > 0 ? total : nil
   }
 }

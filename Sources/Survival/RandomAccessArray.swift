@@ -6,7 +6,9 @@ import RunControl
 /// their first write (`MemoryPages.requestHugePages`). With 4 KiB pages,
 /// nearly every access to a 40 MB table also misses the TLB, and a software
 /// prefetch of the line then waits for the page walk. The values are the
-/// same either way; only the mapping differs.
+/// same either way; only the mapping differs. The request is made only
+/// when the kernel has free 2 MiB blocks for it (`MemoryPages`), so that a
+/// fault never waits for memory to be compacted.
 enum RandomAccessArray {
   /// Below this many bytes the array's pages mostly stay in the TLB anyway.
   static let hugePageMinimumBytes = 4 << 20
