@@ -88,8 +88,10 @@ public enum MemoryPages {
       guard counts.count == fields.count - 4 else { continue }
       zones += 1
       for (order, count) in counts.enumerated() where order >= 9 {
-        let (blocks, overflow) = count.multipliedReportingOverflow(by: 1 << (order - 9))
-        if !overflow { total = total.addingReportingOverflow(blocks).overflow ? Int.max : total + blocks }
+        // Saturating: a count too large to add up reads as plenty of blocks.
+        let (blocks, tooMany) = count.multipliedReportingOverflow(by: 1 << (order - 9))
+        let (sum, overflow) = total.addingReportingOverflow(blocks)
+        total = tooMany || overflow ? Int.max : sum
       }
     }
     return zones > 0 ? total : nil

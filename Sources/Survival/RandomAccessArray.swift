@@ -30,12 +30,8 @@ enum RandomAccessArray {
   static func filled<T: BitwiseCopyable>(_ value: T, count: Int) -> [T] {
     let bytes = count * MemoryLayout<T>.stride
     guard bytes >= hugePageMinimumBytes else { return [T](repeating: value, count: count) }
-    var array: [T] = RadixOrder.uninitialized(count)
-    array.withUnsafeMutableBufferPointer { buffer in
-      guard let base = buffer.baseAddress else { return }
-      MemoryPages.requestHugePages(UnsafeMutableRawPointer(base), bytes: bytes)
-      buffer.initialize(repeating: value)
-    }
+    var array: [T] = uninitialized(count)
+    array.withUnsafeMutableBufferPointer { $0.initialize(repeating: value) }
     return array
   }
 }
