@@ -120,7 +120,7 @@ fuzz: fuzz-build
 # GroupScalingTests stay out of TSan: they time how promptly a kernel stops,
 # and TSan slows the kernels several times over.
 ASAN_FILTER ?=
-TSAN_FILTER ?= CoxParallelTests|CoxWorkSplitTests|RadixOrderTests|CoxPreparedDataTests|LuaLimitsTests|CancellationBindingTests|CoxRiskSetScatterTests|CoxFitMemoryTests|CoxDevianceResidualsTests|CSVChunkedReaderTests|CoxBaselineRowTimeTests|CoxZphFirstCallTests|RowOrderSharedRadixTests
+TSAN_FILTER ?= CoxParallelTests|CoxWorkSplitTests|RadixOrderTests|CoxPreparedDataTests|LuaLimitsTests|CancellationBindingTests|CoxRiskSetScatterTests|CoxFitMemoryTests|CoxDevianceResidualsTests|CSVChunkedReaderTests|CoxBaselineRowTimeTests|CoxZphFirstCallTests|RowOrderSharedRadixTests|RowOrderSharedPlacementTests
 asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan $(if $(ASAN_FILTER),--filter '$(ASAN_FILTER)')

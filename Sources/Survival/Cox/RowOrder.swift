@@ -261,12 +261,13 @@ import Foundation
     into out: UnsafeMutableBufferPointer<Item>
   ) -> [Int] {
     let n = keys.count
-    @inline(__always) func item(_ i: Int) -> Item {
-      let bits = sortableBits(keys[i])
-      return Item(key: descending ? ~bits : bits, row: i)
-    }
+    let shared = n >= sharedPlacementThreshold
     guard let strata = strata, n > 0 else {
-      for i in 0..<n { out[i] = item(i) }
+      if shared {
+        sharedPlace(keys: keys, descending: descending, into: out)
+      } else {
+        for i in 0..<n { out[i] = item(keys[i], row: i, descending: descending) }
+      }
       return [0, n]
     }
     var low = strata[0], high = strata[0]
@@ -280,6 +281,11 @@ import Foundation
       var index: [Int: Int] = [:]
       for (k, v) in levels.enumerated() { index[v] = k }
       return place(strata.map { index[$0] ?? 0 }, keys: keys, descending: descending, into: out)
+    }
+    if shared && span < sharedPlacementSpan {
+      return strata.withUnsafeBufferPointer { strata in
+        sharedPlace(strata: strata, low: low, span: span, keys: keys, descending: descending, into: out)
+      }
     }
     // fill[v]: the next slot of the stratum with value low + v.
     var fill = [Int](repeating: 0, count: span + 1)
@@ -296,7 +302,7 @@ import Foundation
         }
         for i in 0..<n {
           let v = strata[i] &- low
-          out[fill[v]] = item(i)
+          out[fill[v]] = item(keys[i], row: i, descending: descending)
           fill[v] &+= 1
         }
       }
