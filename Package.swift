@@ -34,7 +34,9 @@ let package = Package(
     // Core libraries (see DESIGN.md for what each may touch).
     .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "RunControl"]),
     // Cancellation and the memory budget: polled by every computing module.
-    .target(name: "RunControl"),
+    // glibc's allocator settings (malloc.h), for RunControl's FreedMemoryRetention.
+    .target(name: "CMalloc"),
+    .target(name: "RunControl", dependencies: ["CMalloc"]),
     .target(name: "Datasets", dependencies: ["RunControl", "CKernels"]),
     .target(name: "Survival", dependencies: ["RunControl", "CKernels"]),
     .target(name: "Analysis", dependencies: ["Datasets", "Survival"]),

@@ -74,15 +74,20 @@ public struct CoxAnalysis: Sendable {
     dataset: Dataset, formula: Formula, options: CoxAnalysisOptions = CoxAnalysisOptions(),
     timeTransform: CoxTimeTransform? = nil
   ) throws {
-    var prepared = try Self.prepare(
-      dataset: dataset, formula: formula, options: options, timeTransform: timeTransform, columnArrays: true)
-    let (formula, frame) = (prepared.formula, prepared.frame)
-    let labels = CoefficientLabel.labels(design: prepared.design, frame: frame)
-    let columnNames = prepared.design.columnNames
-    let robust = prepared.options.robust
-    let cluster = prepared.cluster
-    let timeTransformed = prepared.hasTimeTransform
-    let fit = try prepared.fitReleasingDesign()
+    // A large fit frees and allocates arrays of the same sizes: it keeps
+    // what it frees until it returns (`FreedMemoryRetention`).
+    let (formula, frame, labels, columnNames, robust, cluster, timeTransformed, fit) =
+      try FreedMemoryRetention.whileRunning(large: dataset.rowCount >= Self.retainedMemoryRows) {
+        var prepared = try Self.prepare(
+          dataset: dataset, formula: formula, options: options, timeTransform: timeTransform, columnArrays: true)
+        let labels = CoefficientLabel.labels(design: prepared.design, frame: prepared.frame)
+        let columnNames = prepared.design.columnNames
+        let robust = prepared.options.robust
+        let cluster = prepared.cluster
+        let timeTransformed = prepared.hasTimeTransform
+        let fit = try prepared.fitReleasingDesign()
+        return (prepared.formula, prepared.frame, labels, columnNames, robust, cluster, timeTransformed, fit)
+      }
 
     self.formula = formula
     self.options = options
@@ -105,6 +110,10 @@ public struct CoxAnalysis: Sendable {
     // R's fit keeps its residuals with their row names; this fit keeps the row numbers its residual datasets share.
     if fit.martingale != nil && !timeTransformed { _ = diagnosticsCache.rowNumbers(count: dataset.rowCount) }
   }
+
+  /// Rows from which a fit keeps the memory it frees until it returns: its
+  /// arrays are then 16 MB and more, above glibc's own reuse.
+  static let retainedMemoryRows = 1 << 21
 
   /// A Cox regression ready to fit: the model frame, the design matrix and
   /// the fitter's options (robust as R's default decides it).
