@@ -11,9 +11,9 @@ import Foundation
 /// machine (a KVM guest whose balloon device reports free pages back to
 /// the host) a page returned to the kernel costs a fault in the host as
 /// well when it is touched again: first touches ran at 290–380 MB/s against
-/// 2.6 GB/s for pages the process had already used (`scripts/bench`
-/// measurement in docs/ARCHITECTURE.md, "Memory pages"), and page zeroing
-/// was 1.5–2.5 s of CPU in a 10⁷-row Cox call.
+/// 2.6 GB/s for pages the process had already used (docs/ARCHITECTURE.md,
+/// "Memory pages"), and page zeroing was 1.5–2.5 s of CPU in a 10⁷-row Cox
+/// call.
 ///
 /// Inside `whileRunning`, malloc maps nothing new for large requests
 /// (`M_MMAP_MAX` 0: they come from the heap) and keeps the heap's free top
@@ -24,10 +24,14 @@ import Foundation
 /// gives every free page back, so the process holds no more memory after
 /// the job than it would have.
 ///
-/// Not for the whole process: measured at 10⁶ and 10⁷ rows, keeping freed
-/// pages throughout made `read_csv` and derivations slower (a heap chunk
-/// is not handed over as zero pages), while the Cox fit, which frees and
-/// allocates arrays of the same sizes, gained.
+/// Not for the whole process: kept throughout (glibc's tunables, session
+/// 12), freed pages made a second `read_csv` and a derivation of 10⁷ rows
+/// slower (0.85 → 0.99 s, 0.19 → 0.23 s, best of 4), while the Cox fit,
+/// which frees and allocates arrays of the same sizes, gained.
+///
+/// Only the main thread's heap grows without limit: on any other thread
+/// (the REPL runs its chunks on one) glibc maps a block of 64 MiB or more
+/// whatever the settings, so there only the smaller arrays are kept.
 public enum FreedMemoryRetention {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var depth = 0

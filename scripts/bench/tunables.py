@@ -9,7 +9,10 @@ machine hits every setting alike, and prints per task and size the best call
 (`BENCH time`), the best process wall time, the best user + system CPU time of
 the process and the largest peak RSS, each setting against the first. A
 setting is a GLIBC_TUNABLES value: when GLIBC_TUNABLES is set, kaplan runs
-with it as given (Sources/CStartup/HugePages.c), so no rebuild is needed.
+with it as given (Sources/CStartup/HugePages.c), so no rebuild is needed; or
+env:NAME=VALUE, an environment variable instead (env:KAPLAN_KEEP_FREED=0
+turns off the Cox fit's freed-memory retention, RunControl's
+FreedMemoryRetention).
 
 Environment: KAPLAN (default .build/release/kaplan), BENCH_DIR
 (/tmp/kaplan-bench), BENCH_REPS (3), BENCH_TASKS (default: csv km logrank cox
@@ -35,7 +38,10 @@ SETTINGS = [
 def run(kaplan, task, path, setting, directory):
     env = dict(os.environ)
     env.pop("GLIBC_TUNABLES", None)
-    if setting != "default":
+    if setting.startswith("env:"):
+        name, _, value = setting[4:].partition("=")
+        env[name] = value
+    elif setting != "default":
         env["GLIBC_TUNABLES"] = setting
     start = time.perf_counter()
     process = subprocess.Popen([kaplan, "run", "--quiet", os.path.join(HERE, "task.lua"), "--", task, path],
