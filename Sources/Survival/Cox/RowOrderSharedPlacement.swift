@@ -2,7 +2,7 @@ import Foundation
 
 extension RowOrder {
   /// Rows from which `place` writes the items on two workers.
-  static let sharedPlacementThreshold = 1 << 20
+  static let sharedPlacementThreshold = 1 << 18
   /// The widest stratum value range the two-worker placement counts in a
   /// table per worker (a factor's codes, a trial's few strata); wider
   /// ranges are placed by one worker, whose one table may be up to 4n long.

@@ -2,7 +2,7 @@ import Foundation
 
 extension RowOrder {
   /// Items from which one large block's radix sort is shared by two workers.
-  static let sharedRadixThreshold = 1 << 20
+  static let sharedRadixThreshold = 1 << 18
 
   /// `radixSort` by two workers: the same stable LSD passes of
   /// `digitBits`, each worker scattering the items of its half of the
