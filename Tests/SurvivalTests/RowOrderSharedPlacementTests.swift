@@ -1,10 +1,11 @@
 import Testing
 @_spi(Benchmark) @testable import Survival
 
-/// The two-worker placement of the sort's items (`RowOrder.sharedPlace`)
-/// against the placement worked out row by row: strata in ascending value,
-/// rows ascending within a stratum (worker 0's half first, then worker
-/// 1's), the stratum offsets, and each item's key.
+/// The placement of the sort's items by one and by two workers
+/// (`RowOrder.countingPlace`, `RowOrder.placeInRowOrder`) against the
+/// placement worked out row by row: strata in ascending value, rows
+/// ascending within a stratum (worker 0's half first, then worker 1's), the
+/// stratum offsets, and each item's key.
 struct RowOrderSharedPlacementTests {
   static func draws(_ count: Int, seed: UInt64) -> [UInt64] {
     var state = seed
@@ -25,14 +26,15 @@ struct RowOrderSharedPlacementTests {
   }
 
   static func placed(
-    _ strata: [Int], keys: [Double], descending: Bool
+    _ strata: [Int], keys: [Double], descending: Bool, workers: Int
   ) -> (items: [RowOrder.Item], start: [Int]) {
     let low = strata.min() ?? 0, span = (strata.max() ?? 0) - low
     var items = [RowOrder.Item](repeating: RowOrder.Item(key: 0, row: -1), count: keys.count)
     let start = items.withUnsafeMutableBufferPointer { out in
       strata.withUnsafeBufferPointer { s in
         keys.withUnsafeBufferPointer { k in
-          RowOrder.sharedPlace(strata: s, low: low, span: span, keys: k, descending: descending, into: out)
+          RowOrder.countingPlace(
+            strata: s, low: low, span: span, keys: k, descending: descending, into: out, workers: workers)
         }
       }
     }
@@ -49,13 +51,15 @@ struct RowOrderSharedPlacementTests {
     strata[n - 1] = 9
     let keys = (0..<n).map { Double(draw[n + $0] % 1_000) / 8 - 60 }
     for descending in [false, true] {
-      let (items, start) = Self.placed(strata, keys: keys, descending: descending)
-      let want = Self.expected(strata)
-      #expect(items.map { $0.row } == want.rows)
-      #expect(start == want.start)
-      for item in items {
-        let bits = RowOrder.sortableBits(keys[item.row])
-        #expect(item.key == (descending ? ~bits : bits))
+      for workers in [1, 2] {
+        let (items, start) = Self.placed(strata, keys: keys, descending: descending, workers: workers)
+        let want = Self.expected(strata)
+        #expect(items.map { $0.row } == want.rows)
+        #expect(start == want.start)
+        for item in items {
+          let bits = RowOrder.sortableBits(keys[item.row])
+          #expect(item.key == (descending ? ~bits : bits))
+        }
       }
     }
   }
@@ -84,13 +88,16 @@ struct RowOrderSharedPlacementTests {
     #expect(wideResult.blockStart == result.blockStart)
   }
 
-  /// Without strata, from the threshold: item i at slot i (both halves).
-  @Test func withoutStrataEveryRowInPlace() {
+  /// Without strata: item i at slot i (both halves with two workers).
+  @Test(arguments: [1, 2])
+  func withoutStrataEveryRowInPlace(workers: Int) {
     let n = 1_001
     let keys = (0..<n).map { Double($0 % 7) - 3 }
     var items = [RowOrder.Item](repeating: RowOrder.Item(key: 0, row: -1), count: n)
     items.withUnsafeMutableBufferPointer { out in
-      keys.withUnsafeBufferPointer { RowOrder.sharedPlace(keys: $0, descending: true, into: out) }
+      keys.withUnsafeBufferPointer {
+        RowOrder.placeInRowOrder(keys: $0, descending: true, into: out, workers: workers)
+      }
     }
     #expect(items.map { $0.row } == Array(0..<n))
     #expect(items.map { $0.key } == keys.map { ~RowOrder.sortableBits($0) })
