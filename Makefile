@@ -96,7 +96,9 @@ fuzz: fuzz-build
 # Swift runtime, XCTest and Foundation's Process leave allocations that
 # LeakSanitizer reports at exit, which would fail every CLI test.
 # GroupScalingTests stay out of TSan: they time how promptly a kernel stops,
-# and TSan slows the kernels several times over.
+# and TSan slows the kernels several times over. The TSan suites run one at
+# a time: each already runs two workers, and side by side under TSan they
+# took 135 s where one at a time took 60 s (session 13).
 # The suites that time how promptly a run stops at its time or memory limit
 # stay out of ASan as well: they wait on the clock, and ASan's shadow memory
 # and slower code change what they measure; `make test` runs them.
@@ -109,7 +111,8 @@ asan: deps
 	  $(if $(ASAN_FILTER),--filter '$(ASAN_FILTER)') $(if $(ASAN_SKIP),--skip '$(ASAN_SKIP)')
 tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_FILTER)'
+	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --no-parallel --sanitize=thread \
+	  --scratch-path .build-tsan --filter '$(TSAN_FILTER)'
 
 # Style: swift-format's rules (.swift-format) over the Swift sources, and no
 # line over 120 characters in Sources, Tests, stdlib and scripts. The layout
