@@ -15,8 +15,10 @@
 set -u
 t=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
-scratch=$root/${FUZZ_SCRATCH:-.build-fuzz}
-seconds=${FUZZ_SECONDS:-60}
+# The Makefile holds the defaults; none is repeated here.
+: "${FUZZ_BIN:?set by make fuzz}" "${FUZZ_SECONDS:?set by make fuzz}" "${FUZZ_SCRATCH:?set by make fuzz}"
+scratch=$root/$FUZZ_SCRATCH
+seconds=$FUZZ_SECONDS
 mkdir -p "$scratch/corpus/$t" "$scratch/artifacts"
 log=$scratch/fuzz-$t.log
 report=$scratch/fuzz-$t.report
